@@ -1,0 +1,24 @@
+/* cli.h: the subcommands of `fundsim`, one function each.
+ *
+ * Each takes the arguments after its name (argv[0] is the subcommand) and
+ * returns the process exit status: EXIT_OK, EXIT_FAILURE_RUN or EXIT_USAGE. */
+#ifndef FUNDSIM_CLI_H
+#define FUNDSIM_CLI_H
+
+#include <stddef.h>
+
+enum exit_status {
+    EXIT_OK = 0,          /* success */
+    EXIT_FAILURE_RUN = 1, /* the run failed: I/O, resources, numerics */
+    EXIT_USAGE = 2,       /* bad command line or bad scenario */
+};
+
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
+
+/* Collects `--set KEY=VALUE`; returns 0, or -1 after printing why. */
+struct setting_override;
+int cli_add_set(struct setting_override **sets, size_t *n, const char *arg);
+
+#endif

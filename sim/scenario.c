@@ -1,0 +1,417 @@
+/* scenario.c: from a scenario file to the immutable `struct scenario`.
+ *
+ * The steps, in order: read the file and, for a variant, its base scenarios
+ * (each variant merged onto its base); apply the --set overrides; check the
+ * tree against the schema, inserting defaults; run the checks that span
+ * several settings; copy the tree into the structure (reading data files);
+ * print the resolved tree, which is what `fundsim show` prints. Problems are
+ * collected, not returned one at a time. */
+#include "scenario.h"
+
+#include "fundsim_config.h"
+
+#include "arena.h"
+#include "diag.h"
+#include "schema.h"
+#include "tree.h"
+#include "validate.h"
+#include "wpp.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_VARIANT_DEPTH = 16 };
+
+static char *file_stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *stem = strdup(base);
+    if (!stem) abort();
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem) *dot = '\0';
+    return stem;
+}
+
+static char *relative_to(const char *file, const char *name)
+{
+    const char *slash = strrchr(file, '/');
+    if (name[0] == '/' || !slash) return strdup(name);
+    size_t n = (size_t)(slash - file) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%.*s/%s", (int)(slash - file), file, name);
+    return p;
+}
+
+/* Reads `path`; a variant is merged onto its base, read the same way. `chain`
+ * holds the real paths of the files being read, to refuse a loop. */
+static struct tree *read_chain(const char *path, char **chain, int depth, struct diag *d)
+{
+    struct tree *root = tree_read_file(path, d);
+    if (!root) return NULL;
+    if (!tree_child(root, "name")) {
+        struct tree *name = tree_new(TREE_STRING, "name", "default", 0);
+        name->s = file_stem(path);
+        tree_append(root, name);
+    }
+    struct tree *base = tree_child(root, "base");
+    if (!base) return root;
+    if (base->kind != TREE_STRING || !base->s[0]) {
+        diag_at(d, base, "expected the file name of the base scenario (a string)");
+        tree_free(root);
+        return NULL;
+    }
+    char *base_path = relative_to(path, base->s);
+    char *real = base_path ? realpath(base_path, NULL) : NULL;
+    chain[depth] = realpath(path, NULL);
+    struct tree *merged = NULL;
+    bool loop = false;
+    for (int k = 0; real && k <= depth; k++) loop |= chain[k] && strcmp(chain[k], real) == 0;
+    if (!real)
+        diag_at(d, base, "cannot read the base scenario %s", base_path ? base_path : base->s);
+    else if (loop)
+        diag_at(d, base, "the chain of base scenarios loops back to %s", base_path);
+    else if (depth + 1 >= MAX_VARIANT_DEPTH)
+        diag_at(d, base, "more than %d variants stacked on one another", MAX_VARIANT_DEPTH);
+    else
+        merged = read_chain(base_path, chain, depth + 1, d);
+    free(chain[depth]);
+    chain[depth] = NULL;
+    free(real);
+    free(base_path);
+    if (merged) {
+        tree_delete(base);
+        tree_merge(merged, root);
+    }
+    tree_free(root);
+    return merged;
+}
+
+/* ---- --set KEY=VALUE ---- */
+
+/* Applies one override. Paths are names joined by '.', with [i] for a list element. */
+static void apply_set(struct tree *root, const struct setting_override *o, struct diag *d)
+{
+    size_t n = strlen(o->key) + strlen(o->value) + 8;
+    char *origin = malloc(n);
+    if (!origin) abort();
+    snprintf(origin, n, "--set %s=%s", o->key, o->value);
+    struct tree *value = tree_read_value(o->value, origin, d);
+    struct tree *cur = root;
+    const char *p = o->key;
+    char name[128];
+    bool ok = value != NULL;
+    while (ok && *p) {
+        size_t len = strcspn(p, ".[");
+        if (*p == '[') {
+            char *end;
+            long idx = strtol(p + 1, &end, 10);
+            if (*end != ']' || end == p + 1 || idx < 0 || !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
+                diag_loc(d, origin, 0, "the key does not name an existing list element");
+                ok = false;
+                break;
+            }
+            p = end + 1;
+            if (*p == '.') p++;
+            if (!*p) { /* replace the element */
+                free(value->name);
+                value->name = NULL;
+                cur->kids[idx]->parent = NULL;
+                tree_free(cur->kids[idx]);
+                cur->kids[idx] = value;
+                value->parent = cur;
+                value = NULL;
+                break;
+            }
+            cur = cur->kids[idx];
+            continue;
+        }
+        if (len == 0 || len >= sizeof name) {
+            diag_loc(d, origin, 0, "expected a key like policy.outpatient.annual_cap_yuan");
+            ok = false;
+            break;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        for (size_t k = 0; k < len && ok; k++)
+            ok = isalnum((unsigned char)name[k]) || name[k] == '_' || name[k] == '-' || name[k] == '*';
+        if (!ok || !isalpha((unsigned char)name[0])) {
+            diag_loc(d, origin, 0, "\"%s\" is not a setting name", name);
+            ok = false;
+            break;
+        }
+        if (cur->kind != TREE_GROUP) {
+            diag_loc(d, origin, 0, "the key goes inside a setting that is not a group");
+            ok = false;
+            break;
+        }
+        p += len;
+        if (*p == '.') p++;
+        struct tree *next = tree_child(cur, name);
+        if (*p) {
+            if (!next) {
+                next = tree_new(TREE_GROUP, name, origin, 0);
+                tree_append(cur, next);
+            }
+            cur = next;
+            continue;
+        }
+        value->name = strdup(name);
+        if (!value->name) abort();
+        struct tree wrapper = {.kind = TREE_GROUP};
+        tree_append(&wrapper, value);
+        tree_merge(cur, &wrapper);
+        free(wrapper.kids);
+        tree_free(value);
+        value = NULL;
+    }
+    tree_free(value);
+    free(origin);
+}
+
+/* ---- checks across settings ---- */
+
+static bool division_code(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t k = 0; k < n; k++)
+        if (!isdigit((unsigned char)s[k])) return false;
+    return n == 6;
+}
+
+static void check_regions(const struct tree *regions, struct diag *d)
+{
+    if (!regions || regions->kind != TREE_LIST) return;
+    for (size_t i = 0; i < regions->n; i++) {
+        const struct tree *r = regions->kids[i];
+        const struct tree *name = tree_child(r, "name"), *code = tree_child(r, "code");
+        if (name && name->kind == TREE_STRING && !name->s[0])
+            diag_at(d, name, "expected a non-empty name");
+        if (code && code->kind == TREE_STRING && !division_code(code->s))
+            diag_at(d, code, "expected a six-digit division code such as \"410100\", got \"%s\"",
+                    code->s);
+        for (size_t j = 0; j < i; j++) {
+            const struct tree *o = regions->kids[j];
+            const struct tree *oname = tree_child(o, "name"), *ocode = tree_child(o, "code");
+            if (name && oname && name->kind == TREE_STRING && oname->kind == TREE_STRING &&
+                strcmp(name->s, oname->s) == 0)
+                diag_at(d, name, "the name \"%s\" is already used by regions[%zu]", name->s, j);
+            if (code && ocode && code->kind == TREE_STRING && ocode->kind == TREE_STRING &&
+                strcmp(code->s, ocode->s) == 0)
+                diag_at(d, code, "the code \"%s\" is already used by regions[%zu]", code->s, j);
+        }
+        const struct tree *ages = tree_child(r, "age_structure");
+        if (ages && ages->kind == TREE_GROUP) {
+            const struct tree *a = tree_child(ages, "ages");
+            const char *sexes[] = {"male", "female"};
+            for (int s = 0; s < 2; s++) {
+                const struct tree *v = tree_child(ages, sexes[s]);
+                if (a && v && a->kind == v->kind && v->n != a->n)
+                    diag_at(d, v, "expected %zu values, one per age group, got %zu", a->n, v->n);
+            }
+            if (a && a->n && (a->kids[0]->kind != TREE_INT || a->kids[0]->i != 0))
+                diag_at(d, a, "expected the first age group to start at 0");
+        }
+    }
+}
+
+static void check_warning(const struct tree *w, struct diag *d)
+{
+    const char *order[] = {"insufficient_months", "low_months", "target_months", "excess_months"};
+    for (int k = 1; k < 4; k++) {
+        const struct tree *a = tree_child(w, order[k - 1]), *b = tree_child(w, order[k]);
+        if (a && b && tree_is_number(a) && tree_is_number(b) && tree_number(b) < tree_number(a))
+            diag_at(d, b, "expected at least %s (%g)", order[k - 1], tree_number(a));
+    }
+}
+
+/* Every condition of the disease spectrum has a benefit, and every benefit a condition. */
+static void check_conditions(const struct tree *root, struct diag *d)
+{
+    const struct tree *disease = tree_child(tree_child(root, "disease"), "conditions");
+    const struct tree *policy = tree_child(root, "policy");
+    const struct tree *benefit = tree_child(policy, "conditions");
+    if (!disease || !benefit || disease->kind != TREE_GROUP || benefit->kind != TREE_GROUP) return;
+    for (size_t k = 0; k < disease->n; k++)
+        if (!tree_child(benefit, disease->kids[k]->name))
+            diag_at(d, benefit, "no benefit for the condition \"%s\" of disease.conditions",
+                    disease->kids[k]->name);
+    const struct tree *regions = tree_child(root, "regions");
+    for (size_t r = 0; regions && regions->kind == TREE_LIST && r <= regions->n; r++) {
+        const struct tree *b = r == 0 ? benefit
+                                      : tree_child(tree_child(regions->kids[r - 1], "policy"),
+                                                   "conditions");
+        for (size_t k = 0; b && b->kind == TREE_GROUP && k < b->n; k++)
+            if (!tree_child(disease, b->kids[k]->name))
+                diag_at(d, b->kids[k], "no condition \"%s\" in disease.conditions",
+                        b->kids[k]->name);
+    }
+}
+
+/* ---- extraction of what the schema leaves to hand ---- */
+
+static int read_age_structure(struct scenario *s, struct diag *d)
+{
+    struct demography_params *dem = &s->demography;
+    char column[16];
+    snprintf(column, sizeof column, "%d", dem->age_structure_year);
+    struct wpp_column m, f;
+    if (wpp_read_column(dem->age_structure_male_file, column, &m, d)) return -1;
+    if (wpp_read_column(dem->age_structure_female_file, column, &f, d)) {
+        wpp_column_free(&m);
+        return -1;
+    }
+    int status = 0;
+    if (m.n != f.n || memcmp(m.first_age, f.first_age, m.n * sizeof *m.first_age) != 0) {
+        diag_loc(d, dem->age_structure_female_file, 0,
+                 "the age groups differ from those of %s", dem->age_structure_male_file);
+        status = -1;
+    } else {
+        struct age_groups *g = &dem->age_structure;
+        g->n = m.n;
+        g->first_age = arena_alloc(s->arena, m.n * sizeof *g->first_age);
+        memcpy(g->first_age, m.first_age, m.n * sizeof *g->first_age);
+        for (int sex = 0; sex < 2; sex++) {
+            g->persons[sex] = arena_alloc(s->arena, m.n * sizeof(double));
+            for (size_t k = 0; k < m.n; k++) /* the UN tables are in thousands */
+                g->persons[sex][k] = 1000.0 * (sex ? f.value[k] : m.value[k]);
+        }
+    }
+    wpp_column_free(&m);
+    wpp_column_free(&f);
+    return status;
+}
+
+/* The region's age structure: its own or the scenario's, scaled to its total. */
+static int region_age_structure(struct scenario *s, struct region *r, const struct tree *rt,
+                                struct diag *d)
+{
+    const struct age_groups *from = &s->demography.age_structure;
+    struct age_groups own = {0};
+    const struct tree *t = tree_child(rt, "age_structure");
+    if (t) {
+        const struct tree *ages = tree_child(t, "ages");
+        own.n = ages->n;
+        own.first_age = arena_alloc(s->arena, own.n * sizeof *own.first_age);
+        for (size_t k = 0; k < own.n; k++) own.first_age[k] = (int)ages->kids[k]->i;
+        for (int sex = 0; sex < 2; sex++) {
+            const struct tree *v = tree_child(t, sex ? "female" : "male");
+            own.persons[sex] = arena_alloc(s->arena, own.n * sizeof(double));
+            for (size_t k = 0; k < own.n; k++) own.persons[sex][k] = tree_number(v->kids[k]);
+        }
+        from = &own;
+    }
+    double total = 0;
+    for (int sex = 0; sex < 2; sex++)
+        for (size_t k = 0; k < from->n; k++) total += from->persons[sex][k];
+    if (total <= 0) {
+        diag_at(d, t ? t : rt, "the age structure has no people in it");
+        return -1;
+    }
+    struct age_groups *g = &r->age_structure;
+    g->n = from->n;
+    g->first_age = from->first_age;
+    for (int sex = 0; sex < 2; sex++) {
+        g->persons[sex] = arena_alloc(s->arena, g->n * sizeof(double));
+        for (size_t k = 0; k < g->n; k++)
+            g->persons[sex][k] = from->persons[sex][k] * r->population_total / total;
+    }
+    return 0;
+}
+
+/* The scenario's policy with the region's overrides, benefits in disease order. */
+static void region_policy(struct scenario *s, struct region *r, const struct tree *policy,
+                          const struct tree *rt)
+{
+    const struct spec *spec = spec_member(&scenario_spec, "policy");
+    struct tree *merged = tree_copy(policy);
+    const struct tree *own = tree_child(rt, "policy");
+    if (own) tree_merge(merged, own);
+    extract_members(s->arena, merged, spec, &r->policy);
+    tree_free(merged);
+    struct condition_benefit *ordered =
+        arena_alloc(s->arena, s->disease.n * sizeof *ordered);
+    for (size_t k = 0; k < s->disease.n; k++)
+        for (size_t j = 0; j < r->policy.n_conditions; j++)
+            if (strcmp(r->policy.conditions[j].name, s->disease.conditions[k].name) == 0)
+                ordered[k] = r->policy.conditions[j];
+    r->policy.conditions = ordered;
+    r->policy.n_conditions = s->disease.n;
+}
+
+static int extract(struct scenario *s, const struct tree *root, struct diag *d)
+{
+    extract_members(s->arena, root, &scenario_spec, s);
+    if (read_age_structure(s, d)) return -1;
+    const struct tree *regions = tree_child(root, "regions");
+    const struct spec *region_spec = spec_member(&scenario_spec, "regions");
+    int status = 0;
+    for (size_t i = 0; i < s->n_regions; i++) {
+        struct region *r = &s->regions[i];
+        const struct tree *rt = regions->kids[i];
+        if (region_age_structure(s, r, rt, d)) status = -1;
+        const struct tree *mix = tree_child(rt, "hospital_mix");
+        r->has_hospital_mix = mix != NULL;
+        if (mix) extract_setting(s->arena, mix, spec_member(region_spec, "hospital_mix"), r);
+        const struct tree *migration = tree_child(rt, "migration_rate");
+        r->has_migration_rate = migration != NULL;
+        if (migration)
+            extract_setting(s->arena, migration, spec_member(region_spec, "migration_rate"), r);
+        region_policy(s, r, tree_child(root, "policy"), rt);
+    }
+    return status;
+}
+
+static char *print_resolved(const struct tree *root)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (!f) abort();
+    fputs("# fully resolved by fundsim " FUNDSIM_VERSION "\n", f);
+    tree_print(f, root);
+    fclose(f);
+    return text;
+}
+
+int scenario_load(const char *path, const struct setting_override *sets, size_t n_sets,
+                  struct scenario *out, struct diag *d)
+{
+    *out = (struct scenario){0};
+    size_t before = d->n;
+    char *chain[MAX_VARIANT_DEPTH] = {0};
+    struct tree *root = read_chain(path, chain, 0, d);
+    if (!root) return -1;
+    for (size_t k = 0; k < n_sets; k++) apply_set(root, &sets[k], d);
+
+    const struct tree *year = tree_child(tree_child(root, "simulation"), "start_year");
+    struct check c = {.d = d};
+    if (year && year->kind == TREE_INT && year->i > 0 && year->i < INT_MAX) c.start_year = (int)year->i;
+    check_members(&c, root, &scenario_spec);
+    check_regions(tree_child(root, "regions"), d);
+    check_warning(tree_child(root, "warning"), d);
+    check_conditions(root, d);
+    if (d->n > before) {
+        tree_free(root);
+        return -1;
+    }
+    out->arena = arena_new();
+    if (extract(out, root, d)) {
+        tree_free(root);
+        scenario_free(out);
+        return -1;
+    }
+    char *text = print_resolved(root);
+    out->resolved_text = arena_strdup(out->arena, text);
+    free(text);
+    tree_free(root);
+    return 0;
+}
+
+void scenario_free(struct scenario *s)
+{
+    arena_free(s->arena);
+    *s = (struct scenario){0};
+}

@@ -1,0 +1,207 @@
+/* scenario.h: the validated, immutable scenario that the engine reads.
+ *
+ * Data flows one way: scenario file (+ base scenarios of a variant, + --set)
+ * -> settings tree -> checked against the schema (schema.c) -> this structure.
+ * Every field here has passed its checks: types, ranges, orders and sums. Field
+ * names carry units where it matters (_yuan, _rate, _share). Money is yuan per
+ * person per year unless the name says otherwise. All memory belongs to the
+ * scenario and goes with scenario_free(). */
+#ifndef FUNDSIM_SCENARIO_H
+#define FUNDSIM_SCENARIO_H
+
+#include "step.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct diag;
+
+/* Facility levels of the notices: grassroots (township, community, village),
+ * county, city, provincial tertiary hospitals. */
+enum level { LEVEL_GRASSROOTS, LEVEL_COUNTY, LEVEL_CITY, LEVEL_PROVINCIAL, N_LEVELS };
+/* Groups whose contributions medical assistance pays (资助参保, 002):
+ * 特困 extreme poverty, 低保 minimum living guarantee, 农村易返贫致贫人口 rural
+ * people at risk of poverty, and disabled / near-低保 / children in hardship. */
+enum category { CAT_EXTREME_POVERTY, CAT_MINIMUM_LIVING, CAT_RURAL_AT_RISK, CAT_HARDSHIP, N_CATEGORIES };
+/* Classes of enrollee for the split of the fiscal subsidy among levels of
+ * government (002): city districts, counties, city-run college students,
+ * centrally or provincially run college students. */
+enum subsidy_class { CLASS_DISTRICT, CLASS_COUNTY, CLASS_STUDENT_CITY, CLASS_STUDENT_PROVINCIAL, N_CLASSES };
+enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND };
+
+extern const char *const level_names[N_LEVELS];
+extern const char *const category_names[N_CATEGORIES];
+extern const char *const subsidy_class_names[N_CLASSES];
+
+struct numbers {
+    size_t n;
+    double *v;
+};
+struct levels {
+    struct step at[N_LEVELS];
+};
+struct level_shares {
+    double at[N_LEVELS];
+};
+struct categories {
+    struct step at[N_CATEGORIES];
+};
+
+struct simulation_params {
+    int start_year, years;
+    long long paths, seed;
+    struct numbers quantiles;
+};
+
+/* Population by sex and age group; the scenario keeps the groups as given
+ * (the population driver splits them into single years). */
+struct age_groups {
+    size_t n;
+    int *first_age;  /* first age of each group; the last group is open */
+    double *persons[2]; /* [0] male, [1] female */
+};
+
+struct demography_params {
+    char *age_structure_male_file, *age_structure_female_file;
+    int age_structure_year;
+    struct age_groups age_structure; /* read from the files, in persons */
+    char *mortality_male_file, *mortality_female_file;
+    double mortality_volatility;
+    char *tfr_file, *fertility_pattern_file, *sex_ratio_file;
+    double tfr_volatility, tfr_persistence;
+    struct step migration_rate; /* net migrants per resident per year, by age */
+    double migration_volatility;
+};
+
+struct enrollment_params {
+    double participation, vulnerable_participation, elasticity;
+    double employee_shift, late_share, newborn_share;
+    double category_trend[N_CATEGORIES];
+};
+
+struct economy_params {
+    double income_yuan; /* per-capita disposable income, year before the start */
+    double income_growth_mean, income_growth_volatility, income_growth_persistence;
+    double interest_mean, interest_volatility;
+};
+
+struct cost_params {
+    double inflation_mean, inflation_volatility, utilization_trend;
+    double excess_initial, excess_years, excess_persistence, excess_volatility;
+    double income_correlation;
+    double technology_rate, technology_jump;
+    struct step policy_effects; /* (year, relative change of the cost level) */
+};
+
+struct care_params {
+    struct step rate[2]; /* admissions or visits per person-year by age; [0] male, [1] female */
+    struct level_shares level_mix;
+    struct level_shares cost_yuan, cost_cv, compliant_share;
+};
+
+struct utilization_params {
+    struct care_params inpatient, outpatient;
+    double caesarean_share;
+};
+
+struct condition_params {
+    char *name;
+    struct step prevalence[2]; /* share of people with the condition, by age; [0] male, [1] female */
+    struct step incidence;     /* new cases per person-year without it, by age */
+    double persistence, excess_mortality, trend, trend_volatility;
+    double inpatient_multiplier, annual_cost_yuan, cost_cv;
+};
+
+struct disease_params {
+    size_t n;
+    struct condition_params *conditions;
+};
+
+struct condition_benefit {
+    char *name;
+    struct step deductible_yuan, ratio, annual_cap_yuan;
+};
+
+struct subsidy_split {
+    struct step province_share, city_share, city_fixed_yuan;
+};
+
+/* The year's rules. Every field is a dated timeline: step_at(&x, year). */
+struct policy {
+    struct step individual_yuan, income_rate;
+    struct step subsidy_standard_yuan, national_standard_yuan;
+    struct step central_share, central_share_western;
+    struct subsidy_split split[N_CLASSES];
+    struct categories assisted_share;
+    struct step assistance_city_share_district, assistance_city_share_county;
+    struct categories assistance_ratio;
+    struct step assistance_limit_yuan;
+    struct levels inpatient_deductible_yuan, inpatient_ratio;
+    struct step inpatient_cap_yuan;
+    struct levels outpatient_deductible_yuan, outpatient_ratio;
+    struct step outpatient_cap_yuan;
+    size_t n_conditions;
+    struct condition_benefit *conditions; /* in the order of disease.conditions */
+    struct step maternity_natural_yuan, maternity_caesarean_yuan;
+    struct step waiting_days;
+    struct step serious_deductible_income_share, serious_ratio_bands, serious_cap_yuan;
+    struct step serious_poor_deductible_factor, serious_poor_ratio_bonus;
+};
+
+struct region {
+    char *name, *name_zh, *code;
+    double population_total;
+    struct age_groups age_structure; /* persons, scaled to population_total */
+    double district_share, western_policy_share;
+    double students_city_run, students_provincial_run;
+    struct step employee_share; /* by age */
+    double category_share[N_CATEGORIES];
+    double opening_balance_yuan; /* accumulated balance at the start, in yuan */
+    struct step serious_premium_yuan;
+    bool has_hospital_mix;
+    struct level_shares hospital_mix;
+    bool has_migration_rate;
+    struct step migration_rate;
+    struct policy policy; /* the scenario's policy with this region's overrides */
+};
+
+struct warning_params {
+    double insufficient_months, low_months, target_months, excess_months;
+    double depletion_probability, max_balance_share;
+};
+
+struct pooling_params {
+    int mode; /* enum pooling_mode */
+    double adjustment_rate;
+};
+
+struct scenario {
+    char *name, *description;
+    struct simulation_params simulation;
+    size_t n_regions;
+    struct region *regions;
+    struct demography_params demography;
+    struct enrollment_params enrollment;
+    struct economy_params economy;
+    struct cost_params costs;
+    struct utilization_params utilization;
+    struct disease_params disease;
+    struct warning_params warning;
+    struct pooling_params pooling;
+    char *resolved_text; /* the fully resolved scenario, as `fundsim show` prints it */
+    void *arena;         /* owns every allocation above */
+};
+
+/* One `--set KEY=VALUE` from the command line. */
+struct setting_override {
+    const char *key, *value;
+};
+
+/* Reads a scenario or variant file, applies the overrides, checks everything
+ * and fills `*out`. Returns 0, or -1 with every problem added to `d`. */
+int scenario_load(const char *path, const struct setting_override *sets, size_t n_sets,
+                  struct scenario *out, struct diag *d);
+void scenario_free(struct scenario *s);
+
+#endif

@@ -1,0 +1,462 @@
+/* tree.c: reading, merging and printing settings trees (see tree.h). */
+#include "tree.h"
+
+#include "diag.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dupstr(const char *s)
+{
+    if (!s) return NULL;
+    char *d = strdup(s);
+    if (!d) abort(); /* scenario trees are tiny: running out here is not recoverable */
+    return d;
+}
+
+struct tree *tree_new(enum tree_kind kind, const char *name, const char *file, int line)
+{
+    struct tree *t = calloc(1, sizeof *t);
+    if (!t) abort();
+    t->kind = kind;
+    t->name = dupstr(name);
+    t->file = dupstr(file);
+    t->line = line;
+    return t;
+}
+
+void tree_free(struct tree *t)
+{
+    if (!t) return;
+    for (size_t k = 0; k < t->n; k++) tree_free(t->kids[k]);
+    free(t->kids);
+    free(t->name);
+    free(t->file);
+    free(t->s);
+    free(t);
+}
+
+void tree_append(struct tree *parent, struct tree *kid)
+{
+    if (parent->n == parent->cap) {
+        parent->cap = parent->cap ? 2 * parent->cap : 8;
+        parent->kids = realloc(parent->kids, parent->cap * sizeof *parent->kids);
+        if (!parent->kids) abort();
+    }
+    parent->kids[parent->n++] = kid;
+    kid->parent = parent;
+}
+
+struct tree *tree_copy(const struct tree *t)
+{
+    struct tree *c = tree_new(t->kind, t->name, t->file, t->line);
+    c->i = t->i;
+    c->f = t->f;
+    c->b = t->b;
+    c->s = dupstr(t->s);
+    for (size_t k = 0; k < t->n; k++) tree_append(c, tree_copy(t->kids[k]));
+    return c;
+}
+
+void tree_delete(struct tree *kid)
+{
+    struct tree *p = kid->parent;
+    if (p) {
+        size_t k = 0;
+        while (k < p->n && p->kids[k] != kid) k++;
+        if (k < p->n) {
+            memmove(&p->kids[k], &p->kids[k + 1], (p->n - k - 1) * sizeof *p->kids);
+            p->n--;
+        }
+    }
+    tree_free(kid);
+}
+
+struct tree *tree_child(const struct tree *group, const char *name)
+{
+    if (!group || group->kind != TREE_GROUP) return NULL;
+    for (size_t k = 0; k < group->n; k++)
+        if (group->kids[k]->name && strcmp(group->kids[k]->name, name) == 0) return group->kids[k];
+    return NULL;
+}
+
+void tree_merge(struct tree *base, const struct tree *overlay)
+{
+    for (size_t k = 0; k < overlay->n; k++) {
+        const struct tree *o = overlay->kids[k];
+        struct tree *b = tree_child(base, o->name);
+        if (b && b->kind == TREE_GROUP && o->kind == TREE_GROUP) {
+            tree_merge(b, o);
+            continue;
+        }
+        struct tree *c = tree_copy(o);
+        if (b) { /* replace in place, keeping the base's order */
+            size_t at = 0;
+            while (base->kids[at] != b) at++;
+            tree_free(b);
+            base->kids[at] = c;
+            c->parent = base;
+        } else {
+            tree_append(base, c);
+        }
+    }
+}
+
+bool tree_is_number(const struct tree *t)
+{
+    return t->kind == TREE_INT || t->kind == TREE_FLOAT;
+}
+
+bool tree_is_scalar(const struct tree *t)
+{
+    return t->kind != TREE_GROUP && t->kind != TREE_LIST && t->kind != TREE_ARRAY;
+}
+
+double tree_number(const struct tree *t)
+{
+    return t->kind == TREE_INT ? (double)t->i : t->f;
+}
+
+const char *tree_kind_name(const struct tree *t)
+{
+    static const char *const names[] = {"a group { }", "a list ( )", "an array [ ]", "an integer",
+                                        "a number",   "a string",   "true or false"};
+    return names[t->kind];
+}
+
+char *tree_path(const struct tree *t)
+{
+    char part[64];
+    if (!t->parent) return dupstr("");
+    char *up = tree_path(t->parent);
+    if (t->name)
+        snprintf(part, sizeof part, "%s", t->name);
+    else {
+        size_t k = 0;
+        while (k < t->parent->n && t->parent->kids[k] != t) k++;
+        snprintf(part, sizeof part, "[%zu]", k);
+    }
+    size_t n = strlen(up) + strlen(part) + 2;
+    char *p = malloc(n);
+    if (!p) abort();
+    snprintf(p, n, "%s%s%s", up, (t->name && up[0]) ? "." : "", part);
+    free(up);
+    return p;
+}
+
+/* Shortest text that strtod reads back to exactly `x`, always with a '.' or an
+ * exponent so that libconfig reads it as a float, not an integer. */
+static void format_float(double x, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    if (!strpbrk(buf, ".eEn")) {
+        size_t len = strlen(buf);
+        if (len + 2 < size) memcpy(buf + len, ".0", 3);
+    }
+}
+
+static void print_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\f': fputs("\\f", out); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(out, "\\x%02X", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void tree_value_text(const struct tree *t, char *buf, size_t size)
+{
+    switch (t->kind) {
+    case TREE_INT: snprintf(buf, size, "%lld", t->i); break;
+    case TREE_FLOAT: format_float(t->f, buf, size); break;
+    case TREE_BOOL: snprintf(buf, size, "%s", t->b ? "true" : "false"); break;
+    case TREE_STRING: snprintf(buf, size, "\"%.60s%s\"", t->s, strlen(t->s) > 60 ? "..." : ""); break;
+    default: snprintf(buf, size, "%s", tree_kind_name(t)); break;
+    }
+}
+
+static bool is_inline(const struct tree *t)
+{
+    if (tree_is_scalar(t)) return true;
+    if (t->kind == TREE_GROUP) return false;
+    for (size_t k = 0; k < t->n; k++)
+        if (!tree_is_scalar(t->kids[k]) && !(t->kids[k]->kind != TREE_GROUP && t->kids[k]->n <= 4 &&
+                                             is_inline(t->kids[k])))
+            return false;
+    return true;
+}
+
+static void print_value(FILE *out, const struct tree *t, int depth);
+
+static void print_setting(FILE *out, const struct tree *t, int depth)
+{
+    fprintf(out, "%*s", 2 * depth, "");
+    if (t->name) fprintf(out, "%s = ", t->name);
+    print_value(out, t, depth);
+}
+
+static void print_value(FILE *out, const struct tree *t, int depth)
+{
+    char buf[64];
+    switch (t->kind) {
+    case TREE_INT:
+        /* libconfig reads values beyond 32 bits only with the L suffix */
+        fprintf(out, "%lld%s", t->i, (t->i > INT_MAX || t->i < INT_MIN) ? "L" : "");
+        return;
+    case TREE_FLOAT: format_float(t->f, buf, sizeof buf), fputs(buf, out); return;
+    case TREE_BOOL: fputs(t->b ? "true" : "false", out); return;
+    case TREE_STRING: print_string(out, t->s); return;
+    case TREE_GROUP:
+        fputs("{\n", out);
+        for (size_t k = 0; k < t->n; k++) {
+            print_setting(out, t->kids[k], depth + 1);
+            fputs(";\n", out);
+        }
+        fprintf(out, "%*s}", 2 * depth, "");
+        return;
+    case TREE_LIST:
+    case TREE_ARRAY: {
+        const char *open = t->kind == TREE_LIST ? "(" : "[", *close = t->kind == TREE_LIST ? ")" : "]";
+        if (is_inline(t)) {
+            fputs(open, out);
+            for (size_t k = 0; k < t->n; k++) {
+                if (k) fputs(", ", out);
+                print_value(out, t->kids[k], depth);
+            }
+            fputs(close, out);
+            return;
+        }
+        fprintf(out, "%s\n", open);
+        for (size_t k = 0; k < t->n; k++) {
+            print_setting(out, t->kids[k], depth + 1);
+            fputs(k + 1 < t->n ? ",\n" : "\n", out);
+        }
+        fprintf(out, "%*s%s", 2 * depth, "", close);
+        return;
+    }
+    }
+}
+
+void tree_print(FILE *out, const struct tree *root)
+{
+    for (size_t k = 0; k < root->n; k++) {
+        print_setting(out, root->kids[k], 0);
+        fputs(";\n", out);
+    }
+}
+
+/* libconfig 1.5 silently wraps integers that do not fit in 32 bits unless they
+ * carry the L suffix (5000000000 reads as 705032704). This scan finds such
+ * literals in the text before libconfig sees it, so they are reported instead
+ * of silently changed. It skips strings and the three comment styles. */
+static void check_int_literals(const char *text, const char *file, struct diag *d)
+{
+    int line = 1;
+    const char *p = text;
+    while (*p) {
+        if (*p == '\n') {
+            line++, p++;
+        } else if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1]) p++;
+                if (*p == '\n') line++;
+            }
+            if (*p) p++;
+        } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+            while (*p && *p != '\n') p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+                if (*p == '\n') line++;
+            if (*p) p += 2;
+        } else if (isalpha((unsigned char)*p) || *p == '_' || *p == '*' || *p == '@') {
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '*' || *p == '-' || *p == '@') p++;
+        } else if (isdigit((unsigned char)*p) ||
+                   ((*p == '-' || *p == '+') && isdigit((unsigned char)p[1]))) {
+            const char *start = p;
+            if (*p == '-' || *p == '+') p++;
+            bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+            if (hex) p += 2;
+            while (isxdigit((unsigned char)*p) || (!hex && (*p == '.' || *p == 'e' || *p == 'E')) ||
+                   (!hex && (*p == '+' || *p == '-') && (p[-1] == 'e' || p[-1] == 'E')))
+                p++;
+            bool is_float = !hex && strpbrk(start, ".eE") && strpbrk(start, ".eE") < p;
+            bool int64 = *p == 'L';
+            if (int64) p++;
+            if (is_float || int64) continue;
+            errno = 0;
+            long long v = strtoll(start, NULL, hex ? 16 : 10);
+            if (errno == ERANGE || v > INT_MAX || v < INT_MIN)
+                diag_loc(d, file, line,
+                         "the integer %.*s does not fit in 32 bits: write it as a number with a "
+                         "decimal point (%.*s.0) or with the suffix L",
+                         (int)(p - start), start, (int)(p - start), start);
+        } else {
+            p++;
+        }
+    }
+}
+
+static struct tree *from_setting(const config_setting_t *s, const char *fallback_file)
+{
+    static const enum tree_kind kinds[] = {
+        [CONFIG_TYPE_GROUP] = TREE_GROUP, [CONFIG_TYPE_INT] = TREE_INT,
+        [CONFIG_TYPE_INT64] = TREE_INT,   [CONFIG_TYPE_FLOAT] = TREE_FLOAT,
+        [CONFIG_TYPE_STRING] = TREE_STRING, [CONFIG_TYPE_BOOL] = TREE_BOOL,
+        [CONFIG_TYPE_ARRAY] = TREE_ARRAY, [CONFIG_TYPE_LIST] = TREE_LIST,
+    };
+    const char *file = config_setting_source_file(s);
+    struct tree *t = tree_new(kinds[s->type], config_setting_name(s), file ? file : fallback_file,
+                              (int)config_setting_source_line(s));
+    switch (s->type) {
+    case CONFIG_TYPE_INT: t->i = config_setting_get_int(s); break;
+    case CONFIG_TYPE_INT64: t->i = config_setting_get_int64(s); break;
+    case CONFIG_TYPE_FLOAT: t->f = config_setting_get_float(s); break;
+    case CONFIG_TYPE_BOOL: t->b = config_setting_get_bool(s); break;
+    case CONFIG_TYPE_STRING: t->s = dupstr(config_setting_get_string(s)); break;
+    default:
+        for (int k = 0; k < config_setting_length(s); k++)
+            tree_append(t, from_setting(config_setting_get_elem(s, (unsigned)k), fallback_file));
+    }
+    return t;
+}
+
+static char *read_text(const char *path, struct diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    size_t got;
+    while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n > (size_t)TREE_MAX_FILE_BYTES) break;
+        if (cap - n - 1 == 0) {
+            char *bigger = realloc(text, 2 * cap);
+            if (!bigger) free(text);
+            text = bigger;
+            cap *= 2;
+        }
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (!text) abort();
+    if (failed) {
+        diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
+    } else if (n > (size_t)TREE_MAX_FILE_BYTES) {
+        diag_loc(d, path, 0, "the file is larger than %d MiB, the limit for a scenario file; put "
+                             "bulky data in a data file", TREE_MAX_FILE_BYTES >> 20);
+    } else if (memchr(text, '\0', n)) {
+        diag_loc(d, path, 0, "the file is not text (it contains a NUL byte)");
+    } else {
+        text[n] = '\0';
+        size_t lines = 1;
+        for (size_t k = 0; k < n; k++) lines += text[k] == '\n';
+        if (lines <= TREE_MAX_LINES) return text;
+        diag_loc(d, path, 0, "the file has more than %d lines, the limit for a scenario file",
+                 TREE_MAX_LINES);
+    }
+    free(text);
+    return NULL;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return dupstr(".");
+    if (slash == path) return dupstr("/");
+    char *dir = dupstr(path);
+    dir[slash - path] = '\0';
+    return dir;
+}
+
+static struct tree *parse(const char *text, const char *file, const char *include_dir,
+                          struct diag *d)
+{
+    size_t before = d->n;
+    check_int_literals(text, file, d);
+    if (d->n > before) return NULL;
+    config_t cfg;
+    config_init(&cfg);
+    if (include_dir) config_set_include_dir(&cfg, include_dir);
+    struct tree *root = NULL;
+    if (config_read_string(&cfg, text)) {
+        root = from_setting(config_root_setting(&cfg), file);
+        free(root->file);
+        root->file = dupstr(file);
+    } else {
+        const char *efile = config_error_file(&cfg);
+        diag_loc(d, efile ? efile : file, config_error_line(&cfg), "%s", config_error_text(&cfg));
+    }
+    config_destroy(&cfg);
+    return root;
+}
+
+/* Settings parsed from a string carry no file: give them `file`, and no line
+ * when the text was not a file (libconfig numbers a string's lines too). */
+static void set_origin(struct tree *t, const char *file, bool keep_line)
+{
+    if (!t->file) t->file = dupstr(file);
+    if (!keep_line) t->line = 0;
+    for (size_t k = 0; k < t->n; k++) set_origin(t->kids[k], file, keep_line);
+}
+
+struct tree *tree_read_file(const char *path, struct diag *d)
+{
+    char *text = read_text(path, d);
+    if (!text) return NULL;
+    char *dir = dir_of(path);
+    struct tree *root = parse(text, path, dir, d);
+    if (root) set_origin(root, path, true);
+    free(dir);
+    free(text);
+    return root;
+}
+
+struct tree *tree_read_value(const char *text, const char *origin, struct diag *d)
+{
+    size_t n = strlen(text);
+    char *doc = malloc(n + 16);
+    if (!doc) abort();
+    snprintf(doc, n + 16, "value = %s;", text);
+    struct tree *root = parse(doc, origin, NULL, d);
+    free(doc);
+    if (!root) return NULL;
+    struct tree *value = root->n == 1 ? root->kids[0] : NULL;
+    if (!value) {
+        diag_loc(d, origin, 0, "expected one value");
+        tree_free(root);
+        return NULL;
+    }
+    root->n = 0;
+    value->parent = NULL;
+    tree_free(root);
+    free(value->name);
+    value->name = NULL;
+    free(value->file);
+    value->file = NULL;
+    set_origin(value, origin, false);
+    return value;
+}
