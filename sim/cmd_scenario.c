@@ -28,7 +28,8 @@ int cli_add_set(struct setting_override **sets, size_t *n, const char *arg)
 
 static void free_sets(struct setting_override *sets, size_t n)
 {
-    for (size_t k = 0; k < n; k++) free((char *)sets[k].key);
+    for (size_t k = 0; k < n; k++)
+        free((char *)sets[k].key);
     free(sets);
 }
 
@@ -67,8 +68,12 @@ static int parse_scenario_options(int argc, char **argv, const char *usage,
         case 's':
             if (cli_add_set(sets, n_sets, optarg)) return -1;
             break;
-        case 'h': fputs(usage, stdout); return 1;
-        default: fputs(usage, stderr); return -1;
+        case 'h':
+            fputs(usage, stdout);
+            return 1;
+        default:
+            fputs(usage, stderr);
+            return -1;
         }
     }
     return 0;
@@ -138,13 +143,16 @@ int cmd_settings(int argc, char **argv)
     int opt, markdown = 0;
     while ((opt = getopt_long(argc, argv, "mh", options, NULL)) != -1) {
         switch (opt) {
-        case 'm': markdown = 1; break;
+        case 'm':
+            markdown = 1;
+            break;
         case 'h':
             puts("Usage: fundsim settings [--markdown]\n\nLists every scenario setting with its "
                  "type, unit, allowed range, default and source.\n--markdown writes the table "
                  "of scenarios/README.md.");
             return EXIT_OK;
-        default: return EXIT_USAGE;
+        default:
+            return EXIT_USAGE;
         }
     }
     if (optind != argc) return EXIT_USAGE;

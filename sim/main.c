@@ -29,7 +29,8 @@ static int not_yet(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--help") == 0) {
         printf("Usage: fundsim %s ...\n\nThis command comes with the engine issues; it is not "
-               "yet available.\n", argv[0]);
+               "yet available.\n",
+               argv[0]);
         return EXIT_OK;
     }
     fprintf(stderr, "fundsim %s: not yet available in this version (%s)\n", argv[0],
@@ -41,8 +42,8 @@ static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", not_yet},         {"check", cmd_check},     {"show", cmd_show},
-    {"summary", not_yet},     {"compare", not_yet},     {"settings", cmd_settings},
+    {"run", not_yet},     {"check", cmd_check}, {"show", cmd_show},
+    {"summary", not_yet}, {"compare", not_yet}, {"settings", cmd_settings},
 };
 
 int main(int argc, char **argv)
@@ -53,9 +54,15 @@ int main(int argc, char **argv)
     /* '+': stop at the first non-option, which is the subcommand */
     while ((opt = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
         switch (opt) {
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        case 'V': printf("fundsim %s\n", FUNDSIM_VERSION); return EXIT_OK;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        case 'V':
+            printf("fundsim %s\n", FUNDSIM_VERSION);
+            return EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind >= argc) {

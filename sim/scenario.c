@@ -68,7 +68,8 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
     chain[depth] = realpath(path, NULL);
     struct tree *merged = NULL;
     bool loop = false;
-    for (int k = 0; real && k <= depth; k++) loop |= chain[k] && strcmp(chain[k], real) == 0;
+    for (int k = 0; real && k <= depth; k++)
+        loop |= chain[k] && strcmp(chain[k], real) == 0;
     if (!real)
         diag_at(d, base, "cannot read the base scenario %s", base_path ? base_path : base->s);
     else if (loop)
@@ -108,7 +109,8 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
         if (*p == '[') {
             char *end;
             long idx = strtol(p + 1, &end, 10);
-            if (*end != ']' || end == p + 1 || idx < 0 || !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
+            if (*end != ']' || end == p + 1 || idx < 0 ||
+                !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
                 diag_loc(d, origin, 0, "the key does not name an existing list element");
                 ok = false;
                 break;
@@ -136,7 +138,8 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
         memcpy(name, p, len);
         name[len] = '\0';
         for (size_t k = 0; k < len && ok; k++)
-            ok = isalnum((unsigned char)name[k]) || name[k] == '_' || name[k] == '-' || name[k] == '*';
+            ok = isalnum((unsigned char)name[k]) || name[k] == '_' || name[k] == '-' ||
+                 name[k] == '*';
         if (!ok || !isalpha((unsigned char)name[0])) {
             diag_loc(d, origin, 0, "\"%s\" is not a setting name", name);
             ok = false;
@@ -240,9 +243,8 @@ static void check_conditions(const struct tree *root, struct diag *d)
                     disease->kids[k]->name);
     const struct tree *regions = tree_child(root, "regions");
     for (size_t r = 0; regions && regions->kind == TREE_LIST && r <= regions->n; r++) {
-        const struct tree *b = r == 0 ? benefit
-                                      : tree_child(tree_child(regions->kids[r - 1], "policy"),
-                                                   "conditions");
+        const struct tree *b =
+            r == 0 ? benefit : tree_child(tree_child(regions->kids[r - 1], "policy"), "conditions");
         for (size_t k = 0; b && b->kind == TREE_GROUP && k < b->n; k++)
             if (!tree_child(disease, b->kids[k]->name))
                 diag_at(d, b->kids[k], "no condition \"%s\" in disease.conditions",
@@ -265,8 +267,8 @@ static int read_age_structure(struct scenario *s, struct diag *d)
     }
     int status = 0;
     if (m.n != f.n || memcmp(m.first_age, f.first_age, m.n * sizeof *m.first_age) != 0) {
-        diag_loc(d, dem->age_structure_female_file, 0,
-                 "the age groups differ from those of %s", dem->age_structure_male_file);
+        diag_loc(d, dem->age_structure_female_file, 0, "the age groups differ from those of %s",
+                 dem->age_structure_male_file);
         status = -1;
     } else {
         struct age_groups *g = &dem->age_structure;
@@ -295,17 +297,20 @@ static int region_age_structure(struct scenario *s, struct region *r, const stru
         const struct tree *ages = tree_child(t, "ages");
         own.n = ages->n;
         own.first_age = arena_alloc(s->arena, own.n * sizeof *own.first_age);
-        for (size_t k = 0; k < own.n; k++) own.first_age[k] = (int)ages->kids[k]->i;
+        for (size_t k = 0; k < own.n; k++)
+            own.first_age[k] = (int)ages->kids[k]->i;
         for (int sex = 0; sex < 2; sex++) {
             const struct tree *v = tree_child(t, sex ? "female" : "male");
             own.persons[sex] = arena_alloc(s->arena, own.n * sizeof(double));
-            for (size_t k = 0; k < own.n; k++) own.persons[sex][k] = tree_number(v->kids[k]);
+            for (size_t k = 0; k < own.n; k++)
+                own.persons[sex][k] = tree_number(v->kids[k]);
         }
         from = &own;
     }
     double total = 0;
     for (int sex = 0; sex < 2; sex++)
-        for (size_t k = 0; k < from->n; k++) total += from->persons[sex][k];
+        for (size_t k = 0; k < from->n; k++)
+            total += from->persons[sex][k];
     if (total <= 0) {
         diag_at(d, t ? t : rt, "the age structure has no people in it");
         return -1;
@@ -331,8 +336,7 @@ static void region_policy(struct scenario *s, struct region *r, const struct tre
     if (own) tree_merge(merged, own);
     extract_members(s->arena, merged, spec, &r->policy);
     tree_free(merged);
-    struct condition_benefit *ordered =
-        arena_alloc(s->arena, s->disease.n * sizeof *ordered);
+    struct condition_benefit *ordered = arena_alloc(s->arena, s->disease.n * sizeof *ordered);
     for (size_t k = 0; k < s->disease.n; k++)
         for (size_t j = 0; j < r->policy.n_conditions; j++)
             if (strcmp(r->policy.conditions[j].name, s->disease.conditions[k].name) == 0)
@@ -384,11 +388,13 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     char *chain[MAX_VARIANT_DEPTH] = {0};
     struct tree *root = read_chain(path, chain, 0, d);
     if (!root) return -1;
-    for (size_t k = 0; k < n_sets; k++) apply_set(root, &sets[k], d);
+    for (size_t k = 0; k < n_sets; k++)
+        apply_set(root, &sets[k], d);
 
     const struct tree *year = tree_child(tree_child(root, "simulation"), "start_year");
     struct check c = {.d = d};
-    if (year && year->kind == TREE_INT && year->i > 0 && year->i < INT_MAX) c.start_year = (int)year->i;
+    if (year && year->kind == TREE_INT && year->i > 0 && year->i < INT_MAX)
+        c.start_year = (int)year->i;
     check_members(&c, root, &scenario_spec);
     check_regions(tree_child(root, "regions"), d);
     check_warning(tree_child(root, "warning"), d);

@@ -23,11 +23,23 @@ enum level { LEVEL_GRASSROOTS, LEVEL_COUNTY, LEVEL_CITY, LEVEL_PROVINCIAL, N_LEV
 /* Groups whose contributions medical assistance pays (资助参保, 002):
  * 特困 extreme poverty, 低保 minimum living guarantee, 农村易返贫致贫人口 rural
  * people at risk of poverty, and disabled / near-低保 / children in hardship. */
-enum category { CAT_EXTREME_POVERTY, CAT_MINIMUM_LIVING, CAT_RURAL_AT_RISK, CAT_HARDSHIP, N_CATEGORIES };
+enum category {
+    CAT_EXTREME_POVERTY,
+    CAT_MINIMUM_LIVING,
+    CAT_RURAL_AT_RISK,
+    CAT_HARDSHIP,
+    N_CATEGORIES
+};
 /* Classes of enrollee for the split of the fiscal subsidy among levels of
  * government (002): city districts, counties, city-run college students,
  * centrally or provincially run college students. */
-enum subsidy_class { CLASS_DISTRICT, CLASS_COUNTY, CLASS_STUDENT_CITY, CLASS_STUDENT_PROVINCIAL, N_CLASSES };
+enum subsidy_class {
+    CLASS_DISTRICT,
+    CLASS_COUNTY,
+    CLASS_STUDENT_CITY,
+    CLASS_STUDENT_PROVINCIAL,
+    N_CLASSES
+};
 enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND };
 
 extern const char *const level_names[N_LEVELS];
@@ -58,7 +70,7 @@ struct simulation_params {
  * (the population driver splits them into single years). */
 struct age_groups {
     size_t n;
-    int *first_age;  /* first age of each group; the last group is open */
+    int *first_age;     /* first age of each group; the last group is open */
     double *persons[2]; /* [0] male, [1] female */
 };
 
@@ -107,8 +119,9 @@ struct utilization_params {
 
 struct condition_params {
     char *name;
-    struct step prevalence[2]; /* share of people with the condition, by age; [0] male, [1] female */
-    struct step incidence;     /* new cases per person-year without it, by age */
+    struct step
+        prevalence[2];     /* share of people with the condition, by age; [0] male, [1] female */
+    struct step incidence; /* new cases per person-year without it, by age */
     double persistence, excess_mortality, trend, trend_volatility;
     double inpatient_multiplier, annual_cost_yuan, cost_cv;
 };

@@ -15,33 +15,56 @@
 
 #define BIG 1e300
 
-#define NUM_(nm, T, f, u, lo, hi, def, src, d, fl)                                              \
-    {.name = nm, .kind = SPEC_NUMBER, .unit = u, .min = lo, .max = hi, .dflt = def,             \
-     .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)}
+#define NUM_(nm, T, f, u, lo, hi, def, src, d, fl)                                                 \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_NUMBER, .unit = u, .min = lo, .max = hi, .dflt = def,             \
+        .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)                             \
+    }
 #define NUM(nm, T, f, u, lo, hi, def, src, d) NUM_(nm, T, f, u, lo, hi, def, src, d, 0)
-#define INT(nm, T, f, u, lo, hi, def, src, d)                                                   \
-    {.name = nm, .kind = SPEC_INT, .unit = u, .min = lo, .max = hi, .dflt = def, .source = src, \
-     .doc = d, .offset = offsetof(T, f)}
-#define STR(nm, T, f, def, d, fl)                                                               \
-    {.name = nm, .kind = SPEC_STRING, .dflt = def, .doc = d, .flags = fl, .offset = offsetof(T, f)}
-#define FIL(nm, T, f, def, src, d)                                                              \
-    {.name = nm, .kind = SPEC_FILE, .dflt = def, .source = src, .doc = d,                      \
-     .offset = offsetof(T, f)}
-#define TL(nm, T, f, u, lo, hi, def, src, d)                                                    \
-    {.name = nm, .kind = SPEC_TIMELINE, .unit = u, .min = lo, .max = hi, .dflt = def,           \
-     .source = src, .doc = d, .offset = offsetof(T, f)}
-#define AGES(nm, T, f, u, lo, hi, def, src, d, fl)                                              \
-    {.name = nm, .kind = SPEC_AGES, .unit = u, .min = lo, .max = hi, .dflt = def,               \
-     .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)}
-#define GROUP(nm, T, f, k, fl, d)                                                               \
-    {.name = nm, .kind = SPEC_GROUP, .kids = k, .flags = fl, .doc = d, .offset = offsetof(T, f)}
+#define INT(nm, T, f, u, lo, hi, def, src, d)                                                      \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_INT, .unit = u, .min = lo, .max = hi, .dflt = def, .source = src, \
+        .doc = d, .offset = offsetof(T, f)                                                         \
+    }
+#define STR(nm, T, f, def, d, fl)                                                                  \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_STRING, .dflt = def, .doc = d, .flags = fl,                       \
+        .offset = offsetof(T, f)                                                                   \
+    }
+#define FIL(nm, T, f, def, src, d)                                                                 \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_FILE, .dflt = def, .source = src, .doc = d,                       \
+        .offset = offsetof(T, f)                                                                   \
+    }
+#define TL(nm, T, f, u, lo, hi, def, src, d)                                                       \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_TIMELINE, .unit = u, .min = lo, .max = hi, .dflt = def,           \
+        .source = src, .doc = d, .offset = offsetof(T, f)                                          \
+    }
+#define AGES(nm, T, f, u, lo, hi, def, src, d, fl)                                                 \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_AGES, .unit = u, .min = lo, .max = hi, .dflt = def,               \
+        .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)                             \
+    }
+#define GROUP(nm, T, f, k, fl, d)                                                                  \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_GROUP, .kids = k, .flags = fl, .doc = d, .offset = offsetof(T, f) \
+    }
 /* A group whose members land in the enclosing structure. */
-#define FLAT(nm, k, d) {.name = nm, .kind = SPEC_GROUP, .kids = k, .doc = d}
+#define FLAT(nm, k, d)                                                                             \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_GROUP, .kids = k, .doc = d                                        \
+    }
 /* A group of one setting per facility level (or per category), all alike. */
-#define EACH(nm, T, f, k, u, lo, hi, def, src, d, fl)                                          \
-    {.name = nm, .kind = SPEC_GROUP, .kids = k, .unit = u, .min = lo, .max = hi, .dflt = def,   \
-     .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)}
-#define END {0}
+#define EACH(nm, T, f, k, u, lo, hi, def, src, d, fl)                                              \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_GROUP, .kids = k, .unit = u, .min = lo, .max = hi, .dflt = def,   \
+        .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)                             \
+    }
+#define END                                                                                        \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 const char *const level_names[N_LEVELS] = {"grassroots", "county", "city", "provincial"};
 const char *const category_names[N_CATEGORIES] = {"extreme_poverty", "minimum_living",
@@ -51,8 +74,10 @@ const char *const subsidy_class_names[N_CLASSES] = {"district", "county", "stude
 
 /* ---- members shared by the per-level and per-category groups ---- */
 
-#define EACH_MEMBER(nm, kind_, size, k)                                                         \
-    {.name = nm, .kind = kind_, .flags = SPEC_INHERIT, .offset = (size) * (k)}
+#define EACH_MEMBER(nm, kind_, size, k)                                                            \
+    {                                                                                              \
+        .name = nm, .kind = kind_, .flags = SPEC_INHERIT, .offset = (size) * (k)                   \
+    }
 static const struct spec level_timelines[] = {
     EACH_MEMBER("grassroots", SPEC_TIMELINE, sizeof(struct step), 0),
     EACH_MEMBER("county", SPEC_TIMELINE, sizeof(struct step), 1),
@@ -89,18 +114,38 @@ static const struct spec simulation_kids[] = {
         "First projected year; the opening balance is the balance at its start."),
     INT("years", struct simulation_params, years, "years", 1, 200, "30", "scenario",
         "Number of projected years."),
-    {.name = "paths", .kind = SPEC_INT, .unit = "paths", .min = 1, .max = 1e12, .dflt = "1000",
-     .source = "scenario", .doc = "Number of Monte Carlo paths.", .flags = SPEC_WIDE,
+    {.name = "paths",
+     .kind = SPEC_INT,
+     .unit = "paths",
+     .min = 1,
+     .max = 1e12,
+     .dflt = "1000",
+     .source = "scenario",
+     .doc = "Number of Monte Carlo paths.",
+     .flags = SPEC_WIDE,
      .offset = offsetof(struct simulation_params, paths)},
-    {.name = "seed", .kind = SPEC_INT, .min = 0, .max = 9.2e18, .dflt = "1", .source = "scenario",
+    {.name = "seed",
+     .kind = SPEC_INT,
+     .min = 0,
+     .max = 9.2e18,
+     .dflt = "1",
+     .source = "scenario",
      .doc = "Seed of the random streams; a stream is keyed by (seed, path, region, year, "
             "driver). Seeds beyond 2147483647 need the suffix L.",
-     .flags = SPEC_WIDE, .offset = offsetof(struct simulation_params, seed)},
-    {.name = "quantiles", .kind = SPEC_NUMBERS, .unit = "probability", .min = 0, .max = 1,
-     .dflt = "[0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]", .source = "scenario",
+     .flags = SPEC_WIDE,
+     .offset = offsetof(struct simulation_params, seed)},
+    {.name = "quantiles",
+     .kind = SPEC_NUMBERS,
+     .unit = "probability",
+     .min = 0,
+     .max = 1,
+     .dflt = "[0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]",
+     .source = "scenario",
      .doc = "Quantile levels reported in the summaries, strictly increasing.",
      .flags = SPEC_INCREASING | SPEC_MIN_OPEN | SPEC_MAX_OPEN,
-     .offset = offsetof(struct simulation_params, quantiles), .min_count = 1, .max_count = 99},
+     .offset = offsetof(struct simulation_params, quantiles),
+     .min_count = 1,
+     .max_count = 99},
     END,
 };
 
@@ -126,9 +171,11 @@ static const struct spec split_kids[] = {
     END,
 };
 
-#define SPLIT(k, d_)                                                                            \
-    {.name = #k, .kind = SPEC_GROUP, .kids = split_kids, .doc = d_,                             \
-     .offset = offsetof(struct policy, split[CLASS_##k])}
+#define SPLIT(k, d_)                                                                               \
+    {                                                                                              \
+        .name = #k, .kind = SPEC_GROUP, .kids = split_kids, .doc = d_,                             \
+        .offset = offsetof(struct policy, split[CLASS_##k])                                        \
+    }
 #define CLASS_district CLASS_DISTRICT
 #define CLASS_county CLASS_COUNTY
 #define CLASS_student_city CLASS_STUDENT_CITY
@@ -152,7 +199,10 @@ static const struct spec subsidy_kids[] = {
        "share in the east."),
     TL("central_share_western", struct policy, central_share_western, "share", 0, 1, "0.8",
        "000, 004", "Central share in western regions and counties treated as western."),
-    {.name = "split", .kind = SPEC_GROUP, .kids = split_classes, .offset = 0,
+    {.name = "split",
+     .kind = SPEC_GROUP,
+     .kids = split_classes,
+     .offset = 0,
      .doc = "How the local part is shared among province, city and county or district, by "
             "class of enrollee (Zhengzhou 2023: 002)."},
     END,
@@ -162,15 +212,19 @@ static const struct spec assistance_kids[] = {
     EACH("contribution_share", struct policy, assisted_share, category_timelines, "share", 0, 1,
          NULL, "002",
          "Share of the individual contribution that medical assistance pays, by category "
-         "(002: 100 %, 95 %, 95 %, 80 %).", 0),
-    TL("city_share_district", struct policy, assistance_city_share_district, "share", 0, 1,
-       "0.5", "002", "City's share of contribution assistance in districts (002: city and "
-                     "district 1:1)."),
-    TL("city_share_county", struct policy, assistance_city_share_county, "share", 0, 1, "0",
-       "002", "City's share of contribution assistance in counties (002: the county alone)."),
+         "(002: 100 %, 95 %, 95 %, 80 %).",
+         0),
+    TL("city_share_district", struct policy, assistance_city_share_district, "share", 0, 1, "0.5",
+       "002",
+       "City's share of contribution assistance in districts (002: city and "
+       "district 1:1)."),
+    TL("city_share_county", struct policy, assistance_city_share_county, "share", 0, 1, "0", "002",
+       "City's share of contribution assistance in counties (002: the county alone)."),
     EACH("ratio", struct policy, assistance_ratio, category_timelines, "share", 0, 1, NULL,
-         "assumed", "Share of the policy-scope cost left after both insurances that medical "
-                    "assistance pays, by category.", 0),
+         "assumed",
+         "Share of the policy-scope cost left after both insurances that medical "
+         "assistance pays, by category.",
+         0),
     TL("annual_limit_yuan", struct policy, assistance_limit_yuan, "yuan", 0, BIG, NULL,
        "assumed (001, 003)",
        "Yearly limit per person, shared by outpatient and inpatient assistance."),
@@ -189,12 +243,12 @@ static const struct spec inpatient_kids[] = {
 };
 
 static const struct spec outpatient_kids[] = {
-    EACH("deductible_yuan", struct policy, outpatient_deductible_yuan, level_timelines, "yuan",
-         0, BIG, NULL, "002",
-         "Deductible per visit-day per facility (none at grassroots in 002).", 0),
+    EACH("deductible_yuan", struct policy, outpatient_deductible_yuan, level_timelines, "yuan", 0,
+         BIG, NULL, "002", "Deductible per visit-day per facility (none at grassroots in 002).", 0),
     EACH("ratio", struct policy, outpatient_ratio, level_timelines, "share", 0, 1, NULL, "002",
          "Fund's share above the deductible, by level (Zhengzhou 2024: 65 % grassroots, 55 % "
-         "county and city, 45 % provincial tertiary-A).", 0),
+         "county and city, 45 % provincial tertiary-A).",
+         0),
     TL("annual_cap_yuan", struct policy, outpatient_cap_yuan, "yuan", 0, BIG, NULL, "002",
        "Most the fund pays per person per year; does not carry over (150, then 300 from 2024 "
        "in Zhengzhou)."),
@@ -202,8 +256,8 @@ static const struct spec outpatient_kids[] = {
 };
 
 static const struct spec condition_benefit_kids[] = {
-    TL("deductible_yuan", struct condition_benefit, deductible_yuan, "yuan", 0, BIG, "0",
-       "assumed", "Yearly deductible per patient."),
+    TL("deductible_yuan", struct condition_benefit, deductible_yuan, "yuan", 0, BIG, "0", "assumed",
+       "Yearly deductible per patient."),
     TL("ratio", struct condition_benefit, ratio, "share", 0, 1, NULL, "assumed",
        "Fund's share of the policy-scope treatment cost (at least 50 % for hypertension and "
        "diabetes medication)."),
@@ -223,43 +277,63 @@ static const struct spec maternity_kids[] = {
 static const struct spec serious_kids[] = {
     TL("deductible_income_share", struct policy, serious_deductible_income_share, "share", 0, 5,
        "0.5", "004", "Deductible as a share of the previous year's per-capita disposable income."),
-    {.name = "ratio_bands", .kind = SPEC_BANDS, .unit = "share", .min = 0, .max = 1,
-     .dflt = "((0, 0.6))", .source = "004",
+    {.name = "ratio_bands",
+     .kind = SPEC_BANDS,
+     .unit = "share",
+     .min = 0,
+     .max = 1,
+     .dflt = "((0, 0.6))",
+     .source = "004",
      .doc = "Ratio paid by band of yearly out-of-pocket cost above the deductible: ((from_yuan, "
             "ratio), ...), starting at 0.",
      .offset = offsetof(struct policy, serious_ratio_bands)},
     TL("annual_cap_yuan", struct policy, serious_cap_yuan, "yuan", 0, BIG, "0", "004",
        "Most paid per person per year; 0 means no cap (004 encourages removing caps)."),
-    TL("poor_deductible_factor", struct policy, serious_poor_deductible_factor, "multiplier", 0,
-       1, "0.5", "004", "The poor's deductible relative to others' (004: halved)."),
+    TL("poor_deductible_factor", struct policy, serious_poor_deductible_factor, "multiplier", 0, 1,
+       "0.5", "004", "The poor's deductible relative to others' (004: halved)."),
     TL("poor_ratio_bonus", struct policy, serious_poor_ratio_bonus, "share", 0, 1, "0.05", "004",
        "Points added to the ratio for the poor (004: 5 points); the poor have no cap."),
     END,
 };
 
 static const struct spec policy_kids[] = {
-    {.name = "contribution", .kind = SPEC_GROUP, .kids = contribution_kids,
+    {.name = "contribution",
+     .kind = SPEC_GROUP,
+     .kids = contribution_kids,
      .doc = "Individual contribution (个人缴费)."},
-    {.name = "subsidy", .kind = SPEC_GROUP, .kids = subsidy_kids,
+    {.name = "subsidy",
+     .kind = SPEC_GROUP,
+     .kids = subsidy_kids,
      .doc = "Fiscal subsidy (财政补助) and its split by level of government."},
-    {.name = "assistance", .kind = SPEC_GROUP, .kids = assistance_kids,
+    {.name = "assistance",
+     .kind = SPEC_GROUP,
+     .kids = assistance_kids,
      .doc = "Medical assistance (医疗救助): contributions of the assisted, and the last layer "
             "of payment; a budget outlay, not a fund expenditure."},
-    {.name = "inpatient", .kind = SPEC_GROUP, .kids = inpatient_kids,
-     .doc = "Inpatient benefits."},
-    {.name = "outpatient", .kind = SPEC_GROUP, .kids = outpatient_kids,
+    {.name = "inpatient", .kind = SPEC_GROUP, .kids = inpatient_kids, .doc = "Inpatient benefits."},
+    {.name = "outpatient",
+     .kind = SPEC_GROUP,
+     .kids = outpatient_kids,
      .doc = "General outpatient pooling (普通门诊统筹)."},
-    {.name = "conditions", .kind = SPEC_MAP, .kids = condition_benefit_kids,
+    {.name = "conditions",
+     .kind = SPEC_MAP,
+     .kids = condition_benefit_kids,
      .doc = "Outpatient benefit for each condition of disease.conditions, keyed by its name: "
-            "hypertension and diabetes medication (两病), chronic and special conditions (门诊慢特病).",
+            "hypertension and diabetes medication (两病), chronic and special conditions "
+            "(门诊慢特病).",
      .offset = offsetof(struct policy, conditions),
      .count_offset = offsetof(struct policy, n_conditions),
-     .elem_size = sizeof(struct condition_benefit), .max_count = 64},
-    {.name = "maternity", .kind = SPEC_GROUP, .kids = maternity_kids,
+     .elem_size = sizeof(struct condition_benefit),
+     .max_count = 64},
+    {.name = "maternity",
+     .kind = SPEC_GROUP,
+     .kids = maternity_kids,
      .doc = "Maternity (生育医疗费) fixed payments."},
     TL("waiting_days", struct policy, waiting_days, "days", 0, 365, "30", "002",
        "Waiting period without benefits for late payers (002: 30 days)."),
-    {.name = "serious_illness", .kind = SPEC_GROUP, .kids = serious_kids,
+    {.name = "serious_illness",
+     .kind = SPEC_GROUP,
+     .kids = serious_kids,
      .doc = "Serious-illness insurance (大病保险) on out-of-pocket cost after basic insurance."},
     END,
 };
@@ -267,15 +341,33 @@ static const struct spec policy_kids[] = {
 /* ---- regions ---- */
 
 static const struct spec age_structure_kids[] = {
-    {.name = "ages", .kind = SPEC_INTS, .unit = "years", .min = 0, .max = 100,
+    {.name = "ages",
+     .kind = SPEC_INTS,
+     .unit = "years",
+     .min = 0,
+     .max = 100,
      .doc = "First age of each group, from 0, strictly increasing; the last group is open.",
-     .flags = SPEC_INCREASING | SPEC_CUSTOM, .min_count = 1, .max_count = 101},
-    {.name = "male", .kind = SPEC_NUMBERS, .unit = "persons", .min = 0, .max = BIG,
-     .doc = "Males in each group (relative: scaled to population_total).", .flags = SPEC_CUSTOM,
-     .min_count = 1, .max_count = 101},
-    {.name = "female", .kind = SPEC_NUMBERS, .unit = "persons", .min = 0, .max = BIG,
-     .doc = "Females in each group (relative: scaled to population_total).", .flags = SPEC_CUSTOM,
-     .min_count = 1, .max_count = 101},
+     .flags = SPEC_INCREASING | SPEC_CUSTOM,
+     .min_count = 1,
+     .max_count = 101},
+    {.name = "male",
+     .kind = SPEC_NUMBERS,
+     .unit = "persons",
+     .min = 0,
+     .max = BIG,
+     .doc = "Males in each group (relative: scaled to population_total).",
+     .flags = SPEC_CUSTOM,
+     .min_count = 1,
+     .max_count = 101},
+    {.name = "female",
+     .kind = SPEC_NUMBERS,
+     .unit = "persons",
+     .min = 0,
+     .max = BIG,
+     .doc = "Females in each group (relative: scaled to population_total).",
+     .flags = SPEC_CUSTOM,
+     .min_count = 1,
+     .max_count = 101},
     END,
 };
 
@@ -293,14 +385,15 @@ static const struct spec region_kids[] = {
     STR("code", struct region, code, NULL, "Six-digit administrative division code, unique.", 0),
     NUM("population_total", struct region, population_total, "persons", 0, BIG, NULL,
         "census 2020 (henan.md)", "Resident population at the start of start_year."),
-    {.name = "age_structure", .kind = SPEC_GROUP, .kids = age_structure_kids,
+    {.name = "age_structure",
+     .kind = SPEC_GROUP,
+     .kids = age_structure_kids,
      .flags = SPEC_OPTIONAL | SPEC_CUSTOM,
      .doc = "The region's own age structure, replacing demography.age_structure."},
     NUM("district_share", struct region, district_share, "share", 0, 1, NULL, "assumed",
         "Share of residents living in city districts (市辖区); the rest live in counties. "
         "Sets the fiscal-subsidy split (002)."),
-    NUM("western_policy_share", struct region, western_policy_share, "share", 0, 1, "0",
-        "000, 004",
+    NUM("western_policy_share", struct region, western_policy_share, "share", 0, 1, "0", "000, 004",
         "Share of residents in counties treated as western (比照西部开发政策县), whose central "
         "subsidy share is policy.subsidy.central_share_western."),
     FLAT("students", students_kids, "College students in the residents' scheme."),
@@ -310,21 +403,26 @@ static const struct spec region_kids[] = {
          "assumed",
          "Share of the residents' scheme population in each assisted category: "
          "extreme_poverty (特困), minimum_living (低保), rural_at_risk (农村易返贫致贫人口), "
-         "hardship (disabled, near-低保, children in hardship).", SPEC_SUM_AT_MOST_ONE),
+         "hardship (disabled, near-低保, children in hardship).",
+         SPEC_SUM_AT_MOST_ONE),
     NUM("opening_balance_yuan", struct region, opening_balance_yuan, "yuan", -BIG, BIG, NULL,
         "assumed", "Accumulated fund balance (累计结余) at the start of start_year."),
     TL("serious_premium_yuan", struct region, serious_premium_yuan, "yuan", 0, BIG, NULL,
        "004 annex 1",
        "Serious-illness insurance premium per enrollee, paid out of the fund (tiers 95, 78, "
        "70, 64 in Henan 2020)."),
-    EACH("hospital_mix", struct region, hospital_mix, level_numbers, "share", 0, 1, NULL,
-         "assumed",
+    EACH("hospital_mix", struct region, hospital_mix, level_numbers, "share", 0, 1, NULL, "assumed",
          "Share of inpatient admissions at each facility level, replacing "
-         "utilization.inpatient.level_mix.", SPEC_SUM_TO_ONE | SPEC_OPTIONAL | SPEC_CUSTOM),
+         "utilization.inpatient.level_mix.",
+         SPEC_SUM_TO_ONE | SPEC_OPTIONAL | SPEC_CUSTOM),
     AGES("migration_rate", struct region, migration_rate, "per person-year", -0.5, 0.5, NULL,
-         "assumed", "Net migration per resident per year by age, replacing "
-         "demography.migration.rate.", SPEC_OPTIONAL | SPEC_CUSTOM),
-    {.name = "policy", .kind = SPEC_GROUP, .kids = policy_kids,
+         "assumed",
+         "Net migration per resident per year by age, replacing "
+         "demography.migration.rate.",
+         SPEC_OPTIONAL | SPEC_CUSTOM),
+    {.name = "policy",
+     .kind = SPEC_GROUP,
+     .kids = policy_kids,
      .flags = SPEC_OPTIONAL | SPEC_CUSTOM | SPEC_POLICY,
      .doc = "The region's own rules: any policy setting, in the same shape, overriding the "
             "scenario's policy for this region."},
@@ -362,8 +460,8 @@ static const struct spec fertility_kids[] = {
         "Share of the TFR by mother's 5-year age group, percent."),
     FIL("sex_ratio", struct demography_params, sex_ratio_file, NULL, "UN WPP 2022",
         "Sex ratio at birth, males per female."),
-    NUM("volatility", struct demography_params, tfr_volatility, "per year", 0, 1, "0.04",
-        "assumed", "Standard deviation of the yearly shock to log TFR (to be calibrated to the "
+    NUM("volatility", struct demography_params, tfr_volatility, "per year", 0, 1, "0.04", "assumed",
+        "Standard deviation of the yearly shock to log TFR (to be calibrated to the "
         "UN TFR intervals)."),
     NUM("persistence", struct demography_params, tfr_persistence, "coefficient", 0, 1, "0.9",
         "assumed", "AR(1) coefficient of the log TFR deviation from the UN median."),
@@ -380,14 +478,11 @@ static const struct spec migration_kids[] = {
 
 static const struct spec demography_kids[] = {
     FLAT("age_structure", age_structure_files,
-          "Age structure of every region (scaled to its population_total) unless the region "
-          "gives its own."),
-    FLAT("mortality", mortality_kids,
-          "Mortality with stochastic improvement (Lee-Carter)."),
-    FLAT("fertility", fertility_kids,
-          "Births: stochastic TFR around the UN median."),
-    FLAT("migration", migration_kids,
-          "Net migration by age."),
+         "Age structure of every region (scaled to its population_total) unless the region "
+         "gives its own."),
+    FLAT("mortality", mortality_kids, "Mortality with stochastic improvement (Lee-Carter)."),
+    FLAT("fertility", fertility_kids, "Births: stochastic TFR around the UN median."),
+    FLAT("migration", migration_kids, "Net migration by age."),
     END,
 };
 
@@ -397,10 +492,9 @@ static const struct spec enrollment_kids[] = {
     NUM("participation", struct enrollment_params, participation, "share", 0, 1, "0.95", "001",
         "Share of eligible residents outside the assisted categories who enroll, at the "
         "starting contribution (001 targets at least 95 %)."),
-    NUM("vulnerable_participation", struct enrollment_params, vulnerable_participation, "share",
-        0, 1, "0.99", "002", "Share of the assisted categories who enroll (002: at least 99 %)."),
-    NUM("elasticity", struct enrollment_params, elasticity, "elasticity", -5, 0, "-0.2",
-        "assumed",
+    NUM("vulnerable_participation", struct enrollment_params, vulnerable_participation, "share", 0,
+        1, "0.99", "002", "Share of the assisted categories who enroll (002: at least 99 %)."),
+    NUM("elasticity", struct enrollment_params, elasticity, "elasticity", -5, 0, "-0.2", "assumed",
         "Elasticity of participation to the individual contribution relative to per-capita "
         "disposable income."),
     NUM("employee_shift", struct enrollment_params, employee_shift, "share per year", -0.1, 0.1,
@@ -408,8 +502,8 @@ static const struct spec enrollment_kids[] = {
         "Yearly rise of the employee-scheme share at working ages (flexible workers moving)."),
     NUM("late_share", struct enrollment_params, late_share, "share", 0, 1, "0.02", "assumed",
         "Share of enrollees who pay in the extended period and wait policy.waiting_days."),
-    NUM("newborn_share", struct enrollment_params, newborn_share, "share", 0, 1, "0.9",
-        "assumed", "Share of newborns enrolled in their year of birth."),
+    NUM("newborn_share", struct enrollment_params, newborn_share, "share", 0, 1, "0.9", "assumed",
+        "Share of newborns enrolled in their year of birth."),
     EACH("category_trend", struct enrollment_params, category_trend, category_numbers,
          "relative per year", -1, 1, "0", "assumed",
          "Yearly relative change of each assisted category's share.", 0),
@@ -420,18 +514,17 @@ static const struct spec enrollment_kids[] = {
 
 static const struct spec economy_kids[] = {
     NUM("income_yuan", struct economy_params, income_yuan, "yuan", 0, BIG, NULL,
-        "statistical bulletin",
-        "Per-capita disposable income in the year before start_year."),
+        "statistical bulletin", "Per-capita disposable income in the year before start_year."),
     NUM("income_growth", struct economy_params, income_growth_mean, "rate", -0.5, 1, "0.05",
         "assumed", "Mean yearly growth of per-capita disposable income."),
-    NUM("income_volatility", struct economy_params, income_growth_volatility, "rate", 0, 1,
-        "0.015", "assumed", "Standard deviation of the yearly income growth shock."),
-    NUM("income_persistence", struct economy_params, income_growth_persistence, "coefficient",
-        0, 1, "0.5", "assumed", "AR(1) coefficient of the income growth shock."),
+    NUM("income_volatility", struct economy_params, income_growth_volatility, "rate", 0, 1, "0.015",
+        "assumed", "Standard deviation of the yearly income growth shock."),
+    NUM("income_persistence", struct economy_params, income_growth_persistence, "coefficient", 0, 1,
+        "0.5", "assumed", "AR(1) coefficient of the income growth shock."),
     NUM("interest_rate", struct economy_params, interest_mean, "rate", -0.1, 0.5, "0.015",
         "assumed", "Mean yearly interest earned on the fund balance."),
-    NUM("interest_volatility", struct economy_params, interest_volatility, "rate", 0, 0.5,
-        "0.003", "assumed", "Standard deviation of the yearly interest rate."),
+    NUM("interest_volatility", struct economy_params, interest_volatility, "rate", 0, 0.5, "0.003",
+        "assumed", "Standard deviation of the yearly interest rate."),
     END,
 };
 
@@ -448,18 +541,23 @@ static const struct spec costs_kids[] = {
         "Excess cost growth over income growth in the first year; it converges towards 0."),
     NUM("excess_years", struct cost_params, excess_years, "years", 1, 200, "30", "assumed",
         "Years over which excess cost growth converges (Getzen's long-run model)."),
-    NUM("excess_persistence", struct cost_params, excess_persistence, "coefficient", 0, 1,
-        "0.6", "assumed", "AR(1) coefficient of the excess cost growth shock."),
+    NUM("excess_persistence", struct cost_params, excess_persistence, "coefficient", 0, 1, "0.6",
+        "assumed", "AR(1) coefficient of the excess cost growth shock."),
     NUM("excess_volatility", struct cost_params, excess_volatility, "rate", 0, 1, "0.015",
         "assumed", "Standard deviation of the yearly excess cost growth shock."),
-    NUM("income_correlation", struct cost_params, income_correlation, "correlation", -1, 1,
-        "0.5", "assumed", "Correlation of cost growth shocks with income growth shocks."),
-    NUM("technology_rate", struct cost_params, technology_rate, "per year", 0, 10, "0.1",
-        "assumed", "Yearly rate of new-technology jumps in the cost level (Poisson)."),
-    NUM("technology_jump", struct cost_params, technology_jump, "relative", 0, 1, "0.03",
-        "assumed", "Mean relative size of a new-technology jump (exponential)."),
-    {.name = "policy_effects", .kind = SPEC_EVENTS, .unit = "relative", .min = -0.9, .max = 1,
-     .dflt = "()", .source = "assumed (000, 002)",
+    NUM("income_correlation", struct cost_params, income_correlation, "correlation", -1, 1, "0.5",
+        "assumed", "Correlation of cost growth shocks with income growth shocks."),
+    NUM("technology_rate", struct cost_params, technology_rate, "per year", 0, 10, "0.1", "assumed",
+        "Yearly rate of new-technology jumps in the cost level (Poisson)."),
+    NUM("technology_jump", struct cost_params, technology_jump, "relative", 0, 1, "0.03", "assumed",
+        "Mean relative size of a new-technology jump (exponential)."),
+    {.name = "policy_effects",
+     .kind = SPEC_EVENTS,
+     .unit = "relative",
+     .min = -0.9,
+     .max = 1,
+     .dflt = "()",
+     .source = "assumed (000, 002)",
      .doc = "Dated one-off changes of the cost level, e.g. volume-based procurement price cuts "
             "and DRG/DIP payment reform: ((year, relative change), ...).",
      .offset = offsetof(struct cost_params, policy_effects)},
@@ -468,26 +566,26 @@ static const struct spec costs_kids[] = {
 
 /* ---- utilization ---- */
 
-#define CARE_KIDS(what, rate_doc, cost_unit)                                                    \
-    AGES("rate_male", struct care_params, rate[0], "per person-year", 0, 1000, NULL,            \
-         "assumed", rate_doc " of males, by age.", 0),                                          \
-    AGES("rate_female", struct care_params, rate[1], "per person-year", 0, 1000, NULL,          \
-         "assumed", rate_doc " of females, by age.", 0),                                        \
-    EACH("level_mix", struct care_params, level_mix, level_numbers, "share", 0, 1, NULL,        \
-         "assumed", "Share of " what " at each facility level.", SPEC_SUM_TO_ONE),              \
-    EACH("cost_yuan", struct care_params, cost_yuan, level_numbers, cost_unit, 0, BIG, NULL,    \
-         "assumed", "Mean total cost per " what " at each level, in the start year.", 0),          \
-    EACH("cost_cv", struct care_params, cost_cv, level_numbers, "coefficient", 0, 20, NULL,     \
-         "assumed", "Coefficient of variation of the cost (lognormal, heavy right tail).", 0),     \
-    EACH("compliant_share", struct care_params, compliant_share, level_numbers, "share", 0, 1,  \
-         NULL, "assumed", "Policy-scope (compliant) share of the cost, by level.", 0),             \
-    END
+#define CARE_KIDS(what, one, rate_doc, cost_unit)                                                  \
+    AGES("rate_male", struct care_params, rate[0], "per person-year", 0, 1000, NULL, "assumed",    \
+         rate_doc " of males, by age.", 0),                                                        \
+        AGES("rate_female", struct care_params, rate[1], "per person-year", 0, 1000, NULL,         \
+             "assumed", rate_doc " of females, by age.", 0),                                       \
+        EACH("level_mix", struct care_params, level_mix, level_numbers, "share", 0, 1, NULL,       \
+             "assumed", "Share of " what " at each facility level.", SPEC_SUM_TO_ONE),             \
+        EACH("cost_yuan", struct care_params, cost_yuan, level_numbers, cost_unit, 0, BIG, NULL,   \
+             "assumed", "Mean total cost per " one " at each level, in the start year.", 0),       \
+        EACH("cost_cv", struct care_params, cost_cv, level_numbers, "coefficient", 0, 20, NULL,    \
+             "assumed", "Coefficient of variation of the cost (lognormal, heavy right tail).", 0), \
+        EACH("compliant_share", struct care_params, compliant_share, level_numbers, "share", 0, 1, \
+             NULL, "assumed", "Policy-scope (compliant) share of the cost, by level.", 0),         \
+        END
 
 static const struct spec inpatient_use_kids[] = {
-    CARE_KIDS("admissions", "Admissions per person-year", "yuan"),
+    CARE_KIDS("admissions", "admission", "Admissions per person-year", "yuan"),
 };
 static const struct spec outpatient_use_kids[] = {
-    CARE_KIDS("visits", "General outpatient visits per person-year", "yuan"),
+    CARE_KIDS("visits", "visit", "General outpatient visits per person-year", "yuan"),
 };
 
 static const struct spec utilization_kids[] = {
@@ -503,22 +601,22 @@ static const struct spec utilization_kids[] = {
 /* ---- disease ---- */
 
 static const struct spec condition_kids[] = {
-    AGES("prevalence_male", struct condition_params, prevalence[0], "share", 0, 1, NULL,
-         "assumed", "Share of males with the condition at the start, by age.", 0),
+    AGES("prevalence_male", struct condition_params, prevalence[0], "share", 0, 1, NULL, "assumed",
+         "Share of males with the condition at the start, by age.", 0),
     AGES("prevalence_female", struct condition_params, prevalence[1], "share", 0, 1, NULL,
          "assumed", "Share of females with the condition at the start, by age.", 0),
-    AGES("incidence", struct condition_params, incidence, "per person-year", 0, 1, NULL,
-         "assumed", "New cases per person-year among those without the condition, by age.", 0),
+    AGES("incidence", struct condition_params, incidence, "per person-year", 0, 1, NULL, "assumed",
+         "New cases per person-year among those without the condition, by age.", 0),
     NUM("persistence", struct condition_params, persistence, "share", 0, 1, NULL, "assumed",
         "Share of those with the condition who still have it a year later (if alive)."),
-    NUM("excess_mortality", struct condition_params, excess_mortality, "multiplier", 1, 100,
-        "1", "assumed", "Death rate of those with the condition relative to others."),
-    NUM("trend", struct condition_params, trend, "relative per year", -0.5, 0.5, "0",
-        "assumed", "Yearly relative change of incidence (epidemiological shift)."),
-    NUM("trend_volatility", struct condition_params, trend_volatility, "relative per year", 0,
-        0.5, "0", "assumed", "Standard deviation of the yearly incidence trend shock."),
-    NUM("inpatient_multiplier", struct condition_params, inpatient_multiplier, "multiplier", 1,
-        100, "1", "assumed", "Admission rate of those with the condition relative to others."),
+    NUM("excess_mortality", struct condition_params, excess_mortality, "multiplier", 1, 100, "1",
+        "assumed", "Death rate of those with the condition relative to others."),
+    NUM("trend", struct condition_params, trend, "relative per year", -0.5, 0.5, "0", "assumed",
+        "Yearly relative change of incidence (epidemiological shift)."),
+    NUM("trend_volatility", struct condition_params, trend_volatility, "relative per year", 0, 0.5,
+        "0", "assumed", "Standard deviation of the yearly incidence trend shock."),
+    NUM("inpatient_multiplier", struct condition_params, inpatient_multiplier, "multiplier", 1, 100,
+        "1", "assumed", "Admission rate of those with the condition relative to others."),
     NUM("annual_cost_yuan", struct condition_params, annual_cost_yuan, "yuan", 0, BIG, NULL,
         "assumed", "Mean outpatient treatment cost per patient-year, in the start year."),
     NUM("cost_cv", struct condition_params, cost_cv, "coefficient", 0, 20, "0.5", "assumed",
@@ -527,29 +625,33 @@ static const struct spec condition_kids[] = {
 };
 
 static const struct spec disease_kids[] = {
-    {.name = "conditions", .kind = SPEC_MAP, .kids = condition_kids,
+    {.name = "conditions",
+     .kind = SPEC_MAP,
+     .kids = condition_kids,
      .doc = "Chronic and special conditions, one group per condition named by its key (at least "
             "hypertension, diabetes, cancer_outpatient, dialysis, anti_rejection: 000, 001, 003).",
      .offset = offsetof(struct disease_params, conditions),
      .count_offset = offsetof(struct disease_params, n),
-     .elem_size = sizeof(struct condition_params), .min_count = 0, .max_count = 64},
+     .elem_size = sizeof(struct condition_params),
+     .min_count = 0,
+     .max_count = 64},
     END,
 };
 
 /* ---- warning, pooling ---- */
 
 static const struct spec warning_kids[] = {
-    NUM("insufficient_months", struct warning_params, insufficient_months, "months", 0, 120,
-        "3", "henan.md (人社部发〔2009〕67号)",
+    NUM("insufficient_months", struct warning_params, insufficient_months, "months", 0, 120, "3",
+        "henan.md (人社部发〔2009〕67号)",
         "Below this many months of payment the balance is insufficient (orange)."),
     NUM("low_months", struct warning_params, low_months, "months", 0, 120, "6", "henan.md",
         "Below this, low (yellow); from here to excess_months, normal (green)."),
-    NUM("target_months", struct warning_params, target_months, "months", 0, 120, "9",
-        "henan.md", "Upper end of the target range (6 to 9 months)."),
-    NUM("excess_months", struct warning_params, excess_months, "months", 0, 120, "15",
-        "henan.md", "Above this many months the surplus is excessive."),
-    NUM("depletion_probability", struct warning_params, depletion_probability, "probability",
-        0, 1, "0.05", "scenario",
+    NUM("target_months", struct warning_params, target_months, "months", 0, 120, "9", "henan.md",
+        "Upper end of the target range (6 to 9 months)."),
+    NUM("excess_months", struct warning_params, excess_months, "months", 0, 120, "15", "henan.md",
+        "Above this many months the surplus is excessive."),
+    NUM("depletion_probability", struct warning_params, depletion_probability, "probability", 0, 1,
+        "0.05", "scenario",
         "Probability of depletion that marks a region's first year at risk in summaries."),
     NUM("max_balance_share", struct warning_params, max_balance_share, "share", 0, 10, "0.25",
         "henan.md (财社〔2017〕144号)",
@@ -560,13 +662,16 @@ static const struct spec warning_kids[] = {
 static const char *const pooling_modes[] = {"city", "adjustment_fund", NULL};
 
 static const struct spec pooling_kids[] = {
-    {.name = "mode", .kind = SPEC_ENUM, .choices = pooling_modes, .dflt = "\"city\"",
+    {.name = "mode",
+     .kind = SPEC_ENUM,
+     .choices = pooling_modes,
+     .dflt = "\"city\"",
      .source = "001, 004",
      .doc = "\"city\": each region on its own (city-level pooling); \"adjustment_fund\": a "
             "provincial adjustment fund covers regions' current deficits.",
      .offset = offsetof(struct pooling_params, mode)},
-    NUM("adjustment_rate", struct pooling_params, adjustment_rate, "share", 0, 1, "0.03",
-        "assumed", "Share of each region's income paid into the adjustment fund."),
+    NUM("adjustment_rate", struct pooling_params, adjustment_rate, "share", 0, 1, "0.03", "assumed",
+        "Share of each region's income paid into the adjustment fund."),
     END,
 };
 
@@ -576,15 +681,21 @@ static const struct spec top_kids[] = {
     STR("name", struct scenario, name, NULL,
         "Name of the scenario (default: the file name without .cfg).", SPEC_OPTIONAL),
     STR("description", struct scenario, description, "\"\"", "One line saying what it is.", 0),
-    {.name = "base", .kind = SPEC_STRING, .flags = SPEC_OPTIONAL | SPEC_CUSTOM,
+    {.name = "base",
+     .kind = SPEC_STRING,
+     .flags = SPEC_OPTIONAL | SPEC_CUSTOM,
      .doc = "Variant files only: the scenario this variant changes, relative to this file. "
             "The variant holds only the settings it changes."},
     GROUP("simulation", struct scenario, simulation, simulation_kids, 0, "The run."),
-    {.name = "regions", .kind = SPEC_LIST, .kids = region_kids,
+    {.name = "regions",
+     .kind = SPEC_LIST,
+     .kids = region_kids,
      .doc = "The pooling regions (统筹地区), one group each.",
      .offset = offsetof(struct scenario, regions),
-     .count_offset = offsetof(struct scenario, n_regions), .elem_size = sizeof(struct region),
-     .min_count = 1, .max_count = 1000},
+     .count_offset = offsetof(struct scenario, n_regions),
+     .elem_size = sizeof(struct region),
+     .min_count = 1,
+     .max_count = 1000},
     GROUP("demography", struct scenario, demography, demography_kids, 0,
           "Population driver (cohort-component)."),
     GROUP("enrollment", struct scenario, enrollment, enrollment_kids, 0,
@@ -595,7 +706,10 @@ static const struct spec top_kids[] = {
     GROUP("utilization", struct scenario, utilization, utilization_kids, 0,
           "Use of care and its cost."),
     GROUP("disease", struct scenario, disease, disease_kids, 0, "Disease spectrum."),
-    {.name = "policy", .kind = SPEC_GROUP, .kids = policy_kids, .flags = SPEC_CUSTOM,
+    {.name = "policy",
+     .kind = SPEC_GROUP,
+     .kids = policy_kids,
+     .flags = SPEC_CUSTOM,
      .doc = "The rules, each a dated timeline; regions may override any of them."},
     GROUP("warning", struct scenario, warning, warning_kids, 0, "Early-warning thresholds."),
     GROUP("pooling", struct scenario, pooling, pooling_kids, 0, "Pooling level."),

@@ -36,9 +36,9 @@ enum spec_flag {
     SPEC_INCREASING = 1 << 4, /* numbers, ints: strictly increasing */
     SPEC_MIN_OPEN = 1 << 5,   /* the minimum itself is not allowed */
     SPEC_MAX_OPEN = 1 << 6,
-    SPEC_CUSTOM = 1 << 7,     /* checked by the schema, extracted by hand (scenario.c) */
-    SPEC_POLICY = 1 << 8,     /* the region's policy overrides: `kids` with every setting optional */
-    SPEC_WIDE = 1 << 9,       /* int: lands in a long long, not an int */
+    SPEC_CUSTOM = 1 << 7, /* checked by the schema, extracted by hand (scenario.c) */
+    SPEC_POLICY = 1 << 8, /* the region's policy overrides: `kids` with every setting optional */
+    SPEC_WIDE = 1 << 9,   /* int: lands in a long long, not an int */
 };
 
 struct spec {

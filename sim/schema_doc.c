@@ -8,20 +8,34 @@
 static const char *type_name(const struct spec *s)
 {
     switch (s->kind) {
-    case SPEC_GROUP: return "group";
-    case SPEC_LIST: return "list of groups";
-    case SPEC_MAP: return "named groups";
-    case SPEC_INT: return "integer";
-    case SPEC_NUMBER: return "number";
-    case SPEC_STRING: return "string";
-    case SPEC_ENUM: return "choice";
-    case SPEC_FILE: return "file";
-    case SPEC_NUMBERS: return "array of numbers";
-    case SPEC_INTS: return "array of integers";
-    case SPEC_TIMELINE: return "timeline";
-    case SPEC_AGES: return "age table";
-    case SPEC_BANDS: return "bands";
-    case SPEC_EVENTS: return "dated events";
+    case SPEC_GROUP:
+        return "group";
+    case SPEC_LIST:
+        return "list of groups";
+    case SPEC_MAP:
+        return "named groups";
+    case SPEC_INT:
+        return "integer";
+    case SPEC_NUMBER:
+        return "number";
+    case SPEC_STRING:
+        return "string";
+    case SPEC_ENUM:
+        return "choice";
+    case SPEC_FILE:
+        return "file";
+    case SPEC_NUMBERS:
+        return "array of numbers";
+    case SPEC_INTS:
+        return "array of integers";
+    case SPEC_TIMELINE:
+        return "timeline";
+    case SPEC_AGES:
+        return "age table";
+    case SPEC_BANDS:
+        return "bands";
+    case SPEC_EVENTS:
+        return "dated events";
     }
     return "";
 }
@@ -34,8 +48,8 @@ static void range_text(const struct spec *s, char *buf, size_t size)
         size_t used = 0;
         buf[0] = '\0';
         for (int k = 0; s->choices[k] && used < size; k++)
-            used += (size_t)snprintf(buf + used, size - used, "%s\"%s\"", k ? ", " : "",
-                                     s->choices[k]);
+            used +=
+                (size_t)snprintf(buf + used, size - used, "%s\"%s\"", k ? ", " : "", s->choices[k]);
         return;
     }
     if (!has_range) {
@@ -57,8 +71,10 @@ static void range_text(const struct spec *s, char *buf, size_t size)
 static void row(FILE *out, bool md, const char *path, const struct spec *s, const struct spec *via)
 {
     const struct spec *v = via ? via : s; /* per-level members describe themselves by the group */
+    struct spec member = via ? via->kids[0] : *s;
+    if (via) member.min = via->min, member.max = via->max, member.flags = via->flags;
     char range[128];
-    range_text(v, range, sizeof range);
+    range_text(&member, range, sizeof range);
     const char *dflt = v->dflt ? v->dflt : (s->flags & SPEC_OPTIONAL) ? "(optional)" : "required";
     if (md)
         fprintf(out, "| `%s` | %s | %s | %s | %s%s%s | %s | %s |\n", path,

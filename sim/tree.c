@@ -33,7 +33,8 @@ struct tree *tree_new(enum tree_kind kind, const char *name, const char *file, i
 void tree_free(struct tree *t)
 {
     if (!t) return;
-    for (size_t k = 0; k < t->n; k++) tree_free(t->kids[k]);
+    for (size_t k = 0; k < t->n; k++)
+        tree_free(t->kids[k]);
     free(t->kids);
     free(t->name);
     free(t->file);
@@ -59,7 +60,8 @@ struct tree *tree_copy(const struct tree *t)
     c->f = t->f;
     c->b = t->b;
     c->s = dupstr(t->s);
-    for (size_t k = 0; k < t->n; k++) tree_append(c, tree_copy(t->kids[k]));
+    for (size_t k = 0; k < t->n; k++)
+        tree_append(c, tree_copy(t->kids[k]));
     return c;
 }
 
@@ -68,7 +70,8 @@ void tree_delete(struct tree *kid)
     struct tree *p = kid->parent;
     if (p) {
         size_t k = 0;
-        while (k < p->n && p->kids[k] != kid) k++;
+        while (k < p->n && p->kids[k] != kid)
+            k++;
         if (k < p->n) {
             memmove(&p->kids[k], &p->kids[k + 1], (p->n - k - 1) * sizeof *p->kids);
             p->n--;
@@ -97,7 +100,8 @@ void tree_merge(struct tree *base, const struct tree *overlay)
         struct tree *c = tree_copy(o);
         if (b) { /* replace in place, keeping the base's order */
             size_t at = 0;
-            while (base->kids[at] != b) at++;
+            while (base->kids[at] != b)
+                at++;
             tree_free(b);
             base->kids[at] = c;
             c->parent = base;
@@ -125,7 +129,7 @@ double tree_number(const struct tree *t)
 const char *tree_kind_name(const struct tree *t)
 {
     static const char *const names[] = {"a group { }", "a list ( )", "an array [ ]", "an integer",
-                                        "a number",   "a string",   "true or false"};
+                                        "a number",    "a string",   "true or false"};
     return names[t->kind];
 }
 
@@ -138,7 +142,8 @@ char *tree_path(const struct tree *t)
         snprintf(part, sizeof part, "%s", t->name);
     else {
         size_t k = 0;
-        while (k < t->parent->n && t->parent->kids[k] != t) k++;
+        while (k < t->parent->n && t->parent->kids[k] != t)
+            k++;
         snprintf(part, sizeof part, "[%zu]", k);
     }
     size_t n = strlen(up) + strlen(part) + 2;
@@ -150,11 +155,14 @@ char *tree_path(const struct tree *t)
 }
 
 /* Shortest text that strtod reads back to exactly `x`, always with a '.' or an
- * exponent so that libconfig reads it as a float, not an integer. */
+ * exponent so that libconfig reads it as a float, not an integer. Plain
+ * decimals are preferred to exponents for the magnitudes of money and people. */
 static void format_float(double x, char *buf, size_t size)
 {
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, x);
+    double mag = fabs(x);
+    bool plain = mag == 0 || (mag >= 1e-4 && mag < 1e15);
+    for (int prec = plain ? 0 : 1; prec <= 17; prec++) {
+        snprintf(buf, size, plain ? "%.*f" : "%.*g", prec, x);
         if (strtod(buf, NULL) == x) break;
     }
     if (!strpbrk(buf, ".eEn")) {
@@ -168,12 +176,24 @@ static void print_string(FILE *out, const char *s)
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\f': fputs("\\f", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
         default:
             if (*p < 0x20 || *p == 0x7f)
                 fprintf(out, "\\x%02X", *p);
@@ -187,11 +207,21 @@ static void print_string(FILE *out, const char *s)
 void tree_value_text(const struct tree *t, char *buf, size_t size)
 {
     switch (t->kind) {
-    case TREE_INT: snprintf(buf, size, "%lld", t->i); break;
-    case TREE_FLOAT: format_float(t->f, buf, size); break;
-    case TREE_BOOL: snprintf(buf, size, "%s", t->b ? "true" : "false"); break;
-    case TREE_STRING: snprintf(buf, size, "\"%.60s%s\"", t->s, strlen(t->s) > 60 ? "..." : ""); break;
-    default: snprintf(buf, size, "%s", tree_kind_name(t)); break;
+    case TREE_INT:
+        snprintf(buf, size, "%lld", t->i);
+        break;
+    case TREE_FLOAT:
+        format_float(t->f, buf, size);
+        break;
+    case TREE_BOOL:
+        snprintf(buf, size, "%s", t->b ? "true" : "false");
+        break;
+    case TREE_STRING:
+        snprintf(buf, size, "\"%.60s%s\"", t->s, strlen(t->s) > 60 ? "..." : "");
+        break;
+    default:
+        snprintf(buf, size, "%s", tree_kind_name(t));
+        break;
     }
 }
 
@@ -200,8 +230,8 @@ static bool is_inline(const struct tree *t)
     if (tree_is_scalar(t)) return true;
     if (t->kind == TREE_GROUP) return false;
     for (size_t k = 0; k < t->n; k++)
-        if (!tree_is_scalar(t->kids[k]) && !(t->kids[k]->kind != TREE_GROUP && t->kids[k]->n <= 4 &&
-                                             is_inline(t->kids[k])))
+        if (!tree_is_scalar(t->kids[k]) &&
+            !(t->kids[k]->kind != TREE_GROUP && t->kids[k]->n <= 4 && is_inline(t->kids[k])))
             return false;
     return true;
 }
@@ -223,9 +253,15 @@ static void print_value(FILE *out, const struct tree *t, int depth)
         /* libconfig reads values beyond 32 bits only with the L suffix */
         fprintf(out, "%lld%s", t->i, (t->i > INT_MAX || t->i < INT_MIN) ? "L" : "");
         return;
-    case TREE_FLOAT: format_float(t->f, buf, sizeof buf), fputs(buf, out); return;
-    case TREE_BOOL: fputs(t->b ? "true" : "false", out); return;
-    case TREE_STRING: print_string(out, t->s); return;
+    case TREE_FLOAT:
+        format_float(t->f, buf, sizeof buf), fputs(buf, out);
+        return;
+    case TREE_BOOL:
+        fputs(t->b ? "true" : "false", out);
+        return;
+    case TREE_STRING:
+        print_string(out, t->s);
+        return;
     case TREE_GROUP:
         fputs("{\n", out);
         for (size_t k = 0; k < t->n; k++) {
@@ -236,7 +272,8 @@ static void print_value(FILE *out, const struct tree *t, int depth)
         return;
     case TREE_LIST:
     case TREE_ARRAY: {
-        const char *open = t->kind == TREE_LIST ? "(" : "[", *close = t->kind == TREE_LIST ? ")" : "]";
+        const char *open = t->kind == TREE_LIST ? "(" : "[",
+                   *close = t->kind == TREE_LIST ? ")" : "]";
         if (is_inline(t)) {
             fputs(open, out);
             for (size_t k = 0; k < t->n; k++) {
@@ -283,13 +320,15 @@ static void check_int_literals(const char *text, const char *file, struct diag *
             }
             if (*p) p++;
         } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
-            while (*p && *p != '\n') p++;
+            while (*p && *p != '\n')
+                p++;
         } else if (p[0] == '/' && p[1] == '*') {
             for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
                 if (*p == '\n') line++;
             if (*p) p += 2;
         } else if (isalpha((unsigned char)*p) || *p == '_' || *p == '*' || *p == '@') {
-            while (isalnum((unsigned char)*p) || *p == '_' || *p == '*' || *p == '-' || *p == '@') p++;
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '*' || *p == '-' || *p == '@')
+                p++;
         } else if (isdigit((unsigned char)*p) ||
                    ((*p == '-' || *p == '+') && isdigit((unsigned char)p[1]))) {
             const char *start = p;
@@ -319,20 +358,30 @@ static void check_int_literals(const char *text, const char *file, struct diag *
 static struct tree *from_setting(const config_setting_t *s, const char *fallback_file)
 {
     static const enum tree_kind kinds[] = {
-        [CONFIG_TYPE_GROUP] = TREE_GROUP, [CONFIG_TYPE_INT] = TREE_INT,
-        [CONFIG_TYPE_INT64] = TREE_INT,   [CONFIG_TYPE_FLOAT] = TREE_FLOAT,
+        [CONFIG_TYPE_GROUP] = TREE_GROUP,   [CONFIG_TYPE_INT] = TREE_INT,
+        [CONFIG_TYPE_INT64] = TREE_INT,     [CONFIG_TYPE_FLOAT] = TREE_FLOAT,
         [CONFIG_TYPE_STRING] = TREE_STRING, [CONFIG_TYPE_BOOL] = TREE_BOOL,
-        [CONFIG_TYPE_ARRAY] = TREE_ARRAY, [CONFIG_TYPE_LIST] = TREE_LIST,
+        [CONFIG_TYPE_ARRAY] = TREE_ARRAY,   [CONFIG_TYPE_LIST] = TREE_LIST,
     };
     const char *file = config_setting_source_file(s);
     struct tree *t = tree_new(kinds[s->type], config_setting_name(s), file ? file : fallback_file,
                               (int)config_setting_source_line(s));
     switch (s->type) {
-    case CONFIG_TYPE_INT: t->i = config_setting_get_int(s); break;
-    case CONFIG_TYPE_INT64: t->i = config_setting_get_int64(s); break;
-    case CONFIG_TYPE_FLOAT: t->f = config_setting_get_float(s); break;
-    case CONFIG_TYPE_BOOL: t->b = config_setting_get_bool(s); break;
-    case CONFIG_TYPE_STRING: t->s = dupstr(config_setting_get_string(s)); break;
+    case CONFIG_TYPE_INT:
+        t->i = config_setting_get_int(s);
+        break;
+    case CONFIG_TYPE_INT64:
+        t->i = config_setting_get_int64(s);
+        break;
+    case CONFIG_TYPE_FLOAT:
+        t->f = config_setting_get_float(s);
+        break;
+    case CONFIG_TYPE_BOOL:
+        t->b = config_setting_get_bool(s);
+        break;
+    case CONFIG_TYPE_STRING:
+        t->s = dupstr(config_setting_get_string(s));
+        break;
     default:
         for (int k = 0; k < config_setting_length(s); k++)
             tree_append(t, from_setting(config_setting_get_elem(s, (unsigned)k), fallback_file));
@@ -366,14 +415,17 @@ static char *read_text(const char *path, struct diag *d)
     if (failed) {
         diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
     } else if (n > (size_t)TREE_MAX_FILE_BYTES) {
-        diag_loc(d, path, 0, "the file is larger than %d MiB, the limit for a scenario file; put "
-                             "bulky data in a data file", TREE_MAX_FILE_BYTES >> 20);
+        diag_loc(d, path, 0,
+                 "the file is larger than %d MiB, the limit for a scenario file; put "
+                 "bulky data in a data file",
+                 TREE_MAX_FILE_BYTES >> 20);
     } else if (memchr(text, '\0', n)) {
         diag_loc(d, path, 0, "the file is not text (it contains a NUL byte)");
     } else {
         text[n] = '\0';
         size_t lines = 1;
-        for (size_t k = 0; k < n; k++) lines += text[k] == '\n';
+        for (size_t k = 0; k < n; k++)
+            lines += text[k] == '\n';
         if (lines <= TREE_MAX_LINES) return text;
         diag_loc(d, path, 0, "the file has more than %d lines, the limit for a scenario file",
                  TREE_MAX_LINES);
@@ -420,7 +472,8 @@ static void set_origin(struct tree *t, const char *file, bool keep_line)
 {
     if (!t->file) t->file = dupstr(file);
     if (!keep_line) t->line = 0;
-    for (size_t k = 0; k < t->n; k++) set_origin(t->kids[k], file, keep_line);
+    for (size_t k = 0; k < t->n; k++)
+        set_origin(t->kids[k], file, keep_line);
 }
 
 struct tree *tree_read_file(const char *path, struct diag *d)

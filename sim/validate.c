@@ -41,7 +41,7 @@ static const char *article(const char *word)
 
 static bool is_named_quantity(const char *unit)
 {
-    static const char *const words[] = {"share",       "probability", "rate", "coefficient",
+    static const char *const words[] = {"share",       "probability", "rate",       "coefficient",
                                         "correlation", "elasticity",  "multiplier", NULL};
     for (int k = 0; words[k]; k++)
         if (strcmp(unit, words[k]) == 0) return true;
@@ -71,8 +71,8 @@ static void describe_value(const struct spec *s, bool integer, char *buf, size_t
     describe_range(s, range, sizeof range);
     const char *u = s->unit;
     if (integer)
-        snprintf(buf, size, "%s%s%s%s", u ? "a whole number of " : "an integer", u ? u : "",
-                 range, "");
+        snprintf(buf, size, "%s%s%s%s", u ? "a whole number of " : "an integer", u ? u : "", range,
+                 "");
     else if (!u)
         snprintf(buf, size, "a number%s", range);
     else if (is_named_quantity(u))
@@ -85,18 +85,32 @@ void describe_expected(const struct spec *s, char *buf, size_t size)
 {
     char v[160];
     switch (s->kind) {
-    case SPEC_GROUP: snprintf(buf, size, "a group { ... }"); return;
-    case SPEC_LIST: snprintf(buf, size, "a list ( {...}, ... ) of groups"); return;
-    case SPEC_MAP: snprintf(buf, size, "a group of named groups { name = {...}; ... }"); return;
-    case SPEC_INT: describe_value(s, true, buf, size); return;
-    case SPEC_NUMBER: describe_value(s, false, buf, size); return;
-    case SPEC_STRING: snprintf(buf, size, "a string"); return;
-    case SPEC_FILE: snprintf(buf, size, "a file name (a string)"); return;
+    case SPEC_GROUP:
+        snprintf(buf, size, "a group { ... }");
+        return;
+    case SPEC_LIST:
+        snprintf(buf, size, "a list ( {...}, ... ) of groups");
+        return;
+    case SPEC_MAP:
+        snprintf(buf, size, "a group of named groups { name = {...}; ... }");
+        return;
+    case SPEC_INT:
+        describe_value(s, true, buf, size);
+        return;
+    case SPEC_NUMBER:
+        describe_value(s, false, buf, size);
+        return;
+    case SPEC_STRING:
+        snprintf(buf, size, "a string");
+        return;
+    case SPEC_FILE:
+        snprintf(buf, size, "a file name (a string)");
+        return;
     case SPEC_ENUM: {
         size_t used = (size_t)snprintf(buf, size, "one of");
         for (int k = 0; s->choices[k] && used < size; k++)
-            used += (size_t)snprintf(buf + used, size - used, "%s \"%s\"", k ? "," : "",
-                                     s->choices[k]);
+            used +=
+                (size_t)snprintf(buf + used, size - used, "%s \"%s\"", k ? "," : "", s->choices[k]);
         return;
     }
     case SPEC_NUMBERS:
@@ -180,8 +194,10 @@ static void check_pairs(const struct check *c, struct tree *t, const struct spec
             char got[96];
             tree_value_text(p, got, sizeof got);
             diag_at(c->d, p, "expected a pair (%s, value) with an integer %s, got %s", key_name,
-                    key_name, p->n == 2 && p->kids[0]->kind != TREE_INT ? "a pair whose first "
-                    "element is not an integer" : got);
+                    key_name,
+                    p->n == 2 && p->kids[0]->kind != TREE_INT ? "a pair whose first "
+                                                                "element is not an integer"
+                                                              : got);
             continue;
         }
         long long key = p->kids[0]->i;
@@ -255,7 +271,8 @@ static size_t edit_distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return SIZE_MAX;
     size_t row[64];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -279,7 +296,9 @@ static bool find_elsewhere(const struct spec *group, const char *name, char *pat
         if (!k->kids || (k->flags & SPEC_INHERIT) || (k->flags & SPEC_POLICY)) continue;
         size_t len = strlen(path);
         snprintf(path + len, size - len, "%s%s%s", len ? "." : "", k->name,
-                 k->kind == SPEC_LIST ? "[...]" : k->kind == SPEC_MAP ? ".<name>" : "");
+                 k->kind == SPEC_LIST  ? "[...]"
+                 : k->kind == SPEC_MAP ? ".<name>"
+                                       : "");
         if (find_elsewhere(k, name, path, size)) return true;
         path[len] = '\0';
     }
@@ -380,7 +399,7 @@ static void check_group_with(const struct check *c, struct tree *t, const struct
             tree_append(t, g);
             check_group_with(c, g, &e);
         } else if (e.dflt && k->kind != SPEC_GROUP) {
-            add_default(c, t, k);
+            add_default(c, t, &e);
             struct tree *added = tree_child(t, k->name);
             if (added) check_setting(c, added, &e);
         } else {
@@ -420,11 +439,16 @@ void check_setting(const struct check *c, struct tree *t, const struct spec *s)
         struct spec element = *s;
         element.kind = SPEC_GROUP;
         element.flags &= ~(unsigned)SPEC_OPTIONAL;
-        for (size_t k = 0; k < t->n; k++) check_group_with(c, t->kids[k], &element);
+        for (size_t k = 0; k < t->n; k++)
+            check_group_with(c, t->kids[k], &element);
         return;
     }
-    case SPEC_INT: check_number(c, t, t, s, true); return;
-    case SPEC_NUMBER: check_number(c, t, t, s, false); return;
+    case SPEC_INT:
+        check_number(c, t, t, s, true);
+        return;
+    case SPEC_NUMBER:
+        check_number(c, t, t, s, false);
+        return;
     case SPEC_STRING:
         if (t->kind != TREE_STRING) wrong(c, t, s);
         return;
@@ -434,13 +458,19 @@ void check_setting(const struct check *c, struct tree *t, const struct spec *s)
                 if (strcmp(t->s, s->choices[k]) == 0) return;
         wrong(c, t, s);
         return;
-    case SPEC_FILE: check_file(c, t); return;
+    case SPEC_FILE:
+        check_file(c, t);
+        return;
     case SPEC_NUMBERS:
-    case SPEC_INTS: check_sequence(c, t, s); return;
+    case SPEC_INTS:
+        check_sequence(c, t, s);
+        return;
     case SPEC_TIMELINE:
     case SPEC_AGES:
     case SPEC_BANDS:
-    case SPEC_EVENTS: check_pairs(c, t, s); return;
+    case SPEC_EVENTS:
+        check_pairs(c, t, s);
+        return;
     }
 }
 
@@ -467,18 +497,25 @@ static void extract_pairs(struct arena *a, const struct tree *t, struct step *ou
 static void extract_value(struct arena *a, const struct tree *t, const struct spec *s, char *at)
 {
     switch (s->kind) {
-    case SPEC_GROUP: extract_members(a, t, s, at); return;
+    case SPEC_GROUP:
+        extract_members(a, t, s, at);
+        return;
     case SPEC_LIST:
-    case SPEC_MAP: return; /* extract_members places the elements and their count */
+    case SPEC_MAP:
+        return; /* extract_members places the elements and their count */
     case SPEC_INT:
         if (s->flags & SPEC_WIDE)
             *(long long *)at = t->i;
         else
             *(int *)at = (int)t->i;
         return;
-    case SPEC_NUMBER: *(double *)at = tree_number(t); return;
+    case SPEC_NUMBER:
+        *(double *)at = tree_number(t);
+        return;
     case SPEC_STRING:
-    case SPEC_FILE: *(char **)at = arena_strdup(a, t->s); return;
+    case SPEC_FILE:
+        *(char **)at = arena_strdup(a, t->s);
+        return;
     case SPEC_ENUM:
         for (int k = 0; s->choices[k]; k++)
             if (strcmp(t->s, s->choices[k]) == 0) *(int *)at = k;
@@ -487,14 +524,18 @@ static void extract_value(struct arena *a, const struct tree *t, const struct sp
         struct numbers *out = (void *)at;
         out->n = t->n;
         out->v = arena_alloc(a, t->n * sizeof *out->v);
-        for (size_t k = 0; k < t->n; k++) out->v[k] = tree_number(t->kids[k]);
+        for (size_t k = 0; k < t->n; k++)
+            out->v[k] = tree_number(t->kids[k]);
         return;
     }
-    case SPEC_INTS: return; /* only in custom-extracted groups */
+    case SPEC_INTS:
+        return; /* only in custom-extracted groups */
     case SPEC_TIMELINE:
     case SPEC_AGES:
     case SPEC_BANDS:
-    case SPEC_EVENTS: extract_pairs(a, t, (struct step *)at); return;
+    case SPEC_EVENTS:
+        extract_pairs(a, t, (struct step *)at);
+        return;
     }
 }
 

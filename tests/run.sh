@@ -1,0 +1,38 @@
+#!/bin/sh
+# run.sh: the whole test suite, twice: once built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (build-sanitize/), once as shipped (build/).
+# Ends with meson's summary of the second run and one line with the count of
+# both runs, "N passed, N failed". Exit status 0 only when everything passed.
+#
+# Usage: tests/run.sh [meson test options, e.g. --suite unit]
+set -u
+cd "$(dirname "$0")/.."
+
+[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null || exit 1
+[ -f build-sanitize/build.ninja ] ||
+    meson setup build-sanitize --buildtype=debug -Db_sanitize=address,undefined \
+        -Db_lundef=false >/dev/null || exit 1
+
+# Any sanitizer report fails the test that caused it.
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+
+status=0
+echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize/)"
+meson compile -C build-sanitize >/dev/null || exit 1
+meson test -C build-sanitize --print-errorlogs "$@" || status=1
+echo
+echo "== tests of the release build (build/)"
+meson compile -C build >/dev/null || exit 1
+meson test -C build --print-errorlogs "$@" || status=1
+
+# Count from meson's own logs (one JSON object per test and line).
+count() {
+    cat build-sanitize/meson-logs/testlog.json build/meson-logs/testlog.json 2>/dev/null |
+        grep -c "\"result\": \"$1\""
+}
+passed=$(count OK)
+failed=$(( $(count FAIL) + $(count TIMEOUT) + $(count ERROR) + $(count UNEXPECTEDPASS) ))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ] || status=1
+exit $status
