@@ -70,9 +70,10 @@ static void describe_value(const struct spec *s, bool integer, char *buf, size_t
     char range[96];
     describe_range(s, range, sizeof range);
     const char *u = s->unit;
-    if (integer)
-        snprintf(buf, size, "%s%s%s%s", u ? "a whole number of " : "an integer", u ? u : "", range,
-                 "");
+    if (integer && u && strcmp(u, "year") == 0)
+        snprintf(buf, size, "a year%s", range);
+    else if (integer)
+        snprintf(buf, size, "%s%s%s", u ? "a whole number of " : "an integer", u ? u : "", range);
     else if (!u)
         snprintf(buf, size, "a number%s", range);
     else if (is_named_quantity(u))
@@ -403,7 +404,7 @@ static void check_group_with(const struct check *c, struct tree *t, const struct
             struct tree *added = tree_child(t, k->name);
             if (added) check_setting(c, added, &e);
         } else {
-            missing(c, t, k);
+            missing(c, t, &e);
         }
     }
     if (s->flags & (SPEC_SUM_TO_ONE | SPEC_SUM_AT_MOST_ONE)) check_sum(c, t, s);

@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 # Any sanitizer report fails the test that caused it.
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
 
 status=0
 echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize/)"
