@@ -160,6 +160,7 @@ struct policy {
     struct step waiting_days;
     struct step serious_deductible_income_share, serious_ratio_bands, serious_cap_yuan;
     struct step serious_poor_deductible_factor, serious_poor_ratio_bonus;
+    struct step serious_outpatient_share;
 };
 
 struct region {

@@ -293,6 +293,11 @@ static const struct spec serious_kids[] = {
        "0.5", "004", "The poor's deductible relative to others' (004: halved)."),
     TL("poor_ratio_bonus", struct policy, serious_poor_ratio_bonus, "share", 0, 1, "0.05", "004",
        "Points added to the ratio for the poor (004: 5 points); the poor have no cap."),
+    TL("outpatient_share", struct policy, serious_outpatient_share, "share", 0, 1, "1.0",
+       "001, 003",
+       "Share of the outpatient policy-scope out-of-pocket cost (general outpatient and the "
+       "conditions) that counts towards serious-illness insurance; 001 and 003 count high "
+       "outpatient costs, 0 counts inpatient costs only."),
     END,
 };
 

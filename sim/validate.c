@@ -340,10 +340,25 @@ static void check_sum(const struct check *c, const struct tree *t, const struct 
         diag_at(c->d, t, "expected shares that sum to at most 1, got a sum of %.10g", sum);
 }
 
+static void to_float(struct tree *t)
+{
+    if (t->kind != TREE_INT) return;
+    t->kind = TREE_FLOAT;
+    t->f = (double)t->i;
+}
+
 static void add_default(const struct check *c, struct tree *group, const struct spec *k)
 {
     struct tree *v = tree_read_value(k->dflt, "default", c->d);
     if (!v) return; /* a schema bug; the schema test catches it */
+    /* a default of a number setting is shown as a number ("0.0"), like a written one */
+    if (k->kind != SPEC_INT && k->kind != SPEC_INTS) {
+        to_float(v);
+        for (size_t i = 0; i < v->n; i++) {
+            to_float(v->kids[i]);
+            if (v->kids[i]->n == 2) to_float(v->kids[i]->kids[1]);
+        }
+    }
     v->name = strdup(k->name);
     if (!v->name) abort();
     tree_append(group, v);
