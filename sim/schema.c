@@ -15,12 +15,11 @@
 
 #define BIG 1e300
 
-#define NUM_(nm, T, f, u, lo, hi, def, src, d, fl)                                                 \
+#define NUM(nm, T, f, u, lo, hi, def, src, d)                                                      \
     {                                                                                              \
         .name = nm, .kind = SPEC_NUMBER, .unit = u, .min = lo, .max = hi, .dflt = def,             \
-        .source = src, .doc = d, .flags = fl, .offset = offsetof(T, f)                             \
+        .source = src, .doc = d, .offset = offsetof(T, f)                                          \
     }
-#define NUM(nm, T, f, u, lo, hi, def, src, d) NUM_(nm, T, f, u, lo, hi, def, src, d, 0)
 #define INT(nm, T, f, u, lo, hi, def, src, d)                                                      \
     {                                                                                              \
         .name = nm, .kind = SPEC_INT, .unit = u, .min = lo, .max = hi, .dflt = def, .source = src, \
