@@ -18,7 +18,6 @@
 #include "wpp.h"
 
 #include <ctype.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +50,13 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
 {
     struct tree *root = tree_read_file(path, d);
     if (!root) return NULL;
+    if (root->n == 0) {
+        diag_loc(d, path, 0,
+                 "the file holds no settings: expected a scenario (see scenarios/README.md) or "
+                 "a variant that names its base");
+        tree_free(root);
+        return NULL;
+    }
     if (!tree_child(root, "name")) {
         struct tree *name = tree_new(TREE_STRING, "name", "default", 0);
         name->s = file_stem(path);
@@ -239,8 +245,7 @@ static void check_conditions(const struct tree *root, struct diag *d)
     if (!disease || !benefit || disease->kind != TREE_GROUP || benefit->kind != TREE_GROUP) return;
     for (size_t k = 0; k < disease->n; k++)
         if (!tree_child(benefit, disease->kids[k]->name))
-            diag_at(d, benefit, "no benefit for the condition \"%s\" of disease.conditions",
-                    disease->kids[k]->name);
+            diag_at(d, disease->kids[k], "no benefit for this condition in policy.conditions");
     const struct tree *regions = tree_child(root, "regions");
     for (size_t r = 0; regions && regions->kind == TREE_LIST && r <= regions->n; r++) {
         const struct tree *b =
@@ -260,15 +265,18 @@ static int read_age_structure(struct scenario *s, struct diag *d)
     char column[16];
     snprintf(column, sizeof column, "%d", dem->age_structure_year);
     struct wpp_column m, f;
-    if (wpp_read_column(dem->age_structure_male_file, column, &m, d)) return -1;
-    if (wpp_read_column(dem->age_structure_female_file, column, &f, d)) {
+    if (wpp_read_column(dem->age_structure_male_file, column, "demography.age_structure.male", &m,
+                        d))
+        return -1;
+    if (wpp_read_column(dem->age_structure_female_file, column, "demography.age_structure.female",
+                        &f, d)) {
         wpp_column_free(&m);
         return -1;
     }
     int status = 0;
     if (m.n != f.n || memcmp(m.first_age, f.first_age, m.n * sizeof *m.first_age) != 0) {
-        diag_loc(d, dem->age_structure_female_file, 0, "the age groups differ from those of %s",
-                 dem->age_structure_male_file);
+        diag_path(d, "demography.age_structure.female", dem->age_structure_female_file, 0,
+                  "the age groups differ from those of %s", dem->age_structure_male_file);
         status = -1;
     } else {
         struct age_groups *g = &dem->age_structure;
@@ -391,9 +399,12 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     for (size_t k = 0; k < n_sets; k++)
         apply_set(root, &sets[k], d);
 
+    /* the start year, when it is valid, for the "no value in force" checks */
     const struct tree *year = tree_child(tree_child(root, "simulation"), "start_year");
+    const struct spec *year_spec =
+        spec_member(spec_member(&scenario_spec, "simulation"), "start_year");
     struct check c = {.d = d};
-    if (year && year->kind == TREE_INT && year->i > 0 && year->i < INT_MAX)
+    if (year && year->kind == TREE_INT && year->i >= year_spec->min && year->i <= year_spec->max)
         c.start_year = (int)year->i;
     check_members(&c, root, &scenario_spec);
     check_regions(tree_child(root, "regions"), d);

@@ -94,6 +94,11 @@ void tree_merge(struct tree *base, const struct tree *overlay)
         const struct tree *o = overlay->kids[k];
         struct tree *b = tree_child(base, o->name);
         if (b && b->kind == TREE_GROUP && o->kind == TREE_GROUP) {
+            /* messages about the group as a whole (a sum of shares) point to the
+             * latest file that wrote in it */
+            free(b->file);
+            b->file = dupstr(o->file);
+            b->line = o->line;
             tree_merge(b, o);
             continue;
         }
@@ -302,13 +307,16 @@ void tree_print(FILE *out, const struct tree *root)
     }
 }
 
-/* libconfig 1.5 silently wraps integers that do not fit in 32 bits unless they
- * carry the L suffix (5000000000 reads as 705032704). This scan finds such
- * literals in the text before libconfig sees it, so they are reported instead
- * of silently changed. It skips strings and the three comment styles. */
-static void check_int_literals(const char *text, const char *file, struct diag *d)
+/* A look at the text before libconfig reads it, for what libconfig would not
+ * say. libconfig 1.5 silently wraps integers that do not fit in 32 bits unless
+ * they carry the L suffix (5000000000 reads as 705032704): such literals are
+ * reported instead of silently changed. And a file cut short gets no more from
+ * libconfig than "syntax error": the scan returns whether the text ends inside
+ * a group, list, array, string or comment. It skips strings and the three
+ * comment styles. */
+static bool scan_text(const char *text, const char *file, struct diag *d)
 {
-    int line = 1;
+    int line = 1, open = 0;
     const char *p = text;
     while (*p) {
         if (*p == '\n') {
@@ -318,14 +326,16 @@ static void check_int_literals(const char *text, const char *file, struct diag *
                 if (*p == '\\' && p[1]) p++;
                 if (*p == '\n') line++;
             }
-            if (*p) p++;
+            if (!*p) return true;
+            p++;
         } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
             while (*p && *p != '\n')
                 p++;
         } else if (p[0] == '/' && p[1] == '*') {
             for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
                 if (*p == '\n') line++;
-            if (*p) p += 2;
+            if (!*p) return true;
+            p += 2;
         } else if (isalpha((unsigned char)*p) || *p == '_' || *p == '*' || *p == '@') {
             while (isalnum((unsigned char)*p) || *p == '_' || *p == '*' || *p == '-' || *p == '@')
                 p++;
@@ -350,9 +360,11 @@ static void check_int_literals(const char *text, const char *file, struct diag *
                          "decimal point (%.*s.0) or with the suffix L",
                          (int)(p - start), start, (int)(p - start), start);
         } else {
+            open += (*p == '{' || *p == '(' || *p == '[') - (*p == '}' || *p == ')' || *p == ']');
             p++;
         }
     }
+    return open > 0;
 }
 
 static struct tree *from_setting(const config_setting_t *s, const char *fallback_file)
@@ -444,11 +456,50 @@ static char *dir_of(const char *path)
     return dir;
 }
 
+/* Whether `line` of `text` (from 1) opens an array with a list or an array in
+ * it, "[[" or "[(": libconfig's arrays hold only scalars, and says no more than
+ * "syntax error". */
+static bool nests_arrays(const char *text, int line)
+{
+    const char *p = text;
+    for (int k = 1; k < line && p; k++) {
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    for (; p && *p && *p != '\n'; p++) {
+        if (*p != '[') continue;
+        const char *q = p + 1;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '[' || *q == '(') return true;
+    }
+    return false;
+}
+
+/* libconfig's own words, made to say what to do. `ends_open`: the text ends
+ * inside a group, list, string or comment (scan_text). */
+static void parse_error(struct diag *d, const config_t *cfg, const char *text, const char *file,
+                        bool ends_open)
+{
+    const char *efile = config_error_file(cfg);
+    int line = config_error_line(cfg);
+    const char *what = config_error_text(cfg);
+    if (strcmp(what, "memory exhausted") == 0)
+        what = "the settings are nested too deeply";
+    else if (!efile && nests_arrays(text, line))
+        what = "syntax error: a list of pairs is written with parentheses, ((2024, 600.0), ...); "
+               "an array [ ] holds only numbers or strings";
+    else if (!efile && ends_open)
+        what = "syntax error: the file ends inside a group, list, string or comment (is it cut "
+               "short, or a bracket left open?)";
+    diag_loc(d, efile ? efile : file, line, "%s", what);
+}
+
 static struct tree *parse(const char *text, const char *file, const char *include_dir,
                           struct diag *d)
 {
     size_t before = d->n;
-    check_int_literals(text, file, d);
+    bool ends_open = scan_text(text, file, d);
     if (d->n > before) return NULL;
     config_t cfg;
     config_init(&cfg);
@@ -459,8 +510,7 @@ static struct tree *parse(const char *text, const char *file, const char *includ
         free(root->file);
         root->file = dupstr(file);
     } else {
-        const char *efile = config_error_file(&cfg);
-        diag_loc(d, efile ? efile : file, config_error_line(&cfg), "%s", config_error_text(&cfg));
+        parse_error(d, &cfg, text, file, ends_open);
     }
     config_destroy(&cfg);
     return root;
@@ -481,11 +531,52 @@ struct tree *tree_read_file(const char *path, struct diag *d)
     char *text = read_text(path, d);
     if (!text) return NULL;
     char *dir = dir_of(path);
-    struct tree *root = parse(text, path, dir, d);
+    /* an editor's UTF-8 byte order mark, which libconfig does not expect */
+    const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+    struct tree *root = parse(start, path, dir, d);
     if (root) set_origin(root, path, true);
     free(dir);
     free(text);
     return root;
+}
+
+/* The closing quote of the string that opens at `p`, or the end of the text. */
+static char *string_end(char *p)
+{
+    for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1]) p++;
+    return p;
+}
+
+/* On the command line a timeline is naturally typed as nested arrays,
+ * [[2024, 600.0]]; libconfig's arrays cannot nest, so such a value is read as
+ * the lists it means, ((2024, 600.0)). Brackets inside strings are left alone. */
+static void nested_arrays_to_lists(char *text)
+{
+    bool nested = false; /* a list or an array inside an array */
+    int arrays = 0;      /* arrays open at this point */
+    for (char *p = text; *p; p++) {
+        if (*p == '"') {
+            p = string_end(p);
+            if (!*p) break;
+        } else if (*p == '[' || *p == '(') {
+            nested |= arrays > 0;
+            arrays += *p == '[';
+        } else if (*p == ']') {
+            arrays--;
+        }
+    }
+    if (!nested) return;
+    for (char *p = text; *p; p++) {
+        if (*p == '"') {
+            p = string_end(p);
+            if (!*p) break;
+        } else if (*p == '[') {
+            *p = '(';
+        } else if (*p == ']') {
+            *p = ')';
+        }
+    }
 }
 
 struct tree *tree_read_value(const char *text, const char *origin, struct diag *d)
@@ -494,6 +585,7 @@ struct tree *tree_read_value(const char *text, const char *origin, struct diag *
     char *doc = malloc(n + 16);
     if (!doc) abort();
     snprintf(doc, n + 16, "value = %s;", text);
+    nested_arrays_to_lists(doc);
     struct tree *root = parse(doc, origin, NULL, d);
     free(doc);
     if (!root) return NULL;

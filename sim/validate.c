@@ -191,13 +191,17 @@ static void check_pairs(const struct check *c, struct tree *t, const struct spec
     for (size_t k = 0; k < t->n; k++) {
         const struct tree *p = t->kids[k];
         if (!is_sequence(p) || p->n != 2 || p->kids[0]->kind != TREE_INT) {
-            char got[96];
-            tree_value_text(p, got, sizeof got);
-            diag_at(c->d, p, "expected a pair (%s, value) with an integer %s, got %s", key_name,
-                    key_name,
-                    p->n == 2 && p->kids[0]->kind != TREE_INT ? "a pair whose first "
-                                                                "element is not an integer"
-                                                              : got);
+            char got[128], key[64];
+            if (!is_sequence(p)) {
+                tree_value_text(p, got, sizeof got);
+            } else if (p->n != 2) {
+                snprintf(got, sizeof got, "%zu element%s", p->n, p->n == 1 ? "" : "s");
+            } else {
+                tree_value_text(p->kids[0], key, sizeof key);
+                snprintf(got, sizeof got, "the %s %s", key_name, key);
+            }
+            diag_at(c->d, p, "expected a pair (%s, value) with a whole-number %s, got %s", key_name,
+                    key_name, got);
             continue;
         }
         long long key = p->kids[0]->i;
@@ -305,6 +309,16 @@ static bool find_elsewhere(const struct spec *group, const char *name, char *pat
     return false;
 }
 
+/* Whether `name` is one of the '_'-separated words of `known`, or a run of them. */
+static bool has_word(const char *known, const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0) return false;
+    for (const char *p = strstr(known, name); p; p = strstr(p + 1, name))
+        if ((p == known || p[-1] == '_') && (p[n] == '\0' || p[n] == '_')) return true;
+    return false;
+}
+
 static void unknown(const struct check *c, const struct tree *t, const struct spec *s)
 {
     const char *best = NULL;
@@ -314,7 +328,15 @@ static void unknown(const struct check *c, const struct tree *t, const struct sp
         if (d < best_d) best_d = d, best = k->name;
     }
     size_t len = strlen(t->name);
-    if (best && best_d <= (len < 9 ? 2 : len / 3)) {
+    if (!best || best_d > (len < 9 ? 2 : len / 3)) {
+        /* "cap" for "annual_cap_yuan", "individual" for "individual_yuan": a name
+         * written without its unit or qualifier */
+        best = NULL;
+        for (const struct spec *k = s->kids; k && k->name && !best; k++)
+            if (has_word(k->name, t->name)) best = k->name;
+        best_d = 0;
+    }
+    if (best) {
         diag_at(c->d, t, "unknown setting \"%s\"; did you mean \"%s\"?", t->name, best);
         return;
     }

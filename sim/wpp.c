@@ -29,12 +29,13 @@ static size_t split(char *line, char **fields, size_t max)
     return n;
 }
 
-int wpp_read_column(const char *path, const char *column, struct wpp_column *out, struct diag *d)
+int wpp_read_column(const char *path, const char *column, const char *setting,
+                    struct wpp_column *out, struct diag *d)
 {
     *out = (struct wpp_column){0};
     FILE *f = fopen(path, "r");
     if (!f) {
-        diag_loc(d, path, 0, "cannot read the data file: %s", strerror(errno));
+        diag_path(d, setting, path, 0, "cannot read the data file: %s", strerror(errno));
         return -1;
     }
     char *line = malloc(WPP_MAX_LINE);
@@ -45,17 +46,17 @@ int wpp_read_column(const char *path, const char *column, struct wpp_column *out
     int status = 0, lineno = 1;
     size_t col = 0;
     if (!fgets(line, WPP_MAX_LINE, f)) {
-        diag_loc(d, path, 1, "the data file is empty");
+        diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
         size_t n = split(line, fields, 1024);
         for (size_t k = 3; k < n && !col; k++)
             if (strcmp(fields[k], column) == 0) col = k;
         if (n < 4 || strcmp(fields[2], "age") != 0) {
-            diag_loc(d, path, 1, "expected a header country_code,name,age,<years...>");
+            diag_path(d, setting, path, 1, "expected a header country_code,name,age,<years...>");
             status = -1;
         } else if (!col) {
-            diag_loc(d, path, 1, "no column \"%s\" in the data file", column);
+            diag_path(d, setting, path, 1, "no column \"%s\" in the data file", column);
             status = -1;
         }
     }
@@ -67,13 +68,13 @@ int wpp_read_column(const char *path, const char *column, struct wpp_column *out
         long age = strtol(fields[n > 2 ? 2 : 0], &end, 10);
         double v = col < n ? strtod(fields[col], &end) : NAN;
         if (n <= col || end == fields[col] || *end || !isfinite(v) || v < 0) {
-            diag_loc(d, path, lineno, "expected a number ≥ 0 in column \"%s\"", column);
+            diag_path(d, setting, path, lineno, "expected a number ≥ 0 in column \"%s\"", column);
             status = -1;
         } else if (age < 0 || age > 130 || (out->n && age <= out->first_age[out->n - 1])) {
-            diag_loc(d, path, lineno, "expected age groups in increasing order from 0");
+            diag_path(d, setting, path, lineno, "expected age groups in increasing order from 0");
             status = -1;
         } else if (out->n == WPP_MAX_ROWS) {
-            diag_loc(d, path, lineno, "more than %d age groups", WPP_MAX_ROWS);
+            diag_path(d, setting, path, lineno, "more than %d age groups", WPP_MAX_ROWS);
             status = -1;
         } else {
             out->first_age[out->n] = (int)age;
@@ -81,7 +82,7 @@ int wpp_read_column(const char *path, const char *column, struct wpp_column *out
         }
     }
     if (status == 0 && (out->n == 0 || out->first_age[0] != 0)) {
-        diag_loc(d, path, lineno, "expected age groups starting at age 0");
+        diag_path(d, setting, path, lineno, "expected age groups starting at age 0");
         status = -1;
     }
     fclose(f);

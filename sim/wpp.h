@@ -14,8 +14,10 @@ struct wpp_column {
 };
 
 /* Reads the column headed `column` ("2020", "2020-2025") of the table in
- * `path`. Returns 0, or -1 with the problem (file and line) added to `d`. */
-int wpp_read_column(const char *path, const char *column, struct wpp_column *out, struct diag *d);
+ * `path`, named by the scenario setting `setting` (for messages). Returns 0, or
+ * -1 with the problem (setting, file and line) added to `d`. */
+int wpp_read_column(const char *path, const char *column, const char *setting,
+                    struct wpp_column *out, struct diag *d);
 void wpp_column_free(struct wpp_column *c);
 
 #endif

@@ -159,6 +159,68 @@ static void test_bad_text_reported_not_crashed(void **state)
     }
 }
 
+/* A UTF-8 byte order mark, as some editors write it, is not part of the settings. */
+static void test_byte_order_mark_skipped(void **state)
+{
+    (void)state;
+    struct diag d = {0};
+    struct tree *t = parse("\xEF\xBB\xBFyears = 3;\nname = \"\xE9\x83\x91\xE5\xB7\x9E\";\n", &d);
+    assert_non_null(t);
+    assert_int_equal(d.n, 0);
+    assert_int_equal(tree_child(t, "years")->i, 3);
+    assert_int_equal(tree_child(t, "years")->line, 1);
+    assert_string_equal(tree_child(t, "name")->s, "郑州");
+    tree_free(t);
+}
+
+/* On the command line, [[2024, 600.0]] means the list of pairs ((2024, 600.0));
+ * a flat array stays an array, and brackets inside strings are text. */
+static void test_value_nested_arrays_read_as_lists(void **state)
+{
+    (void)state;
+    struct diag d = {0};
+    struct tree *v = tree_read_value("[[2022, 150.0], [ 2024, 600.0 ]]", "--set", &d);
+    assert_non_null(v);
+    assert_int_equal(v->kind, TREE_LIST);
+    assert_int_equal(v->n, 2);
+    assert_int_equal(v->kids[1]->kind, TREE_LIST);
+    assert_int_equal(v->kids[1]->kids[0]->i, 2024);
+    assert_true(v->kids[1]->kids[1]->f == 600.0);
+    tree_free(v);
+    v = tree_read_value("[0.05, 0.5]", "--set", &d);
+    assert_int_equal(v->kind, TREE_ARRAY);
+    tree_free(v);
+    v = tree_read_value("\"[[x]]\"", "--set", &d);
+    assert_string_equal(v->s, "[[x]]");
+    tree_free(v);
+    assert_int_equal(d.n, 0);
+}
+
+/* libconfig says only "syntax error"; the messages say what to do. */
+static void test_syntax_errors_explained(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *says;
+        int line;
+    } rows[] = {
+        {"a = 1;\nb = { c = 2;\n", "the file ends inside a group", 3}, /* at the end */
+        {"a = \"open string;\n", "the file ends inside a group, list, string", 2},
+        {"a = 1;\ncap = [[2024, 600.0]];\nb = 2;\n", "written with parentheses, ((2024", 2},
+        {"a = 1;\nb = { c 2; };\nd = 3;\n", "syntax error", 2},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        struct diag d = {0};
+        assert_null(parse(rows[k].text, &d));
+        assert_int_equal(d.n, 1);
+        assert_non_null(strstr(d.entries[0].text, rows[k].says));
+        char line[16];
+        snprintf(line, sizeof line, ":%d", rows[k].line);
+        assert_non_null(strstr(d.entries[0].where, line));
+        diag_free(&d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +230,9 @@ int main(void)
         cmocka_unit_test(test_merge_groups_merge_lists_replace),
         cmocka_unit_test(test_paths_and_locations),
         cmocka_unit_test(test_bad_text_reported_not_crashed),
+        cmocka_unit_test(test_byte_order_mark_skipped),
+        cmocka_unit_test(test_value_nested_arrays_read_as_lists),
+        cmocka_unit_test(test_syntax_errors_explained),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
