@@ -334,7 +334,6 @@ static void unknown(const struct check *c, const struct tree *t, const struct sp
         best = NULL;
         for (const struct spec *k = s->kids; k && k->name && !best; k++)
             if (has_word(k->name, t->name)) best = k->name;
-        best_d = 0;
     }
     if (best) {
         diag_at(c->d, t, "unknown setting \"%s\"; did you mean \"%s\"?", t->name, best);
