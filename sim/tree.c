@@ -456,24 +456,42 @@ static char *dir_of(const char *path)
     return dir;
 }
 
-/* Whether `line` of `text` (from 1) opens an array with a list or an array in
- * it, "[[" or "[(": libconfig's arrays hold only scalars, and says no more than
- * "syntax error". */
-static bool nests_arrays(const char *text, int line)
+/* The closing quote of the string that opens at `p`, or the end of the text. */
+static const char *string_end(const char *p)
 {
-    const char *p = text;
-    for (int k = 1; k < line && p; k++) {
-        p = strchr(p, '\n');
-        if (p) p++;
-    }
-    for (; p && *p && *p != '\n'; p++) {
-        if (*p != '[') continue;
-        const char *q = p + 1;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        if (*q == '[' || *q == '(') return true;
+    for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1]) p++;
+    return p;
+}
+
+/* Whether text[0, end) holds a list or an array inside an array, as in
+ * [[2024, 600.0]]: libconfig's arrays hold only scalars, and libconfig says no
+ * more than "syntax error". Brackets inside strings do not count. */
+static bool has_nested_arrays(const char *text, const char *end)
+{
+    int arrays = 0; /* arrays open at this point */
+    for (const char *p = text; p < end && *p; p++) {
+        if (*p == '"') {
+            p = string_end(p);
+            if (!*p) break;
+        } else if (*p == '[' || *p == '(') {
+            if (arrays > 0) return true;
+            arrays += *p == '[';
+        } else if (*p == ']') {
+            arrays--;
+        }
     }
     return false;
+}
+
+/* Where line `line` (from 1) of `text` starts; "" past the end. */
+static const char *line_start(const char *text, int line)
+{
+    for (int k = 1; k < line && text; k++) {
+        text = strchr(text, '\n');
+        if (text) text++;
+    }
+    return text ? text : "";
 }
 
 /* libconfig's own words, made to say what to do. `ends_open`: the text ends
@@ -484,9 +502,10 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
     const char *efile = config_error_file(cfg);
     int line = config_error_line(cfg);
     const char *what = config_error_text(cfg);
+    const char *from = line_start(text, line), *to = strchr(from, '\n');
     if (strcmp(what, "memory exhausted") == 0)
         what = "the settings are nested too deeply";
-    else if (!efile && nests_arrays(text, line))
+    else if (!efile && has_nested_arrays(from, to ? to : from + strlen(from)))
         what = "syntax error: a list of pairs is written with parentheses, ((2024, 600.0), ...); "
                "an array [ ] holds only numbers or strings";
     else if (!efile && ends_open)
@@ -540,36 +559,15 @@ struct tree *tree_read_file(const char *path, struct diag *d)
     return root;
 }
 
-/* The closing quote of the string that opens at `p`, or the end of the text. */
-static char *string_end(char *p)
-{
-    for (p++; *p && *p != '"'; p++)
-        if (*p == '\\' && p[1]) p++;
-    return p;
-}
-
 /* On the command line a timeline is naturally typed as nested arrays,
  * [[2024, 600.0]]; libconfig's arrays cannot nest, so such a value is read as
  * the lists it means, ((2024, 600.0)). Brackets inside strings are left alone. */
 static void nested_arrays_to_lists(char *text)
 {
-    bool nested = false; /* a list or an array inside an array */
-    int arrays = 0;      /* arrays open at this point */
+    if (!has_nested_arrays(text, text + strlen(text))) return;
     for (char *p = text; *p; p++) {
         if (*p == '"') {
-            p = string_end(p);
-            if (!*p) break;
-        } else if (*p == '[' || *p == '(') {
-            nested |= arrays > 0;
-            arrays += *p == '[';
-        } else if (*p == ']') {
-            arrays--;
-        }
-    }
-    if (!nested) return;
-    for (char *p = text; *p; p++) {
-        if (*p == '"') {
-            p = string_end(p);
+            p += string_end(p) - p;
             if (!*p) break;
         } else if (*p == '[') {
             *p = '(';
