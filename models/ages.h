@@ -1,0 +1,15 @@
+/* ages.h: the cells of the drivers: single years of age 0 to 99 and an open
+ * group 100+, by sex. Every per-region quantity by age and sex (persons,
+ * enrollees, patients, rates) is laid out as [sex][age]. */
+#ifndef FUNDSIM_AGES_H
+#define FUNDSIM_AGES_H
+
+enum sex { SEX_MALE, SEX_FEMALE, N_SEXES };
+
+#define N_AGES 101 /* ages 0..99, and 100 for 100 and over */
+
+struct by_age {
+    double at[N_SEXES][N_AGES];
+};
+
+#endif
