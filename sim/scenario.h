@@ -95,7 +95,7 @@ struct enrollment_params {
 struct economy_params {
     double income_yuan; /* per-capita disposable income, year before the start */
     double income_growth_mean, income_growth_volatility, income_growth_persistence;
-    double interest_mean, interest_volatility;
+    double interest_mean, interest_volatility, interest_persistence;
 };
 
 struct cost_params {
@@ -115,6 +115,7 @@ struct care_params {
 struct utilization_params {
     struct care_params inpatient, outpatient;
     double caesarean_share;
+    double volatility; /* of the region-year relative shock to admission and visit rates */
 };
 
 struct condition_params {

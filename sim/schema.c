@@ -528,7 +528,20 @@ static const struct spec economy_kids[] = {
     NUM("interest_rate", struct economy_params, interest_mean, "rate", -0.1, 0.5, "0.015",
         "assumed", "Mean yearly interest earned on the fund balance."),
     NUM("interest_volatility", struct economy_params, interest_volatility, "rate", 0, 0.5, "0.003",
-        "assumed", "Standard deviation of the yearly interest rate."),
+        "assumed",
+        "Standard deviation of the yearly interest rate around its mean (the stationary "
+        "standard deviation of its AR(1)); the rate is kept at or above min(0, interest_rate)."),
+    {.name = "interest_persistence",
+     .kind = SPEC_NUMBER,
+     .unit = "coefficient",
+     .min = 0,
+     .max = 1,
+     .dflt = "0.8",
+     .source = "assumed",
+     .doc = "AR(1) coefficient of the interest rate's deviation from its mean: deposit rates "
+            "move in long spells.",
+     .flags = SPEC_MAX_OPEN,
+     .offset = offsetof(struct economy_params, interest_persistence)},
     END,
 };
 
@@ -542,19 +555,25 @@ static const struct spec costs_kids[] = {
     NUM("utilization_trend", struct cost_params, utilization_trend, "rate", -0.5, 1, "0.01",
         "assumed", "Yearly growth of use per person beyond aging and disease."),
     NUM("excess_growth", struct cost_params, excess_initial, "rate", -0.5, 1, "0.02", "assumed",
-        "Excess cost growth over income growth in the first year; it converges towards 0."),
+        "Excess cost growth in the first projected year (start_year + 1), on top of inflation "
+        "and the utilization trend: the growth of costs beyond income that Getzen's long-run "
+        "model lets fade; it falls linearly to 0 over excess_years."),
     NUM("excess_years", struct cost_params, excess_years, "years", 1, 200, "30", "assumed",
-        "Years over which excess cost growth converges (Getzen's long-run model)."),
+        "Years after the first projected year at which excess cost growth reaches 0 (Getzen's "
+        "long-run model: the excess of cost growth over income growth fades over decades)."),
     NUM("excess_persistence", struct cost_params, excess_persistence, "coefficient", 0, 1, "0.6",
         "assumed", "AR(1) coefficient of the excess cost growth shock."),
     NUM("excess_volatility", struct cost_params, excess_volatility, "rate", 0, 1, "0.015",
         "assumed", "Standard deviation of the yearly excess cost growth shock."),
     NUM("income_correlation", struct cost_params, income_correlation, "correlation", -1, 1, "0.5",
-        "assumed", "Correlation of cost growth shocks with income growth shocks."),
+        "assumed",
+        "Correlation of the yearly excess cost growth shock with the income growth shock of the "
+        "same year."),
     NUM("technology_rate", struct cost_params, technology_rate, "per year", 0, 10, "0.1", "assumed",
         "Yearly rate of new-technology jumps in the cost level (Poisson)."),
     NUM("technology_jump", struct cost_params, technology_jump, "relative", 0, 1, "0.03", "assumed",
-        "Mean relative size of a new-technology jump (exponential)."),
+        "Mean relative size of a new-technology jump (exponential sizes); each jump raises the "
+        "cost level for good."),
     {.name = "policy_effects",
      .kind = SPEC_EVENTS,
      .unit = "relative",
@@ -563,7 +582,8 @@ static const struct spec costs_kids[] = {
      .dflt = "()",
      .source = "assumed (000, 002)",
      .doc = "Dated one-off changes of the cost level, e.g. volume-based procurement price cuts "
-            "and DRG/DIP payment reform: ((year, relative change), ...).",
+            "and DRG/DIP payment reform: ((year, relative change), ...). Changes dated at or "
+            "before start_year are already in the start year's costs and are ignored.",
      .offset = offsetof(struct cost_params, policy_effects)},
     END,
 };
@@ -599,6 +619,10 @@ static const struct spec utilization_kids[] = {
           "General outpatient visits and their costs."),
     NUM("caesarean_share", struct utilization_params, caesarean_share, "share", 0, 1, NULL,
         "assumed", "Share of births by caesarean section."),
+    NUM("volatility", struct utilization_params, volatility, "relative", 0, 1, "0.03", "assumed",
+        "Standard deviation of the yearly region-wide relative shock to admission and visit rates "
+        "(a bad flu season); lognormal with mean 1, the same for all ages (assumed: a few per "
+        "cent)."),
     END,
 };
 

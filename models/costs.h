@@ -1,0 +1,91 @@
+/* costs.h: medical cost growth of a path, a national time series with one step
+ * per year: the unit-cost index of the projection relative to the start year.
+ *
+ * The growth of unit costs over year t (t > start_year) is
+ *     1 + c_t = max(0.5, 1 + pi_t + u + x_t) (1 + J_t) (1 + p_t)
+ * - pi_t ~ N(costs.inflation, costs.inflation_volatility^2), independent each
+ *   year: medical price inflation;
+ * - u = costs.utilization_trend: use per person beyond aging and disease;
+ * - x_t = e(s) + v_t, excess cost growth (Getzen's long-run model: costs grow
+ *   faster than income at first, and the excess fades so that cost growth
+ *   converges to income growth over decades). The schedule falls linearly,
+ *       e(s) = costs.excess_growth * max(0, 1 - s / costs.excess_years),
+ *   s = t - start_year - 1 (so e = excess_growth in the first projected year,
+ *   0 from s = excess_years on); the deviation is an AR(1),
+ *       v_t = phi v_{t-1} + sigma eta_t,   eta_t = rho z_t + sqrt(1 - rho^2) w_t,
+ *   z_t the economy's standardized income shock of the same year (economy.h),
+ *   w_t an independent standard normal, rho = costs.income_correlation, so
+ *   corr(eta_t, z_t) = rho exactly; v = 0 before the first projected year;
+ * - J_t: new technology, compound Poisson: N_t ~ Poisson(costs.technology_rate)
+ *   jumps of exponential relative size with mean costs.technology_jump, summed
+ *   (J_t = Gamma(N_t, jump) when N_t > 0); E J = lambda mu, Var J = 2 lambda mu^2;
+ * - p_t: the dated policy effect of year t (costs.policy_effects: volume-based
+ *   procurement 集采 price cuts, DRG/DIP payment reform), 0 in other years.
+ * The floor at 0.5 keeps the index positive under absurd volatilities; it never
+ * binds at sensible ones.
+ *
+ * The start year's costs are the scenario's (utilization.*.cost_yuan,
+ * disease.conditions.*.annual_cost_yuan): the step of start_year returns index
+ * 1 and draws nothing; policy effects dated at or before it are already in
+ * those costs and are ignored.
+ *
+ * The index splits into a USE part, (1 + u)^(t - start_year), which raises
+ * admission and visit rates, and a PRICE part, cost_index / use_index, which
+ * raises the cost per admission, visit or patient-year.
+ *
+ * Draws per step after the start year, in this order: w_t, pi_t's normal, N_t,
+ * and J_t's gamma when N_t > 0. Stream key (seed, path, STREAM_ALL_REGIONS,
+ * year, DRIVER_COSTS). */
+#ifndef FUNDSIM_COSTS_H
+#define FUNDSIM_COSTS_H
+
+#include "step.h"
+
+#include <gsl/gsl_rng.h>
+
+struct scenario;
+
+/* Read-only parameters, from the scenario's costs section. The policy effects
+ * point into the scenario, which must outlive the model. */
+struct costs_model {
+    int start_year;
+    double inflation_mean, inflation_sd, use_trend;
+    double excess_initial, excess_years, excess_persistence, excess_sd;
+    double income_weight, own_weight; /* rho and sqrt(1 - rho^2) */
+    double technology_rate, technology_jump_mean;
+    struct step policy_effects; /* possibly empty */
+};
+
+/* What one path carries from year to year. */
+struct costs_state {
+    double excess_dev; /* v_t */
+    double cost_index, use_index;
+};
+
+/* One year's cost growth and indices (relative to start_year). */
+struct costs_year {
+    double inflation_rate;        /* pi_t */
+    double excess_trend_rate;     /* e(s): the schedule */
+    double excess_deviation_rate; /* v_t: the AR(1) deviation */
+    double excess_rate;           /* x_t = e(s) + v_t */
+    double technology_jump;       /* J_t: the relative rise from new technology */
+    double policy_effect;         /* p_t */
+    double growth_rate;           /* c_t = cost_index / last year's - 1 */
+    double use_index;             /* use per person: multiplies admission and visit rates */
+    double price_index; /* cost per unit: multiplies costs per admission, visit, patient */
+    double cost_index;  /* use_index * price_index (to rounding) */
+};
+
+/* The model of a validated scenario. */
+void costs_init(struct costs_model *m, const struct scenario *s);
+/* A path's state before its first year. */
+void costs_start(const struct costs_model *m, struct costs_state *st);
+/* Advances the path to `year` (called for start_year, start_year + 1, ... in
+ * turn), drawing from `r` (positioned by the caller). `income_shock` is the
+ * same year's economy_year.income_shock. */
+void costs_step(const struct costs_model *m, struct costs_state *st, int year, double income_shock,
+                gsl_rng *r, struct costs_year *out);
+/* The excess-growth schedule e(s) of `year`. */
+double costs_excess_trend(const struct costs_model *m, int year);
+
+#endif

@@ -1,0 +1,121 @@
+/* utilization.c: admissions, visits, unit costs and deliveries of one region
+ * and year (see utilization.h for the equations). The model lays the
+ * scenario's age tables out by cell and resolves each region's hospital mix
+ * once, so a step is a few passes of plain arithmetic over the 202 cells. */
+#include "utilization.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+static void care_init(struct utilization_care_model *c, const struct care_params *p)
+{
+    for (int s = 0; s < N_SEXES; s++)
+        for (int a = 0; a < N_AGES; a++)
+            c->rate[s][a] = step_at(&p->rate[s], a);
+    for (int l = 0; l < N_LEVELS; l++) {
+        c->level_mix[l] = p->level_mix.at[l];
+        c->cost_yuan[l] = p->cost_yuan.at[l];
+        c->cost_cv[l] = p->cost_cv.at[l];
+        c->compliant_share[l] = p->compliant_share.at[l];
+    }
+}
+
+int utilization_init(struct utilization_model *m, const struct scenario *s)
+{
+    const struct utilization_params *p = &s->utilization;
+    *m = (struct utilization_model){
+        .n_regions = s->n_regions,
+        .n_conditions = s->disease.n,
+        .caesarean_share = p->caesarean_share,
+        .shock_log_sd = sqrt(log1p(p->volatility * p->volatility)),
+    };
+    care_init(&m->inpatient, &p->inpatient);
+    care_init(&m->outpatient, &p->outpatient);
+
+    /* calloc(0) may return NULL: ask for at least one element. */
+    m->inpatient_mix = calloc(m->n_regions + 1, sizeof *m->inpatient_mix);
+    m->condition_cost_yuan = calloc(m->n_conditions + 1, sizeof(double));
+    m->condition_cost_cv = calloc(m->n_conditions + 1, sizeof(double));
+    if (!m->inpatient_mix || !m->condition_cost_yuan || !m->condition_cost_cv) {
+        utilization_free(m);
+        return -1;
+    }
+    for (size_t k = 0; k < m->n_regions; k++) {
+        const struct region *r = &s->regions[k];
+        m->inpatient_mix[k] = r->has_hospital_mix ? r->hospital_mix : p->inpatient.level_mix;
+    }
+    for (size_t k = 0; k < m->n_conditions; k++) {
+        m->condition_cost_yuan[k] = s->disease.conditions[k].annual_cost_yuan;
+        m->condition_cost_cv[k] = s->disease.conditions[k].cost_cv;
+    }
+    return 0;
+}
+
+void utilization_free(struct utilization_model *m)
+{
+    free(m->inpatient_mix);
+    free(m->condition_cost_yuan);
+    free(m->condition_cost_cv);
+    *m = (struct utilization_model){0};
+}
+
+int utilization_year_init(struct utilization_year *y, const struct utilization_model *m)
+{
+    *y = (struct utilization_year){.n_conditions = m->n_conditions};
+    y->condition_cost_yuan = calloc(m->n_conditions + 1, sizeof(double));
+    y->condition_cost_cv = calloc(m->n_conditions + 1, sizeof(double));
+    if (!y->condition_cost_yuan || !y->condition_cost_cv) {
+        utilization_year_free(y);
+        return -1;
+    }
+    return 0;
+}
+
+void utilization_year_free(struct utilization_year *y)
+{
+    free(y->condition_cost_yuan);
+    free(y->condition_cost_cv);
+    *y = (struct utilization_year){0};
+}
+
+/* One kind of care: rates per cell (`multiplier` may be NULL), split by
+ * `mix`, and the year's unit costs. */
+static void care_step(const struct utilization_care_model *c, const double mix[N_LEVELS],
+                      double use, double price, const struct by_age *multiplier,
+                      struct utilization_care *out)
+{
+    for (int s = 0; s < N_SEXES; s++)
+        for (int a = 0; a < N_AGES; a++)
+            out->rate[s][a] = c->rate[s][a] * use * (multiplier ? multiplier->at[s][a] : 1.0);
+    for (int l = 0; l < N_LEVELS; l++) {
+        for (int s = 0; s < N_SEXES; s++)
+            for (int a = 0; a < N_AGES; a++)
+                out->level_rate[l][s][a] = out->rate[s][a] * mix[l];
+        out->level_share[l] = mix[l];
+        out->cost_yuan[l] = c->cost_yuan[l] * price;
+        out->cost_cv[l] = c->cost_cv[l];
+        out->compliant_share[l] = c->compliant_share[l];
+    }
+}
+
+void utilization_step(const struct utilization_model *m, size_t region,
+                      const struct costs_year *costs, const struct by_age *multiplier,
+                      double births, gsl_rng *r, struct utilization_year *out)
+{
+    double sd = m->shock_log_sd;
+    double g = gsl_ran_gaussian_ziggurat(r, 1.0);
+    out->shock = exp(sd * g - 0.5 * sd * sd);
+
+    double use = costs->use_index * out->shock;
+    care_step(&m->inpatient, m->inpatient_mix[region].at, use, costs->price_index, multiplier,
+              &out->inpatient);
+    care_step(&m->outpatient, m->outpatient.level_mix, use, costs->price_index, NULL,
+              &out->outpatient);
+    for (size_t k = 0; k < m->n_conditions; k++) {
+        out->condition_cost_yuan[k] = m->condition_cost_yuan[k] * costs->cost_index;
+        out->condition_cost_cv[k] = m->condition_cost_cv[k];
+    }
+    out->caesarean_births = births * m->caesarean_share;
+    out->natural_births = births - out->caesarean_births;
+}

@@ -1,0 +1,96 @@
+/* utilization.h: the use of care and its unit costs in one region and year,
+ * per cell [sex][age] and per facility level, for the benefit rules.
+ *
+ * Expected inpatient admissions per enrollee-year of cell (s, a) at level l:
+ *     A[l][s][a] = R_in[s][a] * U_t * M[s][a] * Z * mix[l]
+ * R_in the scenario's rate table (utilization.inpatient.rate_male/female,
+ * those without a condition), U_t the costs driver's use index, M the
+ * condition multiplier of the cell from the disease driver (1 + the excess
+ * admissions its patients bring), Z the region-year shock, mix the region's
+ * hospital_mix where it has one, else utilization.inpatient.level_mix.
+ * General outpatient visits: the same with the outpatient table and level_mix,
+ * and without M (the conditions' own outpatient treatment is costed apart).
+ *
+ * The cost of one admission or visit at level l has mean cost_yuan[l] * P_t
+ * (P_t the costs driver's price index), the scenario's coefficient of
+ * variation cost_cv[l] (a heavy right tail: the rules draw or integrate a
+ * lognormal or gamma with that mean and cv) and policy-scope (compliant) share
+ * compliant_share[l]. The yearly treatment cost of a patient of condition k has
+ * mean annual_cost_yuan[k] * C_t (C_t = U_t P_t: a patient's treatment grows in
+ * volume and in price) and cv cost_cv[k]. Deliveries: births * caesarean_share
+ * by caesarean section, the rest natural.
+ *
+ * The region-year shock is lognormal with mean 1 and standard deviation
+ * utilization.volatility: Z = exp(s g - s^2 / 2), s^2 = log(1 + volatility^2),
+ * g standard normal: a bad flu season raises every cell's use alike.
+ *
+ * One draw per step (g). Stream key (seed, path, region, year,
+ * DRIVER_UTILIZATION). */
+#ifndef FUNDSIM_UTILIZATION_H
+#define FUNDSIM_UTILIZATION_H
+
+#include "ages.h"
+#include "costs.h"
+#include "scenario.h"
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+/* One kind of care (inpatient or outpatient) as the scenario gives it, with
+ * the rate tables laid out by cell once. */
+struct utilization_care_model {
+    double rate[N_SEXES][N_AGES];
+    double level_mix[N_LEVELS];
+    double cost_yuan[N_LEVELS], cost_cv[N_LEVELS], compliant_share[N_LEVELS];
+};
+
+/* Read-only parameters, from the scenario (utilization, disease.conditions,
+ * regions[].hospital_mix). */
+struct utilization_model {
+    struct utilization_care_model inpatient, outpatient;
+    size_t n_regions;
+    struct level_shares *inpatient_mix; /* per region */
+    size_t n_conditions;
+    double *condition_cost_yuan, *condition_cost_cv; /* in the order of disease.conditions */
+    double caesarean_share;
+    double shock_log_sd; /* s of the lognormal shock */
+};
+
+/* One kind of care in one region and year. */
+struct utilization_care {
+    double rate[N_SEXES][N_AGES];                 /* per enrollee-year, all levels */
+    double level_rate[N_LEVELS][N_SEXES][N_AGES]; /* the same at each level */
+    double level_share[N_LEVELS];                 /* level_rate = rate * level_share */
+    double cost_yuan[N_LEVELS];                   /* mean cost per admission or visit */
+    double cost_cv[N_LEVELS];
+    double compliant_share[N_LEVELS];
+};
+
+/* The output of a step, sized once by utilization_year_init. */
+struct utilization_year {
+    double shock; /* Z */
+    struct utilization_care inpatient, outpatient;
+    size_t n_conditions;
+    double *condition_cost_yuan; /* mean treatment cost per patient-year */
+    double *condition_cost_cv;
+    double natural_births, caesarean_births;
+};
+
+/* The model of a validated scenario. Returns 0, or -1 when out of memory. */
+int utilization_init(struct utilization_model *m, const struct scenario *s);
+void utilization_free(struct utilization_model *m);
+
+/* An output for steps of model `m`. Returns 0, or -1 when out of memory. */
+int utilization_year_init(struct utilization_year *y, const struct utilization_model *m);
+void utilization_year_free(struct utilization_year *y);
+
+/* Region `region`'s year: `costs` is the year's costs_step output,
+ * `multiplier` the disease driver's inpatient multiplier per cell (NULL: 1
+ * everywhere), `births` the region's births of the year among enrollees (from
+ * the population driver). Draws one normal from `r` (positioned by the
+ * caller). */
+void utilization_step(const struct utilization_model *m, size_t region,
+                      const struct costs_year *costs, const struct by_age *multiplier,
+                      double births, gsl_rng *r, struct utilization_year *out);
+
+#endif
