@@ -257,6 +257,27 @@ static void check_conditions(const struct tree *root, struct diag *d)
     }
 }
 
+/* Henan's 54 counties treated as western (比照西部开发政策县, 000, 004) are counties, so
+ * their residents are among the county residents: the financing rules apply the western
+ * central share to the share western_policy_share / (1 - district_share) of the county
+ * class, which must not exceed 1. */
+static void check_western(const struct tree *regions, struct diag *d)
+{
+    if (!regions || regions->kind != TREE_LIST) return;
+    for (size_t i = 0; i < regions->n; i++) {
+        const struct tree *w = tree_child(regions->kids[i], "western_policy_share");
+        const struct tree *ds = tree_child(regions->kids[i], "district_share");
+        if (!w || !ds || !tree_is_number(w) || !tree_is_number(ds)) continue;
+        double west = tree_number(w), district = tree_number(ds);
+        /* out-of-range shares are reported by the schema */
+        if (west >= 0 && district >= 0 && district <= 1 && west > 1 - district + 1e-12)
+            diag_at(d, w,
+                    "expected at most 1 - district_share = %g (the counties treated as western "
+                    "have no district residents), got %g",
+                    1 - district, west);
+    }
+}
+
 /* ---- extraction of what the schema leaves to hand ---- */
 
 static int read_age_structure(struct scenario *s, struct diag *d)
@@ -376,6 +397,46 @@ static int extract(struct scenario *s, const struct tree *root, struct diag *d)
     return status;
 }
 
+/* The first year (among both timelines' keys) in which `standard` is below
+ * `national`, or 0 when there is none. */
+static int year_below(const struct step *standard, const struct step *national)
+{
+    const struct step *t[2] = {standard, national};
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < t[k]->n; j++)
+            if (step_at(standard, t[k]->key[j]) < step_at(national, t[k]->key[j]))
+                return t[k]->key[j];
+    return 0;
+}
+
+/* Every region's subsidy standard is at least the national one in every year (000-004:
+ * "不低于"): the central and provincial parts are paid on the national standard and the
+ * local levels pay what is above it, so a lower standard would give them negative parts.
+ * Checked on the extracted timelines, where each region's overrides are merged; a problem
+ * of the scenario's own policy is reported once, at its setting. */
+static void check_standards(const struct scenario *s, const struct tree *root, struct diag *d)
+{
+    const struct tree *regions = tree_child(root, "regions");
+    const struct tree *own = tree_child(tree_child(root, "policy"), "subsidy");
+    bool reported = false;
+    for (size_t i = 0; i < s->n_regions; i++) {
+        const struct policy *p = &s->regions[i].policy;
+        const struct tree *sub = tree_child(tree_child(regions->kids[i], "policy"), "subsidy");
+        const struct tree *at = tree_child(sub, "standard_yuan");
+        if (!at) at = tree_child(sub, "national_standard_yuan");
+        bool overridden = at != NULL;
+        if (!at) at = tree_child(own, "standard_yuan");
+        int year = year_below(&p->subsidy_standard_yuan, &p->national_standard_yuan);
+        if (!year || (reported && !overridden)) continue;
+        diag_at(d, at,
+                "expected at least policy.subsidy.national_standard_yuan in every year, got "
+                "%g against %g in %d for regions[%zu] (%s)",
+                step_at(&p->subsidy_standard_yuan, year), step_at(&p->national_standard_yuan, year),
+                year, i, s->regions[i].name);
+        reported = reported || !overridden;
+    }
+}
+
 static char *print_resolved(const struct tree *root)
 {
     char *text = NULL;
@@ -410,12 +471,15 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_regions(tree_child(root, "regions"), d);
     check_warning(tree_child(root, "warning"), d);
     check_conditions(root, d);
+    check_western(tree_child(root, "regions"), d);
     if (d->n > before) {
         tree_free(root);
         return -1;
     }
     out->arena = arena_new();
-    if (extract(out, root, d)) {
+    int status = extract(out, root, d);
+    if (!status) check_standards(out, root, d);
+    if (status || d->n > before) {
         tree_free(root);
         scenario_free(out);
         return -1;

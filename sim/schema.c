@@ -399,7 +399,7 @@ static const struct spec region_kids[] = {
         "Sets the fiscal-subsidy split (002)."),
     NUM("western_policy_share", struct region, western_policy_share, "share", 0, 1, "0", "000, 004",
         "Share of residents in counties treated as western (比照西部开发政策县), whose central "
-        "subsidy share is policy.subsidy.central_share_western."),
+        "subsidy share is policy.subsidy.central_share_western; at most 1 - district_share."),
     FLAT("students", students_kids, "College students in the residents' scheme."),
     AGES("employee_share", struct region, employee_share, "share", 0, 1, NULL, "assumed",
          "Share of residents insured in the employee scheme instead, by age.", 0),
