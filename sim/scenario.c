@@ -18,6 +18,7 @@
 #include "wpp.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,6 +237,17 @@ static void check_warning(const struct tree *w, struct diag *d)
     }
 }
 
+/* The age structure is projected forward to the start, never backward.
+ * `start_year` is the valid start year, or 0 (then another error says why). */
+static void check_demography(const struct tree *root, int start_year, struct diag *d)
+{
+    const struct tree *year =
+        tree_child(tree_child(tree_child(root, "demography"), "age_structure"), "year");
+    if (start_year && year && year->kind == TREE_INT && year->i > start_year)
+        diag_at(d, year, "expected a year no later than simulation.start_year (%d), got %lld",
+                start_year, (long long)year->i);
+}
+
 /* Every condition of the disease spectrum has a benefit, and every benefit a condition. */
 static void check_conditions(const struct tree *root, struct diag *d)
 {
@@ -315,6 +327,152 @@ static int read_age_structure(struct scenario *s, struct diag *d)
     return status;
 }
 
+/* ---- the UN tables of mortality and fertility ---- */
+
+static void copy_table(struct scenario *s, const struct wpp_table *t, struct period_table *out)
+{
+    out->n_groups = t->n_rows;
+    out->n_periods = t->n_cols;
+    out->end_age = t->end_age;
+    out->first_age = arena_alloc(s->arena, t->n_rows * sizeof *out->first_age);
+    out->first_year = arena_alloc(s->arena, t->n_cols * sizeof *out->first_year);
+    out->end_year = arena_alloc(s->arena, t->n_cols * sizeof *out->end_year);
+    out->value = arena_alloc(s->arena, t->n_rows * t->n_cols * sizeof *out->value);
+    memcpy(out->first_age, t->first_age, t->n_rows * sizeof *out->first_age);
+    memcpy(out->first_year, t->first_year, t->n_cols * sizeof *out->first_year);
+    memcpy(out->end_year, t->end_year, t->n_cols * sizeof *out->end_year);
+    memcpy(out->value, t->value, t->n_rows * t->n_cols * sizeof *out->value);
+}
+
+/* The periods must follow one another and cover the years first..last. */
+static int check_periods(const struct wpp_table *t, int first, int last, const char *setting,
+                         const char *path, struct diag *d)
+{
+    for (size_t k = 1; k < t->n_cols; k++)
+        if (t->first_year[k] != t->end_year[k - 1]) {
+            diag_path(d, setting, path, 1, "expected adjacent periods, got a gap after %d-%d",
+                      t->first_year[k - 1], t->end_year[k - 1]);
+            return -1;
+        }
+    if (t->first_year[0] > first || t->end_year[t->n_cols - 1] <= last) {
+        diag_path(d, setting, path, 1,
+                  "expected periods covering the years %d to %d (from the age structure's year to "
+                  "the last simulated year), got %d to %d",
+                  first, last, t->first_year[0], t->end_year[t->n_cols - 1] - 1);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_series(struct scenario *s, const char *path, const char *setting, int first,
+                       int last, struct year_series *out, struct diag *d)
+{
+    struct wpp_series w;
+    if (wpp_read_series(path, setting, &w, d)) return -1;
+    int status = 0;
+    if (w.first_year > first || w.first_year + (int)w.n - 1 < last) {
+        diag_path(d, setting, path, 1, "expected the years %d to %d, got %d to %d", first, last,
+                  w.first_year, w.first_year + (int)w.n - 1);
+        status = -1;
+    } else {
+        out->first_year = w.first_year;
+        out->n = w.n;
+        out->value = arena_alloc(s->arena, w.n * sizeof *out->value);
+        memcpy(out->value, w.value, w.n * sizeof *out->value);
+    }
+    wpp_series_free(&w);
+    return status;
+}
+
+/* Death rates by sex, the fertility pattern, the TFR and the sex ratio at
+ * birth, for every year from the age structure's (the population driver
+ * projects it to the start) to the last simulated year. The TFR's and the
+ * life expectancies' years are needed from the start year only: before it (the
+ * projection of the age structure) the TFR takes its first value and the
+ * mortality index is extended back. */
+static int read_demography(struct scenario *s, struct diag *d)
+{
+    struct demography_params *dem = &s->demography;
+    int first = dem->age_structure_year;
+    int last = s->simulation.start_year + s->simulation.years - 1;
+    const char *mx_setting[2] = {"demography.mortality.male", "demography.mortality.female"};
+    const char *mx_file[2] = {dem->mortality_male_file, dem->mortality_female_file};
+    struct wpp_table mx[2] = {{0}}, pattern = {0};
+    int status = 0;
+    for (int sex = 0; sex < 2; sex++) {
+        if (wpp_read_table(mx_file[sex], mx_setting[sex], 1, &mx[sex], d)) {
+            status = -1;
+            continue;
+        }
+        const struct wpp_table *t = &mx[sex];
+        if (t->first_age[0] != 0 || t->end_age != 0 || t->first_age[t->n_rows - 1] > 100) {
+            diag_path(d, mx_setting[sex], mx_file[sex], 0,
+                      "expected age groups from 0 to an open group starting at 100 at most "
+                      "(\"100+\")");
+            status = -1;
+        } else if (check_periods(t, first, last, mx_setting[sex], mx_file[sex], d)) {
+            status = -1;
+        }
+    }
+    if (status == 0 &&
+        (mx[0].n_rows != mx[1].n_rows || mx[0].n_cols != mx[1].n_cols ||
+         memcmp(mx[0].first_age, mx[1].first_age, mx[0].n_rows * sizeof(int)) != 0 ||
+         memcmp(mx[0].first_year, mx[1].first_year, mx[0].n_cols * sizeof(int)) != 0)) {
+        diag_path(d, mx_setting[1], mx_file[1], 0,
+                  "the age groups or periods differ from those of %s", mx_file[0]);
+        status = -1;
+    }
+    for (int sex = 0; sex < 2 && status == 0; sex++)
+        copy_table(s, &mx[sex], &dem->mortality[sex]);
+
+    const char *pattern_setting = "demography.fertility.pattern";
+    if (wpp_read_table(dem->fertility_pattern_file, pattern_setting, 0, &pattern, d)) {
+        status = -1;
+    } else if (pattern.end_age == 0 || pattern.end_age > 100) {
+        diag_path(d, pattern_setting, dem->fertility_pattern_file, 0,
+                  "expected closed age groups of mothers (\"45-49\"), ending by age 100");
+        status = -1;
+    } else if (check_periods(&pattern, first, last, pattern_setting, dem->fertility_pattern_file,
+                             d)) {
+        status = -1;
+    } else {
+        for (size_t k = 0; k < pattern.n_cols && status == 0; k++) {
+            double sum = 0;
+            for (size_t g = 0; g < pattern.n_rows; g++)
+                sum += pattern.value[k * pattern.n_rows + g];
+            if (fabs(sum - 100) > 1) {
+                diag_path(d, pattern_setting, dem->fertility_pattern_file, 0,
+                          "expected the shares of the period %d-%d to add up to 100 percent, got "
+                          "%g",
+                          pattern.first_year[k], pattern.end_year[k], sum);
+                status = -1;
+            }
+        }
+        if (status == 0) copy_table(s, &pattern, &dem->fertility_pattern);
+    }
+    const char *e0_setting[2] = {"demography.mortality.e0_male", "demography.mortality.e0_female"};
+    const char *e0_file[2] = {dem->e0_male_file, dem->e0_female_file};
+    for (int sex = 0; sex < 2; sex++)
+        if (e0_file[sex] && read_series(s, e0_file[sex], e0_setting[sex], s->simulation.start_year,
+                                        last, &dem->e0[sex], d))
+            status = -1;
+    if (!dem->e0_male_file != !dem->e0_female_file) {
+        diag_path(d, e0_setting[!dem->e0_female_file], NULL, 0,
+                  "expected both demography.mortality.e0_male and e0_female, or neither");
+        status = -1;
+    }
+    if (read_series(s, dem->tfr_file, "demography.fertility.tfr", s->simulation.start_year, last,
+                    &dem->tfr, d))
+        status = -1;
+    if (read_series(s, dem->sex_ratio_file, "demography.fertility.sex_ratio", first, last,
+                    &dem->sex_ratio, d))
+        status = -1;
+    wpp_table_free(&mx[0]);
+    wpp_table_free(&mx[1]);
+    wpp_table_free(&pattern);
+    return status;
+}
+
 /* The region's age structure: its own or the scenario's, scaled to its total. */
 static int region_age_structure(struct scenario *s, struct region *r, const struct tree *rt,
                                 struct diag *d)
@@ -377,7 +535,7 @@ static void region_policy(struct scenario *s, struct region *r, const struct tre
 static int extract(struct scenario *s, const struct tree *root, struct diag *d)
 {
     extract_members(s->arena, root, &scenario_spec, s);
-    if (read_age_structure(s, d)) return -1;
+    if (read_age_structure(s, d) | read_demography(s, d)) return -1;
     const struct tree *regions = tree_child(root, "regions");
     const struct spec *region_spec = spec_member(&scenario_spec, "regions");
     int status = 0;
@@ -470,6 +628,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_members(&c, root, &scenario_spec);
     check_regions(tree_child(root, "regions"), d);
     check_warning(tree_child(root, "warning"), d);
+    check_demography(root, c.start_year, d);
     check_conditions(root, d);
     check_western(tree_child(root, "regions"), d);
     if (d->n > before) {

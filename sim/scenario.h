@@ -74,14 +74,36 @@ struct age_groups {
     double *persons[2]; /* [0] male, [1] female */
 };
 
+/* A UN table by age group (rows) and five-year period (columns), as read. */
+struct period_table {
+    size_t n_groups, n_periods;
+    int *first_age; /* first age of each group */
+    int end_age;    /* end (exclusive) of the last group, or 0 when it is open ("100+") */
+    int *first_year, *end_year; /* of each period: "2020-2025" -> 2020, 2025 */
+    double *value;              /* value[period * n_groups + group] */
+};
+
+/* A UN series by calendar year: value[k] is for the year first_year + k. */
+struct year_series {
+    int first_year;
+    size_t n;
+    double *value;
+};
+
 struct demography_params {
     char *age_structure_male_file, *age_structure_female_file;
     int age_structure_year;
     struct age_groups age_structure; /* read from the files, in persons */
     char *mortality_male_file, *mortality_female_file;
-    double mortality_volatility;
+    struct period_table mortality[2];    /* m(x) by group and period; [0] male, [1] female */
+    char *e0_male_file, *e0_female_file; /* optional: NULL when not given */
+    struct year_series e0[2];            /* median life expectancy at birth, years; n = 0 if none */
+    double mortality_volatility, mortality_initial_volatility;
     char *tfr_file, *fertility_pattern_file, *sex_ratio_file;
-    double tfr_volatility, tfr_persistence;
+    struct year_series tfr;                /* children per woman, median */
+    struct period_table fertility_pattern; /* percent of the TFR by mother's age group */
+    struct year_series sex_ratio;          /* males per female at birth */
+    double tfr_volatility, tfr_persistence, tfr_initial_volatility;
     struct step migration_rate; /* net migrants per resident per year, by age */
     double migration_volatility;
 };

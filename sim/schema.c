@@ -447,28 +447,56 @@ static const struct spec age_structure_files[] = {
 
 static const struct spec mortality_kids[] = {
     FIL("male", struct demography_params, mortality_male_file, NULL, "UN WPP 2022",
-        "Central death rates m(x) of males by age group and period (median projection)."),
+        "Central death rates m(x) of males by age group (0, 1-4, 5-9, ..., 100+) and five-year "
+        "period, estimates then the median projection; every period is read."),
     FIL("female", struct demography_params, mortality_female_file, NULL, "UN WPP 2022",
-        "Central death rates of females."),
-    NUM("volatility", struct demography_params, mortality_volatility, "per year", 0, 1, "0.5",
-        "assumed",
-        "Standard deviation of the yearly shock to the Lee-Carter mortality index, relative to "
-        "its median yearly drift (to be calibrated to the UN e0 intervals)."),
+        "Central death rates of females, in the same groups and periods."),
+    {.name = "e0_male",
+     .kind = SPEC_FILE,
+     .source = "UN WPP 2022",
+     .doc = "Median projection of the life expectancy at birth of males by year. When given, the "
+            "median index k(t) is re-fitted year by year so that the median life table "
+            "reproduces it (as Lee and Miller, 2001, re-fit k to e0); the default volatilities "
+            "were calibrated so.",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct demography_params, e0_male_file)},
+    {.name = "e0_female",
+     .kind = SPEC_FILE,
+     .source = "UN WPP 2022",
+     .doc = "Median projection of the life expectancy at birth of females by year (see e0_male).",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct demography_params, e0_female_file)},
+    NUM("volatility", struct demography_params, mortality_volatility, "years", 0, 10, "2.81",
+        "UN WPP 2022 (calibrated)",
+        "Standard deviation of the yearly random-walk step of the Lee-Carter index k(t), in "
+        "years of its median improvement (one step moves k by this many times a year's median "
+        "drift); one step for both sexes. Calibrated to the UN e0 intervals (models/README.md)."),
+    NUM("initial_volatility", struct demography_params, mortality_initial_volatility, "years", 0,
+        50, "4.24", "UN WPP 2022 (calibrated)",
+        "Standard deviation of k in the start year around its median, in years of median "
+        "improvement: the UN's uncertainty about current mortality."),
     END,
 };
 
 static const struct spec fertility_kids[] = {
     FIL("tfr", struct demography_params, tfr_file, NULL, "UN WPP 2022",
-        "Total fertility rate, median projection."),
+        "Total fertility rate by year, median projection; the years before its first (the "
+        "projection of the age structure to the start) take its first value."),
     FIL("pattern", struct demography_params, fertility_pattern_file, NULL, "UN WPP 2022",
-        "Share of the TFR by mother's 5-year age group, percent."),
+        "Share of the TFR by mother's 5-year age group and five-year period, percent."),
     FIL("sex_ratio", struct demography_params, sex_ratio_file, NULL, "UN WPP 2022",
-        "Sex ratio at birth, males per female."),
-    NUM("volatility", struct demography_params, tfr_volatility, "per year", 0, 1, "0.04", "assumed",
-        "Standard deviation of the yearly shock to log TFR (to be calibrated to the "
-        "UN TFR intervals)."),
-    NUM("persistence", struct demography_params, tfr_persistence, "coefficient", 0, 1, "0.9",
-        "assumed", "AR(1) coefficient of the log TFR deviation from the UN median."),
+        "Sex ratio at birth by year, males per female."),
+    NUM("volatility", struct demography_params, tfr_volatility, "children per woman", 0, 1, "0.062",
+        "UN WPP 2022 (calibrated)",
+        "Standard deviation of the yearly shock to the TFR's deviation from the UN median (an "
+        "AR(1) in the TFR itself: the UN intervals are nearly symmetric in the TFR, not in its "
+        "log). Calibrated to the UN TFR intervals (models/README.md)."),
+    NUM("persistence", struct demography_params, tfr_persistence, "coefficient", 0, 1, "0.975",
+        "UN WPP 2022 (calibrated)", "AR(1) coefficient of the TFR's deviation from the UN median."),
+    NUM("initial_volatility", struct demography_params, tfr_initial_volatility,
+        "children per woman", 0, 1, "0.106", "UN WPP 2022 (calibrated)",
+        "Standard deviation of the TFR's deviation from the median in the start year: the UN's "
+        "uncertainty about current fertility."),
     END,
 };
 
@@ -476,7 +504,9 @@ static const struct spec migration_kids[] = {
     AGES("rate", struct demography_params, migration_rate, "per person-year", -0.5, 0.5, "0",
          "assumed", "Net migration per resident per year, by age (negative: outflow).", 0),
     NUM("volatility", struct demography_params, migration_volatility, "relative", 0, 5, "0.2",
-        "assumed", "Standard deviation of the yearly relative shock to migration."),
+        "assumed",
+        "Standard deviation of the log of the yearly shock that multiplies every migration "
+        "rate of a region (lognormal, mean 1; one per region and year)."),
     END,
 };
 
