@@ -18,15 +18,7 @@
 
 #include <cmocka.h>
 
-/* |a - b| <= tol in double precision (cmocka's assert_float_equal converts to
- * float). */
-#define assert_near(a, b, tol) near_at((a), (b), (tol), #a, __FILE__, __LINE__)
-static void near_at(double a, double b, double tol, const char *what, const char *file, int line)
-{
-    if (fabs(a - b) <= tol) return;
-    print_error("%s = %.17g, expected %.17g within %g\n", what, a, b, tol);
-    _fail(file, line);
-}
+#include "close.h"
 
 #define START 2022
 #define PATHS 10000
@@ -164,7 +156,7 @@ static void test_index_by_hand(void **state)
         assert_true(y.policy_effect == effect[t]);
         assert_true(y.technology_jump == 0);
         assert_true(y.use_index == pow(65.0 / 64, t));
-        assert_near(y.price_index * y.use_index, y.cost_index, 1e-15);
+        assert_close(y.price_index * y.use_index, y.cost_index, 1e-15);
         if (t > 0) assert_true(y.inflation_rate == 1.0 / 32);
     }
     gsl_rng_free(r);
@@ -181,11 +173,11 @@ static void test_excess_schedule(void **state)
     costs_init(&m, &s);
     assert_true(costs_excess_trend(&m, START) == 0);
     assert_true(costs_excess_trend(&m, START + 1) == 0.02);
-    assert_near(costs_excess_trend(&m, START + 16), 0.01, 1e-15);
+    assert_close(costs_excess_trend(&m, START + 16), 0.01, 1e-15);
     for (int sy = 0; sy < 30; sy++) {
         double a = costs_excess_trend(&m, START + 1 + sy);
         double b = costs_excess_trend(&m, START + 2 + sy);
-        assert_near(a - b, 0.02 / 30, 1e-15);
+        assert_close(a - b, 0.02 / 30, 1e-15);
     }
     for (int sy = 30; sy < 100; sy++)
         assert_true(costs_excess_trend(&m, START + 1 + sy) == 0);
@@ -194,9 +186,9 @@ static void test_excess_schedule(void **state)
     c.excess_years = 2.5;
     s = scenario_with(c);
     costs_init(&m, &s);
-    assert_near(costs_excess_trend(&m, START + 1), 0.02, 1e-15);
-    assert_near(costs_excess_trend(&m, START + 2), 0.012, 1e-15);
-    assert_near(costs_excess_trend(&m, START + 3), 0.004, 1e-15);
+    assert_close(costs_excess_trend(&m, START + 1), 0.02, 1e-15);
+    assert_close(costs_excess_trend(&m, START + 2), 0.012, 1e-15);
+    assert_close(costs_excess_trend(&m, START + 3), 0.004, 1e-15);
     assert_true(costs_excess_trend(&m, START + 4) == 0);
 }
 
@@ -262,7 +254,7 @@ static void test_correlation_sign_and_limit(void **state)
         struct costs_year y;
         struct economy_year e;
         run(&s, r, (uint64_t)i, START + 1, &y, &e);
-        assert_near(y.excess_deviation_rate, 0.015 * e.income_shock, 1e-17);
+        assert_close(y.excess_deviation_rate, 0.015 * e.income_shock, 1e-17);
     }
     gsl_rng_free(r);
 }
@@ -288,9 +280,9 @@ static void test_technology_compound_poisson(void **state)
         none += jump[i] == 0;
         assert_true(jump[i] >= 0);
         double base = 1 + y.inflation_rate + 0.01 + y.excess_rate;
-        assert_near(1 + y.growth_rate, base * (1 + y.technology_jump), 1e-14);
-        assert_near(y.use_index, 1.01 * 1.01, 1e-15);
-        assert_near(y.price_index * y.use_index, y.cost_index, 1e-15);
+        assert_close(1 + y.growth_rate, base * (1 + y.technology_jump), 1e-14);
+        assert_close(y.use_index, 1.01 * 1.01, 1e-15);
+        assert_close(y.price_index * y.use_index, y.cost_index, 1e-15);
     }
     struct moments m = moments_of(jump, PATHS);
     double k2 = 0.0016, k4 = 24 * 0.5 * pow(0.04, 4);

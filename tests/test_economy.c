@@ -16,15 +16,7 @@
 
 #include <cmocka.h>
 
-/* |a - b| <= tol in double precision (cmocka's assert_float_equal converts to
- * float). */
-#define assert_near(a, b, tol) near_at((a), (b), (tol), #a, __FILE__, __LINE__)
-static void near_at(double a, double b, double tol, const char *what, const char *file, int line)
-{
-    if (fabs(a - b) <= tol) return;
-    print_error("%s = %.17g, expected %.17g within %g\n", what, a, b, tol);
-    _fail(file, line);
-}
+#include "close.h"
 
 #define START 2022
 #define PATHS 10000
@@ -116,8 +108,8 @@ static void test_income_level_identity(void **state)
         assert_true(y[t].interest_rate == 0.03);
     }
     assert_true(y[0].income_prev_yuan == 26811.0);
-    assert_near(y[0].income_yuan, 28151.55, 1e-9);
-    assert_near(y[1].income_yuan, 29559.1275, 1e-9);
+    assert_close(y[0].income_yuan, 28151.55, 1e-9);
+    assert_close(y[1].income_yuan, 29559.1275, 1e-9);
     assert_true(y[1].income_prev_yuan == y[0].income_yuan);
     assert_true(y[2].income_prev_yuan == y[1].income_yuan);
     gsl_rng_free(r);
@@ -142,12 +134,12 @@ static void test_income_growth_ar1(void **state)
         run(&m, r, (uint64_t)i, 1, y);
         first[i] = y[1].income_growth - 0.05;
         z[i] = y[1].income_shock;
-        assert_near(first[i], 0.02 * z[i], 1e-15);
-        assert_near(y[1].income_yuan, 26811.0 * (1 + y[1].income_growth), 1e-9);
+        assert_close(first[i], 0.02 * z[i], 1e-15);
+        assert_close(y[1].income_yuan, 26811.0 * (1 + y[1].income_growth), 1e-9);
         run(&m, r, (uint64_t)i, 30, y);
         last[i] = y[1].income_growth - 0.05;
         before[i] = y[0].income_growth - 0.05;
-        assert_near(y[1].income_yuan, y[1].income_prev_yuan * (1 + y[1].income_growth), 1e-6);
+        assert_close(y[1].income_yuan, y[1].income_prev_yuan * (1 + y[1].income_growth), 1e-6);
     }
     assert_normal_moments(z, PATHS, 0, 1);
     assert_normal_moments(first, PATHS, 0, 4e-4);

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "close.h"
+
 #define MINIMAL FUNDSIM_SOURCE_DIR "/tests/scenarios/minimal.cfg"
 #define VARIANT FUNDSIM_SOURCE_DIR "/tests/scenarios/variant-cap.cfg"
 
@@ -51,19 +53,19 @@ static void test_values_as_written(void **state)
     const struct region *r = &s.regions[0];
     assert_string_equal(r->name, "Testshire");
     assert_string_equal(r->code, "419999");
-    assert_float_equal(r->category_share[CAT_MINIMUM_LIVING], 0.03, 0);
-    assert_float_equal(r->opening_balance_yuan, 5e8, 0);
+    assert_close(r->category_share[CAT_MINIMUM_LIVING], 0.03, 0);
+    assert_close(r->opening_balance_yuan, 5e8, 0);
     /* the UN 2020 age structure, 21 groups from 0-4 to 100+, scaled to the total */
     assert_int_equal(r->age_structure.n, 21);
     assert_int_equal(r->age_structure.first_age[20], 100);
-    assert_float_equal(total_population(r), 1e6, 1e-6);
+    assert_close(total_population(r), 1e6, 1e-6);
     /* the UN table's 0-4 males, 44456.332 thousand of 1,424,548,266 in all (WPP 2019, 2020) */
-    assert_float_equal(s.demography.age_structure.persons[0][0], 44456332.0, 1e-3);
-    assert_float_equal(s.utilization.inpatient.level_mix.at[LEVEL_COUNTY], 0.45, 0);
+    assert_close(s.demography.age_structure.persons[0][0], 44456332.0, 1e-3);
+    assert_close(s.utilization.inpatient.level_mix.at[LEVEL_COUNTY], 0.45, 0);
     assert_int_equal(s.disease.n, 1);
     assert_string_equal(s.disease.conditions[0].name, "hypertension");
     assert_string_equal(r->policy.conditions[0].name, "hypertension");
-    assert_float_equal(step_at(&r->policy.conditions[0].annual_cap_yuan, 2030), 400.0, 0);
+    assert_close(step_at(&r->policy.conditions[0].annual_cap_yuan, 2030), 400.0, 0);
     scenario_free(&s);
 }
 
@@ -75,34 +77,34 @@ static void test_defaults(void **state)
     static const double quantiles[] = {0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95};
     assert_int_equal(s.simulation.quantiles.n, 7);
     for (size_t k = 0; k < 7; k++)
-        assert_float_equal(s.simulation.quantiles.v[k], quantiles[k], 0);
+        assert_close(s.simulation.quantiles.v[k], quantiles[k], 0);
     const struct region *r = &s.regions[0];
-    assert_float_equal(r->western_policy_share, 0, 0);
-    assert_float_equal(r->students_city_run, 0, 0);
+    assert_close(r->western_policy_share, 0, 0);
+    assert_close(r->students_city_run, 0, 0);
     assert_string_equal(r->name_zh, "");
     assert_false(r->has_hospital_mix);
     assert_false(r->has_migration_rate);
-    assert_float_equal(s.enrollment.participation, 0.95, 0);            /* 001 */
-    assert_float_equal(s.enrollment.vulnerable_participation, 0.99, 0); /* 002 */
-    assert_float_equal(s.enrollment.category_trend[CAT_HARDSHIP], 0, 0);
-    assert_float_equal(s.warning.insufficient_months, 3, 0);
-    assert_float_equal(s.warning.low_months, 6, 0);
-    assert_float_equal(s.warning.target_months, 9, 0);
-    assert_float_equal(s.warning.excess_months, 15, 0);
+    assert_close(s.enrollment.participation, 0.95, 0);            /* 001 */
+    assert_close(s.enrollment.vulnerable_participation, 0.99, 0); /* 002 */
+    assert_close(s.enrollment.category_trend[CAT_HARDSHIP], 0, 0);
+    assert_close(s.warning.insufficient_months, 3, 0);
+    assert_close(s.warning.low_months, 6, 0);
+    assert_close(s.warning.target_months, 9, 0);
+    assert_close(s.warning.excess_months, 15, 0);
     assert_int_equal(s.pooling.mode, POOLING_CITY);
     assert_int_equal(s.costs.policy_effects.n, 0);
-    assert_float_equal(s.disease.conditions[0].cost_cv, 0.5, 0);
+    assert_close(s.disease.conditions[0].cost_cv, 0.5, 0);
     const struct policy *p = &r->policy;
     /* 004: deductible half the income, 60 %, the poor halved and 5 points more */
-    assert_float_equal(step_at(&p->serious_deductible_income_share, 2022), 0.5, 0);
-    assert_float_equal(step_at(&p->serious_ratio_bands, 100000), 0.6, 0);
-    assert_float_equal(step_at(&p->serious_poor_deductible_factor, 2022), 0.5, 0);
-    assert_float_equal(step_at(&p->serious_poor_ratio_bonus, 2022), 0.05, 0);
-    assert_float_equal(step_at(&p->waiting_days, 2022), 30, 0);           /* 002 */
-    assert_float_equal(step_at(&p->central_share_western, 2022), 0.8, 0); /* 000 */
-    assert_float_equal(step_at(&p->split[CLASS_DISTRICT].city_fixed_yuan, 2022), 0, 0);
-    assert_float_equal(step_at(&p->assistance_city_share_district, 2022), 0.5, 0); /* 002 */
-    assert_float_equal(step_at(&p->income_rate, 2022), 0, 0);
+    assert_close(step_at(&p->serious_deductible_income_share, 2022), 0.5, 0);
+    assert_close(step_at(&p->serious_ratio_bands, 100000), 0.6, 0);
+    assert_close(step_at(&p->serious_poor_deductible_factor, 2022), 0.5, 0);
+    assert_close(step_at(&p->serious_poor_ratio_bonus, 2022), 0.05, 0);
+    assert_close(step_at(&p->waiting_days, 2022), 30, 0);           /* 002 */
+    assert_close(step_at(&p->central_share_western, 2022), 0.8, 0); /* 000 */
+    assert_close(step_at(&p->split[CLASS_DISTRICT].city_fixed_yuan, 2022), 0, 0);
+    assert_close(step_at(&p->assistance_city_share_district, 2022), 0.5, 0); /* 002 */
+    assert_close(step_at(&p->income_rate, 2022), 0, 0);
     scenario_free(&s);
 }
 
@@ -121,13 +123,13 @@ static void test_timelines_any_year(void **state)
         {2023, 150, 380, 640}, {2024, 300, 380, 640}, {2025, 300, 380, 640}, {2100, 300, 380, 640},
     };
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
-        assert_float_equal(step_at(&p->outpatient_cap_yuan, rows[k].year), rows[k].cap, 0);
-        assert_float_equal(step_at(&p->individual_yuan, rows[k].year), rows[k].individual, 0);
-        assert_float_equal(step_at(&p->subsidy_standard_yuan, rows[k].year), rows[k].subsidy, 0);
+        assert_close(step_at(&p->outpatient_cap_yuan, rows[k].year), rows[k].cap, 0);
+        assert_close(step_at(&p->individual_yuan, rows[k].year), rows[k].individual, 0);
+        assert_close(step_at(&p->subsidy_standard_yuan, rows[k].year), rows[k].subsidy, 0);
     }
     /* a scalar holds in every year */
-    assert_float_equal(step_at(&p->inpatient_cap_yuan, 1990), 150000, 0);
-    assert_float_equal(step_at(&p->inpatient_cap_yuan, 2200), 150000, 0);
+    assert_close(step_at(&p->inpatient_cap_yuan, 1990), 150000, 0);
+    assert_close(step_at(&p->inpatient_cap_yuan, 2200), 150000, 0);
     /* age tables: ((0, 0.0), (18, 0.3), (60, 0.2)) */
     const struct step *e = &s.regions[0].employee_share;
     static const struct {
@@ -135,7 +137,7 @@ static void test_timelines_any_year(void **state)
         double share;
     } ages[] = {{0, 0}, {17, 0}, {18, 0.3}, {59, 0.3}, {60, 0.2}, {100, 0.2}};
     for (size_t k = 0; k < sizeof ages / sizeof *ages; k++)
-        assert_float_equal(step_at(e, ages[k].age), ages[k].share, 0);
+        assert_close(step_at(e, ages[k].age), ages[k].share, 0);
     scenario_free(&s);
 }
 
@@ -149,17 +151,17 @@ static void test_variant_merges_onto_base(void **state)
     assert_int_equal(s.simulation.years, 3);    /* merged from the base group */
     assert_int_equal(s.simulation.seed, 42);
     const struct region *r = &s.regions[0];
-    assert_float_equal(total_population(r), 2e6, 1e-6);
+    assert_close(total_population(r), 2e6, 1e-6);
     /* the list replaced the base's list: no entry at 60 any more */
     assert_int_equal(r->employee_share.n, 2);
-    assert_float_equal(step_at(&r->employee_share, 70), 0.25, 0);
-    assert_float_equal(step_at(&r->policy.outpatient_cap_yuan, 2023), 150, 0);
-    assert_float_equal(step_at(&r->policy.outpatient_cap_yuan, 2024), 600, 0);
+    assert_close(step_at(&r->employee_share, 70), 0.25, 0);
+    assert_close(step_at(&r->policy.outpatient_cap_yuan, 2023), 150, 0);
+    assert_close(step_at(&r->policy.outpatient_cap_yuan, 2024), 600, 0);
     /* the rest of policy.outpatient comes from the base */
-    assert_float_equal(step_at(&r->policy.outpatient_ratio.at[LEVEL_PROVINCIAL], 2024), 0.45, 0);
+    assert_close(step_at(&r->policy.outpatient_ratio.at[LEVEL_PROVINCIAL], 2024), 0.45, 0);
     /* the region's own override, and the global value beside it */
-    assert_float_equal(step_at(&r->policy.maternity_natural_yuan, 2022), 1200, 0);
-    assert_float_equal(step_at(&r->policy.maternity_caesarean_yuan, 2024), 2000, 0);
+    assert_close(step_at(&r->policy.maternity_natural_yuan, 2022), 1200, 0);
+    assert_close(step_at(&r->policy.maternity_caesarean_yuan, 2024), 2000, 0);
     scenario_free(&s);
 }
 
@@ -176,12 +178,12 @@ static void test_set_overrides(void **state)
     struct scenario s;
     load_ok(MINIMAL, sets, sizeof sets / sizeof *sets, &s);
     const struct region *r = &s.regions[0];
-    assert_float_equal(step_at(&r->policy.outpatient_cap_yuan, 2023), 100, 0);
-    assert_float_equal(step_at(&r->policy.outpatient_cap_yuan, 2024), 600, 0);
+    assert_close(step_at(&r->policy.outpatient_cap_yuan, 2023), 100, 0);
+    assert_close(step_at(&r->policy.outpatient_cap_yuan, 2024), 600, 0);
     assert_int_equal(s.simulation.paths, 77);
-    assert_float_equal(total_population(r), 3e6, 1e-6);
-    assert_float_equal(step_at(&r->policy.maternity_caesarean_yuan, 2030), 2500, 0);
-    assert_float_equal(step_at(&r->policy.maternity_natural_yuan, 2030), 1000, 0);
+    assert_close(total_population(r), 3e6, 1e-6);
+    assert_close(step_at(&r->policy.maternity_caesarean_yuan, 2030), 2500, 0);
+    assert_close(step_at(&r->policy.maternity_natural_yuan, 2030), 1000, 0);
     assert_int_equal(s.pooling.mode, POOLING_ADJUSTMENT_FUND);
     scenario_free(&s);
 }
@@ -235,12 +237,12 @@ static void check_fixed_point(const char *path)
     assert_string_equal(a.name, b.name);
     assert_int_equal(a.n_regions, b.n_regions);
     for (size_t r = 0; r < a.n_regions; r++) {
-        assert_float_equal(a.regions[r].population_total, b.regions[r].population_total, 0);
+        assert_close(a.regions[r].population_total, b.regions[r].population_total, 0);
         assert_memory_equal(a.regions[r].age_structure.persons[0],
                             b.regions[r].age_structure.persons[0],
                             a.regions[r].age_structure.n * sizeof(double));
-        assert_float_equal(step_at(&a.regions[r].policy.outpatient_cap_yuan, 2030),
-                           step_at(&b.regions[r].policy.outpatient_cap_yuan, 2030), 0);
+        assert_close(step_at(&a.regions[r].policy.outpatient_cap_yuan, 2030),
+                     step_at(&b.regions[r].policy.outpatient_cap_yuan, 2030), 0);
     }
     scenario_free(&a);
     scenario_free(&b);

@@ -17,15 +17,7 @@
 
 #include <cmocka.h>
 
-/* |a - b| <= tol in double precision (cmocka's assert_float_equal converts to
- * float). */
-#define assert_near(a, b, tol) near_at((a), (b), (tol), #a, __FILE__, __LINE__)
-static void near_at(double a, double b, double tol, const char *what, const char *file, int line)
-{
-    if (fabs(a - b) <= tol) return;
-    print_error("%s = %.17g, expected %.17g within %g\n", what, a, b, tol);
-    _fail(file, line);
-}
+#include "close.h"
 
 #define START 2022
 #define DRAWS 10000
@@ -126,22 +118,22 @@ static void test_by_hand(void **state)
         stream_seek(r, key(1, (uint32_t)region, START));
         utilization_step(&m, region, &c, &mult, 1000, r, &y);
         assert_true(y.shock == 1);
-        assert_near(y.inpatient.rate[SEX_MALE][55], 0.3, 1e-15);
-        assert_near(y.inpatient.rate[SEX_MALE][49], 0.125, 1e-15);
-        assert_near(y.inpatient.rate[SEX_FEMALE][30], 0.15, 1e-15);
-        assert_near(y.inpatient.rate[SEX_FEMALE][100], 0.375, 1e-15);
-        assert_near(y.outpatient.rate[SEX_MALE][55], 2.5, 1e-15);
-        assert_near(y.outpatient.rate[SEX_FEMALE][70], 5, 1e-15);
-        assert_near(y.outpatient.level_rate[LEVEL_GRASSROOTS][SEX_MALE][55], 1.875, 1e-15);
-        assert_near(y.inpatient.cost_yuan[LEVEL_COUNTY], 7500, 1e-9);
-        assert_near(y.outpatient.cost_yuan[LEVEL_GRASSROOTS], 90, 1e-12);
+        assert_close(y.inpatient.rate[SEX_MALE][55], 0.3, 1e-15);
+        assert_close(y.inpatient.rate[SEX_MALE][49], 0.125, 1e-15);
+        assert_close(y.inpatient.rate[SEX_FEMALE][30], 0.15, 1e-15);
+        assert_close(y.inpatient.rate[SEX_FEMALE][100], 0.375, 1e-15);
+        assert_close(y.outpatient.rate[SEX_MALE][55], 2.5, 1e-15);
+        assert_close(y.outpatient.rate[SEX_FEMALE][70], 5, 1e-15);
+        assert_close(y.outpatient.level_rate[LEVEL_GRASSROOTS][SEX_MALE][55], 1.875, 1e-15);
+        assert_close(y.inpatient.cost_yuan[LEVEL_COUNTY], 7500, 1e-9);
+        assert_close(y.outpatient.cost_yuan[LEVEL_GRASSROOTS], 90, 1e-12);
         assert_true(y.inpatient.cost_cv[LEVEL_PROVINCIAL] == 1.5);
         assert_true(y.inpatient.compliant_share[LEVEL_CITY] == 0.85);
-        assert_near(y.condition_cost_yuan[0], 1500, 1e-9);
-        assert_near(y.condition_cost_yuan[1], 112500, 1e-9);
+        assert_close(y.condition_cost_yuan[0], 1500, 1e-9);
+        assert_close(y.condition_cost_yuan[1], 112500, 1e-9);
         assert_true(y.condition_cost_cv[1] == 0.3);
-        assert_near(y.caesarean_births, 400, 1e-12);
-        assert_near(y.natural_births, 600, 1e-12);
+        assert_close(y.caesarean_births, 400, 1e-12);
+        assert_close(y.natural_births, 600, 1e-12);
         for (int sx = 0; sx < N_SEXES; sx++)
             for (int a = 0; a < N_AGES; a++) {
                 double in = 0, out = 0;
@@ -149,19 +141,19 @@ static void test_by_hand(void **state)
                     in += y.inpatient.level_rate[l][sx][a];
                     out += y.outpatient.level_rate[l][sx][a];
                 }
-                assert_near(in, y.inpatient.rate[sx][a], 1e-15);
-                assert_near(out, y.outpatient.rate[sx][a], 1e-15);
+                assert_close(in, y.inpatient.rate[sx][a], 1e-15);
+                assert_close(out, y.outpatient.rate[sx][a], 1e-15);
             }
     }
     /* The last step was region B's. */
-    assert_near(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.12, 1e-15);
+    assert_close(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.12, 1e-15);
     assert_true(y.inpatient.level_share[LEVEL_CITY] == 0.3);
     assert_true(y.outpatient.level_share[LEVEL_GRASSROOTS] == 0.75); /* not region B's */
 
     stream_seek(r, key(1, 0, START));
     utilization_step(&m, 0, &c, NULL, 0, r, &y);
-    assert_near(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.125, 1e-15);
-    assert_near(y.inpatient.level_rate[LEVEL_CITY][SEX_FEMALE][30], 0.01875, 1e-15);
+    assert_close(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.125, 1e-15);
+    assert_close(y.inpatient.level_rate[LEVEL_CITY][SEX_FEMALE][30], 0.01875, 1e-15);
     assert_true(y.caesarean_births == 0 && y.natural_births == 0);
 
     gsl_rng_free(r);
@@ -190,8 +182,8 @@ static void test_shock_moments(void **state)
         z[i] = y.shock;
         logz[i] = log(y.shock);
         if (i < 10) {
-            assert_near(y.inpatient.rate[SEX_MALE][20], 0.1 * y.shock, 1e-15);
-            assert_near(y.outpatient.rate[SEX_FEMALE][80], 4 * y.shock, 1e-14);
+            assert_close(y.inpatient.rate[SEX_MALE][20], 0.1 * y.shock, 1e-15);
+            assert_close(y.outpatient.rate[SEX_FEMALE][80], 4 * y.shock, 1e-14);
         }
     }
     double sum = 0, sq = 0, lsum = 0, lsq = 0;
@@ -265,7 +257,7 @@ static void test_from_scenario(void **state)
     if (status) diag_print(stderr, &d);
     assert_int_equal(status, 0);
     diag_free(&d);
-    assert_near(s.utilization.volatility, 0.03, 0);
+    assert_close(s.utilization.volatility, 0.03, 0);
 
     struct utilization_model m;
     assert_int_equal(utilization_init(&m, &s), 0);
@@ -275,7 +267,7 @@ static void test_from_scenario(void **state)
     assert_true(m.inpatient.rate[SEX_MALE][44] == 0.08);
     assert_true(m.inpatient.rate[SEX_MALE][45] == 0.15);
     assert_true(m.inpatient.rate[SEX_MALE][100] == 0.30);
-    assert_near(m.shock_log_sd, sqrt(log(1.0009)), 1e-12);
+    assert_close(m.shock_log_sd, sqrt(log(1.0009)), 1e-12);
     utilization_free(&m);
     scenario_free(&s);
 }
