@@ -109,8 +109,9 @@ struct demography_params {
 };
 
 struct enrollment_params {
-    double participation, vulnerable_participation, elasticity;
+    double participation, vulnerable_participation, elasticity, participation_volatility;
     double employee_shift, late_share, newborn_share;
+    double student_participation, permit_local_share;
     double category_trend[N_CATEGORIES];
 };
 
@@ -192,6 +193,7 @@ struct region {
     struct age_groups age_structure; /* persons, scaled to population_total */
     double district_share, western_policy_share;
     double students_city_run, students_provincial_run;
+    double permit_share;        /* residence-permit holders (居住证) among residents */
     struct step employee_share; /* by age */
     double category_share[N_CATEGORIES];
     double opening_balance_yuan; /* accumulated balance at the start, in yuan */

@@ -401,6 +401,9 @@ static const struct spec region_kids[] = {
         "Share of residents in counties treated as western (比照西部开发政策县), whose central "
         "subsidy share is policy.subsidy.central_share_western; at most 1 - district_share."),
     FLAT("students", students_kids, "College students in the residents' scheme."),
+    NUM("permit_share", struct region, permit_share, "share", 0, 1, "0", "assumed",
+        "Share of residents who hold a residence permit (居住证) and no local household "
+        "registration (no data: 0 unless a scenario sets it)."),
     AGES("employee_share", struct region, employee_share, "share", 0, 1, NULL, "assumed",
          "Share of residents insured in the employee scheme instead, by age.", 0),
     EACH("categories", struct region, category_share, category_numbers, "share", 0, 1, NULL,
@@ -528,16 +531,30 @@ static const struct spec enrollment_kids[] = {
         "starting contribution (001 targets at least 95 %)."),
     NUM("vulnerable_participation", struct enrollment_params, vulnerable_participation, "share", 0,
         1, "0.99", "002", "Share of the assisted categories who enroll (002: at least 99 %)."),
-    NUM("elasticity", struct enrollment_params, elasticity, "elasticity", -5, 0, "-0.2", "assumed",
+    NUM("elasticity", struct enrollment_params, elasticity, "elasticity", -5, 0, "-0.2",
+        "assumed (henan.md)",
         "Elasticity of participation to the individual contribution relative to per-capita "
-        "disposable income."),
+        "disposable income (about -0.13 to -0.19 if a third to a half of the 2020-2023 fall in "
+        "enrollment was people leaving over price; see models/README.md)."),
+    NUM("participation_volatility", struct enrollment_params, participation_volatility, "logit", 0,
+        2, "0.1", "assumed",
+        "Standard deviation of the yearly regional shock to the log-odds of participation "
+        "(0.1 moves 95 % by about half a point)."),
     NUM("employee_shift", struct enrollment_params, employee_shift, "share per year", -0.1, 0.1,
         "0.003", "assumed (001, 003)",
-        "Yearly rise of the employee-scheme share at working ages (flexible workers moving)."),
+        "Yearly rise of the employee-scheme share at working ages, 18-59 (flexible workers "
+        "moving); retired cohorts keep the share they reached."),
     NUM("late_share", struct enrollment_params, late_share, "share", 0, 1, "0.02", "assumed",
         "Share of enrollees who pay in the extended period and wait policy.waiting_days."),
     NUM("newborn_share", struct enrollment_params, newborn_share, "share", 0, 1, "0.9", "assumed",
         "Share of newborns enrolled in their year of birth."),
+    NUM("student_participation", struct enrollment_params, student_participation, "share", 0, 1,
+        "0.99", "assumed",
+        "Share of college students who enroll (colleges enroll them as a group)."),
+    NUM("permit_local_share", struct enrollment_params, permit_local_share, "share", 0, 1, "0.5",
+        "assumed (001, 003, 004)",
+        "Share of residence-permit holders who enroll where they live (subsidised as locals); "
+        "the others stay enrolled at their household registration."),
     EACH("category_trend", struct enrollment_params, category_trend, category_numbers,
          "relative per year", -1, 1, "0", "assumed",
          "Yearly relative change of each assisted category's share.", 0),

@@ -1,0 +1,170 @@
+/* disease.c: the disease-spectrum driver (see disease.h for the equations).
+ *
+ * The main data structure is the prevalence table of each condition,
+ * [sex][age] shares of the region's people, which a step ages by one year in
+ * one pass per condition and sex: each cohort's survivors with the
+ * condition, then the new share one age up. O(conditions x cells), one
+ * division per cell and condition, one normal draw per condition. */
+#include "disease.h"
+
+#include "diag.h"
+#include "step.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+int disease_params_init(struct disease_model *p, const struct scenario *s, size_t region,
+                        struct diag *d)
+{
+    (void)region; /* the conditions are the scenario's; regions do not override them yet */
+    p->n = 0;
+    if (s->disease.n > DISEASE_MAX_CONDITIONS) {
+        diag_path(d, "disease.conditions", NULL, 0, "expected at most %d conditions, got %zu",
+                  DISEASE_MAX_CONDITIONS, s->disease.n);
+        return -1;
+    }
+    p->n = s->disease.n;
+    for (size_t k = 0; k < p->n; k++) {
+        const struct condition_params *c = &s->disease.conditions[k];
+        struct disease_condition *m = &p->c[k];
+        for (int a = 0; a < N_AGES; a++) {
+            for (int sex = 0; sex < N_SEXES; sex++)
+                m->prevalence0[sex][a] = step_at(&c->prevalence[sex], a);
+            m->incidence[a] = step_at(&c->incidence, a);
+        }
+        m->persistence = c->persistence;
+        m->excess_mortality = c->excess_mortality;
+        m->trend_volatility = c->trend_volatility;
+        m->log_trend_mean = log1p(c->trend) - 0.5 * c->trend_volatility * c->trend_volatility;
+        m->inpatient_excess = c->inpatient_multiplier - 1;
+    }
+    return 0;
+}
+
+void disease_init(struct disease_state *st, const struct disease_model *p)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        for (int sex = 0; sex < N_SEXES; sex++)
+            for (int a = 0; a < N_AGES; a++)
+                st->prevalence[k][sex][a] = p->c[k].prevalence0[sex][a];
+        st->incidence_level[k] = 1;
+    }
+}
+
+void disease_death_split(double q, double prev, double k, double *with, double *without)
+{
+    double wo = q / (1 + prev * (k - 1));
+    double w = k * wo;
+    if (w > 1) {
+        /* Everyone with the condition dies; the others carry the rest. Here
+         * prev < 1, since with prev = 1, w = q <= 1. */
+        w = 1;
+        wo = (q - prev) / (1 - prev);
+        if (wo < 0) wo = 0;
+    }
+    *with = w;
+    *without = wo;
+}
+
+/* Ages one condition's table of one sex by a year. Survivors of a cohort
+ * with the condition at the end of the year, per person at its start, are
+ * p (1 - q_with) persistence + (1 - p)(1 - q_without) incidence; all its
+ * survivors are 1 - q whatever the split (the split keeps the deaths), so the
+ * new share is that over 1 - q: `alive_inv` holds 1 / (1 - q), or 0 where
+ * everyone dies. */
+static void age_one(const struct disease_condition *restrict c, double level, double *restrict prev,
+                    const double *restrict persons, const double *restrict death_rate,
+                    const double *restrict alive_inv, double newborn)
+{
+    const int last = N_AGES - 1;
+    const double k = c->excess_mortality, kept = c->persistence;
+    double num[N_AGES], beyond[N_AGES];
+    /* The split of disease_death_split without its cap, in a loop the
+     * compiler vectorizes (no branch, only min and max); `beyond` > 0 where
+     * the cap binds (the oldest ages, for a high excess mortality), and
+     * there the cells are done again with the cap. */
+    for (int a = 0; a < N_AGES; a++) {
+        double p = prev[a], q = death_rate[a];
+        double without = q / (1 + p * (k - 1)), with = k * without;
+        double b = with - 1;
+        beyond[a] = b > 0 ? b : 0;
+        double i = c->incidence[a] * level;
+        i = i < 1 ? i : 1;
+        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * i;
+    }
+    for (int a = 0; a < N_AGES; a++) {
+        if (!(beyond[a] > 0)) continue;
+        double p = prev[a], q = death_rate[a], with, without, i = c->incidence[a] * level;
+        disease_death_split(q, p, k, &with, &without);
+        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * (i < 1 ? i : 1);
+    }
+    /* The open group: the cohort arriving from 99 and the one staying at 100+. */
+    double n = persons[last - 1] * num[last - 1] + persons[last] * num[last];
+    double d =
+        persons[last - 1] * (1 - death_rate[last - 1]) + persons[last] * (1 - death_rate[last]);
+    prev[last] = d > 0 ? n / d : num[last - 1] * alive_inv[last - 1];
+    if (prev[last] > 1) prev[last] = 1;
+    for (int a = last - 1; a >= 1; a--) {
+        double x = num[a - 1] * alive_inv[a - 1];
+        prev[a] = x < 1 ? x : 1; /* rounding aside, x <= 1 */
+    }
+    prev[0] = newborn;
+}
+
+/* The sum over the cells in four partial sums: one chain of 202 additions,
+ * each waiting for the one before, would be the slowest part of the step. */
+static double sum_cells(const struct by_age *x)
+{
+    double s[4] = {0};
+    for (int sex = 0; sex < N_SEXES; sex++) {
+        const double *v = x->at[sex];
+        int a = 0;
+        for (; a + 4 <= N_AGES; a += 4)
+            for (int j = 0; j < 4; j++)
+                s[j] += v[a + j];
+        for (; a < N_AGES; a++)
+            s[0] += v[a];
+    }
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+void disease_step(const struct disease_model *p, struct disease_state *st,
+                  const struct by_age *persons, const struct by_age *death_rate,
+                  const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
+{
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            out->inpatient_multiplier.at[sex][a] = 1;
+    for (size_t k = 0; k < p->n; k++) {
+        const struct disease_condition *c = &p->c[k];
+        for (int sex = 0; sex < N_SEXES; sex++) {
+            for (int a = 0; a < N_AGES; a++) {
+                double prev = st->prevalence[k][sex][a];
+                out->patients[k].at[sex][a] = prev * enrollees->at[sex][a];
+                out->inpatient_multiplier.at[sex][a] += prev * c->inpatient_excess;
+            }
+        }
+        out->total[k] = sum_cells(&out->patients[k]);
+    }
+
+    struct by_age alive_inv;
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++) {
+            double alive = 1 - death_rate->at[sex][a];
+            alive_inv.at[sex][a] = alive > 0 ? 1 / alive : 0;
+        }
+    for (size_t k = 0; k < p->n; k++) {
+        const struct disease_condition *c = &p->c[k];
+        for (int sex = 0; sex < N_SEXES; sex++)
+            age_one(c, st->incidence_level[k], st->prevalence[k][sex], persons->at[sex],
+                    death_rate->at[sex], alive_inv.at[sex], c->prevalence0[sex][0]);
+    }
+
+    /* One draw per condition, even without volatility, so that every
+     * condition sees the same numbers whatever the others' settings. */
+    for (size_t k = 0; k < p->n; k++) {
+        double z = gsl_ran_gaussian(r, 1.0);
+        const struct disease_condition *c = &p->c[k];
+        st->incidence_level[k] *= exp(c->log_trend_mean + c->trend_volatility * z);
+    }
+}

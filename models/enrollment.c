@@ -1,0 +1,210 @@
+/* enrollment.c: the enrollment driver (see enrollment.h for the equations).
+ *
+ * The main data structure is the per-cell split of a region's persons into
+ * the groups that enroll differently: students, the employee scheme, the
+ * assisted categories, and the others, local or holding a residence permit.
+ * A step is one pass over the 202 cells with one normal draw; everything that
+ * depends only on the scenario (the starting shares by age, the reference
+ * contribution burden, the students per person of college age) is worked out
+ * once in enrollment_params_init. */
+#include "enrollment.h"
+
+#include "diag.h"
+#include "step.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+/* Persons aged first..last (single years) in a table of age groups, each group
+ * spread evenly over its years. The last group is open: spread over the years
+ * to 100 (the model's last cell). */
+static double persons_in_ages(const struct age_groups *g, int first, int last)
+{
+    double sum = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        int lo = g->first_age[k];
+        int hi = k + 1 < g->n ? g->first_age[k + 1] - 1 : (lo > N_AGES - 1 ? lo : N_AGES - 1);
+        int a = lo > first ? lo : first, b = hi < last ? hi : last;
+        if (b < a) continue;
+        double share = (double)(b - a + 1) / (double)(hi - lo + 1);
+        sum += share * (g->persons[SEX_MALE][k] + g->persons[SEX_FEMALE][k]);
+    }
+    return sum;
+}
+
+int enrollment_params_init(struct enrollment_model *p, const struct scenario *s, size_t region,
+                           struct diag *d)
+{
+    const struct region *rg = &s->regions[region];
+    const struct enrollment_params *e = &s->enrollment;
+    *p = (struct enrollment_model){0};
+    p->start_year = s->simulation.start_year;
+    for (int a = 0; a < N_AGES; a++)
+        p->employee_share[a] = step_at(&rg->employee_share, a);
+    p->employee_shift = e->employee_shift;
+    for (int k = 0; k < N_CATEGORIES; k++) {
+        p->category_share[k] = rg->category_share[k];
+        p->category_trend[k] = e->category_trend[k];
+    }
+    p->district_share = rg->district_share;
+
+    /* Students are counted inside the population where they study (the census
+     * counts them there), spread over ages 18-22 like the region's persons. */
+    double students = rg->students_city_run + rg->students_provincial_run;
+    if (students > 0) {
+        double college_age = persons_in_ages(&rg->age_structure, ENROLLMENT_STUDENT_FIRST_AGE,
+                                             ENROLLMENT_STUDENT_LAST_AGE);
+        p->student_share = college_age > 0 ? students / college_age : 1.0;
+        if (p->student_share > 1) {
+            p->student_share = 1;
+            p->students_capped = true;
+        }
+        p->student_city_share = rg->students_city_run / students;
+    }
+
+    p->permit_share = rg->permit_share;
+    p->permit_local_share = e->permit_local_share;
+    p->participation = e->participation;
+    p->elasticity = e->elasticity;
+    p->participation_volatility = e->participation_volatility;
+    p->vulnerable_participation = e->vulnerable_participation;
+    p->student_participation = e->student_participation;
+    p->newborn_share = e->newborn_share;
+    p->late_share = e->late_share;
+
+    /* The reference burden: the start year's contribution (fixed part plus the
+     * income-linked part, as the financing rules compute it) over the income of
+     * the year before, at which participation is p0. */
+    double income = s->economy.income_yuan;
+    double contribution = step_at(&rg->policy.individual_yuan, p->start_year) +
+                          step_at(&rg->policy.income_rate, p->start_year) * income;
+    if (p->elasticity != 0 && !(income > 0)) {
+        diag_path(d, "economy.income_yuan", NULL, 0,
+                  "expected a positive income: enrollment.elasticity (%g) relates participation "
+                  "to the contribution relative to income",
+                  p->elasticity);
+        return -1;
+    }
+    if (p->elasticity != 0 && !(contribution > 0)) {
+        diag_path(d, "policy.contribution.individual_yuan", NULL, 0,
+                  "expected a positive contribution in %d (regions[%zu]): enrollment.elasticity "
+                  "(%g) needs it as the reference; set the elasticity to 0 for a free scheme",
+                  p->start_year, region, p->elasticity);
+        return -1;
+    }
+    p->reference_burden = income > 0 ? contribution / income : 0;
+    return 0;
+}
+
+void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p)
+{
+    (void)p;
+    *st = (struct enrollment_state){0};
+}
+
+double enrollment_price_participation(const struct enrollment_model *p, double contribution_yuan,
+                                      double income_yuan)
+{
+    if (p->elasticity == 0) return p->participation;
+    double burden = contribution_yuan / income_yuan;
+    if (!(burden > 0)) return p->participation > 0 ? 1.0 : 0.0; /* free: all who would */
+    double q = p->participation * pow(burden / p->reference_burden, p->elasticity);
+    return q < 1 ? q : 1.0;
+}
+
+/* The share in [0, 1]. */
+static double unit(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* Retired cohorts keep the drift they had at the last working age; the
+ * working ages take this year's shift (the labour market changes for all of
+ * them at once). The open group 100+ mixes the cohort arriving from 99 with
+ * the one already there, by persons. */
+static void advance_drift(const struct enrollment_model *p, struct enrollment_state *st,
+                          const struct by_age *persons)
+{
+    double *d = st->employee_drift;
+    double w99 = persons->at[SEX_MALE][N_AGES - 2] + persons->at[SEX_FEMALE][N_AGES - 2];
+    double w100 = persons->at[SEX_MALE][N_AGES - 1] + persons->at[SEX_FEMALE][N_AGES - 1];
+    if (w99 + w100 > 0) d[N_AGES - 1] = (w99 * d[N_AGES - 2] + w100 * d[N_AGES - 1]) / (w99 + w100);
+    for (int a = N_AGES - 2; a > ENROLLMENT_WORK_LAST_AGE; a--)
+        d[a] = d[a - 1];
+    for (int a = ENROLLMENT_WORK_FIRST_AGE; a <= ENROLLMENT_WORK_LAST_AGE; a++)
+        d[a] += p->employee_shift;
+}
+
+void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st, int year,
+                     const struct by_age *persons, double contribution_yuan,
+                     double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
+{
+    /* The one draw comes first, whatever the parameters, so that a variant
+     * with other settings sees the same shock. */
+    double z = gsl_ran_gaussian(r, 1.0);
+    double q = enrollment_price_participation(p, contribution_yuan, prev_income_yuan);
+    if (q > 0 && q < 1) q = 1 / (1 + exp(-(log(q / (1 - q)) + p->participation_volatility * z)));
+
+    /* Category shares compound from the start year; if they would add up to
+     * more than everyone, they are scaled down together. */
+    double cat[N_CATEGORIES], cat_sum = 0;
+    for (int k = 0; k < N_CATEGORIES; k++) {
+        cat[k] = p->category_share[k] * pow(1 + p->category_trend[k], year - p->start_year);
+        cat_sum += cat[k];
+    }
+    if (cat_sum > 1) {
+        for (int k = 0; k < N_CATEGORIES; k++)
+            cat[k] /= cat_sum;
+        cat_sum = 1;
+    }
+    /* Others enroll here unless they hold a permit and stay enrolled at home. */
+    double here = 1 - p->permit_share + p->permit_share * p->permit_local_share;
+
+    *out = (struct enrollment_out){0};
+    double in_categories = 0, students = 0, newborns = 0, permit = 0, late = 0, eligible = 0;
+    for (int s = 0; s < N_SEXES; s++) {
+        for (int a = 0; a < N_AGES; a++) {
+            double n = persons->at[s][a];
+            double stu = a >= ENROLLMENT_STUDENT_FIRST_AGE && a <= ENROLLMENT_STUDENT_LAST_AGE
+                             ? p->student_share * n
+                             : 0;
+            double others = (n - stu) * (1 - unit(p->employee_share[a] + st->employee_drift[a]));
+            double take = a == 0 ? p->newborn_share : q;
+            double rest = others * (1 - cat_sum) * here * take;
+            double e_stu = stu * p->student_participation;
+            double e_cat = others * cat_sum * p->vulnerable_participation;
+            out->enrollees.at[s][a] = e_stu + e_cat + rest;
+            /* Newborns are exempt from the waiting period (002). */
+            out->late.at[s][a] = a == 0 ? 0 : p->late_share * rest;
+            eligible += stu + others;
+            students += e_stu;
+            in_categories += others;
+            permit += others * (1 - cat_sum) * p->permit_share * p->permit_local_share * take;
+            late += out->late.at[s][a];
+            if (a == 0) newborns += out->enrollees.at[s][a];
+            out->total += out->enrollees.at[s][a];
+        }
+    }
+
+    for (int k = 0; k < N_CATEGORIES; k++) {
+        double enrolled = in_categories * cat[k] * p->vulnerable_participation;
+        out->assisted[k][CLASS_DISTRICT] = enrolled * p->district_share;
+        out->assisted[k][CLASS_COUNTY] = enrolled - out->assisted[k][CLASS_DISTRICT];
+        out->assisted_total += enrolled;
+    }
+    double residents = out->total - students;
+    out->by_class[CLASS_DISTRICT] = residents * p->district_share;
+    out->by_class[CLASS_COUNTY] = residents - out->by_class[CLASS_DISTRICT];
+    out->by_class[CLASS_STUDENT_CITY] = students * p->student_city_share;
+    out->by_class[CLASS_STUDENT_PROVINCIAL] = students - out->by_class[CLASS_STUDENT_CITY];
+    out->ordinary = out->total - out->assisted_total;
+    out->students = students;
+    out->newborns = newborns;
+    out->permit_holders = permit;
+    out->late_payers = late;
+    out->eligible = eligible;
+    out->not_enrolled = eligible - out->total;
+    out->participation = q;
+
+    advance_drift(p, st, persons);
+}

@@ -1,0 +1,100 @@
+/* enrollment.h: the enrollment driver: who is in a region's residents' fund
+ * (居民医保) this year, by age and sex, and the counts the financing rules need.
+ *
+ * Per region-year, from the region's persons by cell (the population driver),
+ * the year's individual contribution and the previous year's per-capita
+ * disposable income (the engine passes both: the financing rules and the
+ * economy driver compute them):
+ *
+ *   persons = students (ages 18-22) + others;
+ *   eligible = students + others x (1 - employee share(age));
+ *   eligible others = assisted categories (share c_k(t) each)
+ *                   + the rest, local or residence-permit holders;
+ *   enrollees = students x p_student + categories x p_vulnerable
+ *             + rest x (1 - permit + permit x local) x (p_newborn at age 0, p(t) above),
+ *   p(t) = logistic(logit(min(1, p0 x (b(t) / b0)^elasticity)) + sigma z),
+ *   b(t) = contribution(t) / income(t - 1),  z ~ N(0, 1), one draw per region-year.
+ *
+ * The state carries the employee-scheme shares as they drift. One normal draw
+ * per step. See models/README.md for the parameters and their sources. */
+#ifndef FUNDSIM_ENROLLMENT_H
+#define FUNDSIM_ENROLLMENT_H
+
+#include "ages.h"
+#include "scenario.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct diag;
+
+/* College students are counted at these ages (a full-time course from 18). */
+#define ENROLLMENT_STUDENT_FIRST_AGE 18
+#define ENROLLMENT_STUDENT_LAST_AGE 22
+/* The employee-scheme share drifts at these ages (flexible workers moving in);
+ * above them each cohort keeps the share it retired with. */
+#define ENROLLMENT_WORK_FIRST_AGE 18
+#define ENROLLMENT_WORK_LAST_AGE 59
+
+/* The read-only parameters of one region (struct enrollment_params in
+ * scenario.h holds the scenario's settings; this is made from them). */
+struct enrollment_model {
+    int start_year;
+    double employee_share[N_AGES]; /* at the start, by age */
+    double employee_shift;         /* added yearly at working ages */
+    double category_share[N_CATEGORIES], category_trend[N_CATEGORIES];
+    double district_share;
+    /* Students per person aged 18-22, from the region's students and its
+     * starting age structure, at most 1; students follow the cohort's size. */
+    double student_share;
+    bool students_capped;      /* the scenario had more students than people aged 18-22 */
+    double student_city_share; /* share of the students at city-run colleges */
+    double permit_share;       /* residence-permit holders among the others */
+    double permit_local_share; /* of whom enroll here */
+    double participation;      /* p0: ordinary participation at the reference burden */
+    double reference_burden;   /* b0: start-year contribution / income of the year before */
+    double elasticity, participation_volatility;
+    double vulnerable_participation, student_participation, newborn_share, late_share;
+};
+
+/* What changes along a path: the drift of the employee-scheme share. */
+struct enrollment_state {
+    double employee_drift[N_AGES]; /* added to the starting share, by age */
+};
+
+/* The year's enrollment of one region. Every count is in persons. */
+struct enrollment_out {
+    struct by_age enrollees; /* everyone enrolled */
+    struct by_age late;      /* of whom late payers, waiting policy.waiting_days */
+    double total;
+    double by_class[N_CLASSES];                      /* enum subsidy_class; sums to total */
+    double assisted[N_CATEGORIES][CLASS_COUNTY + 1]; /* [category][CLASS_DISTRICT or _COUNTY] */
+    double assisted_total;
+    double ordinary; /* self-paying: total - assisted_total (students, newborns included) */
+    double students, newborns, permit_holders, late_payers;
+    double eligible;      /* persons not in the employee scheme */
+    double not_enrolled;  /* eligible - total (including permit holders enrolled elsewhere) */
+    double participation; /* p(t), the year's ordinary participation after the shock */
+};
+
+/* Makes the parameters of regions[region] of `s`. Returns 0, or -1 with the
+ * problem added to `d` (a non-positive income when the elasticity needs it). */
+int enrollment_params_init(struct enrollment_model *p, const struct scenario *s, size_t region,
+                           struct diag *d);
+
+/* The state at the start of a path. */
+void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p);
+
+/* The ordinary participation p(t) before the shock: p0 (b / b0)^elasticity, at
+ * most 1 (1 for a free contribution). */
+double enrollment_price_participation(const struct enrollment_model *p, double contribution_yuan,
+                                      double income_yuan);
+
+/* One year: fills `out` from `persons` (the region's residents by cell) and
+ * advances the employee-scheme drift by a year. Draws one normal from `r`. */
+void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st, int year,
+                     const struct by_age *persons, double contribution_yuan,
+                     double prev_income_yuan, gsl_rng *r, struct enrollment_out *out);
+
+#endif
