@@ -54,11 +54,15 @@ int enrollment_params_init(struct enrollment_model *p, const struct scenario *s,
     if (students > 0) {
         double college_age = persons_in_ages(&rg->age_structure, ENROLLMENT_STUDENT_FIRST_AGE,
                                              ENROLLMENT_STUDENT_LAST_AGE);
-        p->student_share = college_age > 0 ? students / college_age : 1.0;
-        if (p->student_share > 1) {
-            p->student_share = 1;
-            p->students_capped = true;
+        if (!(students <= college_age)) {
+            diag_path(d, "regions.students", NULL, 0,
+                      "%s: %.0f college students, but only %.0f persons aged %d-%d in its age "
+                      "structure; lower the students or give the region its own age structure",
+                      rg->name, students, college_age, ENROLLMENT_STUDENT_FIRST_AGE,
+                      ENROLLMENT_STUDENT_LAST_AGE);
+            return -1;
         }
+        p->student_share = students / college_age;
         p->student_city_share = rg->students_city_run / students;
     }
 

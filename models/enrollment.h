@@ -46,9 +46,9 @@ struct enrollment_model {
     double category_share[N_CATEGORIES], category_trend[N_CATEGORIES];
     double district_share;
     /* Students per person aged 18-22, from the region's students and its
-     * starting age structure, at most 1; students follow the cohort's size. */
+     * starting age structure (more students than that is an error); students
+     * follow the cohort's size. */
     double student_share;
-    bool students_capped;      /* the scenario had more students than people aged 18-22 */
     double student_city_share; /* share of the students at city-run colleges */
     double permit_share;       /* residence-permit holders among the others */
     double permit_local_share; /* of whom enroll here */

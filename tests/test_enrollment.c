@@ -123,7 +123,6 @@ static void test_params_minimal(void **state)
     assert_true(p.category_share[CAT_MINIMUM_LIVING] == 0.03);
     assert_true(p.district_share == 0.5);
     assert_true(p.student_share == 0.0);
-    assert_false(p.students_capped);
     assert_close(p.reference_burden, 350.0 / 26811.0, 1e-15);
     assert_true(p.participation == 0.95);
     assert_true(p.elasticity == -0.2);
@@ -166,8 +165,9 @@ static void test_params_zero_income(void **state)
 
 /* Students per person aged 18-22: ages 18-19 are 2/5 of the group 15-19 and
  * 20-22 are 3/5 of 20-24 (each group spread evenly). A region whose students
- * fit gets students / that; Zhengzhou's 1.15 M students exceed its ~0.7 M
- * people aged 18-22 under China's age structure, so its share stops at 1. */
+ * fit gets students / that; one with more students than people of that age
+ * (Zhengzhou's 1.15 M college students against its ~0.7 M people aged 18-22
+ * under China's age structure) is refused, naming the region. */
 static void test_params_students(void **state)
 {
     (void)state;
@@ -181,10 +181,18 @@ static void test_params_students(void **state)
     assert_true(zhengzhou < s.n_regions && other < s.n_regions);
     struct enrollment_model p;
     struct diag d = {0};
+    for (size_t k = 0; k < s.n_regions; k++) /* every shipped region's students fit */
+        assert_int_equal(enrollment_params_init(&p, &s, k, &d), 0);
     assert_int_equal(enrollment_params_init(&p, &s, zhengzhou, &d), 0);
-    assert_true(p.students_capped);
-    assert_true(p.student_share == 1.0);
-    assert_close(p.student_city_share, 150000.0 / 1150000.0, 1e-15);
+    assert_close(p.student_city_share, 100000.0 / 600000.0, 1e-15);
+    assert_true(p.student_share > 0.8 && p.student_share < 1);
+
+    s.regions[zhengzhou].students_provincial_run = 1000000.0;
+    assert_int_equal(enrollment_params_init(&p, &s, zhengzhou, &d), -1);
+    assert_int_equal(d.n, 1);
+    assert_non_null(strstr(d.entries[0].text, "Zhengzhou: 1100000 college students"));
+    diag_free(&d);
+    d = (struct diag){0};
 
     const struct region *rg = &s.regions[other];
     assert_int_equal(enrollment_params_init(&p, &s, other, &d), 0);
@@ -197,7 +205,6 @@ static void test_params_students(void **state)
     }
     double students = rg->students_city_run + rg->students_provincial_run;
     assert_true(students > 0 && band > students);
-    assert_false(p.students_capped);
     assert_close(p.student_share * band, students, 1e-12);
     assert_int_equal(d.n, 0);
     scenario_free(&s);
