@@ -24,6 +24,11 @@ void costs_init(struct costs_model *m, const struct scenario *s)
         .inflation_sd = p->inflation_volatility,
         .use_trend = p->utilization_trend,
         .excess_initial = p->excess_initial,
+        /* The excess at which expected cost growth equals expected income
+         * growth: Getzen's long run, where health spending grows with income. */
+        .excess_long_run =
+            s->economy.income_growth_mean -
+            (p->inflation_mean + p->utilization_trend + p->technology_rate * p->technology_jump),
         .excess_years = p->excess_years,
         .excess_persistence = p->excess_persistence,
         .excess_sd = p->excess_volatility,
@@ -44,10 +49,11 @@ void costs_start(const struct costs_model *m, struct costs_state *st)
 double costs_excess_trend(const struct costs_model *m, int year)
 {
     /* Linear, as the SOA's Getzen model interpolates excess growth from its
-     * current level to the long-run one; here the long-run excess is 0. */
+     * current level to the long-run one. */
     double s = year - m->start_year - 1;
     if (s < 0) return 0;
-    return m->excess_initial * fmax(0, 1 - s / m->excess_years);
+    return m->excess_long_run +
+           (m->excess_initial - m->excess_long_run) * fmax(0, 1 - s / m->excess_years);
 }
 
 /* The dated one-off change of year `year`, 0 when none. The list is short (a

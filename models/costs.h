@@ -8,10 +8,12 @@
  * - u = costs.utilization_trend: use per person beyond aging and disease;
  * - x_t = e(s) + v_t, excess cost growth (Getzen's long-run model: costs grow
  *   faster than income at first, and the excess fades so that cost growth
- *   converges to income growth over decades). The schedule falls linearly,
- *       e(s) = costs.excess_growth * max(0, 1 - s / costs.excess_years),
+ *   converges to income growth over decades). The schedule moves linearly,
+ *       e(s) = x_inf + (costs.excess_growth - x_inf) max(0, 1 - s / costs.excess_years),
+ *       x_inf = economy.income_growth - (inflation + u + technology_rate technology_jump),
  *   s = t - start_year - 1 (so e = excess_growth in the first projected year,
- *   0 from s = excess_years on); the deviation is an AR(1),
+ *   and from s = excess_years on expected unit-cost growth equals expected
+ *   income growth); the deviation is an AR(1),
  *       v_t = phi v_{t-1} + sigma eta_t,   eta_t = rho z_t + sqrt(1 - rho^2) w_t,
  *   z_t the economy's standardized income shock of the same year (economy.h),
  *   w_t an independent standard normal, rho = costs.income_correlation, so
@@ -51,6 +53,7 @@ struct costs_model {
     int start_year;
     double inflation_mean, inflation_sd, use_trend;
     double excess_initial, excess_years, excess_persistence, excess_sd;
+    double excess_long_run; /* x_inf: cost growth then equals income growth, in expectation */
     double income_weight, own_weight; /* rho and sqrt(1 - rho^2) */
     double technology_rate, technology_jump_mean;
     struct step policy_effects; /* possibly empty */

@@ -603,11 +603,14 @@ static const struct spec costs_kids[] = {
         "assumed", "Yearly growth of use per person beyond aging and disease."),
     NUM("excess_growth", struct cost_params, excess_initial, "rate", -0.5, 1, "0.02", "assumed",
         "Excess cost growth in the first projected year (start_year + 1), on top of inflation "
-        "and the utilization trend: the growth of costs beyond income that Getzen's long-run "
-        "model lets fade; it falls linearly to 0 over excess_years."),
+        "and the utilization trend; Getzen's long-run model lets it move linearly, over "
+        "excess_years, to the level at which expected cost growth equals expected income "
+        "growth (economy.income_growth less inflation, utilization_trend and the mean "
+        "technology jump)."),
     NUM("excess_years", struct cost_params, excess_years, "years", 1, 200, "30", "assumed",
-        "Years after the first projected year at which excess cost growth reaches 0 (Getzen's "
-        "long-run model: the excess of cost growth over income growth fades over decades)."),
+        "Years after the first projected year at which cost growth reaches income growth "
+        "(Getzen's long-run model: the excess of cost growth over income growth fades over "
+        "decades)."),
     NUM("excess_persistence", struct cost_params, excess_persistence, "coefficient", 0, 1, "0.6",
         "assumed", "AR(1) coefficient of the excess cost growth shock."),
     NUM("excess_volatility", struct cost_params, excess_volatility, "rate", 0, 1, "0.015",

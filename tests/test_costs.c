@@ -41,8 +41,11 @@ static struct scenario scenario_with(struct cost_params c)
     struct scenario s = {0};
     s.simulation.start_year = START;
     s.costs = c;
+    /* Income growth equal to the long-run cost growth without excess, so that
+     * the excess converges to exactly 0 (as costs_init computes it). */
+    double g = c.inflation_mean + c.utilization_trend + c.technology_rate * c.technology_jump;
     s.economy = (struct economy_params){.income_yuan = 26811.0,
-                                        .income_growth_mean = 0.05,
+                                        .income_growth_mean = g,
                                         .income_growth_volatility = 0.015,
                                         .income_growth_persistence = 0.5,
                                         .interest_mean = 0.015,
@@ -192,6 +195,28 @@ static void test_excess_schedule(void **state)
     assert_true(costs_excess_trend(&m, START + 4) == 0);
 }
 
+/* Income growing faster than unit costs would without excess: income 6 %,
+ * inflation 2 %, use 1 %, technology 0.5 x 0.04 = 2 %, so the excess tends to
+ * x_inf = 0.06 - 0.05 = 0.01: 0.02 in the first projected year, 0.015 at
+ * s = 15, 0.01 from s = 30 on; and the mean yearly growth of the index, 30
+ * years on, is then about 1.06 (its deviation and jumps aside). */
+static void test_excess_converges_to_income(void **state)
+{
+    (void)state;
+    struct scenario s = scenario_with(defaults);
+    s.economy.income_growth_mean = 0.06;
+    struct costs_model m;
+    costs_init(&m, &s);
+    assert_close(costs_excess_trend(&m, START + 1), 0.02, 1e-15);
+    assert_close(costs_excess_trend(&m, START + 16), 0.015, 1e-15);
+    for (int sy = 30; sy < 100; sy++)
+        assert_close(costs_excess_trend(&m, START + 1 + sy), 0.01, 1e-15);
+    assert_close(defaults.inflation_mean + defaults.utilization_trend +
+                     costs_excess_trend(&m, START + 40) +
+                     defaults.technology_rate * defaults.technology_jump,
+                 0.06, 1e-15);
+}
+
 /* Over 10 000 paths, with the AR(1) deviation starting at 0:
  * - first projected year: excess = 0.02 + 0.015 eta, mean 0.02, variance
  *   2.25e-4; eta's correlation with the income shock z is 0.5 (standard error
@@ -316,6 +341,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index_by_hand),
         cmocka_unit_test(test_excess_schedule),
+        cmocka_unit_test(test_excess_converges_to_income),
         cmocka_unit_test(test_excess_ar1_and_correlation),
         cmocka_unit_test(test_correlation_sign_and_limit),
         cmocka_unit_test(test_technology_compound_poisson),
