@@ -133,6 +133,7 @@ struct care_params {
     struct step rate[2]; /* admissions or visits per person-year by age; [0] male, [1] female */
     struct level_shares level_mix;
     struct level_shares cost_yuan, cost_cv, compliant_share;
+    double overdispersion; /* variance of a person's propensity to use care (mean 1) */
 };
 
 struct utilization_params {

@@ -640,7 +640,7 @@ static const struct spec costs_kids[] = {
 
 /* ---- utilization ---- */
 
-#define CARE_KIDS(what, one, rate_doc, cost_unit)                                                  \
+#define CARE_KIDS(what, one, rate_doc, cost_unit, verb, disp, disp_doc)                            \
     AGES("rate_male", struct care_params, rate[0], "per person-year", 0, 1000, NULL, "assumed",    \
          rate_doc " of males, by age.", 0),                                                        \
         AGES("rate_female", struct care_params, rate[1], "per person-year", 0, 1000, NULL,         \
@@ -653,13 +653,20 @@ static const struct spec costs_kids[] = {
              "assumed", "Coefficient of variation of the cost (lognormal, heavy right tail).", 0), \
         EACH("compliant_share", struct care_params, compliant_share, level_numbers, "share", 0, 1, \
              NULL, "assumed", "Policy-scope (compliant) share of the cost, by level.", 0),         \
+        NUM("overdispersion", struct care_params, overdispersion, "variance", 0, 100, disp,        \
+            "assumed",                                                                             \
+            "Variance of a person's propensity to " verb " (gamma, mean 1): the yearly count "     \
+            "per person is negative binomial with variance mean + overdispersion × mean²; 0 "     \
+            "is Poisson. " disp_doc),                                                              \
         END
 
 static const struct spec inpatient_use_kids[] = {
-    CARE_KIDS("admissions", "admission", "Admissions per person-year", "yuan"),
+    CARE_KIDS("admissions", "admission", "Admissions per person-year", "yuan", "be admitted", "1",
+              "1 makes about one admission in eight a repeat within the year."),
 };
 static const struct spec outpatient_use_kids[] = {
-    CARE_KIDS("visits", "visit", "General outpatient visits per person-year", "yuan"),
+    CARE_KIDS("visits", "visit", "General outpatient visits per person-year", "yuan", "visit", "3",
+              "3: few people make most visits; about half make none in a year."),
 };
 
 static const struct spec utilization_kids[] = {

@@ -1,0 +1,1414 @@
+/* benefit_table.c: tables of a person's payments by line (benefit_table.h).
+ *
+ * Main structures: `struct benefit_table`, built once per year of rules, holds
+ * for each node of the unit-cost index grid
+ * - fund_in: the inpatient fund's mean and second moment for n admissions;
+ * - op: the general outpatient fund's and out-of-pocket cost's first two
+ *   moments, mixed over the visit counts, on a fine grid of visit rates;
+ * - sl: for each group (no condition; condition k paid on time; condition k paid
+ *   late), admission count n and visit-rate node o, the stop-loss transforms
+ *   SL1(t) = E[(W − t)^+] and SL2(t) = E[((W − t)^+)²] of W, the person's
+ *   policy-scope out-of-pocket cost after the fund that serious illness counts,
+ *   on a log grid of amounts t.
+ * `struct benefit_year` resolves it for one index and income: per group, node
+ * and count, the mean and second moment of each later payer.
+ *
+ * Serious illness f(W) and assistance min(L, r (W − f(W) + e)) are written
+ * ψ(w) = α + β w + Σ_j a_j (w − t_j)^+ with t ascending; then
+ *   E ψ(W)  = α + β E W + Σ a_j SL1(t_j),
+ *   E ψ(W)² = α² + 2αβ E W + β² E W² + 2α Σ a_j SL1(t_j)
+ *             + 2β Σ a_j (SL2(t_j) + t_j SL1(t_j))
+ *             + Σ_j Σ_k a_j a_k (SL2(t_m) + |t_j − t_k| SL1(t_m)),  t_m = max(t_j, t_k),
+ * because (w − t_j)^+ (w − t_k)^+ = ((w − t_m)^+)² + |t_j − t_k| (w − t_m)^+. */
+#include "benefit_table.h"
+
+#include "lattice.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_CAP_YUAN 1e12           /* caps above this never bind */
+#define OUTPATIENT_NO_CAP_YUAN 1e5 /* an outpatient cap no one reaches: treated as none */
+#define QUANTILE_CELLS 1024        /* cells of a lognormal between z = ±Z_SPAN */
+#define Z_SPAN 8.5
+#define MAX_CELLS (QUANTILE_CELLS + 8)
+#define T_RATIO 1.1     /* between neighbouring amounts of the t grid */
+#define VISIT_BINS 256  /* bins of the outpatient cap in the visit chain */
+#define VISIT_NODES 241 /* fine visit-rate grid of the outpatient lines */
+#define LAYER_NODES 7   /* visit-rate nodes of serious illness and assistance */
+#define VISIT_CHAIN_MAX 4000
+#define VISIT_CONVOLVED 64 /* visit counts whose total cost is convolved exactly */
+#define VISIT_BIN 8        /* more visits are taken this many counts at a time */
+#define MAX_KINKS 64
+#define MAX_GROUPS (1 + 2 * BENEFIT_MAX_CONDITIONS)
+#define N_PAYERS 6 /* serious illness (others, the poor), assistance by category */
+#define COEF_PER_COUNT (N_PAYERS * 2 * LAYER_NODES)
+
+/* One cell of a claim's cost distribution. */
+struct atom {
+    double w;    /* probability */
+    double c;    /* policy-scope cost */
+    double fund; /* the fund's payment before the annual cap */
+};
+
+/* ψ(w) = α + β w + Σ a_j (w − t_j)^+, t ascending; `at` indexes a table of kinks. */
+struct pl {
+    double alpha, beta;
+    int n;
+    double t[MAX_KINKS], a[MAX_KINKS];
+    int at[MAX_KINKS];
+};
+
+struct benefit_table {
+    struct benefit_rules rules;
+    int *band_from;
+    double *band_ratio;
+    struct benefit_claim_model model;
+    struct benefit_grid grid;
+    int n_index;
+    double log_index_min, log_index_ratio;
+    int n_groups;
+    int K[MAX_GROUPS];          /* admission counts tabulated for each group */
+    size_t row[MAX_GROUPS + 1]; /* first (group, count) row of each group */
+    int K_in;                   /* the largest K */
+    size_t L;                   /* lattice points */
+    double dz;                  /* lattice step */
+    int NT;                     /* t grid: 0, then t_lo × T_RATIO^(k − 1) */
+    double t_lo, log_t_ratio;
+    double out_step; /* layer nodes at visit rates o × out_step */
+    float *sl;       /* [row][LAYER_NODES][n_index][NT][2] */
+    double *bmean;   /* [LAYER_NODES][n_index]: mean outpatient out-of-pocket cost */
+    double *fund_in; /* [2][K_in + 1][n_index]: mean, second moment */
+    double visit_step;
+    double *op; /* [VISIT_NODES][n_index][4]: fund, fund², out of pocket, its square */
+    /* per claim at index 1: mean cost, mean policy-scope cost */
+    double in_cost, in_policy, out_cost, out_policy;
+    double inverse[202]; /* 1 / n */
+};
+
+struct benefit_year {
+    const struct benefit_table *t;
+    bool layers; /* serious illness and assistance prepared too */
+    double index, deductible;
+    double *fund_in; /* [2][K_in + 1]: mean, second moment */
+    double *op;      /* [VISIT_NODES][4] */
+    double *coef;    /* per group: [K + 1][N_PAYERS][2][LAYER_NODES]: mean, second moment */
+    size_t coef_at[MAX_GROUPS];
+    double cond[BENEFIT_MAX_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
+};
+
+/* ---- claim model and grid ---- */
+
+static void care_init(struct benefit_care_model *c, const struct care_params *p)
+{
+    for (int l = 0; l < N_LEVELS; l++) {
+        c->level_mix[l] = p->level_mix.at[l];
+        c->cost_yuan[l] = p->cost_yuan.at[l];
+        c->cost_cv[l] = p->cost_cv.at[l];
+        c->compliant_share[l] = p->compliant_share.at[l];
+    }
+    c->overdispersion = p->overdispersion;
+}
+
+void benefit_claim_model_init(struct benefit_claim_model *m, const struct scenario *s,
+                              const struct region *region)
+{
+    memset(m, 0, sizeof *m);
+    care_init(&m->inpatient, &s->utilization.inpatient);
+    care_init(&m->outpatient, &s->utilization.outpatient);
+    if (region && region->has_hospital_mix)
+        for (int l = 0; l < N_LEVELS; l++)
+            m->inpatient.level_mix[l] = region->hospital_mix.at[l];
+    m->n_conditions = s->disease.n < BENEFIT_MAX_CONDITIONS ? s->disease.n : BENEFIT_MAX_CONDITIONS;
+    for (size_t k = 0; k < m->n_conditions; k++) {
+        m->condition_cost_yuan[k] = s->disease.conditions[k].annual_cost_yuan;
+        m->condition_cost_cv[k] = s->disease.conditions[k].cost_cv;
+        m->condition_admissions_multiplier[k] = s->disease.conditions[k].inpatient_multiplier;
+    }
+    m->caesarean_share = s->utilization.caesarean_share;
+}
+
+static double step_max(const struct step *s)
+{
+    double m = 0;
+    for (size_t i = 0; i < s->n; i++)
+        m = fmax(m, s->value[i]);
+    return m;
+}
+
+void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
+{
+    double years = s->simulation.years;
+    const struct cost_params *c = &s->costs;
+    const struct economy_params *e = &s->economy;
+    /* The unit cost grows at most about as medical prices, income (excess growth is
+     * relative to it) and technology together, plus two standard deviations of the
+     * yearly shocks over the projection. */
+    double growth = c->inflation_mean + e->income_growth_mean + fmax(0, c->excess_initial) +
+                    c->technology_rate * c->technology_jump;
+    double shocks = c->inflation_volatility + c->excess_volatility + c->technology_jump;
+    g->index_min = 0.5;
+    g->index_max = fmin(64, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)));
+    g->index_ratio = 1.2;
+    double spread = 3 * e->income_growth_volatility * sqrt(years + 1) /
+                    fmax(0.1, 1 - e->income_growth_persistence);
+    g->income_min_yuan =
+        e->income_yuan * exp(fmin(0, e->income_growth_mean) * (years + 1) - spread);
+    g->income_max_yuan =
+        e->income_yuan * exp(fmax(0, e->income_growth_mean) * (years + 1) + spread);
+    double in = 0, out = 0;
+    for (int sex = 0; sex < 2; sex++) {
+        in = fmax(in, step_max(&s->utilization.inpatient.rate[sex]));
+        out = fmax(out, step_max(&s->utilization.outpatient.rate[sex]));
+    }
+    double trend = exp(fmax(0, c->utilization_trend) * years) * 1.25;
+    g->admissions_max = in * trend;
+    g->visits_max = fmax(1, out * trend);
+    g->max_admissions = 32;
+    g->lattice_points = 1024;
+    g->cap_bins = 16;
+}
+
+void benefit_maternity(const struct benefit_rules *r, double caesarean_share, double *mean,
+                       double *var)
+{
+    double a = r->maternity_yuan[DELIVERY_NATURAL], b = r->maternity_yuan[DELIVERY_CAESAREAN];
+    *mean = (1 - caesarean_share) * a + caesarean_share * b;
+    *var = fmax(0, (1 - caesarean_share) * a * a + caesarean_share * b * b - *mean * *mean);
+}
+
+/* ---- counts ---- */
+
+/* P(N = n) for n = 0..K of the negative binomial with mean λ and variance λ + φλ²
+ * (Poisson when φ = 0), stopping early once the rest is below 1e-16; returns the
+ * last n filled, and sets *tail = P(N > K) and *excess = E[(N − K)^+] when the
+ * count reaches K (else 0). */
+static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, double *excess)
+{
+    *tail = *excess = 0;
+    p[0] = 1;
+    if (!(lambda > 0)) return 0;
+    bool poisson = !(phi > 1e-12);
+    double ratio = poisson ? lambda : phi * lambda / (1 + phi * lambda),
+           shape = poisson ? 0 : 1 / phi;
+    p[0] = poisson ? exp(-lambda) : exp(-log1p(phi * lambda) / phi);
+    double cum = p[0], mean = 0;
+    int n = 0;
+    for (; n < K; n++) {
+        if (1 - cum < 1e-16 && n > lambda) break;
+        p[n + 1] = poisson ? p[n] * ratio / (n + 1) : p[n] * (n + shape) / (n + 1) * ratio;
+        cum += p[n + 1];
+        mean += (n + 1) * p[n + 1];
+    }
+    if (n == K) {
+        *tail = fmax(0, 1 - cum);
+        *excess = fmax(0, lambda - mean - K * *tail);
+    }
+    return n;
+}
+
+/* The smallest K ≤ cap with P(N > K) < 1e-5 at mean λ (the counts beyond are
+ * extrapolated linearly in n). */
+static int count_range(double lambda, double phi, int cap)
+{
+    double p[201], tail, excess;
+    for (int K = 8; K < cap; K++) {
+        nb_pmf(lambda, phi, K, p, &tail, &excess);
+        if (tail < 1e-5) return K;
+    }
+    return cap;
+}
+
+/* ---- lognormal cells ---- */
+
+static double upper(double z) /* P(Z > z), precise in both tails */
+{
+    if (z == INFINITY) return 0;
+    if (z == -INFINITY) return 1;
+    return gsl_cdf_ugaussian_Q(z);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Cells of a lognormal cost with the given mean and cv: probability and conditional
+ * mean of each, between fixed quantiles and the amounts in `split` (kinks of the
+ * rules, so that no cell straddles one). Returns the count (≤ MAX_CELLS). */
+static size_t lognormal_cells(double mean, double cv, const double *split, int n_split, double *w,
+                              double *x)
+{
+    if (!(mean > 0)) {
+        w[0] = 1, x[0] = 0;
+        return 1;
+    }
+    if (!(cv > 0)) {
+        w[0] = 1, x[0] = mean;
+        return 1;
+    }
+    double s = sqrt(log1p(cv * cv)), mu = log(mean) - s * s / 2;
+    double z[MAX_CELLS + 1];
+    size_t nz = 0;
+    z[nz++] = -INFINITY;
+    for (int i = 0; i <= QUANTILE_CELLS; i++)
+        z[nz++] = -Z_SPAN + 2 * Z_SPAN * i / QUANTILE_CELLS;
+    z[nz++] = INFINITY;
+    for (int k = 0; k < n_split && k < 4; k++)
+        if (split[k] > 0) {
+            double zk = (log(split[k]) - mu) / s;
+            if (zk > -Z_SPAN && zk < Z_SPAN) z[nz++] = zk;
+        }
+    qsort(z, nz, sizeof *z, cmp_double);
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < nz; i++) {
+        double a = z[i], b = z[i + 1];
+        if (!(b > a)) continue;
+        double mass = upper(a) - upper(b);
+        double part = upper(a - s) - upper(b - s); /* E[X; cell] / mean */
+        if (!(mass > 0)) continue;
+        w[n] = mass;
+        x[n] = mean * part / mass;
+        n++;
+    }
+    return n;
+}
+
+/* Atoms of one claim at a random level: policy-scope cost and the fund's payment on
+ * it before the cap. Sets the mean cost and the mean policy-scope cost. */
+static size_t claim_atoms(const struct benefit_care_model *m, const double *deductible,
+                          const double *ratio, double index, struct atom *out, double *cost_mean,
+                          double *policy_mean)
+{
+    double w[MAX_CELLS], x[MAX_CELLS];
+    size_t n = 0;
+    double c1 = 0, cm = 0;
+    for (int l = 0; l < N_LEVELS; l++) {
+        double mix = m->level_mix[l], share = m->compliant_share[l];
+        if (!(mix > 0)) continue;
+        double split = share > 0 ? deductible[l] / share : 0;
+        size_t k = lognormal_cells(m->cost_yuan[l] * index, m->cost_cv[l], &split, 1, w, x);
+        for (size_t i = 0; i < k; i++) {
+            double c = share * x[i];
+            out[n++] = (struct atom){mix * w[i], c, ratio[l] * fmax(0, c - deductible[l])};
+            c1 += mix * w[i] * c;
+        }
+        cm += mix * m->cost_yuan[l] * index;
+    }
+    *cost_mean = cm;
+    *policy_mean = c1;
+    return n;
+}
+
+/* ---- piecewise-linear payers ---- */
+
+static void pl_add(struct pl *f, double t, double a)
+{
+    if (f->n >= MAX_KINKS || a == 0) return;
+    int j = f->n++;
+    while (j > 0 && f->t[j - 1] > t) {
+        f->t[j] = f->t[j - 1], f->a[j] = f->a[j - 1];
+        j--;
+    }
+    f->t[j] = t, f->a[j] = a;
+}
+
+/* min(f, c) for a nondecreasing f. */
+static void pl_min(struct pl *f, double c)
+{
+    if (f->alpha >= c) {
+        f->alpha = c, f->beta = 0, f->n = 0;
+        return;
+    }
+    double v = f->alpha, s = f->beta, w = 0;
+    for (int j = 0; j <= f->n; j++) {
+        double next = j < f->n ? fmax(f->t[j], w) : INFINITY;
+        if (s > 0 && v + s * (next - w) >= c) {
+            double at = w + (c - v) / s;
+            f->n = j;
+            pl_add(f, at, -s);
+            return;
+        }
+        if (j == f->n) return;
+        v += s * (next - w);
+        w = next;
+        s += f->a[j];
+    }
+}
+
+/* Serious illness on W (benefits_serious): bands above the deductible, ratios
+ * plus the bonus for the poor (at most 1), the cap for the others. */
+static void pl_serious(struct pl *f, const struct benefit_rules *r, double deductible, bool poor)
+{
+    *f = (struct pl){0};
+    double d = deductible * (poor ? r->serious_poor_deductible_factor : 1), prev = 0;
+    for (size_t b = 0; b < r->n_serious_bands; b++) {
+        double ratio = fmin(1, r->serious_band_ratio[b] + (poor ? r->serious_poor_ratio_bonus : 0));
+        pl_add(f, d + r->serious_band_from_yuan[b], ratio - prev);
+        prev = ratio;
+    }
+    if (!poor && r->serious_cap_yuan > 0) pl_min(f, r->serious_cap_yuan);
+}
+
+/* Assistance at `ratio` on W − f(W) + e (f: the poor's serious illness), within the
+ * limit. */
+static void pl_assistance(struct pl *f, const struct pl *poor_serious, double ratio, double limit,
+                          double e)
+{
+    *f = (struct pl){0};
+    if (!(ratio > 0)) return;
+    f->alpha = ratio * e, f->beta = ratio;
+    for (int j = 0; j < poor_serious->n; j++)
+        pl_add(f, poor_serious->t[j], -ratio * poor_serious->a[j]);
+    pl_min(f, limit);
+}
+
+/* The kinks of a serious-illness or assistance payer at a deductible, for the
+ * lattice's range: the largest over the rules' incomes. */
+static double max_kink(const struct benefit_rules *r, double income)
+{
+    double D = r->serious_deductible_income_share * income, top = D;
+    struct pl f[2], a;
+    pl_serious(&f[0], r, D, false);
+    pl_serious(&f[1], r, D, true);
+    for (int p = 0; p < 2; p++)
+        if (f[p].n) top = fmax(top, f[p].t[f[p].n - 1]);
+    for (int c = 0; c < N_CATEGORIES; c++) {
+        pl_assistance(&a, &f[1], r->assistance_ratio[c], r->assistance_limit_yuan, 0);
+        if (a.n && a.t[a.n - 1] < 1e9) top = fmax(top, a.t[a.n - 1]); /* beyond 1e9: never */
+    }
+    return top;
+}
+
+/* ---- interpolation ---- */
+
+/* Lagrange weights of the cubic through nodes 0..3 at x. */
+static void cubic_weights(double x, double w[4])
+{
+    double a = x, b = x - 1, c = x - 2, d = x - 3;
+    w[0] = -b * c * d / 6, w[1] = a * c * d / 2, w[2] = -a * b * d / 2, w[3] = a * b * c / 6;
+}
+
+/* The first of the 4 nodes around position u on nodes 0..n − 1 (n ≥ 4), and weights. */
+static int node_weights(double u, int n, double w[4])
+{
+    int k = (int)floor(u) - 1;
+    if (k < 0) k = 0;
+    if (k > n - 4) k = n - 4;
+    cubic_weights(u - k, w);
+    return k;
+}
+
+/* Where amount t falls on the t grid: first node and 4 weights (1 or 2 used below
+ * the first log node). */
+struct t_weights {
+    int k0;
+    double w[4];
+};
+
+static void t_weights(const struct benefit_table *t, double tt, struct t_weights *tw)
+{
+    if (tt <= 0) {
+        tw->k0 = 0;
+        tw->w[0] = 1, tw->w[1] = tw->w[2] = tw->w[3] = 0;
+    } else if (tt < t->t_lo) {
+        double f = tt / t->t_lo; /* linear between the nodes 0 and t_lo */
+        tw->k0 = 0;
+        tw->w[0] = 1 - f, tw->w[1] = f, tw->w[2] = tw->w[3] = 0;
+    } else {
+        double u = log(tt / t->t_lo) / t->log_t_ratio; /* from node 1 */
+        tw->k0 = 1 + node_weights(u, t->NT - 1, tw->w);
+    }
+}
+
+/* ---- build: work space ---- */
+
+struct work {
+    size_t L;
+    double *fft_k; /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
+    double *fft_s; /* chain states: [J + 1][2L] */
+    double *fft_b; /* outpatient: [LAYER_NODES][2L] */
+    double *fft_a; /* inpatient by count: [K_in + 1][2L] */
+    double *acc, *fo, *fao; /* [2L] each */
+    double *conv;           /* [4L] */
+    double *suffix;         /* [3(L + 1)] */
+    struct lattice *kern, *state, *next, *A, *B, W, O, AO, G, Gk, Gn, C, Cv, Cn;
+    struct moments *kall, B_all[LAYER_NODES];
+    struct atom *atoms;
+    double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
+    double *pm;          /* [VISIT_CHAIN_MAX + 1] */
+    double (*bmix)[VISIT_CHAIN_MAX + 1];
+};
+
+static int work_init(struct work *w, const struct benefit_table *t)
+{
+    size_t L = t->L, L2 = 2 * L;
+    int J = t->grid.cap_bins, K = t->K_in;
+    memset(w, 0, sizeof *w);
+    w->L = L;
+    w->fft_k = malloc(sizeof(double) * (2 * J + 1) * L2);
+    w->fft_s = malloc(sizeof(double) * (J + 1) * L2);
+    w->fft_b = malloc(sizeof(double) * LAYER_NODES * L2);
+    w->fft_a = malloc(sizeof(double) * (K + 1) * L2);
+    w->acc = malloc(sizeof(double) * L2);
+    w->fo = malloc(sizeof(double) * L2);
+    w->fao = malloc(sizeof(double) * L2);
+    w->conv = malloc(sizeof(double) * 2 * L2);
+    w->suffix = malloc(sizeof(double) * 3 * (L + 1));
+    w->kern = calloc(2 * J + 1, sizeof *w->kern);
+    w->state = calloc(J + 1, sizeof *w->state);
+    w->next = calloc(J + 1, sizeof *w->next);
+    w->A = calloc(K + 1, sizeof *w->A);
+    w->B = calloc(LAYER_NODES, sizeof *w->B);
+    w->kall = calloc(2 * J + 1, sizeof *w->kall);
+    w->atoms = malloc(sizeof *w->atoms * N_LEVELS * MAX_CELLS);
+    w->visits = malloc(sizeof *w->visits * (VISIT_CHAIN_MAX + 1));
+    w->pm = malloc(sizeof *w->pm * (VISIT_CHAIN_MAX + 1));
+    w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
+    if (!w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo || !w->fao ||
+        !w->conv || !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
+        !w->atoms || !w->visits || !w->pm || !w->bmix)
+        return -1;
+    int bad = 0;
+    for (int j = 0; j < 2 * J + 1; j++)
+        bad |= lattice_init(&w->kern[j], L, t->dz);
+    for (int j = 0; j < J + 1; j++)
+        bad |= lattice_init(&w->state[j], L, t->dz) | lattice_init(&w->next[j], L, t->dz);
+    for (int n = 0; n <= K; n++)
+        bad |= lattice_init(&w->A[n], L, t->dz);
+    for (int o = 0; o < LAYER_NODES; o++)
+        bad |= lattice_init(&w->B[o], L, t->dz);
+    double cap = t->rules.inpatient_cap_yuan;
+    double dg = cap > 0 && cap < NO_CAP_YUAN ? 1.25 * cap / (double)(L - 1) : 1;
+    bad |= lattice_init(&w->W, L, t->dz) | lattice_init(&w->O, L, t->dz) |
+           lattice_init(&w->AO, L, t->dz) | lattice_init(&w->C, L, t->dz) |
+           lattice_init(&w->Cv, L, t->dz) | lattice_init(&w->Cn, L, t->dz);
+    bad |= lattice_init(&w->G, L, dg) | lattice_init(&w->Gk, L, dg) | lattice_init(&w->Gn, L, dg);
+    return bad ? -1 : 0;
+}
+
+static void work_free(struct work *w, const struct benefit_table *t)
+{
+    int J = t->grid.cap_bins, K = t->K_in;
+    for (int j = 0; w->kern && j < 2 * J + 1; j++)
+        lattice_free(&w->kern[j]);
+    for (int j = 0; w->state && w->next && j < J + 1; j++)
+        lattice_free(&w->state[j]), lattice_free(&w->next[j]);
+    for (int n = 0; w->A && n <= K; n++)
+        lattice_free(&w->A[n]);
+    for (int o = 0; w->B && o < LAYER_NODES; o++)
+        lattice_free(&w->B[o]);
+    struct lattice *single[] = {&w->W, &w->O, &w->AO, &w->C, &w->Cv, &w->Cn, &w->G, &w->Gk, &w->Gn};
+    for (size_t i = 0; i < sizeof single / sizeof *single; i++)
+        lattice_free(single[i]);
+    free(w->fft_k), free(w->fft_s), free(w->fft_b), free(w->fft_a), free(w->acc), free(w->fo),
+        free(w->fao);
+    free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
+    free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
+    free(w->bmix);
+}
+
+static void add_moments(struct moments *to, struct moments a)
+{
+    to->m0 += a.m0, to->m1 += a.m1, to->m2 += a.m2;
+}
+
+/* out = a ⊕ b given both transforms; out's tail gets the parts beyond the lattice. */
+static void sum_from_fft(const struct lattice *a, const double *fa, struct moments a_part,
+                         const struct lattice *b, const double *fb, struct moments b_all,
+                         struct lattice *out, double *acc)
+{
+    size_t L2 = 2 * a->n;
+    memset(acc, 0, L2 * sizeof *acc);
+    lattice_fft_mul_add(acc, fa, fb, L2);
+    lattice_clear(out);
+    lattice_fft_collect(acc, out);
+    add_moments(&out->tail, moments_sum(a->tail, b_all));
+    add_moments(&out->tail, moments_sum(a_part, b->tail));
+}
+
+/* ---- build: inpatient ---- */
+
+/* The inpatient fund's first two moments for 0..K_in admissions at index node i:
+ * min(cap, G_n), G_n the sum of the admissions' payments before the cap. */
+static void inpatient_fund(struct benefit_table *t, struct work *w, const struct atom *at,
+                           size_t na, int i)
+{
+    double cap = t->rules.inpatient_cap_yuan, mg = 0, mg2 = 0;
+    for (size_t a = 0; a < na; a++)
+        mg += at[a].w * at[a].fund, mg2 += at[a].w * at[a].fund * at[a].fund;
+    double vg = fmax(0, mg2 - mg * mg);
+    bool capped = cap > 0 && cap < NO_CAP_YUAN;
+    if (capped) {
+        lattice_clear(&w->Gk);
+        for (size_t a = 0; a < na; a++)
+            lattice_put(&w->Gk, at[a].fund, at[a].w);
+        lattice_clear(&w->G);
+        w->G.p[0] = 1;
+    }
+    for (int n = 0; n <= t->K_in; n++) {
+        double sl1 = 0, sl2 = 0, s;
+        if (capped && n > 0) {
+            lattice_convolve(&w->G, &w->Gk, &w->Gn, w->conv);
+            struct lattice tmp = w->G;
+            w->G = w->Gn, w->Gn = tmp;
+            lattice_suffix(&w->G, w->suffix);
+            lattice_stop_loss(&w->G, w->suffix, cap, &sl1, &sl2, &s);
+        }
+        /* E min(cap, G) = E G − E(G − cap)^+; E min² = E G² − E((G − cap)^+)² − 2 cap E(G − cap)^+
+         */
+        double mean = n * mg - sl1, m2 = n * vg + (double)n * n * mg * mg - sl2 - 2 * cap * sl1;
+        if (!(cap > 0)) mean = m2 = 0;
+        t->fund_in[(size_t)n * t->n_index + i] = fmax(0, mean);
+        t->fund_in[((size_t)(t->K_in + 1) + n) * t->n_index + i] = fmax(0, m2);
+    }
+}
+
+/* The inpatient out-of-pocket cost after the fund for n = 0..K_in admissions, into
+ * w->A: a chain over admissions whose state is the fund's payment so far, in J bins
+ * of the annual cap (split between neighbouring bins so that its mean is kept), or
+ * the cap reached. From bin j an admission paying g before the cap moves to bin
+ * j + g/δ and adds c − g to W; if g reaches the rest of the cap, the fund pays that
+ * rest and the person is capped; then every later admission adds its whole
+ * policy-scope cost c. */
+static void inpatient_chain(struct benefit_table *t, struct work *w, const struct atom *at,
+                            size_t na)
+{
+    const double cap = t->rules.inpatient_cap_yuan;
+    const size_t L = t->L, L2 = 2 * L;
+    int J = t->grid.cap_bins;
+    bool nocap = cap >= NO_CAP_YUAN, allcap = !(cap > 0);
+    if (nocap || allcap) J = 1;
+    double dG = cap / J;
+    struct lattice *Kn = w->kern, *X = w->kern + J, *Kc = w->kern + 2 * J;
+    for (int j = 0; j < 2 * J + 1; j++)
+        lattice_clear(&w->kern[j]);
+    for (size_t a = 0; a < na; a++) {
+        double c = at[a].c, g = at[a].fund, h = c - g;
+        lattice_put(Kc, c, at[a].w);
+        if (nocap) {
+            lattice_put(&Kn[0], h, at[a].w);
+            continue;
+        }
+        if (allcap) continue;
+        double u = g / dG;
+        int k0 = u >= J ? J : (int)u;
+        double phi = u - k0;
+        if (k0 < J) lattice_put(&Kn[k0], h, at[a].w * (1 - phi));
+        if (k0 + 1 < J) lattice_put(&Kn[k0 + 1], h, at[a].w * phi);
+        for (int j = 0; j < J; j++) {
+            int rem = J - j;
+            if (k0 >= rem) /* reaches the cap: the fund pays the rest of it */
+                lattice_put(&X[j], c - rem * dG, at[a].w);
+            else if (k0 == rem - 1) /* the split puts this part exactly at the cap */
+                lattice_put(&X[j], h, at[a].w * phi);
+        }
+    }
+    for (int j = 0; j < 2 * J + 1; j++) {
+        lattice_fft(&w->kern[j], w->fft_k + (size_t)j * L2);
+        w->kall[j] = lattice_moments(&w->kern[j]);
+    }
+    const double *FK = w->fft_k, *FX = w->fft_k + (size_t)J * L2;
+    const double *FKc = w->fft_k + (size_t)2 * J * L2;
+
+    struct lattice *S = w->state, *N = w->next; /* S[0..J−1] by bin, S[J] capped */
+    for (int j = 0; j <= J; j++)
+        lattice_clear(&S[j]);
+    S[allcap ? J : 0].p[0] = 1;
+    lattice_clear(&w->A[0]);
+    w->A[0].p[0] = 1;
+    struct moments part[64 + 1], all[64 + 1];
+    bool active[64 + 1];
+    for (int n = 1; n <= t->K_in; n++) {
+        for (int j = 0; j <= J; j++) {
+            part[j] = lattice_part(&S[j]);
+            all[j] = lattice_moments(&S[j]);
+            active[j] = all[j].m0 > 1e-15; /* less is FFT round-off, or negligible */
+            if (active[j]) lattice_fft(&S[j], w->fft_s + (size_t)j * L2);
+            lattice_clear(&N[j]);
+        }
+        for (int to = 0; to <= J; to++) {
+            memset(w->acc, 0, L2 * sizeof *w->acc);
+            bool any = false;
+            for (int from = 0; from <= to; from++) {
+                if (!active[from]) continue;
+                int k; /* the kernel from `from` to `to` */
+                const double *F;
+                if (to < J)
+                    k = to - from, F = FK + (size_t)k * L2;
+                else if (from < J)
+                    k = J + from, F = FX + (size_t)from * L2;
+                else
+                    k = 2 * J, F = FKc;
+                if (!(w->kall[k].m0 * all[from].m0 > 1e-18)) continue;
+                lattice_fft_mul_add(w->acc, w->fft_s + (size_t)from * L2, F, L2);
+                add_moments(&N[to].tail, moments_sum(S[from].tail, w->kall[k]));
+                add_moments(&N[to].tail, moments_sum(part[from], w->kern[k].tail));
+                any = true;
+            }
+            if (any) lattice_fft_collect(w->acc, &N[to]);
+        }
+        struct lattice *tmp = S;
+        S = N, N = tmp;
+        struct lattice *A = &w->A[n];
+        lattice_clear(A);
+        for (int j = 0; j <= J; j++) {
+            for (size_t i = 0; i < L; i++)
+                A->p[i] += S[j].p[i];
+            add_moments(&A->tail, S[j].tail);
+        }
+    }
+}
+
+/* ---- build: general outpatient ---- */
+
+/* Moments for m = 0..m_max visits: f[m] = {E min(cap, V_m), E min(cap, V_m)², E B_m,
+ * E B_m²} with V_m, C_m the sums of the visits' payments before the cap and of their
+ * policy-scope costs, B_m = C_m − min(cap, V_m) the out-of-pocket cost. A chain over
+ * visits whose state is V in VISIT_BINS bins of the cap (or the cap reached), each
+ * carrying the moments of B; once everyone is capped, each visit adds its cost to B.
+ * Returns −1 when out of memory. */
+static int outpatient_moments(const struct benefit_table *t, const struct atom *at, size_t na,
+                              double (*f)[4], int m_max, double *c_mean, double *c_var)
+{
+    double cap = t->rules.outpatient_cap_yuan;
+    double c1 = 0, c2 = 0, v1 = 0, v2 = 0, o1 = 0, o2 = 0;
+    for (size_t a = 0; a < na; a++) {
+        double o = at[a].c - at[a].fund;
+        c1 += at[a].w * at[a].c, c2 += at[a].w * at[a].c * at[a].c;
+        v1 += at[a].w * at[a].fund, v2 += at[a].w * at[a].fund * at[a].fund;
+        o1 += at[a].w * o, o2 += at[a].w * o * o;
+    }
+    *c_mean = c1, *c_var = fmax(0, c2 - c1 * c1);
+    if (!(cap > 0) || cap >= OUTPATIENT_NO_CAP_YUAN) {
+        /* no fund (cap 0), or no cap that binds: sums of independent visits */
+        bool none = !(cap > 0);
+        double a1 = none ? 0 : v1, a2 = none ? 0 : v2, b1 = none ? c1 : o1, b2 = none ? c2 : o2;
+        for (int m = 0; m <= m_max; m++) {
+            f[m][0] = m * a1, f[m][1] = m * (a2 - a1 * a1) + (double)m * m * a1 * a1;
+            f[m][2] = m * b1, f[m][3] = m * (b2 - b1 * b1) + (double)m * m * b1 * b1;
+        }
+        return 0;
+    }
+    enum { JV = VISIT_BINS };
+    double dv = cap / JV;
+    struct moments *kv = calloc(JV, sizeof *kv), *xv = calloc(JV, sizeof *xv);
+    struct moments *st = calloc(JV + 1, sizeof *st), *nx = calloc(JV + 1, sizeof *nx);
+    if (!kv || !xv || !st || !nx) {
+        free(kv), free(xv), free(st), free(nx);
+        return -1;
+    }
+    struct moments kc = {1, c1, c2};
+    for (size_t a = 0; a < na; a++) {
+        double w = at[a].w, c = at[a].c, v = at[a].fund, o = c - v;
+        double u = v / dv;
+        int k0 = u >= JV ? JV : (int)u;
+        double phi = u - k0, wl = w * (1 - phi), wh = w * phi;
+        if (k0 < JV) add_moments(&kv[k0], (struct moments){wl, wl * o, wl * o * o});
+        if (k0 + 1 < JV) add_moments(&kv[k0 + 1], (struct moments){wh, wh * o, wh * o * o});
+        for (int j = 0; j < JV; j++) {
+            int rem = JV - j;
+            if (k0 >= rem) {
+                double b = c - rem * dv;
+                add_moments(&xv[j], (struct moments){w, w * b, w * b * b});
+            } else if (k0 == rem - 1) {
+                add_moments(&xv[j], (struct moments){wh, wh * o, wh * o * o});
+            }
+        }
+    }
+    int kmax = 0;
+    for (int k = 0; k < JV; k++)
+        if (kv[k].m0 > 0) kmax = k;
+    st[0] = (struct moments){1, 0, 0};
+    f[0][0] = f[0][1] = f[0][2] = f[0][3] = 0;
+    int last = m_max;
+    for (int m = 1; m <= m_max; m++) {
+        memset(nx, 0, (JV + 1) * sizeof *nx);
+        for (int j = 0; j < JV; j++) {
+            if (!(st[j].m0 > 1e-300)) continue;
+            int top = JV - 1 - j < kmax ? JV - 1 - j : kmax;
+            for (int k = 0; k <= top; k++)
+                add_moments(&nx[j + k], moments_sum(st[j], kv[k]));
+            add_moments(&nx[JV], moments_sum(st[j], xv[j]));
+        }
+        add_moments(&nx[JV], moments_sum(st[JV], kc));
+        struct moments *tmp = st;
+        st = nx, nx = tmp;
+        double fund = 0, fund2 = 0, b1 = 0, b2 = 0, uncapped = 0;
+        for (int j = 0; j < JV; j++) {
+            fund += st[j].m0 * j * dv, fund2 += st[j].m0 * (j * dv) * (j * dv);
+            b1 += st[j].m1, b2 += st[j].m2;
+            uncapped += st[j].m0;
+        }
+        fund += st[JV].m0 * cap, fund2 += st[JV].m0 * cap * cap;
+        b1 += st[JV].m1, b2 += st[JV].m2;
+        f[m][0] = fund, f[m][1] = fund2, f[m][2] = b1, f[m][3] = b2;
+        if (uncapped < 1e-15) {
+            last = m;
+            break;
+        }
+    }
+    /* beyond: everyone capped; each visit adds its whole policy-scope cost to B */
+    for (int q = last + 1; q <= m_max; q++) {
+        double k = q - last, b = f[last][2], bb = f[last][3];
+        f[q][0] = cap, f[q][1] = cap * cap;
+        f[q][2] = b + k * c1;
+        f[q][3] = bb + 2 * k * c1 * b + k * (*c_var) + k * k * c1 * c1;
+    }
+    free(kv), free(xv), free(st), free(nx);
+    return 0;
+}
+
+/* The visit counts followed: up to where the count's tail at the highest rate is
+ * negligible (the negative binomial's tail falls by φλ / (1 + φλ) per visit). */
+static int visit_range(const struct benefit_table *t)
+{
+    double phi = t->model.outpatient.overdispersion, lmax = t->grid.visits_max;
+    double q = phi > 1e-12 ? phi * lmax / (1 + phi * lmax) : 0;
+    int m_max = (int)(lmax * 6 + 40);
+    if (q > 0) m_max += (int)(log(1e-13) / log(q));
+    return m_max > VISIT_CHAIN_MAX ? VISIT_CHAIN_MAX : m_max;
+}
+
+/* The b ≥ a E C − E B with E (a C − b)^+ = E B: the shift of the affine map that keeps
+ * the mean when the few values it would make negative are set to 0 (Newton steps on
+ * a convex, decreasing, piecewise-linear function of b). */
+static double affine_shift(const struct lattice *C, double a, double eb)
+{
+    const struct moments *T = &C->tail;
+    struct moments cm = lattice_moments(C);
+    double b = a * cm.m1 - eb;
+    for (int it = 0; it < 30; it++) {
+        double h = a * T->m1 - b * T->m0, slope = T->m0;
+        for (size_t k = 0; k < C->n; k++) {
+            double v = a * (double)k * C->step - b;
+            if (v > 0) h += C->p[k] * v, slope += C->p[k];
+        }
+        if (!(slope > 0) || fabs(h - eb) <= 1e-12 * fmax(1, eb)) break;
+        b += (h - eb) / slope;
+    }
+    return b;
+}
+
+/* Adds s·(a C − b)^+ to each of `nodes` lattices with weight q[o]: a and b give B the
+ * mean eb and the variance vb (a from the variance ratio, b keeping the mean when a few
+ * values are set to 0); each point split between its neighbours. */
+static void put_affine(const struct lattice *C, double eb, double vb, double s, const double *q,
+                       int nodes, struct lattice *B)
+{
+    struct moments cm = lattice_moments(C);
+    double vc = fmax(0, cm.m2 - cm.m1 * cm.m1);
+    double a = vc > 0 ? sqrt(vb / vc) : 1, b = affine_shift(C, a, eb);
+    const size_t L = C->n;
+    const double dz = C->step, top = (double)(L - 1);
+    for (size_t k = 0; k < L; k++) {
+        double mass = C->p[k];
+        if (!(fabs(mass) > 1e-30)) continue;
+        double v = s * fmax(0, a * (double)k * dz - b), x = v / dz;
+        if (x > top) {
+            for (int o = 0; o < nodes; o++)
+                add_moments(&B[o].tail,
+                            (struct moments){q[o] * mass, q[o] * mass * v, q[o] * mass * v * v});
+            continue;
+        }
+        size_t j = (size_t)x;
+        double fr = x - (double)j;
+        if (j >= L - 1) j = L - 2, fr = 1;
+        for (int o = 0; o < nodes; o++) {
+            B[o].p[j] += q[o] * mass * (1 - fr);
+            B[o].p[j + 1] += q[o] * mass * fr;
+        }
+    }
+    const struct moments *T = &C->tail;
+    for (int o = 0; o < nodes; o++)
+        add_moments(
+            &B[o].tail,
+            (struct moments){q[o] * T->m0, q[o] * s * (a * T->m1 - b * T->m0),
+                             q[o] * s * s * (a * a * T->m2 - 2 * a * b * T->m1 + b * b * T->m0)});
+}
+
+/* The outpatient lines on the fine grid of visit rates, and the counted outpatient
+ * out-of-pocket cost's distribution at the layer nodes (w->B): for m visits, the
+ * policy-scope cost C_m (by convolution) mapped to (a C_m − b)^+ with a and b matching
+ * the variance and mean of B_m = C_m − min(cap, V_m) (the fund's part is at most the
+ * cap, a few hundred yuan: its shape hardly matters), mixed over the count. */
+static int outpatient(struct benefit_table *t, struct work *w, const struct atom *at, size_t na,
+                      int i)
+{
+    double phi = t->model.outpatient.overdispersion, s = t->rules.serious_outpatient_share;
+    int m_max = visit_range(t);
+    double(*f)[4] = w->visits, c_mean, c_var;
+    if (outpatient_moments(t, at, na, f, m_max, &c_mean, &c_var)) return -1;
+    for (int q = 0; q < VISIT_NODES; q++) {
+        double tail, excess;
+        int top = nb_pmf(q * t->visit_step, phi, m_max, w->pm, &tail, &excess);
+        double acc[4] = {0};
+        for (int m = 0; m <= top; m++)
+            for (int k = 0; k < 4; k++)
+                acc[k] += w->pm[m] * f[m][k];
+        /* counts beyond m_max (below 1e-13): capped, B grows by the cost per visit */
+        acc[0] += tail * f[m_max][0], acc[1] += tail * f[m_max][1];
+        acc[2] += tail * f[m_max][2] + excess * c_mean;
+        acc[3] += tail * f[m_max][3] + excess * (2 * c_mean * f[m_max][2] + c_var);
+        double *o = t->op + ((size_t)q * t->n_index + i) * 4;
+        for (int k = 0; k < 4; k++)
+            o[k] = acc[k];
+    }
+
+    /* the counted part s·B at the layer nodes */
+    for (int o = 0; o < LAYER_NODES; o++) {
+        lattice_clear(&w->B[o]);
+        double tail, excess;
+        int top = nb_pmf(o * t->out_step, phi, m_max, w->pm, &tail, &excess);
+        for (int m = 0; m <= m_max; m++)
+            w->bmix[o][m] = m <= top ? w->pm[m] : 0;
+        w->bmix[o][m_max] += tail;
+        t->bmean[(size_t)o * t->n_index + i] = 0;
+    }
+    lattice_clear(&w->Cv);
+    for (size_t a = 0; a < na; a++)
+        lattice_put(&w->Cv, at[a].c, at[a].w);
+    lattice_clear(&w->C);
+    w->C.p[0] = 1;
+    for (int m = 0; m <= m_max; m++) {
+        double q[LAYER_NODES], wmax = 0;
+        for (int o = 0; o < LAYER_NODES; o++) {
+            q[o] = w->bmix[o][m] > 1e-18 ? w->bmix[o][m] : 0;
+            t->bmean[(size_t)o * t->n_index + i] += q[o] * f[m][2];
+            wmax = fmax(wmax, q[o]);
+        }
+        if (m > VISIT_CONVOLVED) continue; /* below, in bins */
+        if (m > 0) {
+            lattice_convolve(&w->C, &w->Cv, &w->Cn, w->conv);
+            struct lattice tmp = w->C;
+            w->C = w->Cn, w->Cn = tmp;
+        }
+        if (!(wmax > 1e-16)) continue;
+        put_affine(&w->C, f[m][2], fmax(0, f[m][3] - f[m][2] * f[m][2]), s, q, LAYER_NODES, w->B);
+    }
+    /* Heavier users, rare: VISIT_BIN visit counts at a time, their mixture at each node
+     * taken as one map of C_VISIT_CONVOLVED with the mixture's mean and variance. */
+    for (int m0 = VISIT_CONVOLVED + 1; m0 <= m_max; m0 += VISIT_BIN)
+        for (int o = 0; o < LAYER_NODES; o++) {
+            double mass = 0, b1 = 0, b2 = 0;
+            for (int m = m0; m < m0 + VISIT_BIN && m <= m_max; m++) {
+                double q = w->bmix[o][m];
+                mass += q, b1 += q * f[m][2], b2 += q * f[m][3];
+            }
+            if (!(mass > 1e-16)) continue;
+            double eb = b1 / mass, vb = fmax(0, b2 / mass - eb * eb);
+            put_affine(&w->C, eb, vb, s, &mass, 1, &w->B[o]);
+        }
+    for (int o = 0; o < LAYER_NODES; o++) {
+        lattice_fft(&w->B[o], w->fft_b + (size_t)o * 2 * t->L);
+        w->B_all[o] = lattice_moments(&w->B[o]);
+    }
+    return 0;
+}
+
+/* ---- build: the layers' table ---- */
+
+static double covered_share(const struct benefit_rules *r)
+{
+    double f = 1 - (double)r->waiting_days / BENEFIT_DAYS_PER_YEAR;
+    return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
+/* A condition's counted out-of-pocket cost s × (X − min(cap, r (X − d)^+)) into w->O. */
+static void condition_oop(const struct benefit_table *t, struct work *w, int k, double covered,
+                          double index)
+{
+    const struct benefit_condition_rule *b = &t->rules.condition[k];
+    double s = t->rules.serious_outpatient_share;
+    double split[2] = {b->deductible_yuan,
+                       b->ratio > 0 ? b->deductible_yuan + b->cap_yuan / b->ratio : 0};
+    double cw[MAX_CELLS], cx[MAX_CELLS];
+    size_t n = lognormal_cells(t->model.condition_cost_yuan[k] * index * covered,
+                               t->model.condition_cost_cv[k], split, 2, cw, cx);
+    lattice_clear(&w->O);
+    for (size_t i = 0; i < n; i++) {
+        double fund = fmin(b->cap_yuan, b->ratio * fmax(0, cx[i] - b->deductible_yuan));
+        lattice_put(&w->O, s * (cx[i] - fund), cw[i]);
+    }
+}
+
+/* SL1 and SL2 of W = A_n ⊕ O_g ⊕ B_o on the t grid, for every group, count and node. */
+static void tabulate_layers(struct benefit_table *t, struct work *w, int i, double index)
+{
+    const size_t L2 = 2 * t->L;
+    for (int n = 0; n <= t->K_in; n++)
+        lattice_fft(&w->A[n], w->fft_a + (size_t)n * L2);
+    for (int g = 0; g < t->n_groups; g++) {
+        struct moments oall = {1, 0, 0};
+        if (g > 0) {
+            condition_oop(t, w, (g - 1) / 2, (g - 1) % 2 ? covered_share(&t->rules) : 1, index);
+            lattice_fft(&w->O, w->fo);
+            oall = lattice_moments(&w->O);
+        }
+        for (int n = 0; n <= t->K[g]; n++) {
+            const struct lattice *AO = &w->A[n];
+            const double *fao = w->fft_a + (size_t)n * L2;
+            if (g > 0) {
+                sum_from_fft(&w->A[n], fao, lattice_part(&w->A[n]), &w->O, w->fo, oall, &w->AO,
+                             w->acc);
+                lattice_fft(&w->AO, w->fao);
+                AO = &w->AO, fao = w->fao;
+            }
+            struct moments ao_part = lattice_part(AO);
+            for (int o = 0; o < LAYER_NODES; o++) {
+                sum_from_fft(AO, fao, ao_part, &w->B[o], w->fft_b + (size_t)o * L2, w->B_all[o],
+                             &w->W, w->acc);
+                lattice_suffix(&w->W, w->suffix);
+                float *row =
+                    t->sl + (((t->row[g] + n) * LAYER_NODES + o) * t->n_index + i) * t->NT * 2;
+                for (int k = 0; k < t->NT; k++) {
+                    double tt = k == 0 ? 0 : t->t_lo * exp((k - 1) * t->log_t_ratio), sl1, sl2, sv;
+                    lattice_stop_loss(&w->W, w->suffix, tt, &sl1, &sl2, &sv);
+                    row[2 * k] = (float)sl1, row[2 * k + 1] = (float)sl2;
+                }
+            }
+        }
+    }
+}
+
+/* ---- build ---- */
+
+int benefit_table_build(struct benefit_table **out, const struct benefit_rules *r,
+                        const struct benefit_claim_model *m, const struct benefit_grid *g)
+{
+    *out = NULL;
+    size_t L = g->lattice_points;
+    if (!(g->index_min > 0) || !(g->index_max >= g->index_min) || !(g->index_ratio > 1) || L < 64 ||
+        (L & (L - 1)) || g->cap_bins < 1 || g->cap_bins > 64 || g->max_admissions < 8 ||
+        g->max_admissions > 200 || !(g->visits_max > 0) || !(g->income_min_yuan > 0) ||
+        !(g->income_max_yuan >= g->income_min_yuan) || !(g->admissions_max >= 0) ||
+        r->n_serious_bands + 4 > MAX_KINKS / 2 || m->n_conditions != r->n_conditions)
+        return -1;
+    struct benefit_table *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    t->rules = *r;
+    t->model = *m;
+    t->grid = *g;
+    t->band_from = malloc(sizeof(int) * (r->n_serious_bands + 1));
+    t->band_ratio = malloc(sizeof(double) * (r->n_serious_bands + 1));
+    if (!t->band_from || !t->band_ratio) {
+        benefit_table_free(t);
+        return -1;
+    }
+    for (size_t b = 0; b < r->n_serious_bands; b++)
+        t->band_from[b] = r->serious_band_from_yuan[b], t->band_ratio[b] = r->serious_band_ratio[b];
+    t->rules.serious_band_from_yuan = t->band_from;
+    t->rules.serious_band_ratio = t->band_ratio;
+
+    for (int n = 1; n < 202; n++)
+        t->inverse[n] = 1.0 / n;
+    t->log_index_min = log(g->index_min);
+    t->log_index_ratio = log(g->index_ratio);
+    t->n_index = 1 + (int)ceil(log(g->index_max / g->index_min) / t->log_index_ratio - 1e-9);
+    if (t->n_index < 4) t->n_index = 4;
+    t->n_groups = 1 + 2 * (int)m->n_conditions;
+    double phi = m->inpatient.overdispersion;
+    t->K_in = 0;
+    for (int k = 0; k < t->n_groups; k++) {
+        double mult = k == 0 ? 1 : fmax(1, m->condition_admissions_multiplier[(k - 1) / 2]);
+        t->K[k] = count_range(g->admissions_max * mult, phi, g->max_admissions);
+        t->row[k + 1] = t->row[k] + (size_t)t->K[k] + 1;
+        if (t->K[k] > t->K_in) t->K_in = t->K[k];
+    }
+    t->L = L;
+    double zmax = fmax(1000, 1.25 * max_kink(&t->rules, g->income_max_yuan));
+    t->dz = zmax / (double)(L - 1);
+    /* the lowest kink: the poor's deductible at the lowest income */
+    t->t_lo = fmax(4 * t->dz, 0.5 * r->serious_deductible_income_share *
+                                  r->serious_poor_deductible_factor * g->income_min_yuan);
+    t->log_t_ratio = log(T_RATIO);
+    t->NT = 2 + (int)ceil(log(zmax / t->t_lo) / t->log_t_ratio);
+    if (t->NT < 5) t->NT = 5;
+    t->visit_step = g->visits_max / (VISIT_NODES - 1);
+    t->out_step = g->visits_max / (LAYER_NODES - 1);
+
+    size_t nfund = (size_t)(t->K_in + 1) * t->n_index * 2;
+    size_t nsl = t->row[t->n_groups] * LAYER_NODES * t->n_index * t->NT * 2;
+    size_t nop = (size_t)VISIT_NODES * t->n_index * 4;
+    t->fund_in = malloc(nfund * sizeof *t->fund_in);
+    t->sl = malloc(nsl * sizeof *t->sl);
+    t->op = malloc(nop * sizeof *t->op);
+    t->bmean = malloc((size_t)LAYER_NODES * t->n_index * sizeof *t->bmean);
+    struct work w = {0};
+    int status = !t->fund_in || !t->sl || !t->op || !t->bmean ? -1 : work_init(&w, t);
+    for (int i = 0; status == 0 && i < t->n_index; i++) {
+        double index = exp(t->log_index_min + i * t->log_index_ratio);
+        double cost_mean, policy_mean;
+        size_t na = claim_atoms(&m->inpatient, r->inpatient_deductible_yuan, r->inpatient_ratio,
+                                index, w.atoms, &cost_mean, &policy_mean);
+        if (i == 0) t->in_cost = cost_mean / index, t->in_policy = policy_mean / index;
+        inpatient_fund(t, &w, w.atoms, na, i);
+        inpatient_chain(t, &w, w.atoms, na);
+        na = claim_atoms(&m->outpatient, r->outpatient_deductible_yuan, r->outpatient_ratio, index,
+                         w.atoms, &cost_mean, &policy_mean);
+        if (i == 0) t->out_cost = cost_mean / index, t->out_policy = policy_mean / index;
+        status = outpatient(t, &w, w.atoms, na, i);
+        if (status == 0) tabulate_layers(t, &w, i, index);
+    }
+    work_free(&w, t);
+    if (status) {
+        benefit_table_free(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+void benefit_table_free(struct benefit_table *t)
+{
+    if (!t) return;
+    free(t->band_from), free(t->band_ratio);
+    free(t->fund_in), free(t->sl), free(t->op), free(t->bmean);
+    free(t);
+}
+
+/* ---- year ---- */
+
+struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool layers)
+{
+    struct benefit_year *y = calloc(1, sizeof *y);
+    if (!y) return NULL;
+    y->t = t;
+    y->layers = layers;
+    size_t n = 0;
+    for (int g = 0; g < t->n_groups; g++) {
+        y->coef_at[g] = n;
+        n += (size_t)(t->K[g] + 1) * COEF_PER_COUNT;
+    }
+    y->fund_in = malloc(sizeof(double) * (t->K_in + 1) * 2);
+    y->op = malloc(sizeof(double) * VISIT_NODES * 4);
+    y->coef = layers ? malloc(sizeof(double) * n) : NULL;
+    if (!y->fund_in || !y->op || (layers && !y->coef)) {
+        benefit_year_free(y);
+        return NULL;
+    }
+    return y;
+}
+
+void benefit_year_free(struct benefit_year *y)
+{
+    if (!y) return;
+    free(y->fund_in), free(y->op), free(y->coef);
+    free(y);
+}
+
+/* Lognormal stop-loss: E[(X − t)^+] and E[((X − t)^+)²]. */
+static void lognormal_stop_loss(double mean, double cv, double t, double *sl1, double *sl2)
+{
+    double s = sqrt(log1p(cv * cv)), m2 = mean * mean * (1 + cv * cv);
+    if (t <= 0 || !(mean > 0)) {
+        *sl1 = mean - t, *sl2 = m2 - 2 * t * mean + t * t;
+        return;
+    }
+    if (!(s > 0)) {
+        *sl1 = fmax(0, mean - t), *sl2 = *sl1 * *sl1;
+        return;
+    }
+    double d2 = (log(mean / t) - s * s / 2) / s;
+    double p0 = upper(-d2), p1 = upper(-(d2 + s)), p2 = upper(-(d2 + 2 * s));
+    *sl1 = fmax(0, mean * p1 - t * p0);
+    *sl2 = fmax(0, m2 * p2 - 2 * t * mean * p1 + t * t * p0);
+}
+
+/* A condition's fund payment Y = min(cap, r (X − d)^+) = r ((X − d)^+ − (X − d')^+),
+ * d' = d + cap / r: its mean and second moment, and the mean of X − Y. */
+static void condition_moments(const struct benefit_condition_rule *b, double mean, double cv,
+                              double out[3])
+{
+    double f1 = 0, f2 = 0;
+    if (b->ratio > 0 && b->cap_yuan > 0 && mean > 0) {
+        double d = b->deductible_yuan, d2 = d + b->cap_yuan / b->ratio, a1, a2, c1, c2;
+        lognormal_stop_loss(mean, cv, d, &a1, &a2);
+        lognormal_stop_loss(mean, cv, d2, &c1, &c2);
+        f1 = b->ratio * (a1 - c1);
+        f2 = b->ratio * b->ratio * (a2 - c2 - 2 * (d2 - d) * c1);
+    }
+    out[0] = fmax(0, f1), out[1] = fmax(0, f2), out[2] = fmax(0, mean - f1);
+}
+
+/* E ψ(W) and E ψ(W)² from SL1 and SL2 at ψ's kinks (v[at[j]]) and E W, E W². */
+static void pl_moments(const struct pl *f, const double (*v)[2], double ew, double ew2,
+                       double out[2])
+{
+    double al = f->alpha, be = f->beta;
+    double M = al + be * ew, Q = al * al + 2 * al * be * ew + be * be * ew2;
+    for (int j = 0; j < f->n; j++) {
+        double a = f->a[j], tj = f->t[j], s1 = v[f->at[j]][0], s2 = v[f->at[j]][1];
+        M += a * s1;
+        Q += 2 * al * a * s1 + 2 * be * a * (s2 + tj * s1) + a * a * s2;
+        for (int k = j + 1; k < f->n; k++) /* t_k ≥ t_j: twice the pair */
+            Q += 2 * a * f->a[k] * (v[f->at[k]][1] + (f->t[k] - tj) * v[f->at[k]][0]);
+    }
+    out[0] = M, out[1] = Q;
+}
+
+/* Adds ψ's kinks to the list of amounts to evaluate, linking each to its entry. */
+static void pl_link(struct pl *f, double *kinks, int *n_kinks)
+{
+    for (int j = 0; j < f->n; j++) {
+        int k = 0;
+        while (k < *n_kinks && kinks[k] != f->t[j])
+            k++;
+        if (k == *n_kinks) kinks[(*n_kinks)++] = f->t[j];
+        f->at[j] = k;
+    }
+}
+
+/* Serious illness and assistance for every group, visit node and count: mean and
+ * second moment of each payer from SL1 and SL2 at its kinks. */
+static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
+{
+    const struct benefit_table *t = y->t;
+    const struct benefit_rules *r = &t->rules;
+    const int NT = t->NT, NI = t->n_index;
+    int status = 0;
+    double share = r->serious_outpatient_share;
+    struct pl payer[N_PAYERS];
+    int same_as[N_PAYERS]; /* a category with the ratio of an earlier one shares its values */
+    pl_serious(&payer[0], r, y->deductible, false);
+    pl_serious(&payer[1], r, y->deductible, true);
+    for (int p = 0; p < N_PAYERS; p++) {
+        same_as[p] = p;
+        for (int q = 2; p >= 2 && q < p; q++)
+            if (r->assistance_ratio[q - 2] == r->assistance_ratio[p - 2]) {
+                same_as[p] = q;
+                break;
+            }
+    }
+    double kinks[N_PAYERS * MAX_KINKS];
+    struct t_weights tw[N_PAYERS * MAX_KINKS];
+    int n_kinks = 0;
+    bool fixed = false; /* the kinks do not depend on the group and node (share 1) */
+    for (int g = 0; g < t->n_groups; g++) {
+        for (int o = 0; o < LAYER_NODES; o++) {
+            if (!fixed) {
+                /* the outpatient cost serious illness does not count still counts for
+                 * assistance, by its mean (exact when the share is 1: the default) */
+                double e = 0;
+                if (share < 1) {
+                    double b = 0;
+                    for (int a = 0; a < 4; a++)
+                        b += wi[a] * t->bmean[(size_t)o * NI + i0 + a];
+                    e = (1 - share) * (b + (g > 0 ? y->cond[(g - 1) / 2][(g - 1) % 2][2] : 0));
+                }
+                n_kinks = 0;
+                for (int p = 2; p < N_PAYERS; p++)
+                    if (same_as[p] == p)
+                        pl_assistance(&payer[p], &payer[1], r->assistance_ratio[p - 2],
+                                      r->assistance_limit_yuan, e);
+                for (int p = 0; p < N_PAYERS; p++)
+                    if (same_as[p] == p) pl_link(&payer[p], kinks, &n_kinks);
+                for (int k = 0; k < n_kinks; k++) {
+                    t_weights(t, kinks[k], &tw[k]);
+                    if (kinks[k] > 0 && kinks[k] < t->t_lo) status = 1;
+                }
+                fixed = share >= 1;
+            }
+            for (int n = 0; n <= t->K[g]; n++) {
+                const float *block = t->sl + ((t->row[g] + n) * LAYER_NODES + o) * NI * NT * 2;
+                double v[N_PAYERS * MAX_KINKS][2], ew = 0, ew2 = 0;
+                for (int a = 0; a < 4; a++) {
+                    const float *row = block + (size_t)(i0 + a) * NT * 2;
+                    ew += wi[a] * row[0], ew2 += wi[a] * row[1];
+                }
+                for (int k = 0; k < n_kinks; k++) {
+                    double s1 = 0, s2 = 0;
+                    for (int a = 0; a < 4; a++) {
+                        const struct t_weights *x = &tw[k];
+                        const float *q = block + ((size_t)(i0 + a) * NT + x->k0) * 2;
+                        double c1 =
+                            x->w[0] * q[0] + x->w[1] * q[2] + x->w[2] * q[4] + x->w[3] * q[6];
+                        double c2 =
+                            x->w[0] * q[1] + x->w[1] * q[3] + x->w[2] * q[5] + x->w[3] * q[7];
+                        s1 += wi[a] * c1, s2 += wi[a] * c2;
+                    }
+                    v[k][0] = fmax(0, s1), v[k][1] = fmax(0, s2);
+                }
+                double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT;
+                for (int p = 0; p < N_PAYERS; p++) {
+                    double mq[2];
+                    if (same_as[p] == p)
+                        pl_moments(&payer[p], (const double(*)[2])v, ew, ew2, mq);
+                    else
+                        mq[0] = dst[(same_as[p] * 2) * LAYER_NODES + o],
+                        mq[1] = dst[(same_as[p] * 2 + 1) * LAYER_NODES + o];
+                    dst[(p * 2) * LAYER_NODES + o] = mq[0];
+                    dst[(p * 2 + 1) * LAYER_NODES + o] = mq[1];
+                }
+            }
+        }
+    }
+    return status;
+}
+
+int benefit_year_prepare(struct benefit_year *y, double cost_index, double income_prev_yuan)
+{
+    const struct benefit_table *t = y->t;
+    const struct benefit_rules *r = &t->rules;
+    const int NI = t->n_index;
+    int status = 0;
+    y->index = cost_index;
+    double u = (log(cost_index) - t->log_index_min) / t->log_index_ratio;
+    if (!(u >= -1e-9 && u <= NI - 1 + 1e-9)) status = 1;
+    if (income_prev_yuan > t->grid.income_max_yuan * (1 + 1e-9) ||
+        income_prev_yuan < t->grid.income_min_yuan * (1 - 1e-9))
+        status = 1;
+    double wi[4];
+    int i0 = node_weights(u, NI, wi);
+
+    for (int k = 0; k < 2; k++)
+        for (int n = 0; n <= t->K_in; n++) {
+            const double *f = t->fund_in + ((size_t)k * (t->K_in + 1) + n) * NI + i0;
+            y->fund_in[k * (t->K_in + 1) + n] =
+                wi[0] * f[0] + wi[1] * f[1] + wi[2] * f[2] + wi[3] * f[3];
+        }
+    for (int q = 0; q < VISIT_NODES; q++) {
+        const double *o = t->op + ((size_t)q * NI + i0) * 4;
+        for (int k = 0; k < 4; k++)
+            y->op[4 * q + k] =
+                wi[0] * o[k] + wi[1] * o[4 + k] + wi[2] * o[8 + k] + wi[3] * o[12 + k];
+    }
+    double f = covered_share(r);
+    for (size_t k = 0; k < r->n_conditions; k++)
+        for (int late = 0; late < 2; late++) {
+            double mean = t->model.condition_cost_yuan[k] * cost_index * (late ? f : 1);
+            condition_moments(&r->condition[k], mean, t->model.condition_cost_cv[k],
+                              y->cond[k][late]);
+        }
+    y->deductible = r->serious_deductible_income_share * income_prev_yuan;
+    if (y->layers && prepare_layers(y, i0, wi)) status = 1;
+    return status;
+}
+
+/* The admission count's probabilities for a lookup (as nb_pmf, stopping once the
+ * rest is below 1e-13: the payments grow about linearly in n, so what is left out is
+ * below 1e-13 of a line's mean times a few). */
+static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, int K, double *p,
+                      double *tail, double *excess)
+{
+    const double *inverse = t->inverse;
+    *tail = *excess = 0;
+    p[0] = 1;
+    if (!(lambda > 0)) return 0;
+    bool poisson = !(phi > 1e-12);
+    double ratio = poisson ? lambda : phi * lambda / (1 + phi * lambda),
+           shape = poisson ? 1 : 1 / phi;
+    p[0] = poisson ? exp(-lambda) : exp(-log1p(phi * lambda) / phi);
+    double cum = p[0], mean = 0;
+    int n = 0;
+    for (; n < K; n++) {
+        if (1 - cum < 1e-13 && n > lambda) break;
+        /* Poisson: p_{n+1} = p_n λ / (n + 1); NB: p_n (n + 1/φ) r / (n + 1) */
+        p[n + 1] = p[n] * (poisson ? 1 : n + shape) * ratio * inverse[n + 1];
+        cum += p[n + 1];
+        mean += (n + 1) * p[n + 1];
+    }
+    if (n == K) {
+        *tail = fmax(0, 1 - cum);
+        *excess = fmax(0, lambda - mean - K * *tail);
+    }
+    return n;
+}
+
+void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
+                         struct benefit_expected *out)
+{
+    const struct benefit_table *t = y->t;
+    const struct benefit_rules *r = &t->rules;
+    memset(out, 0, sizeof *out);
+    double f = c->late_payer ? covered_share(r) : 1, index = y->index;
+    int g = 0, late = c->late_payer ? 1 : 0;
+    if (c->condition >= 0 && (size_t)c->condition < r->n_conditions)
+        g = 1 + 2 * c->condition + late;
+    const int K = t->K[g];
+
+    /* the admission count: exact probabilities up to K, beyond extrapolated linearly */
+    double p[202], tail, excess;
+    int top =
+        lookup_pmf(t, f * c->admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
+    double wK = 0, wK1 = 0; /* weights of c_K and c_{K−1} for the counts beyond K */
+    if (tail > 0) wK = tail + excess, wK1 = -excess;
+
+    const double *f1 = y->fund_in, *f2 = y->fund_in + t->K_in + 1;
+    double fi1 = 0, fi2 = 0;
+    for (int n = 0; n <= top; n++)
+        fi1 += p[n] * f1[n], fi2 += p[n] * f2[n];
+    fi1 += wK * f1[K] + wK1 * f1[K - 1], fi2 += wK * f2[K] + wK1 * f2[K - 1];
+    out->mean[LINE_FUND_INPATIENT] = fi1;
+    out->var[LINE_FUND_INPATIENT] = fmax(0, fi2 - fi1 * fi1);
+
+    double visits = f * c->visits;
+    double u = visits / t->visit_step;
+    int q = u > VISIT_NODES - 2 ? VISIT_NODES - 2 : (int)u;
+    double wq = u - q;
+    const double *o0 = y->op + 4 * q, *o1 = o0 + 4;
+    double fo = (1 - wq) * o0[0] + wq * o1[0], fo2 = (1 - wq) * o0[1] + wq * o1[1];
+    out->mean[LINE_FUND_OUTPATIENT] = fo;
+    out->var[LINE_FUND_OUTPATIENT] = fmax(0, fo2 - fo * fo);
+
+    if (g > 0) {
+        const double *cm = y->cond[c->condition][late];
+        int line =
+            r->condition[c->condition].two_diseases ? LINE_FUND_TWO_DISEASES : LINE_FUND_CHRONIC;
+        out->mean[line] = cm[0];
+        out->var[line] = fmax(0, cm[1] - cm[0] * cm[0]);
+        out->total_mean += t->model.condition_cost_yuan[c->condition] * index;
+        out->policy_mean += t->model.condition_cost_yuan[c->condition] * index;
+    }
+
+    out->fund_mean = out->mean[LINE_FUND_INPATIENT] + out->mean[LINE_FUND_OUTPATIENT] +
+                     out->mean[LINE_FUND_TWO_DISEASES] + out->mean[LINE_FUND_CHRONIC];
+    out->fund_var = out->var[LINE_FUND_INPATIENT] + out->var[LINE_FUND_OUTPATIENT] +
+                    out->var[LINE_FUND_TWO_DISEASES] + out->var[LINE_FUND_CHRONIC];
+    out->total_mean += index * (c->admissions * t->in_cost + c->visits * t->out_cost);
+    out->policy_mean += index * (c->admissions * t->in_policy + c->visits * t->out_policy);
+
+    if (!y->layers) {
+        out->mean[LINE_SERIOUS] = out->var[LINE_SERIOUS] = NAN;
+        out->mean[LINE_ASSISTANCE] = out->var[LINE_ASSISTANCE] = NAN;
+        out->out_of_pocket_mean = NAN;
+        return;
+    }
+    /* serious illness and assistance: cubic in the visit rate over the layer nodes */
+    double wo[4];
+    int o0i = node_weights(visits / t->out_step, LAYER_NODES, wo);
+    bool poor = c->category >= 0 && c->category < N_CATEGORIES;
+    int payers[2] = {poor ? 1 : 0, poor ? 2 + c->category : 0};
+    double acc[2][2] = {{0, 0}, {0, 0}};
+    const double *base = y->coef + y->coef_at[g];
+    const int off[4] = {
+        (payers[0] * 2) * LAYER_NODES + o0i, (payers[0] * 2 + 1) * LAYER_NODES + o0i,
+        (payers[1] * 2) * LAYER_NODES + o0i, (payers[1] * 2 + 1) * LAYER_NODES + o0i};
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (int n = 0; n <= top + 2; n++) {
+        /* the counts filled, then rows K and K − 1 for those beyond K */
+        double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+        if (w == 0) continue;
+        const double *row = base + (size_t)(n <= top       ? n
+                                            : n == top + 1 ? K
+                                                           : K - 1) *
+                                       COEF_PER_COUNT;
+        const double *x0 = row + off[0], *x1 = row + off[1], *x2 = row + off[2], *x3 = row + off[3];
+        a0 += w * (wo[0] * x0[0] + wo[1] * x0[1] + wo[2] * x0[2] + wo[3] * x0[3]);
+        a1 += w * (wo[0] * x1[0] + wo[1] * x1[1] + wo[2] * x1[2] + wo[3] * x1[3]);
+        a2 += w * (wo[0] * x2[0] + wo[1] * x2[1] + wo[2] * x2[2] + wo[3] * x2[3]);
+        a3 += w * (wo[0] * x3[0] + wo[1] * x3[1] + wo[2] * x3[2] + wo[3] * x3[3]);
+    }
+    acc[0][0] = a0, acc[0][1] = a1, acc[1][0] = a2, acc[1][1] = a3;
+    out->mean[LINE_SERIOUS] = fmax(0, acc[0][0]);
+    out->var[LINE_SERIOUS] = fmax(0, acc[0][1] - acc[0][0] * acc[0][0]);
+    if (poor) {
+        out->mean[LINE_ASSISTANCE] = fmax(0, acc[1][0]);
+        out->var[LINE_ASSISTANCE] = fmax(0, acc[1][1] - acc[1][0] * acc[1][0]);
+    }
+    out->out_of_pocket_mean =
+        out->total_mean - out->fund_mean - out->mean[LINE_SERIOUS] - out->mean[LINE_ASSISTANCE];
+}

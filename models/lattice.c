@@ -1,0 +1,168 @@
+/* lattice.c: distributions on a uniform lattice with an exact tail (lattice.h). */
+#include "lattice.h"
+
+#include <gsl/gsl_fft_halfcomplex.h>
+#include <gsl/gsl_fft_real.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lattice_init(struct lattice *x, size_t n, double step)
+{
+    x->n = n;
+    x->step = step;
+    x->tail = (struct moments){0};
+    x->p = calloc(n, sizeof *x->p);
+    return x->p ? 0 : -1;
+}
+
+void lattice_free(struct lattice *x)
+{
+    free(x->p);
+    x->p = NULL;
+}
+
+void lattice_clear(struct lattice *x)
+{
+    memset(x->p, 0, x->n * sizeof *x->p);
+    x->tail = (struct moments){0};
+}
+
+void lattice_put(struct lattice *x, double v, double mass)
+{
+    double u = v / x->step;
+    if (u > (double)(x->n - 1)) {
+        x->tail.m0 += mass;
+        x->tail.m1 += mass * v;
+        x->tail.m2 += mass * v * v;
+        return;
+    }
+    if (u < 0) u = 0;
+    size_t i = (size_t)u;
+    if (i >= x->n - 1) {
+        x->p[x->n - 1] += mass;
+        return;
+    }
+    double f = u - (double)i; /* keeps the mean: (1 − f)·i + f·(i + 1) = u */
+    x->p[i] += mass * (1 - f);
+    x->p[i + 1] += mass * f;
+}
+
+struct moments lattice_part(const struct lattice *x)
+{
+    struct moments m = {0};
+    for (size_t i = 0; i < x->n; i++) {
+        double v = (double)i * x->step;
+        m.m0 += x->p[i];
+        m.m1 += x->p[i] * v;
+        m.m2 += x->p[i] * v * v;
+    }
+    return m;
+}
+
+struct moments lattice_moments(const struct lattice *x)
+{
+    struct moments m = lattice_part(x);
+    m.m0 += x->tail.m0, m.m1 += x->tail.m1, m.m2 += x->tail.m2;
+    return m;
+}
+
+struct moments moments_sum(struct moments a, struct moments b)
+{
+    return (struct moments){a.m0 * b.m0, a.m1 * b.m0 + a.m0 * b.m1,
+                            a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
+}
+
+void lattice_fft(const struct lattice *x, double *out)
+{
+    memcpy(out, x->p, x->n * sizeof *out);
+    memset(out + x->n, 0, x->n * sizeof *out);
+    gsl_fft_real_radix2_transform(out, 1, 2 * x->n);
+}
+
+void lattice_fft_mul_add(double *acc, const double *a, const double *b, size_t n2)
+{
+    /* GSL's halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
+    acc[0] += a[0] * b[0];
+    acc[n2 / 2] += a[n2 / 2] * b[n2 / 2];
+    for (size_t k = 1; k < n2 / 2; k++) {
+        double ar = a[k], ai = a[n2 - k], br = b[k], bi = b[n2 - k];
+        acc[k] += ar * br - ai * bi;
+        acc[n2 - k] += ar * bi + ai * br;
+    }
+}
+
+void lattice_fft_collect(double *acc, struct lattice *out)
+{
+    size_t n = out->n;
+    gsl_fft_halfcomplex_radix2_inverse(acc, 1, 2 * n);
+    for (size_t i = 0; i < n; i++)
+        out->p[i] += acc[i];
+    for (size_t i = n; i < 2 * n; i++) {
+        double v = (double)i * out->step;
+        out->tail.m0 += acc[i];
+        out->tail.m1 += acc[i] * v;
+        out->tail.m2 += acc[i] * v * v;
+    }
+}
+
+void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
+                      double *work)
+{
+    size_t n2 = 2 * a->n;
+    double *fa = work, *fb = work + n2;
+    lattice_fft(a, fa);
+    lattice_fft(b, fb);
+    /* fa ← fa × fb in place: the product of each frequency reads only its own pair */
+    fa[0] *= fb[0];
+    fa[n2 / 2] *= fb[n2 / 2];
+    for (size_t k = 1; k < n2 / 2; k++) {
+        double ar = fa[k], ai = fa[n2 - k], br = fb[k], bi = fb[n2 - k];
+        fa[k] = ar * br - ai * bi;
+        fa[n2 - k] = ar * bi + ai * br;
+    }
+    lattice_clear(out);
+    lattice_fft_collect(fa, out);
+    struct moments t1 = moments_sum(a->tail, lattice_moments(b));
+    struct moments t2 = moments_sum(lattice_part(a), b->tail);
+    out->tail.m0 += t1.m0 + t2.m0;
+    out->tail.m1 += t1.m1 + t2.m1;
+    out->tail.m2 += t1.m2 + t2.m2;
+}
+
+void lattice_suffix(const struct lattice *x, double *suffix)
+{
+    size_t n = x->n;
+    double *P = suffix, *M1 = suffix + n + 1, *M2 = suffix + 2 * (n + 1);
+    P[n] = M1[n] = M2[n] = 0;
+    for (size_t i = n; i-- > 0;) {
+        double v = (double)i * x->step;
+        P[i] = P[i + 1] + x->p[i];
+        M1[i] = M1[i + 1] + x->p[i] * v;
+        M2[i] = M2[i + 1] + x->p[i] * v * v;
+    }
+}
+
+void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, double *sl1,
+                       double *sl2, double *survival)
+{
+    size_t n = x->n;
+    const double *P = suffix, *M1 = suffix + n + 1, *M2 = suffix + 2 * (n + 1);
+    double u = t / x->step;
+    /* points strictly above t: from floor(u) + 1 */
+    size_t i = u >= (double)n ? n : (size_t)u + 1;
+    if (i > n) i = n;
+    const struct moments *T = &x->tail;
+    double a = M1[i] - t * P[i] + T->m1 - t * T->m0;
+    double b = M2[i] - 2 * t * M1[i] + t * t * P[i] + T->m2 - 2 * t * T->m1 + t * t * T->m0;
+    *sl1 = a > 0 ? a : 0;
+    *sl2 = b > 0 ? b : 0;
+    /* P(X > t) with each point's mass spread evenly over ±δ/2 around it */
+    double k = floor(u + 0.5);
+    double s = T->m0;
+    if (k < (double)n) {
+        size_t j = (size_t)k;
+        s += P[j + 1] + x->p[j] * (k + 0.5 - u);
+    }
+    *survival = s;
+}

@@ -1,0 +1,69 @@
+/* lattice.h: probability distributions of yearly amounts (yuan) on a uniform
+ * lattice, with an exact tail, and their sums by FFT convolution.
+ *
+ * The main structure, `struct lattice`, holds the masses at 0, δ, 2δ, ...,
+ * (n−1)δ, and for the values beyond (n−1)δ only their mass and their first two
+ * moments. A value is put on the lattice by splitting its mass between the two
+ * nearest points so that the mean is kept; values beyond the lattice keep their
+ * exact value in the tail's moments. Sums (convolutions) keep both: the lattice
+ * parts are convolved by FFT (zero-padded, so no wrap-around), whatever falls
+ * beyond the lattice joins the tail, and the tail's moments follow from those of
+ * the parts. So the mean and variance of a sum are exact, and E[(X − t)^+] and
+ * E[((X − t)^+)^2] are exact for every t on the lattice's range up to the
+ * splitting of values between neighbouring points (an error of order δ^2 times
+ * the density). Used by benefit_table.c. */
+#ifndef FUNDSIM_LATTICE_H
+#define FUNDSIM_LATTICE_H
+
+#include <stddef.h>
+
+/* A part of a distribution known only by its moments: mass, Σ mass·x, Σ mass·x². */
+struct moments {
+    double m0, m1, m2;
+};
+
+struct lattice {
+    size_t n;    /* points; a power of two */
+    double step; /* δ, yuan */
+    double *p;   /* [n] masses at iδ */
+    struct moments tail;
+};
+
+/* Allocates a zero distribution on n points (a power of two) of spacing `step`.
+ * Returns 0, or -1 when out of memory. */
+int lattice_init(struct lattice *x, size_t n, double step);
+void lattice_free(struct lattice *x);
+void lattice_clear(struct lattice *x);
+
+/* Adds `mass` at the value `v` ≥ 0 (split between neighbours, or to the tail). */
+void lattice_put(struct lattice *x, double v, double mass);
+
+/* The moments of the whole distribution (lattice and tail), and of its lattice part. */
+struct moments lattice_moments(const struct lattice *x);
+struct moments lattice_part(const struct lattice *x);
+
+/* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
+struct moments moments_sum(struct moments a, struct moments b);
+
+/* FFT of a lattice's masses, zero-padded to 2n (GSL halfcomplex order). */
+void lattice_fft(const struct lattice *x, double *out /* [2n] */);
+/* acc += a × b, products of two transforms of length 2n. */
+void lattice_fft_mul_add(double *acc, const double *a, const double *b, size_t n2);
+/* Inverse transform of `acc` (destroyed) into `out`: the points below n go to the
+ * lattice, the rest (the overflow of the sum) to the tail. Adds to `out`. */
+void lattice_fft_collect(double *acc, struct lattice *out);
+
+/* out = a ⊕ b (a sum of independent amounts); `work` holds 4n doubles. */
+void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
+                      double *work);
+
+/* The stop-loss transforms at t ≥ 0: E[(X − t)^+], E[((X − t)^+)^2] and a
+ * smoothed P(X > t) (each lattice point's mass spread over ±δ/2), from suffix sums
+ * of the masses (`suffix` holds 3(n + 1) doubles, filled by lattice_suffix). For t
+ * beyond the lattice only the tail's moments are known: every tail value is then
+ * taken to exceed t (exact when they do, an approximation otherwise). */
+void lattice_suffix(const struct lattice *x, double *suffix);
+void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, double *sl1,
+                       double *sl2, double *survival);
+
+#endif

@@ -1,0 +1,693 @@
+/* test_benefit_table.c: the exactness tables (models/benefit_table.c) and their
+ * lattices (models/lattice.c).
+ *
+ * - lattices: splitting keeps the mean, sums keep every moment, stop-loss
+ *   transforms worked by hand;
+ * - the table against closed forms: the general outpatient fund with fixed
+ *   200-yuan county visits (002: 88 a visit until the 300 cap), a dialysis
+ *   patient's serious-illness payment (lognormal stop-loss at its kinks), the
+ *   maternity payment per delivery;
+ * - the table against a brute-force per-person simulation of the same cells and
+ *   rules (benefits_apply on each simulated person): every line within 0.5 %;
+ * - invariants of lookups: signs, monotonicity in the rates, the fund-only year.
+ *
+ * The brute force is stratified by the admission count (exact probabilities) and
+ * draws each admission's cost from a defensive mixture of the lognormal and its
+ * upper shift, weighting each person by the likelihood ratio: unbiased, and
+ * precise enough for the rare large costs that serious illness pays. Its standard
+ * error is computed and checked to be small against the 0.5 % tolerance. */
+#include "benefit_table.h"
+#include "benefits.h"
+#include "diag.h"
+#include "lattice.h"
+#include "scenario.h"
+#include "stream.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define CLOSE(a, b, rel) close_to(a, b, rel, __LINE__)
+
+static void close_to(double a, double b, double rel, int line)
+{
+    if (!(fabs(a - b) <= rel * fabs(b) + 1e-12))
+        fail_msg("line %d: %.10g, expected %.10g (relative error %.3g > %.3g)", line, a, b,
+                 fabs(a - b) / fabs(b), rel);
+}
+
+/* ---- lattices ---- */
+
+static void test_lattice_moments(void **state)
+{
+    (void)state;
+    struct lattice x, y, z;
+    assert_int_equal(lattice_init(&x, 64, 10.0), 0);
+    assert_int_equal(lattice_init(&y, 64, 10.0), 0);
+    assert_int_equal(lattice_init(&z, 64, 10.0), 0);
+    /* 25 yuan splits half to 20 and half to 30: the mean stays 25 */
+    lattice_put(&x, 25, 1);
+    assert_true(x.p[2] == 0.5 && x.p[3] == 0.5);
+    struct moments m = lattice_moments(&x);
+    CLOSE(m.m1, 25, 1e-15);
+    /* beyond the last point (630): kept exactly in the tail */
+    lattice_clear(&x);
+    lattice_put(&x, 100, 0.5);
+    lattice_put(&x, 1000, 0.5);
+    assert_true(x.tail.m0 == 0.5 && x.tail.m1 == 500 && x.tail.m2 == 500000);
+    /* X ∈ {100, 1000}, Y ∈ {0, 600} evenly: X + Y ∈ {100, 700, 1000, 1600}; E = 850,
+     * E² = (100² + 700² + 1000² + 1600²) / 4 = 1,015,000 */
+    lattice_put(&y, 0, 0.5);
+    lattice_put(&y, 600, 0.5);
+    double work[4 * 64];
+    lattice_convolve(&x, &y, &z, work);
+    m = lattice_moments(&z);
+    CLOSE(m.m0, 1, 1e-13);
+    CLOSE(m.m1, 850, 1e-13);
+    CLOSE(m.m2, 1015000, 1e-13);
+    /* only 100 stays on the lattice; 700, 1000 and 1600 are in the tail */
+    CLOSE(z.p[10], 0.25, 1e-12);
+    CLOSE(z.tail.m0, 0.75, 1e-12);
+    /* E[(X + Y − 50)^+] = (50 + 650 + 950 + 1550) / 4 = 800; E[((·)^+)²] = (50² + 650² +
+     * 950² + 1550²) / 4 = 932,500; P(> 50) = 1 */
+    double suffix[3 * 65], sl1, sl2, s;
+    lattice_suffix(&z, suffix);
+    lattice_stop_loss(&z, suffix, 50, &sl1, &sl2, &s);
+    CLOSE(sl1, 800, 1e-12);
+    CLOSE(sl2, 932500, 1e-12);
+    CLOSE(s, 1, 1e-12);
+    /* at 200 (on the lattice, between 100 and the tail): (500 + 800 + 1400) / 4 = 675 */
+    lattice_stop_loss(&z, suffix, 200, &sl1, &sl2, &s);
+    CLOSE(sl1, 675, 1e-12);
+    CLOSE(s, 0.75, 1e-12);
+    lattice_free(&x), lattice_free(&y), lattice_free(&z);
+}
+
+/* Sums of 40 values uniform on {0, ..., 9}·δ: mean 180, variance 40 × 8.25 = 330, all
+ * on the lattice; E[(S − 180)^+] against a direct sum over the exact distribution. */
+static void test_lattice_sums(void **state)
+{
+    (void)state;
+    struct lattice s, k, n;
+    assert_int_equal(lattice_init(&s, 512, 1.0), 0);
+    assert_int_equal(lattice_init(&k, 512, 1.0), 0);
+    assert_int_equal(lattice_init(&n, 512, 1.0), 0);
+    for (int v = 0; v < 10; v++)
+        lattice_put(&k, v, 0.1);
+    s.p[0] = 1;
+    double work[4 * 512];
+    /* the exact distribution by direct convolution */
+    static double exact[512], next[512];
+    exact[0] = 1;
+    for (int i = 0; i < 40; i++) {
+        lattice_convolve(&s, &k, &n, work);
+        struct lattice t = s;
+        s = n, n = t;
+        memset(next, 0, sizeof next);
+        for (int a = 0; a < 400; a++)
+            for (int v = 0; v < 10; v++)
+                next[a + v] += exact[a] * 0.1;
+        memcpy(exact, next, sizeof exact);
+    }
+    struct moments m = lattice_moments(&s);
+    CLOSE(m.m1, 180, 1e-12);
+    CLOSE(m.m2 - m.m1 * m.m1, 330, 1e-10);
+    double want = 0;
+    for (int a = 181; a < 512; a++)
+        want += exact[a] * (a - 180);
+    double suffix[3 * 513], sl1, sl2, sv;
+    lattice_suffix(&s, suffix);
+    lattice_stop_loss(&s, suffix, 180, &sl1, &sl2, &sv);
+    CLOSE(sl1, want, 1e-10);
+    lattice_free(&s), lattice_free(&k), lattice_free(&n);
+}
+
+/* ---- hand-made rules and claim models ---- */
+
+static const int one_band_from[] = {0};
+static const double band_60[] = {0.6};
+
+/* Kaifeng's 2024 rules in henan-2022.cfg: the province's outpatient guidance (002
+ * annex), the 300 cap, assumed inpatient and condition rules; 004's serious illness. */
+static struct benefit_rules henan_2024(double income)
+{
+    struct benefit_rules r = {
+        .year = 2024,
+        .inpatient_deductible_yuan = {150, 500, 800, 1200},
+        .inpatient_ratio = {0.90, 0.85, 0.75, 0.65},
+        .inpatient_cap_yuan = 200000,
+        .outpatient_deductible_yuan = {0, 50, 50, 50},
+        .outpatient_ratio = {0.60, 0.50, 0.40, 0.40},
+        .outpatient_cap_yuan = 300,
+        .n_conditions = 2,
+        .condition = {{0, 0.5, 400, true}, {0, 0.75, 80000, false}},
+        .maternity_yuan = {0, 1000, 2000},
+        .waiting_days = 30,
+        .serious_deductible_income_share = 0.5,
+        .serious_deductible_yuan = 0.5 * income,
+        .n_serious_bands = 1,
+        .serious_band_from_yuan = one_band_from,
+        .serious_band_ratio = band_60,
+        .serious_poor_deductible_factor = 0.5,
+        .serious_poor_ratio_bonus = 0.05,
+        .serious_outpatient_share = 1,
+        .assistance_ratio = {0.7, 0.7, 0.6, 0.5},
+        .assistance_limit_yuan = 60000,
+    };
+    return r;
+}
+
+/* henan-2022.cfg's utilization (assumed), with hypertension and dialysis as the two
+ * conditions. */
+static struct benefit_claim_model henan_claims(void)
+{
+    struct benefit_claim_model m = {
+        .inpatient = {.level_mix = {0.20, 0.45, 0.22, 0.13},
+                      .cost_yuan = {2200, 5500, 10000, 18000},
+                      .cost_cv = {0.8, 1.0, 1.2, 1.5},
+                      .compliant_share = {0.95, 0.90, 0.85, 0.80},
+                      .overdispersion = 1},
+        .outpatient = {.level_mix = {0.70, 0.15, 0.10, 0.05},
+                       .cost_yuan = {60, 180, 260, 350},
+                       .cost_cv = {1, 1, 1, 1},
+                       .compliant_share = {0.90, 0.85, 0.80, 0.80},
+                       .overdispersion = 3},
+        .n_conditions = 2,
+        .condition_cost_yuan = {600, 70000},
+        .condition_cost_cv = {0.5, 0.3},
+        .condition_admissions_multiplier = {1.2, 3},
+        .caesarean_share = 0.4,
+    };
+    return m;
+}
+
+static struct benefit_grid narrow_grid(double index_min, double index_max)
+{
+    struct benefit_grid g = {
+        .index_min = index_min,
+        .index_max = index_max,
+        .index_ratio = 1.2,
+        .income_min_yuan = 20000,
+        .income_max_yuan = 60000,
+        .admissions_max = 0.5,
+        .visits_max = 5,
+        .max_admissions = 32,
+        .lattice_points = 1024,
+        .cap_bins = 16,
+    };
+    return g;
+}
+
+static struct benefit_year *prepared(struct benefit_table *t, double index, double income)
+{
+    struct benefit_year *y = benefit_year_alloc(t, true);
+    assert_non_null(y);
+    assert_int_equal(benefit_year_prepare(y, index, income), 0);
+    return y;
+}
+
+/* ---- the table against closed forms ---- */
+
+/* 002's county visit: 200 yuan, all in scope, fund (200 − 50) × 50 % = 75 under the
+ * province's guidance; here with Zhengzhou's 2024 rules (40, 55 %): 88 a visit until
+ * the 300 cap, so min(300, 88 m) for m visits. Visits Poisson (no over-dispersion),
+ * every visit a 200-yuan county visit (cv 0). E = Σ_m P(M = m) min(300, 88 m). */
+static void test_county_visits(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    r.outpatient_deductible_yuan[LEVEL_COUNTY] = 40, r.outpatient_ratio[LEVEL_COUNTY] = 0.55;
+    struct benefit_claim_model m = henan_claims();
+    m.outpatient = (struct benefit_care_model){
+        .level_mix = {0, 1, 0, 0}, .cost_yuan = {0, 200, 0, 0}, .compliant_share = {1, 1, 1, 1}};
+    struct benefit_grid g = narrow_grid(1.0, 1.5); /* 1.0 is a node: no interpolation */
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    struct benefit_year *y = prepared(t, 1.0, 30000);
+    for (double lambda = 0.5; lambda <= 4.01; lambda += 0.5) {
+        double want = 0, want2 = 0, p = exp(-lambda);
+        for (int k = 0; k < 60; k++) {
+            double f = fmin(300, 88.0 * k);
+            want += p * f, want2 += p * f * f;
+            p *= lambda / (k + 1);
+        }
+        struct benefit_expected e;
+        benefit_year_lookup(y, &(struct benefit_cell){-1, BENEFIT_NOT_ASSISTED, false, 0, lambda},
+                            &e);
+        /* the visit rates between grid points are interpolated linearly (step 1/48) */
+        CLOSE(e.mean[LINE_FUND_OUTPATIENT], want, 2e-4);
+        CLOSE(e.var[LINE_FUND_OUTPATIENT], want2 - want * want, 2e-3);
+        CLOSE(e.total_mean, 200 * lambda, 1e-12);
+    }
+    benefit_year_free(y);
+    benefit_table_free(t);
+}
+
+static double lognormal_sl(double mean, double cv, double t)
+{
+    double s = sqrt(log1p(cv * cv)), d2 = (log(mean / t) - s * s / 2) / s;
+    return mean * gsl_cdf_ugaussian_P(d2 + s) - t * gsl_cdf_ugaussian_P(d2);
+}
+
+/* A dialysis patient with no admission and no visit: yearly cost X lognormal (mean
+ * 70,000 × index, cv 0.3); the fund pays min(80,000, 75 % X), so the out-of-pocket cost
+ * is O = 0.25 X up to X = 106,667, then X − 80,000. Serious illness pays 60 % of
+ * (O − D)^+ with D = 15,000 (income 30,000): a function of X with kinks at 4D = 60,000
+ * (slope 0.25 × 0.6) and at 106,667 (slope 0.6), so its mean is
+ * 0.15 E(X − 60,000)^+ + 0.45 E(X − 106,667)^+. The poor: D = 7,500, 65 %, kinks at
+ * 30,000 and 106,667. The cost's narrow spread (cv 0.3) makes this the hardest case for
+ * the cubic across index nodes: within 0.25 %. */
+static void test_dialysis_serious(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = narrow_grid(0.8, 2.3); /* 1 to 1.7 away from the grid's ends */
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    const double x0 = 80000 / 0.75;
+    for (double index = 1.0; index <= 2.0; index += 0.35) {
+        struct benefit_year *y = prepared(t, index, 30000);
+        double mean = 70000 * index;
+        double want = 0.15 * lognormal_sl(mean, 0.3, 60000) + 0.45 * lognormal_sl(mean, 0.3, x0);
+        double poor = 0.25 * 0.65 * lognormal_sl(mean, 0.3, 30000) +
+                      0.75 * 0.65 * lognormal_sl(mean, 0.3, x0);
+        struct benefit_expected e;
+        benefit_year_lookup(y, &(struct benefit_cell){1, BENEFIT_NOT_ASSISTED, false, 0, 0}, &e);
+        CLOSE(e.mean[LINE_SERIOUS], want, 2.5e-3);
+        /* the fund: 0.75 (E X − E(X − x0)^+) */
+        CLOSE(e.mean[LINE_FUND_CHRONIC], 0.75 * (mean - lognormal_sl(mean, 0.3, x0)), 1e-9);
+        benefit_year_lookup(y, &(struct benefit_cell){1, CAT_MINIMUM_LIVING, false, 0, 0}, &e);
+        CLOSE(e.mean[LINE_SERIOUS], poor, 2.5e-3);
+        benefit_year_free(y);
+    }
+    benefit_table_free(t);
+}
+
+/* 002 from 2024: natural 1000, caesarean 2000; with 40 % caesareans the mean per
+ * delivery is 0.6 × 1000 + 0.4 × 2000 = 1400 and the variance 0.6 × 1000² + 0.4 × 2000²
+ * − 1400² = 240,000. */
+static void test_maternity(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    double mean, var;
+    benefit_maternity(&r, 0.4, &mean, &var);
+    CLOSE(mean, 1400, 1e-15);
+    CLOSE(var, 240000, 1e-12);
+    r.maternity_yuan[DELIVERY_NATURAL] = 700, r.maternity_yuan[DELIVERY_CAESAREAN] = 1600;
+    benefit_maternity(&r, 0.4, &mean, &var); /* 0.6 × 700 + 0.4 × 1600 = 1060 */
+    CLOSE(mean, 1060, 1e-15);
+}
+
+/* ---- brute force ---- */
+
+enum { B_IN, B_OUT, B_TWO, B_CHRONIC, B_SERIOUS, B_ASSIST, B_OOP, B_TOTAL, N_B };
+static const char *const b_names[N_B] = {
+    "fund inpatient",  "fund outpatient", "two diseases",  "chronic",
+    "serious illness", "assistance",      "out of pocket", "total"};
+
+struct brute {
+    double mean[N_B], se[N_B];
+};
+
+static int pick_level(gsl_rng *g, const double *mix)
+{
+    double u = gsl_rng_uniform(g);
+    for (int l = 0; l < N_LEVELS - 1; l++) {
+        if (u < mix[l]) return l;
+        u -= mix[l];
+    }
+    return N_LEVELS - 1;
+}
+
+/* The lognormal cost with this mean and cv at the standard normal quantile z. */
+static double lognormal(double mean, double cv, double z)
+{
+    if (!(cv > 0)) return mean;
+    double s = sqrt(log1p(cv * cv));
+    return mean * exp(s * z - s * s / 2);
+}
+
+/* NB(λ, φ) probabilities, computed here independently of the module. */
+static void nb_probabilities(double lambda, double phi, int n, double *p)
+{
+    double r = phi * lambda / (1 + phi * lambda);
+    p[0] = pow(1 + phi * lambda, -1 / phi);
+    for (int k = 0; k + 1 < n; k++)
+        p[k + 1] = p[k] * (k + 1 / phi) / (k + 1) * r;
+}
+
+#define STRATA 7  /* admission counts 0..5 exactly, then 6 and more */
+#define SHIFT 1.5 /* of the admissions' normal cost quantile in the defensive mixture */
+
+/* Latin hypercube: the i-th of n persons' uniform in its own n-th of (0, 1). */
+static double stratified(gsl_rng *g, const size_t *perm, long i, long n)
+{
+    return (perm[i] + gsl_rng_uniform_pos(g)) / n;
+}
+
+/* Persons of one cell simulated and paid by benefits_apply, `persons` in all,
+ * stratified by the admission count; within a stratum the visit count, the first
+ * admission's level and cost and the condition's cost come from Latin hypercubes
+ * (each a uniform in its own share of (0, 1)), the rest at random. */
+static void replicate(const struct benefit_rules *r, const struct benefit_claim_model *m,
+                      const struct benefit_cell *c, double index, long persons, bool tilt_all,
+                      gsl_rng *g, double *out)
+{
+    double p[64];
+    nb_probabilities(c->admissions, m->inpatient.overdispersion, 64, p);
+    double w[STRATA], tail = 1, alloc[STRATA], sum_alloc = 0;
+    for (int n = 0; n < STRATA; n++) {
+        w[n] = n < STRATA - 1 ? p[n] : tail;
+        tail -= p[n];
+        alloc[n] = sqrt(w[n]);
+        sum_alloc += alloc[n];
+    }
+    /* the visit count's distribution function, for drawing it by inversion */
+    enum { MV = 3000 };
+    static double cdf[MV];
+    double q = 1 / m->outpatient.overdispersion, ratio = c->visits / (q + c->visits), pm;
+    pm = pow(q / (q + c->visits), q);
+    cdf[0] = pm;
+    for (int k = 1; k < MV; k++) {
+        pm *= (k - 1 + q) / k * ratio;
+        cdf[k] = cdf[k - 1] + pm;
+    }
+    double mean[N_B] = {0};
+    struct benefit_claim adm[64], vis[MV];
+    double cond[BENEFIT_MAX_CONDITIONS] = {0};
+    struct benefit_situation s = {.category = c->category, .late_payer = c->late_payer};
+    for (int st = 0; st < STRATA; st++) {
+        long size = (long)(persons * alloc[st] / sum_alloc) + 20;
+        size_t *perm = malloc(sizeof *perm * 3 * size);
+        assert_non_null(perm);
+        for (long i = 0; i < 3 * size; i++)
+            perm[i] = (size_t)(i % size);
+        for (int k = 0; k < 3; k++)
+            gsl_ran_shuffle(g, perm + k * size, size, sizeof *perm);
+        double sum[N_B] = {0};
+        for (long i = 0; i < size; i++) {
+            int na = st;
+            if (st == STRATA - 1) { /* 6 or more, from its conditional distribution */
+                double u = gsl_rng_uniform(g) * w[st];
+                while (na < 63 && u > p[na])
+                    u -= p[na++];
+            }
+            double weight = 1;
+            for (int a = 0; a < na; a++) {
+                /* the first admission: its level from an even mix half of the time (the
+                 * costly levels, rare in the true mix, more often) and its cost quantile
+                 * shifted up half of the time; the others as they are */
+                int l;
+                double z;
+                if (a == 0 || tilt_all) {
+                    l = gsl_rng_uniform(g) < 0.5 ? (int)gsl_rng_uniform_int(g, N_LEVELS)
+                                                 : pick_level(g, m->inpatient.level_mix);
+                    weight *= m->inpatient.level_mix[l] /
+                              (0.5 * m->inpatient.level_mix[l] + 0.5 / N_LEVELS);
+                    z = a == 0 ? gsl_cdf_ugaussian_Pinv(stratified(g, perm + size, i, size))
+                               : gsl_ran_ugaussian(g);
+                    if (gsl_rng_uniform(g) < 0.5) z += SHIFT;
+                    weight /= 0.5 + 0.5 * exp(SHIFT * z - SHIFT * SHIFT / 2);
+                } else {
+                    l = pick_level(g, m->inpatient.level_mix);
+                    z = gsl_ran_ugaussian(g);
+                }
+                double x = lognormal(m->inpatient.cost_yuan[l] * index, m->inpatient.cost_cv[l], z);
+                adm[a] = (struct benefit_claim){l, (int)gsl_rng_uniform_int(g, 365), x,
+                                                x * m->inpatient.compliant_share[l]};
+            }
+            unsigned nv = 0;
+            if (c->visits > 0) {
+                double u = stratified(g, perm, i, size);
+                while (nv < MV - 1 && cdf[nv] < u)
+                    nv++;
+            }
+            for (unsigned v = 0; v < nv; v++) {
+                int l = pick_level(g, m->outpatient.level_mix);
+                double x = lognormal(m->outpatient.cost_yuan[l] * index, m->outpatient.cost_cv[l],
+                                     gsl_ran_ugaussian(g));
+                vis[v] = (struct benefit_claim){l, (int)gsl_rng_uniform_int(g, 365), x,
+                                                x * m->outpatient.compliant_share[l]};
+            }
+            if (c->condition >= 0)
+                cond[c->condition] =
+                    lognormal(m->condition_cost_yuan[c->condition] * index,
+                              m->condition_cost_cv[c->condition],
+                              gsl_cdf_ugaussian_Pinv(stratified(g, perm + 2 * size, i, size)));
+            struct benefit_claims claims = {.n_admissions = (size_t)na,
+                                            .admissions = adm,
+                                            .n_visits = nv,
+                                            .visits = vis,
+                                            .condition_cost_yuan = c->condition >= 0 ? cond : NULL};
+            struct benefit_payment pay;
+            benefits_apply(r, &s, &claims, &pay);
+            double v[N_B] = {pay.fund_inpatient_yuan,    pay.fund_outpatient_yuan,
+                             pay.fund_two_diseases_yuan, pay.fund_chronic_yuan,
+                             pay.serious_yuan,           pay.assistance_yuan,
+                             pay.out_of_pocket_yuan,     pay.total_yuan};
+            for (int k = 0; k < N_B; k++) {
+                sum[k] += weight * v[k];
+            }
+        }
+        free(perm);
+        for (int k = 0; k < N_B; k++)
+            mean[k] += w[st] * sum[k] / size;
+    }
+    for (int k = 0; k < N_B; k++)
+        out[k] = mean[k];
+}
+
+/* The mean of independent replicates and its standard error from their spread (the
+ * Latin hypercubes make the plain formula too pessimistic). */
+#define REPLICATES 8
+
+static void brute_force(const struct benefit_rules *r, const struct benefit_claim_model *m,
+                        const struct benefit_cell *c, double index, long persons, bool tilt_all,
+                        uint64_t seed, struct brute *out)
+{
+    gsl_rng *g = stream_alloc();
+    stream_seek(g, (struct stream_key){.seed = seed, .year = 2024, .driver = 1000});
+    double x[REPLICATES][N_B];
+    for (int k = 0; k < REPLICATES; k++)
+        replicate(r, m, c, index, persons / REPLICATES, tilt_all, g, x[k]);
+    for (int k = 0; k < N_B; k++) {
+        double s1 = 0, s2 = 0;
+        for (int j = 0; j < REPLICATES; j++)
+            s1 += x[j][k], s2 += x[j][k] * x[j][k];
+        double mu = s1 / REPLICATES, var = fmax(0, s2 / REPLICATES - mu * mu) / (REPLICATES - 1);
+        out->mean[k] = mu, out->se[k] = sqrt(var);
+    }
+    gsl_rng_free(g);
+}
+
+/* The table's lines in the brute force's order. */
+static void table_lines(const struct benefit_expected *e, double *v)
+{
+    v[B_IN] = e->mean[LINE_FUND_INPATIENT], v[B_OUT] = e->mean[LINE_FUND_OUTPATIENT];
+    v[B_TWO] = e->mean[LINE_FUND_TWO_DISEASES], v[B_CHRONIC] = e->mean[LINE_FUND_CHRONIC];
+    v[B_SERIOUS] = e->mean[LINE_SERIOUS], v[B_ASSIST] = e->mean[LINE_ASSISTANCE];
+    v[B_OOP] = e->out_of_pocket_mean, v[B_TOTAL] = e->total_mean;
+}
+
+/* Persons per cell. The unoptimized sanitizer build runs a twentieth and compares
+ * within 0.5 % plus four standard errors; the optimized build holds the lines marked
+ * strict to 0.5 %. */
+#ifdef __OPTIMIZE__
+#define PERSONS 700000L
+#define OPTIMIZED true
+#else
+#define PERSONS 35000L
+#define OPTIMIZED false
+#endif
+
+struct exact_case {
+    const char *what;
+    double index, income;
+    struct benefit_cell cell;
+    bool tilt_all;  /* every admission's cost drawn from the mixture (for serious illness) */
+    unsigned lines; /* bit k: line k is compared at 0.5 % (its brute-force error allows it) */
+};
+
+#define ALL_LINES                                                                                  \
+    (1u << B_IN | 1u << B_OUT | 1u << B_TWO | 1u << B_CHRONIC | 1u << B_SERIOUS | 1u << B_ASSIST | \
+     1u << B_OOP | 1u << B_TOTAL)
+
+#define FUND (1u << B_IN | 1u << B_OUT | 1u << B_OOP | 1u << B_TOTAL)
+#define BIT(k) (1u << (k))
+
+/* Kaifeng 2024 (henan-2022.cfg's rules and utilization) at unit-cost indices between
+ * the table's nodes (1.25 × 1.2^k). Income 40,000: deductible 20,000, the poor's
+ * 10,000; income 30,000: 15,000 and 7,500. Serious illness is rare for most persons:
+ * it is compared at 0.5 % where it is common enough for the brute force to resolve it
+ * (the dialysis patient, the old 低保 person at the higher index), elsewhere within
+ * 0.5 % plus four standard errors of the brute force. */
+static const struct exact_case exact_cases[] = {
+    {"an adult", 2.5, 40000, {-1, BENEFIT_NOT_ASSISTED, false, 0.15, 1.9}, false, FUND},
+    {"an old 低保 person",
+     2.5,
+     40000,
+     {-1, CAT_MINIMUM_LIVING, false, 0.46, 3.3},
+     false,
+     FUND | BIT(B_ASSIST)},
+    {"an old hypertension patient paying late",
+     2.5,
+     40000,
+     {0, BENEFIT_NOT_ASSISTED, true, 0.55, 3.0},
+     false,
+     FUND | BIT(B_TWO)},
+    {"a 特困 dialysis patient",
+     2.5,
+     40000,
+     {1, CAT_EXTREME_POVERTY, false, 1.38, 3.3},
+     false,
+     FUND | BIT(B_CHRONIC) | BIT(B_SERIOUS) | BIT(B_ASSIST)},
+    {"an old 低保 person, later",
+     3.7,
+     30000,
+     {-1, CAT_MINIMUM_LIVING, false, 0.46, 3.3},
+     true,
+     FUND | BIT(B_SERIOUS) | BIT(B_ASSIST)},
+    {"a child in hardship",
+     1.6,
+     30000,
+     {-1, CAT_HARDSHIP, false, 0.15, 2.2},
+     false,
+     BIT(B_IN) | BIT(B_OUT) | BIT(B_ASSIST) | BIT(B_TOTAL)},
+};
+
+static void test_exactness(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = narrow_grid(1.25, 4.0);
+    g.admissions_max = 0.6;
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    for (size_t i = 0; i < sizeof exact_cases / sizeof *exact_cases; i++) {
+        const struct exact_case *x = &exact_cases[i];
+        struct benefit_year *y = prepared(t, x->index, x->income);
+        struct benefit_expected e;
+        benefit_year_lookup(y, &x->cell, &e);
+        struct benefit_rules rules = henan_2024(x->income);
+        struct brute b;
+        brute_force(&rules, &m, &x->cell, x->index, PERSONS, x->tilt_all, 20240101 + i, &b);
+        double v[N_B];
+        table_lines(&e, v);
+        for (int k = 0; k < N_B; k++) {
+            double diff = fabs(v[k] - b.mean[k]), scale = fabs(b.mean[k]);
+            bool strict = (x->lines >> k) & 1 && OPTIMIZED;
+            /* the brute force must be precise enough for the comparison to mean something */
+            if (strict && !(b.se[k] <= 0.0015 * scale))
+                fail_msg("%s, %s: brute-force error %.3g %% too large", x->what, b_names[k],
+                         100 * b.se[k] / scale);
+            double tol = 0.005 * scale + (strict ? 0 : 4 * b.se[k]);
+            if (!(diff <= tol + 1e-9))
+                fail_msg("%s, %s: table %.6g, brute force %.6g ± %.2g", x->what, b_names[k], v[k],
+                         b.mean[k], b.se[k]);
+        }
+        /* the identity holds line by line in the table */
+        CLOSE(e.fund_mean + e.mean[LINE_SERIOUS] + e.mean[LINE_ASSISTANCE] + e.out_of_pocket_mean,
+              e.total_mean, 1e-12);
+        benefit_year_free(y);
+    }
+    benefit_table_free(t);
+}
+
+/* ---- invariants ---- */
+
+static void test_lookup_invariants(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = narrow_grid(0.8, 1.6);
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    struct benefit_year *y = prepared(t, 1.1, 30000), *fund = benefit_year_alloc(t, false);
+    assert_non_null(fund);
+    assert_int_equal(benefit_year_prepare(fund, 1.1, 30000), 0);
+    for (int cond = -1; cond < 2; cond++)
+        for (int cat = -1; cat < N_CATEGORIES; cat++)
+            for (int late = 0; late < 2; late++) {
+                struct benefit_expected prev = {0};
+                for (int k = 0; k <= 20; k++) {
+                    struct benefit_cell c = {cond, cat, late, 0.04 * k, 0.3 * k};
+                    struct benefit_expected e, f;
+                    benefit_year_lookup(y, &c, &e);
+                    benefit_year_lookup(fund, &c, &f);
+                    for (int l = 0; l < N_BENEFIT_LINES; l++) {
+                        assert_true(e.mean[l] >= 0 && e.var[l] >= 0);
+                        /* more use, never less paid by the fund, serious illness or assistance */
+                        assert_true(e.mean[l] >= prev.mean[l] * (1 - 1e-9) - 1e-9);
+                    }
+                    assert_true(e.out_of_pocket_mean >= 0);
+                    assert_true(e.total_mean >= e.policy_mean);
+                    /* the fund-only year: the same fund lines, no layers */
+                    assert_true(f.fund_mean == e.fund_mean && f.fund_var == e.fund_var);
+                    assert_true(isnan(f.mean[LINE_SERIOUS]) && isnan(f.out_of_pocket_mean));
+                    if (cat < 0) assert_true(e.mean[LINE_ASSISTANCE] == 0);
+                    if (cond < 0)
+                        assert_true(e.mean[LINE_FUND_TWO_DISEASES] == 0 &&
+                                    e.mean[LINE_FUND_CHRONIC] == 0);
+                    prev = e;
+                }
+                /* nobody uses any care: nothing is paid */
+                if (cond < 0) {
+                    struct benefit_expected e;
+                    benefit_year_lookup(y, &(struct benefit_cell){cond, cat, late, 0, 0}, &e);
+                    assert_true(e.fund_mean == 0 && e.total_mean == 0 && e.mean[LINE_SERIOUS] == 0);
+                }
+            }
+    /* the same question, the same answer; outside the grid, a warning */
+    struct benefit_expected a, b;
+    struct benefit_cell c = {0, CAT_HARDSHIP, false, 0.3, 2};
+    benefit_year_lookup(y, &c, &a);
+    benefit_year_lookup(y, &c, &b);
+    assert_memory_equal(&a, &b, sizeof a);
+    assert_int_equal(benefit_year_prepare(y, 3.0, 30000), 1);
+    assert_int_equal(benefit_year_prepare(y, 1.1, 90000), 1);
+    benefit_year_free(y);
+    benefit_year_free(fund);
+    benefit_table_free(t);
+}
+
+/* A bad grid is refused, not crashed on. */
+static void test_bad_grid(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_table *t = (struct benefit_table *)&r;
+    struct benefit_grid g = narrow_grid(1, 2);
+    g.lattice_points = 1000; /* not a power of two */
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
+    assert_null(t);
+    g = narrow_grid(2, 1); /* empty index range */
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
+    m.n_conditions = 1; /* conditions of the model and the rules differ */
+    g = narrow_grid(1, 2);
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lattice_moments),   cmocka_unit_test(test_lattice_sums),
+        cmocka_unit_test(test_county_visits),     cmocka_unit_test(test_dialysis_serious),
+        cmocka_unit_test(test_maternity),         cmocka_unit_test(test_exactness),
+        cmocka_unit_test(test_lookup_invariants), cmocka_unit_test(test_bad_grid),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
