@@ -55,6 +55,16 @@ struct models {
     struct disease_model disease[MAX_REGIONS];
 };
 
+/* What every test runs on: the scenario, its models, one path's state, the
+ * utilization buffers and a generator. */
+struct fixture {
+    struct scenario s;
+    struct models m;
+    struct path p;
+    struct utilization_year u;
+    gsl_rng *r;
+};
+
 static void seek(gsl_rng *r, uint64_t path, uint32_t region, int year, enum stream_driver driver)
 {
     stream_seek(
@@ -160,19 +170,10 @@ static void year(const struct scenario *s, const struct models *m, struct path *
  * the regions' sum. */
 static void test_start_year_calibration(void **state)
 {
-    (void)state;
-    struct scenario s;
-    struct diag d = {0};
-    assert_int_equal(scenario_load(HENAN, NULL, 0, &s, &d), 0);
-    struct models *m = calloc(1, sizeof *m);
-    struct path *p = calloc(1, sizeof *p);
-    init(&s, m, p);
-    struct utilization_year u;
-    assert_int_equal(utilization_year_init(&u, &m->utilization), 0);
-    gsl_rng *r = stream_alloc();
+    struct fixture *f = *state;
 
     struct totals t;
-    year(&s, m, p, r, 0, 2022, &u, &t);
+    year(&f->s, &f->m, &f->p, f->r, 0, 2022, &f->u, &t);
     double admissions = t.admissions / t.enrollees, visits = t.visits / t.enrollees;
     double hypertension = t.patients[0] / t.enrollees, diabetes = t.patients[1] / t.enrollees;
     double births = 1000 * t.births / t.enrollees;
@@ -190,13 +191,6 @@ static void test_start_year_calibration(void **state)
     assert_close(1000 * t.births / t.persons, 6.77, 6.77 * 0.1);
     assert_close(t.deliveries, t.births, 1e-9 * t.births); /* every birth is one delivery */
     assert_true(t.enrollees > 0.9 * t.eligible && t.enrollees <= t.eligible);
-
-    gsl_rng_free(r);
-    utilization_year_free(&u);
-    utilization_free(&m->utilization);
-    free(m);
-    free(p);
-    scenario_free(&s);
 }
 
 /* Thirty years of one path: the identities hold every year, and the
@@ -205,20 +199,11 @@ static void test_start_year_calibration(void **state)
  * per enrollee rise with age, and every figure stays finite and positive. */
 static void test_thirty_years(void **state)
 {
-    (void)state;
-    struct scenario s;
-    struct diag d = {0};
-    assert_int_equal(scenario_load(HENAN, NULL, 0, &s, &d), 0);
-    struct models *m = calloc(1, sizeof *m);
-    struct path *p = calloc(1, sizeof *p);
-    init(&s, m, p);
-    struct utilization_year u;
-    assert_int_equal(utilization_year_init(&u, &m->utilization), 0);
-    gsl_rng *r = stream_alloc();
+    struct fixture *f = *state;
 
     struct totals first, t = {0};
     for (int y = 2022; y < 2052; y++) {
-        year(&s, m, p, r, 3, y, &u, &t);
+        year(&f->s, &f->m, &f->p, f->r, 3, y, &f->u, &t);
         if (y == 2022) first = t;
         assert_true(t.persons > 0 && t.enrollees > 0 && t.admissions > 0);
     }
@@ -227,20 +212,39 @@ static void test_thirty_years(void **state)
     printf("# 2051 against 2022: residents x %.3f, admissions per enrollee x %.3f\n", fall, rise);
     assert_true(fall > 0.8 && fall < 0.95);
     assert_true(rise > 1.1);
+}
 
-    gsl_rng_free(r);
-    utilization_year_free(&u);
-    utilization_free(&m->utilization);
-    free(m);
-    free(p);
-    scenario_free(&s);
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct diag d = {0};
+    if (!f || scenario_load(HENAN, NULL, 0, &f->s, &d) != 0) {
+        diag_print(stderr, &d);
+        return -1;
+    }
+    init(&f->s, &f->m, &f->p);
+    if (utilization_year_init(&f->u, &f->m.utilization) != 0) return -1;
+    f->r = stream_alloc();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    gsl_rng_free(f->r);
+    utilization_year_free(&f->u);
+    utilization_free(&f->m.utilization);
+    scenario_free(&f->s);
+    free(f);
+    return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_start_year_calibration),
-        cmocka_unit_test(test_thirty_years),
+        cmocka_unit_test_setup_teardown(test_start_year_calibration, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thirty_years, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
