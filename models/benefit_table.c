@@ -182,23 +182,27 @@ void benefit_maternity(const struct benefit_rules *r, double caesarean_share, do
 /* ---- counts ---- */
 
 /* P(N = n) for n = 0..K of the negative binomial with mean λ and variance λ + φλ²
- * (Poisson when φ = 0), stopping early once the rest is below 1e-16; returns the
+ * (Poisson when φ = 0), stopping early once the rest is below `stop`; returns the
  * last n filled, and sets *tail = P(N > K) and *excess = E[(N − K)^+] when the
- * count reaches K (else 0). */
-static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, double *excess)
+ * count reaches K (else 0). `inverse` holds 1/n for n = 1..K, or is NULL (then
+ * the step divides). */
+static int count_pmf(double lambda, double phi, int K, double stop, const double *inverse,
+                     double *p, double *tail, double *excess)
 {
     *tail = *excess = 0;
     p[0] = 1;
     if (!(lambda > 0)) return 0;
     bool poisson = !(phi > 1e-12);
     double ratio = poisson ? lambda : phi * lambda / (1 + phi * lambda),
-           shape = poisson ? 0 : 1 / phi;
+           shape = poisson ? 1 : 1 / phi;
     p[0] = poisson ? exp(-lambda) : exp(-log1p(phi * lambda) / phi);
     double cum = p[0], mean = 0;
     int n = 0;
     for (; n < K; n++) {
-        if (1 - cum < 1e-16 && n > lambda) break;
-        p[n + 1] = poisson ? p[n] * ratio / (n + 1) : p[n] * (n + shape) / (n + 1) * ratio;
+        if (1 - cum < stop && n > lambda) break;
+        /* Poisson: p_{n+1} = p_n λ / (n + 1); NB: p_n (n + 1/φ) r / (n + 1) */
+        double step = (poisson ? 1 : n + shape) * ratio;
+        p[n + 1] = inverse ? p[n] * step * inverse[n + 1] : p[n] * step / (n + 1);
         cum += p[n + 1];
         mean += (n + 1) * p[n + 1];
     }
@@ -207,6 +211,11 @@ static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, dou
         *excess = fmax(0, lambda - mean - K * *tail);
     }
     return n;
+}
+
+static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, double *excess)
+{
+    return count_pmf(lambda, phi, K, 1e-16, NULL, p, tail, excess);
 }
 
 /* The smallest K ≤ cap with P(N > K) < 1e-5 at mean λ (the counts beyond are
@@ -1294,28 +1303,7 @@ int benefit_year_prepare(struct benefit_year *y, double cost_index, double incom
 static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, int K, double *p,
                       double *tail, double *excess)
 {
-    const double *inverse = t->inverse;
-    *tail = *excess = 0;
-    p[0] = 1;
-    if (!(lambda > 0)) return 0;
-    bool poisson = !(phi > 1e-12);
-    double ratio = poisson ? lambda : phi * lambda / (1 + phi * lambda),
-           shape = poisson ? 1 : 1 / phi;
-    p[0] = poisson ? exp(-lambda) : exp(-log1p(phi * lambda) / phi);
-    double cum = p[0], mean = 0;
-    int n = 0;
-    for (; n < K; n++) {
-        if (1 - cum < 1e-13 && n > lambda) break;
-        /* Poisson: p_{n+1} = p_n λ / (n + 1); NB: p_n (n + 1/φ) r / (n + 1) */
-        p[n + 1] = p[n] * (poisson ? 1 : n + shape) * ratio * inverse[n + 1];
-        cum += p[n + 1];
-        mean += (n + 1) * p[n + 1];
-    }
-    if (n == K) {
-        *tail = fmax(0, 1 - cum);
-        *excess = fmax(0, lambda - mean - K * *tail);
-    }
-    return n;
+    return count_pmf(lambda, phi, K, 1e-13, t->inverse, p, tail, excess);
 }
 
 void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
