@@ -1,0 +1,69 @@
+/* h5out.h: the run's HDF5 file, written as paths finish and committed at the
+ * end by a rename, so that the file appears complete or not at all.
+ *
+ * Layout (the names are fixed: users' scripts depend on them; see README.md):
+ *   root attributes: fundsim_version, scenario_name, scenario (the fully resolved
+ *     text), seed, paths, start_year, years, random_generator, created (UTC,
+ *     ISO 8601), summary_only (0/1), pooling ("city" or "adjustment_fund")
+ *   /years [Y] int, /regions [R] string (names), /quantiles [Q] double: dimension
+ *     scales; /region_names_zh [R], /region_codes [R] strings
+ *   /opening_balance [R] yuan
+ *   /paths/<var> [path][year][region] double, chunked, deflate-compressed, for every
+ *     variable of record.h (unless summary-only); /paths/national/<nvar> [path][year]
+ *   /summary/<var>_mean [year][region]; /summary/<var>_quantiles [year][region][quantile]
+ *     for variables with quantiles; /summary/province/<var>_mean [year] and
+ *     _quantiles [year][quantile]; /summary/national/<nvar>_mean, _quantiles
+ *   /warning/p_deficit, p_depleted, p_insufficient, p_excess_balance [year][region];
+ *     /warning/p_level [year][region][level]; /warning/level [year][region] int
+ *     (index into the attribute `levels` and /warning/levels [5] strings);
+ *     /warning/province_p_deficit, province_p_depleted [year]
+ *   /depletion/p_first_year [region][year], p_never [region], p_by_year [year][region],
+ *     year_at_quantile [region][quantile] int (0: after the horizon),
+ *     first_year_at_risk [region] int (0: none)
+ * Every dataset has `units` and `long_name` attributes; multi-dimensional ones have
+ * their dimension scales attached. */
+#ifndef FUNDSIM_H5OUT_H
+#define FUNDSIM_H5OUT_H
+
+#include "record.h"
+#include "summary.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct h5out_meta {
+    const char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
+    long long seed;
+    size_t paths;
+    int start_year;
+    size_t years, regions;
+    const char *const *region_names, *const *region_names_zh, *const *region_codes;
+    const double *opening_balance_yuan; /* [R] */
+    size_t n_quantiles;
+    const double *quantiles;
+    bool summary_only;
+};
+
+struct h5out;
+
+/* Creates a temporary file beside `path` (same directory, a name starting with
+ * `path`), ready for blocks. Returns NULL with a message in `err` on failure. */
+struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err);
+
+/* Writes a block's paths (nothing when summary-only). Returns 0, or -1 with `err`. */
+int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err);
+
+/* Writes the summaries. Returns 0, or -1 with `err`. */
+int h5out_write_summary(struct h5out *o, const struct summary *s, char *err, size_t n_err);
+
+/* Closes the file and renames it onto `path`. Returns 0, or -1 with `err` (the
+ * temporary file is then removed and `path` untouched). Frees `o` in both cases. */
+int h5out_commit(struct h5out *o, char *err, size_t n_err);
+
+/* Closes and removes the temporary file; frees `o`. For failures and signals. */
+void h5out_abort(struct h5out *o);
+
+/* The size the file will have, roughly (compression aside), in bytes. */
+double h5out_expected_bytes(const struct h5out_meta *m);
+
+#endif

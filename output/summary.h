@@ -1,0 +1,89 @@
+/* summary.h: the summaries across paths that fund analysts read: quantiles,
+ * means, probabilities of a current deficit and of depletion, the first
+ * depletion year, and the early-warning levels from months of payment.
+ *
+ * Blocks of paths are added in path order (summary_add); the results depend
+ * only on the paths' values and that order, never on threads or ranks. Means
+ * are sums in path order divided by the count; quantiles are of every path's
+ * value (GSL's gsl_stats_quantile_from_sorted_data: linear interpolation
+ * between order statistics, type 7 of Hyndman and Fan). Probabilities are
+ * shares of paths.
+ *
+ * Definitions (thresholds from `struct warning_params`):
+ *   deficit          surplus < 0 in the year (当期收不抵支)
+ *   depleted         balance < 0 at the end of the year
+ *   insufficient     months < insufficient_months (3)
+ *   first depletion  the first year a path's balance is < 0 (it may recover later)
+ *   warning level    red: depleted; orange: months < insufficient_months;
+ *                    yellow: < low_months (6); green: ≤ excess_months (15);
+ *                    excess: above excess_months
+ *   excess balance   balance > max_balance_share × income
+ * The province: each additive variable summed over regions per path; its
+ * months are the summed balance over the summed benefit expenditure / 12. */
+#ifndef FUNDSIM_SUMMARY_H
+#define FUNDSIM_SUMMARY_H
+
+#include "record.h"
+#include "scenario.h"
+
+#include <stddef.h>
+
+enum warning_level { WARN_RED, WARN_ORANGE, WARN_YELLOW, WARN_GREEN, WARN_EXCESS, N_WARN_LEVELS };
+extern const char *const warning_level_names[N_WARN_LEVELS]; /* "red", "orange", ... */
+
+/* The level of one path-year from its balance and months of payment. */
+enum warning_level warning_level_of(const struct warning_params *w, double balance,
+                                    double months);
+
+struct summary_config {
+    int start_year;
+    size_t years, regions;
+    size_t paths; /* how many paths will be added, in all */
+    size_t n_quantiles;
+    const double *quantiles; /* levels in (0, 1), increasing */
+    struct warning_params warning;
+};
+
+/* Results, filled by summary_finish. Arrays are row-major in the order the
+ * comment gives; Y years, R regions, Q quantiles. A NULL array was not
+ * computed (quantiles of a variable without var_info[].quantiles). */
+struct summary_results {
+    double *mean[N_VARS];                /* [Y][R] */
+    double *quantiles[N_VARS];           /* [Y][R][Q] */
+    double *province_mean[N_VARS];       /* [Y], additive variables and months */
+    double *province_quantiles[N_VARS];  /* [Y][Q], additive quantile variables and months */
+    double *national_mean[N_NVARS];      /* [Y] */
+    double *national_quantiles[N_NVARS]; /* [Y][Q] */
+    double *p_deficit;        /* [Y][R] */
+    double *p_depleted;       /* [Y][R] */
+    double *p_insufficient;   /* [Y][R] */
+    double *p_excess_balance; /* [Y][R] */
+    double *p_level;          /* [Y][R][N_WARN_LEVELS] */
+    int *level;               /* [Y][R]: the most likely level (ties: the worse one) */
+    double *p_first_depletion; /* [R][Y]: share of paths first depleted in each year */
+    double *p_never_depleted;  /* [R]: share never depleted within the horizon */
+    double *p_depleted_by;     /* [Y][R]: share depleted in this year or before */
+    int *depletion_year;       /* [R][Q]: the q-quantile of the first depletion year (never
+                                  = after the horizon); 0 when it is after the horizon */
+    int *first_year_at_risk;   /* [R]: first year with p_depleted ≥ depletion_probability,
+                                  0 when none */
+    double *province_p_deficit, *province_p_depleted; /* [Y] */
+};
+
+struct summary;
+
+/* Returns NULL when out of memory. The config's arrays are copied. */
+struct summary *summary_alloc(const struct summary_config *c);
+void summary_free(struct summary *s);
+
+/* Adds a block; blocks must come in path order, starting at path 0 (returns -1
+ * otherwise, or when more paths come than the config said). */
+int summary_add(struct summary *s, const struct record_block *b);
+
+/* Computes the results from the paths added (at least one). Returns 0, or -1
+ * when out of memory or no path was added. */
+int summary_finish(struct summary *s);
+const struct summary_results *summary_results(const struct summary *s);
+const struct summary_config *summary_config(const struct summary *s);
+
+#endif
