@@ -165,7 +165,7 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     double here = 1 - p->permit_share + p->permit_share * p->permit_local_share;
 
     *out = (struct enrollment_out){0};
-    double in_categories = 0, students = 0, newborns = 0, permit = 0, late = 0, eligible = 0;
+    double in_categories = 0, students = 0, permit = 0, late = 0, eligible = 0;
     for (int s = 0; s < N_SEXES; s++) {
         for (int a = 0; a < N_AGES; a++) {
             double n = persons->at[s][a];
@@ -173,19 +173,16 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
                              ? p->student_share * n
                              : 0;
             double others = (n - stu) * (1 - unit(p->employee_share[a] + st->employee_drift[a]));
-            double take = a == 0 ? p->newborn_share : q;
-            double rest = others * (1 - cat_sum) * here * take;
+            double rest = others * (1 - cat_sum) * here * q;
             double e_stu = stu * p->student_participation;
             double e_cat = others * cat_sum * p->vulnerable_participation;
             out->enrollees.at[s][a] = e_stu + e_cat + rest;
-            /* Newborns are exempt from the waiting period (002). */
-            out->late.at[s][a] = a == 0 ? 0 : p->late_share * rest;
+            out->late.at[s][a] = p->late_share * rest;
             eligible += stu + others;
             students += e_stu;
             in_categories += others;
-            permit += others * (1 - cat_sum) * p->permit_share * p->permit_local_share * take;
+            permit += others * (1 - cat_sum) * p->permit_share * p->permit_local_share * q;
             late += out->late.at[s][a];
-            if (a == 0) newborns += out->enrollees.at[s][a];
             out->total += out->enrollees.at[s][a];
         }
     }
@@ -203,7 +200,6 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     out->by_class[CLASS_STUDENT_PROVINCIAL] = students - out->by_class[CLASS_STUDENT_CITY];
     out->ordinary = out->total - out->assisted_total;
     out->students = students;
-    out->newborns = newborns;
     out->permit_holders = permit;
     out->late_payers = late;
     out->eligible = eligible;
@@ -211,4 +207,19 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     out->participation = q;
 
     advance_drift(p, st, persons);
+}
+
+void enrollment_add_births(const struct enrollment_model *p, const double births[N_SEXES],
+                           struct enrollment_out *out, double born[N_SEXES])
+{
+    double n = 0;
+    for (int s = 0; s < N_SEXES; s++) {
+        born[s] = p->newborn_share * births[s];
+        n += born[s];
+    }
+    out->total += n;
+    out->newborns += n;
+    out->ordinary += n;
+    out->by_class[CLASS_DISTRICT] += n * p->district_share;
+    out->by_class[CLASS_COUNTY] += n * (1 - p->district_share);
 }

@@ -11,9 +11,13 @@
  *   eligible others = assisted categories (share c_k(t) each)
  *                   + the rest, local or residence-permit holders;
  *   enrollees = students x p_student + categories x p_vulnerable
- *             + rest x (1 - permit + permit x local) x (p_newborn at age 0, p(t) above),
+ *             + rest x (1 - permit + permit x local) x p(t),
  *   p(t) = logistic(logit(min(1, p0 x (b(t) / b0)^elasticity)) + sigma z),
  *   b(t) = contribution(t) / income(t - 1),  z ~ N(0, 1), one draw per region-year.
+ *
+ * Those aged 0 on 1 January were born last year and enroll like everyone else;
+ * the year's own births enroll at p_newborn (enrollment_add_births), covered
+ * from birth and exempt from the waiting period (002).
  *
  * The state carries the employee-scheme shares as they drift. One normal draw
  * per step. See models/README.md for the parameters and their sources. */
@@ -72,7 +76,8 @@ struct enrollment_out {
     double assisted[N_CATEGORIES][CLASS_COUNTY + 1]; /* [category][CLASS_DISTRICT or _COUNTY] */
     double assisted_total;
     double ordinary; /* self-paying: total - assisted_total (students, newborns included) */
-    double students, newborns, permit_holders, late_payers;
+    double students, permit_holders, late_payers;
+    double newborns; /* the year's births enrolled (enrollment_add_births), not in the cells */
     double eligible;      /* persons not in the employee scheme */
     double not_enrolled;  /* eligible - total (including permit holders enrolled elsewhere) */
     double participation; /* p(t), the year's ordinary participation after the shock */
@@ -96,5 +101,14 @@ double enrollment_price_participation(const struct enrollment_model *p, double c
 void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st, int year,
                      const struct by_age *persons, double contribution_yuan,
                      double prev_income_yuan, gsl_rng *r, struct enrollment_out *out);
+
+/* The year's births (by sex) who enroll in their year of birth: newborn_share of
+ * them (no newborn is in the employee scheme). Adds them to `out` (total,
+ * ordinary, newborns and the residents' classes, not to the cells by age, which
+ * are the persons of 1 January) and returns them by sex in `born`. They pay the
+ * year's contribution (assumed: the notices do not say whether a newborn pays a
+ * full year) and claim from birth. */
+void enrollment_add_births(const struct enrollment_model *p, const double births[N_SEXES],
+                           struct enrollment_out *out, double born[N_SEXES]);
 
 #endif

@@ -16,9 +16,11 @@ enum exit_status {
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Collects `--set KEY=VALUE`; returns 0, or -1 after printing why. */
 struct setting_override;
 int cli_add_set(struct setting_override **sets, size_t *n, const char *arg);
+void cli_free_sets(struct setting_override *sets, size_t n);
 
 #endif

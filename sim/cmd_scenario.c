@@ -26,7 +26,7 @@ int cli_add_set(struct setting_override **sets, size_t *n, const char *arg)
     return 0;
 }
 
-static void free_sets(struct setting_override *sets, size_t n)
+void cli_free_sets(struct setting_override *sets, size_t n)
 {
     for (size_t k = 0; k < n; k++)
         free((char *)sets[k].key);
@@ -86,7 +86,7 @@ int cmd_check(int argc, char **argv)
     int parsed = parse_scenario_options(argc, argv, check_usage, &sets, &n_sets);
     if (parsed || optind >= argc) {
         if (!parsed) fputs(check_usage, stderr);
-        free_sets(sets, n_sets);
+        cli_free_sets(sets, n_sets);
         return parsed > 0 ? EXIT_OK : EXIT_USAGE;
     }
     int status = EXIT_OK;
@@ -106,7 +106,7 @@ int cmd_check(int argc, char **argv)
         }
         diag_free(&d);
     }
-    free_sets(sets, n_sets);
+    cli_free_sets(sets, n_sets);
     return status;
 }
 
@@ -117,7 +117,7 @@ int cmd_show(int argc, char **argv)
     int parsed = parse_scenario_options(argc, argv, show_usage, &sets, &n_sets);
     if (parsed || optind + 1 != argc) {
         if (!parsed) fputs(show_usage, stderr);
-        free_sets(sets, n_sets);
+        cli_free_sets(sets, n_sets);
         return parsed > 0 ? EXIT_OK : EXIT_USAGE;
     }
     struct diag d = {0};
@@ -132,7 +132,7 @@ int cmd_show(int argc, char **argv)
         status = EXIT_USAGE;
     }
     diag_free(&d);
-    free_sets(sets, n_sets);
+    cli_free_sets(sets, n_sets);
     return status;
 }
 

@@ -244,8 +244,10 @@ static void test_worked_adult(void **state)
 
 /* 1,000 women aged 20: half are students (490 enrolled at 0.98, 98 at city-run
  * colleges), the other 500 as the men above: 500 x 0.7 x 0.86175 = 301.6125.
- * 1,000 newborn girls: none in the employee scheme; categories 50 x 0.99 =
- * 49.5; the rest 950 x 0.9 x 0.9 (newborn share) = 769.5, none late. */
+ * 1,000 girls aged 0 (born last year): none in the employee scheme;
+ * categories 50 x 0.99 = 49.5; the rest 950 x 0.9 x p(t), as the adults, 2 %
+ * of them late. The year's births, 600 boys and 400 girls, add 0.9 (newborn
+ * share) x 1,000 to the total, district and county 60:40, none late. */
 static void test_worked_students_newborns(void **state)
 {
     (void)state;
@@ -267,10 +269,23 @@ static void test_worked_students_newborns(void **state)
     persons.at[SEX_FEMALE][0] = 1000;
     enrollment_init(&st, &p);
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
-    assert_close(out.total, 49.5 + 769.5, 1e-14);
-    assert_close(out.newborns, 49.5 + 769.5, 1e-14);
-    assert_true(out.late_payers == 0 && out.late.at[SEX_FEMALE][0] == 0);
-    assert_close(out.ordinary, 769.5, 1e-14);
+    double rest = 950 * 0.9 * out.participation;
+    assert_close(out.total, 49.5 + rest, 1e-12);
+    assert_close(out.ordinary, rest, 1e-12);
+    assert_close(out.late_payers, 0.02 * rest, 1e-12);
+    assert_true(out.newborns == 0);
+
+    double births[N_SEXES] = {600, 400}, born[N_SEXES];
+    struct enrollment_out before = out;
+    enrollment_add_births(&p, births, &out, born);
+    assert_close(born[SEX_MALE], 540, 1e-12);
+    assert_close(born[SEX_FEMALE], 360, 1e-12);
+    assert_close(out.total, before.total + 900, 1e-12);
+    assert_close(out.newborns, 900, 1e-12);
+    assert_close(out.ordinary, before.ordinary + 900, 1e-12);
+    assert_close(out.by_class[CLASS_DISTRICT], before.by_class[CLASS_DISTRICT] + 540, 1e-12);
+    assert_close(out.by_class[CLASS_COUNTY], before.by_class[CLASS_COUNTY] + 360, 1e-12);
+    assert_close(out.late_payers, before.late_payers, 1e-15);
 }
 
 /* The identities, for a full population over several years with every group

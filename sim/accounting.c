@@ -1,0 +1,60 @@
+/* accounting.c: fund accounts and the adjustment fund (accounting.h). */
+#include "accounting.h"
+
+#include "record.h"
+
+#include <math.h>
+
+double accounting_interest(double opening_yuan, double rate)
+{
+    return opening_yuan > 0 ? rate * opening_yuan : 0;
+}
+
+double accounting_own_income(const double *v)
+{
+    return v[VAR_CONTRIBUTIONS] + v[VAR_ASSISTED_CONTRIBUTIONS] + v[VAR_SUBSIDY] +
+           v[VAR_INTEREST];
+}
+
+double accounting_own_expenditure(const double *v)
+{
+    return v[VAR_FUND_INPATIENT] + v[VAR_FUND_OUTPATIENT] + v[VAR_FUND_TWO_DISEASES] +
+           v[VAR_FUND_CHRONIC] + v[VAR_FUND_MATERNITY] + v[VAR_SERIOUS_PREMIUM];
+}
+
+void accounting_adjust(const struct pooling_params *p, size_t n, double *const *v,
+                       double *fund_balance_yuan)
+{
+    double available = *fund_balance_yuan, deficits = 0;
+    for (size_t k = 0; k < n; k++) {
+        v[k][VAR_ADJUSTMENT_RECEIVED] = 0;
+        v[k][VAR_ADJUSTMENT_PAID] = 0;
+        if (p->mode != POOLING_ADJUSTMENT_FUND) continue;
+        double income = accounting_own_income(v[k]);
+        v[k][VAR_ADJUSTMENT_PAID] = p->adjustment_rate * fmax(0, income);
+        available += v[k][VAR_ADJUSTMENT_PAID];
+        deficits +=
+            fmax(0, accounting_own_expenditure(v[k]) + v[k][VAR_ADJUSTMENT_PAID] - income);
+    }
+    if (p->mode != POOLING_ADJUSTMENT_FUND) return;
+    double share = deficits > available ? available / deficits : 1;
+    double paid_out = 0;
+    for (size_t k = 0; k < n; k++) {
+        double d = fmax(0, accounting_own_expenditure(v[k]) + v[k][VAR_ADJUSTMENT_PAID] -
+                               accounting_own_income(v[k]));
+        v[k][VAR_ADJUSTMENT_RECEIVED] = share * d;
+        paid_out += v[k][VAR_ADJUSTMENT_RECEIVED];
+    }
+    *fund_balance_yuan = available - paid_out;
+}
+
+void accounting_close(double *v, double opening_yuan)
+{
+    v[VAR_INCOME] = accounting_own_income(v) + v[VAR_ADJUSTMENT_RECEIVED];
+    double benefits = accounting_own_expenditure(v);
+    v[VAR_EXPENDITURE] = benefits + v[VAR_ADJUSTMENT_PAID];
+    v[VAR_SURPLUS] = v[VAR_INCOME] - v[VAR_EXPENDITURE];
+    v[VAR_BALANCE] = opening_yuan + v[VAR_SURPLUS];
+    double months = benefits > 0 ? v[VAR_BALANCE] / (benefits / 12) : copysign(HUGE_VAL, v[VAR_BALANCE]);
+    v[VAR_MONTHS] = fmax(-ACCOUNTING_MAX_MONTHS, fmin(ACCOUNTING_MAX_MONTHS, months));
+}

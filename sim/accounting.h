@@ -1,0 +1,51 @@
+/* accounting.h: a fund's accounts for one region and year, and the provincial
+ * adjustment fund (省级调剂金) that moves money between regions' funds.
+ *
+ * The engine fills a record's lines (contributions, subsidy, benefit lines,
+ * premium: record.h); these pure functions add interest, the adjustment
+ * transfers, and close the year: income, expenditure, surplus, balance and
+ * months of payment, so that income - expenditure = balance - opening balance
+ * holds exactly (to rounding) in every record.
+ *
+ * The adjustment rule (pooling.mode = "adjustment_fund"), per year:
+ *   1. each region pays adjustment_rate x its own income (contributions,
+ *      assisted contributions, subsidy and interest) into the fund;
+ *   2. a region's current deficit after that payment is
+ *      d = max(0, own expenditure + payment - own income);
+ *   3. the fund covers every deficit in full when its balance (carried from
+ *      last year, plus this year's payments) suffices, else the same share of
+ *      each (pro rata);
+ *   4. what is left stays in the fund for later years, without interest
+ *      (assumed: the notices do not say how it is invested).
+ * Money is conserved: the change in the regions' balances plus the change in
+ * the adjustment fund's equals the regions' own income less own expenditure. */
+#ifndef FUNDSIM_ACCOUNTING_H
+#define FUNDSIM_ACCOUNTING_H
+
+#include "scenario.h"
+
+#include <stddef.h>
+
+/* Months of payment are reported within ± this (a fund with no expenditure). */
+#define ACCOUNTING_MAX_MONTHS 9999.0
+
+/* Interest earned in a year on the balance at its start: none on a deficit
+ * (assumed: an overdrawn fund is carried by the treasury without interest). */
+double accounting_interest(double opening_yuan, double rate);
+
+/* The region's own income and expenditure: the record's lines before any
+ * adjustment transfer. */
+double accounting_own_income(const double *v);
+double accounting_own_expenditure(const double *v);
+
+/* One year of the adjustment fund over `n` regions' records `v[k]` (their
+ * lines and interest filled): sets adjustment_paid and adjustment_received in
+ * each, and updates the fund's balance. */
+void accounting_adjust(const struct pooling_params *p, size_t n, double *const *v,
+                       double *fund_balance_yuan);
+
+/* Closes a record: income, expenditure, surplus, balance and months, from its
+ * lines and the balance at the start of the year. */
+void accounting_close(double *v, double opening_yuan);
+
+#endif

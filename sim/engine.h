@@ -1,0 +1,50 @@
+/* engine.h: the Monte Carlo engine: one path of the projection, every year and
+ * region, from the drivers to the fund's accounts.
+ *
+ * `struct engine` holds what is read-only for a run: the scenario's models and,
+ * built once, the expected-payment tables of every distinct year of benefit
+ * rules (models/benefit_table.h). `struct engine_work` holds one thread's
+ * mutable state: a path's driver states, the tables' year views and a
+ * generator. engine_path() runs a path into a record block; it draws every
+ * random number from streams keyed by (seed, path, region, year, driver), so a
+ * path's records depend on nothing but the scenario, the seed and the path
+ * number: not on threads, ranks, blocks or the number of paths.
+ *
+ * Each year of a path (sim/engine.c shows the order):
+ *   national: mortality, fertility, the economy and medical costs;
+ *   the benefit tables' year views for the year's cost index and income;
+ *   per region: population, enrollment (with the year's newborns), disease
+ *   spectrum, utilization, then the financing rules, the claims on each payer
+ *   (sim/claims.c), interest;
+ *   the provincial adjustment fund, then each region's accounts are closed
+ *   (sim/accounting.c). */
+#ifndef FUNDSIM_ENGINE_H
+#define FUNDSIM_ENGINE_H
+
+#include "record.h"
+#include "scenario.h"
+
+#include <stdint.h>
+
+struct diag;
+struct engine;
+struct engine_work;
+
+/* Builds the models and the benefit tables (in parallel on `threads` threads).
+ * Returns NULL with the problem added to `d` (bad data) or in `err` (memory). */
+struct engine *engine_create(const struct scenario *s, int threads, struct diag *d, char *err,
+                             size_t n_err);
+void engine_free(struct engine *e);
+
+/* The number of distinct benefit tables built (for messages). */
+size_t engine_tables(const struct engine *e);
+
+/* One thread's state. Returns NULL when out of memory. */
+struct engine_work *engine_work_alloc(const struct engine *e);
+void engine_work_free(struct engine_work *w);
+
+/* Runs path `path` of the run (0-based, any number) into row `row` of `b`. */
+void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
+                 struct record_block *b, size_t row);
+
+#endif
