@@ -19,7 +19,12 @@
  *                    excess: above excess_months
  *   excess balance   balance > max_balance_share × income
  * The province: each additive variable summed over regions per path; its
- * months are the summed balance over the summed benefit expenditure / 12. */
+ * months are the summed balance over the summed benefit expenditure / 12
+ * (with no benefit expenditure at all: HUGE_VAL with the balance's sign, + for
+ * a zero balance). The depletion year's q-quantile is an order statistic, not
+ * interpolated: the smallest year y such that the share of paths first
+ * depleted in or before y is ≥ q; 0 when no year of the horizon reaches q.
+ * Years in the results are calendar years (start_year + year index). */
 #ifndef FUNDSIM_SUMMARY_H
 #define FUNDSIM_SUMMARY_H
 
@@ -32,8 +37,7 @@ enum warning_level { WARN_RED, WARN_ORANGE, WARN_YELLOW, WARN_GREEN, WARN_EXCESS
 extern const char *const warning_level_names[N_WARN_LEVELS]; /* "red", "orange", ... */
 
 /* The level of one path-year from its balance and months of payment. */
-enum warning_level warning_level_of(const struct warning_params *w, double balance,
-                                    double months);
+enum warning_level warning_level_of(const struct warning_params *w, double balance, double months);
 
 struct summary_config {
     int start_year;
@@ -54,19 +58,20 @@ struct summary_results {
     double *province_quantiles[N_VARS];  /* [Y][Q], additive quantile variables and months */
     double *national_mean[N_NVARS];      /* [Y] */
     double *national_quantiles[N_NVARS]; /* [Y][Q] */
-    double *p_deficit;        /* [Y][R] */
-    double *p_depleted;       /* [Y][R] */
-    double *p_insufficient;   /* [Y][R] */
-    double *p_excess_balance; /* [Y][R] */
-    double *p_level;          /* [Y][R][N_WARN_LEVELS] */
-    int *level;               /* [Y][R]: the most likely level (ties: the worse one) */
-    double *p_first_depletion; /* [R][Y]: share of paths first depleted in each year */
-    double *p_never_depleted;  /* [R]: share never depleted within the horizon */
-    double *p_depleted_by;     /* [Y][R]: share depleted in this year or before */
-    int *depletion_year;       /* [R][Q]: the q-quantile of the first depletion year (never
-                                  = after the horizon); 0 when it is after the horizon */
-    int *first_year_at_risk;   /* [R]: first year with p_depleted ≥ depletion_probability,
-                                  0 when none */
+    double *p_deficit;                   /* [Y][R] */
+    double *p_depleted;                  /* [Y][R] */
+    double *p_insufficient;              /* [Y][R] */
+    double *p_excess_balance;            /* [Y][R] */
+    double *p_level;                     /* [Y][R][N_WARN_LEVELS] */
+    int *level;                          /* [Y][R]: the most likely level (ties: the worse one) */
+    double *p_first_depletion;           /* [R][Y]: share of paths first depleted in each year */
+    double *p_never_depleted;            /* [R]: share never depleted within the horizon */
+    double *p_depleted_by;               /* [Y][R]: share depleted in this year or before */
+    int *depletion_year;     /* [R][Q]: the q-quantile of the first depletion year (never
+                                = after the horizon; see above); 0 when it is after the
+                                horizon */
+    int *first_year_at_risk; /* [R]: first year with p_depleted ≥ depletion_probability,
+                                0 when none */
     double *province_p_deficit, *province_p_depleted; /* [Y] */
 };
 
@@ -77,11 +82,13 @@ struct summary *summary_alloc(const struct summary_config *c);
 void summary_free(struct summary *s);
 
 /* Adds a block; blocks must come in path order, starting at path 0 (returns -1
- * otherwise, or when more paths come than the config said). */
+ * otherwise, when more paths come than the config said, when the block's
+ * years or regions differ from the config's, or after summary_finish). */
 int summary_add(struct summary *s, const struct record_block *b);
 
-/* Computes the results from the paths added (at least one). Returns 0, or -1
- * when out of memory or no path was added. */
+/* Computes the results from the paths added (at least one); until then the
+ * result arrays hold running sums. Allocates nothing (summary_alloc did). A
+ * second call changes nothing. Returns 0, or -1 when no path was added. */
 int summary_finish(struct summary *s);
 const struct summary_results *summary_results(const struct summary *s);
 const struct summary_config *summary_config(const struct summary *s);
