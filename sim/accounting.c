@@ -5,9 +5,25 @@
 
 #include <math.h>
 
+double accounting_round(double yuan) { return nearbyint(yuan / ACCOUNTING_UNIT_YUAN) * ACCOUNTING_UNIT_YUAN; }
+
+void accounting_round_lines(double *v)
+{
+    static const int lines[] = {
+        VAR_CONTRIBUTIONS,     VAR_ASSISTED_CONTRIBUTIONS, VAR_SUBSIDY_CENTRAL,
+        VAR_SUBSIDY_PROVINCE,  VAR_SUBSIDY_CITY,           VAR_SUBSIDY_DISTRICT,
+        VAR_SUBSIDY_COUNTY,    VAR_INTEREST,               VAR_FUND_INPATIENT,
+        VAR_FUND_OUTPATIENT,   VAR_FUND_TWO_DISEASES,      VAR_FUND_CHRONIC,
+        VAR_FUND_MATERNITY,    VAR_SERIOUS_PREMIUM};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        v[lines[i]] = accounting_round(v[lines[i]]);
+    v[VAR_SUBSIDY] = v[VAR_SUBSIDY_CENTRAL] + v[VAR_SUBSIDY_PROVINCE] + v[VAR_SUBSIDY_CITY] +
+                     v[VAR_SUBSIDY_DISTRICT] + v[VAR_SUBSIDY_COUNTY];
+}
+
 double accounting_interest(double opening_yuan, double rate)
 {
-    return opening_yuan > 0 ? rate * opening_yuan : 0;
+    return opening_yuan > 0 ? accounting_round(rate * opening_yuan) : 0;
 }
 
 double accounting_own_income(const double *v)
@@ -31,7 +47,7 @@ void accounting_adjust(const struct pooling_params *p, size_t n, double *const *
         v[k][VAR_ADJUSTMENT_PAID] = 0;
         if (p->mode != POOLING_ADJUSTMENT_FUND) continue;
         double income = accounting_own_income(v[k]);
-        v[k][VAR_ADJUSTMENT_PAID] = p->adjustment_rate * fmax(0, income);
+        v[k][VAR_ADJUSTMENT_PAID] = accounting_round(p->adjustment_rate * fmax(0, income));
         available += v[k][VAR_ADJUSTMENT_PAID];
         deficits +=
             fmax(0, accounting_own_expenditure(v[k]) + v[k][VAR_ADJUSTMENT_PAID] - income);
@@ -42,7 +58,7 @@ void accounting_adjust(const struct pooling_params *p, size_t n, double *const *
     for (size_t k = 0; k < n; k++) {
         double d = fmax(0, accounting_own_expenditure(v[k]) + v[k][VAR_ADJUSTMENT_PAID] -
                                accounting_own_income(v[k]));
-        v[k][VAR_ADJUSTMENT_RECEIVED] = share * d;
+        v[k][VAR_ADJUSTMENT_RECEIVED] = fmin(accounting_round(share * d), available - paid_out);
         paid_out += v[k][VAR_ADJUSTMENT_RECEIVED];
     }
     *fund_balance_yuan = available - paid_out;

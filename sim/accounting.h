@@ -26,8 +26,21 @@
 
 #include <stddef.h>
 
+/* The fund's money is kept in whole multiples of 2^-10 yuan (about a tenth of a
+ * fen): any sum of such amounts below 2^43 yuan (8.8 trillion) is exact in
+ * double precision, so the identities hold exactly, not only to rounding. */
+#define ACCOUNTING_UNIT_YUAN (1.0 / 1024)
+
 /* Months of payment are reported within ± this (a fund with no expenditure). */
 #define ACCOUNTING_MAX_MONTHS 9999.0
+
+/* `yuan` to the nearest multiple of ACCOUNTING_UNIT_YUAN. */
+double accounting_round(double yuan);
+
+/* Rounds the fund's lines of record `v` (contributions, subsidy by level and its
+ * total, interest, benefit lines, premium): the engine calls it once it has
+ * filled them. */
+void accounting_round_lines(double *v);
 
 /* Interest earned in a year on the balance at its start: none on a deficit
  * (assumed: an overdrawn fund is carried by the treasury without interest). */

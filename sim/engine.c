@@ -354,6 +354,7 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
     v[VAR_OUT_OF_POCKET] = claims.out_of_pocket_yuan;
     v[VAR_TOTAL_COST] = claims.total_yuan;
     v[VAR_POLICY_COST] = claims.policy_yuan;
+    accounting_round_lines(v);
 }
 
 static void national_year(const struct engine *e, struct engine_work *w, uint64_t path, int year,
@@ -381,7 +382,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
         population_init(&w->population[k], &e->population[k]);
         enrollment_init(&w->enrollment[k], &e->enrollment[k]);
         disease_init(&w->disease[k], &e->disease[k]);
-        w->balance[k] = s->regions[k].opening_balance_yuan;
+        w->balance[k] = accounting_round(s->regions[k].opening_balance_yuan);
     }
     double adjustment_yuan = 0;
 

@@ -1,6 +1,7 @@
 /* run.c: the parallel driver of a run (run.h). */
 #include "run.h"
 
+#include "diag.h"
 #include "engine.h"
 #include "fundsim_config.h"
 #include "h5out.h"
