@@ -63,7 +63,7 @@ struct summary *summary_alloc(const struct summary_config *c)
     s->c = *c;
     size_t Y = c->years, R = c->regions, P = c->paths, Q = c->n_quantiles;
     double *levels = own(s, Q, sizeof *levels);
-    if (levels) memcpy(levels, c->quantiles, Q * sizeof *levels);
+    if (levels && Q) memcpy(levels, c->quantiles, Q * sizeof *levels);
     s->c.quantiles = levels;
 
     struct summary_results *r = &s->r;

@@ -67,11 +67,11 @@ struct summary_results {
     double *p_first_depletion;           /* [R][Y]: share of paths first depleted in each year */
     double *p_never_depleted;            /* [R]: share never depleted within the horizon */
     double *p_depleted_by;               /* [Y][R]: share depleted in this year or before */
-    int *depletion_year;     /* [R][Q]: the q-quantile of the first depletion year (never
-                                = after the horizon; see above); 0 when it is after the
-                                horizon */
-    int *first_year_at_risk; /* [R]: first year with p_depleted ≥ depletion_probability,
-                                0 when none */
+    /* [R][Q]: the q-quantile of the first depletion year (never = after the
+     * horizon; see above); 0 when it is after the horizon. */
+    int *depletion_year;
+    /* [R]: the first year with p_depleted ≥ depletion_probability, 0 when none. */
+    int *first_year_at_risk;
     double *province_p_deficit, *province_p_depleted; /* [Y] */
 };
 
