@@ -75,7 +75,7 @@ static void test_accounting_identities(void **state)
                 double outlays = v[VAR_OUTLAY_CENTRAL] + v[VAR_OUTLAY_PROVINCE] +
                                  v[VAR_OUTLAY_CITY] + v[VAR_OUTLAY_DISTRICT] +
                                  v[VAR_OUTLAY_COUNTY];
-                assert_close(outlays, v[VAR_SUBSIDY] + v[VAR_ASSISTED_CONTRIBUTIONS], 1e-5);
+                assert_close(outlays, v[VAR_SUBSIDY] + v[VAR_ASSISTED_CONTRIBUTIONS], 0.01);
                 double benefits = v[VAR_EXPENDITURE] - v[VAR_ADJUSTMENT_PAID];
                 assert_close(v[VAR_MONTHS], v[VAR_BALANCE] / (benefits / 12), 1e-9);
                 assert_true(v[VAR_ENROLLEES] > 0 && v[VAR_ENROLLEES] < v[VAR_RESIDENTS]);
@@ -170,7 +170,8 @@ static void test_start_year(void **state)
 /* The adjustment rule by hand. Three regions: own income 100, 100, 50; own
  * expenditure 80, 120, 70; rate 10 %; the fund holds 5. Payments 10, 10, 5 (the
  * fund then holds 30); deficits after paying: 0, 30, 25 = 55 > 30, so each gets
- * 30/55 of its deficit: 16.36.., 13.63..; the fund ends empty. */
+ * 30/55 of its deficit: 16.36.., 13.63.. (to 2^-10 yuan, the accounts' unit);
+ * the fund ends empty. */
 static void test_adjustment_by_hand(void **state)
 {
     (void)state;
@@ -183,21 +184,21 @@ static void test_adjustment_by_hand(void **state)
     struct pooling_params p = {.mode = POOLING_ADJUSTMENT_FUND, .adjustment_rate = 0.1};
     double fund = 5;
     accounting_adjust(&p, 3, v, &fund);
-    assert_close(rec[0][VAR_ADJUSTMENT_PAID], 10, 1e-12);
-    assert_close(rec[2][VAR_ADJUSTMENT_PAID], 5, 1e-12);
-    assert_close(rec[0][VAR_ADJUSTMENT_RECEIVED], 0, 1e-12);
-    assert_close(rec[1][VAR_ADJUSTMENT_RECEIVED], 30 * 30.0 / 55, 1e-12);
-    assert_close(rec[2][VAR_ADJUSTMENT_RECEIVED], 25 * 30.0 / 55, 1e-12);
-    assert_close(fund, 0, 1e-12);
+    assert_close(rec[0][VAR_ADJUSTMENT_PAID], 10, ACCOUNTING_UNIT_YUAN);
+    assert_close(rec[2][VAR_ADJUSTMENT_PAID], 5, ACCOUNTING_UNIT_YUAN);
+    assert_close(rec[0][VAR_ADJUSTMENT_RECEIVED], 0, ACCOUNTING_UNIT_YUAN);
+    assert_close(rec[1][VAR_ADJUSTMENT_RECEIVED], 30 * 30.0 / 55, ACCOUNTING_UNIT_YUAN);
+    assert_close(rec[2][VAR_ADJUSTMENT_RECEIVED], 25 * 30.0 / 55, ACCOUNTING_UNIT_YUAN);
+    assert_close(fund, 0, ACCOUNTING_UNIT_YUAN);
     for (int k = 0; k < 3; k++)
         accounting_close(rec[k], 1000);
-    assert_close(rec[1][VAR_BALANCE], 1000 + 100 + 30 * 30.0 / 55 - 120 - 10, 1e-12);
+    assert_close(rec[1][VAR_BALANCE], 1000 + 100 + 30 * 30.0 / 55 - 120 - 10, ACCOUNTING_UNIT_YUAN);
 
     /* A fund with enough covers every deficit in full and keeps the rest. */
     fund = 100;
     accounting_adjust(&p, 3, v, &fund);
-    assert_close(rec[1][VAR_ADJUSTMENT_RECEIVED], 30, 1e-12);
-    assert_close(fund, 100 + 25 - 55, 1e-12);
+    assert_close(rec[1][VAR_ADJUSTMENT_RECEIVED], 30, ACCOUNTING_UNIT_YUAN);
+    assert_close(fund, 100 + 25 - 55, ACCOUNTING_UNIT_YUAN);
 
     /* City pooling moves nothing. */
     p.mode = POOLING_CITY;
@@ -208,7 +209,7 @@ static void test_adjustment_by_hand(void **state)
     assert_true(fund == 7);
 
     /* Interest: on a positive opening balance only; months capped without spending. */
-    assert_close(accounting_interest(1000, 0.02), 20, 1e-12);
+    assert_close(accounting_interest(1000, 0.02), 20, ACCOUNTING_UNIT_YUAN);
     assert_true(accounting_interest(-1000, 0.02) == 0);
     double empty[N_VARS] = {0};
     accounting_close(empty, 5);
