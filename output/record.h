@@ -75,6 +75,18 @@ enum nvar {
     N_NVARS
 };
 
+/* Months of payment, balance / (benefit expenditure / 12), within ± this bound
+ * (reached by a fund with (almost) no expenditure), so that every value is finite. */
+#define RECORD_MAX_MONTHS 9999.0
+
+static inline double record_months(double balance_yuan, double benefits_yuan)
+{
+    double m = benefits_yuan > 0 ? balance_yuan / (benefits_yuan / 12)
+                                 : (balance_yuan >= 0 ? RECORD_MAX_MONTHS : -RECORD_MAX_MONTHS);
+    return m > RECORD_MAX_MONTHS ? RECORD_MAX_MONTHS
+                                 : (m < -RECORD_MAX_MONTHS ? -RECORD_MAX_MONTHS : m);
+}
+
 struct var_info {
     const char *name;      /* dataset name under /paths, /summary */
     const char *units;     /* "yuan", "persons", "months", "1" */

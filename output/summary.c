@@ -144,10 +144,7 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
             if (var_info[v].additive) x[v] += rec[v];
     }
     double benefit_yuan = x[VAR_EXPENDITURE] - x[VAR_ADJUSTMENT_PAID];
-    if (benefit_yuan != 0)
-        x[VAR_MONTHS] = x[VAR_BALANCE] / (benefit_yuan / 12);
-    else
-        x[VAR_MONTHS] = x[VAR_BALANCE] >= 0 ? HUGE_VAL : -HUGE_VAL;
+    x[VAR_MONTHS] = record_months(x[VAR_BALANCE], benefit_yuan);
     for (size_t v = 0; v < N_VARS; v++) {
         if (!in_province(v)) continue;
         r->province_mean[v][y] += x[v];

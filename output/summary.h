@@ -20,8 +20,7 @@
  *   excess balance   balance > max_balance_share × income
  * The province: each additive variable summed over regions per path; its
  * months are the summed balance over the summed benefit expenditure / 12
- * (with no benefit expenditure at all: HUGE_VAL with the balance's sign, + for
- * a zero balance). The depletion year's q-quantile is an order statistic, not
+ * (record_months: within ± RECORD_MAX_MONTHS). The depletion year's q-quantile is an order statistic, not
  * interpolated: the smallest year y such that the share of paths first
  * depleted in or before y is ≥ q; 0 when no year of the horizon reaches q.
  * Years in the results are calendar years (start_year + year index). */

@@ -71,6 +71,5 @@ void accounting_close(double *v, double opening_yuan)
     v[VAR_EXPENDITURE] = benefits + v[VAR_ADJUSTMENT_PAID];
     v[VAR_SURPLUS] = v[VAR_INCOME] - v[VAR_EXPENDITURE];
     v[VAR_BALANCE] = opening_yuan + v[VAR_SURPLUS];
-    double months = benefits > 0 ? v[VAR_BALANCE] / (benefits / 12) : copysign(HUGE_VAL, v[VAR_BALANCE]);
-    v[VAR_MONTHS] = fmax(-ACCOUNTING_MAX_MONTHS, fmin(ACCOUNTING_MAX_MONTHS, months));
+    v[VAR_MONTHS] = record_months(v[VAR_BALANCE], benefits);
 }

@@ -31,9 +31,6 @@
  * double precision, so the identities hold exactly, not only to rounding. */
 #define ACCOUNTING_UNIT_YUAN (1.0 / 1024)
 
-/* Months of payment are reported within ± this (a fund with no expenditure). */
-#define ACCOUNTING_MAX_MONTHS 9999.0
-
 /* `yuan` to the nearest multiple of ACCOUNTING_UNIT_YUAN. */
 double accounting_round(double yuan);
 

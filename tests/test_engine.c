@@ -213,7 +213,7 @@ static void test_adjustment_by_hand(void **state)
     assert_true(accounting_interest(-1000, 0.02) == 0);
     double empty[N_VARS] = {0};
     accounting_close(empty, 5);
-    assert_true(empty[VAR_MONTHS] == ACCOUNTING_MAX_MONTHS);
+    assert_true(empty[VAR_MONTHS] == RECORD_MAX_MONTHS);
 }
 
 static int setup(void **state)

@@ -222,11 +222,11 @@ static void test_province_and_national(void **state)
 }
 
 /* One region, one year, one path with no benefit expenditure: the province's
- * months are infinite with the sign of its balance (+ for 0). */
+ * months are the bound with the sign of its balance (+ for 0). */
 static void test_province_months_without_expenditure(void **state)
 {
     (void)state;
-    const double balances[] = {5, -5, 0}, want[] = {HUGE_VAL, -HUGE_VAL, HUGE_VAL};
+    const double balances[] = {5, -5, 0}, want[] = {RECORD_MAX_MONTHS, -RECORD_MAX_MONTHS, RECORD_MAX_MONTHS};
     for (size_t i = 0; i < 3; i++) {
         struct summary_config c = {
             .start_year = 2025, .years = 1, .regions = 1, .paths = 1, .warning = warning};
