@@ -1,0 +1,256 @@
+/* test_run.c: whole runs (sim/run.c) into HDF5 files: the datasets are the
+ * same bit for bit on 1, 2 and 4 threads; path k is the same in a run of 3
+ * paths and in one of 70 (two blocks); a summaries-only file has no paths; and
+ * a run that fails while writing leaves an existing file untouched and no
+ * temporary file behind. */
+#include "diag.h"
+#include "run.h"
+#include "scenario.h"
+
+#include <dirent.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#define HENAN FUNDSIM_SOURCE_DIR "/scenarios/henan-2022.cfg"
+#define MINIMAL FUNDSIM_SOURCE_DIR "/tests/scenarios/minimal.cfg"
+
+struct fixture {
+    char dir[64];
+};
+
+static void load(const char *file, const char *paths, const char *years, struct scenario *s)
+{
+    const struct setting_override sets[] = {{"simulation.paths", paths},
+                                            {"simulation.years", years}};
+    struct diag d = {0};
+    if (scenario_load(file, sets, 2, s, &d) != 0) diag_print(stderr, &d);
+    assert_int_equal(d.n, 0);
+    diag_free(&d);
+}
+
+static int run(const struct scenario *s, const char *out, int threads, bool summary_only)
+{
+    struct run_options o = {
+        .out_path = out, .threads = threads, .summary_only = summary_only, .quiet = true};
+    struct diag d = {0};
+    char err[512] = "";
+    int status = run_scenario(s, &o, &d, err, sizeof err);
+    if (status != 0) fprintf(stderr, "# run failed: %s\n", err);
+    diag_free(&d);
+    return status;
+}
+
+/* Reads a numeric dataset whole; returns its size in bytes (0 if not numeric). */
+static size_t read_all(hid_t file, const char *name, void **buf)
+{
+    hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t t = H5Dget_type(d);
+    H5T_class_t c = H5Tget_class(t);
+    size_t n = 0;
+    *buf = NULL;
+    if (c == H5T_FLOAT || c == H5T_INTEGER) {
+        hid_t native = H5Tget_native_type(t, H5T_DIR_ASCEND);
+        hid_t space = H5Dget_space(d);
+        n = (size_t)H5Sget_simple_extent_npoints(space) * H5Tget_size(native);
+        *buf = malloc(n ? n : 1);
+        assert_true(H5Dread(d, native, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf) >= 0);
+        H5Sclose(space);
+        H5Tclose(native);
+    }
+    H5Tclose(t);
+    H5Dclose(d);
+    return n;
+}
+
+struct compare {
+    hid_t other;
+    int datasets;
+};
+
+static herr_t compare_one(hid_t file, const char *name, const H5O_info_t *info, void *data)
+{
+    struct compare *c = data;
+    if (info->type != H5O_TYPE_DATASET) return 0;
+    void *a, *b;
+    size_t na = read_all(file, name, &a), nb = read_all(c->other, name, &b);
+    if (na != nb || (na && memcmp(a, b, na) != 0)) {
+        fprintf(stderr, "# %s differs\n", name);
+        fail();
+    }
+    if (na) c->datasets++;
+    free(a);
+    free(b);
+    return 0;
+}
+
+/* Every numeric dataset of `a` is in `b` with the same bytes. */
+static int same_datasets(const char *a, const char *b)
+{
+    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT), fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(fa >= 0 && fb >= 0);
+    struct compare c = {.other = fb};
+    assert_true(H5Ovisit(fa, H5_INDEX_NAME, H5_ITER_NATIVE, compare_one, &c) >= 0);
+    H5Fclose(fa);
+    H5Fclose(fb);
+    return c.datasets;
+}
+
+static void path(char *out, size_t n, const struct fixture *f, const char *name)
+{
+    snprintf(out, n, "%s/%s", f->dir, name);
+}
+
+static void test_threads(void **state)
+{
+    struct fixture *f = *state;
+    struct scenario s;
+    load(HENAN, "5", "3", &s);
+    char one[128], two[128], four[128];
+    path(one, sizeof one, f, "t1.h5");
+    path(two, sizeof two, f, "t2.h5");
+    path(four, sizeof four, f, "t4.h5");
+    assert_int_equal(run(&s, one, 1, false), 0);
+    assert_int_equal(run(&s, two, 2, false), 0);
+    assert_int_equal(run(&s, four, 4, false), 0);
+    int n = same_datasets(one, two);
+    assert_int_equal(same_datasets(one, four), n);
+    printf("# %d datasets identical on 1, 2 and 4 threads\n", n);
+    assert_true(n > 40);
+    scenario_free(&s);
+}
+
+/* Path k of a 3-path run equals path k of a 70-path run (blocks of 64). */
+static void test_prefix(void **state)
+{
+    struct fixture *f = *state;
+    struct scenario small, large;
+    load(MINIMAL, "3", "3", &small);
+    load(MINIMAL, "70", "3", &large);
+    char a[128], b[128];
+    path(a, sizeof a, f, "p3.h5");
+    path(b, sizeof b, f, "p70.h5");
+    assert_int_equal(run(&small, a, 2, false), 0);
+    assert_int_equal(run(&large, b, 2, false), 0);
+    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT), fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    static const char *const names[] = {"/paths/income", "/paths/expenditure", "/paths/balance",
+                                        "/paths/enrollees"};
+    for (size_t i = 0; i < 4; i++) {
+        double *x, *y;
+        size_t nx = read_all(fa, names[i], (void **)&x), ny = read_all(fb, names[i], (void **)&y);
+        assert_int_equal(nx, 3 * 3 * sizeof(double));
+        assert_int_equal(ny, 70 * 3 * sizeof(double));
+        assert_memory_equal(x, y, nx);
+        assert_true(memcmp(y, y + 9, nx) != 0); /* paths differ from each other */
+        free(x);
+        free(y);
+    }
+    H5Fclose(fa);
+    H5Fclose(fb);
+    scenario_free(&small);
+    scenario_free(&large);
+}
+
+static void test_summary_only(void **state)
+{
+    struct fixture *f = *state;
+    struct scenario s;
+    load(MINIMAL, "4", "3", &s);
+    char a[128];
+    path(a, sizeof a, f, "s.h5");
+    assert_int_equal(run(&s, a, 2, true), 0);
+    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(fa >= 0);
+    assert_true(H5Lexists(fa, "/paths", H5P_DEFAULT) <= 0);
+    assert_true(H5Lexists(fa, "/summary", H5P_DEFAULT) > 0);
+    H5Fclose(fa);
+    scenario_free(&s);
+}
+
+static int temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strstr(e->d_name, ".tmp")) n++;
+    closedir(d);
+    return n;
+}
+
+/* A run that cannot write (a file size limit of 64 kB, as a full disk would)
+ * fails with status 1, leaves the existing file as it was and no temporary. */
+static void test_failed_write_keeps_file(void **state)
+{
+    struct fixture *f = *state;
+    char out[128];
+    path(out, sizeof out, f, "kept.h5");
+    FILE *old = fopen(out, "w");
+    fputs("the previous run's file", old);
+    fclose(old);
+
+    pid_t child = fork();
+    if (child == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit limit = {64 * 1024, 64 * 1024};
+        setrlimit(RLIMIT_FSIZE, &limit);
+        struct scenario s;
+        load(MINIMAL, "200", "3", &s);
+        _exit(run(&s, out, 1, false));
+    }
+    int status;
+    waitpid(child, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    char text[64] = "";
+    FILE *kept = fopen(out, "r");
+    assert_non_null(fgets(text, sizeof text, kept));
+    fclose(kept);
+    assert_string_equal(text, "the previous run's file");
+    assert_int_equal(temporaries(f->dir), 0);
+}
+
+static int setup(void **state)
+{
+    static struct fixture f;
+    strcpy(f.dir, "/tmp/fundsim-test-run-XXXXXX");
+    if (!mkdtemp(f.dir)) return -1;
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    DIR *d = opendir(f->dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
+        if (e->d_name[0] != '.') unlink(p);
+    }
+    if (d) closedir(d);
+    rmdir(f->dir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_prefix),
+        cmocka_unit_test(test_summary_only),
+        cmocka_unit_test(test_failed_write_keeps_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
