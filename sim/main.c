@@ -17,7 +17,7 @@ static const char usage[] =
     "  run SCENARIO        run the Monte Carlo projection and write HDF5 (not yet available)\n"
     "  check SCENARIO...   check scenario and variant files; report every problem\n"
     "  show SCENARIO       print the fully resolved scenario as libconfig\n"
-    "  summary OUT.h5      print the summary table of a run (not yet available)\n"
+    "  summary OUT.h5      print the summary table of a run\n"
     "  compare BASE VARIANT...  compare policy variants (not yet available)\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
@@ -42,8 +42,8 @@ static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", not_yet},     {"check", cmd_check}, {"show", cmd_show},
-    {"summary", not_yet}, {"compare", not_yet}, {"settings", cmd_settings},
+    {"run", cmd_run},         {"check", cmd_check}, {"show", cmd_show},
+    {"summary", cmd_summary}, {"compare", not_yet}, {"settings", cmd_settings},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,32 @@
+/* h5common.c: the file's string type and error messages (h5common.h). */
+#include "h5common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+hid_t h5common_utf8_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+static herr_t innermost(unsigned n, const H5E_error2_t *e, void *data)
+{
+    (void)n;
+    *(const char **)data = e->desc;
+    return 1; /* the walk goes upward from the innermost: stop at the first */
+}
+
+void h5common_fail(char *err, size_t n_err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int used = vsnprintf(err, n_err, fmt, ap);
+    va_end(ap);
+    const char *desc = NULL;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &desc);
+    if (desc && used >= 0 && (size_t)used < n_err)
+        snprintf(err + used, n_err - (size_t)used, " (HDF5: %s)", desc);
+}

@@ -1,0 +1,19 @@
+/* h5common.h: what the HDF5 writer (h5out.c) and the table reader (report.c)
+ * share: the string type of the file and messages that carry HDF5's reason. */
+#ifndef FUNDSIM_H5COMMON_H
+#define FUNDSIM_H5COMMON_H
+
+#include <hdf5.h>
+
+#include <stddef.h>
+
+/* Variable-length UTF-8 strings, so that Chinese names decode as text. The
+ * caller closes the type. */
+hid_t h5common_utf8_type(void);
+
+/* Formats the message into `err`, followed by the innermost message of
+ * HDF5's error stack, which says where the failure was detected. */
+void h5common_fail(char *err, size_t n_err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

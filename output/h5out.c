@@ -1,0 +1,614 @@
+/* h5out.c: the run's HDF5 file (h5out.h). The file is written under a
+ * temporary name beside its final path and renamed onto it only when complete.
+ *
+ * `struct h5out` holds the open file, the dimension scales (/years, /regions,
+ * /quantiles) that every dataset's dimensions are attached to, and the open
+ * /paths datasets that blocks are written into. Each dataset is described by
+ * the kinds of its dimensions (path, year, region, quantile, warning level);
+ * the kind gives the dimension's size, its label and its scale. */
+#include "h5out.h"
+#include "h5common.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum dim { DIM_PATH, DIM_YEAR, DIM_REGION, DIM_QUANTILE, DIM_LEVEL, N_DIMS };
+static const char *const dim_labels[N_DIMS] = {"path", "year", "region", "quantile", "level"};
+
+enum { MAX_RANK = 3 };
+
+/* Paths per chunk: at most 64, and at most about 512 KiB per chunk, so that a
+ * chunk fits HDF5's default 1 MiB chunk cache and blocks smaller than a chunk
+ * are merged in memory rather than recompressed on every write. */
+enum { CHUNK_PATHS = 64, CHUNK_BYTES = 512 * 1024 };
+
+struct h5out {
+    hid_t file;
+    hid_t scale[N_DIMS]; /* the dimension scale of each kind; none for paths */
+    hid_t paths[N_VARS], national[N_NVARS];
+    size_t size[N_DIMS];
+    size_t paths_written;
+    bool summary_only, summary_written;
+    char *path, *tmp;
+};
+
+/* Attributes: variable-length UTF-8 strings (no 64 KiB limit on the resolved
+ * scenario text), 64-bit integers and doubles. */
+static int put_text_attr(hid_t loc, const char *name, const char *const *s, hid_t space)
+{
+    hid_t type = h5common_utf8_type();
+    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, type, s) >= 0 ? 0 : -1;
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    return rc;
+}
+
+static int put_string_attr(hid_t loc, const char *name, const char *s)
+{
+    const char *v = s ? s : "";
+    return put_text_attr(loc, name, &v, H5Screate(H5S_SCALAR));
+}
+
+static int put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n)
+{
+    hsize_t dim = n;
+    return put_text_attr(loc, name, s, H5Screate_simple(1, &dim, NULL));
+}
+
+static int put_number_attr(hid_t loc, const char *name, hid_t type, const void *value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, type, value) >= 0 ? 0 : -1;
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(space);
+    return rc;
+}
+
+static int put_int_attr(hid_t loc, const char *name, long long v)
+{
+    int64_t x = v;
+    return put_number_attr(loc, name, H5T_NATIVE_INT64, &x);
+}
+
+static int put_double_attr(hid_t loc, const char *name, double v)
+{
+    return put_number_attr(loc, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+/* Labels each dimension and attaches its scale (a scale is not attached to itself). */
+static int attach_dims(const struct h5out *o, hid_t ds, int rank, const enum dim *kinds)
+{
+    for (int k = 0; k < rank; k++) {
+        unsigned idx = (unsigned)k;
+        if (H5DSset_label(ds, idx, dim_labels[kinds[k]]) < 0) return -1;
+        hid_t scale = o->scale[kinds[k]];
+        if (scale >= 0 && scale != ds && H5DSattach_scale(ds, scale, idx) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Creates loc/name with dimensions of the given kinds, its units and long
+ * name, and attaches its dimensions. Returns the open dataset, or -1. */
+static hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type,
+                            int rank, const enum dim *kinds, hid_t dcpl, const char *units,
+                            const char *long_name)
+{
+    hsize_t dims[MAX_RANK];
+    for (int k = 0; k < rank; k++)
+        dims[k] = o->size[kinds[k]];
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Sclose(space);
+    if (ds < 0) return -1;
+    if (put_string_attr(ds, "units", units) || put_string_attr(ds, "long_name", long_name) ||
+        attach_dims(o, ds, rank, kinds)) {
+        H5Dclose(ds);
+        return -1;
+    }
+    return ds;
+}
+
+/* Creates and writes a whole dataset; `data` is in the memory type `type`. */
+static int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                       const enum dim *kinds, const void *data, const char *units,
+                       const char *long_name, char *err, size_t n_err)
+{
+    hid_t ds = create_dataset(o, loc, name, type, rank, kinds, H5P_DEFAULT, units, long_name);
+    if (ds < 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        h5common_fail(err, n_err, "%s: cannot write %s", o->tmp, name);
+        if (ds >= 0) H5Dclose(ds);
+        return -1;
+    }
+    H5Dclose(ds);
+    return 0;
+}
+
+/* Variable-length strings (NULL written as ""), without units. Returns 0, or
+ * -1 with `err`. */
+static int put_strings(struct h5out *o, const char *name, const char *const *s, size_t n,
+                       enum dim kind, const char *long_name, char *err, size_t n_err)
+{
+    const char **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++)
+        v[k] = s && s[k] ? s[k] : "";
+    hid_t type = h5common_utf8_type();
+    int rc = put_dataset(o, o->file, name, type, 1, &kind, v, "", long_name, err, n_err);
+    H5Tclose(type);
+    free(v);
+    return rc;
+}
+
+static int make_scale(struct h5out *o, enum dim kind, const char *name, char *err, size_t n_err)
+{
+    o->scale[kind] = H5Dopen2(o->file, name, H5P_DEFAULT);
+    if (o->scale[kind] < 0 || H5DSset_scale(o->scale[kind], dim_labels[kind]) < 0 ||
+        H5DSset_label(o->scale[kind], 0, dim_labels[kind]) < 0) {
+        h5common_fail(err, n_err, "%s: cannot make %s a dimension scale", o->tmp, name);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_root_attributes(struct h5out *o, const struct h5out_meta *m)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    hid_t f = o->file;
+    return put_string_attr(f, "fundsim_version", m->version) ||
+           put_string_attr(f, "scenario_name", m->scenario_name) ||
+           put_string_attr(f, "scenario", m->scenario_text) || put_int_attr(f, "seed", m->seed) ||
+           put_int_attr(f, "paths", (long long)m->paths) ||
+           put_int_attr(f, "start_year", m->start_year) ||
+           put_int_attr(f, "years", (long long)m->years) ||
+           put_string_attr(f, "random_generator", m->random_generator) ||
+           put_string_attr(f, "created", created) ||
+           put_int_attr(f, "summary_only", m->summary_only) ||
+           put_string_attr(f, "pooling", m->pooling);
+}
+
+/* The scales and what describes the regions. */
+static int write_meta(struct h5out *o, const struct h5out_meta *m, char *err, size_t n_err)
+{
+    if (write_root_attributes(o, m)) {
+        h5common_fail(err, n_err, "%s: cannot write the root attributes", o->tmp);
+        return -1;
+    }
+    int *years = malloc((m->years ? m->years : 1) * sizeof *years);
+    if (!years) {
+        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        return -1;
+    }
+    for (size_t y = 0; y < m->years; y++)
+        years[y] = m->start_year + (int)y;
+    static const enum dim year = DIM_YEAR, region = DIM_REGION, quantile = DIM_QUANTILE;
+    int rc = put_dataset(o, o->file, "years", H5T_NATIVE_INT, 1, &year, years, "year",
+                         "calendar year", err, n_err);
+    free(years);
+    if (rc || make_scale(o, DIM_YEAR, "years", err, n_err) ||
+        put_strings(o, "regions", m->region_names, m->regions, DIM_REGION, "region name (pinyin)",
+                    err, n_err) ||
+        make_scale(o, DIM_REGION, "regions", err, n_err) ||
+        put_dataset(o, o->file, "quantiles", H5T_NATIVE_DOUBLE, 1, &quantile, m->quantiles, "1",
+                    "quantile level", err, n_err) ||
+        make_scale(o, DIM_QUANTILE, "quantiles", err, n_err) ||
+        put_strings(o, "region_names_zh", m->region_names_zh, m->regions, DIM_REGION,
+                    "region name (Chinese)", err, n_err) ||
+        put_strings(o, "region_codes", m->region_codes, m->regions, DIM_REGION,
+                    "administrative division code", err, n_err) ||
+        put_dataset(o, o->file, "opening_balance", H5T_NATIVE_DOUBLE, 1, &region,
+                    m->opening_balance_yuan, "yuan",
+                    "accumulated balance at the start of the first year", err, n_err))
+        return -1;
+    return 0;
+}
+
+static hid_t chunked(int rank, const hsize_t *chunk)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    return dcpl;
+}
+
+/* The /paths datasets, chunked by paths and compressed. */
+static int create_paths(struct h5out *o, char *err, size_t n_err)
+{
+    size_t per_path = o->size[DIM_YEAR] * o->size[DIM_REGION] * sizeof(double);
+    size_t chunk = CHUNK_BYTES / (per_path ? per_path : 1);
+    if (chunk > CHUNK_PATHS) chunk = CHUNK_PATHS;
+    if (chunk > o->size[DIM_PATH]) chunk = o->size[DIM_PATH];
+    if (chunk < 1) chunk = 1;
+    hsize_t dims[3] = {chunk, o->size[DIM_YEAR], o->size[DIM_REGION]};
+    for (int k = 1; k < 3; k++)
+        if (dims[k] < 1) dims[k] = 1;
+    hid_t dcpl3 = chunked(3, dims), dcpl2 = chunked(2, dims);
+    static const enum dim kinds[3] = {DIM_PATH, DIM_YEAR, DIM_REGION};
+    hid_t g = H5Gcreate2(o->file, "paths", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t gn = g >= 0 ? H5Gcreate2(g, "national", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = gn >= 0 ? 0 : -1;
+    for (int v = 0; v < N_VARS && !rc; v++) {
+        o->paths[v] = create_dataset(o, g, var_info[v].name, H5T_NATIVE_DOUBLE, 3, kinds, dcpl3,
+                                     var_info[v].units, var_info[v].long_name);
+        rc = o->paths[v] < 0 ? -1 : 0;
+    }
+    for (int v = 0; v < N_NVARS && !rc; v++) {
+        o->national[v] = create_dataset(o, gn, nvar_info[v].name, H5T_NATIVE_DOUBLE, 2, kinds,
+                                        dcpl2, nvar_info[v].units, nvar_info[v].long_name);
+        rc = o->national[v] < 0 ? -1 : 0;
+    }
+    if (rc) h5common_fail(err, n_err, "%s: cannot create the /paths datasets", o->tmp);
+    if (gn >= 0) H5Gclose(gn);
+    if (g >= 0) H5Gclose(g);
+    H5Pclose(dcpl3);
+    H5Pclose(dcpl2);
+    return rc;
+}
+
+static void reset_ids(struct h5out *o)
+{
+    for (int k = 0; k < N_DIMS; k++)
+        o->scale[k] = -1;
+    for (int v = 0; v < N_VARS; v++)
+        o->paths[v] = -1;
+    for (int v = 0; v < N_NVARS; v++)
+        o->national[v] = -1;
+}
+
+/* Closes every open object, then the file. Returns 0, or -1 if closing failed. */
+static int close_file(struct h5out *o)
+{
+    for (int k = 0; k < N_DIMS; k++)
+        if (o->scale[k] >= 0) H5Dclose(o->scale[k]);
+    for (int v = 0; v < N_VARS; v++)
+        if (o->paths[v] >= 0) H5Dclose(o->paths[v]);
+    for (int v = 0; v < N_NVARS; v++)
+        if (o->national[v] >= 0) H5Dclose(o->national[v]);
+    int rc = o->file >= 0 && H5Fclose(o->file) < 0 ? -1 : 0;
+    o->file = -1;
+    reset_ids(o);
+    return rc;
+}
+
+static void free_out(struct h5out *o)
+{
+    free(o->path);
+    free(o->tmp);
+    free(o);
+}
+
+struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
+    struct h5out *o = calloc(1, sizeof *o);
+    size_t n_tmp = strlen(path) + 32;
+    if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(n_tmp))) {
+        snprintf(err, n_err, "%s: out of memory", path);
+        if (o) free_out(o);
+        return NULL;
+    }
+    snprintf(o->tmp, n_tmp, "%s.tmp-%ld", path, (long)getpid());
+    o->file = -1;
+    reset_ids(o);
+    o->size[DIM_PATH] = m->paths;
+    o->size[DIM_YEAR] = m->years;
+    o->size[DIM_REGION] = m->regions;
+    o->size[DIM_QUANTILE] = m->n_quantiles;
+    o->size[DIM_LEVEL] = N_WARN_LEVELS;
+    o->summary_only = m->summary_only;
+
+    /* Closing the file closes every object still open in it. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    errno = 0;
+    o->file = H5Fcreate(o->tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (o->file < 0) {
+        if (errno)
+            snprintf(err, n_err, "cannot create %s: %s", o->tmp, strerror(errno));
+        else
+            h5common_fail(err, n_err, "cannot create %s", o->tmp);
+        free_out(o);
+        return NULL;
+    }
+    if (write_meta(o, m, err, n_err) || (!m->summary_only && create_paths(o, err, n_err))) {
+        h5out_abort(o);
+        return NULL;
+    }
+    return o;
+}
+
+int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+{
+    if (o->summary_only) return 0;
+    if (b->years != o->size[DIM_YEAR] || b->regions != o->size[DIM_REGION] ||
+        b->first_path + b->n_paths > o->size[DIM_PATH]) {
+        snprintf(err, n_err,
+                 "%s: a block of paths %zu-%zu, %zu years, %zu regions does not fit a file "
+                 "of %zu paths, %zu years, %zu regions",
+                 o->tmp, b->first_path, b->first_path + b->n_paths - 1, b->years, b->regions,
+                 o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
+        return -1;
+    }
+    if (b->n_paths == 0) return 0;
+    size_t n_py = b->n_paths * b->years, n = n_py * b->regions;
+    double *buf = malloc(n * sizeof *buf);
+    if (!buf) {
+        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        return -1;
+    }
+    hsize_t start[3] = {b->first_path, 0, 0}, count[3] = {b->n_paths, b->years, b->regions};
+    int rc = 0;
+    /* One variable at a time: [p][y][r][var] -> [p][y][r]. */
+    for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
+        bool national = v >= N_VARS;
+        size_t n_v = national ? n_py : n, stride = national ? N_NVARS : N_VARS;
+        const double *src = national ? b->national + (v - N_VARS) : b->v + v;
+        for (size_t k = 0; k < n_v; k++)
+            buf[k] = src[k * stride];
+        hid_t ds = national ? o->national[v - N_VARS] : o->paths[v];
+        hid_t file_space = H5Dget_space(ds);
+        hid_t mem_space = H5Screate_simple(national ? 2 : 3, count, NULL);
+        if (H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, buf) < 0) {
+            h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /paths/%s%s", o->tmp,
+                          b->first_path, b->first_path + b->n_paths - 1,
+                          national ? "national/" : "",
+                          national ? nvar_info[v - N_VARS].name : var_info[v].name);
+            rc = -1;
+        }
+        H5Sclose(mem_space);
+        H5Sclose(file_space);
+    }
+    free(buf);
+    if (!rc) o->paths_written += b->n_paths;
+    return rc;
+}
+
+/* Writes one summary array unless it is NULL. */
+static int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
+                       const void *data, const char *name, const char *units, const char *long_name,
+                       char *err, size_t n_err)
+{
+    if (!data) return 0;
+    return put_dataset(o, loc, name, type, rank, kinds, data, units, long_name, err, n_err);
+}
+
+static const enum dim YR[] = {DIM_YEAR, DIM_REGION}, YRQ[] = {DIM_YEAR, DIM_REGION, DIM_QUANTILE},
+                      Y[] = {DIM_YEAR}, YQ[] = {DIM_YEAR, DIM_QUANTILE},
+                      YRL[] = {DIM_YEAR, DIM_REGION, DIM_LEVEL}, RY[] = {DIM_REGION, DIM_YEAR},
+                      R[] = {DIM_REGION}, RQ[] = {DIM_REGION, DIM_QUANTILE};
+
+/* The means and quantiles of one variable: loc/<name>_mean, loc/<name>_quantiles. */
+static int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, const char *whose,
+                        int rank, const enum dim *mean_kinds, const enum dim *quantile_kinds,
+                        const double *mean, const double *quantiles, char *err, size_t n_err)
+{
+    char name[128], long_name[256];
+    snprintf(name, sizeof name, "%s_mean", vi->name);
+    snprintf(long_name, sizeof long_name, "%smean across paths: %s", whose, vi->long_name);
+    if (put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, mean_kinds, mean, name, vi->units, long_name,
+                    err, n_err))
+        return -1;
+    snprintf(name, sizeof name, "%s_quantiles", vi->name);
+    snprintf(long_name, sizeof long_name, "%squantiles across paths: %s", whose, vi->long_name);
+    return put_summary(o, loc, H5T_NATIVE_DOUBLE, rank + 1, quantile_kinds, quantiles, name,
+                       vi->units, long_name, err, n_err);
+}
+
+static int write_means_and_quantiles(struct h5out *o, hid_t summary, hid_t province, hid_t national,
+                                     const struct summary_results *r, char *err, size_t n_err)
+{
+    for (int v = 0; v < N_VARS; v++)
+        if (put_variable(o, summary, &var_info[v], "", 2, YR, YRQ, r->mean[v], r->quantiles[v], err,
+                         n_err) ||
+            put_variable(o, province, &var_info[v], "province, ", 1, Y, YQ, r->province_mean[v],
+                         r->province_quantiles[v], err, n_err))
+            return -1;
+    for (int v = 0; v < N_NVARS; v++)
+        if (put_variable(o, national, &nvar_info[v], "", 1, Y, YQ, r->national_mean[v],
+                         r->national_quantiles[v], err, n_err))
+            return -1;
+    return 0;
+}
+
+static int write_warning(struct h5out *o, hid_t g, const struct summary_results *r,
+                         const struct warning_params *w, char *err, size_t n_err)
+{
+    if (put_double_attr(g, "insufficient_months", w->insufficient_months) ||
+        put_double_attr(g, "low_months", w->low_months) ||
+        put_double_attr(g, "target_months", w->target_months) ||
+        put_double_attr(g, "excess_months", w->excess_months) ||
+        put_double_attr(g, "depletion_probability", w->depletion_probability) ||
+        put_double_attr(g, "max_balance_share", w->max_balance_share)) {
+        h5common_fail(err, n_err, "%s: cannot write the attributes of /warning", o->tmp);
+        return -1;
+    }
+    hid_t type = h5common_utf8_type();
+    static const enum dim level = DIM_LEVEL;
+    int rc = put_dataset(o, g, "levels", type, 1, &level, warning_level_names, "",
+                         "early-warning levels, worst first", err, n_err);
+    H5Tclose(type);
+    if (rc) return -1;
+    o->scale[DIM_LEVEL] = H5Dopen2(g, "levels", H5P_DEFAULT);
+    if (o->scale[DIM_LEVEL] < 0 || H5DSset_scale(o->scale[DIM_LEVEL], "level") < 0 ||
+        H5DSset_label(o->scale[DIM_LEVEL], 0, "level") < 0) {
+        h5common_fail(err, n_err, "%s: cannot make /warning/levels a dimension scale", o->tmp);
+        return -1;
+    }
+    const hid_t D = H5T_NATIVE_DOUBLE;
+    if (put_summary(o, g, D, 2, YR, r->p_deficit, "p_deficit", "1",
+                    "probability of a current deficit (surplus < 0)", err, n_err) ||
+        put_summary(o, g, D, 2, YR, r->p_depleted, "p_depleted", "1",
+                    "probability that the balance is below 0 at the end of the year", err, n_err) ||
+        put_summary(o, g, D, 2, YR, r->p_insufficient, "p_insufficient", "1",
+                    "probability of fewer months of payment than insufficient_months", err,
+                    n_err) ||
+        put_summary(o, g, D, 2, YR, r->p_excess_balance, "p_excess_balance", "1",
+                    "probability of a balance above max_balance_share of the income", err, n_err) ||
+        put_summary(o, g, D, 3, YRL, r->p_level, "p_level", "1",
+                    "probability of each early-warning level", err, n_err) ||
+        put_summary(o, g, H5T_NATIVE_INT, 2, YR, r->level, "level", "1",
+                    "most likely early-warning level (index into levels)", err, n_err) ||
+        put_summary(o, g, D, 1, Y, r->province_p_deficit, "province_p_deficit", "1",
+                    "province: probability of a current deficit", err, n_err) ||
+        put_summary(o, g, D, 1, Y, r->province_p_depleted, "province_p_depleted", "1",
+                    "province: probability that the balance is below 0", err, n_err))
+        return -1;
+    hid_t ds = r->level ? H5Dopen2(g, "level", H5P_DEFAULT) : -1;
+    if (ds >= 0 && put_strings_attr(ds, "levels", warning_level_names, N_WARN_LEVELS)) {
+        h5common_fail(err, n_err, "%s: cannot write the levels of /warning/level", o->tmp);
+        rc = -1;
+    }
+    if (ds >= 0) H5Dclose(ds);
+    return rc;
+}
+
+static int write_depletion(struct h5out *o, hid_t g, const struct summary_results *r, char *err,
+                           size_t n_err)
+{
+    const hid_t D = H5T_NATIVE_DOUBLE, I = H5T_NATIVE_INT;
+    if (put_summary(o, g, D, 2, RY, r->p_first_depletion, "p_first_year", "1",
+                    "probability that the balance first falls below 0 in the year", err, n_err) ||
+        put_summary(o, g, D, 1, R, r->p_never_depleted, "p_never", "1",
+                    "probability that the balance never falls below 0", err, n_err) ||
+        put_summary(o, g, D, 2, YR, r->p_depleted_by, "p_by_year", "1",
+                    "probability that the balance has fallen below 0 by the year", err, n_err) ||
+        put_summary(o, g, I, 2, RQ, r->depletion_year, "year_at_quantile", "year",
+                    "quantiles of the first depletion year (0: after the horizon)", err, n_err) ||
+        put_summary(o, g, I, 1, R, r->first_year_at_risk, "first_year_at_risk", "year",
+                    "first year with p_depleted at least depletion_probability (0: none)", err,
+                    n_err))
+        return -1;
+    return 0;
+}
+
+int h5out_write_summary(struct h5out *o, const struct summary *s, char *err, size_t n_err)
+{
+    const struct summary_config *c = summary_config(s);
+    if (c->years != o->size[DIM_YEAR] || c->regions != o->size[DIM_REGION] ||
+        c->n_quantiles != o->size[DIM_QUANTILE]) {
+        snprintf(err, n_err,
+                 "%s: summaries of %zu years, %zu regions, %zu quantiles do not fit a file of "
+                 "%zu years, %zu regions, %zu quantiles",
+                 o->tmp, c->years, c->regions, c->n_quantiles, o->size[DIM_YEAR],
+                 o->size[DIM_REGION], o->size[DIM_QUANTILE]);
+        return -1;
+    }
+    const char *names[] = {"summary", "summary/province", "summary/national", "warning",
+                           "depletion"};
+    enum { N_GROUPS = sizeof names / sizeof *names };
+    hid_t g[N_GROUPS];
+    int rc = 0;
+    for (size_t k = 0; k < N_GROUPS; k++) {
+        g[k] = rc ? -1 : H5Gcreate2(o->file, names[k], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (!rc && g[k] < 0) {
+            h5common_fail(err, n_err, "%s: cannot create /%s", o->tmp, names[k]);
+            rc = -1;
+        }
+    }
+    const struct summary_results *r = summary_results(s);
+    if (!rc && (write_means_and_quantiles(o, g[0], g[1], g[2], r, err, n_err) ||
+                write_warning(o, g[3], r, &c->warning, err, n_err) ||
+                write_depletion(o, g[4], r, err, n_err)))
+        rc = -1;
+    for (size_t k = 0; k < N_GROUPS; k++)
+        if (g[k] >= 0) H5Gclose(g[k]);
+    if (!rc) o->summary_written = true;
+    return rc;
+}
+
+/* fsync(2) of a file or a directory by name. */
+static int sync_path(const char *path, int flags)
+{
+    int fd = open(path, O_RDONLY | flags);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int h5out_commit(struct h5out *o, char *err, size_t n_err)
+{
+    if (!o->summary_written || (!o->summary_only && o->paths_written < o->size[DIM_PATH])) {
+        snprintf(err, n_err, "%s: incomplete (%zu of %zu paths written, summaries %s)", o->path,
+                 o->summary_only ? o->size[DIM_PATH] : o->paths_written, o->size[DIM_PATH],
+                 o->summary_written ? "written" : "missing");
+        h5out_abort(o);
+        return -1;
+    }
+    if (close_file(o)) {
+        h5common_fail(err, n_err, "%s: cannot close the file", o->tmp);
+        h5out_abort(o);
+        return -1;
+    }
+    if (sync_path(o->tmp, 0) || rename(o->tmp, o->path)) {
+        snprintf(err, n_err, "cannot sync and rename %s onto %s: %s", o->tmp, o->path,
+                 strerror(errno));
+        h5out_abort(o);
+        return -1;
+    }
+    /* The rename lasts only once the directory is on disk. */
+    char *dir = o->tmp; /* reused: the temporary name is gone */
+    strcpy(dir, o->path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0'; /* the root */
+    else
+        *slash = '\0';
+    int rc = sync_path(dir, O_DIRECTORY);
+    if (rc && errno != EINVAL) /* EINVAL: the file system cannot sync directories */
+        snprintf(err, n_err, "%s: written, but syncing its directory failed: %s", o->path,
+                 strerror(errno));
+    else
+        rc = 0;
+    free_out(o);
+    return rc ? -1 : 0;
+}
+
+void h5out_abort(struct h5out *o)
+{
+    close_file(o);
+    unlink(o->tmp);
+    free_out(o);
+}
+
+double h5out_expected_bytes(const struct h5out_meta *m)
+{
+    double y = (double)m->years, r = (double)m->regions, q = (double)m->n_quantiles;
+    double values = y * r * 4 + y * r * N_WARN_LEVELS + y * 2 /* /warning */
+                    + r * y * 2 + r * 2 + r * q               /* /depletion */
+                    + r + y + q;                              /* meta */
+    for (int v = 0; v < N_VARS; v++) {
+        values += y * r * (1 + (var_info[v].quantiles ? q : 0));
+        if (var_info[v].additive || v == VAR_MONTHS)
+            values += y * (1 + (var_info[v].quantiles ? q : 0));
+    }
+    for (int v = 0; v < N_NVARS; v++)
+        values += y * (1 + (nvar_info[v].quantiles ? q : 0));
+    if (!m->summary_only) values += (double)m->paths * y * (r * N_VARS + N_NVARS);
+    return 8 * values;
+}

@@ -1,0 +1,97 @@
+/* cmd_summary.c: `fundsim summary`, the summary table of a run's HDF5 file
+ * (output/report.c reads and prints it). */
+#include "cli.h"
+#include "report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char summary_usage[] =
+    "Usage: fundsim summary [--years YEAR,YEAR,...] [--csv] OUT.h5\n"
+    "\n"
+    "Prints the summary table of a run: per region and year, the median and 5-95 %\n"
+    "band of the balance (in 亿元, 100 million yuan) and of the months of payment,\n"
+    "the probability that the balance is below 0 and the most likely warning level;\n"
+    "the province's totals; and per region the first year the probability of\n"
+    "depletion reaches the scenario's threshold.\n"
+    "\n"
+    "  --years LIST  the years to print, e.g. 2025,2030,2040 (default: the first\n"
+    "                year, every fifth year after it and the last)\n"
+    "  --csv         the same figures as CSV with a header row, units in the names\n"
+    "  --help        this text\n"
+    "\n"
+    "Exit status: 0 success, 1 the file cannot be read or is not a fundsim run,\n"
+    "2 bad usage (or a year the run does not cover).\n";
+
+/* Parses "2025,2030,..." into a new array. Returns 0, or -1 on a bad list. */
+static int parse_years(const char *list, int **years, size_t *n)
+{
+    *n = 0;
+    for (const char *c = list; *c; c++)
+        *n += *c == ',';
+    (*n)++;
+    *years = malloc(*n * sizeof **years);
+    if (!*years) abort();
+    const char *s = list;
+    for (size_t k = 0; k < *n; k++) {
+        char *end;
+        errno = 0;
+        long y = strtol(s, &end, 10);
+        if (end == s || errno || y < 1 || y > INT_MAX || (*end != ',' && *end != '\0')) {
+            fprintf(stderr,
+                    "fundsim summary: --years expects years separated by commas, got "
+                    "\"%s\"\n",
+                    list);
+            return -1;
+        }
+        (*years)[k] = (int)y;
+        s = end + 1;
+    }
+    return 0;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+    static const struct option options[] = {{"years", required_argument, NULL, 'y'},
+                                            {"csv", no_argument, NULL, 'c'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0}};
+    int *years = NULL, opt, status = EXIT_OK;
+    size_t n_years = 0;
+    bool csv = false;
+    while ((opt = getopt_long(argc, argv, "y:ch", options, NULL)) != -1 && status == EXIT_OK) {
+        switch (opt) {
+        case 'y':
+            free(years);
+            if (parse_years(optarg, &years, &n_years)) status = EXIT_USAGE;
+            break;
+        case 'c':
+            csv = true;
+            break;
+        case 'h':
+            fputs(summary_usage, stdout);
+            free(years);
+            return EXIT_OK;
+        default:
+            fputs(summary_usage, stderr);
+            status = EXIT_USAGE;
+        }
+    }
+    if (status == EXIT_OK && optind + 1 != argc) {
+        fputs(summary_usage, stderr);
+        status = EXIT_USAGE;
+    }
+    if (status == EXIT_OK) {
+        char err[1024];
+        int rc = report_print(argv[optind], years, n_years, csv, stdout, err, sizeof err);
+        if (rc) {
+            fprintf(stderr, "fundsim summary: %s\n", err);
+            status = rc == -2 ? EXIT_USAGE : EXIT_FAILURE_RUN;
+        }
+    }
+    free(years);
+    return status;
+}
