@@ -14,7 +14,7 @@ static const char usage[] =
     "Stochastic projection of residents' basic medical insurance funds.\n"
     "\n"
     "Commands:\n"
-    "  run SCENARIO        run the Monte Carlo projection and write HDF5 (not yet available)\n"
+    "  run SCENARIO        run the Monte Carlo projection, write HDF5, print the summary\n"
     "  check SCENARIO...   check scenario and variant files; report every problem\n"
     "  show SCENARIO       print the fully resolved scenario as libconfig\n"
     "  summary OUT.h5      print the summary table of a run\n"
