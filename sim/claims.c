@@ -72,10 +72,10 @@ static void add_group(struct sums *s, const struct benefit_year *y, int conditio
     }
 }
 
-static double draw(double mean, double var, gsl_rng *r)
+static double draw(double mean, double var, double noise, gsl_rng *r)
 {
     double z = gsl_ran_gaussian_ziggurat(r, 1.0);
-    return fmax(0, mean + sqrt(var) * z);
+    return fmax(0, mean + noise * sqrt(var) * z);
 }
 
 void claims_region_year(const struct claims_bands *b, const struct benefit_year *y,
@@ -138,11 +138,11 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     memset(out, 0, sizeof *out);
     for (int l = 0; l < N_BENEFIT_LINES; l++) {
         out->mean_yuan[l] = s.mean[l];
-        out->fund_yuan[l] = draw(s.mean[l], s.var[l], r);
+        out->fund_yuan[l] = draw(s.mean[l], s.var[l], in->noise, r);
     }
     out->maternity_mean_yuan = deliveries * in->maternity_mean_yuan;
     out->maternity_yuan =
-        draw(out->maternity_mean_yuan, deliveries * in->maternity_var_yuan, r);
+        draw(out->maternity_mean_yuan, deliveries * in->maternity_var_yuan, in->noise, r);
     out->total_yuan = s.total;
     out->policy_yuan = s.policy;
     double paid = 0;

@@ -20,8 +20,9 @@
  * The expectation per line is the sum over groups of count x mean per person;
  * the variance the sum of count x variance (persons independent given the
  * cell). The drawn total of each line is normal around its expectation with
- * that variance, clipped at 0: one draw per line in a fixed order from the
- * stream DRIVER_CLAIMS, whatever the counts. */
+ * that variance (its standard deviation times utilization.claims_noise),
+ * clipped at 0: one draw per line in a fixed order from the stream
+ * DRIVER_CLAIMS, whatever the counts. */
 #ifndef FUNDSIM_CLAIMS_H
 #define FUNDSIM_CLAIMS_H
 
@@ -68,6 +69,7 @@ struct claims_inputs {
     const struct by_age *residents;     /* on 1 January, for the mothers' enrollment */
     double births;                      /* the year's births to residents */
     double maternity_mean_yuan, maternity_var_yuan; /* per delivery (benefit_maternity) */
+    double noise; /* utilization.claims_noise: scales each line's standard deviation */
 };
 
 /* Expectations from the year's table `y`, then one draw per line from `r`. */

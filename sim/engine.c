@@ -317,6 +317,7 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
         .births = births,
         .maternity_mean_yuan = ry->maternity_mean_yuan,
         .maternity_var_yuan = ry->maternity_var_yuan,
+        .noise = e->s->utilization.claims_noise,
     };
     struct claims_year claims;
     seek(e, r, path, key, year, DRIVER_CLAIMS);

@@ -680,6 +680,10 @@ static const struct spec utilization_kids[] = {
         "Standard deviation of the yearly region-wide relative shock to admission and visit rates "
         "(a bad flu season); lognormal with mean 1, the same for all ages (assumed: a few per "
         "cent)."),
+    NUM("claims_noise", struct utilization_params, claims_noise, "factor", 0, 10, "1", "assumed",
+        "Scales the spread of a region-year's claims around their expectation: 1 draws each "
+        "benefit line with the claim model's variance (persons independent, "
+        "models/benefit_table.h), 0 gives the expectation (no randomness)."),
     END,
 };
 
