@@ -1357,7 +1357,8 @@ void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell
     out->fund_var = out->var[LINE_FUND_INPATIENT] + out->var[LINE_FUND_OUTPATIENT] +
                     out->var[LINE_FUND_TWO_DISEASES] + out->var[LINE_FUND_CHRONIC];
     out->total_mean += index * (c->admissions * t->in_cost + c->visits * t->out_cost);
-    out->policy_mean += index * (c->admissions * t->in_policy + c->visits * t->out_policy);
+    out->inpatient_policy_mean = index * c->admissions * t->in_policy;
+    out->policy_mean += out->inpatient_policy_mean + index * c->visits * t->out_policy;
 
     if (!y->layers) {
         out->mean[LINE_SERIOUS] = out->var[LINE_SERIOUS] = NAN;

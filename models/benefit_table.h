@@ -145,6 +145,7 @@ struct benefit_expected {
     double mean[N_BENEFIT_LINES], var[N_BENEFIT_LINES];
     double fund_mean, fund_var; /* the four fund lines, independent in the claim model */
     double total_mean, policy_mean, out_of_pocket_mean;
+    double inpatient_policy_mean; /* the policy-scope cost of admissions alone */
 };
 
 void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,

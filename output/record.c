@@ -62,6 +62,10 @@ const struct var_info var_info[N_VARS] = {
     [VAR_OUT_OF_POCKET] = {"out_of_pocket", "yuan", "paid by the patients", true, true},
     [VAR_TOTAL_COST] = {"total_cost", "yuan", "cost of all bills", false, true},
     [VAR_POLICY_COST] = {"policy_cost", "yuan", "policy-scope part of the bills", false, true},
+    [VAR_INPATIENT_POLICY_COST] = {"inpatient_policy_cost", "yuan",
+                                   "policy-scope part of the inpatient bills", false, true},
+    [VAR_SERIOUS_LOSS_RATIO] = {"serious_loss_ratio", "1",
+                                "serious-illness insurance: claims over premiums", true, false},
 };
 
 const struct var_info nvar_info[N_NVARS] = {

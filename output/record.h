@@ -58,9 +58,12 @@ enum var {
     VAR_OUTLAY_DISTRICT,
     VAR_OUTLAY_COUNTY,
     VAR_OUT_OF_POCKET, /* paid by the patients */
-    VAR_TOTAL_COST,    /* every bill: fund + serious + assistance + out of pocket (+ the part
-                          of maternity costs above the fund's fixed payment is not modelled) */
+    VAR_TOTAL_COST,    /* every bill: fund + serious + assistance + out of pocket (deliveries
+                          aside: their cost above the fund's fixed payment is not modelled) */
     VAR_POLICY_COST,   /* its policy-scope (政策范围内) part */
+    VAR_INPATIENT_POLICY_COST, /* the policy-scope cost of admissions: fund_inpatient over it
+                                  is the inpatient policy-scope payment ratio */
+    VAR_SERIOUS_LOSS_RATIO,    /* serious_claims / serious_premium (0 without a premium) */
     N_VARS
 };
 

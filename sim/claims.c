@@ -33,7 +33,7 @@ void claims_bands_init(struct claims_bands *b, const struct scenario *s)
 /* Sums of count x mean and count x variance per line. */
 struct sums {
     double mean[N_BENEFIT_LINES], var[N_BENEFIT_LINES];
-    double total, policy;
+    double total, policy, inpatient_policy;
 };
 
 static void add(struct sums *s, const struct benefit_year *y, const struct benefit_cell *c,
@@ -48,6 +48,7 @@ static void add(struct sums *s, const struct benefit_year *y, const struct benef
     }
     s->total += count * e.total_mean;
     s->policy += count * e.policy_mean;
+    s->inpatient_policy += count * e.inpatient_policy_mean;
 }
 
 /* One group of a band: `count` persons with these rates, split by situation. */
@@ -145,6 +146,7 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
         draw(out->maternity_mean_yuan, deliveries * in->maternity_var_yuan, in->noise, r);
     out->total_yuan = s.total;
     out->policy_yuan = s.policy;
+    out->inpatient_policy_yuan = s.inpatient_policy;
     double paid = 0;
     for (int l = 0; l < N_BENEFIT_LINES; l++)
         paid += out->fund_yuan[l];

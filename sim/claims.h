@@ -52,6 +52,7 @@ struct claims_year {
                                           serious illness and assistance */
     double maternity_yuan;             /* the fund's fixed payments for deliveries */
     double total_yuan, policy_yuan;    /* every bill (maternity aside) and its policy scope */
+    double inpatient_policy_yuan;      /* the policy-scope cost of admissions */
     double out_of_pocket_yuan;         /* total - fund lines - serious - assistance, at
                                           least 0 */
     double mean_yuan[N_BENEFIT_LINES]; /* the expectations before the draw */

@@ -355,6 +355,10 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
     v[VAR_OUT_OF_POCKET] = claims.out_of_pocket_yuan;
     v[VAR_TOTAL_COST] = claims.total_yuan;
     v[VAR_POLICY_COST] = claims.policy_yuan;
+    v[VAR_INPATIENT_POLICY_COST] = claims.inpatient_policy_yuan;
+    v[VAR_SERIOUS_LOSS_RATIO] = income.serious_premium_yuan > 0
+                                    ? v[VAR_SERIOUS_CLAIMS] / income.serious_premium_yuan
+                                    : 0;
     accounting_round_lines(v);
 }
 
