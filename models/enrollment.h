@@ -77,7 +77,7 @@ struct enrollment_out {
     double assisted_total;
     double ordinary; /* self-paying: total - assisted_total (students, newborns included) */
     double students, permit_holders, late_payers;
-    double newborns; /* the year's births enrolled (enrollment_add_births), not in the cells */
+    double newborns;      /* the year's births enrolled (enrollment_add_births), not in the cells */
     double eligible;      /* persons not in the employee scheme */
     double not_enrolled;  /* eligible - total (including permit holders enrolled elsewhere) */
     double participation; /* p(t), the year's ordinary participation after the shock */

@@ -69,10 +69,10 @@ enum var {
 
 /* Province-wide, per path and year. */
 enum nvar {
-    NVAR_INCOME_PER_CAPITA, /* per-capita disposable income of the year, yuan */
-    NVAR_COST_INDEX,        /* medical cost index (use x price), start year = 1 */
-    NVAR_PRICE_INDEX,       /* the price part: cost per admission, visit or patient */
-    NVAR_INTEREST_RATE,     /* earned on fund balances in the year */
+    NVAR_INCOME_PER_CAPITA,  /* per-capita disposable income of the year, yuan */
+    NVAR_COST_INDEX,         /* medical cost index (use x price), start year = 1 */
+    NVAR_PRICE_INDEX,        /* the price part: cost per admission, visit or patient */
+    NVAR_INTEREST_RATE,      /* earned on fund balances in the year */
     NVAR_ADJUSTMENT_BALANCE, /* the provincial adjustment fund's balance at the end of the
                                 year, yuan (0 under city pooling) */
     N_NVARS

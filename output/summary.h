@@ -20,10 +20,10 @@
  *   excess balance   balance > max_balance_share × income
  * The province: each additive variable summed over regions per path; its
  * months are the summed balance over the summed benefit expenditure / 12
- * (record_months: within ± RECORD_MAX_MONTHS). The depletion year's q-quantile is an order statistic, not
- * interpolated: the smallest year y such that the share of paths first
- * depleted in or before y is ≥ q; 0 when no year of the horizon reaches q.
- * Years in the results are calendar years (start_year + year index). */
+ * (record_months: within ± RECORD_MAX_MONTHS). The depletion year's q-quantile is an order
+ * statistic, not interpolated: the smallest year y such that the share of paths first depleted in
+ * or before y is ≥ q; 0 when no year of the horizon reaches q. Years in the results are calendar
+ * years (start_year + year index). */
 #ifndef FUNDSIM_SUMMARY_H
 #define FUNDSIM_SUMMARY_H
 

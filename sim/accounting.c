@@ -5,16 +5,18 @@
 
 #include <math.h>
 
-double accounting_round(double yuan) { return nearbyint(yuan / ACCOUNTING_UNIT_YUAN) * ACCOUNTING_UNIT_YUAN; }
+double accounting_round(double yuan)
+{
+    return nearbyint(yuan / ACCOUNTING_UNIT_YUAN) * ACCOUNTING_UNIT_YUAN;
+}
 
 void accounting_round_lines(double *v)
 {
     static const int lines[] = {
-        VAR_CONTRIBUTIONS,     VAR_ASSISTED_CONTRIBUTIONS, VAR_SUBSIDY_CENTRAL,
-        VAR_SUBSIDY_PROVINCE,  VAR_SUBSIDY_CITY,           VAR_SUBSIDY_DISTRICT,
-        VAR_SUBSIDY_COUNTY,    VAR_INTEREST,               VAR_FUND_INPATIENT,
-        VAR_FUND_OUTPATIENT,   VAR_FUND_TWO_DISEASES,      VAR_FUND_CHRONIC,
-        VAR_FUND_MATERNITY,    VAR_SERIOUS_PREMIUM};
+        VAR_CONTRIBUTIONS,  VAR_ASSISTED_CONTRIBUTIONS, VAR_SUBSIDY_CENTRAL,   VAR_SUBSIDY_PROVINCE,
+        VAR_SUBSIDY_CITY,   VAR_SUBSIDY_DISTRICT,       VAR_SUBSIDY_COUNTY,    VAR_INTEREST,
+        VAR_FUND_INPATIENT, VAR_FUND_OUTPATIENT,        VAR_FUND_TWO_DISEASES, VAR_FUND_CHRONIC,
+        VAR_FUND_MATERNITY, VAR_SERIOUS_PREMIUM};
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         v[lines[i]] = accounting_round(v[lines[i]]);
     v[VAR_SUBSIDY] = v[VAR_SUBSIDY_CENTRAL] + v[VAR_SUBSIDY_PROVINCE] + v[VAR_SUBSIDY_CITY] +
@@ -28,8 +30,7 @@ double accounting_interest(double opening_yuan, double rate)
 
 double accounting_own_income(const double *v)
 {
-    return v[VAR_CONTRIBUTIONS] + v[VAR_ASSISTED_CONTRIBUTIONS] + v[VAR_SUBSIDY] +
-           v[VAR_INTEREST];
+    return v[VAR_CONTRIBUTIONS] + v[VAR_ASSISTED_CONTRIBUTIONS] + v[VAR_SUBSIDY] + v[VAR_INTEREST];
 }
 
 double accounting_own_expenditure(const double *v)
@@ -49,8 +50,7 @@ void accounting_adjust(const struct pooling_params *p, size_t n, double *const *
         double income = accounting_own_income(v[k]);
         v[k][VAR_ADJUSTMENT_PAID] = accounting_round(p->adjustment_rate * fmax(0, income));
         available += v[k][VAR_ADJUSTMENT_PAID];
-        deficits +=
-            fmax(0, accounting_own_expenditure(v[k]) + v[k][VAR_ADJUSTMENT_PAID] - income);
+        deficits += fmax(0, accounting_own_expenditure(v[k]) + v[k][VAR_ADJUSTMENT_PAID] - income);
     }
     if (p->mode != POOLING_ADJUSTMENT_FUND) return;
     double share = deficits > available ? available / deficits : 1;

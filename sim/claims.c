@@ -123,8 +123,7 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
         /* The year's newborns: half a year at the age-0 rates, none late or assisted. */
         static const double none[N_CATEGORIES] = {0};
         double base = u->inpatient.rate[sex][0] / dz->inpatient_multiplier.at[sex][0];
-        add_group(&s, y, -1, in->born[sex], 0, none, 0.5 * base,
-                  0.5 * u->outpatient.rate[sex][0]);
+        add_group(&s, y, -1, in->born[sex], 0, none, 0.5 * base, 0.5 * u->outpatient.rate[sex][0]);
     }
 
     /* Deliveries of enrolled mothers: the births times the women's enrollment

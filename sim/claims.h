@@ -62,13 +62,13 @@ struct claims_year {
 /* The region-year's inputs from the drivers. */
 struct claims_inputs {
     const struct enrollment_out *enrollment;
-    const double *born;                 /* [N_SEXES]: the year's births enrolled */
-    const struct disease_out *disease;  /* patients by cell, the inpatient multiplier */
+    const double *born;                /* [N_SEXES]: the year's births enrolled */
+    const struct disease_out *disease; /* patients by cell, the inpatient multiplier */
     size_t n_conditions;
-    const double *condition_multiplier; /* [n_conditions]: on the admission rate */
-    const struct utilization_year *use; /* rates per enrollee-year, by cell */
-    const struct by_age *residents;     /* on 1 January, for the mothers' enrollment */
-    double births;                      /* the year's births to residents */
+    const double *condition_multiplier;             /* [n_conditions]: on the admission rate */
+    const struct utilization_year *use;             /* rates per enrollee-year, by cell */
+    const struct by_age *residents;                 /* on 1 January, for the mothers' enrollment */
+    double births;                                  /* the year's births to residents */
     double maternity_mean_yuan, maternity_var_yuan; /* per delivery (benefit_maternity) */
     double noise; /* utilization.claims_noise: scales each line's standard deviation */
 };

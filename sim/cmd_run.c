@@ -50,8 +50,9 @@ static int parse_threads(const char *arg, int *threads)
     errno = 0;
     long t = strtol(arg, &end, 10);
     if (errno || *end || t < 1 || t > 4096) {
-        fprintf(stderr, "fundsim run: --threads expects a whole number from 1 to 4096, got "
-                        "\"%s\"\n",
+        fprintf(stderr,
+                "fundsim run: --threads expects a whole number from 1 to 4096, got "
+                "\"%s\"\n",
                 arg);
         return -1;
     }
@@ -96,8 +97,7 @@ int cmd_run(int argc, char **argv)
                               sizeof paths_buf);
             break;
         case OPT_SEED:
-            bad = add_setting(&sets, &n_sets, "simulation.seed", optarg, seed_buf,
-                              sizeof seed_buf);
+            bad = add_setting(&sets, &n_sets, "simulation.seed", optarg, seed_buf, sizeof seed_buf);
             break;
         case OPT_THREADS:
             bad = parse_threads(optarg, &o.threads);
@@ -153,8 +153,8 @@ int cmd_run(int argc, char **argv)
         } else if (r != 0) {
             fprintf(stderr, "fundsim run: %s\n", err);
             status = EXIT_FAILURE_RUN;
-        } else if (!o.quiet && report_print(o.out_path, NULL, 0, false, stdout, err,
-                                            sizeof err) != 0) {
+        } else if (!o.quiet &&
+                   report_print(o.out_path, NULL, 0, false, stdout, err, sizeof err) != 0) {
             fprintf(stderr, "fundsim run: %s\n", err);
             status = EXIT_FAILURE_RUN;
         } else {

@@ -92,8 +92,7 @@ static int table_index(struct engine *e, const struct benefit_rules *r,
                        const struct benefit_claim_model *m)
 {
     for (size_t t = 0; t < e->n_tables; t++)
-        if (same_rules(&e->table_rules[t], r) &&
-            memcmp(&e->table_models[t], m, sizeof *m) == 0)
+        if (same_rules(&e->table_rules[t], r) && memcmp(&e->table_models[t], m, sizeof *m) == 0)
             return (int)t;
     size_t t = e->n_tables++;
     memcpy(&e->table_rules[t], r, sizeof *r);
@@ -129,8 +128,8 @@ static int build_tables(struct engine *e, int threads, char *err, size_t n_err)
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
     for (size_t t = 0; t < e->n_tables; t++)
-        failed |= benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t], &g) !=
-                  0;
+        failed |=
+            benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t], &g) != 0;
     if (failed) {
         snprintf(err, n_err, "cannot build the benefit tables (out of memory?)");
         return -1;
@@ -199,7 +198,10 @@ void engine_free(struct engine *e)
     free(e);
 }
 
-size_t engine_tables(const struct engine *e) { return e->n_tables; }
+size_t engine_tables(const struct engine *e)
+{
+    return e->n_tables;
+}
 
 struct engine_work *engine_work_alloc(const struct engine *e)
 {
@@ -214,9 +216,8 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->in_use = calloc(e->n_tables, sizeof *w->in_use);
     w->balance = calloc(e->regions, sizeof *w->balance);
     w->records = calloc(e->regions, sizeof *w->records);
-    int ok = w->r && w->population && w->enrollment && w->disease && w->year_views &&
-             w->in_use && w->balance && w->records &&
-             utilization_year_init(&w->use, &e->utilization) == 0;
+    int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
+             w->balance && w->records && utilization_year_init(&w->use, &e->utilization) == 0;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
     if (!ok) {
@@ -248,9 +249,9 @@ void engine_work_free(struct engine_work *w)
 static void seek(const struct engine *e, gsl_rng *r, uint64_t path, uint32_t region, int year,
                  enum stream_driver driver)
 {
-    stream_seek(r, (struct stream_key){
-                       .seed = e->seed, .path = path, .region = region, .year = year,
-                       .driver = driver});
+    stream_seek(
+        r, (struct stream_key){
+               .seed = e->seed, .path = path, .region = region, .year = year, .driver = driver});
 }
 
 /* The province-wide draws of a year. */
@@ -275,16 +276,15 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
     population_step(&e->population[k], &n->demography, &w->population[k], r, &flows);
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++)
-            death_rate.at[sex][a] = residents.at[sex][a] > 0
-                                        ? flows.deaths.at[sex][a] / residents.at[sex][a]
-                                        : 0;
+            death_rate.at[sex][a] =
+                residents.at[sex][a] > 0 ? flows.deaths.at[sex][a] / residents.at[sex][a] : 0;
 
     struct financing_rules rules;
     financing_rules_init(&rules, region, year, n->economy.income_prev_yuan);
     struct enrollment_out enrolled;
     seek(e, r, path, key, year, DRIVER_ENROLLMENT);
-    enrollment_step(&e->enrollment[k], &w->enrollment[k], year, &residents,
-                    rules.contribution_yuan, n->economy.income_prev_yuan, r, &enrolled);
+    enrollment_step(&e->enrollment[k], &w->enrollment[k], year, &residents, rules.contribution_yuan,
+                    n->economy.income_prev_yuan, r, &enrolled);
     double born[N_SEXES];
     enrollment_add_births(&e->enrollment[k], flows.births, &enrolled, born);
 
@@ -293,8 +293,8 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
                  &w->disease_out);
     double births = flows.births[SEX_MALE] + flows.births[SEX_FEMALE];
     seek(e, r, path, key, year, DRIVER_UTILIZATION);
-    utilization_step(&e->utilization, k, &n->costs, &w->disease_out.inpatient_multiplier, births,
-                     r, &w->use);
+    utilization_step(&e->utilization, k, &n->costs, &w->disease_out.inpatient_multiplier, births, r,
+                     &w->use);
 
     struct financing_counts counts = {0};
     for (int c = 0; c < N_CLASSES; c++)
@@ -332,12 +332,12 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
     v[VAR_ENROLLEES] = enrolled.total;
     v[VAR_CONTRIBUTIONS] = income.residents_yuan;
     v[VAR_ASSISTED_CONTRIBUTIONS] = income.assistance_total_yuan;
-    static const int subsidy_var[FINANCING_N_PAYERS] = {
-        VAR_SUBSIDY_CENTRAL, VAR_SUBSIDY_PROVINCE, VAR_SUBSIDY_CITY, VAR_SUBSIDY_DISTRICT,
-        VAR_SUBSIDY_COUNTY};
-    static const int outlay_var[FINANCING_N_PAYERS] = {
-        VAR_OUTLAY_CENTRAL, VAR_OUTLAY_PROVINCE, VAR_OUTLAY_CITY, VAR_OUTLAY_DISTRICT,
-        VAR_OUTLAY_COUNTY};
+    static const int subsidy_var[FINANCING_N_PAYERS] = {VAR_SUBSIDY_CENTRAL, VAR_SUBSIDY_PROVINCE,
+                                                        VAR_SUBSIDY_CITY, VAR_SUBSIDY_DISTRICT,
+                                                        VAR_SUBSIDY_COUNTY};
+    static const int outlay_var[FINANCING_N_PAYERS] = {VAR_OUTLAY_CENTRAL, VAR_OUTLAY_PROVINCE,
+                                                       VAR_OUTLAY_CITY, VAR_OUTLAY_DISTRICT,
+                                                       VAR_OUTLAY_COUNTY};
     for (int p = 0; p < FINANCING_N_PAYERS; p++) {
         v[subsidy_var[p]] = income.subsidy_yuan[p];
         v[VAR_SUBSIDY] += income.subsidy_yuan[p];
@@ -356,9 +356,8 @@ static void region_year(const struct engine *e, struct engine_work *w, uint64_t 
     v[VAR_TOTAL_COST] = claims.total_yuan;
     v[VAR_POLICY_COST] = claims.policy_yuan;
     v[VAR_INPATIENT_POLICY_COST] = claims.inpatient_policy_yuan;
-    v[VAR_SERIOUS_LOSS_RATIO] = income.serious_premium_yuan > 0
-                                    ? v[VAR_SERIOUS_CLAIMS] / income.serious_premium_yuan
-                                    : 0;
+    v[VAR_SERIOUS_LOSS_RATIO] =
+        income.serious_premium_yuan > 0 ? v[VAR_SERIOUS_CLAIMS] / income.serious_premium_yuan : 0;
     accounting_round_lines(v);
 }
 

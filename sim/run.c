@@ -74,9 +74,9 @@ static void names_free(struct names *n)
 }
 
 /* Runs the paths block by block; returns 0 or -1 with `err`. */
-static int run_blocks(const struct engine *e, struct engine_work **work, int threads,
-                      size_t paths, struct record_block *b, struct summary *sum,
-                      struct h5out *h5, const struct run_options *o, char *err, size_t n_err)
+static int run_blocks(const struct engine *e, struct engine_work **work, int threads, size_t paths,
+                      struct record_block *b, struct summary *sum, struct h5out *h5,
+                      const struct run_options *o, char *err, size_t n_err)
 {
     double start = now_s();
     for (size_t first = 0; first < paths; first += RUN_BLOCK_PATHS) {
@@ -142,8 +142,8 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
         fprintf(stderr,
                 "fundsim run: %s, %zu paths x %zu years x %zu regions on %d thread%s; "
                 "writing %s (about %s%s)\n",
-                s->name, paths, years, regions, threads, threads == 1 ? "" : "s", o->out_path,
-                size, o->summary_only ? ", summaries only" : "");
+                s->name, paths, years, regions, threads, threads == 1 ? "" : "s", o->out_path, size,
+                o->summary_only ? ", summaries only" : "");
     }
 
     e = engine_create(s, threads, d, err, n_err);

@@ -139,7 +139,7 @@ struct care_params {
 struct utilization_params {
     struct care_params inpatient, outpatient;
     double caesarean_share;
-    double volatility; /* of the region-year relative shock to admission and visit rates */
+    double volatility;   /* of the region-year relative shock to admission and visit rates */
     double claims_noise; /* scales the claims' standard deviation around the expectation */
 };
 

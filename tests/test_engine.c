@@ -73,8 +73,7 @@ static void test_accounting_identities(void **state)
                                  v[VAR_SUBSIDY_COUNTY];
                 assert_true(v[VAR_SUBSIDY] == subsidy);
                 double outlays = v[VAR_OUTLAY_CENTRAL] + v[VAR_OUTLAY_PROVINCE] +
-                                 v[VAR_OUTLAY_CITY] + v[VAR_OUTLAY_DISTRICT] +
-                                 v[VAR_OUTLAY_COUNTY];
+                                 v[VAR_OUTLAY_CITY] + v[VAR_OUTLAY_DISTRICT] + v[VAR_OUTLAY_COUNTY];
                 assert_close(outlays, v[VAR_SUBSIDY] + v[VAR_ASSISTED_CONTRIBUTIONS], 0.01);
                 double benefits = v[VAR_EXPENDITURE] - v[VAR_ADJUSTMENT_PAID];
                 assert_close(v[VAR_MONTHS], v[VAR_BALANCE] / (benefits / 12), 1e-9);
@@ -254,9 +253,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_accounting_identities), cmocka_unit_test(test_conservation),
-        cmocka_unit_test(test_threads),               cmocka_unit_test(test_path_alone),
-        cmocka_unit_test(test_start_year),            cmocka_unit_test(test_adjustment_by_hand),
+        cmocka_unit_test(test_accounting_identities),
+        cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_path_alone),
+        cmocka_unit_test(test_start_year),
+        cmocka_unit_test(test_adjustment_by_hand),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 enum { P = 5, Y = 3, R = 2, Q = 5, START = 2025 };
 static const double levels[Q] = {0.05, 0.25, 0.5, 0.75, 0.95};
 static const char *const names[R] = {"zhengzhou", "kaifeng"};
@@ -141,35 +143,16 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    strcpy(f->dir, "/tmp/test_h5out-XXXXXX");
-    if (!mkdtemp(f->dir)) return -1;
+    if (tmpdir_make(f->dir, sizeof f->dir, "test_h5out") != 0) return -1;
     snprintf(f->path, sizeof f->path, "%s/run.h5", f->dir);
     *state = f;
     return 0;
 }
 
-/* The files left in the test's directory, apart from `keep`. */
-static int count_other_files(const char *dir, const char *keep)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep);
-    if (d) closedir(d);
-    return n;
-}
-
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     summary_free(f->s);
     free(f);
     return 0;
@@ -278,7 +261,7 @@ static void test_layout_and_values(void **state)
 {
     struct fixture *f = *state;
     assert_int_equal(write_run(f, levels, Q, false), 0);
-    assert_int_equal(count_other_files(f->dir, "run.h5"), 0); /* no temporary left */
+    assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0); /* no temporary left */
     hid_t file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(file >= 0);
 
@@ -481,14 +464,14 @@ static void test_abort_leaves_destination(void **state)
     struct h5out_meta m = meta(levels, Q, false);
     struct h5out *o = h5out_create(f->path, &m, f->err, sizeof f->err);
     assert_non_null(o);
-    assert_int_equal(count_other_files(f->dir, "run.h5"), 1); /* the temporary file */
+    assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 1); /* the temporary file */
     struct record_block b;
     assert_int_equal(record_block_alloc(&b, 2, Y, R), 0);
     fill_block(&b, 0);
     assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
     h5out_abort(o);
     assert_text(f->path, "the previous run\n");
-    assert_int_equal(count_other_files(f->dir, "run.h5"), 0);
+    assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
 
     o = h5out_create(f->path, &m, f->err, sizeof f->err);
     assert_non_null(o);
@@ -500,7 +483,7 @@ static void test_abort_leaves_destination(void **state)
     assert_non_null(strstr(f->err, "2 of 5 paths written"));
     assert_non_null(strstr(f->err, f->path));
     assert_text(f->path, "the previous run\n");
-    assert_int_equal(count_other_files(f->dir, "run.h5"), 0);
+    assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
     record_block_free(&b);
 }
 

@@ -7,7 +7,6 @@
 #include "run.h"
 #include "scenario.h"
 
-#include <dirent.h>
 #include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,8 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
+#include "tmpdir.h"
 
 #define HENAN FUNDSIM_SOURCE_DIR "/scenarios/henan-2022.cfg"
 #define MINIMAL FUNDSIM_SOURCE_DIR "/tests/scenarios/minimal.cfg"
@@ -99,7 +100,8 @@ static herr_t compare_one(hid_t file, const char *name, const H5O_info_t *info, 
 /* Every numeric dataset of `a` is in `b` with the same bytes. */
 static int same_datasets(const char *a, const char *b)
 {
-    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT), fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
+          fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(fa >= 0 && fb >= 0);
     struct compare c = {.other = fb};
     assert_true(H5Ovisit(fa, H5_INDEX_NAME, H5_ITER_NATIVE, compare_one, &c) >= 0);
@@ -144,7 +146,8 @@ static void test_prefix(void **state)
     path(b, sizeof b, f, "p70.h5");
     assert_int_equal(run(&small, a, 2, false), 0);
     assert_int_equal(run(&large, b, 2, false), 0);
-    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT), fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
+          fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
     static const char *const names[] = {"/paths/income", "/paths/expenditure", "/paths/balance",
                                         "/paths/enrollees"};
     for (size_t i = 0; i < 4; i++) {
@@ -179,23 +182,14 @@ static void test_summary_only(void **state)
     scenario_free(&s);
 }
 
-static int temporaries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (strstr(e->d_name, ".tmp")) n++;
-    closedir(d);
-    return n;
-}
-
 /* A run that cannot write (a file size limit of 64 kB, as a full disk would)
  * fails with status 1, leaves the existing file as it was and no temporary. */
 static void test_failed_write_keeps_file(void **state)
 {
-    struct fixture *f = *state;
-    char out[128];
-    path(out, sizeof out, f, "kept.h5");
+    (void)state;
+    char dir[64], out[128];
+    assert_int_equal(tmpdir_make(dir, sizeof dir, "test_run_fail"), 0);
+    snprintf(out, sizeof out, "%s/kept.h5", dir);
     FILE *old = fopen(out, "w");
     fputs("the previous run's file", old);
     fclose(old);
@@ -218,14 +212,14 @@ static void test_failed_write_keeps_file(void **state)
     assert_non_null(fgets(text, sizeof text, kept));
     fclose(kept);
     assert_string_equal(text, "the previous run's file");
-    assert_int_equal(temporaries(f->dir), 0);
+    assert_int_equal(tmpdir_count_other(dir, "kept.h5"), 0);
+    tmpdir_remove(dir);
 }
 
 static int setup(void **state)
 {
     static struct fixture f;
-    strcpy(f.dir, "/tmp/fundsim-test-run-XXXXXX");
-    if (!mkdtemp(f.dir)) return -1;
+    if (tmpdir_make(f.dir, sizeof f.dir, "test_run") != 0) return -1;
     *state = &f;
     return 0;
 }
@@ -233,14 +227,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        if (e->d_name[0] != '.') unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     return 0;
 }
 

@@ -1,0 +1,42 @@
+/* tmpdir.h: a test's scratch folder under /tmp: made empty, listed, removed
+ * with its files (no subfolders). */
+#ifndef FUNDSIM_TESTS_TMPDIR_H
+#define FUNDSIM_TESTS_TMPDIR_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* `dir` receives "/tmp/<name>-XXXXXX" made unique; returns 0 or -1. */
+static inline int tmpdir_make(char *dir, size_t n, const char *name)
+{
+    snprintf(dir, n, "/tmp/%s-XXXXXX", name);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+/* The files in `dir` apart from `keep` (NULL: every file). */
+static inline int tmpdir_count_other(const char *dir, const char *keep)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n +=
+            strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && (!keep || strcmp(e->d_name, keep));
+    if (d) closedir(d);
+    return n;
+}
+
+static inline void tmpdir_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(p);
+    }
+    if (d) closedir(d);
+    rmdir(dir);
+}
+
+#endif
