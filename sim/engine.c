@@ -262,9 +262,9 @@ struct national_year {
 };
 
 /* Region k's year into record v: drivers, financing rules, claims, interest. */
-static void region_year(const struct engine *e, struct engine_work *w, uint64_t path, size_t k,
-                        int year, const struct national_year *n, const struct region_year *ry,
-                        double *v)
+static void project_region_year(const struct engine *e, struct engine_work *w, uint64_t path,
+                                size_t k, int year, const struct national_year *n,
+                                const struct region_year *ry, double *v)
 {
     const struct region *region = &e->s->regions[k];
     gsl_rng *r = w->r;
@@ -406,7 +406,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
 
         for (size_t k = 0; k < e->regions; k++) {
             w->records[k] = record_at(b, row, y, k);
-            region_year(e, w, path, k, year, &n, &e->ry[k * e->years + y], w->records[k]);
+            project_region_year(e, w, path, k, year, &n, &e->ry[k * e->years + y], w->records[k]);
         }
         accounting_adjust(&s->pooling, e->regions, w->records, &adjustment_yuan);
         for (size_t k = 0; k < e->regions; k++) {
