@@ -149,9 +149,11 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
     double growth = c->inflation_mean + e->income_growth_mean + fmax(0, c->excess_initial) +
                     c->technology_rate * c->technology_jump;
     double shocks = c->inflation_volatility + c->excess_volatility + c->technology_jump;
-    g->index_min = 0.5;
-    g->index_max = fmin(64, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)));
     g->index_ratio = 1.2;
+    /* About 0.5, and a whole number of steps below 1: the start year's index, 1 on
+     * every path, is a node, where the tables need no interpolation. */
+    g->index_min = pow(g->index_ratio, -4);
+    g->index_max = fmin(64, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)));
     double spread = 3 * e->income_growth_volatility * sqrt(years + 1) /
                     fmax(0.1, 1 - e->income_growth_persistence);
     g->income_min_yuan =
