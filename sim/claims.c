@@ -136,13 +136,10 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     double deliveries = women > 0 ? in->births * enrolled / women : 0;
 
     memset(out, 0, sizeof *out);
-    for (int l = 0; l < N_BENEFIT_LINES; l++) {
-        out->mean_yuan[l] = s.mean[l];
+    for (int l = 0; l < N_BENEFIT_LINES; l++)
         out->fund_yuan[l] = draw(s.mean[l], s.var[l], in->noise, r);
-    }
-    out->maternity_mean_yuan = deliveries * in->maternity_mean_yuan;
-    out->maternity_yuan =
-        draw(out->maternity_mean_yuan, deliveries * in->maternity_var_yuan, in->noise, r);
+    out->maternity_yuan = draw(deliveries * in->maternity_mean_yuan,
+                               deliveries * in->maternity_var_yuan, in->noise, r);
     out->total_yuan = s.total;
     out->policy_yuan = s.policy;
     out->inpatient_policy_yuan = s.inpatient_policy;

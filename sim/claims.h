@@ -55,8 +55,6 @@ struct claims_year {
     double inpatient_policy_yuan;      /* the policy-scope cost of admissions */
     double out_of_pocket_yuan;         /* total - fund lines - serious - assistance, at
                                           least 0 */
-    double mean_yuan[N_BENEFIT_LINES]; /* the expectations before the draw */
-    double maternity_mean_yuan;
 };
 
 /* The region-year's inputs from the drivers. */
