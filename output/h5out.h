@@ -20,11 +20,28 @@
  *   /depletion/p_first_year [region][year], p_never [region], p_by_year [year][region],
  *     year_at_quantile [region][quantile] int (0: after the horizon),
  *     first_year_at_risk [region] int (0: none)
+ * Policy variants (`fundsim compare`; output/diffsum.h defines the statistics):
+ *   /diff: group, attribute `variants` [V] strings (the variants' names, in order)
+ *   /diff/<name>: group, attributes scenario_name, description, scenario (resolved
+ *     text), independent (0/1: whether the independent-stream variances were measured)
+ *   /diff/<name>/<var> [path][year][region]: variant - base, for each of diff_vars
+ *     (unless summary-only)
+ *   /diff/<name>/summary/<var>_mean, _ci_low, _ci_high, _variance,
+ *     _variance_independent [year][region]; <var>_quantiles [year][region][quantile]
+ *     when diff_var_has_quantiles(); <var>_variance_independent_measured
+ *     [year][region] when independent = 1 (the variance of variant - base with the
+ *     variant on other streams)
+ *   /diff/<name>/summary/province/<the same names> [year], quantiles [year][quantile]
+ *   /diff/<name>/warning/p_better, p_worse, delta_p_depleted, delta_p_depleted_ci_low,
+ *     delta_p_depleted_ci_high [year][region]; province_p_better, province_p_worse,
+ *     province_delta_p_depleted, province_delta_p_depleted_ci_low,
+ *     province_delta_p_depleted_ci_high [year]
  * Every dataset has `units` and `long_name` attributes; multi-dimensional ones have
  * their dimension scales attached. */
 #ifndef FUNDSIM_H5OUT_H
 #define FUNDSIM_H5OUT_H
 
+#include "diffsum.h"
 #include "record.h"
 #include "summary.h"
 
@@ -55,6 +72,27 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
 
 /* Writes the summaries. Returns 0, or -1 with `err`. */
 int h5out_write_summary(struct h5out *o, const struct summary *s, char *err, size_t n_err);
+
+/* A policy variant of the run (`fundsim compare`). */
+struct h5out_variant {
+    const char *name, *description, *scenario_text;
+    bool independent; /* the independent-stream variances come too */
+};
+
+/* Adds /diff/<name> and, unless summary-only, its per-path datasets; variants
+ * are numbered 0, 1, ... in the order added. Returns 0, or -1 with `err`. */
+int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, char *err, size_t n_err);
+
+/* Writes variant k's differences for a block's paths: variant - base (nothing
+ * when summary-only). Returns 0, or -1 with `err`. */
+int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
+                           const struct record_block *variant, char *err, size_t n_err);
+
+/* Writes variant k's difference summaries; `independent` (NULL unless the
+ * variant was added with independent) gives the _variance_independent_measured
+ * datasets (its variances). Returns 0, or -1 with `err`. */
+int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
+                        const struct diffsum *independent, char *err, size_t n_err);
 
 /* Closes the file and renames it onto `path`. Returns 0, or -1 with `err` (the
  * temporary file is then removed and `path` untouched). Frees `o` in both cases. */

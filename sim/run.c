@@ -73,19 +73,72 @@ static void names_free(struct names *n)
     free(n->opening);
 }
 
+struct run_arm {
+    struct engine *engine;
+    int threads;
+    struct engine_work **work; /* [threads] */
+    struct record_block block;
+};
+
+struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d, char *err,
+                               size_t n_err)
+{
+    struct run_arm *a = calloc(1, sizeof *a);
+    if (!a) goto oom;
+    a->threads = threads > 0 ? threads : 1;
+    if (!(a->work = calloc((size_t)a->threads, sizeof *a->work))) goto oom;
+    if (!(a->engine = engine_create(s, a->threads, d, err, n_err))) {
+        run_arm_free(a);
+        return NULL;
+    }
+    for (int t = 0; t < a->threads; t++)
+        if (!(a->work[t] = engine_work_alloc(a->engine))) goto oom;
+    size_t paths = (size_t)s->simulation.paths;
+    if (record_block_alloc(&a->block, paths < RUN_BLOCK_PATHS ? paths : RUN_BLOCK_PATHS,
+                           (size_t)s->simulation.years, s->n_regions) != 0)
+        goto oom;
+    return a;
+oom:
+    snprintf(err, n_err, "out of memory");
+    run_arm_free(a);
+    return NULL;
+}
+
+void run_arm_free(struct run_arm *a)
+{
+    if (!a) return;
+    for (int t = 0; a->work && t < a->threads; t++)
+        engine_work_free(a->work[t]);
+    free(a->work);
+    record_block_free(&a->block);
+    engine_free(a->engine);
+    free(a);
+}
+
+size_t run_arm_tables(const struct run_arm *a)
+{
+    return engine_tables(a->engine);
+}
+
+const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
+{
+    struct record_block *b = &a->block;
+    b->first_path = first;
+    b->n_paths = n;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(a->threads)
+    for (size_t i = 0; i < n; i++)
+        engine_path(a->engine, a->work[omp_get_thread_num()], first + i, b, i);
+    return b;
+}
+
 /* Runs the paths block by block; returns 0 or -1 with `err`. */
-static int run_blocks(const struct engine *e, struct engine_work **work, int threads, size_t paths,
-                      struct record_block *b, struct summary *sum, struct h5out *h5,
+static int run_blocks(struct run_arm *a, size_t paths, struct summary *sum, struct h5out *h5,
                       const struct run_options *o, char *err, size_t n_err)
 {
     double start = now_s();
     for (size_t first = 0; first < paths; first += RUN_BLOCK_PATHS) {
         size_t n = paths - first < RUN_BLOCK_PATHS ? paths - first : RUN_BLOCK_PATHS;
-        b->first_path = first;
-        b->n_paths = n;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-        for (size_t i = 0; i < n; i++)
-            engine_path(e, work[omp_get_thread_num()], first + i, b, i);
+        const struct record_block *b = run_arm_block(a, first, n);
         if (summary_add(sum, b) != 0) {
             snprintf(err, n_err, "internal error: paths added out of order");
             return -1;
@@ -106,12 +159,10 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     double t0 = now_s();
 
     struct names names = {0};
-    struct engine *e = NULL;
-    struct engine_work **work = calloc((size_t)threads, sizeof *work);
-    struct record_block b = {0};
+    struct run_arm *arm = NULL;
     struct summary *sum = NULL;
     struct h5out *h5 = NULL;
-    if (!work || names_init(&names, s) != 0) {
+    if (names_init(&names, s) != 0) {
         snprintf(err, n_err, "out of memory");
         goto done;
     }
@@ -146,20 +197,13 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
                 o->summary_only ? ", summaries only" : "");
     }
 
-    e = engine_create(s, threads, d, err, n_err);
-    if (!e) {
+    if (!(arm = run_arm_create(s, threads, d, err, n_err))) {
         status = d->n ? 2 : 1;
         goto done;
     }
     if (!o->quiet)
-        fprintf(stderr, "fundsim run: %zu benefit tables built in %.1f s\n", engine_tables(e),
+        fprintf(stderr, "fundsim run: %zu benefit tables built in %.1f s\n", run_arm_tables(arm),
                 now_s() - t0);
-
-    for (int t = 0; t < threads; t++)
-        if (!(work[t] = engine_work_alloc(e))) {
-            snprintf(err, n_err, "out of memory");
-            goto done;
-        }
     struct summary_config cfg = {
         .start_year = s->simulation.start_year,
         .years = years,
@@ -169,8 +213,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
         .quantiles = s->simulation.quantiles.v,
         .warning = s->warning,
     };
-    size_t block = paths < RUN_BLOCK_PATHS ? paths : RUN_BLOCK_PATHS;
-    if (record_block_alloc(&b, block, years, regions) != 0 || !(sum = summary_alloc(&cfg))) {
+    if (!(sum = summary_alloc(&cfg))) {
         snprintf(err, n_err, "out of memory for %zu paths (try --summary-only or fewer paths)",
                  paths);
         goto done;
@@ -178,7 +221,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     if (!(h5 = h5out_create(o->out_path, &meta, err, n_err))) goto done;
 
     double t1 = now_s();
-    if (run_blocks(e, work, threads, paths, &b, sum, h5, o, err, n_err) != 0) goto done;
+    if (run_blocks(arm, paths, sum, h5, o, err, n_err) != 0) goto done;
     if (summary_finish(sum) != 0) {
         snprintf(err, n_err, "out of memory computing the summaries");
         goto done;
@@ -195,11 +238,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
 done:
     if (h5) h5out_abort(h5);
     summary_free(sum);
-    record_block_free(&b);
-    for (int t = 0; work && t < threads; t++)
-        engine_work_free(work[t]);
-    free(work);
-    engine_free(e);
+    run_arm_free(arm);
     names_free(&names);
     return status;
 }

@@ -25,6 +25,25 @@ struct run_options {
 };
 
 struct diag;
+struct engine;
+struct record_block;
+
+/* One scenario's side of a run: its engine, one work state per thread and a
+ * block buffer. run_scenario uses one; `fundsim compare` one per variant and
+ * `fundsim solve` one per trial setting. */
+struct run_arm;
+
+/* Builds the engine (its benefit tables on `threads` threads) and buffers for
+ * blocks of up to RUN_BLOCK_PATHS paths. Returns NULL with a scenario problem
+ * in `d` or a runtime one in `err`. */
+struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d, char *err,
+                               size_t n_err);
+void run_arm_free(struct run_arm *a);
+size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for messages) */
+
+/* Runs paths first .. first + n - 1 (n ≤ RUN_BLOCK_PATHS) on the arm's threads
+ * into its block, and returns the block. */
+const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n);
 
 /* Runs the scenario's simulation.paths paths and writes out_path. Returns 0,
  * 1 after a runtime failure (the message in `err`; no file is left behind and

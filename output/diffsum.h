@@ -1,0 +1,88 @@
+/* diffsum.h: what a budget office reads from a policy comparison: per region
+ * and year, and for the province, the per-path difference variant − base of
+ * the balance, each fund line, each level of government's outlay, assistance
+ * and out-of-pocket cost, summarized across paths: the mean with its 95 %
+ * confidence interval, quantiles, the variance (and what independent streams
+ * would have given), the probability that the variant leaves the fund better
+ * or worse off, and the change in the probability of depletion.
+ *
+ * Base and variant run on common random numbers: path k of each sees the same
+ * streams, so the paths are paired and the difference's variance is far below
+ * Var(base) + Var(variant), the variance of a difference of independent runs.
+ *
+ * Blocks come in path order (diffsum_add), the base's and the variant's block
+ * for the same paths together; the results depend only on the paths' values
+ * and that order. Definitions, for each (year, region) and the province:
+ *   d_i          variant − base of path i (province: each side summed over
+ *                regions first; every diff variable is additive)
+ *   mean         Σ d_i / n, summed in path order
+ *   variance     Σ (d_i − mean)² / (n − 1)  (sample variance)
+ *   ci_low/high  mean ∓ t(0.975, n − 1) · sqrt(variance / n)  (Student t)
+ *   variance_independent  Var(base) + Var(variant), each a sample variance
+ *   quantiles    of the d_i, type 7 (as output/summary.h), for the variables
+ *                whose diff_var_has_quantiles() is true
+ *   p_better     share of paths with d_i > 0 for the balance; p_worse: d_i < 0
+ *   delta_p_depleted  share of paths depleted (balance < 0) under the variant
+ *                minus under the base; its CI is the mean of the paired
+ *                indicator differences ∓ 1.96 · their sample sd / sqrt(n)
+ * n ≥ 2 paths (diffsum_alloc refuses fewer). */
+#ifndef FUNDSIM_DIFFSUM_H
+#define FUNDSIM_DIFFSUM_H
+
+#include "record.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The variables differenced, in the order the file lists them: the balance,
+ * surplus, income and its parts, expenditure and each fund line, each level's
+ * outlay, serious illness, assistance, out of pocket and the enrollees. */
+extern const enum var diff_vars[];
+extern const size_t n_diff_vars;
+/* Whether the difference of `v` (one of diff_vars) keeps every path's value
+ * for quantiles: the balance, surplus, income, expenditure, each level's
+ * outlay, assistance claims and out of pocket. */
+bool diff_var_has_quantiles(enum var v);
+
+struct diffsum_config {
+    size_t years, regions;
+    size_t paths; /* how many paths will be added, in all (≥ 2) */
+    size_t n_quantiles;
+    const double *quantiles; /* levels in (0, 1), increasing */
+};
+
+/* Filled by diffsum_finish. Arrays indexed by `enum var` are NULL for
+ * variables not in diff_vars (and quantiles for those without quantiles). */
+struct diffsum_stats {
+    double *mean, *ci_low, *ci_high, *variance, *variance_independent;
+    double *quantiles;
+};
+struct diffsum_results {
+    struct diffsum_stats region[N_VARS];   /* [Y][R]; quantiles [Y][R][Q] */
+    struct diffsum_stats province[N_VARS]; /* [Y]; quantiles [Y][Q] */
+    double *p_better, *p_worse;            /* [Y][R] */
+    double *delta_p_depleted, *delta_p_depleted_ci_low, *delta_p_depleted_ci_high; /* [Y][R] */
+    double *province_p_better, *province_p_worse;                                  /* [Y] */
+    double *province_delta_p_depleted, *province_delta_p_depleted_ci_low,
+        *province_delta_p_depleted_ci_high; /* [Y] */
+};
+
+struct diffsum;
+
+/* Returns NULL when out of memory or when c->paths < 2. The config's arrays are copied. */
+struct diffsum *diffsum_alloc(const struct diffsum_config *c);
+void diffsum_free(struct diffsum *d);
+
+/* Adds the paired blocks of the same paths (same first_path, n_paths, years,
+ * regions); blocks in path order from path 0. Returns -1 otherwise, when more
+ * paths come than the config said, or after diffsum_finish. */
+int diffsum_add(struct diffsum *d, const struct record_block *base,
+                const struct record_block *variant);
+
+/* Computes the results from the paths added (at least 2). Allocates nothing.
+ * A second call changes nothing. Returns 0, or -1 with fewer than 2 paths. */
+int diffsum_finish(struct diffsum *d);
+const struct diffsum_results *diffsum_results(const struct diffsum *d);
+const struct diffsum_config *diffsum_config(const struct diffsum *d);
+
+#endif
