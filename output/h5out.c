@@ -1,13 +1,12 @@
 /* h5out.c: the run's HDF5 file (h5out.h). The file is written under a
  * temporary name beside its final path and renamed onto it only when complete.
  *
- * `struct h5out` holds the open file, the dimension scales (/years, /regions,
- * /quantiles) that every dataset's dimensions are attached to, and the open
- * /paths datasets that blocks are written into. Each dataset is described by
- * the kinds of its dimensions (path, year, region, quantile, warning level);
- * the kind gives the dimension's size, its label and its scale. */
+ * `struct h5out` (h5parts.h) holds the open file, the dimension scales (/years,
+ * /regions, /quantiles) and the open /paths datasets; the policy variants'
+ * /diff part is in h5diff.c. */
 #include "h5out.h"
 #include "h5common.h"
+#include "h5parts.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -21,25 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-enum dim { DIM_PATH, DIM_YEAR, DIM_REGION, DIM_QUANTILE, DIM_LEVEL, N_DIMS };
-static const char *const dim_labels[N_DIMS] = {"path", "year", "region", "quantile", "level"};
-
-enum { MAX_RANK = 3 };
+const char *const dim_labels[N_DIMS] = {"path", "year", "region", "quantile", "level"};
 
 /* Paths per chunk: at most 64, and at most about 512 KiB per chunk, so that a
  * chunk fits HDF5's default 1 MiB chunk cache and blocks smaller than a chunk
  * are merged in memory rather than recompressed on every write. */
 enum { CHUNK_PATHS = 64, CHUNK_BYTES = 512 * 1024 };
-
-struct h5out {
-    hid_t file;
-    hid_t scale[N_DIMS]; /* the dimension scale of each kind; none for paths */
-    hid_t paths[N_VARS], national[N_NVARS];
-    size_t size[N_DIMS];
-    size_t paths_written;
-    bool summary_only, summary_written;
-    char *path, *tmp;
-};
 
 /* Attributes: variable-length UTF-8 strings (no 64 KiB limit on the resolved
  * scenario text), 64-bit integers and doubles. */
@@ -54,13 +40,13 @@ static int put_text_attr(hid_t loc, const char *name, const char *const *s, hid_
     return rc;
 }
 
-static int put_string_attr(hid_t loc, const char *name, const char *s)
+int put_string_attr(hid_t loc, const char *name, const char *s)
 {
     const char *v = s ? s : "";
     return put_text_attr(loc, name, &v, H5Screate(H5S_SCALAR));
 }
 
-static int put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n)
+int put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n)
 {
     hsize_t dim = n;
     return put_text_attr(loc, name, s, H5Screate_simple(1, &dim, NULL));
@@ -76,13 +62,13 @@ static int put_number_attr(hid_t loc, const char *name, hid_t type, const void *
     return rc;
 }
 
-static int put_int_attr(hid_t loc, const char *name, long long v)
+int put_int_attr(hid_t loc, const char *name, long long v)
 {
     int64_t x = v;
     return put_number_attr(loc, name, H5T_NATIVE_INT64, &x);
 }
 
-static int put_double_attr(hid_t loc, const char *name, double v)
+int put_double_attr(hid_t loc, const char *name, double v)
 {
     return put_number_attr(loc, name, H5T_NATIVE_DOUBLE, &v);
 }
@@ -101,9 +87,8 @@ static int attach_dims(const struct h5out *o, hid_t ds, int rank, const enum dim
 
 /* Creates loc/name with dimensions of the given kinds, its units and long
  * name, and attaches its dimensions. Returns the open dataset, or -1. */
-static hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type,
-                            int rank, const enum dim *kinds, hid_t dcpl, const char *units,
-                            const char *long_name)
+hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                     const enum dim *kinds, hid_t dcpl, const char *units, const char *long_name)
 {
     hsize_t dims[MAX_RANK];
     for (int k = 0; k < rank; k++)
@@ -121,9 +106,9 @@ static hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, 
 }
 
 /* Creates and writes a whole dataset; `data` is in the memory type `type`. */
-static int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
-                       const enum dim *kinds, const void *data, const char *units,
-                       const char *long_name, char *err, size_t n_err)
+int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                const enum dim *kinds, const void *data, const char *units, const char *long_name,
+                char *err, size_t n_err)
 {
     hid_t ds = create_dataset(o, loc, name, type, rank, kinds, H5P_DEFAULT, units, long_name);
     if (ds < 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
@@ -221,17 +206,7 @@ static int write_meta(struct h5out *o, const struct h5out_meta *m, char *err, si
     return 0;
 }
 
-static hid_t chunked(int rank, const hsize_t *chunk)
-{
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_chunk(dcpl, rank, chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 4);
-    return dcpl;
-}
-
-/* The /paths datasets, chunked by paths and compressed. */
-static int create_paths(struct h5out *o, char *err, size_t n_err)
+hid_t paths_dcpl(const struct h5out *o, int rank)
 {
     size_t per_path = o->size[DIM_YEAR] * o->size[DIM_REGION] * sizeof(double);
     size_t chunk = CHUNK_BYTES / (per_path ? per_path : 1);
@@ -241,7 +216,32 @@ static int create_paths(struct h5out *o, char *err, size_t n_err)
     hsize_t dims[3] = {chunk, o->size[DIM_YEAR], o->size[DIM_REGION]};
     for (int k = 1; k < 3; k++)
         if (dims[k] < 1) dims[k] = 1;
-    hid_t dcpl3 = chunked(3, dims), dcpl2 = chunked(2, dims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, rank, dims);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    return dcpl;
+}
+
+int write_paths(hid_t ds, int rank, size_t first, size_t n_paths, size_t years, size_t regions,
+                const double *buf)
+{
+    hsize_t start[3] = {first, 0, 0}, count[3] = {n_paths, years, regions};
+    hid_t file_space = H5Dget_space(ds);
+    hid_t mem_space = H5Screate_simple(rank, count, NULL);
+    int rc = H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+                     H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, buf) < 0
+                 ? -1
+                 : 0;
+    H5Sclose(mem_space);
+    H5Sclose(file_space);
+    return rc;
+}
+
+/* The /paths datasets. */
+static int create_paths(struct h5out *o, char *err, size_t n_err)
+{
+    hid_t dcpl3 = paths_dcpl(o, 3), dcpl2 = paths_dcpl(o, 2);
     static const enum dim kinds[3] = {DIM_PATH, DIM_YEAR, DIM_REGION};
     hid_t g = H5Gcreate2(o->file, "paths", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t gn = g >= 0 ? H5Gcreate2(g, "national", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
@@ -272,6 +272,9 @@ static void reset_ids(struct h5out *o)
         o->paths[v] = -1;
     for (int v = 0; v < N_NVARS; v++)
         o->national[v] = -1;
+    for (size_t k = 0; k < o->n_variants; k++)
+        for (int v = 0; v < N_VARS; v++)
+            o->variants[k].diff[v] = -1;
 }
 
 /* Closes every open object, then the file. Returns 0, or -1 if closing failed. */
@@ -283,6 +286,9 @@ static int close_file(struct h5out *o)
         if (o->paths[v] >= 0) H5Dclose(o->paths[v]);
     for (int v = 0; v < N_NVARS; v++)
         if (o->national[v] >= 0) H5Dclose(o->national[v]);
+    for (size_t k = 0; k < o->n_variants; k++)
+        for (int v = 0; v < N_VARS; v++)
+            if (o->variants[k].diff[v] >= 0) H5Dclose(o->variants[k].diff[v]);
     int rc = o->file >= 0 && H5Fclose(o->file) < 0 ? -1 : 0;
     o->file = -1;
     reset_ids(o);
@@ -291,6 +297,9 @@ static int close_file(struct h5out *o)
 
 static void free_out(struct h5out *o)
 {
+    for (size_t k = 0; k < o->n_variants; k++)
+        free(o->variants[k].name);
+    free(o->variants);
     free(o->path);
     free(o->tmp);
     free(o);
@@ -337,18 +346,23 @@ struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *e
     return o;
 }
 
+int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+{
+    if (b->years == o->size[DIM_YEAR] && b->regions == o->size[DIM_REGION] &&
+        b->first_path + b->n_paths <= o->size[DIM_PATH])
+        return 0;
+    snprintf(err, n_err,
+             "%s: a block of paths %zu-%zu, %zu years, %zu regions does not fit a file "
+             "of %zu paths, %zu years, %zu regions",
+             o->tmp, b->first_path, b->first_path + b->n_paths - 1, b->years, b->regions,
+             o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
+    return -1;
+}
+
 int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
 {
     if (o->summary_only) return 0;
-    if (b->years != o->size[DIM_YEAR] || b->regions != o->size[DIM_REGION] ||
-        b->first_path + b->n_paths > o->size[DIM_PATH]) {
-        snprintf(err, n_err,
-                 "%s: a block of paths %zu-%zu, %zu years, %zu regions does not fit a file "
-                 "of %zu paths, %zu years, %zu regions",
-                 o->tmp, b->first_path, b->first_path + b->n_paths - 1, b->years, b->regions,
-                 o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
-        return -1;
-    }
+    if (check_block(o, b, err, n_err)) return -1;
     if (b->n_paths == 0) return 0;
     size_t n_py = b->n_paths * b->years, n = n_py * b->regions;
     double *buf = malloc(n * sizeof *buf);
@@ -356,7 +370,6 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
         snprintf(err, n_err, "%s: out of memory", o->tmp);
         return -1;
     }
-    hsize_t start[3] = {b->first_path, 0, 0}, count[3] = {b->n_paths, b->years, b->regions};
     int rc = 0;
     /* One variable at a time: [p][y][r][var] -> [p][y][r]. */
     for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
@@ -366,18 +379,14 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
         for (size_t k = 0; k < n_v; k++)
             buf[k] = src[k * stride];
         hid_t ds = national ? o->national[v - N_VARS] : o->paths[v];
-        hid_t file_space = H5Dget_space(ds);
-        hid_t mem_space = H5Screate_simple(national ? 2 : 3, count, NULL);
-        if (H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, buf) < 0) {
+        if (write_paths(ds, national ? 2 : 3, b->first_path, b->n_paths, b->years, b->regions,
+                        buf)) {
             h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /paths/%s%s", o->tmp,
                           b->first_path, b->first_path + b->n_paths - 1,
                           national ? "national/" : "",
                           national ? nvar_info[v - N_VARS].name : var_info[v].name);
             rc = -1;
         }
-        H5Sclose(mem_space);
-        H5Sclose(file_space);
     }
     free(buf);
     if (!rc) o->paths_written += b->n_paths;
@@ -385,9 +394,9 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
 }
 
 /* Writes one summary array unless it is NULL. */
-static int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
-                       const void *data, const char *name, const char *units, const char *long_name,
-                       char *err, size_t n_err)
+int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
+                const void *data, const char *name, const char *units, const char *long_name,
+                char *err, size_t n_err)
 {
     if (!data) return 0;
     return put_dataset(o, loc, name, type, rank, kinds, data, units, long_name, err, n_err);
@@ -399,9 +408,9 @@ static const enum dim YR[] = {DIM_YEAR, DIM_REGION}, YRQ[] = {DIM_YEAR, DIM_REGI
                       R[] = {DIM_REGION}, RQ[] = {DIM_REGION, DIM_QUANTILE};
 
 /* The means and quantiles of one variable: loc/<name>_mean, loc/<name>_quantiles. */
-static int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, const char *whose,
-                        int rank, const enum dim *mean_kinds, const enum dim *quantile_kinds,
-                        const double *mean, const double *quantiles, char *err, size_t n_err)
+int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, const char *whose, int rank,
+                 const enum dim *mean_kinds, const enum dim *quantile_kinds, const double *mean,
+                 const double *quantiles, char *err, size_t n_err)
 {
     char name[128], long_name[256];
     snprintf(name, sizeof name, "%s_mean", vi->name);
@@ -609,6 +618,12 @@ double h5out_expected_bytes(const struct h5out_meta *m)
     }
     for (int v = 0; v < N_NVARS; v++)
         values += y * (1 + (nvar_info[v].quantiles ? q : 0));
-    if (!m->summary_only) values += (double)m->paths * y * (r * N_VARS + N_NVARS);
+    /* a variant's difference summaries: 5 statistics (+ quantiles) per region and province */
+    for (size_t k = 0; k < n_diff_vars; k++)
+        values += (double)m->n_variants * (y * r + y) *
+                  (5 + (diff_var_has_quantiles(diff_vars[k]) ? q : 0));
+    if (!m->summary_only)
+        values += (double)m->paths * y *
+                  (r * N_VARS + N_NVARS + (double)m->n_variants * r * (double)n_diff_vars);
     return 8 * values;
 }

@@ -59,6 +59,7 @@ struct h5out_meta {
     size_t n_quantiles;
     const double *quantiles;
     bool summary_only;
+    size_t n_variants; /* policy variants to come (for h5out_expected_bytes) */
 };
 
 struct h5out;

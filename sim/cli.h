@@ -17,6 +17,7 @@ int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 
 /* Collects `--set KEY=VALUE`; returns 0, or -1 after printing why. */

@@ -1,5 +1,6 @@
-/* cmd_run.c: `fundsim run`: loads the scenario, runs the projection (run.c),
- * then prints the summary table of the file it wrote (output/report.c). */
+/* cmd_run.c: `fundsim run` and `fundsim compare`: load the scenario (and the
+ * variants), run the projection (run.c), then print the summary tables of the
+ * file written (output/report.c). */
 #include "cli.h"
 #include "diag.h"
 #include "report.h"
@@ -36,6 +37,31 @@ static const char run_usage[] =
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
     "bad scenario.\n";
 
+static const char compare_usage[] =
+    "Usage: fundsim compare [OPTIONS] BASE VARIANT...\n"
+    "\n"
+    "Runs the scenario BASE and each VARIANT on the same random streams (common\n"
+    "random numbers: path k of every scenario sees the same draws), writes the base's\n"
+    "run and, per variant, every path's difference variant - base and its summaries\n"
+    "under /diff/<variant name>, and prints the comparison: mean difference with its\n"
+    "95 % confidence interval, quantiles, P(variant better off), the change in\n"
+    "P(depleted), each level of government's change in outlay, and the variance\n"
+    "reduction over independent streams.\n"
+    "\n"
+    "Variants keep the base's years, regions and quantiles; they run with the base's\n"
+    "paths and seed. --set applies to every file.\n"
+    "\n"
+    "  -o, --output FILE   the HDF5 file (default: BASE's name + -compare.h5, here)\n"
+    "  --paths N, --seed S, --threads T, --set KEY=VALUE, --summary-only, --quiet\n"
+    "                      as for `fundsim run`\n"
+    "  --independent       also run each variant on other streams (seed XOR 2^62) to\n"
+    "                      measure the variance of the difference without common\n"
+    "                      random numbers (costs one more run per variant)\n"
+    "  --help              this text\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
+    "bad scenario.\n";
+
 /* Adds `--set KEY=VALUE` built from an option; the text lives in `buf`. */
 static int add_setting(struct setting_override **sets, size_t *n, const char *key,
                        const char *value, char *buf, size_t n_buf)
@@ -60,110 +86,252 @@ static int parse_threads(const char *arg, int *threads)
     return 0;
 }
 
-/* The default output: the scenario's name with .h5, in the current folder. */
-static char *default_output(const struct scenario *s)
+/* The default output: the scenario's name with `suffix`, in the current folder. */
+static char *default_output(const struct scenario *s, const char *suffix)
 {
-    size_t n = strlen(s->name) + 4;
+    size_t n = strlen(s->name) + strlen(suffix) + 1;
     char *p = malloc(n);
-    if (p) snprintf(p, n, "%s.h5", s->name);
+    if (p) snprintf(p, n, "%s%s", s->name, suffix);
     return p;
 }
 
-int cmd_run(int argc, char **argv)
-{
-    enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_SUMMARY_ONLY, OPT_QUIET };
-    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
-                                            {"paths", required_argument, NULL, OPT_PATHS},
-                                            {"seed", required_argument, NULL, OPT_SEED},
-                                            {"threads", required_argument, NULL, OPT_THREADS},
-                                            {"set", required_argument, NULL, 's'},
-                                            {"summary-only", no_argument, NULL, OPT_SUMMARY_ONLY},
-                                            {"quiet", no_argument, NULL, OPT_QUIET},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {0}};
-    struct setting_override *sets = NULL;
-    size_t n_sets = 0;
+/* What the command line says. */
+struct args {
+    struct run_options o;
+    struct setting_override *sets;
+    size_t n_sets;
+    bool independent;
     char paths_buf[64], seed_buf[64];
-    struct run_options o = {.threads = omp_get_max_threads(), .progress = isatty(2)};
-    int opt, status = EXIT_USAGE;
+};
+
+/* Parses the options; returns 0, 1 after --help, or -1 after printing why. */
+static int parse(int argc, char **argv, const char *usage, bool compare, struct args *a)
+{
+    enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_SUMMARY_ONLY, OPT_QUIET, OPT_INDEPENDENT };
+    static const struct option run_options[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"paths", required_argument, NULL, OPT_PATHS},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"set", required_argument, NULL, 's'},
+        {"summary-only", no_argument, NULL, OPT_SUMMARY_ONLY},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, 'h'},
+        {"independent", no_argument, NULL, OPT_INDEPENDENT}, /* compare only: last */
+        {0}};
+    enum { N_OPTIONS = sizeof run_options / sizeof *run_options };
+    struct option options[N_OPTIONS];
+    memcpy(options, run_options, sizeof options);
+    if (!compare) options[N_OPTIONS - 2] = (struct option){0};
+    int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
         switch (opt) {
         case 'o':
-            o.out_path = optarg;
+            a->o.out_path = optarg;
             break;
         case OPT_PATHS:
-            bad = add_setting(&sets, &n_sets, "simulation.paths", optarg, paths_buf,
-                              sizeof paths_buf);
+            bad = add_setting(&a->sets, &a->n_sets, "simulation.paths", optarg, a->paths_buf,
+                              sizeof a->paths_buf);
             break;
         case OPT_SEED:
-            bad = add_setting(&sets, &n_sets, "simulation.seed", optarg, seed_buf, sizeof seed_buf);
+            bad = add_setting(&a->sets, &a->n_sets, "simulation.seed", optarg, a->seed_buf,
+                              sizeof a->seed_buf);
             break;
         case OPT_THREADS:
-            bad = parse_threads(optarg, &o.threads);
+            bad = parse_threads(optarg, &a->o.threads);
             break;
         case 's':
-            bad = cli_add_set(&sets, &n_sets, optarg);
+            bad = cli_add_set(&a->sets, &a->n_sets, optarg);
             break;
         case OPT_SUMMARY_ONLY:
-            o.summary_only = true;
+            a->o.summary_only = true;
             break;
         case OPT_QUIET:
-            o.quiet = true;
+            a->o.quiet = true;
+            break;
+        case OPT_INDEPENDENT:
+            a->independent = true;
             break;
         case 'h':
-            fputs(run_usage, stdout);
-            cli_free_sets(sets, n_sets);
-            return EXIT_OK;
+            fputs(usage, stdout);
+            return 1;
         default:
-            bad = 1;
+            fputs(usage, stderr);
+            return -1;
         }
         if (bad) {
-            if (bad == 1) fputs(run_usage, stderr);
-            cli_free_sets(sets, n_sets);
-            return EXIT_USAGE;
+            if (bad == 1) fputs(usage, stderr);
+            return -1;
         }
     }
-    if (optind + 1 != argc) {
-        fputs(run_usage, stderr);
-        cli_free_sets(sets, n_sets);
-        return EXIT_USAGE;
+    if (compare ? argc - optind < 2 : argc - optind != 1) {
+        fputs(usage, stderr);
+        return -1;
     }
-    if (o.quiet) o.progress = false;
+    if (a->o.quiet) a->o.progress = false;
+    return 0;
+}
 
-    struct diag d = {0};
-    struct scenario s;
-    if (scenario_load(argv[optind], sets, n_sets, &s, &d) != 0) {
-        diag_print(stderr, &d);
-        diag_free(&d);
-        cli_free_sets(sets, n_sets);
-        return EXIT_USAGE;
-    }
-    char *own_output = o.out_path ? NULL : default_output(&s);
-    if (!o.out_path) o.out_path = own_output;
+/* Runs, then prints the tables of the file written. Returns the exit status. */
+static int run_and_report(const struct scenario *s, struct run_options *o, const char *suffix,
+                          struct diag *d)
+{
+    char *own_output = o->out_path ? NULL : default_output(s, suffix);
+    if (!o->out_path) o->out_path = own_output;
     char err[1024] = "";
-    if (!o.out_path) {
-        fprintf(stderr, "fundsim run: out of memory\n");
+    int status = EXIT_OK;
+    if (!o->out_path) {
+        fprintf(stderr, "fundsim %s: out of memory\n", o->command);
         status = EXIT_FAILURE_RUN;
     } else {
-        int r = run_scenario(&s, &o, &d, err, sizeof err);
+        int r = run_scenario(s, o, d, err, sizeof err);
         if (r == 2) {
-            diag_print(stderr, &d);
+            diag_print(stderr, d);
             status = EXIT_USAGE;
-        } else if (r != 0) {
-            fprintf(stderr, "fundsim run: %s\n", err);
+        } else if (r != 0 || (!o->quiet && report_print(o->out_path, NULL, 0, false, stdout, err,
+                                                        sizeof err) != 0)) {
+            fprintf(stderr, "fundsim %s: %s\n", o->command, err);
             status = EXIT_FAILURE_RUN;
-        } else if (!o.quiet &&
-                   report_print(o.out_path, NULL, 0, false, stdout, err, sizeof err) != 0) {
-            fprintf(stderr, "fundsim run: %s\n", err);
-            status = EXIT_FAILURE_RUN;
-        } else {
-            status = EXIT_OK;
         }
     }
     free(own_output);
-    scenario_free(&s);
+    return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct args a = {
+        .o = {.command = "run", .threads = omp_get_max_threads(), .progress = isatty(2)}};
+    int p = parse(argc, argv, run_usage, false, &a);
+    if (p != 0) {
+        cli_free_sets(a.sets, a.n_sets);
+        return p > 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    struct diag d = {0};
+    struct scenario s;
+    int status = EXIT_USAGE;
+    if (scenario_load(argv[optind], a.sets, a.n_sets, &s, &d) != 0) {
+        diag_print(stderr, &d);
+    } else {
+        status = run_and_report(&s, &a.o, ".h5", &d);
+        scenario_free(&s);
+    }
     diag_free(&d);
-    cli_free_sets(sets, n_sets);
+    cli_free_sets(a.sets, a.n_sets);
+    return status;
+}
+
+/* Adds the problems that keep `v` (from `file`) from being compared with the base. */
+static void check_variant(const struct scenario *base, const char *base_file,
+                          const struct scenario *v, const char *file, struct diag *d)
+{
+    const char *why = NULL;
+    if (v->simulation.start_year != base->simulation.start_year)
+        why = "simulation.start_year";
+    else if (v->simulation.years != base->simulation.years)
+        why = "simulation.years";
+    else if (v->simulation.quantiles.n != base->simulation.quantiles.n ||
+             memcmp(v->simulation.quantiles.v, base->simulation.quantiles.v,
+                    v->simulation.quantiles.n * sizeof *v->simulation.quantiles.v) != 0)
+        why = "simulation.quantiles";
+    else if (v->n_regions != base->n_regions)
+        why = "regions (their number)";
+    for (size_t r = 0; !why && r < v->n_regions; r++)
+        if (strcmp(v->regions[r].name, base->regions[r].name) != 0) why = "regions (their names)";
+    if (why)
+        diag_loc(d, file, 0,
+                 "%s differs from the base's (%s): a variant keeps the base's years, "
+                 "quantiles and regions, in the same order",
+                 why, base_file);
+    if (strcmp(v->name, base->name) == 0)
+        diag_loc(d, file, 0, "the variant has the base's name \"%s\": give it its own name",
+                 v->name);
+    if (strchr(v->name, '/'))
+        diag_loc(d, file, 0, "the name \"%s\" holds a '/', which HDF5 would read as a group",
+                 v->name);
+}
+
+/* Loads each variant with the command line's settings and the base's paths
+ * and seed (and, with --independent, again with other streams). Returns 0, or
+ * -1 with the problems in `d`. */
+static int load_variants(char **files, size_t n, const struct scenario *base, const char *base_file,
+                         struct args *a, struct scenario *v, struct scenario *indep, struct diag *d)
+{
+    char paths[64], seed[64], other_seed[64];
+    snprintf(paths, sizeof paths, "%lld", base->simulation.paths);
+    snprintf(seed, sizeof seed, "%lld", base->simulation.seed);
+    snprintf(other_seed, sizeof other_seed, "%lldL", base->simulation.seed ^ (1LL << 62));
+    size_t n_sets = a->n_sets + 2;
+    struct setting_override *sets = malloc(n_sets * sizeof *sets);
+    if (!sets) abort();
+    memcpy(sets, a->sets, a->n_sets * sizeof *sets);
+    sets[a->n_sets] = (struct setting_override){"simulation.paths", paths};
+    sets[a->n_sets + 1] = (struct setting_override){"simulation.seed", seed};
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        if (scenario_load(files[k], sets, n_sets, &v[k], d) != 0) {
+            rc = -1;
+            break;
+        }
+        check_variant(base, base_file, &v[k], files[k], d);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(v[j].name, v[k].name) == 0)
+                diag_loc(d, files[k], 0, "the name \"%s\" is also %s's: give each variant its own",
+                         v[k].name, files[j]);
+        if (d->n) rc = -1;
+        if (rc == 0 && a->independent) {
+            sets[a->n_sets + 1].value = other_seed;
+            if (scenario_load(files[k], sets, n_sets, &indep[k], d) != 0) rc = -1;
+            sets[a->n_sets + 1].value = seed;
+        }
+    }
+    free(sets);
+    return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    struct args a = {
+        .o = {.command = "compare", .threads = omp_get_max_threads(), .progress = isatty(2)}};
+    int p = parse(argc, argv, compare_usage, true, &a);
+    if (p != 0) {
+        cli_free_sets(a.sets, a.n_sets);
+        return p > 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const char *base_file = argv[optind];
+    char **files = argv + optind + 1;
+    size_t n = (size_t)(argc - optind - 1);
+    struct diag d = {0};
+    struct scenario base = {0};
+    struct scenario *v = calloc(n, sizeof *v), *indep = calloc(n, sizeof *indep);
+    struct run_variant *rv = calloc(n, sizeof *rv);
+    if (!v || !indep || !rv) abort();
+    int status = EXIT_USAGE;
+    bool base_loaded = scenario_load(base_file, a.sets, a.n_sets, &base, &d) == 0;
+    if (base_loaded && base.simulation.paths < 2)
+        diag_loc(&d, base_file, 0,
+                 "simulation.paths is %lld: a comparison needs at least 2 "
+                 "paths for its confidence intervals",
+                 base.simulation.paths);
+    if (!base_loaded || d.n || load_variants(files, n, &base, base_file, &a, v, indep, &d) != 0) {
+        diag_print(stderr, &d);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            rv[k] = (struct run_variant){&v[k], a.independent ? &indep[k] : NULL};
+        a.o.variants = rv;
+        a.o.n_variants = n;
+        status = run_and_report(&base, &a.o, "-compare.h5", &d);
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (v[k].arena) scenario_free(&v[k]);
+        if (indep[k].arena) scenario_free(&indep[k]);
+    }
+    if (base_loaded) scenario_free(&base);
+    free(v);
+    free(indep);
+    free(rv);
+    diag_free(&d);
+    cli_free_sets(a.sets, a.n_sets);
     return status;
 }

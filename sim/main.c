@@ -18,32 +18,20 @@ static const char usage[] =
     "  check SCENARIO...   check scenario and variant files; report every problem\n"
     "  show SCENARIO       print the fully resolved scenario as libconfig\n"
     "  summary OUT.h5      print the summary table of a run\n"
-    "  compare BASE VARIANT...  compare policy variants (not yet available)\n"
+    "  compare BASE VARIANT...\n"
+    "                      run policy variants on common random numbers, write the differences\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
     "`fundsim COMMAND --help` describes a command.\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n";
 
-static int not_yet(int argc, char **argv)
-{
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        printf("Usage: fundsim %s ...\n\nThis command comes with the engine issues; it is not "
-               "yet available.\n",
-               argv[0]);
-        return EXIT_OK;
-    }
-    fprintf(stderr, "fundsim %s: not yet available in this version (%s)\n", argv[0],
-            FUNDSIM_VERSION);
-    return EXIT_FAILURE_RUN;
-}
-
 static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", cmd_run},         {"check", cmd_check}, {"show", cmd_show},
-    {"summary", cmd_summary}, {"compare", not_yet}, {"settings", cmd_settings},
+    {"run", cmd_run},         {"check", cmd_check},     {"show", cmd_show},
+    {"summary", cmd_summary}, {"compare", cmd_compare}, {"settings", cmd_settings},
 };
 
 int main(int argc, char **argv)

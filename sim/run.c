@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include "diag.h"
+#include "diffsum.h"
 #include "engine.h"
 #include "fundsim_config.h"
 #include "h5out.h"
@@ -131,42 +132,170 @@ const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t
     return b;
 }
 
-/* Runs the paths block by block; returns 0 or -1 with `err`. */
-static int run_blocks(struct run_arm *a, size_t paths, struct summary *sum, struct h5out *h5,
-                      const struct run_options *o, char *err, size_t n_err)
+/* A variant's side: its arm and difference summaries, and the same for its
+ * independent-stream twin (NULL without --independent). */
+struct variant_side {
+    struct run_arm *arm, *independent_arm;
+    struct diffsum *diff, *independent_diff;
+};
+
+/* Everything a run holds; freed by run_free. */
+struct run {
+    const struct run_options *o;
+    size_t paths;
+    struct names names;
+    struct run_arm *base;
+    struct summary *sum;
+    struct variant_side *variants; /* [o->n_variants] */
+    struct h5out *h5;
+};
+
+static void run_free(struct run *r)
+{
+    if (r->h5) h5out_abort(r->h5);
+    summary_free(r->sum);
+    run_arm_free(r->base);
+    for (size_t k = 0; r->variants && k < r->o->n_variants; k++) {
+        run_arm_free(r->variants[k].arm);
+        run_arm_free(r->variants[k].independent_arm);
+        diffsum_free(r->variants[k].diff);
+        diffsum_free(r->variants[k].independent_diff);
+    }
+    free(r->variants);
+    names_free(&r->names);
+}
+
+/* Builds an arm, saying so. Returns 0, 1 (runtime) or 2 (scenario). */
+static int build_arm(struct run *r, const struct scenario *s, struct run_arm **arm, struct diag *d,
+                     char *err, size_t n_err)
+{
+    double t0 = now_s();
+    if (!(*arm = run_arm_create(s, r->o->threads, d, err, n_err))) return d->n ? 2 : 1;
+    if (!r->o->quiet)
+        fprintf(stderr, "fundsim %s: %s: %zu benefit tables built in %.1f s\n", r->o->command,
+                s->name, run_arm_tables(*arm), now_s() - t0);
+    return 0;
+}
+
+/* The arms, summaries and difference summaries. Returns 0, 1 or 2. */
+static int build(struct run *r, const struct scenario *s, struct diag *d, char *err, size_t n_err)
+{
+    const struct run_options *o = r->o;
+    int rc = build_arm(r, s, &r->base, d, err, n_err);
+    for (size_t k = 0; k < o->n_variants && !rc; k++) {
+        rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d, err, n_err);
+        if (!rc && o->variants[k].independent)
+            rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d, err,
+                           n_err);
+    }
+    if (rc) return rc;
+    struct summary_config cfg = {
+        .start_year = s->simulation.start_year,
+        .years = (size_t)s->simulation.years,
+        .regions = s->n_regions,
+        .paths = r->paths,
+        .n_quantiles = s->simulation.quantiles.n,
+        .quantiles = s->simulation.quantiles.v,
+        .warning = s->warning,
+    };
+    struct diffsum_config dcfg = {
+        .years = cfg.years,
+        .regions = cfg.regions,
+        .paths = cfg.paths,
+        .n_quantiles = cfg.n_quantiles,
+        .quantiles = cfg.quantiles,
+    };
+    bool ok = (r->sum = summary_alloc(&cfg)) != NULL;
+    for (size_t k = 0; k < o->n_variants && ok; k++)
+        ok = (r->variants[k].diff = diffsum_alloc(&dcfg)) &&
+             (!o->variants[k].independent ||
+              (r->variants[k].independent_diff = diffsum_alloc(&dcfg)));
+    if (!ok) {
+        snprintf(err, n_err, "out of memory for %zu paths (try --summary-only or fewer paths)",
+                 r->paths);
+        return 1;
+    }
+    return 0;
+}
+
+/* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
+static int create_file(struct run *r, const struct h5out_meta *meta, char *err, size_t n_err)
+{
+    if (!(r->h5 = h5out_create(r->o->out_path, meta, err, n_err))) return -1;
+    for (size_t k = 0; k < r->o->n_variants; k++) {
+        const struct scenario *v = r->o->variants[k].s;
+        struct h5out_variant hv = {
+            .name = v->name,
+            .description = v->description,
+            .scenario_text = v->resolved_text,
+            .independent = r->o->variants[k].independent != NULL,
+        };
+        if (h5out_add_variant(r->h5, &hv, err, n_err)) return -1;
+    }
+    return 0;
+}
+
+/* Runs every arm over the paths block by block; returns 0 or -1 with `err`. */
+static int run_blocks(struct run *r, char *err, size_t n_err)
 {
     double start = now_s();
-    for (size_t first = 0; first < paths; first += RUN_BLOCK_PATHS) {
-        size_t n = paths - first < RUN_BLOCK_PATHS ? paths - first : RUN_BLOCK_PATHS;
-        const struct record_block *b = run_arm_block(a, first, n);
-        if (summary_add(sum, b) != 0) {
+    for (size_t first = 0; first < r->paths; first += RUN_BLOCK_PATHS) {
+        size_t n = r->paths - first < RUN_BLOCK_PATHS ? r->paths - first : RUN_BLOCK_PATHS;
+        const struct record_block *b = run_arm_block(r->base, first, n);
+        if (summary_add(r->sum, b) != 0) {
             snprintf(err, n_err, "internal error: paths added out of order");
             return -1;
         }
-        if (h5out_write_block(h5, b, err, n_err) != 0) return -1;
-        if (o->progress) progress(first + n, paths, now_s() - start);
+        if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
+        for (size_t k = 0; k < r->o->n_variants; k++) {
+            struct variant_side *v = &r->variants[k];
+            const struct record_block *vb = run_arm_block(v->arm, first, n);
+            if (diffsum_add(v->diff, b, vb) != 0 ||
+                (v->independent_arm && diffsum_add(v->independent_diff, b,
+                                                   run_arm_block(v->independent_arm, first, n)))) {
+                snprintf(err, n_err, "internal error: unpaired blocks of differences");
+                return -1;
+            }
+            if (h5out_write_diff_block(r->h5, k, b, vb, err, n_err) != 0) return -1;
+        }
+        if (r->o->progress) progress(first + n, r->paths, now_s() - start);
     }
     return 0;
+}
+
+/* The summaries into the file, then the commit. Returns 0 or -1 with `err`. */
+static int finish(struct run *r, char *err, size_t n_err)
+{
+    if (summary_finish(r->sum) != 0) {
+        snprintf(err, n_err, "internal error: no paths to summarize");
+        return -1;
+    }
+    if (h5out_write_summary(r->h5, r->sum, err, n_err) != 0) return -1;
+    for (size_t k = 0; k < r->o->n_variants; k++) {
+        struct variant_side *v = &r->variants[k];
+        if (diffsum_finish(v->diff) != 0 ||
+            (v->independent_diff && diffsum_finish(v->independent_diff) != 0)) {
+            snprintf(err, n_err, "internal error: too few paths to compare");
+            return -1;
+        }
+        if (h5out_write_diffsum(r->h5, k, v->diff, v->independent_diff, err, n_err) != 0) return -1;
+    }
+    int rc = h5out_commit(r->h5, err, n_err);
+    r->h5 = NULL;
+    return rc;
 }
 
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err)
 {
-    size_t paths = (size_t)s->simulation.paths, years = (size_t)s->simulation.years;
-    size_t regions = s->n_regions;
-    int threads = o->threads > 0 ? o->threads : 1;
+    struct run r = {.o = o, .paths = (size_t)s->simulation.paths};
+    size_t years = (size_t)s->simulation.years, regions = s->n_regions;
     int status = 1;
-    double t0 = now_s();
-
-    struct names names = {0};
-    struct run_arm *arm = NULL;
-    struct summary *sum = NULL;
-    struct h5out *h5 = NULL;
-    if (names_init(&names, s) != 0) {
+    if (names_init(&r.names, s) != 0 ||
+        !(r.variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r.variants))) {
         snprintf(err, n_err, "out of memory");
         goto done;
     }
-
     struct h5out_meta meta = {
         .version = FUNDSIM_VERSION,
         .scenario_name = s->name,
@@ -175,70 +304,39 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
                             "driver",
         .pooling = s->pooling.mode == POOLING_ADJUSTMENT_FUND ? "adjustment_fund" : "city",
         .seed = s->simulation.seed,
-        .paths = paths,
+        .paths = r.paths,
         .start_year = s->simulation.start_year,
         .years = years,
         .regions = regions,
-        .region_names = names.name,
-        .region_names_zh = names.name_zh,
-        .region_codes = names.code,
-        .opening_balance_yuan = names.opening,
+        .region_names = r.names.name,
+        .region_names_zh = r.names.name_zh,
+        .region_codes = r.names.code,
+        .opening_balance_yuan = r.names.opening,
         .n_quantiles = s->simulation.quantiles.n,
         .quantiles = s->simulation.quantiles.v,
         .summary_only = o->summary_only,
+        .n_variants = o->n_variants,
     };
     if (!o->quiet) {
         char size[32];
         human_bytes(h5out_expected_bytes(&meta), size, sizeof size);
         fprintf(stderr,
-                "fundsim run: %s, %zu paths x %zu years x %zu regions on %d thread%s; "
+                "fundsim %s: %s, %zu paths x %zu years x %zu regions on %d thread%s; "
                 "writing %s (about %s%s)\n",
-                s->name, paths, years, regions, threads, threads == 1 ? "" : "s", o->out_path, size,
+                o->command, s->name, r.paths, years, regions, o->threads,
+                o->threads == 1 ? "" : "s", o->out_path, size,
                 o->summary_only ? ", summaries only" : "");
     }
-
-    if (!(arm = run_arm_create(s, threads, d, err, n_err))) {
-        status = d->n ? 2 : 1;
-        goto done;
-    }
-    if (!o->quiet)
-        fprintf(stderr, "fundsim run: %zu benefit tables built in %.1f s\n", run_arm_tables(arm),
-                now_s() - t0);
-    struct summary_config cfg = {
-        .start_year = s->simulation.start_year,
-        .years = years,
-        .regions = regions,
-        .paths = paths,
-        .n_quantiles = s->simulation.quantiles.n,
-        .quantiles = s->simulation.quantiles.v,
-        .warning = s->warning,
-    };
-    if (!(sum = summary_alloc(&cfg))) {
-        snprintf(err, n_err, "out of memory for %zu paths (try --summary-only or fewer paths)",
-                 paths);
-        goto done;
-    }
-    if (!(h5 = h5out_create(o->out_path, &meta, err, n_err))) goto done;
-
+    if ((status = build(&r, s, d, err, n_err)) != 0) goto done;
+    status = 1;
     double t1 = now_s();
-    if (run_blocks(arm, paths, sum, h5, o, err, n_err) != 0) goto done;
-    if (summary_finish(sum) != 0) {
-        snprintf(err, n_err, "out of memory computing the summaries");
+    if (create_file(&r, &meta, err, n_err) || run_blocks(&r, err, n_err) || finish(&r, err, n_err))
         goto done;
-    }
-    if (h5out_write_summary(h5, sum, err, n_err) != 0) goto done;
-    int committed = h5out_commit(h5, err, n_err);
-    h5 = NULL;
-    if (committed != 0) goto done;
     if (!o->quiet)
-        fprintf(stderr, "fundsim run: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", paths,
-                now_s() - t1, (double)paths / fmax(1e-9, now_s() - t1), o->out_path);
+        fprintf(stderr, "fundsim %s: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", o->command,
+                r.paths, now_s() - t1, (double)r.paths / fmax(1e-9, now_s() - t1), o->out_path);
     status = 0;
-
 done:
-    if (h5) h5out_abort(h5);
-    summary_free(sum);
-    run_arm_free(arm);
-    names_free(&names);
+    run_free(&r);
     return status;
 }

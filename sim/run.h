@@ -16,8 +16,20 @@
 
 #define RUN_BLOCK_PATHS 64
 
+/* A policy variant run beside the base (`fundsim compare`): same paths, seed,
+ * years and regions; its differences from the base go into the file's /diff. */
+struct run_variant {
+    const struct scenario *s;
+    /* The same variant with another seed, run only to measure the variance of
+     * the difference on independent streams; NULL for none. */
+    const struct scenario *independent;
+};
+
 struct run_options {
+    const char *command; /* for messages: "run", "compare" */
     const char *out_path;
+    const struct run_variant *variants;
+    size_t n_variants;
     int threads;       /* ≥ 1 */
     bool summary_only; /* no /paths datasets */
     bool progress;     /* a progress bar on stderr */
@@ -45,7 +57,8 @@ size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for mes
  * into its block, and returns the block. */
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n);
 
-/* Runs the scenario's simulation.paths paths and writes out_path. Returns 0,
+/* Runs the scenario's simulation.paths paths, and those of each variant on
+ * the same streams, and writes out_path. Returns 0,
  * 1 after a runtime failure (the message in `err`; no file is left behind and
  * an existing out_path is untouched), or 2 with a scenario problem in `d`. */
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,

@@ -1,0 +1,78 @@
+/* h5parts.h: the pieces of the HDF5 writer that its parts share: the run's
+ * file (h5out.c) and the policy variants' differences (h5diff.c). Internal to
+ * output/: users see h5out.h.
+ *
+ * `struct h5out` holds the open file, the dimension scales that every
+ * dataset's dimensions are attached to, and the open per-path datasets that
+ * blocks are written into. A dataset is described by the kinds of its
+ * dimensions; the kind gives the dimension's size, its label and its scale. */
+#ifndef FUNDSIM_H5PARTS_H
+#define FUNDSIM_H5PARTS_H
+
+#include "record.h"
+
+#include <hdf5.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum dim { DIM_PATH, DIM_YEAR, DIM_REGION, DIM_QUANTILE, DIM_LEVEL, N_DIMS };
+extern const char *const dim_labels[N_DIMS];
+
+enum { MAX_RANK = 3 };
+
+/* A variant's open per-path difference datasets (-1: none). */
+struct h5variant {
+    char *name;
+    bool independent;
+    hid_t diff[N_VARS];
+};
+
+struct h5out {
+    hid_t file;
+    hid_t scale[N_DIMS]; /* the dimension scale of each kind; none for paths */
+    hid_t paths[N_VARS], national[N_NVARS];
+    size_t size[N_DIMS];
+    size_t paths_written;
+    bool summary_only, summary_written;
+    size_t n_variants;
+    struct h5variant *variants;
+    char *path, *tmp;
+};
+
+/* Attributes; each returns 0 or -1. */
+int put_string_attr(hid_t loc, const char *name, const char *s);
+int put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n);
+int put_int_attr(hid_t loc, const char *name, long long v);
+int put_double_attr(hid_t loc, const char *name, double v);
+
+/* Creates loc/name with dimensions of the given kinds, its units and long
+ * name, and attaches its dimensions. Returns the open dataset, or -1. */
+hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                     const enum dim *kinds, hid_t dcpl, const char *units, const char *long_name);
+
+/* Creates and writes a whole dataset; `data` is in the memory type `type`.
+ * Returns 0, or -1 with `err`. */
+int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                const enum dim *kinds, const void *data, const char *units, const char *long_name,
+                char *err, size_t n_err);
+
+/* put_dataset, unless `data` is NULL (then nothing). */
+int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
+                const void *data, const char *name, const char *units, const char *long_name,
+                char *err, size_t n_err);
+
+/* The creation properties of a per-path dataset of `rank` ([path][year]
+ * [region] or [path][year]): chunked by paths, compressed. Close it after use. */
+hid_t paths_dcpl(const struct h5out *o, int rank);
+
+/* Whether a block fits the file's paths, years and regions. Returns 0, or -1 with `err`. */
+int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err);
+
+/* Writes `buf`, one value per path of the block ([path][year][region] or
+ * [path][year]), into the hyperslab of paths first .. first + n_paths - 1 of
+ * `ds`. Returns 0, or -1 (the caller says which dataset). */
+int write_paths(hid_t ds, int rank, size_t first, size_t n_paths, size_t years, size_t regions,
+                const double *buf);
+
+#endif
