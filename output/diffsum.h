@@ -15,8 +15,9 @@
  * and that order. Definitions, for each (year, region) and the province:
  *   d_i          variant − base of path i (province: each side summed over
  *                regions first; every diff variable is additive)
- *   mean         Σ d_i / n, summed in path order
- *   variance     Σ (d_i − mean)² / (n − 1)  (sample variance)
+ *   mean         Σ d_i / n, as Welford's running mean in path order (the
+ *                same up to rounding)
+ *   variance     Σ (d_i − mean)² / (n − 1)  (sample variance, Welford's update)
  *   ci_low/high  mean ∓ t(0.975, n − 1) · sqrt(variance / n)  (Student t)
  *   variance_independent  Var(base) + Var(variant), each a sample variance
  *   quantiles    of the d_i, type 7 (as output/summary.h), for the variables

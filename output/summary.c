@@ -3,11 +3,11 @@
  * variable with quantiles keeps each path's value in `values` [Y][R][paths]
  * (province and national: [Y][paths]); summary_finish divides the sums and
  * counts by the number of paths and sorts the kept values for the quantiles.
- * Every allocation is listed in `owned`, so one loop frees them all. */
+ * Every allocation is listed in `owned` (accum.h), so one call frees them all. */
 #include "summary.h"
 
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
+#include "accum.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +24,6 @@ enum warning_level warning_level_of(const struct warning_params *w, double balan
     return WARN_EXCESS;
 }
 
-/* Per variable at most 6 arrays (mean, quantiles and values, for the regions
- * and for the province), per national variable 3, then the 13 other result
- * arrays and the copy of the quantile levels. */
-enum { MAX_OWNED = 6 * N_VARS + 3 * N_NVARS + 14 };
-
 struct summary {
     struct summary_config c;
     size_t added; /* paths added so far */
@@ -37,9 +32,7 @@ struct summary {
     double *province_values[N_VARS];  /* [Y][paths] */
     double *national_values[N_NVARS]; /* [Y][paths] */
     struct summary_results r;
-    size_t n_owned;
-    bool out_of_memory;
-    void *owned[MAX_OWNED];
+    struct accum_owned owned;
 };
 
 /* The province has the additive variables and its own months of payment. */
@@ -50,10 +43,7 @@ static bool in_province(size_t v)
 
 static void *own(struct summary *s, size_t count, size_t size)
 {
-    void *p = calloc(count ? count : 1, size);
-    if (!p) s->out_of_memory = true;
-    s->owned[s->n_owned++] = p;
-    return p;
+    return accum_calloc(&s->owned, count, size);
 }
 
 struct summary *summary_alloc(const struct summary_config *c)
@@ -100,7 +90,7 @@ struct summary *summary_alloc(const struct summary_config *c)
     r->first_year_at_risk = own(s, R, sizeof(int));
     r->province_p_deficit = own(s, Y, sizeof(double));
     r->province_p_depleted = own(s, Y, sizeof(double));
-    if (s->out_of_memory) {
+    if (s->owned.out_of_memory) {
         summary_free(s);
         return NULL;
     }
@@ -110,8 +100,7 @@ struct summary *summary_alloc(const struct summary_config *c)
 void summary_free(struct summary *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->n_owned; i++)
-        free(s->owned[i]);
+    accum_free(&s->owned);
     free(s);
 }
 
@@ -203,13 +192,9 @@ static void divide(double *a, size_t count, double n)
 static void quantiles(const struct summary_config *c, double *values, size_t sets, size_t n,
                       double *out)
 {
-    for (size_t i = 0; i < sets; i++) {
-        double *data = values + i * c->paths;
-        gsl_sort(data, 1, n);
-        for (size_t q = 0; q < c->n_quantiles; q++)
-            out[i * c->n_quantiles + q] =
-                gsl_stats_quantile_from_sorted_data(data, 1, n, c->quantiles[q]);
-    }
+    for (size_t i = 0; i < sets; i++)
+        accum_quantiles(values + i * c->paths, n, c->quantiles, c->n_quantiles,
+                        out + i * c->n_quantiles);
 }
 
 /* The first calendar year whose share reaches `level`, 0 when none. */

@@ -1,0 +1,274 @@
+/* diffsum.c: the summaries of variant − base across paired paths (diffsum.h).
+ * Every statistic is kept per cell, a (year, region) or the (year, province),
+ * cells indexed [Y][R + 1] with the province last. While blocks arrive, each
+ * cell and diff variable holds Welford's running mean and sum of squared
+ * deviations of the difference, of the base and of the variant, updated in
+ * path order: one pass, no cancellation of large sums of squares, and the
+ * same bits for the same paths in the same order. Only the quantile variables
+ * keep each path's difference, in `values` [Y][R + 1][paths], because those
+ * arrays are what grows with the paths. diffsum_finish turns the moments into
+ * the results and sorts the kept values for the quantiles. Every allocation
+ * is listed in `owned` (accum.h). */
+#include "diffsum.h"
+
+#include "accum.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const enum var diff_vars[] = {
+    VAR_BALANCE,
+    VAR_SURPLUS,
+    VAR_INCOME,
+    VAR_CONTRIBUTIONS,
+    VAR_ASSISTED_CONTRIBUTIONS,
+    VAR_SUBSIDY,
+    VAR_INTEREST,
+    VAR_ADJUSTMENT_RECEIVED,
+    VAR_EXPENDITURE,
+    VAR_FUND_INPATIENT,
+    VAR_FUND_OUTPATIENT,
+    VAR_FUND_TWO_DISEASES,
+    VAR_FUND_CHRONIC,
+    VAR_FUND_MATERNITY,
+    VAR_SERIOUS_PREMIUM,
+    VAR_ADJUSTMENT_PAID,
+    VAR_OUTLAY_CENTRAL,
+    VAR_OUTLAY_PROVINCE,
+    VAR_OUTLAY_CITY,
+    VAR_OUTLAY_DISTRICT,
+    VAR_OUTLAY_COUNTY,
+    VAR_SERIOUS_CLAIMS,
+    VAR_ASSISTANCE_CLAIMS,
+    VAR_OUT_OF_POCKET,
+    VAR_ENROLLEES,
+};
+const size_t n_diff_vars = sizeof diff_vars / sizeof diff_vars[0];
+
+static const bool has_quantiles[N_VARS] = {
+    [VAR_BALANCE] = true,           [VAR_SURPLUS] = true,         [VAR_INCOME] = true,
+    [VAR_EXPENDITURE] = true,       [VAR_OUTLAY_CENTRAL] = true,  [VAR_OUTLAY_PROVINCE] = true,
+    [VAR_OUTLAY_CITY] = true,       [VAR_OUTLAY_DISTRICT] = true, [VAR_OUTLAY_COUNTY] = true,
+    [VAR_ASSISTANCE_CLAIMS] = true, [VAR_OUT_OF_POCKET] = true,
+};
+
+bool diff_var_has_quantiles(enum var v)
+{
+    return has_quantiles[v];
+}
+
+/* Welford's running mean and sum of squared deviations from it. */
+struct moments {
+    double mean, m2;
+};
+struct paired_moments {
+    struct moments diff, base, variant;
+};
+
+struct diffsum {
+    struct diffsum_config c;
+    size_t added; /* paths added so far */
+    bool finished;
+    struct paired_moments *moments[N_VARS]; /* [Y][R + 1], diff variables */
+    double *values[N_VARS];                 /* [Y][R + 1][paths], the quantile variables */
+    double *better, *worse;                 /* [Y][R + 1]: counts of paths */
+    /* [Y][R + 1]: of the paired indicator differences, variant depleted − base depleted */
+    struct moments *depleted;
+    struct diffsum_results r;
+    struct accum_owned owned;
+};
+
+static void *own(struct diffsum *d, size_t count, size_t size)
+{
+    return accum_calloc(&d->owned, count, size);
+}
+
+static void alloc_stats(struct diffsum *d, struct diffsum_stats *s, size_t cells, bool quantiles)
+{
+    s->mean = own(d, cells, sizeof(double));
+    s->ci_low = own(d, cells, sizeof(double));
+    s->ci_high = own(d, cells, sizeof(double));
+    s->variance = own(d, cells, sizeof(double));
+    s->variance_independent = own(d, cells, sizeof(double));
+    if (quantiles) s->quantiles = own(d, cells * d->c.n_quantiles, sizeof(double));
+}
+
+struct diffsum *diffsum_alloc(const struct diffsum_config *c)
+{
+    if (c->paths < 2) return NULL;
+    struct diffsum *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->c = *c;
+    size_t Y = c->years, R = c->regions, P = c->paths, Q = c->n_quantiles;
+    size_t cells = Y * (R + 1);
+    double *levels = own(d, Q, sizeof *levels);
+    if (levels && Q) memcpy(levels, c->quantiles, Q * sizeof *levels);
+    d->c.quantiles = levels;
+
+    struct diffsum_results *r = &d->r;
+    for (size_t j = 0; j < n_diff_vars; j++) {
+        enum var v = diff_vars[j];
+        d->moments[v] = own(d, cells, sizeof(struct paired_moments));
+        if (has_quantiles[v]) d->values[v] = own(d, cells * P, sizeof(double));
+        alloc_stats(d, &r->region[v], Y * R, has_quantiles[v]);
+        alloc_stats(d, &r->province[v], Y, has_quantiles[v]);
+    }
+    d->better = own(d, cells, sizeof(double));
+    d->worse = own(d, cells, sizeof(double));
+    d->depleted = own(d, cells, sizeof(struct moments));
+    r->p_better = own(d, Y * R, sizeof(double));
+    r->p_worse = own(d, Y * R, sizeof(double));
+    r->delta_p_depleted = own(d, Y * R, sizeof(double));
+    r->delta_p_depleted_ci_low = own(d, Y * R, sizeof(double));
+    r->delta_p_depleted_ci_high = own(d, Y * R, sizeof(double));
+    r->province_p_better = own(d, Y, sizeof(double));
+    r->province_p_worse = own(d, Y, sizeof(double));
+    r->province_delta_p_depleted = own(d, Y, sizeof(double));
+    r->province_delta_p_depleted_ci_low = own(d, Y, sizeof(double));
+    r->province_delta_p_depleted_ci_high = own(d, Y, sizeof(double));
+    if (d->owned.out_of_memory) {
+        diffsum_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void diffsum_free(struct diffsum *d)
+{
+    if (!d) return;
+    accum_free(&d->owned);
+    free(d);
+}
+
+/* The n-th value x (n counted from 1). x − the new mean has the sign of x −
+ * the old mean (or is 0), so m2 never decreases and stays exactly 0 while
+ * every value is the same. */
+static void moments_add(struct moments *m, double x, double n)
+{
+    double delta = x - m->mean;
+    m->mean += delta / n;
+    m->m2 += delta * (x - m->mean);
+}
+
+/* Path k's values in one cell: `base` and `variant` are records (or the
+ * province's sums), indexed by enum var. */
+static void add_cell(struct diffsum *d, size_t cell, size_t k, const double *base,
+                     const double *variant)
+{
+    double n = (double)(k + 1);
+    for (size_t j = 0; j < n_diff_vars; j++) {
+        enum var v = diff_vars[j];
+        double diff = variant[v] - base[v];
+        struct paired_moments *m = &d->moments[v][cell];
+        moments_add(&m->diff, diff, n);
+        moments_add(&m->base, base[v], n);
+        moments_add(&m->variant, variant[v], n);
+        if (d->values[v]) d->values[v][cell * d->c.paths + k] = diff;
+    }
+    double balance_diff = variant[VAR_BALANCE] - base[VAR_BALANCE];
+    d->better[cell] += balance_diff > 0;
+    d->worse[cell] += balance_diff < 0;
+    double depleted_diff = (double)(variant[VAR_BALANCE] < 0) - (double)(base[VAR_BALANCE] < 0);
+    moments_add(&d->depleted[cell], depleted_diff, n);
+}
+
+/* Path p of the blocks, path k of the run. */
+static void add_path(struct diffsum *d, const struct record_block *base,
+                     const struct record_block *variant, size_t p, size_t k)
+{
+    size_t Y = d->c.years, R = d->c.regions;
+    for (size_t y = 0; y < Y; y++) {
+        double base_sum[N_VARS] = {0}, variant_sum[N_VARS] = {0};
+        for (size_t g = 0; g < R; g++) {
+            const double *b = record_at(base, p, y, g), *x = record_at(variant, p, y, g);
+            add_cell(d, y * (R + 1) + g, k, b, x);
+            for (size_t j = 0; j < n_diff_vars; j++) {
+                base_sum[diff_vars[j]] += b[diff_vars[j]];
+                variant_sum[diff_vars[j]] += x[diff_vars[j]];
+            }
+        }
+        add_cell(d, y * (R + 1) + R, k, base_sum, variant_sum);
+    }
+}
+
+static bool fits(const struct diffsum_config *c, const struct record_block *b)
+{
+    return b->years == c->years && b->regions == c->regions;
+}
+
+int diffsum_add(struct diffsum *d, const struct record_block *base,
+                const struct record_block *variant)
+{
+    const struct diffsum_config *c = &d->c;
+    if (d->finished || !fits(c, base) || !fits(c, variant) || base->first_path != d->added ||
+        variant->first_path != d->added || base->n_paths != variant->n_paths ||
+        base->n_paths > c->paths - d->added)
+        return -1;
+    for (size_t p = 0; p < base->n_paths; p++) {
+        add_path(d, base, variant, p, d->added);
+        d->added++;
+    }
+    return 0;
+}
+
+/* mean ∓ z · sqrt(sample variance / n); with no variance, exactly the mean. */
+static void interval(const struct moments *m, double n, double z, double *low, double *high)
+{
+    double half = z * sqrt(m->m2 / (n - 1) / n);
+    *low = m->mean - half;
+    *high = m->mean + half;
+}
+
+/* Cell `cell`'s statistics into element o of the region's or the province's arrays. */
+static void finish_cell(struct diffsum *d, size_t cell, bool province, size_t o, double t)
+{
+    const struct diffsum_config *c = &d->c;
+    struct diffsum_results *r = &d->r;
+    double n = (double)d->added;
+    for (size_t j = 0; j < n_diff_vars; j++) {
+        enum var v = diff_vars[j];
+        struct diffsum_stats *s = province ? &r->province[v] : &r->region[v];
+        const struct paired_moments *m = &d->moments[v][cell];
+        s->mean[o] = m->diff.mean;
+        s->variance[o] = m->diff.m2 / (n - 1);
+        s->variance_independent[o] = m->base.m2 / (n - 1) + m->variant.m2 / (n - 1);
+        interval(&m->diff, n, t, &s->ci_low[o], &s->ci_high[o]);
+        if (d->values[v])
+            accum_quantiles(d->values[v] + cell * c->paths, d->added, c->quantiles, c->n_quantiles,
+                            s->quantiles + o * c->n_quantiles);
+    }
+    (province ? r->province_p_better : r->p_better)[o] = d->better[cell] / n;
+    (province ? r->province_p_worse : r->p_worse)[o] = d->worse[cell] / n;
+    (province ? r->province_delta_p_depleted : r->delta_p_depleted)[o] = d->depleted[cell].mean;
+    /* The normal approximation, as diffsum.h says. */
+    interval(&d->depleted[cell], n, 1.96,
+             &(province ? r->province_delta_p_depleted_ci_low : r->delta_p_depleted_ci_low)[o],
+             &(province ? r->province_delta_p_depleted_ci_high : r->delta_p_depleted_ci_high)[o]);
+}
+
+int diffsum_finish(struct diffsum *d)
+{
+    if (d->finished) return 0;
+    if (d->added < 2) return -1;
+    size_t Y = d->c.years, R = d->c.regions;
+    double t = gsl_cdf_tdist_Pinv(0.975, (double)(d->added - 1));
+    for (size_t y = 0; y < Y; y++) {
+        for (size_t g = 0; g < R; g++)
+            finish_cell(d, y * (R + 1) + g, false, y * R + g, t);
+        finish_cell(d, y * (R + 1) + R, true, y, t);
+    }
+    d->finished = true;
+    return 0;
+}
+
+const struct diffsum_results *diffsum_results(const struct diffsum *d)
+{
+    return &d->r;
+}
+
+const struct diffsum_config *diffsum_config(const struct diffsum *d)
+{
+    return &d->c;
+}
