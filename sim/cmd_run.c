@@ -1,5 +1,5 @@
 /* cmd_run.c: `fundsim run`: loads the scenario, runs the projection (run.c),
- * then prints the summary table of the file it wrote (output/report.c). */
+ * then prints the summary tables of the file it wrote (output/report.c). */
 #include "cli.h"
 #include "diag.h"
 #include "report.h"
@@ -18,7 +18,7 @@ static const char run_usage[] =
     "Usage: fundsim run [OPTIONS] SCENARIO\n"
     "\n"
     "Runs the Monte Carlo projection of SCENARIO, writes every path and the summaries\n"
-    "to an HDF5 file, and prints the summary table (as `fundsim summary` does).\n"
+    "to an HDF5 file, and prints the summary tables (as `fundsim summary` does).\n"
     "\n"
     "  -o, --output FILE   the HDF5 file (default: the scenario's name + .h5, here);\n"
     "                      written under a temporary name and renamed when complete\n"
@@ -27,7 +27,7 @@ static const char run_usage[] =
     "  --threads T         threads (default: all cores, or OMP_NUM_THREADS)\n"
     "  --set KEY=VALUE     change a setting, as in `fundsim check`\n"
     "  --summary-only      write the summaries but not the per-path datasets\n"
-    "  --quiet             no messages and no summary table\n"
+    "  --quiet             no messages and no summary tables\n"
     "  --help              this text\n"
     "\n"
     "The output does not depend on the number of threads; path k is the same in a\n"
@@ -153,8 +153,8 @@ int cmd_run(int argc, char **argv)
         } else if (r != 0) {
             fprintf(stderr, "fundsim run: %s\n", err);
             status = EXIT_FAILURE_RUN;
-        } else if (!o.quiet &&
-                   report_print(o.out_path, NULL, 0, false, stdout, err, sizeof err) != 0) {
+        } else if (!o.quiet && report_print(o.out_path, NULL, 0, false, REPORT_ALL, stdout, err,
+                                            sizeof err) != 0) {
             fprintf(stderr, "fundsim run: %s\n", err);
             status = EXIT_FAILURE_RUN;
         } else {
