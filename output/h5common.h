@@ -1,4 +1,4 @@
-/* h5common.h: what the HDF5 writer (h5out.c) and the table reader (report.c)
+/* h5common.h: what the HDF5 writer (h5out.c) and the summary tables (report*.c)
  * share: the string type of the file and messages that carry HDF5's reason. */
 #ifndef FUNDSIM_H5COMMON_H
 #define FUNDSIM_H5COMMON_H

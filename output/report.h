@@ -1,7 +1,14 @@
-/* report.h: the summary table of a run's HDF5 file (`fundsim summary`): per
- * region and chosen year, the median and 5-95 % band of the balance and of the
- * months of payment, the probability of depletion and the most likely warning
- * level; the province's totals; the first year each region is at risk. */
+/* report.h: the summary tables of a run's HDF5 file (`fundsim summary`):
+ *   warning  per region and chosen year, the median and 5-95 % band of the
+ *            balance and of the months of payment, the probability of depletion
+ *            and the most likely warning level; the province's totals; the first
+ *            year each region is at risk;
+ *   budget   per chosen year, what each level of government pays (its outlay:
+ *            fiscal subsidy and contribution assistance) in the province;
+ *   diff     for a file with policy variants (/diff), per variant: variant − base
+ *            of the province's balance, expenditure and outlays per chosen year,
+ *            each region's in the last chosen year, and what common random
+ *            numbers gained. */
 #ifndef FUNDSIM_REPORT_H
 #define FUNDSIM_REPORT_H
 
@@ -9,11 +16,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Prints the table of the file at `path` for `years` (n_years 0: the first
- * year, every fifth year after it and the last), as text or CSV, to `out`.
- * Returns 0; -1 when the file cannot be read or lacks what the table needs;
- * -2 when a year is not among the file's; with a message in `err`. */
-int report_print(const char *path, const int *years, size_t n_years, bool csv, FILE *out, char *err,
-                 size_t n_err);
+enum report_table {
+    REPORT_ALL, /* as text, every table the file has; as CSV, the warning table */
+    REPORT_WARNING,
+    REPORT_BUDGET,
+    REPORT_DIFF,
+};
+
+/* Prints `table` of the file at `path` for `years` (n_years 0: the first
+ * year, every fifth year after it and the last), as text or CSV (one table,
+ * with a header row), to `out`. Returns 0; -1 when the file cannot be read or
+ * lacks what the table needs; -2 when a year is not among the file's, or
+ * REPORT_DIFF is asked of a file without /diff; with a message in `err`. */
+int report_print(const char *path, const int *years, size_t n_years, bool csv,
+                 enum report_table table, FILE *out, char *err, size_t n_err);
 
 #endif

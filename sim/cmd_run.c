@@ -19,7 +19,7 @@ static const char run_usage[] =
     "Usage: fundsim run [OPTIONS] SCENARIO\n"
     "\n"
     "Runs the Monte Carlo projection of SCENARIO, writes every path and the summaries\n"
-    "to an HDF5 file, and prints the summary table (as `fundsim summary` does).\n"
+    "to an HDF5 file, and prints the summary tables (as `fundsim summary` does).\n"
     "\n"
     "  -o, --output FILE   the HDF5 file (default: the scenario's name + .h5, here);\n"
     "                      written under a temporary name and renamed when complete\n"
@@ -28,7 +28,7 @@ static const char run_usage[] =
     "  --threads T         threads (default: all cores, or OMP_NUM_THREADS)\n"
     "  --set KEY=VALUE     change a setting, as in `fundsim check`\n"
     "  --summary-only      write the summaries but not the per-path datasets\n"
-    "  --quiet             no messages and no summary table\n"
+    "  --quiet             no messages and no summary tables\n"
     "  --help              this text\n"
     "\n"
     "The output does not depend on the number of threads; path k is the same in a\n"
@@ -189,8 +189,8 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
         if (r == 2) {
             diag_print(stderr, d);
             status = EXIT_USAGE;
-        } else if (r != 0 || (!o->quiet && report_print(o->out_path, NULL, 0, false, stdout, err,
-                                                        sizeof err) != 0)) {
+        } else if (r != 0 || (!o->quiet && report_print(o->out_path, NULL, 0, false, REPORT_ALL,
+                                                        stdout, err, sizeof err) != 0)) {
             fprintf(stderr, "fundsim %s: %s\n", o->command, err);
             status = EXIT_FAILURE_RUN;
         }

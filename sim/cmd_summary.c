@@ -1,5 +1,5 @@
-/* cmd_summary.c: `fundsim summary`, the summary table of a run's HDF5 file
- * (output/report.c reads and prints it). */
+/* cmd_summary.c: `fundsim summary`, the summary tables of a run's HDF5 file
+ * (output/report.c reads and prints them). */
 #include "cli.h"
 #include "report.h"
 
@@ -8,23 +8,50 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char summary_usage[] =
-    "Usage: fundsim summary [--years YEAR,YEAR,...] [--csv] OUT.h5\n"
+    "Usage: fundsim summary [--years YEAR,YEAR,...] [--csv] [--table NAME] OUT.h5\n"
     "\n"
-    "Prints the summary table of a run: per region and year, the median and 5-95 %\n"
-    "band of the balance (in 亿元, 100 million yuan) and of the months of payment,\n"
-    "the probability that the balance is below 0 and the most likely warning level;\n"
-    "the province's totals; and per region the first year the probability of\n"
-    "depletion reaches the scenario's threshold.\n"
+    "Prints the summary tables of a run (amounts in 亿元, 100 million yuan):\n"
+    "  warning  per region and year, the median and 5-95 % band of the balance and\n"
+    "           of the months of payment, the probability that the balance is below\n"
+    "           0 and the most likely warning level; the province's totals; and per\n"
+    "           region the first year the probability of depletion reaches the\n"
+    "           scenario's threshold\n"
+    "  budget   per year, what each level of government pays in the province\n"
+    "           (fiscal subsidy and contribution assistance): median, 5-95 % band\n"
+    "           and mean, and the total of the means\n"
+    "  diff     for the output of `fundsim compare`, per policy variant: variant -\n"
+    "           base of the province's balance, expenditure and outlays per year,\n"
+    "           of each region's balance in the last year, with 95 % confidence\n"
+    "           intervals, P(better) and the change in P(depleted)\n"
     "\n"
     "  --years LIST  the years to print, e.g. 2025,2030,2040 (default: the first\n"
     "                year, every fifth year after it and the last)\n"
-    "  --csv         the same figures as CSV with a header row, units in the names\n"
+    "  --table NAME  only this table: warning, budget or diff (default: every table\n"
+    "                the file has; with --csv, warning)\n"
+    "  --csv         one table as CSV with a header row, units in the names\n"
     "  --help        this text\n"
     "\n"
     "Exit status: 0 success, 1 the file cannot be read or is not a fundsim run,\n"
-    "2 bad usage (or a year the run does not cover).\n";
+    "2 bad usage (a year the run does not cover, or diff of a file without variants).\n";
+
+/* "warning", "budget" or "diff". Returns 0, or -1 after printing why. */
+static int parse_table(const char *name, enum report_table *table)
+{
+    static const struct {
+        const char *name;
+        enum report_table table;
+    } tables[] = {{"warning", REPORT_WARNING}, {"budget", REPORT_BUDGET}, {"diff", REPORT_DIFF}};
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++)
+        if (!strcmp(name, tables[k].name)) {
+            *table = tables[k].table;
+            return 0;
+        }
+    fprintf(stderr, "fundsim summary: --table expects warning, budget or diff, got \"%s\"\n", name);
+    return -1;
+}
 
 /* Parses "2025,2030,..." into a new array. Returns 0, or -1 on a bad list. */
 static int parse_years(const char *list, int **years, size_t *n)
@@ -57,12 +84,14 @@ int cmd_summary(int argc, char **argv)
 {
     static const struct option options[] = {{"years", required_argument, NULL, 'y'},
                                             {"csv", no_argument, NULL, 'c'},
+                                            {"table", required_argument, NULL, 't'},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
     int *years = NULL, opt, status = EXIT_OK;
     size_t n_years = 0;
     bool csv = false;
-    while ((opt = getopt_long(argc, argv, "y:ch", options, NULL)) != -1 && status == EXIT_OK) {
+    enum report_table table = REPORT_ALL;
+    while ((opt = getopt_long(argc, argv, "y:ct:h", options, NULL)) != -1 && status == EXIT_OK) {
         switch (opt) {
         case 'y':
             free(years);
@@ -70,6 +99,9 @@ int cmd_summary(int argc, char **argv)
             break;
         case 'c':
             csv = true;
+            break;
+        case 't':
+            if (parse_table(optarg, &table)) status = EXIT_USAGE;
             break;
         case 'h':
             fputs(summary_usage, stdout);
@@ -86,7 +118,7 @@ int cmd_summary(int argc, char **argv)
     }
     if (status == EXIT_OK) {
         char err[1024];
-        int rc = report_print(argv[optind], years, n_years, csv, stdout, err, sizeof err);
+        int rc = report_print(argv[optind], years, n_years, csv, table, stdout, err, sizeof err);
         if (rc) {
             fprintf(stderr, "fundsim summary: %s\n", err);
             status = rc == -2 ? EXIT_USAGE : EXIT_FAILURE_RUN;

@@ -518,7 +518,7 @@ static int report(const char *path, const int *years, size_t n, bool csv, char *
     size_t size;
     FILE *out = open_memstream(text, &size);
     assert_non_null(out);
-    int rc = report_print(path, years, n, csv, out, err, n_err);
+    int rc = report_print(path, years, n, csv, REPORT_ALL, out, err, n_err);
     fclose(out);
     return rc;
 }

@@ -1,0 +1,77 @@
+/* report_common.h: what the summary tables (report.c: the warning table and
+ * the budget burden; report_diff.c: the policy comparison) share. Internal to
+ * output/.
+ *
+ * A `struct report_reader` carries the first problem met, so that the reads
+ * follow one another without a check after each: after a failure every read
+ * does nothing and returns NULL. A `struct report_run` holds the run's
+ * dimensions and the years chosen for printing. Arrays are row-major as the
+ * file stores them: [year][region][quantile] and so on. */
+#ifndef FUNDSIM_REPORT_COMMON_H
+#define FUNDSIM_REPORT_COMMON_H
+
+#include <hdf5.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum { YUAN_PER_YI = 100000000 }; /* 亿元: the unit of fund balances in the statistics */
+
+/* The levels of government, in the order of the outlay_<level> variables. */
+enum { N_GOV_LEVELS = 5 };
+extern const char *const report_gov_levels[N_GOV_LEVELS];
+
+struct report_reader {
+    hid_t file;
+    const char *path;
+    char *err;
+    size_t n_err;
+    bool failed;
+};
+
+struct report_run {
+    size_t Y, R, Q; /* years, regions, quantile levels */
+    int *years;
+    char **regions, **names_zh;
+    double *quantiles;
+    size_t band[3];         /* indices of the quantile levels nearest 5, 50 and 95 % */
+    char band_label[3][16]; /* "p5", "p50", "p95": their real levels */
+    char *scenario_name;
+    long long paths, seed;
+    int name_width;           /* of the longest region name, "province" included */
+    size_t *chosen, n_chosen; /* the year indices to print */
+};
+
+/* Records the problem (prefixed by the file's path) unless one came before. */
+void report_problem(struct report_reader *rd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Reads a whole numeric dataset of rank `rank`: dims[k] must match where it
+ * is not 0, and a 0 is replaced by the file's size. */
+double *report_read_doubles(struct report_reader *rd, const char *name, int rank, size_t *dims);
+int *report_read_ints(struct report_reader *rd, const char *name, int rank, size_t *dims);
+
+/* Reads a 1-D dataset of variable-length strings of size *n (0: any) into copies. */
+char **report_read_strings(struct report_reader *rd, const char *name, size_t *n);
+void report_free_strings(char **s, size_t n);
+
+/* Reads a scalar numeric attribute of `object` as `type`. */
+void report_read_attribute(struct report_reader *rd, const char *object, const char *name,
+                           hid_t type, void *value);
+/* A scalar string attribute, and a 1-D one of strings (its size in *n), as copies. */
+char *report_read_text(struct report_reader *rd, const char *object, const char *name);
+char **report_read_texts(struct report_reader *rd, const char *object, const char *name, size_t *n);
+
+/* Reads the dimensions, names, quantile levels and root attributes. */
+void report_run_read(struct report_reader *rd, struct report_run *run);
+void report_run_free(struct report_run *run);
+
+/* Region r's name, or the province's for r == R. */
+const char *report_region(const struct report_run *run, size_t r);
+const char *report_region_zh(const struct report_run *run, size_t r);
+
+/* A CSV text field, quoted when it must be. */
+void report_put_csv_text(const char *s, FILE *out);
+
+#endif
