@@ -19,6 +19,7 @@ static const char usage[] =
     "  show SCENARIO       print the fully resolved scenario as libconfig\n"
     "  summary OUT.h5      print the summary table of a run\n"
     "  compare BASE VARIANT...  compare policy variants (not yet available)\n"
+    "  solve SCENARIO      the yearly rise of contributions or subsidy that meets a target\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
     "`fundsim COMMAND --help` describes a command.\n"
@@ -44,6 +45,7 @@ static const struct command {
 } commands[] = {
     {"run", cmd_run},         {"check", cmd_check}, {"show", cmd_show},
     {"summary", cmd_summary}, {"compare", not_yet}, {"settings", cmd_settings},
+    {"solve", cmd_solve},
 };
 
 int main(int argc, char **argv)
