@@ -20,6 +20,7 @@ static const char usage[] =
     "  summary OUT.h5      print the summary table of a run\n"
     "  compare BASE VARIANT...\n"
     "                      run policy variants on common random numbers, write the differences\n"
+    "  solve SCENARIO      the yearly rise of contributions or subsidy that meets a target\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
     "`fundsim COMMAND --help` describes a command.\n"
@@ -32,6 +33,7 @@ static const struct command {
 } commands[] = {
     {"run", cmd_run},         {"check", cmd_check},     {"show", cmd_show},
     {"summary", cmd_summary}, {"compare", cmd_compare}, {"settings", cmd_settings},
+    {"solve", cmd_solve},
 };
 
 int main(int argc, char **argv)

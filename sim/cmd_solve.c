@@ -1,0 +1,470 @@
+/* cmd_solve.c: `fundsim solve`: reads the options, loads the scenario with its
+ * horizon ending at the target's year, runs the solver (solve.c) and prints
+ * the answer, its uncertainty, and the raised timelines as `--set` lines for
+ * `fundsim run`. Which regions override an adjusted setting is read from the
+ * resolved scenario text, the one place that still tells an override from the
+ * scenario's own value. */
+#include "cli.h"
+#include "diag.h"
+#include "scenario.h"
+#include "solve.h"
+#include "target.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libconfig.h>
+#include <math.h>
+#include <omp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char solve_usage[] =
+    "Usage: fundsim solve [OPTIONS] SCENARIO --target TARGET --adjust KEY [--adjust KEY]\n"
+    "\n"
+    "Finds the smallest uniform yearly increase x (yuan per person per year) of the\n"
+    "adjusted settings that meets TARGET: each setting's value in year y is raised by\n"
+    "x (y - FROM + 1) from FROM to the target's year, in every region. The trial runs\n"
+    "share their random numbers, and the answer comes with its 95 % interval.\n"
+    "\n"
+    "  --target TARGET  \"P(depletion by YEAR) <= P\", for the province (balances summed\n"
+    "                   over regions); \"P(depletion by YEAR in REGION) <= P\" (a region's\n"
+    "                   name, name_zh or code); \"P(depletion by YEAR in any region) <= P\".\n"
+    "                   Depleted: the balance is below 0 at the end of a year up to YEAR.\n"
+    "                   With `<` instead of `<=` the share of depleted paths must be below P\n"
+    "  --adjust KEY     policy.contribution.individual_yuan, policy.subsidy.standard_yuan or\n"
+    "                   policy.subsidy.national_standard_yuan (the last only with the\n"
+    "                   standard); several rise by the same x\n"
+    "  --from YEAR      first year of the increase (default: the year after the first\n"
+    "                   adjusted setting's last dated entry, at least the second year)\n"
+    "  --step YUAN      the answer is a multiple of it (default 1)\n"
+    "  --paths N        number of paths (default: simulation.paths)\n"
+    "  --seed S         random seed (default: simulation.seed)\n"
+    "  --threads T      threads (default: all cores, or OMP_NUM_THREADS)\n"
+    "  --set KEY=VALUE  change a setting, as in `fundsim check`\n"
+    "  --quiet          no progress lines on stderr\n"
+    "  --help           this text\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure or a target no increase meets, 2 bad\n"
+    "usage, target, setting or scenario.\n";
+
+struct solve_cli {
+    const char *scenario, *target, *from, *step;
+    const char *adjust[SOLVE_MAX_ADJUST];
+    size_t n_adjust;
+    int threads;
+    bool quiet;
+    struct setting_override *sets;
+    size_t n_sets;
+    char paths_buf[64], seed_buf[64], years_buf[64];
+};
+
+static int add_setting(struct setting_override **sets, size_t *n, const char *key,
+                       const char *value, char *buf, size_t n_buf)
+{
+    snprintf(buf, n_buf, "%s=%s", key, value);
+    return cli_add_set(sets, n, buf);
+}
+
+/* A whole number from lo to hi, or -1 after naming the option. */
+static int parse_int(const char *option, const char *arg, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < lo || v > hi) {
+        fprintf(stderr, "fundsim solve: %s expects a whole number from %ld to %ld, got \"%s\"\n",
+                option, lo, hi, arg);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* Returns 0, 1 after --help, 2 on bad usage (after saying why). */
+static int parse_options(int argc, char **argv, struct solve_cli *c)
+{
+    enum { OPT_TARGET = 256, OPT_ADJUST, OPT_FROM, OPT_STEP, OPT_PATHS, OPT_SEED, OPT_THREADS };
+    static const struct option options[] = {{"target", required_argument, NULL, OPT_TARGET},
+                                            {"adjust", required_argument, NULL, OPT_ADJUST},
+                                            {"from", required_argument, NULL, OPT_FROM},
+                                            {"step", required_argument, NULL, OPT_STEP},
+                                            {"paths", required_argument, NULL, OPT_PATHS},
+                                            {"seed", required_argument, NULL, OPT_SEED},
+                                            {"threads", required_argument, NULL, OPT_THREADS},
+                                            {"set", required_argument, NULL, 's'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
+        int bad = 0;
+        switch (opt) {
+        case OPT_TARGET:
+            c->target = optarg;
+            break;
+        case OPT_ADJUST:
+            if (c->n_adjust == SOLVE_MAX_ADJUST) {
+                fprintf(stderr, "fundsim solve: at most %d --adjust\n", SOLVE_MAX_ADJUST);
+                return 2;
+            }
+            c->adjust[c->n_adjust++] = optarg;
+            break;
+        case OPT_FROM:
+            c->from = optarg;
+            break;
+        case OPT_STEP:
+            c->step = optarg;
+            break;
+        case OPT_PATHS:
+            bad = add_setting(&c->sets, &c->n_sets, "simulation.paths", optarg, c->paths_buf,
+                              sizeof c->paths_buf);
+            break;
+        case OPT_SEED:
+            bad = add_setting(&c->sets, &c->n_sets, "simulation.seed", optarg, c->seed_buf,
+                              sizeof c->seed_buf);
+            break;
+        case OPT_THREADS:
+            bad = parse_int("--threads", optarg, 1, 4096, &c->threads);
+            break;
+        case 's':
+            bad = cli_add_set(&c->sets, &c->n_sets, optarg);
+            break;
+        case 'q':
+            c->quiet = true;
+            break;
+        case 'h':
+            fputs(solve_usage, stdout);
+            return 1;
+        default:
+            fputs(solve_usage, stderr);
+            return 2;
+        }
+        if (bad) return 2;
+    }
+    if (optind + 1 != argc) {
+        fputs(solve_usage, stderr);
+        return 2;
+    }
+    c->scenario = argv[optind];
+    if (!c->target || c->n_adjust == 0) {
+        fprintf(stderr, "fundsim solve: %s is required (see fundsim solve --help)\n",
+                !c->target ? "--target" : "--adjust");
+        return 2;
+    }
+    return 0;
+}
+
+/* The adjusted settings from their keys. Returns 0, or 2 after saying why. */
+static int find_settings(const struct solve_cli *c, struct solve_options *o)
+{
+    for (size_t j = 0; j < c->n_adjust; j++) {
+        const struct solve_setting *k = solve_setting_find(c->adjust[j]);
+        if (!k) {
+            fprintf(stderr, "fundsim solve: --adjust cannot adjust \"%s\"; it can adjust:\n",
+                    c->adjust[j]);
+            for (const struct solve_setting *a = solve_settings; a->key; a++)
+                fprintf(stderr, "  %s\n", a->key);
+            return 2;
+        }
+        for (size_t i = 0; i < j; i++)
+            if (o->adjust[i] == k) {
+                fprintf(stderr, "fundsim solve: --adjust %s given twice\n", k->key);
+                return 2;
+            }
+        o->adjust[o->n_adjust++] = k;
+    }
+    const struct solve_setting *national =
+        solve_setting_find("policy.subsidy.national_standard_yuan");
+    const struct solve_setting *standard = solve_setting_find("policy.subsidy.standard_yuan");
+    bool has_national = false, has_standard = false;
+    for (size_t j = 0; j < o->n_adjust; j++) {
+        has_national |= o->adjust[j] == national;
+        has_standard |= o->adjust[j] == standard;
+    }
+    if (has_national && !has_standard) {
+        /* The national standard only splits the region's standard among the
+         * levels of government; raised alone it would pass the standard. */
+        fprintf(stderr,
+                "fundsim solve: --adjust %s needs --adjust %s too: the national standard only "
+                "decides who pays the subsidy, and must stay at or below the region's standard\n",
+                national->key, standard->key);
+        return 2;
+    }
+    return 0;
+}
+
+/* overrides[k * n_adjust + j]: region k sets adjusted setting j itself. */
+static int find_overrides(const struct scenario *s, const struct solve_options *o, bool *overrides)
+{
+    config_t cfg;
+    config_init(&cfg);
+    int status = -1;
+    if (config_read_string(&cfg, s->resolved_text) == CONFIG_TRUE) {
+        config_setting_t *regions = config_lookup(&cfg, "regions");
+        for (size_t k = 0; k < s->n_regions; k++) {
+            config_setting_t *r = regions ? config_setting_get_elem(regions, (unsigned)k) : NULL;
+            for (size_t j = 0; j < o->n_adjust; j++)
+                overrides[k * o->n_adjust + j] =
+                    r && config_setting_lookup(r, o->adjust[j]->key) != NULL;
+        }
+        status = 0;
+    }
+    config_destroy(&cfg);
+    return status;
+}
+
+/* The first region that does not override setting j (its timeline is the
+ * scenario's own), or n_regions when every region does. */
+static size_t plain_region(const struct scenario *s, const struct solve_options *o,
+                           const bool *overrides, size_t j)
+{
+    size_t k = 0;
+    while (k < s->n_regions && overrides[k * o->n_adjust + j])
+        k++;
+    return k;
+}
+
+static const struct step *timeline(const struct scenario *s, size_t region,
+                                   const struct solve_setting *k)
+{
+    return (const struct step *)((const char *)&s->regions[region].policy + k->offset);
+}
+
+/* A number as libconfig reads a float back: 350.0, 352.5. */
+static void print_yuan(FILE *out, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    fprintf(out, "%s%s", buf, strpbrk(buf, ".en") ? "" : ".0");
+}
+
+/* `--set 'PREFIXKEY=((year, value), ...)'` with the timeline raised by x. */
+static int print_set_line(FILE *out, const char *prefix, const char *key, const struct step *base,
+                          const struct scenario *s, const struct solve_options *o, double x_yuan)
+{
+    int last = o->target.year;
+    size_t size = solve_raised_size(base, o->from, last);
+    struct step raised = {.key = malloc(size * sizeof(int)),
+                          .value = malloc(size * sizeof(double))};
+    if (!raised.key || !raised.value) {
+        free(raised.key);
+        free(raised.value);
+        return -1;
+    }
+    solve_raise(base, s->simulation.start_year, o->from, last, x_yuan, &raised);
+    fprintf(out, "  --set '%s%s=(", prefix, key);
+    for (size_t e = 0; e < raised.n; e++) {
+        fprintf(out, "%s(%d, ", e ? ", " : "", raised.key[e]);
+        print_yuan(out, raised.value[e]);
+        fputc(')', out);
+    }
+    fputs(")'\n", out);
+    free(raised.key);
+    free(raised.value);
+    return 0;
+}
+
+static void print_answer(FILE *out, const struct scenario *s, const struct solve_options *o,
+                         const struct solve_result *r, double seconds)
+{
+    char p[256];
+    target_describe(&o->target, s, p, sizeof p);
+    fprintf(out, "%s: %s %s %g, on %zu paths (seed %lld)\n\n", s->name, p,
+            o->target.strict ? "<" : "<=", o->target.probability, r->paths, s->simulation.seed);
+    fputs("raise ", out);
+    for (size_t j = 0; j < o->n_adjust; j++)
+        fprintf(out, "%s%s", j == 0 ? "" : j + 1 < o->n_adjust ? ", " : " and ", o->adjust[j]->key);
+    fprintf(out, " by %g yuan a year%s from %d\n", r->x_yuan, o->n_adjust > 1 ? " each" : "",
+            o->from);
+
+    fprintf(out, "  95 %% interval of the increase: %g to ", r->ci_low_yuan);
+    if (r->rank_low == 0 && o->target.probability == 0)
+        fputs("unbounded (no number of paths bounds it for P = 0)\n", out);
+    else if (r->rank_low == 0)
+        /* the upper end needs P(no path depleted) = (1 - P)^N ≤ 0.025 */
+        fprintf(out,
+                "unbounded (%zu paths are too few for P = %g: the upper end needs at least "
+                "%.0f)\n",
+                r->paths, o->target.probability, ceil(log(0.025) / log1p(-o->target.probability)));
+    else if (isinf(r->ci_high_yuan))
+        fprintf(out, "above %g\n", SOLVE_MAX_YUAN);
+    else
+        fprintf(out, "%g\n", r->ci_high_yuan);
+    fprintf(out,
+            "  %s at +%g: %.3f (%zu of %zu paths; Wilson 95 %%: %.3f-%.3f); the target "
+            "allows %zu\n",
+            p, r->x_yuan, (double)r->depleted / (double)r->paths, r->depleted, r->paths, r->p_low,
+            r->p_high, r->allowed);
+    if (r->x_yuan > 0)
+        fprintf(out, "  one step below, at +%g: %.3f (%zu of %zu paths)\n",
+                r->x_yuan - o->step_yuan, (double)r->depleted_below / (double)r->paths,
+                r->depleted_below, r->paths);
+    else
+        fputs("  the target holds without an increase\n", out);
+    fprintf(out, "  %zu trial run%s of %zu paths x %d years in %.0f s\n", r->runs,
+            r->runs == 1 ? "" : "s", r->paths, s->simulation.years, seconds);
+}
+
+/* The raised timelines: the scenario's, then each overriding region's. */
+static int print_timelines(FILE *out, const struct scenario *s, const struct solve_options *o,
+                           const bool *overrides, double x_yuan)
+{
+    fprintf(out,
+            "\nThe scenario's policy raised, for `fundsim run` (from %d the values stay at their "
+            "%d increase):\n",
+            o->target.year + 1, o->target.year);
+    for (size_t j = 0; j < o->n_adjust; j++) {
+        size_t k = plain_region(s, o, overrides, j);
+        if (k == s->n_regions)
+            fprintf(out, "  (every region sets its own %s)\n", o->adjust[j]->key);
+        else if (print_set_line(out, "", o->adjust[j]->key, timeline(s, k, o->adjust[j]), s, o,
+                                x_yuan) != 0)
+            return -1;
+    }
+    for (size_t k = 0; k < s->n_regions; k++)
+        for (size_t j = 0; j < o->n_adjust; j++) {
+            if (!overrides[k * o->n_adjust + j]) continue;
+            fprintf(out, "%s sets its own %s, which rises by the same x:\n", s->regions[k].name,
+                    o->adjust[j]->key);
+            char prefix[64];
+            snprintf(prefix, sizeof prefix, "regions.[%zu].", k);
+            if (print_set_line(out, prefix, o->adjust[j]->key, timeline(s, k, o->adjust[j]), s, o,
+                               x_yuan) != 0)
+                return -1;
+        }
+    return 0;
+}
+
+/* Loads the scenario, parses the target against it and reloads it with the
+ * horizon ending at the target's year. Returns 0 or 2 after saying why. */
+static int load(struct solve_cli *c, struct scenario *s, struct target *t)
+{
+    struct diag d = {0};
+    char err[512];
+    int status = 2;
+    if (scenario_load(c->scenario, c->sets, c->n_sets, s, &d) != 0) {
+        diag_print(stderr, &d);
+        goto done;
+    }
+    if (target_parse(c->target, s, t, err, sizeof err) != 0) {
+        fprintf(stderr, "fundsim solve: --target: %s\n", err);
+        goto done;
+    }
+    int years = t->year - s->simulation.start_year + 1;
+    if (years != s->simulation.years) {
+        scenario_free(s);
+        char value[16];
+        snprintf(value, sizeof value, "%d", years);
+        if (add_setting(&c->sets, &c->n_sets, "simulation.years", value, c->years_buf,
+                        sizeof c->years_buf) != 0 ||
+            scenario_load(c->scenario, c->sets, c->n_sets, s, &d) != 0) {
+            diag_print(stderr, &d);
+            goto done;
+        }
+    }
+    status = 0;
+done:
+    diag_free(&d);
+    return status;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* --from and --step into the options. Returns 0 or 2 after saying why. */
+static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
+                           const bool *overrides, struct solve_options *o)
+{
+    int start = s->simulation.start_year;
+    if (c->from) {
+        if (parse_int("--from", c->from, start, o->target.year, &o->from) != 0) return 2;
+    } else {
+        size_t k = plain_region(s, o, overrides, 0);
+        o->from = solve_default_from(timeline(s, k < s->n_regions ? k : 0, o->adjust[0]), start);
+        if (o->from > o->target.year) {
+            fprintf(stderr,
+                    "fundsim solve: %s has dated entries up to the target's year %d: give "
+                    "--from\n",
+                    o->adjust[0]->key, o->target.year);
+            return 2;
+        }
+    }
+    o->step_yuan = 1;
+    if (c->step) {
+        char *end;
+        errno = 0;
+        o->step_yuan = strtod(c->step, &end);
+        if (errno || end == c->step || *end || !(o->step_yuan > 0) ||
+            o->step_yuan > SOLVE_MAX_YUAN) {
+            fprintf(stderr,
+                    "fundsim solve: --step expects yuan above 0 and at most %g, got \"%s\"\n",
+                    SOLVE_MAX_YUAN, c->step);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int cmd_solve(int argc, char **argv)
+{
+    struct solve_cli c = {.threads = omp_get_max_threads()};
+    struct solve_options o = {0};
+    struct scenario s = {0};
+    bool *overrides = NULL;
+    int status = parse_options(argc, argv, &c);
+    if (status != 0) {
+        status = status == 1 ? EXIT_OK : EXIT_USAGE;
+        goto done;
+    }
+    if ((status = find_settings(&c, &o)) != 0 || (status = load(&c, &s, &o.target)) != 0) goto done;
+    overrides = calloc(s.n_regions * o.n_adjust, sizeof *overrides);
+    if (!overrides || find_overrides(&s, &o, overrides) != 0) {
+        fprintf(stderr, "fundsim solve: cannot read back the resolved scenario (out of memory?)\n");
+        status = EXIT_FAILURE_RUN;
+        goto done;
+    }
+    if ((status = parse_from_step(&c, &s, overrides, &o)) != 0) goto done;
+    o.threads = c.threads;
+    o.log = c.quiet ? NULL : stderr;
+    if (!c.quiet) {
+        char target[256];
+        target_describe(&o.target, &s, target, sizeof target);
+        fprintf(stderr,
+                "fundsim solve: %s, %s %s %g: %lld paths x %d years x %zu regions on %d "
+                "thread%s, increase from %d in steps of %g yuan\n",
+                s.name, target, o.target.strict ? "<" : "<=", o.target.probability,
+                s.simulation.paths, s.simulation.years, s.n_regions, o.threads,
+                o.threads == 1 ? "" : "s", o.from, o.step_yuan);
+    }
+
+    struct diag d = {0};
+    struct solve_result r;
+    char err[1024] = "";
+    double t0 = now_s();
+    int solved = solve_run(&s, &o, &r, &d, err, sizeof err);
+    if (solved == 2) {
+        diag_print(stderr, &d);
+        status = EXIT_USAGE;
+    } else if (solved != 0) {
+        fprintf(stderr, "fundsim solve: %s\n", err);
+        status = EXIT_FAILURE_RUN;
+    } else {
+        print_answer(stdout, &s, &o, &r, now_s() - t0);
+        status =
+            print_timelines(stdout, &s, &o, overrides, r.x_yuan) == 0 ? EXIT_OK : EXIT_FAILURE_RUN;
+        if (status != EXIT_OK) fprintf(stderr, "fundsim solve: out of memory\n");
+    }
+    diag_free(&d);
+done:
+    free(overrides);
+    scenario_free(&s);
+    cli_free_sets(c.sets, c.n_sets);
+    return status;
+}
