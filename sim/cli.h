@@ -25,5 +25,13 @@ int cmd_solve(int argc, char **argv);
 struct setting_override;
 int cli_add_set(struct setting_override **sets, size_t *n, const char *arg);
 void cli_free_sets(struct setting_override *sets, size_t n);
+/* Adds KEY=VALUE built from an option (--paths, --seed); the text lives in
+ * `buf`. Returns 0, or -1 after printing why. */
+int cli_add_setting(struct setting_override **sets, size_t *n, const char *key, const char *value,
+                    char *buf, size_t n_buf);
+/* A whole number from lo to hi for `option` of `command`; returns 0, or -1
+ * after naming the option and what it expects. */
+int cli_parse_int(const char *command, const char *option, const char *arg, long lo, long hi,
+                  int *out);
 
 #endif

@@ -7,7 +7,6 @@
 #include "run.h"
 #include "scenario.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <omp.h>
 #include <stdio.h>
@@ -62,30 +61,6 @@ static const char compare_usage[] =
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
     "bad scenario.\n";
 
-/* Adds `--set KEY=VALUE` built from an option; the text lives in `buf`. */
-static int add_setting(struct setting_override **sets, size_t *n, const char *key,
-                       const char *value, char *buf, size_t n_buf)
-{
-    snprintf(buf, n_buf, "%s=%s", key, value);
-    return cli_add_set(sets, n, buf);
-}
-
-static int parse_threads(const char *arg, int *threads)
-{
-    char *end;
-    errno = 0;
-    long t = strtol(arg, &end, 10);
-    if (errno || *end || t < 1 || t > 4096) {
-        fprintf(stderr,
-                "fundsim run: --threads expects a whole number from 1 to 4096, got "
-                "\"%s\"\n",
-                arg);
-        return -1;
-    }
-    *threads = (int)t;
-    return 0;
-}
-
 /* The default output: the scenario's name with `suffix`, in the current folder. */
 static char *default_output(const struct scenario *s, const char *suffix)
 {
@@ -131,15 +106,15 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
             a->o.out_path = optarg;
             break;
         case OPT_PATHS:
-            bad = add_setting(&a->sets, &a->n_sets, "simulation.paths", optarg, a->paths_buf,
-                              sizeof a->paths_buf);
+            bad = cli_add_setting(&a->sets, &a->n_sets, "simulation.paths", optarg, a->paths_buf,
+                                  sizeof a->paths_buf);
             break;
         case OPT_SEED:
-            bad = add_setting(&a->sets, &a->n_sets, "simulation.seed", optarg, a->seed_buf,
-                              sizeof a->seed_buf);
+            bad = cli_add_setting(&a->sets, &a->n_sets, "simulation.seed", optarg, a->seed_buf,
+                                  sizeof a->seed_buf);
             break;
         case OPT_THREADS:
-            bad = parse_threads(optarg, &a->o.threads);
+            bad = cli_parse_int(a->o.command, "--threads", optarg, 1, 4096, &a->o.threads);
             break;
         case 's':
             bad = cli_add_set(&a->sets, &a->n_sets, optarg);

@@ -5,6 +5,7 @@
 #include "scenario.h"
 #include "schema.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,28 @@ int cli_add_set(struct setting_override **sets, size_t *n, const char *arg)
     more[*n] = (struct setting_override){key, eq + 1};
     *sets = more;
     (*n)++;
+    return 0;
+}
+
+int cli_add_setting(struct setting_override **sets, size_t *n, const char *key, const char *value,
+                    char *buf, size_t n_buf)
+{
+    snprintf(buf, n_buf, "%s=%s", key, value);
+    return cli_add_set(sets, n, buf);
+}
+
+int cli_parse_int(const char *command, const char *option, const char *arg, long lo, long hi,
+                  int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < lo || v > hi) {
+        fprintf(stderr, "fundsim %s: %s expects a whole number from %ld to %ld, got \"%s\"\n",
+                command, option, lo, hi, arg);
+        return -1;
+    }
+    *out = (int)v;
     return 0;
 }
 

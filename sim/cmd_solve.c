@@ -61,28 +61,6 @@ struct solve_cli {
     char paths_buf[64], seed_buf[64], years_buf[64];
 };
 
-static int add_setting(struct setting_override **sets, size_t *n, const char *key,
-                       const char *value, char *buf, size_t n_buf)
-{
-    snprintf(buf, n_buf, "%s=%s", key, value);
-    return cli_add_set(sets, n, buf);
-}
-
-/* A whole number from lo to hi, or -1 after naming the option. */
-static int parse_int(const char *option, const char *arg, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < lo || v > hi) {
-        fprintf(stderr, "fundsim solve: %s expects a whole number from %ld to %ld, got \"%s\"\n",
-                option, lo, hi, arg);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 /* Returns 0, 1 after --help, 2 on bad usage (after saying why). */
 static int parse_options(int argc, char **argv, struct solve_cli *c)
 {
@@ -119,15 +97,15 @@ static int parse_options(int argc, char **argv, struct solve_cli *c)
             c->step = optarg;
             break;
         case OPT_PATHS:
-            bad = add_setting(&c->sets, &c->n_sets, "simulation.paths", optarg, c->paths_buf,
-                              sizeof c->paths_buf);
+            bad = cli_add_setting(&c->sets, &c->n_sets, "simulation.paths", optarg, c->paths_buf,
+                                  sizeof c->paths_buf);
             break;
         case OPT_SEED:
-            bad = add_setting(&c->sets, &c->n_sets, "simulation.seed", optarg, c->seed_buf,
-                              sizeof c->seed_buf);
+            bad = cli_add_setting(&c->sets, &c->n_sets, "simulation.seed", optarg, c->seed_buf,
+                                  sizeof c->seed_buf);
             break;
         case OPT_THREADS:
-            bad = parse_int("--threads", optarg, 1, 4096, &c->threads);
+            bad = cli_parse_int("solve", "--threads", optarg, 1, 4096, &c->threads);
             break;
         case 's':
             bad = cli_add_set(&c->sets, &c->n_sets, optarg);
@@ -358,8 +336,8 @@ static int load(struct solve_cli *c, struct scenario *s, struct target *t)
         scenario_free(s);
         char value[16];
         snprintf(value, sizeof value, "%d", years);
-        if (add_setting(&c->sets, &c->n_sets, "simulation.years", value, c->years_buf,
-                        sizeof c->years_buf) != 0 ||
+        if (cli_add_setting(&c->sets, &c->n_sets, "simulation.years", value, c->years_buf,
+                            sizeof c->years_buf) != 0 ||
             scenario_load(c->scenario, c->sets, c->n_sets, s, &d) != 0) {
             diag_print(stderr, &d);
             goto done;
@@ -384,7 +362,8 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
 {
     int start = s->simulation.start_year;
     if (c->from) {
-        if (parse_int("--from", c->from, start, o->target.year, &o->from) != 0) return 2;
+        if (cli_parse_int("solve", "--from", c->from, start, o->target.year, &o->from) != 0)
+            return 2;
     } else {
         size_t k = plain_region(s, o, overrides, 0);
         o->from = solve_default_from(timeline(s, k < s->n_regions ? k : 0, o->adjust[0]), start);
