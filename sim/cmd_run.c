@@ -240,7 +240,7 @@ static int load_variants(char **files, size_t n, const struct scenario *base, co
     size_t n_sets = a->n_sets + 2;
     struct setting_override *sets = malloc(n_sets * sizeof *sets);
     if (!sets) abort();
-    memcpy(sets, a->sets, a->n_sets * sizeof *sets);
+    if (a->n_sets) memcpy(sets, a->sets, a->n_sets * sizeof *sets);
     sets[a->n_sets] = (struct setting_override){"simulation.paths", paths};
     sets[a->n_sets + 1] = (struct setting_override){"simulation.seed", seed};
     int rc = 0;
