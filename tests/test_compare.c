@@ -30,10 +30,6 @@
 
 #define SCENARIOS FUNDSIM_SOURCE_DIR "/tests/scenarios/"
 
-struct fixture {
-    char dir[64];
-};
-
 /* Calls a subcommand as main() would (getopt restarted). */
 static int call(int (*cmd)(int, char **), const char *const *args)
 {
@@ -61,11 +57,6 @@ static double *read_doubles(const char *file, const char *name, size_t *n)
     H5Dclose(d);
     H5Fclose(f);
     return v;
-}
-
-static void path(char *out, size_t n, const struct fixture *f, const char *name)
-{
-    snprintf(out, n, "%s/%s", f->dir, name);
 }
 
 /* Every dataset of the variant's /diff group that must be zero for a null variant. */
@@ -102,9 +93,9 @@ static void assert_all_zero(const char *file, const char *variant)
 
 static void test_null_variants(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     char out[128];
-    path(out, sizeof out, f, "null.h5");
+    tmpdir_path(out, sizeof out, f, "null.h5");
     const char *args[] = {"compare",
                           "--quiet",
                           "--threads",
@@ -130,11 +121,11 @@ static void test_null_variants(void **state)
 
 static void test_differences_are_of_runs(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     char cmp[128], base[128], variant[128];
-    path(cmp, sizeof cmp, f, "cmp.h5");
-    path(base, sizeof base, f, "base.h5");
-    path(variant, sizeof variant, f, "variant.h5");
+    tmpdir_path(cmp, sizeof cmp, f, "cmp.h5");
+    tmpdir_path(base, sizeof base, f, "base.h5");
+    tmpdir_path(variant, sizeof variant, f, "variant.h5");
     const char *c[] = {"compare",
                        "--quiet",
                        "--paths",
@@ -194,9 +185,9 @@ static void test_differences_are_of_runs(void **state)
 
 static void test_variance_reduction(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     char out[128];
-    path(out, sizeof out, f, "indep.h5");
+    tmpdir_path(out, sizeof out, f, "indep.h5");
     const char *args[] = {"compare",
                           "--quiet",
                           "--summary-only",
@@ -241,9 +232,9 @@ static void test_variance_reduction(void **state)
 
 static void test_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     char out[128];
-    path(out, sizeof out, f, "refused.h5");
+    tmpdir_path(out, sizeof out, f, "refused.h5");
     const char *years[] = {
         "compare", "--quiet", "-o", out, SCENARIOS "minimal.cfg", SCENARIOS "other-years.cfg",
         NULL};
@@ -277,17 +268,7 @@ static void test_refused(void **state)
 
 static int setup(void **state)
 {
-    static struct fixture f;
-    if (tmpdir_make(f.dir, sizeof f.dir, "fundsim-compare") != 0) return -1;
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    tmpdir_remove(f->dir);
-    return 0;
+    return tmpdir_group_setup(state, "fundsim-compare");
 }
 
 int main(void)
@@ -298,5 +279,5 @@ int main(void)
         cmocka_unit_test(test_differences_are_of_runs),
         cmocka_unit_test(test_variance_reduction),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_group_teardown);
 }

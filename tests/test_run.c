@@ -27,10 +27,6 @@
 #define HENAN FUNDSIM_SOURCE_DIR "/scenarios/henan-2022.cfg"
 #define MINIMAL FUNDSIM_SOURCE_DIR "/tests/scenarios/minimal.cfg"
 
-struct fixture {
-    char dir[64];
-};
-
 static void load(const char *file, const char *paths, const char *years, struct scenario *s)
 {
     const struct setting_override sets[] = {{"simulation.paths", paths},
@@ -110,20 +106,15 @@ static int same_datasets(const char *a, const char *b)
     return c.datasets;
 }
 
-static void path(char *out, size_t n, const struct fixture *f, const char *name)
-{
-    snprintf(out, n, "%s/%s", f->dir, name);
-}
-
 static void test_threads(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     struct scenario s;
     load(HENAN, "5", "3", &s);
     char one[128], two[128], four[128];
-    path(one, sizeof one, f, "t1.h5");
-    path(two, sizeof two, f, "t2.h5");
-    path(four, sizeof four, f, "t4.h5");
+    tmpdir_path(one, sizeof one, f, "t1.h5");
+    tmpdir_path(two, sizeof two, f, "t2.h5");
+    tmpdir_path(four, sizeof four, f, "t4.h5");
     assert_int_equal(run(&s, one, 1, false), 0);
     assert_int_equal(run(&s, two, 2, false), 0);
     assert_int_equal(run(&s, four, 4, false), 0);
@@ -137,13 +128,13 @@ static void test_threads(void **state)
 /* Path k of a 3-path run equals path k of a 70-path run (blocks of 64). */
 static void test_prefix(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     struct scenario small, large;
     load(MINIMAL, "3", "3", &small);
     load(MINIMAL, "70", "3", &large);
     char a[128], b[128];
-    path(a, sizeof a, f, "p3.h5");
-    path(b, sizeof b, f, "p70.h5");
+    tmpdir_path(a, sizeof a, f, "p3.h5");
+    tmpdir_path(b, sizeof b, f, "p70.h5");
     assert_int_equal(run(&small, a, 2, false), 0);
     assert_int_equal(run(&large, b, 2, false), 0);
     hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT),
@@ -168,11 +159,11 @@ static void test_prefix(void **state)
 
 static void test_summary_only(void **state)
 {
-    struct fixture *f = *state;
+    struct tmpdir_fixture *f = *state;
     struct scenario s;
     load(MINIMAL, "4", "3", &s);
     char a[128];
-    path(a, sizeof a, f, "s.h5");
+    tmpdir_path(a, sizeof a, f, "s.h5");
     assert_int_equal(run(&s, a, 2, true), 0);
     hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(fa >= 0);
@@ -218,17 +209,7 @@ static void test_failed_write_keeps_file(void **state)
 
 static int setup(void **state)
 {
-    static struct fixture f;
-    if (tmpdir_make(f.dir, sizeof f.dir, "test_run") != 0) return -1;
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    tmpdir_remove(f->dir);
-    return 0;
+    return tmpdir_group_setup(state, "test_run");
 }
 
 int main(void)
@@ -239,5 +220,5 @@ int main(void)
         cmocka_unit_test(test_summary_only),
         cmocka_unit_test(test_failed_write_keeps_file),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tmpdir_group_teardown);
 }

@@ -1,5 +1,5 @@
 /* tmpdir.h: a test's scratch folder under /tmp: made empty, listed, removed
- * with its files (no subfolders). */
+ * with its files (no subfolders); and as a cmocka group fixture. */
 #ifndef FUNDSIM_TESTS_TMPDIR_H
 #define FUNDSIM_TESTS_TMPDIR_H
 
@@ -37,6 +37,34 @@ static inline void tmpdir_remove(const char *dir)
     }
     if (d) closedir(d);
     rmdir(dir);
+}
+
+/* A cmocka group's scratch folder: tmpdir_group_setup makes it (*state points
+ * at the fixture), tmpdir_group_teardown removes it. */
+struct tmpdir_fixture {
+    char dir[64];
+};
+
+static inline int tmpdir_group_setup(void **state, const char *name)
+{
+    static struct tmpdir_fixture f;
+    if (tmpdir_make(f.dir, sizeof f.dir, name) != 0) return -1;
+    *state = &f;
+    return 0;
+}
+
+/* out receives "<the fixture's folder>/<name>". */
+static inline void tmpdir_path(char *out, size_t n, const struct tmpdir_fixture *f,
+                               const char *name)
+{
+    snprintf(out, n, "%s/%s", f->dir, name);
+}
+
+static inline int tmpdir_group_teardown(void **state)
+{
+    struct tmpdir_fixture *f = *state;
+    tmpdir_remove(f->dir);
+    return 0;
 }
 
 #endif
