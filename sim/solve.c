@@ -87,6 +87,9 @@ struct solver {
     struct step *saved;  /* [region][adjusted setting]: the scenario's own timelines */
     struct step *raised; /* [region][adjusted setting]: buffers for a trial */
     double *before;      /* sorted lowest balances before `from`, which no increase changes */
+    /* The engine, built at the first trial and kept: its benefit tables do not
+     * depend on the financing settings, which it reads as the paths run. */
+    struct run_arm *arm;
     struct trial *trials;
     size_t n_trials, cap_trials;
     int status; /* of the first failure: 1 runtime, 2 scenario */
@@ -136,23 +139,20 @@ static int run_trial(struct solver *v, double x_yuan, double *m)
 {
     const struct target *t = &v->o->target;
     int start = v->s->simulation.start_year;
-    raise_settings(v, x_yuan);
-    struct run_arm *arm = run_arm_create(v->s, v->o->threads, v->d, v->err, v->n_err);
-    if (!arm) {
-        restore_settings(v);
+    if (!v->arm && !(v->arm = run_arm_create(v->s, v->o->threads, v->d, v->err, v->n_err))) {
         v->status = v->d->n ? 2 : 1;
         return -1;
     }
+    raise_settings(v, x_yuan);
     for (size_t first = 0; first < v->paths; first += RUN_BLOCK_PATHS) {
         size_t n = v->paths - first < RUN_BLOCK_PATHS ? v->paths - first : RUN_BLOCK_PATHS;
-        const struct record_block *b = run_arm_block(arm, first, n);
+        const struct record_block *b = run_arm_block(v->arm, first, n);
         for (size_t p = 0; p < n; p++) {
             m[first + p] = target_path_minimum(b, p, t, start, start, t->year);
             if (x_yuan == 0)
                 v->before[first + p] = target_path_minimum(b, p, t, start, start, v->o->from - 1);
         }
     }
-    run_arm_free(arm);
     restore_settings(v);
     gsl_sort(m, 1, v->paths);
     if (x_yuan == 0) gsl_sort(v->before, 1, v->paths);
@@ -359,6 +359,7 @@ static void free_solver(struct solver *v)
     }
     free(v->raised);
     free(v->saved);
+    run_arm_free(v->arm);
     free(v->before);
     for (size_t t = 0; t < v->n_trials; t++)
         free(v->trials[t].m);
