@@ -10,7 +10,8 @@ set -eu
 cd "$(dirname "$0")"
 
 packages="build-essential meson ninja-build pkg-config libgsl-dev libhdf5-dev hdf5-tools
-libconfig-dev libcmocka-dev librandom123-dev python3 python3-h5py python3-matplotlib"
+libconfig-dev libcmocka-dev librandom123-dev python3 python3-h5py python3-matplotlib
+fonts-noto-cjk"
 
 missing=""
 for p in $packages; do
@@ -28,6 +29,7 @@ fi
 
 # The plots need Debian's Python, which has h5py; another python3 may come
 # first on PATH (pyenv, conda), so the plot scripts name /usr/bin/python3.
+# fonts-noto-cjk draws the regions' Chinese names in the charts.
 /usr/bin/python3 -c 'import h5py, matplotlib' || {
     echo "setup.sh: /usr/bin/python3 cannot import h5py and matplotlib" >&2
     exit 1

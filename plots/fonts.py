@@ -1,0 +1,86 @@
+"""fonts.py: a font that draws Chinese region names, and the labels that use it.
+
+Matplotlib's default font (DejaVu Sans) has no Chinese glyphs and draws boxes
+for 郑州市. `setup_fonts` finds a CJK font through matplotlib's font_manager
+and puts it after DejaVu Sans in the font list (matplotlib >= 3.6 falls back
+glyph by glyph), so Latin text keeps its usual look. Without a CJK font the
+charts use pinyin names and plain units only: never boxes. The returned
+`Labels` carries that choice to every chart.
+"""
+
+import os
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib import font_manager
+
+# Preferred first: simplified Chinese forms, then the other Noto CJK cuts
+# (one .ttc holds every form), then the other common free fonts.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK KR",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Noto Serif CJK SC",
+    "Noto Serif CJK JP",
+    "SimHei",
+    "Microsoft YaHei",
+)
+
+# File names of those fonts, for a font cache made before they were installed.
+CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehansans", "wqy", "droidsansfallback",
+                  "uming", "ukai", "simhei", "msyh")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How the charts name regions and money: with Chinese when a font has it."""
+
+    cjk_font: str | None
+
+    def region(self, name, name_zh):
+        """'郑州市 Zhengzhou' when the font and the name allow, else 'Zhengzhou'."""
+        return f"{name_zh} {name}" if self.cjk_font and name_zh else name
+
+    @property
+    def money(self):
+        return "亿元 (1e8 yuan)" if self.cjk_font else "1e8 yuan"
+
+    @property
+    def province(self):
+        return "全省 province" if self.cjk_font else "province"
+
+
+def find_cjk_font(families=CJK_FAMILIES):
+    """The first of `families` matplotlib knows, or None.
+
+    Fonts installed after matplotlib built its cache are not in its list; they
+    are looked for among the system's font files and added.
+    """
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    for family in families:
+        if family in known:
+            return family
+    for path in font_manager.findSystemFonts():
+        if any(hint in os.path.basename(path).lower() for hint in CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    return next((family for family in families if family in known), None)
+
+
+def setup_fonts(families=CJK_FAMILIES):
+    """Selects the fonts for every later chart; returns the labels to use."""
+    cjk = find_cjk_font(families)
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
+    return Labels(cjk)

@@ -1,0 +1,133 @@
+"""tables.py: the report's summary tables, as HTML, from the file alone.
+
+The same tables as `fundsim summary` (output/README.md), for the same years
+(the first, every fifth and the last): the warning table (per region and the
+province, balance and months at 5, 50 and 95 %, P(depleted), the most likely
+level), each region's first year at risk, the budget burden, and per variant
+the province's difference. When the run lacks a level, the nearest one is used
+and the column's header says which. Amounts are in 亿元 (1e8 yuan).
+"""
+
+from html import escape
+
+import numpy as np
+
+from fundfile import YUAN_PER_1E8, texts
+from budget import GOVERNMENT
+from maps import LEVEL_COLORS, OTHER_LEVEL_COLOR
+
+TARGETS = (0.05, 0.5, 0.95)
+
+
+def table_years(years):
+    """Indices of the first year, every fifth year, and the last."""
+    return sorted(set(range(0, len(years) - 1, 5)) | {len(years) - 1})
+
+
+def nearest(fund, level):
+    """Index and name (p5, p50, ...) of the file's level nearest to `level`."""
+    i = int(np.argmin([abs(q - level) for q in fund.levels]))
+    return i, f"p{fund.levels[i] * 100:g}"
+
+
+def cell(value, digits=2):
+    return f"<td>{value:.{digits}f}</td>"
+
+
+def table(head, rows, caption):
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "\n".join(f"<tr>{r}</tr>" for r in rows)
+    return (f"<table>\n<caption>{escape(caption)}</caption>\n"
+            f"<thead><tr>{header}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+
+
+def warning_table(fund):
+    if not fund.levels:
+        return "<p>The file has no quantile levels: no warning table.</p>"
+    idx = [nearest(fund, t) for t in TARGETS]
+    names = [n for _, n in idx]
+    bq, mq = fund.read("summary/balance_quantiles"), fund.read("summary/months_quantiles")
+    p_depl, level = fund.read("warning/p_depleted"), fund.read("warning/level")
+    p_level = fund.read("warning/p_level")
+    level_names = texts(fund.f["warning/levels"])
+    pq = (fund.read("summary/province/balance_quantiles"),
+          fund.read("summary/province/months_quantiles"))
+    province_p_depl = fund.read("warning/province_p_depleted")
+    rows = []
+    for y in table_years(fund.years):
+        for g, region in enumerate(fund.regions):
+            zh = fund.names_zh[g]
+            label = escape(f"{zh} {region}" if zh else region)
+            lv = int(level[y, g])
+            name = level_names[lv] if lv < len(level_names) else str(lv)
+            rows.append(f"<td>{fund.years[y]}</td><td class='name'>{label}</td>"
+                        + "".join(cell(bq[y, g, i] / YUAN_PER_1E8) for i, _ in idx)
+                        + "".join(cell(mq[y, g, i], 1) for i, _ in idx)
+                        + cell(p_depl[y, g], 3)
+                        + f"<td style='background:{LEVEL_COLORS.get(name, OTHER_LEVEL_COLOR)}'>"
+                        f"{escape(name)} {p_level[y, g, lv]:.2f}</td>")
+        rows.append(f"<td>{fund.years[y]}</td><td class='name'><b>全省 province</b></td>"
+                    + "".join(cell(pq[0][y, i] / YUAN_PER_1E8) for i, _ in idx)
+                    + "".join(cell(pq[1][y, i], 1) for i, _ in idx)
+                    + cell(province_p_depl[y], 3) + "<td>-</td>")
+    head = (["year", "region"] + [f"balance {n}" for n in names]
+            + [f"months {n}" for n in names] + ["P(depleted)", "level, its P"])
+    return table(head, rows, "Balance at the end of the year (亿元, 1e8 yuan), months of "
+                 "payment, probability of depletion and the most likely warning level")
+
+
+def first_year_table(fund):
+    first = fund.read("depletion/first_year_at_risk")
+    threshold = fund.attr("depletion_probability", "?", "warning")
+    rows = []
+    for g, region in enumerate(fund.regions):
+        zh = fund.names_zh[g]
+        year = int(first[g])
+        rows.append(f"<td class='name'>{escape(f'{zh} {region}' if zh else region)}</td>"
+                    f"<td>{year if year else f'none to {fund.years[-1]}'}</td>")
+    return table(["region", "first year"], rows,
+                 f"First year with P(depleted) at or above {threshold}")
+
+
+def budget_table(fund):
+    if not fund.levels:
+        return ""
+    idx = [nearest(fund, t) for t in TARGETS]
+    present = [g for g, _ in GOVERNMENT if fund.has(f"summary/province/outlay_{g}_quantiles")]
+    data = {g: (fund.read(f"summary/province/outlay_{g}_quantiles"),
+                fund.read(f"summary/province/outlay_{g}_mean")) for g in present}
+    rows = []
+    for y in table_years(fund.years):
+        for g in present:
+            q, mean = data[g]
+            rows.append(f"<td>{fund.years[y]}</td><td class='name'>{g}</td>"
+                        + "".join(cell(q[y, i] / YUAN_PER_1E8) for i, _ in idx)
+                        + cell(mean[y] / YUAN_PER_1E8))
+        total = sum(data[g][1][y] for g in present) / YUAN_PER_1E8
+        rows.append(f"<td>{fund.years[y]}</td><td class='name'><b>total</b></td>"
+                    + "<td></td>" * len(idx) + cell(total))
+    return table(["year", "level"] + [n for _, n in idx] + ["mean"], rows,
+                 "Budget burden: each level of government's outlay in the province "
+                 "(亿元, 1e8 yuan); total: the sum of the means")
+
+
+def variant_table(fund, variant):
+    s, w = f"diff/{variant}/summary/province/", f"diff/{variant}/warning/"
+    if not fund.levels or not fund.has(s + "balance_quantiles"):
+        return ""
+    idx = [nearest(fund, t) for t in TARGETS]
+    q = fund.read(s + "balance_quantiles")
+    mean, low, high = (fund.read(s + "balance_" + k) / YUAN_PER_1E8
+                       for k in ("mean", "ci_low", "ci_high"))
+    better = fund.read(w + "province_p_better")
+    dp, dlow, dhigh = (fund.read(w + "province_delta_p_depleted" + k)
+                       for k in ("", "_ci_low", "_ci_high"))
+    rows = [f"<td>{fund.years[y]}</td>" + cell(mean[y]) + cell(low[y]) + cell(high[y])
+            + "".join(cell(q[y, i] / YUAN_PER_1E8) for i, _ in idx)
+            + cell(better[y], 3) + cell(dp[y], 3) + cell(dlow[y], 3) + cell(dhigh[y], 3)
+            for y in table_years(fund.years)]
+    head = (["year", "mean", "CI low", "CI high"] + [n for _, n in idx]
+            + ["P(better)", "ΔP(depleted)", "CI low", "CI high"])
+    return table(head, rows, f"Variant {variant} - base, the province: balance difference "
+                 "(亿元, 1e8 yuan) with its 95 % CI and quantiles, P(the variant's balance "
+                 "is higher), change in P(depleted) with its 95 % CI")

@@ -1,0 +1,78 @@
+"""variants.py: charts of a policy variant against its base (`fundsim compare`).
+
+For each variant listed in /diff's `variants`, on common random numbers:
+`difference_fan`, the fan chart of the province's balance difference variant -
+base (/diff/<v>/summary/province/balance_quantiles) with the mean difference
+and its 95 % confidence interval; `depletion_change`, the change in the
+province's probability of depletion by year (/diff/<v>/warning/
+province_delta_p_depleted) with its 95 % interval.
+"""
+
+import re
+
+import matplotlib.pyplot as plt
+
+from fan import DPI, LEVELS, draw_fan, draw_lines, missing_note
+from fundfile import YUAN_PER_1E8, variant_source
+
+
+def file_stem(index, variant):
+    """A file name part for the variant: its position and its name, safe on any disk."""
+    return f"variant{index + 1}-" + re.sub(r"[^A-Za-z0-9_-]+", "_", variant)
+
+
+def subtitle(fund, variant):
+    description = fund.attr("description", "", f"diff/{variant}")
+    return f"\n{description}" if description else ""
+
+
+def difference_fan(fund, variant, labels, out_path):
+    src = variant_source(variant)
+    q = fund.quantiles("balance", LEVELS, province=True, source=src)
+    fig, ax = plt.subplots(figsize=(12, 6.5), dpi=DPI)
+    handles = draw_fan(ax, fund.years, q, YUAN_PER_1E8)
+    mean_name = src.summary + "province/balance_mean"
+    if fund.has(mean_name):
+        handles += ax.plot(fund.years, fund.read(mean_name) / YUAN_PER_1E8, color="black",
+                           ls="--", lw=1.4, label="mean")
+    low, high = (src.summary + "province/balance_ci_" + s for s in ("low", "high"))
+    if fund.has(low) and fund.has(high):
+        handles.append(ax.fill_between(fund.years, fund.read(low) / YUAN_PER_1E8,
+                                       fund.read(high) / YUAN_PER_1E8, facecolor="none",
+                                       edgecolor="black", hatch="////", lw=0.6,
+                                       label="95 % CI of the mean"))
+    handles += draw_lines(ax, [(0.0, "0 (no difference)", "#c53030", "-")])
+    note = missing_note(q)
+    ax.set_title(f"Variant {variant} - base: the province's balance difference"
+                 + subtitle(fund, variant) + (f" ({note})" if note else ""))
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"balance difference at year end, {labels.money}")
+    ax.grid(alpha=0.3)
+    ax.legend(handles=handles, loc="best", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)
+    return note
+
+
+def depletion_change(fund, variant, labels, out_path):
+    name = f"diff/{variant}/warning/province_delta_p_depleted"
+    points = 100.0  # probability to percentage points
+    fig, ax = plt.subplots(figsize=(12, 5.5), dpi=DPI)
+    handles = []
+    if fund.has(name + "_ci_low") and fund.has(name + "_ci_high"):
+        handles.append(ax.fill_between(fund.years, fund.read(name + "_ci_low") * points,
+                                       fund.read(name + "_ci_high") * points,
+                                       color="#dd6b20", alpha=0.3, lw=0, label="95 % CI"))
+    handles += ax.plot(fund.years, fund.read(name) * points, color="#9c4221", lw=1.8,
+                       marker="o", ms=3, label="change in P(depleted)")
+    handles += draw_lines(ax, [(0.0, "0 (no change)", "black", "-")])
+    ax.set_title(f"Variant {variant} - base: change in the province's probability of "
+                 "depletion" + subtitle(fund, variant))
+    ax.set_xlabel("year")
+    ax.set_ylabel("change in P(balance < 0), percentage points")
+    ax.grid(alpha=0.3)
+    ax.legend(handles=handles, loc="best", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)

@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""test_plots.py: plots/report.py on small runs of fundsim.
+
+A run (tests/scenarios/minimal.cfg, 20 paths, 6 years, its region given a
+Chinese name) and a comparison with cap-600.cfg go through report.py with
+every Python warning an error (so a glyph missing from the font fails it).
+Each chart must exist at its size and not be blank; index.html must show
+every chart and only those. Then: the bands a run did not keep are computed
+from the paths exactly as fundsim computes its own quantiles; a summary-only
+run without them says which levels are missing; the labels draw Chinese
+without a missing glyph, or fall back to pinyin; a missing or foreign file
+exits with status 2.
+
+Usage: tests/test_plots.py build/fundsim SOURCE_DIR
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+import warnings
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image as mpimg  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+FUNDSIM, SOURCE = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(SOURCE, "plots"))
+import fonts  # noqa: E402
+from fundfile import FundFile  # noqa: E402
+
+SCENARIO = os.path.join(SOURCE, "tests/scenarios/minimal.cfg")
+VARIANT = os.path.join(SOURCE, "tests/scenarios/cap-600.cfg")
+REPORT = os.path.join(SOURCE, "plots/report.py")
+SMALL = ["--paths", "20", "--set", "simulation.years=6", "--quiet"]
+ZH = "测试市"
+
+# (height, width) in pixels of each chart for one region and six years.
+RUN_CHARTS = {
+    "balance-province.png": (650, 1200),
+    "balance-regions.png": (380, 800),
+    "months-province.png": (650, 1200),
+    "months-regions.png": (380, 800),
+    "warning-level.png": (330, 800),
+    "p-depleted.png": (360, 800),
+    "first-depletion.png": (330, 842),
+    "budget.png": (950, 1400),
+}
+COMPARE_CHARTS = dict(RUN_CHARTS, **{
+    "variant1-cap-600-balance.png": (650, 1200),
+    "variant1-cap-600-depletion.png": (550, 1200),
+})
+MIN_VARIANCE = 1e-3  # of the RGB values in [0, 1]; a blank image has 0
+
+
+def fundsim(*args):
+    subprocess.run([FUNDSIM, *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def report(h5, out_dir):
+    """Runs report.py with every warning an error; returns the finished process."""
+    return subprocess.run(["/usr/bin/python3", "-W", "error", REPORT, h5, "-o", out_dir],
+                          capture_output=True, text=True)
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = cls.tmp.name
+        cls.run_h5 = os.path.join(cls.dir, "run.h5")
+        cls.cmp_h5 = os.path.join(cls.dir, "cmp.h5")
+        fundsim("run", SCENARIO, *SMALL, "--set", f'regions[0].name_zh="{ZH}"', "-o", cls.run_h5)
+        fundsim("compare", SCENARIO, VARIANT, *SMALL, "-o", cls.cmp_h5)
+        cls.done = {}
+        for name, h5 in (("run", cls.run_h5), ("cmp", cls.cmp_h5)):
+            out = os.path.join(cls.dir, name + "-report")
+            cls.done[name] = (out, report(h5, out))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def check_report(self, name, charts):
+        out, proc = self.done[name]
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        index = os.path.join(out, "index.html")
+        self.assertEqual(proc.stdout.strip(), index)
+        for png, size in charts.items():
+            image = mpimg.imread(os.path.join(out, png))
+            self.assertEqual(image.shape[:2], size, png)
+            self.assertGreater(float(image[..., :3].var()), MIN_VARIANCE, png)
+        with open(index, encoding="utf-8") as f:
+            html = f.read()
+        shown = re.findall(r"<img src='([^']+)'", html)
+        self.assertEqual(sorted(shown), sorted(charts))
+        self.assertEqual(sorted(p for p in os.listdir(out) if p.endswith(".png")),
+                         sorted(charts))
+        return html
+
+    def test_run_report(self):
+        html = self.check_report("run", RUN_CHARTS)
+        # The summary table, from the file: the region's name and its median
+        # balance in the first year, as fundsim summary prints it.
+        with h5py.File(self.run_h5, "r") as f:
+            median = f["summary/balance_quantiles"][0, 0, 3] / 1e8
+        self.assertIn(f"{ZH} Testshire", html)
+        self.assertIn(f"<td>{median:.2f}</td>", html)
+        self.assertIn("Budget burden", html)
+
+    def test_compare_report(self):
+        html = self.check_report("cmp", COMPARE_CHARTS)
+        self.assertIn("Variant cap-600 - base, the province", html)
+
+    def test_missing_or_foreign_file(self):
+        other = os.path.join(self.dir, "other.h5")
+        with h5py.File(other, "w") as f:
+            f["x"] = np.zeros(3)
+        text = os.path.join(self.dir, "text.h5")
+        with open(text, "w") as f:
+            f.write("not HDF5\n")
+        for path, says in ((os.path.join(self.dir, "none.h5"), "cannot read"),
+                           (text, "cannot read"), (other, "not a fundsim output file")):
+            out = os.path.join(self.dir, "bad-report")
+            proc = report(path, out)
+            self.assertEqual(proc.returncode, 2, path)
+            self.assertIn(says, proc.stderr)
+            self.assertIn(path, proc.stderr)
+            self.assertFalse(os.path.exists(out))
+
+    def test_levels_from_paths(self):
+        """Levels the run did not keep come from the paths, as fundsim's own do."""
+        h5 = os.path.join(self.dir, "levels.h5")
+        fundsim("run", SCENARIO, *SMALL, "--set", "simulation.quantiles=[0.1, 0.5, 0.9]",
+                "-o", h5)
+        fund = FundFile(h5)
+        for var in ("balance", "months"):
+            for province in (False, True):
+                q = fund.quantiles(var, (0.05, 0.1, 0.5, 0.9), province=province)
+                self.assertTrue(q.from_paths)
+                self.assertEqual(q.missing, [])
+                self.assertEqual(q.absent, [0.05])
+                kept = fund.read(f"summary/{'province/' if province else ''}{var}_quantiles")
+                for i, level in enumerate((0.1, 0.5, 0.9)):
+                    np.testing.assert_allclose(q.get(level), kept[..., i], rtol=1e-12)
+                self.assertTrue(np.all(q.get(0.05) <= q.get(0.1)))
+        fund.close()
+
+    def test_levels_missing(self):
+        """Without the paths, the charts say which levels the file lacks."""
+        h5 = os.path.join(self.dir, "summary-only.h5")
+        fundsim("run", SCENARIO, *SMALL, "--summary-only", "--set",
+                "simulation.quantiles=[0.1, 0.5, 0.9]", "-o", h5)
+        fund = FundFile(h5)
+        q = fund.quantiles("balance", (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95), province=True)
+        self.assertEqual(q.missing, [0.05, 0.25, 0.75, 0.95])
+        self.assertIsNotNone(q.get(0.1))
+        fund.close()
+        proc = report(h5, os.path.join(self.dir, "summary-only-report"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("balance-province.png: levels not in the file: 0.05, 0.25, 0.75, 0.95",
+                      proc.stderr)
+
+
+class LabelsTest(unittest.TestCase):
+    def test_chinese_labels_have_every_glyph(self):
+        labels = fonts.setup_fonts()
+        self.assertIsNotNone(labels.cjk_font, "no CJK font: install fonts-noto-cjk")
+        self.assertEqual(labels.region("Jiyuan", "济源示范区"), "济源示范区 Jiyuan")
+        fig, ax = plt.subplots()
+        ax.set_title(labels.region("Zhengzhou", "郑州市") + " " + labels.province)
+        ax.set_ylabel(labels.money)
+        ax.set_yticks([0, 1], [labels.region("Luyi County", "鹿邑县"), "−1"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.savefig(os.devnull, format="png")
+        plt.close(fig)
+
+    def test_without_cjk_font_pinyin_only(self):
+        labels = fonts.Labels(None)
+        self.assertEqual(labels.region("Zhengzhou", "郑州市"), "Zhengzhou")
+        self.assertEqual(labels.money, "1e8 yuan")
+        self.assertEqual(fonts.Labels("Noto Sans CJK SC").region("Hebi", ""), "Hebi")
+        self.assertIsNone(fonts.find_cjk_font(families=("No Such Font",)))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
