@@ -111,9 +111,10 @@ struct diffsum *diffsum_alloc(const struct diffsum_config *c)
     for (size_t j = 0; j < n_diff_vars; j++) {
         enum var v = diff_vars[j];
         d->moments[v] = own(d, cells, sizeof(struct paired_moments));
-        if (has_quantiles[v]) d->values[v] = own(d, cells * P, sizeof(double));
-        alloc_stats(d, &r->region[v], Y * R, has_quantiles[v]);
-        alloc_stats(d, &r->province[v], Y, has_quantiles[v]);
+        bool quantiles = has_quantiles[v] && !c->moments_only;
+        if (quantiles) d->values[v] = own(d, cells * P, sizeof(double));
+        alloc_stats(d, &r->region[v], Y * R, quantiles);
+        alloc_stats(d, &r->province[v], Y, quantiles);
     }
     d->better = own(d, cells, sizeof(double));
     d->worse = own(d, cells, sizeof(double));

@@ -50,6 +50,7 @@ struct diffsum_config {
     size_t paths; /* how many paths will be added, in all (≥ 2) */
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
+    bool moments_only;       /* no quantiles: keep no path's value (for variances alone) */
 };
 
 /* Filled by diffsum_finish. Arrays indexed by `enum var` are NULL for

@@ -408,9 +408,9 @@ static const enum dim YR[] = {DIM_YEAR, DIM_REGION}, YRQ[] = {DIM_YEAR, DIM_REGI
                       R[] = {DIM_REGION}, RQ[] = {DIM_REGION, DIM_QUANTILE};
 
 /* The means and quantiles of one variable: loc/<name>_mean, loc/<name>_quantiles. */
-int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, const char *whose, int rank,
-                 const enum dim *mean_kinds, const enum dim *quantile_kinds, const double *mean,
-                 const double *quantiles, char *err, size_t n_err)
+static int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, const char *whose,
+                        int rank, const enum dim *mean_kinds, const enum dim *quantile_kinds,
+                        const double *mean, const double *quantiles, char *err, size_t n_err)
 {
     char name[128], long_name[256];
     snprintf(name, sizeof name, "%s_mean", vi->name);

@@ -205,11 +205,14 @@ static int build(struct run *r, const struct scenario *s, struct diag *d, char *
         .n_quantiles = cfg.n_quantiles,
         .quantiles = cfg.quantiles,
     };
+    /* The independent twin is there for its variances only. */
+    struct diffsum_config moments = dcfg;
+    moments.moments_only = true;
     bool ok = (r->sum = summary_alloc(&cfg)) != NULL;
     for (size_t k = 0; k < o->n_variants && ok; k++)
         ok = (r->variants[k].diff = diffsum_alloc(&dcfg)) &&
              (!o->variants[k].independent ||
-              (r->variants[k].independent_diff = diffsum_alloc(&dcfg)));
+              (r->variants[k].independent_diff = diffsum_alloc(&moments)));
     if (!ok) {
         snprintf(err, n_err, "out of memory for %zu paths (try --summary-only or fewer paths)",
                  r->paths);

@@ -60,9 +60,10 @@ static void fill(struct record_block *b, bool variant, size_t first_path, size_t
 }
 
 /* A finished diffsum of the paths, added in blocks of the given sizes. */
-static struct diffsum *run(const size_t *sizes, size_t n_blocks)
+static struct diffsum *run(const size_t *sizes, size_t n_blocks, bool moments_only)
 {
     struct diffsum_config c = config();
+    c.moments_only = moments_only;
     struct diffsum *d = diffsum_alloc(&c);
     assert_non_null(d);
     size_t first = 0;
@@ -81,7 +82,7 @@ static struct diffsum *run(const size_t *sizes, size_t n_blocks)
 
 static struct diffsum *run_two_blocks(void)
 {
-    return run((const size_t[]){2, 2}, 2);
+    return run((const size_t[]){2, 2}, 2, false);
 }
 
 /* Index [y][r] and [y][r][q] of the results. */
@@ -289,8 +290,8 @@ static void test_identical_runs(void **state)
 static void test_blocks_bit_identical(void **state)
 {
     (void)state;
-    struct diffsum *one = run((const size_t[]){4}, 1);
-    struct diffsum *three = run((const size_t[]){1, 2, 1}, 3);
+    struct diffsum *one = run((const size_t[]){4}, 1, false);
+    struct diffsum *three = run((const size_t[]){1, 2, 1}, 3, false);
     const struct diffsum_results *x = diffsum_results(one), *y = diffsum_results(three);
     for (size_t j = 0; j < n_diff_vars; j++) {
         enum var v = diff_vars[j];
@@ -311,6 +312,28 @@ static void test_blocks_bit_identical(void **state)
     SAME(province_delta_p_depleted_ci_high, Y);
     diffsum_free(one);
     diffsum_free(three);
+}
+
+/* Moments only (the independent-stream twin of `fundsim compare`): the same
+ * means and variances, bit for bit, and no quantiles. */
+static void test_moments_only(void **state)
+{
+    (void)state;
+    struct diffsum *full = run((const size_t[]){2, 2}, 2, false);
+    struct diffsum *moments = run((const size_t[]){2, 2}, 2, true);
+    const struct diffsum_results *x = diffsum_results(full), *y = diffsum_results(moments);
+    for (size_t j = 0; j < n_diff_vars; j++) {
+        enum var v = diff_vars[j];
+        SAME(region[v].mean, Y * R);
+        SAME(region[v].variance, Y * R);
+        SAME(province[v].variance, Y);
+        SAME(province[v].variance_independent, Y);
+        assert_null(y->region[v].quantiles);
+        assert_null(y->province[v].quantiles);
+    }
+    SAME(p_better, Y * R);
+    diffsum_free(full);
+    diffsum_free(moments);
 }
 
 static void test_refusals(void **state)
@@ -371,7 +394,7 @@ int main(void)
         cmocka_unit_test(test_variables),      cmocka_unit_test(test_regions),
         cmocka_unit_test(test_probabilities),  cmocka_unit_test(test_province),
         cmocka_unit_test(test_identical_runs), cmocka_unit_test(test_blocks_bit_identical),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_refusals),       cmocka_unit_test(test_moments_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
