@@ -88,6 +88,23 @@ struct benefit_table {
     double inverse[202]; /* 1 / n */
 };
 
+/* Where the pair (SL1, SL2) of t node k, index node i, row (group, count) and
+ * layer node o is in `sl`: slab [k][i] holds every row and node, so that a year
+ * whose kinks are the same for all of them reads whole slabs in order. */
+static size_t sl_at(const struct benefit_table *t, int k, int i, size_t row, int o)
+{
+    return ((((size_t)k * (size_t)t->n_index + (size_t)i) * t->row[t->n_groups] + row) *
+                LAYER_NODES +
+            (size_t)o) *
+           2;
+}
+
+/* Values in one slab of `sl`. */
+static size_t slab_size(const struct benefit_table *t)
+{
+    return t->row[t->n_groups] * LAYER_NODES * 2;
+}
+
 struct benefit_year {
     const struct benefit_table *t;
     bool layers; /* serious illness and assistance prepared too */
@@ -97,6 +114,10 @@ struct benefit_year {
     double *coef;    /* per group: [K + 1][N_PAYERS][2][LAYER_NODES]: mean, second moment */
     size_t coef_at[MAX_GROUPS];
     double cond[BENEFIT_MAX_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
+    /* When every group and node has the same kinks: SL1 and SL2 at each kink (slab
+     * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
+    double *slab;
+    int max_kinks; /* slabs for this many kinks */
 };
 
 /* ---- claim model and grid ---- */
@@ -922,6 +943,12 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
 
 /* ---- build: the layers' table ---- */
 
+/* max(0, x), NaN to 0 as fmax(0, x) does, but inlined. */
+static inline double positive(double x)
+{
+    return x > 0 ? x : 0;
+}
+
 static double covered_share(const struct benefit_rules *r)
 {
     double f = 1 - (double)r->waiting_days / BENEFIT_DAYS_PER_YEAR;
@@ -973,12 +1000,11 @@ static void tabulate_layers(struct benefit_table *t, struct work *w, int i, doub
                 sum_from_fft(AO, fao, ao_part, &w->B[o], w->fft_b + (size_t)o * L2, w->B_all[o],
                              &w->W, w->acc);
                 lattice_suffix(&w->W, w->suffix);
-                float *row =
-                    t->sl + (((t->row[g] + n) * LAYER_NODES + o) * t->n_index + i) * t->NT * 2;
                 for (int k = 0; k < t->NT; k++) {
                     double tt = k == 0 ? 0 : t->t_lo * exp((k - 1) * t->log_t_ratio), sl1, sl2, sv;
                     lattice_stop_loss(&w->W, w->suffix, tt, &sl1, &sl2, &sv);
-                    row[2 * k] = (float)sl1, row[2 * k + 1] = (float)sl2;
+                    float *at = t->sl + sl_at(t, k, i, t->row[g] + (size_t)n, o);
+                    at[0] = (float)sl1, at[1] = (float)sl2;
                 }
             }
         }
@@ -1097,7 +1123,13 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
     y->fund_in = malloc(sizeof(double) * (t->K_in + 1) * 2);
     y->op = malloc(sizeof(double) * VISIT_NODES * 4);
     y->coef = layers ? malloc(sizeof(double) * n) : NULL;
-    if (!y->fund_in || !y->op || (layers && !y->coef)) {
+    /* distinct kinks: serious illness has one per band and its cap, assistance those
+     * of the poor's serious illness and its limit */
+    int kinks = 2 * ((int)t->rules.n_serious_bands + 1) +
+                N_CATEGORIES * ((int)t->rules.n_serious_bands + 2);
+    y->max_kinks = kinks < N_PAYERS * MAX_KINKS ? kinks : N_PAYERS * MAX_KINKS;
+    y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 2)) : NULL;
+    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->slab))) {
         benefit_year_free(y);
         return NULL;
     }
@@ -1107,7 +1139,7 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
 void benefit_year_free(struct benefit_year *y)
 {
     if (!y) return;
-    free(y->fund_in), free(y->op), free(y->coef);
+    free(y->fund_in), free(y->op), free(y->coef), free(y->slab);
     free(y);
 }
 
@@ -1173,15 +1205,148 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
     }
 }
 
+/* Writes payer p's mean and second moment at count n and node o of group g from
+ * SL1 and SL2 at the kinks (v) and E W, E W²; a payer with the values of an
+ * earlier one copies them. */
+static void store_moments(struct benefit_year *y, const struct pl *payer, const int *same_as, int g,
+                          int n, int o, const double (*v)[2], double ew, double ew2)
+{
+    double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT;
+    for (int p = 0; p < N_PAYERS; p++) {
+        double mq[2];
+        if (same_as[p] == p)
+            pl_moments(&payer[p], v, ew, ew2, mq);
+        else
+            mq[0] = dst[(same_as[p] * 2) * LAYER_NODES + o],
+            mq[1] = dst[(same_as[p] * 2 + 1) * LAYER_NODES + o];
+        dst[(p * 2) * LAYER_NODES + o] = mq[0];
+        dst[(p * 2 + 1) * LAYER_NODES + o] = mq[1];
+    }
+}
+
+/* The kinks of every payer for the outpatient cost e that serious illness does
+ * not count, linked to their entries in `kinks`, and their t weights. Returns
+ * 1 when a kink is below the t grid's first log node (less exact), else 0. */
+static int payer_kinks(const struct benefit_table *t, struct pl *payer, const int *same_as,
+                       double e, double *kinks, struct t_weights *tw, int *n_kinks)
+{
+    const struct benefit_rules *r = &t->rules;
+    int status = 0;
+    *n_kinks = 0;
+    for (int p = 2; p < N_PAYERS; p++)
+        if (same_as[p] == p)
+            pl_assistance(&payer[p], &payer[1], r->assistance_ratio[p - 2],
+                          r->assistance_limit_yuan, e);
+    for (int p = 0; p < N_PAYERS; p++)
+        if (same_as[p] == p) pl_link(&payer[p], kinks, n_kinks);
+    for (int k = 0; k < *n_kinks; k++) {
+        t_weights(t, kinks[k], &tw[k]);
+        if (kinks[k] > 0 && kinks[k] < t->t_lo) status = 1;
+    }
+    return status;
+}
+
+/* SL1 and SL2 at kink k of every row and node into `out` [row][node][2]: the
+ * same sums as one row at a time, slab by slab (a slab is read in order). */
+static void kink_slab(const struct benefit_table *t, const struct t_weights *x, int i0,
+                      const double wi[4], double *tmp, double *out)
+{
+    size_t m = slab_size(t);
+    memset(out, 0, m * sizeof *out);
+    for (int a = 0; a < 4; a++) {
+        const float *q0 = t->sl + sl_at(t, x->k0, i0 + a, 0, 0),
+                    *q1 = t->sl + sl_at(t, x->k0 + 1, i0 + a, 0, 0),
+                    *q2 = t->sl + sl_at(t, x->k0 + 2, i0 + a, 0, 0),
+                    *q3 = t->sl + sl_at(t, x->k0 + 3, i0 + a, 0, 0);
+        for (size_t j = 0; j < m; j++)
+            tmp[j] = x->w[0] * q0[j] + x->w[1] * q1[j] + x->w[2] * q2[j] + x->w[3] * q3[j];
+        for (size_t j = 0; j < m; j++)
+            out[j] += wi[a] * tmp[j];
+    }
+    for (size_t j = 0; j < m; j++)
+        out[j] = positive(out[j]);
+}
+
+/* Serious illness and assistance when every group and node has the same kinks
+ * (serious illness counts all the outpatient cost): the kinks slab by slab. */
+static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                           const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+{
+    const struct benefit_table *t = y->t;
+    size_t m = slab_size(t);
+    double *ew = y->slab, *tmp = y->slab + (size_t)(n_kinks + 1) * m;
+    memset(ew, 0, m * sizeof *ew);
+    for (int a = 0; a < 4; a++) {
+        const float *q = t->sl + sl_at(t, 0, i0 + a, 0, 0);
+        for (size_t j = 0; j < m; j++)
+            ew[j] += wi[a] * q[j];
+    }
+    for (int k = 0; k < n_kinks; k++)
+        kink_slab(t, &tw[k], i0, wi, tmp, y->slab + (size_t)(k + 1) * m);
+    for (int g = 0; g < t->n_groups; g++)
+        for (int n = 0; n <= t->K[g]; n++)
+            for (int o = 0; o < LAYER_NODES; o++) {
+                size_t at = ((t->row[g] + (size_t)n) * LAYER_NODES + (size_t)o) * 2;
+                double v[N_PAYERS * MAX_KINKS][2];
+                for (int k = 0; k < n_kinks; k++)
+                    v[k][0] = y->slab[(size_t)(k + 1) * m + at],
+                    v[k][1] = y->slab[(size_t)(k + 1) * m + at + 1];
+                store_moments(y, payer, same_as, g, n, o, (const double(*)[2])v, ew[at],
+                              ew[at + 1]);
+            }
+}
+
+/* Serious illness and assistance when the kinks move with the group and node:
+ * the outpatient cost serious illness does not count still counts for
+ * assistance, by its mean. */
+static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *same_as, int i0,
+                         const double wi[4])
+{
+    const struct benefit_table *t = y->t;
+    const int NI = t->n_index;
+    double share = t->rules.serious_outpatient_share;
+    double kinks[N_PAYERS * MAX_KINKS];
+    struct t_weights tw[N_PAYERS * MAX_KINKS];
+    int n_kinks = 0, status = 0;
+    for (int g = 0; g < t->n_groups; g++)
+        for (int o = 0; o < LAYER_NODES; o++) {
+            double b = 0;
+            for (int a = 0; a < 4; a++)
+                b += wi[a] * t->bmean[(size_t)o * NI + i0 + a];
+            double e = (1 - share) * (b + (g > 0 ? y->cond[(g - 1) / 2][(g - 1) % 2][2] : 0));
+            status |= payer_kinks(t, payer, same_as, e, kinks, tw, &n_kinks);
+            for (int n = 0; n <= t->K[g]; n++) {
+                size_t row = t->row[g] + (size_t)n;
+                double v[N_PAYERS * MAX_KINKS][2], ew = 0, ew2 = 0;
+                for (int a = 0; a < 4; a++) {
+                    const float *q = t->sl + sl_at(t, 0, i0 + a, row, o);
+                    ew += wi[a] * q[0], ew2 += wi[a] * q[1];
+                }
+                for (int k = 0; k < n_kinks; k++) {
+                    const struct t_weights *x = &tw[k];
+                    double s1 = 0, s2 = 0;
+                    for (int a = 0; a < 4; a++) {
+                        double c1 = 0, c2 = 0;
+                        for (int j = 0; j < 4; j++) {
+                            const float *q = t->sl + sl_at(t, x->k0 + j, i0 + a, row, o);
+                            c1 += x->w[j] * q[0], c2 += x->w[j] * q[1];
+                        }
+                        s1 += wi[a] * c1, s2 += wi[a] * c2;
+                    }
+                    v[k][0] = positive(s1), v[k][1] = positive(s2);
+                }
+                store_moments(y, payer, same_as, g, n, o, (const double(*)[2])v, ew, ew2);
+            }
+        }
+    return status;
+}
+
 /* Serious illness and assistance for every group, visit node and count: mean and
  * second moment of each payer from SL1 and SL2 at its kinks. */
 static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
 {
     const struct benefit_table *t = y->t;
     const struct benefit_rules *r = &t->rules;
-    const int NT = t->NT, NI = t->n_index;
-    int status = 0;
-    double share = r->serious_outpatient_share;
     struct pl payer[N_PAYERS];
     int same_as[N_PAYERS]; /* a category with the ratio of an earlier one shares its values */
     pl_serious(&payer[0], r, y->deductible, false);
@@ -1194,69 +1359,13 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
                 break;
             }
     }
+    if (r->serious_outpatient_share < 1) return layers_by_row(y, payer, same_as, i0, wi);
     double kinks[N_PAYERS * MAX_KINKS];
     struct t_weights tw[N_PAYERS * MAX_KINKS];
-    int n_kinks = 0;
-    bool fixed = false; /* the kinks do not depend on the group and node (share 1) */
-    for (int g = 0; g < t->n_groups; g++) {
-        for (int o = 0; o < LAYER_NODES; o++) {
-            if (!fixed) {
-                /* the outpatient cost serious illness does not count still counts for
-                 * assistance, by its mean (exact when the share is 1: the default) */
-                double e = 0;
-                if (share < 1) {
-                    double b = 0;
-                    for (int a = 0; a < 4; a++)
-                        b += wi[a] * t->bmean[(size_t)o * NI + i0 + a];
-                    e = (1 - share) * (b + (g > 0 ? y->cond[(g - 1) / 2][(g - 1) % 2][2] : 0));
-                }
-                n_kinks = 0;
-                for (int p = 2; p < N_PAYERS; p++)
-                    if (same_as[p] == p)
-                        pl_assistance(&payer[p], &payer[1], r->assistance_ratio[p - 2],
-                                      r->assistance_limit_yuan, e);
-                for (int p = 0; p < N_PAYERS; p++)
-                    if (same_as[p] == p) pl_link(&payer[p], kinks, &n_kinks);
-                for (int k = 0; k < n_kinks; k++) {
-                    t_weights(t, kinks[k], &tw[k]);
-                    if (kinks[k] > 0 && kinks[k] < t->t_lo) status = 1;
-                }
-                fixed = share >= 1;
-            }
-            for (int n = 0; n <= t->K[g]; n++) {
-                const float *block = t->sl + ((t->row[g] + n) * LAYER_NODES + o) * NI * NT * 2;
-                double v[N_PAYERS * MAX_KINKS][2], ew = 0, ew2 = 0;
-                for (int a = 0; a < 4; a++) {
-                    const float *row = block + (size_t)(i0 + a) * NT * 2;
-                    ew += wi[a] * row[0], ew2 += wi[a] * row[1];
-                }
-                for (int k = 0; k < n_kinks; k++) {
-                    double s1 = 0, s2 = 0;
-                    for (int a = 0; a < 4; a++) {
-                        const struct t_weights *x = &tw[k];
-                        const float *q = block + ((size_t)(i0 + a) * NT + x->k0) * 2;
-                        double c1 =
-                            x->w[0] * q[0] + x->w[1] * q[2] + x->w[2] * q[4] + x->w[3] * q[6];
-                        double c2 =
-                            x->w[0] * q[1] + x->w[1] * q[3] + x->w[2] * q[5] + x->w[3] * q[7];
-                        s1 += wi[a] * c1, s2 += wi[a] * c2;
-                    }
-                    v[k][0] = fmax(0, s1), v[k][1] = fmax(0, s2);
-                }
-                double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT;
-                for (int p = 0; p < N_PAYERS; p++) {
-                    double mq[2];
-                    if (same_as[p] == p)
-                        pl_moments(&payer[p], (const double(*)[2])v, ew, ew2, mq);
-                    else
-                        mq[0] = dst[(same_as[p] * 2) * LAYER_NODES + o],
-                        mq[1] = dst[(same_as[p] * 2 + 1) * LAYER_NODES + o];
-                    dst[(p * 2) * LAYER_NODES + o] = mq[0];
-                    dst[(p * 2 + 1) * LAYER_NODES + o] = mq[1];
-                }
-            }
-        }
-    }
+    int n_kinks;
+    int status = payer_kinks(t, payer, same_as, 0, kinks, tw, &n_kinks);
+    if (n_kinks > y->max_kinks) return layers_by_row(y, payer, same_as, i0, wi) | status;
+    layers_by_slab(y, payer, same_as, tw, n_kinks, i0, wi);
     return status;
 }
 
@@ -1308,22 +1417,27 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     return count_pmf(lambda, phi, K, 1e-13, t->inverse, p, tail, excess);
 }
 
-void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
+/* Cells that share the group, the late flag and the rates: one count
+ * distribution and one pass over the counts serve them all. Cell i is assisted
+ * in category[i] (or BENEFIT_NOT_ASSISTED); the layers are accumulated only for
+ * the payers the cells need, each exactly as a lookup of its own would. */
+static void lookup_cells(const struct benefit_year *y, int condition, bool late_payer,
+                         double admissions, double visits_rate, const int *category, int n_cells,
                          struct benefit_expected *out)
 {
     const struct benefit_table *t = y->t;
     const struct benefit_rules *r = &t->rules;
-    memset(out, 0, sizeof *out);
-    double f = c->late_payer ? covered_share(r) : 1, index = y->index;
-    int g = 0, late = c->late_payer ? 1 : 0;
-    if (c->condition >= 0 && (size_t)c->condition < r->n_conditions)
-        g = 1 + 2 * c->condition + late;
+    struct benefit_expected *e = &out[0];
+    memset(e, 0, sizeof *e);
+    double f = late_payer ? covered_share(r) : 1, index = y->index;
+    int g = 0, late = late_payer ? 1 : 0;
+    if (condition >= 0 && (size_t)condition < r->n_conditions) g = 1 + 2 * condition + late;
     const int K = t->K[g];
 
     /* the admission count: exact probabilities up to K, beyond extrapolated linearly */
     double p[202], tail, excess;
     int top =
-        lookup_pmf(t, f * c->admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
+        lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
     double wK = 0, wK1 = 0; /* weights of c_K and c_{K−1} for the counts beyond K */
     if (tail > 0) wK = tail + excess, wK1 = -excess;
 
@@ -1332,74 +1446,112 @@ void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell
     for (int n = 0; n <= top; n++)
         fi1 += p[n] * f1[n], fi2 += p[n] * f2[n];
     fi1 += wK * f1[K] + wK1 * f1[K - 1], fi2 += wK * f2[K] + wK1 * f2[K - 1];
-    out->mean[LINE_FUND_INPATIENT] = fi1;
-    out->var[LINE_FUND_INPATIENT] = fmax(0, fi2 - fi1 * fi1);
+    e->mean[LINE_FUND_INPATIENT] = fi1;
+    e->var[LINE_FUND_INPATIENT] = positive(fi2 - fi1 * fi1);
 
-    double visits = f * c->visits;
+    double visits = f * visits_rate;
     double u = visits / t->visit_step;
     int q = u > VISIT_NODES - 2 ? VISIT_NODES - 2 : (int)u;
     double wq = u - q;
     const double *o0 = y->op + 4 * q, *o1 = o0 + 4;
     double fo = (1 - wq) * o0[0] + wq * o1[0], fo2 = (1 - wq) * o0[1] + wq * o1[1];
-    out->mean[LINE_FUND_OUTPATIENT] = fo;
-    out->var[LINE_FUND_OUTPATIENT] = fmax(0, fo2 - fo * fo);
+    e->mean[LINE_FUND_OUTPATIENT] = fo;
+    e->var[LINE_FUND_OUTPATIENT] = positive(fo2 - fo * fo);
 
     if (g > 0) {
-        const double *cm = y->cond[c->condition][late];
+        const double *cm = y->cond[condition][late];
         int line =
-            r->condition[c->condition].two_diseases ? LINE_FUND_TWO_DISEASES : LINE_FUND_CHRONIC;
-        out->mean[line] = cm[0];
-        out->var[line] = fmax(0, cm[1] - cm[0] * cm[0]);
-        out->total_mean += t->model.condition_cost_yuan[c->condition] * index;
-        out->policy_mean += t->model.condition_cost_yuan[c->condition] * index;
+            r->condition[condition].two_diseases ? LINE_FUND_TWO_DISEASES : LINE_FUND_CHRONIC;
+        e->mean[line] = cm[0];
+        e->var[line] = positive(cm[1] - cm[0] * cm[0]);
+        e->total_mean += t->model.condition_cost_yuan[condition] * index;
+        e->policy_mean += t->model.condition_cost_yuan[condition] * index;
     }
 
-    out->fund_mean = out->mean[LINE_FUND_INPATIENT] + out->mean[LINE_FUND_OUTPATIENT] +
-                     out->mean[LINE_FUND_TWO_DISEASES] + out->mean[LINE_FUND_CHRONIC];
-    out->fund_var = out->var[LINE_FUND_INPATIENT] + out->var[LINE_FUND_OUTPATIENT] +
-                    out->var[LINE_FUND_TWO_DISEASES] + out->var[LINE_FUND_CHRONIC];
-    out->total_mean += index * (c->admissions * t->in_cost + c->visits * t->out_cost);
-    out->inpatient_policy_mean = index * c->admissions * t->in_policy;
-    out->policy_mean += out->inpatient_policy_mean + index * c->visits * t->out_policy;
+    e->fund_mean = e->mean[LINE_FUND_INPATIENT] + e->mean[LINE_FUND_OUTPATIENT] +
+                   e->mean[LINE_FUND_TWO_DISEASES] + e->mean[LINE_FUND_CHRONIC];
+    e->fund_var = e->var[LINE_FUND_INPATIENT] + e->var[LINE_FUND_OUTPATIENT] +
+                  e->var[LINE_FUND_TWO_DISEASES] + e->var[LINE_FUND_CHRONIC];
+    e->total_mean += index * (admissions * t->in_cost + visits_rate * t->out_cost);
+    e->inpatient_policy_mean = index * admissions * t->in_policy;
+    e->policy_mean += e->inpatient_policy_mean + index * visits_rate * t->out_policy;
+    for (int i = 1; i < n_cells; i++)
+        out[i] = *e;
 
     if (!y->layers) {
-        out->mean[LINE_SERIOUS] = out->var[LINE_SERIOUS] = NAN;
-        out->mean[LINE_ASSISTANCE] = out->var[LINE_ASSISTANCE] = NAN;
-        out->out_of_pocket_mean = NAN;
+        for (int i = 0; i < n_cells; i++) {
+            out[i].mean[LINE_SERIOUS] = out[i].var[LINE_SERIOUS] = NAN;
+            out[i].mean[LINE_ASSISTANCE] = out[i].var[LINE_ASSISTANCE] = NAN;
+            out[i].out_of_pocket_mean = NAN;
+        }
         return;
     }
-    /* serious illness and assistance: cubic in the visit rate over the layer nodes */
+    /* serious illness and assistance: cubic in the visit rate over the layer nodes;
+     * payer 0 is serious illness of others, 1 of the poor, 2 + k assistance of
+     * category k */
     double wo[4];
-    int o0i = node_weights(visits / t->out_step, LAYER_NODES, wo);
-    bool poor = c->category >= 0 && c->category < N_CATEGORIES;
-    int payers[2] = {poor ? 1 : 0, poor ? 2 + c->category : 0};
-    double acc[2][2] = {{0, 0}, {0, 0}};
+    int oi = node_weights(visits / t->out_step, LAYER_NODES, wo);
+    bool need[N_PAYERS] = {false};
+    for (int i = 0; i < n_cells; i++) {
+        bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
+        need[poor ? 1 : 0] = true;
+        if (poor) need[2 + category[i]] = true;
+    }
+    int payers[N_PAYERS], n_payers = 0;
+    for (int k = 0; k < N_PAYERS; k++)
+        if (need[k]) payers[n_payers++] = k;
+    double acc[N_PAYERS][2] = {{0}};
     const double *base = y->coef + y->coef_at[g];
-    const int off[4] = {
-        (payers[0] * 2) * LAYER_NODES + o0i, (payers[0] * 2 + 1) * LAYER_NODES + o0i,
-        (payers[1] * 2) * LAYER_NODES + o0i, (payers[1] * 2 + 1) * LAYER_NODES + o0i};
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     for (int n = 0; n <= top + 2; n++) {
         /* the counts filled, then rows K and K − 1 for those beyond K */
         double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
         if (w == 0) continue;
-        const double *row = base + (size_t)(n <= top       ? n
-                                            : n == top + 1 ? K
-                                                           : K - 1) *
-                                       COEF_PER_COUNT;
-        const double *x0 = row + off[0], *x1 = row + off[1], *x2 = row + off[2], *x3 = row + off[3];
-        a0 += w * (wo[0] * x0[0] + wo[1] * x0[1] + wo[2] * x0[2] + wo[3] * x0[3]);
-        a1 += w * (wo[0] * x1[0] + wo[1] * x1[1] + wo[2] * x1[2] + wo[3] * x1[3]);
-        a2 += w * (wo[0] * x2[0] + wo[1] * x2[1] + wo[2] * x2[2] + wo[3] * x2[3]);
-        a3 += w * (wo[0] * x3[0] + wo[1] * x3[1] + wo[2] * x3[2] + wo[3] * x3[3]);
+        const double *row = base +
+                            (size_t)(n <= top       ? n
+                                     : n == top + 1 ? K
+                                                    : K - 1) *
+                                COEF_PER_COUNT +
+                            oi;
+        for (int j = 0; j < n_payers; j++) {
+            const double *x0 = row + (payers[j] * 2) * LAYER_NODES, *x1 = x0 + LAYER_NODES;
+            acc[payers[j]][0] +=
+                w * (wo[0] * x0[0] + wo[1] * x0[1] + wo[2] * x0[2] + wo[3] * x0[3]);
+            acc[payers[j]][1] +=
+                w * (wo[0] * x1[0] + wo[1] * x1[1] + wo[2] * x1[2] + wo[3] * x1[3]);
+        }
     }
-    acc[0][0] = a0, acc[0][1] = a1, acc[1][0] = a2, acc[1][1] = a3;
-    out->mean[LINE_SERIOUS] = fmax(0, acc[0][0]);
-    out->var[LINE_SERIOUS] = fmax(0, acc[0][1] - acc[0][0] * acc[0][0]);
-    if (poor) {
-        out->mean[LINE_ASSISTANCE] = fmax(0, acc[1][0]);
-        out->var[LINE_ASSISTANCE] = fmax(0, acc[1][1] - acc[1][0] * acc[1][0]);
+    for (int i = 0; i < n_cells; i++) {
+        struct benefit_expected *x = &out[i];
+        bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
+        const double *s = acc[poor ? 1 : 0];
+        x->mean[LINE_SERIOUS] = positive(s[0]);
+        x->var[LINE_SERIOUS] = positive(s[1] - s[0] * s[0]);
+        if (poor) {
+            const double *a = acc[2 + category[i]];
+            x->mean[LINE_ASSISTANCE] = positive(a[0]);
+            x->var[LINE_ASSISTANCE] = positive(a[1] - a[0] * a[0]);
+        }
+        x->out_of_pocket_mean =
+            x->total_mean - x->fund_mean - x->mean[LINE_SERIOUS] - x->mean[LINE_ASSISTANCE];
     }
-    out->out_of_pocket_mean =
-        out->total_mean - out->fund_mean - out->mean[LINE_SERIOUS] - out->mean[LINE_ASSISTANCE];
+}
+
+void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
+                         struct benefit_expected *out)
+{
+    lookup_cells(y, c->condition, c->late_payer, c->admissions, c->visits, &c->category, 1, out);
+}
+
+void benefit_year_lookup_situations(const struct benefit_year *y, int condition, double admissions,
+                                    double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
+{
+    static const int in_time[1 + N_CATEGORIES] = {BENEFIT_NOT_ASSISTED, 0, 1, 2, 3};
+    _Static_assert(N_CATEGORIES == 4, "in_time lists every category");
+    struct benefit_expected e[1 + N_CATEGORIES];
+    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, e);
+    out[SITUATION_IN_TIME] = e[0];
+    for (int k = 0; k < N_CATEGORIES; k++)
+        out[SITUATION_ASSISTED + k] = e[1 + k];
+    int none = BENEFIT_NOT_ASSISTED;
+    lookup_cells(y, condition, true, admissions, visits, &none, 1, &out[SITUATION_LATE]);
 }

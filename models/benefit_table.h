@@ -151,6 +151,18 @@ struct benefit_expected {
 void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
                          struct benefit_expected *out);
 
+/* The situations of the persons of one group (condition and rates): paying in
+ * time and not assisted, paying late (not assisted), assisted in category k
+ * (SITUATION_ASSISTED + k, paying in time). */
+enum benefit_situation_index { SITUATION_IN_TIME, SITUATION_LATE, SITUATION_ASSISTED };
+#define BENEFIT_SITUATIONS (SITUATION_ASSISTED + N_CATEGORIES)
+
+/* benefit_year_lookup of the cell in each situation, the same bit for bit, at
+ * about the cost of two lookups: the count distribution and the pass over the
+ * counts are shared. */
+void benefit_year_lookup_situations(const struct benefit_year *y, int condition, double admissions,
+                                    double visits, struct benefit_expected out[BENEFIT_SITUATIONS]);
+
 /* The fund's fixed maternity payment per delivery: its mean and variance over the
  * delivery types (assumed: a delivery costs at least the fixed payment). */
 void benefit_maternity(const struct benefit_rules *r, double caesarean_share, double *mean,

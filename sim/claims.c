@@ -36,19 +36,17 @@ struct sums {
     double total, policy, inpatient_policy;
 };
 
-static void add(struct sums *s, const struct benefit_year *y, const struct benefit_cell *c,
-                double count)
+/* Adds `count` persons with expectations `e` per person. */
+static void add(struct sums *s, const struct benefit_expected *e, double count)
 {
     if (count <= 0) return;
-    struct benefit_expected e;
-    benefit_year_lookup(y, c, &e);
     for (int l = 0; l < N_BENEFIT_LINES; l++) {
-        s->mean[l] += count * e.mean[l];
-        s->var[l] += count * e.var[l];
+        s->mean[l] += count * e->mean[l];
+        s->var[l] += count * e->var[l];
     }
-    s->total += count * e.total_mean;
-    s->policy += count * e.policy_mean;
-    s->inpatient_policy += count * e.inpatient_policy_mean;
+    s->total += count * e->total_mean;
+    s->policy += count * e->policy_mean;
+    s->inpatient_policy += count * e->inpatient_policy_mean;
 }
 
 /* One group of a band: `count` persons with these rates, split by situation. */
@@ -56,21 +54,17 @@ static void add_group(struct sums *s, const struct benefit_year *y, int conditio
                       double late_share, const double *category_share, double admissions,
                       double visits)
 {
+    if (count <= 0) return;
     double assisted = 0;
     for (int k = 0; k < N_CATEGORIES; k++)
         assisted += category_share[k];
-    struct benefit_cell c = {.condition = condition,
-                             .category = BENEFIT_NOT_ASSISTED,
-                             .admissions = admissions,
-                             .visits = visits};
-    add(s, y, &c, count * fmax(0, 1 - assisted - late_share));
-    c.late_payer = true;
-    add(s, y, &c, count * late_share);
-    c.late_payer = false;
-    for (int k = 0; k < N_CATEGORIES; k++) {
-        c.category = k;
-        add(s, y, &c, count * category_share[k]);
-    }
+    struct benefit_expected e[BENEFIT_SITUATIONS];
+    benefit_year_lookup_situations(y, condition, admissions, visits, e);
+    double in_time = 1 - assisted - late_share;
+    add(s, &e[SITUATION_IN_TIME], count * (in_time > 0 ? in_time : 0));
+    add(s, &e[SITUATION_LATE], count * late_share);
+    for (int k = 0; k < N_CATEGORIES; k++)
+        add(s, &e[SITUATION_ASSISTED + k], count * category_share[k]);
 }
 
 static double draw(double mean, double var, double noise, gsl_rng *r)
