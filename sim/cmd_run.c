@@ -28,6 +28,7 @@ static const char run_usage[] =
     "  --set KEY=VALUE     change a setting, as in `fundsim check`\n"
     "  --summary-only      write the summaries but not the per-path datasets\n"
     "  --quiet             no messages and no summary tables\n"
+    "  --timing            at the end, a line of where the time went (tests/bench.sh)\n"
     "  --help              this text\n"
     "\n"
     "The output does not depend on the number of threads; path k is the same in a\n"
@@ -82,7 +83,7 @@ struct args {
 /* Parses the options; returns 0, 1 after --help, or -1 after printing why. */
 static int parse(int argc, char **argv, const char *usage, bool compare, struct args *a)
 {
-    enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_SUMMARY_ONLY, OPT_QUIET, OPT_INDEPENDENT };
+    enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_SUMMARY_ONLY, OPT_QUIET, OPT_TIMING, OPT_INDEPENDENT };
     static const struct option run_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"paths", required_argument, NULL, OPT_PATHS},
@@ -91,6 +92,7 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
         {"set", required_argument, NULL, 's'},
         {"summary-only", no_argument, NULL, OPT_SUMMARY_ONLY},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"timing", no_argument, NULL, OPT_TIMING},
         {"help", no_argument, NULL, 'h'},
         {"independent", no_argument, NULL, OPT_INDEPENDENT}, /* compare only: last */
         {0}};
@@ -124,6 +126,9 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
             break;
         case OPT_QUIET:
             a->o.quiet = true;
+            break;
+        case OPT_TIMING:
+            a->o.timing = true;
             break;
         case OPT_INDEPENDENT:
             a->independent = true;

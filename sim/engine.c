@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* What a region needs of its year that does not change along paths. */
 struct region_year {
@@ -65,6 +66,8 @@ struct engine_work {
     bool *in_use;                     /* [n_tables]: the year's tables */
     double *balance;                  /* [regions]: at the start of the year */
     double **records;                 /* [regions]: the year's records */
+    struct engine_times times;
+    double mark_s; /* when the current phase began */
 };
 
 /* ---- building ---- */
@@ -244,7 +247,27 @@ void engine_work_free(struct engine_work *w)
     free(w);
 }
 
+void engine_work_times(const struct engine_work *w, struct engine_times *out)
+{
+    *out = w->times;
+}
+
 /* ---- a path ---- */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Ends the phase that began at w->mark_s, adding its time to `phase`. */
+static void lap(struct engine_work *w, double *phase)
+{
+    double now = now_s();
+    *phase += now - w->mark_s;
+    w->mark_s = now;
+}
 
 static void seek(const struct engine *e, gsl_rng *r, uint64_t path, uint32_t region, int year,
                  enum stream_driver driver)
@@ -295,6 +318,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     seek(e, r, path, key, year, DRIVER_UTILIZATION);
     utilization_step(&e->utilization, k, &n->costs, &w->disease_out.inpatient_multiplier, births, r,
                      &w->use);
+    lap(w, &w->times.drivers_s);
 
     struct financing_counts counts = {0};
     for (int c = 0; c < N_CLASSES; c++)
@@ -322,6 +346,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     struct claims_year claims;
     seek(e, r, path, key, year, DRIVER_CLAIMS);
     claims_region_year(&e->bands, w->year_views[ry->table], &in, r, &claims);
+    lap(w, &w->times.rules_s);
 
     memset(v, 0, N_VARS * sizeof *v);
     double persons = 0;
@@ -359,6 +384,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     v[VAR_SERIOUS_LOSS_RATIO] =
         income.serious_premium_yuan > 0 ? v[VAR_SERIOUS_CLAIMS] / income.serious_premium_yuan : 0;
     accounting_round_lines(v);
+    lap(w, &w->times.accounting_s);
 }
 
 static void national_year(const struct engine *e, struct engine_work *w, uint64_t path, int year,
@@ -379,6 +405,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
                  struct record_block *b, size_t row)
 {
     const struct scenario *s = e->s;
+    w->mark_s = now_s();
     demography_path_init(&w->demography);
     economy_start(&e->economy, &w->economy);
     costs_start(&e->costs, &w->costs);
@@ -394,6 +421,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
         int year = e->start_year + (int)y;
         struct national_year n;
         national_year(e, w, path, year, &n);
+        lap(w, &w->times.drivers_s);
 
         /* The year views of the tables in use: once per year, shared by regions. */
         memset(w->in_use, 0, e->n_tables * sizeof *w->in_use);
@@ -403,6 +431,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
             if (w->in_use[t])
                 benefit_year_prepare(w->year_views[t], n.costs.price_index,
                                      n.economy.income_prev_yuan);
+        lap(w, &w->times.rules_s);
 
         for (size_t k = 0; k < e->regions; k++) {
             w->records[k] = record_at(b, row, y, k);
@@ -420,5 +449,6 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
         nv[NVAR_PRICE_INDEX] = n.costs.price_index;
         nv[NVAR_INTEREST_RATE] = n.economy.interest_rate;
         nv[NVAR_ADJUSTMENT_BALANCE] = adjustment_yuan;
+        lap(w, &w->times.accounting_s);
     }
 }

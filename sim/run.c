@@ -121,6 +121,18 @@ size_t run_arm_tables(const struct run_arm *a)
     return engine_tables(a->engine);
 }
 
+void run_arm_times(const struct run_arm *a, struct engine_times *out)
+{
+    *out = (struct engine_times){0};
+    for (int t = 0; t < a->threads; t++) {
+        struct engine_times x;
+        engine_work_times(a->work[t], &x);
+        out->drivers_s += x.drivers_s;
+        out->rules_s += x.rules_s;
+        out->accounting_s += x.accounting_s;
+    }
+}
+
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
 {
     struct record_block *b = &a->block;
@@ -148,7 +160,19 @@ struct run {
     struct summary *sum;
     struct variant_side *variants; /* [o->n_variants] */
     struct h5out *h5;
+    /* wall seconds: building the engines, running paths, the rest of the blocks'
+     * loop (summaries and file), the summaries' end and the commit */
+    double tables_s, engine_s, output_s, finish_s;
 };
+
+static const struct record_block *timed_block(struct run *r, struct run_arm *a, size_t first,
+                                              size_t n)
+{
+    double t0 = now_s();
+    const struct record_block *b = run_arm_block(a, first, n);
+    r->engine_s += now_s() - t0;
+    return b;
+}
 
 static void run_free(struct run *r)
 {
@@ -181,6 +205,7 @@ static int build_arm(struct run *r, const struct scenario *s, struct run_arm **a
 static int build(struct run *r, const struct scenario *s, struct diag *d, char *err, size_t n_err)
 {
     const struct run_options *o = r->o;
+    double t0 = now_s();
     int rc = build_arm(r, s, &r->base, d, err, n_err);
     for (size_t k = 0; k < o->n_variants && !rc; k++) {
         rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d, err, n_err);
@@ -188,6 +213,7 @@ static int build(struct run *r, const struct scenario *s, struct diag *d, char *
             rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d, err,
                            n_err);
     }
+    r->tables_s = now_s() - t0;
     if (rc) return rc;
     struct summary_config cfg = {
         .start_year = s->simulation.start_year,
@@ -221,6 +247,26 @@ static int build(struct run *r, const struct scenario *s, struct diag *d, char *
     return 0;
 }
 
+/* The benchmark's line: where the time went. */
+static void print_timing(const struct run *r)
+{
+    struct engine_times e, x;
+    run_arm_times(r->base, &e);
+    for (size_t k = 0; k < r->o->n_variants; k++) {
+        run_arm_times(r->variants[k].arm, &x);
+        e.drivers_s += x.drivers_s, e.rules_s += x.rules_s, e.accounting_s += x.accounting_s;
+        if (!r->variants[k].independent_arm) continue;
+        run_arm_times(r->variants[k].independent_arm, &x);
+        e.drivers_s += x.drivers_s, e.rules_s += x.rules_s, e.accounting_s += x.accounting_s;
+    }
+    fprintf(stderr,
+            "timing: tables %.2f s; paths %.2f s wall (thread-seconds: drivers %.2f, rules %.2f, "
+            "accounting %.2f); output %.2f s (summaries and file, during the paths) + %.2f s "
+            "(summaries' end and commit)\n",
+            r->tables_s, r->engine_s, e.drivers_s, e.rules_s, e.accounting_s, r->output_s,
+            r->finish_s);
+}
+
 /* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
 static int create_file(struct run *r, const struct h5out_meta *meta, char *err, size_t n_err)
 {
@@ -244,7 +290,7 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
     double start = now_s();
     for (size_t first = 0; first < r->paths; first += RUN_BLOCK_PATHS) {
         size_t n = r->paths - first < RUN_BLOCK_PATHS ? r->paths - first : RUN_BLOCK_PATHS;
-        const struct record_block *b = run_arm_block(r->base, first, n);
+        const struct record_block *b = timed_block(r, r->base, first, n);
         if (summary_add(r->sum, b) != 0) {
             snprintf(err, n_err, "internal error: paths added out of order");
             return -1;
@@ -252,10 +298,10 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
         if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
         for (size_t k = 0; k < r->o->n_variants; k++) {
             struct variant_side *v = &r->variants[k];
-            const struct record_block *vb = run_arm_block(v->arm, first, n);
+            const struct record_block *vb = timed_block(r, v->arm, first, n);
             if (diffsum_add(v->diff, b, vb) != 0 ||
                 (v->independent_arm && diffsum_add(v->independent_diff, b,
-                                                   run_arm_block(v->independent_arm, first, n)))) {
+                                                   timed_block(r, v->independent_arm, first, n)))) {
                 snprintf(err, n_err, "internal error: unpaired blocks of differences");
                 return -1;
             }
@@ -263,6 +309,7 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
         }
         if (r->o->progress) progress(first + n, r->paths, now_s() - start);
     }
+    r->output_s = now_s() - start - r->engine_s;
     return 0;
 }
 
@@ -333,8 +380,11 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     if ((status = build(&r, s, d, err, n_err)) != 0) goto done;
     status = 1;
     double t1 = now_s();
-    if (create_file(&r, &meta, err, n_err) || run_blocks(&r, err, n_err) || finish(&r, err, n_err))
-        goto done;
+    if (create_file(&r, &meta, err, n_err) || run_blocks(&r, err, n_err)) goto done;
+    double t2 = now_s();
+    if (finish(&r, err, n_err)) goto done;
+    r.finish_s = now_s() - t2;
+    if (o->timing) print_timing(&r);
     if (!o->quiet)
         fprintf(stderr, "fundsim %s: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", o->command,
                 r.paths, now_s() - t1, (double)r.paths / fmax(1e-9, now_s() - t1), o->out_path);

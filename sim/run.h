@@ -34,6 +34,7 @@ struct run_options {
     bool summary_only; /* no /paths datasets */
     bool progress;     /* a progress bar on stderr */
     bool quiet;        /* no messages on stderr (errors aside) */
+    bool timing;       /* a line of time by phase on stderr at the end (the benchmark's) */
 };
 
 struct diag;
@@ -52,6 +53,10 @@ struct run_arm *run_arm_create(const struct scenario *s, int threads, struct dia
                                size_t n_err);
 void run_arm_free(struct run_arm *a);
 size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for messages) */
+
+/* The thread-seconds the arm's threads have spent in each phase so far. */
+struct engine_times;
+void run_arm_times(const struct run_arm *a, struct engine_times *out);
 
 /* Runs paths first .. first + n - 1 (n ≤ RUN_BLOCK_PATHS) on the arm's threads
  * into its block, and returns the block. */
