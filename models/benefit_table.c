@@ -44,7 +44,8 @@
 #define MAX_KINKS 64
 #define MAX_GROUPS (1 + 2 * BENEFIT_MAX_CONDITIONS)
 #define N_PAYERS 6 /* serious illness (others, the poor), assistance by category */
-#define COEF_PER_COUNT (N_PAYERS * 2 * LAYER_NODES)
+#define COEF_PER_NODE (N_PAYERS * 2)
+#define COEF_PER_COUNT (COEF_PER_NODE * LAYER_NODES)
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -111,7 +112,7 @@ struct benefit_year {
     double index, deductible;
     double *fund_in; /* [2][K_in + 1]: mean, second moment */
     double *op;      /* [VISIT_NODES][4] */
-    double *coef;    /* per group: [K + 1][N_PAYERS][2][LAYER_NODES]: mean, second moment */
+    double *coef;    /* per group: [K + 1][LAYER_NODES][N_PAYERS][2]: mean, second moment */
     size_t coef_at[MAX_GROUPS];
     double cond[BENEFIT_MAX_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
     /* When every group and node has the same kinks: SL1 and SL2 at each kink (slab
@@ -1211,16 +1212,12 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
 static void store_moments(struct benefit_year *y, const struct pl *payer, const int *same_as, int g,
                           int n, int o, const double (*v)[2], double ew, double ew2)
 {
-    double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT;
+    double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
     for (int p = 0; p < N_PAYERS; p++) {
-        double mq[2];
         if (same_as[p] == p)
-            pl_moments(&payer[p], v, ew, ew2, mq);
+            pl_moments(&payer[p], v, ew, ew2, &dst[p * 2]);
         else
-            mq[0] = dst[(same_as[p] * 2) * LAYER_NODES + o],
-            mq[1] = dst[(same_as[p] * 2 + 1) * LAYER_NODES + o];
-        dst[(p * 2) * LAYER_NODES + o] = mq[0];
-        dst[(p * 2 + 1) * LAYER_NODES + o] = mq[1];
+            dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
     }
 }
 
@@ -1497,29 +1494,26 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
         need[poor ? 1 : 0] = true;
         if (poor) need[2 + category[i]] = true;
     }
-    int payers[N_PAYERS], n_payers = 0;
-    for (int k = 0; k < N_PAYERS; k++)
-        if (need[k]) payers[n_payers++] = k;
-    double acc[N_PAYERS][2] = {{0}};
-    const double *base = y->coef + y->coef_at[g];
+    /* the counts mixed first, on the 4 nodes around the visit rate (a row's 4 nodes
+     * are contiguous), then the nodes */
+    double mix[4 * COEF_PER_NODE] = {0};
+    const double *base = y->coef + y->coef_at[g] + (size_t)oi * COEF_PER_NODE;
     for (int n = 0; n <= top + 2; n++) {
         /* the counts filled, then rows K and K − 1 for those beyond K */
         double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
         if (w == 0) continue;
-        const double *row = base +
-                            (size_t)(n <= top       ? n
-                                     : n == top + 1 ? K
-                                                    : K - 1) *
-                                COEF_PER_COUNT +
-                            oi;
-        for (int j = 0; j < n_payers; j++) {
-            const double *x0 = row + (payers[j] * 2) * LAYER_NODES, *x1 = x0 + LAYER_NODES;
-            acc[payers[j]][0] +=
-                w * (wo[0] * x0[0] + wo[1] * x0[1] + wo[2] * x0[2] + wo[3] * x0[3]);
-            acc[payers[j]][1] +=
-                w * (wo[0] * x1[0] + wo[1] * x1[1] + wo[2] * x1[2] + wo[3] * x1[3]);
-        }
+        const double *row = base + (size_t)(n <= top       ? n
+                                            : n == top + 1 ? K
+                                                           : K - 1) *
+                                       COEF_PER_COUNT;
+        for (int j = 0; j < 4 * COEF_PER_NODE; j++)
+            mix[j] += w * row[j];
     }
+    double acc[N_PAYERS][2] = {{0}};
+    for (int k = 0; k < N_PAYERS; k++)
+        for (int m = 0; m < 2 && need[k]; m++)
+            for (int j = 0; j < 4; j++)
+                acc[k][m] += wo[j] * mix[j * COEF_PER_NODE + k * 2 + m];
     for (int i = 0; i < n_cells; i++) {
         struct benefit_expected *x = &out[i];
         bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
