@@ -86,7 +86,7 @@ struct benefit_table {
     double *op; /* [VISIT_NODES][n_index][4]: fund, fund², out of pocket, its square */
     /* per claim at index 1: mean cost, mean policy-scope cost */
     double in_cost, in_policy, out_cost, out_policy;
-    double inverse[202]; /* 1 / n */
+    double count_step[201]; /* p_{n+1} / p_n of the admission count, over the ratio */
 };
 
 /* Where the pair (SL1, SL2) of t node k, index node i, row (group, count) and
@@ -208,10 +208,9 @@ void benefit_maternity(const struct benefit_rules *r, double caesarean_share, do
 /* P(N = n) for n = 0..K of the negative binomial with mean λ and variance λ + φλ²
  * (Poisson when φ = 0), stopping early once the rest is below `stop`; returns the
  * last n filled, and sets *tail = P(N > K) and *excess = E[(N − K)^+] when the
- * count reaches K (else 0). `inverse` holds 1/n for n = 1..K, or is NULL (then
- * the step divides). */
-static int count_pmf(double lambda, double phi, int K, double stop, const double *inverse,
-                     double *p, double *tail, double *excess)
+ * count reaches K (else 0). */
+static int count_pmf(double lambda, double phi, int K, double stop, double *p, double *tail,
+                     double *excess)
 {
     *tail = *excess = 0;
     p[0] = 1;
@@ -226,7 +225,7 @@ static int count_pmf(double lambda, double phi, int K, double stop, const double
         if (1 - cum < stop && n > lambda) break;
         /* Poisson: p_{n+1} = p_n λ / (n + 1); NB: p_n (n + 1/φ) r / (n + 1) */
         double step = (poisson ? 1 : n + shape) * ratio;
-        p[n + 1] = inverse ? p[n] * step * inverse[n + 1] : p[n] * step / (n + 1);
+        p[n + 1] = p[n] * step / (n + 1);
         cum += p[n + 1];
         mean += (n + 1) * p[n + 1];
     }
@@ -239,7 +238,7 @@ static int count_pmf(double lambda, double phi, int K, double stop, const double
 
 static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, double *excess)
 {
-    return count_pmf(lambda, phi, K, 1e-16, NULL, p, tail, excess);
+    return count_pmf(lambda, phi, K, 1e-16, p, tail, excess);
 }
 
 /* The smallest K ≤ cap with P(N > K) < 1e-5 at mean λ (the counts beyond are
@@ -1041,14 +1040,14 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     t->rules.serious_band_from_yuan = t->band_from;
     t->rules.serious_band_ratio = t->band_ratio;
 
-    for (int n = 1; n < 202; n++)
-        t->inverse[n] = 1.0 / n;
+    double phi = m->inpatient.overdispersion;
+    for (int n = 0; n < 201; n++) /* as count_pmf's step */
+        t->count_step[n] = (phi > 1e-12 ? n + 1 / phi : 1) / (n + 1);
     t->log_index_min = log(g->index_min);
     t->log_index_ratio = log(g->index_ratio);
     t->n_index = 1 + (int)ceil(log(g->index_max / g->index_min) / t->log_index_ratio - 1e-9);
     if (t->n_index < 4) t->n_index = 4;
     t->n_groups = 1 + 2 * (int)m->n_conditions;
-    double phi = m->inpatient.overdispersion;
     t->K_in = 0;
     for (int k = 0; k < t->n_groups; k++) {
         double mult = k == 0 ? 1 : fmax(1, m->condition_admissions_multiplier[(k - 1) / 2]);
@@ -1411,7 +1410,26 @@ int benefit_year_prepare(struct benefit_year *y, double cost_index, double incom
 static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, int K, double *p,
                       double *tail, double *excess)
 {
-    return count_pmf(lambda, phi, K, 1e-13, t->inverse, p, tail, excess);
+    *tail = *excess = 0;
+    p[0] = 1;
+    if (!(lambda > 0)) return 0;
+    bool poisson = !(phi > 1e-12);
+    double ratio = poisson ? lambda : phi * lambda / (1 + phi * lambda);
+    p[0] = poisson ? exp(-lambda) : pow(1 + phi * lambda, -1 / phi);
+    /* one multiplication per count on the chain: the step's factors are apart */
+    double cum = p[0], mean = 0;
+    int n = 0;
+    for (; n < K; n++) {
+        if (1 - cum < 1e-13 && n > lambda) break;
+        p[n + 1] = p[n] * (t->count_step[n] * ratio);
+        cum += p[n + 1];
+        mean += (n + 1) * p[n + 1];
+    }
+    if (n == K) {
+        *tail = positive(1 - cum);
+        *excess = positive(lambda - mean - K * *tail);
+    }
+    return n;
 }
 
 /* Cells that share the group, the late flag and the rates: one count
@@ -1494,9 +1512,15 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
         need[poor ? 1 : 0] = true;
         if (poor) need[2 + category[i]] = true;
     }
-    /* the counts mixed first, on the 4 nodes around the visit rate (a row's 4 nodes
-     * are contiguous), then the nodes */
-    double mix[4 * COEF_PER_NODE] = {0};
+    /* the counts mixed first, on the 4 nodes around the visit rate, for the columns
+     * of the payers needed (lo .. hi − 1), then the nodes */
+    int lo = 0, hi = 0;
+    while (!need[lo])
+        lo++;
+    for (int k = lo; k < N_PAYERS; k++)
+        if (need[k]) hi = k + 1;
+    lo *= 2, hi *= 2;
+    double mix[4][COEF_PER_NODE] = {{0}};
     const double *base = y->coef + y->coef_at[g] + (size_t)oi * COEF_PER_NODE;
     for (int n = 0; n <= top + 2; n++) {
         /* the counts filled, then rows K and K − 1 for those beyond K */
@@ -1506,14 +1530,15 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
                                             : n == top + 1 ? K
                                                            : K - 1) *
                                        COEF_PER_COUNT;
-        for (int j = 0; j < 4 * COEF_PER_NODE; j++)
-            mix[j] += w * row[j];
+        for (int j = 0; j < 4; j++)
+            for (int c = lo; c < hi; c++)
+                mix[j][c] += w * row[j * COEF_PER_NODE + c];
     }
     double acc[N_PAYERS][2] = {{0}};
     for (int k = 0; k < N_PAYERS; k++)
         for (int m = 0; m < 2 && need[k]; m++)
             for (int j = 0; j < 4; j++)
-                acc[k][m] += wo[j] * mix[j * COEF_PER_NODE + k * 2 + m];
+                acc[k][m] += wo[j] * mix[j][k * 2 + m];
     for (int i = 0; i < n_cells; i++) {
         struct benefit_expected *x = &out[i];
         bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
