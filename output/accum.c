@@ -1,9 +1,6 @@
-/* accum.c: the allocation list and the quantiles shared by the summaries
- * across paths (accum.h). */
+/* accum.c: the allocation list shared by the summaries across paths (accum.h). */
 #include "accum.h"
 
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <stdlib.h>
 
 void *accum_calloc(struct accum_owned *o, size_t count, size_t size)
@@ -30,11 +27,4 @@ void accum_free(struct accum_owned *o)
         free(o->p[i]);
     free(o->p);
     *o = (struct accum_owned){0};
-}
-
-void accum_quantiles(double *data, size_t n, const double *levels, size_t n_levels, double *out)
-{
-    gsl_sort(data, 1, n);
-    for (size_t q = 0; q < n_levels; q++)
-        out[q] = gsl_stats_quantile_from_sorted_data(data, 1, n, levels[q]);
 }

@@ -1,6 +1,6 @@
 /* accum.h: what the summaries across paths (summary.c, diffsum.c) share: a
- * list of the allocations made in one alloc call, freed together, and the
- * quantiles of a set of kept path values.
+ * list of the allocations made in one alloc call, freed together. (Their
+ * quantiles come from the scratch file of output/spill.h.)
  *
  * `struct accum_owned` grows as allocations are listed; a failed allocation
  * (of the block or of the list) sets out_of_memory, so the caller checks once
@@ -22,10 +22,5 @@ struct accum_owned {
 void *accum_calloc(struct accum_owned *o, size_t count, size_t size);
 /* Frees every block listed and the list. */
 void accum_free(struct accum_owned *o);
-
-/* Sorts the n values of `data` in place and writes their quantiles at each of
- * the n_levels `levels` into `out`: GSL's gsl_stats_quantile_from_sorted_data,
- * linear interpolation between order statistics (type 7 of Hyndman and Fan). */
-void accum_quantiles(double *data, size_t n, const double *levels, size_t n_levels, double *out);
 
 #endif

@@ -4,17 +4,21 @@
  * cell and diff variable holds Welford's running mean and sum of squared
  * deviations of the difference, of the base and of the variant, updated in
  * path order: one pass, no cancellation of large sums of squares, and the
- * same bits for the same paths in the same order. Only the quantile variables
- * keep each path's difference, in `values` [Y][R + 1][paths], because those
- * arrays are what grows with the paths. diffsum_finish turns the moments into
- * the results and sorts the kept values for the quantiles. Every allocation
- * is listed in `owned` (accum.h). */
+ * same bits for the same paths in the same order. The quantile variables'
+ * differences of every path go to a spill (spill.h), a scratch file, whose
+ * cells are [quantile variable][Y][R + 1], variable v's from `first_cell[v]`
+ * on; diffsum_finish turns the moments into the results and reads the spill
+ * back for the quantiles, [cell][Q] in `quantiles`, then copies each cell's
+ * into the region's or the province's arrays. Every allocation is listed in
+ * `owned` (accum.h). */
 #include "diffsum.h"
 
 #include "accum.h"
+#include "spill.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,8 +76,14 @@ struct diffsum {
     size_t added; /* paths added so far */
     bool finished;
     struct paired_moments *moments[N_VARS]; /* [Y][R + 1], diff variables */
-    double *values[N_VARS];                 /* [Y][R + 1][paths], the quantile variables */
-    double *better, *worse;                 /* [Y][R + 1]: counts of paths */
+    bool spilled[N_VARS];                   /* the quantile variables, unless moments_only */
+    size_t first_cell[N_VARS];              /* of the spilled variables */
+    size_t cells;                           /* spill cells */
+    struct spill *spill; /* opened by the first diffsum_add, closed by diffsum_finish */
+    double *stage;       /* the block being added: cell c of its path p at [c * stage_paths + p] */
+    size_t stage_paths;
+    double *quantiles;      /* [cell][Q] */
+    double *better, *worse; /* [Y][R + 1]: counts of paths */
     /* [Y][R + 1]: of the paired indicator differences, variant depleted − base depleted */
     struct moments *depleted;
     struct diffsum_results r;
@@ -83,6 +93,25 @@ struct diffsum {
 static void *own(struct diffsum *d, size_t count, size_t size)
 {
     return accum_calloc(&d->owned, count, size);
+}
+
+/* Whether variable v's differences go to the spill. */
+static bool spilled(const struct diffsum_config *c, enum var v)
+{
+    return has_quantiles[v] && !c->moments_only;
+}
+
+static size_t spill_cells(const struct diffsum_config *c)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < n_diff_vars; j++)
+        n += spilled(c, diff_vars[j]);
+    return n * c->years * (c->regions + 1);
+}
+
+uint64_t diffsum_scratch_bytes(const struct diffsum_config *c)
+{
+    return spill_bytes(spill_cells(c), c->paths);
 }
 
 static void alloc_stats(struct diffsum *d, struct diffsum_stats *s, size_t cells, bool quantiles)
@@ -101,21 +130,27 @@ struct diffsum *diffsum_alloc(const struct diffsum_config *c)
     struct diffsum *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->c = *c;
-    size_t Y = c->years, R = c->regions, P = c->paths, Q = c->n_quantiles;
+    size_t Y = c->years, R = c->regions, Q = c->n_quantiles;
     size_t cells = Y * (R + 1);
     double *levels = own(d, Q, sizeof *levels);
     if (levels && Q) memcpy(levels, c->quantiles, Q * sizeof *levels);
     d->c.quantiles = levels;
+    char *dir = c->scratch_dir ? own(d, strlen(c->scratch_dir) + 1, 1) : NULL;
+    if (dir) strcpy(dir, c->scratch_dir);
+    d->c.scratch_dir = dir;
 
     struct diffsum_results *r = &d->r;
     for (size_t j = 0; j < n_diff_vars; j++) {
         enum var v = diff_vars[j];
         d->moments[v] = own(d, cells, sizeof(struct paired_moments));
-        bool quantiles = has_quantiles[v] && !c->moments_only;
-        if (quantiles) d->values[v] = own(d, cells * P, sizeof(double));
-        alloc_stats(d, &r->region[v], Y * R, quantiles);
-        alloc_stats(d, &r->province[v], Y, quantiles);
+        if ((d->spilled[v] = spilled(c, v))) {
+            d->first_cell[v] = d->cells;
+            d->cells += cells;
+        }
+        alloc_stats(d, &r->region[v], Y * R, d->spilled[v]);
+        alloc_stats(d, &r->province[v], Y, d->spilled[v]);
     }
+    d->quantiles = own(d, d->cells * Q, sizeof(double));
     d->better = own(d, cells, sizeof(double));
     d->worse = own(d, cells, sizeof(double));
     d->depleted = own(d, cells, sizeof(struct moments));
@@ -139,6 +174,7 @@ struct diffsum *diffsum_alloc(const struct diffsum_config *c)
 void diffsum_free(struct diffsum *d)
 {
     if (!d) return;
+    spill_close(d->spill);
     accum_free(&d->owned);
     free(d);
 }
@@ -153,9 +189,9 @@ static void moments_add(struct moments *m, double x, double n)
     m->m2 += delta * (x - m->mean);
 }
 
-/* Path k's values in one cell: `base` and `variant` are records (or the
- * province's sums), indexed by enum var. */
-static void add_cell(struct diffsum *d, size_t cell, size_t k, const double *base,
+/* Path k's values in one cell, path p of the block: `base` and `variant` are
+ * records (or the province's sums), indexed by enum var. */
+static void add_cell(struct diffsum *d, size_t cell, size_t k, size_t p, const double *base,
                      const double *variant)
 {
     double n = (double)(k + 1);
@@ -166,7 +202,7 @@ static void add_cell(struct diffsum *d, size_t cell, size_t k, const double *bas
         moments_add(&m->diff, diff, n);
         moments_add(&m->base, base[v], n);
         moments_add(&m->variant, variant[v], n);
-        if (d->values[v]) d->values[v][cell * d->c.paths + k] = diff;
+        if (d->spilled[v]) d->stage[(d->first_cell[v] + cell) * d->stage_paths + p] = diff;
     }
     double balance_diff = variant[VAR_BALANCE] - base[VAR_BALANCE];
     d->better[cell] += balance_diff > 0;
@@ -184,13 +220,13 @@ static void add_path(struct diffsum *d, const struct record_block *base,
         double base_sum[N_VARS] = {0}, variant_sum[N_VARS] = {0};
         for (size_t g = 0; g < R; g++) {
             const double *b = record_at(base, p, y, g), *x = record_at(variant, p, y, g);
-            add_cell(d, y * (R + 1) + g, k, b, x);
+            add_cell(d, y * (R + 1) + g, k, p, b, x);
             for (size_t j = 0; j < n_diff_vars; j++) {
                 base_sum[diff_vars[j]] += b[diff_vars[j]];
                 variant_sum[diff_vars[j]] += x[diff_vars[j]];
             }
         }
-        add_cell(d, y * (R + 1) + R, k, base_sum, variant_sum);
+        add_cell(d, y * (R + 1) + R, k, p, base_sum, variant_sum);
     }
 }
 
@@ -200,18 +236,29 @@ static bool fits(const struct diffsum_config *c, const struct record_block *b)
 }
 
 int diffsum_add(struct diffsum *d, const struct record_block *base,
-                const struct record_block *variant)
+                const struct record_block *variant, char *err, size_t n_err)
 {
     const struct diffsum_config *c = &d->c;
     if (d->finished || !fits(c, base) || !fits(c, variant) || base->first_path != d->added ||
         variant->first_path != d->added || base->n_paths != variant->n_paths ||
-        base->n_paths > c->paths - d->added)
+        base->n_paths > c->paths - d->added) {
+        snprintf(err, n_err, "internal error: unpaired blocks of differences");
         return -1;
+    }
+    bool spilling = d->cells > 0;
+    if (spilling && !d->spill &&
+        !(d->spill = spill_open(c->scratch_dir, d->cells, c->paths, err, n_err)))
+        return -1;
+    if (spilling && !(d->stage = spill_stage(d->spill, base->n_paths))) {
+        snprintf(err, n_err, "out of memory for a block of %zu paths", base->n_paths);
+        return -1;
+    }
+    d->stage_paths = base->n_paths;
     for (size_t p = 0; p < base->n_paths; p++) {
         add_path(d, base, variant, p, d->added);
         d->added++;
     }
-    return 0;
+    return spilling ? spill_commit(d->spill, err, n_err) : 0;
 }
 
 /* mean ∓ z · sqrt(sample variance / n); with no variance, exactly the mean. */
@@ -236,9 +283,10 @@ static void finish_cell(struct diffsum *d, size_t cell, bool province, size_t o,
         s->variance[o] = m->diff.m2 / (n - 1);
         s->variance_independent[o] = m->base.m2 / (n - 1) + m->variant.m2 / (n - 1);
         interval(&m->diff, n, t, &s->ci_low[o], &s->ci_high[o]);
-        if (d->values[v])
-            accum_quantiles(d->values[v] + cell * c->paths, d->added, c->quantiles, c->n_quantiles,
-                            s->quantiles + o * c->n_quantiles);
+        if (d->spilled[v])
+            memcpy(s->quantiles + o * c->n_quantiles,
+                   d->quantiles + (d->first_cell[v] + cell) * c->n_quantiles,
+                   c->n_quantiles * sizeof(double));
     }
     (province ? r->province_p_better : r->p_better)[o] = d->better[cell] / n;
     (province ? r->province_p_worse : r->p_worse)[o] = d->worse[cell] / n;
@@ -249,11 +297,23 @@ static void finish_cell(struct diffsum *d, size_t cell, bool province, size_t o,
              &(province ? r->province_delta_p_depleted_ci_high : r->delta_p_depleted_ci_high)[o]);
 }
 
-int diffsum_finish(struct diffsum *d)
+int diffsum_finish(struct diffsum *d, char *err, size_t n_err)
 {
     if (d->finished) return 0;
-    if (d->added < 2) return -1;
-    size_t Y = d->c.years, R = d->c.regions;
+    if (d->added < 2) {
+        snprintf(err, n_err, "internal error: too few paths to compare");
+        return -1;
+    }
+    const struct diffsum_config *c = &d->c;
+    if (d->spill) {
+        if (spill_quantiles(d->spill, c->quantiles, c->n_quantiles, d->quantiles, 0, c->threads,
+                            err, n_err) != 0)
+            return -1;
+        /* The scratch space is given back before the output grows further. */
+        spill_close(d->spill);
+        d->spill = NULL;
+    }
+    size_t Y = c->years, R = c->regions;
     double t = gsl_cdf_tdist_Pinv(0.975, (double)(d->added - 1));
     for (size_t y = 0; y < Y; y++) {
         for (size_t g = 0; g < R; g++)

@@ -26,7 +26,12 @@
  *   delta_p_depleted  share of paths depleted (balance < 0) under the variant
  *                minus under the base; its CI is the mean of the paired
  *                indicator differences ∓ 1.96 · their sample sd / sqrt(n)
- * n ≥ 2 paths (diffsum_alloc refuses fewer). */
+ * n ≥ 2 paths (diffsum_alloc refuses fewer).
+ *
+ * Memory does not grow with the paths: the quantile variables' differences of
+ * every path go, block by block, to a scratch file (output/spill.h) in the
+ * config's scratch folder, unlinked at once, read back in bounded groups by
+ * diffsum_finish; the file takes diffsum_scratch_bytes() of disk until then. */
 #ifndef FUNDSIM_DIFFSUM_H
 #define FUNDSIM_DIFFSUM_H
 
@@ -34,15 +39,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The variables differenced, in the order the file lists them: the balance,
  * surplus, income and its parts, expenditure and each fund line, each level's
  * outlay, serious illness, assistance, out of pocket and the enrollees. */
 extern const enum var diff_vars[];
 extern const size_t n_diff_vars;
-/* Whether the difference of `v` (one of diff_vars) keeps every path's value
- * for quantiles: the balance, surplus, income, expenditure, each level's
- * outlay, assistance claims and out of pocket. */
+/* Whether the difference of `v` (one of diff_vars) has quantiles (its every
+ * path's value is kept in the scratch file): the balance, surplus, income, expenditure, each
+ * level's outlay, assistance claims and out of pocket. */
 bool diff_var_has_quantiles(enum var v);
 
 struct diffsum_config {
@@ -51,7 +57,12 @@ struct diffsum_config {
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     bool moments_only;       /* no quantiles: keep no path's value (for variances alone) */
+    const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
+    int threads;             /* for the quantiles; ≤ 0 means 1 */
 };
+
+/* The disk space the scratch file of a diffsum with config `c` takes (0 for moments_only). */
+uint64_t diffsum_scratch_bytes(const struct diffsum_config *c);
 
 /* Filled by diffsum_finish. Arrays indexed by `enum var` are NULL for
  * variables not in diff_vars (and quantiles for those without quantiles). */
@@ -71,19 +82,25 @@ struct diffsum_results {
 
 struct diffsum;
 
-/* Returns NULL when out of memory or when c->paths < 2. The config's arrays are copied. */
+/* Returns NULL when out of memory or when c->paths < 2. The config's arrays
+ * and folder name are copied. The scratch file is created by the first
+ * diffsum_add (none for moments_only). */
 struct diffsum *diffsum_alloc(const struct diffsum_config *c);
+/* Frees everything and closes the scratch file (NULL is fine). */
 void diffsum_free(struct diffsum *d);
 
 /* Adds the paired blocks of the same paths (same first_path, n_paths, years,
- * regions); blocks in path order from path 0. Returns -1 otherwise, when more
- * paths come than the config said, or after diffsum_finish. */
+ * regions); blocks in path order from path 0. Returns 0, or -1 with the reason
+ * in `err`: blocks not so, more paths than the config said, after
+ * diffsum_finish, or the scratch file cannot be created or written. */
 int diffsum_add(struct diffsum *d, const struct record_block *base,
-                const struct record_block *variant);
+                const struct record_block *variant, char *err, size_t n_err);
 
-/* Computes the results from the paths added (at least 2). Allocates nothing.
- * A second call changes nothing. Returns 0, or -1 with fewer than 2 paths. */
-int diffsum_finish(struct diffsum *d);
+/* Computes the results from the paths added (at least 2), reading the scratch
+ * file back with a bounded buffer (SPILL_DEFAULT_MEMORY), then closes it. A
+ * second call changes nothing. Returns 0, or -1 with the reason in `err`
+ * (fewer than 2 paths, a read error, out of memory). */
+int diffsum_finish(struct diffsum *d, char *err, size_t n_err);
 const struct diffsum_results *diffsum_results(const struct diffsum *d);
 const struct diffsum_config *diffsum_config(const struct diffsum *d);
 

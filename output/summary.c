@@ -1,14 +1,20 @@
 /* summary.c: the summaries across paths (summary.h). While blocks arrive, the
  * result arrays hold running sums and counts, added in path order, and every
- * variable with quantiles keeps each path's value in `values` [Y][R][paths]
- * (province and national: [Y][paths]); summary_finish divides the sums and
- * counts by the number of paths and sorts the kept values for the quantiles.
- * Every allocation is listed in `owned` (accum.h), so one call frees them all. */
+ * path's value of each quantile cell goes to a spill (spill.h), a scratch file
+ * beside the output: the cells are each region-year of a variable with
+ * quantiles, from `region_cell[v]` on ([Y][R]), then the province's and the
+ * national variables' years (`province_cell`, `national_cell`: [Y]). The
+ * quantile results are one array in the same cell order, [cell][Q], so each
+ * variable's results point into it. summary_finish divides the sums and counts
+ * by the number of paths and reads the spill back for the quantiles. Every
+ * allocation is listed in `owned` (accum.h), so one call frees them all. */
 #include "summary.h"
 
 #include "accum.h"
+#include "spill.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +34,13 @@ struct summary {
     struct summary_config c;
     size_t added; /* paths added so far */
     bool finished;
-    double *values[N_VARS];           /* [Y][R][paths], variables with quantiles */
-    double *province_values[N_VARS];  /* [Y][paths] */
-    double *national_values[N_NVARS]; /* [Y][paths] */
+    /* The first spill cell of each variable with quantiles (see above). */
+    size_t region_cell[N_VARS], province_cell[N_VARS], national_cell[N_NVARS];
+    size_t cells;
+    double *quantiles;   /* [cell][Q]: the results' quantile arrays point into it */
+    struct spill *spill; /* opened by the first summary_add, closed by summary_finish */
+    double *stage;       /* the block being added: cell c of its path p at [c * stage_paths + p] */
+    size_t stage_paths;
     struct summary_results r;
     struct accum_owned owned;
 };
@@ -39,6 +49,26 @@ struct summary {
 static bool in_province(size_t v)
 {
     return var_info[v].additive || v == VAR_MONTHS;
+}
+
+/* Numbers the quantile cells into the three arrays; returns how many there are. */
+static size_t lay_out_cells(const struct summary_config *c, size_t *region, size_t *province,
+                            size_t *national)
+{
+    size_t Y = c->years, R = c->regions, cells = 0;
+    for (size_t v = 0; v < N_VARS; v++)
+        if (var_info[v].quantiles) region[v] = cells, cells += Y * R;
+    for (size_t v = 0; v < N_VARS; v++)
+        if (var_info[v].quantiles && in_province(v)) province[v] = cells, cells += Y;
+    for (size_t v = 0; v < N_NVARS; v++)
+        if (nvar_info[v].quantiles) national[v] = cells, cells += Y;
+    return cells;
+}
+
+uint64_t summary_scratch_bytes(const struct summary_config *c)
+{
+    size_t region[N_VARS], province[N_VARS], national[N_NVARS];
+    return spill_bytes(lay_out_cells(c, region, province, national), c->paths);
 }
 
 static void *own(struct summary *s, size_t count, size_t size)
@@ -51,31 +81,31 @@ struct summary *summary_alloc(const struct summary_config *c)
     struct summary *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->c = *c;
-    size_t Y = c->years, R = c->regions, P = c->paths, Q = c->n_quantiles;
+    size_t Y = c->years, R = c->regions, Q = c->n_quantiles;
     double *levels = own(s, Q, sizeof *levels);
     if (levels && Q) memcpy(levels, c->quantiles, Q * sizeof *levels);
     s->c.quantiles = levels;
+    char *dir = c->scratch_dir ? own(s, strlen(c->scratch_dir) + 1, 1) : NULL;
+    if (dir) strcpy(dir, c->scratch_dir);
+    s->c.scratch_dir = dir;
 
+    s->cells = lay_out_cells(c, s->region_cell, s->province_cell, s->national_cell);
+    double *quantiles = s->quantiles = own(s, s->cells * Q, sizeof(double));
+    if (!quantiles) {
+        summary_free(s);
+        return NULL;
+    }
     struct summary_results *r = &s->r;
     for (size_t v = 0; v < N_VARS; v++) {
         r->mean[v] = own(s, Y * R, sizeof(double));
-        if (var_info[v].quantiles) {
-            r->quantiles[v] = own(s, Y * R * Q, sizeof(double));
-            s->values[v] = own(s, Y * R * P, sizeof(double));
-        }
+        if (var_info[v].quantiles) r->quantiles[v] = quantiles + s->region_cell[v] * Q;
         if (!in_province(v)) continue;
         r->province_mean[v] = own(s, Y, sizeof(double));
-        if (var_info[v].quantiles) {
-            r->province_quantiles[v] = own(s, Y * Q, sizeof(double));
-            s->province_values[v] = own(s, Y * P, sizeof(double));
-        }
+        if (var_info[v].quantiles) r->province_quantiles[v] = quantiles + s->province_cell[v] * Q;
     }
     for (size_t v = 0; v < N_NVARS; v++) {
         r->national_mean[v] = own(s, Y, sizeof(double));
-        if (nvar_info[v].quantiles) {
-            r->national_quantiles[v] = own(s, Y * Q, sizeof(double));
-            s->national_values[v] = own(s, Y * P, sizeof(double));
-        }
+        if (nvar_info[v].quantiles) r->national_quantiles[v] = quantiles + s->national_cell[v] * Q;
     }
     r->p_deficit = own(s, Y * R, sizeof(double));
     r->p_depleted = own(s, Y * R, sizeof(double));
@@ -100,18 +130,25 @@ struct summary *summary_alloc(const struct summary_config *c)
 void summary_free(struct summary *s)
 {
     if (!s) return;
+    spill_close(s->spill);
     accum_free(&s->owned);
     free(s);
 }
 
-/* Region-year i = y * R + r of path k. */
-static void add_region_year(struct summary *s, const double *x, size_t i, size_t k)
+/* Path p of the staged block's value of spill cell `cell`. */
+static void stage(struct summary *s, size_t cell, size_t p, double x)
+{
+    s->stage[cell * s->stage_paths + p] = x;
+}
+
+/* Region-year i = y * R + r of the block's path p. */
+static void add_region_year(struct summary *s, const double *x, size_t i, size_t p)
 {
     const struct warning_params *w = &s->c.warning;
     struct summary_results *r = &s->r;
     for (size_t v = 0; v < N_VARS; v++) {
         r->mean[v][i] += x[v];
-        if (s->values[v]) s->values[v][i * s->c.paths + k] = x[v];
+        if (var_info[v].quantiles) stage(s, s->region_cell[v] + i, p, x[v]);
     }
     r->p_deficit[i] += x[VAR_SURPLUS] < 0;
     r->p_depleted[i] += x[VAR_BALANCE] < 0;
@@ -122,8 +159,7 @@ static void add_region_year(struct summary *s, const double *x, size_t i, size_t
 
 /* With no benefit expenditure in the whole province, the months are infinite,
  * with the balance's sign (+ for a zero balance). */
-static void add_province_year(struct summary *s, const struct record_block *b, size_t p, size_t y,
-                              size_t k)
+static void add_province_year(struct summary *s, const struct record_block *b, size_t p, size_t y)
 {
     struct summary_results *r = &s->r;
     double x[N_VARS] = {0};
@@ -137,14 +173,14 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
     for (size_t v = 0; v < N_VARS; v++) {
         if (!in_province(v)) continue;
         r->province_mean[v][y] += x[v];
-        if (s->province_values[v]) s->province_values[v][y * s->c.paths + k] = x[v];
+        if (var_info[v].quantiles) stage(s, s->province_cell[v] + y, p, x[v]);
     }
     r->province_p_deficit[y] += x[VAR_SURPLUS] < 0;
     r->province_p_depleted[y] += x[VAR_BALANCE] < 0;
 }
 
-/* Path p of the block, path k of the run. */
-static void add_path(struct summary *s, const struct record_block *b, size_t p, size_t k)
+/* Path p of the block. */
+static void add_path(struct summary *s, const struct record_block *b, size_t p)
 {
     struct summary_results *r = &s->r;
     size_t Y = s->c.years, R = s->c.regions;
@@ -159,26 +195,35 @@ static void add_path(struct summary *s, const struct record_block *b, size_t p, 
     }
     for (size_t y = 0; y < Y; y++) {
         for (size_t g = 0; g < R; g++)
-            add_region_year(s, record_at(b, p, y, g), y * R + g, k);
-        add_province_year(s, b, p, y, k);
+            add_region_year(s, record_at(b, p, y, g), y * R + g, p);
+        add_province_year(s, b, p, y);
         const double *n = record_national(b, p, y);
         for (size_t v = 0; v < N_NVARS; v++) {
             r->national_mean[v][y] += n[v];
-            if (s->national_values[v]) s->national_values[v][y * s->c.paths + k] = n[v];
+            if (nvar_info[v].quantiles) stage(s, s->national_cell[v] + y, p, n[v]);
         }
     }
 }
 
-int summary_add(struct summary *s, const struct record_block *b)
+int summary_add(struct summary *s, const struct record_block *b, char *err, size_t n_err)
 {
     const struct summary_config *c = &s->c;
     if (s->finished || b->first_path != s->added || b->n_paths > c->paths - s->added ||
-        b->years != c->years || b->regions != c->regions)
+        b->years != c->years || b->regions != c->regions) {
+        snprintf(err, n_err, "internal error: paths added out of order");
         return -1;
-    for (size_t p = 0; p < b->n_paths; p++) {
-        add_path(s, b, p, s->added);
-        s->added++;
     }
+    if (!s->spill && !(s->spill = spill_open(c->scratch_dir, s->cells, c->paths, err, n_err)))
+        return -1;
+    if (!(s->stage = spill_stage(s->spill, b->n_paths))) {
+        snprintf(err, n_err, "out of memory for a block of %zu paths", b->n_paths);
+        return -1;
+    }
+    s->stage_paths = b->n_paths;
+    for (size_t p = 0; p < b->n_paths; p++)
+        add_path(s, b, p);
+    if (spill_commit(s->spill, err, n_err) != 0) return -1;
+    s->added += b->n_paths;
     return 0;
 }
 
@@ -186,15 +231,6 @@ static void divide(double *a, size_t count, double n)
 {
     for (size_t i = 0; i < count; i++)
         a[i] /= n;
-}
-
-/* Sorts `sets` runs of n values (stride `paths`) and writes Q quantiles each. */
-static void quantiles(const struct summary_config *c, double *values, size_t sets, size_t n,
-                      double *out)
-{
-    for (size_t i = 0; i < sets; i++)
-        accum_quantiles(values + i * c->paths, n, c->quantiles, c->n_quantiles,
-                        out + i * c->n_quantiles);
 }
 
 /* The first calendar year whose share reaches `level`, 0 when none. */
@@ -205,27 +241,29 @@ static int first_year_reaching(const struct summary_config *c, const double *sha
     return 0;
 }
 
-int summary_finish(struct summary *s)
+int summary_finish(struct summary *s, char *err, size_t n_err)
 {
     if (s->finished) return 0;
-    if (s->added == 0) return -1;
+    if (s->added == 0) {
+        snprintf(err, n_err, "internal error: no paths to summarize");
+        return -1;
+    }
     const struct summary_config *c = &s->c;
     struct summary_results *r = &s->r;
-    size_t Y = c->years, R = c->regions, Q = c->n_quantiles, n = s->added;
-    double n_paths = (double)n;
+    size_t Y = c->years, R = c->regions, Q = c->n_quantiles;
+    double n_paths = (double)s->added;
 
+    if (spill_quantiles(s->spill, c->quantiles, Q, s->quantiles, 0, c->threads, err, n_err) != 0)
+        return -1;
+    /* The scratch space is given back before the output grows further. */
+    spill_close(s->spill);
+    s->spill = NULL;
     for (size_t v = 0; v < N_VARS; v++) {
         divide(r->mean[v], Y * R, n_paths);
-        if (s->values[v]) quantiles(c, s->values[v], Y * R, n, r->quantiles[v]);
         if (r->province_mean[v]) divide(r->province_mean[v], Y, n_paths);
-        if (s->province_values[v])
-            quantiles(c, s->province_values[v], Y, n, r->province_quantiles[v]);
     }
-    for (size_t v = 0; v < N_NVARS; v++) {
+    for (size_t v = 0; v < N_NVARS; v++)
         divide(r->national_mean[v], Y, n_paths);
-        if (s->national_values[v])
-            quantiles(c, s->national_values[v], Y, n, r->national_quantiles[v]);
-    }
     divide(r->p_deficit, Y * R, n_paths);
     divide(r->p_depleted, Y * R, n_paths);
     divide(r->p_insufficient, Y * R, n_paths);

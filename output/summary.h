@@ -9,6 +9,12 @@
  * between order statistics, type 7 of Hyndman and Fan). Probabilities are
  * shares of paths.
  *
+ * Memory does not grow with the paths: every path's value of the quantile
+ * variables goes, block by block, to a scratch file (output/spill.h) in the
+ * config's scratch folder, unlinked at once, and is read back in bounded
+ * groups by summary_finish. The file takes summary_scratch_bytes() of disk
+ * until then.
+ *
  * Definitions (thresholds from `struct warning_params`):
  *   deficit          surplus < 0 in the year (当期收不抵支)
  *   depleted         balance < 0 at the end of the year
@@ -31,6 +37,7 @@
 #include "scenario.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum warning_level { WARN_RED, WARN_ORANGE, WARN_YELLOW, WARN_GREEN, WARN_EXCESS, N_WARN_LEVELS };
 extern const char *const warning_level_names[N_WARN_LEVELS]; /* "red", "orange", ... */
@@ -45,7 +52,12 @@ struct summary_config {
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     struct warning_params warning;
+    const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
+    int threads;             /* for the quantiles; ≤ 0 means 1 */
 };
+
+/* The disk space the scratch file of a summary with config `c` takes. */
+uint64_t summary_scratch_bytes(const struct summary_config *c);
 
 /* Results, filled by summary_finish. Arrays are row-major in the order the
  * comment gives; Y years, R regions, Q quantiles. A NULL array was not
@@ -76,19 +88,24 @@ struct summary_results {
 
 struct summary;
 
-/* Returns NULL when out of memory. The config's arrays are copied. */
+/* Returns NULL when out of memory. The config's arrays and folder name are
+ * copied. The scratch file is created by the first summary_add. */
 struct summary *summary_alloc(const struct summary_config *c);
+/* Frees everything and closes the scratch file (NULL is fine). */
 void summary_free(struct summary *s);
 
-/* Adds a block; blocks must come in path order, starting at path 0 (returns -1
- * otherwise, when more paths come than the config said, when the block's
- * years or regions differ from the config's, or after summary_finish). */
-int summary_add(struct summary *s, const struct record_block *b);
+/* Adds a block; blocks must come in path order, starting at path 0. Returns 0,
+ * or -1 with the reason in `err`: a block out of order, more paths than the
+ * config said, years or regions other than the config's, after summary_finish,
+ * or the scratch file cannot be created or written (a full disk). */
+int summary_add(struct summary *s, const struct record_block *b, char *err, size_t n_err);
 
 /* Computes the results from the paths added (at least one); until then the
- * result arrays hold running sums. Allocates nothing (summary_alloc did). A
- * second call changes nothing. Returns 0, or -1 when no path was added. */
-int summary_finish(struct summary *s);
+ * result arrays hold running sums. Reads the scratch file back with a bounded
+ * buffer (SPILL_DEFAULT_MEMORY), then closes it. A second call changes nothing.
+ * Returns 0, or -1 with the reason in `err` (no path added, a read error, out
+ * of memory). */
+int summary_finish(struct summary *s, char *err, size_t n_err);
 const struct summary_results *summary_results(const struct summary *s);
 const struct summary_config *summary_config(const struct summary *s);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 static double now_s(void)
@@ -41,6 +42,14 @@ static void human_bytes(double bytes, char *out, size_t n)
     while (bytes >= 1000 && u < 4)
         bytes /= 1000, u++;
     snprintf(out, n, "%.*f %s", u == 0 ? 0 : 1, bytes, units[u]);
+}
+
+/* The folder of `path`: "." when it names none. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    return strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
 /* The per-run pieces that the output needs from the scenario. */
@@ -155,6 +164,7 @@ struct variant_side {
 struct run {
     const struct run_options *o;
     size_t paths;
+    char *dir; /* the output's folder, for the summaries' scratch files */
     struct names names;
     struct run_arm *base;
     struct summary *sum;
@@ -187,6 +197,7 @@ static void run_free(struct run *r)
     }
     free(r->variants);
     names_free(&r->names);
+    free(r->dir);
 }
 
 /* Builds an arm, saying so. Returns 0, 1 (runtime) or 2 (scenario). */
@@ -199,6 +210,60 @@ static int build_arm(struct run *r, const struct scenario *s, struct run_arm **a
         fprintf(stderr, "fundsim %s: %s: %zu benefit tables built in %.1f s\n", r->o->command,
                 s->name, run_arm_tables(*arm), now_s() - t0);
     return 0;
+}
+
+/* The summaries' config; their scratch files go beside the output. */
+static struct summary_config summary_config_of(const struct run *r, const struct scenario *s)
+{
+    return (struct summary_config){
+        .start_year = s->simulation.start_year,
+        .years = (size_t)s->simulation.years,
+        .regions = s->n_regions,
+        .paths = r->paths,
+        .n_quantiles = s->simulation.quantiles.n,
+        .quantiles = s->simulation.quantiles.v,
+        .warning = s->warning,
+        .scratch_dir = r->dir,
+        .threads = r->o->threads,
+    };
+}
+
+static struct diffsum_config diffsum_config_of(const struct summary_config *cfg)
+{
+    return (struct diffsum_config){
+        .years = cfg->years,
+        .regions = cfg->regions,
+        .paths = cfg->paths,
+        .n_quantiles = cfg->n_quantiles,
+        .quantiles = cfg->quantiles,
+        .scratch_dir = cfg->scratch_dir,
+        .threads = cfg->threads,
+    };
+}
+
+/* Refuses at once a run whose scratch files and output would not fit in the
+ * output's folder (when its free space can be known). Returns 0 or -1 with `err`. */
+static int check_space(const struct run *r, const struct scenario *s, const struct h5out_meta *meta,
+                       char *err, size_t n_err)
+{
+    struct summary_config cfg = summary_config_of(r, s);
+    struct diffsum_config dcfg = diffsum_config_of(&cfg);
+    double scratch = (double)summary_scratch_bytes(&cfg) +
+                     (double)r->o->n_variants * (double)diffsum_scratch_bytes(&dcfg);
+    double output = h5out_expected_bytes(meta);
+    struct statvfs fs;
+    if (statvfs(r->dir, &fs) != 0) return 0; /* creating the file will say why */
+    double free_bytes = (double)fs.f_bavail * (double)fs.f_frsize;
+    if (scratch + output <= free_bytes) return 0;
+    char need[32], out[32], has[32];
+    human_bytes(scratch, need, sizeof need);
+    human_bytes(output, out, sizeof out);
+    human_bytes(free_bytes, has, sizeof has);
+    snprintf(err, n_err,
+             "exact quantiles of %zu paths need %s of scratch space beside %s (about %s) in %s, "
+             "and it has %s free; use fewer paths",
+             r->paths, need, r->o->out_path, out, r->dir, has);
+    return -1;
 }
 
 /* The arms, summaries and difference summaries. Returns 0, 1 or 2. */
@@ -215,22 +280,8 @@ static int build(struct run *r, const struct scenario *s, struct diag *d, char *
     }
     r->tables_s = now_s() - t0;
     if (rc) return rc;
-    struct summary_config cfg = {
-        .start_year = s->simulation.start_year,
-        .years = (size_t)s->simulation.years,
-        .regions = s->n_regions,
-        .paths = r->paths,
-        .n_quantiles = s->simulation.quantiles.n,
-        .quantiles = s->simulation.quantiles.v,
-        .warning = s->warning,
-    };
-    struct diffsum_config dcfg = {
-        .years = cfg.years,
-        .regions = cfg.regions,
-        .paths = cfg.paths,
-        .n_quantiles = cfg.n_quantiles,
-        .quantiles = cfg.quantiles,
-    };
+    struct summary_config cfg = summary_config_of(r, s);
+    struct diffsum_config dcfg = diffsum_config_of(&cfg);
     /* The independent twin is there for its variances only. */
     struct diffsum_config moments = dcfg;
     moments.moments_only = true;
@@ -240,8 +291,7 @@ static int build(struct run *r, const struct scenario *s, struct diag *d, char *
              (!o->variants[k].independent ||
               (r->variants[k].independent_diff = diffsum_alloc(&moments)));
     if (!ok) {
-        snprintf(err, n_err, "out of memory for %zu paths (try --summary-only or fewer paths)",
-                 r->paths);
+        snprintf(err, n_err, "out of memory");
         return 1;
     }
     return 0;
@@ -291,20 +341,16 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
     for (size_t first = 0; first < r->paths; first += RUN_BLOCK_PATHS) {
         size_t n = r->paths - first < RUN_BLOCK_PATHS ? r->paths - first : RUN_BLOCK_PATHS;
         const struct record_block *b = timed_block(r, r->base, first, n);
-        if (summary_add(r->sum, b) != 0) {
-            snprintf(err, n_err, "internal error: paths added out of order");
-            return -1;
-        }
+        if (summary_add(r->sum, b, err, n_err) != 0) return -1;
         if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
         for (size_t k = 0; k < r->o->n_variants; k++) {
             struct variant_side *v = &r->variants[k];
             const struct record_block *vb = timed_block(r, v->arm, first, n);
-            if (diffsum_add(v->diff, b, vb) != 0 ||
-                (v->independent_arm && diffsum_add(v->independent_diff, b,
-                                                   timed_block(r, v->independent_arm, first, n)))) {
-                snprintf(err, n_err, "internal error: unpaired blocks of differences");
+            if (diffsum_add(v->diff, b, vb, err, n_err) != 0 ||
+                (v->independent_arm &&
+                 diffsum_add(v->independent_diff, b, timed_block(r, v->independent_arm, first, n),
+                             err, n_err)))
                 return -1;
-            }
             if (h5out_write_diff_block(r->h5, k, b, vb, err, n_err) != 0) return -1;
         }
         if (r->o->progress) progress(first + n, r->paths, now_s() - start);
@@ -316,18 +362,13 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
 /* The summaries into the file, then the commit. Returns 0 or -1 with `err`. */
 static int finish(struct run *r, char *err, size_t n_err)
 {
-    if (summary_finish(r->sum) != 0) {
-        snprintf(err, n_err, "internal error: no paths to summarize");
-        return -1;
-    }
+    if (summary_finish(r->sum, err, n_err) != 0) return -1;
     if (h5out_write_summary(r->h5, r->sum, err, n_err) != 0) return -1;
     for (size_t k = 0; k < r->o->n_variants; k++) {
         struct variant_side *v = &r->variants[k];
-        if (diffsum_finish(v->diff) != 0 ||
-            (v->independent_diff && diffsum_finish(v->independent_diff) != 0)) {
-            snprintf(err, n_err, "internal error: too few paths to compare");
+        if (diffsum_finish(v->diff, err, n_err) != 0 ||
+            (v->independent_diff && diffsum_finish(v->independent_diff, err, n_err) != 0))
             return -1;
-        }
         if (h5out_write_diffsum(r->h5, k, v->diff, v->independent_diff, err, n_err) != 0) return -1;
     }
     int rc = h5out_commit(r->h5, err, n_err);
@@ -341,7 +382,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     struct run r = {.o = o, .paths = (size_t)s->simulation.paths};
     size_t years = (size_t)s->simulation.years, regions = s->n_regions;
     int status = 1;
-    if (names_init(&r.names, s) != 0 ||
+    if (names_init(&r.names, s) != 0 || !(r.dir = folder_of(o->out_path)) ||
         !(r.variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r.variants))) {
         snprintf(err, n_err, "out of memory");
         goto done;
@@ -377,7 +418,8 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
                 o->threads == 1 ? "" : "s", o->out_path, size,
                 o->summary_only ? ", summaries only" : "");
     }
-    if ((status = build(&r, s, d, err, n_err)) != 0) goto done;
+    if (check_space(&r, s, &meta, err, n_err) || (status = build(&r, s, d, err, n_err)) != 0)
+        goto done;
     status = 1;
     double t1 = now_s();
     if (create_file(&r, &meta, err, n_err) || run_blocks(&r, err, n_err)) goto done;

@@ -4,8 +4,11 @@
  *
  * Blocks hold RUN_BLOCK_PATHS paths whatever the number of threads, and the
  * summaries see the paths in path order, so the output is the same for any
- * number of threads. Memory is the block buffers, the summaries' per-path
- * values of the quantile variables, and per thread one path's state. */
+ * number of threads. Memory is the block buffers, the summaries' per-cell
+ * statistics, and per thread one path's state, whatever the number of paths:
+ * the summaries keep every path's value of the quantile variables in scratch
+ * files beside the output (output/spill.h), which therefore needs room for
+ * them as well as for the file. */
 #ifndef FUNDSIM_RUN_H
 #define FUNDSIM_RUN_H
 
@@ -65,7 +68,9 @@ const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t
 /* Runs the scenario's simulation.paths paths, and those of each variant on
  * the same streams, and writes out_path. Returns 0,
  * 1 after a runtime failure (the message in `err`; no file is left behind and
- * an existing out_path is untouched), or 2 with a scenario problem in `d`. */
+ * an existing out_path is untouched), or 2 with a scenario problem in `d`.
+ * A run whose scratch files and output would not fit in out_path's folder is
+ * refused before any work (1). */
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err);
 

@@ -129,12 +129,12 @@ static int write_run(struct fixture *f, const double *q, size_t n_q, bool summar
         struct record_block b;
         assert_int_equal(record_block_alloc(&b, sizes[k], Y, R), 0);
         fill_block(&b, first);
-        assert_int_equal(summary_add(f->s, &b), 0);
+        assert_int_equal(summary_add(f->s, &b, f->err, sizeof f->err), 0);
         assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
         record_block_free(&b);
         first += sizes[k];
     }
-    assert_int_equal(summary_finish(f->s), 0);
+    assert_int_equal(summary_finish(f->s, f->err, sizeof f->err), 0);
     assert_int_equal(h5out_write_summary(o, f->s, f->err, sizeof f->err), 0);
     return h5out_commit(o, f->err, sizeof f->err);
 }

@@ -102,10 +102,10 @@ static void write_run(struct fixture *f)
             for (size_t r = 0; r < R; r++)
                 for (size_t v = 0; v < N_VARS; v++)
                     record_at(&b, p, y, r)[v] = value(p, y, r, v);
-    assert_int_equal(summary_add(s, &b), 0);
+    assert_int_equal(summary_add(s, &b, f->err, sizeof f->err), 0);
     assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
     record_block_free(&b);
-    assert_int_equal(summary_finish(s), 0);
+    assert_int_equal(summary_finish(s, f->err, sizeof f->err), 0);
     assert_int_equal(h5out_write_summary(o, s, f->err, sizeof f->err), 0);
     assert_int_equal(h5out_commit(o, f->err, sizeof f->err), 0);
     summary_free(s);

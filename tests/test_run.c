@@ -2,7 +2,8 @@
  * same bit for bit on 1, 2 and 4 threads; path k is the same in a run of 3
  * paths and in one of 70 (two blocks); a summaries-only file has no paths; and
  * a run that fails while writing leaves an existing file untouched and no
- * temporary file behind. */
+ * temporary file behind; a run whose quantiles' scratch files cannot fit
+ * beside the output is refused at once. */
 #include "diag.h"
 #include "run.h"
 #include "scenario.h"
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -207,6 +209,36 @@ static void test_failed_write_keeps_file(void **state)
     tmpdir_remove(dir);
 }
 
+/* Henan at 10^9 paths needs about 175 TB of scratch space (21 870 quantile
+ * cells × 8 bytes per path), more than any test machine's disk: the run is
+ * refused before the engines are built, with status 1, a message naming the
+ * paths and the scratch space, and nothing in the folder. */
+static void test_refused_without_scratch_space(void **state)
+{
+    (void)state;
+    char dir[64], out[128];
+    assert_int_equal(tmpdir_make(dir, sizeof dir, "test_run_space"), 0);
+    snprintf(out, sizeof out, "%s/x.h5", dir);
+    struct scenario s;
+    load(HENAN, "1000000000", "30", &s);
+    struct run_options o = {.out_path = out, .threads = 1, .summary_only = true, .quiet = true};
+    struct diag d = {0};
+    char err[512] = "";
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(run_scenario(&s, &o, &d, err, sizeof err), 1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("# %s\n", err);
+    assert_true((double)(t1.tv_sec - t0.tv_sec) < 5);
+    assert_non_null(strstr(err, "1000000000 paths"));
+    assert_non_null(strstr(err, "175.0 TB of scratch space"));
+    assert_non_null(strstr(err, dir));
+    assert_int_equal(tmpdir_count_other(dir, NULL), 0);
+    diag_free(&d);
+    scenario_free(&s);
+    tmpdir_remove(dir);
+}
+
 static int setup(void **state)
 {
     return tmpdir_group_setup(state, "test_run");
@@ -219,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_summary_only),
         cmocka_unit_test(test_failed_write_keeps_file),
+        cmocka_unit_test(test_refused_without_scratch_space),
     };
     return cmocka_run_group_tests(tests, setup, tmpdir_group_teardown);
 }

@@ -1,0 +1,306 @@
+/* spill.c: every path's value of many cells in an unlinked scratch file, and
+ * their exact quantiles (spill.h).
+ *
+ * The file is the committed blocks one after the other, each cell-major: a
+ * block of n paths holds cells × n doubles, cell c's values at [c n, (c + 1) n).
+ * `blocks` lists each block's offset and path count, so that a group of
+ * consecutive cells is one contiguous run of bytes in every block. The
+ * quantiles gather a group's values into one column per cell (all paths in
+ * path order) and select the order statistics they need from each column. */
+#include "spill.h"
+
+#include <errno.h>
+#include <gsl/gsl_sort.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct spill_block {
+    uint64_t offset; /* bytes */
+    size_t paths;
+};
+
+struct spill {
+    int fd;
+    char *dir; /* for messages */
+    size_t cells, max_paths;
+    size_t paths;  /* committed */
+    uint64_t end;  /* bytes written */
+    size_t staged; /* paths of the staged block; 0 when none */
+    double *stage;
+    size_t stage_cap; /* doubles */
+    struct spill_block *blocks;
+    size_t n_blocks, cap_blocks;
+};
+
+uint64_t spill_bytes(size_t cells, size_t paths)
+{
+    return (uint64_t)cells * paths * sizeof(double);
+}
+
+struct spill *spill_open(const char *dir, size_t cells, size_t paths, char *err, size_t n_err)
+{
+    if (!dir) dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    struct spill *s = calloc(1, sizeof *s);
+    if (s) s->fd = -1;
+    size_t n_name = strlen(dir) + 32;
+    char *name = malloc(n_name);
+    if (!s || !name || !(s->dir = strdup(dir))) {
+        snprintf(err, n_err, "out of memory for the scratch file in %s", dir);
+        free(name);
+        spill_close(s);
+        return NULL;
+    }
+    s->cells = cells;
+    s->max_paths = paths;
+    snprintf(name, n_name, "%s/fundsim-scratch-XXXXXX", dir);
+    s->fd = mkstemp(name);
+    if (s->fd < 0) {
+        snprintf(err, n_err, "cannot create a scratch file in %s: %s", dir, strerror(errno));
+        free(name);
+        spill_close(s);
+        return NULL;
+    }
+    /* Unlinked at once, nothing is left behind however the process ends. */
+    unlink(name);
+    free(name);
+    return s;
+}
+
+void spill_close(struct spill *s)
+{
+    if (!s) return;
+    if (s->fd >= 0) close(s->fd);
+    free(s->dir);
+    free(s->stage);
+    free(s->blocks);
+    free(s);
+}
+
+double *spill_stage(struct spill *s, size_t n)
+{
+    if (n == 0 || n > s->max_paths - s->paths) return NULL;
+    if (s->cells && n > SIZE_MAX / sizeof(double) / s->cells) return NULL;
+    size_t need = s->cells * n;
+    if (need > s->stage_cap || !s->stage) {
+        double *p = realloc(s->stage, (need ? need : 1) * sizeof *p);
+        if (!p) return NULL;
+        s->stage = p;
+        s->stage_cap = need;
+    }
+    s->staged = n;
+    return s->stage;
+}
+
+/* Writes all `bytes` at `offset`; a short write is followed by the rest.
+ * Returns 0 or an errno. */
+static int write_all(int fd, const char *p, size_t bytes, uint64_t offset)
+{
+    while (bytes > 0) {
+        ssize_t w = pwrite(fd, p, bytes, (off_t)offset);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return errno;
+        if (w == 0) return ENOSPC;
+        p += w;
+        bytes -= (size_t)w;
+        offset += (uint64_t)w;
+    }
+    return 0;
+}
+
+int spill_commit(struct spill *s, char *err, size_t n_err)
+{
+    if (!s->staged) {
+        snprintf(err, n_err, "internal error: no block staged for the scratch file");
+        return -1;
+    }
+    if (s->n_blocks == s->cap_blocks) {
+        size_t cap = s->cap_blocks ? 2 * s->cap_blocks : 64;
+        struct spill_block *b = realloc(s->blocks, cap * sizeof *b);
+        if (!b) {
+            snprintf(err, n_err, "out of memory for the scratch file in %s", s->dir);
+            return -1;
+        }
+        s->blocks = b;
+        s->cap_blocks = cap;
+    }
+    uint64_t bytes = spill_bytes(s->cells, s->staged);
+    int e = write_all(s->fd, (const char *)s->stage, (size_t)bytes, s->end);
+    if (e == ENOSPC || e == EFBIG) {
+        snprintf(err, n_err,
+                 "no space left in %s for the scratch file of the quantiles: %" PRIu64
+                 " more bytes needed for the %zu paths left",
+                 s->dir, spill_bytes(s->cells, s->max_paths) - s->end, s->max_paths - s->paths);
+        return -1;
+    }
+    if (e) {
+        snprintf(err, n_err, "cannot write the scratch file in %s: %s", s->dir, strerror(e));
+        return -1;
+    }
+    s->blocks[s->n_blocks++] = (struct spill_block){s->end, s->staged};
+    s->end += bytes;
+    s->paths += s->staged;
+    s->staged = 0;
+    return 0;
+}
+
+size_t spill_paths(const struct spill *s)
+{
+    return s->paths;
+}
+
+/* Reads all `bytes` at `offset`. Returns 0, an errno, or -1 when the file ends first. */
+static int read_all(int fd, char *p, size_t bytes, uint64_t offset)
+{
+    while (bytes > 0) {
+        ssize_t r = pread(fd, p, bytes, (off_t)offset);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return errno;
+        if (r == 0) return -1;
+        p += r;
+        bytes -= (size_t)r;
+        offset += (uint64_t)r;
+    }
+    return 0;
+}
+
+static void swap(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static double median3(double a, double b, double c)
+{
+    if (a < b) return b < c ? b : (a < c ? c : a);
+    return a < c ? a : (b < c ? c : b);
+}
+
+/* Puts the k-th smallest value of x[lo, hi) at x[k], with values ≤ it before
+ * and ≥ it after, within [lo, hi). Partitions three ways (<, =, > a median of
+ * three) so that many equal values (a difference the policy leaves at 0) take
+ * one pass; should the rounds not shrink the range fast enough, sorts the rest
+ * (introselect), so the time stays O(n log n) at worst. */
+static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+{
+    int rounds = 8;
+    for (size_t m = hi - lo; m > 1; m /= 2)
+        rounds += 2;
+    while (hi - lo > 1) {
+        if (rounds-- == 0) {
+            gsl_sort(x + lo, 1, hi - lo);
+            return;
+        }
+        double pivot = median3(x[lo], x[lo + (hi - lo) / 2], x[hi - 1]);
+        /* [lo, lt) < pivot, [lt, i) = pivot, [gt, hi) > pivot */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            if (x[i] < pivot)
+                swap(&x[lt++], &x[i++]);
+            else if (x[i] > pivot)
+                swap(&x[i], &x[--gt]);
+            else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return;
+    }
+}
+
+/* The quantiles of the n values of column x (reordered), as GSL's
+ * gsl_stats_quantile_from_sorted_data computes them from the sorted values,
+ * term for term, so the bits are the same (the build's -std=c17 keeps the
+ * compiler from fusing the multiply-add). x[0, lo) always holds the lo
+ * smallest values, so increasing levels select on ever shorter right parts. */
+static void column_quantiles(double *x, size_t n, const double *levels, size_t n_levels,
+                             double *out)
+{
+    size_t lo = 0;
+    for (size_t q = 0; q < n_levels; q++) {
+        const double index = levels[q] * (double)(n - 1);
+        const size_t lhs = (size_t)index;
+        const double delta = index - (double)lhs;
+        size_t need = lhs == n - 1 ? 1 : 2;
+        double v[2];
+        for (size_t j = 0; j < need; j++) {
+            size_t k = lhs + j;
+            if (k >= lo) {
+                select_kth(x, lo, n, k);
+                lo = k + 1;
+            } else {
+                select_kth(x, 0, lo, k);
+            }
+            v[j] = x[k];
+        }
+        out[q] = need == 1 ? v[0] : (1 - delta) * v[0] + delta * v[1];
+    }
+}
+
+/* Gathers cells c0 .. c0 + g - 1 into columns cols[i * paths ..], reading
+ * each block's part of them at once into `buf`. Returns 0 or -1 with `err`. */
+static int gather(const struct spill *s, size_t c0, size_t g, double *cols, double *buf, char *err,
+                  size_t n_err)
+{
+    size_t first = 0;
+    for (size_t b = 0; b < s->n_blocks; b++) {
+        size_t n = s->blocks[b].paths;
+        int e = read_all(s->fd, (char *)buf, (size_t)spill_bytes(g, n),
+                         s->blocks[b].offset + spill_bytes(c0, n));
+        if (e) {
+            snprintf(err, n_err, "cannot read the scratch file in %s: %s", s->dir,
+                     e < 0 ? "it ends early" : strerror(e));
+            return -1;
+        }
+        for (size_t i = 0; i < g; i++)
+            memcpy(cols + i * s->paths + first, buf + i * n, n * sizeof *buf);
+        first += n;
+    }
+    return 0;
+}
+
+int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, double *out,
+                    size_t memory_bytes, int threads, char *err, size_t n_err)
+{
+    if (s->paths == 0) {
+        snprintf(err, n_err, "internal error: no paths for the quantiles");
+        return -1;
+    }
+    size_t largest = 0;
+    for (size_t b = 0; b < s->n_blocks; b++)
+        if (s->blocks[b].paths > largest) largest = s->blocks[b].paths;
+    /* A cell takes its column and its part of the read buffer. */
+    size_t per_cell = (s->paths + largest) * sizeof(double);
+    size_t group = (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / per_cell;
+    if (group < 1) group = 1;
+    if (group > s->cells) group = s->cells;
+    double *cols = malloc((group ? group : 1) * s->paths * sizeof *cols);
+    double *buf = malloc((group ? group : 1) * largest * sizeof *buf);
+    int rc = 0;
+    if (!cols || !buf) {
+        snprintf(err, n_err, "out of memory for the quantiles of %zu paths", s->paths);
+        rc = -1;
+    }
+    for (size_t c0 = 0; c0 < s->cells && !rc; c0 += group) {
+        size_t g = s->cells - c0 < group ? s->cells - c0 : group;
+        if (gather(s, c0, g, cols, buf, err, n_err)) {
+            rc = -1;
+            break;
+        }
+        /* Each cell is its own column and output: the same bits on any number of threads. */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
+        for (size_t i = 0; i < g; i++)
+            column_quantiles(cols + i * s->paths, s->paths, levels, n_levels,
+                             out + (c0 + i) * n_levels);
+    }
+    free(cols);
+    free(buf);
+    return rc;
+}
