@@ -87,7 +87,8 @@ struct run_arm {
     struct engine *engine;
     int threads;
     struct engine_work **work; /* [threads] */
-    struct record_block block;
+    size_t n_blocks;           /* buffers allocated, ≤ RUN_BATCH_BLOCKS */
+    struct record_block block[RUN_BATCH_BLOCKS];
 };
 
 struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d, char *err,
@@ -104,9 +105,11 @@ struct run_arm *run_arm_create(const struct scenario *s, int threads, struct dia
     for (int t = 0; t < a->threads; t++)
         if (!(a->work[t] = engine_work_alloc(a->engine))) goto oom;
     size_t paths = (size_t)s->simulation.paths;
-    if (record_block_alloc(&a->block, paths < RUN_BLOCK_PATHS ? paths : RUN_BLOCK_PATHS,
-                           (size_t)s->simulation.years, s->n_regions) != 0)
-        goto oom;
+    for (; a->n_blocks < RUN_BATCH_BLOCKS && a->n_blocks * RUN_BLOCK_PATHS < paths; a->n_blocks++)
+        if (record_block_alloc(&a->block[a->n_blocks],
+                               paths < RUN_BLOCK_PATHS ? paths : RUN_BLOCK_PATHS,
+                               (size_t)s->simulation.years, s->n_regions) != 0)
+            goto oom;
     return a;
 oom:
     snprintf(err, n_err, "out of memory");
@@ -120,7 +123,8 @@ void run_arm_free(struct run_arm *a)
     for (int t = 0; a->work && t < a->threads; t++)
         engine_work_free(a->work[t]);
     free(a->work);
-    record_block_free(&a->block);
+    for (size_t j = 0; j < RUN_BATCH_BLOCKS; j++)
+        record_block_free(&a->block[j]);
     engine_free(a->engine);
     free(a);
 }
@@ -142,15 +146,30 @@ void run_arm_times(const struct run_arm *a, struct engine_times *out)
     }
 }
 
-const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
+size_t run_arm_batch(struct run_arm *a, size_t first, size_t n)
 {
-    struct record_block *b = &a->block;
-    b->first_path = first;
-    b->n_paths = n;
+    size_t blocks = (n + RUN_BLOCK_PATHS - 1) / RUN_BLOCK_PATHS;
+    for (size_t j = 0; j < blocks; j++) {
+        a->block[j].first_path = first + j * RUN_BLOCK_PATHS;
+        a->block[j].n_paths =
+            n - j * RUN_BLOCK_PATHS < RUN_BLOCK_PATHS ? n - j * RUN_BLOCK_PATHS : RUN_BLOCK_PATHS;
+    }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(a->threads)
     for (size_t i = 0; i < n; i++)
-        engine_path(a->engine, a->work[omp_get_thread_num()], first + i, b, i);
-    return b;
+        engine_path(a->engine, a->work[omp_get_thread_num()], first + i,
+                    &a->block[i / RUN_BLOCK_PATHS], i % RUN_BLOCK_PATHS);
+    return blocks;
+}
+
+const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j)
+{
+    return &a->block[j];
+}
+
+const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
+{
+    run_arm_batch(a, first, n);
+    return &a->block[0];
 }
 
 /* A variant's side: its arm and difference summaries, and the same for its
@@ -175,13 +194,13 @@ struct run {
     double tables_s, engine_s, output_s, finish_s;
 };
 
-static const struct record_block *timed_block(struct run *r, struct run_arm *a, size_t first,
-                                              size_t n)
+/* run_arm_batch, timed. */
+static size_t timed_batch(struct run *r, struct run_arm *a, size_t first, size_t n)
 {
     double t0 = now_s();
-    const struct record_block *b = run_arm_block(a, first, n);
+    size_t blocks = run_arm_batch(a, first, n);
     r->engine_s += now_s() - t0;
-    return b;
+    return blocks;
 }
 
 static void run_free(struct run *r)
@@ -334,25 +353,40 @@ static int create_file(struct run *r, const struct h5out_meta *meta, char *err, 
     return 0;
 }
 
-/* Runs every arm over the paths block by block; returns 0 or -1 with `err`. */
+/* Block j of the batch into the summaries and the file, with each variant's. */
+static int add_block(struct run *r, size_t j, char *err, size_t n_err)
+{
+    const struct record_block *b = run_arm_batch_block(r->base, j);
+    if (summary_add(r->sum, b, err, n_err) != 0) return -1;
+    if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
+    for (size_t k = 0; k < r->o->n_variants; k++) {
+        struct variant_side *v = &r->variants[k];
+        const struct record_block *vb = run_arm_batch_block(v->arm, j);
+        if (diffsum_add(v->diff, b, vb, err, n_err) != 0 ||
+            (v->independent_arm &&
+             diffsum_add(v->independent_diff, b, run_arm_batch_block(v->independent_arm, j), err,
+                         n_err)))
+            return -1;
+        if (h5out_write_diff_block(r->h5, k, b, vb, err, n_err) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Runs every arm over the paths batch by batch, then adds the batch's blocks in
+ * path order; returns 0 or -1 with `err`. */
 static int run_blocks(struct run *r, char *err, size_t n_err)
 {
     double start = now_s();
-    for (size_t first = 0; first < r->paths; first += RUN_BLOCK_PATHS) {
-        size_t n = r->paths - first < RUN_BLOCK_PATHS ? r->paths - first : RUN_BLOCK_PATHS;
-        const struct record_block *b = timed_block(r, r->base, first, n);
-        if (summary_add(r->sum, b, err, n_err) != 0) return -1;
-        if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
+    for (size_t first = 0; first < r->paths; first += RUN_BATCH_PATHS) {
+        size_t n = r->paths - first < RUN_BATCH_PATHS ? r->paths - first : RUN_BATCH_PATHS;
+        size_t blocks = timed_batch(r, r->base, first, n);
         for (size_t k = 0; k < r->o->n_variants; k++) {
-            struct variant_side *v = &r->variants[k];
-            const struct record_block *vb = timed_block(r, v->arm, first, n);
-            if (diffsum_add(v->diff, b, vb, err, n_err) != 0 ||
-                (v->independent_arm &&
-                 diffsum_add(v->independent_diff, b, timed_block(r, v->independent_arm, first, n),
-                             err, n_err)))
-                return -1;
-            if (h5out_write_diff_block(r->h5, k, b, vb, err, n_err) != 0) return -1;
+            timed_batch(r, r->variants[k].arm, first, n);
+            if (r->variants[k].independent_arm)
+                timed_batch(r, r->variants[k].independent_arm, first, n);
         }
+        for (size_t j = 0; j < blocks; j++)
+            if (add_block(r, j, err, n_err) != 0) return -1;
         if (r->o->progress) progress(first + n, r->paths, now_s() - start);
     }
     r->output_s = now_s() - start - r->engine_s;

@@ -1,6 +1,7 @@
-/* run.h: the parallel driver of a run: paths in fixed blocks, each block's
- * paths on OpenMP threads, then, in path order, into the summaries and the
- * HDF5 file; the file is committed at the end (output/h5out.h).
+/* run.h: the parallel driver of a run: paths in fixed blocks, a batch of
+ * blocks' paths at a time on OpenMP threads, then block by block, in path
+ * order, into the summaries and the HDF5 file; the file is committed at the end
+ * (output/h5out.h).
  *
  * Blocks hold RUN_BLOCK_PATHS paths whatever the number of threads, and the
  * summaries see the paths in path order, so the output is the same for any
@@ -18,6 +19,11 @@
 #include <stddef.h>
 
 #define RUN_BLOCK_PATHS 64
+/* Blocks run together on the threads before they are summarized in order: the
+ * threads wait for each other and for the summaries once per batch, not once per
+ * block. */
+#define RUN_BATCH_BLOCKS 4
+#define RUN_BATCH_PATHS (RUN_BATCH_BLOCKS * RUN_BLOCK_PATHS)
 
 /* A policy variant run beside the base (`fundsim compare`): same paths, seed,
  * years and regions; its differences from the base go into the file's /diff. */
@@ -50,7 +56,7 @@ struct record_block;
 struct run_arm;
 
 /* Builds the engine (its benefit tables on `threads` threads) and buffers for
- * blocks of up to RUN_BLOCK_PATHS paths. Returns NULL with a scenario problem
+ * batches of up to RUN_BATCH_PATHS paths. Returns NULL with a scenario problem
  * in `d` or a runtime one in `err`. */
 struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d, char *err,
                                size_t n_err);
@@ -61,8 +67,12 @@ size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for mes
 struct engine_times;
 void run_arm_times(const struct run_arm *a, struct engine_times *out);
 
-/* Runs paths first .. first + n - 1 (n ≤ RUN_BLOCK_PATHS) on the arm's threads
- * into its block, and returns the block. */
+/* Runs paths first .. first + n - 1 (n ≤ RUN_BATCH_PATHS, and no more than the
+ * scenario's paths) on the arm's threads into its blocks: block j holds paths
+ * first + j RUN_BLOCK_PATHS onwards. Returns the number of blocks filled. */
+size_t run_arm_batch(struct run_arm *a, size_t first, size_t n);
+const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j);
+/* run_arm_batch of n ≤ RUN_BLOCK_PATHS paths, and its one block. */
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n);
 
 /* Runs the scenario's simulation.paths paths, and those of each variant on
