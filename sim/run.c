@@ -4,9 +4,11 @@
 #include "diag.h"
 #include "diffsum.h"
 #include "engine.h"
+#include "finite.h"
 #include "fundsim_config.h"
 #include "h5out.h"
 #include "record.h"
+#include "stale.h"
 #include "summary.h"
 
 #include <math.h>
@@ -141,6 +143,7 @@ struct variant_side {
 
 /* Everything a run holds; freed by run_free. */
 struct run {
+    const struct scenario *s;
     const struct run_options *o;
     size_t paths;
     struct names names;
@@ -224,6 +227,10 @@ static int build(struct run *r, const struct scenario *s, struct diag *d, char *
 /* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
 static int create_file(struct run *r, const struct h5out_meta *meta, char *err, size_t n_err)
 {
+    int stale = stale_remove(r->o->out_path);
+    if (stale > 0 && !r->o->quiet)
+        fprintf(stderr, "fundsim %s: removed %d temporary file%s of %s left by killed runs\n",
+                r->o->command, stale, stale == 1 ? "" : "s", r->o->out_path);
     if (!(r->h5 = h5out_create(r->o->out_path, meta, err, n_err))) return -1;
     for (size_t k = 0; k < r->o->n_variants; k++) {
         const struct scenario *v = r->o->variants[k].s;
@@ -238,13 +245,30 @@ static int create_file(struct run *r, const struct h5out_meta *meta, char *err, 
     return 0;
 }
 
+/* An arm's block of paths, or NULL with `err` when a value is not finite. */
+static const struct record_block *checked_block(const struct run *r, struct run_arm *a,
+                                                const struct scenario *s, size_t first, size_t n,
+                                                char *err, size_t n_err)
+{
+    const struct record_block *b = run_arm_block(a, first, n);
+    return finite_check(b, s->name, r->names.name, s->simulation.start_year, err, n_err) ? NULL : b;
+}
+
 /* Runs every arm over the paths block by block; returns 0 or -1 with `err`. */
 static int run_blocks(struct run *r, char *err, size_t n_err)
 {
     double start = now_s();
     for (size_t first = 0; first < r->paths; first += RUN_BLOCK_PATHS) {
+        if (r->o->stop && *r->o->stop) {
+            snprintf(err, n_err,
+                     "interrupted after %zu of %zu paths; nothing was written; run the same "
+                     "command again to start over",
+                     first, r->paths);
+            return -1;
+        }
         size_t n = r->paths - first < RUN_BLOCK_PATHS ? r->paths - first : RUN_BLOCK_PATHS;
-        const struct record_block *b = run_arm_block(r->base, first, n);
+        const struct record_block *b = checked_block(r, r->base, r->s, first, n, err, n_err);
+        if (!b) return -1;
         if (summary_add(r->sum, b) != 0) {
             snprintf(err, n_err, "internal error: paths added out of order");
             return -1;
@@ -252,10 +276,15 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
         if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
         for (size_t k = 0; k < r->o->n_variants; k++) {
             struct variant_side *v = &r->variants[k];
-            const struct record_block *vb = run_arm_block(v->arm, first, n);
+            const struct run_variant *rv = &r->o->variants[k];
+            const struct record_block *vb = checked_block(r, v->arm, rv->s, first, n, err, n_err);
+            const struct record_block *ib =
+                vb && v->independent_arm
+                    ? checked_block(r, v->independent_arm, rv->independent, first, n, err, n_err)
+                    : NULL;
+            if (!vb || (v->independent_arm && !ib)) return -1;
             if (diffsum_add(v->diff, b, vb) != 0 ||
-                (v->independent_arm && diffsum_add(v->independent_diff, b,
-                                                   run_arm_block(v->independent_arm, first, n)))) {
+                (ib && diffsum_add(v->independent_diff, b, ib))) {
                 snprintf(err, n_err, "internal error: unpaired blocks of differences");
                 return -1;
             }
@@ -291,7 +320,7 @@ static int finish(struct run *r, char *err, size_t n_err)
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err)
 {
-    struct run r = {.o = o, .paths = (size_t)s->simulation.paths};
+    struct run r = {.s = s, .o = o, .paths = (size_t)s->simulation.paths};
     size_t years = (size_t)s->simulation.years, regions = s->n_regions;
     int status = 1;
     if (names_init(&r.names, s) != 0 ||

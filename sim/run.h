@@ -11,6 +11,7 @@
 
 #include "scenario.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,6 +35,10 @@ struct run_options {
     bool summary_only; /* no /paths datasets */
     bool progress;     /* a progress bar on stderr */
     bool quiet;        /* no messages on stderr (errors aside) */
+    /* Polled before each block: when it is set (to the number of the signal
+     * that asked, as `fundsim run` does), the run stops there as after a
+     * failure, nothing written. NULL: the run never stops early. */
+    const volatile sig_atomic_t *stop;
 };
 
 struct diag;
@@ -60,7 +65,9 @@ const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t
 /* Runs the scenario's simulation.paths paths, and those of each variant on
  * the same streams, and writes out_path. Returns 0,
  * 1 after a runtime failure (the message in `err`; no file is left behind and
- * an existing out_path is untouched), or 2 with a scenario problem in `d`. */
+ * an existing out_path is untouched), or 2 with a scenario problem in `d`.
+ * A non-finite value in any block is a runtime failure (output/finite.h); so
+ * is a stop asked through o->stop. */
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err);
 
