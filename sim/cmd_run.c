@@ -196,7 +196,8 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
             diag_print(stderr, d);
             status = EXIT_USAGE;
         } else if (r != 0 && stop_signal) {
-            fprintf(stderr, "fundsim %s: %s\n", o->command, err);
+            /* below the progress bar's line, which has no end yet */
+            fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
             status = 128 + stop_signal;
         } else if (r != 0 || (!o->quiet && report_print(o->out_path, NULL, 0, false, REPORT_ALL,
                                                         stdout, err, sizeof err) != 0)) {
