@@ -568,7 +568,7 @@ int h5out_commit(struct h5out *o, char *err, size_t n_err)
         return -1;
     }
     if (close_file(o)) {
-        h5common_fail(err, n_err, "%s: cannot close the file", o->tmp);
+        h5common_fail(err, n_err, "%s: cannot finish writing the file", o->tmp);
         h5out_abort(o);
         return -1;
     }

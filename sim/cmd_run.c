@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,12 @@ static const char run_usage[] =
     "The output does not depend on the number of threads; path k is the same in a\n"
     "run of any number of paths with the same seed.\n"
     "\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops the run after the block of paths under way:\n"
+    "nothing is written and an existing FILE stays as it was; run the same command\n"
+    "again to start over. A second Ctrl-C stops at once.\n"
+    "\n"
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
-    "bad scenario.\n";
+    "bad scenario, 130 stopped by SIGINT, 143 by SIGTERM.\n";
 
 static const char compare_usage[] =
     "Usage: fundsim compare [OPTIONS] BASE VARIANT...\n"
@@ -59,8 +64,31 @@ static const char compare_usage[] =
     "                      random numbers (costs one more run per variant)\n"
     "  --help              this text\n"
     "\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops it as it stops `fundsim run`.\n"
+    "\n"
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
-    "bad scenario.\n";
+    "bad scenario, 130 stopped by SIGINT, 143 by SIGTERM.\n";
+
+/* The signal that asked the run to stop, 0 for none. A signal handler can
+ * reach nothing but an object of static storage: this is the one such object,
+ * read by the run through run_options.stop. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* SIGINT and SIGTERM ask the run to stop between batches of blocks; the handler is used
+ * once (SA_RESETHAND), so a second signal stops the process at once.
+ * `handler` SIG_DFL puts the default back. */
+static void set_stop_signals(void (*handler)(int))
+{
+    struct sigaction sa = {.sa_handler = handler, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 /* The default output: the scenario's name with `suffix`, in the current folder. */
 static char *default_output(const struct scenario *s, const char *suffix)
@@ -165,10 +193,17 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
         fprintf(stderr, "fundsim %s: out of memory\n", o->command);
         status = EXIT_FAILURE_RUN;
     } else {
+        o->stop = &stop_signal;
+        set_stop_signals(on_stop_signal);
         int r = run_scenario(s, o, d, err, sizeof err);
+        set_stop_signals(SIG_DFL);
         if (r == 2) {
             diag_print(stderr, d);
             status = EXIT_USAGE;
+        } else if (r != 0 && stop_signal) {
+            /* below the progress bar's line, which has no end yet */
+            fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
+            status = 128 + stop_signal;
         } else if (r != 0 || (!o->quiet && report_print(o->out_path, NULL, 0, false, REPORT_ALL,
                                                         stdout, err, sizeof err) != 0)) {
             fprintf(stderr, "fundsim %s: %s\n", o->command, err);

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,10 @@ static const struct command {
 
 int main(int argc, char **argv)
 {
+    /* HDF5 1.10 crashes at exit closing a file whose close failed (a full
+     * disk): the commands close every file themselves, so HDF5 is told not to
+     * clean up at exit. It must hear this before any other HDF5 call. */
+    H5dont_atexit();
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0}};
     int opt;

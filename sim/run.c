@@ -4,9 +4,11 @@
 #include "diag.h"
 #include "diffsum.h"
 #include "engine.h"
+#include "finite.h"
 #include "fundsim_config.h"
 #include "h5out.h"
 #include "record.h"
+#include "stale.h"
 #include "summary.h"
 
 #include <math.h>
@@ -181,6 +183,7 @@ struct variant_side {
 
 /* Everything a run holds; freed by run_free. */
 struct run {
+    const struct scenario *s;
     const struct run_options *o;
     size_t paths;
     char *dir; /* the output's folder, for the summaries' scratch files */
@@ -339,6 +342,10 @@ static void print_timing(const struct run *r)
 /* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
 static int create_file(struct run *r, const struct h5out_meta *meta, char *err, size_t n_err)
 {
+    int stale = stale_remove(r->o->out_path);
+    if (stale > 0 && !r->o->quiet)
+        fprintf(stderr, "fundsim %s: removed %d temporary file%s of %s left by killed runs\n",
+                r->o->command, stale, stale == 1 ? "" : "s", r->o->out_path);
     if (!(r->h5 = h5out_create(r->o->out_path, meta, err, n_err))) return -1;
     for (size_t k = 0; k < r->o->n_variants; k++) {
         const struct scenario *v = r->o->variants[k].s;
@@ -353,19 +360,32 @@ static int create_file(struct run *r, const struct h5out_meta *meta, char *err, 
     return 0;
 }
 
+/* An arm's block j of the batch, or NULL with `err` when a value is not finite. */
+static const struct record_block *checked_block(const struct run *r, const struct run_arm *a,
+                                                const struct scenario *s, size_t j, char *err,
+                                                size_t n_err)
+{
+    const struct record_block *b = run_arm_batch_block(a, j);
+    return finite_check(b, s->name, r->names.name, s->simulation.start_year, err, n_err) ? NULL : b;
+}
+
 /* Block j of the batch into the summaries and the file, with each variant's. */
 static int add_block(struct run *r, size_t j, char *err, size_t n_err)
 {
-    const struct record_block *b = run_arm_batch_block(r->base, j);
-    if (summary_add(r->sum, b, err, n_err) != 0) return -1;
+    const struct record_block *b = checked_block(r, r->base, r->s, j, err, n_err);
+    if (!b || summary_add(r->sum, b, err, n_err) != 0) return -1;
     if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
     for (size_t k = 0; k < r->o->n_variants; k++) {
         struct variant_side *v = &r->variants[k];
-        const struct record_block *vb = run_arm_batch_block(v->arm, j);
+        const struct run_variant *rv = &r->o->variants[k];
+        const struct record_block *vb = checked_block(r, v->arm, rv->s, j, err, n_err);
+        const struct record_block *ib =
+            vb && v->independent_arm
+                ? checked_block(r, v->independent_arm, rv->independent, j, err, n_err)
+                : NULL;
+        if (!vb || (v->independent_arm && !ib)) return -1;
         if (diffsum_add(v->diff, b, vb, err, n_err) != 0 ||
-            (v->independent_arm &&
-             diffsum_add(v->independent_diff, b, run_arm_batch_block(v->independent_arm, j), err,
-                         n_err)))
+            (ib && diffsum_add(v->independent_diff, b, ib, err, n_err) != 0))
             return -1;
         if (h5out_write_diff_block(r->h5, k, b, vb, err, n_err) != 0) return -1;
     }
@@ -378,6 +398,13 @@ static int run_blocks(struct run *r, char *err, size_t n_err)
 {
     double start = now_s();
     for (size_t first = 0; first < r->paths; first += RUN_BATCH_PATHS) {
+        if (r->o->stop && *r->o->stop) {
+            snprintf(err, n_err,
+                     "interrupted after %zu of %zu paths; nothing was written; run the same "
+                     "command again to start over",
+                     first, r->paths);
+            return -1;
+        }
         size_t n = r->paths - first < RUN_BATCH_PATHS ? r->paths - first : RUN_BATCH_PATHS;
         size_t blocks = timed_batch(r, r->base, first, n);
         for (size_t k = 0; k < r->o->n_variants; k++) {
@@ -413,7 +440,7 @@ static int finish(struct run *r, char *err, size_t n_err)
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err)
 {
-    struct run r = {.o = o, .paths = (size_t)s->simulation.paths};
+    struct run r = {.s = s, .o = o, .paths = (size_t)s->simulation.paths};
     size_t years = (size_t)s->simulation.years, regions = s->n_regions;
     int status = 1;
     if (names_init(&r.names, s) != 0 || !(r.dir = folder_of(o->out_path)) ||

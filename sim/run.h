@@ -15,6 +15,7 @@
 
 #include "scenario.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -44,6 +45,10 @@ struct run_options {
     bool progress;     /* a progress bar on stderr */
     bool quiet;        /* no messages on stderr (errors aside) */
     bool timing;       /* a line of time by phase on stderr at the end (the benchmark's) */
+    /* Polled before each batch of blocks: when it is set (to the number of the signal
+     * that asked, as `fundsim run` does), the run stops there as after a
+     * failure, nothing written. NULL: the run never stops early. */
+    const volatile sig_atomic_t *stop;
 };
 
 struct diag;
@@ -80,7 +85,8 @@ const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t
  * 1 after a runtime failure (the message in `err`; no file is left behind and
  * an existing out_path is untouched), or 2 with a scenario problem in `d`.
  * A run whose scratch files and output would not fit in out_path's folder is
- * refused before any work (1). */
+ * refused before any work (1). A non-finite value in any block is a runtime
+ * failure (output/finite.h); so is a stop asked through o->stop. */
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err);
 

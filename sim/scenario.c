@@ -193,7 +193,10 @@ static bool division_code(const char *s)
 
 static void check_regions(const struct tree *regions, struct diag *d)
 {
-    if (!regions || regions->kind != TREE_LIST) return;
+    /* past the schema's limit (reported), pairs of regions are too many to compare */
+    if (!regions || regions->kind != TREE_LIST ||
+        regions->n > spec_member(&scenario_spec, "regions")->max_count)
+        return;
     for (size_t i = 0; i < regions->n; i++) {
         const struct tree *r = regions->kids[i];
         const struct tree *name = tree_child(r, "name"), *code = tree_child(r, "code");

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *dupstr(const char *s)
 {
@@ -514,22 +515,144 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
     diag_loc(d, efile ? efile : file, line, "%s", what);
 }
 
-static struct tree *parse(const char *text, const char *file, const char *include_dir,
-                          struct diag *d)
+/* ---- @include ----
+ *
+ * libconfig reads the files a scenario includes by itself, with no limit on
+ * where they are or what they are (a folder makes its scanner exit the
+ * process). So each @include is checked first, as libconfig's scanner will
+ * read it: a line that starts, outside strings and comments, with
+ * `[ \t]*@include[ \t]+"name"`, the name relative to the folder of the
+ * scenario file (libconfig's include folder, absolute names included). The
+ * included file must be a regular file in that folder or below it (symbolic
+ * links resolved), the scenario file and its includes at most
+ * TREE_MAX_FILE_BYTES together; each included file is read and checked the
+ * same way down to libconfig's depth limit, past which libconfig reports. */
+
+enum { INCLUDE_MAX_DEPTH = 10 }; /* libconfig 1.5's */
+
+struct includes {
+    const char *dir;  /* libconfig's include folder, as given; NULL: no @include allowed */
+    const char *root; /* its real path */
+    size_t left;      /* bytes that the includes may still add */
+    struct diag *d;
+};
+
+static void check_includes(const char *text, const char *file, int depth, struct includes *inc);
+
+/* One @include "name" of `file`, at `line`. */
+static void check_include(const char *name, const char *file, int line, int depth,
+                          struct includes *inc)
 {
-    size_t before = d->n;
-    bool ends_open = scan_text(text, file, d);
-    if (d->n > before) return NULL;
+    if (!inc->dir) {
+        diag_loc(inc->d, file, line, "@include \"%s\": there is no @include in a --set value",
+                 name);
+        return;
+    }
+    if (strchr(name, '\\')) {
+        diag_loc(inc->d, file, line,
+                 "@include \"%s\": write the file name without a backslash (libconfig would "
+                 "not read it as written)",
+                 name);
+        return;
+    }
+    size_t n = strlen(inc->dir) + strlen(name) + 2;
+    char *full = malloc(n);
+    if (!full) abort();
+    snprintf(full, n, "%s/%s", inc->dir, name);
+    char *real = realpath(full, NULL);
+    size_t root_len = strlen(inc->root);
+    struct stat st;
+    if (!real) {
+        /* a file that is not there: libconfig says "cannot open include file" */
+    } else if (strcmp(inc->root, "/") != 0 && strcmp(real, inc->root) != 0 &&
+               (strncmp(real, inc->root, root_len) != 0 || real[root_len] != '/')) {
+        diag_loc(inc->d, file, line,
+                 "@include \"%s\": %s is outside the scenario's folder %s; an included file "
+                 "must be in that folder or below it",
+                 name, real, inc->root);
+    } else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        diag_loc(inc->d, file, line, "@include \"%s\": %s is not a regular file", name, real);
+    } else if ((size_t)st.st_size > inc->left) { /* known before reading it */
+        diag_loc(inc->d, file, line,
+                 "@include \"%s\": the scenario file and the files it includes are larger "
+                 "than %d MiB together, the limit for a scenario file",
+                 name, TREE_MAX_FILE_BYTES >> 20);
+        inc->left = 0;
+    } else if (depth < INCLUDE_MAX_DEPTH) {
+        char *text = read_text(full, inc->d);
+        if (text) {
+            size_t len = strlen(text);
+            inc->left -= len < inc->left ? len : inc->left; /* it may have grown */
+            scan_text(text, full, inc->d);
+            check_includes(text, full, depth + 1, inc);
+        }
+        free(text);
+    }
+    free(real);
+    free(full);
+}
+
+/* The file name of the @include directive that the line at `p` holds, up to
+ * its closing quote at `*end`; NULL when the line holds none. */
+static const char *include_name(const char *p, const char **end)
+{
+    p += strspn(p, " \t");
+    if (strncmp(p, "@include", 8) != 0 || (p[8] != ' ' && p[8] != '\t')) return NULL;
+    p += 8 + strspn(p + 8, " \t");
+    if (*p != '"') return NULL;
+    *end = p + 1 + strcspn(p + 1, "\"");
+    return **end ? p + 1 : NULL; /* a name cut short: libconfig says so */
+}
+
+/* Every @include directive of `text` (the file `file`, at include depth `depth`). */
+static void check_includes(const char *text, const char *file, int depth, struct includes *inc)
+{
+    int line = 1;
+    for (const char *p = text, *end; *p;) {
+        const char *name = p == text || p[-1] == '\n' ? include_name(p, &end) : NULL;
+        if (name) {
+            char *copy = strndup(name, (size_t)(end - name));
+            if (!copy) abort();
+            check_include(copy, file, line, depth, inc);
+            free(copy);
+            for (; p <= end; p++)
+                line += *p == '\n';
+        } else if (*p == '\n') {
+            line++, p++;
+        } else if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1]) p++;
+                line += *p == '\n';
+            }
+            if (*p) p++;
+        } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+            p += strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*') {
+            for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+                line += *p == '\n';
+            if (*p) p += 2;
+        } else {
+            p++;
+        }
+    }
+}
+
+static struct tree *parse(const char *text, const char *file, struct includes *inc)
+{
+    size_t before = inc->d->n;
+    bool ends_open = scan_text(text, file, inc->d);
+    check_includes(text, file, 0, inc);
+    if (inc->d->n > before) return NULL;
     config_t cfg;
     config_init(&cfg);
-    if (include_dir) config_set_include_dir(&cfg, include_dir);
+    if (inc->dir) config_set_include_dir(&cfg, inc->dir);
     struct tree *root = NULL;
     if (config_read_string(&cfg, text)) {
         root = from_setting(config_root_setting(&cfg), file);
         free(root->file);
         root->file = dupstr(file);
     } else {
-        parse_error(d, &cfg, text, file, ends_open);
+        parse_error(inc->d, &cfg, text, file, ends_open);
     }
     config_destroy(&cfg);
     return root;
@@ -550,10 +673,18 @@ struct tree *tree_read_file(const char *path, struct diag *d)
     char *text = read_text(path, d);
     if (!text) return NULL;
     char *dir = dir_of(path);
-    /* an editor's UTF-8 byte order mark, which libconfig does not expect */
-    const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
-    struct tree *root = parse(start, path, dir, d);
-    if (root) set_origin(root, path, true);
+    char *root_dir = realpath(dir, NULL);
+    struct tree *root = NULL;
+    if (!root_dir) {
+        diag_loc(d, path, 0, "cannot find the file's folder: %s", strerror(errno));
+    } else {
+        struct includes inc = {dir, root_dir, (size_t)TREE_MAX_FILE_BYTES - strlen(text), d};
+        /* an editor's UTF-8 byte order mark, which libconfig does not expect */
+        const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+        root = parse(start, path, &inc);
+        if (root) set_origin(root, path, true);
+    }
+    free(root_dir);
     free(dir);
     free(text);
     return root;
@@ -584,7 +715,8 @@ struct tree *tree_read_value(const char *text, const char *origin, struct diag *
     if (!doc) abort();
     snprintf(doc, n + 16, "value = %s;", text);
     nested_arrays_to_lists(doc);
-    struct tree *root = parse(doc, origin, NULL, d);
+    struct includes none = {.d = d};
+    struct tree *root = parse(doc, origin, &none);
     free(doc);
     if (!root) return NULL;
     struct tree *value = root->n == 1 ? root->kids[0] : NULL;

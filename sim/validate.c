@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The spec with inherited fields filled in from the owning group. */
@@ -259,8 +260,12 @@ static void check_file(const struct check *c, struct tree *t)
     }
     const char *path = joined ? joined : t->s;
     char *real = realpath(path, NULL);
+    struct stat st;
     if (!real || access(real, R_OK) != 0) {
         diag_at(c->d, t, "cannot read the data file %s", path);
+    } else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        /* a folder reads as empty, a terminal or a pipe waits for ever */
+        diag_at(c->d, t, "the data file %s is not a regular file", path);
     } else {
         free(t->s);
         t->s = real;
@@ -472,6 +477,8 @@ void check_setting(const struct check *c, struct tree *t, const struct spec *s)
         if (t->n < s->min_count || (s->max_count && t->n > s->max_count))
             diag_at(c->d, t, "expected %zu to %zu entries, got %zu", s->min_count, s->max_count,
                     t->n);
+        /* past the limit, the entries are not worth a message each */
+        if (s->max_count && t->n > s->max_count) return;
         struct spec element = *s;
         element.kind = SPEC_GROUP;
         element.flags &= ~(unsigned)SPEC_OPTIONAL;

@@ -1,10 +1,13 @@
 #!/bin/sh
 # run.sh: the whole test suite, twice: once built with AddressSanitizer and
-# UndefinedBehaviorSanitizer (build-sanitize/), once as shipped (build/).
-# Ends with meson's summary of the second run and one line with the count of
-# both runs, "N passed, N failed". Exit status 0 only when everything passed.
+# UndefinedBehaviorSanitizer (build-sanitize/), once as shipped (build/, where
+# valgrind's memcheck also runs); then a one-minute run of the scenario
+# loader's fuzzer (build-fuzz/, clang; tests/fuzz/README.md).
+# Ends with meson's summary of the last run and one line with the count of
+# all, "N passed, N failed". Exit status 0 only when everything passed.
 #
 # Usage: tests/run.sh [meson test options, e.g. --suite unit]
+#   (options given, the fuzzer does not run)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -12,6 +15,9 @@ cd "$(dirname "$0")/.."
 [ -f build-sanitize/build.ninja ] ||
     meson setup build-sanitize --buildtype=debug -Db_sanitize=address,undefined \
         -Db_lundef=false >/dev/null || exit 1
+[ -f build-fuzz/build.ninja ] ||
+    CC=clang meson setup build-fuzz --buildtype=debug -Doptimization=1 -Dfuzz=true \
+        -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
 
 # Any sanitizer report fails the test that caused it.
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
@@ -26,10 +32,18 @@ echo
 echo "== tests of the release build (build/)"
 meson compile -C build >/dev/null || exit 1
 meson test -C build --print-errorlogs "$@" || status=1
+rm -f build-fuzz/meson-logs/testlog.json
+if [ $# -eq 0 ]; then
+    echo
+    echo "== one minute of fuzzing the scenario loader (build-fuzz/)"
+    meson compile -C build-fuzz fuzz_scenario >/dev/null || exit 1
+    meson test -C build-fuzz --no-rebuild --print-errorlogs --suite fuzz || status=1
+fi
 
 # Count from meson's own logs (one JSON object per test and line).
 count() {
-    cat build-sanitize/meson-logs/testlog.json build/meson-logs/testlog.json 2>/dev/null |
+    cat build-sanitize/meson-logs/testlog.json build/meson-logs/testlog.json \
+        build-fuzz/meson-logs/testlog.json 2>/dev/null |
         grep -c "\"result\": \"$1\""
 }
 passed=$(count OK)

@@ -1,0 +1,42 @@
+/* finite.c: the first non-finite value of a block of records (finite.h). */
+#include "finite.h"
+
+#include <math.h>
+#include <stdio.h>
+
+bool finite_scan(const struct record_block *b, struct nonfinite *at)
+{
+    for (size_t p = 0; p < b->n_paths; p++)
+        for (size_t y = 0; y < b->years; y++) {
+            for (size_t r = 0; r < b->regions; r++) {
+                const double *rec = record_at(b, p, y, r);
+                for (int v = 0; v < N_VARS; v++)
+                    if (!isfinite(rec[v])) {
+                        *at = (struct nonfinite){false, v, b->first_path + p, y, r, rec[v]};
+                        return true;
+                    }
+            }
+            const double *nat = record_national(b, p, y);
+            for (int v = 0; v < N_NVARS; v++)
+                if (!isfinite(nat[v])) {
+                    *at = (struct nonfinite){true, v, b->first_path + p, y, 0, nat[v]};
+                    return true;
+                }
+        }
+    return false;
+}
+
+int finite_check(const struct record_block *b, const char *scenario_name,
+                 const char *const *region_names, int start_year, char *err, size_t n_err)
+{
+    struct nonfinite at;
+    if (!finite_scan(b, &at)) return 0;
+    snprintf(err, n_err,
+             "%s: %s is %s in %s in %d on path %zu (from 0): a figure of the scenario is "
+             "too large or divides by zero somewhere; the run stops, nothing was written",
+             scenario_name, at.national ? nvar_info[at.var].name : var_info[at.var].name,
+             isnan(at.value) ? "NaN" : (at.value > 0 ? "+infinity" : "-infinity"),
+             at.national ? "the province" : region_names[at.region], start_year + (int)at.year,
+             at.path);
+    return -1;
+}

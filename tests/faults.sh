@@ -1,0 +1,170 @@
+#!/bin/sh
+# faults.sh: what a run leaves when it is killed, interrupted, or cannot write.
+#
+#  1. SIGKILL at moments spread over a run (measured first), the last ones
+#     around its commit: OUT.h5 is either the previous file, byte for byte, or
+#     (the kill came after the rename) the new run's complete file; the
+#     temporary file left by a killed run goes with the next run.
+#  2. SIGINT and SIGTERM: exit status 130 and 143, the message saying how
+#     far the run went and what to do, no temporary file, OUT.h5 untouched.
+#  3. A full disk (`ulimit -f`, SIGXFSZ ignored so that write(2) fails with
+#     EFBIG; and, as root where mounting works, a 1 MiB tmpfs): exit status
+#     1, a message naming the file and the reason, nothing left behind, the
+#     previous OUT.h5 untouched.
+#  4. An unwritable folder (a path under a regular file; a folder without
+#     write permission, or as root a read-only tmpfs): exit status 1, a
+#     message naming the file.
+#
+# Usage: tests/faults.sh FUNDSIM SOURCE_DIR
+set -u
+fundsim=$1
+scenario=$2/tests/scenarios/minimal.cfg
+dir=$(mktemp -d /tmp/fundsim-faults-XXXXXX) || exit 1
+mounted=""
+cleanup() {
+    for m in $mounted; do umount "$m" 2>/dev/null; done
+    chmod -R u+w "$dir" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+# Seconds since the epoch, with fractions.
+now() { date +%s.%N; }
+# No temporary file of OUT.h5 in folder $1.
+no_tmp() { [ -z "$(find "$1" -name 'out.h5.tmp-*')" ]; }
+# Waits until run $1 (of 100,000 paths: minutes) has its temporary file, and
+# half a second more: it is then in its blocks.
+wait_for_tmp() {
+    waited=0
+    until [ -f "$dir/out.h5.tmp-$1" ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+        [ $waited -lt 600 ] || fail "no temporary file after 60 s"
+    done
+    sleep 0.5
+}
+
+# The previous output: another seed than the runs below, so it differs from theirs.
+out=$dir/out.h5
+"$fundsim" run "$scenario" --paths 20 --seed 7 --quiet -o "$out" || fail "the first run"
+cp "$out" "$dir/previous.h5"
+
+# ---- 1. SIGKILL ----
+paths=1000
+t0=$(now)
+"$fundsim" run "$scenario" --paths $paths --threads 1 --quiet -o "$dir/timed.h5" ||
+    fail "the timed run"
+t1=$(now)
+full=$(awk "BEGIN { print $t1 - $t0 }")
+echo "a run of $paths paths takes $full s"
+killed=0
+for f in 0.02 0.2 0.4 0.6 0.8 0.9 0.95 0.98 1.0 1.02 1.05; do
+    "$fundsim" run "$scenario" --paths $paths --threads 1 --quiet -o "$out" &
+    pid=$!
+    sleep "$(awk "BEGIN { print $full * $f }")"
+    kill -KILL $pid 2>/dev/null
+    status=0
+    wait $pid || status=$?
+    [ $status -eq 137 ] || [ $status -eq 0 ] || fail "SIGKILL at $f of a run: exit status $status"
+    if cmp -s "$out" "$dir/previous.h5"; then
+        [ $status -eq 137 ] || fail "the run finished, yet $out is the previous file"
+        killed=$((killed + 1))
+        echo "SIGKILL at $f of the run: exit status $status; $out is the previous file"
+    else
+        # renamed, so complete (the kill may have come after the rename, at exit)
+        h5dump -H "$out" >/dev/null && h5dump -d /depletion/first_year_at_risk "$out" >/dev/null ||
+            fail "SIGKILL at $f of a run: $out is neither the previous file nor a complete one"
+        echo "SIGKILL at $f of the run: exit status $status; $out is the new run's, complete"
+        cp "$dir/previous.h5" "$out"
+    fi
+done
+[ $killed -ge 3 ] || fail "only $killed runs were killed before they finished"
+# A run killed in its blocks leaves its temporary file; the next run removes it.
+"$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" &
+pid=$!
+wait_for_tmp $pid
+kill -KILL $pid
+wait $pid
+[ -f "$out.tmp-$pid" ] || fail "no temporary file left by a run killed in its blocks"
+"$fundsim" run "$scenario" --paths 20 --threads 1 -o "$out" >/dev/null 2>"$dir/err" ||
+    fail "the run after the kills"
+no_tmp "$dir" || fail "the temporary file of the killed run is still there"
+grep -q "^fundsim run: removed 1 temporary file of $out left by killed runs$" "$dir/err" ||
+    fail "no word of the removed temporary file: $(cat "$dir/err")"
+echo "the next run removed $out.tmp-$pid"
+cp "$dir/previous.h5" "$out"
+
+# ---- 2. SIGINT and SIGTERM ----
+for sig in INT TERM; do
+    "$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" 2>"$dir/err" &
+    pid=$!
+    wait_for_tmp $pid
+    kill -$sig $pid
+    status=0
+    wait $pid || status=$?
+    want=130
+    [ $sig = TERM ] && want=143
+    [ $status -eq $want ] || fail "SIG$sig: exit status $status, expected $want"
+    grep -Eq '^fundsim run: interrupted after [0-9]+ of 100000 paths; nothing was written; run the same command again to start over$' "$dir/err" ||
+        fail "SIG$sig: the message: $(cat "$dir/err")"
+    no_tmp "$dir" || fail "SIG$sig left a temporary file"
+    cmp -s "$out" "$dir/previous.h5" || fail "SIG$sig changed $out"
+    echo "SIG$sig: exit status $status; $(cat "$dir/err")"
+done
+
+# ---- 3. a full disk ----
+# $1: the folder; $2: the expected reason; then the command's prefix.
+full_disk() {
+    d=$1
+    reason=$2
+    shift 2
+    cp "$dir/previous.h5" "$d/out.h5"
+    status=0
+    "$@" "$fundsim" run "$scenario" --paths 2000 --threads 1 --quiet -o "$d/out.h5" \
+        2>"$dir/err" || status=$?
+    [ $status -eq 1 ] || fail "a full disk ($reason): exit status $status, expected 1"
+    grep -q "^fundsim run: $d/out.h5.tmp-[0-9]*: .*: $reason (the disk is full" "$dir/err" ||
+        fail "a full disk ($reason): the message: $(cat "$dir/err")"
+    no_tmp "$d" || fail "a full disk ($reason) left a temporary file"
+    cmp -s "$d/out.h5" "$dir/previous.h5" || fail "a full disk ($reason) changed out.h5"
+    echo "a full disk: exit status 1; $(cat "$dir/err")"
+}
+mkdir "$dir/small"
+# The limit (in blocks of 512 or 1024 bytes) and the tmpfs (beside the previous
+# file of 0.4 MB) are under the run's file of 1.6 MB.
+full_disk "$dir/small" "File too large" sh -c 'trap "" XFSZ; ulimit -f 200; exec "$@"' sh
+mkdir "$dir/tmpfs"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$dir/tmpfs" 2>/dev/null; then
+    mounted="$dir/tmpfs"
+    full_disk "$dir/tmpfs" "No space left on device" env
+    umount "$dir/tmpfs" && mounted=""
+else
+    echo "a full tmpfs: skipped (needs root and mount)"
+fi
+
+# ---- 4. an unwritable folder ----
+# $1: the output; $2: the expected reason.
+unwritable() {
+    status=0
+    "$fundsim" run "$scenario" --paths 3 --quiet -o "$1" 2>"$dir/err" || status=$?
+    [ $status -eq 1 ] || fail "$1: exit status $status, expected 1"
+    grep -q "^fundsim run: cannot create $1.tmp-[0-9]*: $2$" "$dir/err" ||
+        fail "$1: the message: $(cat "$dir/err")"
+    echo "unwritable: exit status 1; $(cat "$dir/err")"
+}
+touch "$dir/file"
+unwritable "$dir/file/out.h5" "Not a directory"
+mkdir "$dir/locked"
+if [ "$(id -u)" -ne 0 ]; then
+    chmod a-w "$dir/locked"
+    unwritable "$dir/locked/out.h5" "Permission denied"
+elif mount -t tmpfs -o ro,size=64k tmpfs "$dir/locked" 2>/dev/null; then
+    mounted="$dir/locked"
+    unwritable "$dir/locked/out.h5" "Read-only file system"
+else
+    echo "a read-only folder: skipped (root ignores permissions, and mount is not allowed)"
+fi
+echo "all faults handled"
