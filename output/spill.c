@@ -131,9 +131,11 @@ int spill_commit(struct spill *s, char *err, size_t n_err)
     int e = write_all(s->fd, (const char *)s->stage, (size_t)bytes, s->end);
     if (e == ENOSPC || e == EFBIG) {
         snprintf(err, n_err,
-                 "no space left in %s for the scratch file of the quantiles: %" PRIu64
+                 "cannot write the scratch file of the quantiles in %s: %s (the disk is full "
+                 "or a file size limit is reached): %" PRIu64
                  " more bytes needed for the %zu paths left",
-                 s->dir, spill_bytes(s->cells, s->max_paths) - s->end, s->max_paths - s->paths);
+                 s->dir, strerror(e), spill_bytes(s->cells, s->max_paths) - s->end,
+                 s->max_paths - s->paths);
         return -1;
     }
     if (e) {

@@ -126,7 +126,9 @@ full_disk() {
     "$@" "$fundsim" run "$scenario" --paths 2000 --threads 1 --quiet -o "$d/out.h5" \
         2>"$dir/err" || status=$?
     [ $status -eq 1 ] || fail "a full disk ($reason): exit status $status, expected 1"
-    grep -q "^fundsim run: $d/out.h5.tmp-[0-9]*: .*: $reason (the disk is full" "$dir/err" ||
+    # the output file or the quantiles' scratch file beside it, whichever fills first;
+    # or, when the folder's free space is known to be too small, the refusal up front
+    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d): $reason \(the disk is full|exact quantiles of 2000 paths need .* of scratch space beside $d/out.h5 .* in $d, and it has .* free)" "$dir/err" ||
         fail "a full disk ($reason): the message: $(cat "$dir/err")"
     no_tmp "$d" || fail "a full disk ($reason) left a temporary file"
     cmp -s "$d/out.h5" "$dir/previous.h5" || fail "a full disk ($reason) changed out.h5"
