@@ -239,8 +239,8 @@ int diffsum_add(struct diffsum *d, const struct record_block *base,
                 const struct record_block *variant, char *err, size_t n_err)
 {
     const struct diffsum_config *c = &d->c;
-    if (d->finished || !fits(c, base) || !fits(c, variant) || base->first_path != d->added ||
-        variant->first_path != d->added || base->n_paths != variant->n_paths ||
+    if (d->finished || !fits(c, base) || !fits(c, variant) || base->first_path != c->first_path + d->added ||
+        variant->first_path != base->first_path || base->n_paths != variant->n_paths ||
         base->n_paths > c->paths - d->added) {
         snprintf(err, n_err, "internal error: unpaired blocks of differences");
         return -1;

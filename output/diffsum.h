@@ -53,7 +53,8 @@ bool diff_var_has_quantiles(enum var v);
 
 struct diffsum_config {
     size_t years, regions;
-    size_t paths; /* how many paths will be added, in all (≥ 2) */
+    size_t first_path; /* the first path added (a slice's first; 0 for a whole run) */
+    size_t paths;      /* how many paths will be added, in all (≥ 2) */
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     bool moments_only;       /* no quantiles: keep no path's value (for variances alone) */

@@ -106,7 +106,7 @@ int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block 
         enum var v = diff_vars[j];
         for (size_t i = 0; i < n; i++)
             buf[i] = variant->v[i * N_VARS + v] - base->v[i * N_VARS + v];
-        if (write_paths(o->variants[k].diff[v], 3, base->first_path, base->n_paths, base->years,
+        if (write_paths(o->variants[k].diff[v], 3, base->first_path - o->first_path, base->n_paths, base->years,
                         base->regions, buf)) {
             h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /diff/%s/%s", o->tmp,
                           base->first_path, base->first_path + base->n_paths - 1,

@@ -167,7 +167,10 @@ static int write_root_attributes(struct h5out *o, const struct h5out_meta *m)
            put_string_attr(f, "random_generator", m->random_generator) ||
            put_string_attr(f, "created", created) ||
            put_int_attr(f, "summary_only", m->summary_only) ||
-           put_string_attr(f, "pooling", m->pooling);
+           put_string_attr(f, "pooling", m->pooling) ||
+           (m->slice && (put_int_attr(f, "paths_from", (long long)m->first_path) ||
+                         put_int_attr(f, "paths_to", (long long)(m->first_path + m->paths)) ||
+                         put_int_attr(f, "scenario_paths", (long long)m->scenario_paths)));
 }
 
 /* The scales and what describes the regions. */
@@ -319,6 +322,7 @@ struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *e
     o->file = -1;
     reset_ids(o);
     o->size[DIM_PATH] = m->paths;
+    o->first_path = m->first_path;
     o->size[DIM_YEAR] = m->years;
     o->size[DIM_REGION] = m->regions;
     o->size[DIM_QUANTILE] = m->n_quantiles;
@@ -346,16 +350,23 @@ struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *e
     return o;
 }
 
+const char *h5out_tmp_path(const struct h5out *o)
+{
+    return o->tmp;
+}
+
 int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err)
 {
     if (b->years == o->size[DIM_YEAR] && b->regions == o->size[DIM_REGION] &&
-        b->first_path + b->n_paths <= o->size[DIM_PATH])
+        b->first_path >= o->first_path &&
+        b->first_path + b->n_paths <= o->first_path + o->size[DIM_PATH])
         return 0;
     snprintf(err, n_err,
              "%s: a block of paths %zu-%zu, %zu years, %zu regions does not fit a file "
-             "of %zu paths, %zu years, %zu regions",
+             "of paths %zu-%zu, %zu years, %zu regions",
              o->tmp, b->first_path, b->first_path + b->n_paths - 1, b->years, b->regions,
-             o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
+             o->first_path, o->first_path + o->size[DIM_PATH] - 1, o->size[DIM_YEAR],
+             o->size[DIM_REGION]);
     return -1;
 }
 
@@ -379,8 +390,8 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
         for (size_t k = 0; k < n_v; k++)
             buf[k] = src[k * stride];
         hid_t ds = national ? o->national[v - N_VARS] : o->paths[v];
-        if (write_paths(ds, national ? 2 : 3, b->first_path, b->n_paths, b->years, b->regions,
-                        buf)) {
+        if (write_paths(ds, national ? 2 : 3, b->first_path - o->first_path, b->n_paths, b->years,
+                        b->regions, buf)) {
             h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /paths/%s%s", o->tmp,
                           b->first_path, b->first_path + b->n_paths - 1,
                           national ? "national/" : "",

@@ -4,7 +4,9 @@
  * Layout (the names are fixed: users' scripts depend on them; see README.md):
  *   root attributes: fundsim_version, scenario_name, scenario (the fully resolved
  *     text), seed, paths, start_year, years, random_generator, created (UTC,
- *     ISO 8601), summary_only (0/1), pooling ("city" or "adjustment_fund")
+ *     ISO 8601), summary_only (0/1), pooling ("city" or "adjustment_fund"); a slice's
+ *     file also paths_from, paths_to, scenario_paths (its paths are paths_from ..
+ *     paths_to - 1 of a run of scenario_paths; /paths is indexed from paths_from)
  *   /years [Y] int, /regions [R] string (names), /quantiles [Q] double: dimension
  *     scales; /region_names_zh [R], /region_codes [R] strings
  *   /opening_balance [R] yuan
@@ -42,6 +44,7 @@
 #define FUNDSIM_H5OUT_H
 
 #include "diffsum.h"
+#include "fundsim_config.h"
 #include "record.h"
 #include "summary.h"
 
@@ -51,7 +54,14 @@
 struct h5out_meta {
     const char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
     long long seed;
-    size_t paths;
+    size_t paths;      /* paths in the file */
+    size_t first_path; /* the first one's number: a slice's first path, 0 for a whole run */
+    /* A slice of a run (`fundsim run --paths-from A --paths-to B`): the file holds
+     * paths A .. B - 1 of the scenario's scenario_paths, and says so in the root
+     * attributes paths_from, paths_to and scenario_paths, which `fundsim merge`
+     * reads. */
+    bool slice;
+    size_t scenario_paths;
     int start_year;
     size_t years, regions;
     const char *const *region_names, *const *region_names_zh, *const *region_codes;
@@ -68,7 +78,11 @@ struct h5out;
  * `path`), ready for blocks. Returns NULL with a message in `err` on failure. */
 struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err);
 
-/* Writes a block's paths (nothing when summary-only). Returns 0, or -1 with `err`. */
+/* The temporary file's name. */
+const char *h5out_tmp_path(const struct h5out *o);
+
+/* Writes a block's paths (nothing when summary-only): path k of the run goes to
+ * row k - first_path. Returns 0, or -1 with `err`. */
 int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err);
 
 /* Writes the summaries. Returns 0, or -1 with `err`. */
@@ -101,6 +115,39 @@ int h5out_commit(struct h5out *o, char *err, size_t n_err);
 
 /* Closes and removes the temporary file; frees `o`. For failures and signals. */
 void h5out_abort(struct h5out *o);
+
+#if FUNDSIM_HAVE_MPI
+#include <mpi.h>
+/* The MPI build's per-path datasets, written by every rank at once into the one
+ * file (output/h5par.c). Rank 0 creates the file (h5out_create and
+ * h5out_add_variant), then h5out_suspend; every rank h5out_open_parallel, then
+ * in rounds h5out_write_block and h5out_write_diff_block, which are collective
+ * on such a handle: every rank calls them in each round, a rank without a
+ * block of its own with a block of 0 paths; then h5out_close_parallel; then
+ * rank 0 h5out_reopen, the summaries and h5out_commit.
+ *
+ * The transfers are collective (H5FD_MPIO_COLLECTIVE) into the chunked,
+ * compressed datasets of the serial layout, which HDF5 1.10 needs for
+ * compressed datasets. Open MPI 4.1's default I/O component (ompio) hangs in
+ * them; ROMIO does not: team.h sets OMPI_MCA_io=romio321 before MPI starts. */
+
+/* Closes the file, keeping it under its temporary name. Returns 0, or -1 with `err`. */
+int h5out_suspend(struct h5out *o, char *err, size_t n_err);
+/* Opens it again after the parallel writes, which wrote `paths_written` paths
+ * in all. Returns 0, or -1 with `err`. */
+int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err);
+
+/* Collective on `comm`: opens the temporary file `tmp` (h5out_tmp_path of rank
+ * 0's handle) with the MPI-IO driver, and its /paths datasets and those of the
+ * n_variants variants named (/diff/<name>/<var>); `m` gives the sizes and the
+ * first path. Returns NULL with `err` on every rank when it fails on any. */
+struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
+                                  const char *const *variant_names, size_t n_variants, char *err,
+                                  size_t n_err);
+/* Collective: closes it; returns the paths written by all ranks, or -1 with
+ * `err` (on every rank when it fails on any). Frees `o`. */
+long long h5out_close_parallel(struct h5out *o, char *err, size_t n_err);
+#endif
 
 /* The size the file will have, roughly (compression aside), in bytes. */
 double h5out_expected_bytes(const struct h5out_meta *m);

@@ -33,6 +33,7 @@ struct h5out {
     hid_t scale[N_DIMS]; /* the dimension scale of each kind; none for paths */
     hid_t paths[N_VARS], national[N_NVARS];
     size_t size[N_DIMS];
+    size_t first_path; /* the run's number of the file's first path (h5out_meta) */
     size_t paths_written;
     bool summary_only, summary_written;
     size_t n_variants;
@@ -70,8 +71,9 @@ hid_t paths_dcpl(const struct h5out *o, int rank);
 int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err);
 
 /* Writes `buf`, one value per path of the block ([path][year][region] or
- * [path][year]), into the hyperslab of paths first .. first + n_paths - 1 of
- * `ds`. Returns 0, or -1 (the caller says which dataset). */
+ * [path][year]), into the hyperslab of rows first .. first + n_paths - 1 of
+ * `ds` (rows: the file's, from its first path). Returns 0, or -1 (the caller
+ * says which dataset). */
 int write_paths(hid_t ds, int rank, size_t first, size_t n_paths, size_t years, size_t regions,
                 const double *buf);
 

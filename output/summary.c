@@ -208,7 +208,7 @@ static void add_path(struct summary *s, const struct record_block *b, size_t p)
 int summary_add(struct summary *s, const struct record_block *b, char *err, size_t n_err)
 {
     const struct summary_config *c = &s->c;
-    if (s->finished || b->first_path != s->added || b->n_paths > c->paths - s->added ||
+    if (s->finished || b->first_path != c->first_path + s->added || b->n_paths > c->paths - s->added ||
         b->years != c->years || b->regions != c->regions) {
         snprintf(err, n_err, "internal error: paths added out of order");
         return -1;

@@ -48,7 +48,8 @@ enum warning_level warning_level_of(const struct warning_params *w, double balan
 struct summary_config {
     int start_year;
     size_t years, regions;
-    size_t paths; /* how many paths will be added, in all */
+    size_t first_path; /* the first path added (a slice's first; 0 for a whole run) */
+    size_t paths;      /* how many paths will be added, in all */
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     struct warning_params warning;
@@ -94,7 +95,8 @@ struct summary *summary_alloc(const struct summary_config *c);
 /* Frees everything and closes the scratch file (NULL is fine). */
 void summary_free(struct summary *s);
 
-/* Adds a block; blocks must come in path order, starting at path 0. Returns 0,
+/* Adds a block; blocks must come in path order, starting at the config's
+ * first_path. Returns 0,
  * or -1 with the reason in `err`: a block out of order, more paths than the
  * config said, years or regions other than the config's, after summary_finish,
  * or the scratch file cannot be created or written (a full disk). */
