@@ -6,7 +6,9 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "team.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <omp.h>
 #include <signal.h>
@@ -28,16 +30,26 @@ static const char run_usage[] =
     "  --threads T         threads (default: all cores, or OMP_NUM_THREADS)\n"
     "  --set KEY=VALUE     change a setting, as in `fundsim check`\n"
     "  --summary-only      write the summaries but not the per-path datasets\n"
+    "  --resume FILE       finish the run of FILE that was stopped or killed: compute\n"
+    "                      only the blocks of paths missing from FILE.ckpt (same\n"
+    "                      scenario, settings and fundsim version; any threads or ranks)\n"
+    "  --paths-from A, --paths-to B\n"
+    "                      run paths A to B - 1 only (numbered from 0), a slice of the\n"
+    "                      run for a job array; `fundsim merge` joins the slices' files\n"
+    "                      (default FILE: the scenario's name + -A-B.h5)\n"
     "  --quiet             no messages and no summary tables\n"
     "  --timing            at the end, a line of where the time went (tests/bench.sh)\n"
     "  --help              this text\n"
     "\n"
-    "The output does not depend on the number of threads; path k is the same in a\n"
-    "run of any number of paths with the same seed.\n"
+    "The output does not depend on the number of threads or MPI ranks (the MPI build:\n"
+    "`mpirun fundsim run ...`; README.md, \"Batch runs on a cluster\"); path k is the\n"
+    "same in a run of any number of paths with the same seed.\n"
     "\n"
-    "Ctrl-C (SIGINT) or SIGTERM stops the run after the block of paths under way:\n"
-    "nothing is written and an existing FILE stays as it was; run the same command\n"
-    "again to start over. A second Ctrl-C stops at once.\n"
+    "The paths are computed in blocks of 64 into the checkpoint FILE.ckpt (a folder),\n"
+    "then FILE is made from it and the checkpoint removed. Ctrl-C (SIGINT) or SIGTERM\n"
+    "stops the run after the blocks under way; they are kept in FILE.ckpt, FILE is not\n"
+    "touched, and --resume FILE finishes the run. A second Ctrl-C stops at once.\n"
+    "A new run refuses to start while FILE.ckpt holds finished blocks.\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
     "bad scenario, 130 stopped by SIGINT, 143 by SIGTERM.\n";
@@ -57,14 +69,15 @@ static const char compare_usage[] =
     "paths and seed. --set applies to every file.\n"
     "\n"
     "  -o, --output FILE   the HDF5 file (default: BASE's name + -compare.h5, here)\n"
-    "  --paths N, --seed S, --threads T, --set KEY=VALUE, --summary-only, --quiet\n"
-    "                      as for `fundsim run`\n"
+    "  --paths N, --seed S, --threads T, --set KEY=VALUE, --summary-only, --resume FILE,\n"
+    "  --quiet             as for `fundsim run`\n"
     "  --independent       also run each variant on other streams (seed XOR 2^62) to\n"
     "                      measure the variance of the difference without common\n"
     "                      random numbers (costs one more run per variant)\n"
     "  --help              this text\n"
     "\n"
-    "Ctrl-C (SIGINT) or SIGTERM stops it as it stops `fundsim run`.\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops it as it stops `fundsim run`, and --resume FILE\n"
+    "finishes it.\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
     "bad scenario, 130 stopped by SIGINT, 143 by SIGTERM.\n";
@@ -105,13 +118,40 @@ struct args {
     struct setting_override *sets;
     size_t n_sets;
     bool independent;
+    bool sliced; /* --paths-from or --paths-to */
     char paths_buf[64], seed_buf[64];
 };
+
+/* A path number for `option`; returns 0, or -1 after saying why. */
+static int parse_path(const char *command, const char *option, const char *arg, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-' || v > 1000000000000ULL) {
+        fprintf(stderr, "fundsim %s: %s wants a path number from 0 to 10^12, not \"%s\"\n",
+                command, option, arg);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
 
 /* Parses the options; returns 0, 1 after --help, or -1 after printing why. */
 static int parse(int argc, char **argv, const char *usage, bool compare, struct args *a)
 {
-    enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_SUMMARY_ONLY, OPT_QUIET, OPT_TIMING, OPT_INDEPENDENT };
+    enum {
+        OPT_PATHS = 256,
+        OPT_SEED,
+        OPT_THREADS,
+        OPT_SUMMARY_ONLY,
+        OPT_QUIET,
+        OPT_TIMING,
+        OPT_RESUME,
+        OPT_PATHS_FROM,
+        OPT_PATHS_TO,
+        OPT_INDEPENDENT
+    };
     static const struct option run_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"paths", required_argument, NULL, OPT_PATHS},
@@ -121,19 +161,39 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
         {"summary-only", no_argument, NULL, OPT_SUMMARY_ONLY},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"timing", no_argument, NULL, OPT_TIMING},
+        {"resume", required_argument, NULL, OPT_RESUME},
         {"help", no_argument, NULL, 'h'},
-        {"independent", no_argument, NULL, OPT_INDEPENDENT}, /* compare only: last */
+        {"paths-from", required_argument, NULL, OPT_PATHS_FROM}, /* run only, as the next */
+        {"paths-to", required_argument, NULL, OPT_PATHS_TO},
+        {"independent", no_argument, NULL, OPT_INDEPENDENT}, /* compare only */
         {0}};
     enum { N_OPTIONS = sizeof run_options / sizeof *run_options };
+    /* Slices are for `run`, independent streams for `compare`. */
     struct option options[N_OPTIONS];
-    memcpy(options, run_options, sizeof options);
-    if (!compare) options[N_OPTIONS - 2] = (struct option){0};
+    size_t n = 0;
+    for (size_t k = 0; k < N_OPTIONS; k++)
+        if (compare ? run_options[k].val != OPT_PATHS_FROM && run_options[k].val != OPT_PATHS_TO
+                    : run_options[k].val != OPT_INDEPENDENT)
+            options[n++] = run_options[k];
+    const char *output = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
         switch (opt) {
         case 'o':
+            output = optarg;
+            break;
+        case OPT_RESUME:
             a->o.out_path = optarg;
+            a->o.resume = true;
+            break;
+        case OPT_PATHS_FROM:
+            bad = parse_path(a->o.command, "--paths-from", optarg, &a->o.paths_from);
+            a->sliced = true;
+            break;
+        case OPT_PATHS_TO:
+            bad = parse_path(a->o.command, "--paths-to", optarg, &a->o.paths_to);
+            a->sliced = true;
             break;
         case OPT_PATHS:
             bad = cli_add_setting(&a->sets, &a->n_sets, "simulation.paths", optarg, a->paths_buf,
@@ -177,11 +237,40 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
         fputs(usage, stderr);
         return -1;
     }
+    if (output && a->o.resume && strcmp(output, a->o.out_path) != 0) {
+        fprintf(stderr, "fundsim %s: -o %s and --resume %s name two files: give one\n",
+                a->o.command, output, a->o.out_path);
+        return -1;
+    }
+    if (output) a->o.out_path = output;
+    if (a->sliced && a->o.summary_only) {
+        fprintf(stderr,
+                "fundsim %s: a slice keeps its paths for `fundsim merge`: leave out "
+                "--summary-only (`fundsim merge --summary-only` leaves them out of the whole)\n",
+                a->o.command);
+        return -1;
+    }
     if (a->o.quiet) a->o.progress = false;
     return 0;
 }
 
-/* Runs, then prints the tables of the file written. Returns the exit status. */
+/* The slice's bounds against the scenario's paths (paths_to 0: not given).
+ * Returns 0, or -1 after saying why. */
+static int check_slice(const struct args *a, const struct scenario *s)
+{
+    size_t all = (size_t)s->simulation.paths;
+    size_t to = a->o.paths_to ? a->o.paths_to : all;
+    if (a->o.paths_from < to && to <= all) return 0;
+    fprintf(stderr,
+            "fundsim %s: --paths-from %zu --paths-to %zu is not a slice of the scenario's %zu "
+            "paths (0 <= A < B <= %zu)\n",
+            a->o.command, a->o.paths_from, to, all, all);
+    return -1;
+}
+
+/* Runs, then prints the tables of the file written. Returns the exit status,
+ * the same on every rank; only the first rank speaks, save for a failure of
+ * another's own. */
 static int run_and_report(const struct scenario *s, struct run_options *o, const char *suffix,
                           struct diag *d)
 {
@@ -189,6 +278,7 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
     if (!o->out_path) o->out_path = own_output;
     char err[1024] = "";
     int status = EXIT_OK;
+    bool lead = o->team->rank == 0;
     if (!o->out_path) {
         fprintf(stderr, "fundsim %s: out of memory\n", o->command);
         status = EXIT_FAILURE_RUN;
@@ -197,16 +287,18 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
         set_stop_signals(on_stop_signal);
         int r = run_scenario(s, o, d, err, sizeof err);
         set_stop_signals(SIG_DFL);
+        int stopped = team_max(o->team, stop_signal);
         if (r == 2) {
-            diag_print(stderr, d);
+            if (lead) diag_print(stderr, d);
             status = EXIT_USAGE;
-        } else if (r != 0 && stop_signal) {
+        } else if (r != 0 && stopped) {
             /* below the progress bar's line, which has no end yet */
-            fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
-            status = 128 + stop_signal;
-        } else if (r != 0 || (!o->quiet && report_print(o->out_path, NULL, 0, false, REPORT_ALL,
-                                                        stdout, err, sizeof err) != 0)) {
-            fprintf(stderr, "fundsim %s: %s\n", o->command, err);
+            if (*err) fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
+            status = 128 + stopped;
+        } else if (r != 0 || (lead && !o->quiet &&
+                              report_print(o->out_path, NULL, 0, false, REPORT_ALL, stdout, err,
+                                           sizeof err) != 0)) {
+            if (*err) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
             status = EXIT_FAILURE_RUN;
         }
     }
@@ -214,26 +306,61 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
     return status;
 }
 
+/* A slice's default output: the scenario's name, its paths, .h5. */
+static char *slice_output(const struct scenario *s, const struct run_options *o)
+{
+    char suffix[64];
+    snprintf(suffix, sizeof suffix, "-%zu-%zu.h5", o->paths_from,
+             o->paths_to ? o->paths_to : (size_t)s->simulation.paths);
+    return default_output(s, suffix);
+}
+
+/* The team, and what each rank does: the threads each (all of this machine's
+ * cores shared among its ranks, unless --threads or OMP_NUM_THREADS says), and
+ * silence on all but the first. */
+static void join_team(struct args *a, struct team *t, bool threads_given)
+{
+    a->o.team = t;
+    if (!threads_given && !getenv("OMP_NUM_THREADS") && t->local_size > 1) {
+        int each = omp_get_num_procs() / t->local_size;
+        a->o.threads = each > 0 ? each : 1;
+    }
+    if (t->rank != 0) a->o.quiet = true, a->o.progress = false;
+}
+
 int cmd_run(int argc, char **argv)
 {
+    struct team t;
+    if (team_init(&t, &argc, &argv) != 0) {
+        fprintf(stderr, "fundsim run: MPI cannot start\n");
+        return EXIT_FAILURE_RUN;
+    }
     struct args a = {
-        .o = {.command = "run", .threads = omp_get_max_threads(), .progress = isatty(2)}};
+        .o = {.command = "run", .threads = 0, .progress = isatty(2)}};
     int p = parse(argc, argv, run_usage, false, &a);
     if (p != 0) {
         cli_free_sets(a.sets, a.n_sets);
+        team_end(&t);
         return p > 0 ? EXIT_OK : EXIT_USAGE;
     }
+    bool threads_given = a.o.threads > 0;
+    if (!threads_given) a.o.threads = omp_get_max_threads();
+    join_team(&a, &t, threads_given);
     struct diag d = {0};
     struct scenario s;
     int status = EXIT_USAGE;
+    char *own_output = NULL;
     if (scenario_load(argv[optind], a.sets, a.n_sets, &s, &d) != 0) {
-        diag_print(stderr, &d);
+        if (t.rank == 0) diag_print(stderr, &d);
     } else {
-        status = run_and_report(&s, &a.o, ".h5", &d);
+        if (a.sliced && !a.o.out_path) a.o.out_path = own_output = slice_output(&s, &a.o);
+        if (!a.sliced || check_slice(&a, &s) == 0) status = run_and_report(&s, &a.o, ".h5", &d);
         scenario_free(&s);
     }
+    free(own_output);
     diag_free(&d);
     cli_free_sets(a.sets, a.n_sets);
+    team_end(&t);
     return status;
 }
 
@@ -307,13 +434,21 @@ static int load_variants(char **files, size_t n, const struct scenario *base, co
 
 int cmd_compare(int argc, char **argv)
 {
-    struct args a = {
-        .o = {.command = "compare", .threads = omp_get_max_threads(), .progress = isatty(2)}};
+    struct team t;
+    if (team_init(&t, &argc, &argv) != 0) {
+        fprintf(stderr, "fundsim compare: MPI cannot start\n");
+        return EXIT_FAILURE_RUN;
+    }
+    struct args a = {.o = {.command = "compare", .threads = 0, .progress = isatty(2)}};
     int p = parse(argc, argv, compare_usage, true, &a);
     if (p != 0) {
         cli_free_sets(a.sets, a.n_sets);
+        team_end(&t);
         return p > 0 ? EXIT_OK : EXIT_USAGE;
     }
+    bool threads_given = a.o.threads > 0;
+    if (!threads_given) a.o.threads = omp_get_max_threads();
+    join_team(&a, &t, threads_given);
     const char *base_file = argv[optind];
     char **files = argv + optind + 1;
     size_t n = (size_t)(argc - optind - 1);
@@ -330,7 +465,7 @@ int cmd_compare(int argc, char **argv)
                  "paths for its confidence intervals",
                  base.simulation.paths);
     if (!base_loaded || d.n || load_variants(files, n, &base, base_file, &a, v, indep, &d) != 0) {
-        diag_print(stderr, &d);
+        if (t.rank == 0) diag_print(stderr, &d);
     } else {
         for (size_t k = 0; k < n; k++)
             rv[k] = (struct run_variant){&v[k], a.independent ? &indep[k] : NULL};
@@ -348,5 +483,6 @@ int cmd_compare(int argc, char **argv)
     free(rv);
     diag_free(&d);
     cli_free_sets(a.sets, a.n_sets);
+    team_end(&t);
     return status;
 }

@@ -1,15 +1,16 @@
-/* run.c: the parallel driver of a run (run.h). */
+/* run.c: the parallel driver of a run (run.h): the arms (a scenario's engine,
+ * its threads' work states and block buffers), and the run's first step, the
+ * blocks into the checkpoint; the second step is in assemble.c. */
 #include "run.h"
+#include "run_parts.h"
 
+#include "ckpt.h"
 #include "diag.h"
-#include "diffsum.h"
 #include "engine.h"
 #include "finite.h"
 #include "fundsim_config.h"
-#include "h5out.h"
 #include "record.h"
-#include "stale.h"
-#include "summary.h"
+#include "team.h"
 
 #include <math.h>
 #include <omp.h>
@@ -19,7 +20,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
-static double now_s(void)
+double run_now_s(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -53,12 +54,6 @@ static char *folder_of(const char *path)
     if (!slash) return strdup(".");
     return strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
-
-/* The per-run pieces that the output needs from the scenario. */
-struct names {
-    const char **name, **name_zh, **code;
-    double *opening;
-};
 
 static int names_init(struct names *n, const struct scenario *s)
 {
@@ -148,19 +143,23 @@ void run_arm_times(const struct run_arm *a, struct engine_times *out)
     }
 }
 
-size_t run_arm_batch(struct run_arm *a, size_t first, size_t n)
+void run_arm_batch(struct run_arm *a, const struct run_span *spans, size_t n_spans)
 {
-    size_t blocks = (n + RUN_BLOCK_PATHS - 1) / RUN_BLOCK_PATHS;
-    for (size_t j = 0; j < blocks; j++) {
-        a->block[j].first_path = first + j * RUN_BLOCK_PATHS;
-        a->block[j].n_paths =
-            n - j * RUN_BLOCK_PATHS < RUN_BLOCK_PATHS ? n - j * RUN_BLOCK_PATHS : RUN_BLOCK_PATHS;
+    /* Path i of the batch: span j, row i - start[j]. */
+    size_t start[RUN_BATCH_BLOCKS + 1] = {0};
+    for (size_t j = 0; j < n_spans; j++) {
+        a->block[j].first_path = spans[j].first;
+        a->block[j].n_paths = spans[j].n;
+        start[j + 1] = start[j] + spans[j].n;
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(a->threads)
-    for (size_t i = 0; i < n; i++)
-        engine_path(a->engine, a->work[omp_get_thread_num()], first + i,
-                    &a->block[i / RUN_BLOCK_PATHS], i % RUN_BLOCK_PATHS);
-    return blocks;
+    for (size_t i = 0; i < start[n_spans]; i++) {
+        size_t j = 0;
+        while (i >= start[j + 1])
+            j++;
+        engine_path(a->engine, a->work[omp_get_thread_num()], spans[j].first + i - start[j],
+                    &a->block[j], i - start[j]);
+    }
 }
 
 const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j)
@@ -170,55 +169,31 @@ const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j
 
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
 {
-    run_arm_batch(a, first, n);
+    run_arm_batch(a, &(struct run_span){first, n}, 1);
     return &a->block[0];
 }
 
-/* A variant's side: its arm and difference summaries, and the same for its
- * independent-stream twin (NULL without --independent). */
-struct variant_side {
-    struct run_arm *arm, *independent_arm;
-    struct diffsum *diff, *independent_diff;
-};
+/* The team of a run without one: this process alone. */
+static const struct team solo = {.rank = 0, .size = 1, .local_size = 1};
 
-/* Everything a run holds; freed by run_free. */
-struct run {
-    const struct scenario *s;
-    const struct run_options *o;
-    size_t paths;
-    char *dir; /* the output's folder, for the summaries' scratch files */
-    struct names names;
-    struct run_arm *base;
-    struct summary *sum;
-    struct variant_side *variants; /* [o->n_variants] */
-    struct h5out *h5;
-    /* wall seconds: building the engines, running paths, the rest of the blocks'
-     * loop (summaries and file), the summaries' end and the commit */
-    double tables_s, engine_s, output_s, finish_s;
-};
-
-/* run_arm_batch, timed. */
-static size_t timed_batch(struct run *r, struct run_arm *a, size_t first, size_t n)
+void run_span_of(const struct run *r, size_t b, struct run_span *out)
 {
-    double t0 = now_s();
-    size_t blocks = run_arm_batch(a, first, n);
-    r->engine_s += now_s() - t0;
-    return blocks;
+    size_t lo = b * RUN_BLOCK_PATHS, hi = lo + RUN_BLOCK_PATHS;
+    out->first = lo > r->from ? lo : r->from;
+    out->n = (hi < r->to ? hi : r->to) - out->first;
 }
 
 static void run_free(struct run *r)
 {
-    if (r->h5) h5out_abort(r->h5);
-    summary_free(r->sum);
+    ckpt_close(r->ckpt);
     run_arm_free(r->base);
     for (size_t k = 0; r->variants && k < r->o->n_variants; k++) {
         run_arm_free(r->variants[k].arm);
         run_arm_free(r->variants[k].independent_arm);
-        diffsum_free(r->variants[k].diff);
-        diffsum_free(r->variants[k].independent_diff);
     }
     free(r->variants);
     names_free(&r->names);
+    free(r->variants_text);
     free(r->dir);
 }
 
@@ -226,229 +201,255 @@ static void run_free(struct run *r)
 static int build_arm(struct run *r, const struct scenario *s, struct run_arm **arm, struct diag *d,
                      char *err, size_t n_err)
 {
-    double t0 = now_s();
+    double t0 = run_now_s();
     if (!(*arm = run_arm_create(s, r->o->threads, d, err, n_err))) return d->n ? 2 : 1;
     if (!r->o->quiet)
         fprintf(stderr, "fundsim %s: %s: %zu benefit tables built in %.1f s\n", r->o->command,
-                s->name, run_arm_tables(*arm), now_s() - t0);
+                s->name, run_arm_tables(*arm), run_now_s() - t0);
     return 0;
 }
 
-/* The summaries' config; their scratch files go beside the output. */
-static struct summary_config summary_config_of(const struct run *r, const struct scenario *s)
-{
-    return (struct summary_config){
-        .start_year = s->simulation.start_year,
-        .years = (size_t)s->simulation.years,
-        .regions = s->n_regions,
-        .paths = r->paths,
-        .n_quantiles = s->simulation.quantiles.n,
-        .quantiles = s->simulation.quantiles.v,
-        .warning = s->warning,
-        .scratch_dir = r->dir,
-        .threads = r->o->threads,
-    };
-}
-
-static struct diffsum_config diffsum_config_of(const struct summary_config *cfg)
-{
-    return (struct diffsum_config){
-        .years = cfg->years,
-        .regions = cfg->regions,
-        .paths = cfg->paths,
-        .n_quantiles = cfg->n_quantiles,
-        .quantiles = cfg->quantiles,
-        .scratch_dir = cfg->scratch_dir,
-        .threads = cfg->threads,
-    };
-}
-
-/* Refuses at once a run whose scratch files and output would not fit in the
- * output's folder (when its free space can be known). Returns 0 or -1 with `err`. */
-static int check_space(const struct run *r, const struct scenario *s, const struct h5out_meta *meta,
-                       char *err, size_t n_err)
-{
-    struct summary_config cfg = summary_config_of(r, s);
-    struct diffsum_config dcfg = diffsum_config_of(&cfg);
-    double scratch = (double)summary_scratch_bytes(&cfg) +
-                     (double)r->o->n_variants * (double)diffsum_scratch_bytes(&dcfg);
-    double output = h5out_expected_bytes(meta);
-    struct statvfs fs;
-    if (statvfs(r->dir, &fs) != 0) return 0; /* creating the file will say why */
-    double free_bytes = (double)fs.f_bavail * (double)fs.f_frsize;
-    if (scratch + output <= free_bytes) return 0;
-    char need[32], out[32], has[32];
-    human_bytes(scratch, need, sizeof need);
-    human_bytes(output, out, sizeof out);
-    human_bytes(free_bytes, has, sizeof has);
-    snprintf(err, n_err,
-             "exact quantiles of %zu paths need %s of scratch space beside %s (about %s) in %s, "
-             "and it has %s free; use fewer paths",
-             r->paths, need, r->o->out_path, out, r->dir, has);
-    return -1;
-}
-
-/* The arms, summaries and difference summaries. Returns 0, 1 or 2. */
-static int build(struct run *r, const struct scenario *s, struct diag *d, char *err, size_t n_err)
+/* The engines of every arm. Returns 0, 1 or 2. */
+static int build(struct run *r, struct diag *d, char *err, size_t n_err)
 {
     const struct run_options *o = r->o;
-    double t0 = now_s();
-    int rc = build_arm(r, s, &r->base, d, err, n_err);
+    double t0 = run_now_s();
+    int rc = build_arm(r, r->s, &r->base, d, err, n_err);
     for (size_t k = 0; k < o->n_variants && !rc; k++) {
         rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d, err, n_err);
         if (!rc && o->variants[k].independent)
             rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d, err,
                            n_err);
     }
-    r->tables_s = now_s() - t0;
-    if (rc) return rc;
-    struct summary_config cfg = summary_config_of(r, s);
-    struct diffsum_config dcfg = diffsum_config_of(&cfg);
-    /* The independent twin is there for its variances only. */
-    struct diffsum_config moments = dcfg;
-    moments.moments_only = true;
-    bool ok = (r->sum = summary_alloc(&cfg)) != NULL;
-    for (size_t k = 0; k < o->n_variants && ok; k++)
-        ok = (r->variants[k].diff = diffsum_alloc(&dcfg)) &&
-             (!o->variants[k].independent ||
-              (r->variants[k].independent_diff = diffsum_alloc(&moments)));
-    if (!ok) {
-        snprintf(err, n_err, "out of memory");
-        return 1;
-    }
-    return 0;
+    r->tables_s = run_now_s() - t0;
+    return rc;
 }
 
-/* The benchmark's line: where the time went. */
+/* Refuses at once a run whose checkpoint, scratch files and output would not
+ * fit in the output's folder (when its free space can be known). Returns 0 or
+ * -1 with `err`. */
+static int check_space(const struct run *r, char *err, size_t n_err)
+{
+    struct summary_config cfg = run_summary_config(r);
+    struct diffsum_config dcfg = run_diffsum_config(&cfg);
+    double blocks = (double)r->n_blocks * (double)ckpt_block_bytes(0, 0, 0, 0) +
+                    (double)ckpt_block_bytes(r->paths, cfg.years, cfg.regions, r->n_arms);
+    double quantiles = (double)summary_scratch_bytes(&cfg) +
+                       (double)r->o->n_variants * (double)diffsum_scratch_bytes(&dcfg);
+    double output = h5out_expected_bytes(&r->meta);
+    struct statvfs fs;
+    if (statvfs(r->dir, &fs) != 0) return 0; /* creating the checkpoint will say why */
+    double free_bytes = (double)fs.f_bavail * (double)fs.f_frsize;
+    if (blocks + quantiles + output <= free_bytes) return 0;
+    char need[32], ckpt[32], q[32], out[32], has[32];
+    human_bytes(blocks + quantiles, need, sizeof need);
+    human_bytes(blocks, ckpt, sizeof ckpt);
+    human_bytes(quantiles, q, sizeof q);
+    human_bytes(output, out, sizeof out);
+    human_bytes(free_bytes, has, sizeof has);
+    snprintf(err, n_err,
+             "%zu paths need %s of scratch space beside %s (the checkpoint's blocks %s, the "
+             "exact quantiles %s; the file itself about %s) in %s, and it has %s free; use "
+             "fewer paths",
+             r->paths, need, r->o->out_path, ckpt, q, out, r->dir, has);
+    return -1;
+}
+
+/* Every scenario's resolved text after the base's: the variants, then their
+ * independent twins (what a checkpoint must match). */
+static char *variants_text(const struct run_options *o)
+{
+    size_t n = 1;
+    for (size_t k = 0; k < o->n_variants; k++)
+        n += strlen(o->variants[k].s->resolved_text) + 1 +
+             (o->variants[k].independent ? strlen(o->variants[k].independent->resolved_text) + 1
+                                         : 0);
+    char *t = malloc(n), *p = t;
+    if (!t) return NULL;
+    *p = '\0';
+    for (size_t k = 0; k < o->n_variants; k++)
+        p += sprintf(p, "%s\n", o->variants[k].s->resolved_text);
+    for (size_t k = 0; k < o->n_variants; k++)
+        if (o->variants[k].independent)
+            p += sprintf(p, "%s\n", o->variants[k].independent->resolved_text);
+    return t;
+}
+
+/* The first rank opens the checkpoint (new, or to resume), then the others
+ * attach to it. Returns 0 or -1 (`err` on the rank that failed). */
+static int open_checkpoint(struct run *r, char *err, size_t n_err)
+{
+    const struct scenario *s = r->s;
+    struct ckpt_id id = {
+        .version = FUNDSIM_VERSION,
+        .seed = s->simulation.seed,
+        .scenario_text = s->resolved_text,
+        .variants_text = r->variants_text,
+        .paths = (size_t)s->simulation.paths,
+        .paths_from = r->from,
+        .paths_to = r->to,
+        .years = (size_t)s->simulation.years,
+        .regions = s->n_regions,
+        .arms = r->n_arms,
+        .summary_only = r->o->summary_only,
+    };
+    const struct team *t = r->team;
+    int failed = 0;
+    if (t->rank == 0)
+        failed = !(r->ckpt = ckpt_open(r->o->out_path, &id,
+                                       r->o->resume ? CKPT_RESUME : CKPT_NEW, err, n_err));
+    if (team_max(t, failed)) return -1;
+    if (t->rank != 0)
+        failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, CKPT_ATTACH, err, n_err));
+    return team_max(t, failed) ? -1 : 0;
+}
+
+/* The paths of the blocks stored before this run. */
+static size_t paths_stored(const struct run *r)
+{
+    size_t n = 0;
+    struct run_span sp;
+    for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
+        if (ckpt_has(r->ckpt, b)) run_span_of(r, b, &sp), n += sp.n;
+    return n;
+}
+
+/* The arms' blocks j of the batch, checked finite, into the checkpoint as block b. */
+static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_err)
+{
+    const struct record_block *arms[1 + 2 * RUN_MAX_VARIANTS];
+    const struct scenario *whose[1 + 2 * RUN_MAX_VARIANTS];
+    size_t n = 0;
+    arms[n] = run_arm_batch_block(r->base, j), whose[n++] = r->s;
+    for (size_t k = 0; k < r->o->n_variants; k++)
+        arms[n] = run_arm_batch_block(r->variants[k].arm, j), whose[n++] = r->o->variants[k].s;
+    for (size_t k = 0; k < r->o->n_variants; k++)
+        if (r->variants[k].independent_arm)
+            arms[n] = run_arm_batch_block(r->variants[k].independent_arm, j),
+            whose[n++] = r->o->variants[k].independent;
+    for (size_t k = 0; k < n; k++)
+        if (finite_check(arms[k], whose[k]->name, r->names.name,
+                         whose[k]->simulation.start_year, err, n_err))
+            return -1;
+    return ckpt_save(r->ckpt, b, arms, err, n_err);
+}
+
+/* run_arm_batch, timed. */
+static void timed_batch(struct run *r, struct run_arm *a, const struct run_span *spans, size_t n)
+{
+    double t0 = run_now_s();
+    run_arm_batch(a, spans, n);
+    r->engine_s += run_now_s() - t0;
+}
+
+/* The first step: this rank's share of the blocks not stored yet, a batch at a
+ * time, into the checkpoint. The ranks go round by round, learning at each
+ * round's start whether one was asked to stop or failed. Returns 0 or -1. */
+static int compute(struct run *r, char *err, size_t n_err)
+{
+    const struct team *t = r->team;
+    size_t *mine = malloc((r->n_blocks / (size_t)t->size + 1) * sizeof *mine);
+    if (!mine) {
+        snprintf(err, n_err, "out of memory");
+        return -1;
+    }
+    size_t missing = 0, n_mine = 0;
+    for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
+        if (!ckpt_has(r->ckpt, b)) {
+            if (missing % (size_t)t->size == (size_t)t->rank) mine[n_mine++] = b;
+            missing++;
+        }
+    size_t per_rank = (missing + (size_t)t->size - 1) / (size_t)t->size;
+    size_t rounds = (per_rank + RUN_BATCH_BLOCKS - 1) / RUN_BATCH_BLOCKS;
+    size_t before = paths_stored(r), saved = 0;
+    double start = run_now_s();
+    enum { GOING, STOPPED, FAILED } state = GOING;
+    for (size_t k = 0;; k++) {
+        int mine_state = state != GOING ? (int)state : r->o->stop && *r->o->stop ? STOPPED : GOING;
+        int all = team_max(t, mine_state);
+        if (all != GOING || k == rounds) {
+            if (state == GOING) *err = '\0'; /* another rank's stop or failure */
+            state = all;
+            break;
+        }
+        struct run_span spans[RUN_BATCH_BLOCKS];
+        size_t n = 0;
+        for (; n < RUN_BATCH_BLOCKS && k * RUN_BATCH_BLOCKS + n < n_mine; n++)
+            run_span_of(r, mine[k * RUN_BATCH_BLOCKS + n], &spans[n]);
+        if (n == 0) continue;
+        timed_batch(r, r->base, spans, n);
+        for (size_t v = 0; v < r->o->n_variants; v++) {
+            timed_batch(r, r->variants[v].arm, spans, n);
+            if (r->variants[v].independent_arm)
+                timed_batch(r, r->variants[v].independent_arm, spans, n);
+        }
+        for (size_t j = 0; j < n && state == GOING; j++) {
+            if (store_block(r, j, mine[k * RUN_BATCH_BLOCKS + j], err, n_err))
+                state = FAILED;
+            else
+                saved += spans[j].n;
+        }
+        if (r->o->progress)
+            progress(before + (r->paths - before) * (k + 1) / rounds, r->paths,
+                     run_now_s() - start);
+    }
+    free(mine);
+    r->stored = before + team_sum(t, saved);
+    if (state == STOPPED && t->rank == 0 && r->stored == 0)
+        snprintf(err, n_err, "interrupted before any path was finished; nothing was written");
+    else if (state == STOPPED && t->rank == 0)
+        snprintf(err, n_err,
+                 "interrupted with %zu of %zu paths finished, kept in %s: run the same command "
+                 "with --resume to finish",
+                 r->stored, r->paths, ckpt_path(r->ckpt));
+    return state == GOING ? 0 : -1;
+}
+
+/* The benchmark's line: where the time went (on this rank). */
 static void print_timing(const struct run *r)
 {
-    struct engine_times e, x;
-    run_arm_times(r->base, &e);
-    for (size_t k = 0; k < r->o->n_variants; k++) {
-        run_arm_times(r->variants[k].arm, &x);
-        e.drivers_s += x.drivers_s, e.rules_s += x.rules_s, e.accounting_s += x.accounting_s;
-        if (!r->variants[k].independent_arm) continue;
-        run_arm_times(r->variants[k].independent_arm, &x);
+    struct engine_times e = {0}, x;
+    const struct run_arm *arms[1 + 2 * RUN_MAX_VARIANTS];
+    size_t n = 0;
+    arms[n++] = r->base;
+    for (size_t k = 0; k < r->o->n_variants; k++)
+        arms[n++] = r->variants[k].arm, arms[n++] = r->variants[k].independent_arm;
+    for (size_t k = 0; k < n; k++) {
+        if (!arms[k]) continue;
+        run_arm_times(arms[k], &x);
         e.drivers_s += x.drivers_s, e.rules_s += x.rules_s, e.accounting_s += x.accounting_s;
     }
     fprintf(stderr,
             "timing: tables %.2f s; paths %.2f s wall (thread-seconds: drivers %.2f, rules %.2f, "
-            "accounting %.2f); output %.2f s (summaries and file, during the paths) + %.2f s "
-            "(summaries' end and commit)\n",
+            "accounting %.2f); output %.2f s (checkpoint, during the paths) + %.2f s (file and "
+            "summaries, and commit)\n",
             r->tables_s, r->engine_s, e.drivers_s, e.rules_s, e.accounting_s, r->output_s,
             r->finish_s);
 }
 
-/* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
-static int create_file(struct run *r, const struct h5out_meta *meta, char *err, size_t n_err)
+/* After a failure or a stop: a checkpoint without a finished path goes; one
+ * with them stays, and the message says so. */
+static void keep_or_remove(struct run *r, char *err, size_t n_err)
 {
-    int stale = stale_remove(r->o->out_path);
-    if (stale > 0 && !r->o->quiet)
-        fprintf(stderr, "fundsim %s: removed %d temporary file%s of %s left by killed runs\n",
-                r->o->command, stale, stale == 1 ? "" : "s", r->o->out_path);
-    if (!(r->h5 = h5out_create(r->o->out_path, meta, err, n_err))) return -1;
-    for (size_t k = 0; k < r->o->n_variants; k++) {
-        const struct scenario *v = r->o->variants[k].s;
-        struct h5out_variant hv = {
-            .name = v->name,
-            .description = v->description,
-            .scenario_text = v->resolved_text,
-            .independent = r->o->variants[k].independent != NULL,
-        };
-        if (h5out_add_variant(r->h5, &hv, err, n_err)) return -1;
+    if (r->stored == 0) {
+        char ignored[256];
+        ckpt_remove(r->ckpt, ignored, sizeof ignored);
+        r->ckpt = NULL;
+        return;
     }
-    return 0;
+    size_t len = strlen(err);
+    if (len == 0 || strstr(err, ckpt_path(r->ckpt))) return; /* another rank's, or said */
+    snprintf(err + len, n_err - len,
+             "; the %zu paths finished are kept in %s: --resume finishes the run once the "
+             "cause is mended",
+             r->stored, ckpt_path(r->ckpt));
 }
 
-/* An arm's block j of the batch, or NULL with `err` when a value is not finite. */
-static const struct record_block *checked_block(const struct run *r, const struct run_arm *a,
-                                                const struct scenario *s, size_t j, char *err,
-                                                size_t n_err)
+/* What the file says of the run. */
+static void fill_meta(struct run *r)
 {
-    const struct record_block *b = run_arm_batch_block(a, j);
-    return finite_check(b, s->name, r->names.name, s->simulation.start_year, err, n_err) ? NULL : b;
-}
-
-/* Block j of the batch into the summaries and the file, with each variant's. */
-static int add_block(struct run *r, size_t j, char *err, size_t n_err)
-{
-    const struct record_block *b = checked_block(r, r->base, r->s, j, err, n_err);
-    if (!b || summary_add(r->sum, b, err, n_err) != 0) return -1;
-    if (h5out_write_block(r->h5, b, err, n_err) != 0) return -1;
-    for (size_t k = 0; k < r->o->n_variants; k++) {
-        struct variant_side *v = &r->variants[k];
-        const struct run_variant *rv = &r->o->variants[k];
-        const struct record_block *vb = checked_block(r, v->arm, rv->s, j, err, n_err);
-        const struct record_block *ib =
-            vb && v->independent_arm
-                ? checked_block(r, v->independent_arm, rv->independent, j, err, n_err)
-                : NULL;
-        if (!vb || (v->independent_arm && !ib)) return -1;
-        if (diffsum_add(v->diff, b, vb, err, n_err) != 0 ||
-            (ib && diffsum_add(v->independent_diff, b, ib, err, n_err) != 0))
-            return -1;
-        if (h5out_write_diff_block(r->h5, k, b, vb, err, n_err) != 0) return -1;
-    }
-    return 0;
-}
-
-/* Runs every arm over the paths batch by batch, then adds the batch's blocks in
- * path order; returns 0 or -1 with `err`. */
-static int run_blocks(struct run *r, char *err, size_t n_err)
-{
-    double start = now_s();
-    for (size_t first = 0; first < r->paths; first += RUN_BATCH_PATHS) {
-        if (r->o->stop && *r->o->stop) {
-            snprintf(err, n_err,
-                     "interrupted after %zu of %zu paths; nothing was written; run the same "
-                     "command again to start over",
-                     first, r->paths);
-            return -1;
-        }
-        size_t n = r->paths - first < RUN_BATCH_PATHS ? r->paths - first : RUN_BATCH_PATHS;
-        size_t blocks = timed_batch(r, r->base, first, n);
-        for (size_t k = 0; k < r->o->n_variants; k++) {
-            timed_batch(r, r->variants[k].arm, first, n);
-            if (r->variants[k].independent_arm)
-                timed_batch(r, r->variants[k].independent_arm, first, n);
-        }
-        for (size_t j = 0; j < blocks; j++)
-            if (add_block(r, j, err, n_err) != 0) return -1;
-        if (r->o->progress) progress(first + n, r->paths, now_s() - start);
-    }
-    r->output_s = now_s() - start - r->engine_s;
-    return 0;
-}
-
-/* The summaries into the file, then the commit. Returns 0 or -1 with `err`. */
-static int finish(struct run *r, char *err, size_t n_err)
-{
-    if (summary_finish(r->sum, err, n_err) != 0) return -1;
-    if (h5out_write_summary(r->h5, r->sum, err, n_err) != 0) return -1;
-    for (size_t k = 0; k < r->o->n_variants; k++) {
-        struct variant_side *v = &r->variants[k];
-        if (diffsum_finish(v->diff, err, n_err) != 0 ||
-            (v->independent_diff && diffsum_finish(v->independent_diff, err, n_err) != 0))
-            return -1;
-        if (h5out_write_diffsum(r->h5, k, v->diff, v->independent_diff, err, n_err) != 0) return -1;
-    }
-    int rc = h5out_commit(r->h5, err, n_err);
-    r->h5 = NULL;
-    return rc;
-}
-
-int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
-                 size_t n_err)
-{
-    struct run r = {.s = s, .o = o, .paths = (size_t)s->simulation.paths};
-    size_t years = (size_t)s->simulation.years, regions = s->n_regions;
-    int status = 1;
-    if (names_init(&r.names, s) != 0 || !(r.dir = folder_of(o->out_path)) ||
-        !(r.variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r.variants))) {
-        snprintf(err, n_err, "out of memory");
-        goto done;
-    }
-    struct h5out_meta meta = {
+    const struct scenario *s = r->s;
+    r->meta = (struct h5out_meta){
         .version = FUNDSIM_VERSION,
         .scenario_name = s->name,
         .scenario_text = s->resolved_text,
@@ -456,43 +457,119 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
                             "driver",
         .pooling = s->pooling.mode == POOLING_ADJUSTMENT_FUND ? "adjustment_fund" : "city",
         .seed = s->simulation.seed,
-        .paths = r.paths,
+        .paths = r->paths,
+        .first_path = r->from,
+        .slice = r->from != 0 || r->to != (size_t)s->simulation.paths,
+        .scenario_paths = (size_t)s->simulation.paths,
         .start_year = s->simulation.start_year,
-        .years = years,
-        .regions = regions,
-        .region_names = r.names.name,
-        .region_names_zh = r.names.name_zh,
-        .region_codes = r.names.code,
-        .opening_balance_yuan = r.names.opening,
+        .years = (size_t)s->simulation.years,
+        .regions = s->n_regions,
+        .region_names = r->names.name,
+        .region_names_zh = r->names.name_zh,
+        .region_codes = r->names.code,
+        .opening_balance_yuan = r->names.opening,
         .n_quantiles = s->simulation.quantiles.n,
         .quantiles = s->simulation.quantiles.v,
-        .summary_only = o->summary_only,
-        .n_variants = o->n_variants,
+        .summary_only = r->o->summary_only,
+        .n_variants = r->o->n_variants,
     };
-    if (!o->quiet) {
-        char size[32];
-        human_bytes(h5out_expected_bytes(&meta), size, sizeof size);
-        fprintf(stderr,
-                "fundsim %s: %s, %zu paths x %zu years x %zu regions on %d thread%s; "
-                "writing %s (about %s%s)\n",
-                o->command, s->name, r.paths, years, regions, o->threads,
-                o->threads == 1 ? "" : "s", o->out_path, size,
-                o->summary_only ? ", summaries only" : "");
+}
+
+/* The run's paths and blocks, and what it holds. Returns 0 or -1 with `err`. */
+static int init(struct run *r, char *err, size_t n_err)
+{
+    const struct run_options *o = r->o;
+    size_t all = (size_t)r->s->simulation.paths;
+    r->from = o->paths_from;
+    r->to = o->paths_to ? o->paths_to : all;
+    if (r->from >= r->to || r->to > all) {
+        snprintf(err, n_err, "the slice of paths %zu to %zu is not within the scenario's %zu",
+                 r->from, r->to, all);
+        return -1;
     }
-    if (check_space(&r, s, &meta, err, n_err) || (status = build(&r, s, d, err, n_err)) != 0)
+    if (o->n_variants > RUN_MAX_VARIANTS) {
+        snprintf(err, n_err, "at most %d policy variants in one comparison", RUN_MAX_VARIANTS);
+        return -1;
+    }
+    r->paths = r->to - r->from;
+    r->first_block = r->from / RUN_BLOCK_PATHS;
+    r->n_blocks = (r->to + RUN_BLOCK_PATHS - 1) / RUN_BLOCK_PATHS - r->first_block;
+    r->n_arms = 1 + o->n_variants;
+    for (size_t k = 0; k < o->n_variants; k++)
+        r->n_arms += o->variants[k].independent != NULL;
+    if (names_init(&r->names, r->s) != 0 || !(r->dir = folder_of(o->out_path)) ||
+        !(r->variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r->variants)) ||
+        !(r->variants_text = variants_text(o))) {
+        snprintf(err, n_err, "out of memory");
+        return -1;
+    }
+    fill_meta(r);
+    return 0;
+}
+
+static void say_start(const struct run *r)
+{
+    const struct run_options *o = r->o;
+    char size[32], ranks[48] = "";
+    human_bytes(h5out_expected_bytes(&r->meta), size, sizeof size);
+    if (r->team->size > 1) snprintf(ranks, sizeof ranks, " on each of %d ranks", r->team->size);
+    char slice[80] = "";
+    if (r->meta.slice)
+        snprintf(slice, sizeof slice, " (paths %zu-%zu of %zu)", r->from, r->to - 1,
+                 r->meta.scenario_paths);
+    fprintf(stderr,
+            "fundsim %s: %s, %zu paths%s x %zu years x %zu regions on %d thread%s%s; "
+            "writing %s (about %s%s)\n",
+            o->command, r->s->name, r->paths, slice, r->meta.years, r->meta.regions, o->threads,
+            o->threads == 1 ? "" : "s", ranks, o->out_path, size,
+            o->summary_only ? ", summaries only" : "");
+}
+
+int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
+                 size_t n_err)
+{
+    struct run r = {.s = s, .o = o, .team = o->team ? o->team : &solo};
+    const struct team *t = r.team;
+    int status = 1;
+    bool lead = t->rank == 0;
+    *err = '\0';
+    if (init(&r, err, n_err)) goto done;
+    if (lead && !o->quiet) say_start(&r);
+    if (team_max(t, lead && check_space(&r, err, n_err)) || open_checkpoint(&r, err, n_err))
         goto done;
-    status = 1;
-    double t1 = now_s();
-    if (create_file(&r, &meta, err, n_err) || run_blocks(&r, err, n_err)) goto done;
-    double t2 = now_s();
-    if (finish(&r, err, n_err)) goto done;
-    r.finish_s = now_s() - t2;
-    if (o->timing) print_timing(&r);
-    if (!o->quiet)
+    size_t stored = ckpt_count(r.ckpt);
+    r.stored = paths_stored(&r);
+    if (lead && !o->quiet && o->resume)
+        fprintf(stderr, "fundsim %s: resuming %s: %zu of %zu blocks of paths were finished\n",
+                o->command, ckpt_path(r.ckpt), stored, r.n_blocks);
+    double t1 = run_now_s();
+    if (stored < r.n_blocks) {
+        int built = team_max(t, build(&r, d, err, n_err));
+        if (built) {
+            status = built;
+            goto done;
+        }
+        double t0 = run_now_s();
+        if (compute(&r, err, n_err)) goto done;
+        r.output_s = run_now_s() - t0 - r.engine_s;
+    }
+    double t2 = run_now_s();
+    if (run_assemble(&r, err, n_err)) goto done;
+    r.finish_s = run_now_s() - t2;
+    if (lead) {
+        int removed = ckpt_remove(r.ckpt, err, n_err);
+        r.ckpt = NULL;
+        if (removed && !o->quiet) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
+        *err = '\0';
+    }
+    if (lead && o->timing) print_timing(&r);
+    if (lead && !o->quiet)
         fprintf(stderr, "fundsim %s: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", o->command,
-                r.paths, now_s() - t1, (double)r.paths / fmax(1e-9, now_s() - t1), o->out_path);
+                r.paths, run_now_s() - t1, (double)r.paths / fmax(1e-9, run_now_s() - t1),
+                o->out_path);
     status = 0;
 done:
+    if (status != 0 && r.ckpt && lead) keep_or_remove(&r, err, n_err);
     run_free(&r);
     return status;
 }

@@ -1,15 +1,23 @@
-/* run.h: the parallel driver of a run: paths in fixed blocks, a batch of
- * blocks' paths at a time on OpenMP threads, then block by block, in path
- * order, into the summaries and the HDF5 file; the file is committed at the end
- * (output/h5out.h).
+/* run.h: the parallel driver of a run: paths in fixed blocks, on the ranks of
+ * the team (sim/team.h; one process in the serial build) and, inside each, a
+ * batch of blocks' paths at a time on OpenMP threads.
  *
- * Blocks hold RUN_BLOCK_PATHS paths whatever the number of threads, and the
- * summaries see the paths in path order, so the output is the same for any
- * number of threads. Memory is the block buffers, the summaries' per-cell
- * statistics, and per thread one path's state, whatever the number of paths:
- * the summaries keep every path's value of the quantile variables in scratch
- * files beside the output (output/spill.h), which therefore needs room for
- * them as well as for the file. */
+ * A run has two steps. First every block is computed and stored in the
+ * run's checkpoint (output/ckpt.h): block b (paths b RUN_BLOCK_PATHS onwards)
+ * goes to one rank, chosen by its number among the blocks not yet stored,
+ * never by timing. Then the HDF5 file is made from the stored blocks: the
+ * paths by every rank at once (the MPI build) or by the one process, and the
+ * summaries by the first rank from every block in path order; the file is
+ * committed (output/h5out.h) and the checkpoint removed. A run stopped or
+ * killed in the first step keeps the blocks it stored, and run_scenario with
+ * `resume` computes only the others, with any number of ranks or threads.
+ *
+ * Blocks hold RUN_BLOCK_PATHS paths whatever the number of threads or ranks,
+ * and the summaries see the paths in path order, so the output is the same
+ * for any number of threads or ranks, and for a resumed run. Memory is the
+ * block buffers, the summaries' per-cell statistics, and per thread one path's
+ * state, whatever the number of paths: the checkpoint and the summaries'
+ * scratch files (output/spill.h) beside the output take the disk. */
 #ifndef FUNDSIM_RUN_H
 #define FUNDSIM_RUN_H
 
@@ -25,6 +33,8 @@
  * block. */
 #define RUN_BATCH_BLOCKS 4
 #define RUN_BATCH_PATHS (RUN_BATCH_BLOCKS * RUN_BLOCK_PATHS)
+/* Policy variants in one comparison, at most. */
+#define RUN_MAX_VARIANTS 32
 
 /* A policy variant run beside the base (`fundsim compare`): same paths, seed,
  * years and regions; its differences from the base go into the file's /diff. */
@@ -49,10 +59,16 @@ struct run_options {
      * that asked, as `fundsim run` does), the run stops there as after a
      * failure, nothing written. NULL: the run never stops early. */
     const volatile sig_atomic_t *stop;
+    const struct team *team; /* the ranks; NULL: this process alone */
+    bool resume;             /* finish the run stopped in out_path's checkpoint */
+    /* A slice of the scenario's paths: paths_from .. paths_to - 1 into a file of
+     * its own, for `fundsim merge` (paths_to 0: every path, a whole run). */
+    size_t paths_from, paths_to;
 };
 
 struct diag;
 struct engine;
+struct team;
 struct record_block;
 
 /* One scenario's side of a run: its engine, one work state per thread and a
@@ -72,21 +88,30 @@ size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for mes
 struct engine_times;
 void run_arm_times(const struct run_arm *a, struct engine_times *out);
 
-/* Runs paths first .. first + n - 1 (n ≤ RUN_BATCH_PATHS, and no more than the
- * scenario's paths) on the arm's threads into its blocks: block j holds paths
- * first + j RUN_BLOCK_PATHS onwards. Returns the number of blocks filled. */
-size_t run_arm_batch(struct run_arm *a, size_t first, size_t n);
+/* Paths first .. first + n - 1. */
+struct run_span {
+    size_t first, n;
+};
+
+/* Runs the paths of spans[j] (each of at most RUN_BLOCK_PATHS paths, and no more
+ * than the scenario's paths; n_spans ≤ RUN_BATCH_BLOCKS) on the arm's threads
+ * into its block j. */
+void run_arm_batch(struct run_arm *a, const struct run_span *spans, size_t n_spans);
 const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j);
 /* run_arm_batch of n ≤ RUN_BLOCK_PATHS paths, and its one block. */
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n);
 
-/* Runs the scenario's simulation.paths paths, and those of each variant on
- * the same streams, and writes out_path. Returns 0,
+/* Runs the scenario's simulation.paths paths (or the slice), and those of each
+ * variant on the same streams, and writes out_path. Collective over the team.
+ * Returns 0,
  * 1 after a runtime failure (the message in `err`; no file is left behind and
  * an existing out_path is untouched), or 2 with a scenario problem in `d`.
  * A run whose scratch files and output would not fit in out_path's folder is
  * refused before any work (1). A non-finite value in any block is a runtime
- * failure (output/finite.h); so is a stop asked through o->stop. */
+ * failure (output/finite.h); so is a stop asked through o->stop, after which
+ * the checkpoint keeps the blocks finished. With the team, every rank returns
+ * the same status; the rank that failed has the message, the others an empty
+ * `err`. */
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err);
 

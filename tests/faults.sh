@@ -3,14 +3,19 @@
 #
 #  1. SIGKILL at moments spread over a run (measured first), the last ones
 #     around its commit: OUT.h5 is either the previous file, byte for byte, or
-#     (the kill came after the rename) the new run's complete file; the
-#     temporary file left by a killed run goes with the next run.
+#     (the kill came after the rename) the new run's complete file. A
+#     checkpoint OUT.h5.ckpt with finished blocks makes a new run refuse, and
+#     `--resume OUT.h5` finishes the run into a file identical to an
+#     uninterrupted run's, removing the temporary file of a run killed while
+#     writing it, and the checkpoint.
 #  2. SIGINT and SIGTERM: exit status 130 and 143, the message saying how
-#     far the run went and what to do, no temporary file, OUT.h5 untouched.
+#     far the run went and what to do, no temporary file, OUT.h5 untouched, the
+#     finished blocks in OUT.h5.ckpt.
 #  3. A full disk (`ulimit -f`, SIGXFSZ ignored so that write(2) fails with
 #     EFBIG; and, as root where mounting works, a 1 MiB tmpfs): exit status
-#     1, a message naming the file and the reason, nothing left behind, the
-#     previous OUT.h5 untouched.
+#     1, a message naming the file and the reason, no temporary file, the
+#     previous OUT.h5 untouched, and the checkpoint only when it holds
+#     finished paths (the message says so; --resume then finishes the run).
 #  4. An unwritable folder (a path under a regular file; a folder without
 #     write permission, or as root a read-only tmpfs): exit status 1, a
 #     message naming the file.
@@ -18,6 +23,7 @@
 # Usage: tests/faults.sh FUNDSIM SOURCE_DIR
 set -u
 fundsim=$1
+srcdir=$2
 scenario=$2/tests/scenarios/minimal.cfg
 dir=$(mktemp -d /tmp/fundsim-faults-XXXXXX) || exit 1
 mounted=""
@@ -35,16 +41,16 @@ fail() {
 now() { date +%s.%N; }
 # No temporary file of OUT.h5 in folder $1.
 no_tmp() { [ -z "$(find "$1" -name 'out.h5.tmp-*')" ]; }
-# Waits until run $1 (of 100,000 paths: minutes) has its temporary file, and
-# half a second more: it is then in its blocks.
-wait_for_tmp() {
+# The finished blocks in the checkpoint of $1.
+blocks() { find "$1.ckpt" -name 'block-*' ! -name '*.tmp' 2>/dev/null | wc -l; }
+# Waits until the run of 100,000 paths (tens of seconds) has finished a block.
+wait_for_block() {
     waited=0
-    until [ -f "$dir/out.h5.tmp-$1" ]; do
+    until [ "$(blocks "$out")" -gt 0 ]; do
         sleep 0.1
         waited=$((waited + 1))
-        [ $waited -lt 600 ] || fail "no temporary file after 60 s"
+        [ $waited -lt 600 ] || fail "no finished block after 60 s"
     done
-    sleep 0.5
 }
 
 # The previous output: another seed than the runs below, so it differs from theirs.
@@ -61,6 +67,7 @@ t1=$(now)
 full=$(awk "BEGIN { print $t1 - $t0 }")
 echo "a run of $paths paths takes $full s"
 killed=0
+resumed=0
 for f in 0.02 0.2 0.4 0.6 0.8 0.9 0.95 0.98 1.0 1.02 1.05; do
     "$fundsim" run "$scenario" --paths $paths --threads 1 --quiet -o "$out" &
     pid=$!
@@ -72,47 +79,53 @@ for f in 0.02 0.2 0.4 0.6 0.8 0.9 0.95 0.98 1.0 1.02 1.05; do
     if cmp -s "$out" "$dir/previous.h5"; then
         [ $status -eq 137 ] || fail "the run finished, yet $out is the previous file"
         killed=$((killed + 1))
-        echo "SIGKILL at $f of the run: exit status $status; $out is the previous file"
+        echo "SIGKILL at $f of the run: exit status $status; $out is the previous file;" \
+            "$(blocks "$out") blocks in the checkpoint"
     else
         # renamed, so complete (the kill may have come after the rename, at exit)
         h5dump -H "$out" >/dev/null && h5dump -d /depletion/first_year_at_risk "$out" >/dev/null ||
             fail "SIGKILL at $f of a run: $out is neither the previous file nor a complete one"
         echo "SIGKILL at $f of the run: exit status $status; $out is the new run's, complete"
-        cp "$dir/previous.h5" "$out"
     fi
+    if [ "$(blocks "$out")" -gt 0 ]; then
+        status=0
+        "$fundsim" run "$scenario" --paths $paths --threads 1 -o "$out" >/dev/null \
+            2>"$dir/err" || status=$?
+        [ $status -eq 1 ] && grep -q "^fundsim run: $out.ckpt holds [0-9]* finished blocks\? of paths of an interrupted run: add --resume to the command to finish it, or remove $out.ckpt to start over$" "$dir/err" ||
+            fail "a new run beside a checkpoint: exit status $status, $(cat "$dir/err")"
+        "$fundsim" run "$scenario" --paths $paths --threads 2 --quiet --resume "$out" ||
+            fail "resuming after SIGKILL at $f"
+        "$srcdir/tests/h5same.py" "$dir/timed.h5" "$out" >/dev/null ||
+            fail "resumed after SIGKILL at $f: not the uninterrupted run's file"
+        no_tmp "$dir" && [ ! -e "$out.ckpt" ] ||
+            fail "resumed after SIGKILL at $f: a temporary file or the checkpoint is left"
+        resumed=$((resumed + 1))
+        echo "  resumed on 2 threads: the same datasets as the uninterrupted run"
+    fi
+    rm -rf "$out.ckpt"
+    cp "$dir/previous.h5" "$out"
 done
 [ $killed -ge 3 ] || fail "only $killed runs were killed before they finished"
-# A run killed in its blocks leaves its temporary file; the next run removes it.
-"$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" &
-pid=$!
-wait_for_tmp $pid
-kill -KILL $pid
-wait $pid
-[ -f "$out.tmp-$pid" ] || fail "no temporary file left by a run killed in its blocks"
-"$fundsim" run "$scenario" --paths 20 --threads 1 -o "$out" >/dev/null 2>"$dir/err" ||
-    fail "the run after the kills"
-no_tmp "$dir" || fail "the temporary file of the killed run is still there"
-grep -q "^fundsim run: removed 1 temporary file of $out left by killed runs$" "$dir/err" ||
-    fail "no word of the removed temporary file: $(cat "$dir/err")"
-echo "the next run removed $out.tmp-$pid"
-cp "$dir/previous.h5" "$out"
+[ $resumed -ge 2 ] || fail "only $resumed runs were resumed"
 
 # ---- 2. SIGINT and SIGTERM ----
 for sig in INT TERM; do
     "$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" 2>"$dir/err" &
     pid=$!
-    wait_for_tmp $pid
+    wait_for_block
     kill -$sig $pid
     status=0
     wait $pid || status=$?
     want=130
     [ $sig = TERM ] && want=143
     [ $status -eq $want ] || fail "SIG$sig: exit status $status, expected $want"
-    grep -Eq '^fundsim run: interrupted after [0-9]+ of 100000 paths; nothing was written; run the same command again to start over$' "$dir/err" ||
+    grep -Eq "^fundsim run: interrupted with [0-9]+ of 100000 paths finished, kept in $out.ckpt: run the same command with --resume to finish$" "$dir/err" ||
         fail "SIG$sig: the message: $(cat "$dir/err")"
     no_tmp "$dir" || fail "SIG$sig left a temporary file"
     cmp -s "$out" "$dir/previous.h5" || fail "SIG$sig changed $out"
+    [ "$(blocks "$out")" -gt 0 ] || fail "SIG$sig: no finished block kept"
     echo "SIG$sig: exit status $status; $(cat "$dir/err")"
+    rm -rf "$out.ckpt"
 done
 
 # ---- 3. a full disk ----
@@ -126,13 +139,24 @@ full_disk() {
     "$@" "$fundsim" run "$scenario" --paths 2000 --threads 1 --quiet -o "$d/out.h5" \
         2>"$dir/err" || status=$?
     [ $status -eq 1 ] || fail "a full disk ($reason): exit status $status, expected 1"
-    # the output file or the quantiles' scratch file beside it, whichever fills first;
-    # or, when the folder's free space is known to be too small, the refusal up front
-    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d): $reason \(the disk is full|exact quantiles of 2000 paths need .* of scratch space beside $d/out.h5 .* in $d, and it has .* free)" "$dir/err" ||
+    # the checkpoint, the output file or the quantiles' scratch file beside it,
+    # whichever fills first; or, when the folder's free space is known to be too
+    # small, the refusal up front
+    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d|cannot write $d/out.h5.ckpt/block-[0-9]*): $reason \(the disk is full|2000 paths need .* of scratch space beside $d/out.h5 .* in $d, and it has .* free)" "$dir/err" ||
         fail "a full disk ($reason): the message: $(cat "$dir/err")"
     no_tmp "$d" || fail "a full disk ($reason) left a temporary file"
     cmp -s "$d/out.h5" "$dir/previous.h5" || fail "a full disk ($reason) changed out.h5"
-    echo "a full disk: exit status 1; $(cat "$dir/err")"
+    if [ "$(blocks "$d/out.h5")" -gt 0 ]; then
+        grep -q "the [0-9]* paths finished are kept in $d/out.h5.ckpt: --resume finishes the run once the cause is mended$" "$dir/err" ||
+            fail "a full disk ($reason): a checkpoint, but no word of it: $(cat "$dir/err")"
+        "$fundsim" run "$scenario" --paths 2000 --threads 1 --quiet --resume "$d/out.h5" ||
+            fail "a full disk ($reason): --resume without the limit"
+        [ ! -e "$d/out.h5.ckpt" ] || fail "a full disk ($reason): the checkpoint after --resume"
+        echo "a full disk: exit status 1; $(cat "$dir/err"); --resume finished it"
+    else
+        [ ! -e "$d/out.h5.ckpt" ] || fail "a full disk ($reason): an empty checkpoint is left"
+        echo "a full disk: exit status 1; $(cat "$dir/err")"
+    fi
 }
 mkdir "$dir/small"
 # The limit (in blocks of 512 or 1024 bytes) and the tmpfs (beside the previous
@@ -153,7 +177,7 @@ unwritable() {
     status=0
     "$fundsim" run "$scenario" --paths 3 --quiet -o "$1" 2>"$dir/err" || status=$?
     [ $status -eq 1 ] || fail "$1: exit status $status, expected 1"
-    grep -q "^fundsim run: cannot create $1.tmp-[0-9]*: $2$" "$dir/err" ||
+    grep -q "^fundsim run: cannot make the checkpoint folder $1.ckpt: $2$" "$dir/err" ||
         fail "$1: the message: $(cat "$dir/err")"
     echo "unwritable: exit status 1; $(cat "$dir/err")"
 }

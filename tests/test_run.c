@@ -176,7 +176,9 @@ static void test_summary_only(void **state)
 }
 
 /* A run that cannot write (a file size limit of 64 kB, as a full disk would)
- * fails with status 1, leaves the existing file as it was and no temporary. */
+ * fails with status 1, leaves the existing file as it was, no temporary file,
+ * and its checkpoint of the paths finished; without the limit, --resume then
+ * finishes the run, and the checkpoint goes. */
 static void test_failed_write_keeps_file(void **state)
 {
     (void)state;
@@ -205,12 +207,30 @@ static void test_failed_write_keeps_file(void **state)
     assert_non_null(fgets(text, sizeof text, kept));
     fclose(kept);
     assert_string_equal(text, "the previous run's file");
+    assert_int_equal(tmpdir_count_other(dir, "kept.h5"), 1);
+    char ckpt[160];
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", out);
+    assert_int_equal(tmpdir_count_other(ckpt, "lock") > 0, 1);
+
+    struct scenario s;
+    load(MINIMAL, "200", "3", &s);
+    struct run_options o = {.out_path = out, .threads = 1, .quiet = true, .resume = true};
+    struct diag d = {0};
+    char err[512] = "";
+    assert_int_equal(run_scenario(&s, &o, &d, err, sizeof err), 0);
     assert_int_equal(tmpdir_count_other(dir, "kept.h5"), 0);
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_true(H5Lexists(f, "/summary", H5P_DEFAULT) > 0);
+    H5Fclose(f);
+    diag_free(&d);
+    scenario_free(&s);
     tmpdir_remove(dir);
 }
 
-/* Henan at 10^9 paths needs about 175 TB of scratch space (21 870 quantile
- * cells × 8 bytes per path), more than any test machine's disk: the run is
+/* Henan at 10^9 paths needs about 418 TB of scratch space (the checkpoint's
+ * 243 TB: 28 regions × 30 years × 36 + 30 × 5 doubles per path; the quantiles'
+ * 175 TB: 21 870 cells × 8 bytes per path), more than any test machine's disk: the run is
  * refused before the engines are built, with status 1, a message naming the
  * paths and the scratch space, and nothing in the folder. */
 static void test_refused_without_scratch_space(void **state)
@@ -231,7 +251,8 @@ static void test_refused_without_scratch_space(void **state)
     printf("# %s\n", err);
     assert_true((double)(t1.tv_sec - t0.tv_sec) < 5);
     assert_non_null(strstr(err, "1000000000 paths"));
-    assert_non_null(strstr(err, "175.0 TB of scratch space"));
+    assert_non_null(strstr(err, "418.1 TB of scratch space"));
+    assert_non_null(strstr(err, "blocks 243.1 TB, the exact quantiles 175.0 TB"));
     assert_non_null(strstr(err, dir));
     assert_int_equal(tmpdir_count_other(dir, NULL), 0);
     diag_free(&d);

@@ -1,0 +1,248 @@
+/* assemble.c: the run's second step (run_parts.h): the HDF5 file from the
+ * blocks stored in the checkpoint. The first rank creates the file and adds
+ * every block, in path order, to the summaries; the per-path datasets are
+ * written by that rank alone, or, in the MPI build, by every rank at once, each
+ * its own blocks (output/h5out.h). `struct assembly` holds a block's arms as
+ * read back, the summaries and the file. */
+#include "run_parts.h"
+
+#include "fundsim_config.h"
+#include "stale.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct summary_config run_summary_config(const struct run *r)
+{
+    const struct scenario *s = r->s;
+    return (struct summary_config){
+        .start_year = s->simulation.start_year,
+        .years = (size_t)s->simulation.years,
+        .regions = s->n_regions,
+        .first_path = r->from,
+        .paths = r->paths,
+        .n_quantiles = s->simulation.quantiles.n,
+        .quantiles = s->simulation.quantiles.v,
+        .warning = s->warning,
+        .scratch_dir = r->dir,
+        .threads = r->o->threads,
+    };
+}
+
+struct diffsum_config run_diffsum_config(const struct summary_config *c)
+{
+    return (struct diffsum_config){
+        .years = c->years,
+        .regions = c->regions,
+        .first_path = c->first_path,
+        .paths = c->paths,
+        .n_quantiles = c->n_quantiles,
+        .quantiles = c->quantiles,
+        .scratch_dir = c->scratch_dir,
+        .threads = c->threads,
+    };
+}
+
+struct assembly {
+    struct run *r;
+    size_t n_variants;
+    /* A block as stored: arm 0 the base, 1 + k variant k, then the independent
+     * twins; twin[k] is variant k's twin's arm, 0 for none. */
+    struct record_block arm[1 + 2 * RUN_MAX_VARIANTS];
+    size_t twin[RUN_MAX_VARIANTS];
+    struct summary *sum;
+    struct diffsum *diff[RUN_MAX_VARIANTS], *twin_diff[RUN_MAX_VARIANTS];
+    struct h5out *h5;
+};
+
+static void assembly_free(struct assembly *a)
+{
+    if (a->h5) h5out_abort(a->h5);
+    summary_free(a->sum);
+    for (size_t k = 0; k < a->n_variants; k++) {
+        diffsum_free(a->diff[k]);
+        diffsum_free(a->twin_diff[k]);
+    }
+    for (size_t k = 0; k < a->r->n_arms; k++)
+        record_block_free(&a->arm[k]);
+}
+
+/* Buffers for a block's arms. Returns 0 or -1 with `err`. */
+static int alloc_arms(struct assembly *a, char *err, size_t n_err)
+{
+    const struct run *r = a->r;
+    size_t paths = r->paths < RUN_BLOCK_PATHS ? r->paths : RUN_BLOCK_PATHS;
+    for (size_t k = 0, t = 1 + a->n_variants; k < a->n_variants; k++)
+        a->twin[k] = r->o->variants[k].independent ? t++ : 0;
+    for (size_t k = 0; k < r->n_arms; k++)
+        if (record_block_alloc(&a->arm[k], paths, r->meta.years, r->meta.regions) != 0) {
+            snprintf(err, n_err, "out of memory");
+            return -1;
+        }
+    return 0;
+}
+
+/* The summaries, and each variant's difference summaries. Returns 0 or -1. */
+static int alloc_summaries(struct assembly *a, char *err, size_t n_err)
+{
+    struct summary_config cfg = run_summary_config(a->r);
+    struct diffsum_config dcfg = run_diffsum_config(&cfg);
+    /* The independent twin is there for its variances only. */
+    struct diffsum_config moments = dcfg;
+    moments.moments_only = true;
+    bool ok = (a->sum = summary_alloc(&cfg)) != NULL;
+    for (size_t k = 0; k < a->n_variants && ok; k++)
+        ok = (a->diff[k] = diffsum_alloc(&dcfg)) &&
+             (!a->twin[k] || (a->twin_diff[k] = diffsum_alloc(&moments)));
+    if (!ok) snprintf(err, n_err, "out of memory");
+    return ok ? 0 : -1;
+}
+
+/* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
+static int create_file(struct assembly *a, char *err, size_t n_err)
+{
+    const struct run_options *o = a->r->o;
+    int stale = stale_remove(o->out_path);
+    if (stale > 0 && !o->quiet)
+        fprintf(stderr, "fundsim %s: removed %d temporary file%s of %s left by killed runs\n",
+                o->command, stale, stale == 1 ? "" : "s", o->out_path);
+    if (!(a->h5 = h5out_create(o->out_path, &a->r->meta, err, n_err))) return -1;
+    for (size_t k = 0; k < a->n_variants; k++) {
+        const struct scenario *v = o->variants[k].s;
+        struct h5out_variant hv = {
+            .name = v->name,
+            .description = v->description,
+            .scenario_text = v->resolved_text,
+            .independent = o->variants[k].independent != NULL,
+        };
+        if (h5out_add_variant(a->h5, &hv, err, n_err)) return -1;
+    }
+    return 0;
+}
+
+/* The block held in a->arm into the summaries. */
+static int summarize(struct assembly *a, char *err, size_t n_err)
+{
+    const struct record_block *base = &a->arm[0];
+    if (summary_add(a->sum, base, err, n_err)) return -1;
+    for (size_t k = 0; k < a->n_variants; k++)
+        if (diffsum_add(a->diff[k], base, &a->arm[1 + k], err, n_err) ||
+            (a->twin[k] && diffsum_add(a->twin_diff[k], base, &a->arm[a->twin[k]], err, n_err)))
+            return -1;
+    return 0;
+}
+
+/* The block held in a->arm into the per-path datasets of `h5`. */
+static int write_block(struct assembly *a, struct h5out *h5, char *err, size_t n_err)
+{
+    if (h5out_write_block(h5, &a->arm[0], err, n_err)) return -1;
+    for (size_t k = 0; k < a->n_variants; k++)
+        if (h5out_write_diff_block(h5, k, &a->arm[0], &a->arm[1 + k], err, n_err)) return -1;
+    return 0;
+}
+
+static int load(struct assembly *a, size_t b, char *err, size_t n_err)
+{
+    struct record_block *arms[1 + 2 * RUN_MAX_VARIANTS];
+    for (size_t k = 0; k < a->r->n_arms; k++)
+        arms[k] = &a->arm[k];
+    return ckpt_load(a->r->ckpt, b, arms, err, n_err);
+}
+
+/* Every block in path order into the summaries, and into the file when
+ * `write`. Returns 0 or -1 with `err`. */
+static int add_blocks(struct assembly *a, bool write, char *err, size_t n_err)
+{
+    const struct run *r = a->r;
+    for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
+        if (load(a, b, err, n_err) || summarize(a, err, n_err) ||
+            (write && write_block(a, a->h5, err, n_err)))
+            return -1;
+    return 0;
+}
+
+/* The summaries into the file, then the commit. Returns 0 or -1 with `err`. */
+static int finish(struct assembly *a, char *err, size_t n_err)
+{
+    if (summary_finish(a->sum, err, n_err) || h5out_write_summary(a->h5, a->sum, err, n_err))
+        return -1;
+    for (size_t k = 0; k < a->n_variants; k++) {
+        if (diffsum_finish(a->diff[k], err, n_err) ||
+            (a->twin_diff[k] && diffsum_finish(a->twin_diff[k], err, n_err)))
+            return -1;
+        if (h5out_write_diffsum(a->h5, k, a->diff[k], a->twin_diff[k], err, n_err)) return -1;
+    }
+    int rc = h5out_commit(a->h5, err, n_err);
+    a->h5 = NULL;
+    return rc;
+}
+
+#if FUNDSIM_HAVE_MPI
+/* Every rank writes its blocks (block first_block + k size + rank in round k)
+ * into the file rank 0 created, all at once. Returns 0 or -1, the same on every
+ * rank. */
+static int write_in_parallel(struct assembly *a, char *err, size_t n_err)
+{
+    const struct run *r = a->r;
+    const struct team *t = r->team;
+    char tmp[4096] = "";
+    int failed = 0;
+    if (t->rank == 0) {
+        failed = h5out_suspend(a->h5, err, n_err) != 0;
+        snprintf(tmp, sizeof tmp, "%s", h5out_tmp_path(a->h5));
+    }
+    if (team_max(t, failed)) return -1;
+    team_bcast(t, tmp, sizeof tmp);
+    const char *names[RUN_MAX_VARIANTS];
+    for (size_t k = 0; k < a->n_variants; k++)
+        names[k] = r->o->variants[k].s->name;
+    struct h5out *par =
+        h5out_open_parallel(tmp, MPI_COMM_WORLD, &r->meta, names, a->n_variants, err, n_err);
+    if (!par) return -1;
+    size_t size = (size_t)t->size, rounds = (r->n_blocks + size - 1) / size;
+    int rc = 0;
+    for (size_t k = 0; k < rounds && !rc; k++) {
+        size_t b = r->first_block + k * size + (size_t)t->rank;
+        /* A rank without a block this round (or whose block cannot be read)
+         * takes part with none. */
+        bool mine = b < r->first_block + r->n_blocks && !failed;
+        if (mine && load(a, b, err, n_err)) failed = 1, mine = false;
+        for (size_t j = 0; !mine && j < r->n_arms; j++)
+            a->arm[j].first_path = r->from, a->arm[j].n_paths = 0;
+        rc = write_block(a, par, err, n_err);
+    }
+    char ignored[256]; /* after a failed write, its message is the one to keep */
+    long long written =
+        rc ? h5out_close_parallel(par, ignored, sizeof ignored) : h5out_close_parallel(par, err, n_err);
+    if (team_max(t, failed || rc || written < 0)) return -1;
+    return t->rank == 0 ? h5out_reopen(a->h5, (size_t)written, err, n_err) : 0;
+}
+#endif
+
+int run_assemble(struct run *r, char *err, size_t n_err)
+{
+    const struct team *t = r->team;
+    struct assembly a = {.r = r, .n_variants = r->o->n_variants};
+    bool lead = t->rank == 0;
+    bool parallel = false;
+#if FUNDSIM_HAVE_MPI
+    parallel = t->mpi && !r->o->summary_only;
+#endif
+    int failed = (lead || parallel) && alloc_arms(&a, err, n_err);
+    if (!failed && lead)
+        failed = alloc_summaries(&a, err, n_err) || create_file(&a, err, n_err);
+    if (team_max(t, failed)) {
+        assembly_free(&a);
+        return -1;
+    }
+#if FUNDSIM_HAVE_MPI
+    if (parallel && write_in_parallel(&a, err, n_err)) {
+        assembly_free(&a);
+        return -1;
+    }
+#endif
+    failed = lead && (add_blocks(&a, !parallel, err, n_err) || finish(&a, err, n_err));
+    assembly_free(&a);
+    return team_max(t, failed) ? -1 : 0;
+}

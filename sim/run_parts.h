@@ -1,0 +1,61 @@
+/* run_parts.h: what the run driver's two steps share (internal to sim/): run.c
+ * computes the blocks into the checkpoint, assemble.c makes the file from them.
+ * `struct run` holds everything a run_scenario call has. */
+#ifndef FUNDSIM_RUN_PARTS_H
+#define FUNDSIM_RUN_PARTS_H
+
+#include "ckpt.h"
+#include "diffsum.h"
+#include "h5out.h"
+#include "run.h"
+#include "summary.h"
+#include "team.h"
+
+/* The per-run pieces that the output needs from the scenario. */
+struct names {
+    const char **name, **name_zh, **code;
+    double *opening;
+};
+
+/* A variant's engines: its own, and its independent-stream twin's (NULL without
+ * --independent). */
+struct variant_side {
+    struct run_arm *arm, *independent_arm;
+};
+
+struct run {
+    const struct scenario *s;
+    const struct run_options *o;
+    const struct team *team;
+    size_t from, to, paths;       /* the run's paths: from .. to - 1, paths of them */
+    size_t first_block, n_blocks; /* the blocks they fall in */
+    size_t n_arms;                /* base, variants, independent twins (ckpt.h) */
+    char *dir;                    /* the output's folder, for the scratch files */
+    char *variants_text;          /* the variants' resolved texts, for the checkpoint */
+    struct names names;
+    struct h5out_meta meta;
+    struct run_arm *base;          /* NULL when every block was stored before */
+    struct variant_side *variants; /* [o->n_variants] */
+    struct ckpt *ckpt;
+    size_t stored; /* paths in the checkpoint (known on every rank after the first step) */
+    /* wall seconds: building the engines, running paths, storing the blocks,
+     * making the file */
+    double tables_s, engine_s, output_s, finish_s;
+};
+
+double run_now_s(void);
+
+/* Block b's paths within the run. */
+void run_span_of(const struct run *r, size_t b, struct run_span *out);
+
+/* The summaries' config (their scratch files beside the output), and the
+ * difference summaries'. */
+struct summary_config run_summary_config(const struct run *r);
+struct diffsum_config run_diffsum_config(const struct summary_config *c);
+
+/* The second step, collective: the file from the checkpoint's blocks, its
+ * summaries from the first rank, and the commit. Returns 0 or -1, the same on
+ * every rank (`err` on the rank that failed). */
+int run_assemble(struct run *r, char *err, size_t n_err);
+
+#endif
