@@ -157,16 +157,14 @@ static const char *text_field(const char **p, const char *end, const char *key, 
     return t;
 }
 
-/* The first line where two texts differ (1-based), and that line of `b`. */
-static size_t first_diff_line(const char *a, const char *b, char *line, size_t n_line)
+/* The first line of `b` that differs from `a`'s. */
+static void first_diff_line(const char *a, const char *b, char *line, size_t n_line)
 {
-    size_t no = 1;
     const char *start = b;
     for (; *a && *a == *b; a++, b++)
-        if (*b == '\n') no++, start = b + 1;
+        if (*b == '\n') start = b + 1;
     size_t len = strcspn(start, "\n");
     snprintf(line, n_line, "%.*s", (int)(len > 120 ? 120 : len), start);
-    return no;
 }
 
 /* Compares the stored identity with `id`; says what differs. Returns 0 or -1. */
@@ -225,15 +223,15 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
         return -1;
     }
     const char *want_v = id->variants_text ? id->variants_text : "";
-    char line[160];
+    char line[160] = "";
     if (n_s != strlen(id->scenario_text) || memcmp(s, id->scenario_text, n_s) != 0) {
         char *copy = strndup(s, n_s);
-        size_t no = copy ? first_diff_line(copy, id->scenario_text, line, sizeof line) : 0;
+        if (copy) first_diff_line(copy, id->scenario_text, line, sizeof line);
         free(copy);
         snprintf(err, n_err,
-                 "cannot resume: the scenario differs from the checkpoint's (%s), first at line "
-                 "%zu of `fundsim show`: \"%s\"",
-                 path, no, line);
+                 "cannot resume: the scenario differs from the checkpoint's (%s), first in the "
+                 "line \"%s\" of `fundsim show`",
+                 path, line);
         return -1;
     }
     if (n_v != strlen(want_v) || memcmp(vt, want_v, n_v) != 0) {
@@ -357,6 +355,21 @@ static int open_resume(struct ckpt *c, const char *out_path, char *err, size_t n
     return rc;
 }
 
+/* Empties and removes the folder `dir`; returns 0 or -1. */
+static int remove_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return errno == ENOENT ? 0 : -1;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char path[4096 + 256];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    return rmdir(dir);
+}
+
 struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt_mode mode,
                        char *err, size_t n_err)
 {
@@ -378,6 +391,11 @@ struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt
         return NULL;
     }
     *err = '\0';
+    if (mode != CKPT_ATTACH) { /* what a run killed while removing its checkpoint left */
+        char *gone = joined(c->dir, ".removed");
+        if (gone) remove_folder(gone);
+        free(gone);
+    }
     int rc = mode == CKPT_NEW      ? open_new(c, err, n_err)
              : mode == CKPT_RESUME ? open_resume(c, out_path, err, n_err)
                                    : scan(c, false);
@@ -509,12 +527,12 @@ void ckpt_close(struct ckpt *c)
 
 int ckpt_remove(struct ckpt *c, char *err, size_t n_err)
 {
-    scan(c, true);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/lock", c->dir);
-    unlink(path);
-    int rc = rmdir(c->dir);
+    /* Renamed first, at once: a kill while the files go leaves no half checkpoint
+     * to resume, only OUT.ckpt.removed, which the next run removes. */
+    char *gone = joined(c->dir, ".removed");
+    int rc = !gone || remove_folder(gone) || rename(c->dir, gone) || remove_folder(gone) ? -1 : 0;
     if (rc) snprintf(err, n_err, "cannot remove %s: %s", c->dir, strerror(errno));
+    free(gone);
     free_ckpt(c);
     return rc;
 }

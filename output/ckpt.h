@@ -81,8 +81,9 @@ const char *ckpt_path(const struct ckpt *c);
 
 /* Closes it, keeping the folder (after a failure or a stop). NULL is fine. */
 void ckpt_close(struct ckpt *c);
-/* Removes the folder and closes it (after the output is committed). Returns 0,
- * or -1 with `err`. */
+/* Removes the folder and closes it (after the output is committed): renamed
+ * to OUT.ckpt.removed first, so that a kill meanwhile leaves no part of it to
+ * resume; ckpt_open removes such a leftover. Returns 0, or -1 with `err`. */
 int ckpt_remove(struct ckpt *c, char *err, size_t n_err);
 
 /* The bytes a block file of `paths` paths takes. */

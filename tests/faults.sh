@@ -16,7 +16,11 @@
 #     1, a message naming the file and the reason, no temporary file, the
 #     previous OUT.h5 untouched, and the checkpoint only when it holds
 #     finished paths (the message says so; --resume then finishes the run).
-#  4. An unwritable folder (a path under a regular file; a folder without
+#  4. What --resume refuses, each naming what differs: another seed, number
+#     of paths, setting of the scenario (with the line of `fundsim show`), or
+#     fundsim version (the checkpoint's identity edited to an older one);
+#     and nothing to resume.
+#  5. An unwritable folder (a path under a regular file; a folder without
 #     write permission, or as root a read-only tmpfs): exit status 1, a
 #     message naming the file.
 #
@@ -106,7 +110,22 @@ for f in 0.02 0.2 0.4 0.6 0.8 0.9 0.95 0.98 1.0 1.02 1.05; do
     cp "$dir/previous.h5" "$out"
 done
 [ $killed -ge 3 ] || fail "only $killed runs were killed before they finished"
-[ $resumed -ge 2 ] || fail "only $resumed runs were resumed"
+# And, whatever the timing above: a run killed as soon as a block is finished.
+"$fundsim" run "$scenario" --paths 3000 --threads 1 --quiet -o "$dir/whole.h5" ||
+    fail "the run of 3000 paths"
+"$fundsim" run "$scenario" --paths 3000 --threads 1 --quiet -o "$out" &
+pid=$!
+until [ "$(blocks "$out")" -gt 0 ] || ! kill -0 $pid 2>/dev/null; do sleep 0.02; done
+kill -KILL $pid 2>/dev/null
+wait $pid
+n=$(blocks "$out")
+[ "$n" -gt 0 ] && [ "$n" -lt 47 ] || fail "the kill after the first block: $n blocks kept"
+"$fundsim" run "$scenario" --paths 3000 --threads 2 --quiet --resume "$out" ||
+    fail "resuming the run killed after its first block"
+"$srcdir/tests/h5same.py" "$dir/whole.h5" "$out" >/dev/null ||
+    fail "the run killed after its first block, resumed: not the uninterrupted run's file"
+echo "killed with $n of 47 blocks finished, resumed on 2 threads: the uninterrupted run's datasets"
+cp "$dir/previous.h5" "$out"
 
 # ---- 2. SIGINT and SIGTERM ----
 for sig in INT TERM; do
@@ -171,7 +190,36 @@ else
     echo "a full tmpfs: skipped (needs root and mount)"
 fi
 
-# ---- 4. an unwritable folder ----
+# ---- 4. what --resume refuses ----
+"$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" 2>/dev/null &
+pid=$!
+wait_for_block
+kill -INT $pid
+wait $pid
+# $1: what the message says; then the options.
+refused() {
+    want=$1
+    shift
+    status=0
+    "$fundsim" run "$scenario" --threads 1 --quiet --resume "$out" "$@" 2>"$dir/err" || status=$?
+    [ $status -eq 1 ] && grep -q "^fundsim run: $want" "$dir/err" ||
+        fail "--resume $*: exit status $status, $(cat "$dir/err")"
+    echo "refused: $(cat "$dir/err")"
+}
+refused "cannot resume: the seed differs: 42 in the checkpoint $out.ckpt, 43 now$" \
+    --paths 100000 --seed 43
+refused "cannot resume: the number of paths differs: 100000 in the checkpoint $out.ckpt, 99999 now$" \
+    --paths 99999
+refused "cannot resume: the scenario differs from the checkpoint's ($out.ckpt), first in the line \"  interest_rate = 0.02;\" of \`fundsim show\`$" \
+    --paths 100000 --set economy.interest_rate=0.02
+sed -i '2s/^version .*/version 0.0.1/' "$out.ckpt/run"
+refused "cannot resume: the checkpoint was made by fundsim 0.0.1, and this is fundsim [0-9.]* (results could differ); remove $out.ckpt to start over$" \
+    --paths 100000
+rm -rf "$out.ckpt"
+refused "nothing to resume: $out is complete (there is no $out.ckpt)$" --paths 100000
+cmp -s "$out" "$dir/previous.h5" || fail "a refused --resume changed $out"
+
+# ---- 5. an unwritable folder ----
 # $1: the output; $2: the expected reason.
 unwritable() {
     status=0
