@@ -48,7 +48,7 @@ static hid_t open_checked(struct report_reader *rd, const char *name, int rank, 
     hid_t ds =
         H5Lexists(rd->file, name, H5P_DEFAULT) > 0 ? H5Dopen2(rd->file, name, H5P_DEFAULT) : -1;
     if (ds < 0) {
-        report_problem(rd, "not a fundsim summary file: %s is missing", name);
+        report_problem(rd, "not a fundsim run file: %s is missing", name);
         return -1;
     }
     hid_t space = H5Dget_space(ds);
@@ -163,7 +163,7 @@ static hid_t open_attribute(struct report_reader *rd, const char *object, const 
     if (rd->failed) return -1;
     if (H5Aexists_by_name(rd->file, object, name, H5P_DEFAULT) > 0)
         return H5Aopen_by_name(rd->file, object, name, H5P_DEFAULT, H5P_DEFAULT);
-    report_problem(rd, "not a fundsim summary file: attribute %s of %s is missing", name, object);
+    report_problem(rd, "not a fundsim run file: attribute %s of %s is missing", name, object);
     return -1;
 }
 

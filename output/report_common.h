@@ -1,6 +1,6 @@
 /* report_common.h: what the summary tables (report.c: the warning table and
- * the budget burden; report_diff.c: the policy comparison) share. Internal to
- * output/.
+ * the budget burden; report_diff.c: the policy comparison) share, with the
+ * reader of slices for `fundsim merge` (h5slice.c). Internal to output/.
  *
  * A `struct report_reader` carries the first problem met, so that the reads
  * follow one another without a check after each: after a failure every read

@@ -20,6 +20,7 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Collects `--set KEY=VALUE`; returns 0, or -1 after printing why. */
 struct setting_override;

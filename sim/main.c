@@ -21,6 +21,8 @@ static const char usage[] =
     "  summary OUT.h5      print the summary table of a run\n"
     "  compare BASE VARIANT...\n"
     "                      run policy variants on common random numbers, write the differences\n"
+    "  merge -o OUT SLICE...\n"
+    "                      combine the files of slices of a run (--paths-from/--paths-to)\n"
     "  solve SCENARIO      the yearly rise of contributions or subsidy that meets a target\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
@@ -34,7 +36,7 @@ static const struct command {
 } commands[] = {
     {"run", cmd_run},         {"check", cmd_check},     {"show", cmd_show},
     {"summary", cmd_summary}, {"compare", cmd_compare}, {"settings", cmd_settings},
-    {"solve", cmd_solve},
+    {"solve", cmd_solve},     {"merge", cmd_merge},
 };
 
 int main(int argc, char **argv)

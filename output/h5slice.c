@@ -1,0 +1,271 @@
+/* h5slice.c: reading a run's file back for `fundsim merge` (h5slice.h). The
+ * description is read with the summary tables' reader (report_common.h), which
+ * keeps the first problem and names the file in it. */
+#include "h5slice.h"
+#include "h5common.h"
+#include "report_common.h"
+
+#include <hdf5.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct h5slice {
+    hid_t file;
+    char *path;
+    struct h5slice_info info;
+    /* what info.meta points to */
+    char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
+    char **region_names, **region_names_zh, **region_codes;
+    double *opening_balance_yuan, *quantiles;
+    hid_t paths[N_VARS], national[N_NVARS];
+    double *buf; /* one variable of a block: [path][year][region] */
+    size_t buf_paths;
+};
+
+/* Refuses what cannot be merged, before anything else is read, so that the
+ * message says why rather than what is missing. */
+static void check_kind(struct report_reader *rd)
+{
+    long long summary_only = 0;
+    if (H5Lexists(rd->file, "diff", H5P_DEFAULT) > 0)
+        report_problem(rd, "a comparison's file (it has /diff, from `fundsim compare`): "
+                           "merging comparisons is not supported yet");
+    report_read_attribute(rd, "/", "summary_only", H5T_NATIVE_LLONG, &summary_only);
+    if (summary_only) report_problem(rd, "written with --summary-only: it has no paths to merge");
+}
+
+/* A root attribute that counts something: at least `min`. */
+static size_t read_count(struct report_reader *rd, const char *name, long long min)
+{
+    long long v = 0;
+    report_read_attribute(rd, "/", name, H5T_NATIVE_LLONG, &v);
+    if (!rd->failed && v < min) report_problem(rd, "attribute %s is %lld", name, v);
+    return rd->failed ? 0 : (size_t)v;
+}
+
+/* The root attributes; a slice's paths_from, paths_to and scenario_paths. */
+static void read_root(struct h5slice *s, struct report_reader *rd)
+{
+    struct h5out_meta *m = &s->info.meta;
+    m->version = s->version = report_read_text(rd, "/", "fundsim_version");
+    m->scenario_name = s->scenario_name = report_read_text(rd, "/", "scenario_name");
+    m->scenario_text = s->scenario_text = report_read_text(rd, "/", "scenario");
+    m->random_generator = s->random_generator = report_read_text(rd, "/", "random_generator");
+    m->pooling = s->pooling = report_read_text(rd, "/", "pooling");
+    report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &m->seed);
+    report_read_attribute(rd, "/", "start_year", H5T_NATIVE_INT, &m->start_year);
+    m->years = read_count(rd, "years", 1);
+    m->paths = read_count(rd, "paths", 1);
+    m->scenario_paths = m->paths;
+    m->slice = !rd->failed && H5Aexists(rd->file, "paths_from") > 0;
+    if (!m->slice) return;
+    m->first_path = read_count(rd, "paths_from", 0);
+    size_t to = read_count(rd, "paths_to", 1);
+    m->scenario_paths = read_count(rd, "scenario_paths", 1);
+    if (!rd->failed && (to - m->first_path != m->paths || to > m->scenario_paths))
+        report_problem(rd,
+                       "paths_from %zu and paths_to %zu do not make %zu paths of a run of "
+                       "scenario_paths %zu",
+                       m->first_path, to, m->paths, m->scenario_paths);
+}
+
+/* The regions, quantile levels, opening balances and warning thresholds. */
+static void read_tables(struct h5slice *s, struct report_reader *rd)
+{
+    struct h5out_meta *m = &s->info.meta;
+    size_t r[1] = {0}, q[1] = {0};
+    s->region_names = report_read_strings(rd, "/regions", r);
+    m->regions = r[0]; /* from here on, the region lists are freed by this count */
+    s->region_names_zh = report_read_strings(rd, "/region_names_zh", r);
+    s->region_codes = report_read_strings(rd, "/region_codes", r);
+    s->opening_balance_yuan = report_read_doubles(rd, "/opening_balance", 1, r);
+    s->quantiles = report_read_doubles(rd, "/quantiles", 1, q);
+    m->n_quantiles = q[0];
+    m->region_names = (const char *const *)s->region_names;
+    m->region_names_zh = (const char *const *)s->region_names_zh;
+    m->region_codes = (const char *const *)s->region_codes;
+    m->opening_balance_yuan = s->opening_balance_yuan;
+    m->quantiles = s->quantiles;
+    struct warning_params *w = &s->info.warning;
+    const struct {
+        const char *name;
+        double *value;
+    } thresholds[] = {{"insufficient_months", &w->insufficient_months},
+                      {"low_months", &w->low_months},
+                      {"target_months", &w->target_months},
+                      {"excess_months", &w->excess_months},
+                      {"depletion_probability", &w->depletion_probability},
+                      {"max_balance_share", &w->max_balance_share}};
+    for (size_t k = 0; k < sizeof thresholds / sizeof *thresholds; k++)
+        report_read_attribute(rd, "/warning", thresholds[k].name, H5T_NATIVE_DOUBLE,
+                              thresholds[k].value);
+}
+
+/* Opens a per-path dataset, which must have the file's shape. Returns it, or -1. */
+static hid_t open_paths(struct report_reader *rd, const char *group, const char *name, int rank,
+                        const hsize_t *want)
+{
+    if (rd->failed) return -1;
+    char full[160];
+    snprintf(full, sizeof full, "%s/%s", group, name);
+    hid_t ds =
+        H5Lexists(rd->file, group, H5P_DEFAULT) > 0 && H5Lexists(rd->file, full, H5P_DEFAULT) > 0
+            ? H5Dopen2(rd->file, full, H5P_DEFAULT)
+            : -1;
+    if (ds < 0) {
+        report_problem(rd, "not a fundsim run file: %s is missing", full);
+        return -1;
+    }
+    hid_t space = H5Dget_space(ds);
+    hsize_t got[3];
+    bool ok = H5Sget_simple_extent_ndims(space) == rank;
+    if (ok) H5Sget_simple_extent_dims(space, got, NULL);
+    for (int k = 0; k < rank && ok; k++)
+        ok = got[k] == want[k];
+    H5Sclose(space);
+    if (!ok) {
+        char regions[32] = "";
+        if (rank == 3) snprintf(regions, sizeof regions, "[%llu]", (unsigned long long)want[2]);
+        report_problem(rd, "%s does not have the shape [%llu][%llu]%s of the file's paths", full,
+                       (unsigned long long)want[0], (unsigned long long)want[1], regions);
+        H5Dclose(ds);
+        return -1;
+    }
+    return ds;
+}
+
+struct h5slice *h5slice_open(const char *path, char *err, size_t n_err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fclose(f);
+    struct h5slice *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        snprintf(err, n_err, "%s: out of memory", path);
+        free(s);
+        return NULL;
+    }
+    for (int v = 0; v < N_VARS; v++)
+        s->paths[v] = -1;
+    for (int v = 0; v < N_NVARS; v++)
+        s->national[v] = -1;
+    s->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (s->file < 0) {
+        h5common_fail(err, n_err, "%s: not an HDF5 file", path);
+        h5slice_close(s);
+        return NULL;
+    }
+    struct report_reader rd = {.file = s->file, .path = s->path, .err = err, .n_err = n_err};
+    check_kind(&rd);
+    read_root(s, &rd);
+    read_tables(s, &rd);
+    const struct h5out_meta *m = &s->info.meta;
+    hsize_t dims[3] = {m->paths, m->years, m->regions};
+    for (int v = 0; v < N_VARS; v++)
+        s->paths[v] = open_paths(&rd, "/paths", var_info[v].name, 3, dims);
+    for (int v = 0; v < N_NVARS; v++)
+        s->national[v] = open_paths(&rd, "/paths/national", nvar_info[v].name, 2, dims);
+    if (rd.failed) {
+        h5slice_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+const struct h5slice_info *h5slice_info(const struct h5slice *s)
+{
+    return &s->info;
+}
+
+const char *h5slice_path(const struct h5slice *s)
+{
+    return s->path;
+}
+
+/* Rows row .. row + n - 1 of a per-path dataset into `buf`. Returns 0 or -1. */
+static int read_rows(hid_t ds, int rank, size_t row, size_t n, size_t years, size_t regions,
+                     double *buf)
+{
+    hsize_t start[3] = {row, 0, 0}, count[3] = {n, years, regions};
+    hid_t file_space = H5Dget_space(ds);
+    hid_t mem_space = H5Screate_simple(rank, count, NULL);
+    int rc = H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+                     H5Dread(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, buf) < 0
+                 ? -1
+                 : 0;
+    H5Sclose(mem_space);
+    H5Sclose(file_space);
+    return rc;
+}
+
+int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block *b, char *err,
+                 size_t n_err)
+{
+    const struct h5out_meta *m = &s->info.meta;
+    if (n == 0 || first < m->first_path || n > m->paths || first - m->first_path > m->paths - n ||
+        b->years != m->years || b->regions != m->regions) {
+        snprintf(err, n_err, "%s: internal error: paths %zu-%zu are not in the file", s->path,
+                 first, first + n - 1);
+        return -1;
+    }
+    size_t n_py = n * m->years, n_pyr = n_py * m->regions;
+    if (n > s->buf_paths) {
+        double *buf = realloc(s->buf, n_pyr * sizeof *buf);
+        if (!buf) {
+            snprintf(err, n_err, "%s: out of memory", s->path);
+            return -1;
+        }
+        s->buf = buf;
+        s->buf_paths = n;
+    }
+    b->first_path = first;
+    b->n_paths = n;
+    /* One variable at a time: [p][y][r] -> [p][y][r][var], as h5out writes them. */
+    for (int v = 0; v < N_VARS + N_NVARS; v++) {
+        bool national = v >= N_VARS;
+        hid_t ds = national ? s->national[v - N_VARS] : s->paths[v];
+        if (read_rows(ds, national ? 2 : 3, first - m->first_path, n, m->years, m->regions,
+                      s->buf)) {
+            h5common_fail(err, n_err, "%s: cannot read paths %zu-%zu of /paths/%s%s", s->path,
+                          first, first + n - 1, national ? "national/" : "",
+                          national ? nvar_info[v - N_VARS].name : var_info[v].name);
+            return -1;
+        }
+        size_t n_v = national ? n_py : n_pyr, stride = national ? N_NVARS : N_VARS;
+        double *dst = national ? b->national + (v - N_VARS) : b->v + v;
+        for (size_t k = 0; k < n_v; k++)
+            dst[k * stride] = s->buf[k];
+    }
+    return 0;
+}
+
+void h5slice_close(struct h5slice *s)
+{
+    if (!s) return;
+    for (int v = 0; v < N_VARS; v++)
+        if (s->paths[v] >= 0) H5Dclose(s->paths[v]);
+    for (int v = 0; v < N_NVARS; v++)
+        if (s->national[v] >= 0) H5Dclose(s->national[v]);
+    if (s->file >= 0) H5Fclose(s->file);
+    size_t r = s->info.meta.regions;
+    report_free_strings(s->region_names, r);
+    report_free_strings(s->region_names_zh, r);
+    report_free_strings(s->region_codes, r);
+    free(s->opening_balance_yuan);
+    free(s->quantiles);
+    free(s->version);
+    free(s->scenario_name);
+    free(s->scenario_text);
+    free(s->random_generator);
+    free(s->pooling);
+    free(s->buf);
+    free(s->path);
+    free(s);
+}
