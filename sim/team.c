@@ -70,20 +70,6 @@ void team_bcast(const struct team *t, void *buf, size_t n)
     }
 }
 
-void team_barrier(const struct team *t)
-{
-    if (t->size > 1) MPI_Barrier(MPI_COMM_WORLD);
-}
-
-_Noreturn void team_abort(const struct team *t, int status)
-{
-    int started, finished;
-    MPI_Initialized(&started);
-    MPI_Finalized(&finished);
-    if (t->size > 1 || (started && !finished)) MPI_Abort(MPI_COMM_WORLD, status);
-    exit(status); /* MPI_Abort does not return, but is not declared so */
-}
-
 #else
 
 int team_init(struct team *t, int *argc, char ***argv)
@@ -116,17 +102,6 @@ void team_bcast(const struct team *t, void *buf, size_t n)
     (void)t;
     (void)buf;
     (void)n;
-}
-
-void team_barrier(const struct team *t)
-{
-    (void)t;
-}
-
-_Noreturn void team_abort(const struct team *t, int status)
-{
-    (void)t;
-    exit(status);
 }
 
 #endif

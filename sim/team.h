@@ -36,10 +36,5 @@ int team_max(const struct team *t, int v);
 size_t team_sum(const struct team *t, size_t v);
 /* Collective: every rank gets rank 0's `n` bytes at `buf`. */
 void team_bcast(const struct team *t, void *buf, size_t n);
-/* Collective: waits for every rank. */
-void team_barrier(const struct team *t);
-/* Not collective: ends every rank at once with `status` (MPI_Abort); exit() in
- * the serial build. For a failure on one rank that the others cannot learn of. */
-_Noreturn void team_abort(const struct team *t, int status);
 
 #endif
