@@ -9,7 +9,6 @@
 #include "fundsim_config.h"
 
 #include <limits.h>
-#include <stdlib.h>
 
 #if FUNDSIM_HAVE_MPI
 #include <mpi.h>
