@@ -84,16 +84,33 @@ int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, char *err,
     return rc;
 }
 
-int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
-                           const struct record_block *variant, char *err, size_t n_err)
+int check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
+                      const struct record_block *variant, char *err, size_t n_err)
 {
-    if (o->summary_only) return 0;
     if (k >= o->n_variants || base->first_path != variant->first_path ||
         base->n_paths != variant->n_paths) {
         snprintf(err, n_err, "%s: internal error: unpaired difference block", o->tmp);
         return -1;
     }
-    if (check_block(o, base, err, n_err) || check_block(o, variant, err, n_err)) return -1;
+    return check_block(o, base, err, n_err) || check_block(o, variant, err, n_err) ? -1 : 0;
+}
+
+void block_difference(const struct record_block *base, const struct record_block *variant,
+                      enum var v, double *buf)
+{
+    size_t n = base->n_paths * base->years * base->regions;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = variant->v[i * N_VARS + v] - base->v[i * N_VARS + v];
+}
+
+int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
+                           const struct record_block *variant, char *err, size_t n_err)
+{
+    if (o->summary_only) return 0;
+#if FUNDSIM_HAVE_MPI
+    if (o->dxpl != H5P_DEFAULT) return h5par_write_diff_block(o, k, base, variant, err, n_err);
+#endif
+    if (check_diff_blocks(o, k, base, variant, err, n_err)) return -1;
     size_t n = base->n_paths * base->years * base->regions;
     if (n == 0) return 0;
     double *buf = malloc(n * sizeof *buf);
@@ -104,10 +121,9 @@ int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block 
     int rc = 0;
     for (size_t j = 0; j < n_diff_vars && !rc; j++) {
         enum var v = diff_vars[j];
-        for (size_t i = 0; i < n; i++)
-            buf[i] = variant->v[i * N_VARS + v] - base->v[i * N_VARS + v];
-        if (write_paths(o->variants[k].diff[v], 3, base->first_path - o->first_path, base->n_paths, base->years,
-                        base->regions, buf)) {
+        block_difference(base, variant, v, buf);
+        if (write_paths(o->variants[k].diff[v], o->dxpl, 3, base->first_path - o->first_path,
+                        base->n_paths, base->years, base->regions, buf)) {
             h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /diff/%s/%s", o->tmp,
                           base->first_path, base->first_path + base->n_paths - 1,
                           o->variants[k].name, var_info[v].name);

@@ -226,14 +226,16 @@ hid_t paths_dcpl(const struct h5out *o, int rank)
     return dcpl;
 }
 
-int write_paths(hid_t ds, int rank, size_t first, size_t n_paths, size_t years, size_t regions,
-                const double *buf)
+int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
+                size_t regions, const double *buf)
 {
     hsize_t start[3] = {first, 0, 0}, count[3] = {n_paths, years, regions};
     hid_t file_space = H5Dget_space(ds);
     hid_t mem_space = H5Screate_simple(rank, count, NULL);
-    int rc = H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-                     H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, H5P_DEFAULT, buf) < 0
+    herr_t selected =
+        n_paths ? H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL)
+                : H5Sselect_none(file_space);
+    int rc = selected < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space, file_space, dxpl, buf) < 0
                  ? -1
                  : 0;
     H5Sclose(mem_space);
@@ -280,8 +282,7 @@ static void reset_ids(struct h5out *o)
             o->variants[k].diff[v] = -1;
 }
 
-/* Closes every open object, then the file. Returns 0, or -1 if closing failed. */
-static int close_file(struct h5out *o)
+int close_file(struct h5out *o)
 {
     for (int k = 0; k < N_DIMS; k++)
         if (o->scale[k] >= 0) H5Dclose(o->scale[k]);
@@ -298,7 +299,7 @@ static int close_file(struct h5out *o)
     return rc;
 }
 
-static void free_out(struct h5out *o)
+void free_out(struct h5out *o)
 {
     for (size_t k = 0; k < o->n_variants; k++)
         free(o->variants[k].name);
@@ -308,17 +309,13 @@ static void free_out(struct h5out *o)
     free(o);
 }
 
-struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err)
+struct h5out *new_out(const char *path, const struct h5out_meta *m)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
     struct h5out *o = calloc(1, sizeof *o);
-    size_t n_tmp = strlen(path) + 32;
-    if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(n_tmp))) {
-        snprintf(err, n_err, "%s: out of memory", path);
-        if (o) free_out(o);
+    if (!o || !(o->path = strdup(path))) {
+        free(o);
         return NULL;
     }
-    snprintf(o->tmp, n_tmp, "%s.tmp-%ld", path, (long)getpid());
     o->file = -1;
     reset_ids(o);
     o->size[DIM_PATH] = m->paths;
@@ -328,6 +325,24 @@ struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *e
     o->size[DIM_QUANTILE] = m->n_quantiles;
     o->size[DIM_LEVEL] = N_WARN_LEVELS;
     o->summary_only = m->summary_only;
+    o->dxpl = H5P_DEFAULT;
+#if FUNDSIM_HAVE_MPI
+    o->comm = MPI_COMM_NULL;
+#endif
+    return o;
+}
+
+struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
+    struct h5out *o = new_out(path, m);
+    size_t n_tmp = strlen(path) + 32;
+    if (!o || !(o->tmp = malloc(n_tmp))) {
+        snprintf(err, n_err, "%s: out of memory", path);
+        if (o) free_out(o);
+        return NULL;
+    }
+    snprintf(o->tmp, n_tmp, "%s.tmp-%ld", path, (long)getpid());
 
     /* Closing the file closes every object still open in it. */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -370,28 +385,38 @@ int check_block(const struct h5out *o, const struct record_block *b, char *err, 
     return -1;
 }
 
+void block_variable(const struct record_block *b, int v, double *buf)
+{
+    /* [p][y][r][var] -> [p][y][r] */
+    bool national = v >= N_VARS;
+    size_t n_py = b->n_paths * b->years, n_v = national ? n_py : n_py * b->regions;
+    size_t stride = national ? N_NVARS : N_VARS;
+    const double *src = national ? b->national + (v - N_VARS) : b->v + v;
+    for (size_t k = 0; k < n_v; k++)
+        buf[k] = src[k * stride];
+}
+
 int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
 {
     if (o->summary_only) return 0;
+#if FUNDSIM_HAVE_MPI
+    if (o->dxpl != H5P_DEFAULT) return h5par_write_block(o, b, err, n_err);
+#endif
     if (check_block(o, b, err, n_err)) return -1;
     if (b->n_paths == 0) return 0;
-    size_t n_py = b->n_paths * b->years, n = n_py * b->regions;
+    size_t n = b->n_paths * b->years * b->regions;
     double *buf = malloc(n * sizeof *buf);
     if (!buf) {
         snprintf(err, n_err, "%s: out of memory", o->tmp);
         return -1;
     }
     int rc = 0;
-    /* One variable at a time: [p][y][r][var] -> [p][y][r]. */
     for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
         bool national = v >= N_VARS;
-        size_t n_v = national ? n_py : n, stride = national ? N_NVARS : N_VARS;
-        const double *src = national ? b->national + (v - N_VARS) : b->v + v;
-        for (size_t k = 0; k < n_v; k++)
-            buf[k] = src[k * stride];
+        block_variable(b, v, buf);
         hid_t ds = national ? o->national[v - N_VARS] : o->paths[v];
-        if (write_paths(ds, national ? 2 : 3, b->first_path - o->first_path, b->n_paths, b->years,
-                        b->regions, buf)) {
+        if (write_paths(ds, o->dxpl, national ? 2 : 3, b->first_path - o->first_path, b->n_paths,
+                        b->years, b->regions, buf)) {
             h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /paths/%s%s", o->tmp,
                           b->first_path, b->first_path + b->n_paths - 1,
                           national ? "national/" : "",

@@ -123,13 +123,17 @@ void h5out_abort(struct h5out *o);
  * h5out_add_variant), then h5out_suspend; every rank h5out_open_parallel, then
  * in rounds h5out_write_block and h5out_write_diff_block, which are collective
  * on such a handle: every rank calls them in each round, a rank without a
- * block of its own with a block of 0 paths; then h5out_close_parallel; then
- * rank 0 h5out_reopen, the summaries and h5out_commit.
+ * block of its own with a block of 0 paths (nothing else of it is looked at);
+ * their result is the same on every rank (-1 on all when one rank fails, its
+ * message on that rank, "rank N failed ..." on the others); then
+ * h5out_close_parallel; then rank 0 h5out_reopen, the summaries and
+ * h5out_commit.
  *
  * The transfers are collective (H5FD_MPIO_COLLECTIVE) into the chunked,
  * compressed datasets of the serial layout, which HDF5 1.10 needs for
- * compressed datasets. Open MPI 4.1's default I/O component (ompio) hangs in
- * them; ROMIO does not: team.h sets OMPI_MCA_io=romio321 before MPI starts. */
+ * compressed datasets. Open MPI 4.1.4's I/O components, ompio (the default)
+ * and romio321, both write them without a hang (output/README.md, "MPI
+ * build"). */
 
 /* Closes the file, keeping it under its temporary name. Returns 0, or -1 with `err`. */
 int h5out_suspend(struct h5out *o, char *err, size_t n_err);
@@ -140,7 +144,8 @@ int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err)
 /* Collective on `comm`: opens the temporary file `tmp` (h5out_tmp_path of rank
  * 0's handle) with the MPI-IO driver, and its /paths datasets and those of the
  * n_variants variants named (/diff/<name>/<var>); `m` gives the sizes and the
- * first path. Returns NULL with `err` on every rank when it fails on any. */
+ * first path. `comm` must last until h5out_close_parallel. Returns NULL with
+ * `err` on every rank when it fails on any. */
 struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
                                   const char *const *variant_names, size_t n_variants, char *err,
                                   size_t n_err);

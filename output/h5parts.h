@@ -9,12 +9,18 @@
 #ifndef FUNDSIM_H5PARTS_H
 #define FUNDSIM_H5PARTS_H
 
+#include "fundsim_config.h"
 #include "record.h"
 
 #include <hdf5.h>
+#if FUNDSIM_HAVE_MPI
+#include <mpi.h>
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>
+
+struct h5out_meta;
 
 enum dim { DIM_PATH, DIM_YEAR, DIM_REGION, DIM_QUANTILE, DIM_LEVEL, N_DIMS };
 extern const char *const dim_labels[N_DIMS];
@@ -39,7 +45,20 @@ struct h5out {
     size_t n_variants;
     struct h5variant *variants;
     char *path, *tmp;
+    /* The per-path writes' transfer properties: H5P_DEFAULT, or on a parallel
+     * handle (h5par.c) collective MPI-IO, which makes them collective calls. */
+    hid_t dxpl;
+#if FUNDSIM_HAVE_MPI
+    MPI_Comm comm; /* a parallel handle's ranks; MPI_COMM_NULL otherwise */
+#endif
 };
+
+/* A handle for the file `path` (its temporary name not set) of the sizes in
+ * `m`, with nothing open. Returns NULL when out of memory. */
+struct h5out *new_out(const char *path, const struct h5out_meta *m);
+/* Closes every open object, then the file. Returns 0, or -1 if closing failed. */
+int close_file(struct h5out *o);
+void free_out(struct h5out *o);
 
 /* Attributes; each returns 0 or -1. */
 int put_string_attr(hid_t loc, const char *name, const char *s);
@@ -69,12 +88,31 @@ hid_t paths_dcpl(const struct h5out *o, int rank);
 
 /* Whether a block fits the file's paths, years and regions. Returns 0, or -1 with `err`. */
 int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err);
+/* Whether base and variant make a block of differences for variant k. Returns
+ * 0, or -1 with `err`. */
+int check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
+                      const struct record_block *variant, char *err, size_t n_err);
+/* Variable v's differences variant - base, [path][year][region], into `buf`. */
+void block_difference(const struct record_block *base, const struct record_block *variant,
+                      enum var v, double *buf);
+
+/* Variable v of a block (v < N_VARS: var v; else nvar v - N_VARS), one value
+ * per path, year and region (or path and year: rank 2), into `buf`. */
+void block_variable(const struct record_block *b, int v, double *buf);
 
 /* Writes `buf`, one value per path of the block ([path][year][region] or
  * [path][year]), into the hyperslab of rows first .. first + n_paths - 1 of
- * `ds` (rows: the file's, from its first path). Returns 0, or -1 (the caller
- * says which dataset). */
-int write_paths(hid_t ds, int rank, size_t first, size_t n_paths, size_t years, size_t regions,
-                const double *buf);
+ * `ds` (rows: the file's, from its first path), with the transfer properties
+ * `dxpl`; n_paths 0 selects nothing, for a collective write. Returns 0, or -1
+ * (the caller says which dataset). */
+int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
+                size_t regions, const double *buf);
+
+#if FUNDSIM_HAVE_MPI
+/* h5out_write_block and h5out_write_diff_block on a parallel handle (h5par.c). */
+int h5par_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err);
+int h5par_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
+                           const struct record_block *variant, char *err, size_t n_err);
+#endif
 
 #endif

@@ -14,17 +14,18 @@
 #include <stddef.h>
 
 struct team {
-    int rank, size;   /* 0 .. size - 1; 1 in the serial build */
-    int local_size;   /* ranks on this machine (for the default number of threads) */
-    bool mpi;         /* MPI was initialised by team_init */
+    int rank, size; /* 0 .. size - 1; 1 in the serial build */
+    int local_size; /* ranks on this machine (for the default number of threads) */
+    bool mpi;       /* MPI was initialised by team_init */
 };
 
 /* Starts MPI in the MPI build (MPI_Init_thread, MPI_THREAD_FUNNELED) and fills
- * `t`; in the serial build, rank 0 of 1. Before MPI starts it sets
- * OMPI_MCA_io=romio321 unless the environment already sets OMPI_MCA_io: Open
- * MPI's default I/O component hangs in collective writes of HDF5 1.10's
- * chunked, compressed datasets (output/h5par.h). Returns 0, or -1 when MPI
- * cannot start. */
+ * `t`; in the serial build, rank 0 of 1. `argc` and `argv` may be NULL; MPI
+ * started already is used as it is (`mpi` then stays false). Open MPI's I/O
+ * component is left to Open MPI and the environment (OMPI_MCA_io): on Debian
+ * 12 neither ompio, its default, nor romio321 hangs in the collective writes
+ * of the chunked, compressed datasets (output/README.md, "MPI build").
+ * Returns 0, or -1 when MPI cannot start. */
 int team_init(struct team *t, int *argc, char ***argv);
 /* Ends MPI (MPI_Finalize) when team_init started it. */
 void team_end(struct team *t);

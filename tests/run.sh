@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh: the whole test suite, twice: once built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (build-sanitize/), once as shipped (build/, where
-# valgrind's memcheck also runs); then a one-minute run of the scenario
-# loader's fuzzer (build-fuzz/, clang; tests/fuzz/README.md).
+# valgrind's memcheck also runs); then the MPI build's own tests (build-mpi/,
+# -Dmpi=enabled: the suite 'mpi', under mpirun); then a one-minute run of the
+# scenario loader's fuzzer (build-fuzz/, clang; tests/fuzz/README.md).
 # Ends with meson's summary of the last run and one line with the count of
 # all, "N passed, N failed". Exit status 0 only when everything passed.
 #
@@ -15,6 +16,8 @@ cd "$(dirname "$0")/.."
 [ -f build-sanitize/build.ninja ] ||
     meson setup build-sanitize --buildtype=debug -Db_sanitize=address,undefined \
         -Db_lundef=false >/dev/null || exit 1
+[ -f build-mpi/build.ninja ] ||
+    meson setup build-mpi -Dmpi=enabled --buildtype=release >/dev/null || exit 1
 [ -f build-fuzz/build.ninja ] ||
     CC=clang meson setup build-fuzz --buildtype=debug -Doptimization=1 -Dfuzz=true \
         -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
@@ -32,6 +35,10 @@ echo
 echo "== tests of the release build (build/)"
 meson compile -C build >/dev/null || exit 1
 meson test -C build --print-errorlogs "$@" || status=1
+echo
+echo "== the MPI build's tests (build-mpi/, suite mpi)"
+meson compile -C build-mpi >/dev/null || exit 1
+meson test -C build-mpi --print-errorlogs --suite mpi || status=1
 rm -f build-fuzz/meson-logs/testlog.json
 if [ $# -eq 0 ]; then
     echo
@@ -43,7 +50,7 @@ fi
 # Count from meson's own logs (one JSON object per test and line).
 count() {
     cat build-sanitize/meson-logs/testlog.json build/meson-logs/testlog.json \
-        build-fuzz/meson-logs/testlog.json 2>/dev/null |
+        build-mpi/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json 2>/dev/null |
         grep -c "\"result\": \"$1\""
 }
 passed=$(count OK)

@@ -1,0 +1,236 @@
+/* h5par.c: the MPI build's parallel writes of the per-path datasets (h5out.h,
+ * "#if FUNDSIM_HAVE_MPI"). Rank 0 creates the file and closes it for a while
+ * (h5out_suspend); every rank opens it with the MPI-IO driver and writes its
+ * blocks into it; rank 0 then opens it alone again (h5out_reopen) for the
+ * summaries and the commit.
+ *
+ * A parallel handle is a `struct h5out` (h5parts.h) whose `dxpl` makes every
+ * per-path write collective and whose `comm` holds the ranks. Each collective
+ * step ends with the ranks agreeing on its outcome, so that a failure on one
+ * rank stops them all at the same step instead of leaving the others waiting
+ * in a collective write that it will never make. */
+#include "h5common.h"
+#include "h5out.h"
+#include "h5parts.h"
+
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Collective: -1 on every rank when `rc` is -1 on any. A rank that did not
+ * fail itself puts which one did, and in doing what, into `err`. */
+static int agree(MPI_Comm comm, const char *tmp, int rc, const char *doing, char *err, size_t n_err)
+{
+    int rank, failed;
+    MPI_Comm_rank(comm, &rank);
+    failed = rc ? rank + 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm);
+    if (failed && !rc) snprintf(err, n_err, "%s: rank %d failed %s", tmp, failed - 1, doing);
+    return failed ? -1 : 0;
+}
+
+/* Opens loc/name into `ds`. Returns 0, or -1 (name too long, or not there). */
+static int open_dataset(hid_t file, hid_t *ds, const char *fmt, const char *a, const char *b)
+{
+    char name[1024];
+    int used = snprintf(name, sizeof name, fmt, a, b);
+    if (used < 0 || (size_t)used >= sizeof name) return -1;
+    *ds = H5Dopen2(file, name, H5P_DEFAULT);
+    return *ds < 0 ? -1 : 0;
+}
+
+/* Opens the per-path datasets: /paths/<var>, /paths/national/<nvar> and
+ * /diff/<name>/<var> of each variant. Returns 0, or -1. */
+static int open_path_datasets(struct h5out *o)
+{
+    if (o->summary_only) return 0;
+    for (int v = 0; v < N_VARS; v++)
+        if (open_dataset(o->file, &o->paths[v], "paths/%s%s", var_info[v].name, "")) return -1;
+    for (int v = 0; v < N_NVARS; v++)
+        if (open_dataset(o->file, &o->national[v], "paths/national/%s%s", nvar_info[v].name, ""))
+            return -1;
+    for (size_t k = 0; k < o->n_variants; k++)
+        for (size_t j = 0; j < n_diff_vars; j++) {
+            enum var v = diff_vars[j];
+            if (open_dataset(o->file, &o->variants[k].diff[v], "diff/%s/%s", o->variants[k].name,
+                             var_info[v].name))
+                return -1;
+        }
+    return 0;
+}
+
+int h5out_suspend(struct h5out *o, char *err, size_t n_err)
+{
+    if (close_file(o)) {
+        h5common_fail(err, n_err, "%s: cannot close the file for the parallel writes", o->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err)
+{
+    static const char *const scales[N_DIMS] = {
+        [DIM_YEAR] = "years", [DIM_REGION] = "regions", [DIM_QUANTILE] = "quantiles"};
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG); /* as h5out_create */
+    o->file = H5Fopen(o->tmp, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    int rc = o->file < 0 ? -1 : 0;
+    for (int k = DIM_YEAR; k <= DIM_QUANTILE && !rc; k++) {
+        o->scale[k] = H5Dopen2(o->file, scales[k], H5P_DEFAULT);
+        rc = o->scale[k] < 0 ? -1 : 0;
+    }
+    if (!rc) rc = open_path_datasets(o);
+    if (rc) {
+        h5common_fail(err, n_err, "%s: cannot open the file again after the parallel writes",
+                      o->tmp);
+        close_file(o);
+        return -1;
+    }
+    o->paths_written = paths_written;
+    return 0;
+}
+
+/* Frees a parallel handle whose file is closed. */
+static void free_parallel(struct h5out *o)
+{
+    if (o->dxpl > 0) H5Pclose(o->dxpl);
+    free_out(o);
+}
+
+/* A parallel handle for `tmp`, its file not open yet. Returns NULL when out of memory. */
+static struct h5out *new_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
+                                  const char *const *variant_names, size_t n_variants)
+{
+    struct h5out *o = new_out(tmp, m);
+    if (!o) return NULL;
+    o->comm = comm;
+    if (!(o->tmp = strdup(tmp)) ||
+        !(o->variants = calloc(n_variants ? n_variants : 1, sizeof *o->variants))) {
+        free_out(o);
+        return NULL;
+    }
+    for (size_t k = 0; k < n_variants; k++) {
+        for (int v = 0; v < N_VARS; v++)
+            o->variants[k].diff[v] = -1;
+        if (!(o->variants[k].name = strdup(variant_names[k]))) {
+            free_out(o);
+            return NULL;
+        }
+        o->n_variants++;
+    }
+    return o;
+}
+
+struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
+                                  const char *const *variant_names, size_t n_variants, char *err,
+                                  size_t n_err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
+    struct h5out *o = new_parallel(tmp, comm, m, variant_names, n_variants);
+    if (!o) snprintf(err, n_err, "%s: out of memory", tmp);
+    /* Every rank opens the file, or none: H5Fopen is collective. */
+    if (agree(comm, tmp, o ? 0 : -1, "to open it", err, n_err)) {
+        if (o) free_out(o);
+        return NULL;
+    }
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    o->file = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    o->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    int rc = o->file < 0 || o->dxpl < 0 || H5Pset_dxpl_mpio(o->dxpl, H5FD_MPIO_COLLECTIVE) < 0 ||
+                     open_path_datasets(o)
+                 ? -1
+                 : 0;
+    if (rc) h5common_fail(err, n_err, "%s: cannot open it for the parallel writes", tmp);
+    if (agree(comm, tmp, rc, "to open it", err, n_err)) {
+        close_file(o);
+        free_parallel(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Takes part in one collective write of `buf` (n_paths of them from row
+ * `first`, 0 for none) into `ds`, and agrees on the outcome. */
+static int write_collective(struct h5out *o, hid_t ds, int rank, size_t first, size_t n_paths,
+                            size_t years, size_t regions, const double *buf, const char *group,
+                            const char *name, char *err, size_t n_err)
+{
+    int rc = write_paths(ds, o->dxpl, rank, first, n_paths, years, regions, buf);
+    if (rc)
+        h5common_fail(err, n_err, "%s: cannot write %zu paths from row %zu of /%s/%s", o->tmp,
+                      n_paths, first, group, name);
+    return agree(o->comm, o->tmp, rc, "to write paths", err, n_err);
+}
+
+/* A block's values, or NULL for an empty block: `rc` becomes -1 when out of memory. */
+static double *block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err)
+{
+    if (*rc || n == 0) return NULL;
+    double *buf = malloc(n * sizeof *buf);
+    if (!buf) {
+        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        *rc = -1;
+    }
+    return buf;
+}
+
+int h5par_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+{
+    /* An empty block only takes part: nothing of it is looked at. */
+    size_t n = b->n_paths * b->years * b->regions;
+    int rc = b->n_paths ? check_block(o, b, err, n_err) : 0;
+    double *buf = block_buffer(o, n, &rc, err, n_err);
+    size_t first = b->n_paths ? b->first_path - o->first_path : 0;
+    rc = agree(o->comm, o->tmp, rc, "to prepare its block", err, n_err);
+    for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
+        bool national = v >= N_VARS;
+        if (n) block_variable(b, v, buf);
+        rc = national ? write_collective(o, o->national[v - N_VARS], 2, first, b->n_paths, b->years,
+                                         b->regions, buf, "paths/national",
+                                         nvar_info[v - N_VARS].name, err, n_err)
+                      : write_collective(o, o->paths[v], 3, first, b->n_paths, b->years, b->regions,
+                                         buf, "paths", var_info[v].name, err, n_err);
+    }
+    free(buf);
+    if (!rc) o->paths_written += b->n_paths;
+    return rc;
+}
+
+int h5par_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
+                           const struct record_block *variant, char *err, size_t n_err)
+{
+    bool empty = base->n_paths == 0 && variant->n_paths == 0;
+    size_t n = base->n_paths * base->years * base->regions;
+    int rc = empty && k < o->n_variants ? 0 : check_diff_blocks(o, k, base, variant, err, n_err);
+    double *buf = block_buffer(o, n, &rc, err, n_err);
+    size_t first = empty ? 0 : base->first_path - o->first_path;
+    rc = agree(o->comm, o->tmp, rc, "to prepare its difference block", err, n_err);
+    char group[512];
+    snprintf(group, sizeof group, "diff/%s", rc ? "" : o->variants[k].name);
+    for (size_t j = 0; j < n_diff_vars && !rc; j++) {
+        enum var v = diff_vars[j];
+        if (n) block_difference(base, variant, v, buf);
+        rc = write_collective(o, o->variants[k].diff[v], 3, first, base->n_paths, base->years,
+                              base->regions, buf, group, var_info[v].name, err, n_err);
+    }
+    free(buf);
+    return rc;
+}
+
+long long h5out_close_parallel(struct h5out *o, char *err, size_t n_err)
+{
+    int rc = close_file(o);
+    if (rc) h5common_fail(err, n_err, "%s: cannot close it after the parallel writes", o->tmp);
+    unsigned long long paths = o->paths_written;
+    MPI_Allreduce(MPI_IN_PLACE, &paths, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, o->comm);
+    rc = agree(o->comm, o->tmp, rc, "to close it", err, n_err);
+    free_parallel(o);
+    return rc ? -1 : (long long)paths;
+}
