@@ -27,6 +27,7 @@ static int agree(MPI_Comm comm, const char *tmp, int rc, const char *doing, char
     int rank, failed;
     MPI_Comm_rank(comm, &rank);
     failed = rc ? rank + 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm);
     if (failed && !rc) snprintf(err, n_err, "%s: rank %d failed %s", tmp, failed - 1, doing);
     return failed ? -1 : 0;
 }

@@ -14,9 +14,9 @@
 #include <stddef.h>
 
 struct team {
-    int rank, size;   /* 0 .. size - 1; 1 in the serial build */
-    int local_size;   /* ranks on this machine (for the default number of threads) */
-    bool mpi;         /* MPI was initialised by team_init */
+    int rank, size; /* 0 .. size - 1; 1 in the serial build */
+    int local_size; /* ranks on this machine (for the default number of threads) */
+    bool mpi;       /* MPI was initialised by team_init */
 };
 
 /* Starts MPI in the MPI build (MPI_Init_thread, MPI_THREAD_FUNNELED) and fills
