@@ -187,8 +187,8 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
                  version, id->version, path);
         return -1;
     }
-    const char *keys[] = {"seed", "paths", "paths_from", "paths_to", "years", "regions", "arms",
-                          "summary_only"};
+    const char *keys[] = {"seed",  "paths",   "paths_from", "paths_to",
+                          "years", "regions", "arms",       "summary_only"};
     long long got[8];
     for (int k = 0; k < 8; k++) {
         if (!(v = field(&p, keys[k]))) {
@@ -205,10 +205,14 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
                                (long long)id->regions,
                                (long long)id->arms,
                                id->summary_only};
-    static const char *const what[8] = {
-        "the seed",          "the number of paths",   "the slice's first path",
-        "the slice's end",   "the number of years",   "the number of regions",
-        "the scenarios run (base, variants, independent twins)", "--summary-only (1: given)"};
+    static const char *const what[8] = {"the seed",
+                                        "the number of paths",
+                                        "the slice's first path",
+                                        "the slice's end",
+                                        "the number of years",
+                                        "the number of regions",
+                                        "the scenarios run (base, variants, independent twins)",
+                                        "--summary-only (1: given)"};
     for (int k = 0; k < 8; k++)
         if (got[k] != want[k]) {
             snprintf(err, n_err, "cannot resume: %s differs: %lld in the checkpoint %s, %lld now",

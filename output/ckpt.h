@@ -30,11 +30,11 @@
 
 /* What must be equal for a checkpoint to be resumed. */
 struct ckpt_id {
-    const char *version;       /* fundsim's version */
+    const char *version; /* fundsim's version */
     long long seed;
-    const char *scenario_text; /* the base's resolved text */
-    const char *variants_text; /* the variants' resolved texts, one after another ("" for none) */
-    size_t paths;              /* the scenario's paths */
+    const char *scenario_text;   /* the base's resolved text */
+    const char *variants_text;   /* the variants' resolved texts, one after another ("" for none) */
+    size_t paths;                /* the scenario's paths */
     size_t paths_from, paths_to; /* the slice run: [from, to) (0, paths for a whole run) */
     size_t years, regions, arms;
     bool summary_only;

@@ -213,8 +213,8 @@ static int write_in_parallel(struct assembly *a, char *err, size_t n_err)
         rc = write_block(a, par, err, n_err);
     }
     char ignored[256]; /* after a failed write, its message is the one to keep */
-    long long written =
-        rc ? h5out_close_parallel(par, ignored, sizeof ignored) : h5out_close_parallel(par, err, n_err);
+    long long written = rc ? h5out_close_parallel(par, ignored, sizeof ignored)
+                           : h5out_close_parallel(par, err, n_err);
     if (team_max(t, failed || rc || written < 0)) return -1;
     return t->rank == 0 ? h5out_reopen(a->h5, (size_t)written, err, n_err) : 0;
 }
@@ -230,8 +230,7 @@ int run_assemble(struct run *r, char *err, size_t n_err)
     parallel = t->mpi && !r->o->summary_only;
 #endif
     int failed = (lead || parallel) && alloc_arms(&a, err, n_err);
-    if (!failed && lead)
-        failed = alloc_summaries(&a, err, n_err) || create_file(&a, err, n_err);
+    if (!failed && lead) failed = alloc_summaries(&a, err, n_err) || create_file(&a, err, n_err);
     if (team_max(t, failed)) {
         assembly_free(&a);
         return -1;

@@ -129,8 +129,8 @@ static int parse_path(const char *command, const char *option, const char *arg, 
     errno = 0;
     unsigned long long v = strtoull(arg, &end, 10);
     if (errno || end == arg || *end || arg[0] == '-' || v > 1000000000000ULL) {
-        fprintf(stderr, "fundsim %s: %s wants a path number from 0 to 10^12, not \"%s\"\n",
-                command, option, arg);
+        fprintf(stderr, "fundsim %s: %s wants a path number from 0 to 10^12, not \"%s\"\n", command,
+                option, arg);
         return -1;
     }
     *out = (size_t)v;
@@ -293,7 +293,8 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
             status = EXIT_USAGE;
         } else if (r != 0 && stopped) {
             /* below the progress bar's line, which has no end yet */
-            if (*err) fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
+            if (*err)
+                fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
             status = 128 + stopped;
         } else if (r != 0 || (lead && !o->quiet &&
                               report_print(o->out_path, NULL, 0, false, REPORT_ALL, stdout, err,
@@ -315,37 +316,41 @@ static char *slice_output(const struct scenario *s, const struct run_options *o)
     return default_output(s, suffix);
 }
 
-/* The team, and what each rank does: the threads each (all of this machine's
- * cores shared among its ranks, unless --threads or OMP_NUM_THREADS says), and
- * silence on all but the first. */
-static void join_team(struct args *a, struct team *t, bool threads_given)
+/* Starts the team and reads the command line into `a`; then the threads of
+ * each rank (all of this machine's cores shared among its ranks, unless
+ * --threads or OMP_NUM_THREADS says), and silence on all but the first rank.
+ * Returns -1 to go on, or the exit status (the team ended). */
+static int begin(int *argc, char ***argv, const char *usage, bool compare, struct team *t,
+                 struct args *a)
 {
+    if (team_init(t, argc, argv) != 0) {
+        fprintf(stderr, "fundsim %s: MPI cannot start\n", a->o.command);
+        return EXIT_FAILURE_RUN;
+    }
+    int p = parse(*argc, *argv, usage, compare, a);
+    if (p != 0) {
+        cli_free_sets(a->sets, a->n_sets);
+        team_end(t);
+        return p > 0 ? EXIT_OK : EXIT_USAGE;
+    }
     a->o.team = t;
-    if (!threads_given && !getenv("OMP_NUM_THREADS") && t->local_size > 1) {
-        int each = omp_get_num_procs() / t->local_size;
-        a->o.threads = each > 0 ? each : 1;
+    if (a->o.threads == 0) {
+        a->o.threads = omp_get_max_threads();
+        if (!getenv("OMP_NUM_THREADS") && t->local_size > 1) {
+            int each = omp_get_num_procs() / t->local_size;
+            a->o.threads = each > 0 ? each : 1;
+        }
     }
     if (t->rank != 0) a->o.quiet = true, a->o.progress = false;
+    return -1;
 }
 
 int cmd_run(int argc, char **argv)
 {
     struct team t;
-    if (team_init(&t, &argc, &argv) != 0) {
-        fprintf(stderr, "fundsim run: MPI cannot start\n");
-        return EXIT_FAILURE_RUN;
-    }
-    struct args a = {
-        .o = {.command = "run", .threads = 0, .progress = isatty(2)}};
-    int p = parse(argc, argv, run_usage, false, &a);
-    if (p != 0) {
-        cli_free_sets(a.sets, a.n_sets);
-        team_end(&t);
-        return p > 0 ? EXIT_OK : EXIT_USAGE;
-    }
-    bool threads_given = a.o.threads > 0;
-    if (!threads_given) a.o.threads = omp_get_max_threads();
-    join_team(&a, &t, threads_given);
+    struct args a = {.o = {.command = "run", .progress = isatty(2)}};
+    int early = begin(&argc, &argv, run_usage, false, &t, &a);
+    if (early >= 0) return early;
     struct diag d = {0};
     struct scenario s;
     int status = EXIT_USAGE;
@@ -435,20 +440,9 @@ static int load_variants(char **files, size_t n, const struct scenario *base, co
 int cmd_compare(int argc, char **argv)
 {
     struct team t;
-    if (team_init(&t, &argc, &argv) != 0) {
-        fprintf(stderr, "fundsim compare: MPI cannot start\n");
-        return EXIT_FAILURE_RUN;
-    }
-    struct args a = {.o = {.command = "compare", .threads = 0, .progress = isatty(2)}};
-    int p = parse(argc, argv, compare_usage, true, &a);
-    if (p != 0) {
-        cli_free_sets(a.sets, a.n_sets);
-        team_end(&t);
-        return p > 0 ? EXIT_OK : EXIT_USAGE;
-    }
-    bool threads_given = a.o.threads > 0;
-    if (!threads_given) a.o.threads = omp_get_max_threads();
-    join_team(&a, &t, threads_given);
+    struct args a = {.o = {.command = "compare", .progress = isatty(2)}};
+    int early = begin(&argc, &argv, compare_usage, true, &t, &a);
+    if (early >= 0) return early;
     const char *base_file = argv[optind];
     char **files = argv + optind + 1;
     size_t n = (size_t)(argc - optind - 1);

@@ -296,11 +296,10 @@ static int open_checkpoint(struct run *r, char *err, size_t n_err)
     const struct team *t = r->team;
     int failed = 0;
     if (t->rank == 0)
-        failed = !(r->ckpt = ckpt_open(r->o->out_path, &id,
-                                       r->o->resume ? CKPT_RESUME : CKPT_NEW, err, n_err));
+        failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, r->o->resume ? CKPT_RESUME : CKPT_NEW,
+                                       err, n_err));
     if (team_max(t, failed)) return -1;
-    if (t->rank != 0)
-        failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, CKPT_ATTACH, err, n_err));
+    if (t->rank != 0) failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, CKPT_ATTACH, err, n_err));
     return team_max(t, failed) ? -1 : 0;
 }
 
@@ -328,8 +327,8 @@ static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_er
             arms[n] = run_arm_batch_block(r->variants[k].independent_arm, j),
             whose[n++] = r->o->variants[k].independent;
     for (size_t k = 0; k < n; k++)
-        if (finite_check(arms[k], whose[k]->name, r->names.name,
-                         whose[k]->simulation.start_year, err, n_err))
+        if (finite_check(arms[k], whose[k]->name, r->names.name, whose[k]->simulation.start_year,
+                         err, n_err))
             return -1;
     return ckpt_save(r->ckpt, b, arms, err, n_err);
 }
