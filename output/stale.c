@@ -22,18 +22,23 @@ static int is_stale(const char *name, const char *base)
     return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
+char *stale_folder(const char *out_path)
+{
+    const char *slash = strrchr(out_path, '/');
+    if (!slash) return strdup(".");
+    return strndup(out_path, slash == out_path ? 1 : (size_t)(slash - out_path));
+}
+
 int stale_remove(const char *out_path)
 {
     const char *slash = strrchr(out_path, '/');
     const char *base = slash ? slash + 1 : out_path;
-    char dir[PATH_MAX];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", slash == out_path ? 1 : (int)(slash - out_path),
-                 out_path);
-    DIR *d = opendir(dir);
-    if (!d) return -1;
+    char *dir = stale_folder(out_path);
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d) {
+        free(dir);
+        return -1;
+    }
     int removed = 0;
     for (struct dirent *e; (e = readdir(d));) {
         char path[PATH_MAX];
@@ -43,5 +48,6 @@ int stale_remove(const char *out_path)
             removed++;
     }
     closedir(d);
+    free(dir);
     return removed;
 }

@@ -17,4 +17,8 @@
  * folder cannot be listed. */
 int stale_remove(const char *out_path);
 
+/* The folder of `out_path` ("." when it names none), where its temporary,
+ * checkpoint and scratch files go; malloc'd, NULL when out of memory. */
+char *stale_folder(const char *out_path);
+
 #endif

@@ -45,14 +45,6 @@ static const struct h5out_meta *meta_of(const struct h5slice *s)
     return &h5slice_info(s)->meta;
 }
 
-/* The folder of `path`: "." when it names none. */
-static char *folder_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    return strndup(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
 /* The number of the first line where two texts differ, from 1. */
 static size_t first_differing_line(const char *a, const char *b)
 {
@@ -259,7 +251,7 @@ int merge_files(const char *out_path, const char *const *slices, size_t n,
     int status = open_slices(&g, slices, err, n_err);
     if (status == 0) {
         status = 1;
-        if (!(g.dir = folder_of(out_path)))
+        if (!(g.dir = stale_folder(out_path)))
             snprintf(err, n_err, "out of memory");
         else if (!create(&g, err, n_err) && !copy_paths(&g, err, n_err) &&
                  !summary_finish(g.sum, err, n_err) &&

@@ -10,6 +10,7 @@
 #include "finite.h"
 #include "fundsim_config.h"
 #include "record.h"
+#include "stale.h"
 #include "team.h"
 
 #include <math.h>
@@ -45,14 +46,6 @@ static void human_bytes(double bytes, char *out, size_t n)
     while (bytes >= 1000 && u < 4)
         bytes /= 1000, u++;
     snprintf(out, n, "%.*f %s", u == 0 ? 0 : 1, bytes, units[u]);
-}
-
-/* The folder of `path`: "." when it names none. */
-static char *folder_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    return strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
 static int names_init(struct names *n, const struct scenario *s)
@@ -496,7 +489,7 @@ static int init(struct run *r, char *err, size_t n_err)
     r->n_arms = 1 + o->n_variants;
     for (size_t k = 0; k < o->n_variants; k++)
         r->n_arms += o->variants[k].independent != NULL;
-    if (names_init(&r->names, r->s) != 0 || !(r->dir = folder_of(o->out_path)) ||
+    if (names_init(&r->names, r->s) != 0 || !(r->dir = stale_folder(o->out_path)) ||
         !(r->variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r->variants)) ||
         !(r->variants_text = variants_text(o))) {
         snprintf(err, n_err, "out of memory");
