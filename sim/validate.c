@@ -49,9 +49,10 @@ static bool is_named_quantity(const char *unit)
     return false;
 }
 
+/* Every limit is stated, 1e300 too: a number beyond it is refused (in_range). */
 static void describe_range(const struct spec *s, char *buf, size_t size)
 {
-    bool lo = s->min > -1e299, hi = s->max < 1e299;
+    bool lo = isfinite(s->min), hi = isfinite(s->max);
     const char *lo_sym = (s->flags & SPEC_MIN_OPEN) ? ">" : "≥";
     const char *hi_sym = (s->flags & SPEC_MAX_OPEN) ? "<" : "≤";
     if (lo && hi)
