@@ -27,7 +27,7 @@ srcdir=$(cd "$2" && pwd -P) || exit 1
 scenario=$srcdir/tests/scenarios/minimal.cfg
 variant=$srcdir/tests/scenarios/variant-cap.cfg
 dir=$(mktemp -d /tmp/fundsim-cli-XXXXXX) || exit 1
-trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
+trap 'rm -rf "$dir"' EXIT
 mkdir "$dir/work" && cd "$dir/work" || exit 1 # the outputs; stdout and stderr beside
 fail() {
     echo "FAIL: $*" >&2
