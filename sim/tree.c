@@ -380,7 +380,7 @@ static bool scan_text(const char *text, const char *file, bool lines, char *wide
             const char *end = p;
             bool int64 = *p == 'L';
             if (int64) p++;
-            if (is_float) continue;
+            if (is_float || (hex && !isdigit((unsigned char)*start))) continue; /* -0x: syntax */
             int len = (int)(end - start), at = lines ? line : 0;
             errno = 0;
             long long v = hex ? (long long)strtoull(start, NULL, 16) : strtoll(start, NULL, 10);
