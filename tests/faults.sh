@@ -27,11 +27,12 @@
 #     link to a folder or a file, a folder of someone else's files, an empty
 #     folder, a folder with fundsim's marker and a stranger's file): `run`
 #     and `run --resume` refuse with exit status 1, naming it, and leave
-#     everything as it was (the link, the folder it points to, every file);
-#     fundsim's own OUT.h5.ckpt.removed goes. None of it needs root.
-#  7. A damaged checkpoint (a bit flipped in one block, another truncated):
-#     --resume says which blocks were damaged, computes them again, and
-#     writes the uninterrupted run's file.
+#     everything as it was (the link, the folder it points to, every file).
+#     None of it needs root.
+#  7. A checkpoint of every block (a run stopped by `ulimit -f`): fundsim's
+#     own OUT.h5.ckpt.removed goes; and damaged (a bit flipped in a block, or
+#     a block truncated), --resume says which block was damaged, computes it
+#     again, and writes the uninterrupted run's file.
 #
 # Usage: tests/faults.sh FUNDSIM SOURCE_DIR
 set -u
@@ -305,35 +306,31 @@ ln -s precious "$g.ckpt.removed"
 refuses "$g.ckpt.removed is a symbolic link" -o "$g"
 rm "$g.ckpt.removed"
 cmp -s "$g" "$dir/previous.h5" || fail "a refused run changed $g"
-# fundsim's own leftover: a checkpoint, renamed as a run killed while removing it leaves it
-"$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$g" 2>/dev/null &
-pid=$!
-out=$g
-wait_for_block
-kill -KILL $pid
-wait $pid
-mv "$g.ckpt" "$g.ckpt.removed"
+
+# ---- 7. a damaged checkpoint ----
+# A checkpoint of all 16 blocks (63 kB each) of the 1000 paths of timed.h5:
+# every block is stored, then the file is too large for `ulimit -f`.
+status=0
+(trap "" XFSZ && ulimit -f 200 && exec "$fundsim" run "$scenario" --paths $paths --threads 1 \
+    --quiet -o "$g") 2>/dev/null || status=$?
+[ $status -eq 1 ] && [ "$(blocks "$g")" -eq 16 ] ||
+    fail "a run stopped by the file size limit: exit status $status, $(blocks "$g") blocks"
+mv "$g.ckpt" "$dir/stored.ckpt"
+# fundsim's own leftover, as a run killed while removing its checkpoint leaves it: it goes
+cp -r "$dir/stored.ckpt" "$g.ckpt.removed"
 "$fundsim" run "$scenario" --paths 3 --quiet -o "$g" || fail "a run beside fundsim's .removed"
 [ ! -e "$g.ckpt.removed" ] && [ ! -e "$g.ckpt" ] || fail "fundsim's own $g.ckpt.removed is left"
 echo "fundsim's own $g.ckpt.removed: removed"
-
-# ---- 7. a damaged checkpoint ----
 # $1: what is done to the checkpoint's blocks; $2: the message expected.
 damaged() {
-    # Every block stored, then the file too large for `ulimit -f`: the
-    # checkpoint keeps all 47 blocks (of 63 kB each).
-    status=0
-    (trap "" XFSZ && ulimit -f 200 && exec "$fundsim" run "$scenario" --paths 3000 \
-        --threads 1 --quiet -o "$g") 2>/dev/null || status=$?
-    [ $status -eq 1 ] && [ "$(blocks "$g")" -eq 47 ] ||
-        fail "a run stopped by the file size limit: exit status $status, $(blocks "$g") blocks"
+    cp -r "$dir/stored.ckpt" "$g.ckpt"
     eval "$1" || fail "$1"
     status=0
-    "$fundsim" run "$scenario" --paths 3000 --threads 2 --quiet --resume "$g" 2>"$dir/err" ||
+    "$fundsim" run "$scenario" --paths $paths --threads 2 --quiet --resume "$g" 2>"$dir/err" ||
         status=$?
     [ $status -eq 0 ] || fail "$1, resumed: exit status $status, $(cat "$dir/err")"
     grep -q "^fundsim run: $g.ckpt: $2$" "$dir/err" || fail "$1, resumed: the message: $(cat "$dir/err")"
-    "$srcdir/tests/h5same.py" "$dir/whole.h5" "$g" >/dev/null ||
+    "$srcdir/tests/h5same.py" "$dir/timed.h5" "$g" >/dev/null ||
         fail "$1, resumed: not the uninterrupted run's file"
     [ ! -e "$g.ckpt" ] || fail "$1, resumed: the checkpoint is left"
     echo "$1, resumed: $(cat "$dir/err"); the uninterrupted run's datasets"
