@@ -25,6 +25,18 @@
 
 enum { PATHS = 130, YEARS = 3, REGIONS = 2 };
 
+/* CRC-32C a bit at a time, straight from its definition. */
+static uint32_t crc32c_bitwise(const unsigned char *s, size_t n)
+{
+    uint32_t crc = 0xffffffffu;
+    for (size_t k = 0; k < n; k++) {
+        crc ^= s[k];
+        for (int bit = 0; bit < 8; bit++)
+            crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+    }
+    return ~crc;
+}
+
 /* RFC 3720 (iSCSI), appendix B.4, and the usual check value. */
 static void crc32c_matches_the_standard(void **state)
 {
@@ -44,6 +56,22 @@ static void crc32c_matches_the_standard(void **state)
     /* continued over pieces: the checksum of the whole */
     assert_int_equal(crc32c(crc32c(0, "1234", 4), "56789", 5), 0xe3069283u);
     assert_int_equal(crc32c(0, "", 0), 0u);
+    /* against the definition: every length and alignment up to 40 bytes, the
+     * whole split anywhere, and 64 kB of pseudo-random bytes, whose 8192 steps
+     * of eight bytes reach every entry of the eight tables */
+    enum { N = 1 << 16 };
+    unsigned char *r = malloc(N);
+    assert_non_null(r);
+    uint32_t x = 12345;
+    for (size_t k = 0; k < N; k++)
+        x = x * 1103515245u + 12345u, r[k] = (unsigned char)(x >> 23);
+    for (size_t at = 0; at < 8; at++)
+        for (size_t n = 0; n <= 40; n++) {
+            assert_int_equal(crc32c(0, r + at, n), crc32c_bitwise(r + at, n));
+            assert_int_equal(crc32c(crc32c(0, r, n), r + n, 48 - n), crc32c_bitwise(r, 48));
+        }
+    assert_int_equal(crc32c(0, r, N), crc32c_bitwise(r, N));
+    free(r);
 }
 
 struct fixture {
