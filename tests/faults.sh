@@ -23,6 +23,16 @@
 #  5. An unwritable folder (a path under a regular file; a folder without
 #     write permission, or as root a read-only tmpfs): exit status 1, a
 #     message naming the file.
+#  6. What is not fundsim's at OUT.h5.ckpt or OUT.h5.ckpt.removed (a symbolic
+#     link to a folder or a file, a folder of someone else's files, an empty
+#     folder, a folder with fundsim's marker and a stranger's file): `run`
+#     and `run --resume` refuse with exit status 1, naming it, and leave
+#     everything as it was (the link, the folder it points to, every file).
+#     None of it needs root.
+#  7. A checkpoint of every block (a run stopped by `ulimit -f`): fundsim's
+#     own OUT.h5.ckpt.removed goes; and damaged (a bit flipped in a block, or
+#     a block truncated), --resume says which block was damaged, computes it
+#     again, and writes the uninterrupted run's file.
 #
 # Usage: tests/faults.sh FUNDSIM SOURCE_DIR
 set -u
@@ -241,4 +251,103 @@ elif mount -t tmpfs -o ro,size=64k tmpfs "$dir/locked" 2>/dev/null; then
 else
     echo "a read-only folder: skipped (root ignores permissions, and mount is not allowed)"
 fi
+
+# ---- 6. what is not fundsim's ----
+mkdir "$dir/guard"
+g=$dir/guard/out.h5
+# Everything under the folder guard/ (links not followed, their targets named),
+# with every file's contents.
+snapshot() {
+    (cd "$dir/guard" && find . -printf '%p %y %s %m %T@ %l\n' | sort &&
+        find . -type f -exec cat {} +) >"$1"
+}
+# $1: what the message says first, after the command's name; then the options.
+refuses() {
+    want=$1
+    shift
+    snapshot "$dir/before"
+    status=0
+    "$fundsim" run "$scenario" --paths 3 --quiet "$@" 2>"$dir/err" || status=$?
+    snapshot "$dir/after"
+    [ $status -eq 1 ] && grep -q "^fundsim run: $want" "$dir/err" ||
+        fail "refusing ($*): exit status $status, $(cat "$dir/err")"
+    cmp -s "$dir/before" "$dir/after" ||
+        fail "refusing ($*): guard/ changed: $(diff "$dir/before" "$dir/after")"
+    echo "refused, untouched: $(cat "$dir/err")"
+}
+leave="; fundsim leaves it as it is: remove it yourself, or give the run another output$"
+mkdir "$dir/guard/precious"
+echo "a stranger's results" >"$dir/guard/precious/results.csv"
+cp "$dir/previous.h5" "$g"
+ln -s precious "$g.ckpt"
+refuses "$g.ckpt is a symbolic link (fundsim writes its checkpoint only into a folder it made)$leave" -o "$g"
+refuses "$g.ckpt is a symbolic link" --resume "$g"
+rm "$g.ckpt"
+ln -s precious/results.csv "$g.ckpt"
+refuses "$g.ckpt is a symbolic link" -o "$g"
+rm "$g.ckpt"
+# a stranger's folder; an empty one; one with fundsim's marker and a stranger's file
+mkdir "$g.ckpt"
+echo "a stranger's file" >"$g.ckpt/notes"
+refuses "$g.ckpt holds \"notes\", which fundsim did not write$leave" -o "$g"
+refuses "$g.ckpt holds \"notes\", which fundsim did not write" --resume "$g"
+rm "$g.ckpt/notes"
+refuses "$g.ckpt is not a checkpoint fundsim made (it has no file \"run\" beginning \"fundsim checkpoint\")$leave" -o "$g"
+printf 'fundsim checkpoint 1\n' >"$g.ckpt/run"
+mkdir "$g.ckpt/block-00000001"
+refuses "$g.ckpt holds \"block-00000001\", which fundsim did not write" -o "$g"
+rm -r "$g.ckpt"
+# a stranger's OUT.h5.ckpt.removed, or a link there
+mkdir "$g.ckpt.removed"
+echo "a stranger's file" >"$g.ckpt.removed/lock.txt"
+refuses "$g.ckpt.removed holds \"lock.txt\", which fundsim did not write$leave" -o "$g"
+rm -r "$g.ckpt.removed"
+ln -s precious "$g.ckpt.removed"
+refuses "$g.ckpt.removed is a symbolic link" -o "$g"
+rm "$g.ckpt.removed"
+cmp -s "$g" "$dir/previous.h5" || fail "a refused run changed $g"
+
+# ---- 7. a damaged checkpoint ----
+# A checkpoint of all 16 blocks (63 kB each) of the 1000 paths of timed.h5:
+# every block is stored, then the file is too large for `ulimit -f`.
+status=0
+(trap "" XFSZ && ulimit -f 200 && exec "$fundsim" run "$scenario" --paths $paths --threads 1 \
+    --quiet -o "$g") 2>/dev/null || status=$?
+[ $status -eq 1 ] && [ "$(blocks "$g")" -eq 16 ] ||
+    fail "a run stopped by the file size limit: exit status $status, $(blocks "$g") blocks"
+mv "$g.ckpt" "$dir/stored.ckpt"
+# fundsim's own leftover, as a run killed while removing its checkpoint leaves it: it goes
+cp -r "$dir/stored.ckpt" "$g.ckpt.removed"
+"$fundsim" run "$scenario" --paths 3 --quiet -o "$g" || fail "a run beside fundsim's .removed"
+[ ! -e "$g.ckpt.removed" ] && [ ! -e "$g.ckpt" ] || fail "fundsim's own $g.ckpt.removed is left"
+echo "fundsim's own $g.ckpt.removed: removed"
+# $1: what is done to the checkpoint's blocks; $2: the message expected.
+damaged() {
+    cp -r "$dir/stored.ckpt" "$g.ckpt"
+    eval "$1" || fail "$1"
+    status=0
+    "$fundsim" run "$scenario" --paths $paths --threads 2 --quiet --resume "$g" 2>"$dir/err" ||
+        status=$?
+    [ $status -eq 0 ] || fail "$1, resumed: exit status $status, $(cat "$dir/err")"
+    grep -q "^fundsim run: $g.ckpt: $2$" "$dir/err" || fail "$1, resumed: the message: $(cat "$dir/err")"
+    "$srcdir/tests/h5same.py" "$dir/timed.h5" "$g" >/dev/null ||
+        fail "$1, resumed: not the uninterrupted run's file"
+    [ ! -e "$g.ckpt" ] || fail "$1, resumed: the checkpoint is left"
+    echo "$1, resumed: $(cat "$dir/err"); the uninterrupted run's datasets"
+}
+# $1: a file; flips a bit of the byte at offset $2.
+flip() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    b = f.read(1)[0]
+    f.seek(int(sys.argv[2]))
+    f.write(bytes([b ^ 0x10]))
+PY
+}
+damaged 'flip "$g.ckpt/block-00000005" 30000' \
+    "1 damaged block removed, computed again: block-00000005 (paths 320-383): its checksum does not match its contents (damaged after it was written)"
+damaged 'truncate -s 40000 "$g.ckpt/block-00000009"' \
+    "1 damaged block removed, computed again: block-00000009 (paths 576-639): truncated (40000 of its 63044 bytes)"
 echo "all faults handled"
