@@ -90,5 +90,8 @@ void costs_step(const struct costs_model *m, struct costs_state *st, int year, d
                 gsl_rng *r, struct costs_year *out);
 /* The excess-growth schedule e(s) of `year`. */
 double costs_excess_trend(const struct costs_model *m, int year);
+/* The use index of `year`, (1 + u)^(year - start_year) (1 before): the same on
+ * every path, bit for bit the costs_year.use_index of costs_step. */
+double costs_use_index(const struct costs_model *m, int year);
 
 #endif

@@ -196,6 +196,8 @@ static struct benefit_grid narrow_grid(double index_min, double index_max)
         .index_min = index_min,
         .index_max = index_max,
         .index_ratio = 1.2,
+        .use_min = 1,
+        .use_max = 1,
         .income_min_yuan = 20000,
         .income_max_yuan = 60000,
         .admissions_max = 0.5,
@@ -211,7 +213,7 @@ static struct benefit_year *prepared(struct benefit_table *t, double index, doub
 {
     struct benefit_year *y = benefit_year_alloc(t, true);
     assert_non_null(y);
-    assert_int_equal(benefit_year_prepare(y, index, income), 0);
+    assert_int_equal(benefit_year_prepare(y, index, 1, income), 0);
     return y;
 }
 
@@ -617,7 +619,7 @@ static void test_lookup_invariants(void **state)
     assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
     struct benefit_year *y = prepared(t, 1.1, 30000), *fund = benefit_year_alloc(t, false);
     assert_non_null(fund);
-    assert_int_equal(benefit_year_prepare(fund, 1.1, 30000), 0);
+    assert_int_equal(benefit_year_prepare(fund, 1.1, 1, 30000), 0);
     for (int cond = -1; cond < 2; cond++)
         for (int cat = -1; cat < N_CATEGORIES; cat++)
             for (int late = 0; late < 2; late++) {
@@ -656,8 +658,9 @@ static void test_lookup_invariants(void **state)
     benefit_year_lookup(y, &c, &a);
     benefit_year_lookup(y, &c, &b);
     assert_memory_equal(&a, &b, sizeof a);
-    assert_int_equal(benefit_year_prepare(y, 3.0, 30000), 1);
-    assert_int_equal(benefit_year_prepare(y, 1.1, 90000), 1);
+    assert_int_equal(benefit_year_prepare(y, 3.0, 1, 30000), 1);
+    assert_int_equal(benefit_year_prepare(y, 1.1, 1, 90000), 1);
+    assert_int_equal(benefit_year_prepare(y, 1.1, 1.01, 30000), 1); /* one use node, at 1 */
     benefit_year_free(y);
     benefit_year_free(fund);
     benefit_table_free(t);

@@ -477,8 +477,9 @@ static void test_use_trend_lines(void **state)
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         check(f, lines[i], EXACT);
     check(f, VAR_FUND_OUTPATIENT, VISITS);
-    /* the projection moves: per patient, dialysis's fund line more than doubles */
-    assert_true(f->want[2][VAR_FUND_CHRONIC] > 2 * f->want[0][VAR_FUND_CHRONIC]);
+    /* the projection moves: dialysis's fund pays 86 391 a patient in 2024, 41 300
+     * in 2022, on 5 % fewer enrollees */
+    assert_true(f->want[2][VAR_FUND_CHRONIC] > 1.9 * f->want[0][VAR_FUND_CHRONIC]);
 }
 
 /* Serious illness and assistance on the larger bills: dialysis patients' own
