@@ -39,9 +39,9 @@
  * the poor); the stop-loss transforms E[(W − t)^+] and E[((W − t)^+)²] of the
  * sum W are kept on a log grid of amounts t. A condition's cost is P U, so its
  * groups are tabulated at each node of a second grid, of use indices over the
- * years the table serves (one node when U is the same in all of them, else at
- * least 3, log-spaced at most half the price grid's step apart: a table of two
- * consecutive years has both on nodes). Serious illness and assistance are
+ * years the table serves: one node when U is the same in all of them, 3 over a
+ * small range (two consecutive years: both on nodes), else at least 4,
+ * log-spaced at most the price grid's step apart (at most 12 nodes). Serious illness and assistance are
  * piecewise linear in W, so their mean and second moment follow exactly from
  * those transforms at their kinks, for any deductible, hence any income. The
  * fund's lines are tabulated apart: the inpatient fund by admission count (its
@@ -58,10 +58,11 @@
  * cost has a narrow spread, between index nodes).
  *
  * Cost (Henan's default grid, release build): building about 2 s and 20 MB per
- * table and use node; a year view for the fund's lines only, about 2 µs to
- * prepare and 0.1 µs a lookup; with serious illness and assistance, about
- * 0.25 ms to prepare (every group, count and visit node at the year's kinks,
- * the conditions' at 3 or 4 use nodes) and 0.2 µs a lookup. The indices and
+ * table, the conditions' part of both times the use nodes (4 nodes: about 3
+ * times the time and memory); a year view for the fund's lines only, about 2 µs
+ * to prepare and 0.1 µs a lookup; with serious illness and assistance, about
+ * 0.25 ms to prepare (every group, count and visit node at the year's kinks;
+ * on 4 use nodes about 3 times that) and 0.2 µs a lookup. The indices and
  * income are the year's for a path: a table's year view is best prepared once
  * per path and year and shared by the regions using the table. */
 #ifndef FUNDSIM_BENEFIT_TABLE_H
