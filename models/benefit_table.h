@@ -41,13 +41,14 @@
  * groups are tabulated at each node of a second grid, of use indices over the
  * years the table serves: one node when U is the same in all of them, 3 over a
  * small range (two consecutive years: both on nodes), else at least 4,
- * log-spaced at most the price grid's step apart (at most 12 nodes). Serious illness and assistance are
- * piecewise linear in W, so their mean and second moment follow exactly from
- * those transforms at their kinks, for any deductible, hence any income. The
- * fund's lines are tabulated apart: the inpatient fund by admission count (its
- * cap from the distribution of the year's payments before it), the outpatient
- * fund and out-of-pocket cost by a chain over visits, mixed over the visit
- * counts on a fine grid of visit rates, and the conditions in closed form.
+ * log-spaced at most the price grid's step apart (at most 12 nodes). Serious
+ * illness and assistance are piecewise linear in W, so their mean and second
+ * moment follow exactly from those transforms at their kinks, for any
+ * deductible, hence any income. The fund's lines are tabulated apart: the
+ * inpatient fund by admission count (its cap from the distribution of the
+ * year's payments before it), the outpatient fund and out-of-pocket cost by a
+ * chain over visits, mixed over the visit counts on a fine grid of visit rates,
+ * and the conditions in closed form.
  * Lookups mix the admission count in with its exact probabilities (counts
  * beyond K, below 1e-5 at admissions_max, extrapolated linearly), interpolate
  * cubically in log price index (nodes index_ratio apart), in log use index
