@@ -13,19 +13,22 @@
  *   variance λ + φλ² (a person's propensity is gamma with mean 1 and variance φ =
  *   utilization.inpatient.overdispersion; φ = 0 is Poisson); each admission's
  *   level from the level mix, its cost lognormal with mean cost_yuan[level] × the
- *   unit-cost index and coefficient of variation cost_cv[level], of which the
+ *   price index P and coefficient of variation cost_cv[level], of which the
  *   share compliant_share[level] is in policy scope;
  * - general outpatient visit-days likewise (utilization.outpatient; each visit a
  *   day of its own at one facility);
  * - a patient of condition k: yearly treatment cost lognormal with mean
- *   annual_cost_yuan × index and cv cost_cv, all in policy scope;
+ *   annual_cost_yuan × P × U and cv cost_cv, all in policy scope: it grows in
+ *   price and in volume, U the use index (costs.h; the use trend raises the
+ *   admission and visit counts, which the caller puts in λ, and a patient's
+ *   treatment, which the table prices);
  * - admissions, visits and the condition cost of a person are independent given
  *   the cell and group (condition, late payment), so the fund's lines are
  *   independent and the variance of their sum is the sum of their variances;
  * - a late payer pays on 1 January and waits policy.waiting_days: his claims in
  *   that time (a share waiting_days / 365 of the year's) are his own.
  *
- * Method. For each node of a grid of unit-cost indices, the distribution of a
+ * Method. For each node of a grid of price indices, the distribution of a
  * person's inpatient out-of-pocket cost after the fund for n = 0..K admissions
  * is computed on a lattice (lattice.h) by a chain over admissions that carries
  * the fund's payment so far in `cap_bins` bins of the annual cap (so the cap
@@ -34,28 +37,35 @@
  * cost at 7 visit rates (its heavy tail, from the over-dispersion,
  * matters for serious illness: a second-order expansion in it was 1-2 % off for
  * the poor); the stop-loss transforms E[(W − t)^+] and E[((W − t)^+)²] of the
- * sum W are kept on a log grid of amounts t. Serious illness and assistance are
- * piecewise linear in W, so their mean and second moment follow exactly from
- * those transforms at their kinks, for any deductible, hence any income. The
- * fund's lines are tabulated apart: the inpatient fund by admission count (its
- * cap from the distribution of the year's payments before it), the outpatient
- * fund and out-of-pocket cost by a chain over visits, mixed over the visit
- * counts on a fine grid of visit rates, and the conditions in closed form.
+ * sum W are kept on a log grid of amounts t. A condition's cost is P U, so its
+ * groups are tabulated at each node of a second grid, of use indices over the
+ * years the table serves: one node when U is the same in all of them, 3 over a
+ * small range (two consecutive years: both on nodes), else at least 4,
+ * log-spaced at most the price grid's step apart (at most 12 nodes). Serious
+ * illness and assistance are piecewise linear in W, so their mean and second
+ * moment follow exactly from those transforms at their kinks, for any
+ * deductible, hence any income. The fund's lines are tabulated apart: the
+ * inpatient fund by admission count (its cap from the distribution of the
+ * year's payments before it), the outpatient fund and out-of-pocket cost by a
+ * chain over visits, mixed over the visit counts on a fine grid of visit rates,
+ * and the conditions in closed form.
  * Lookups mix the admission count in with its exact probabilities (counts
  * beyond K, below 1e-5 at admissions_max, extrapolated linearly), interpolate
- * cubically in log index (nodes index_ratio apart) and in the visit rate
- * (serious illness, assistance) or linearly on the fine grid (outpatient fund).
+ * cubically in log price index (nodes index_ratio apart), in log use index
+ * (cubically, quadratically on 3 nodes) and in the visit rate (serious illness,
+ * assistance) or linearly on the fine grid (outpatient fund).
  * Against closed forms and brute-force simulations (tests/test_benefit_table.c)
  * the lines agree within 0.05 % typically and 0.2 % at worst (a condition whose
  * cost has a narrow spread, between index nodes).
  *
  * Cost (Henan's default grid, release build): building about 2 s and 20 MB per
- * table; a year view for the fund's lines only, about 2 µs to prepare and
- * 0.1 µs a lookup; with serious illness and assistance, about 0.25 ms to
- * prepare (every group, count and visit node at the year's kinks) and 0.2 µs a
- * lookup. The index and income are the year's for a path: a table's year view
- * is best prepared once per path and year and shared by the regions using the
- * table. */
+ * table, the conditions' part of both times the use nodes (4 nodes: about 3
+ * times the time and memory); a year view for the fund's lines only, about 2 µs
+ * to prepare and 0.1 µs a lookup; with serious illness and assistance, about
+ * 0.25 ms to prepare (every group, count and visit node at the year's kinks;
+ * on 4 use nodes about 3 times that) and 0.2 µs a lookup. The indices and
+ * income are the year's for a path: a table's year view is best prepared once
+ * per path and year and shared by the regions using the table. */
 #ifndef FUNDSIM_BENEFIT_TABLE_H
 #define FUNDSIM_BENEFIT_TABLE_H
 
@@ -85,8 +95,9 @@ void benefit_claim_model_init(struct benefit_claim_model *m, const struct scenar
 
 /* The ranges a table covers and its resolution. */
 struct benefit_grid {
-    double index_min, index_max;             /* unit-cost index, relative to the start year */
+    double index_min, index_max;             /* price index (costs.h), relative to the start year */
     double index_ratio;                      /* between neighbouring nodes (> 1) */
+    double use_min, use_max;                 /* use index (costs.h) of the years the table serves */
     double income_min_yuan, income_max_yuan; /* range of previous-year incomes */
     double admissions_max; /* highest expected admissions per person-year without a condition
                               (times each condition's multiplier for its patients) */
@@ -96,7 +107,8 @@ struct benefit_grid {
     int cap_bins;          /* bins of the inpatient annual cap in the chain */
 };
 
-/* Ranges wide enough for the scenario's whole projection (see the function). */
+/* Ranges wide enough for the scenario's whole projection (see the function); the
+ * use index of every year from the start to the last. */
 void benefit_grid_default(struct benefit_grid *g, const struct scenario *s);
 
 struct benefit_table;
@@ -108,18 +120,24 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
                         const struct benefit_claim_model *m, const struct benefit_grid *g);
 void benefit_table_free(struct benefit_table *t);
 
-/* A table resolved for one unit-cost index and one previous-year income: the
- * engine prepares it once per table and year of a path and then looks up cells.
- * Not shared between threads while being prepared; lookups only read it. */
+/* A table resolved for one price index, one use index and one previous-year
+ * income: the engine prepares it once per table and year of a path and then
+ * looks up cells. Not shared between threads while being prepared; lookups only
+ * read it. */
 struct benefit_year;
 
 /* With `layers` false the year gives the fund's lines only (serious illness,
  * assistance and out of pocket come out NaN), at a small part of the cost. */
 struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool layers);
 void benefit_year_free(struct benefit_year *y);
-/* Returns 0, or 1 when the index or income is outside the grid (the values are
+/* `price_index` prices an admission, a visit and a unit of a condition's treatment;
+ * `use_index` is the use per person that the use trend adds (costs_year): the
+ * caller has it in the admission and visit rates of the cells, and the table puts
+ * it in a condition patient's treatment, of mean annual_cost_yuan × price × use.
+ * Returns 0, or 1 when an index or the income is outside the grid (the values are
  * then extrapolated and less exact). */
-int benefit_year_prepare(struct benefit_year *y, double cost_index, double income_prev_yuan);
+int benefit_year_prepare(struct benefit_year *y, double price_index, double use_index,
+                         double income_prev_yuan);
 
 /* A group of persons within an age and sex cell. */
 struct benefit_cell {

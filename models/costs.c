@@ -56,6 +56,15 @@ double costs_excess_trend(const struct costs_model *m, int year)
            (m->excess_initial - m->excess_long_run) * fmax(0, 1 - s / m->excess_years);
 }
 
+double costs_use_index(const struct costs_model *m, int year)
+{
+    /* as costs_step compounds it, one factor a year */
+    double use = 1;
+    for (int y = m->start_year + 1; y <= year; y++)
+        use = use * (1 + m->use_trend);
+    return use;
+}
+
 /* The dated one-off change of year `year`, 0 when none. The list is short (a
  * few reforms), so a scan costs less than a table by year. */
 static double policy_effect(const struct costs_model *m, int year)

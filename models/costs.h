@@ -33,7 +33,8 @@
  *
  * The index splits into a USE part, (1 + u)^(t - start_year), which raises
  * admission and visit rates, and a PRICE part, cost_index / use_index, which
- * raises the cost per admission, visit or patient-year.
+ * raises the cost per admission or visit. A condition patient's yearly
+ * treatment grows with both, by the cost index (utilization.h).
  *
  * Draws per step after the start year, in this order: w_t, pi_t's normal, N_t,
  * and J_t's gamma when N_t > 0. Stream key (seed, path, STREAM_ALL_REGIONS,
@@ -74,8 +75,8 @@ struct costs_year {
     double technology_jump;       /* J_t: the relative rise from new technology */
     double policy_effect;         /* p_t */
     double growth_rate;           /* c_t = cost_index / last year's - 1 */
-    double use_index;             /* use per person: multiplies admission and visit rates */
-    double price_index; /* cost per unit: multiplies costs per admission, visit, patient */
+    double use_index;   /* use per person: admission and visit rates, a patient's treatment */
+    double price_index; /* cost per unit: per admission, visit, unit of a patient's treatment */
     double cost_index;  /* use_index * price_index (to rounding) */
 };
 
@@ -90,5 +91,8 @@ void costs_step(const struct costs_model *m, struct costs_state *st, int year, d
                 gsl_rng *r, struct costs_year *out);
 /* The excess-growth schedule e(s) of `year`. */
 double costs_excess_trend(const struct costs_model *m, int year);
+/* The use index of `year`, (1 + u)^(year - start_year) (1 before): the same on
+ * every path, bit for bit the costs_year.use_index of costs_step. */
+double costs_use_index(const struct costs_model *m, int year);
 
 #endif

@@ -26,7 +26,6 @@ int utilization_init(struct utilization_model *m, const struct scenario *s)
     const struct utilization_params *p = &s->utilization;
     *m = (struct utilization_model){
         .n_regions = s->n_regions,
-        .n_conditions = s->disease.n,
         .caesarean_share = p->caesarean_share,
         .shock_log_sd = sqrt(log1p(p->volatility * p->volatility)),
     };
@@ -35,19 +34,10 @@ int utilization_init(struct utilization_model *m, const struct scenario *s)
 
     /* calloc(0) may return NULL: ask for at least one element. */
     m->inpatient_mix = calloc(m->n_regions + 1, sizeof *m->inpatient_mix);
-    m->condition_cost_yuan = calloc(m->n_conditions + 1, sizeof(double));
-    m->condition_cost_cv = calloc(m->n_conditions + 1, sizeof(double));
-    if (!m->inpatient_mix || !m->condition_cost_yuan || !m->condition_cost_cv) {
-        utilization_free(m);
-        return -1;
-    }
+    if (!m->inpatient_mix) return -1;
     for (size_t k = 0; k < m->n_regions; k++) {
         const struct region *r = &s->regions[k];
         m->inpatient_mix[k] = r->has_hospital_mix ? r->hospital_mix : p->inpatient.level_mix;
-    }
-    for (size_t k = 0; k < m->n_conditions; k++) {
-        m->condition_cost_yuan[k] = s->disease.conditions[k].annual_cost_yuan;
-        m->condition_cost_cv[k] = s->disease.conditions[k].cost_cv;
     }
     return 0;
 }
@@ -55,27 +45,18 @@ int utilization_init(struct utilization_model *m, const struct scenario *s)
 void utilization_free(struct utilization_model *m)
 {
     free(m->inpatient_mix);
-    free(m->condition_cost_yuan);
-    free(m->condition_cost_cv);
     *m = (struct utilization_model){0};
 }
 
 int utilization_year_init(struct utilization_year *y, const struct utilization_model *m)
 {
-    *y = (struct utilization_year){.n_conditions = m->n_conditions};
-    y->condition_cost_yuan = calloc(m->n_conditions + 1, sizeof(double));
-    y->condition_cost_cv = calloc(m->n_conditions + 1, sizeof(double));
-    if (!y->condition_cost_yuan || !y->condition_cost_cv) {
-        utilization_year_free(y);
-        return -1;
-    }
+    (void)m;
+    *y = (struct utilization_year){0};
     return 0;
 }
 
 void utilization_year_free(struct utilization_year *y)
 {
-    free(y->condition_cost_yuan);
-    free(y->condition_cost_cv);
     *y = (struct utilization_year){0};
 }
 
@@ -112,10 +93,6 @@ void utilization_step(const struct utilization_model *m, size_t region,
               &out->inpatient);
     care_step(&m->outpatient, m->outpatient.level_mix, use, costs->price_index, NULL,
               &out->outpatient);
-    for (size_t k = 0; k < m->n_conditions; k++) {
-        out->condition_cost_yuan[k] = m->condition_cost_yuan[k] * costs->cost_index;
-        out->condition_cost_cv[k] = m->condition_cost_cv[k];
-    }
     out->caesarean_births = births * m->caesarean_share;
     out->natural_births = births - out->caesarean_births;
 }

@@ -16,9 +16,11 @@
  * variation cost_cv[l] (a heavy right tail: the rules draw or integrate a
  * lognormal or gamma with that mean and cv) and policy-scope (compliant) share
  * compliant_share[l]. The yearly treatment cost of a patient of condition k has
- * mean annual_cost_yuan[k] * C_t (C_t = U_t P_t: a patient's treatment grows in
- * volume and in price) and cv cost_cv[k]. Deliveries: births * caesarean_share
- * by caesarean section, the rest natural.
+ * mean annual_cost_yuan[k] * U_t P_t (a patient's treatment grows in volume and
+ * in price; not with Z, which moves the counts) and cv cost_cv[k]: the benefit
+ * tables price it from the year's indices (benefit_year_prepare), so it is not
+ * an output here. Deliveries: births * caesarean_share by caesarean section,
+ * the rest natural.
  *
  * The region-year shock is lognormal with mean 1 and standard deviation
  * utilization.volatility: Z = exp(s g - s^2 / 2), s^2 = log(1 + volatility^2),
@@ -44,14 +46,11 @@ struct utilization_care_model {
     double cost_yuan[N_LEVELS], cost_cv[N_LEVELS], compliant_share[N_LEVELS];
 };
 
-/* Read-only parameters, from the scenario (utilization, disease.conditions,
- * regions[].hospital_mix). */
+/* Read-only parameters, from the scenario (utilization, regions[].hospital_mix). */
 struct utilization_model {
     struct utilization_care_model inpatient, outpatient;
     size_t n_regions;
     struct level_shares *inpatient_mix; /* per region */
-    size_t n_conditions;
-    double *condition_cost_yuan, *condition_cost_cv; /* in the order of disease.conditions */
     double caesarean_share;
     double shock_log_sd; /* s of the lognormal shock */
 };
@@ -66,13 +65,10 @@ struct utilization_care {
     double compliant_share[N_LEVELS];
 };
 
-/* The output of a step, sized once by utilization_year_init. */
+/* The output of a step. */
 struct utilization_year {
     double shock; /* Z */
     struct utilization_care inpatient, outpatient;
-    size_t n_conditions;
-    double *condition_cost_yuan; /* mean treatment cost per patient-year */
-    double *condition_cost_cv;
     double natural_births, caesarean_births;
 };
 
@@ -80,7 +76,8 @@ struct utilization_year {
 int utilization_init(struct utilization_model *m, const struct scenario *s);
 void utilization_free(struct utilization_model *m);
 
-/* An output for steps of model `m`. Returns 0, or -1 when out of memory. */
+/* An output for steps of model `m`. Returns 0 (it holds no buffers now; the
+ * status stays for the drivers' common pattern). */
 int utilization_year_init(struct utilization_year *y, const struct utilization_model *m);
 void utilization_year_free(struct utilization_year *y);
 

@@ -17,6 +17,7 @@
 #include "stream.h"
 #include "utilization.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,14 +126,29 @@ static int build_tables(struct engine *e, int threads, char *err, size_t n_err)
         }
     }
     e->tables = calloc(e->n_tables, sizeof *e->tables);
-    if (!e->tables) goto oom;
-    struct benefit_grid g;
-    benefit_grid_default(&g, s);
+    struct benefit_grid *grid = calloc(e->n_tables, sizeof *grid);
+    if (!e->tables || !grid) {
+        free(grid);
+        goto oom;
+    }
+    /* Each table's use axis spans the use indices of the years it serves (the
+     * use index is national and the same on every path). */
+    for (size_t t = 0; t < e->n_tables; t++) {
+        benefit_grid_default(&grid[t], s);
+        grid[t].use_min = INFINITY, grid[t].use_max = 0;
+    }
+    for (size_t k = 0; k < e->regions; k++)
+        for (size_t y = 0; y < e->years; y++) {
+            struct benefit_grid *g = &grid[e->ry[k * e->years + y].table];
+            double use = costs_use_index(&e->costs, e->start_year + (int)y);
+            g->use_min = fmin(g->use_min, use), g->use_max = fmax(g->use_max, use);
+        }
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
     for (size_t t = 0; t < e->n_tables; t++)
-        failed |=
-            benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t], &g) != 0;
+        failed |= benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t],
+                                      &grid[t]) != 0;
+    free(grid);
     if (failed) {
         snprintf(err, n_err, "cannot build the benefit tables (out of memory?)");
         return -1;
@@ -423,13 +439,15 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
         national_year(e, w, path, year, &n);
         lap(w, &w->times.drivers_s);
 
-        /* The year views of the tables in use: once per year, shared by regions. */
+        /* The year views of the tables in use: once per year, shared by regions
+         * (the indices are national). A condition patient's treatment grows with
+         * use and price; the use in admissions and visits is in the rates. */
         memset(w->in_use, 0, e->n_tables * sizeof *w->in_use);
         for (size_t k = 0; k < e->regions; k++)
             w->in_use[e->ry[k * e->years + y].table] = true;
         for (size_t t = 0; t < e->n_tables; t++)
             if (w->in_use[t])
-                benefit_year_prepare(w->year_views[t], n.costs.price_index,
+                benefit_year_prepare(w->year_views[t], n.costs.price_index, n.costs.use_index,
                                      n.economy.income_prev_yuan);
         lap(w, &w->times.rules_s);
 

@@ -196,6 +196,8 @@ static struct benefit_grid narrow_grid(double index_min, double index_max)
         .index_min = index_min,
         .index_max = index_max,
         .index_ratio = 1.2,
+        .use_min = 1,
+        .use_max = 1,
         .income_min_yuan = 20000,
         .income_max_yuan = 60000,
         .admissions_max = 0.5,
@@ -211,7 +213,7 @@ static struct benefit_year *prepared(struct benefit_table *t, double index, doub
 {
     struct benefit_year *y = benefit_year_alloc(t, true);
     assert_non_null(y);
-    assert_int_equal(benefit_year_prepare(y, index, income), 0);
+    assert_int_equal(benefit_year_prepare(y, index, 1, income), 0);
     return y;
 }
 
@@ -293,6 +295,52 @@ static void test_dialysis_serious(void **state)
     benefit_table_free(t);
 }
 
+/* The same patient in later years: his treatment grows with use and price, of mean
+ * 70,000 × P × U, P the price index and U the use index (tabulated on a second axis,
+ * here over 1 to 1.35: nodes 1.105 apart). Serious illness as above; the fund
+ * 0.75 (E X − E(X − x0)^+) in closed form; the bill 70,000 P U. A hypertension
+ * patient (600 P U, cv 0.5): the fund pays half within 400, 0.5 (E X − E(X − 800)^+).
+ * Between nodes of both axes the layers are within 0.25 % as above. */
+static void test_dialysis_use(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = narrow_grid(0.8, 2.3);
+    g.use_min = 1, g.use_max = 1.35;
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    struct benefit_year *y = benefit_year_alloc(t, true);
+    assert_non_null(y);
+    const double x0 = 80000 / 0.75, prices[] = {1.0, 1.35, 1.7}, uses[] = {1, 1.07, 1.17, 1.3};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 4; j++) {
+            double P = prices[i], U = uses[j], mean = 70000 * P * U;
+            assert_int_equal(benefit_year_prepare(y, P, U, 30000), 0);
+            double want =
+                0.15 * lognormal_sl(mean, 0.3, 60000) + 0.45 * lognormal_sl(mean, 0.3, x0);
+            double poor = 0.25 * 0.65 * lognormal_sl(mean, 0.3, 30000) +
+                          0.75 * 0.65 * lognormal_sl(mean, 0.3, x0);
+            struct benefit_expected e;
+            benefit_year_lookup(y, &(struct benefit_cell){1, BENEFIT_NOT_ASSISTED, false, 0, 0},
+                                &e);
+            CLOSE(e.mean[LINE_SERIOUS], want, 2.5e-3);
+            CLOSE(e.mean[LINE_FUND_CHRONIC], 0.75 * (mean - lognormal_sl(mean, 0.3, x0)), 1e-9);
+            CLOSE(e.total_mean, mean, 1e-12);
+            benefit_year_lookup(y, &(struct benefit_cell){1, CAT_MINIMUM_LIVING, false, 0, 0}, &e);
+            CLOSE(e.mean[LINE_SERIOUS], poor, 2.5e-3);
+            double h = 600 * P * U;
+            benefit_year_lookup(y, &(struct benefit_cell){0, BENEFIT_NOT_ASSISTED, false, 0, 0},
+                                &e);
+            CLOSE(e.mean[LINE_FUND_TWO_DISEASES], 0.5 * (h - lognormal_sl(h, 0.5, 800)), 1e-9);
+        }
+    /* beyond the use nodes: extrapolated, and said so */
+    assert_int_equal(benefit_year_prepare(y, 1.2, 1.4, 30000), 1);
+    assert_int_equal(benefit_year_prepare(y, 1.2, 0.98, 30000), 1);
+    benefit_year_free(y);
+    benefit_table_free(t);
+}
+
 /* 002 from 2024: natural 1000, caesarean 2000; with 40 % caesareans the mean per
  * delivery is 0.6 × 1000 + 0.4 × 2000 = 1400 and the variance 0.6 × 1000² + 0.4 × 2000²
  * − 1400² = 240,000. */
@@ -361,8 +409,8 @@ static double stratified(gsl_rng *g, const size_t *perm, long i, long n)
  * admission's level and cost and the condition's cost come from Latin hypercubes
  * (each a uniform in its own share of (0, 1)), the rest at random. */
 static void replicate(const struct benefit_rules *r, const struct benefit_claim_model *m,
-                      const struct benefit_cell *c, double index, long persons, bool tilt_all,
-                      gsl_rng *g, double *out)
+                      const struct benefit_cell *c, double index, double use, long persons,
+                      bool tilt_all, gsl_rng *g, double *out)
 {
     double p[64];
     nb_probabilities(c->admissions, m->inpatient.overdispersion, 64, p);
@@ -442,7 +490,7 @@ static void replicate(const struct benefit_rules *r, const struct benefit_claim_
             }
             if (c->condition >= 0)
                 cond[c->condition] =
-                    lognormal(m->condition_cost_yuan[c->condition] * index,
+                    lognormal(m->condition_cost_yuan[c->condition] * index * use,
                               m->condition_cost_cv[c->condition],
                               gsl_cdf_ugaussian_Pinv(stratified(g, perm + 2 * size, i, size)));
             struct benefit_claims claims = {.n_admissions = (size_t)na,
@@ -473,14 +521,14 @@ static void replicate(const struct benefit_rules *r, const struct benefit_claim_
 #define REPLICATES 8
 
 static void brute_force(const struct benefit_rules *r, const struct benefit_claim_model *m,
-                        const struct benefit_cell *c, double index, long persons, bool tilt_all,
-                        uint64_t seed, struct brute *out)
+                        const struct benefit_cell *c, double index, double use, long persons,
+                        bool tilt_all, uint64_t seed, struct brute *out)
 {
     gsl_rng *g = stream_alloc();
     stream_seek(g, (struct stream_key){.seed = seed, .year = 2024, .driver = 1000});
     double x[REPLICATES][N_B];
     for (int k = 0; k < REPLICATES; k++)
-        replicate(r, m, c, index, persons / REPLICATES, tilt_all, g, x[k]);
+        replicate(r, m, c, index, use, persons / REPLICATES, tilt_all, g, x[k]);
     for (int k = 0; k < N_B; k++) {
         double s1 = 0, s2 = 0;
         for (int j = 0; j < REPLICATES; j++)
@@ -513,7 +561,7 @@ static void table_lines(const struct benefit_expected *e, double *v)
 
 struct exact_case {
     const char *what;
-    double index, income;
+    double index, use, income; /* price index, use index */
     struct benefit_cell cell;
     bool tilt_all;  /* every admission's cost drawn from the mixture (for serious illness) */
     unsigned lines; /* bit k: line k is compared at 0.5 % (its brute-force error allows it) */
@@ -526,44 +574,66 @@ struct exact_case {
 #define FUND (1u << B_IN | 1u << B_OUT | 1u << B_OOP | 1u << B_TOTAL)
 #define BIT(k) (1u << (k))
 
-/* Kaifeng 2024 (henan-2022.cfg's rules and utilization) at unit-cost indices between
- * the table's nodes (1.25 × 1.2^k). Income 40,000: deductible 20,000, the poor's
+/* Kaifeng 2024 (henan-2022.cfg's rules and utilization) at price indices between
+ * the table's nodes (1.25 × 1.2^k), and two patients whose treatment has grown with
+ * use too, at a use index of 1.17 between the use nodes (1.105^k): their
+ * treatment, 70,000 or 600 × 2.5 × 1.17 in the mean, and nothing else (the
+ * admission and visit rates are the cell's). Income 40,000: deductible 20,000, the poor's
  * 10,000; income 30,000: 15,000 and 7,500. Serious illness is rare for most persons:
  * it is compared at 0.5 % where it is common enough for the brute force to resolve it
  * (the dialysis patient, the old 低保 person at the higher index), elsewhere within
  * 0.5 % plus four standard errors of the brute force. */
 static const struct exact_case exact_cases[] = {
-    {"an adult", 2.5, 40000, {-1, BENEFIT_NOT_ASSISTED, false, 0.15, 1.9}, false, FUND},
+    {"an adult", 2.5, 1, 40000, {-1, BENEFIT_NOT_ASSISTED, false, 0.15, 1.9}, false, FUND},
     {"an old 低保 person",
      2.5,
+     1,
      40000,
      {-1, CAT_MINIMUM_LIVING, false, 0.46, 3.3},
      false,
      FUND | BIT(B_ASSIST)},
     {"an old hypertension patient paying late",
      2.5,
+     1,
      40000,
      {0, BENEFIT_NOT_ASSISTED, true, 0.55, 3.0},
      false,
      FUND | BIT(B_TWO)},
     {"a 特困 dialysis patient",
      2.5,
+     1,
      40000,
      {1, CAT_EXTREME_POVERTY, false, 1.38, 3.3},
      false,
      FUND | BIT(B_CHRONIC) | BIT(B_SERIOUS) | BIT(B_ASSIST)},
     {"an old 低保 person, later",
      3.7,
+     1,
      30000,
      {-1, CAT_MINIMUM_LIVING, false, 0.46, 3.3},
      true,
      FUND | BIT(B_SERIOUS) | BIT(B_ASSIST)},
     {"a child in hardship",
      1.6,
+     1,
      30000,
      {-1, CAT_HARDSHIP, false, 0.15, 2.2},
      false,
      BIT(B_IN) | BIT(B_OUT) | BIT(B_ASSIST) | BIT(B_TOTAL)},
+    {"a 特困 dialysis patient at use 1.17",
+     2.5,
+     1.17,
+     40000,
+     {1, CAT_EXTREME_POVERTY, false, 1.38, 3.3},
+     false,
+     FUND | BIT(B_CHRONIC) | BIT(B_SERIOUS) | BIT(B_ASSIST)},
+    {"an old hypertension patient paying late at use 1.17",
+     2.5,
+     1.17,
+     40000,
+     {0, BENEFIT_NOT_ASSISTED, true, 0.55, 3.0},
+     false,
+     FUND | BIT(B_TWO)},
 };
 
 static void test_exactness(void **state)
@@ -573,16 +643,19 @@ static void test_exactness(void **state)
     struct benefit_claim_model m = henan_claims();
     struct benefit_grid g = narrow_grid(1.25, 4.0);
     g.admissions_max = 0.6;
+    g.use_min = 1, g.use_max = 1.35; /* use nodes 1.105 apart */
     struct benefit_table *t;
     assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
     for (size_t i = 0; i < sizeof exact_cases / sizeof *exact_cases; i++) {
         const struct exact_case *x = &exact_cases[i];
-        struct benefit_year *y = prepared(t, x->index, x->income);
+        struct benefit_year *y = benefit_year_alloc(t, true);
+        assert_non_null(y);
+        assert_int_equal(benefit_year_prepare(y, x->index, x->use, x->income), 0);
         struct benefit_expected e;
         benefit_year_lookup(y, &x->cell, &e);
         struct benefit_rules rules = henan_2024(x->income);
         struct brute b;
-        brute_force(&rules, &m, &x->cell, x->index, PERSONS, x->tilt_all, 20240101 + i, &b);
+        brute_force(&rules, &m, &x->cell, x->index, x->use, PERSONS, x->tilt_all, 20240101 + i, &b);
         double v[N_B];
         table_lines(&e, v);
         for (int k = 0; k < N_B; k++) {
@@ -617,7 +690,7 @@ static void test_lookup_invariants(void **state)
     assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
     struct benefit_year *y = prepared(t, 1.1, 30000), *fund = benefit_year_alloc(t, false);
     assert_non_null(fund);
-    assert_int_equal(benefit_year_prepare(fund, 1.1, 30000), 0);
+    assert_int_equal(benefit_year_prepare(fund, 1.1, 1, 30000), 0);
     for (int cond = -1; cond < 2; cond++)
         for (int cat = -1; cat < N_CATEGORIES; cat++)
             for (int late = 0; late < 2; late++) {
@@ -656,8 +729,9 @@ static void test_lookup_invariants(void **state)
     benefit_year_lookup(y, &c, &a);
     benefit_year_lookup(y, &c, &b);
     assert_memory_equal(&a, &b, sizeof a);
-    assert_int_equal(benefit_year_prepare(y, 3.0, 30000), 1);
-    assert_int_equal(benefit_year_prepare(y, 1.1, 90000), 1);
+    assert_int_equal(benefit_year_prepare(y, 3.0, 1, 30000), 1);
+    assert_int_equal(benefit_year_prepare(y, 1.1, 1, 90000), 1);
+    assert_int_equal(benefit_year_prepare(y, 1.1, 1.01, 30000), 1); /* one use node, at 1 */
     benefit_year_free(y);
     benefit_year_free(fund);
     benefit_table_free(t);
@@ -676,18 +750,70 @@ static void test_bad_grid(void **state)
     assert_null(t);
     g = narrow_grid(2, 1); /* empty index range */
     assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
+    g = narrow_grid(1, 2);
+    g.use_min = 0; /* a use index must be positive */
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
+    g = narrow_grid(1, 2);
+    g.use_max = 0.9; /* empty use range */
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
     m.n_conditions = 1; /* conditions of the model and the rules differ */
     g = narrow_grid(1, 2);
     assert_int_equal(benefit_table_build(&t, &r, &m, &g), -1);
 }
 
+/* The default grid covers the price index and the use index of the whole
+ * projection (30 years; growth 0.02 + 0.05 + 0.02, shocks 0.025 a year):
+ * - a use trend of 1 %: use from 1 to 1.01^29; the price index (the cost index
+ *   over the use index) at most the cost index: the top exp(0.09 × 30 + 2 ×
+ *   0.025 × √30) = 19.6, the bottom 1.2^-4;
+ * - a falling use (−2 %) raises the price index over the cost index by up to
+ *   1 / 0.98^29: the top that much higher, use from 0.98^29 to 1;
+ * - dated policy effects of +30 % and −20 % raise the top by 1.3 and lower the
+ *   bottom by whole steps to 1.2^-6 (0.8 × 1.2^-4 = 1.2^-5.2). */
+static void test_default_grid(void **state)
+{
+    (void)state;
+    static int keys[] = {2030, 2035};
+    static double effects[] = {0.3, -0.2};
+    struct scenario s = {0};
+    s.simulation.years = 30;
+    s.economy = (struct economy_params){.income_yuan = 30000,
+                                        .income_growth_mean = 0.05,
+                                        .income_growth_volatility = 0.01,
+                                        .income_growth_persistence = 0.5};
+    s.costs = (struct cost_params){.inflation_mean = 0.02,
+                                   .inflation_volatility = 0.01,
+                                   .utilization_trend = 0.01,
+                                   .excess_initial = 0.02,
+                                   .excess_volatility = 0.015};
+    struct benefit_grid g0, g1, g2;
+    benefit_grid_default(&g0, &s);
+    CLOSE(g0.use_min, 1, 0);
+    CLOSE(g0.use_max, pow(1.01, 29), 1e-14);
+    CLOSE(g0.index_min, pow(1.2, -4), 1e-15);
+    CLOSE(g0.index_max, exp(0.09 * 30 + 2 * 0.025 * sqrt(30)), 1e-14);
+    s.costs.utilization_trend = -0.02;
+    benefit_grid_default(&g1, &s);
+    CLOSE(g1.use_min, pow(0.98, 29), 1e-14);
+    CLOSE(g1.use_max, 1, 0);
+    CLOSE(g1.index_max, g0.index_max / pow(0.98, 29), 1e-14);
+    CLOSE(g1.index_min, g0.index_min, 0);
+    s.costs.utilization_trend = 0.01;
+    s.costs.policy_effects = (struct step){2, keys, effects};
+    benefit_grid_default(&g2, &s);
+    CLOSE(g2.index_max, 1.3 * g0.index_max, 1e-14);
+    CLOSE(g2.index_min, pow(1.2, -6), 1e-15);
+    CLOSE(g2.use_max, g0.use_max, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lattice_moments),   cmocka_unit_test(test_lattice_sums),
-        cmocka_unit_test(test_county_visits),     cmocka_unit_test(test_dialysis_serious),
-        cmocka_unit_test(test_maternity),         cmocka_unit_test(test_exactness),
-        cmocka_unit_test(test_lookup_invariants), cmocka_unit_test(test_bad_grid),
+        cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
+        cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
+        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_maternity),
+        cmocka_unit_test(test_exactness),       cmocka_unit_test(test_lookup_invariants),
+        cmocka_unit_test(test_bad_grid),        cmocka_unit_test(test_default_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

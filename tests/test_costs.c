@@ -165,6 +165,34 @@ static void test_index_by_hand(void **state)
     gsl_rng_free(r);
 }
 
+/* The use index that the benefit tables are built for (costs_use_index) is
+ * the one every path steps through, bit for bit: a trend of 1.3 % (not exact in
+ * binary), falling 2 % and 0, over 40 years; 1 before the first projected year. */
+static void test_use_index_of_year(void **state)
+{
+    (void)state;
+    const double trends[] = {0.013, -0.02, 0};
+    for (size_t k = 0; k < sizeof trends / sizeof *trends; k++) {
+        struct cost_params c = defaults;
+        c.utilization_trend = trends[k];
+        struct scenario s = scenario_with(c);
+        struct costs_model m;
+        costs_init(&m, &s);
+        struct costs_state st;
+        costs_start(&m, &st);
+        gsl_rng *r = stream_alloc();
+        for (int year = START; year < START + 40; year++) {
+            struct costs_year y;
+            stream_seek(r, key(5, year, DRIVER_COSTS));
+            costs_step(&m, &st, year, 0.3, r, &y);
+            assert_true(costs_use_index(&m, year) == y.use_index);
+        }
+        assert_true(costs_use_index(&m, START - 1) == 1 && costs_use_index(&m, START) == 1);
+        assert_close(costs_use_index(&m, START + 39), pow(1 + trends[k], 39), 1e-13);
+        gsl_rng_free(r);
+    }
+}
+
 /* The schedule: 0.02 in the first projected year, 0.02 / 30 less each year,
  * 0.01 at s = 15, 0 from s = 30 on, never negative; with excess_years 2.5 it
  * is e0, 0.6 e0, 0.2 e0, then 0. Nothing before the first projected year. */
@@ -340,6 +368,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index_by_hand),
+        cmocka_unit_test(test_use_index_of_year),
         cmocka_unit_test(test_excess_schedule),
         cmocka_unit_test(test_excess_converges_to_income),
         cmocka_unit_test(test_excess_ar1_and_correlation),

@@ -76,7 +76,24 @@
  * (models/benefit_table.h), so they are checked within LAYERS: worked by hand
  * as sums over the Poisson admission and visit counts of each group (those
  * without a condition, each condition's patients, the newborns; assisted or
- * not), they agree within 4e-5. */
+ * not), they agree within 4e-5.
+ *
+ * The same projection with a use trend (the second group of tests): use per
+ * person grows 20 % a year (costs.utilization_trend 0.2, use index U = 1,
+ * 1.2, 1.44) and prices 20 % a year (excess growth at its long-run level,
+ * -0.2, and dated policy effects of +44 % in 2023 and 2024 make the cost index
+ * 1.44^y, so the price index P = 1, 1.2, 1.44). The conditions' annual caps
+ * are lifted so that their fund lines are linear in the cost (models/README.md,
+ * utilization.h: a condition patient's yearly treatment grows in volume and in
+ * price, U P):
+ *   admission rates x U, an admission 6 000 P, the fund 0.7 (5 100 P - 600);
+ *   visit rates x U, a visit 100 P, the fund 0.5 (90 P - 10) within the cap;
+ *   hypertension 600 U P, the fund 300 U P; dialysis 60 000 U P, the fund
+ *   0.7 (60 000 U P - 1 000).
+ * Population, enrollment and income do not depend on costs. Both indices sit
+ * on the tables' nodes (1.2^k), so the fund's lines from admissions and
+ * conditions stay EXACT; the outpatient fund is interpolated linearly in the
+ * visit rate, which no longer falls on a node of its fine grid (VISITS). */
 #include "accounting.h"
 #include "diag.h"
 #include "engine.h"
@@ -100,7 +117,8 @@
 #define EXACT 1e-9                                /* relative */
 #define ABSOLUTE_YUAN (32 * ACCOUNTING_UNIT_YUAN) /* rounding of the accounts */
 #define LAYERS 2e-4                               /* relative, serious illness and assistance */
-#define INCOME_YUAN 30000.0                       /* per capita, every year */
+#define VISITS 1e-5         /* relative, the outpatient fund between the nodes of its visit rates */
+#define INCOME_YUAN 30000.0 /* per capita, every year */
 
 /* ---- the scenario's numbers ---- */
 
@@ -124,17 +142,55 @@ static const double opening_yuan = 300e6, interest_rate = 0.02;
 
 static const double admissions[SEXES] = {0.1, 0.12}, visits[SEXES] = {4, 3};
 static const double admission_cost = 6000, admission_scope = 0.85;
-static const double admission_fund = 0.7 * (0.85 * 6000 - 600); /* 3 150 */
 static const double visit_cost = 100, visit_scope = 0.9;
-static const double visit_fund = 0.5 * (0.9 * 100 - 10); /* 40 */
 static const double outpatient_cap_yuan[YEARS] = {160, 160, 320};
 
 enum { HYPERTENSION, DIALYSIS, CONDITIONS };
 static const double prevalence[CONDITIONS] = {0.2, 0.01};
 static const double multiplier[CONDITIONS] = {1.5, 3};
 static const double condition_cost[CONDITIONS] = {600, 60000};
-/* 0.5 x 600 within the cap of 200; 0.7 (60 000 - 1 000) within 50 000 */
-static const double condition_fund[CONDITIONS] = {200, 0.7 * (60000 - 1000)};
+static const double condition_deductible[CONDITIONS] = {0, 1000};
+static const double condition_ratio[CONDITIONS] = {0.5, 0.7};
+
+/* What differs between the two projections: each year's use index U and price
+ * index P, and the conditions' annual caps. */
+struct variant {
+    double use[YEARS], price[YEARS];
+    double condition_cap[CONDITIONS];
+};
+
+/* hand.cfg: a cost index of 1; hypertension's fund 0.5 x 600 within the cap of
+ * 200, dialysis's 0.7 (60 000 - 1 000) within 50 000. */
+static const struct variant shipped = {{1, 1, 1}, {1, 1, 1}, {200, 50000}};
+/* With the use trend (see the top). */
+#define NO_CAP_YUAN 1e7
+static const struct variant use_trend = {
+    {1, 1.2, 1.44}, {1, 1.2, 1.44}, {NO_CAP_YUAN, NO_CAP_YUAN}};
+static const struct setting_override use_trend_sets[] = {
+    {"costs.utilization_trend", "0.2"},
+    {"costs.excess_growth", "-0.2"},
+    {"costs.policy_effects", "((2023, 0.44), (2024, 0.44))"},
+    {"policy.conditions.hypertension.annual_cap_yuan", "1e7"},
+    {"policy.conditions.dialysis.annual_cap_yuan", "1e7"},
+};
+
+/* The fund's payment on an admission and on a visit at price index P:
+ * 0.7 (5 100 - 600) = 3 150 and 0.5 (90 - 10) = 40 at P = 1. */
+static double admission_fund(double P)
+{
+    return 0.7 * (admission_scope * admission_cost * P - 600);
+}
+
+static double visit_fund(double P)
+{
+    return 0.5 * (visit_scope * visit_cost * P - 10);
+}
+
+/* A condition's fund payment on a patient's yearly cost x. */
+static double condition_fund(const struct variant *v, int c, double x)
+{
+    return fmin(v->condition_cap[c], condition_ratio[c] * fmax(0, x - condition_deductible[c]));
+}
 
 static const double delivery_yuan = 0.75 * 800 + 0.25 * 1600;
 
@@ -154,34 +210,35 @@ static void poisson(double lambda, int n_max, double *p)
         p[n + 1] = p[n] * lambda / (n + 1);
 }
 
-/* E[min(cap, v N)] = v E[min(N, k)], k = cap / v, = v (k - sum_{n<k} (k - n) P(N = n)). */
-static double outpatient_fund(double lambda, double cap)
-{
-    int k = (int)(cap / visit_fund);
-    double p[64], short_of_cap = 0;
-    poisson(lambda, k, p);
-    for (int n = 0; n < k; n++)
-        short_of_cap += (k - n) * p[n];
-    return visit_fund * (k - short_of_cap);
-}
-
 #define MAX_COUNT 60
 
+/* E[min(cap, v N)] = sum_n P(N = n) min(cap, v n), v the fund's payment per
+ * visit at price index P (at P = 1, v = 40 and the cap is k = 4 or 8 visits'
+ * worth: v (k - sum_{n<k} (k - n) P(N = n))). */
+static double outpatient_fund(double lambda, double cap, double P)
+{
+    double p[MAX_COUNT + 1], v = visit_fund(P), sum = 0;
+    poisson(lambda, MAX_COUNT, p);
+    for (int n = 0; n <= MAX_COUNT; n++)
+        sum += p[n] * fmin(cap, v * n);
+    return sum;
+}
+
 /* One group's serious illness and assistance per person: the policy-scope
- * out-of-pocket cost W = 1 950 per admission + (90 - fund) per visit + the
+ * out-of-pocket cost W = 1 950 P per admission + (90 P - fund) per visit + the
  * condition's part, summed over the Poisson counts. */
-static void layers(double adm, double vis, double cap, double condition_oop, double *serious,
-                   double *poor_serious, double *assistance)
+static void layers(double adm, double vis, double cap, double condition_oop, double P,
+                   double *serious, double *poor_serious, double *assistance)
 {
     double pa[MAX_COUNT + 1], pv[MAX_COUNT + 1];
     poisson(adm, MAX_COUNT, pa);
     poisson(vis, MAX_COUNT, pv);
-    double in_oop = admission_scope * admission_cost - admission_fund;
+    double in_oop = admission_scope * admission_cost * P - admission_fund(P);
     *serious = *poor_serious = *assistance = 0;
     for (int n = 0; n <= MAX_COUNT; n++)
         for (int m = 0; m <= MAX_COUNT; m++) {
-            double w = n * in_oop + m * visit_scope * visit_cost - fmin(cap, m * visit_fund) +
-                       condition_oop;
+            double w = n * in_oop + m * visit_scope * visit_cost * P -
+                       fmin(cap, m * visit_fund(P)) + condition_oop;
             double p = pa[n] * pv[m];
             double poor = poor_ratio * fmax(0, w - poor_deductible);
             *serious += p * serious_ratio * fmax(0, w - serious_deductible);
@@ -199,7 +256,7 @@ struct fixture {
     double want[YEARS][N_VARS];
 };
 
-static void project_by_hand(double want[YEARS][N_VARS])
+static void project_by_hand(const struct variant *x, double want[YEARS][N_VARS])
 {
     double balance = opening_yuan;
     for (int y = 0; y < YEARS; y++) {
@@ -256,7 +313,9 @@ static void project_by_hand(double want[YEARS][N_VARS])
         v[VAR_OUTLAY_COUNTY] = v[VAR_SUBSIDY_COUNTY] + (1 - district_share) * assisted_yuan;
         v[VAR_SERIOUS_PREMIUM] = enrollees * premium_yuan[y];
 
-        /* benefit lines */
+        /* benefit lines: rates x U, an admission's or a visit's cost x P, a
+         * condition patient's treatment x U P */
+        double U = x->use[y], P = x->price[y];
         double patients[CONDITIONS], admission_weight = 1;
         for (int c = 0; c < CONDITIONS; c++) {
             patients[c] = prevalence[c] * in_cells;
@@ -265,22 +324,25 @@ static void project_by_hand(double want[YEARS][N_VARS])
         double cap = outpatient_cap_yuan[y];
         double inpatient = 0, outpatient = 0, total = 0, policy = 0;
         for (int s = 0; s < SEXES; s++) {
-            double adm = admissions[s] * (admission_weight * cells[s] + 0.5 * born[s]);
-            double vis = visits[s] * (cells[s] + 0.5 * born[s]);
-            inpatient += admission_fund * adm;
-            outpatient += cells[s] * outpatient_fund(visits[s], cap) +
-                          born[s] * outpatient_fund(0.5 * visits[s], cap);
-            total += adm * admission_cost + vis * visit_cost;
-            policy += adm * admission_scope * admission_cost + vis * visit_scope * visit_cost;
+            double adm = U * admissions[s] * (admission_weight * cells[s] + 0.5 * born[s]);
+            double vis = U * visits[s] * (cells[s] + 0.5 * born[s]);
+            inpatient += admission_fund(P) * adm;
+            outpatient += cells[s] * outpatient_fund(U * visits[s], cap, P) +
+                          born[s] * outpatient_fund(0.5 * U * visits[s], cap, P);
+            total += P * (adm * admission_cost + vis * visit_cost);
+            policy += P * (adm * admission_scope * admission_cost + vis * visit_scope * visit_cost);
         }
+        double treatment[CONDITIONS], fund[CONDITIONS];
         for (int c = 0; c < CONDITIONS; c++) {
-            total += patients[c] * condition_cost[c];
-            policy += patients[c] * condition_cost[c];
+            treatment[c] = U * P * condition_cost[c];
+            fund[c] = condition_fund(x, c, treatment[c]);
+            total += patients[c] * treatment[c];
+            policy += patients[c] * treatment[c];
         }
         v[VAR_FUND_INPATIENT] = inpatient;
         v[VAR_FUND_OUTPATIENT] = outpatient;
-        v[VAR_FUND_TWO_DISEASES] = patients[HYPERTENSION] * condition_fund[HYPERTENSION];
-        v[VAR_FUND_CHRONIC] = patients[DIALYSIS] * condition_fund[DIALYSIS];
+        v[VAR_FUND_TWO_DISEASES] = patients[HYPERTENSION] * fund[HYPERTENSION];
+        v[VAR_FUND_CHRONIC] = patients[DIALYSIS] * fund[DIALYSIS];
         v[VAR_FUND_MATERNITY] = births * enrolled_share * delivery_yuan;
         v[VAR_TOTAL_COST] = total;
         v[VAR_POLICY_COST] = policy;
@@ -290,16 +352,16 @@ static void project_by_hand(double want[YEARS][N_VARS])
          * assisted in the share `assisted * vulnerable / enrolled_share` */
         double poor = assisted * vulnerable / enrolled_share, serious = 0, help = 0;
         for (int g = -1; g < CONDITIONS; g++) {
-            double oop = g < 0 ? 0 : condition_cost[g] - condition_fund[g];
+            double oop = g < 0 ? 0 : treatment[g] - fund[g];
             double m = g < 0 ? 1 : multiplier[g], sp, pp, a;
             for (int s = 0; s < SEXES; s++) {
                 double n = g < 0 ? cells[s] * (1 - prevalence[0] - prevalence[1])
                                  : cells[s] * prevalence[g];
-                layers(admissions[s] * m, visits[s], cap, oop, &sp, &pp, &a);
+                layers(U * admissions[s] * m, U * visits[s], cap, oop, P, &sp, &pp, &a);
                 serious += n * ((1 - poor) * sp + poor * pp);
                 help += n * poor * a;
                 if (g < 0 && born[s] > 0) {
-                    layers(0.5 * admissions[s], 0.5 * visits[s], cap, 0, &sp, &pp, &a);
+                    layers(0.5 * U * admissions[s], 0.5 * U * visits[s], cap, 0, P, &sp, &pp, &a);
                     serious += born[s] * sp;
                 }
             }
@@ -402,12 +464,40 @@ static void test_no_randomness(void **state)
     record_block_free(&b);
 }
 
-static int setup(void **state)
+/* ---- with the use trend ---- */
+
+/* The fund's lines: a condition patient's treatment grows with use and price
+ * (U P = 1, 1.44, 2.07: dialysis 60 000, 86 400, 124 416 a year); admissions
+ * and visits in number with U and in cost with P. */
+static void test_use_trend_lines(void **state)
+{
+    const struct fixture *f = *state;
+    static const int lines[] = {VAR_FUND_TWO_DISEASES, VAR_FUND_CHRONIC,   VAR_TOTAL_COST,
+                                VAR_POLICY_COST,       VAR_FUND_INPATIENT, VAR_FUND_MATERNITY};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        check(f, lines[i], EXACT);
+    check(f, VAR_FUND_OUTPATIENT, VISITS);
+    /* the projection moves: dialysis's fund pays 86 391 a patient in 2024, 41 300
+     * in 2022, on 5 % fewer enrollees */
+    assert_true(f->want[2][VAR_FUND_CHRONIC] > 1.9 * f->want[0][VAR_FUND_CHRONIC]);
+}
+
+/* Serious illness and assistance on the larger bills: dialysis patients' own
+ * part, 0.3 x 60 000 U P + 700, counts. */
+static void test_use_trend_layers(void **state)
+{
+    const struct fixture *f = *state;
+    check(f, VAR_SERIOUS_CLAIMS, LAYERS);
+    check(f, VAR_ASSISTANCE_CLAIMS, LAYERS);
+}
+
+static int setup_variant(void **state, const struct setting_override *sets, size_t n_sets,
+                         const struct variant *x)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct diag d = {0};
     char err[256] = "";
-    if (!f || scenario_load(HAND, NULL, 0, &f->s, &d) != 0 ||
+    if (!f || scenario_load(HAND, sets, n_sets, &f->s, &d) != 0 ||
         !(f->e = engine_create(&f->s, 1, &d, err, sizeof err))) {
         diag_print(stderr, &d);
         fprintf(stderr, "%s\n", err);
@@ -415,9 +505,20 @@ static int setup(void **state)
     }
     if (!(f->w = engine_work_alloc(f->e)) || record_block_alloc(&f->b, 1, YEARS, 1) != 0) return -1;
     engine_path(f->e, f->w, 0, &f->b, 0);
-    project_by_hand(f->want);
+    project_by_hand(x, f->want);
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_variant(state, NULL, 0, &shipped);
+}
+
+static int setup_use_trend(void **state)
+{
+    return setup_variant(state, use_trend_sets, sizeof use_trend_sets / sizeof *use_trend_sets,
+                         &use_trend);
 }
 
 static int teardown(void **state)
@@ -438,5 +539,10 @@ int main(void)
         cmocka_unit_test(test_benefit_lines), cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_layers),        cmocka_unit_test(test_no_randomness),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest use_trend_tests[] = {
+        cmocka_unit_test(test_use_trend_lines),
+        cmocka_unit_test(test_use_trend_layers),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    return failed + cmocka_run_group_tests(use_trend_tests, setup_use_trend, teardown);
 }

@@ -1,6 +1,7 @@
 /* test_utilization.c: the utilization driver (models/utilization.c): rates,
- * level split, unit costs, condition costs and deliveries worked by hand for a
- * small scenario; the region's own hospital mix; the moments of the
+ * level split, unit costs and deliveries worked by hand for a small scenario
+ * (a condition patient's treatment cost is priced by the benefit tables:
+ * test_benefit_table.c, test_hand.c); the region's own hospital mix; the moments of the
  * region-year shock over 10 000 draws within 4 standard errors; the stream
  * discipline; and a model made from a shipped test scenario. */
 #include "diag.h"
@@ -81,8 +82,8 @@ static struct stream_key key(uint64_t path, uint32_t region, int year)
         .seed = 3, .path = path, .region = region, .year = year, .driver = DRIVER_UTILIZATION};
 }
 
-/* No shock; use index 1.25, price index 1.5, cost index 1.875; the condition
- * multiplier 1.2 for males of 55, 1 elsewhere; 1,000 births.
+/* No shock; use index 1.25, price index 1.5; the condition multiplier 1.2 for
+ * males of 55, 1 elsewhere; 1,000 births.
  * - inpatient, males 55: 0.2 x 1.25 x 1.2 = 0.3 admissions per enrollee-year,
  *   0.15 of them at county hospitals (mix 0.5); females 30: 0.12 x 1.25 =
  *   0.15, 0.01875 of them at city hospitals (mix 1/8);
@@ -92,8 +93,6 @@ static struct stream_key key(uint64_t path, uint32_t region, int year)
  *   grassroots (mix 0.75); everyone 70: 4 x 1.25 = 5;
  * - cost per county admission 5,000 x 1.5 = 7,500; per grassroots visit
  *   60 x 1.5 = 90; cv and compliant share as given;
- * - conditions: 800 x 1.875 = 1,500 and 60,000 x 1.875 = 112,500 per
- *   patient-year;
  * - deliveries: 400 caesarean, 600 natural.
  * In every cell the rates of the four levels sum back to the cell's rate. */
 static void test_by_hand(void **state)
@@ -104,7 +103,6 @@ static void test_by_hand(void **state)
     assert_int_equal(utilization_init(&m, &s), 0);
     struct utilization_year y;
     assert_int_equal(utilization_year_init(&y, &m), 0);
-    assert_int_equal(y.n_conditions, 2);
 
     struct costs_year c = {.use_index = 1.25, .price_index = 1.5, .cost_index = 1.875};
     struct by_age mult;
@@ -129,9 +127,6 @@ static void test_by_hand(void **state)
         assert_close(y.outpatient.cost_yuan[LEVEL_GRASSROOTS], 90, 1e-12);
         assert_true(y.inpatient.cost_cv[LEVEL_PROVINCIAL] == 1.5);
         assert_true(y.inpatient.compliant_share[LEVEL_CITY] == 0.85);
-        assert_close(y.condition_cost_yuan[0], 1500, 1e-9);
-        assert_close(y.condition_cost_yuan[1], 112500, 1e-9);
-        assert_true(y.condition_cost_cv[1] == 0.3);
         assert_close(y.caesarean_births, 400, 1e-12);
         assert_close(y.natural_births, 600, 1e-12);
         for (int sx = 0; sx < N_SEXES; sx++)
@@ -236,7 +231,6 @@ static void test_same_key_same_year(void **state)
     assert_true(a.shock == b.shock);
     assert_memory_equal(&a.inpatient, &b.inpatient, sizeof a.inpatient);
     assert_memory_equal(&a.outpatient, &b.outpatient, sizeof a.outpatient);
-    assert_memory_equal(a.condition_cost_yuan, b.condition_cost_yuan, 2 * sizeof(double));
 
     gsl_rng_free(r);
     utilization_year_free(&a);
@@ -244,8 +238,8 @@ static void test_same_key_same_year(void **state)
     utilization_free(&m);
 }
 
-/* A model made from tests/scenarios/minimal.cfg: one condition (hypertension,
- * 800 yuan), the inpatient mix of the scenario (no hospital_mix), the rate
+/* A model made from tests/scenarios/minimal.cfg: the inpatient mix of the
+ * scenario (no hospital_mix), the rate
  * tables by cell (males 45-64 at 0.15, 65+ at 0.30), and the default shock
  * volatility of 0.03. */
 static void test_from_scenario(void **state)
@@ -261,8 +255,6 @@ static void test_from_scenario(void **state)
 
     struct utilization_model m;
     assert_int_equal(utilization_init(&m, &s), 0);
-    assert_int_equal(m.n_conditions, 1);
-    assert_true(m.condition_cost_yuan[0] == 800);
     assert_true(m.inpatient_mix[0].at[LEVEL_COUNTY] == 0.45);
     assert_true(m.inpatient.rate[SEX_MALE][44] == 0.08);
     assert_true(m.inpatient.rate[SEX_MALE][45] == 0.15);
