@@ -7,6 +7,7 @@
 #include "h5out.h"
 #include "h5common.h"
 #include "h5parts.h"
+#include "outpath.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -605,6 +606,14 @@ int h5out_commit(struct h5out *o, char *err, size_t n_err)
     }
     if (close_file(o)) {
         h5common_fail(err, n_err, "%s: cannot finish writing the file", o->tmp);
+        h5out_abort(o);
+        return -1;
+    }
+    /* Checked when the run began, and again now: something else may have been
+     * put there since, and rename(2) would replace it whatever it is. */
+    char why[512];
+    if (outpath_replaceable(o->path, why, sizeof why)) {
+        snprintf(err, n_err, "not written: %s", why);
         h5out_abort(o);
         return -1;
     }

@@ -2,6 +2,7 @@
  * (merge.c), then the summary tables of the file written (output/report.c). */
 #include "cli.h"
 #include "merge.h"
+#include "outpath.h"
 #include "report.h"
 
 #include <getopt.h>
@@ -73,6 +74,10 @@ int cmd_merge(int argc, char **argv)
         return EXIT_USAGE;
     }
     char err[1024] = "";
+    if (outpath_check(out_path, err, sizeof err) != 0) {
+        fprintf(stderr, "fundsim merge: %s\n", err);
+        return EXIT_USAGE;
+    }
     int r = merge_files(out_path, (const char *const *)(argv + optind), (size_t)(argc - optind), &o,
                         err, sizeof err);
     if (r == 0 && !o.quiet &&

@@ -3,6 +3,7 @@
  * file written (output/report.c). */
 #include "cli.h"
 #include "diag.h"
+#include "outpath.h"
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
@@ -103,7 +104,8 @@ static void set_stop_signals(void (*handler)(int))
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The default output: the scenario's name with `suffix`, in the current folder. */
+/* The default output: the scenario's name with `suffix`, in the current folder
+ * (a name holds no '/' and does not start with '.': sim/scenario.c). */
 static char *default_output(const struct scenario *s, const char *suffix)
 {
     size_t n = strlen(s->name) + strlen(suffix) + 1;
@@ -282,6 +284,9 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
     if (!o->out_path) {
         fprintf(stderr, "fundsim %s: out of memory\n", o->command);
         status = EXIT_FAILURE_RUN;
+    } else if (team_max(o->team, outpath_check(o->out_path, err, sizeof err) != 0)) {
+        if (lead) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
+        status = EXIT_USAGE;
     } else {
         o->stop = &stop_signal;
         set_stop_signals(on_stop_signal);
@@ -291,6 +296,12 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
         if (r == 2) {
             if (lead) diag_print(stderr, d);
             status = EXIT_USAGE;
+        } else if (r == 0 && stopped) {
+            /* The signal came after the last look for it, as the file was being
+             * renamed into place: it is complete, so it stays. */
+            if (lead && !o->quiet)
+                fprintf(stderr, "fundsim %s: %s came as %s was complete: it is kept\n", o->command,
+                        stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
         } else if (r != 0 && stopped) {
             /* below the progress bar's line, which has no end yet */
             if (*err)
@@ -393,9 +404,6 @@ static void check_variant(const struct scenario *base, const char *base_file,
                  why, base_file);
     if (strcmp(v->name, base->name) == 0)
         diag_loc(d, file, 0, "the variant has the base's name \"%s\": give it its own name",
-                 v->name);
-    if (strchr(v->name, '/'))
-        diag_loc(d, file, 0, "the name \"%s\" holds a '/', which HDF5 would read as a group",
                  v->name);
 }
 
