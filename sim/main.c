@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,10 @@ int main(int argc, char **argv)
      * disk): the commands close every file themselves, so HDF5 is told not to
      * clean up at exit. It must hear this before any other HDF5 call. */
     H5dont_atexit();
+    /* A file size limit (ulimit -f) would kill the process at the write that
+     * passes it, leaving its temporary files; ignored, the write fails with
+     * EFBIG, and the command says so and cleans up, as for a full disk. */
+    signal(SIGXFSZ, SIG_IGN);
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0}};
     int opt;
