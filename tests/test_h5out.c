@@ -431,11 +431,30 @@ static void test_summary_only(void **state)
                    summary_results(f->s)->quantiles[VAR_BALANCE], Y * R * Q);
     H5Fclose(file);
 
-    /* The paths' part of the size: 8 bytes a value. */
+    /* The paths' part of the size: 8 bytes a value, and a chunk index a dataset. */
     struct h5out_meta full = meta(levels, Q, false), only = meta(levels, Q, true);
     assert_true(h5out_expected_bytes(&full) - h5out_expected_bytes(&only) ==
-                8.0 * P * Y * (R * N_VARS + N_NVARS));
+                8.0 * P * Y * (R * N_VARS + N_NVARS) + 4400.0 * (N_VARS + N_NVARS));
     assert_true(h5out_expected_bytes(&only) > 8.0 * Y * R * N_VARS);
+}
+
+/* The size announced before a run (and counted by its free-space check) is
+ * not below the file's, nor far above it: for a small run HDF5's own
+ * structures are most of the file. */
+static void test_expected_size(void **state)
+{
+    struct fixture *f = *state;
+    for (int summary_only = 0; summary_only < 2; summary_only++) {
+        assert_int_equal(write_run(f, levels, Q, summary_only), 0);
+        struct stat st;
+        assert_int_equal(stat(f->path, &st), 0);
+        struct h5out_meta m = meta(levels, Q, summary_only);
+        double expected = h5out_expected_bytes(&m), actual = (double)st.st_size;
+        printf("# %s: %.0f bytes, %.0f expected\n", summary_only ? "summary only" : "with paths",
+               actual, expected);
+        assert_true(expected >= actual);
+        assert_true(expected <= 1.5 * actual);
+    }
 }
 
 static void write_text(const char *path, const char *text)
@@ -699,6 +718,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expected_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_destination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_replaces_only_a_regular_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_fails_cleanly, setup, teardown),
