@@ -1,7 +1,15 @@
 /* ckpt.c: the checkpoint of a run (ckpt.h): a folder of block files, the
- * run's identity as text, and a lock. `struct ckpt` holds the folder's name,
- * the identity, the lock's descriptor and which blocks were there at open. */
+ * run's identity as text, and a lock. `struct ckpt` holds the folder's name
+ * and descriptor, the identity, the lock's descriptor, which blocks were there
+ * at open, and which were found damaged then.
+ *
+ * Every file is reached through the folder's descriptor (openat, unlinkat,
+ * renameat), opened with O_NOFOLLOW: once fundsim has checked that the folder
+ * is its own, a link or another folder put in its place cannot redirect a
+ * write or a removal. */
 #include "ckpt.h"
+
+#include "crc32c.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,16 +24,23 @@
 /* Paths per block; equal to RUN_BLOCK_PATHS (sim/run.h), which sits above output/. */
 enum { BLOCK_PATHS = 64 };
 
-static const char block_magic[8] = {'F', 'S', 'B', 'L', 'O', 'C', 'K', '1'};
+/* The block format: 1 had no checksum, 2 ends with the CRC-32C of the rest. */
+static const char block_magic[8] = {'F', 'S', 'B', 'L', 'O', 'C', 'K', '2'};
+static const char old_block_magic[8] = {'F', 'S', 'B', 'L', 'O', 'C', 'K', '1'};
+/* The identity file's first line: the mark of a folder fundsim made. */
+static const char id_magic[] = "fundsim checkpoint 1\n";
 
 struct ckpt {
     char *dir;
+    int dfd;  /* the folder, opened without following a link */
     int lock; /* -1: not held (an attached rank) */
     struct ckpt_id id;
     size_t first_block, n_blocks; /* the run's blocks */
     unsigned char *done;          /* [n_blocks]: finished at open */
     size_t n_done;
-    size_t n_files; /* block files at open, of this run or not */
+    size_t n_files;   /* block files at open, of this run or not */
+    size_t n_damaged; /* found damaged at open (RESUME) and removed */
+    char damaged[512];
 };
 
 struct block_header {
@@ -41,9 +56,10 @@ static char *joined(const char *a, const char *b)
     return s;
 }
 
-static void block_name(const struct ckpt *c, size_t b, const char *suffix, char *out, size_t n)
+/* Block b's file name in the folder (as file_kind reads it back). */
+static void block_name(size_t b, const char *suffix, char *out, size_t n)
 {
-    snprintf(out, n, "%s/block-%08zu%s", c->dir, b, suffix);
+    snprintf(out, n, "block-%08zu%s", b, suffix);
 }
 
 /* Block b's paths: [first, first + n) within the run's slice. */
@@ -59,10 +75,9 @@ static void block_span(const struct ckpt *c, size_t b, size_t *first, size_t *n)
 uint64_t ckpt_block_bytes(size_t paths, size_t years, size_t regions, size_t arms)
 {
     return sizeof(struct block_header) +
-           (uint64_t)arms * paths * years * (regions * N_VARS + N_NVARS) * sizeof(double);
+           (uint64_t)arms * paths * years * (regions * N_VARS + N_NVARS) * sizeof(double) +
+           sizeof(uint32_t);
 }
-
-/* --- the identity file ------------------------------------------------------ */
 
 static int write_all(int fd, const void *p, size_t n)
 {
@@ -76,22 +91,239 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* Writes `n` bytes to dir/name through a temporary file, synced, then renamed. */
-static int write_file(const char *dir, const char *name, const void *data, size_t n)
+/* Reads exactly n bytes; -1 with errno (0 at an early end of the file). */
+static int read_all(int fd, void *p, size_t n)
 {
-    char path[4096], tmp[4096 + 8];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    char *s = p;
+    while (n > 0) {
+        ssize_t r = read(fd, s, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            if (r == 0) errno = 0;
+            return -1;
+        }
+        s += r, n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* --- what fundsim writes in the folder ----------------------------------------- */
+
+/* The files fundsim writes in a checkpoint; anything else is not its own. */
+enum file_kind { FILE_FOREIGN, FILE_RUN, FILE_RUN_TMP, FILE_LOCK, FILE_BLOCK, FILE_BLOCK_TMP };
+
+/* What `name` is, by the names fundsim gives (block_name); *b: a block's number. */
+static enum file_kind file_kind(const char *name, size_t *b)
+{
+    if (strcmp(name, "run") == 0) return FILE_RUN;
+    if (strcmp(name, "run.tmp") == 0) return FILE_RUN_TMP;
+    if (strcmp(name, "lock") == 0) return FILE_LOCK;
+    if (strncmp(name, "block-", 6) != 0) return FILE_FOREIGN;
+    const char *digits = name + 6, *rest = digits + strspn(digits, "0123456789");
+    size_t n = (size_t)(rest - digits);
+    /* %08zu: eight digits at least, no zero before more */
+    if (n < 8 || n > 19 || (n > 8 && digits[0] == '0')) return FILE_FOREIGN;
+    if (*rest && strcmp(rest, ".tmp") != 0) return FILE_FOREIGN;
+    *b = (size_t)strtoull(digits, NULL, 10);
+    return *rest ? FILE_BLOCK_TMP : FILE_BLOCK;
+}
+
+/* Opens the folder `path` itself: a symbolic link fails (ELOOP), as does
+ * anything but a folder (ENOTDIR). */
+static int open_folder(const char *path)
+{
+    return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* The folder's entries, from the start, by its descriptor. */
+static DIR *list_folder(int dfd)
+{
+    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (fd >= 0 && !d) close(fd);
+    return d;
+}
+
+static bool is_dot(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+static const char leave_it[] = "fundsim leaves it as it is: remove it yourself, or give the run "
+                               "another output";
+
+/* Why `path`, which open_folder could not open (errno `e`), is not a folder to
+ * use: a link, not a folder, or the system's reason after `what`. */
+static void say_not_folder(const char *path, int e, const char *what, char *err, size_t n_err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        snprintf(err, n_err,
+                 "%s is a symbolic link (fundsim writes its checkpoint only into a folder it "
+                 "made); %s",
+                 path, leave_it);
+    else if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+        snprintf(err, n_err, "%s is not a folder (a checkpoint is a folder fundsim makes); %s",
+                 path, leave_it);
+    else
+        snprintf(err, n_err, "%s %s: %s", what, path, strerror(e));
+}
+
+/* Whether the folder at `dfd` (named `path`) is a checkpoint fundsim made: it
+ * holds only regular files named as fundsim names its own, among them the
+ * identity `run`, whose first line is id_magic. Returns 0, or -1 with `err`
+ * (the folder left untouched). */
+static int check_own(int dfd, const char *path, char *err, size_t n_err)
+{
+    DIR *d = list_folder(dfd);
+    if (!d) {
+        snprintf(err, n_err, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (struct dirent *e; !rc && (e = readdir(d));) {
+        size_t b;
+        struct stat st;
+        if (is_dot(e->d_name)) continue;
+        if (file_kind(e->d_name, &b) == FILE_FOREIGN ||
+            fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+            snprintf(err, n_err, "%s holds \"%.200s\", which fundsim did not write; %s", path,
+                     e->d_name, leave_it);
+            rc = -1;
+        }
+    }
+    closedir(d);
+    if (rc) return -1;
+    /* O_NONBLOCK: a FIFO put there meanwhile does not hang the run */
+    char head[sizeof id_magic - 1];
+    int fd = openat(dfd, "run", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        read_all(fd, head, sizeof head) != 0 || memcmp(head, id_magic, sizeof head) != 0) {
+        snprintf(err, n_err,
+                 "%s is not a checkpoint fundsim made (it has no file \"run\" beginning "
+                 "\"fundsim checkpoint\"); %s",
+                 path, leave_it);
+        rc = -1;
+    }
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+/* Removes fundsim's own files from the folder at `dfd`, the identity `run`
+ * last (so that a kill meanwhile leaves a folder still marked as fundsim's),
+ * and, unless `all`, neither `run` nor `lock`. Anything else stays. Returns 0
+ * or -1 with errno. */
+static int remove_own(int dfd, bool all)
+{
+    DIR *d = list_folder(dfd);
+    if (!d) return -1;
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t b;
+        enum file_kind k = file_kind(e->d_name, &b);
+        if (is_dot(e->d_name) || k == FILE_FOREIGN || k == FILE_RUN || (!all && k == FILE_LOCK))
+            continue;
+        if (unlinkat(dfd, e->d_name, 0) != 0 && errno != ENOENT) rc = -1;
+    }
+    int saved = errno;
+    closedir(d);
+    if (!rc && all && unlinkat(dfd, "run", 0) != 0 && errno != ENOENT) rc = -1, saved = errno;
+    errno = saved;
+    return rc;
+}
+
+/* Removes the folder `path` once emptied, if it is still the folder at `dfd`
+ * (not another put in its place). Returns 0 or -1 with errno. */
+static int remove_empty(const char *path, int dfd)
+{
+    struct stat mine, now;
+    if (fstat(dfd, &mine) != 0 || lstat(path, &now) != 0) return -1;
+    if (now.st_dev != mine.st_dev || now.st_ino != mine.st_ino) {
+        errno = ENOENT;
+        return -1;
+    }
+    return rmdir(path);
+}
+
+/* Removes `path` (OUT.ckpt.removed: a run killed while removing its
+ * checkpoint left it) when it is a checkpoint fundsim made; refuses anything
+ * else there. Returns 0 (removed, or none), or -1 with `err`. */
+static int remove_leftover(const char *path, char *err, size_t n_err)
+{
+    int dfd = open_folder(path), e = errno;
+    struct stat st;
+    /* nothing there (or nothing to see: opening the checkpoint says why) */
+    if (dfd < 0 && lstat(path, &st) != 0) return 0;
+    if (dfd < 0) {
+        say_not_folder(path, e, "cannot open", err, n_err);
+        return -1;
+    }
+    int rc = check_own(dfd, path, err, n_err);
+    if (!rc && (remove_own(dfd, true) || remove_empty(path, dfd))) {
+        snprintf(err, n_err, "cannot remove %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    close(dfd);
+    return rc;
+}
+
+/* Writes `n` bytes to the folder's `name` through a temporary file, synced,
+ * then renamed. */
+static int write_file(int dfd, const char *name, const void *data, size_t n)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%s.tmp", name);
+    /* O_EXCL: a file under that name (a leftover, or a link put there) is
+     * removed, never written through */
+    if (unlinkat(dfd, tmp, 0) != 0 && errno != ENOENT) return -1;
+    int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) return -1;
     int rc = write_all(fd, data, n) || fsync(fd) ? -1 : 0;
     int saved = errno;
     if (close(fd) != 0 && !rc) rc = -1, saved = errno;
-    if (!rc && rename(tmp, path) != 0) rc = -1, saved = errno;
-    if (rc) unlink(tmp);
+    if (!rc && renameat(dfd, tmp, dfd, name) != 0) rc = -1, saved = errno;
+    if (rc) unlinkat(dfd, tmp, 0);
     errno = saved;
     return rc;
 }
+
+/* The whole of the folder's `name` (a regular file), NUL-terminated. */
+static char *read_file(int dfd, const char *name, size_t *n)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    char *s = NULL;
+    size_t cap = 0, len = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = 2 * cap + 8192;
+            char *t = realloc(s, cap);
+            if (!t) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            s = t;
+        }
+        ssize_t got = read(fd, s + len, cap - len - 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(s);
+            s = NULL;
+        }
+        if (got <= 0) break;
+        len += (size_t)got;
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (s) s[len] = '\0';
+    *n = len;
+    return s;
+}
+
+/* --- the identity file ------------------------------------------------------ */
 
 static char *id_text(const struct ckpt_id *id, size_t *n)
 {
@@ -100,36 +332,13 @@ static char *id_text(const struct ckpt_id *id, size_t *n)
     char *s = malloc(cap);
     if (!s) return NULL;
     int k = snprintf(s, cap,
-                     "fundsim checkpoint 1\nversion %s\nseed %lld\npaths %zu\npaths_from %zu\n"
+                     "%sversion %s\nseed %lld\npaths %zu\npaths_from %zu\n"
                      "paths_to %zu\nyears %zu\nregions %zu\narms %zu\nsummary_only %d\n"
                      "scenario %zu\n%s\nvariants %zu\n%s\n",
-                     id->version, id->seed, id->paths, id->paths_from, id->paths_to, id->years,
-                     id->regions, id->arms, id->summary_only ? 1 : 0, strlen(id->scenario_text),
-                     id->scenario_text, strlen(v), v);
+                     id_magic, id->version, id->seed, id->paths, id->paths_from, id->paths_to,
+                     id->years, id->regions, id->arms, id->summary_only ? 1 : 0,
+                     strlen(id->scenario_text), id->scenario_text, strlen(v), v);
     *n = (size_t)k;
-    return s;
-}
-
-static char *read_file(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *s = NULL;
-    size_t cap = 0, len = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = 2 * cap + 8192;
-            char *t = realloc(s, cap);
-            if (!t) break;
-            s = t;
-        }
-        size_t got = fread(s + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    if (s) s[len] = '\0';
-    *n = len;
     return s;
 }
 
@@ -173,8 +382,7 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
 {
     const char *p = stored, *end = stored + n, *v;
     char version[128] = "";
-    static const char magic[] = "fundsim checkpoint 1\n";
-    if (strncmp(p, magic, sizeof magic - 1) == 0) p += sizeof magic - 1;
+    if (strncmp(p, id_magic, sizeof id_magic - 1) == 0) p += sizeof id_magic - 1;
     if (p == stored || !(v = field(&p, "version"))) {
         snprintf(err, n_err, "%s: not a fundsim checkpoint", path);
         return -1;
@@ -245,29 +453,228 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
     }
     return 0;
 }
+/* --- blocks ------------------------------------------------------------------- */
+
+static size_t arm_values(const struct record_block *a)
+{
+    return a->n_paths * a->years * a->regions * N_VARS;
+}
+
+static size_t arm_national(const struct record_block *a)
+{
+    return a->n_paths * a->years * N_NVARS;
+}
+
+int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, char *err,
+              size_t n_err)
+{
+    char name[64], tmp[64];
+    block_name(b, "", name, sizeof name);
+    block_name(b, ".tmp", tmp, sizeof tmp);
+    const struct record_block *a0 = arms[0];
+    struct block_header h = {.first_path = a0->first_path,
+                             .n_paths = a0->n_paths,
+                             .years = a0->years,
+                             .regions = a0->regions,
+                             .arms = c->id.arms,
+                             .vars = N_VARS,
+                             .nvars = N_NVARS};
+    memcpy(h.magic, block_magic, sizeof h.magic);
+    uint32_t crc = crc32c(0, &h, sizeof h);
+    /* O_EXCL: a leftover of a killed run is removed first, never written through */
+    int fd = unlinkat(c->dfd, tmp, 0) != 0 && errno != ENOENT
+                 ? -1
+                 : openat(c->dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int rc = fd < 0 || write_all(fd, &h, sizeof h) ? -1 : 0;
+    for (size_t k = 0; k < c->id.arms && !rc; k++) {
+        size_t nv = arm_values(arms[k]) * sizeof(double);
+        size_t nn = arm_national(arms[k]) * sizeof(double);
+        crc = crc32c(crc32c(crc, arms[k]->v, nv), arms[k]->national, nn);
+        rc = write_all(fd, arms[k]->v, nv) || write_all(fd, arms[k]->national, nn) ? -1 : 0;
+    }
+    if (!rc) rc = write_all(fd, &crc, sizeof crc);
+    /* Synced before the rename: a block file that exists is complete, even after a
+     * node fails. */
+    if (!rc && fsync(fd) != 0) rc = -1;
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && !rc) rc = -1, saved = errno;
+    if (!rc && renameat(c->dfd, tmp, c->dfd, name) != 0) rc = -1, saved = errno;
+    if (rc) {
+        unlinkat(c->dfd, tmp, 0);
+        bool full = saved == ENOSPC || saved == EFBIG || saved == EDQUOT;
+        snprintf(err, n_err, "cannot write %s/%s: %s%s", c->dir, name, strerror(saved),
+                 full ? " (the disk is full, or a limit on file size or disk quota was reached)"
+                      : "");
+    }
+    return rc;
+}
+
+/* The values after block b's header, into `arms` when given (else through a
+ * scratch buffer, only to be checked), and its checksum, from `crc` (the
+ * header's). Returns 0, or -1 with `why`. */
+static int read_values(int fd, const struct ckpt *c, size_t b, struct record_block *const *arms,
+                       uint32_t crc, char *why, size_t n_why)
+{
+    size_t first, n;
+    block_span(c, b, &first, &n);
+    int rc = 0;
+    if (arms) {
+        for (size_t k = 0; k < c->id.arms && !rc; k++) {
+            struct record_block *a = arms[k];
+            a->first_path = first;
+            a->n_paths = n;
+            size_t nv = arm_values(a) * sizeof(double), nn = arm_national(a) * sizeof(double);
+            rc = read_all(fd, a->v, nv) || read_all(fd, a->national, nn) ? -1 : 0;
+            if (!rc) crc = crc32c(crc32c(crc, a->v, nv), a->national, nn);
+        }
+    } else {
+        uint64_t left = ckpt_block_bytes(n, c->id.years, c->id.regions, c->id.arms) -
+                        sizeof(struct block_header) - sizeof(uint32_t);
+        enum { CHUNK = 1 << 20 };
+        char *buf = malloc(CHUNK);
+        if (!buf) {
+            snprintf(why, n_why, "cannot be checked (out of memory)");
+            return -1;
+        }
+        while (left > 0 && !rc) {
+            size_t k = left < CHUNK ? (size_t)left : CHUNK;
+            rc = read_all(fd, buf, k);
+            crc = crc32c(crc, buf, k);
+            left -= k;
+        }
+        free(buf);
+    }
+    uint32_t stored;
+    if (rc || read_all(fd, &stored, sizeof stored) != 0) {
+        if (errno == 0)
+            snprintf(why, n_why, "truncated");
+        else
+            snprintf(why, n_why, "cannot be read (%s)", strerror(errno));
+        return -1;
+    }
+    if (stored != crc) {
+        snprintf(why, n_why,
+                 "its checksum does not match its contents (damaged after it was written)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads block b's file, checking its size, header and checksum, into `arms`
+ * when given. Returns 0, or -1 with `why` (what is wrong with it). */
+static int read_block(const struct ckpt *c, size_t b, struct record_block *const *arms, char *why,
+                      size_t n_why)
+{
+    char name[64];
+    block_name(b, "", name, sizeof name);
+    size_t first, n;
+    block_span(c, b, &first, &n);
+    uint64_t want = ckpt_block_bytes(n, c->id.years, c->id.regions, c->id.arms);
+    int fd = openat(c->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, n_why, "cannot be read (%s)", strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    struct block_header h;
+    int rc = -1;
+    if (!S_ISREG(st.st_mode))
+        snprintf(why, n_why, "not a regular file");
+    else if ((uint64_t)st.st_size < want)
+        snprintf(why, n_why, "truncated (%lld of its %llu bytes)", (long long)st.st_size,
+                 (unsigned long long)want);
+    else if ((uint64_t)st.st_size > want)
+        snprintf(why, n_why, "%lld bytes, not the %llu of its paths", (long long)st.st_size,
+                 (unsigned long long)want);
+    else if (read_all(fd, &h, sizeof h) != 0)
+        snprintf(why, n_why, "cannot be read (%s)", errno ? strerror(errno) : "truncated");
+    else if (memcmp(h.magic, old_block_magic, sizeof h.magic) == 0)
+        snprintf(why, n_why, "of an older fundsim's format, without a checksum");
+    else if (memcmp(h.magic, block_magic, sizeof h.magic) != 0)
+        snprintf(why, n_why, "not a block file of fundsim's (no FSBLOCK2 at its start)");
+    else if (h.first_path != first || h.n_paths != n || h.years != c->id.years ||
+             h.regions != c->id.regions || h.arms != c->id.arms || h.vars != N_VARS ||
+             h.nvars != N_NVARS)
+        snprintf(why, n_why, "not of this run's shape (its header differs)");
+    else
+        rc = read_values(fd, c, b, arms, crc32c(0, &h, sizeof h), why, n_why);
+    close(fd);
+    return rc;
+}
+
+int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, char *err,
+              size_t n_err)
+{
+    char why[160];
+    if (read_block(c, b, arms, why, sizeof why) == 0) return 0;
+    size_t first, n;
+    block_span(c, b, &first, &n);
+    snprintf(err, n_err,
+             "%s/block-%08zu (paths %zu-%zu): %s; the run stops, and the same command with "
+             "--resume computes the block again",
+             c->dir, b, first, first + n - 1, why);
+    return -1;
+}
+
+/* Notes block b, found damaged at open (`why`), for ckpt_damaged. */
+static void note_damaged(struct ckpt *c, size_t b, const char *why)
+{
+    size_t first, n, len = strlen(c->damaged);
+    block_span(c, b, &first, &n);
+    if (c->n_damaged++ < 3)
+        snprintf(c->damaged + len, sizeof c->damaged - len, "%sblock-%08zu (paths %zu-%zu): %s",
+                 len ? "; " : "", b, first, first + n - 1, why);
+}
+
+/* --resume: every finished block of the run is read and checked; a bad one (a
+ * file of fundsim's, named as its block) is removed, to be computed again.
+ * Returns 0, or -1 with `err` when one cannot be removed. */
+static int check_blocks(struct ckpt *c, char *err, size_t n_err)
+{
+    for (size_t i = 0; i < c->n_blocks; i++) {
+        if (!c->done[i]) continue;
+        size_t b = c->first_block + i;
+        char why[160], name[64];
+        if (read_block(c, b, NULL, why, sizeof why) == 0) continue;
+        block_name(b, "", name, sizeof name);
+        if (unlinkat(c->dfd, name, 0) != 0) {
+            snprintf(err, n_err, "cannot remove the damaged block %s/%s (%s): %s", c->dir, name,
+                     why, strerror(errno));
+            return -1;
+        }
+        c->done[i] = 0;
+        c->n_done--;
+        c->n_files--;
+        note_damaged(c, b, why);
+    }
+    return 0;
+}
+
+size_t ckpt_damaged(const struct ckpt *c, char *what, size_t n_what)
+{
+    if (c->n_damaged > 3)
+        snprintf(what, n_what, "%s; and %zu more", c->damaged, c->n_damaged - 3);
+    else
+        snprintf(what, n_what, "%s", c->damaged);
+    return c->n_damaged;
+}
 
 /* --- the folder --------------------------------------------------------------- */
 
-/* Marks the block files present; with `clean`, removes every file instead. */
-static int scan(struct ckpt *c, bool clean)
+/* Marks the block files present. Returns 0 or -1 with errno. */
+static int scan(struct ckpt *c)
 {
-    DIR *d = opendir(c->dir);
+    DIR *d = list_folder(c->dfd);
     if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) {
+    for (struct dirent *e; (e = readdir(d));) {
         size_t b;
-        char rest;
-        if (clean && strcmp(e->d_name, "lock") != 0 && e->d_name[0] != '.') {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", c->dir, e->d_name);
-            unlink(path);
-        } else if (sscanf(e->d_name, "block-%zu%c", &b, &rest) == 1) {
-            c->n_files++;
-            if (b >= c->first_block && b - c->first_block < c->n_blocks &&
-                !c->done[b - c->first_block]) {
-                c->done[b - c->first_block] = 1;
-                c->n_done++;
-            }
+        if (file_kind(e->d_name, &b) != FILE_BLOCK) continue;
+        c->n_files++;
+        if (b >= c->first_block && b - c->first_block < c->n_blocks &&
+            !c->done[b - c->first_block]) {
+            c->done[b - c->first_block] = 1;
+            c->n_done++;
         }
     }
     closedir(d);
@@ -277,6 +684,7 @@ static int scan(struct ckpt *c, bool clean)
 static void free_ckpt(struct ckpt *c)
 {
     if (c->lock >= 0) close(c->lock); /* releases the flock */
+    if (c->dfd >= 0) close(c->dfd);
     free(c->done);
     free(c->dir);
     free(c);
@@ -285,55 +693,96 @@ static void free_ckpt(struct ckpt *c)
 /* Takes the folder's lock. Returns 0, or -1 with `err`. */
 static int take_lock(struct ckpt *c, char *err, size_t n_err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/lock", c->dir);
-    c->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    c->lock = openat(c->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
     if (c->lock < 0) {
-        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
+        snprintf(err, n_err, "cannot open %s/lock: %s", c->dir, strerror(errno));
         return -1;
     }
     /* ENOLCK: the file system keeps no locks (some network ones); go on without. */
     if (flock(c->lock, LOCK_EX | LOCK_NB) != 0 && errno != ENOLCK) {
         snprintf(err, n_err,
-                 "another run is writing %s (it holds the lock of %s); wait for it, or give "
+                 "another run is writing %s (it holds the lock of %s/lock); wait for it, or give "
                  "this run another output",
-                 c->dir, path);
+                 c->dir, c->dir);
         return -1;
     }
     return 0;
 }
 
-/* A new run: makes the folder, or empties one without finished blocks. */
+/* Writes the new file `name` of the folder, synced. Returns 0 or -1 with errno. */
+static int write_new(int dfd, const char *name, const void *data, size_t n)
+{
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    int rc = write_all(fd, data, n) || fsync(fd) ? -1 : 0;
+    int saved = errno;
+    if (close(fd) != 0 && !rc) rc = -1, saved = errno;
+    errno = saved;
+    return rc;
+}
+
+/* A new run: makes the folder, or reuses one of fundsim's without finished
+ * blocks; anything else at OUT.ckpt is refused, untouched. */
 static int open_new(struct ckpt *c, char *err, size_t n_err)
 {
-    if (mkdir(c->dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, n_err, "cannot make the checkpoint folder %s: %s", c->dir, strerror(errno));
+    bool made = false;
+    c->dfd = open_folder(c->dir);
+    if (c->dfd < 0 && errno == ENOENT) {
+        if (mkdir(c->dir, 0755) == 0)
+            made = true;
+        else if (errno != EEXIST) {
+            snprintf(err, n_err, "cannot make the checkpoint folder %s: %s", c->dir,
+                     strerror(errno));
+            return -1;
+        }
+        c->dfd = open_folder(c->dir);
+    }
+    if (c->dfd < 0) {
+        say_not_folder(c->dir, errno, "cannot make the checkpoint folder", err, n_err);
         return -1;
     }
-    if (take_lock(c, err, n_err) || scan(c, false)) {
-        if (!*err) snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+    size_t n;
+    char *text = id_text(&c->id, &n);
+    if (!text) {
+        snprintf(err, n_err, "out of memory");
         return -1;
     }
-    if (c->n_files > 0) {
+    int rc = 0;
+    if (made) {
+        /* The identity first, straight into `run`: from its first line on, the
+         * folder carries fundsim's mark. */
+        if (write_new(c->dfd, "run", text, n) != 0) {
+            snprintf(err, n_err, "cannot write %s/run: %s", c->dir, strerror(errno));
+            rc = -1;
+        }
+        rc = rc || take_lock(c, err, n_err) ? -1 : 0;
+        if (rc) { /* the folder this call made goes again */
+            remove_own(c->dfd, true);
+            remove_empty(c->dir, c->dfd);
+        }
+    } else if (check_own(c->dfd, c->dir, err, n_err) || take_lock(c, err, n_err)) {
+        rc = -1;
+    } else if (scan(c) != 0) {
+        snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+        rc = -1;
+    } else if (c->n_files > 0) {
         snprintf(err, n_err,
                  "%s holds %zu finished block%s of paths of an interrupted run: add --resume "
                  "to the command to finish it, or remove %s to start over",
                  c->dir, c->n_files, c->n_files == 1 ? "" : "s", c->dir);
-        return -1;
+        rc = -1;
+    } else if (remove_own(c->dfd, false) != 0 || write_file(c->dfd, "run", text, n) != 0) {
+        snprintf(err, n_err, "cannot write %s/run: %s", c->dir, strerror(errno));
+        rc = -1;
     }
-    scan(c, true);
-    size_t n;
-    char *text = id_text(&c->id, &n);
-    int rc = text ? write_file(c->dir, "run", text, n) : -1;
-    if (rc) snprintf(err, n_err, "cannot write %s/run: %s", c->dir, strerror(errno));
     free(text);
     return rc;
 }
 
 static int open_resume(struct ckpt *c, const char *out_path, char *err, size_t n_err)
 {
-    struct stat st;
-    if (stat(c->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    c->dfd = open_folder(c->dir);
+    if (c->dfd < 0 && errno == ENOENT) {
         if (access(out_path, F_OK) == 0)
             snprintf(err, n_err, "nothing to resume: %s is complete (there is no %s)", out_path,
                      c->dir);
@@ -341,37 +790,39 @@ static int open_resume(struct ckpt *c, const char *out_path, char *err, size_t n
             snprintf(err, n_err, "nothing to resume: there is no checkpoint %s", c->dir);
         return -1;
     }
-    if (take_lock(c, err, n_err)) return -1;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/run", c->dir);
+    if (c->dfd < 0) {
+        say_not_folder(c->dir, errno, "cannot open the checkpoint folder", err, n_err);
+        return -1;
+    }
+    if (check_own(c->dfd, c->dir, err, n_err) || take_lock(c, err, n_err)) return -1;
     size_t n;
-    char *stored = read_file(path, &n);
+    char *stored = read_file(c->dfd, "run", &n);
     if (!stored) {
-        snprintf(err, n_err, "cannot read %s: %s", path, strerror(errno));
+        snprintf(err, n_err, "cannot read %s/run: %s", c->dir, strerror(errno));
         return -1;
     }
     int rc = check_id(c->dir, stored, n, &c->id, err, n_err);
     free(stored);
-    if (!rc && scan(c, false)) {
+    if (!rc && scan(c)) {
         snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
         rc = -1;
     }
-    return rc;
+    return rc || check_blocks(c, err, n_err) ? -1 : 0;
 }
 
-/* Empties and removes the folder `dir`; returns 0 or -1. */
-static int remove_folder(const char *dir)
+/* Another rank of the run: the folder the first rank opened. */
+static int open_attach(struct ckpt *c, char *err, size_t n_err)
 {
-    DIR *d = opendir(dir);
-    if (!d) return errno == ENOENT ? 0 : -1;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char path[4096 + 256];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
+    c->dfd = open_folder(c->dir);
+    if (c->dfd < 0) {
+        say_not_folder(c->dir, errno, "cannot open the checkpoint folder", err, n_err);
+        return -1;
     }
-    closedir(d);
-    return rmdir(dir);
+    if (scan(c) != 0) {
+        snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt_mode mode,
@@ -383,26 +834,29 @@ struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt
         return NULL;
     }
     c->lock = -1;
+    c->dfd = -1;
     c->id = *id;
     c->first_block = id->paths_from / BLOCK_PATHS;
     c->n_blocks = id->paths_to > id->paths_from
                       ? (id->paths_to + BLOCK_PATHS - 1) / BLOCK_PATHS - c->first_block
                       : 0;
+    char *gone = NULL;
     if (!(c->dir = joined(out_path, ".ckpt")) ||
-        !(c->done = calloc(c->n_blocks ? c->n_blocks : 1, 1))) {
+        !(c->done = calloc(c->n_blocks ? c->n_blocks : 1, 1)) ||
+        !(gone = joined(c->dir, ".removed"))) {
         snprintf(err, n_err, "out of memory");
+        free(gone);
         free_ckpt(c);
         return NULL;
     }
     *err = '\0';
-    if (mode != CKPT_ATTACH) { /* what a run killed while removing its checkpoint left */
-        char *gone = joined(c->dir, ".removed");
-        if (gone) remove_folder(gone);
-        free(gone);
-    }
-    int rc = mode == CKPT_NEW      ? open_new(c, err, n_err)
+    /* what a run killed while removing its checkpoint left, when it is fundsim's */
+    int rc = mode != CKPT_ATTACH ? remove_leftover(gone, err, n_err) : 0;
+    free(gone);
+    if (!rc)
+        rc = mode == CKPT_NEW      ? open_new(c, err, n_err)
              : mode == CKPT_RESUME ? open_resume(c, out_path, err, n_err)
-                                   : scan(c, false);
+                                   : open_attach(c, err, n_err);
     if (rc) {
         if (!*err) snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
         free_ckpt(c);
@@ -426,104 +880,6 @@ const char *ckpt_path(const struct ckpt *c)
     return c->dir;
 }
 
-/* --- blocks ------------------------------------------------------------------- */
-
-static size_t arm_values(const struct record_block *a)
-{
-    return a->n_paths * a->years * a->regions * N_VARS;
-}
-
-static size_t arm_national(const struct record_block *a)
-{
-    return a->n_paths * a->years * N_NVARS;
-}
-
-int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, char *err,
-              size_t n_err)
-{
-    char path[4096], tmp[4096];
-    block_name(c, b, "", path, sizeof path);
-    block_name(c, b, ".tmp", tmp, sizeof tmp);
-    const struct record_block *a0 = arms[0];
-    struct block_header h = {.first_path = a0->first_path,
-                             .n_paths = a0->n_paths,
-                             .years = a0->years,
-                             .regions = a0->regions,
-                             .arms = c->id.arms,
-                             .vars = N_VARS,
-                             .nvars = N_NVARS};
-    memcpy(h.magic, block_magic, sizeof h.magic);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int rc = fd < 0 || write_all(fd, &h, sizeof h) ? -1 : 0;
-    for (size_t k = 0; k < c->id.arms && !rc; k++)
-        rc = write_all(fd, arms[k]->v, arm_values(arms[k]) * sizeof(double)) ||
-                     write_all(fd, arms[k]->national, arm_national(arms[k]) * sizeof(double))
-                 ? -1
-                 : 0;
-    /* Synced before the rename: a block file that exists is complete, even after a
-     * node fails. */
-    if (!rc && fsync(fd) != 0) rc = -1;
-    int saved = errno;
-    if (fd >= 0 && close(fd) != 0 && !rc) rc = -1, saved = errno;
-    if (!rc && rename(tmp, path) != 0) rc = -1, saved = errno;
-    if (rc) {
-        unlink(tmp);
-        bool full = saved == ENOSPC || saved == EFBIG || saved == EDQUOT;
-        snprintf(err, n_err, "cannot write %s: %s%s", path, strerror(saved),
-                 full ? " (the disk is full, or a limit on file size or disk quota was reached)"
-                      : "");
-    }
-    return rc;
-}
-
-static int read_all(int fd, void *p, size_t n)
-{
-    char *s = p;
-    while (n > 0) {
-        ssize_t r = read(fd, s, n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        s += r, n -= (size_t)r;
-    }
-    return 0;
-}
-
-int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, char *err,
-              size_t n_err)
-{
-    char path[4096];
-    block_name(c, b, "", path, sizeof path);
-    size_t first, n;
-    block_span(c, b, &first, &n);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, n_err, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct block_header h;
-    int rc = read_all(fd, &h, sizeof h);
-    if (rc || memcmp(h.magic, block_magic, sizeof h.magic) != 0 || h.first_path != first ||
-        h.n_paths != n || h.years != c->id.years || h.regions != c->id.regions ||
-        h.arms != c->id.arms || h.vars != N_VARS || h.nvars != N_NVARS) {
-        snprintf(err, n_err, "%s: not a block of paths %zu-%zu of this run", path, first,
-                 first + n - 1);
-        close(fd);
-        return -1;
-    }
-    for (size_t k = 0; k < c->id.arms && !rc; k++) {
-        struct record_block *a = arms[k];
-        a->first_path = first;
-        a->n_paths = n;
-        rc = read_all(fd, a->v, arm_values(a) * sizeof(double)) ||
-                     read_all(fd, a->national, arm_national(a) * sizeof(double))
-                 ? -1
-                 : 0;
-    }
-    close(fd);
-    if (rc) snprintf(err, n_err, "%s: truncated", path);
-    return rc;
-}
-
 void ckpt_close(struct ckpt *c)
 {
     if (c) free_ckpt(c);
@@ -531,11 +887,29 @@ void ckpt_close(struct ckpt *c)
 
 int ckpt_remove(struct ckpt *c, char *err, size_t n_err)
 {
-    /* Renamed first, at once: a kill while the files go leaves no half checkpoint
-     * to resume, only OUT.ckpt.removed, which the next run removes. */
     char *gone = joined(c->dir, ".removed");
-    int rc = !gone || remove_folder(gone) || rename(c->dir, gone) || remove_folder(gone) ? -1 : 0;
-    if (rc) snprintf(err, n_err, "cannot remove %s: %s", c->dir, strerror(errno));
+    int rc = 0;
+    struct stat mine, now;
+    if (!gone) {
+        snprintf(err, n_err, "out of memory");
+        rc = -1;
+    } else if (remove_leftover(gone, err, n_err)) {
+        rc = -1;
+    } else if (fstat(c->dfd, &mine) != 0 || lstat(c->dir, &now) != 0 || mine.st_dev != now.st_dev ||
+               mine.st_ino != now.st_ino) {
+        /* Something else took the name: the run's files go, through the folder's
+         * descriptor, and what is at OUT.ckpt now stays. */
+        remove_own(c->dfd, true);
+        snprintf(err, n_err, "cannot remove %s: it is no longer the folder this run made", c->dir);
+        rc = -1;
+    } else if (rename(c->dir, gone) != 0 || remove_own(c->dfd, true) != 0 ||
+               remove_empty(gone, c->dfd) != 0) {
+        /* Renamed first, at once: a kill while the files go leaves no half
+         * checkpoint to resume, only OUT.ckpt.removed, which the next run removes. */
+        snprintf(err, n_err, "cannot remove %s: %s%s", c->dir, strerror(errno),
+                 errno == ENOTEMPTY ? " (it holds files fundsim did not write)" : "");
+        rc = -1;
+    }
     free(gone);
     free_ckpt(c);
     return rc;

@@ -9,13 +9,23 @@
  * or threads: the result is bit-identical to a run never stopped, since the
  * blocks are stored as the doubles the engine made.
  *
- * Layout: OUT.ckpt/run (the identity, text), OUT.ckpt/lock (held with flock(2)
- * by the run's first rank, so that two runs cannot share a checkpoint), and
- * OUT.ckpt/block-NNNNNNNN (block number b = first path / RUN_BLOCK_PATHS):
- * a header (magic, first path, paths, years, regions, arms) and then, arm
- * after arm, the record_block's values and national values, native doubles.
- * A block file is written as block-NNNNNNNN.tmp, synced, then renamed, so a
- * block file that exists is complete.
+ * Layout: OUT.ckpt/run (the identity, text, whose first line "fundsim
+ * checkpoint 1" marks the folder as fundsim's; written first when the folder
+ * is made), OUT.ckpt/lock (held with flock(2) by the run's first rank, so that
+ * two runs cannot share a checkpoint), and OUT.ckpt/block-NNNNNNNN (block
+ * number b = first path / RUN_BLOCK_PATHS): a header (magic "FSBLOCK2", first
+ * path, paths, years, regions, arms), then, arm after arm, the record_block's
+ * values and national values, native doubles, and last the CRC-32C
+ * (crc32c.h) of all that. A block file is written as block-NNNNNNNN.tmp,
+ * synced, then renamed, so a block file that exists was complete; its size,
+ * header and checksum are checked when a run resumes and when it is read.
+ *
+ * What fundsim removes, and where it writes: only a folder OUT.ckpt that it
+ * can tell is its own (a real folder, not a symbolic link, holding the marked
+ * `run` and nothing but regular files named as fundsim names them: run,
+ * run.tmp, lock, block-NNNNNNNN, block-NNNNNNNN.tmp); and in it only those
+ * files, reached through the folder's descriptor, never through a link.
+ * Anything else at OUT.ckpt or OUT.ckpt.removed is refused and left as it is.
  *
  * An arm is one scenario's block of the same paths: the base, then each
  * variant, then each variant's independent twin (`fundsim compare`). */
@@ -42,17 +52,22 @@ struct ckpt_id {
 
 enum ckpt_mode {
     CKPT_NEW,    /* a new run: creates the checkpoint; refuses when one with finished
-                    blocks is there (one without is replaced) */
+                    blocks is there (one of fundsim's without is replaced) */
     CKPT_RESUME, /* --resume: needs a checkpoint whose identity is `id`'s; says what
-                    differs otherwise */
+                    differs otherwise; checks every finished block, removing a bad
+                    one (ckpt_damaged) */
     CKPT_ATTACH, /* another rank of the same run, after the first rank opened it with
                     NEW or RESUME: reads the finished blocks, takes no lock */
 };
 
 struct ckpt;
 
-/* Opens the checkpoint of `out_path` (the folder out_path + ".ckpt"). Returns
- * NULL with a message in `err`: with NEW, a checkpoint with finished blocks is
+/* Opens the checkpoint of `out_path` (the folder out_path + ".ckpt"), first
+ * removing OUT.ckpt.removed (left by a run killed in ckpt_remove) when it is
+ * fundsim's (not with ATTACH). Returns NULL with a message in `err`: OUT.ckpt
+ * or OUT.ckpt.removed is a symbolic link, not a folder, or a folder not
+ * fundsim's (without the marked `run`, or holding a file fundsim did not
+ * write), each left untouched; with NEW, a checkpoint with finished blocks is
  * there ("... add --resume to finish it, or remove OUT.ckpt to start over");
  * with RESUME, there is none, or its identity differs (the message names
  * which: the fundsim version, the seed, the paths, the slice, --summary-only,
@@ -66,13 +81,21 @@ bool ckpt_has(const struct ckpt *c, size_t b);
 /* The blocks finished when the checkpoint was opened. */
 size_t ckpt_count(const struct ckpt *c);
 
+/* The blocks that RESUME found damaged (a wrong size, header or checksum:
+ * truncated, a flipped bit, an older format) and removed, so that the run
+ * computes them again (ckpt_has is false for them): how many, and in `what`
+ * the first few, each with its paths and what was wrong. */
+size_t ckpt_damaged(const struct ckpt *c, char *what, size_t n_what);
+
 /* Stores block b: `arms[k]` is arm k's block (id.arms of them, the same paths).
  * Returns 0, or -1 with `err` (a full disk, ...; no block file is left). */
 int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, char *err,
               size_t n_err);
 
-/* Reads block b into `arms[k]` (allocated for at least its paths). Returns 0,
- * or -1 with `err` (missing, truncated, or not of this run's shape). */
+/* Reads block b into `arms[k]` (allocated for at least its paths), checking
+ * its size, header and checksum. Returns 0, or -1 with `err` naming the file
+ * and what is wrong (missing, truncated, not of this run's shape, damaged):
+ * --resume computes it again. */
 int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, char *err,
               size_t n_err);
 
@@ -83,7 +106,10 @@ const char *ckpt_path(const struct ckpt *c);
 void ckpt_close(struct ckpt *c);
 /* Removes the folder and closes it (after the output is committed): renamed
  * to OUT.ckpt.removed first, so that a kill meanwhile leaves no part of it to
- * resume; ckpt_open removes such a leftover. Returns 0, or -1 with `err`. */
+ * resume (ckpt_open removes such a leftover), then its own files through its
+ * descriptor, the marked `run` last, then the empty folder. A file fundsim
+ * did not write, put there meanwhile, stays, and so does the folder. Returns
+ * 0, or -1 with `err`. */
 int ckpt_remove(struct ckpt *c, char *err, size_t n_err);
 
 /* The bytes a block file of `paths` paths takes. */

@@ -1,6 +1,7 @@
 /* arena.c: a list of blocks, freed together (see arena.h). */
 #include "arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,19 +12,22 @@ struct block {
 
 struct arena {
     struct block *blocks;
+    bool failed; /* an allocation failed */
 };
 
 struct arena *arena_new(void)
 {
-    struct arena *a = calloc(1, sizeof *a);
-    if (!a) abort();
-    return a;
+    return calloc(1, sizeof(struct arena));
 }
 
 void *arena_alloc(struct arena *a, size_t size)
 {
-    struct block *b = calloc(1, sizeof *b + (size ? size : 1));
-    if (!b) abort();
+    struct block *b =
+        size <= SIZE_MAX - sizeof *b - 1 ? calloc(1, sizeof *b + (size ? size : 1)) : NULL;
+    if (!b) {
+        a->failed = true;
+        return NULL;
+    }
     b->next = a->blocks;
     a->blocks = b;
     return b->data;
@@ -32,7 +36,13 @@ void *arena_alloc(struct arena *a, size_t size)
 char *arena_strdup(struct arena *a, const char *s)
 {
     size_t n = strlen(s) + 1;
-    return memcpy(arena_alloc(a, n), s, n);
+    char *p = arena_alloc(a, n);
+    return p ? memcpy(p, s, n) : NULL;
+}
+
+bool arena_failed(const struct arena *a)
+{
+    return a->failed;
 }
 
 void arena_free(struct arena *a)

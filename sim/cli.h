@@ -5,6 +5,7 @@
 #ifndef FUNDSIM_CLI_H
 #define FUNDSIM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum exit_status {
@@ -22,17 +23,47 @@ int cmd_summary(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
+/* After scenario_load failed with `rc`: prints the problems in `d` (when
+ * `speak`), or that memory ran out. Returns the exit status: EXIT_USAGE for a
+ * bad scenario, EXIT_FAILURE_RUN when out of memory. */
+struct diag;
+int cli_load_failed(const char *command, int rc, const struct diag *d, bool speak);
+
+/* The most threads fundsim runs: --threads, OMP_NUM_THREADS and the default
+ * (all of the machine's cores) alike. */
+enum { CLI_MAX_THREADS = 4096 };
+
 /* Collects `--set KEY=VALUE`; returns 0, or -1 after printing why. */
 struct setting_override;
 int cli_add_set(struct setting_override **sets, size_t *n, const char *arg);
+/* Adds the whole number `value` for the setting `key`, typed (never through
+ * text), from the option `option` as the user wrote it (`arg`), which
+ * messages name. Returns 0, or -1 after printing why. */
+int cli_add_number(struct setting_override **sets, size_t *n, const char *key, long long value,
+                   const char *option, const char *arg);
 void cli_free_sets(struct setting_override *sets, size_t n);
-/* Adds KEY=VALUE built from an option (--paths, --seed); the text lives in
- * `buf`. Returns 0, or -1 after printing why. */
-int cli_add_setting(struct setting_override **sets, size_t *n, const char *key, const char *value,
-                    char *buf, size_t n_buf);
-/* A whole number from lo to hi for `option` of `command`; returns 0, or -1
- * after naming the option and what it expects. */
+/* A whole number from lo to hi for `option` of `command`: decimal digits with
+ * an optional '-' and an optional suffix L (libconfig's mark of a 64-bit
+ * integer); nothing else, no spaces. Returns 0, or -1 after naming the option
+ * and what it expects. */
+int cli_parse_whole(const char *command, const char *option, const char *arg, long long lo,
+                    long long hi, long long *out);
 int cli_parse_int(const char *command, const char *option, const char *arg, long lo, long hi,
                   int *out);
+/* --paths N or --seed S of `command` (`option` is "--paths" or "--seed"):
+ * checked against the setting's range in the schema, then added as
+ * simulation.paths or simulation.seed. Returns 0, or -1 after saying why. */
+int cli_add_simulation(struct setting_override **sets, size_t *n, const char *command,
+                       const char *option, const char *arg);
+/* The threads when --threads is not given: OMP_NUM_THREADS, or all of this
+ * machine's cores shared among its `local_ranks` MPI ranks, at most
+ * CLI_MAX_THREADS. Returns 0, or -1 after saying why (OMP_NUM_THREADS asks
+ * for more). */
+int cli_default_threads(const char *command, int local_ranks, int *threads);
+/* Starts the `threads` threads of OpenMP's team, which later parallel regions
+ * of that size reuse. libgomp ends the process (status 1, with its message)
+ * when it cannot start a thread: this makes it happen before anything is
+ * written. */
+void cli_start_threads(int threads);
 
 #endif

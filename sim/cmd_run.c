@@ -122,21 +122,15 @@ struct args {
     struct setting_override *sets;
     size_t n_sets;
     bool independent;
-    bool sliced; /* --paths-from or --paths-to */
-    char paths_buf[64], seed_buf[64];
+    bool sliced;   /* --paths-from or --paths-to */
+    bool paths_to; /* --paths-to given (o.paths_to 0 means "not given" to the run) */
 };
 
 /* A path number for `option`; returns 0, or -1 after saying why. */
 static int parse_path(const char *command, const char *option, const char *arg, size_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg || *end || arg[0] == '-' || v > 1000000000000ULL) {
-        fprintf(stderr, "fundsim %s: %s wants a path number from 0 to 10^12, not \"%s\"\n", command,
-                option, arg);
-        return -1;
-    }
+    long long v;
+    if (cli_parse_whole(command, option, arg, 0, 1000000000000LL, &v) != 0) return -1;
     *out = (size_t)v;
     return 0;
 }
@@ -197,18 +191,16 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
             break;
         case OPT_PATHS_TO:
             bad = parse_path(a->o.command, "--paths-to", optarg, &a->o.paths_to);
-            a->sliced = true;
+            a->sliced = a->paths_to = true;
             break;
         case OPT_PATHS:
-            bad = cli_add_setting(&a->sets, &a->n_sets, "simulation.paths", optarg, a->paths_buf,
-                                  sizeof a->paths_buf);
-            break;
         case OPT_SEED:
-            bad = cli_add_setting(&a->sets, &a->n_sets, "simulation.seed", optarg, a->seed_buf,
-                                  sizeof a->seed_buf);
+            bad = cli_add_simulation(&a->sets, &a->n_sets, a->o.command,
+                                     opt == OPT_PATHS ? "--paths" : "--seed", optarg);
             break;
         case OPT_THREADS:
-            bad = cli_parse_int(a->o.command, "--threads", optarg, 1, 4096, &a->o.threads);
+            bad =
+                cli_parse_int(a->o.command, "--threads", optarg, 1, CLI_MAX_THREADS, &a->o.threads);
             break;
         case 's':
             bad = cli_add_set(&a->sets, &a->n_sets, optarg);
@@ -258,12 +250,12 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
     return 0;
 }
 
-/* The slice's bounds against the scenario's paths (paths_to 0: not given).
- * Returns 0, or -1 after saying why. */
+/* The slice's bounds against the scenario's paths; an explicit --paths-to 0
+ * is an empty slice. Returns 0, or -1 after saying why. */
 static int check_slice(const struct args *a, const struct scenario *s)
 {
     size_t all = (size_t)s->simulation.paths;
-    size_t to = a->o.paths_to ? a->o.paths_to : all;
+    size_t to = a->paths_to ? a->o.paths_to : all;
     if (a->o.paths_from < to && to <= all) return 0;
     fprintf(stderr,
             "fundsim %s: --paths-from %zu --paths-to %zu is not a slice of the scenario's %zu "
@@ -347,13 +339,12 @@ static int begin(int *argc, char ***argv, const char *usage, bool compare, struc
         return p > 0 ? EXIT_OK : EXIT_USAGE;
     }
     a->o.team = t;
-    if (a->o.threads == 0) {
-        a->o.threads = omp_get_max_threads();
-        if (!getenv("OMP_NUM_THREADS") && t->local_size > 1) {
-            int each = omp_get_num_procs() / t->local_size;
-            a->o.threads = each > 0 ? each : 1;
-        }
+    if (a->o.threads == 0 && cli_default_threads(a->o.command, t->local_size, &a->o.threads)) {
+        cli_free_sets(a->sets, a->n_sets);
+        team_end(t);
+        return EXIT_USAGE;
     }
+    cli_start_threads(a->o.threads);
     if (t->rank != 0) a->o.quiet = true, a->o.progress = false;
     return -1;
 }
@@ -368,8 +359,9 @@ int cmd_run(int argc, char **argv)
     struct scenario s;
     int status = EXIT_USAGE;
     char *own_output = NULL;
-    if (scenario_load(argv[optind], a.sets, a.n_sets, &s, &d) != 0) {
-        if (t.rank == 0) diag_print(stderr, &d);
+    int loaded = scenario_load(argv[optind], a.sets, a.n_sets, &s, &d);
+    if (loaded != 0) {
+        status = cli_load_failed(a.o.command, loaded, &d, t.rank == 0);
     } else {
         if (a.sliced && !a.o.out_path) a.o.out_path = own_output = slice_output(&s, &a.o);
         if (!a.sliced || check_slice(&a, &s) == 0) status = run_and_report(&s, &a.o, ".h5", &d);
@@ -410,27 +402,24 @@ static void check_variant(const struct scenario *base, const char *base_file,
 }
 
 /* Loads each variant with the command line's settings and the base's paths
- * and seed (and, with --independent, again with other streams). Returns 0, or
- * -1 with the problems in `d`. */
+ * and seed, as numbers (and, with --independent, again with other streams).
+ * Returns 0, -1 with the problems in `d`, or SCENARIO_NO_MEMORY. */
 static int load_variants(char **files, size_t n, const struct scenario *base, const char *base_file,
                          struct args *a, struct scenario *v, struct scenario *indep, struct diag *d)
 {
-    char paths[64], seed[64], other_seed[64];
-    snprintf(paths, sizeof paths, "%lld", base->simulation.paths);
-    snprintf(seed, sizeof seed, "%lld", base->simulation.seed);
-    snprintf(other_seed, sizeof other_seed, "%lldL", base->simulation.seed ^ (1LL << 62));
+    long long seed = base->simulation.seed, other_seed = seed ^ (1LL << 62);
     size_t n_sets = a->n_sets + 2;
     struct setting_override *sets = malloc(n_sets * sizeof *sets);
-    if (!sets) abort();
+    if (!sets) return SCENARIO_NO_MEMORY;
     if (a->n_sets) memcpy(sets, a->sets, a->n_sets * sizeof *sets);
-    sets[a->n_sets] = (struct setting_override){"simulation.paths", paths};
-    sets[a->n_sets + 1] = (struct setting_override){"simulation.seed", seed};
+    sets[a->n_sets] = (struct setting_override){.key = "simulation.paths",
+                                                .i = base->simulation.paths,
+                                                .origin = "the base's simulation.paths"};
+    sets[a->n_sets + 1] = (struct setting_override){
+        .key = "simulation.seed", .i = seed, .origin = "the base's simulation.seed"};
     int rc = 0;
     for (size_t k = 0; k < n && rc == 0; k++) {
-        if (scenario_load(files[k], sets, n_sets, &v[k], d) != 0) {
-            rc = -1;
-            break;
-        }
+        if ((rc = scenario_load(files[k], sets, n_sets, &v[k], d)) != 0) break;
         check_variant(base, base_file, &v[k], files[k], d);
         for (size_t j = 0; j < k; j++)
             if (strcmp(v[j].name, v[k].name) == 0)
@@ -438,9 +427,11 @@ static int load_variants(char **files, size_t n, const struct scenario *base, co
                          v[k].name, files[j]);
         if (d->n) rc = -1;
         if (rc == 0 && a->independent) {
-            sets[a->n_sets + 1].value = other_seed;
-            if (scenario_load(files[k], sets, n_sets, &indep[k], d) != 0) rc = -1;
-            sets[a->n_sets + 1].value = seed;
+            sets[a->n_sets + 1].i = other_seed;
+            sets[a->n_sets + 1].origin = "--independent: the base's simulation.seed XOR 2^62";
+            rc = scenario_load(files[k], sets, n_sets, &indep[k], d);
+            sets[a->n_sets + 1].i = seed;
+            sets[a->n_sets + 1].origin = "the base's simulation.seed";
         }
     }
     free(sets);
@@ -460,16 +451,18 @@ int cmd_compare(int argc, char **argv)
     struct scenario base = {0};
     struct scenario *v = calloc(n, sizeof *v), *indep = calloc(n, sizeof *indep);
     struct run_variant *rv = calloc(n, sizeof *rv);
-    if (!v || !indep || !rv) abort();
-    int status = EXIT_USAGE;
-    bool base_loaded = scenario_load(base_file, a.sets, a.n_sets, &base, &d) == 0;
+    int loaded = v && indep && rv ? scenario_load(base_file, a.sets, a.n_sets, &base, &d) : -2;
+    bool base_loaded = loaded == 0;
     if (base_loaded && base.simulation.paths < 2)
         diag_loc(&d, base_file, 0,
                  "simulation.paths is %lld: a comparison needs at least 2 "
                  "paths for its confidence intervals",
                  base.simulation.paths);
-    if (!base_loaded || d.n || load_variants(files, n, &base, base_file, &a, v, indep, &d) != 0) {
-        if (t.rank == 0) diag_print(stderr, &d);
+    if (base_loaded && d.n) loaded = -1;
+    if (loaded == 0) loaded = load_variants(files, n, &base, base_file, &a, v, indep, &d);
+    int status;
+    if (loaded != 0) {
+        status = cli_load_failed(a.o.command, loaded, &d, t.rank == 0);
     } else {
         for (size_t k = 0; k < n; k++)
             rv[k] = (struct run_variant){&v[k], a.independent ? &indep[k] : NULL};
@@ -477,7 +470,7 @@ int cmd_compare(int argc, char **argv)
         a.o.n_variants = n;
         status = run_and_report(&base, &a.o, "-compare.h5", &d);
     }
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; v && indep && k < n; k++) {
         if (v[k].arena) scenario_free(&v[k]);
         if (indep[k].arena) scenario_free(&indep[k]);
     }

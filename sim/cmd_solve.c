@@ -10,6 +10,7 @@
 #include "solve.h"
 #include "target.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libconfig.h>
@@ -58,7 +59,6 @@ struct solve_cli {
     bool quiet;
     struct setting_override *sets;
     size_t n_sets;
-    char paths_buf[64], seed_buf[64], years_buf[64];
 };
 
 /* Returns 0, 1 after --help, 2 on bad usage (after saying why). */
@@ -97,15 +97,12 @@ static int parse_options(int argc, char **argv, struct solve_cli *c)
             c->step = optarg;
             break;
         case OPT_PATHS:
-            bad = cli_add_setting(&c->sets, &c->n_sets, "simulation.paths", optarg, c->paths_buf,
-                                  sizeof c->paths_buf);
-            break;
         case OPT_SEED:
-            bad = cli_add_setting(&c->sets, &c->n_sets, "simulation.seed", optarg, c->seed_buf,
-                                  sizeof c->seed_buf);
+            bad = cli_add_simulation(&c->sets, &c->n_sets, "solve",
+                                     opt == OPT_PATHS ? "--paths" : "--seed", optarg);
             break;
         case OPT_THREADS:
-            bad = cli_parse_int("solve", "--threads", optarg, 1, 4096, &c->threads);
+            bad = cli_parse_int("solve", "--threads", optarg, 1, CLI_MAX_THREADS, &c->threads);
             break;
         case 's':
             bad = cli_add_set(&c->sets, &c->n_sets, optarg);
@@ -317,14 +314,16 @@ static int print_timelines(FILE *out, const struct scenario *s, const struct sol
 }
 
 /* Loads the scenario, parses the target against it and reloads it with the
- * horizon ending at the target's year. Returns 0 or 2 after saying why. */
+ * horizon ending at the target's year. Returns 0, or the exit status after
+ * saying why. */
 static int load(struct solve_cli *c, struct scenario *s, struct target *t)
 {
     struct diag d = {0};
     char err[512];
-    int status = 2;
-    if (scenario_load(c->scenario, c->sets, c->n_sets, s, &d) != 0) {
-        diag_print(stderr, &d);
+    int status = EXIT_USAGE;
+    int loaded = scenario_load(c->scenario, c->sets, c->n_sets, s, &d);
+    if (loaded != 0) {
+        status = cli_load_failed("solve", loaded, &d, true);
         goto done;
     }
     if (target_parse(c->target, s, t, err, sizeof err) != 0) {
@@ -334,12 +333,16 @@ static int load(struct solve_cli *c, struct scenario *s, struct target *t)
     int years = t->year - s->simulation.start_year + 1;
     if (years != s->simulation.years) {
         scenario_free(s);
-        char value[16];
-        snprintf(value, sizeof value, "%d", years);
-        if (cli_add_setting(&c->sets, &c->n_sets, "simulation.years", value, c->years_buf,
-                            sizeof c->years_buf) != 0 ||
-            scenario_load(c->scenario, c->sets, c->n_sets, s, &d) != 0) {
-            diag_print(stderr, &d);
+        char year[16];
+        snprintf(year, sizeof year, "%d", t->year);
+        if (cli_add_number(&c->sets, &c->n_sets, "simulation.years", years, "--target's year",
+                           year) != 0) {
+            status = EXIT_FAILURE_RUN;
+            goto done;
+        }
+        loaded = scenario_load(c->scenario, c->sets, c->n_sets, s, &d);
+        if (loaded != 0) {
+            status = cli_load_failed("solve", loaded, &d, true);
             goto done;
         }
     }
@@ -380,8 +383,8 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
         char *end;
         errno = 0;
         o->step_yuan = strtod(c->step, &end);
-        if (errno || end == c->step || *end || !(o->step_yuan > 0) ||
-            o->step_yuan > SOLVE_MAX_YUAN) {
+        if (errno || end == c->step || *end || isspace((unsigned char)c->step[0]) ||
+            !(o->step_yuan > 0) || o->step_yuan > SOLVE_MAX_YUAN) {
             fprintf(stderr,
                     "fundsim solve: --step expects yuan above 0 and at most %g, got \"%s\"\n",
                     SOLVE_MAX_YUAN, c->step);
@@ -393,7 +396,7 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
 
 int cmd_solve(int argc, char **argv)
 {
-    struct solve_cli c = {.threads = omp_get_max_threads()};
+    struct solve_cli c = {0};
     struct solve_options o = {0};
     struct scenario s = {0};
     bool *overrides = NULL;
@@ -402,6 +405,11 @@ int cmd_solve(int argc, char **argv)
         status = status == 1 ? EXIT_OK : EXIT_USAGE;
         goto done;
     }
+    if (c.threads == 0 && cli_default_threads("solve", 1, &c.threads) != 0) {
+        status = EXIT_USAGE;
+        goto done;
+    }
+    cli_start_threads(c.threads);
     if ((status = find_settings(&c, &o)) != 0 || (status = load(&c, &s, &o.target)) != 0) goto done;
     overrides = calloc(s.n_regions * o.n_adjust, sizeof *overrides);
     if (!overrides || find_overrides(&s, &o, overrides) != 0) {

@@ -28,13 +28,18 @@ static char *format(const char *fmt, ...)
     return s;
 }
 
-static void push(struct diag *d, char *path, char *text, char *where)
+/* Adds an entry. Out of memory, `text` is NULL or a part that was wanted
+ * (`path` for a setting, `where` for a file) is: d->no_memory says so. */
+static void push(struct diag *d, char *path, bool want_path, char *text, char *where,
+                 bool want_where)
 {
+    if (!text || (want_path && !path) || (want_where && !where)) d->no_memory = true;
     if (d->n == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 16;
         struct diag_entry *e = realloc(d->entries, cap * sizeof *e);
         if (!e) {
             free(path), free(text), free(where);
+            d->no_memory = true;
             return;
         }
         d->entries = e;
@@ -56,7 +61,8 @@ void diag_at(struct diag *d, const struct tree *at, const char *fmt, ...)
     va_start(ap, fmt);
     char *text = vformat(fmt, ap);
     va_end(ap);
-    push(d, at ? tree_path(at) : NULL, text, at ? location(at->file, at->line) : NULL);
+    push(d, at ? tree_path(at) : NULL, at, text, at ? location(at->file, at->line) : NULL,
+         at && at->file);
 }
 
 void diag_loc(struct diag *d, const char *file, int line, const char *fmt, ...)
@@ -65,7 +71,7 @@ void diag_loc(struct diag *d, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     char *text = vformat(fmt, ap);
     va_end(ap);
-    push(d, NULL, text, location(file, line));
+    push(d, NULL, false, text, location(file, line), file);
 }
 
 void diag_path(struct diag *d, const char *path, const char *file, int line, const char *fmt, ...)
@@ -74,9 +80,7 @@ void diag_path(struct diag *d, const char *path, const char *file, int line, con
     va_start(ap, fmt);
     char *text = vformat(fmt, ap);
     va_end(ap);
-    char *p = strdup(path);
-    if (!p) abort();
-    push(d, p, text, location(file, line));
+    push(d, strdup(path), true, text, location(file, line), file);
 }
 
 /* Past this many, the rest are counted, not printed: one typo in an @include

@@ -8,6 +8,7 @@
 #ifndef FUNDSIM_DIAG_H
 #define FUNDSIM_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,6 +23,7 @@ struct diag_entry {
 struct diag {
     size_t n, cap;
     struct diag_entry *entries;
+    bool no_memory; /* memory ran out: the entries may be incomplete */
 };
 
 #if defined(__GNUC__)

@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <hdf5.h>
+#include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +47,13 @@ int main(int argc, char **argv)
      * disk): the commands close every file themselves, so HDF5 is told not to
      * clean up at exit. It must hear this before any other HDF5 call. */
     H5dont_atexit();
+    /* libgomp reads OMP_NUM_THREADS as it loads, and a default team far beyond
+     * what the machine can start (OMP_NUM_THREADS=100000) makes it crash at the
+     * first parallel region, even one that asks for num_threads(2). So the
+     * default is capped before anything runs in parallel; run, compare and
+     * solve refuse a larger OMP_NUM_THREADS with a message
+     * (cli_default_threads). */
+    if (omp_get_max_threads() > CLI_MAX_THREADS) omp_set_num_threads(CLI_MAX_THREADS);
     /* A file size limit (ulimit -f) would kill the process at the write that
      * passes it, leaving its temporary files; ignored, the write fails with
      * EFBIG, and the command says so and cleans up, as for a full disk. */

@@ -523,6 +523,21 @@ static void say_start(const struct run *r)
             o->summary_only ? ", summaries only" : "");
 }
 
+/* What --resume found: the blocks finished, and those found damaged (said
+ * even with --quiet: the checkpoint was not as the run left it). */
+static void say_resumed(const struct run *r, size_t stored)
+{
+    const char *cmd = r->o->command;
+    if (!r->o->quiet)
+        fprintf(stderr, "fundsim %s: resuming %s: %zu of %zu blocks of paths were finished\n", cmd,
+                ckpt_path(r->ckpt), stored, r->n_blocks);
+    char what[1024];
+    size_t bad = ckpt_damaged(r->ckpt, what, sizeof what);
+    if (bad)
+        fprintf(stderr, "fundsim %s: %s: %zu damaged block%s removed, computed again: %s\n", cmd,
+                ckpt_path(r->ckpt), bad, bad == 1 ? "" : "s", what);
+}
+
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
                  size_t n_err)
 {
@@ -538,9 +553,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     r.stored = paths_stored(&r);
     /* after the checkpoint is open, to count only the blocks still to come */
     if (team_max(t, lead && check_space(&r, stored, err, n_err))) goto done;
-    if (lead && !o->quiet && o->resume)
-        fprintf(stderr, "fundsim %s: resuming %s: %zu of %zu blocks of paths were finished\n",
-                o->command, ckpt_path(r.ckpt), stored, r.n_blocks);
+    if (lead && o->resume) say_resumed(&r, stored);
     double t1 = run_now_s();
     if (stored < r.n_blocks) {
         int built = team_max(t, build(&r, d, err, n_err));

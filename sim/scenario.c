@@ -18,10 +18,12 @@
 #include "wpp.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The most variants stacked on one another (README.md, "Reliability and limits"). */
 enum { MAX_VARIANT_DEPTH = 16 };
 
 static char *file_stem(const char *path)
@@ -29,7 +31,7 @@ static char *file_stem(const char *path)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char *stem = strdup(base);
-    if (!stem) abort();
+    if (!stem) return NULL;
     char *dot = strrchr(stem, '.');
     if (dot && dot != stem) *dot = '\0';
     return stem;
@@ -45,8 +47,19 @@ static char *relative_to(const char *file, const char *name)
     return p;
 }
 
+/* Adds the scenario's default name, its file's stem. Returns 0, or -1 when out of memory. */
+static int add_name(struct tree *root, const char *path)
+{
+    struct tree *name = tree_new(TREE_STRING, "name", "default", 0);
+    if (name) name->s = file_stem(path);
+    if (name && name->s && tree_append(root, name)) return 0;
+    tree_free(name);
+    return -1;
+}
+
 /* Reads `path`; a variant is merged onto its base, read the same way. `chain`
- * holds the real paths of the files being read, to refuse a loop. */
+ * holds the real paths of the variants being read (MAX_VARIANT_DEPTH at most),
+ * to refuse a loop. */
 static struct tree *read_chain(const char *path, char **chain, int depth, struct diag *d)
 {
     struct tree *root = tree_read_file(path, d);
@@ -58,10 +71,10 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
         tree_free(root);
         return NULL;
     }
-    if (!tree_child(root, "name")) {
-        struct tree *name = tree_new(TREE_STRING, "name", "default", 0);
-        name->s = file_stem(path);
-        tree_append(root, name);
+    if (!tree_child(root, "name") && add_name(root, path) != 0) {
+        d->no_memory = true;
+        tree_free(root);
+        return NULL;
     }
     struct tree *base = tree_child(root, "base");
     if (!base) return root;
@@ -70,19 +83,29 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
         tree_free(root);
         return NULL;
     }
+    if (depth >= MAX_VARIANT_DEPTH) {
+        diag_at(d, base,
+                "more than %d variants stacked on one another: merge some of them into one file",
+                MAX_VARIANT_DEPTH);
+        tree_free(root);
+        return NULL;
+    }
     char *base_path = relative_to(path, base->s);
+    errno = 0;
     char *real = base_path ? realpath(base_path, NULL) : NULL;
+    bool no_memory = !base_path || (!real && errno == ENOMEM);
     chain[depth] = realpath(path, NULL);
+    no_memory |= !chain[depth] && errno == ENOMEM;
     struct tree *merged = NULL;
     bool loop = false;
     for (int k = 0; real && k <= depth; k++)
         loop |= chain[k] && strcmp(chain[k], real) == 0;
-    if (!real)
-        diag_at(d, base, "cannot read the base scenario %s", base_path ? base_path : base->s);
+    if (no_memory)
+        d->no_memory = true;
+    else if (!real)
+        diag_at(d, base, "cannot read the base scenario %s", base_path);
     else if (loop)
         diag_at(d, base, "the chain of base scenarios loops back to %s", base_path);
-    else if (depth + 1 >= MAX_VARIANT_DEPTH)
-        diag_at(d, base, "more than %d variants stacked on one another", MAX_VARIANT_DEPTH);
     else
         merged = read_chain(base_path, chain, depth + 1, d);
     free(chain[depth]);
@@ -91,7 +114,11 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
     free(base_path);
     if (merged) {
         tree_delete(base);
-        tree_merge(merged, root);
+        if (tree_merge(merged, root) != 0) {
+            d->no_memory = true;
+            tree_free(merged);
+            merged = NULL;
+        }
     }
     tree_free(root);
     return merged;
@@ -99,17 +126,34 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
 
 /* ---- --set KEY=VALUE ---- */
 
+/* The value of one override as a tree: parsed from its text, or the typed
+ * number of an option. NULL after adding the reason to `d`. */
+static struct tree *override_value(const struct setting_override *o, const char *origin,
+                                   struct diag *d)
+{
+    if (o->value) return tree_read_value(o->value, origin, d);
+    struct tree *v = tree_new(TREE_INT, NULL, origin, 0);
+    if (v)
+        v->i = o->i;
+    else
+        d->no_memory = true;
+    return v;
+}
+
 /* Applies one override. Paths are names joined by '.', with [i] for a list element. */
 static void apply_set(struct tree *root, const struct setting_override *o, struct diag *d)
 {
-    size_t n = strlen(o->key) + strlen(o->value) + 8;
-    char *origin = malloc(n);
-    if (!origin) abort();
-    snprintf(origin, n, "--set %s=%s", o->key, o->value);
-    struct tree *value = tree_read_value(o->value, origin, d);
+    size_t n = strlen(o->key) + (o->value ? strlen(o->value) : 0) + 8;
+    char *origin = o->value ? malloc(n) : strdup(o->origin ? o->origin : o->key);
+    if (!origin) {
+        d->no_memory = true;
+        return;
+    }
+    if (o->value) snprintf(origin, n, "--set %s=%s", o->key, o->value);
+    struct tree *value = override_value(o, origin, d);
     struct tree *cur = root;
     const char *p = o->key;
-    char name[128];
+    char *name = NULL;
     bool ok = value != NULL;
     while (ok && *p) {
         size_t len = strcspn(p, ".[");
@@ -137,13 +181,18 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
             cur = cur->kids[idx];
             continue;
         }
-        if (len == 0 || len >= sizeof name) {
+        if (len == 0) {
             diag_loc(d, origin, 0, "expected a key like policy.outpatient.annual_cap_yuan");
             ok = false;
             break;
         }
-        memcpy(name, p, len);
-        name[len] = '\0';
+        free(name);
+        name = strndup(p, len);
+        if (!name) {
+            d->no_memory = true;
+            ok = false;
+            break;
+        }
         for (size_t k = 0; k < len && ok; k++)
             ok = isalnum((unsigned char)name[k]) || name[k] == '_' || name[k] == '-' ||
                  name[k] == '*';
@@ -163,21 +212,26 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
         if (*p) {
             if (!next) {
                 next = tree_new(TREE_GROUP, name, origin, 0);
-                tree_append(cur, next);
+                if (!tree_append(cur, next)) {
+                    tree_free(next);
+                    d->no_memory = true;
+                    ok = false;
+                    break;
+                }
             }
             cur = next;
             continue;
         }
-        value->name = strdup(name);
-        if (!value->name) abort();
+        value->name = name;
+        name = NULL;
         struct tree wrapper = {.kind = TREE_GROUP};
-        tree_append(&wrapper, value);
-        tree_merge(cur, &wrapper);
+        if (!tree_append(&wrapper, value) || tree_merge(cur, &wrapper) != 0) d->no_memory = true;
         free(wrapper.kids);
         tree_free(value);
         value = NULL;
     }
     tree_free(value);
+    free(name);
     free(origin);
 }
 
@@ -326,7 +380,17 @@ static void check_western(const struct tree *regions, struct diag *d)
     }
 }
 
-/* ---- extraction of what the schema leaves to hand ---- */
+/* ---- extraction of what the schema leaves to hand ----
+ *
+ * Out of memory, the arena returns NULL and remembers it (arena_failed): the
+ * functions below then stop, and scenario_load reports it. */
+
+/* `size` bytes of `from` in the arena, or NULL when out of memory. */
+static void *copy_into(struct arena *a, const void *from, size_t size)
+{
+    void *p = arena_alloc(a, size);
+    return p ? memcpy(p, from, size) : NULL;
+}
 
 static int read_age_structure(struct scenario *s, struct diag *d)
 {
@@ -350,13 +414,13 @@ static int read_age_structure(struct scenario *s, struct diag *d)
     } else {
         struct age_groups *g = &dem->age_structure;
         g->n = m.n;
-        g->first_age = arena_alloc(s->arena, m.n * sizeof *g->first_age);
-        memcpy(g->first_age, m.first_age, m.n * sizeof *g->first_age);
+        g->first_age = copy_into(s->arena, m.first_age, m.n * sizeof *g->first_age);
         for (int sex = 0; sex < 2; sex++) {
             g->persons[sex] = arena_alloc(s->arena, m.n * sizeof(double));
-            for (size_t k = 0; k < m.n; k++) /* the UN tables are in thousands */
+            for (size_t k = 0; g->persons[sex] && k < m.n; k++) /* the UN tables are in thousands */
                 g->persons[sex][k] = 1000.0 * (sex ? f.value[k] : m.value[k]);
         }
+        if (arena_failed(s->arena)) status = -1;
     }
     wpp_column_free(&m);
     wpp_column_free(&f);
@@ -370,14 +434,10 @@ static void copy_table(struct scenario *s, const struct wpp_table *t, struct per
     out->n_groups = t->n_rows;
     out->n_periods = t->n_cols;
     out->end_age = t->end_age;
-    out->first_age = arena_alloc(s->arena, t->n_rows * sizeof *out->first_age);
-    out->first_year = arena_alloc(s->arena, t->n_cols * sizeof *out->first_year);
-    out->end_year = arena_alloc(s->arena, t->n_cols * sizeof *out->end_year);
-    out->value = arena_alloc(s->arena, t->n_rows * t->n_cols * sizeof *out->value);
-    memcpy(out->first_age, t->first_age, t->n_rows * sizeof *out->first_age);
-    memcpy(out->first_year, t->first_year, t->n_cols * sizeof *out->first_year);
-    memcpy(out->end_year, t->end_year, t->n_cols * sizeof *out->end_year);
-    memcpy(out->value, t->value, t->n_rows * t->n_cols * sizeof *out->value);
+    out->first_age = copy_into(s->arena, t->first_age, t->n_rows * sizeof *out->first_age);
+    out->first_year = copy_into(s->arena, t->first_year, t->n_cols * sizeof *out->first_year);
+    out->end_year = copy_into(s->arena, t->end_year, t->n_cols * sizeof *out->end_year);
+    out->value = copy_into(s->arena, t->value, t->n_rows * t->n_cols * sizeof *out->value);
 }
 
 /* The periods must follow one another and cover the years first..last. */
@@ -413,8 +473,8 @@ static int read_series(struct scenario *s, const char *path, const char *setting
     } else {
         out->first_year = w.first_year;
         out->n = w.n;
-        out->value = arena_alloc(s->arena, w.n * sizeof *out->value);
-        memcpy(out->value, w.value, w.n * sizeof *out->value);
+        out->value = copy_into(s->arena, w.value, w.n * sizeof *out->value);
+        if (!out->value) status = -1;
     }
     wpp_series_free(&w);
     return status;
@@ -520,11 +580,13 @@ static int region_age_structure(struct scenario *s, struct region *r, const stru
         const struct tree *ages = tree_child(t, "ages");
         own.n = ages->n;
         own.first_age = arena_alloc(s->arena, own.n * sizeof *own.first_age);
+        own.persons[0] = arena_alloc(s->arena, own.n * sizeof(double));
+        own.persons[1] = arena_alloc(s->arena, own.n * sizeof(double));
+        if (arena_failed(s->arena)) return -1;
         for (size_t k = 0; k < own.n; k++)
             own.first_age[k] = (int)ages->kids[k]->i;
         for (int sex = 0; sex < 2; sex++) {
             const struct tree *v = tree_child(t, sex ? "female" : "male");
-            own.persons[sex] = arena_alloc(s->arena, own.n * sizeof(double));
             for (size_t k = 0; k < own.n; k++)
                 own.persons[sex][k] = tree_number(v->kids[k]);
         }
@@ -543,35 +605,44 @@ static int region_age_structure(struct scenario *s, struct region *r, const stru
     g->first_age = from->first_age;
     for (int sex = 0; sex < 2; sex++) {
         g->persons[sex] = arena_alloc(s->arena, g->n * sizeof(double));
+        if (!g->persons[sex]) return -1;
         for (size_t k = 0; k < g->n; k++)
             g->persons[sex][k] = from->persons[sex][k] * r->population_total / total;
     }
     return 0;
 }
 
-/* The scenario's policy with the region's overrides, benefits in disease order. */
-static void region_policy(struct scenario *s, struct region *r, const struct tree *policy,
-                          const struct tree *rt)
+/* The scenario's policy with the region's overrides, benefits in disease order.
+ * Returns 0, or -1 when out of memory. */
+static int region_policy(struct scenario *s, struct region *r, const struct tree *policy,
+                         const struct tree *rt)
 {
     const struct spec *spec = spec_member(&scenario_spec, "policy");
     struct tree *merged = tree_copy(policy);
     const struct tree *own = tree_child(rt, "policy");
-    if (own) tree_merge(merged, own);
+    if (!merged || (own && tree_merge(merged, own) != 0)) {
+        tree_free(merged);
+        return -1;
+    }
     extract_members(s->arena, merged, spec, &r->policy);
     tree_free(merged);
     struct condition_benefit *ordered = arena_alloc(s->arena, s->disease.n * sizeof *ordered);
+    if (arena_failed(s->arena)) return -1;
     for (size_t k = 0; k < s->disease.n; k++)
         for (size_t j = 0; j < r->policy.n_conditions; j++)
             if (strcmp(r->policy.conditions[j].name, s->disease.conditions[k].name) == 0)
                 ordered[k] = r->policy.conditions[j];
     r->policy.conditions = ordered;
     r->policy.n_conditions = s->disease.n;
+    return 0;
 }
 
+/* Returns 0, or -1 with the problems in `d` or the arena out of memory. */
 static int extract(struct scenario *s, const struct tree *root, struct diag *d)
 {
     extract_members(s->arena, root, &scenario_spec, s);
-    if (read_age_structure(s, d) | read_demography(s, d)) return -1;
+    if (arena_failed(s->arena)) return -1;
+    if (read_age_structure(s, d) | read_demography(s, d) || arena_failed(s->arena)) return -1;
     const struct tree *regions = tree_child(root, "regions");
     const struct spec *region_spec = spec_member(&scenario_spec, "regions");
     int status = 0;
@@ -586,7 +657,8 @@ static int extract(struct scenario *s, const struct tree *root, struct diag *d)
         r->has_migration_rate = migration != NULL;
         if (migration)
             extract_setting(s->arena, migration, spec_member(region_spec, "migration_rate"), r);
-        region_policy(s, r, tree_child(root, "policy"), rt);
+        if (region_policy(s, r, tree_child(root, "policy"), rt) != 0) d->no_memory = true;
+        if (d->no_memory || arena_failed(s->arena)) return -1;
     }
     return status;
 }
@@ -631,15 +703,20 @@ static void check_standards(const struct scenario *s, const struct tree *root, s
     }
 }
 
+/* The resolved tree as text, or NULL when out of memory. */
 static char *print_resolved(const struct tree *root)
 {
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
-    if (!f) abort();
+    if (!f) return NULL;
     fputs("# fully resolved by fundsim " FUNDSIM_VERSION "\n", f);
     tree_print(f, root);
-    fclose(f);
+    bool failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        return NULL;
+    }
     return text;
 }
 
@@ -650,7 +727,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     size_t before = d->n;
     char *chain[MAX_VARIANT_DEPTH] = {0};
     struct tree *root = read_chain(path, chain, 0, d);
-    if (!root) return -1;
+    if (!root) return d->no_memory ? SCENARIO_NO_MEMORY : -1;
     for (size_t k = 0; k < n_sets; k++)
         apply_set(root, &sets[k], d);
 
@@ -668,23 +745,26 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_demography(root, c.start_year, d);
     check_conditions(root, d);
     check_western(tree_child(root, "regions"), d);
-    if (d->n > before) {
+    /* out of memory, an override or a default may be missing from the tree:
+     * neither its problems nor its silence can be trusted */
+    if (d->no_memory || d->n > before) {
         tree_free(root);
-        return -1;
+        return d->no_memory ? SCENARIO_NO_MEMORY : -1;
     }
     out->arena = arena_new();
-    int status = extract(out, root, d);
-    if (!status) check_standards(out, root, d);
-    if (status || d->n > before) {
-        tree_free(root);
-        scenario_free(out);
-        return -1;
+    int status = out->arena ? extract(out, root, d) : -1;
+    bool no_memory = !out->arena || arena_failed(out->arena) || d->no_memory;
+    if (!status && !no_memory) check_standards(out, root, d);
+    if (!status && !no_memory && d->n == before) {
+        char *text = print_resolved(root);
+        out->resolved_text = text ? arena_strdup(out->arena, text) : NULL;
+        no_memory = !out->resolved_text;
+        free(text);
     }
-    char *text = print_resolved(root);
-    out->resolved_text = arena_strdup(out->arena, text);
-    free(text);
     tree_free(root);
-    return 0;
+    if (out->resolved_text) return 0;
+    scenario_free(out);
+    return no_memory || d->no_memory ? SCENARIO_NO_MEMORY : -1;
 }
 
 void scenario_free(struct scenario *s)

@@ -234,13 +234,20 @@ struct scenario {
     void *arena;         /* owns every allocation above */
 };
 
-/* One `--set KEY=VALUE` from the command line. */
+/* One `--set KEY=VALUE` from the command line (`value` in libconfig syntax),
+ * or, with `value` NULL, the whole number `i` from an option such as --paths,
+ * typed so that it never goes through text; `origin` then names the option as
+ * the user wrote it, for messages ("--paths 0"). */
 struct setting_override {
     const char *key, *value;
+    long long i;
+    const char *origin;
 };
 
 /* Reads a scenario or variant file, applies the overrides, checks everything
- * and fills `*out`. Returns 0, or -1 with every problem added to `d`. */
+ * and fills `*out`. Returns 0, -1 with every problem added to `d`, or
+ * SCENARIO_NO_MEMORY when memory ran out (what `d` holds is then incomplete). */
+enum { SCENARIO_NO_MEMORY = -2 };
 int scenario_load(const char *path, const struct setting_override *sets, size_t n_sets,
                   struct scenario *out, struct diag *d);
 void scenario_free(struct scenario *s);

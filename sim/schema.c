@@ -130,7 +130,8 @@ static const struct spec simulation_kids[] = {
      .dflt = "1",
      .source = "scenario",
      .doc = "Seed of the random streams; a stream is keyed by (seed, path, region, year, "
-            "driver). Seeds beyond 2147483647 need the suffix L.",
+            "driver). In a file, seeds beyond 2147483647 need the suffix L (not with --seed or "
+            "--set).",
      .flags = SPEC_WIDE,
      .offset = offsetof(struct simulation_params, seed)},
     {.name = "quantiles",
@@ -656,7 +657,7 @@ static const struct spec costs_kids[] = {
         NUM("overdispersion", struct care_params, overdispersion, "variance", 0, 100, disp,        \
             "assumed",                                                                             \
             "Variance of a person's propensity to " verb " (gamma, mean 1): the yearly count "     \
-            "per person is negative binomial with variance mean + overdispersion × mean²; 0 "     \
+            "per person is negative binomial with variance mean + overdispersion × mean²; 0 "    \
             "is Poisson. " disp_doc),                                                              \
         END
 

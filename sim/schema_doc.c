@@ -2,6 +2,7 @@
  * documentation cannot drift from what the loader accepts. */
 #include "schema.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -56,7 +57,7 @@ static void range_text(const struct spec *s, char *buf, size_t size)
         snprintf(buf, size, "%s", "");
         return;
     }
-    bool lo = s->min > -1e299, hi = s->max < 1e299;
+    bool lo = isfinite(s->min), hi = isfinite(s->max); /* 1e300 too: it is a limit */
     if (lo && hi)
         snprintf(buf, size, "%s%g, %g%s", (s->flags & SPEC_MIN_OPEN) ? "(" : "[", s->min, s->max,
                  (s->flags & SPEC_MAX_OPEN) ? ")" : "]");

@@ -12,22 +12,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Out of memory: NULL, as for a NULL `s`; callers that pass a string check. */
 static char *dupstr(const char *s)
 {
-    if (!s) return NULL;
-    char *d = strdup(s);
-    if (!d) abort(); /* scenario trees are tiny: running out here is not recoverable */
-    return d;
+    return s ? strdup(s) : NULL;
 }
 
 struct tree *tree_new(enum tree_kind kind, const char *name, const char *file, int line)
 {
     struct tree *t = calloc(1, sizeof *t);
-    if (!t) abort();
+    if (!t) return NULL;
     t->kind = kind;
     t->name = dupstr(name);
     t->file = dupstr(file);
     t->line = line;
+    if ((name && !t->name) || (file && !t->file)) {
+        tree_free(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -43,27 +45,43 @@ void tree_free(struct tree *t)
     free(t);
 }
 
-void tree_append(struct tree *parent, struct tree *kid)
+bool tree_append(struct tree *parent, struct tree *kid)
 {
+    if (!kid) return false;
     if (parent->n == parent->cap) {
-        parent->cap = parent->cap ? 2 * parent->cap : 8;
-        parent->kids = realloc(parent->kids, parent->cap * sizeof *parent->kids);
-        if (!parent->kids) abort();
+        size_t cap = parent->cap ? 2 * parent->cap : 8;
+        struct tree **kids = realloc(parent->kids, cap * sizeof *kids);
+        if (!kids) return false;
+        parent->kids = kids;
+        parent->cap = cap;
     }
     parent->kids[parent->n++] = kid;
     kid->parent = parent;
+    return true;
+}
+
+/* Appends `kid`, or frees it when it cannot. Returns whether it was appended. */
+static bool append_or_free(struct tree *parent, struct tree *kid)
+{
+    if (tree_append(parent, kid)) return true;
+    tree_free(kid);
+    return false;
 }
 
 struct tree *tree_copy(const struct tree *t)
 {
     struct tree *c = tree_new(t->kind, t->name, t->file, t->line);
+    if (!c) return NULL;
     c->i = t->i;
     c->f = t->f;
     c->b = t->b;
     c->s = dupstr(t->s);
-    for (size_t k = 0; k < t->n; k++)
-        tree_append(c, tree_copy(t->kids[k]));
-    return c;
+    bool ok = !t->s || c->s;
+    for (size_t k = 0; k < t->n && ok; k++)
+        ok = append_or_free(c, tree_copy(t->kids[k]));
+    if (ok) return c;
+    tree_free(c);
+    return NULL;
 }
 
 void tree_delete(struct tree *kid)
@@ -89,7 +107,7 @@ struct tree *tree_child(const struct tree *group, const char *name)
     return NULL;
 }
 
-void tree_merge(struct tree *base, const struct tree *overlay)
+int tree_merge(struct tree *base, const struct tree *overlay)
 {
     for (size_t k = 0; k < overlay->n; k++) {
         const struct tree *o = overlay->kids[k];
@@ -97,13 +115,16 @@ void tree_merge(struct tree *base, const struct tree *overlay)
         if (b && b->kind == TREE_GROUP && o->kind == TREE_GROUP) {
             /* messages about the group as a whole (a sum of shares) point to the
              * latest file that wrote in it */
+            char *file = dupstr(o->file);
+            if (o->file && !file) return -1;
             free(b->file);
-            b->file = dupstr(o->file);
+            b->file = file;
             b->line = o->line;
-            tree_merge(b, o);
+            if (tree_merge(b, o) != 0) return -1;
             continue;
         }
         struct tree *c = tree_copy(o);
+        if (!c) return -1;
         if (b) { /* replace in place, keeping the base's order */
             size_t at = 0;
             while (base->kids[at] != b)
@@ -111,10 +132,11 @@ void tree_merge(struct tree *base, const struct tree *overlay)
             tree_free(b);
             base->kids[at] = c;
             c->parent = base;
-        } else {
-            tree_append(base, c);
+        } else if (!append_or_free(base, c)) {
+            return -1;
         }
     }
+    return 0;
 }
 
 bool tree_is_number(const struct tree *t)
@@ -141,21 +163,20 @@ const char *tree_kind_name(const struct tree *t)
 
 char *tree_path(const struct tree *t)
 {
-    char part[64];
     if (!t->parent) return dupstr("");
     char *up = tree_path(t->parent);
-    if (t->name)
-        snprintf(part, sizeof part, "%s", t->name);
-    else {
+    if (!up) return NULL;
+    char index[32] = "";
+    if (!t->name) {
         size_t k = 0;
         while (k < t->parent->n && t->parent->kids[k] != t)
             k++;
-        snprintf(part, sizeof part, "[%zu]", k);
+        snprintf(index, sizeof index, "[%zu]", k);
     }
+    const char *part = t->name ? t->name : index;
     size_t n = strlen(up) + strlen(part) + 2;
     char *p = malloc(n);
-    if (!p) abort();
-    snprintf(p, n, "%s%s%s", up, (t->name && up[0]) ? "." : "", part);
+    if (p) snprintf(p, n, "%s%s%s", up, (t->name && up[0]) ? "." : "", part);
     free(up);
     return p;
 }
@@ -310,16 +331,22 @@ void tree_print(FILE *out, const struct tree *root)
 
 /* A look at the text before libconfig reads it, for what libconfig would not
  * say. libconfig 1.5 silently wraps integers that do not fit in 32 bits unless
- * they carry the L suffix (5000000000 reads as 705032704): such literals are
- * reported instead of silently changed. And a file cut short gets no more from
- * libconfig than "syntax error": the scan returns whether the text ends inside
- * a group, list, array, string or comment. It skips strings and the three
- * comment styles. */
-static bool scan_text(const char *text, const char *file, struct diag *d)
+ * they carry the L suffix (5000000000 reads as 705032704), and those that do
+ * not fit in 64 bits even with it: such literals are reported instead of
+ * silently changed, at their line (`lines`; a --set value has none). A --set
+ * value is not a file in libconfig syntax but a number typed on the command
+ * line: there (`widen` not NULL) an integer beyond 32 bits is read as the
+ * 64-bit integer it means, `widen` receiving the text with an L after each
+ * such integer (it has room for twice the text). And a file cut short gets no
+ * more from libconfig than "syntax error": the scan returns whether the text
+ * ends inside a group, list, array, string or comment. It skips strings and
+ * the three comment styles. */
+static bool scan_text(const char *text, const char *file, bool lines, char *widen, struct diag *d)
 {
     int line = 1, open = 0;
-    const char *p = text;
-    while (*p) {
+    const char *p = text, *copied = text;
+    bool ends_open = false;
+    while (*p && !ends_open) {
         if (*p == '\n') {
             line++, p++;
         } else if (*p == '"') {
@@ -327,16 +354,16 @@ static bool scan_text(const char *text, const char *file, struct diag *d)
                 if (*p == '\\' && p[1]) p++;
                 if (*p == '\n') line++;
             }
-            if (!*p) return true;
-            p++;
+            ends_open = !*p;
+            if (*p) p++;
         } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
             while (*p && *p != '\n')
                 p++;
         } else if (p[0] == '/' && p[1] == '*') {
             for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
                 if (*p == '\n') line++;
-            if (!*p) return true;
-            p += 2;
+            ends_open = !*p;
+            if (*p) p += 2;
         } else if (isalpha((unsigned char)*p) || *p == '_' || *p == '*' || *p == '@') {
             while (isalnum((unsigned char)*p) || *p == '_' || *p == '*' || *p == '-' || *p == '@')
                 p++;
@@ -350,22 +377,39 @@ static bool scan_text(const char *text, const char *file, struct diag *d)
                    (!hex && (*p == '+' || *p == '-') && (p[-1] == 'e' || p[-1] == 'E')))
                 p++;
             bool is_float = !hex && strpbrk(start, ".eE") && strpbrk(start, ".eE") < p;
+            const char *end = p;
             bool int64 = *p == 'L';
             if (int64) p++;
-            if (is_float || int64) continue;
+            if (is_float || (hex && !isdigit((unsigned char)*start))) continue; /* -0x: syntax */
+            int len = (int)(end - start), at = lines ? line : 0;
             errno = 0;
-            long long v = strtoll(start, NULL, hex ? 16 : 10);
-            if (errno == ERANGE || v > INT_MAX || v < INT_MIN)
-                diag_loc(d, file, line,
-                         "the integer %.*s does not fit in 32 bits: write it as a number with a "
-                         "decimal point (%.*s.0) or with the suffix L",
-                         (int)(p - start), start, (int)(p - start), start);
+            long long v = hex ? (long long)strtoull(start, NULL, 16) : strtoll(start, NULL, 10);
+            bool fits64 = errno != ERANGE && (!hex || v >= 0);
+            if (!fits64) {
+                diag_loc(d, file, at,
+                         "the integer %.*s does not fit in 64 bits (from %lld to %lld)", len, start,
+                         LLONG_MIN, LLONG_MAX);
+            } else if (!int64 && (v > INT_MAX || v < INT_MIN)) {
+                if (!widen) {
+                    diag_loc(d, file, at,
+                             "the integer %.*s does not fit in 32 bits: write it with the suffix "
+                             "L (%.*sL), as libconfig reads a 64-bit integer",
+                             len, start, len, start);
+                    continue;
+                }
+                size_t n = (size_t)(end - copied);
+                memcpy(widen, copied, n);
+                widen += n;
+                *widen++ = 'L';
+                copied = end;
+            }
         } else {
             open += (*p == '{' || *p == '(' || *p == '[') - (*p == '}' || *p == ')' || *p == ']');
             p++;
         }
     }
-    return open > 0;
+    if (widen) strcpy(widen, copied);
+    return ends_open || open > 0;
 }
 
 static struct tree *from_setting(const config_setting_t *s, const char *fallback_file)
@@ -379,6 +423,7 @@ static struct tree *from_setting(const config_setting_t *s, const char *fallback
     const char *file = config_setting_source_file(s);
     struct tree *t = tree_new(kinds[s->type], config_setting_name(s), file ? file : fallback_file,
                               (int)config_setting_source_line(s));
+    if (!t) return NULL;
     switch (s->type) {
     case CONFIG_TYPE_INT:
         t->i = config_setting_get_int(s);
@@ -394,19 +439,35 @@ static struct tree *from_setting(const config_setting_t *s, const char *fallback
         break;
     case CONFIG_TYPE_STRING:
         t->s = dupstr(config_setting_get_string(s));
-        break;
+        if (t->s) break;
+        tree_free(t);
+        return NULL;
     default:
         for (int k = 0; k < config_setting_length(s); k++)
-            tree_append(t, from_setting(config_setting_get_elem(s, (unsigned)k), fallback_file));
+            if (!append_or_free(
+                    t, from_setting(config_setting_get_elem(s, (unsigned)k), fallback_file))) {
+                tree_free(t);
+                return NULL;
+            }
     }
     return t;
+}
+
+/* Memory ran out reading `file`. */
+static void no_memory(struct diag *d, const char *file)
+{
+    d->no_memory = true;
+    diag_loc(d, file, 0, "out of memory");
 }
 
 static char *read_text(const char *path, struct diag *d)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
+        if (errno == ENOMEM)
+            no_memory(d, path);
+        else
+            diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -424,7 +485,10 @@ static char *read_text(const char *path, struct diag *d)
     }
     bool failed = ferror(f);
     fclose(f);
-    if (!text) abort();
+    if (!text) {
+        no_memory(d, path);
+        return NULL;
+    }
     if (failed) {
         diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
     } else if (n > (size_t)TREE_MAX_FILE_BYTES) {
@@ -453,7 +517,7 @@ static char *dir_of(const char *path)
     if (!slash) return dupstr(".");
     if (slash == path) return dupstr("/");
     char *dir = dupstr(path);
-    dir[slash - path] = '\0';
+    if (dir) dir[slash - path] = '\0';
     return dir;
 }
 
@@ -496,9 +560,10 @@ static const char *line_start(const char *text, int line)
 }
 
 /* libconfig's own words, made to say what to do. `ends_open`: the text ends
- * inside a group, list, string or comment (scan_text). */
+ * inside a group, list, string or comment (scan_text). `lines`: the text is a
+ * file's (a --set value's line means nothing to the user). */
 static void parse_error(struct diag *d, const config_t *cfg, const char *text, const char *file,
-                        bool ends_open)
+                        bool ends_open, bool lines)
 {
     const char *efile = config_error_file(cfg);
     int line = config_error_line(cfg);
@@ -512,7 +577,7 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
     else if (!efile && ends_open)
         what = "syntax error: the file ends inside a group, list, string or comment (is it cut "
                "short, or a bracket left open?)";
-    diag_loc(d, efile ? efile : file, line, "%s", what);
+    diag_loc(d, efile ? efile : file, efile || lines ? line : 0, "%s", what);
 }
 
 /* ---- @include ----
@@ -557,12 +622,18 @@ static void check_include(const char *name, const char *file, int line, int dept
     }
     size_t n = strlen(inc->dir) + strlen(name) + 2;
     char *full = malloc(n);
-    if (!full) abort();
+    if (!full) {
+        no_memory(inc->d, file);
+        return;
+    }
     snprintf(full, n, "%s/%s", inc->dir, name);
+    errno = 0;
     char *real = realpath(full, NULL);
     size_t root_len = strlen(inc->root);
     struct stat st;
-    if (!real) {
+    if (!real && errno == ENOMEM) {
+        no_memory(inc->d, file);
+    } else if (!real) {
         /* a file that is not there: libconfig says "cannot open include file" */
     } else if (strcmp(inc->root, "/") != 0 && strcmp(real, inc->root) != 0 &&
                (strncmp(real, inc->root, root_len) != 0 || real[root_len] != '/')) {
@@ -583,7 +654,7 @@ static void check_include(const char *name, const char *file, int line, int dept
         if (text) {
             size_t len = strlen(text);
             inc->left -= len < inc->left ? len : inc->left; /* it may have grown */
-            scan_text(text, full, inc->d);
+            scan_text(text, full, true, NULL, inc->d);
             check_includes(text, full, depth + 1, inc);
         }
         free(text);
@@ -612,8 +683,10 @@ static void check_includes(const char *text, const char *file, int depth, struct
         const char *name = p == text || p[-1] == '\n' ? include_name(p, &end) : NULL;
         if (name) {
             char *copy = strndup(name, (size_t)(end - name));
-            if (!copy) abort();
-            check_include(copy, file, line, depth, inc);
+            if (copy)
+                check_include(copy, file, line, depth, inc);
+            else
+                no_memory(inc->d, file);
             free(copy);
             for (; p <= end; p++)
                 line += *p == '\n';
@@ -637,10 +710,12 @@ static void check_includes(const char *text, const char *file, int depth, struct
     }
 }
 
+/* Parses `text`: a file's (inc->dir set) or a --set value's, whose text was
+ * scanned already (scan_text, widening its integers). */
 static struct tree *parse(const char *text, const char *file, struct includes *inc)
 {
     size_t before = inc->d->n;
-    bool ends_open = scan_text(text, file, inc->d);
+    bool ends_open = inc->dir ? scan_text(text, file, true, NULL, inc->d) : false;
     check_includes(text, file, 0, inc);
     if (inc->d->n > before) return NULL;
     config_t cfg;
@@ -649,23 +724,34 @@ static struct tree *parse(const char *text, const char *file, struct includes *i
     struct tree *root = NULL;
     if (config_read_string(&cfg, text)) {
         root = from_setting(config_root_setting(&cfg), file);
-        free(root->file);
-        root->file = dupstr(file);
+        char *name = dupstr(file);
+        if (root && name) {
+            free(root->file);
+            root->file = name;
+        } else {
+            free(name);
+            tree_free(root);
+            root = NULL;
+            no_memory(inc->d, file);
+        }
     } else {
-        parse_error(inc->d, &cfg, text, file, ends_open);
+        parse_error(inc->d, &cfg, text, file, ends_open, inc->dir != NULL);
     }
     config_destroy(&cfg);
     return root;
 }
 
 /* Settings parsed from a string carry no file: give them `file`, and no line
- * when the text was not a file (libconfig numbers a string's lines too). */
-static void set_origin(struct tree *t, const char *file, bool keep_line)
+ * when the text was not a file (libconfig numbers a string's lines too).
+ * Returns false when memory ran out. */
+static bool set_origin(struct tree *t, const char *file, bool keep_line)
 {
     if (!t->file) t->file = dupstr(file);
+    if (!t->file) return false;
     if (!keep_line) t->line = 0;
     for (size_t k = 0; k < t->n; k++)
-        set_origin(t->kids[k], file, keep_line);
+        if (!set_origin(t->kids[k], file, keep_line)) return false;
+    return true;
 }
 
 struct tree *tree_read_file(const char *path, struct diag *d)
@@ -673,16 +759,23 @@ struct tree *tree_read_file(const char *path, struct diag *d)
     char *text = read_text(path, d);
     if (!text) return NULL;
     char *dir = dir_of(path);
-    char *root_dir = realpath(dir, NULL);
+    errno = 0;
+    char *root_dir = dir ? realpath(dir, NULL) : NULL;
     struct tree *root = NULL;
-    if (!root_dir) {
+    if (!dir || (!root_dir && errno == ENOMEM)) {
+        no_memory(d, path);
+    } else if (!root_dir) {
         diag_loc(d, path, 0, "cannot find the file's folder: %s", strerror(errno));
     } else {
         struct includes inc = {dir, root_dir, (size_t)TREE_MAX_FILE_BYTES - strlen(text), d};
         /* an editor's UTF-8 byte order mark, which libconfig does not expect */
         const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
         root = parse(start, path, &inc);
-        if (root) set_origin(root, path, true);
+        if (root && !set_origin(root, path, true)) {
+            tree_free(root);
+            root = NULL;
+            no_memory(d, path);
+        }
     }
     free(root_dir);
     free(dir);
@@ -710,14 +803,22 @@ static void nested_arrays_to_lists(char *text)
 
 struct tree *tree_read_value(const char *text, const char *origin, struct diag *d)
 {
-    size_t n = strlen(text);
-    char *doc = malloc(n + 16);
-    if (!doc) abort();
-    snprintf(doc, n + 16, "value = %s;", text);
-    nested_arrays_to_lists(doc);
+    size_t n = 2 * strlen(text) + 16; /* room for scan_text's widening */
+    char *doc = malloc(n), *widened = malloc(n);
+    if (!doc || !widened) {
+        free(doc);
+        free(widened);
+        no_memory(d, origin);
+        return NULL;
+    }
+    snprintf(doc, n, "value = %s;", text);
+    size_t before = d->n;
+    scan_text(doc, origin, false, widened, d);
+    nested_arrays_to_lists(widened);
     struct includes none = {.d = d};
-    struct tree *root = parse(doc, origin, &none);
+    struct tree *root = d->n > before ? NULL : parse(widened, origin, &none);
     free(doc);
+    free(widened);
     if (!root) return NULL;
     struct tree *value = root->n == 1 ? root->kids[0] : NULL;
     if (!value) {
@@ -732,6 +833,8 @@ struct tree *tree_read_value(const char *text, const char *origin, struct diag *
     value->name = NULL;
     free(value->file);
     value->file = NULL;
-    set_origin(value, origin, false);
-    return value;
+    if (set_origin(value, origin, false)) return value;
+    tree_free(value);
+    no_memory(d, origin);
+    return NULL;
 }

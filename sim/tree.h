@@ -31,29 +31,37 @@ struct tree {
     struct tree *parent;
 };
 
+/* Out of memory, the functions that allocate return NULL, false or -1 and
+ * leave their arguments valid (to be freed as usual). */
 struct tree *tree_new(enum tree_kind kind, const char *name, const char *file, int line);
 void tree_free(struct tree *t);
 struct tree *tree_copy(const struct tree *t);
-void tree_append(struct tree *parent, struct tree *kid);
+/* Appends `kid` (NULL: returns false); false when out of memory, `kid` then
+ * still the caller's. */
+bool tree_append(struct tree *parent, struct tree *kid);
 /* Removes `kid` from its parent and frees it. */
 void tree_delete(struct tree *kid);
 struct tree *tree_child(const struct tree *group, const char *name);
 /* Merges `overlay` (a group) into `base` (a group): groups merge by name, any
- * other setting replaces the one of the same name. `overlay` is not changed. */
-void tree_merge(struct tree *base, const struct tree *overlay);
+ * other setting replaces the one of the same name. `overlay` is not changed.
+ * Returns 0, or -1 when out of memory (`base` then merged in part). */
+int tree_merge(struct tree *base, const struct tree *overlay);
 
 bool tree_is_number(const struct tree *t);
 bool tree_is_scalar(const struct tree *t);
 double tree_number(const struct tree *t);
 const char *tree_kind_name(const struct tree *t);
-/* "policy.outpatient.annual_cap_yuan[2]"; the caller frees it. */
+/* "policy.outpatient.annual_cap_yuan[2]"; the caller frees it. NULL when out of memory. */
 char *tree_path(const struct tree *t);
 /* A value as it would be written in the file, for messages: "-300", "\"abc\"". */
 void tree_value_text(const struct tree *t, char *buf, size_t size);
 
-/* Reads a scenario file. On failure returns NULL and adds the reason to `d`. */
+/* Reads a scenario file. On failure returns NULL and adds the reason to `d`
+ * (d->no_memory when memory ran out). */
 struct tree *tree_read_file(const char *path, struct diag *d);
-/* Parses the value of a `--set key=value` ("300.0", "((2024, 600.0))"). */
+/* Parses the value of a `--set key=value` ("300.0", "((2024, 600.0))"); an
+ * integer beyond 32 bits is read as a 64-bit one, with or without the L that
+ * libconfig wants in a file. Fails as tree_read_file does. */
 struct tree *tree_read_value(const char *text, const char *origin, struct diag *d);
 /* Writes the tree's settings in libconfig syntax. */
 void tree_print(FILE *out, const struct tree *root);

@@ -12,6 +12,7 @@
 #include "step.h"
 #include "tree.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -49,9 +50,10 @@ static bool is_named_quantity(const char *unit)
     return false;
 }
 
+/* Every limit is stated, 1e300 too: a number beyond it is refused (in_range). */
 static void describe_range(const struct spec *s, char *buf, size_t size)
 {
-    bool lo = s->min > -1e299, hi = s->max < 1e299;
+    bool lo = isfinite(s->min), hi = isfinite(s->max);
     const char *lo_sym = (s->flags & SPEC_MIN_OPEN) ? ">" : "≥";
     const char *hi_sym = (s->flags & SPEC_MAX_OPEN) ? "<" : "≤";
     if (lo && hi)
@@ -255,13 +257,19 @@ static void check_file(const struct check *c, struct tree *t)
         size_t dir = (size_t)(strrchr(t->file, '/') - t->file);
         size_t n = dir + strlen(t->s) + 2;
         joined = malloc(n);
-        if (!joined) abort();
+        if (!joined) {
+            c->d->no_memory = true;
+            return;
+        }
         snprintf(joined, n, "%.*s/%s", (int)dir, t->file, t->s);
     }
     const char *path = joined ? joined : t->s;
+    errno = 0;
     char *real = realpath(path, NULL);
     struct stat st;
-    if (!real || access(real, R_OK) != 0) {
+    if (!real && errno == ENOMEM) {
+        c->d->no_memory = true;
+    } else if (!real || access(real, R_OK) != 0) {
         diag_at(c->d, t, "cannot read the data file %s", path);
     } else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
         /* a folder reads as empty, a terminal or a pipe waits for ever */
@@ -385,8 +393,10 @@ static void add_default(const struct check *c, struct tree *group, const struct 
         }
     }
     v->name = strdup(k->name);
-    if (!v->name) abort();
-    tree_append(group, v);
+    if (!v->name || !tree_append(group, v)) {
+        tree_free(v);
+        c->d->no_memory = true;
+    }
 }
 
 static void missing(const struct check *c, struct tree *group, const struct spec *k)
@@ -394,11 +404,14 @@ static void missing(const struct check *c, struct tree *group, const struct spec
     char want[256];
     describe_expected(k, want, sizeof want);
     char *path = tree_path(group);
-    size_t n = strlen(path) + strlen(k->name) + 2;
-    char *full = malloc(n);
-    if (!full) abort();
-    snprintf(full, n, "%s%s%s", path, path[0] ? "." : "", k->name);
-    diag_path(c->d, full, group->file, group->line, "missing setting; expected %s", want);
+    size_t n = (path ? strlen(path) : 0) + strlen(k->name) + 2;
+    char *full = path ? malloc(n) : NULL;
+    if (full) {
+        snprintf(full, n, "%s%s%s", path, path[0] ? "." : "", k->name);
+        diag_path(c->d, full, group->file, group->line, "missing setting; expected %s", want);
+    } else {
+        c->d->no_memory = true;
+    }
     free(full);
     free(path);
 }
@@ -437,7 +450,11 @@ static void check_group_with(const struct check *c, struct tree *t, const struct
         if (k->kind == SPEC_GROUP && k->kids && !has_required(&e)) {
             /* an absent group whose members all have defaults is an empty group */
             struct tree *g = tree_new(TREE_GROUP, k->name, "default", 0);
-            tree_append(t, g);
+            if (!tree_append(t, g)) {
+                tree_free(g);
+                c->d->no_memory = true;
+                return;
+            }
             check_group_with(c, g, &e);
         } else if (e.dflt && k->kind != SPEC_GROUP) {
             add_default(c, t, &e);
@@ -519,18 +536,19 @@ void check_setting(const struct check *c, struct tree *t, const struct spec *s)
 
 /* ---- extraction ---- */
 
+/* Out of memory (the arena remembers it), extraction leaves empty arrays
+ * behind: nothing is written through a NULL. */
 static void extract_pairs(struct arena *a, const struct tree *t, struct step *out)
 {
+    size_t n = tree_is_number(t) ? 1 : t->n;
+    out->key = arena_alloc(a, n * sizeof *out->key);
+    out->value = arena_alloc(a, n * sizeof *out->value);
+    out->n = out->key && out->value ? n : 0;
+    if (!out->n) return;
     if (tree_is_number(t)) {
-        out->n = 1;
-        out->key = arena_alloc(a, sizeof *out->key);
-        out->value = arena_alloc(a, sizeof *out->value);
         out->value[0] = tree_number(t);
         return;
     }
-    out->n = t->n;
-    out->key = arena_alloc(a, t->n * sizeof *out->key);
-    out->value = arena_alloc(a, t->n * sizeof *out->value);
     for (size_t k = 0; k < t->n; k++) {
         out->key[k] = (int)t->kids[k]->kids[0]->i;
         out->value[k] = tree_number(t->kids[k]->kids[1]);
@@ -565,9 +583,9 @@ static void extract_value(struct arena *a, const struct tree *t, const struct sp
         return;
     case SPEC_NUMBERS: {
         struct numbers *out = (void *)at;
-        out->n = t->n;
         out->v = arena_alloc(a, t->n * sizeof *out->v);
-        for (size_t k = 0; k < t->n; k++)
+        out->n = out->v ? t->n : 0;
+        for (size_t k = 0; k < out->n; k++)
             out->v[k] = tree_number(t->kids[k]);
         return;
     }
@@ -597,13 +615,14 @@ void extract_members(struct arena *a, const struct tree *t, const struct spec *s
         char *at = (char *)base + k->offset;
         if (k->kind == SPEC_LIST || k->kind == SPEC_MAP) {
             char *items = arena_alloc(a, v->n * k->elem_size);
-            for (size_t i = 0; i < v->n; i++) {
+            size_t n = items ? v->n : 0;
+            for (size_t i = 0; i < n; i++) {
                 char *item = items + i * k->elem_size;
                 if (k->kind == SPEC_MAP) *(char **)item = arena_strdup(a, v->kids[i]->name);
                 extract_members(a, v->kids[i], k, item);
             }
             *(char **)at = items;
-            *(size_t *)((char *)base + k->count_offset) = v->n;
+            *(size_t *)((char *)base + k->count_offset) = n;
             continue;
         }
         extract_value(a, v, &e, at);

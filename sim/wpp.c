@@ -15,6 +15,25 @@
 
 enum { WPP_MAX_LINE = 1 << 16, WPP_MAX_ROWS = 200 };
 
+/* Memory ran out reading the data file `path` for `setting`. */
+static void no_memory(struct diag *d, const char *setting, const char *path)
+{
+    d->no_memory = true;
+    diag_path(d, setting, path, 0, "out of memory reading the data file");
+}
+
+/* The data file, or NULL after saying why. */
+static FILE *open_data(const char *path, const char *setting, struct diag *d)
+{
+    FILE *f = fopen(path, "r");
+    if (f) return f;
+    if (errno == ENOMEM)
+        no_memory(d, setting, path);
+    else
+        diag_path(d, setting, path, 0, "cannot read the data file: %s", strerror(errno));
+    return NULL;
+}
+
 /* Splits `line` at commas in place; returns the number of fields. */
 static size_t split(char *line, char **fields, size_t max)
 {
@@ -33,19 +52,18 @@ int wpp_read_column(const char *path, const char *column, const char *setting,
                     struct wpp_column *out, struct diag *d)
 {
     *out = (struct wpp_column){0};
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_path(d, setting, path, 0, "cannot read the data file: %s", strerror(errno));
-        return -1;
-    }
+    FILE *f = open_data(path, setting, d);
+    if (!f) return -1;
     char *line = malloc(WPP_MAX_LINE);
     char **fields = malloc(1024 * sizeof *fields);
     out->first_age = malloc(WPP_MAX_ROWS * sizeof *out->first_age);
     out->value = malloc(WPP_MAX_ROWS * sizeof *out->value);
-    if (!line || !fields || !out->first_age || !out->value) abort();
     int status = 0, lineno = 1;
     size_t col = 0;
-    if (!fgets(line, WPP_MAX_LINE, f)) {
+    if (!line || !fields || !out->first_age || !out->value) {
+        no_memory(d, setting, path);
+        status = -1;
+    } else if (!fgets(line, WPP_MAX_LINE, f)) {
         diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
@@ -145,19 +163,18 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
                    struct diag *d)
 {
     *out = (struct wpp_table){0};
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_path(d, setting, path, 0, "cannot read the data file: %s", strerror(errno));
-        return -1;
-    }
+    FILE *f = open_data(path, setting, d);
+    if (!f) return -1;
     enum { MAX_FIELDS = 1024 };
     char *line = malloc(WPP_MAX_LINE), *header = malloc(WPP_MAX_LINE);
     char **fields = malloc(MAX_FIELDS * sizeof *fields);
     char **labels = malloc(MAX_FIELDS * sizeof *labels);
-    if (!line || !header || !fields || !labels) abort();
     int status = 0, lineno = 1, last_end = -1;
     size_t cols = 0;
-    if (!fgets(header, WPP_MAX_LINE, f)) {
+    if (!line || !header || !fields || !labels) {
+        no_memory(d, setting, path);
+        status = -1;
+    } else if (!fgets(header, WPP_MAX_LINE, f)) {
         diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
@@ -172,7 +189,10 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
             out->end_year = malloc(cols * sizeof *out->end_year);
             out->first_age = malloc(WPP_MAX_ROWS * sizeof *out->first_age);
             out->value = malloc(WPP_MAX_ROWS * cols * sizeof *out->value);
-            if (!out->first_year || !out->end_year || !out->first_age || !out->value) abort();
+            if (!out->first_year || !out->end_year || !out->first_age || !out->value) {
+                no_memory(d, setting, path);
+                status = -1;
+            }
         }
         for (size_t k = 0; status == 0 && k < cols; k++)
             if (parse_period(labels[k + 3], &out->first_year[k], &out->end_year[k]) ||
@@ -250,19 +270,18 @@ void wpp_table_free(struct wpp_table *t)
 int wpp_read_series(const char *path, const char *setting, struct wpp_series *out, struct diag *d)
 {
     *out = (struct wpp_series){0};
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_path(d, setting, path, 0, "cannot read the data file: %s", strerror(errno));
-        return -1;
-    }
+    FILE *f = open_data(path, setting, d);
+    if (!f) return -1;
     enum { MAX_FIELDS = 1024 };
     char *line = malloc(WPP_MAX_LINE), *header = malloc(WPP_MAX_LINE);
     char **fields = malloc(MAX_FIELDS * sizeof *fields);
     char **labels = malloc(MAX_FIELDS * sizeof *labels);
-    if (!line || !header || !fields || !labels) abort();
     int status = 0, lineno = 1;
     size_t n_years = 0;
-    if (!fgets(header, WPP_MAX_LINE, f)) {
+    if (!line || !header || !fields || !labels) {
+        no_memory(d, setting, path);
+        status = -1;
+    } else if (!fgets(header, WPP_MAX_LINE, f)) {
         diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
@@ -294,8 +313,12 @@ int wpp_read_series(const char *path, const char *setting, struct wpp_series *ou
             break;
         }
         size_t n = split(line, fields, MAX_FIELDS);
-        out->value = malloc(n_years * sizeof *out->value);
-        if (!out->value) abort();
+        out->value = malloc((n_years ? n_years : 1) * sizeof *out->value);
+        if (!out->value) {
+            no_memory(d, setting, path);
+            status = -1;
+            break;
+        }
         for (size_t k = 0; k < n_years; k++) {
             char *e = NULL;
             double v = k + 2 < n ? strtod(fields[k + 2], &e) : NAN;

@@ -23,19 +23,29 @@
 #     and nothing to resume.
 #  5. An unwritable folder (a folder without write permission, or as root a
 #     read-only tmpfs): exit status 1, a message naming the file.
-#  6. What -o may name (run, compare, merge, --resume): a FIFO, a socket, a
+#  6. What is not fundsim's at OUT.h5.ckpt or OUT.h5.ckpt.removed (a symbolic
+#     link to a folder or a file, a folder of someone else's files, an empty
+#     folder, a folder with fundsim's marker and a stranger's file): `run`
+#     and `run --resume` refuse with exit status 1, naming it, and leave
+#     everything as it was (the link, the folder it points to, every file).
+#     None of it needs root.
+#  7. A checkpoint of every block (a run stopped by `ulimit -f`): fundsim's
+#     own OUT.h5.ckpt.removed goes; and damaged (a bit flipped in a block, or
+#     a block truncated), --resume says which block was damaged, computes it
+#     again, and writes the uninterrupted run's file.
+#  8. What -o may name (run, compare, merge, --resume): a FIFO, a socket, a
 #     character device (as root a copy made by mknod; otherwise /dev/null
 #     itself, which the user cannot replace anyway), a symbolic link to a
 #     FIFO or to a regular file, a folder, '', a name in a missing folder or
 #     under a regular file: exit status 2 at once, one line naming it, nothing
 #     created, and the thing named as it was.
-#  7. A FIFO put in the place of OUT.h5 while the run goes: the rename does
+#  9. A FIFO put in the place of OUT.h5 while the run goes: the rename does
 #     not replace it (exit status 1, the FIFO and no temporary file left, the
 #     checkpoint kept).
-#  8. SIGINT and SIGTERM while the file is made from that checkpoint (every
+# 10. SIGINT and SIGTERM while the file is made from that checkpoint (every
 #     block): exit status 130 and 143, the message saying so, no temporary
 #     file, OUT.h5 untouched, every block kept; --resume then writes the file.
-#  9. The default output (no -o) is the scenario's name + .h5 in the current
+# 11. The default output (no -o) is the scenario's name + .h5 in the current
 #     folder: a name with '/' (relative or absolute), empty, ".", "..", or
 #     hidden is refused (exit status 2), and nothing is written anywhere.
 #
@@ -93,7 +103,6 @@ out=$dir/out.h5
 cp "$out" "$dir/previous.h5"
 
 # ---- 1. SIGKILL ----
-if want 1; then # (the section is not indented)
 paths=1000
 t0=$(now)
 "$fundsim" run "$scenario" --paths $paths --threads 1 --quiet -o "$dir/timed.h5" ||
@@ -101,6 +110,8 @@ t0=$(now)
 t1=$(now)
 full=$(awk "BEGIN { print $t1 - $t0 }")
 echo "a run of $paths paths takes $full s"
+# (the run above is 7's too)
+if want 1; then # (the section is not indented)
 killed=0
 resumed=0
 for f in 0.02 0.2 0.4 0.6 0.8 0.9 0.95 0.98 1.0 1.02 1.05; do
@@ -279,7 +290,105 @@ else
     echo "a read-only folder: skipped (root ignores permissions, and mount is not allowed)"
 fi
 
-# ---- 6. what -o may name ----
+# ---- 6. what is not fundsim's ----
+mkdir "$dir/guard"
+g=$dir/guard/out.h5
+# Everything under the folder guard/ (links not followed, their targets named),
+# with every file's contents.
+snapshot() {
+    (cd "$dir/guard" && find . -printf '%p %y %s %m %T@ %l\n' | sort &&
+        find . -type f -exec cat {} +) >"$1"
+}
+# $1: what the message says first, after the command's name; then the options.
+refuses() {
+    want=$1
+    shift
+    snapshot "$dir/before"
+    status=0
+    "$fundsim" run "$scenario" --paths 3 --quiet "$@" 2>"$dir/err" || status=$?
+    snapshot "$dir/after"
+    [ $status -eq 1 ] && grep -q "^fundsim run: $want" "$dir/err" ||
+        fail "refusing ($*): exit status $status, $(cat "$dir/err")"
+    cmp -s "$dir/before" "$dir/after" ||
+        fail "refusing ($*): guard/ changed: $(diff "$dir/before" "$dir/after")"
+    echo "refused, untouched: $(cat "$dir/err")"
+}
+leave="; fundsim leaves it as it is: remove it yourself, or give the run another output$"
+mkdir "$dir/guard/precious"
+echo "a stranger's results" >"$dir/guard/precious/results.csv"
+cp "$dir/previous.h5" "$g"
+ln -s precious "$g.ckpt"
+refuses "$g.ckpt is a symbolic link (fundsim writes its checkpoint only into a folder it made)$leave" -o "$g"
+refuses "$g.ckpt is a symbolic link" --resume "$g"
+rm "$g.ckpt"
+ln -s precious/results.csv "$g.ckpt"
+refuses "$g.ckpt is a symbolic link" -o "$g"
+rm "$g.ckpt"
+# a stranger's folder; an empty one; one with fundsim's marker and a stranger's file
+mkdir "$g.ckpt"
+echo "a stranger's file" >"$g.ckpt/notes"
+refuses "$g.ckpt holds \"notes\", which fundsim did not write$leave" -o "$g"
+refuses "$g.ckpt holds \"notes\", which fundsim did not write" --resume "$g"
+rm "$g.ckpt/notes"
+refuses "$g.ckpt is not a checkpoint fundsim made (it has no file \"run\" beginning \"fundsim checkpoint\")$leave" -o "$g"
+printf 'fundsim checkpoint 1\n' >"$g.ckpt/run"
+mkdir "$g.ckpt/block-00000001"
+refuses "$g.ckpt holds \"block-00000001\", which fundsim did not write" -o "$g"
+rm -r "$g.ckpt"
+# a stranger's OUT.h5.ckpt.removed, or a link there
+mkdir "$g.ckpt.removed"
+echo "a stranger's file" >"$g.ckpt.removed/lock.txt"
+refuses "$g.ckpt.removed holds \"lock.txt\", which fundsim did not write$leave" -o "$g"
+rm -r "$g.ckpt.removed"
+ln -s precious "$g.ckpt.removed"
+refuses "$g.ckpt.removed is a symbolic link" -o "$g"
+rm "$g.ckpt.removed"
+cmp -s "$g" "$dir/previous.h5" || fail "a refused run changed $g"
+
+# ---- 7. a damaged checkpoint ----
+# A checkpoint of all 16 blocks (63 kB each) of the 1000 paths of timed.h5:
+# every block is stored, then the file is too large for `ulimit -f`.
+status=0
+(trap "" XFSZ && ulimit -f 200 && exec "$fundsim" run "$scenario" --paths $paths --threads 1 \
+    --quiet -o "$g") 2>/dev/null || status=$?
+[ $status -eq 1 ] && [ "$(blocks "$g")" -eq 16 ] ||
+    fail "a run stopped by the file size limit: exit status $status, $(blocks "$g") blocks"
+mv "$g.ckpt" "$dir/stored.ckpt"
+# fundsim's own leftover, as a run killed while removing its checkpoint leaves it: it goes
+cp -r "$dir/stored.ckpt" "$g.ckpt.removed"
+"$fundsim" run "$scenario" --paths 3 --quiet -o "$g" || fail "a run beside fundsim's .removed"
+[ ! -e "$g.ckpt.removed" ] && [ ! -e "$g.ckpt" ] || fail "fundsim's own $g.ckpt.removed is left"
+echo "fundsim's own $g.ckpt.removed: removed"
+# $1: what is done to the checkpoint's blocks; $2: the message expected.
+damaged() {
+    cp -r "$dir/stored.ckpt" "$g.ckpt"
+    eval "$1" || fail "$1"
+    status=0
+    "$fundsim" run "$scenario" --paths $paths --threads 2 --quiet --resume "$g" 2>"$dir/err" ||
+        status=$?
+    [ $status -eq 0 ] || fail "$1, resumed: exit status $status, $(cat "$dir/err")"
+    grep -q "^fundsim run: $g.ckpt: $2$" "$dir/err" || fail "$1, resumed: the message: $(cat "$dir/err")"
+    "$srcdir/tests/h5same.py" "$dir/timed.h5" "$g" >/dev/null ||
+        fail "$1, resumed: not the uninterrupted run's file"
+    [ ! -e "$g.ckpt" ] || fail "$1, resumed: the checkpoint is left"
+    echo "$1, resumed: $(cat "$dir/err"); the uninterrupted run's datasets"
+}
+# $1: a file; flips a bit of the byte at offset $2.
+flip() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    b = f.read(1)[0]
+    f.seek(int(sys.argv[2]))
+    f.write(bytes([b ^ 0x10]))
+PY
+}
+damaged 'flip "$g.ckpt/block-00000005" 30000' \
+    "1 damaged block removed, computed again: block-00000005 (paths 320-383): its checksum does not match its contents (damaged after it was written)"
+damaged 'truncate -s 40000 "$g.ckpt/block-00000009"' \
+    "1 damaged block removed, computed again: block-00000009 (paths 576-639): truncated (40000 of its 63044 bytes)"
+# ---- 8. what -o may name ----
 mkdir "$dir/o"
 cp "$dir/previous.h5" "$dir/o/slice.h5"
 # $1: what the message says; then the command's arguments after `fundsim`.
@@ -345,8 +454,8 @@ refused_output "the folder $dir/o/missing of the output $dir/o/missing/out.h5 do
 refused_output "$dir/o/slice.h5 is not a folder: it cannot hold the output $dir/o/slice.h5/out.h5" \
     run "$scenario" --paths 100000 -o "$dir/o/slice.h5/out.h5"
 
-# ---- 7. a FIFO in the place of OUT.h5 during the run ----
-# 99 quantile levels make the file slow to write beside the paths (for 8:
+# ---- 9. a FIFO in the place of OUT.h5 during the run ----
+# 99 quantile levels make the file slow to write beside the paths (for 10:
 # half a second, from a checkpoint of 3000 paths). Options, not a function: $!
 # must be fundsim's pid.
 late="--paths 3000 --quiet --set simulation.quantiles=$(awk 'BEGIN {
@@ -372,8 +481,8 @@ echo "a FIFO put in place during the run: exit status 1; $(cat "$dir/err")"
 rm "$out"
 cp "$dir/previous.h5" "$out"
 
-# ---- 8. SIGINT and SIGTERM while the file is made ----
-# From the checkpoint of every block that 7 left: --resume only makes the file.
+# ---- 10. SIGINT and SIGTERM while the file is made ----
+# From the checkpoint of every block that 9 left: --resume only makes the file.
 for sig in INT TERM; do
     # shellcheck disable=SC2086
     "$fundsim" run "$scenario" $late --threads 1 --resume "$out" 2>"$dir/err" &
@@ -399,7 +508,7 @@ h5dump -d /depletion/first_year_at_risk "$out" >/dev/null && [ ! -e "$out.ckpt" 
 echo "--resume after them wrote $out"
 cp "$dir/previous.h5" "$out"
 
-# ---- 9. the default output: the scenario's name, in the current folder ----
+# ---- 11. the default output: the scenario's name, in the current folder ----
 mkdir "$dir/cwd" "$dir/cwd/here"
 for name in ../up /up "$dir/abs" "" . .. .hidden "a/b"; do
     status=0

@@ -219,9 +219,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct diag d = {0};
-    const struct setting_override sets[] = {{"simulation.years", "8"},
-                                            {"pooling.mode", "\"adjustment_fund\""},
-                                            {"pooling.adjustment_rate", "0.1"}};
+    const struct setting_override sets[] = {{.key = "simulation.years", .value = "8"},
+                                            {.key = "pooling.mode", .value = "\"adjustment_fund\""},
+                                            {.key = "pooling.adjustment_rate", .value = "0.1"}};
     char err[256] = "";
     if (!f || scenario_load(HENAN, sets, 3, &f->s, &d) != 0 ||
         !(f->e = engine_create(&f->s, 2, &d, err, sizeof err))) {

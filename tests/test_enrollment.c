@@ -137,7 +137,7 @@ static void test_params_minimal(void **state)
 static void test_params_income_linked(void **state)
 {
     (void)state;
-    struct setting_override set[] = {{"policy.contribution.income_rate", "0.01"}};
+    struct setting_override set[] = {{.key = "policy.contribution.income_rate", .value = "0.01"}};
     struct scenario s;
     load(MINIMAL, set, 1, &s);
     struct enrollment_model p;
@@ -151,7 +151,7 @@ static void test_params_income_linked(void **state)
 static void test_params_zero_income(void **state)
 {
     (void)state;
-    struct setting_override set[] = {{"economy.income_yuan", "0"}};
+    struct setting_override set[] = {{.key = "economy.income_yuan", .value = "0"}};
     struct scenario s;
     load(MINIMAL, set, 1, &s);
     struct enrollment_model p;

@@ -34,7 +34,7 @@ struct fixture {
 
 /* Young adults leave: 4 % of those aged 18 to 29 a year, assumed for the test. */
 static const struct setting_override outflow[] = {
-    {"regions[0].migration_rate", "((0, 0.0), (18, -0.04), (30, 0.0))"},
+    {.key = "regions[0].migration_rate", .value = "((0, 0.0), (18, -0.04), (30, 0.0))"},
 };
 
 static int setup(void **state)

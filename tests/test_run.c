@@ -31,8 +31,8 @@
 
 static void load(const char *file, const char *paths, const char *years, struct scenario *s)
 {
-    const struct setting_override sets[] = {{"simulation.paths", paths},
-                                            {"simulation.years", years}};
+    const struct setting_override sets[] = {{.key = "simulation.paths", .value = paths},
+                                            {.key = "simulation.years", .value = years}};
     struct diag d = {0};
     if (scenario_load(file, sets, 2, s, &d) != 0) diag_print(stderr, &d);
     assert_int_equal(d.n, 0);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "close.h"
+#include "tmpdir.h"
 
 #define MINIMAL FUNDSIM_SOURCE_DIR "/tests/scenarios/minimal.cfg"
 #define VARIANT FUNDSIM_SOURCE_DIR "/tests/scenarios/variant-cap.cfg"
@@ -169,11 +170,11 @@ static void test_set_overrides(void **state)
 {
     (void)state;
     const struct setting_override sets[] = {
-        {"policy.outpatient.annual_cap_yuan", "((2020, 100.0), (2024, 600.0))"},
-        {"simulation.paths", "77"},
-        {"regions[0].population_total", "3000000.0"},
-        {"regions[0].policy.maternity.caesarean_yuan", "2500"},
-        {"pooling.mode", "\"adjustment_fund\""},
+        {.key = "policy.outpatient.annual_cap_yuan", .value = "((2020, 100.0), (2024, 600.0))"},
+        {.key = "simulation.paths", .value = "77"},
+        {.key = "regions[0].population_total", .value = "3000000.0"},
+        {.key = "regions[0].policy.maternity.caesarean_yuan", .value = "2500"},
+        {.key = "pooling.mode", .value = "\"adjustment_fund\""},
     };
     struct scenario s;
     load_ok(MINIMAL, sets, sizeof sets / sizeof *sets, &s);
@@ -200,9 +201,10 @@ static void test_set_errors_are_reported(void **state)
 {
     (void)state;
     const struct setting_override sets[] = {
-        {"policy.outpatient.annual_cap_yuan", "((2024, 600.0))"}, /* nothing in force in 2022 */
-        {"simulation.pathz", "5"},
-        {"simulation.paths", "\"many\""},
+        {.key = "policy.outpatient.annual_cap_yuan",
+         .value = "((2024, 600.0))"}, /* nothing in force in 2022 */
+        {.key = "simulation.pathz", .value = "5"},
+        {.key = "simulation.paths", .value = "\"many\""},
     };
     struct scenario s;
     struct diag d = {0};
@@ -216,6 +218,90 @@ static void test_set_errors_are_reported(void **state)
     e = find_entry(&d, "policy.outpatient.annual_cap_yuan[0]");
     assert_non_null(strstr(e->text, "no value in force in 2022"));
     diag_free(&d);
+}
+
+/* An option's number is typed: no text, no 32 bits, its origin as written. */
+static void test_typed_overrides(void **state)
+{
+    (void)state;
+    const struct setting_override sets[] = {
+        {.key = "simulation.seed", .i = 3000000000LL, .origin = "--seed 3000000000"},
+        {.key = "simulation.paths", .i = 2147483648LL, .origin = "--paths 2147483648"},
+    };
+    struct scenario s;
+    load_ok(MINIMAL, sets, 2, &s);
+    assert_true(s.simulation.seed == 3000000000LL);
+    assert_true(s.simulation.paths == 2147483648LL);
+    assert_non_null(strstr(s.resolved_text, "  paths = 2147483648L;\n"));
+    scenario_free(&s);
+
+    const struct setting_override zero[] = {{.key = "simulation.paths", .origin = "--paths 0"}};
+    struct diag d = {0};
+    assert_int_equal(scenario_load(MINIMAL, zero, 1, &s, &d), -1);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.entries[0].text, "expected a whole number of paths in [1, 1e+12], got 0");
+    assert_string_equal(d.entries[0].where, "--paths 0");
+    diag_free(&d);
+}
+
+/* A --set value is a number typed on the command line: beyond 32 bits it is
+ * read as the 64-bit integer it means, L or not; beyond 64 bits it is
+ * refused, not clamped. */
+static void test_set_wide_integers(void **state)
+{
+    (void)state;
+    const char *values[] = {"3000000000", "3000000000L", "0xB2D05E00", "0xB2D05E00L"};
+    for (int k = 0; k < 4; k++) {
+        const struct setting_override sets[] = {{.key = "simulation.seed", .value = values[k]}};
+        struct scenario s;
+        load_ok(MINIMAL, sets, 1, &s);
+        assert_true(s.simulation.seed == 3000000000LL);
+        scenario_free(&s);
+    }
+    const char *beyond[] = {"99999999999999999999", "99999999999999999999L",
+                            "0xFFFFFFFFFFFFFFFFFFL", "0x8000000000000000L"};
+    for (int k = 0; k < 4; k++) {
+        const struct setting_override sets[] = {{.key = "simulation.seed", .value = beyond[k]}};
+        struct scenario s;
+        struct diag d = {0};
+        assert_int_equal(scenario_load(MINIMAL, sets, 1, &s, &d), -1);
+        assert_int_equal(d.n, 1);
+        assert_non_null(strstr(d.entries[0].text, "does not fit in 64 bits"));
+        diag_free(&d);
+    }
+}
+
+/* 16 variants stacked on one another load; a 17th is refused, naming the limit. */
+static void test_variant_chain_limit(void **state)
+{
+    (void)state;
+    char dir[64], file[96];
+    assert_int_equal(tmpdir_make(dir, sizeof dir, "fundsim-chain"), 0);
+    for (int k = 1; k <= 17; k++) {
+        snprintf(file, sizeof file, "%s/v%d.cfg", dir, k);
+        FILE *f = fopen(file, "w");
+        assert_non_null(f);
+        if (k == 1)
+            fprintf(f, "base = \"%s\";\n", MINIMAL);
+        else
+            fprintf(f, "base = \"v%d.cfg\";\n", k - 1);
+        fprintf(f, "simulation = { paths = %d; };\n", k);
+        fclose(f);
+    }
+    struct scenario s;
+    snprintf(file, sizeof file, "%s/v16.cfg", dir);
+    load_ok(file, NULL, 0, &s);
+    assert_int_equal(s.simulation.paths, 16);
+    scenario_free(&s);
+    snprintf(file, sizeof file, "%s/v17.cfg", dir);
+    struct diag d = {0};
+    assert_int_equal(scenario_load(file, NULL, 0, &s, &d), -1);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.entries[0].path, "base");
+    assert_string_equal(d.entries[0].text, "more than 16 variants stacked on one another: merge "
+                                           "some of them into one file");
+    diag_free(&d);
+    tmpdir_remove(dir);
 }
 
 /* load -> show -> load gives the same text again, and the same scenario. */
@@ -281,6 +367,9 @@ int main(void)
         cmocka_unit_test(test_variant_merges_onto_base),
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_set_errors_are_reported),
+        cmocka_unit_test(test_typed_overrides),
+        cmocka_unit_test(test_set_wide_integers),
+        cmocka_unit_test(test_variant_chain_limit),
         cmocka_unit_test(test_show_load_fixed_point),
         cmocka_unit_test(test_shipped_scenarios_fixed_point),
     };

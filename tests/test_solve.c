@@ -33,10 +33,12 @@
 /* Minimal (2022-2024) on PATHS paths with `extra` settings (NULL-terminated key, value pairs). */
 static void load(struct scenario *s, const char *const *extra)
 {
-    struct setting_override sets[8] = {{"simulation.paths", "20"}, {"simulation.years", "3"}};
+    struct setting_override sets[8] = {{.key = "simulation.paths", .value = "20"},
+                                       {.key = "simulation.years", .value = "3"}};
     size_t n = 2;
     for (; extra && extra[2 * (n - 2)]; n++)
-        sets[n] = (struct setting_override){extra[2 * (n - 2)], extra[2 * (n - 2) + 1]};
+        sets[n] =
+            (struct setting_override){.key = extra[2 * (n - 2)], .value = extra[2 * (n - 2) + 1]};
     struct diag d = {0};
     if (scenario_load(MINIMAL, sets, n, s, &d) != 0) diag_print(stderr, &d);
     assert_int_equal(d.n, 0);
