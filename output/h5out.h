@@ -109,7 +109,8 @@ int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block 
 int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
                         const struct diffsum *independent, char *err, size_t n_err);
 
-/* Closes the file and renames it onto `path`. Returns 0, or -1 with `err` (the
+/* Closes the file and renames it onto `path`, which must then name a regular
+ * file or nothing (output/outpath.h). Returns 0, or -1 with `err` (the
  * temporary file is then removed and `path` untouched). Frees `o` in both cases. */
 int h5out_commit(struct h5out *o, char *err, size_t n_err);
 

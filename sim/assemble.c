@@ -150,13 +150,27 @@ static int load(struct assembly *a, size_t b, char *err, size_t n_err)
     return ckpt_load(a->r->ckpt, b, arms, err, n_err);
 }
 
+/* Whether a signal asked the run to stop (run_options.stop): the file is then
+ * not finished, and the checkpoint, which holds every path, stays for --resume.
+ * Returns 0, or -1 with `err` saying so. */
+static int stop_asked(const struct assembly *a, char *err, size_t n_err)
+{
+    const struct run *r = a->r;
+    if (!r->o->stop || !*r->o->stop) return 0;
+    snprintf(err, n_err,
+             "interrupted while writing %s, with all %zu paths finished, kept in %s: run the "
+             "same command with --resume to write it",
+             r->o->out_path, r->paths, ckpt_path(r->ckpt));
+    return -1;
+}
+
 /* Every block in path order into the summaries, and into the file when
  * `write`. Returns 0 or -1 with `err`. */
 static int add_blocks(struct assembly *a, bool write, char *err, size_t n_err)
 {
     const struct run *r = a->r;
     for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
-        if (load(a, b, err, n_err) || summarize(a, err, n_err) ||
+        if (stop_asked(a, err, n_err) || load(a, b, err, n_err) || summarize(a, err, n_err) ||
             (write && write_block(a, a->h5, err, n_err)))
             return -1;
     return 0;
@@ -165,7 +179,8 @@ static int add_blocks(struct assembly *a, bool write, char *err, size_t n_err)
 /* The summaries into the file, then the commit. Returns 0 or -1 with `err`. */
 static int finish(struct assembly *a, char *err, size_t n_err)
 {
-    if (summary_finish(a->sum, err, n_err) || h5out_write_summary(a->h5, a->sum, err, n_err))
+    if (stop_asked(a, err, n_err) || summary_finish(a->sum, err, n_err) ||
+        h5out_write_summary(a->h5, a->sum, err, n_err))
         return -1;
     for (size_t k = 0; k < a->n_variants; k++) {
         if (diffsum_finish(a->diff[k], err, n_err) ||
@@ -173,6 +188,7 @@ static int finish(struct assembly *a, char *err, size_t n_err)
             return -1;
         if (h5out_write_diffsum(a->h5, k, a->diff[k], a->twin_diff[k], err, n_err)) return -1;
     }
+    if (stop_asked(a, err, n_err)) return -1;
     int rc = h5out_commit(a->h5, err, n_err);
     a->h5 = NULL;
     return rc;

@@ -2,6 +2,7 @@
  * (merge.c), then the summary tables of the file written (output/report.c). */
 #include "cli.h"
 #include "merge.h"
+#include "outpath.h"
 #include "report.h"
 
 #include <getopt.h>
@@ -22,7 +23,8 @@ static const char merge_usage[] =
     "--summary-only cannot be merged.\n"
     "\n"
     "  -o, --output FILE   the HDF5 file to write (required); written under a\n"
-    "                      temporary name and renamed when complete\n"
+    "                      temporary name and renamed when complete; a new name\n"
+    "                      or a regular file (not a link)\n"
     "  --summary-only      write the summaries but not the per-path datasets\n"
     "  --threads T         threads for the quantiles (default: all cores, or\n"
     "                      OMP_NUM_THREADS)\n"
@@ -73,6 +75,10 @@ int cmd_merge(int argc, char **argv)
         return EXIT_USAGE;
     }
     char err[1024] = "";
+    if (outpath_check(out_path, err, sizeof err) != 0) {
+        fprintf(stderr, "fundsim merge: %s\n", err);
+        return EXIT_USAGE;
+    }
     int r = merge_files(out_path, (const char *const *)(argv + optind), (size_t)(argc - optind), &o,
                         err, sizeof err);
     if (r == 0 && !o.quiet &&

@@ -3,6 +3,7 @@
  * file written (output/report.c). */
 #include "cli.h"
 #include "diag.h"
+#include "outpath.h"
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
@@ -24,7 +25,8 @@ static const char run_usage[] =
     "to an HDF5 file, and prints the summary tables (as `fundsim summary` does).\n"
     "\n"
     "  -o, --output FILE   the HDF5 file (default: the scenario's name + .h5, here);\n"
-    "                      written under a temporary name and renamed when complete\n"
+    "                      written under a temporary name and renamed when complete;\n"
+    "                      FILE must be a new name or a regular file (not a link)\n"
     "  --paths N           number of paths (default: simulation.paths)\n"
     "  --seed S            random seed (default: simulation.seed)\n"
     "  --threads T         threads (default: all cores, or OMP_NUM_THREADS)\n"
@@ -47,8 +49,9 @@ static const char run_usage[] =
     "\n"
     "The paths are computed in blocks of 64 into the checkpoint FILE.ckpt (a folder),\n"
     "then FILE is made from it and the checkpoint removed. Ctrl-C (SIGINT) or SIGTERM\n"
-    "stops the run after the blocks under way; they are kept in FILE.ckpt, FILE is not\n"
-    "touched, and --resume FILE finishes the run. A second Ctrl-C stops at once.\n"
+    "stops the run after the blocks under way (while FILE is made: before the next\n"
+    "block); they are kept in FILE.ckpt, FILE is not touched, and --resume FILE\n"
+    "finishes the run. A second Ctrl-C stops at once.\n"
     "A new run refuses to start while FILE.ckpt holds finished blocks.\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure (no file left behind), 2 bad usage or\n"
@@ -103,7 +106,8 @@ static void set_stop_signals(void (*handler)(int))
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The default output: the scenario's name with `suffix`, in the current folder. */
+/* The default output: the scenario's name with `suffix`, in the current folder
+ * (a name holds no '/' and does not start with '.': sim/scenario.c). */
 static char *default_output(const struct scenario *s, const char *suffix)
 {
     size_t n = strlen(s->name) + strlen(suffix) + 1;
@@ -274,6 +278,9 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
     if (!o->out_path) {
         fprintf(stderr, "fundsim %s: out of memory\n", o->command);
         status = EXIT_FAILURE_RUN;
+    } else if (team_max(o->team, outpath_check(o->out_path, err, sizeof err) != 0)) {
+        if (lead) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
+        status = EXIT_USAGE;
     } else {
         o->stop = &stop_signal;
         set_stop_signals(on_stop_signal);
@@ -283,6 +290,12 @@ static int run_and_report(const struct scenario *s, struct run_options *o, const
         if (r == 2) {
             if (lead) diag_print(stderr, d);
             status = EXIT_USAGE;
+        } else if (r == 0 && stopped) {
+            /* The signal came after the last look for it, as the file was being
+             * renamed into place: it is complete, so it stays. */
+            if (lead && !o->quiet)
+                fprintf(stderr, "fundsim %s: %s came as %s was complete: it is kept\n", o->command,
+                        stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
         } else if (r != 0 && stopped) {
             /* below the progress bar's line, which has no end yet */
             if (*err)
@@ -385,9 +398,6 @@ static void check_variant(const struct scenario *base, const char *base_file,
                  why, base_file);
     if (strcmp(v->name, base->name) == 0)
         diag_loc(d, file, 0, "the variant has the base's name \"%s\": give it its own name",
-                 v->name);
-    if (strchr(v->name, '/'))
-        diag_loc(d, file, 0, "the name \"%s\" holds a '/', which HDF5 would read as a group",
                  v->name);
 }
 

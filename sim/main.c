@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <hdf5.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,10 @@ int main(int argc, char **argv)
      * solve refuse a larger OMP_NUM_THREADS with a message
      * (cli_default_threads). */
     if (omp_get_max_threads() > CLI_MAX_THREADS) omp_set_num_threads(CLI_MAX_THREADS);
+    /* A file size limit (ulimit -f) would kill the process at the write that
+     * passes it, leaving its temporary files; ignored, the write fails with
+     * EFBIG, and the command says so and cleans up, as for a full disk. */
+    signal(SIGXFSZ, SIG_IGN);
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0}};
     int opt;

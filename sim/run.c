@@ -219,31 +219,37 @@ static int build(struct run *r, struct diag *d, char *err, size_t n_err)
 }
 
 /* Refuses at once a run whose checkpoint, scratch files and output would not
- * fit in the output's folder (when its free space can be known). Returns 0 or
- * -1 with `err`. */
-static int check_space(const struct run *r, char *err, size_t n_err)
+ * fit in the output's folder (when its free space can be known). They are
+ * there together at the end: the blocks not stored yet (the checkpoint's
+ * folder and identity are made by now), the exact quantiles' scratch file and
+ * the output; each file takes whole blocks of the file system. Returns 0 or -1
+ * with `err`. */
+static int check_space(const struct run *r, size_t stored_blocks, char *err, size_t n_err)
 {
+    struct statvfs fs;
+    if (statvfs(r->dir, &fs) != 0) return 0; /* writing will say why */
+    double unit = fs.f_frsize ? (double)fs.f_frsize : 4096;
+    double free_bytes = (double)fs.f_bavail * unit;
     struct summary_config cfg = run_summary_config(r);
     struct diffsum_config dcfg = run_diffsum_config(&cfg);
-    double blocks = (double)r->n_blocks * (double)ckpt_block_bytes(0, 0, 0, 0) +
-                    (double)ckpt_block_bytes(r->paths, cfg.years, cfg.regions, r->n_arms);
+    double blocks =
+        (double)(r->n_blocks - stored_blocks) * ((double)ckpt_block_bytes(0, 0, 0, 0) + unit) +
+        (double)ckpt_block_bytes(r->paths - r->stored, cfg.years, cfg.regions, r->n_arms);
     double quantiles = (double)summary_scratch_bytes(&cfg) +
-                       (double)r->o->n_variants * (double)diffsum_scratch_bytes(&dcfg);
-    double output = h5out_expected_bytes(&r->meta);
-    struct statvfs fs;
-    if (statvfs(r->dir, &fs) != 0) return 0; /* creating the checkpoint will say why */
-    double free_bytes = (double)fs.f_bavail * (double)fs.f_frsize;
+                       (double)r->o->n_variants * (double)diffsum_scratch_bytes(&dcfg) +
+                       (1 + (double)r->o->n_variants) * unit;
+    double output = h5out_expected_bytes(&r->meta) + unit;
     if (blocks + quantiles + output <= free_bytes) return 0;
     char need[32], ckpt[32], q[32], out[32], has[32];
-    human_bytes(blocks + quantiles, need, sizeof need);
+    human_bytes(blocks + quantiles + output, need, sizeof need);
     human_bytes(blocks, ckpt, sizeof ckpt);
     human_bytes(quantiles, q, sizeof q);
     human_bytes(output, out, sizeof out);
     human_bytes(free_bytes, has, sizeof has);
     snprintf(err, n_err,
-             "%zu paths need %s of scratch space beside %s (the checkpoint's blocks %s, the "
-             "exact quantiles %s; the file itself about %s) in %s, and it has %s free; use "
-             "fewer paths",
+             "%zu paths need %s beside %s (the checkpoint's blocks %s, the exact quantiles' "
+             "scratch file %s, the file itself about %s) in %s, and it has %s free; use fewer "
+             "paths, or make room",
              r->paths, need, r->o->out_path, ckpt, q, out, r->dir, has);
     return -1;
 }
@@ -542,10 +548,11 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     *err = '\0';
     if (init(&r, err, n_err)) goto done;
     if (lead && !o->quiet) say_start(&r);
-    if (team_max(t, lead && check_space(&r, err, n_err)) || open_checkpoint(&r, err, n_err))
-        goto done;
+    if (open_checkpoint(&r, err, n_err)) goto done;
     size_t stored = ckpt_count(r.ckpt);
     r.stored = paths_stored(&r);
+    /* after the checkpoint is open, to count only the blocks still to come */
+    if (team_max(t, lead && check_space(&r, stored, err, n_err))) goto done;
     if (lead && o->resume) say_resumed(&r, stored);
     double t1 = run_now_s();
     if (stored < r.n_blocks) {

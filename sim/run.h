@@ -55,9 +55,11 @@ struct run_options {
     bool progress;     /* a progress bar on stderr */
     bool quiet;        /* no messages on stderr (errors aside) */
     bool timing;       /* a line of time by phase on stderr at the end (the benchmark's) */
-    /* Polled before each batch of blocks: when it is set (to the number of the signal
-     * that asked, as `fundsim run` does), the run stops there as after a
-     * failure, nothing written. NULL: the run never stops early. */
+    /* Polled before each batch of blocks, and while the file is made before each
+     * block and before the quantiles and the commit: when it is set (to the
+     * number of the signal that asked, as `fundsim run` does), the run stops
+     * there as after a failure, nothing written, the checkpoint kept. NULL: the
+     * run never stops early. */
     const volatile sig_atomic_t *stop;
     const struct team *team; /* the ranks; NULL: this process alone */
     bool resume;             /* finish the run stopped in out_path's checkpoint */

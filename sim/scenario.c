@@ -284,6 +284,39 @@ static void check_regions(const struct tree *regions, struct diag *d)
     }
 }
 
+/* The scenario's name is also the default output's file name, NAME.h5 in the
+ * current folder (and a variant's group, /diff/NAME): so it may not name
+ * another folder ('/', "..") or a hidden file (a leading '.'), nor hold a
+ * control character. A name taken from the file's name (when `name` is not
+ * set) is checked too, and then named by the scenario file `path`. */
+static void check_name(const struct tree *name, const char *path, struct diag *d)
+{
+    if (!name || name->kind != TREE_STRING) return;
+    const char *s = name->s;
+    bool control = false;
+    for (const char *c = s; *c; c++)
+        control |= (unsigned char)*c < 0x20 || *c == 0x7f;
+    const char *why = !*s              ? "it is empty"
+                      : control        ? "it holds a control character"
+                      : strchr(s, '/') ? "it holds a '/'"
+                      : *s == '.'      ? "it starts with '.'"
+                                       : NULL;
+    if (!why) return;
+    /* a control character is not printed back */
+    const char *shown = control ? "" : s, *before = control ? "" : " \"",
+               *after = control ? "" : "\"";
+    if (name->line == 0 && strcmp(name->file, "default") == 0)
+        diag_loc(d, path, 0,
+                 "the file's name makes the scenario's name%s%s%s, which cannot be the default "
+                 "output's file name (NAME.h5, in the current folder): %s; set `name`",
+                 before, shown, after, why);
+    else
+        diag_at(d, name,
+                "the name%s%s%s cannot be the default output's file name (NAME.h5, in the "
+                "current folder): %s",
+                before, shown, after, why);
+}
+
 static void check_warning(const struct tree *w, struct diag *d)
 {
     const char *order[] = {"insufficient_months", "low_months", "target_months", "excess_months"};
@@ -706,6 +739,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     if (year && year->kind == TREE_INT && year->i >= year_spec->min && year->i <= year_spec->max)
         c.start_year = (int)year->i;
     check_members(&c, root, &scenario_spec);
+    check_name(tree_child(root, "name"), path, d);
     check_regions(tree_child(root, "regions"), d);
     check_warning(tree_child(root, "warning"), d);
     check_demography(root, c.start_year, d);

@@ -11,18 +11,18 @@
 #  2. SIGINT and SIGTERM: exit status 130 and 143, the message saying how
 #     far the run went and what to do, no temporary file, OUT.h5 untouched, the
 #     finished blocks in OUT.h5.ckpt.
-#  3. A full disk (`ulimit -f`, SIGXFSZ ignored so that write(2) fails with
-#     EFBIG; and, as root where mounting works, a 1 MiB tmpfs): exit status
-#     1, a message naming the file and the reason, no temporary file, the
-#     previous OUT.h5 untouched, and the checkpoint only when it holds
+#  3. A full disk (`ulimit -f` with SIGXFSZ left to its default, which fundsim
+#     ignores so that write(2) fails with EFBIG; and, as root where mounting
+#     works, a 1 MiB tmpfs): exit status 1, a message naming the file and the
+#     reason, no temporary file (neither OUT.h5.tmp-<pid> nor a block's .tmp),
+#     the previous OUT.h5 untouched, and the checkpoint only when it holds
 #     finished paths (the message says so; --resume then finishes the run).
 #  4. What --resume refuses, each naming what differs: another seed, number
 #     of paths, setting of the scenario (with the line of `fundsim show`), or
 #     fundsim version (the checkpoint's identity edited to an older one);
 #     and nothing to resume.
-#  5. An unwritable folder (a path under a regular file; a folder without
-#     write permission, or as root a read-only tmpfs): exit status 1, a
-#     message naming the file.
+#  5. An unwritable folder (a folder without write permission, or as root a
+#     read-only tmpfs): exit status 1, a message naming the file.
 #  6. What is not fundsim's at OUT.h5.ckpt or OUT.h5.ckpt.removed (a symbolic
 #     link to a folder or a file, a folder of someone else's files, an empty
 #     folder, a folder with fundsim's marker and a stranger's file): `run`
@@ -33,12 +33,33 @@
 #     own OUT.h5.ckpt.removed goes; and damaged (a bit flipped in a block, or
 #     a block truncated), --resume says which block was damaged, computes it
 #     again, and writes the uninterrupted run's file.
+#  8. What -o may name (run, compare, merge, --resume): a FIFO, a socket, a
+#     character device (as root a copy made by mknod; otherwise /dev/null
+#     itself, which the user cannot replace anyway), a symbolic link to a
+#     FIFO or to a regular file, a folder, '', a name in a missing folder or
+#     under a regular file: exit status 2 at once, one line naming it, nothing
+#     created, and the thing named as it was.
+#  9. A FIFO put in the place of OUT.h5 while the run goes: the rename does
+#     not replace it (exit status 1, the FIFO and no temporary file left, the
+#     checkpoint kept).
+# 10. SIGINT and SIGTERM while the file is made from that checkpoint (every
+#     block): exit status 130 and 143, the message saying so, no temporary
+#     file, OUT.h5 untouched, every block kept; --resume then writes the file.
+# 11. The default output (no -o) is the scenario's name + .h5 in the current
+#     folder: a name with '/' (relative or absolute), empty, ".", "..", or
+#     hidden is refused (exit status 2), and nothing is written anywhere.
 #
-# Usage: tests/faults.sh FUNDSIM SOURCE_DIR
+# Run by root, it also does what only root can (tmpfs mounts, mknod); run by
+# another user (the suite's test faults_user), it says what it skips.
+# FAULTS_SKIP lists sections not to run: faults_user leaves out 1, 2 and 4,
+# which only the time they take tells apart from root's.
+#
+# Usage: [FAULTS_SKIP="N..."] tests/faults.sh FUNDSIM SOURCE_DIR
 set -u
-fundsim=$1
-srcdir=$2
-scenario=$2/tests/scenarios/minimal.cfg
+fundsim=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1") || exit 1 # meson may give ./fundsim
+srcdir=$(cd "$2" && pwd -P) || exit 1
+echo "faults.sh as $(id -un) (uid $(id -u))"
+scenario=$srcdir/tests/scenarios/minimal.cfg
 dir=$(mktemp -d /tmp/fundsim-faults-XXXXXX) || exit 1
 mounted=""
 cleanup() {
@@ -50,6 +71,15 @@ trap cleanup EXIT
 fail() {
     echo "FAIL: $*" >&2
     exit 1
+}
+# Whether to run section $1 (not in FAULTS_SKIP); says so when not.
+want() {
+    case " ${FAULTS_SKIP:-} " in
+    *" $1 "*)
+        echo "section $1: skipped (FAULTS_SKIP)"
+        return 1
+        ;;
+    esac
 }
 # Seconds since the epoch, with fractions.
 now() { date +%s.%N; }
@@ -80,6 +110,8 @@ t0=$(now)
 t1=$(now)
 full=$(awk "BEGIN { print $t1 - $t0 }")
 echo "a run of $paths paths takes $full s"
+# (the run above is 7's too)
+if want 1; then # (the section is not indented)
 killed=0
 resumed=0
 for f in 0.02 0.2 0.4 0.6 0.8 0.9 0.95 0.98 1.0 1.02 1.05; do
@@ -136,8 +168,10 @@ n=$(blocks "$out")
     fail "the run killed after its first block, resumed: not the uninterrupted run's file"
 echo "killed with $n of 47 blocks finished, resumed on 2 threads: the uninterrupted run's datasets"
 cp "$dir/previous.h5" "$out"
+fi # 1
 
 # ---- 2. SIGINT and SIGTERM ----
+if want 2; then # (the section is not indented)
 for sig in INT TERM; do
     "$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" 2>"$dir/err" &
     pid=$!
@@ -156,6 +190,7 @@ for sig in INT TERM; do
     echo "SIG$sig: exit status $status; $(cat "$dir/err")"
     rm -rf "$out.ckpt"
 done
+fi # 2
 
 # ---- 3. a full disk ----
 # $1: the folder; $2: the expected reason; then the command's prefix.
@@ -171,9 +206,10 @@ full_disk() {
     # the checkpoint, the output file or the quantiles' scratch file beside it,
     # whichever fills first; or, when the folder's free space is known to be too
     # small, the refusal up front
-    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d|cannot write $d/out.h5.ckpt/block-[0-9]*): $reason \(the disk is full|2000 paths need .* of scratch space beside $d/out.h5 .* in $d, and it has .* free)" "$dir/err" ||
+    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d|cannot write $d/out.h5.ckpt/block-[0-9]*): $reason \(the disk is full|2000 paths need .* beside $d/out.h5 \(the checkpoint's blocks .*, the exact quantiles' scratch file .*, the file itself about .*\) in $d, and it has .* free)" "$dir/err" ||
         fail "a full disk ($reason): the message: $(cat "$dir/err")"
-    no_tmp "$d" || fail "a full disk ($reason) left a temporary file"
+    no_tmp "$d" && [ -z "$(find "$d" -name '*.tmp')" ] ||
+        fail "a full disk ($reason) left a temporary file: $(find "$d" -name '*.tmp*')"
     cmp -s "$d/out.h5" "$dir/previous.h5" || fail "a full disk ($reason) changed out.h5"
     if [ "$(blocks "$d/out.h5")" -gt 0 ]; then
         grep -q "the [0-9]* paths finished are kept in $d/out.h5.ckpt: --resume finishes the run once the cause is mended$" "$dir/err" ||
@@ -190,7 +226,9 @@ full_disk() {
 mkdir "$dir/small"
 # The limit (in blocks of 512 or 1024 bytes) and the tmpfs (beside the previous
 # file of 0.4 MB) are under the run's file of 1.6 MB.
-full_disk "$dir/small" "File too large" sh -c 'trap "" XFSZ; ulimit -f 200; exec "$@"' sh
+# SIGXFSZ as a user's shell leaves it: its default kills the process unless
+# fundsim ignores it.
+full_disk "$dir/small" "File too large" sh -c 'ulimit -f 200; exec "$@"' sh env --default-signal=XFSZ
 mkdir "$dir/tmpfs"
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$dir/tmpfs" 2>/dev/null; then
     mounted="$dir/tmpfs"
@@ -201,6 +239,7 @@ else
 fi
 
 # ---- 4. what --resume refuses ----
+if want 4; then # (the section is not indented)
 "$fundsim" run "$scenario" --paths 100000 --threads 1 --quiet -o "$out" 2>/dev/null &
 pid=$!
 wait_for_block
@@ -228,6 +267,7 @@ refused "cannot resume: the checkpoint was made by fundsim 0.0.1, and this is fu
 rm -rf "$out.ckpt"
 refused "nothing to resume: $out is complete (there is no $out.ckpt)$" --paths 100000
 cmp -s "$out" "$dir/previous.h5" || fail "a refused --resume changed $out"
+fi # 4
 
 # ---- 5. an unwritable folder ----
 # $1: the output; $2: the expected reason.
@@ -239,8 +279,6 @@ unwritable() {
         fail "$1: the message: $(cat "$dir/err")"
     echo "unwritable: exit status 1; $(cat "$dir/err")"
 }
-touch "$dir/file"
-unwritable "$dir/file/out.h5" "Not a directory"
 mkdir "$dir/locked"
 if [ "$(id -u)" -ne 0 ]; then
     chmod a-w "$dir/locked"
@@ -350,4 +388,140 @@ damaged 'flip "$g.ckpt/block-00000005" 30000' \
     "1 damaged block removed, computed again: block-00000005 (paths 320-383): its checksum does not match its contents (damaged after it was written)"
 damaged 'truncate -s 40000 "$g.ckpt/block-00000009"' \
     "1 damaged block removed, computed again: block-00000009 (paths 576-639): truncated (40000 of its 63044 bytes)"
+# ---- 8. what -o may name ----
+mkdir "$dir/o"
+cp "$dir/previous.h5" "$dir/o/slice.h5"
+# $1: what the message says; then the command's arguments after `fundsim`.
+# Refused at once: status 2, one line, no checkpoint, no temporary file, no
+# new file.
+refused_output() {
+    want=$1
+    shift
+    before=$(ls -A "$dir/o" | sort)
+    status=0
+    "$fundsim" "$@" 2>"$dir/err" >/dev/null || status=$?
+    [ $status -eq 2 ] || fail "$*: exit status $status, expected 2: $(cat "$dir/err")"
+    [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q "^fundsim [a-z]*: $want$" "$dir/err" ||
+        fail "$*: the message: $(cat "$dir/err")"
+    [ "$(ls -A "$dir/o" | sort)" = "$before" ] || fail "$*: the folder changed: $(ls -A "$dir/o")"
+    echo "refused: $(cat "$dir/err")"
+}
+# $1: the output; $2: what it is.
+not_a_file() {
+    refused_output "the output $1 is $2: fundsim writes a new file or replaces a regular one, nothing else" \
+        run "$scenario" --paths 100000 -o "$1"
+}
+mkfifo "$dir/o/fifo"
+not_a_file "$dir/o/fifo" "a FIFO (named pipe)"
+said="the output $dir/o/fifo is a FIFO (named pipe): fundsim writes a new file or replaces a regular one, nothing else"
+refused_output "$said" run "$scenario" --paths 100000 --resume "$dir/o/fifo"
+refused_output "$said" compare "$scenario" "$srcdir/tests/scenarios/cap-600.cfg" \
+    --paths 100000 -o "$dir/o/fifo"
+refused_output "$said" merge -o "$dir/o/fifo" "$dir/o/slice.h5"
+[ -p "$dir/o/fifo" ] || fail "the FIFO is gone"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$dir/o/socket" ||
+    fail "cannot make a socket"
+not_a_file "$dir/o/socket" "a socket"
+[ -S "$dir/o/socket" ] || fail "the socket is gone"
+if [ "$(id -u)" -eq 0 ] && mknod "$dir/o/null" c 1 3 2>/dev/null; then
+    # as root, a fault would replace /dev/null itself: a copy of it instead
+    not_a_file "$dir/o/null" "a character device"
+    [ -c "$dir/o/null" ] || fail "the device made by mknod is gone"
+else
+    echo "a device made by mknod: skipped (needs root); /dev/null itself instead"
+    not_a_file /dev/null "a character device"
+fi
+[ -c /dev/null ] || fail "/dev/null is not a character device"
+ln -s fifo "$dir/o/to-fifo"
+ln -s slice.h5 "$dir/o/to-file"
+for o in to-fifo to-file; do
+    refused_output "the output $dir/o/$o is a symbolic link: fundsim would replace the link, not the file it points to; give that file's own path" \
+        run "$scenario" --paths 100000 -o "$dir/o/$o"
+    [ -L "$dir/o/$o" ] || fail "the link $o is gone"
+done
+cmp -s "$dir/o/slice.h5" "$dir/previous.h5" || fail "the file a link points to changed"
+mkdir "$dir/o/folder"
+refused_output "the output $dir/o/folder is a folder: give a file name, such as $dir/o/folder/run.h5" \
+    run "$scenario" --paths 100000 -o "$dir/o/folder"
+refused_output "the output $dir/o/folder/ ends with '/': give a file name, such as $dir/o/folder/run.h5" \
+    merge -o "$dir/o/folder/" "$dir/o/slice.h5"
+[ -z "$(ls -A "$dir/o/folder")" ] || fail "the folder is not empty"
+# '' in the current folder: no ./.ckpt
+(cd "$dir/o" && refused_output "the output's name is empty: give a file name, such as run.h5" \
+    run "$scenario" --paths 100000 -o '') || exit 1
+refused_output "the folder $dir/o/missing of the output $dir/o/missing/out.h5 does not exist" \
+    run "$scenario" --paths 100000 -o "$dir/o/missing/out.h5"
+refused_output "$dir/o/slice.h5 is not a folder: it cannot hold the output $dir/o/slice.h5/out.h5" \
+    run "$scenario" --paths 100000 -o "$dir/o/slice.h5/out.h5"
+
+# ---- 9. a FIFO in the place of OUT.h5 during the run ----
+# 99 quantile levels make the file slow to write beside the paths (for 10:
+# half a second, from a checkpoint of 3000 paths). Options, not a function: $!
+# must be fundsim's pid.
+late="--paths 3000 --quiet --set simulation.quantiles=$(awk 'BEGIN {
+    printf "["; for (k = 1; k < 100; k++) printf "%s%.2f", (k > 1 ? "," : ""), k / 100; print "]" }')"
+[ ! -e "$out.ckpt" ] || fail "a checkpoint is left from the cases before"
+# shellcheck disable=SC2086 # $late: options
+"$fundsim" run "$scenario" $late --threads 2 -o "$out" 2>"$dir/err" &
+pid=$!
+# The checkpoint's folder comes after the check of -o, and before the engine
+# is built: the run is stopped while the FIFO takes the file's place.
+until [ -d "$out.ckpt" ] || ! kill -0 $pid 2>/dev/null; do sleep 0.01; done
+kill -STOP $pid 2>/dev/null || fail "the run ended before its checkpoint was seen"
+rm "$out"
+mkfifo "$out"
+kill -CONT $pid
+status=0
+wait $pid || status=$?
+[ $status -eq 1 ] || fail "a FIFO put in place of $out: exit status $status, expected 1"
+grep -q "^fundsim run: not written: $out is now a FIFO (named pipe), not a regular file: it is left as it is; the 3000 paths finished are kept in $out.ckpt: --resume finishes the run once the cause is mended$" "$dir/err" ||
+    fail "a FIFO put in place of $out: the message: $(cat "$dir/err")"
+[ -p "$out" ] && no_tmp "$dir" || fail "a FIFO put in place of $out: replaced, or a temporary file left"
+echo "a FIFO put in place during the run: exit status 1; $(cat "$dir/err")"
+rm "$out"
+cp "$dir/previous.h5" "$out"
+
+# ---- 10. SIGINT and SIGTERM while the file is made ----
+# From the checkpoint of every block that 9 left: --resume only makes the file.
+for sig in INT TERM; do
+    # shellcheck disable=SC2086
+    "$fundsim" run "$scenario" $late --threads 1 --resume "$out" 2>"$dir/err" &
+    pid=$!
+    until [ -e "$out.tmp-$pid" ] || ! kill -0 $pid 2>/dev/null; do sleep 0.01; done
+    kill -$sig $pid
+    status=0
+    wait $pid || status=$?
+    want=130
+    [ $sig = TERM ] && want=143
+    [ $status -eq $want ] || fail "SIG$sig while writing the file: exit status $status, expected $want: $(cat "$dir/err")"
+    grep -q "^fundsim run: interrupted while writing $out, with all 3000 paths finished, kept in $out.ckpt: run the same command with --resume to write it$" "$dir/err" ||
+        fail "SIG$sig while writing the file: the message: $(cat "$dir/err")"
+    no_tmp "$dir" || fail "SIG$sig while writing the file left a temporary file"
+    cmp -s "$out" "$dir/previous.h5" || fail "SIG$sig while writing the file changed $out"
+    [ "$(blocks "$out")" -eq 47 ] || fail "SIG$sig while writing the file: $(blocks "$out") blocks kept"
+    echo "SIG$sig while writing the file: exit status $status; $(cat "$dir/err")"
+done
+# shellcheck disable=SC2086
+"$fundsim" run "$scenario" $late --threads 2 --resume "$out" || fail "--resume after the signals"
+h5dump -d /depletion/first_year_at_risk "$out" >/dev/null && [ ! -e "$out.ckpt" ] && no_tmp "$dir" ||
+    fail "--resume after the signals: no complete file, or something left"
+echo "--resume after them wrote $out"
+cp "$dir/previous.h5" "$out"
+
+# ---- 11. the default output: the scenario's name, in the current folder ----
+mkdir "$dir/cwd" "$dir/cwd/here"
+for name in ../up /up "$dir/abs" "" . .. .hidden "a/b"; do
+    status=0
+    (cd "$dir/cwd/here" && "$fundsim" run "$scenario" --paths 3 --quiet --set "name=\"$name\"") \
+        2>"$dir/err" || status=$?
+    [ $status -eq 2 ] || fail "name \"$name\": exit status $status, expected 2"
+    grep -q "^error: name: the name \"$name\" cannot be the default output's file name (NAME.h5, in the current folder): it" "$dir/err" ||
+        fail "name \"$name\": the message: $(cat "$dir/err")"
+    [ -z "$(ls -A "$dir/cwd/here")" ] && [ "$(ls -A "$dir/cwd")" = here ] && [ ! -e /up.h5 ] &&
+        [ ! -e "$dir/abs.h5" ] && [ ! -e "$dir/abs.h5.ckpt" ] || fail "name \"$name\": a file written"
+    echo "name \"$name\": refused, $(head -n 1 "$dir/err")"
+done
+(cd "$dir/cwd/here" && "$fundsim" run "$scenario" --paths 3 --quiet --set 'name="plain"') &&
+    [ "$(ls -A "$dir/cwd/here")" = plain.h5 ] || fail "name \"plain\": not plain.h5 in the current folder"
+
 echo "all faults handled"

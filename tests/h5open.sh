@@ -1,7 +1,7 @@
 #!/bin/sh
 # h5open.sh: the output of a small run opens with h5dump and with h5py (Debian's
 # python3, as the plots use it) and holds the fixed names with their shapes and
-# dimension scales; a run that cannot write its file exits 1 and leaves nothing.
+# dimension scales; a run into a folder that does not exist exits 2 and leaves nothing.
 #
 # Usage: tests/h5open.sh build/fundsim SOURCE_DIR
 set -eu
@@ -34,10 +34,11 @@ assert f["/summary/balance_quantiles"].dims[2][0].name == "/quantiles"
 assert f["/paths/balance"].attrs["units"] in ("yuan", b"yuan")
 PY
 
-# A run into a folder that does not exist: exit 1, a message naming the file.
+# A run into a folder that does not exist: refused at once, exit 2, a message
+# naming the file.
 status=0
 "$fundsim" run "$scenario" --paths 3 --quiet -o "$dir/missing/out.h5" 2>"$dir/err" || status=$?
-[ "$status" -eq 1 ]
+[ "$status" -eq 2 ]
 grep -q "missing/out.h5" "$dir/err"
 [ ! -e "$dir/missing" ]
-echo "ok: h5dump and h5py read the output; a failed run exits 1 and leaves no file"
+echo "ok: h5dump and h5py read the output; a run into a missing folder exits 2 and leaves no file"

@@ -4,7 +4,8 @@
  * real summaries, is read back with the HDF5 C API: names, shapes, dimension
  * scales, units, attributes and exact values; then printed as a table whose
  * figures are worked by hand. Also: summary-only files, aborts and failed
- * commits that leave the destination untouched, and bad directories. */
+ * commits that leave the destination untouched (also when a FIFO or a link
+ * took its place during the run), and bad directories. */
 #include "cli.h"
 #include "h5out.h"
 #include "report.h"
@@ -430,11 +431,30 @@ static void test_summary_only(void **state)
                    summary_results(f->s)->quantiles[VAR_BALANCE], Y * R * Q);
     H5Fclose(file);
 
-    /* The paths' part of the size: 8 bytes a value. */
+    /* The paths' part of the size: 8 bytes a value, and a chunk index a dataset. */
     struct h5out_meta full = meta(levels, Q, false), only = meta(levels, Q, true);
     assert_true(h5out_expected_bytes(&full) - h5out_expected_bytes(&only) ==
-                8.0 * P * Y * (R * N_VARS + N_NVARS));
+                8.0 * P * Y * (R * N_VARS + N_NVARS) + 4400.0 * (N_VARS + N_NVARS));
     assert_true(h5out_expected_bytes(&only) > 8.0 * Y * R * N_VARS);
+}
+
+/* The size announced before a run (and counted by its free-space check) is
+ * not below the file's, nor far above it: for a small run HDF5's own
+ * structures are most of the file. */
+static void test_expected_size(void **state)
+{
+    struct fixture *f = *state;
+    for (int summary_only = 0; summary_only < 2; summary_only++) {
+        assert_int_equal(write_run(f, levels, Q, summary_only), 0);
+        struct stat st;
+        assert_int_equal(stat(f->path, &st), 0);
+        struct h5out_meta m = meta(levels, Q, summary_only);
+        double expected = h5out_expected_bytes(&m), actual = (double)st.st_size;
+        printf("# %s: %.0f bytes, %.0f expected\n", summary_only ? "summary only" : "with paths",
+               actual, expected);
+        assert_true(expected >= actual);
+        assert_true(expected <= 1.5 * actual);
+    }
 }
 
 static void write_text(const char *path, const char *text)
@@ -485,6 +505,50 @@ static void test_abort_leaves_destination(void **state)
     assert_text(f->path, "the previous run\n");
     assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
     record_block_free(&b);
+}
+
+/* Commits a summary-only file of the synthetic run (the summaries of an
+ * earlier write_run in f->s) after `swap` has put something else at f->path. */
+static int commit_after(struct fixture *f, void (*swap)(const char *path))
+{
+    struct h5out_meta m = meta(levels, Q, true);
+    struct h5out *o = h5out_create(f->path, &m, f->err, sizeof f->err);
+    assert_non_null(o);
+    assert_int_equal(h5out_write_summary(o, f->s, f->err, sizeof f->err), 0);
+    swap(f->path);
+    return h5out_commit(o, f->err, sizeof f->err);
+}
+
+static void swap_fifo(const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+}
+
+static void swap_link(const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink("elsewhere.h5", path), 0);
+}
+
+/* The commit replaces only a regular file: a FIFO or a symbolic link put at
+ * the path during the run is left as it is, and the temporary file removed. */
+static void test_commit_replaces_only_a_regular_file(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(write_run(f, levels, Q, true), 0);
+    struct stat st;
+    assert_int_equal(commit_after(f, swap_fifo), -1);
+    assert_non_null(strstr(f->err, "run.h5 is now a FIFO (named pipe), not a regular file"));
+    assert_int_equal(lstat(f->path, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
+
+    assert_int_equal(commit_after(f, swap_link), -1);
+    assert_non_null(strstr(f->err, "run.h5 is now a symbolic link, not a regular file"));
+    assert_int_equal(lstat(f->path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
 }
 
 static void test_create_fails_cleanly(void **state)
@@ -654,7 +718,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expected_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_destination, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_replaces_only_a_regular_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_fails_cleanly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_csv, setup, teardown),
