@@ -23,9 +23,9 @@
  *             + 2β Σ a_j (SL2(t_j) + t_j SL1(t_j))
  *             + Σ_j Σ_k a_j a_k (SL2(t_m) + |t_j − t_k| SL1(t_m)),  t_m = max(t_j, t_k),
  * because (w − t_j)^+ (w − t_k)^+ = ((w − t_m)^+)² + |t_j − t_k| (w − t_m)^+. */
-#include "benefit_table.h"
+#include "models/benefit_table.h"
 
-#include "lattice.h"
+#include "models/lattice.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

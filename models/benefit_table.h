@@ -69,8 +69,8 @@
 #ifndef FUNDSIM_BENEFIT_TABLE_H
 #define FUNDSIM_BENEFIT_TABLE_H
 
-#include "benefits.h"
-#include "scenario.h"
+#include "models/benefits.h"
+#include "sim/config/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>

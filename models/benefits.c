@@ -6,7 +6,7 @@
  * outpatient lines); medical assistance pays its ratio of what is still left,
  * within its annual limit; the patient pays the rest. Claims in a late payer's
  * waiting period are paid by nobody but the patient and count for no layer. */
-#include "benefits.h"
+#include "models/benefits.h"
 
 #include <math.h>
 #include <string.h>

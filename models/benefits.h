@@ -15,7 +15,7 @@
 #ifndef FUNDSIM_BENEFITS_H
 #define FUNDSIM_BENEFITS_H
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,9 +3,9 @@
  * scenario's parameters and the weights that correlate the excess-growth shock
  * with the income shock; the state carries the AR(1) deviation and the
  * indices. */
-#include "costs.h"
+#include "models/costs.h"
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -42,7 +42,7 @@
 #ifndef FUNDSIM_COSTS_H
 #define FUNDSIM_COSTS_H
 
-#include "step.h"
+#include "sim/config/step.h"
 
 #include <gsl/gsl_rng.h>
 

@@ -1,6 +1,6 @@
 /* demography.c: the national demography model, the pair of the mortality and
  * fertility drivers (see demography.h). */
-#include "demography.h"
+#include "models/demography.h"
 
 int demography_model_init(struct demography_model *m, const struct scenario *s, struct diag *d)
 {

@@ -9,9 +9,9 @@
 #ifndef FUNDSIM_DEMOGRAPHY_H
 #define FUNDSIM_DEMOGRAPHY_H
 
-#include "ages.h"
-#include "fertility.h"
-#include "mortality.h"
+#include "models/ages.h"
+#include "models/fertility.h"
+#include "models/mortality.h"
 
 struct scenario;
 struct diag;

@@ -5,10 +5,10 @@
  * one pass per condition and sex: each cohort's survivors with the
  * condition, then the new share one age up. O(conditions x cells), one
  * division per cell and condition, one normal draw per condition. */
-#include "disease.h"
+#include "models/disease.h"
 
-#include "diag.h"
-#include "step.h"
+#include "sim/config/diag.h"
+#include "sim/config/step.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -30,8 +30,8 @@
 #ifndef FUNDSIM_DISEASE_H
 #define FUNDSIM_DISEASE_H
 
-#include "ages.h"
-#include "scenario.h"
+#include "models/ages.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

@@ -2,9 +2,9 @@
  * national step per year of a path (see economy.h for the equations). The
  * model (struct economy_model) holds the scenario's parameters, converted once
  * into the innovation standard deviations the step uses. */
-#include "economy.h"
+#include "models/economy.h"
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

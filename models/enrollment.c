@@ -7,10 +7,10 @@
  * depends only on the scenario (the starting shares by age, the reference
  * contribution burden, the students per person of college age) is worked out
  * once in enrollment_params_init. */
-#include "enrollment.h"
+#include "models/enrollment.h"
 
-#include "diag.h"
-#include "step.h"
+#include "sim/config/diag.h"
+#include "sim/config/step.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

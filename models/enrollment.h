@@ -24,8 +24,8 @@
 #ifndef FUNDSIM_ENROLLMENT_H
 #define FUNDSIM_ENROLLMENT_H
 
-#include "ages.h"
-#include "scenario.h"
+#include "models/ages.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>

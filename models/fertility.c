@@ -1,12 +1,12 @@
 /* fertility.c: the UN fertility pattern in single years and the yearly step
  * of the national TFR (see fertility.h). The pattern is split once per
  * scenario; a step is one normal draw and O(ages) arithmetic. */
-#include "fertility.h"
+#include "models/fertility.h"
 
-#include "demography.h"
-#include "diag.h"
-#include "scenario.h"
-#include "split.h"
+#include "models/demography.h"
+#include "models/split.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
 #include <string.h>

@@ -15,7 +15,7 @@
 #ifndef FUNDSIM_FERTILITY_H
 #define FUNDSIM_FERTILITY_H
 
-#include "ages.h"
+#include "models/ages.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

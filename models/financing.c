@@ -12,7 +12,7 @@
  * share (1:1 in districts, all for city-run college students). So a standard
  * above the national one costs the central and provincial budgets nothing:
  * the extra is the city's and the county's or district's. */
-#include "financing.h"
+#include "models/financing.h"
 
 #include <math.h>
 

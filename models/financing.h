@@ -18,7 +18,7 @@
 #ifndef FUNDSIM_FINANCING_H
 #define FUNDSIM_FINANCING_H
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /* lattice.c: distributions on a uniform lattice with an exact tail (lattice.h). */
-#include "lattice.h"
+#include "models/lattice.h"
 
 #include <gsl/gsl_fft_halfcomplex.h>
 #include <gsl/gsl_fft_real.h>

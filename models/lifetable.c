@@ -1,7 +1,7 @@
 /* lifetable.c: the period life table and the projection's one-year survival
  * (see lifetable.h). O(ages) arithmetic, no allocation: the mortality driver
  * builds one table per sex, path and year. */
-#include "lifetable.h"
+#include "models/lifetable.h"
 
 double lifetable_a0(enum sex sex, double m0)
 {

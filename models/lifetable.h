@@ -5,7 +5,7 @@
 #ifndef FUNDSIM_LIFETABLE_H
 #define FUNDSIM_LIFETABLE_H
 
-#include "ages.h"
+#include "models/ages.h"
 
 struct life_table {
     double q[N_AGES]; /* probability of dying between exact ages x and x + 1; q[100] = 1 */

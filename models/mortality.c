@@ -2,13 +2,13 @@
  * of the national mortality index (see mortality.h). The fit runs once per
  * scenario; a step is one normal draw and, per sex, 101 exponentials and a
  * life table. */
-#include "mortality.h"
+#include "models/mortality.h"
 
-#include "demography.h"
-#include "diag.h"
-#include "lifetable.h"
-#include "scenario.h"
-#include "split.h"
+#include "models/demography.h"
+#include "models/lifetable.h"
+#include "models/split.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>

@@ -22,7 +22,7 @@
 #ifndef FUNDSIM_MORTALITY_H
 #define FUNDSIM_MORTALITY_H
 
-#include "ages.h"
+#include "models/ages.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

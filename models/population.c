@@ -1,13 +1,13 @@
 /* population.c: the cohort-component step of one region and the start of its
  * projection (see population.h). The step is O(ages) arithmetic on the
  * [sex][age] cells of `struct by_age`, with one random draw. */
-#include "population.h"
+#include "models/population.h"
 
-#include "demography.h"
-#include "diag.h"
-#include "lifetable.h"
-#include "scenario.h"
-#include "split.h"
+#include "models/demography.h"
+#include "models/lifetable.h"
+#include "models/split.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -25,7 +25,7 @@
 #ifndef FUNDSIM_POPULATION_H
 #define FUNDSIM_POPULATION_H
 
-#include "ages.h"
+#include "models/ages.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* split.c: group figures to single years of age (see split.h). Counts go
  * through their cumulative curve, rates through their logarithm; both end by
  * rescaling each group, which is what makes the group figures exact. */
-#include "split.h"
+#include "models/split.h"
 
 #include <gsl/gsl_interp.h>
 #include <math.h>

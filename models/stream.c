@@ -5,7 +5,7 @@
  * year, block, 0). Each block gives four 64-bit words; gsl_rng_get returns a
  * word's high 32 bits and gsl_rng_uniform a word's high 53 bits, so every
  * output consumes one word and both are uniform on their ranges. */
-#include "stream.h"
+#include "models/stream.h"
 
 #include <Random123/philox.h>
 

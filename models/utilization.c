@@ -2,7 +2,7 @@
  * and year (see utilization.h for the equations). The model lays the
  * scenario's age tables out by cell and resolves each region's hospital mix
  * once, so a step is a few passes of plain arithmetic over the 202 cells. */
-#include "utilization.h"
+#include "models/utilization.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

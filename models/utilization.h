@@ -31,9 +31,9 @@
 #ifndef FUNDSIM_UTILIZATION_H
 #define FUNDSIM_UTILIZATION_H
 
-#include "ages.h"
-#include "costs.h"
-#include "scenario.h"
+#include "models/ages.h"
+#include "models/costs.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

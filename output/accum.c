@@ -1,5 +1,5 @@
 /* accum.c: the allocation list shared by the summaries across paths (accum.h). */
-#include "accum.h"
+#include "output/accum.h"
 
 #include <stdlib.h>
 

@@ -7,9 +7,9 @@
  * renameat), opened with O_NOFOLLOW: once fundsim has checked that the folder
  * is its own, a link or another folder put in its place cannot redirect a
  * write or a removal. */
-#include "ckpt.h"
+#include "output/ckpt.h"
 
-#include "crc32c.h"
+#include "output/crc32c.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -32,7 +32,7 @@
 #ifndef FUNDSIM_CKPT_H
 #define FUNDSIM_CKPT_H
 
-#include "record.h"
+#include "output/record.h"
 
 #include <stdbool.h>
 #include <stddef.h>

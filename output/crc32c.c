@@ -5,7 +5,7 @@
  * table[k][i] = (table[k-1][i] >> 8) ^ table[0][table[k-1][i] & 0xff], the
  * same byte k places further back. Eight bytes at a step check some 900 MB/s
  * here, six times a byte at a time. */
-#include "crc32c.h"
+#include "output/crc32c.h"
 
 static const uint32_t table[8][256] = {
     {

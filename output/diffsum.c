@@ -11,10 +11,10 @@
  * back for the quantiles, [cell][Q] in `quantiles`, then copies each cell's
  * into the region's or the province's arrays. Every allocation is listed in
  * `owned` (accum.h). */
-#include "diffsum.h"
+#include "output/diffsum.h"
 
-#include "accum.h"
-#include "spill.h"
+#include "output/accum.h"
+#include "output/spill.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -239,9 +239,9 @@ int diffsum_add(struct diffsum *d, const struct record_block *base,
                 const struct record_block *variant, char *err, size_t n_err)
 {
     const struct diffsum_config *c = &d->c;
-    if (d->finished || !fits(c, base) || !fits(c, variant) || base->first_path != c->first_path + d->added ||
-        variant->first_path != base->first_path || base->n_paths != variant->n_paths ||
-        base->n_paths > c->paths - d->added) {
+    if (d->finished || !fits(c, base) || !fits(c, variant) ||
+        base->first_path != c->first_path + d->added || variant->first_path != base->first_path ||
+        base->n_paths != variant->n_paths || base->n_paths > c->paths - d->added) {
         snprintf(err, n_err, "internal error: unpaired blocks of differences");
         return -1;
     }

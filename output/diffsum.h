@@ -35,7 +35,7 @@
 #ifndef FUNDSIM_DIFFSUM_H
 #define FUNDSIM_DIFFSUM_H
 
-#include "record.h"
+#include "output/record.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* finite.c: the first non-finite value of a block of records (finite.h). */
-#include "finite.h"
+#include "output/finite.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #ifndef FUNDSIM_FINITE_H
 #define FUNDSIM_FINITE_H
 
-#include "record.h"
+#include "output/record.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* h5common.c: the file's string type and error messages (h5common.h). */
-#include "h5common.h"
+#include "output/h5common.h"
 
 #include <errno.h>
 #include <stdarg.h>

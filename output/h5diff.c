@@ -1,9 +1,9 @@
 /* h5diff.c: the policy variants' part of the run's HDF5 file (h5out.h,
  * /diff): per path, variant - base of each of diff_vars, and the difference
  * summaries of output/diffsum.h. */
-#include "h5common.h"
-#include "h5out.h"
-#include "h5parts.h"
+#include "output/h5common.h"
+#include "output/h5out.h"
+#include "output/h5parts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

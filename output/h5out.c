@@ -4,10 +4,10 @@
  * `struct h5out` (h5parts.h) holds the open file, the dimension scales (/years,
  * /regions, /quantiles) and the open /paths datasets; the policy variants'
  * /diff part is in h5diff.c. */
-#include "h5out.h"
-#include "h5common.h"
-#include "h5parts.h"
-#include "outpath.h"
+#include "output/h5out.h"
+#include "output/h5common.h"
+#include "output/h5parts.h"
+#include "output/outpath.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>

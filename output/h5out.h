@@ -43,10 +43,10 @@
 #ifndef FUNDSIM_H5OUT_H
 #define FUNDSIM_H5OUT_H
 
-#include "diffsum.h"
 #include "fundsim_config.h"
-#include "record.h"
-#include "summary.h"
+#include "output/diffsum.h"
+#include "output/record.h"
+#include "output/summary.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,9 +9,9 @@
  * step ends with the ranks agreeing on its outcome, so that a failure on one
  * rank stops them all at the same step instead of leaving the others waiting
  * in a collective write that it will never make. */
-#include "h5common.h"
-#include "h5out.h"
-#include "h5parts.h"
+#include "output/h5common.h"
+#include "output/h5out.h"
+#include "output/h5parts.h"
 
 #include <hdf5.h>
 #include <mpi.h>

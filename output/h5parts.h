@@ -10,7 +10,7 @@
 #define FUNDSIM_H5PARTS_H
 
 #include "fundsim_config.h"
-#include "record.h"
+#include "output/record.h"
 
 #include <hdf5.h>
 #if FUNDSIM_HAVE_MPI

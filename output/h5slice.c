@@ -1,9 +1,9 @@
 /* h5slice.c: reading a run's file back for `fundsim merge` (h5slice.h). The
  * description is read with the summary tables' reader (report_common.h), which
  * keeps the first problem and names the file in it. */
-#include "h5slice.h"
-#include "h5common.h"
-#include "report_common.h"
+#include "output/h5slice.h"
+#include "output/h5common.h"
+#include "output/report_common.h"
 
 #include <hdf5.h>
 

@@ -13,9 +13,9 @@
 #ifndef FUNDSIM_H5SLICE_H
 #define FUNDSIM_H5SLICE_H
 
-#include "h5out.h"
-#include "record.h"
-#include "scenario.h"
+#include "output/h5out.h"
+#include "output/record.h"
+#include "sim/config/scenario.h"
 
 #include <stddef.h>
 

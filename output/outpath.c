@@ -1,6 +1,6 @@
 /* outpath.c: what an output path may name (outpath.h). */
-#include "outpath.h"
-#include "stale.h"
+#include "output/outpath.h"
+#include "output/stale.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* record.c: the names, units and meanings of the record variables (record.h),
  * and the block buffers. The names are the HDF5 dataset names: fixed. */
-#include "record.h"
+#include "output/record.h"
 
 #include <stdlib.h>
 

@@ -5,10 +5,10 @@
  * anything is printed: `struct warning` for the warning table, `struct budget`
  * for the budget burden (arrays row-major as the file stores them, see
  * report_common.h). */
-#include "report.h"
-#include "h5common.h"
-#include "report_common.h"
-#include "report_diff.h"
+#include "output/report.h"
+#include "output/h5common.h"
+#include "output/report_common.h"
+#include "output/report_diff.h"
 
 #include <errno.h>
 #include <stdlib.h>

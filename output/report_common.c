@@ -1,7 +1,7 @@
 /* report_common.c: reading a run's file for the summary tables, and the
  * formatting they share (report_common.h). */
-#include "report_common.h"
-#include "h5common.h"
+#include "output/report_common.h"
+#include "output/h5common.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
  * Each array is [year][region + 1] (quantiles: [year][region + 1][quantile]),
  * the file's regional dataset with the province's appended as the last
  * column, so that a region's row and the province's come from the same code. */
-#include "report_diff.h"
+#include "output/report_diff.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

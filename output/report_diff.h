@@ -4,7 +4,7 @@
 #ifndef FUNDSIM_REPORT_DIFF_H
 #define FUNDSIM_REPORT_DIFF_H
 
-#include "report_common.h"
+#include "output/report_common.h"
 
 #include <stdio.h>
 

@@ -7,7 +7,7 @@
  * consecutive cells is one contiguous run of bytes in every block. The
  * quantiles gather a group's values into one column per cell (all paths in
  * path order) and select the order statistics they need from each column. */
-#include "spill.h"
+#include "output/spill.h"
 
 #include <errno.h>
 #include <gsl/gsl_sort.h>

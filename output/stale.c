@@ -1,5 +1,5 @@
 /* stale.c: removing the temporary files of killed runs (stale.h). */
-#include "stale.h"
+#include "output/stale.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -8,10 +8,10 @@
  * variable's results point into it. summary_finish divides the sums and counts
  * by the number of paths and reads the spill back for the quantiles. Every
  * allocation is listed in `owned` (accum.h), so one call frees them all. */
-#include "summary.h"
+#include "output/summary.h"
 
-#include "accum.h"
-#include "spill.h"
+#include "output/accum.h"
+#include "output/spill.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -208,8 +208,8 @@ static void add_path(struct summary *s, const struct record_block *b, size_t p)
 int summary_add(struct summary *s, const struct record_block *b, char *err, size_t n_err)
 {
     const struct summary_config *c = &s->c;
-    if (s->finished || b->first_path != c->first_path + s->added || b->n_paths > c->paths - s->added ||
-        b->years != c->years || b->regions != c->regions) {
+    if (s->finished || b->first_path != c->first_path + s->added ||
+        b->n_paths > c->paths - s->added || b->years != c->years || b->regions != c->regions) {
         snprintf(err, n_err, "internal error: paths added out of order");
         return -1;
     }

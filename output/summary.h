@@ -33,8 +33,8 @@
 #ifndef FUNDSIM_SUMMARY_H
 #define FUNDSIM_SUMMARY_H
 
-#include "record.h"
-#include "scenario.h"
+#include "output/record.h"
+#include "sim/config/scenario.h"
 
 #include <stddef.h>
 #include <stdint.h>

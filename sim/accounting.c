@@ -1,7 +1,7 @@
 /* accounting.c: fund accounts and the adjustment fund (accounting.h). */
-#include "accounting.h"
+#include "sim/accounting.h"
 
-#include "record.h"
+#include "output/record.h"
 
 #include <math.h>
 

@@ -22,7 +22,7 @@
 #ifndef FUNDSIM_ACCOUNTING_H
 #define FUNDSIM_ACCOUNTING_H
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <stddef.h>
 

@@ -4,10 +4,10 @@
  * written by that rank alone, or, in the MPI build, by every rank at once, each
  * its own blocks (output/h5out.h). `struct assembly` holds a block's arms as
  * read back, the summaries and the file. */
-#include "run_parts.h"
+#include "sim/run_parts.h"
 
 #include "fundsim_config.h"
-#include "stale.h"
+#include "output/stale.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* claims.c: a region-year's claims on each payer (claims.h): the enrollees
  * grouped by sex, age band, condition and situation, one table lookup per
  * group, then one normal draw per line. */
-#include "claims.h"
+#include "sim/claims.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -26,12 +26,12 @@
 #ifndef FUNDSIM_CLAIMS_H
 #define FUNDSIM_CLAIMS_H
 
-#include "ages.h"
-#include "benefit_table.h"
-#include "disease.h"
-#include "enrollment.h"
-#include "scenario.h"
-#include "utilization.h"
+#include "models/ages.h"
+#include "models/benefit_table.h"
+#include "models/disease.h"
+#include "models/enrollment.h"
+#include "models/utilization.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

@@ -1,21 +1,21 @@
 /* engine.c: the Monte Carlo engine (engine.h). The file reads top-down as the
  * projection runs: building the models and tables once, then a path, a year of
  * a path, and a region-year. */
-#include "engine.h"
+#include "sim/engine.h"
 
-#include "accounting.h"
-#include "benefit_table.h"
-#include "claims.h"
-#include "costs.h"
-#include "demography.h"
-#include "diag.h"
-#include "disease.h"
-#include "economy.h"
-#include "enrollment.h"
-#include "financing.h"
-#include "population.h"
-#include "stream.h"
-#include "utilization.h"
+#include "models/benefit_table.h"
+#include "models/costs.h"
+#include "models/demography.h"
+#include "models/disease.h"
+#include "models/economy.h"
+#include "models/enrollment.h"
+#include "models/financing.h"
+#include "models/population.h"
+#include "models/stream.h"
+#include "models/utilization.h"
+#include "sim/accounting.h"
+#include "sim/claims.h"
+#include "sim/config/diag.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -21,8 +21,8 @@
 #ifndef FUNDSIM_ENGINE_H
 #define FUNDSIM_ENGINE_H
 
-#include "record.h"
-#include "scenario.h"
+#include "output/record.h"
+#include "sim/config/scenario.h"
 
 #include <stdint.h>
 

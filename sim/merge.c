@@ -2,15 +2,15 @@
  * checked against the first one given, ordered by their first path and checked
  * to cover the run's paths once; then read block by block, in path order, into
  * the summaries and the new file, as run.c sends a run's blocks. */
-#include "merge.h"
+#include "sim/merge.h"
 
-#include "finite.h"
-#include "h5out.h"
-#include "h5slice.h"
-#include "record.h"
-#include "run.h"
-#include "stale.h"
-#include "summary.h"
+#include "output/finite.h"
+#include "output/h5out.h"
+#include "output/h5slice.h"
+#include "output/record.h"
+#include "output/stale.h"
+#include "output/summary.h"
+#include "sim/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>

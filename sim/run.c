@@ -1,17 +1,17 @@
 /* run.c: the parallel driver of a run (run.h): the arms (a scenario's engine,
  * its threads' work states and block buffers), and the run's first step, the
  * blocks into the checkpoint; the second step is in assemble.c. */
-#include "run.h"
-#include "run_parts.h"
+#include "sim/run.h"
+#include "sim/run_parts.h"
 
-#include "ckpt.h"
-#include "diag.h"
-#include "engine.h"
-#include "finite.h"
 #include "fundsim_config.h"
-#include "record.h"
-#include "stale.h"
-#include "team.h"
+#include "output/ckpt.h"
+#include "output/finite.h"
+#include "output/record.h"
+#include "output/stale.h"
+#include "sim/config/diag.h"
+#include "sim/engine.h"
+#include "sim/team.h"
 
 #include <math.h>
 #include <omp.h>

@@ -21,7 +21,7 @@
 #ifndef FUNDSIM_RUN_H
 #define FUNDSIM_RUN_H
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <signal.h>
 #include <stdbool.h>

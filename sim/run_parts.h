@@ -4,12 +4,12 @@
 #ifndef FUNDSIM_RUN_PARTS_H
 #define FUNDSIM_RUN_PARTS_H
 
-#include "ckpt.h"
-#include "diffsum.h"
-#include "h5out.h"
-#include "run.h"
-#include "summary.h"
-#include "team.h"
+#include "output/ckpt.h"
+#include "output/diffsum.h"
+#include "output/h5out.h"
+#include "output/summary.h"
+#include "sim/run.h"
+#include "sim/team.h"
 
 /* The per-run pieces that the output needs from the scenario. */
 struct names {

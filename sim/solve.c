@@ -4,10 +4,10 @@
  * had (restored after each trial run), the raised timelines the trial runs
  * point at, and the cache of trial runs, each x with every path's lowest
  * balance m_i(x), sorted, so that any order statistic of any run is a lookup. */
-#include "solve.h"
+#include "sim/solve.h"
 
-#include "diag.h"
-#include "run.h"
+#include "sim/config/diag.h"
+#include "sim/run.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_roots.h>

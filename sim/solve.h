@@ -20,8 +20,8 @@
 #ifndef FUNDSIM_SOLVE_H
 #define FUNDSIM_SOLVE_H
 
-#include "scenario.h"
-#include "target.h"
+#include "sim/config/scenario.h"
+#include "sim/target.h"
 
 #include <stddef.h>
 #include <stdio.h>

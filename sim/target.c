@@ -1,7 +1,7 @@
 /* target.c: parsing a safety target and its meaning for a path (target.h).
  * The parser walks the text with a cursor; each part it expects names itself
  * in the message when it is missing. */
-#include "target.h"
+#include "sim/target.h"
 
 #include <ctype.h>
 #include <errno.h>

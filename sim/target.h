@@ -12,8 +12,8 @@
 #ifndef FUNDSIM_TARGET_H
 #define FUNDSIM_TARGET_H
 
-#include "record.h"
-#include "scenario.h"
+#include "output/record.h"
+#include "sim/config/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>

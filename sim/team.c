@@ -5,7 +5,7 @@
  * The collective calls go to MPI only when there is more than one rank, so
  * that a team of one (the serial build, or `struct team` filled by hand in a
  * test) never needs MPI started. */
-#include "team.h"
+#include "sim/team.h"
 #include "fundsim_config.h"
 
 #include <limits.h>

@@ -16,12 +16,12 @@
  * upper shift, weighting each person by the likelihood ratio: unbiased, and
  * precise enough for the rare large costs that serious illness pays. Its standard
  * error is computed and checked to be small against the 0.5 % tolerance. */
-#include "benefit_table.h"
-#include "benefits.h"
-#include "diag.h"
-#include "lattice.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/benefit_table.h"
+#include "models/benefits.h"
+#include "models/lattice.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>

@@ -6,10 +6,10 @@
  * invariants over random cases drawn from a stream: payments ≥ 0, the identity
  * fund + serious illness + assistance + out of pocket = total cost, and the
  * fund's payment monotone in caps, ratios and deductibles. */
-#include "benefits.h"
-#include "diag.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/benefits.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

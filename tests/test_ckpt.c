@@ -7,8 +7,8 @@
  * and what is not fundsim's (a link inside the folder, a stranger's file put
  * there during the run) is neither followed nor removed. tests/faults.sh
  * covers the same through the command line. */
-#include "ckpt.h"
-#include "crc32c.h"
+#include "output/ckpt.h"
+#include "output/crc32c.h"
 
 #include <fcntl.h>
 #include <ftw.h>

@@ -9,9 +9,9 @@
  *   - common random numbers cut the variance of the final year's balance
  *     difference at least tenfold against independent streams (--independent);
  *   - variants that cannot be compared are refused with exit status 2. */
-#include "cli.h"
-#include "diffsum.h"
-#include "record.h"
+#include "output/diffsum.h"
+#include "output/record.h"
+#include "sim/cli/cli.h"
 
 #include <hdf5.h>
 #include <math.h>

@@ -4,10 +4,10 @@
  * (compound Poisson) shocks over 10 000 paths within 4 standard errors of the
  * analytic values, the correlation of the excess shock with the income shock,
  * the split into use and price, and the stream discipline. */
-#include "costs.h"
-#include "economy.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/costs.h"
+#include "models/economy.h"
+#include "models/stream.h"
+#include "sim/config/scenario.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -5,7 +5,7 @@
  * ties at 0, delta_p_depleted and its interval, variance_independent; exact
  * zeros for identical runs; the same bits however the paths are cut into
  * blocks; what diffsum_alloc, diffsum_add and diffsum_finish refuse. */
-#include "diffsum.h"
+#include "output/diffsum.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -3,10 +3,10 @@
  * with and without a condition, the steady state where incidence,
  * persistence and mortality balance, conservation of people, the trend worked
  * by hand, the moments of the trend shock, and the keyed streams. */
-#include "diag.h"
-#include "disease.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/disease.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -4,16 +4,16 @@
  * checks that their outputs fit each other (identities across drivers) and
  * that the scenario's hand calibration (the figures in the comments of
  * scenarios/henan-2022.cfg) holds in the start year. */
-#include "costs.h"
-#include "demography.h"
-#include "diag.h"
-#include "disease.h"
-#include "economy.h"
-#include "enrollment.h"
-#include "population.h"
-#include "scenario.h"
-#include "stream.h"
-#include "utilization.h"
+#include "models/costs.h"
+#include "models/demography.h"
+#include "models/disease.h"
+#include "models/economy.h"
+#include "models/enrollment.h"
+#include "models/population.h"
+#include "models/stream.h"
+#include "models/utilization.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <setjmp.h>

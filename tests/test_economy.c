@@ -3,9 +3,9 @@
  * 10 000 paths (within 4 standard errors of the analytic values), the interest
  * floor, and the stream discipline (same key, same numbers; other key, other
  * numbers). */
-#include "economy.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/economy.h"
+#include "models/stream.h"
+#include "sim/config/scenario.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -4,11 +4,11 @@
  * province, the same records for any number of threads and wherever a path
  * sits in a block, and the start year's calibration. The adjustment rule
  * itself is checked by hand on three regions. */
-#include "accounting.h"
-#include "diag.h"
-#include "engine.h"
-#include "record.h"
-#include "scenario.h"
+#include "output/record.h"
+#include "sim/accounting.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/engine.h"
 
 #include <math.h>
 #include <omp.h>

@@ -3,10 +3,10 @@
  * populations, the identities among the outputs, the compounding of the
  * category shares, the drift of the employee scheme, the price response of
  * participation, and the regional shock (moments and keyed streams). */
-#include "diag.h"
-#include "enrollment.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/enrollment.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -3,10 +3,10 @@
  * premium on cases worked by hand from the notices' figures; identities and
  * monotonicity over random cases drawn from a keyed stream; and the shipped
  * scenarios, loaded and resolved into the year view. */
-#include "diag.h"
-#include "financing.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/financing.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * (2030-2031) and 2 regions, every value finite but those planted: the first
  * planted one in block order is reported, with its variable, region, year and
  * path, in the message of finite_check. */
-#include "finite.h"
+#include "output/finite.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -6,10 +6,10 @@
  * figures are worked by hand. Also: summary-only files, aborts and failed
  * commits that leave the destination untouched (also when a FIFO or a link
  * took its place during the run), and bad directories. */
-#include "cli.h"
-#include "h5out.h"
-#include "report.h"
-#include "summary.h"
+#include "output/h5out.h"
+#include "output/report.h"
+#include "output/summary.h"
+#include "sim/cli/cli.h"
 
 #include <dirent.h>
 #include <getopt.h>

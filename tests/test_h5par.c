@@ -16,9 +16,9 @@
  * Each test makes every rank take part in every collective step whatever
  * failed before; the ranks agree on the outcome (team_max) and only then
  * assert, so that a failure on one rank cannot leave the others hanging. */
-#include "h5out.h"
-#include "summary.h"
-#include "team.h"
+#include "output/h5out.h"
+#include "output/summary.h"
+#include "sim/team.h"
 
 #include <hdf5.h>
 #include <mpi.h>

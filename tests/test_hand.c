@@ -94,11 +94,11 @@
  * on the tables' nodes (1.2^k), so the fund's lines from admissions and
  * conditions stay EXACT; the outpatient fund is interpolated linearly in the
  * visit rate, which no longer falls on a node of its fine grid (VISITS). */
-#include "accounting.h"
-#include "diag.h"
-#include "engine.h"
-#include "record.h"
-#include "scenario.h"
+#include "output/record.h"
+#include "sim/accounting.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/engine.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -167,11 +167,11 @@ static const struct variant shipped = {{1, 1, 1}, {1, 1, 1}, {200, 50000}};
 static const struct variant use_trend = {
     {1, 1.2, 1.44}, {1, 1.2, 1.44}, {NO_CAP_YUAN, NO_CAP_YUAN}};
 static const struct setting_override use_trend_sets[] = {
-    {"costs.utilization_trend", "0.2"},
-    {"costs.excess_growth", "-0.2"},
-    {"costs.policy_effects", "((2023, 0.44), (2024, 0.44))"},
-    {"policy.conditions.hypertension.annual_cap_yuan", "1e7"},
-    {"policy.conditions.dialysis.annual_cap_yuan", "1e7"},
+    {.key = "costs.utilization_trend", .value = "0.2"},
+    {.key = "costs.excess_growth", .value = "-0.2"},
+    {.key = "costs.policy_effects", .value = "((2023, 0.44), (2024, 0.44))"},
+    {.key = "policy.conditions.hypertension.annual_cap_yuan", .value = "1e7"},
+    {.key = "policy.conditions.dialysis.annual_cap_yuan", .value = "1e7"},
 };
 
 /* The fund's payment on an admission and on a visit at price index P:

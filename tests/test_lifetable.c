@@ -1,10 +1,10 @@
 /* test_lifetable.c: the period life table and the projection's one-year
  * survival (models/lifetable.c): identities worked by hand, the stationary
  * population, and the UN's own life expectancy from the UN's death rates. */
-#include "diag.h"
-#include "lifetable.h"
-#include "split.h"
-#include "wpp.h"
+#include "models/lifetable.h"
+#include "models/split.h"
+#include "sim/config/diag.h"
+#include "sim/config/wpp.h"
 
 #include <math.h>
 #include <setjmp.h>

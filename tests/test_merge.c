@@ -9,11 +9,11 @@
  * not trivial. Then the refusals: a gap, an overlap, another seed, a
  * comparison's file, a summary-only file, a NaN; each leaves an existing
  * output untouched and no file behind. */
-#include "cli.h"
-#include "h5out.h"
-#include "merge.h"
-#include "run.h"
-#include "summary.h"
+#include "output/h5out.h"
+#include "output/summary.h"
+#include "sim/cli/cli.h"
+#include "sim/merge.h"
+#include "sim/run.h"
 
 #include <getopt.h>
 #include <hdf5.h>

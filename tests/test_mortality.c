@@ -5,11 +5,11 @@
  * routine that must land on the defaults), simulated quantiles of e0 in 2030
  * and 2050 (4000 paths), the moments of the shocks, and the stream keys. The scenario is
  * tests/scenarios/minimal.cfg (start 2022, the UN files of scenarios/data/wpp). */
-#include "demography.h"
-#include "diag.h"
-#include "scenario.h"
-#include "stream.h"
-#include "wpp.h"
+#include "models/demography.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/config/wpp.h"
 
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sort.h>

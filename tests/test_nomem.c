@@ -8,8 +8,8 @@
  * or fails with SCENARIO_NO_MEMORY: never a crash, never a bad-scenario
  * report made up from a failed allocation, never a scenario that silently
  * lost a setting. Leaks on these paths are AddressSanitizer's to find. */
-#include "diag.h"
-#include "scenario.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

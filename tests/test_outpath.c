@@ -3,7 +3,7 @@
  * ending in '/', a folder, a missing folder or a file in its place, a FIFO, a
  * socket, a device (/dev/null: only looked at) and symbolic links, even to a
  * regular file, are refused with the path in the message. */
-#include "outpath.h"
+#include "output/outpath.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,11 +5,11 @@
  * survivors; the split of the scenario's age groups; the projection of the
  * 2020 age structure to the 2022 start; the moments of the migration shock;
  * and the stream keys. The scenario is tests/scenarios/minimal.cfg. */
-#include "demography.h"
-#include "diag.h"
-#include "population.h"
-#include "scenario.h"
-#include "stream.h"
+#include "models/demography.h"
+#include "models/population.h"
+#include "models/stream.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <gsl/gsl_statistics.h>
 #include <math.h>

@@ -5,10 +5,10 @@
  * hand. For the comparison, /diff is added to that file by hand with the HDF5
  * C API: a variant whose figures are chosen so that each printed one is known,
  * and a variant equal to the base. */
-#include "cli.h"
-#include "h5out.h"
-#include "report.h"
-#include "summary.h"
+#include "output/h5out.h"
+#include "output/report.h"
+#include "output/summary.h"
+#include "sim/cli/cli.h"
 
 #include <getopt.h>
 #include <hdf5.h>

@@ -4,9 +4,9 @@
  * a run that fails while writing leaves an existing file untouched and no
  * temporary file behind; a run whose quantiles' scratch files cannot fit
  * beside the output is refused at once. */
-#include "diag.h"
-#include "run.h"
-#include "scenario.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/run.h"
 
 #include <hdf5.h>
 #include <signal.h>

@@ -2,8 +2,8 @@
  * variants merged onto their base, --set overrides, and the show/load fixed
  * point. The figures are those written in tests/scenarios/minimal.cfg and
  * variant-cap.cfg, or the defaults documented in scenarios/README.md. */
-#include "diag.h"
-#include "scenario.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,11 +1,11 @@
 /* test_schema.c: the schema itself: every default is a valid value of its
  * setting, the settings reference in scenarios/README.md is the one the schema
  * writes, and table lookups agree with a plain scan. */
-#include "diag.h"
-#include "schema.h"
-#include "step.h"
-#include "tree.h"
-#include "validate.h"
+#include "sim/config/diag.h"
+#include "sim/config/schema.h"
+#include "sim/config/step.h"
+#include "sim/config/tree.h"
+#include "sim/config/validate.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

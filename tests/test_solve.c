@@ -5,13 +5,13 @@
  * the timelines written out by hand, and counting the depleted paths; the
  * answer 0 when the target already holds; a target no increase can meet; and
  * the command line's refusals. */
-#include "cli.h"
-#include "diag.h"
-#include "record.h"
-#include "run.h"
-#include "scenario.h"
-#include "solve.h"
-#include "target.h"
+#include "output/record.h"
+#include "sim/cli/cli.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/run.h"
+#include "sim/solve.h"
+#include "sim/target.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -6,7 +6,7 @@
  * is unlinked as soon as it is opened; more paths than declared are refused; a
  * full disk (a file size limit) and a spill with no paths fail with a message
  * naming the folder. */
-#include "spill.h"
+#include "output/spill.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>

@@ -2,9 +2,9 @@
  * group's total and are never negative; a linear density and a Gompertz
  * curve come back exactly; rates keep each group's mean. The data are the UN
  * tables the shipped scenarios use (scenarios/data/wpp). */
-#include "diag.h"
-#include "split.h"
-#include "wpp.h"
+#include "models/split.h"
+#include "sim/config/diag.h"
+#include "sim/config/wpp.h"
 
 #include <math.h>
 #include <setjmp.h>

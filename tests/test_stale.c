@@ -2,7 +2,7 @@
  * (output/stale.c). A scratch folder holds out.h5 and temporary files named
  * after processes that are gone, alive, or not processes at all, and files of
  * another output: only out.h5's temporary files of gone processes go. */
-#include "stale.h"
+#include "output/stale.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* test_stream.c: the keyed random streams (models/stream.c): the cipher's
  * published known answer, the layout of the key, independence from the order
  * of use, and the moments of GSL samplers drawn from a stream. */
-#include "stream.h"
+#include "models/stream.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -4,7 +4,7 @@
  * rule, the first depletion year (with a path that recovers), the province's
  * sums and months, the national variables; the order blocks must come in, and
  * the same bits whichever way the paths are cut into blocks. */
-#include "summary.h"
+#include "output/summary.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /* test_tree.c: the settings tree: reading, merging, paths, and printing in a
  * form libconfig reads back to the same values. */
-#include "diag.h"
-#include "tree.h"
+#include "sim/config/diag.h"
+#include "sim/config/tree.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -4,10 +4,10 @@
  * test_benefit_table.c, test_hand.c); the region's own hospital mix; the moments of the
  * region-year shock over 10 000 draws within 4 standard errors; the stream
  * discipline; and a model made from a shipped test scenario. */
-#include "diag.h"
-#include "scenario.h"
-#include "stream.h"
-#include "utilization.h"
+#include "models/stream.h"
+#include "models/utilization.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <math.h>
 #include <setjmp.h>

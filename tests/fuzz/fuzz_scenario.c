@@ -9,8 +9,8 @@
  * the CSV files of tests/scenarios/bad and hand. The folder is made in the
  * current one (run.sh runs the fuzzer in a scratch folder). Build and run:
  * README.md. */
-#include "diag.h"
-#include "scenario.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
 
 #include <dirent.h>
 #include <limits.h>

@@ -1,7 +1,7 @@
 /* diag.c: collecting and printing diagnostics (see diag.h). */
-#include "diag.h"
+#include "sim/config/diag.h"
 
-#include "tree.h"
+#include "sim/config/tree.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

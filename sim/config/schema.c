@@ -6,9 +6,9 @@
  * 002 Zhengzhou 2023 (郑医保〔2023〕6号) with Henan 豫医保办〔2023〕71号, 003 Fujian
  * 2022 (闽医保〔2022〕93号), 004 Henan 2020 (豫医保〔2020〕5号) with the national
  * 医保发〔2020〕24号. "assumed" marks a value no notice or data set gives. */
-#include "schema.h"
+#include "sim/config/schema.h"
 
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include <stddef.h>
 #include <string.h>

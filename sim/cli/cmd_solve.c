@@ -4,11 +4,11 @@
  * `fundsim run`. Which regions override an adjusted setting is read from the
  * resolved scenario text, the one place that still tells an override from the
  * scenario's own value. */
-#include "cli.h"
-#include "diag.h"
-#include "scenario.h"
-#include "solve.h"
-#include "target.h"
+#include "sim/cli/cli.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/solve.h"
+#include "sim/target.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,14 +3,14 @@
  * Members flagged SPEC_INHERIT (the per-level and per-category members) take
  * their unit, range, default and source from the group that holds them; the
  * walk passes that group down as `owner`. */
-#include "validate.h"
+#include "sim/config/validate.h"
 
-#include "arena.h"
-#include "diag.h"
-#include "scenario.h"
-#include "schema.h"
-#include "step.h"
-#include "tree.h"
+#include "sim/config/arena.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/config/schema.h"
+#include "sim/config/step.h"
+#include "sim/config/tree.h"
 
 #include <errno.h>
 #include <limits.h>

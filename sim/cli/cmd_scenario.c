@@ -1,9 +1,9 @@
 /* cmd_scenario.c: the subcommands that read scenarios without running them:
  * check, show and settings. */
-#include "cli.h"
-#include "diag.h"
-#include "scenario.h"
-#include "schema.h"
+#include "sim/cli/cli.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/config/schema.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,149 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int cli_add_set(struct setting_override **sets, size_t *n, const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) {
-        fprintf(stderr, "fundsim: --set expects KEY=VALUE, got \"%s\"\n", arg);
-        return -1;
-    }
-    char *key = strndup(arg, (size_t)(eq - arg));
-    struct setting_override *more = key ? realloc(*sets, (*n + 1) * sizeof *more) : NULL;
-    if (!more) {
-        free(key);
-        fputs("fundsim: out of memory\n", stderr);
-        return -1;
-    }
-    more[*n] = (struct setting_override){.key = key, .value = eq + 1};
-    *sets = more;
-    (*n)++;
-    return 0;
-}
-
-int cli_add_number(struct setting_override **sets, size_t *n, const char *key, long long value,
-                   const char *option, const char *arg)
-{
-    size_t size = strlen(option) + strlen(arg) + 2;
-    char *k = strdup(key), *origin = malloc(size);
-    struct setting_override *more = k && origin ? realloc(*sets, (*n + 1) * sizeof *more) : NULL;
-    if (!more) {
-        free(k);
-        free(origin);
-        fputs("fundsim: out of memory\n", stderr);
-        return -1;
-    }
-    snprintf(origin, size, "%s %s", option, arg);
-    more[*n] = (struct setting_override){.key = k, .i = value, .origin = origin};
-    *sets = more;
-    (*n)++;
-    return 0;
-}
-
-/* Whether `arg` is a whole number as cli_parse_whole takes it; `*out` its
- * value. strtoll alone would take spaces, a '+' and a number cut short. */
-static bool whole_number(const char *arg, long long *out)
-{
-    const char *digits = arg + (arg[0] == '-');
-    size_t n = strspn(digits, "0123456789");
-    if (n == 0 || (digits[n] && strcmp(digits + n, "L") != 0)) return false;
-    char *end;
-    errno = 0;
-    *out = strtoll(arg, &end, 10);
-    return errno == 0 && end == digits + n;
-}
-
-int cli_parse_whole(const char *command, const char *option, const char *arg, long long lo,
-                    long long hi, long long *out)
-{
-    long long v;
-    if (whole_number(arg, &v) && v >= lo && v <= hi) {
-        *out = v;
-        return 0;
-    }
-    fprintf(stderr, "fundsim %s: %s expects a whole number from %lld to %lld, got \"%s\"\n",
-            command, option, lo, hi, arg);
-    return -1;
-}
-
-int cli_parse_int(const char *command, const char *option, const char *arg, long lo, long hi,
-                  int *out)
-{
-    long long v;
-    if (cli_parse_whole(command, option, arg, lo, hi, &v) != 0) return -1;
-    *out = (int)v;
-    return 0;
-}
-
-int cli_add_simulation(struct setting_override **sets, size_t *n, const char *command,
-                       const char *option, const char *arg)
-{
-    const char *name = strcmp(option, "--seed") == 0 ? "seed" : "paths";
-    const struct spec *s = spec_member(spec_member(&scenario_spec, "simulation"), name);
-    char key[32];
-    snprintf(key, sizeof key, "simulation.%s", name);
-    long long v;
-    if (cli_parse_whole(command, option, arg, (long long)s->min, (long long)s->max, &v) != 0)
-        return -1;
-    return cli_add_number(sets, n, key, v, option, arg);
-}
-
-int cli_default_threads(const char *command, int local_ranks, int *threads)
-{
-    /* main() capped libgomp's own reading (a larger one crashes it), so the
-     * variable is read here to refuse what it asks for, not cap it silently:
-     * its first number, as libgomp reads a list "8,2" */
-    const char *env = getenv("OMP_NUM_THREADS");
-    if (env) {
-        const char *p = env + strspn(env, " \t");
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(p, &end, 10);
-        if (end != p && *p != '-' && (errno == ERANGE || v > CLI_MAX_THREADS)) {
-            fprintf(stderr,
-                    "fundsim %s: OMP_NUM_THREADS=%s asks for more than %d threads, the most "
-                    "fundsim runs: set it lower, or give --threads\n",
-                    command, env, CLI_MAX_THREADS);
-            return -1;
-        }
-    }
-    int t = omp_get_max_threads();
-    /* without OMP_NUM_THREADS, the ranks on one machine share its cores */
-    if (!env && local_ranks > 1) t = omp_get_num_procs() / local_ranks;
-    *threads = t < 1 ? 1 : t > CLI_MAX_THREADS ? CLI_MAX_THREADS : t;
-    return 0;
-}
-
-int cli_load_failed(const char *command, int rc, const struct diag *d, bool speak)
-{
-    if (rc == SCENARIO_NO_MEMORY) {
-        if (speak) fprintf(stderr, "fundsim %s: out of memory reading the scenario\n", command);
-        return EXIT_FAILURE_RUN;
-    }
-    if (speak) diag_print(stderr, d);
-    return EXIT_USAGE;
-}
-
-void cli_start_threads(int threads)
-{
-    int started = 0; /* a region with nothing in it is left out by the compiler */
-#pragma omp parallel num_threads(threads)
-    {
-#pragma omp atomic
-        started++;
-    }
-    (void)started;
-}
-
-void cli_free_sets(struct setting_override *sets, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        free((char *)sets[k].key);
-        free((char *)sets[k].origin);
-    }
-    free(sets);
-}
 
 static const char check_usage[] =
     "Usage: fundsim check [--set KEY=VALUE]... SCENARIO...\n"

@@ -1,9 +1,9 @@
 /* cmd_merge.c: `fundsim merge`: slices of a run combined into the run's file
  * (merge.c), then the summary tables of the file written (output/report.c). */
-#include "cli.h"
-#include "merge.h"
-#include "outpath.h"
-#include "report.h"
+#include "output/outpath.h"
+#include "output/report.h"
+#include "sim/cli/cli.h"
+#include "sim/merge.h"
 
 #include <getopt.h>
 #include <omp.h>

@@ -2,7 +2,7 @@
  * The subcommands live in cmd_*.c. */
 #include "fundsim_config.h"
 
-#include "cli.h"
+#include "sim/cli/cli.h"
 
 #include <getopt.h>
 #include <hdf5.h>

@@ -1,5 +1,5 @@
 /* arena.c: a list of blocks, freed together (see arena.h). */
-#include "arena.h"
+#include "sim/config/arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,16 +6,16 @@
  * several settings; copy the tree into the structure (reading data files);
  * print the resolved tree, which is what `fundsim show` prints. Problems are
  * collected, not returned one at a time. */
-#include "scenario.h"
+#include "sim/config/scenario.h"
 
 #include "fundsim_config.h"
 
-#include "arena.h"
-#include "diag.h"
-#include "schema.h"
-#include "tree.h"
-#include "validate.h"
-#include "wpp.h"
+#include "sim/config/arena.h"
+#include "sim/config/diag.h"
+#include "sim/config/schema.h"
+#include "sim/config/tree.h"
+#include "sim/config/validate.h"
+#include "sim/config/wpp.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,13 +1,13 @@
 /* cmd_run.c: `fundsim run` and `fundsim compare`: load the scenario (and the
  * variants), run the projection (run.c), then print the summary tables of the
  * file written (output/report.c). */
-#include "cli.h"
-#include "diag.h"
-#include "outpath.h"
-#include "report.h"
-#include "run.h"
-#include "scenario.h"
-#include "team.h"
+#include "output/outpath.h"
+#include "output/report.h"
+#include "sim/cli/cli.h"
+#include "sim/config/diag.h"
+#include "sim/config/scenario.h"
+#include "sim/run.h"
+#include "sim/team.h"
 
 #include <errno.h>
 #include <getopt.h>

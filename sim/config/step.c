@@ -1,5 +1,5 @@
 /* step.c: lookups in piecewise-constant tables (see step.h). */
-#include "step.h"
+#include "sim/config/step.h"
 
 double step_at(const struct step *s, int key)
 {

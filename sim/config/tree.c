@@ -1,7 +1,7 @@
 /* tree.c: reading, merging and printing settings trees (see tree.h). */
-#include "tree.h"
+#include "sim/config/tree.h"
 
-#include "diag.h"
+#include "sim/config/diag.h"
 
 #include <ctype.h>
 #include <errno.h>

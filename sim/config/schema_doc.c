@@ -1,6 +1,6 @@
 /* schema_doc.c: the settings reference, written from the schema so that the
  * documentation cannot drift from what the loader accepts. */
-#include "schema.h"
+#include "sim/config/schema.h"
 
 #include <math.h>
 #include <stdbool.h>

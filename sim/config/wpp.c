@@ -3,9 +3,9 @@
  * The layout is country_code,name,age,<column>,<column>,... with one row per
  * age group. Anything else (a missing column, a non-numeric cell, a negative
  * value, ages out of order) is an error naming the file and line. */
-#include "wpp.h"
+#include "sim/config/wpp.h"
 
-#include "diag.h"
+#include "sim/config/diag.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* cmd_summary.c: `fundsim summary`, the summary tables of a run's HDF5 file
  * (output/report.c reads and prints them). */
-#include "cli.h"
-#include "report.h"
+#include "output/report.h"
+#include "sim/cli/cli.h"
 
 #include <errno.h>
 #include <getopt.h>

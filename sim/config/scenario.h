@@ -9,7 +9,7 @@
 #ifndef FUNDSIM_SCENARIO_H
 #define FUNDSIM_SCENARIO_H
 
-#include "step.h"
+#include "sim/config/step.h"
 
 #include <stdbool.h>
 #include <stddef.h>
