@@ -1,4 +1,4 @@
-/* test_compare.c: `fundsim compare` (sim/cmd_run.c, sim/run.c, output/h5diff.c)
+/* test_compare.c: `fundsim compare` (sim/cli/cmd_run.c, sim/run.c, output/h5diff.c)
  * on tests/scenarios/minimal.cfg:
  *   - null variants, one changing nothing and one changing a rule only after the
  *     horizon, give exactly zero difference in every path and statistic;

@@ -1,4 +1,4 @@
-/* test_solve.c: `fundsim solve` (sim/target.c, sim/solve.c, sim/cmd_solve.c).
+/* test_solve.c: `fundsim solve` (sim/target.c, sim/solve.c, sim/cli/cmd_solve.c).
  * Targets parsed and refused; a path's lowest balance and the raised timelines
  * by hand; a solve on the minimal scenario, made to run short of money, whose
  * answer is checked by running the answer and one step below it here, with

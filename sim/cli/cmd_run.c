@@ -107,7 +107,7 @@ static void set_stop_signals(void (*handler)(int))
 }
 
 /* The default output: the scenario's name with `suffix`, in the current folder
- * (a name holds no '/' and does not start with '.': sim/scenario.c). */
+ * (a name holds no '/' and does not start with '.': sim/config/scenario.c). */
 static char *default_output(const struct scenario *s, const char *suffix)
 {
     size_t n = strlen(s->name) + strlen(suffix) + 1;
