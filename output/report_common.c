@@ -3,6 +3,7 @@
  * formatting the tables share (report_common.h). */
 #include "report_common.h"
 #include "h5common.h"
+#include "h5probe.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,6 +72,8 @@ hid_t report_open_file(const char *path, char *err, size_t n_err)
         snprintf(err, n_err, "%s: not an HDF5 file, so not a run's file", path);
         return -1;
     }
+    /* HDF5 reads it in a child process first: if that crashes, we do not */
+    if (hdf5 > 0 && h5probe_file(path, H5PROBE_CPU_SECONDS, err, n_err)) return -1;
     hid_t file = hdf5 > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
     if (file < 0) h5common_fail(err, n_err, "%s: a damaged HDF5 file: it cannot be opened", path);
     return file;
@@ -131,13 +134,13 @@ static bool check_type(struct report_reader *rd, hid_t ds, const char *name, hid
 /* Whether the values of a contiguous dataset of shape `dims` take the bytes
  * they should, within the file: its extent and its storage are both read from
  * the file, and a damaged extent would have us allocate, and HDF5 read,
- * beyond the data. */
+ * beyond the data. The references of variable-length strings are checked too. */
 static bool check_storage(struct report_reader *rd, hid_t ds, const char *name, int rank,
                           const hsize_t *dims)
 {
     hid_t type = H5Dget_type(ds);
-    /* a variable-length string is stored as its length, address and index: 16 bytes */
-    size_t size = type < 0 ? 0 : H5Tis_variable_str(type) > 0 ? 16 : H5Tget_size(type);
+    bool strings = type >= 0 && H5Tis_variable_str(type) > 0;
+    size_t size = type < 0 ? 0 : strings ? h5probe_string_ref_size(rd->file) : H5Tget_size(type);
     if (type >= 0) H5Tclose(type);
     hsize_t file_size = 0, storage = H5Dget_storage_size(ds), n = 1;
     H5Fget_filesize(rd->file, &file_size);
@@ -146,7 +149,12 @@ static bool check_storage(struct report_reader *rd, hid_t ds, const char *name, 
         ok = dims[k] <= file_size / size / n; /* n * dims[k] * size within the file */
         n *= dims[k];
     }
-    if (ok && storage == n * size) return true;
+    if (ok && storage == n * size && (!strings || h5probe_strings(rd->file, rd->path, ds, n) == 0))
+        return true;
+    if (ok && storage == n * size) {
+        report_problem(rd, "%s is damaged: its strings are not all in the file", name);
+        return false;
+    }
     char shape[64];
     format_shape(shape, sizeof shape, rank, dims, "0");
     report_problem(rd, "%s is damaged: its shape %s does not fit the %llu bytes it takes", name,

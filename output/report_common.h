@@ -55,7 +55,8 @@ enum { REPORT_MAX_LIST = 1 << 16 };
 /* Opens the run's file `path` for reading and turns off HDF5's printing of
  * its error stack: its failures become our messages. Returns the file, or -1
  * with a message naming it in `err`: it cannot be opened, is a folder or not
- * a regular file, is not an HDF5 file, or is a damaged one. */
+ * a regular file, is not an HDF5 file, or is a damaged one (h5probe.h has
+ * read it first in a child process). */
 hid_t report_open_file(const char *path, char *err, size_t n_err);
 
 /* Every read below checks, before HDF5 reads anything into our memory, that

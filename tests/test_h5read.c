@@ -13,9 +13,12 @@
  * - chunk dimensions other than those the data were written with, and
  *   filters or a layout fundsim does not write (item 8);
  * - a folder, a FIFO, a text file and a truncated HDF5 file, each named for
- *   what it is, without HDF5's own messages (item 19). */
+ *   what it is, without HDF5's own messages (item 19);
+ * - a damaged global heap, on which HDF5 itself crashes or loops forever
+ *   (found by tests/fuzz/fuzz_h5read.c). */
 #include "cli.h"
 #include "h5out.h"
+#include "h5probe.h"
 #include "merge.h"
 #include "report.h"
 #include "run.h"
@@ -406,6 +409,73 @@ static void test_chunks(void **state)
     H5Pclose(dcpl);
 }
 
+/* Rewrites the index and size of the first object of the file's first global
+ * heap collection, where HDF5 keeps variable-length strings (the root's
+ * fundsim_version): "GCOL", version, 3 reserved bytes, the collection's size
+ * (8 bytes); then each object's index (2), references (2), 4 reserved bytes
+ * and size (8), little-endian. */
+static void patch_heap(const char *path, unsigned idx, uint64_t size)
+{
+    size_t n;
+    unsigned char *b = slurp(path, &n);
+    size_t at = 0;
+    while (at + 40 <= n && memcmp(b + at, "GCOL", 4))
+        at++;
+    assert_true(at + 40 <= n);
+    unsigned char *obj = b + at + 16;
+    assert_true(obj[0] == 1 && obj[1] == 0 && obj[8] == 5); /* object 1, "0.1.0" */
+    obj[0] = (unsigned char)idx, obj[1] = (unsigned char)(idx >> 8);
+    for (int j = 0; j < 8; j++)
+        obj[8 + j] = (unsigned char)(size >> (8 * j));
+    spit(path, b, n);
+    free(b);
+}
+
+/* HDF5's own structures damaged: HDF5 1.10 copies a heap object of a damaged
+ * size beyond its buffers (the commands crashed), and loops forever on an
+ * object of index and size 0 (they hung). HDF5 reads the file in a child
+ * process first (output/h5probe.c): the child crashes or runs out of its
+ * processor time, and the file is refused. */
+static void test_damaged_heap(void **state)
+{
+    const struct tmpdir_fixture *f = *state;
+    char path[256], err[1024] = "";
+    H5Fclose(copy_good(f, "heap-size.h5"));
+    tmpdir_path(path, sizeof path, f, "heap-size.h5");
+    patch_heap(path, 1, (uint64_t)1 << 40);
+    refused(f, "heap-size.h5", "heap-size.h5: a damaged HDF5 file: reading it made HDF5 crash",
+            NULL);
+
+    H5Fclose(copy_good(f, "heap-loop.h5"));
+    tmpdir_path(path, sizeof path, f, "heap-loop.h5");
+    patch_heap(path, 0, 0);
+    /* the commands allow 10 s of processor time: 1 here */
+    assert_int_equal(h5probe_file(path, 1, err, sizeof err), -1);
+    if (!strstr(err, "heap-loop.h5: a damaged HDF5 file: HDF5 did not finish reading it (in 1 s"))
+        fail_msg("%s", err);
+
+    tmpdir_path(path, sizeof path, f, "good.h5");
+    assert_int_equal(h5probe_file(path, 1, err, sizeof err), 0);
+
+    /* a string's length of 2 GiB: HDF5 allocated it before finding that the
+     * string is not there */
+    hid_t file = copy_good(f, "string-length.h5");
+    hid_t ds = H5Dopen2(file, "/regions", H5P_DEFAULT);
+    haddr_t at = H5Dget_offset(ds);
+    H5Dclose(ds);
+    H5Fclose(file);
+    assert_true(at != HADDR_UNDEF);
+    tmpdir_path(path, sizeof path, f, "string-length.h5");
+    size_t n;
+    unsigned char *b = slurp(path, &n);
+    assert_true(at + 16 <= n && b[at] == strlen(names[0]) && b[at + 3] == 0);
+    b[at + 3] = 0x80;
+    spit(path, b, n);
+    free(b);
+    refused(f, "string-length.h5", "/regions is damaged: its strings are not all in the file",
+            NULL);
+}
+
 /* Item 19: what is not a run's file is named for what it is, in one line. */
 static void test_not_a_run_file(void **state)
 {
@@ -446,7 +516,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),       cmocka_unit_test(test_attribute_shapes),
         cmocka_unit_test(test_quantile_levels), cmocka_unit_test(test_chunks),
-        cmocka_unit_test(test_not_a_run_file),
+        cmocka_unit_test(test_damaged_heap),    cmocka_unit_test(test_not_a_run_file),
     };
     return cmocka_run_group_tests(tests, group_setup, tmpdir_group_teardown);
 }
