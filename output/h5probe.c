@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,8 +151,11 @@ static int walk(const char *path)
     return w.failed ? PROBE_HDF5_FAILED : 0;
 }
 
-int h5probe_file(const char *path, int cpu_seconds, char *err, size_t n_err)
+int h5probe_file(const char *path, char *err, size_t n_err)
 {
+    struct stat st;
+    long long cpu_seconds = H5PROBE_CPU_SECONDS;
+    if (stat(path, &st) == 0) cpu_seconds += (long long)st.st_size / H5PROBE_BYTES_PER_SECOND;
     pid_t pid = fork();
     if (pid < 0) return 0;
     if (pid == 0) {
@@ -181,8 +185,8 @@ int h5probe_file(const char *path, int cpu_seconds, char *err, size_t n_err)
         snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(status));
     if (sig == SIGXCPU || sig == SIGKILL)
         snprintf(err, n_err,
-                 "%s: a damaged HDF5 file: HDF5 did not finish reading it (in %d s of processor "
-                 "time, in a process of its own)",
+                 "%s: a damaged HDF5 file: HDF5 did not finish reading it (in %lld s of "
+                 "processor time, in a process of its own)",
                  path, cpu_seconds);
     else
         snprintf(err, n_err,

@@ -22,16 +22,18 @@
 
 #include <stddef.h>
 
-/* The child's limit of processor time, in seconds: the walk of a run's file
- * of 10,000 paths takes well under one, and a loaded machine or a slow disk
- * does not count against it. */
-enum { H5PROBE_CPU_SECONDS = 10 };
+/* The child's limit of processor time: H5PROBE_CPU_SECONDS, and one second
+ * more per H5PROBE_BYTES_PER_SECOND of the file. The walk of a run's file
+ * takes a small part of that (0.03 s for a small run's, under 1 s for a
+ * 2 GB file of 10,000 paths); a loaded machine or a slow disk does not count
+ * against it. */
+enum { H5PROBE_CPU_SECONDS = 2 };
+#define H5PROBE_BYTES_PER_SECOND (100LL << 20)
 
-/* Reads file `path` in a child process as above, limited to `cpu_seconds`
- * of processor time. Returns 0 when the child ended (or could not be
- * started: then the caller reads unprotected), or -1 with a message naming
- * the file in `err`. */
-int h5probe_file(const char *path, int cpu_seconds, char *err, size_t n_err);
+/* Reads file `path` in a child process as above. Returns 0 when the child
+ * ended (or could not be started: then the caller reads unprotected), or -1
+ * with a message naming the file in `err`. */
+int h5probe_file(const char *path, char *err, size_t n_err);
 
 /* What HDF5 does not check before it acts on it: the n variable-length
  * strings of contiguous dataset `ds` of `file` (at `path`) must each lie

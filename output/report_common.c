@@ -73,7 +73,7 @@ hid_t report_open_file(const char *path, char *err, size_t n_err)
         return -1;
     }
     /* HDF5 reads it in a child process first: if that crashes, we do not */
-    if (hdf5 > 0 && h5probe_file(path, H5PROBE_CPU_SECONDS, err, n_err)) return -1;
+    if (hdf5 > 0 && h5probe_file(path, err, n_err)) return -1;
     hid_t file = hdf5 > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
     if (file < 0) h5common_fail(err, n_err, "%s: a damaged HDF5 file: it cannot be opened", path);
     return file;

@@ -439,7 +439,7 @@ static void patch_heap(const char *path, unsigned idx, uint64_t size)
 static void test_damaged_heap(void **state)
 {
     const struct tmpdir_fixture *f = *state;
-    char path[256], err[1024] = "";
+    char path[256];
     H5Fclose(copy_good(f, "heap-size.h5"));
     tmpdir_path(path, sizeof path, f, "heap-size.h5");
     patch_heap(path, 1, (uint64_t)1 << 40);
@@ -449,13 +449,10 @@ static void test_damaged_heap(void **state)
     H5Fclose(copy_good(f, "heap-loop.h5"));
     tmpdir_path(path, sizeof path, f, "heap-loop.h5");
     patch_heap(path, 0, 0);
-    /* the commands allow 10 s of processor time: 1 here */
-    assert_int_equal(h5probe_file(path, 1, err, sizeof err), -1);
-    if (!strstr(err, "heap-loop.h5: a damaged HDF5 file: HDF5 did not finish reading it (in 1 s"))
-        fail_msg("%s", err);
-
-    tmpdir_path(path, sizeof path, f, "good.h5");
-    assert_int_equal(h5probe_file(path, 1, err, sizeof err), 0);
+    refused(f, "heap-loop.h5",
+            "heap-loop.h5: a damaged HDF5 file: HDF5 did not finish reading it (in 2 s of "
+            "processor time",
+            NULL);
 
     /* a string's length of 2 GiB: HDF5 allocated it before finding that the
      * string is not there */
