@@ -19,6 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Set in builds with a sanitizer (weak: NULL otherwise): a fuzzer's callback
+ * on a sanitizer's report would take the child's crash for its own. */
+__attribute__((weak)) void __sanitizer_set_death_callback(void (*callback)(void));
+
 /* The child's status when HDF5 reported an error. Any other than this and
  * 0 (a sanitizer's, say) counts as a crash, as a signal does. */
 enum { PROBE_HDF5_FAILED = 3 };
@@ -168,6 +172,7 @@ int h5probe_file(const char *path, char *err, size_t n_err)
         static const int deadly[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGXCPU};
         for (size_t k = 0; k < sizeof deadly / sizeof *deadly; k++)
             signal(deadly[k], SIG_DFL);
+        if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
         struct rlimit cpu = {(rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 1};
         setrlimit(RLIMIT_CPU, &cpu); /* SIGXCPU, then SIGKILL */
         _exit(walk(path));
