@@ -210,13 +210,18 @@ static int write_meta(struct h5out *o, const struct h5out_meta *m, char *err, si
     return 0;
 }
 
-hid_t paths_dcpl(const struct h5out *o, int rank)
+size_t paths_chunk(size_t paths, size_t years, size_t regions)
 {
-    size_t per_path = o->size[DIM_YEAR] * o->size[DIM_REGION] * sizeof(double);
+    size_t per_path = years * regions * sizeof(double);
     size_t chunk = CHUNK_BYTES / (per_path ? per_path : 1);
     if (chunk > CHUNK_PATHS) chunk = CHUNK_PATHS;
-    if (chunk > o->size[DIM_PATH]) chunk = o->size[DIM_PATH];
-    if (chunk < 1) chunk = 1;
+    if (chunk > paths) chunk = paths;
+    return chunk < 1 ? 1 : chunk;
+}
+
+hid_t paths_dcpl(const struct h5out *o, int rank)
+{
+    size_t chunk = paths_chunk(o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
     hsize_t dims[3] = {chunk, o->size[DIM_YEAR], o->size[DIM_REGION]};
     for (int k = 1; k < 3; k++)
         if (dims[k] < 1) dims[k] = 1;

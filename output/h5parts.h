@@ -85,6 +85,9 @@ int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim
 /* The creation properties of a per-path dataset of `rank` ([path][year]
  * [region] or [path][year]): chunked by paths, compressed. Close it after use. */
 hid_t paths_dcpl(const struct h5out *o, int rank);
+/* The paths of one chunk of the per-path datasets of a file of `paths` paths,
+ * `years` years and `regions` regions (its other dimensions are whole). */
+size_t paths_chunk(size_t paths, size_t years, size_t regions);
 
 /* Whether a block fits the file's paths, years and regions. Returns 0, or -1 with `err`. */
 int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err);

@@ -3,11 +3,12 @@
  * keeps the first problem and names the file in it. */
 #include "output/h5slice.h"
 #include "output/h5common.h"
+#include "output/h5parts.h"
 #include "output/report_common.h"
 
 #include <hdf5.h>
 
-#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,22 @@ static size_t read_count(struct report_reader *rd, const char *name, long long m
     return rd->failed ? 0 : (size_t)v;
 }
 
+/* Whether /years holds the years of the root attributes, as h5out writes them:
+ * those are what the merged file gets, and /years bounds them by the file's
+ * size (its storage is checked) before they size the buffers. */
+static void check_years(struct report_reader *rd, const struct h5out_meta *m)
+{
+    size_t n[1] = {m->years};
+    int *years = report_read_ints(rd, "/years", 1, n);
+    for (size_t y = 0; years && !rd->failed && y < m->years; y++)
+        if (years[y] != (long long)m->start_year + (long long)y)
+            report_problem(rd,
+                           "/years holds %d as its year %zu, not %lld (from attribute "
+                           "start_year)",
+                           years[y], y + 1, (long long)m->start_year + (long long)y);
+    free(years);
+}
+
 /* The root attributes; a slice's paths_from, paths_to and scenario_paths. */
 static void read_root(struct h5slice *s, struct report_reader *rd)
 {
@@ -57,7 +74,10 @@ static void read_root(struct h5slice *s, struct report_reader *rd)
     m->pooling = s->pooling = report_read_text(rd, "/", "pooling");
     report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &m->seed);
     report_read_attribute(rd, "/", "start_year", H5T_NATIVE_INT, &m->start_year);
+    if (!rd->failed && (m->start_year < 1 || m->start_year > 9999))
+        report_problem(rd, "attribute start_year is %d, not a year", m->start_year);
     m->years = read_count(rd, "years", 1);
+    check_years(rd, m);
     m->paths = read_count(rd, "paths", 1);
     m->scenario_paths = m->paths;
     m->slice = !rd->failed && H5Aexists(rd->file, "paths_from") > 0;
@@ -83,6 +103,7 @@ static void read_tables(struct h5slice *s, struct report_reader *rd)
     s->region_codes = report_read_strings(rd, "/region_codes", r);
     s->opening_balance_yuan = report_read_doubles(rd, "/opening_balance", 1, r);
     s->quantiles = report_read_doubles(rd, "/quantiles", 1, q);
+    if (s->quantiles) report_check_levels(rd, s->quantiles, q[0]);
     m->n_quantiles = q[0];
     m->region_names = (const char *const *)s->region_names;
     m->region_names_zh = (const char *const *)s->region_names_zh;
@@ -99,53 +120,30 @@ static void read_tables(struct h5slice *s, struct report_reader *rd)
                       {"excess_months", &w->excess_months},
                       {"depletion_probability", &w->depletion_probability},
                       {"max_balance_share", &w->max_balance_share}};
-    for (size_t k = 0; k < sizeof thresholds / sizeof *thresholds; k++)
+    for (size_t k = 0; k < sizeof thresholds / sizeof *thresholds; k++) {
         report_read_attribute(rd, "/warning", thresholds[k].name, H5T_NATIVE_DOUBLE,
                               thresholds[k].value);
+        if (!rd->failed && !isfinite(*thresholds[k].value))
+            report_problem(rd, "attribute %s of /warning is %g, not a finite number",
+                           thresholds[k].name, *thresholds[k].value);
+    }
 }
 
-/* Opens a per-path dataset, which must have the file's shape. Returns it, or -1. */
+/* Opens a per-path dataset, which must have the file's shape and be stored
+ * as h5out stores it. Returns it, or -1. */
 static hid_t open_paths(struct report_reader *rd, const char *group, const char *name, int rank,
-                        const hsize_t *want)
+                        const struct h5out_meta *m)
 {
     if (rd->failed) return -1;
     char full[160];
     snprintf(full, sizeof full, "%s/%s", group, name);
-    hid_t ds =
-        H5Lexists(rd->file, group, H5P_DEFAULT) > 0 && H5Lexists(rd->file, full, H5P_DEFAULT) > 0
-            ? H5Dopen2(rd->file, full, H5P_DEFAULT)
-            : -1;
-    if (ds < 0) {
-        report_problem(rd, "not a fundsim run file: %s is missing", full);
-        return -1;
-    }
-    hid_t space = H5Dget_space(ds);
-    hsize_t got[3];
-    bool ok = H5Sget_simple_extent_ndims(space) == rank;
-    if (ok) H5Sget_simple_extent_dims(space, got, NULL);
-    for (int k = 0; k < rank && ok; k++)
-        ok = got[k] == want[k];
-    H5Sclose(space);
-    if (!ok) {
-        char regions[32] = "";
-        if (rank == 3) snprintf(regions, sizeof regions, "[%llu]", (unsigned long long)want[2]);
-        report_problem(rd, "%s does not have the shape [%llu][%llu]%s of the file's paths", full,
-                       (unsigned long long)want[0], (unsigned long long)want[1], regions);
-        H5Dclose(ds);
-        return -1;
-    }
-    return ds;
+    size_t dims[3] = {m->paths, m->years, m->regions};
+    hsize_t chunk[3] = {paths_chunk(m->paths, m->years, m->regions), m->years, m->regions};
+    return report_open_dataset(rd, full, H5T_NATIVE_DOUBLE, rank, dims, chunk);
 }
 
 struct h5slice *h5slice_open(const char *path, char *err, size_t n_err)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    fclose(f);
     struct h5slice *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         snprintf(err, n_err, "%s: out of memory", path);
@@ -156,9 +154,8 @@ struct h5slice *h5slice_open(const char *path, char *err, size_t n_err)
         s->paths[v] = -1;
     for (int v = 0; v < N_NVARS; v++)
         s->national[v] = -1;
-    s->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    s->file = report_open_file(path, err, n_err);
     if (s->file < 0) {
-        h5common_fail(err, n_err, "%s: not an HDF5 file", path);
         h5slice_close(s);
         return NULL;
     }
@@ -167,11 +164,10 @@ struct h5slice *h5slice_open(const char *path, char *err, size_t n_err)
     read_root(s, &rd);
     read_tables(s, &rd);
     const struct h5out_meta *m = &s->info.meta;
-    hsize_t dims[3] = {m->paths, m->years, m->regions};
     for (int v = 0; v < N_VARS; v++)
-        s->paths[v] = open_paths(&rd, "/paths", var_info[v].name, 3, dims);
+        s->paths[v] = open_paths(&rd, "/paths", var_info[v].name, 3, m);
     for (int v = 0; v < N_NVARS; v++)
-        s->national[v] = open_paths(&rd, "/paths/national", nvar_info[v].name, 2, dims);
+        s->national[v] = open_paths(&rd, "/paths/national", nvar_info[v].name, 2, m);
     if (rd.failed) {
         h5slice_close(s);
         return NULL;
@@ -233,8 +229,8 @@ int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block 
         hid_t ds = national ? s->national[v - N_VARS] : s->paths[v];
         if (read_rows(ds, national ? 2 : 3, first - m->first_path, n, m->years, m->regions,
                       s->buf)) {
-            h5common_fail(err, n_err, "%s: cannot read paths %zu-%zu of /paths/%s%s", s->path,
-                          first, first + n - 1, national ? "national/" : "",
+            h5common_fail(err, n_err, "%s: damaged: cannot read paths %zu-%zu of /paths/%s%s",
+                          s->path, first, first + n - 1, national ? "national/" : "",
                           national ? nvar_info[v - N_VARS].name : var_info[v].name);
             return -1;
         }

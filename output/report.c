@@ -10,7 +10,6 @@
 #include "output/report_common.h"
 #include "output/report_diff.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,19 +309,9 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
 int report_print(const char *path, const int *years, size_t n_years, bool csv,
                  enum report_table table, FILE *out, char *err, size_t n_err)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    fclose(f);
     struct report_reader rd = {.path = path, .err = err, .n_err = n_err};
-    rd.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (rd.file < 0) {
-        h5common_fail(err, n_err, "%s: not an HDF5 file", path);
-        return -1;
-    }
+    rd.file = report_open_file(path, err, n_err);
+    if (rd.file < 0) return -1;
     int rc = read_and_print(&rd, years, n_years, csv, table, out);
     H5Fclose(rd.file);
     return rc;

@@ -1,12 +1,16 @@
-/* report_common.c: reading a run's file for the summary tables, and the
- * formatting they share (report_common.h). */
+/* report_common.c: reading a run's file for the summary tables and for
+ * `fundsim merge`, every object checked before it is read, and the
+ * formatting the tables share (report_common.h). */
 #include "output/report_common.h"
 #include "output/h5common.h"
+#include "output/h5probe.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { MAX_RANK = 3 };
 
@@ -40,27 +44,225 @@ static void format_shape(char *s, size_t n, int rank, const hsize_t *dims, const
             used += (size_t)snprintf(s + used, n - used, "[%s]", zero);
 }
 
+hid_t report_open_file(const char *path, char *err, size_t n_err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, n_err, "%s is a folder, not a run's file", path);
+        return -1;
+    }
+    /* A FIFO or a device would block HDF5's reads, or never end them. */
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, n_err, "%s is not a regular file, so not a run's file", path);
+        return -1;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    htri_t hdf5 = H5Fis_hdf5(path);
+    if (hdf5 == 0) {
+        snprintf(err, n_err, "%s: not an HDF5 file, so not a run's file", path);
+        return -1;
+    }
+    /* HDF5 reads it in a child process first: if that crashes, we do not */
+    if (hdf5 > 0 && h5probe_file(path, err, n_err)) return -1;
+    hid_t file = hdf5 > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (file < 0) h5common_fail(err, n_err, "%s: a damaged HDF5 file: it cannot be opened", path);
+    return file;
+}
+
+/* The file types that a number may have: standard integers and IEEE floats of
+ * either byte order. Anything else (odd sizes, offsets, precisions, which a
+ * damaged file may describe) is refused before HDF5 converts it. */
+static bool plain_number(hid_t type, H5T_class_t want)
+{
+    if (H5Tget_class(type) != want) return false;
+    const hid_t ints[] = {H5T_STD_I8LE,  H5T_STD_I8BE,  H5T_STD_I16LE, H5T_STD_I16BE,
+                          H5T_STD_I32LE, H5T_STD_I32BE, H5T_STD_I64LE, H5T_STD_I64BE,
+                          H5T_STD_U8LE,  H5T_STD_U8BE,  H5T_STD_U16LE, H5T_STD_U16BE,
+                          H5T_STD_U32LE, H5T_STD_U32BE, H5T_STD_U64LE, H5T_STD_U64BE};
+    const hid_t floats[] = {H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE};
+    bool integer = want == H5T_INTEGER;
+    const hid_t *list = integer ? ints : floats;
+    size_t n = integer ? sizeof ints / sizeof *ints : sizeof floats / sizeof *floats;
+    for (size_t k = 0; k < n; k++)
+        if (H5Tequal(type, list[k]) > 0) return true;
+    return false;
+}
+
+/* Whether the file type `type` holds what memory type `mem` reads: a plain
+ * number of its class, or a variable-length string. */
+static bool type_fits(hid_t type, hid_t mem)
+{
+    H5T_class_t want = H5Tget_class(mem);
+    if (want == H5T_STRING) return H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0;
+    return plain_number(type, want);
+}
+
+/* "integers", "numbers" or "texts": what memory type `mem` reads. */
+static const char *kind_of(hid_t mem, bool plural)
+{
+    switch (H5Tget_class(mem)) {
+    case H5T_INTEGER:
+        return plural ? "integers" : "integer";
+    case H5T_STRING:
+        return plural ? "texts" : "text";
+    default:
+        return plural ? "numbers" : "number";
+    }
+}
+
+/* Whether the dataset's type fits `mem`; records the problem if not. */
+static bool check_type(struct report_reader *rd, hid_t ds, const char *name, hid_t mem)
+{
+    hid_t type = H5Dget_type(ds);
+    bool ok = type >= 0 && type_fits(type, mem);
+    if (type >= 0) H5Tclose(type);
+    if (!ok)
+        report_problem(rd, "%s does not hold %s, as in a run's file", name, kind_of(mem, true));
+    return ok;
+}
+
+/* Whether the values of a contiguous dataset of shape `dims` take the bytes
+ * they should, within the file: its extent and its storage are both read from
+ * the file, and a damaged extent would have us allocate, and HDF5 read,
+ * beyond the data. The references of variable-length strings are checked too. */
+static bool check_storage(struct report_reader *rd, hid_t ds, const char *name, int rank,
+                          const hsize_t *dims)
+{
+    hid_t type = H5Dget_type(ds);
+    bool strings = type >= 0 && H5Tis_variable_str(type) > 0;
+    size_t size = type < 0 ? 0 : strings ? h5probe_string_ref_size(rd->file) : H5Tget_size(type);
+    if (type >= 0) H5Tclose(type);
+    hsize_t file_size = 0, storage = H5Dget_storage_size(ds), n = 1;
+    H5Fget_filesize(rd->file, &file_size);
+    bool ok = size > 0;
+    for (int k = 0; k < rank && ok; k++) {
+        ok = dims[k] <= file_size / size / n; /* n * dims[k] * size within the file */
+        n *= dims[k];
+    }
+    if (ok && storage == n * size && (!strings || h5probe_strings(rd->file, rd->path, ds, n) == 0))
+        return true;
+    if (ok && storage == n * size) {
+        report_problem(rd, "%s is damaged: its strings are not all in the file", name);
+        return false;
+    }
+    char shape[64];
+    format_shape(shape, sizeof shape, rank, dims, "0");
+    report_problem(rd, "%s is damaged: its shape %s does not fit the %llu bytes it takes", name,
+                   shape, (unsigned long long)storage);
+    return false;
+}
+
+/* Whether a chunked dataset is stored as fundsim writes it: in chunks of
+ * `want` with the filters shuffle and deflate, every chunk written. HDF5 1.10
+ * trusts the chunk dimensions: other ones than the data were written with
+ * make it read beyond its buffers, or fill the paths with zeros. */
+static bool check_chunks(struct report_reader *rd, hid_t ds, hid_t dcpl, const char *name, int rank,
+                         const hsize_t *dims, const hsize_t *want)
+{
+    hsize_t chunk[MAX_RANK] = {0};
+    int chunk_rank = H5Pget_chunk(dcpl, MAX_RANK, chunk);
+    bool ok = chunk_rank == rank;
+    for (int k = 0; k < rank && ok; k++)
+        ok = chunk[k] == want[k] && want[k] > 0;
+    if (!ok) {
+        char got[64] = "of another rank", expected[64];
+        if (chunk_rank > 0 && chunk_rank <= MAX_RANK)
+            format_shape(got, sizeof got, chunk_rank, chunk, "0");
+        format_shape(expected, sizeof expected, rank, want, "0");
+        report_problem(rd, "%s is damaged: its chunks are %s, not %s as fundsim writes them", name,
+                       got, expected);
+        return false;
+    }
+    int n_filters = H5Pget_nfilters(dcpl);
+    ok = n_filters == 2;
+    for (int k = 0; k < n_filters && ok; k++) {
+        unsigned flags, config;
+        size_t n_values = 0;
+        H5Z_filter_t id =
+            H5Pget_filter2(dcpl, (unsigned)k, &flags, &n_values, NULL, 0, NULL, &config);
+        ok = id == (k == 0 ? H5Z_FILTER_SHUFFLE : H5Z_FILTER_DEFLATE);
+    }
+    if (!ok) {
+        report_problem(rd, "%s is not compressed as fundsim writes it (shuffle, then deflate)",
+                       name);
+        return false;
+    }
+    hsize_t n_chunks = 1, stored = 0;
+    for (int k = 0; k < rank; k++) {
+        hsize_t along = dims[k] / chunk[k] + (dims[k] % chunk[k] != 0);
+        n_chunks = n_chunks <= HSIZE_UNDEF / along ? n_chunks * along : HSIZE_UNDEF;
+    }
+    hid_t space = H5Dget_space(ds);
+    ok = H5Dget_num_chunks(ds, space, &stored) >= 0 && stored == n_chunks;
+    H5Sclose(space);
+    if (!ok)
+        report_problem(rd, "%s is damaged: it holds %llu chunks of data, not %llu", name,
+                       (unsigned long long)stored, (unsigned long long)n_chunks);
+    return ok;
+}
+
+/* Whether the dataset is stored as fundsim stores it: contiguous and without
+ * filters when `chunk` is NULL, else as check_chunks says. */
+static bool check_layout(struct report_reader *rd, hid_t ds, const char *name, int rank,
+                         const hsize_t *dims, const hsize_t *chunk)
+{
+    hid_t dcpl = H5Dget_create_plist(ds);
+    if (dcpl < 0) {
+        report_problem(rd, "%s is damaged: its storage cannot be read", name);
+        return false;
+    }
+    H5D_layout_t layout = H5Pget_layout(dcpl);
+    bool ok;
+    if (chunk && layout == H5D_CHUNKED)
+        ok = check_chunks(rd, ds, dcpl, name, rank, dims, chunk);
+    else if (!chunk && layout == H5D_CONTIGUOUS && H5Pget_nfilters(dcpl) == 0)
+        ok = check_storage(rd, ds, name, rank, dims);
+    else {
+        report_problem(rd,
+                       "%s is not stored as fundsim stores it (%s): the file is damaged or "
+                       "was rewritten by another tool",
+                       name, chunk ? "chunked and compressed" : "contiguous, uncompressed");
+        ok = false;
+    }
+    H5Pclose(dcpl);
+    return ok;
+}
 /* Opens `name` and checks its shape: rank `rank`, and dims[k] where it is not
- * 0 (a 0 is replaced by the file's size). Returns the dataset, or -1. */
-static hid_t open_checked(struct report_reader *rd, const char *name, int rank, size_t *dims)
+ * 0 (a 0 is replaced by the file's size); then its type and its storage. */
+hid_t report_open_dataset(struct report_reader *rd, const char *name, hid_t type, int rank,
+                          size_t *dims, const hsize_t *chunk)
 {
     if (rd->failed) return -1;
-    hid_t ds =
-        H5Lexists(rd->file, name, H5P_DEFAULT) > 0 ? H5Dopen2(rd->file, name, H5P_DEFAULT) : -1;
-    if (ds < 0) {
+    if (H5Lexists(rd->file, name, H5P_DEFAULT) <= 0) {
         report_problem(rd, "not a fundsim run file: %s is missing", name);
+        return -1;
+    }
+    hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
+    if (ds < 0) {
+        h5common_fail(rd->err, rd->n_err, "%s: %s is damaged: it cannot be opened", rd->path, name);
+        rd->failed = true;
         return -1;
     }
     hid_t space = H5Dget_space(ds);
     hsize_t got[MAX_RANK], want[MAX_RANK];
-    int got_rank = H5Sget_simple_extent_ndims(space);
+    int got_rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
     bool known = got_rank > 0 && got_rank <= MAX_RANK, ok = got_rank == rank;
     if (known) H5Sget_simple_extent_dims(space, got, NULL);
     for (int k = 0; k < rank; k++) {
         want[k] = dims[k];
         ok = ok && (dims[k] == 0 || dims[k] == got[k]) && got[k] > 0;
     }
-    H5Sclose(space);
+    if (space >= 0) H5Sclose(space);
     if (!ok) {
         char shape[64], expected[64];
         if (known)
@@ -69,6 +271,9 @@ static hid_t open_checked(struct report_reader *rd, const char *name, int rank, 
             snprintf(shape, sizeof shape, "of rank %d", got_rank);
         format_shape(expected, sizeof expected, rank, want, "any");
         report_problem(rd, "%s has shape %s, expected %s", name, shape, expected);
+    } else
+        ok = check_type(rd, ds, name, type) && check_layout(rd, ds, name, rank, got, chunk);
+    if (!ok) {
         H5Dclose(ds);
         return -1;
     }
@@ -89,13 +294,13 @@ static size_t count_of(int rank, const size_t *dims)
 static void *read_numbers(struct report_reader *rd, const char *name, hid_t type, int rank,
                           size_t *dims)
 {
-    hid_t ds = open_checked(rd, name, rank, dims);
+    hid_t ds = report_open_dataset(rd, name, type, rank, dims, NULL);
     if (ds < 0) return NULL;
     void *buf = malloc(count_of(rank, dims) * H5Tget_size(type));
     if (!buf)
         report_problem(rd, "out of memory reading %s", name);
     else if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        h5common_fail(rd->err, rd->n_err, "%s: cannot read %s as numbers", rd->path, name);
+        h5common_fail(rd->err, rd->n_err, "%s: %s is damaged: it cannot be read", rd->path, name);
         rd->failed = true;
         free(buf);
         buf = NULL;
@@ -136,15 +341,15 @@ static char **copy_strings(struct report_reader *rd, char **raw, size_t n, hid_t
 
 char **report_read_strings(struct report_reader *rd, const char *name, size_t *n)
 {
-    hid_t ds = open_checked(rd, name, 1, n);
-    if (ds < 0) return NULL;
     hid_t type = h5common_utf8_type();
-    char **raw = calloc(*n, sizeof *raw), **copy = NULL;
-    if (!raw)
+    hid_t ds = report_open_dataset(rd, name, type, 1, n, NULL);
+    char **raw = NULL, **copy = NULL;
+    if (ds < 0)
+        ;
+    else if (!(raw = calloc(*n, sizeof *raw)))
         report_problem(rd, "out of memory reading %s", name);
     else if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
-        h5common_fail(rd->err, rd->n_err, "%s: cannot read %s as variable-length strings", rd->path,
-                      name);
+        h5common_fail(rd->err, rd->n_err, "%s: %s is damaged: it cannot be read", rd->path, name);
         rd->failed = true;
     } else {
         hid_t space = H5Dget_space(ds);
@@ -153,30 +358,61 @@ char **report_read_strings(struct report_reader *rd, const char *name, size_t *n
     }
     free(raw);
     H5Tclose(type);
-    H5Dclose(ds);
+    if (ds >= 0) H5Dclose(ds);
     return copy;
 }
 
-/* Opens attribute `name` of `object`, or records that it is missing. */
-static hid_t open_attribute(struct report_reader *rd, const char *object, const char *name)
+/* Opens attribute `name` of `object` and checks that it holds what `mem`
+ * reads: one value (`list` false), or a list of at most `max` (`list`
+ * true, its length in *n). Returns the attribute, or -1 with the problem
+ * recorded: it is missing, or of another shape or type, as in a damaged file
+ * (reading an array into one value would write beyond it). */
+static hid_t open_attribute(struct report_reader *rd, const char *object, const char *name,
+                            hid_t mem, bool list, size_t *n)
 {
     if (rd->failed) return -1;
-    if (H5Aexists_by_name(rd->file, object, name, H5P_DEFAULT) > 0)
-        return H5Aopen_by_name(rd->file, object, name, H5P_DEFAULT, H5P_DEFAULT);
-    report_problem(rd, "not a fundsim run file: attribute %s of %s is missing", name, object);
+    if (H5Aexists_by_name(rd->file, object, name, H5P_DEFAULT) <= 0) {
+        report_problem(rd, "not a fundsim run file: attribute %s of %s is missing", name, object);
+        return -1;
+    }
+    hid_t a = H5Aopen_by_name(rd->file, object, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t space = a < 0 ? -1 : H5Aget_space(a), type = a < 0 ? -1 : H5Aget_type(a);
+    bool ok = space >= 0 && type >= 0 && type_fits(type, mem);
+    if (ok && list) {
+        hsize_t dims[1] = {0};
+        ok = H5Sget_simple_extent_type(space) == H5S_SIMPLE &&
+             H5Sget_simple_extent_ndims(space) == 1 &&
+             H5Sget_simple_extent_dims(space, dims, NULL) == 1 && dims[0] <= REPORT_MAX_LIST;
+        *n = dims[0];
+    } else if (ok) /* a scalar, or a list of one (as H5LT writes them) */
+        ok = H5Sget_simple_extent_type(space) == H5S_SCALAR ||
+             (H5Sget_simple_extent_type(space) == H5S_SIMPLE &&
+              H5Sget_simple_extent_npoints(space) == 1);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (a < 0)
+        h5common_fail(rd->err, rd->n_err, "%s: attribute %s of %s is damaged: it cannot be opened",
+                      rd->path, name, object);
+    else if (!ok)
+        report_problem(rd, "attribute %s of %s is not %s %s", name, object,
+                       list ? "a list of" : "a single", kind_of(mem, list));
+    if (a >= 0 && ok) return a;
+    rd->failed = true;
+    if (a >= 0) H5Aclose(a);
     return -1;
 }
 
 static void read_failed(struct report_reader *rd, const char *object, const char *name)
 {
-    h5common_fail(rd->err, rd->n_err, "%s: cannot read attribute %s of %s", rd->path, name, object);
+    h5common_fail(rd->err, rd->n_err, "%s: attribute %s of %s is damaged: it cannot be read",
+                  rd->path, name, object);
     rd->failed = true;
 }
 
 void report_read_attribute(struct report_reader *rd, const char *object, const char *name,
                            hid_t type, void *value)
 {
-    hid_t a = open_attribute(rd, object, name);
+    hid_t a = open_attribute(rd, object, name, type, false, NULL);
     if (a < 0) return;
     if (H5Aread(a, type, value) < 0) read_failed(rd, object, name);
     H5Aclose(a);
@@ -188,35 +424,42 @@ char *report_read_text(struct report_reader *rd, const char *object, const char 
     char *raw = NULL, *copy = NULL;
     report_read_attribute(rd, object, name, string, &raw);
     H5Tclose(string);
-    if (raw && !(copy = strdup(raw))) report_problem(rd, "out of memory");
+    /* a damaged file may hold a null string */
+    if (!rd->failed && !(copy = strdup(raw ? raw : ""))) report_problem(rd, "out of memory");
     H5free_memory(raw);
     return copy;
 }
 
 char **report_read_texts(struct report_reader *rd, const char *object, const char *name, size_t *n)
 {
-    hid_t a = open_attribute(rd, object, name);
-    if (a < 0) return NULL;
-    hid_t space = H5Aget_space(a), type = h5common_utf8_type();
-    hsize_t dims[1];
+    hid_t type = h5common_utf8_type();
+    hid_t a = open_attribute(rd, object, name, type, true, n);
     char **raw = NULL, **copy = NULL;
-    if (H5Sget_simple_extent_ndims(space) != 1) {
-        report_problem(rd, "attribute %s of %s is not a list", name, object);
-    } else {
-        H5Sget_simple_extent_dims(space, dims, NULL);
-        *n = dims[0];
-        if (!(raw = calloc(*n ? *n : 1, sizeof *raw)))
-            report_problem(rd, "out of memory");
-        else if (H5Aread(a, type, raw) < 0)
-            read_failed(rd, object, name);
-        else
-            copy = copy_strings(rd, raw, *n, type, space);
+    if (a < 0)
+        ;
+    else if (!(raw = calloc(*n ? *n : 1, sizeof *raw)))
+        report_problem(rd, "out of memory");
+    else if (H5Aread(a, type, raw) < 0)
+        read_failed(rd, object, name);
+    else {
+        hid_t space = H5Aget_space(a);
+        copy = copy_strings(rd, raw, *n, type, space);
+        H5Sclose(space);
     }
     free(raw);
     H5Tclose(type);
-    H5Sclose(space);
-    H5Aclose(a);
+    if (a >= 0) H5Aclose(a);
     return copy;
+}
+
+void report_check_levels(struct report_reader *rd, const double *q, size_t n)
+{
+    for (size_t k = 0; !rd->failed && k < n; k++)
+        if (!(q[k] >= 0 && q[k] <= 1) || (k > 0 && !(q[k] > q[k - 1])))
+            report_problem(rd,
+                           "/quantiles holds %g as level %zu: the levels of a run's file are in "
+                           "[0, 1] and increasing",
+                           q[k], k + 1);
 }
 
 static size_t nearest_level(const double *q, size_t n, double level)
@@ -235,6 +478,7 @@ void report_run_read(struct report_reader *rd, struct report_run *run)
     run->R = r[0]; /* from here on, read_strings' results are freed by count */
     run->names_zh = report_read_strings(rd, "/region_names_zh", r);
     run->quantiles = report_read_doubles(rd, "/quantiles", 1, q);
+    if (run->quantiles) report_check_levels(rd, run->quantiles, q[0]);
     run->Y = y[0], run->Q = q[0];
     report_read_attribute(rd, "/", "paths", H5T_NATIVE_LLONG, &run->paths);
     report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &run->seed);

@@ -1,6 +1,8 @@
 /* report_common.h: what the summary tables (report.c: the warning table and
  * the budget burden; report_diff.c: the policy comparison) share, with the
  * reader of slices for `fundsim merge` (h5slice.c). Internal to output/.
+ * Every read of a run's file goes through the checked reads below, which
+ * refuse a damaged file before HDF5 reads it into our memory.
  *
  * A `struct report_reader` carries the first problem met, so that the reads
  * follow one another without a check after each: after a failure every read
@@ -47,6 +49,31 @@ struct report_run {
 void report_problem(struct report_reader *rd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The longest list attribute read (the variants of a comparison: a few). */
+enum { REPORT_MAX_LIST = 1 << 16 };
+
+/* Opens the run's file `path` for reading and turns off HDF5's printing of
+ * its error stack: its failures become our messages. Returns the file, or -1
+ * with a message naming it in `err`: it cannot be opened, is a folder or not
+ * a regular file, is not an HDF5 file, or is a damaged one (h5probe.h has
+ * read it first in a child process). */
+hid_t report_open_file(const char *path, char *err, size_t n_err);
+
+/* Every read below checks, before HDF5 reads anything into our memory, that
+ * the object is what fundsim writes: an attribute holds one value (a scalar,
+ * or a list of one), or a list for report_read_texts; a dataset has the rank and extent asked for, its
+ * values are plain integers, IEEE numbers or variable-length strings as the
+ * memory type reads, and it is stored as fundsim stores it. Anything else
+ * is a problem naming the file and the object. */
+
+/* Opens dataset `name` of rank `rank` (at most 3) whose file type fits the
+ * memory type `type`: dims[k] must match where it is not 0, and a 0 is
+ * replaced by the file's size. `chunk` NULL: stored contiguous, without
+ * filters, in as many bytes as its shape says; else chunked in `chunk`,
+ * shuffled and deflated, every chunk written. Returns the dataset, or -1. */
+hid_t report_open_dataset(struct report_reader *rd, const char *name, hid_t type, int rank,
+                          size_t *dims, const hsize_t *chunk);
+
 /* Reads a whole numeric dataset of rank `rank`: dims[k] must match where it
  * is not 0, and a 0 is replaced by the file's size. */
 double *report_read_doubles(struct report_reader *rd, const char *name, int rank, size_t *dims);
@@ -56,12 +83,17 @@ int *report_read_ints(struct report_reader *rd, const char *name, int rank, size
 char **report_read_strings(struct report_reader *rd, const char *name, size_t *n);
 void report_free_strings(char **s, size_t n);
 
-/* Reads a scalar numeric attribute of `object` as `type`. */
+/* Reads a single numeric attribute of `object` as `type` (native: integers
+ * from integers, doubles from floating point). */
 void report_read_attribute(struct report_reader *rd, const char *object, const char *name,
                            hid_t type, void *value);
-/* A scalar string attribute, and a 1-D one of strings (its size in *n), as copies. */
+/* A single string attribute ("" for a null one), and a 1-D one of strings
+ * (its size in *n, at most REPORT_MAX_LIST), as copies. */
 char *report_read_text(struct report_reader *rd, const char *object, const char *name);
 char **report_read_texts(struct report_reader *rd, const char *object, const char *name, size_t *n);
+
+/* Checks the n quantile levels as a run writes them: in [0, 1], increasing. */
+void report_check_levels(struct report_reader *rd, const double *q, size_t n);
 
 /* Reads the dimensions, names, quantile levels and root attributes. */
 void report_run_read(struct report_reader *rd, struct report_run *run);

@@ -275,6 +275,12 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
         snprintf(err, n_err, "internal error: no paths for the quantiles");
         return -1;
     }
+    /* A level outside [0, 1] (or NaN) would index outside the paths. */
+    for (size_t q = 0; q < n_levels; q++)
+        if (!(levels[q] >= 0 && levels[q] <= 1)) {
+            snprintf(err, n_err, "internal error: quantile level %g is not in [0, 1]", levels[q]);
+            return -1;
+        }
     size_t largest = 0;
     for (size_t b = 0; b < s->n_blocks; b++)
         if (s->blocks[b].paths > largest) largest = s->blocks[b].paths;

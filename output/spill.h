@@ -53,11 +53,12 @@ int spill_commit(struct spill *s, char *err, size_t n_err);
 /* The number of paths committed. */
 size_t spill_paths(const struct spill *s);
 
-/* For each cell c, the quantiles at the `n_levels` levels (in (0, 1),
- * increasing) of the values committed, into out[c * n_levels + q]. Reads at
- * most about `memory_bytes` of values at a time (at least one cell's; 0: the
- * default) and works on `threads` threads. Returns 0, or -1 with the reason in
- * `err` (no path committed, a read error, out of memory). */
+/* For each cell c, the quantiles at the `n_levels` levels (in [0, 1],
+ * usually increasing) of the values committed, into out[c * n_levels + q].
+ * Reads at most about `memory_bytes` of values at a time (at least one cell's;
+ * 0: the default) and works on `threads` threads. Returns 0, or -1 with the
+ * reason in `err` (a level outside [0, 1] or NaN, no path committed, a read
+ * error, out of memory). */
 int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, double *out,
                     size_t memory_bytes, int threads, char *err, size_t n_err);
 

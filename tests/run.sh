@@ -2,8 +2,9 @@
 # run.sh: the whole test suite, twice: once built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (build-sanitize/), once as shipped (build/, where
 # valgrind's memcheck also runs); then the MPI build's own tests (build-mpi/,
-# -Dmpi=enabled: the suite 'mpi', under mpirun); then a one-minute run of the
-# scenario loader's fuzzer (build-fuzz/, clang; tests/fuzz/README.md).
+# -Dmpi=enabled: the suite 'mpi', under mpirun); then 40 s of each fuzzer, side
+# by side: the scenario loader's and the run file readers' (build-fuzz/,
+# clang; tests/fuzz/README.md).
 # Ends with meson's summary of the last run and one line with the count of
 # all, "N passed, N failed". Exit status 0 only when everything passed.
 #
@@ -43,8 +44,8 @@ FUNDSIM_SERIAL=$(pwd)/build/fundsim meson test -C build-mpi --print-errorlogs --
 rm -f build-fuzz/meson-logs/testlog.json
 if [ $# -eq 0 ]; then
     echo
-    echo "== one minute of fuzzing the scenario loader (build-fuzz/)"
-    meson compile -C build-fuzz fuzz_scenario >/dev/null || exit 1
+    echo "== 40 s of fuzzing the scenario loader and the run file readers (build-fuzz/)"
+    meson compile -C build-fuzz fuzz_scenario fuzz_h5read fundsim:executable >/dev/null || exit 1
     meson test -C build-fuzz --no-rebuild --print-errorlogs --suite fuzz || status=1
 fi
 

@@ -5,11 +5,12 @@
  * blocks of uneven sizes, whatever the memory budget and the threads; the file
  * is unlinked as soon as it is opened; more paths than declared are refused; a
  * full disk (a file size limit) and a spill with no paths fail with a message
- * naming the folder. */
+ * naming the folder; a level outside [0, 1], or NaN, is refused. */
 #include "output/spill.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -201,6 +202,33 @@ static void test_refusals(void **state)
     assert_non_null(strstr(err, "/nonexistent-fundsim-folder"));
 }
 
+/* Levels outside [0, 1] or NaN (a damaged file's, through `fundsim merge`)
+ * are refused: they would index outside the paths (1e6: a crash, 5: a read
+ * beyond the column). 0 and 1 are the smallest and the largest value, and the
+ * levels may come in any order. */
+static void test_levels(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    struct spill *s = spill_open(NULL, 1, 4, err, sizeof err);
+    assert_non_null(s);
+    double *b = spill_stage(s, 4);
+    b[0] = 10, b[1] = 40, b[2] = 20, b[3] = 30;
+    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    const double bad[] = {5.0, 1e6, -0.25, NAN, 1 + 1e-15, -INFINITY};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        double at[2] = {0.5, bad[k]}, got[2] = {0};
+        err[0] = '\0';
+        assert_int_equal(spill_quantiles(s, at, 2, got, 0, 1, err, sizeof err), -1);
+        assert_non_null(strstr(err, "is not in [0, 1]"));
+    }
+    const double at[4] = {1, 0, 0.5, 0};
+    double got[4];
+    assert_int_equal(spill_quantiles(s, at, 4, got, 0, 1, err, sizeof err), 0);
+    assert_true(got[0] == 40 && got[1] == 10 && got[2] == 25 && got[3] == 10);
+    spill_close(s);
+}
+
 /* Under a file size limit of 4 kB (as a full disk), a 51 200-byte block fails
  * with a message naming the folder; the limit and SIGXFSZ are restored. */
 static void test_full_disk(void **state)
@@ -239,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_by_hand),
         cmocka_unit_test(test_file_unlinked),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_levels),
         cmocka_unit_test(test_full_disk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,8 +34,9 @@ static const char summary_usage[] =
     "  --csv         one table as CSV with a header row, units in the names\n"
     "  --help        this text\n"
     "\n"
-    "Exit status: 0 success, 1 the file cannot be read or is not a fundsim run,\n"
-    "2 bad usage (a year the run does not cover, or diff of a file without variants).\n";
+    "Exit status: 0 success, 1 the file cannot be read, is not a fundsim run's file\n"
+    "or is damaged, 2 bad usage (a year the run does not cover, or diff of a file\n"
+    "without variants).\n";
 
 /* "warning", "budget" or "diff". Returns 0, or -1 after printing why. */
 static int parse_table(const char *name, enum report_table *table)
