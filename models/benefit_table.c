@@ -226,10 +226,10 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
     g->cap_bins = 16;
 }
 
-void benefit_maternity(const struct benefit_rules *r, double caesarean_share, double *mean,
-                       double *var)
+void benefit_maternity(double natural_yuan, double caesarean_yuan, double caesarean_share,
+                       double *mean, double *var)
 {
-    double a = r->maternity_yuan[DELIVERY_NATURAL], b = r->maternity_yuan[DELIVERY_CAESAREAN];
+    double a = natural_yuan, b = caesarean_yuan;
     *mean = (1 - caesarean_share) * a + caesarean_share * b;
     *var = fmax(0, (1 - caesarean_share) * a * a + caesarean_share * b * b - *mean * *mean);
 }
@@ -440,7 +440,8 @@ static double max_kink(const struct benefit_rules *r, double income)
     for (int p = 0; p < 2; p++)
         if (f[p].n) top = fmax(top, f[p].t[f[p].n - 1]);
     for (int c = 0; c < N_CATEGORIES; c++) {
-        pl_assistance(&a, &f[1], r->assistance_ratio[c], r->assistance_limit_yuan, 0);
+        pl_assistance(&a, &f[r->serious_poor[c] ? 1 : 0], r->assistance_ratio[c],
+                      r->assistance_limit_yuan, 0);
         if (a.n && a.t[a.n - 1] < 1e9) top = fmax(top, a.t[a.n - 1]); /* beyond 1e9: never */
     }
     return top;
@@ -1301,8 +1302,8 @@ static int payer_kinks(const struct benefit_table *t, struct pl *payer, const in
     *n_kinks = 0;
     for (int p = 2; p < N_PAYERS; p++)
         if (same_as[p] == p)
-            pl_assistance(&payer[p], &payer[1], r->assistance_ratio[p - 2],
-                          r->assistance_limit_yuan, e);
+            pl_assistance(&payer[p], &payer[r->serious_poor[p - 2] ? 1 : 0],
+                          r->assistance_ratio[p - 2], r->assistance_limit_yuan, e);
     for (int p = 0; p < N_PAYERS; p++)
         if (same_as[p] == p) pl_link(&payer[p], kinks, n_kinks);
     for (int k = 0; k < *n_kinks; k++) {
@@ -1472,7 +1473,8 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
     for (int p = 0; p < N_PAYERS; p++) {
         same_as[p] = p;
         for (int q = 2; p >= 2 && q < p; q++)
-            if (r->assistance_ratio[q - 2] == r->assistance_ratio[p - 2]) {
+            if (r->assistance_ratio[q - 2] == r->assistance_ratio[p - 2] &&
+                r->serious_poor[q - 2] == r->serious_poor[p - 2]) {
                 same_as[p] = q;
                 break;
             }
@@ -1654,9 +1656,9 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     int oi = node_weights(visits / t->out_step, LAYER_NODES, wo);
     bool need[N_PAYERS] = {false};
     for (int i = 0; i < n_cells; i++) {
-        bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
-        need[poor ? 1 : 0] = true;
-        if (poor) need[2 + category[i]] = true;
+        bool assisted = category[i] >= 0 && category[i] < N_CATEGORIES;
+        need[assisted && t->rules.serious_poor[category[i]] ? 1 : 0] = true;
+        if (assisted) need[2 + category[i]] = true;
     }
     /* the counts mixed first, on the 4 nodes around the visit rate, for the columns
      * of the payers needed (lo .. hi − 1), then the nodes */
@@ -1687,11 +1689,11 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
                 acc[k][m] += wo[j] * mix[j][k * 2 + m];
     for (int i = 0; i < n_cells; i++) {
         struct benefit_expected *x = &out[i];
-        bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
-        const double *s = acc[poor ? 1 : 0];
+        bool assisted = category[i] >= 0 && category[i] < N_CATEGORIES;
+        const double *s = acc[assisted && t->rules.serious_poor[category[i]] ? 1 : 0];
         x->mean[LINE_SERIOUS] = positive(s[0]);
         x->var[LINE_SERIOUS] = positive(s[1] - s[0] * s[0]);
-        if (poor) {
+        if (assisted) {
             const double *a = acc[2 + category[i]];
             x->mean[LINE_ASSISTANCE] = positive(a[0]);
             x->var[LINE_ASSISTANCE] = positive(a[1] - a[0] * a[0]);

@@ -181,9 +181,10 @@ enum benefit_situation_index { SITUATION_IN_TIME, SITUATION_LATE, SITUATION_ASSI
 void benefit_year_lookup_situations(const struct benefit_year *y, int condition, double admissions,
                                     double visits, struct benefit_expected out[BENEFIT_SITUATIONS]);
 
-/* The fund's fixed maternity payment per delivery: its mean and variance over the
- * delivery types (assumed: a delivery costs at least the fixed payment). */
-void benefit_maternity(const struct benefit_rules *r, double caesarean_share, double *mean,
-                       double *var);
+/* The fund's fixed maternity payment per delivery, of `natural_yuan` or
+ * `caesarean_yuan`: its mean and variance over the delivery types (assumed: a
+ * delivery costs at least the fixed payment). */
+void benefit_maternity(double natural_yuan, double caesarean_yuan, double caesarean_share,
+                       double *mean, double *var);
 
 #endif

@@ -47,6 +47,8 @@ void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int yea
     r->serious_cap_yuan = step_at(&p->serious_cap_yuan, year);
     r->serious_poor_deductible_factor = step_at(&p->serious_poor_deductible_factor, year);
     r->serious_poor_ratio_bonus = step_at(&p->serious_poor_ratio_bonus, year);
+    for (int c = 0; c < N_CATEGORIES; c++)
+        r->serious_poor[c] = step_at(&p->serious_poor_terms.at[c], year) != 0;
     r->serious_outpatient_share = step_at(&p->serious_outpatient_share, year);
     for (int c = 0; c < N_CATEGORIES; c++)
         r->assistance_ratio[c] = step_at(&p->assistance_ratio.at[c], year);
@@ -156,18 +158,61 @@ void benefits_apply(const struct benefit_rules *r, const struct benefit_situatio
                      out->fund_maternity_yuan;
 
     /* 大病保险 on the inpatient out-of-pocket cost and the counted outpatient share. */
-    bool poor = s->category >= 0 && s->category < N_CATEGORIES;
+    bool assisted = s->category >= 0 && s->category < N_CATEGORIES;
+    bool poor = assisted && r->serious_poor[s->category];
     double share = r->serious_outpatient_share;
     out->serious_base_yuan = oop_in + share * (oop_out + oop_cond);
     out->serious_yuan = benefits_serious(r, poor, out->serious_base_yuan);
 
     /* 医疗救助 on all the policy-scope cost left, within one limit for the year. */
     double left = fmax(0, oop_in + oop_out + oop_cond - out->serious_yuan);
-    if (poor)
+    if (assisted)
         out->assistance_yuan =
             fmin(r->assistance_limit_yuan, r->assistance_ratio[s->category] * left);
 
     out->total_yuan = total;
     out->policy_yuan = policy;
     out->out_of_pocket_yuan = untouched + (left - out->assistance_yuan);
+}
+
+/* Two years' rules give the same table when they differ at most in the year, in
+ * the income-linked serious-illness deductible (set per lookup) and in the
+ * maternity payments (not in the tables). */
+bool benefit_rules_same_table(const struct benefit_rules *a, const struct benefit_rules *b)
+{
+    struct benefit_rules x, y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    x.year = y.year = 0;
+    x.serious_deductible_yuan = y.serious_deductible_yuan = 0;
+    x.serious_band_from_yuan = y.serious_band_from_yuan = NULL;
+    x.serious_band_ratio = y.serious_band_ratio = NULL;
+    for (int d = 0; d < N_DELIVERIES; d++)
+        x.maternity_yuan[d] = y.maternity_yuan[d] = 0;
+    if (memcmp(&x, &y, sizeof x) != 0) return false;
+    for (size_t i = 0; i < a->n_serious_bands; i++)
+        if (a->serious_band_from_yuan[i] != b->serious_band_from_yuan[i] ||
+            a->serious_band_ratio[i] != b->serious_band_ratio[i])
+            return false;
+    return true;
+}
+
+void benefit_table_rules(struct benefit_rules *r, const struct policy *p, int year)
+{
+    benefit_rules_init(r, p, year, 0);
+    for (int d = 0; d < N_DELIVERIES; d++)
+        r->maternity_yuan[d] = 0;
+}
+
+int benefit_package_base_year(const struct policy *p, int start_year, int years)
+{
+    int base = start_year;
+    struct benefit_rules a, b;
+    benefit_table_rules(&a, p, start_year);
+    for (int y = 1; y < years; y++) {
+        benefit_table_rules(&b, p, start_year + y);
+        if (!benefit_rules_same_table(&a, &b)) base = start_year + y;
+        a = b;
+    }
+    return base;
 }

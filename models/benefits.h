@@ -47,14 +47,15 @@ struct benefit_rules {
     int waiting_days;                    /* late payers' waiting period (002: 30) */
     /* Serious-illness insurance (004): deductible = income share x previous year's
      * per-capita disposable income; ratio by band of the cost above it; a cap (0: none).
-     * The poor (the assisted categories) have the deductible times a factor, the
-     * ratio plus a bonus, and no cap. */
+     * The poor (the assisted categories that serious_poor names) have the
+     * deductible times a factor, the ratio plus a bonus, and no cap. */
     double serious_deductible_income_share, serious_deductible_yuan;
     size_t n_serious_bands;
     const int *serious_band_from_yuan; /* band starts, from 0, increasing */
     const double *serious_band_ratio;
     double serious_cap_yuan;
     double serious_poor_deductible_factor, serious_poor_ratio_bonus;
+    bool serious_poor[N_CATEGORIES]; /* the category has the poor's terms this year */
     double serious_outpatient_share; /* share of the outpatient out-of-pocket cost counted */
     /* Medical assistance: share of the policy-scope cost left after both insurances,
      * by category, within one annual limit per person (outpatient and inpatient). */
@@ -108,6 +109,19 @@ struct benefit_payment {
  * year's per-capita disposable income. `p` must outlive `r` (the bands point into it). */
 void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int year,
                         double income_prev_yuan);
+
+/* Whether two years' rules make the same benefit table: they differ at most in
+ * the year, the serious-illness deductible (income-linked, set per lookup) and
+ * the maternity payments (paid outside the tables). */
+bool benefit_rules_same_table(const struct benefit_rules *a, const struct benefit_rules *b);
+/* The rules of policy `p` in `year` as a benefit table holds them (no maternity
+ * payments, no income). */
+void benefit_table_rules(struct benefit_rules *r, const struct policy *p, int year);
+/* The benefit package's base year (policy.continuation.benefits, models/timeline.h):
+ * the last year of the projection's `years` from start_year in which the table
+ * rules change, when the notices' last dated benefit rule takes effect; from then
+ * on the package goes on as one scale. */
+int benefit_package_base_year(const struct policy *p, int start_year, int years);
 
 /* The first day of the year whose claims are covered: 0, or for a late payer the day
  * of payment plus the waiting period (002: the fund does not pay for it). */

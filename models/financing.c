@@ -21,13 +21,19 @@ const char *const financing_payer_names[FINANCING_N_PAYERS] = {
 };
 
 void financing_rules_init(struct financing_rules *f, const struct region *r, int year,
-                          double income_prev_yuan)
+                          const struct index_path *x)
 {
     const struct policy *p = &r->policy;
+    const struct continuation *cont = p->continuation;
+    double income_prev_yuan = x->income[year - x->start_year];
     f->contribution_yuan = financing_contribution_yuan(
-        step_at(&p->individual_yuan, year), step_at(&p->income_rate, year), income_prev_yuan);
-    f->standard_yuan = step_at(&p->subsidy_standard_yuan, year);
-    f->national_standard_yuan = step_at(&p->national_standard_yuan, year);
+        timeline_at(&p->individual_yuan, &cont[CONTINUED_CONTRIBUTION], year, x),
+        step_at(&p->income_rate, year), income_prev_yuan);
+    f->national_standard_yuan =
+        timeline_at(&p->national_standard_yuan, &cont[CONTINUED_NATIONAL_STANDARD], year, x);
+    f->standard_yuan =
+        fmax(f->national_standard_yuan,
+             timeline_at(&p->subsidy_standard_yuan, &cont[CONTINUED_SUBSIDY], year, x));
     f->central_share = step_at(&p->central_share, year);
     f->central_share_western = step_at(&p->central_share_western, year);
     /* The loader checks western_policy_share ≤ 1 - district_share; fmin only
@@ -39,7 +45,8 @@ void financing_rules_init(struct financing_rules *f, const struct region *r, int
         f->split[c] = (struct financing_split){
             .province_share = step_at(&s->province_share, year),
             .city_share = step_at(&s->city_share, year),
-            .city_fixed_yuan = step_at(&s->city_fixed_yuan, year),
+            .city_fixed_yuan =
+                timeline_at(&s->city_fixed_yuan, &cont[CONTINUED_CITY_FIXED], year, x),
         };
     }
     for (int k = 0; k < N_CATEGORIES; k++)
@@ -48,7 +55,11 @@ void financing_rules_init(struct financing_rules *f, const struct region *r, int
         step_at(&p->assistance_city_share_district, year);
     f->assistance_city_share[FINANCING_AREA_COUNTY] =
         step_at(&p->assistance_city_share_county, year);
-    f->serious_premium_yuan = step_at(&r->serious_premium_yuan, year);
+    f->serious_premium_yuan =
+        timeline_at(&r->serious_premium_yuan, &cont[CONTINUED_SERIOUS_PREMIUM], year, x);
+    f->other_income_yuan =
+        timeline_at(&r->other_income_yuan, &cont[CONTINUED_OTHER_INCOME], year, x);
+    f->other_income_payer = r->other_income_payer;
 }
 
 /* The schema's meaning (policy.contribution.income_rate): the income-linked
@@ -140,8 +151,11 @@ void financing_region_year(const struct financing_rules *f, const struct financi
     out->assistance_total_yuan = total(out->assistance_yuan);
     out->residents_yuan = out->contributions_due_yuan - out->assistance_total_yuan;
     out->subsidy_total_yuan = total(out->subsidy_yuan);
-    out->income_yuan = out->contributions_due_yuan + out->subsidy_total_yuan;
+    out->other_yuan = out->enrollees * f->other_income_yuan;
+    out->income_yuan = out->contributions_due_yuan + out->subsidy_total_yuan + out->other_yuan;
     out->serious_premium_yuan = out->enrollees * f->serious_premium_yuan;
     for (int p = 0; p < FINANCING_N_PAYERS; p++)
         out->outlay_yuan[p] = out->subsidy_yuan[p] + out->assistance_yuan[p];
+    if (f->other_income_payer >= 0 && f->other_income_payer < FINANCING_N_PAYERS)
+        out->outlay_yuan[f->other_income_payer] += out->other_yuan;
 }

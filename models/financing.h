@@ -18,6 +18,7 @@
 #ifndef FUNDSIM_FINANCING_H
 #define FUNDSIM_FINANCING_H
 
+#include "models/timeline.h"
 #include "sim/config/scenario.h"
 
 #include <stdbool.h>
@@ -38,6 +39,14 @@ enum financing_payer {
 enum financing_area { FINANCING_AREA_DISTRICT, FINANCING_AREA_COUNTY, FINANCING_N_AREAS };
 
 extern const char *const financing_payer_names[FINANCING_N_PAYERS];
+
+/* The scenario names payers by enum payer_level (other_income.payer, pooling.backstop_payer). */
+_Static_assert(FINANCING_CENTRAL == (int)PAYER_CENTRAL &&
+                   FINANCING_PROVINCE == (int)PAYER_PROVINCE && FINANCING_CITY == (int)PAYER_CITY &&
+                   FINANCING_DISTRICT == (int)PAYER_DISTRICT &&
+                   FINANCING_COUNTY == (int)PAYER_COUNTY &&
+                   FINANCING_N_PAYERS == (int)N_PAYER_LEVELS,
+               "financing_payer and payer_level name the same levels in the same order");
 
 /* How one class of enrollee's subsidy is shared below the central part
  * (policy.subsidy.split, 002): the province pays province_share of the local
@@ -61,6 +70,8 @@ struct financing_rules {
     double assistance_city_share[FINANCING_N_AREAS]; /* the city's part; the district's or
                                                         county's is the rest */
     double serious_premium_yuan; /* serious-illness premium per enrollee, out of the fund */
+    double other_income_yuan;    /* fund income per enrollee above the standards */
+    int other_income_payer;      /* enum financing_payer, or PAYER_NONE */
 };
 
 /* Enrollees of a region-year, filled by the enrollment driver. Counts are
@@ -92,15 +103,18 @@ struct financing_income {
     double assistance_total_yuan;
     double subsidy_yuan[FINANCING_N_PAYERS]; /* fiscal subsidy by level of government */
     double subsidy_total_yuan;               /* = standard x enrollees */
-    double income_yuan;          /* the fund's income before interest: contributions + subsidy */
+    double other_yuan;           /* income above the standards (other_income) */
+    double income_yuan; /* the fund's income before interest: contributions + subsidy + other */
     double serious_premium_yuan; /* paid out of the fund to the serious-illness insurer */
     double outlay_yuan[FINANCING_N_PAYERS]; /* each level's total: subsidy + assistance */
 };
 
-/* The rules of region `r` in `year`, given the previous year's per-capita
- * disposable income (for the income-linked contribution). */
+/* The rules of region `r` in `year`, on path `x` (its incomes and prices so
+ * far: the income-linked contribution, and every yuan timeline continued after
+ * its last dated value, timeline.h). A region's subsidy standard is never below
+ * the national one (000-004: 不低于), continued or not. */
 void financing_rules_init(struct financing_rules *f, const struct region *r, int year,
-                          double income_prev_yuan);
+                          const struct index_path *x);
 
 /* The individual contribution: the fixed amount plus a share of the previous
  * year's per-capita disposable income (policy.contribution; 001, 003). */

@@ -207,7 +207,7 @@ static void add_cell(struct diffsum *d, size_t cell, size_t k, size_t p, const d
     double balance_diff = variant[VAR_BALANCE] - base[VAR_BALANCE];
     d->better[cell] += balance_diff > 0;
     d->worse[cell] += balance_diff < 0;
-    double depleted_diff = (double)(variant[VAR_BALANCE] < 0) - (double)(base[VAR_BALANCE] < 0);
+    double depleted_diff = (double)record_depleted(variant) - (double)record_depleted(base);
     moments_add(&d->depleted[cell], depleted_diff, n);
 }
 

@@ -4,7 +4,10 @@
  * Layout (the names are fixed: users' scripts depend on them; see README.md):
  *   root attributes: fundsim_version, scenario_name, scenario (the fully resolved
  *     text), seed, paths, start_year, years, random_generator, created (UTC,
- *     ISO 8601), summary_only (0/1), pooling ("city" or "adjustment_fund"); a slice's
+ *     ISO 8601), summary_only (0/1), pooling ("city" or "adjustment_fund"),
+ *     assumptions (what the run assumes where no notice says, a line each:
+ *     sim/assumptions.h), rules_end_year (the last year a financing standard is
+ *     dated; the continuation rules set it after); a slice's
  *     file also paths_from, paths_to, scenario_paths (its paths are paths_from ..
  *     paths_to - 1 of a run of scenario_paths; /paths is indexed from paths_from)
  *   /years [Y] int, /regions [R] string (names), /quantiles [Q] double: dimension
@@ -53,6 +56,8 @@
 
 struct h5out_meta {
     const char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
+    const char *assumptions; /* sim/assumptions.h */
+    int rules_end_year;
     long long seed;
     size_t paths;      /* paths in the file */
     size_t first_path; /* the first one's number: a slice's first path, 0 for a whole run */

@@ -18,7 +18,7 @@ struct h5slice {
     char *path;
     struct h5slice_info info;
     /* what info.meta points to */
-    char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
+    char *version, *scenario_name, *scenario_text, *random_generator, *pooling, *assumptions;
     char **region_names, **region_names_zh, **region_codes;
     double *opening_balance_yuan, *quantiles;
     hid_t paths[N_VARS], national[N_NVARS];
@@ -72,6 +72,8 @@ static void read_root(struct h5slice *s, struct report_reader *rd)
     m->scenario_text = s->scenario_text = report_read_text(rd, "/", "scenario");
     m->random_generator = s->random_generator = report_read_text(rd, "/", "random_generator");
     m->pooling = s->pooling = report_read_text(rd, "/", "pooling");
+    m->assumptions = s->assumptions = report_read_text(rd, "/", "assumptions");
+    report_read_attribute(rd, "/", "rules_end_year", H5T_NATIVE_INT, &m->rules_end_year);
     report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &m->seed);
     report_read_attribute(rd, "/", "start_year", H5T_NATIVE_INT, &m->start_year);
     if (!rd->failed && (m->start_year < 1 || m->start_year > 9999))
@@ -261,6 +263,7 @@ void h5slice_close(struct h5slice *s)
     free(s->scenario_text);
     free(s->random_generator);
     free(s->pooling);
+    free(s->assumptions);
     free(s->buf);
     free(s->path);
     free(s);

@@ -9,15 +9,19 @@
  * and year the national (province-wide) variables of `enum nvar`.
  *
  * Identities the engine keeps in every record (tested):
- *   income = contributions + assisted_contributions + subsidy + interest
- *            + adjustment_received
+ *   income = contributions + assisted_contributions + subsidy + other_income
+ *            + interest + adjustment_received
  *   expenditure = fund_inpatient + fund_outpatient + fund_two_diseases
  *                 + fund_chronic + fund_maternity + serious_premium
- *                 + adjustment_paid
+ *                 + adjustment_paid + deficit_interest
  *   surplus = income - expenditure
- *   balance = previous balance (or the opening balance) + surplus
+ *   balance = previous balance (or the opening balance) + surplus + backstop
  *   subsidy = the five subsidy_* parts; outlay_X = subsidy_X + the
- *   contribution assistance paid by X. */
+ *   contribution assistance paid by X + the other income X pays + the
+ *   backstop X pays.
+ * The fund is depleted in a year when its balance before any backstop,
+ * balance - backstop, is below 0 (record_depleted): the early warning
+ * describes the fund, not what a government pays to keep it at 0. */
 #ifndef FUNDSIM_RECORD_H
 #define FUNDSIM_RECORD_H
 
@@ -35,6 +39,7 @@ enum var {
     VAR_SUBSIDY_DISTRICT,
     VAR_SUBSIDY_COUNTY,
     VAR_SUBSIDY,             /* the five above */
+    VAR_OTHER_INCOME,        /* income above the standards (regions[].other_income) */
     VAR_INTEREST,            /* on the balance */
     VAR_ADJUSTMENT_RECEIVED, /* from the provincial adjustment fund (0 under city pooling) */
     VAR_INCOME,              /* the fund's income (see the identities) */
@@ -43,13 +48,18 @@ enum var {
     VAR_FUND_TWO_DISEASES,   /* hypertension and diabetes medication (两病) */
     VAR_FUND_CHRONIC,        /* chronic and special conditions (门诊慢特病) */
     VAR_FUND_MATERNITY,
-    VAR_SERIOUS_PREMIUM,   /* paid by the fund to the serious-illness insurer */
-    VAR_ADJUSTMENT_PAID,   /* into the provincial adjustment fund (0 under city pooling) */
-    VAR_EXPENDITURE,       /* the fund's expenditure (see the identities) */
-    VAR_SURPLUS,           /* income - expenditure; < 0 is a current deficit (当期收不抵支) */
-    VAR_BALANCE,           /* accumulated balance (累计结存) at the end of the year */
-    VAR_MONTHS,            /* months of payment: balance / (benefit expenditure / 12), where
-                              benefit expenditure = expenditure - adjustment_paid */
+    VAR_SERIOUS_PREMIUM,  /* paid by the fund to the serious-illness insurer */
+    VAR_ADJUSTMENT_PAID,  /* into the provincial adjustment fund (0 under city pooling) */
+    VAR_DEFICIT_INTEREST, /* pooling.deficit "carry": borrowing_rate on a negative balance */
+    VAR_EXPENDITURE,      /* the fund's expenditure (see the identities) */
+    VAR_SURPLUS,          /* income - expenditure; < 0 is a current deficit (当期收不抵支) */
+    VAR_BACKSTOP,  /* pooling.deficit "backstop": the shortfall a government paid (财政兜底) */
+    VAR_BALANCE,   /* accumulated balance (累计结存) at the end of the year */
+    VAR_MONTHS,    /* months of payment: balance / (benefit expenditure / 12), where
+                      benefit expenditure = expenditure - adjustment_paid
+                      - deficit_interest */
+    VAR_SHORTFALL, /* cumulative shortfall (累计缺口): "carry", the negative balance;
+                      "backstop", the backstops paid so far */
     VAR_SERIOUS_CLAIMS,    /* paid by serious-illness insurance (outside the fund) */
     VAR_ASSISTANCE_CLAIMS, /* paid by medical assistance on the bills (outside the fund) */
     VAR_OUTLAY_CENTRAL,    /* each level's total: its subsidy + its contribution assistance */
@@ -64,17 +74,24 @@ enum var {
     VAR_INPATIENT_POLICY_COST, /* the policy-scope cost of admissions: fund_inpatient over it
                                   is the inpatient policy-scope payment ratio */
     VAR_SERIOUS_LOSS_RATIO,    /* serious_claims / serious_premium (0 without a premium) */
+    VAR_ACTUARIAL_BALANCE,     /* per cent: from the start to this year, (income + opening balance
+                                  - the reserve of warning.low_months at the end) / expenditure - 1,
+                                  discounted at the path's interest rates (accounting.h) */
     N_VARS
 };
 
 /* Province-wide, per path and year. */
 enum nvar {
-    NVAR_INCOME_PER_CAPITA,  /* per-capita disposable income of the year, yuan */
-    NVAR_COST_INDEX,         /* medical cost index (use x price), start year = 1 */
-    NVAR_PRICE_INDEX,        /* the price part: cost per admission, visit or patient */
-    NVAR_INTEREST_RATE,      /* earned on fund balances in the year */
-    NVAR_ADJUSTMENT_BALANCE, /* the provincial adjustment fund's balance at the end of the
-                                year, yuan (0 under city pooling) */
+    NVAR_INCOME_PER_CAPITA,   /* per-capita disposable income of the year, yuan */
+    NVAR_COST_INDEX,          /* medical cost index (use x price), start year = 1 */
+    NVAR_PRICE_INDEX,         /* the price part: cost per admission, visit or patient */
+    NVAR_INTEREST_RATE,       /* earned on fund balances in the year */
+    NVAR_ADJUSTMENT_BALANCE,  /* the provincial adjustment fund's balance at the end of the
+                                 year, yuan (0 under city pooling) */
+    NVAR_ACTUARIAL_BALANCE,   /* the province's actuarial balance, per cent (VAR_ACTUARIAL_...) */
+    NVAR_INCOME_PER_ENROLLEE, /* the province's financing (contributions, subsidy, other
+                                 income) per enrollee, yuan */
+    NVAR_EXPENDITURE_PER_ENROLLEE, /* its benefit expenditure (with the premium) per enrollee */
     N_NVARS
 };
 
@@ -88,6 +105,18 @@ static inline double record_months(double balance_yuan, double benefits_yuan)
                                  : (balance_yuan >= 0 ? RECORD_MAX_MONTHS : -RECORD_MAX_MONTHS);
     return m > RECORD_MAX_MONTHS ? RECORD_MAX_MONTHS
                                  : (m < -RECORD_MAX_MONTHS ? -RECORD_MAX_MONTHS : m);
+}
+
+/* The outlay of a level of government (enum payer_level). */
+static inline int record_outlay_var(int payer)
+{
+    return VAR_OUTLAY_CENTRAL + payer;
+}
+
+/* Whether the fund was depleted in the year (see the identities). */
+static inline bool record_depleted(const double *v)
+{
+    return v[VAR_BALANCE] - v[VAR_BACKSTOP] < 0;
 }
 
 struct var_info {

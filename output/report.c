@@ -9,6 +9,7 @@
 #include "output/h5common.h"
 #include "output/report_common.h"
 #include "output/report_diff.h"
+#include "output/report_outlook.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,7 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
     struct warning warning = {0};
     struct budget budget = {0};
     struct report_diff *diff = NULL;
+    struct report_outlook *outlook = NULL;
     report_run_read(rd, &run);
     bool all = table == REPORT_ALL, has_diff = false;
     if (!rd->failed) has_diff = H5Lexists(rd->file, "/diff", H5P_DEFAULT) > 0;
@@ -284,22 +286,29 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
     bool want_warning = all || table == REPORT_WARNING;
     bool want_budget = (all && !csv) || table == REPORT_BUDGET;
     bool want_diff = (all && !csv && has_diff) || table == REPORT_DIFF;
+    bool want_actuarial = (all && !csv) || table == REPORT_ACTUARIAL;
     if (!rc && want_warning) warning_read(rd, &run, &warning);
     if (!rc && want_budget) budget_read(rd, &run, &budget);
     if (!rc && want_diff) diff = report_diff_read(rd, &run);
+    if (!rc && (!csv || want_actuarial)) outlook = report_outlook_read(rd, &run);
     if (!rc && rd->failed) rc = -1;
     if (!rc && csv) {
         if (want_warning) warning_print_csv(&warning, &run, out);
         if (want_budget) budget_print_csv(&budget, &run, out);
         if (want_diff) report_diff_print_csv(diff, &run, out);
+        if (want_actuarial) report_outlook_print_csv(outlook, &run, out);
     } else if (!rc) {
         print_heading(&run, rd->path, out);
+        report_outlook_print_heading(outlook, &run, out);
+        if (want_actuarial) report_outlook_print_text(outlook, &run, out);
+        if (want_actuarial && (want_warning || want_budget || want_diff)) fputc('\n', out);
         if (want_warning) warning_print_text(&warning, &run, out);
         if (want_budget && want_warning) fputc('\n', out);
         if (want_budget) budget_print_text(&budget, &run, out);
         if (want_diff) report_diff_print_text(diff, &run, out);
     }
     report_diff_free(diff);
+    report_outlook_free(outlook);
     budget_free(&budget);
     warning_free(&warning);
     report_run_free(&run);

@@ -1,8 +1,12 @@
-/* report.h: the summary tables of a run's HDF5 file (`fundsim summary`):
+/* report.h: the summary tables of a run's HDF5 file (`fundsim summary`), after a
+ * heading with the run's assumptions, the growth per enrollee and the actuarial
+ * balance (report_outlook.h):
  *   warning  per region and chosen year, the median and 5-95 % band of the
  *            balance and of the months of payment, the probability of depletion
  *            and the most likely warning level; the province's totals; the first
  *            year each region is at risk;
+ *   actuarial  the actuarial balance per region and for the province over the
+ *            first ten years and the whole horizon (report_outlook.h);
  *   budget   per chosen year, what each level of government pays (its outlay:
  *            fiscal subsidy and contribution assistance) in the province;
  *   diff     for a file with policy variants (/diff), per variant: variant − base
@@ -21,6 +25,7 @@ enum report_table {
     REPORT_WARNING,
     REPORT_BUDGET,
     REPORT_DIFF,
+    REPORT_ACTUARIAL,
 };
 
 /* Prints `table` of the file at `path` for `years` (n_years 0: the first

@@ -151,10 +151,11 @@ static void add_region_year(struct summary *s, const double *x, size_t i, size_t
         if (var_info[v].quantiles) stage(s, s->region_cell[v] + i, p, x[v]);
     }
     r->p_deficit[i] += x[VAR_SURPLUS] < 0;
-    r->p_depleted[i] += x[VAR_BALANCE] < 0;
+    r->p_depleted[i] += record_depleted(x);
     r->p_insufficient[i] += x[VAR_MONTHS] < w->insufficient_months;
     r->p_excess_balance[i] += x[VAR_BALANCE] > w->max_balance_share * x[VAR_INCOME];
-    r->p_level[i * N_WARN_LEVELS + warning_level_of(w, x[VAR_BALANCE], x[VAR_MONTHS])] += 1;
+    double before_backstop = x[VAR_BALANCE] - x[VAR_BACKSTOP];
+    r->p_level[i * N_WARN_LEVELS + warning_level_of(w, before_backstop, x[VAR_MONTHS])] += 1;
 }
 
 /* With no benefit expenditure in the whole province, the months are infinite,
@@ -168,7 +169,7 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
         for (size_t v = 0; v < N_VARS; v++)
             if (var_info[v].additive) x[v] += rec[v];
     }
-    double benefit_yuan = x[VAR_EXPENDITURE] - x[VAR_ADJUSTMENT_PAID];
+    double benefit_yuan = x[VAR_EXPENDITURE] - x[VAR_ADJUSTMENT_PAID] - x[VAR_DEFICIT_INTEREST];
     x[VAR_MONTHS] = record_months(x[VAR_BALANCE], benefit_yuan);
     for (size_t v = 0; v < N_VARS; v++) {
         if (!in_province(v)) continue;
@@ -176,7 +177,7 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
         if (var_info[v].quantiles) stage(s, s->province_cell[v] + y, p, x[v]);
     }
     r->province_p_deficit[y] += x[VAR_SURPLUS] < 0;
-    r->province_p_depleted[y] += x[VAR_BALANCE] < 0;
+    r->province_p_depleted[y] += record_depleted(x);
 }
 
 /* Path p of the block. */
@@ -186,7 +187,7 @@ static void add_path(struct summary *s, const struct record_block *b, size_t p)
     size_t Y = s->c.years, R = s->c.regions;
     for (size_t g = 0; g < R; g++) {
         size_t y = 0;
-        while (y < Y && !(record_at(b, p, y, g)[VAR_BALANCE] < 0))
+        while (y < Y && !record_depleted(record_at(b, p, y, g)))
             y++;
         if (y < Y)
             r->p_first_depletion[g * Y + y] += 1;

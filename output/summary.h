@@ -17,9 +17,10 @@
  *
  * Definitions (thresholds from `struct warning_params`):
  *   deficit          surplus < 0 in the year (当期收不抵支)
- *   depleted         balance < 0 at the end of the year
+ *   depleted         balance < 0 at the end of the year, before any backstop
+ *                    (record_depleted: pooling.deficit "backstop" keeps it at 0)
  *   insufficient     months < insufficient_months (3)
- *   first depletion  the first year a path's balance is < 0 (it may recover later)
+ *   first depletion  the first year a path is depleted (it may recover later)
  *   warning level    red: depleted; orange: months < insufficient_months;
  *                    yellow: < low_months (6); green: ≤ excess_months (15);
  *                    excess: above excess_months

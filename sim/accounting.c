@@ -16,7 +16,7 @@ void accounting_round_lines(double *v)
         VAR_CONTRIBUTIONS,  VAR_ASSISTED_CONTRIBUTIONS, VAR_SUBSIDY_CENTRAL,   VAR_SUBSIDY_PROVINCE,
         VAR_SUBSIDY_CITY,   VAR_SUBSIDY_DISTRICT,       VAR_SUBSIDY_COUNTY,    VAR_INTEREST,
         VAR_FUND_INPATIENT, VAR_FUND_OUTPATIENT,        VAR_FUND_TWO_DISEASES, VAR_FUND_CHRONIC,
-        VAR_FUND_MATERNITY, VAR_SERIOUS_PREMIUM};
+        VAR_FUND_MATERNITY, VAR_SERIOUS_PREMIUM,        VAR_OTHER_INCOME};
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         v[lines[i]] = accounting_round(v[lines[i]]);
     v[VAR_SUBSIDY] = v[VAR_SUBSIDY_CENTRAL] + v[VAR_SUBSIDY_PROVINCE] + v[VAR_SUBSIDY_CITY] +
@@ -28,9 +28,22 @@ double accounting_interest(double opening_yuan, double rate)
     return opening_yuan > 0 ? accounting_round(rate * opening_yuan) : 0;
 }
 
+double accounting_deficit_interest(const struct pooling_params *p, double opening_yuan)
+{
+    return p->deficit == DEFICIT_CARRY && opening_yuan < 0
+               ? accounting_round(p->borrowing_rate * -opening_yuan)
+               : 0;
+}
+
+double accounting_financing(const double *v)
+{
+    return v[VAR_CONTRIBUTIONS] + v[VAR_ASSISTED_CONTRIBUTIONS] + v[VAR_SUBSIDY] +
+           v[VAR_OTHER_INCOME];
+}
+
 double accounting_own_income(const double *v)
 {
-    return v[VAR_CONTRIBUTIONS] + v[VAR_ASSISTED_CONTRIBUTIONS] + v[VAR_SUBSIDY] + v[VAR_INTEREST];
+    return accounting_financing(v) + v[VAR_INTEREST];
 }
 
 double accounting_own_expenditure(const double *v)
@@ -64,12 +77,38 @@ void accounting_adjust(const struct pooling_params *p, size_t n, double *const *
     *fund_balance_yuan = available - paid_out;
 }
 
-void accounting_close(double *v, double opening_yuan)
+void accounting_close(const struct pooling_params *p, double *v, double opening_yuan,
+                      double *shortfall_yuan)
 {
     v[VAR_INCOME] = accounting_own_income(v) + v[VAR_ADJUSTMENT_RECEIVED];
     double benefits = accounting_own_expenditure(v);
-    v[VAR_EXPENDITURE] = benefits + v[VAR_ADJUSTMENT_PAID];
+    v[VAR_EXPENDITURE] = benefits + v[VAR_ADJUSTMENT_PAID] + v[VAR_DEFICIT_INTEREST];
     v[VAR_SURPLUS] = v[VAR_INCOME] - v[VAR_EXPENDITURE];
-    v[VAR_BALANCE] = opening_yuan + v[VAR_SURPLUS];
-    v[VAR_MONTHS] = record_months(v[VAR_BALANCE], benefits);
+    double balance = opening_yuan + v[VAR_SURPLUS];
+    v[VAR_BACKSTOP] = 0;
+    if (p->deficit == DEFICIT_BACKSTOP && balance < 0) {
+        v[VAR_BACKSTOP] = -balance;
+        v[record_outlay_var(p->backstop_payer)] += v[VAR_BACKSTOP];
+        balance = 0;
+    }
+    v[VAR_BALANCE] = balance;
+    v[VAR_MONTHS] = record_months(balance, benefits);
+    *shortfall_yuan =
+        p->deficit == DEFICIT_BACKSTOP ? *shortfall_yuan + v[VAR_BACKSTOP] : fmax(0, -balance);
+    v[VAR_SHORTFALL] = *shortfall_yuan;
+}
+
+void accounting_discount(const double *v, double discount, double reserve_months,
+                         struct accounting_balance *out)
+{
+    double benefits = accounting_own_expenditure(v);
+    out->income_yuan = discount * (accounting_financing(v) + v[VAR_ADJUSTMENT_RECEIVED]);
+    out->expenditure_yuan = discount * (benefits + v[VAR_ADJUSTMENT_PAID]);
+    out->target_yuan = discount * reserve_months / 12 * benefits;
+}
+
+double accounting_actuarial_balance(const struct accounting_balance *b)
+{
+    if (!(b->expenditure_yuan > 0)) return 0;
+    return 100 * ((b->income_yuan + b->opening_yuan - b->target_yuan) / b->expenditure_yuan - 1);
 }

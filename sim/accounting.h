@@ -18,7 +18,26 @@
  *   4. what is left stays in the fund for later years, without interest
  *      (assumed: the notices do not say how it is invested).
  * Money is conserved: the change in the regions' balances plus the change in
- * the adjustment fund's equals the regions' own income less own expenditure. */
+ * the adjustment fund's equals the regions' own income less own expenditure.
+ *
+ * After depletion (pooling.deficit), per region and year, with B = the opening
+ * balance + the year's surplus:
+ *   "carry"     the balance is B, negative once depleted; the next year the fund
+ *               pays borrowing_rate on it (deficit_interest, an expenditure);
+ *   "backstop"  when B < 0, backstop_payer pays -B (backstop, its outlay) and the
+ *               balance is 0; interest is earned only on a positive balance.
+ * The shortfall (累计缺口) is -B under carry, the backstops so far under backstop.
+ *
+ * The actuarial balance (as the US Social Security Trustees summarize a long-
+ * range outlook in one number), from the start to year t, per cent:
+ *   100 [(I + B0 - D_t R_t) / E - 1],
+ * I and E the income (contributions, subsidy, other income, adjustment received:
+ * not interest, nor a backstop) and expenditure (benefits, the premium,
+ * adjustment paid: not deficit interest) of the years to t, each discounted to
+ * the start at the path's interest rates, D_t = prod 1 / (1 + i_s); B0 the
+ * opening balance; R_t the reserve of warning.low_months months of year t's
+ * benefit expenditure. Below 0, financing is that per cent of expenditure
+ * short of paying the benefits and leaving the reserve; above, ahead. */
 #ifndef FUNDSIM_ACCOUNTING_H
 #define FUNDSIM_ACCOUNTING_H
 
@@ -43,10 +62,17 @@ void accounting_round_lines(double *v);
  * (assumed: an overdrawn fund is carried by the treasury without interest). */
 double accounting_interest(double opening_yuan, double rate);
 
+/* Interest charged on a negative opening balance under "carry" (0 otherwise). */
+double accounting_deficit_interest(const struct pooling_params *p, double opening_yuan);
+
 /* The region's own income and expenditure: the record's lines before any
- * adjustment transfer. */
+ * adjustment transfer (income with interest; expenditure the benefits and the
+ * premium, without deficit interest). */
 double accounting_own_income(const double *v);
 double accounting_own_expenditure(const double *v);
+/* What the fund raises from its financing: contributions, subsidy and other
+ * income (not interest, transfers or a backstop). */
+double accounting_financing(const double *v);
 
 /* One year of the adjustment fund over `n` regions' records `v[k]` (their
  * lines and interest filled): sets adjustment_paid and adjustment_received in
@@ -54,8 +80,24 @@ double accounting_own_expenditure(const double *v);
 void accounting_adjust(const struct pooling_params *p, size_t n, double *const *v,
                        double *fund_balance_yuan);
 
-/* Closes a record: income, expenditure, surplus, balance and months, from its
- * lines and the balance at the start of the year. */
-void accounting_close(double *v, double opening_yuan);
+/* Closes a record: income, expenditure, surplus, the backstop, balance, months
+ * and the shortfall, from its lines, the balance at the start of the year and the
+ * shortfall so far (*shortfall_yuan, updated). */
+void accounting_close(const struct pooling_params *p, double *v, double opening_yuan,
+                      double *shortfall_yuan);
+
+/* The terms of the actuarial balance. */
+struct accounting_balance {
+    double opening_yuan;     /* B0 */
+    double income_yuan;      /* I, discounted */
+    double expenditure_yuan; /* E, discounted */
+    double target_yuan;      /* D_t R_t */
+};
+/* Sets out's income, expenditure and target to the closed record v's, discounted
+ * by `discount` (D_t), with a reserve of `reserve_months` of its benefits. */
+void accounting_discount(const double *v, double discount, double reserve_months,
+                         struct accounting_balance *out);
+/* The actuarial balance in per cent (0 when there is no expenditure). */
+double accounting_actuarial_balance(const struct accounting_balance *b);
 
 #endif

@@ -129,16 +129,17 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     }
     double deliveries = women > 0 ? in->births * enrolled / women : 0;
 
+    double k = in->scale;
     memset(out, 0, sizeof *out);
     for (int l = 0; l < N_BENEFIT_LINES; l++)
-        out->fund_yuan[l] = draw(s.mean[l], s.var[l], in->noise, r);
+        out->fund_yuan[l] = draw(k * s.mean[l], k * k * s.var[l], in->noise, r);
     out->maternity_yuan = draw(deliveries * in->maternity_mean_yuan,
                                deliveries * in->maternity_var_yuan, in->noise, r);
-    out->total_yuan = s.total;
-    out->policy_yuan = s.policy;
-    out->inpatient_policy_yuan = s.inpatient_policy;
+    out->total_yuan = k * s.total;
+    out->policy_yuan = k * s.policy;
+    out->inpatient_policy_yuan = k * s.inpatient_policy;
     double paid = 0;
     for (int l = 0; l < N_BENEFIT_LINES; l++)
         paid += out->fund_yuan[l];
-    out->out_of_pocket_yuan = fmax(0, s.total - paid);
+    out->out_of_pocket_yuan = fmax(0, out->total_yuan - paid);
 }

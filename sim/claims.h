@@ -69,6 +69,10 @@ struct claims_inputs {
     double births;                                  /* the year's births to residents */
     double maternity_mean_yuan, maternity_var_yuan; /* per delivery (benefit_maternity) */
     double noise; /* utilization.claims_noise: scales each line's standard deviation */
+    /* The benefit package's scale k (timeline.h): the year view `y` is in the
+     * package base year's yuan, so every amount it gives is multiplied by k, and
+     * each variance by k². */
+    double scale;
 };
 
 /* Expectations from the year's table `y`, then one draw per line from `r`. */

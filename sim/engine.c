@@ -12,6 +12,7 @@
 #include "models/financing.h"
 #include "models/population.h"
 #include "models/stream.h"
+#include "models/timeline.h"
 #include "models/utilization.h"
 #include "sim/accounting.h"
 #include "sim/claims.h"
@@ -27,7 +28,13 @@
 /* What a region needs of its year that does not change along paths. */
 struct region_year {
     int table; /* index into engine.tables */
-    double maternity_mean_yuan, maternity_var_yuan;
+};
+
+/* How a table's amounts go on after the last year its rules change
+ * (policy.continuation.benefits, timeline.h): a path-year's scale of them. */
+struct package {
+    struct continuation rule;
+    int base_year; /* 0 when the rule is frozen (no scale) */
 };
 
 struct engine {
@@ -49,6 +56,7 @@ struct engine {
     struct benefit_table **tables;
     struct benefit_rules *table_rules;
     struct benefit_claim_model *table_models;
+    struct package *table_packages;
     struct region_year *ry; /* [regions][years] */
 };
 
@@ -65,43 +73,49 @@ struct engine_work {
     size_t n_tables;
     struct benefit_year **year_views; /* [n_tables] */
     bool *in_use;                     /* [n_tables]: the year's tables */
-    double *balance;                  /* [regions]: at the start of the year */
-    double **records;                 /* [regions]: the year's records */
+    double *scale;                    /* [n_tables]: the year's package scale */
+    double *income, *price;           /* [years + 1]: the path's index_path */
+    struct index_path x;
+    double *balance;   /* [regions]: at the start of the year */
+    double *shortfall; /* [regions]: the cumulative shortfall so far */
+    /* The actuarial balance so far: income and expenditure discounted to the start
+     * at the path's interest rates, per region and for the province. */
+    double *pv_income, *pv_expenditure; /* [regions] */
+    double discount;                    /* the year's factor to the start */
+    double **records;                   /* [regions]: the year's records */
     struct engine_times times;
     double mark_s; /* when the current phase began */
 };
 
 /* ---- building ---- */
 
-/* Two years' rules give the same table when they differ at most in the year and
- * in the income-linked serious-illness deductible (set per lookup). */
-static bool same_rules(const struct benefit_rules *a, const struct benefit_rules *b)
-{
-    struct benefit_rules x, y;
-    memcpy(&x, a, sizeof x);
-    memcpy(&y, b, sizeof y);
-    x.year = y.year = 0;
-    x.serious_deductible_yuan = y.serious_deductible_yuan = 0;
-    x.serious_band_from_yuan = y.serious_band_from_yuan = NULL;
-    x.serious_band_ratio = y.serious_band_ratio = NULL;
-    if (memcmp(&x, &y, sizeof x) != 0) return false;
-    for (size_t i = 0; i < a->n_serious_bands; i++)
-        if (a->serious_band_from_yuan[i] != b->serious_band_from_yuan[i] ||
-            a->serious_band_ratio[i] != b->serious_band_ratio[i])
-            return false;
-    return true;
-}
-
 static int table_index(struct engine *e, const struct benefit_rules *r,
-                       const struct benefit_claim_model *m)
+                       const struct benefit_claim_model *m, const struct package *p)
 {
     for (size_t t = 0; t < e->n_tables; t++)
-        if (same_rules(&e->table_rules[t], r) && memcmp(&e->table_models[t], m, sizeof *m) == 0)
+        if (benefit_rules_same_table(&e->table_rules[t], r) &&
+            memcmp(&e->table_models[t], m, sizeof *m) == 0 &&
+            memcmp(&e->table_packages[t], p, sizeof *p) == 0)
             return (int)t;
     size_t t = e->n_tables++;
     memcpy(&e->table_rules[t], r, sizeof *r);
     memcpy(&e->table_models[t], m, sizeof *m);
+    memcpy(&e->table_packages[t], p, sizeof *p);
     return (int)t;
+}
+
+/* The region's benefit package: its rule, and the year from which it goes on
+ * as one scale (benefit_package_base_year). */
+static struct package region_package(const struct engine *e, const struct policy *p)
+{
+    /* compared with memcmp (table_index): every byte set, padding too */
+    struct package pkg;
+    memset(&pkg, 0, sizeof pkg);
+    pkg.rule.rule = CONTINUE_FROZEN;
+    if (p->continuation[CONTINUED_BENEFITS].rule == CONTINUE_FROZEN) return pkg;
+    pkg.rule = p->continuation[CONTINUED_BENEFITS];
+    pkg.base_year = benefit_package_base_year(p, e->start_year, (int)e->years);
+    return pkg;
 }
 
 /* Finds the distinct tables and builds them, in parallel. */
@@ -111,18 +125,20 @@ static int build_tables(struct engine *e, int threads, char *err, size_t n_err)
     size_t most = e->regions * e->years;
     e->table_rules = calloc(most, sizeof *e->table_rules);
     e->table_models = calloc(most, sizeof *e->table_models);
+    e->table_packages = calloc(most, sizeof *e->table_packages);
     e->ry = calloc(most, sizeof *e->ry);
-    if (!e->table_rules || !e->table_models || !e->ry) goto oom;
+    if (!e->table_rules || !e->table_models || !e->table_packages || !e->ry) goto oom;
     for (size_t k = 0; k < e->regions; k++) {
+        const struct policy *p = &s->regions[k].policy;
         struct benefit_claim_model m;
         benefit_claim_model_init(&m, s, &s->regions[k]);
+        struct package pkg = region_package(e, p);
         for (size_t y = 0; y < e->years; y++) {
+            int year = e->start_year + (int)y;
             struct benefit_rules r;
-            benefit_rules_init(&r, &s->regions[k].policy, e->start_year + (int)y, 0);
-            struct region_year *ry = &e->ry[k * e->years + y];
-            ry->table = table_index(e, &r, &m);
-            benefit_maternity(&r, s->utilization.caesarean_share, &ry->maternity_mean_yuan,
-                              &ry->maternity_var_yuan);
+            benefit_table_rules(&r, p,
+                                pkg.base_year && year > pkg.base_year ? pkg.base_year : year);
+            e->ry[k * e->years + y].table = table_index(e, &r, &m, &pkg);
         }
     }
     e->tables = calloc(e->n_tables, sizeof *e->tables);
@@ -209,6 +225,7 @@ void engine_free(struct engine *e)
     free(e->tables);
     free(e->table_rules);
     free(e->table_models);
+    free(e->table_packages);
     free(e->ry);
     utilization_free(&e->utilization);
     free(e->population);
@@ -233,10 +250,18 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->disease = calloc(e->regions, sizeof *w->disease);
     w->year_views = calloc(e->n_tables, sizeof *w->year_views);
     w->in_use = calloc(e->n_tables, sizeof *w->in_use);
+    w->scale = calloc(e->n_tables, sizeof *w->scale);
+    w->income = calloc(e->years + 1, sizeof *w->income);
+    w->price = calloc(e->years + 1, sizeof *w->price);
     w->balance = calloc(e->regions, sizeof *w->balance);
+    w->shortfall = calloc(e->regions, sizeof *w->shortfall);
+    w->pv_income = calloc(e->regions, sizeof *w->pv_income);
+    w->pv_expenditure = calloc(e->regions, sizeof *w->pv_expenditure);
     w->records = calloc(e->regions, sizeof *w->records);
     int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
-             w->balance && w->records && utilization_year_init(&w->use, &e->utilization) == 0;
+             w->scale && w->income && w->price && w->balance && w->shortfall && w->pv_income &&
+             w->pv_expenditure && w->records &&
+             utilization_year_init(&w->use, &e->utilization) == 0;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
     if (!ok) {
@@ -258,7 +283,13 @@ void engine_work_free(struct engine_work *w)
     free(w->disease);
     free(w->year_views);
     free(w->in_use);
+    free(w->scale);
+    free(w->income);
+    free(w->price);
     free(w->balance);
+    free(w->shortfall);
+    free(w->pv_income);
+    free(w->pv_expenditure);
     free(w->records);
     free(w);
 }
@@ -319,7 +350,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
                 residents.at[sex][a] > 0 ? flows.deaths.at[sex][a] / residents.at[sex][a] : 0;
 
     struct financing_rules rules;
-    financing_rules_init(&rules, region, year, n->economy.income_prev_yuan);
+    financing_rules_init(&rules, region, year, &w->x);
     struct enrollment_out enrolled;
     seek(e, r, path, key, year, DRIVER_ENROLLMENT);
     enrollment_step(&e->enrollment[k], &w->enrollment[k], year, &residents, rules.contribution_yuan,
@@ -355,10 +386,15 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
         .use = &w->use,
         .residents = &residents,
         .births = births,
-        .maternity_mean_yuan = ry->maternity_mean_yuan,
-        .maternity_var_yuan = ry->maternity_var_yuan,
         .noise = e->s->utilization.claims_noise,
+        .scale = w->scale[ry->table],
     };
+    const struct policy *p = &region->policy;
+    const struct continuation *maternity = &p->continuation[CONTINUED_MATERNITY];
+    benefit_maternity(timeline_at(&p->maternity_natural_yuan, maternity, year, &w->x),
+                      timeline_at(&p->maternity_caesarean_yuan, maternity, year, &w->x),
+                      e->s->utilization.caesarean_share, &in.maternity_mean_yuan,
+                      &in.maternity_var_yuan);
     struct claims_year claims;
     seek(e, r, path, key, year, DRIVER_CLAIMS);
     claims_region_year(&e->bands, w->year_views[ry->table], &in, r, &claims);
@@ -373,6 +409,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     v[VAR_ENROLLEES] = enrolled.total;
     v[VAR_CONTRIBUTIONS] = income.residents_yuan;
     v[VAR_ASSISTED_CONTRIBUTIONS] = income.assistance_total_yuan;
+    v[VAR_OTHER_INCOME] = income.other_yuan;
     static const int subsidy_var[FINANCING_N_PAYERS] = {VAR_SUBSIDY_CENTRAL, VAR_SUBSIDY_PROVINCE,
                                                         VAR_SUBSIDY_CITY, VAR_SUBSIDY_DISTRICT,
                                                         VAR_SUBSIDY_COUNTY};
@@ -385,6 +422,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
         v[outlay_var[p]] = income.outlay_yuan[p];
     }
     v[VAR_INTEREST] = accounting_interest(w->balance[k], n->economy.interest_rate);
+    v[VAR_DEFICIT_INTEREST] = accounting_deficit_interest(&e->s->pooling, w->balance[k]);
     v[VAR_FUND_INPATIENT] = claims.fund_yuan[LINE_FUND_INPATIENT];
     v[VAR_FUND_OUTPATIENT] = claims.fund_yuan[LINE_FUND_OUTPATIENT];
     v[VAR_FUND_TWO_DISEASES] = claims.fund_yuan[LINE_FUND_TWO_DISEASES];
@@ -425,30 +463,46 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
     demography_path_init(&w->demography);
     economy_start(&e->economy, &w->economy);
     costs_start(&e->costs, &w->costs);
+    double opening = 0;
     for (size_t k = 0; k < e->regions; k++) {
         population_init(&w->population[k], &e->population[k]);
         enrollment_init(&w->enrollment[k], &e->enrollment[k]);
         disease_init(&w->disease[k], &e->disease[k]);
         w->balance[k] = accounting_round(s->regions[k].opening_balance_yuan);
+        w->shortfall[k] = 0;
+        w->pv_income[k] = w->pv_expenditure[k] = 0;
+        opening += w->balance[k];
     }
+    w->income[0] = s->economy.income_yuan;
+    w->x = (struct index_path){
+        .start_year = e->start_year, .years = 0, .income = w->income, .price = w->price};
+    w->discount = 1;
     double adjustment_yuan = 0;
 
     for (size_t y = 0; y < e->years; y++) {
         int year = e->start_year + (int)y;
         struct national_year n;
         national_year(e, w, path, year, &n);
+        w->income[y + 1] = n.economy.income_yuan;
+        w->price[y] = n.costs.price_index;
+        w->x.years = y + 1;
         lap(w, &w->times.drivers_s);
 
         /* The year views of the tables in use: once per year, shared by regions
          * (the indices are national). A condition patient's treatment grows with
-         * use and price; the use in admissions and visits is in the rates. */
+         * use and price; the use in admissions and visits is in the rates. After
+         * its last dated year a benefit package scaled by k is the same package at
+         * costs and incomes divided by k, its payments multiplied by k (timeline.h). */
         memset(w->in_use, 0, e->n_tables * sizeof *w->in_use);
         for (size_t k = 0; k < e->regions; k++)
             w->in_use[e->ry[k * e->years + y].table] = true;
         for (size_t t = 0; t < e->n_tables; t++)
-            if (w->in_use[t])
-                benefit_year_prepare(w->year_views[t], n.costs.price_index, n.costs.use_index,
-                                     n.economy.income_prev_yuan);
+            if (w->in_use[t]) {
+                const struct package *pkg = &e->table_packages[t];
+                double k = w->scale[t] = timeline_scale(&pkg->rule, pkg->base_year, year, &w->x);
+                benefit_year_prepare(w->year_views[t], n.costs.price_index / k, n.costs.use_index,
+                                     n.economy.income_prev_yuan / k);
+            }
         lap(w, &w->times.rules_s);
 
         for (size_t k = 0; k < e->regions; k++) {
@@ -456,9 +510,25 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
             project_region_year(e, w, path, k, year, &n, &e->ry[k * e->years + y], w->records[k]);
         }
         accounting_adjust(&s->pooling, e->regions, w->records, &adjustment_yuan);
+        w->discount /= 1 + n.economy.interest_rate;
+        struct accounting_balance province = {.opening_yuan = opening};
+        double enrollees = 0, financing = 0, benefits = 0;
         for (size_t k = 0; k < e->regions; k++) {
-            accounting_close(w->records[k], w->balance[k]);
-            w->balance[k] = w->records[k][VAR_BALANCE];
+            double *v = w->records[k];
+            accounting_close(&s->pooling, v, w->balance[k], &w->shortfall[k]);
+            w->balance[k] = v[VAR_BALANCE];
+            struct accounting_balance own = {.opening_yuan = s->regions[k].opening_balance_yuan};
+            accounting_discount(v, w->discount, s->warning.low_months, &own);
+            w->pv_income[k] += own.income_yuan;
+            w->pv_expenditure[k] += own.expenditure_yuan;
+            own.income_yuan = w->pv_income[k], own.expenditure_yuan = w->pv_expenditure[k];
+            v[VAR_ACTUARIAL_BALANCE] = accounting_actuarial_balance(&own);
+            province.income_yuan += own.income_yuan;
+            province.expenditure_yuan += own.expenditure_yuan;
+            province.target_yuan += own.target_yuan;
+            enrollees += v[VAR_ENROLLEES];
+            financing += accounting_financing(v);
+            benefits += accounting_own_expenditure(v);
         }
 
         double *nv = record_national(b, row, y);
@@ -467,6 +537,9 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
         nv[NVAR_PRICE_INDEX] = n.costs.price_index;
         nv[NVAR_INTEREST_RATE] = n.economy.interest_rate;
         nv[NVAR_ADJUSTMENT_BALANCE] = adjustment_yuan;
+        nv[NVAR_ACTUARIAL_BALANCE] = accounting_actuarial_balance(&province);
+        nv[NVAR_INCOME_PER_ENROLLEE] = enrollees > 0 ? financing / enrollees : 0;
+        nv[NVAR_EXPENDITURE_PER_ENROLLEE] = enrollees > 0 ? benefits / enrollees : 0;
         lap(w, &w->times.accounting_s);
     }
 }

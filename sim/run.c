@@ -9,6 +9,7 @@
 #include "output/finite.h"
 #include "output/record.h"
 #include "output/stale.h"
+#include "sim/assumptions.h"
 #include "sim/config/diag.h"
 #include "sim/engine.h"
 #include "sim/team.h"
@@ -187,6 +188,7 @@ static void run_free(struct run *r)
     free(r->variants);
     names_free(&r->names);
     free(r->variants_text);
+    free(r->assumptions);
     free(r->dir);
 }
 
@@ -454,6 +456,8 @@ static void fill_meta(struct run *r)
         .random_generator = "Philox4x64-10 (Random123), keyed by seed, path, region, year, "
                             "driver",
         .pooling = s->pooling.mode == POOLING_ADJUSTMENT_FUND ? "adjustment_fund" : "city",
+        .assumptions = r->assumptions,
+        .rules_end_year = assumptions_rules_end_year(s),
         .seed = s->simulation.seed,
         .paths = r->paths,
         .first_path = r->from,
@@ -497,7 +501,7 @@ static int init(struct run *r, char *err, size_t n_err)
         r->n_arms += o->variants[k].independent != NULL;
     if (names_init(&r->names, r->s) != 0 || !(r->dir = stale_folder(o->out_path)) ||
         !(r->variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r->variants)) ||
-        !(r->variants_text = variants_text(o))) {
+        !(r->variants_text = variants_text(o)) || !(r->assumptions = assumptions_text(r->s))) {
         snprintf(err, n_err, "out of memory");
         return -1;
     }

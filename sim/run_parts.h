@@ -32,6 +32,7 @@ struct run {
     size_t n_arms;                /* base, variants, independent twins (ckpt.h) */
     char *dir;                    /* the output's folder, for the scratch files */
     char *variants_text;          /* the variants' resolved texts, for the checkpoint */
+    char *assumptions;            /* sim/assumptions.h, for the file */
     struct names names;
     struct h5out_meta meta;
     struct run_arm *base;          /* NULL when every block was stored before */

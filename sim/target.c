@@ -158,7 +158,9 @@ double target_path_minimum(const struct record_block *b, size_t p, const struct 
     for (int y = from; y <= last_year - start_year && (size_t)y < b->years; y++) {
         double province = 0;
         for (size_t r = 0; r < b->regions; r++) {
-            double balance = record_at(b, p, (size_t)y, r)[VAR_BALANCE];
+            /* before any backstop (record.h) */
+            const double *v = record_at(b, p, (size_t)y, r);
+            double balance = v[VAR_BALANCE] - v[VAR_BACKSTOP];
             province += balance;
             if ((t->entity == TARGET_ANY_REGION ||
                  (t->entity == TARGET_REGION && r == t->region)) &&

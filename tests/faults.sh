@@ -387,7 +387,7 @@ PY
 damaged 'flip "$g.ckpt/block-00000005" 30000' \
     "1 damaged block removed, computed again: block-00000005 (paths 320-383): its checksum does not match its contents (damaged after it was written)"
 damaged 'truncate -s 40000 "$g.ckpt/block-00000009"' \
-    "1 damaged block removed, computed again: block-00000009 (paths 576-639): truncated (40000 of its 63044 bytes)"
+    "1 damaged block removed, computed again: block-00000009 (paths 576-639): truncated (40000 of its 75332 bytes)"
 # ---- 8. what -o may name ----
 mkdir "$dir/o"
 cp "$dir/previous.h5" "$dir/o/slice.h5"

@@ -159,6 +159,7 @@ static struct benefit_rules henan_2024(double income)
         .serious_band_ratio = band_60,
         .serious_poor_deductible_factor = 0.5,
         .serious_poor_ratio_bonus = 0.05,
+        .serious_poor = {true, true, true, true},
         .serious_outpatient_share = 1,
         .assistance_ratio = {0.7, 0.7, 0.6, 0.5},
         .assistance_limit_yuan = 60000,
@@ -349,11 +350,11 @@ static void test_maternity(void **state)
     (void)state;
     struct benefit_rules r = henan_2024(30000);
     double mean, var;
-    benefit_maternity(&r, 0.4, &mean, &var);
+    benefit_maternity(r.maternity_yuan[DELIVERY_NATURAL], r.maternity_yuan[DELIVERY_CAESAREAN], 0.4,
+                      &mean, &var);
     CLOSE(mean, 1400, 1e-15);
     CLOSE(var, 240000, 1e-12);
-    r.maternity_yuan[DELIVERY_NATURAL] = 700, r.maternity_yuan[DELIVERY_CAESAREAN] = 1600;
-    benefit_maternity(&r, 0.4, &mean, &var); /* 0.6 × 700 + 0.4 × 1600 = 1060 */
+    benefit_maternity(700, 1600, 0.4, &mean, &var); /* 0.6 × 700 + 0.4 × 1600 = 1060 */
     CLOSE(mean, 1060, 1e-15);
 }
 

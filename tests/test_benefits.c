@@ -53,6 +53,7 @@ static struct benefit_rules zhengzhou_2024(void)
         .serious_cap_yuan = 0,
         .serious_poor_deductible_factor = 0.5,
         .serious_poor_ratio_bonus = 0.05,
+        .serious_poor = {true, true, true, true},
         .serious_outpatient_share = 1,
         .assistance_ratio = {0.7, 0.7, 0.6, 0.5},
         .assistance_limit_yuan = 60000,

@@ -28,6 +28,20 @@ enum { DI = FINANCING_DISTRICT, CO = FINANCING_COUNTY, NP = FINANCING_N_PAYERS }
  * (384 = 60 % of it), the split of 002 as in scenarios/zhengzhou-2024.cfg,
  * assistance 100 / 95 / 95 / 80 %, paid 1:1 by city and district in
  * districts and by the county alone in counties; premium 95 (004 annex 1). */
+/* A path whose per-capita disposable income stays at `income_yuan` and whose
+ * prices stay at the start's, from 1990 (the earliest start) to 2245: the
+ * timelines' continuations then leave amounts as they are, but for steps and
+ * rates. */
+static const struct index_path *flat_path(double income_yuan)
+{
+    static double income[256], price[256];
+    static struct index_path x = {
+        .start_year = 1990, .years = 256, .income = income, .price = price};
+    for (int k = 0; k < 256; k++)
+        income[k] = income_yuan, price[k] = 1;
+    return &x;
+}
+
 static struct financing_rules zhengzhou_2023(void)
 {
     return (struct financing_rules){
@@ -488,7 +502,7 @@ static const struct region *find(const struct scenario *s, const char *name)
 static void assert_zhengzhou_2023(const struct region *zz)
 {
     struct financing_rules f;
-    financing_rules_init(&f, zz, 2023, 40000);
+    financing_rules_init(&f, zz, 2023, flat_path(40000));
     assert_yuan(f.contribution_yuan, 380);
     double y[NP];
     financing_subsidy(&f, CLASS_DISTRICT, false, y);
@@ -532,7 +546,7 @@ static void assert_sensible(const struct scenario *s)
         struct financing_counts n = rough_counts(r);
         for (int year = s->simulation.start_year; year < s->simulation.start_year + 5; year++) {
             struct financing_rules f;
-            financing_rules_init(&f, r, year, s->economy.income_yuan);
+            financing_rules_init(&f, r, year, flat_path(s->economy.income_yuan));
             struct financing_income in;
             financing_region_year(&f, &n, &in);
             double e = in.enrollees, national = f.national_standard_yuan;
@@ -566,7 +580,7 @@ static void test_henan_2022(void **state)
      * county class gets 80 % */
     const struct region *kf = find(&s, "Kaifeng");
     struct financing_rules f;
-    financing_rules_init(&f, kf, 2022, s.economy.income_yuan);
+    financing_rules_init(&f, kf, 2022, flat_path(s.economy.income_yuan));
     assert_yuan(f.contribution_yuan, 350);
     assert_yuan(f.standard_yuan, 610);
     assert_yuan(f.western_county_share, 0.25 / 0.55);
@@ -578,7 +592,7 @@ static void test_henan_2022(void **state)
 
     /* Xinyang (0.7 western, 0.3 districts): every county enrollee is in a western-policy
      * county */
-    financing_rules_init(&f, find(&s, "Xinyang"), 2022, s.economy.income_yuan);
+    financing_rules_init(&f, find(&s, "Xinyang"), 2022, flat_path(s.economy.income_yuan));
     assert_yuan(f.western_county_share, 1);
 
     /* 004 annex 1: the 28 regions' premium tiers */
@@ -598,7 +612,8 @@ static void test_henan_2022(void **state)
     size_t seen = 0;
     for (size_t t = 0; t < 4; t++)
         for (size_t k = 0; k < 12 && tiers[t].regions[k]; k++, seen++) {
-            financing_rules_init(&f, find(&s, tiers[t].regions[k]), 2022, s.economy.income_yuan);
+            financing_rules_init(&f, find(&s, tiers[t].regions[k]), 2022,
+                                 flat_path(s.economy.income_yuan));
             if (f.serious_premium_yuan != tiers[t].yuan)
                 fail_msg("%s: premium %g, expected %g", tiers[t].regions[k], f.serious_premium_yuan,
                          tiers[t].yuan);
@@ -617,7 +632,7 @@ static void test_zhengzhou_2024(void **state)
     assert_zhengzhou_2023(zz);
     /* 2024: 400 (henan.md), 810 (assumed) against 670: districts 402 / 53.6 / 177.2 / 177.2 */
     struct financing_rules f;
-    financing_rules_init(&f, zz, 2024, s.economy.income_yuan);
+    financing_rules_init(&f, zz, 2024, flat_path(s.economy.income_yuan));
     assert_yuan(f.contribution_yuan, 400);
     double y[NP];
     financing_subsidy(&f, CLASS_DISTRICT, false, y);

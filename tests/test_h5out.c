@@ -52,6 +52,8 @@ static double value(size_t p, size_t y, size_t r, size_t v)
     case VAR_EXPENDITURE: /* the province's months: its balance over 2e8 yuan */
         return 1.2e9;
     case VAR_ADJUSTMENT_PAID:
+    case VAR_DEFICIT_INTEREST: /* not a benefit: months leave it out */
+    case VAR_BACKSTOP:         /* depletion is the balance before a backstop */
         return 0;
     default:
         return (double)(v * 1000 + p * 100 + y * 10 + r) + 0.5;
@@ -77,6 +79,8 @@ static struct h5out_meta meta(const double *q, size_t n_q, bool summary_only)
         .scenario_text = "simulation = { paths = 5; };\n",
         .random_generator = "philox4x64",
         .pooling = "city",
+        .assumptions = "Individual contribution: frozen in nominal yuan after 2025\n",
+        .rules_end_year = 2025,
         .seed = 20240601,
         .paths = P,
         .start_year = START,

@@ -72,6 +72,8 @@ static struct h5out_meta meta(const struct run_case *c)
         .scenario_text = "simulation = { paths = 2000; };\n",
         .random_generator = "philox4x64",
         .pooling = "city",
+        .assumptions = "Individual contribution: frozen in nominal yuan after 2025\n",
+        .rules_end_year = 2025,
         .seed = 42,
         .paths = c->paths,
         .first_path = c->first_path,

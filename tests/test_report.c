@@ -185,7 +185,8 @@ static void test_budget_text(void **state)
     H5Fclose(file);
     /* By hand: central 2.5, 2.7, 2.9, 3.1 in 2025, +0.04 in 2027; each level 2 more. */
     static const char *const rows[] = {
-        "synthetic, 4 paths, seed 7, years 2025-2027\nBudget burden of the province",
+        "synthetic, 4 paths, seed 7, years 2025-2027\n",
+        "in present value.\n\nBudget burden of the province",
         "year  level           p5       p50       p95      mean\n"
         "2025  central       2.53      2.80      3.07      2.80\n"
         "      province      4.53      4.80      5.07      4.80\n"
@@ -220,21 +221,40 @@ static void test_budget_csv(void **state)
     free(text);
 }
 
-/* Without --table, the text is the warning table, then the budget table;
- * as CSV, the warning table alone. */
+/* The heading every text opens with: the run, its assumptions and the
+ * actuarial balance's headline, which ends in an empty line. */
+static size_t heading_length(const char *text)
+{
+    const char *end = strstr(text, "in present value.\n\n");
+    assert_non_null(end);
+    return (size_t)(end - text) + strlen("in present value.\n\n");
+}
+
+/* Without --table, the text is the heading, the actuarial balance, the
+ * warning table, then the budget table; as CSV, the warning table alone. */
 static void test_all_tables(void **state)
 {
     struct fixture *f = *state;
-    char *all = NULL, *warning = NULL, *budget = NULL, *csv = NULL, *warning_csv = NULL;
+    char *all = NULL, *warning = NULL, *budget = NULL, *actuarial = NULL, *csv = NULL,
+         *warning_csv = NULL;
     assert_int_equal(report(f, NULL, 0, false, REPORT_ALL, &all), 0);
     assert_int_equal(report(f, NULL, 0, false, REPORT_WARNING, &warning), 0);
     assert_int_equal(report(f, NULL, 0, false, REPORT_BUDGET, &budget), 0);
-    const char *budget_body = strchr(budget, '\n') + 1; /* after the heading line */
-    size_t n = strlen(warning);
-    assert_int_equal(strlen(all), n + 1 + strlen(budget_body));
-    assert_memory_equal(all, warning, n);
-    assert_int_equal(all[n], '\n');
-    assert_string_equal(all + n + 1, budget_body);
+    assert_int_equal(report(f, NULL, 0, false, REPORT_ACTUARIAL, &actuarial), 0);
+    size_t h = heading_length(warning);
+    assert_int_equal(heading_length(budget), h);
+    assert_int_equal(heading_length(actuarial), h);
+    assert_memory_equal(all, warning, h);
+    const char *parts[] = {actuarial + h, warning + h, budget + h};
+    const char *at = all + h;
+    for (int k = 0; k < 3; k++) {
+        size_t n = strlen(parts[k]);
+        if (k > 0) assert_int_equal(*at++, '\n');
+        assert_memory_equal(at, parts[k], n);
+        at += n;
+    }
+    assert_int_equal(*at, '\0');
+    free(actuarial);
     assert_int_equal(report(f, NULL, 0, true, REPORT_ALL, &csv), 0);
     assert_int_equal(report(f, NULL, 0, true, REPORT_WARNING, &warning_csv), 0);
     assert_string_equal(csv, warning_csv);

@@ -175,7 +175,7 @@ static void test_summary_only(void **state)
     scenario_free(&s);
 }
 
-/* A run that cannot write (a file size limit of 64 kB, as a full disk would)
+/* A run that cannot write (a file size limit of 96 kB, as a full disk would)
  * fails with status 1, leaves the existing file as it was, no temporary file,
  * and its checkpoint of the paths finished; without the limit, --resume then
  * finishes the run, and the checkpoint goes. */
@@ -192,7 +192,7 @@ static void test_failed_write_keeps_file(void **state)
     pid_t child = fork();
     if (child == 0) {
         signal(SIGXFSZ, SIG_IGN);
-        struct rlimit limit = {64 * 1024, 64 * 1024};
+        struct rlimit limit = {96 * 1024, 96 * 1024};
         setrlimit(RLIMIT_FSIZE, &limit);
         struct scenario s;
         load(MINIMAL, "200", "3", &s);
@@ -228,10 +228,11 @@ static void test_failed_write_keeps_file(void **state)
     tmpdir_remove(dir);
 }
 
-/* Henan at 10^9 paths needs about 661 TB beside its output (the checkpoint's
- * 243 TB: 28 regions × 30 years × 36 + 30 × 5 doubles per path, and each of its
+/* Henan at 10^9 paths needs about 758 TB beside its output (the checkpoint's
+ * 277.5 TB: 28 regions × 30 years × 41 + 30 × 8 doubles per path, and each of its
  * 15.6 million block files' last file system block, 0.1 TB; the quantiles'
- * 175 TB: 21 870 cells × 8 bytes per path; the file itself 243 TB, the same
+ * 203 TB: 25 410 cells (29 variables × 30 years × 28 regions, 27 of the province
+ * and 8 national ones × 30 years) × 8 bytes per path; the file itself 277 TB, the same
  * doubles as the checkpoint's, with the whole sum in the "need"), more than any
  * test machine's disk: the run is refused before the engines are built, with
  * status 1, a message naming the paths and what takes the space, and nothing in
@@ -254,9 +255,9 @@ static void test_refused_without_scratch_space(void **state)
     printf("# %s\n", err);
     assert_true((double)(t1.tv_sec - t0.tv_sec) < 5);
     assert_non_null(strstr(err, "1000000000 paths"));
-    assert_non_null(strstr(err, "need 661.3 TB beside"));
-    assert_non_null(strstr(err, "blocks 243.2 TB, the exact quantiles' scratch file 175.0 TB, "
-                                "the file itself about 243.1 TB"));
+    assert_non_null(strstr(err, "need 758.2 TB beside"));
+    assert_non_null(strstr(err, "blocks 277.5 TB, the exact quantiles' scratch file 203.3 TB, "
+                                "the file itself about 277.4 TB"));
     assert_non_null(strstr(err, dir));
     assert_int_equal(tmpdir_count_other(dir, NULL), 0);
     diag_free(&d);

@@ -13,15 +13,22 @@
 static const char summary_usage[] =
     "Usage: fundsim summary [--years YEAR,YEAR,...] [--csv] [--table NAME] OUT.h5\n"
     "\n"
-    "Prints the summary tables of a run (amounts in 亿元, 100 million yuan):\n"
+    "Prints the summary tables of a run (amounts in 亿元, 100 million yuan), after\n"
+    "the run's assumptions (how financing and benefits go on after the last dated\n"
+    "rules, cost and income growth, what happens after depletion), the yearly growth\n"
+    "of income and expenditure per enrollee, and the province's actuarial balance:\n"
+    "  actuarial  per region and for the province, the actuarial balance over the\n"
+    "           first ten years and the whole horizon: (income + opening balance -\n"
+    "           the reserve at the end) / expenditure - 1, in present value\n"
     "  warning  per region and year, the median and 5-95 % band of the balance and\n"
     "           of the months of payment, the probability that the balance is below\n"
     "           0 and the most likely warning level; the province's totals; and per\n"
     "           region the first year the probability of depletion reaches the\n"
     "           scenario's threshold\n"
     "  budget   per year, what each level of government pays in the province\n"
-    "           (fiscal subsidy and contribution assistance): median, 5-95 % band\n"
-    "           and mean, and the total of the means\n"
+    "           (fiscal subsidy, contribution assistance, other income and any\n"
+    "           backstop): median, 5-95 % band and mean, and the total of the\n"
+    "           means\n"
     "  diff     for the output of `fundsim compare`, per policy variant: variant -\n"
     "           base of the province's balance, expenditure and outlays per year,\n"
     "           of each region's balance in the last year, with 95 % confidence\n"
@@ -29,8 +36,8 @@ static const char summary_usage[] =
     "\n"
     "  --years LIST  the years to print, e.g. 2025,2030,2040 (default: the first\n"
     "                year, every fifth year after it and the last)\n"
-    "  --table NAME  only this table: warning, budget or diff (default: every table\n"
-    "                the file has; with --csv, warning)\n"
+    "  --table NAME  only this table: actuarial, warning, budget or diff (default:\n"
+    "                every table the file has; with --csv, warning)\n"
     "  --csv         one table as CSV with a header row, units in the names\n"
     "  --help        this text\n"
     "\n"
@@ -44,13 +51,18 @@ static int parse_table(const char *name, enum report_table *table)
     static const struct {
         const char *name;
         enum report_table table;
-    } tables[] = {{"warning", REPORT_WARNING}, {"budget", REPORT_BUDGET}, {"diff", REPORT_DIFF}};
+    } tables[] = {{"warning", REPORT_WARNING},
+                  {"budget", REPORT_BUDGET},
+                  {"diff", REPORT_DIFF},
+                  {"actuarial", REPORT_ACTUARIAL}};
     for (size_t k = 0; k < sizeof tables / sizeof *tables; k++)
         if (!strcmp(name, tables[k].name)) {
             *table = tables[k].table;
             return 0;
         }
-    fprintf(stderr, "fundsim summary: --table expects warning, budget or diff, got \"%s\"\n", name);
+    fprintf(stderr,
+            "fundsim summary: --table expects warning, budget, diff or actuarial, got \"%s\"\n",
+            name);
     return -1;
 }
 

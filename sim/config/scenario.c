@@ -386,6 +386,101 @@ static void check_western(const struct tree *regions, struct diag *d)
  * functions below then stop, and scenario_load reports it. */
 
 /* `size` bytes of `from` in the arena, or NULL when out of memory. */
+/* A continuation's settings fit its rule: a setting the rule does not read, set
+ * to anything but 0, is a mistake worth naming (a step_yuan under rule "rate" would be ignored), and the
+ * benefit package goes on as one scale of the benefit tables: no step, no
+ * rounding (models/timeline.h). */
+static void check_continuation(const struct tree *group, struct diag *d)
+{
+    for (int k = 0; group && k < N_CONTINUED; k++) {
+        const struct tree *c = tree_child(group, continued_names[k]);
+        const struct tree *rule = tree_child(c, "rule");
+        if (!c || !rule || rule->kind != TREE_STRING) continue;
+        static const char *const used_by[] = {"step_yuan",  "step",   "rate",         "rate",
+                                              "extra_rate", "income", "income_share", "income"};
+        for (int j = 0; j < 8; j += 2) {
+            const struct tree *v = tree_child(c, used_by[j]);
+            bool extra = j == 4 && strcmp(rule->s, "price") == 0;
+            /* `fundsim show` prints every default: a 0 is never a mistake */
+            if (v && tree_is_number(v) && tree_number(v) != 0 &&
+                strcmp(rule->s, used_by[j + 1]) != 0 && !extra)
+                diag_at(d, v,
+                        "%s applies to rule \"%s\"%s only; this continuation's rule is \"%s\"",
+                        used_by[j], used_by[j + 1], j == 4 ? " and \"price\"" : "", rule->s);
+        }
+        if (k != CONTINUED_BENEFITS) continue;
+        if (strcmp(rule->s, "step") == 0)
+            diag_at(d, rule,
+                    "expected \"frozen\", \"rate\", \"income\" or \"price\": the benefit "
+                    "package's amounts go on together as one scale of the benefit tables, which "
+                    "a step in yuan is not");
+        const struct tree *round = tree_child(c, "round_yuan");
+        if (round && tree_is_number(round) && tree_number(round) != 0)
+            diag_at(d, round,
+                    "expected 0: the benefit package's amounts go on together as one scale of "
+                    "the benefit tables, without rounding");
+    }
+}
+
+/* The poor's serious-illness terms apply to a category or not: 0 or 1. */
+static void check_poor_terms(const struct tree *policy, struct diag *d)
+{
+    const struct tree *terms = tree_child(tree_child(policy, "serious_illness"), "poor_terms");
+    for (size_t k = 0; terms && terms->kind == TREE_GROUP && k < terms->n; k++) {
+        const struct tree *t = terms->kids[k];
+        size_t n = tree_is_number(t) ? 1 : t->n;
+        for (size_t j = 0; j < n; j++) {
+            const struct tree *v = tree_is_number(t)   ? t
+                                   : t->kids[j]->n > 1 ? t->kids[j]->kids[1]
+                                                       : NULL;
+            if (v && tree_is_number(v) && tree_number(v) != 0 && tree_number(v) != 1)
+                diag_at(d, v, "expected 0 or 1 (the category has the poor's terms or not), got %g",
+                        tree_number(v));
+        }
+    }
+}
+
+/* Timelines dated by the collection year move a year later on loading: their
+ * first year must then be before the start, for a value to be in force in it. */
+static void check_calendar(const struct tree *policy, const struct tree *fallback, int start_year,
+                           struct diag *d)
+{
+    const struct tree *c = tree_child(policy, "contribution");
+    const struct tree *by = tree_child(c, "dated_by");
+    if (!by) by = tree_child(tree_child(fallback, "contribution"), "dated_by");
+    if (!start_year || !by || by->kind != TREE_STRING || strcmp(by->s, "collection_year") != 0)
+        return;
+    const char *names[] = {"individual_yuan", "income_rate"};
+    for (int k = 0; k < 2; k++) {
+        const struct tree *t = tree_child(c, names[k]);
+        if (t && !tree_is_number(t) && t->n && t->kids[0]->n &&
+            t->kids[0]->kids[0]->kind == TREE_INT && t->kids[0]->kids[0]->i >= start_year)
+            diag_at(d, t->kids[0],
+                    "expected a first year before simulation.start_year (%d): dated by the "
+                    "collection year (%s), the value of %lld pays for %lld",
+                    start_year, by->file, (long long)t->kids[0]->kids[0]->i,
+                    (long long)t->kids[0]->kids[0]->i + 1);
+    }
+}
+
+static void check_policies(const struct tree *root, int start_year, struct diag *d)
+{
+    const struct tree *policy = tree_child(root, "policy");
+    check_continuation(tree_child(policy, "continuation"), d);
+    check_poor_terms(policy, d);
+    check_calendar(policy, NULL, start_year, d);
+    const struct tree *regions = tree_child(root, "regions");
+    for (size_t i = 0; regions && regions->kind == TREE_LIST && i < regions->n; i++) {
+        const struct tree *own = tree_child(regions->kids[i], "policy");
+        check_continuation(tree_child(own, "continuation"), d);
+        check_poor_terms(own, d);
+        check_calendar(own, policy, start_year, d);
+    }
+    const struct tree *payer = tree_child(tree_child(root, "pooling"), "backstop_payer");
+    if (payer && payer->kind == TREE_STRING && strcmp(payer->s, "none") == 0)
+        diag_at(d, payer, "expected a level of government: \"none\" cannot pay a shortfall");
+}
+
 static void *copy_into(struct arena *a, const void *from, size_t size)
 {
     void *p = arena_alloc(a, size);
@@ -626,6 +721,13 @@ static int region_policy(struct scenario *s, struct region *r, const struct tree
     }
     extract_members(s->arena, merged, spec, &r->policy);
     tree_free(merged);
+    if (r->policy.contribution_dated_by == DATED_BY_COLLECTION_YEAR) {
+        /* collected in the autumn of the notice's year for the next year's benefits */
+        struct step *dated[] = {&r->policy.individual_yuan, &r->policy.income_rate};
+        for (int k = 0; k < 2; k++)
+            for (size_t j = 0; j < dated[k]->n && dated[k]->key[j]; j++)
+                dated[k]->key[j]++;
+    }
     struct condition_benefit *ordered = arena_alloc(s->arena, s->disease.n * sizeof *ordered);
     if (arena_failed(s->arena)) return -1;
     for (size_t k = 0; k < s->disease.n; k++)
@@ -745,6 +847,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_demography(root, c.start_year, d);
     check_conditions(root, d);
     check_western(tree_child(root, "regions"), d);
+    check_policies(root, c.start_year, d);
     /* out of memory, an override or a default may be missing from the tree:
      * neither its problems nor its silence can be trusted */
     if (d->no_memory || d->n > before) {

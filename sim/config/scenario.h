@@ -40,7 +40,64 @@ enum subsidy_class {
     CLASS_STUDENT_PROVINCIAL,
     N_CLASSES
 };
+enum contribution_calendar { DATED_BY_BENEFIT_YEAR, DATED_BY_COLLECTION_YEAR };
 enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND };
+/* What happens once a fund's balance would fall below 0 (pooling.deficit). */
+enum deficit_mode {
+    DEFICIT_CARRY, /* the balance runs negative: a cumulative deficit, at a borrowing rate */
+    DEFICIT_BACKSTOP, /* a level of government pays the shortfall (财政兜底): the balance stays 0 */
+};
+/* Levels of government, as the budget burden names them (financing.h). */
+enum payer_level {
+    PAYER_CENTRAL,
+    PAYER_PROVINCE,
+    PAYER_CITY,
+    PAYER_DISTRICT,
+    PAYER_COUNTY,
+    N_PAYER_LEVELS,
+    PAYER_NONE = N_PAYER_LEVELS /* not a government (other income) */
+};
+
+/* How a yuan timeline goes on after its last dated value (policy.continuation):
+ * no notice sets rules for years it does not name, so every projection says
+ * what it assumes. n years after the last dated year L, with the value v_L:
+ *   frozen  v_L (the nominal amount kept);
+ *   step    v_L + step_yuan n;
+ *   rate    v_L (1 + rate)^n;
+ *   income  v_L Y(t-1)/Y(L-1) (1 + extra_rate)^n, Y the path's per-capita disposable
+ *           income; or, with income_share > 0, income_share Y(t-1) (1 + extra_rate)^n;
+ *   price   v_L P(t)/P(L) (1 + extra_rate)^n, P the path's unit-cost (price) index;
+ * rounded to the nearest multiple of round_yuan when it is > 0. Growth counts from
+ * the start of the projection: L is at least simulation.start_year. */
+enum continuation_rule {
+    CONTINUE_FROZEN,
+    CONTINUE_STEP,
+    CONTINUE_RATE,
+    CONTINUE_INCOME,
+    CONTINUE_PRICE,
+    N_CONTINUATION_RULES
+};
+struct continuation {
+    int rule; /* enum continuation_rule */
+    double step_yuan, rate, extra_rate, income_share, round_yuan;
+};
+/* What each continuation of policy.continuation governs. The benefit package is
+ * the amounts inside the benefit tables (deductibles, caps, the conditions'
+ * benefits, the serious-illness cap and bands, the assistance limit): they go on
+ * together, from the package's last dated year (models/timeline.h). */
+enum continued {
+    CONTINUED_CONTRIBUTION,      /* policy.contribution.individual_yuan */
+    CONTINUED_SUBSIDY,           /* policy.subsidy.standard_yuan */
+    CONTINUED_NATIONAL_STANDARD, /* policy.subsidy.national_standard_yuan */
+    CONTINUED_CITY_FIXED,        /* policy.subsidy.split.*.city_fixed_yuan */
+    CONTINUED_MATERNITY,         /* policy.maternity.* */
+    CONTINUED_SERIOUS_PREMIUM,   /* regions[].serious_premium_yuan */
+    CONTINUED_OTHER_INCOME,      /* regions[].other_income.yuan */
+    CONTINUED_BENEFITS,          /* the benefit package */
+    N_CONTINUED
+};
+extern const char *const continuation_rule_names[N_CONTINUATION_RULES];
+extern const char *const continued_names[N_CONTINUED];
 
 extern const char *const level_names[N_LEVELS];
 extern const char *const category_names[N_CATEGORIES];
@@ -169,6 +226,10 @@ struct subsidy_split {
 /* The year's rules. Every field is a dated timeline: step_at(&x, year). */
 struct policy {
     struct step individual_yuan, income_rate;
+    /* Which year a contribution standard pays for: residents pay in the autumn for
+     * the next year's benefits (002 annex); with "collection_year" the timelines
+     * are dated by the notice and the loader moves them to the benefit year. */
+    int contribution_dated_by; /* enum contribution_calendar */
     struct step subsidy_standard_yuan, national_standard_yuan;
     struct step central_share, central_share_western;
     struct subsidy_split split[N_CLASSES];
@@ -186,7 +247,9 @@ struct policy {
     struct step waiting_days;
     struct step serious_deductible_income_share, serious_ratio_bands, serious_cap_yuan;
     struct step serious_poor_deductible_factor, serious_poor_ratio_bonus;
+    struct categories serious_poor_terms; /* 1: the category has the poor's terms that year */
     struct step serious_outpatient_share;
+    struct continuation continuation[N_CONTINUED];
 };
 
 struct region {
@@ -200,6 +263,10 @@ struct region {
     double category_share[N_CATEGORIES];
     double opening_balance_yuan; /* accumulated balance at the start, in yuan */
     struct step serious_premium_yuan;
+    /* Fund income per enrollee above the standards (local top-ups, other income),
+     * and who pays it (a level of government, or PAYER_NONE). */
+    struct step other_income_yuan;
+    int other_income_payer; /* enum payer_level, or PAYER_NONE */
     bool has_hospital_mix;
     struct level_shares hospital_mix;
     bool has_migration_rate;
@@ -215,6 +282,9 @@ struct warning_params {
 struct pooling_params {
     int mode; /* enum pooling_mode */
     double adjustment_rate;
+    int deficit;           /* enum deficit_mode */
+    double borrowing_rate; /* carry: yearly interest charged on a negative balance */
+    int backstop_payer;    /* backstop: enum payer_level */
 };
 
 struct scenario {

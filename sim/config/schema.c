@@ -151,7 +151,21 @@ static const struct spec simulation_kids[] = {
 
 /* ---- policy ---- */
 
+static const char *const calendars[] = {"benefit_year", "collection_year", NULL};
+
 static const struct spec contribution_kids[] = {
+    {.name = "dated_by",
+     .kind = SPEC_ENUM,
+     .choices = calendars,
+     .dflt = "\"benefit_year\"",
+     .source = "002 annex",
+     .doc =
+         "Which year the contribution timelines are dated by: \"benefit_year\", the year "
+         "whose benefits a contribution pays for; \"collection_year\", the notice's year, in "
+         "whose autumn it is collected for the next year's benefits (002: 每年的9月至12月份为集中"
+         "缴费期…享受次年1月1日至12月31日的居民医保待遇): moved one year later on loading. The "
+         "fund counts a contribution as income of the year it pays for.",
+     .offset = offsetof(struct policy, contribution_dated_by)},
     TL("individual_yuan", struct policy, individual_yuan, "yuan", 0, BIG, NULL, "000-004",
        "Fixed individual contribution per enrollee."),
     TL("income_rate", struct policy, income_rate, "share", 0, 0.2, "0", "001, 003",
@@ -287,10 +301,17 @@ static const struct spec serious_kids[] = {
      .doc = "Ratio paid by band of yearly out-of-pocket cost above the deductible: ((from_yuan, "
             "ratio), ...), starting at 0.",
      .offset = offsetof(struct policy, serious_ratio_bands)},
-    TL("annual_cap_yuan", struct policy, serious_cap_yuan, "yuan", 0, BIG, "0", "004",
-       "Most paid per person per year; 0 means no cap (004 encourages removing caps)."),
+    TL("annual_cap_yuan", struct policy, serious_cap_yuan, "yuan", 0, BIG, "0",
+       "assumed (004 encourages regions to explore removing the cap)",
+       "Most paid per person per year; 0 means no cap."),
     TL("poor_deductible_factor", struct policy, serious_poor_deductible_factor, "multiplier", 0, 1,
        "0.5", "004", "The poor's deductible relative to others' (004: halved)."),
+    EACH("poor_terms", struct policy, serious_poor_terms, category_timelines, "0 or 1", 0, 1, "1",
+         "004 (农村建档立卡贫困人口, 脱贫攻坚期)",
+         "Which assisted categories have the poor's terms (the deductible factor, the ratio bonus, "
+         "no cap), by year: 1 yes, 0 no. 004 gives them to registered poor rural people during "
+         "the poverty-alleviation period (to 2020); a scenario states what it assumes after.",
+         0),
     TL("poor_ratio_bonus", struct policy, serious_poor_ratio_bonus, "share", 0, 1, "0.05", "004",
        "Points added to the ratio for the poor (004: 5 points); the poor have no cap."),
     TL("outpatient_share", struct policy, serious_outpatient_share, "share", 0, 1, "1.0",
@@ -298,6 +319,75 @@ static const struct spec serious_kids[] = {
        "Share of the outpatient policy-scope out-of-pocket cost (general outpatient and the "
        "conditions) that counts towards serious-illness insurance; 001 and 003 count high "
        "outpatient costs, 0 counts inpatient costs only."),
+    END,
+};
+
+/* ---- continuation: how each yuan timeline goes on after its last dated value ---- */
+
+const char *const continuation_rule_names[N_CONTINUATION_RULES] = {"frozen", "step", "rate",
+                                                                   "income", "price"};
+const char *const continued_names[N_CONTINUED] = {"contribution", "subsidy",   "national_standard",
+                                                  "city_fixed",   "maternity", "serious_premium",
+                                                  "other_income", "benefits"};
+static const char *const rule_choices[] = {"frozen", "step", "rate", "income", "price", NULL};
+
+static const struct spec continuation_kids[] = {
+    {.name = "rule",
+     .kind = SPEC_ENUM,
+     .choices = rule_choices,
+     .dflt = "\"frozen\"",
+     .source = "scenario (001: 动态筹资机制)",
+     .doc = "After the last dated value: \"frozen\" keeps the nominal amount; \"step\" adds "
+            "step_yuan a year; \"rate\" grows by rate a year; \"income\" moves with the path's "
+            "per-capita disposable income of the previous year (001: financing linked to income); "
+            "\"price\" moves with the path's unit-cost (price) index, keeping an amount constant "
+            "in real terms.",
+     .offset = offsetof(struct continuation, rule)},
+    NUM("step_yuan", struct continuation, step_yuan, "yuan per year", -BIG, BIG, "0", "scenario",
+        "rule \"step\": yuan added each year after the last dated one."),
+    NUM("rate", struct continuation, rate, "rate", -0.5, 1, "0", "scenario",
+        "rule \"rate\": yearly growth after the last dated year."),
+    NUM("extra_rate", struct continuation, extra_rate, "rate", -0.5, 1, "0", "scenario",
+        "rules \"income\" and \"price\": yearly growth on top of the index (0.01: one "
+        "percentage point a year faster)."),
+    NUM("income_share", struct continuation, income_share, "share", 0, 10, "0", "scenario",
+        "rule \"income\": when > 0, the value is this share of the previous year's per-capita "
+        "disposable income instead of the last dated value grown with income."),
+    NUM("round_yuan", struct continuation, round_yuan, "yuan", 0, 1000, "0", "scenario",
+        "The continued value to the nearest multiple of this (10: tens of yuan, as notices set "
+        "standards); 0: not rounded. Not for the benefit package."),
+    END,
+};
+
+#define CONTINUED(k, d_)                                                                           \
+    {                                                                                              \
+        .name = #k, .kind = SPEC_GROUP, .kids = continuation_kids, .doc = d_,                      \
+        .offset = offsetof(struct policy, continuation[CONTINUED_##k])                             \
+    }
+#define CONTINUED_contribution CONTINUED_CONTRIBUTION
+#define CONTINUED_subsidy CONTINUED_SUBSIDY
+#define CONTINUED_national_standard CONTINUED_NATIONAL_STANDARD
+#define CONTINUED_city_fixed CONTINUED_CITY_FIXED
+#define CONTINUED_maternity CONTINUED_MATERNITY
+#define CONTINUED_serious_premium CONTINUED_SERIOUS_PREMIUM
+#define CONTINUED_other_income CONTINUED_OTHER_INCOME
+#define CONTINUED_benefits CONTINUED_BENEFITS
+
+static const struct spec continued_kids[] = {
+    CONTINUED(contribution, "policy.contribution.individual_yuan."),
+    CONTINUED(subsidy, "policy.subsidy.standard_yuan (never below the national standard: "
+                       "不低于)."),
+    CONTINUED(national_standard, "policy.subsidy.national_standard_yuan."),
+    CONTINUED(city_fixed, "policy.subsidy.split.*.city_fixed_yuan."),
+    CONTINUED(maternity, "policy.maternity.natural_yuan and caesarean_yuan."),
+    CONTINUED(serious_premium, "regions[].serious_premium_yuan."),
+    CONTINUED(other_income, "regions[].other_income.yuan."),
+    CONTINUED(benefits,
+              "The benefit package: every amount of the benefit tables (inpatient and "
+              "outpatient deductibles and caps, the conditions' deductibles and caps, the "
+              "serious-illness cap and bands, the assistance limit) goes on together from the "
+              "package's last dated year, by rule \"frozen\", \"rate\", \"income\" or "
+              "\"price\", without rounding (models/timeline.h)."),
     END,
 };
 
@@ -340,6 +430,12 @@ static const struct spec policy_kids[] = {
      .kind = SPEC_GROUP,
      .kids = serious_kids,
      .doc = "Serious-illness insurance (大病保险) on out-of-pocket cost after basic insurance."},
+    {.name = "continuation",
+     .kind = SPEC_GROUP,
+     .kids = continued_kids,
+     .doc = "How each yuan timeline goes on after its last dated value: no notice sets rules "
+            "for the years it does not name, so a projection states what it assumes (frozen by "
+            "default: the nominal amounts kept)."},
     END,
 };
 
@@ -384,6 +480,24 @@ static const struct spec students_kids[] = {
     END,
 };
 
+static const char *const payers[] = {"central", "province", "city", "district",
+                                     "county",  "none",     NULL};
+
+static const struct spec other_income_kids[] = {
+    TL("yuan", struct region, other_income_yuan, "yuan", 0, BIG, "0", "assumed",
+       "Income per enrollee above the standards (policy.continuation.other_income says how it "
+       "goes on)."),
+    {.name = "payer",
+     .kind = SPEC_ENUM,
+     .choices = payers,
+     .dflt = "\"none\"",
+     .source = "assumed",
+     .doc = "Who pays it: a level of government (its outlay in the budget burden) or \"none\" "
+            "(not a subsidy: late fees, transfers, other income).",
+     .offset = offsetof(struct region, other_income_payer)},
+    END,
+};
+
 static const struct spec region_kids[] = {
     STR("name", struct region, name, NULL, "Name of the pooling region (统筹地区), unique.", 0),
     STR("name_zh", struct region, name_zh, "\"\"", "Chinese name, for reports.", 0),
@@ -419,6 +533,12 @@ static const struct spec region_kids[] = {
        "004 annex 1",
        "Serious-illness insurance premium per enrollee, paid out of the fund (tiers 95, 78, "
        "70, 64 in Henan 2020)."),
+    {.name = "other_income",
+     .kind = SPEC_GROUP,
+     .kids = other_income_kids,
+     .doc = "Fund income per enrollee above the financing standards: local top-ups above the "
+            "national subsidy standard not in standard_yuan, and other income (national 2021: "
+            "about 964 yuan per enrollee against 900 of standards)."},
     EACH("hospital_mix", struct region, hospital_mix, level_numbers, "share", 0, 1, NULL, "assumed",
          "Share of inpatient admissions at each facility level, replacing "
          "utilization.inpatient.level_mix.",
@@ -750,6 +870,7 @@ static const struct spec warning_kids[] = {
 };
 
 static const char *const pooling_modes[] = {"city", "adjustment_fund", NULL};
+static const char *const deficit_modes[] = {"carry", "backstop", NULL};
 
 static const struct spec pooling_kids[] = {
     {.name = "mode",
@@ -762,6 +883,27 @@ static const struct spec pooling_kids[] = {
      .offset = offsetof(struct pooling_params, mode)},
     NUM("adjustment_rate", struct pooling_params, adjustment_rate, "share", 0, 1, "0.03", "assumed",
         "Share of each region's income paid into the adjustment fund."),
+    {.name = "deficit",
+     .kind = SPEC_ENUM,
+     .choices = deficit_modes,
+     .dflt = "\"carry\"",
+     .source = "scenario",
+     .doc = "Once a fund's balance would fall below 0: \"carry\", the balance runs negative as "
+            "a cumulative deficit, charged borrowing_rate; \"backstop\", backstop_payer pays the "
+            "year's shortfall (财政兜底) and the balance stays at 0. The early-warning figures "
+            "describe the fund before any backstop.",
+     .offset = offsetof(struct pooling_params, deficit)},
+    NUM("borrowing_rate", struct pooling_params, borrowing_rate, "rate", 0, 0.5, "0", "assumed",
+        "carry: yearly interest charged on a negative balance (0: the treasury carries it "
+        "without interest)."),
+    {.name = "backstop_payer",
+     .kind = SPEC_ENUM,
+     .choices = payers,
+     .dflt = "\"city\"",
+     .source = "assumed",
+     .doc = "backstop: the level of government that pays the shortfall (the city for city "
+            "pooling; the province for provincial pooling).",
+     .offset = offsetof(struct pooling_params, backstop_payer)},
     END,
 };
 

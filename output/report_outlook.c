@@ -1,0 +1,146 @@
+/* report_outlook.c: the assumptions, the growth per enrollee and the actuarial
+ * balance of a run's file (report_outlook.h). `struct report_outlook` holds
+ * what is read: the text, the medians by year, the balance's quantiles. */
+#include "output/report_outlook.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct report_outlook {
+    char *assumptions;
+    int rules_end_year;
+    double *income_q, *expenditure_q; /* [Y][Q]: the province per enrollee, yuan */
+    double *province_q;               /* [Y][Q]: the province's actuarial balance, % */
+    double *region_q;                 /* [Y][R][Q] */
+};
+
+struct report_outlook *report_outlook_read(struct report_reader *rd, const struct report_run *run)
+{
+    struct report_outlook *o = calloc(1, sizeof *o);
+    if (!o) {
+        report_problem(rd, "out of memory");
+        return NULL;
+    }
+    size_t yq[2] = {run->Y, run->Q}, yrq[3] = {run->Y, run->R, run->Q};
+    o->assumptions = report_read_text(rd, "/", "assumptions");
+    report_read_attribute(rd, "/", "rules_end_year", H5T_NATIVE_INT, &o->rules_end_year);
+    o->income_q = report_read_doubles(rd, "/summary/national/income_per_enrollee_quantiles", 2, yq);
+    o->expenditure_q =
+        report_read_doubles(rd, "/summary/national/expenditure_per_enrollee_quantiles", 2, yq);
+    o->province_q = report_read_doubles(rd, "/summary/national/actuarial_balance_quantiles", 2, yq);
+    o->region_q = report_read_doubles(rd, "/summary/actuarial_balance_quantiles", 3, yrq);
+    if (rd->failed) {
+        report_outlook_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void report_outlook_free(struct report_outlook *o)
+{
+    if (!o) return;
+    free(o->assumptions);
+    free(o->income_q);
+    free(o->expenditure_q);
+    free(o->province_q);
+    free(o->region_q);
+    free(o);
+}
+
+/* The yearly growth of the medians of q from year index a to b (b > a). */
+static double growth(const double *q, const struct report_run *run, size_t a, size_t b)
+{
+    double from = q[a * run->Q + run->band[1]], to = q[b * run->Q + run->band[1]];
+    if (!(from > 0) || !(to > 0)) return NAN;
+    return pow(to / from, 1.0 / (double)(b - a)) - 1;
+}
+
+void report_outlook_print_heading(const struct report_outlook *o, const struct report_run *run,
+                                  FILE *out)
+{
+    fputs("Assumptions (where no notice or data says; the headline figures rest on them):\n", out);
+    for (const char *line = o->assumptions; *line;) {
+        size_t n = strcspn(line, "\n");
+        fprintf(out, "  %.*s\n", (int)n, line);
+        line += n + (line[n] == '\n');
+    }
+    size_t last = run->Y - 1, from = 0;
+    if (o->rules_end_year > run->years[0]) from = (size_t)(o->rules_end_year - run->years[0]);
+    if (from < last) {
+        double gi = growth(o->income_q, run, from, last),
+               ge = growth(o->expenditure_q, run, from, last);
+        fprintf(out,
+                "  Per enrollee, %d-%d (medians of the province): income %+.1f %% a year, "
+                "expenditure %+.1f %% a year\n",
+                run->years[from], run->years[last], 100 * gi, 100 * ge);
+    }
+    const double *q = o->province_q + last * run->Q;
+    double mid = q[run->band[1]];
+    fprintf(out,
+            "Actuarial balance %d-%d (province, median): %+.1f %% (%s %.1f %%, %s %.1f %%): "
+            "financing is %.1f %% of expenditure %s the benefits and the reserve at the end, in "
+            "present value.\n\n",
+            run->years[0], run->years[last], mid, run->band_label[0], q[run->band[0]],
+            run->band_label[2], q[run->band[2]], fabs(mid),
+            mid < 0 ? "short of paying" : "ahead of paying");
+}
+
+/* The first ten years' index (or the last), and the last. */
+static void horizons(const struct report_run *run, size_t h[2])
+{
+    h[0] = run->Y > 10 ? 9 : run->Y - 1;
+    h[1] = run->Y - 1;
+}
+
+void report_outlook_print_text(const struct report_outlook *o, const struct report_run *run,
+                               FILE *out)
+{
+    int w = run->name_width;
+    const char(*lab)[16] = run->band_label;
+    size_t h[2];
+    horizons(run, h);
+    fputs("Actuarial balance, per cent: (income + opening balance - the reserve at the end) /\n"
+          "expenditure - 1, from the start to the year, discounted at the fund's interest\n"
+          "rates; income is the financing (contributions, subsidy, other income), not\n"
+          "interest; the reserve is warning.low_months of benefits. Below 0: financing short.\n\n",
+          out);
+    fprintf(out, "%-*s", w, "");
+    for (int k = 0; k < 2; k++)
+        fprintf(out, "  %14d-%-8d", run->years[0], run->years[h[k]]);
+    fputc('\n', out);
+    fprintf(out, "%-*s", w, "region");
+    for (int k = 0; k < 2; k++)
+        fprintf(out, "  %7s %7s %7s", lab[0], lab[1], lab[2]);
+    fputc('\n', out);
+    for (size_t r = 0; r <= run->R; r++) {
+        fprintf(out, "%-*s", w, report_region(run, r));
+        for (int k = 0; k < 2; k++) {
+            const double *q = r < run->R ? o->region_q + (h[k] * run->R + r) * run->Q
+                                         : o->province_q + h[k] * run->Q;
+            fprintf(out, "  %7.1f %7.1f %7.1f", q[run->band[0]], q[run->band[1]], q[run->band[2]]);
+        }
+        fputc('\n', out);
+    }
+}
+
+void report_outlook_print_csv(const struct report_outlook *o, const struct report_run *run,
+                              FILE *out)
+{
+    fputs("year,region,name_zh", out);
+    for (int k = 0; k < 3; k++)
+        fprintf(out, ",actuarial_balance_%s_percent", run->band_label[k]);
+    fputc('\n', out);
+    for (size_t i = 0; i < run->n_chosen; i++) {
+        size_t y = run->chosen[i];
+        for (size_t r = 0; r <= run->R; r++) {
+            const double *q =
+                r < run->R ? o->region_q + (y * run->R + r) * run->Q : o->province_q + y * run->Q;
+            fprintf(out, "%d,", run->years[y]);
+            report_put_csv_text(report_region(run, r), out);
+            fputc(',', out);
+            report_put_csv_text(report_region_zh(run, r), out);
+            fprintf(out, ",%.4f,%.4f,%.4f\n", q[run->band[0]], q[run->band[1]], q[run->band[2]]);
+        }
+    }
+}
