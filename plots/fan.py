@@ -125,3 +125,33 @@ def regions_fan(fund, var, labels, out_path):
     fig.savefig(out_path)
     plt.close(fig)
     return note
+
+
+def per_enrollee_chart(fund, labels, path):
+    """Income (financing) and expenditure per enrollee of the province: median and bands
+    of each, on one chart, so that the gap the assumptions make is seen."""
+    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=DPI)
+    years = fund.years
+    handles = []
+    for name, color, label in (("income_per_enrollee", "#2f855a", "income per enrollee"),
+                               ("expenditure_per_enrollee", "#c05621",
+                                "expenditure per enrollee")):
+        data = fund.read(f"summary/national/{name}_quantiles")
+        lo, hi, mid = (fund.level_index(q) for q in (0.05, 0.95, 0.5))
+        if lo is not None and hi is not None:
+            ax.fill_between(years, data[:, lo], data[:, hi], color=color, alpha=0.2, lw=0)
+        if mid is not None:
+            handles += ax.plot(years, data[:, mid], color=color, lw=1.8,
+                               label=f"{label}: median, 90 % band")
+    end = fund.attr("rules_end_year", "")
+    if end:
+        handles.append(ax.axvline(int(end), color="#718096", ls=":", lw=1.1,
+                                  label=f"last dated financing rule ({end})"))
+    ax.set_ylabel("yuan per enrollee and year")
+    ax.set_title(f"Financing and expenditure per enrollee, {labels.province}")
+    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return None

@@ -34,6 +34,10 @@ from fundfile import FundFile, NotFundsimFile  # noqa: E402
 
 # (file, section, caption, needed datasets, draw(fund, labels, path) -> note or None)
 CHARTS = (
+    ("per-enrollee.png", "Assumptions and outlook", "The province's financing (contributions, "
+     "subsidy, other income) and benefit expenditure per enrollee: medians and 90 % bands. "
+     "After the last dated financing rule both follow the assumptions above.",
+     ["summary/national/income_per_enrollee_quantiles"], fan.per_enrollee_chart),
     ("balance-province.png", "Balance", "The province's accumulated balance: median and "
      "50/80/90 % bands across paths; below 0 the fund is depleted.",
      ["summary/province/balance_quantiles"],
@@ -109,21 +113,29 @@ def page(fund, made):
             f"years {fund.years[0]}-{fund.years[-1]}, {len(fund.regions)} regions, "
             f"pooling {fund.attr('pooling', '?')}, fundsim {fund.attr('fundsim_version', '?')}, "
             f"created {fund.attr('created', '?')}.")
-    extra = {"Early warning": [tables.warning_table(fund), tables.first_year_table(fund)],
+    extra = {"Assumptions and outlook": [tables.assumptions_html(fund), tables.outlook_html(fund),
+                                         tables.actuarial_table(fund)],
+             "Early warning": [tables.warning_table(fund), tables.first_year_table(fund)],
              "Budget burden": [tables.budget_table(fund)]}
     for v in fund.variants():
         extra[f"Variant {v}"] = [tables.variant_table(fund, v)]
-    sections = list(dict.fromkeys([s for _, s, _ in made] + list(extra)))
+    # the assumptions first: the headline figures rest on them
+    sections = list(dict.fromkeys(["Assumptions and outlook"] + [s for _, s, _ in made] +
+                                  list(extra)))
     body = [f"<h1>{escape(title)}</h1>", f"<p>{escape(meta)}</p>", "<ul>"]
     body += [f"<li><a href='#s{i}'>{escape(s)}</a></li>" for i, s in enumerate(sections)]
     body.append("</ul>")
     for i, section in enumerate(sections):
         body.append(f"<h2 id='s{i}'>{escape(section)}</h2>")
+        texts_first = section == "Assumptions and outlook"
+        if texts_first:
+            body += [t for t in extra.get(section, []) if t]
         for name, s, caption in made:
             if s == section:
                 body.append(f"<figure><img src='{escape(name)}' alt='{escape(caption)}'>"
                             f"<figcaption>{escape(caption)}</figcaption></figure>")
-        body += [t for t in extra.get(section, []) if t]
+        if not texts_first:
+            body += [t for t in extra.get(section, []) if t]
     return ("<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
             f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")

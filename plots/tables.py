@@ -131,3 +131,77 @@ def variant_table(fund, variant):
     return table(head, rows, f"Variant {variant} - base, the province: balance difference "
                  "(亿元, 1e8 yuan) with its 95 % CI and quantiles, P(the variant's balance "
                  "is higher), change in P(depleted) with its 95 % CI")
+
+
+def assumptions_html(fund):
+    """The run's assumptions (the root attribute `assumptions`, a line each) as a list,
+    with the NOTE lines (an assumption that alone produces a result) set apart."""
+    text = fund.attr("assumptions", "")
+    if not text:
+        return "<p>The file states no assumptions (made by an older fundsim).</p>"
+    items = []
+    for line in text.splitlines():
+        if line.startswith("NOTE:"):
+            items.append(f"<li><strong>{escape(line)}</strong></li>")
+        elif line:
+            items.append(f"<li>{escape(line)}</li>")
+    return ("<p>What the projection assumes where no notice or data says; the headline "
+            "figures rest on it:</p>\n<ul>\n" + "\n".join(items) + "\n</ul>")
+
+
+def growth_of_medians(fund, name, start, end):
+    """Yearly growth of the median of /summary/national/<name> from year index start to end."""
+    i, _ = nearest(fund, 0.5)
+    q = fund.read(f"summary/national/{name}_quantiles")[:, i]
+    if end <= start or not (q[start] > 0 and q[end] > 0):
+        return None
+    return (q[end] / q[start]) ** (1.0 / (end - start)) - 1
+
+
+def outlook_html(fund):
+    """The headline: yearly growth per enrollee after the last dated financing rule, and
+    the province's actuarial balance over the whole horizon with its band."""
+    if not fund.has("summary/national/actuarial_balance_quantiles") or not fund.levels:
+        return ""
+    years = list(fund.years)
+    end_year = int(fund.attr("rules_end_year", years[0]) or years[0])
+    start = years.index(end_year) if end_year in years else 0
+    last = len(years) - 1
+    parts = []
+    gi = growth_of_medians(fund, "income_per_enrollee", start, last)
+    ge = growth_of_medians(fund, "expenditure_per_enrollee", start, last)
+    if gi is not None and ge is not None:
+        parts.append(f"Per enrollee, {years[start]}-{years[last]} (medians of the province): "
+                     f"income {100 * gi:+.1f} % a year, expenditure {100 * ge:+.1f} % a year.")
+    ab = fund.read("summary/national/actuarial_balance_quantiles")[last]
+    (lo, lo_name), (mid, _), (hi, hi_name) = [nearest(fund, t) for t in TARGETS]
+    verdict = "short of" if ab[mid] < 0 else "ahead of"
+    parts.append(f"Actuarial balance {years[0]}-{years[last]} (province, median): "
+                 f"{ab[mid]:+.1f} % ({lo_name} {ab[lo]:+.1f} %, {hi_name} {ab[hi]:+.1f} %): "
+                 f"financing is {abs(ab[mid]):.1f} % of expenditure {verdict} paying the benefits "
+                 "and the reserve at the end, in present value.")
+    return "\n".join(f"<p><strong>{escape(p)}</strong></p>" for p in parts)
+
+
+def actuarial_table(fund):
+    """The actuarial balance per region and for the province over the first ten years
+    and the whole horizon (per cent)."""
+    if not fund.has("summary/actuarial_balance_quantiles") or not fund.levels:
+        return ""
+    idx = [nearest(fund, t) for t in TARGETS]
+    years = list(fund.years)
+    horizons = sorted({min(9, len(years) - 1), len(years) - 1})
+    rq = fund.read("summary/actuarial_balance_quantiles")
+    pq = fund.read("summary/national/actuarial_balance_quantiles")
+    head = ["region"] + [f"{years[0]}-{years[h]} {n}" for h in horizons for _, n in idx]
+    rows = []
+    for g, region in enumerate(fund.regions + ["province"]):
+        zh = fund.names_zh[g] if g < len(fund.regions) else ("全省" if len(fund.regions) > 1
+                                                             else "")
+        label = escape(f"{zh} {region}" if zh else region)
+        cells = "".join(cell((rq[h, g, i] if g < len(fund.regions) else pq[h, i]), 1)
+                        for h in horizons for i, _ in idx)
+        rows.append(f"<td class='name'>{label}</td>{cells}")
+    return table(head, rows, "Actuarial balance, per cent: (income + opening balance - the "
+                 "reserve at the end) / expenditure - 1, discounted at the fund's interest "
+                 "rates; below 0, financing is short")
