@@ -43,6 +43,7 @@ ZH = "测试市"
 
 # (height, width) in pixels of each chart for one region and six years.
 RUN_CHARTS = {
+    "per-enrollee.png": (480, 900),
     "balance-province.png": (650, 1200),
     "balance-regions.png": (380, 800),
     "months-province.png": (650, 1200),
@@ -113,6 +114,11 @@ class ReportTest(unittest.TestCase):
         self.assertIn(f"{ZH} Testshire", html)
         self.assertIn(f"<td>{median:.2f}</td>", html)
         self.assertIn("Budget burden", html)
+        # The page opens with the assumptions and the actuarial balance, before any chart.
+        opening = html.index("Assumptions and outlook</h2>")
+        self.assertLess(opening, html.index("<img"))
+        self.assertIn("Individual contribution:", html)
+        self.assertIn("Actuarial balance 2022-", html)
 
     def test_compare_report(self):
         html = self.check_report("cmp", COMPARE_CHARTS)
