@@ -24,10 +24,12 @@
 enum { C = FINANCING_CENTRAL, P = FINANCING_PROVINCE, CI = FINANCING_CITY };
 enum { DI = FINANCING_DISTRICT, CO = FINANCING_COUNTY, NP = FINANCING_N_PAYERS };
 
-/* Zhengzhou 2023 (002): contribution 380, subsidy 780, national standard 640
- * (384 = 60 % of it), the split of 002 as in scenarios/zhengzhou-2024.cfg,
- * assistance 100 / 95 / 95 / 80 %, paid 1:1 by city and district in
- * districts and by the county alone in counties; premium 95 (004 annex 1). */
+/* Zhengzhou 2023 (002): contribution 380 (the standard 002 sets, collected in
+ * the autumn of 2023 for 2024's benefits: a hand case here), subsidy 780,
+ * national standard 640 (384 = 60 % of it), the split of 002 as in
+ * scenarios/zhengzhou-2024.cfg, assistance 100 / 95 / 95 / 80 %, paid 1:1 by
+ * city and district in districts and by the county alone in counties; premium
+ * 95 (004 annex 1). */
 /* A path whose per-capita disposable income stays at `income_yuan` and whose
  * prices stay at the start's, from 1990 (the earliest start) to 2245: the
  * timelines' continuations then leave amounts as they are, but for steps and
@@ -39,6 +41,18 @@ static const struct index_path *flat_path(double income_yuan)
         .start_year = 1990, .years = 256, .income = income, .price = price};
     for (int k = 0; k < 256; k++)
         income[k] = income_yuan, price[k] = 1;
+    return &x;
+}
+
+/* A path from `start_year` whose per-capita disposable income grows by exactly
+ * `growth` a year from `income_yuan` in start_year - 1, at the start's prices. */
+static const struct index_path *growing_path(int start_year, double income_yuan, double growth)
+{
+    static double income[256], price[256];
+    static struct index_path x = {.years = 256, .income = income, .price = price};
+    x.start_year = start_year;
+    for (int k = 0; k < 256; k++)
+        income[k] = income_yuan * pow(1 + growth, k), price[k] = 1;
     return &x;
 }
 
@@ -64,9 +78,9 @@ static struct financing_rules zhengzhou_2023(void)
     };
 }
 
-/* Henan 2022 (000): subsidy 610 = the national standard, contribution 350,
- * central 60 % (80 % in the 54 counties treated as western); the local split
- * is Zhengzhou's, applied province-wide as henan-2022.cfg assumes. */
+/* Henan 2022 (000): subsidy 610 = the national standard, contribution 350 (000's
+ * standard, for 2023's benefits: a hand case here), central 60 % (80 % in the 54 counties treated
+ * as western); the local split is Zhengzhou's, applied province-wide as henan-2022.cfg assumes. */
 static struct financing_rules henan_2022(void)
 {
     struct financing_rules f = zhengzhou_2023();
@@ -498,12 +512,13 @@ static const struct region *find(const struct scenario *s, const char *name)
     return NULL;
 }
 
-/* The three classes of 002 in Zhengzhou's 2023 rules, as a scenario resolves them. */
+/* The three classes of 002 in Zhengzhou's 2023 rules, as a scenario resolves them;
+ * the contribution of benefit year 2023 is 000's 350 (002's 380 pays for 2024). */
 static void assert_zhengzhou_2023(const struct region *zz)
 {
     struct financing_rules f;
     financing_rules_init(&f, zz, 2023, flat_path(40000));
-    assert_yuan(f.contribution_yuan, 380);
+    assert_yuan(f.contribution_yuan, 350);
     double y[NP];
     financing_subsidy(&f, CLASS_DISTRICT, false, y);
     assert_payers(y, (double[NP]){384, 51.2, 172.4, 172.4, 0}, "districts");
@@ -511,9 +526,9 @@ static void assert_zhengzhou_2023(const struct region *zz)
     assert_payers(y, (double[NP]){384, 76.8, 70, 0, 249.2}, "counties");
     financing_subsidy(&f, CLASS_STUDENT_CITY, false, y);
     assert_payers(y, (double[NP]){384, 51.2, 344.8, 0, 0}, "city-run students");
-    /* 95 % of 380 = 361, city and district 180.5 each */
+    /* 95 % of 350 = 332.5, city and district 166.25 each */
     financing_assistance(&f, FINANCING_AREA_DISTRICT, CAT_MINIMUM_LIVING, y);
-    assert_payers(y, (double[NP]){0, 0, 180.5, 180.5, 0}, "低保 assistance");
+    assert_payers(y, (double[NP]){0, 0, 166.25, 166.25, 0}, "低保 assistance");
     assert_yuan(f.serious_premium_yuan, 95);
 }
 
@@ -552,7 +567,7 @@ static void assert_sensible(const struct scenario *s)
             double e = in.enrollees, national = f.national_standard_yuan;
             assert_true(e > 0);
             assert_yuan(in.income_yuan / e, f.contribution_yuan + f.standard_yuan);
-            assert_true(f.contribution_yuan >= 350 && f.contribution_yuan <= 400);
+            assert_true(f.contribution_yuan >= 320 && f.contribution_yuan <= 400);
             assert_true(f.standard_yuan >= 610 && f.standard_yuan <= 810);
             assert_true(in.subsidy_yuan[C] / e >= 0.6 * national - YUAN_EPS);
             assert_true(in.subsidy_yuan[C] / e <= 0.8 * national + YUAN_EPS);
@@ -575,13 +590,13 @@ static void test_henan_2022(void **state)
     assert_sensible(&s);
     assert_zhengzhou_2023(find(&s, "Zhengzhou"));
 
-    /* 000: 2022, 610 and 350 in a prefecture that pays the national standard; Kaifeng's
-     * western-policy share 0.25 of residents, 0.55 of them in counties: 0.25 / 0.55 of the
-     * county class gets 80 % */
+    /* 000: 2022, 610 and, for benefit year 2022, 320 (000's 350 pays for 2023) in a
+     * prefecture that pays the national standard; Kaifeng's western-policy share 0.25 of
+     * residents, 0.55 of them in counties: 0.25 / 0.55 of the county class gets 80 % */
     const struct region *kf = find(&s, "Kaifeng");
     struct financing_rules f;
     financing_rules_init(&f, kf, 2022, flat_path(s.economy.income_yuan));
-    assert_yuan(f.contribution_yuan, 350);
+    assert_yuan(f.contribution_yuan, 320);
     assert_yuan(f.standard_yuan, 610);
     assert_yuan(f.western_county_share, 0.25 / 0.55);
     struct financing_counts n = {.enrollees = {[CLASS_COUNTY] = 550}};
@@ -630,14 +645,99 @@ static void test_zhengzhou_2024(void **state)
     assert_sensible(&s);
     const struct region *zz = find(&s, "Zhengzhou");
     assert_zhengzhou_2023(zz);
-    /* 2024: 400 (henan.md), 810 (assumed) against 670: districts 402 / 53.6 / 177.2 / 177.2 */
+    /* 2024: 380 (002, collected in 2023), 810 (assumed) against 670: districts 402 / 53.6 /
+     * 177.2 / 177.2 */
     struct financing_rules f;
     financing_rules_init(&f, zz, 2024, flat_path(s.economy.income_yuan));
-    assert_yuan(f.contribution_yuan, 400);
+    assert_yuan(f.contribution_yuan, 380);
     double y[NP];
     financing_subsidy(&f, CLASS_DISTRICT, false, y);
     assert_payers(y, (double[NP]){402, 53.6, 177.2, 177.2, 0}, "districts 2024");
     scenario_free(&s);
+}
+
+/* The calendar (002 annex: paid in the autumn for the next year's benefits): by benefit
+ * year, a Henan enrollee pays 320 in 2022 (000's 350 less its +30), 350 in 2023 (000, for
+ * 2023), 380 in 2024 (002, collected in 2023), 400 in 2025 (henan.md's 2024 standard);
+ * Zhengzhou 2024's is 380 in both scenarios. A district enrollee pays the contribution of
+ * the region (the assisted pay less, but not through financing_rules). */
+static void test_calendar(void **state)
+{
+    (void)state;
+    struct scenario s;
+    load("henan-2022.cfg", &s);
+    static const struct {
+        const char *region;
+        int year;
+        double yuan;
+    } due[] = {
+        {"Kaifeng", 2022, 320},   {"Kaifeng", 2023, 350},   {"Kaifeng", 2024, 380},
+        {"Kaifeng", 2025, 400},   {"Zhengzhou", 2022, 320}, {"Zhengzhou", 2023, 350},
+        {"Zhengzhou", 2024, 380}, {"Luoyang", 2022, 320},   {"Luoyang", 2023, 350},
+    };
+    for (size_t k = 0; k < sizeof due / sizeof *due; k++) {
+        struct financing_rules f;
+        financing_rules_init(&f, find(&s, due[k].region), due[k].year,
+                             growing_path(2022, s.economy.income_yuan, 0.05));
+        if (fabs(f.contribution_yuan - due[k].yuan) > YUAN_EPS)
+            fail_msg("%s %d: contribution %g, expected %g", due[k].region, due[k].year,
+                     f.contribution_yuan, due[k].yuan);
+    }
+    scenario_free(&s);
+
+    load("zhengzhou-2024.cfg", &s);
+    struct financing_rules f;
+    financing_rules_init(&f, find(&s, "Zhengzhou"), 2024,
+                         growing_path(2024, s.economy.income_yuan, 0.05));
+    assert_yuan(f.contribution_yuan, 380);
+    financing_rules_init(&f, find(&s, "Zhengzhou"), 2025,
+                         growing_path(2024, s.economy.income_yuan, 0.05));
+    assert_yuan(f.contribution_yuan, 400);
+    scenario_free(&s);
+}
+
+/* The shipped baseline and its two variants after the last dated year, along a path
+ * whose income grows by exactly 4 % a year. Henan (Kaifeng, which pays the national
+ * standard): the contribution follows income from 2025's 400, rounded to tens of yuan:
+ * 400 x 1.04 = 416 -> 420 in 2026, 400 x 1.04^2 = 432.64 -> 430 in 2027; the subsidy
+ * from 2024's 670: 696.8 -> 700 in 2025, 724.672 -> 720 in 2026; the city's fixed 70 in
+ * counties from 2024, to whole yuan: 72.8 -> 73 in 2025, 75.712 -> 76 in 2026. Frozen:
+ * 400, 670 and 70 for ever. Step 30: 430, 460; 700, 730; 70. */
+static void test_continuation(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        double contribution_2026, contribution_2027, subsidy_2025, subsidy_2026, fixed_2025,
+            fixed_2026;
+    } cases[] = {
+        {"henan-2022.cfg", 420, 430, 700, 720, 73, 76},
+        {"variants/frozen-financing.cfg", 400, 400, 670, 670, 70, 70},
+        {"variants/step-30.cfg", 430, 460, 700, 730, 70, 70},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        struct scenario s;
+        load(cases[k].file, &s);
+        const struct region *kf = find(&s, "Kaifeng");
+        const struct index_path *x = growing_path(2022, s.economy.income_yuan, 0.04);
+        struct financing_rules f;
+        financing_rules_init(&f, kf, 2024, x);
+        assert_yuan(f.contribution_yuan, 380);
+        assert_yuan(f.standard_yuan, 670);
+        assert_yuan(f.split[CLASS_COUNTY].city_fixed_yuan, 70);
+        financing_rules_init(&f, kf, 2025, x);
+        assert_yuan(f.contribution_yuan, 400);
+        assert_yuan(f.standard_yuan, cases[k].subsidy_2025);
+        assert_yuan(f.national_standard_yuan, cases[k].subsidy_2025);
+        assert_yuan(f.split[CLASS_COUNTY].city_fixed_yuan, cases[k].fixed_2025);
+        financing_rules_init(&f, kf, 2026, x);
+        assert_yuan(f.contribution_yuan, cases[k].contribution_2026);
+        assert_yuan(f.standard_yuan, cases[k].subsidy_2026);
+        assert_yuan(f.split[CLASS_COUNTY].city_fixed_yuan, cases[k].fixed_2026);
+        financing_rules_init(&f, kf, 2027, x);
+        assert_yuan(f.contribution_yuan, cases[k].contribution_2027);
+        scenario_free(&s);
+    }
 }
 
 int main(void)
@@ -648,7 +748,8 @@ int main(void)
         cmocka_unit_test(test_western_share),       cmocka_unit_test(test_serious_premium),
         cmocka_unit_test(test_random_per_enrollee), cmocka_unit_test(test_random_identities),
         cmocka_unit_test(test_random_monotone),     cmocka_unit_test(test_henan_2022),
-        cmocka_unit_test(test_zhengzhou_2024),
+        cmocka_unit_test(test_zhengzhou_2024),      cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_continuation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

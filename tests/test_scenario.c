@@ -350,6 +350,8 @@ static void test_shipped_scenarios_fixed_point(void **state)
         "fujian-2022.cfg",
         "guangdong-2022.cfg",
         "variants/outpatient-cap-600.cfg",
+        "variants/frozen-financing.cfg",
+        "variants/step-30.cfg",
     };
     for (size_t k = 0; k < sizeof shipped / sizeof *shipped; k++) {
         char path[512];

@@ -380,16 +380,10 @@ static void check_western(const struct tree *regions, struct diag *d)
     }
 }
 
-/* ---- extraction of what the schema leaves to hand ----
- *
- * Out of memory, the arena returns NULL and remembers it (arena_failed): the
- * functions below then stop, and scenario_load reports it. */
-
-/* `size` bytes of `from` in the arena, or NULL when out of memory. */
 /* A continuation's settings fit its rule: a setting the rule does not read, set
- * to anything but 0, is a mistake worth naming (a step_yuan under rule "rate" would be ignored), and the
- * benefit package goes on as one scale of the benefit tables: no step, no
- * rounding (models/timeline.h). */
+ * to anything but 0, is a mistake worth naming (a step_yuan under rule "rate" would be ignored),
+ * and the benefit package goes on as one scale of the benefit tables: no step, no rounding
+ * (models/timeline.h). */
 static void check_continuation(const struct tree *group, struct diag *d)
 {
     for (int k = 0; group && k < N_CONTINUED; k++) {
@@ -422,7 +416,9 @@ static void check_continuation(const struct tree *group, struct diag *d)
     }
 }
 
-/* The poor's serious-illness terms apply to a category or not: 0 or 1. */
+/* The poor's serious-illness terms apply to a category or not: 0 or 1. A value
+ * outside [0, 1] is the range check's to name (once); a dated value is named by
+ * its pair, as the range check names it. */
 static void check_poor_terms(const struct tree *policy, struct diag *d)
 {
     const struct tree *terms = tree_child(tree_child(policy, "serious_illness"), "poor_terms");
@@ -430,11 +426,10 @@ static void check_poor_terms(const struct tree *policy, struct diag *d)
         const struct tree *t = terms->kids[k];
         size_t n = tree_is_number(t) ? 1 : t->n;
         for (size_t j = 0; j < n; j++) {
-            const struct tree *v = tree_is_number(t)   ? t
-                                   : t->kids[j]->n > 1 ? t->kids[j]->kids[1]
-                                                       : NULL;
-            if (v && tree_is_number(v) && tree_number(v) != 0 && tree_number(v) != 1)
-                diag_at(d, v, "expected 0 or 1 (the category has the poor's terms or not), got %g",
+            const struct tree *at = tree_is_number(t) ? t : t->kids[j];
+            const struct tree *v = at == t ? t : at->n > 1 ? at->kids[1] : NULL;
+            if (v && tree_is_number(v) && tree_number(v) > 0 && tree_number(v) < 1)
+                diag_at(d, at, "expected 0 or 1 (the category has the poor's terms or not), got %g",
                         tree_number(v));
         }
     }
@@ -481,6 +476,12 @@ static void check_policies(const struct tree *root, int start_year, struct diag 
         diag_at(d, payer, "expected a level of government: \"none\" cannot pay a shortfall");
 }
 
+/* ---- extraction of what the schema leaves to hand ----
+ *
+ * Out of memory, the arena returns NULL and remembers it (arena_failed): the
+ * functions below then stop, and scenario_load reports it. */
+
+/* `size` bytes of `from` in the arena, or NULL when out of memory. */
 static void *copy_into(struct arena *a, const void *from, size_t size)
 {
     void *p = arena_alloc(a, size);
