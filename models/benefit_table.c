@@ -26,13 +26,19 @@
 #include "models/benefit_table.h"
 
 #include "models/lattice.h"
+#include "sim/config/limit.h"
 
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_CAP_YUAN 1e12           /* caps above this never bind */
+#define NO_CAP_YUAN 1e12 /* caps above this never bind */
+#define GRID_INDEX_MAX                                                                             \
+    64                             /* the default grid's top price index: beyond, lookups          \
+                                      extrapolate (benefit_year_prepare says so) */
+#define LATTICE_MIN_YUAN 1000      /* the lattice spans at least this */
 #define OUTPATIENT_NO_CAP_YUAN 1e5 /* an outpatient cap no one reaches: treated as none */
 #define QUANTILE_CELLS 1024        /* cells of a lognormal between z = ±Z_SPAN */
 #define Z_SPAN 8.5
@@ -44,8 +50,12 @@
 #define VISIT_CHAIN_MAX 4000
 #define VISIT_CONVOLVED 64 /* visit counts whose total cost is convolved exactly */
 #define VISIT_BIN 8        /* more visits are taken this many counts at a time */
+/* Kinks of one payer's piecewise-linear function: one per serious-illness band
+ * and one for a cap or limit, with room to spare; the schema holds the bands to
+ * LIMIT_SERIOUS_BANDS (sim/config/limit.h). */
 #define MAX_KINKS 64
-#define MAX_GROUPS (1 + 2 * BENEFIT_MAX_CONDITIONS)
+_Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fit in a struct pl");
+#define MAX_GROUPS (1 + 2 * LIMIT_CONDITIONS)
 #define N_PAYERS 6 /* serious illness (others, the poor), assistance by category */
 #define COEF_PER_NODE (N_PAYERS * 2)
 #define COEF_PER_COUNT (COEF_PER_NODE * LAYER_NODES)
@@ -94,7 +104,8 @@ struct benefit_table {
     double *op; /* [VISIT_NODES][n_index][4]: fund, fund², out of pocket, its square */
     /* per claim at index 1: mean cost, mean policy-scope cost */
     double in_cost, in_policy, out_cost, out_policy;
-    double count_step[201]; /* p_{n+1} / p_n of the admission count, over the ratio */
+    double count_step[BENEFIT_MAX_ADMISSIONS + 1]; /* p_{n+1} / p_n of the admission count,
+                                                      over the ratio */
 };
 
 /* The layer row of row (group, count) at use node u: the rows without a
@@ -132,7 +143,7 @@ struct benefit_year {
     double *op;      /* [VISIT_NODES][4] */
     double *coef;    /* per group: [K + 1][LAYER_NODES][N_PAYERS][2]: mean, second moment */
     size_t coef_at[MAX_GROUPS];
-    double cond[BENEFIT_MAX_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
+    double cond[LIMIT_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
     /* When every group and node has the same kinks: SL1 and SL2 at each kink (slab
      * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
     double *slab;
@@ -161,7 +172,7 @@ void benefit_claim_model_init(struct benefit_claim_model *m, const struct scenar
     if (region && region->has_hospital_mix)
         for (int l = 0; l < N_LEVELS; l++)
             m->inpatient.level_mix[l] = region->hospital_mix.at[l];
-    m->n_conditions = s->disease.n < BENEFIT_MAX_CONDITIONS ? s->disease.n : BENEFIT_MAX_CONDITIONS;
+    m->n_conditions = s->disease.n < LIMIT_CONDITIONS ? s->disease.n : LIMIT_CONDITIONS;
     for (size_t k = 0; k < m->n_conditions; k++) {
         m->condition_cost_yuan[k] = s->disease.conditions[k].annual_cost_yuan;
         m->condition_cost_cv[k] = s->disease.conditions[k].cost_cv;
@@ -203,8 +214,8 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
      * steps below 1: the start year's index, 1 on every path, is a node, where the
      * tables need no interpolation. */
     g->index_min = pow(g->index_ratio, -4 - ceil(-log(down) / log(g->index_ratio) - 1e-9));
-    g->index_max =
-        fmin(64, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)) * up / fmin(1, use_end));
+    g->index_max = fmin(GRID_INDEX_MAX, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)) *
+                                            up / fmin(1, use_end));
     g->use_min = fmin(1, use_end);
     g->use_max = fmax(1, use_end);
     double spread = 3 * e->income_growth_volatility * sqrt(years + 1) /
@@ -276,7 +287,8 @@ static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, dou
  * extrapolated linearly in n). */
 static int count_range(double lambda, double phi, int cap)
 {
-    double p[201], tail, excess;
+    double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
+    assert(cap <= BENEFIT_MAX_ADMISSIONS);
     for (int K = 8; K < cap; K++) {
         nb_pmf(lambda, phi, K, p, &tail, &excess);
         if (tail < 1e-5) return K;
@@ -683,8 +695,9 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
     S[allcap ? J : 0].p[0] = 1;
     lattice_clear(&w->A[0]);
     w->A[0].p[0] = 1;
-    struct moments part[64 + 1], all[64 + 1];
-    bool active[64 + 1];
+    struct moments part[BENEFIT_MAX_CAP_BINS + 1], all[BENEFIT_MAX_CAP_BINS + 1];
+    bool active[BENEFIT_MAX_CAP_BINS + 1];
+    assert(J <= BENEFIT_MAX_CAP_BINS);
     for (int n = 1; n <= t->K_in; n++) {
         for (int j = 0; j <= J; j++) {
             part[j] = lattice_part(&S[j]);
@@ -1085,12 +1098,13 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
 {
     *out = NULL;
     size_t L = g->lattice_points;
-    if (!(g->index_min > 0) || !(g->index_max >= g->index_min) || !(g->index_ratio > 1) || L < 64 ||
-        !(g->use_min > 0) || !(g->use_max >= g->use_min) || (L & (L - 1)) || g->cap_bins < 1 ||
-        g->cap_bins > 64 || g->max_admissions < 8 || g->max_admissions > 200 ||
+    if (!(g->index_min > 0) || !(g->index_max >= g->index_min) || !(g->index_ratio > 1) ||
+        L < BENEFIT_MIN_LATTICE_POINTS || !(g->use_min > 0) || !(g->use_max >= g->use_min) ||
+        (L & (L - 1)) || g->cap_bins < 1 || g->cap_bins > BENEFIT_MAX_CAP_BINS ||
+        g->max_admissions < 8 || g->max_admissions > BENEFIT_MAX_ADMISSIONS ||
         !(g->visits_max > 0) || !(g->income_min_yuan > 0) ||
         !(g->income_max_yuan >= g->income_min_yuan) || !(g->admissions_max >= 0) ||
-        r->n_serious_bands + 4 > MAX_KINKS / 2 || m->n_conditions != r->n_conditions)
+        r->n_serious_bands > LIMIT_SERIOUS_BANDS || m->n_conditions != r->n_conditions)
         return -1;
     struct benefit_table *t = calloc(1, sizeof *t);
     if (!t) return -1;
@@ -1109,7 +1123,7 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     t->rules.serious_band_ratio = t->band_ratio;
 
     double phi = m->inpatient.overdispersion;
-    for (int n = 0; n < 201; n++) /* as count_pmf's step */
+    for (int n = 0; n <= BENEFIT_MAX_ADMISSIONS; n++) /* as count_pmf's step */
         t->count_step[n] = (phi > 1e-12 ? n + 1 / phi : 1) / (n + 1);
     t->log_index_min = log(g->index_min);
     t->log_index_ratio = log(g->index_ratio);
@@ -1126,7 +1140,7 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     }
     t->layer_rows = t->row[1] + (size_t)t->n_use * (t->row[t->n_groups] - t->row[1]);
     t->L = L;
-    double zmax = fmax(1000, 1.25 * max_kink(&t->rules, g->income_max_yuan));
+    double zmax = fmax(LATTICE_MIN_YUAN, 1.25 * max_kink(&t->rules, g->income_max_yuan));
     t->dz = zmax / (double)(L - 1);
     /* the lowest kink: the poor's deductible at the lowest income */
     t->t_lo = fmax(4 * t->dz, 0.5 * r->serious_deductible_income_share *
@@ -1596,7 +1610,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     const int K = t->K[g];
 
     /* the admission count: exact probabilities up to K, beyond extrapolated linearly */
-    double p[202], tail, excess;
+    double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
     int top =
         lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
     double wK = 0, wK1 = 0; /* weights of c_K and c_{K−1} for the counts beyond K */

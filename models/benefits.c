@@ -25,7 +25,7 @@ void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int yea
     r->inpatient_cap_yuan = step_at(&p->inpatient_cap_yuan, year);
     r->outpatient_cap_yuan = step_at(&p->outpatient_cap_yuan, year);
     r->n_conditions =
-        p->n_conditions < BENEFIT_MAX_CONDITIONS ? p->n_conditions : BENEFIT_MAX_CONDITIONS;
+        p->n_conditions < LIMIT_CONDITIONS ? p->n_conditions : LIMIT_CONDITIONS;
     for (size_t k = 0; k < r->n_conditions; k++) {
         const struct condition_benefit *c = &p->conditions[k];
         r->condition[k] = (struct benefit_condition_rule){

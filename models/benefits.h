@@ -15,12 +15,12 @@
 #ifndef FUNDSIM_BENEFITS_H
 #define FUNDSIM_BENEFITS_H
 
+#include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BENEFIT_MAX_CONDITIONS 64 /* policy.conditions holds at most 64 (schema) */
 #define BENEFIT_NOT_ASSISTED (-1) /* benefit_situation.category of everyone else */
 #define BENEFIT_DAYS_PER_YEAR 365
 
@@ -42,7 +42,7 @@ struct benefit_rules {
      * a ratio by level, an annual cap per person that does not carry over. */
     double outpatient_deductible_yuan[N_LEVELS], outpatient_ratio[N_LEVELS], outpatient_cap_yuan;
     size_t n_conditions; /* in the order of disease.conditions */
-    struct benefit_condition_rule condition[BENEFIT_MAX_CONDITIONS];
+    struct benefit_condition_rule condition[LIMIT_CONDITIONS];
     double maternity_yuan[N_DELIVERIES]; /* fixed payment per delivery; [DELIVERY_NONE] = 0 */
     int waiting_days;                    /* late payers' waiting period (002: 30) */
     /* Serious-illness insurance (004): deductible = income share x previous year's

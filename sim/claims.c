@@ -95,7 +95,7 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     for (int sex = 0; sex < N_SEXES; sex++) {
         for (size_t band = 0; band < b->n; band++) {
             int a0 = b->first[band], a1 = b->first[band + 1];
-            double n = 0, patients[DISEASE_MAX_CONDITIONS] = {0}, all_patients = 0;
+            double n = 0, patients[LIMIT_CONDITIONS] = {0}, all_patients = 0;
             for (int a = a0; a < a1; a++) {
                 n += e->enrollees.at[sex][a];
                 for (size_t c = 0; c < in->n_conditions; c++)

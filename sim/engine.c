@@ -42,7 +42,7 @@ struct engine {
     struct population_params *population; /* [regions] */
     struct enrollment_model *enrollment;  /* [regions] */
     struct disease_model *disease;        /* [regions] */
-    double condition_multiplier[DISEASE_MAX_CONDITIONS];
+    double condition_multiplier[LIMIT_CONDITIONS];
     struct claims_bands bands;
     /* One table per distinct pair (rules less the year and the income, claim model). */
     size_t n_tables;
@@ -191,7 +191,7 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
             enrollment_params_init(&e->enrollment[k], s, k, d) != 0 ||
             disease_params_init(&e->disease[k], s, k, d) != 0)
             goto fail;
-    for (size_t c = 0; c < s->disease.n && c < DISEASE_MAX_CONDITIONS; c++)
+    for (size_t c = 0; c < s->disease.n && c < LIMIT_CONDITIONS; c++)
         e->condition_multiplier[c] = s->disease.conditions[c].inpatient_multiplier;
     claims_bands_init(&e->bands, s);
     if (build_tables(e, threads, err, n_err) != 0) goto fail;
