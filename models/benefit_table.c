@@ -112,6 +112,7 @@ struct benefit_table {
  * condition do not depend on the use index and are kept once. */
 static size_t layer_row(const struct benefit_table *t, int u, size_t row)
 {
+    assert(u >= 0 && u < t->n_use && row < t->row[t->n_groups]);
     if (row < t->row[1]) return row;
     return row + (size_t)u * (t->row[t->n_groups] - t->row[1]);
 }
@@ -121,6 +122,8 @@ static size_t layer_row(const struct benefit_table *t, int u, size_t row)
  * whose kinks are the same for all of them reads whole slabs in order. */
 static size_t sl_at(const struct benefit_table *t, int k, int i, size_t r, int o)
 {
+    assert(k >= 0 && k < t->NT && i >= 0 && i < t->n_index && r < t->layer_rows && o >= 0 &&
+           o < LAYER_NODES);
     return ((((size_t)k * (size_t)t->n_index + (size_t)i) * t->layer_rows + r) * LAYER_NODES +
             (size_t)o) *
            2;
@@ -382,6 +385,7 @@ static size_t claim_atoms(const struct benefit_care_model *m, const double *dedu
 
 static void pl_add(struct pl *f, double t, double a)
 {
+    assert(f->n < MAX_KINKS || a == 0); /* the bands are few enough (MAX_KINKS) */
     if (f->n >= MAX_KINKS || a == 0) return;
     int j = f->n++;
     while (j > 0 && f->t[j - 1] > t) {
@@ -470,6 +474,7 @@ static void cubic_weights(double x, double w[4])
 /* The first of the 4 nodes around position u on nodes 0..n − 1 (n ≥ 4), and weights. */
 static int node_weights(double u, int n, double w[4])
 {
+    assert(n >= 4);
     int k = (int)floor(u) - 1;
     if (k < 0) k = 0;
     if (k > n - 4) k = n - 4;
@@ -597,6 +602,7 @@ static void sum_from_fft(const struct lattice *a, const double *fa, struct momen
                          struct lattice *out, double *acc)
 {
     size_t L2 = 2 * a->n;
+    assert(b->n == a->n && out->n == a->n);
     memset(acc, 0, L2 * sizeof *acc);
     lattice_fft_mul_add(acc, fa, fb, L2);
     lattice_clear(out);
@@ -1284,6 +1290,7 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
         int k = 0;
         while (k < *n_kinks && kinks[k] != f->t[j])
             k++;
+        assert(k < N_PAYERS * MAX_KINKS);
         if (k == *n_kinks) kinks[(*n_kinks)++] = f->t[j];
         f->at[j] = k;
     }
@@ -1295,6 +1302,7 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
 static void store_moments(struct benefit_year *y, const struct pl *payer, const int *same_as, int g,
                           int n, int o, const double (*v)[2], double ew, double ew2)
 {
+    assert(g >= 0 && g < y->t->n_groups && n >= 0 && n <= y->t->K[g] && o >= 0 && o < LAYER_NODES);
     double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
     for (int p = 0; p < N_PAYERS; p++) {
         if (same_as[p] == p)
@@ -1339,6 +1347,7 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[5])
     const struct benefit_table *t = y->t;
     size_t plain = t->row[1] * LAYER_NODES * 2;
     size_t cond = (t->row[t->n_groups] - t->row[1]) * LAYER_NODES * 2;
+    assert(y->nu >= 1 && y->nu <= 4 && y->u0 >= 0 && y->u0 + y->nu <= t->n_use);
     part[0] = (struct slab_part){0, 0, plain, 1};
     for (int b = 0; b < y->nu; b++)
         part[1 + b] = (struct slab_part){plain + (size_t)(y->u0 + b) * cond, plain, cond, y->wu[b]};
@@ -1539,6 +1548,7 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
         status = 1;
     double wi[4];
     int i0 = node_weights(u, NI, wi);
+    assert(i0 >= 0 && i0 + 3 < NI && r->n_conditions <= LIMIT_CONDITIONS);
 
     for (int k = 0; k < 2; k++)
         for (int n = 0; n <= t->K_in; n++) {
@@ -1570,6 +1580,7 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
 static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, int K, double *p,
                       double *tail, double *excess)
 {
+    assert(K >= 1 && K <= t->K_in && K <= BENEFIT_MAX_ADMISSIONS); /* p holds K + 1 */
     *tail = *excess = 0;
     p[0] = 1;
     if (!(lambda > 0)) return 0;
@@ -1606,6 +1617,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     memset(e, 0, sizeof *e);
     double f = late_payer ? covered_share(r) : 1, index = y->index;
     int g = 0, late = late_payer ? 1 : 0;
+    assert(condition >= -1 && (condition < 0 || (size_t)condition < r->n_conditions));
     if (condition >= 0 && (size_t)condition < r->n_conditions) g = 1 + 2 * condition + late;
     const int K = t->K[g];
 
@@ -1626,6 +1638,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
 
     double visits = f * visits_rate;
     double u = visits / t->visit_step;
+    assert(!(u < 0)); /* a rate: node q below it (a NaN reaches the finite check) */
     int q = u > VISIT_NODES - 2 ? VISIT_NODES - 2 : (int)u;
     double wq = u - q;
     const double *o0 = y->op + 4 * q, *o1 = o0 + 4;
@@ -1668,6 +1681,8 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     int oi = node_weights(visits / t->out_step, LAYER_NODES, wo);
     bool need[N_PAYERS] = {false};
     for (int i = 0; i < n_cells; i++) {
+        assert(category[i] == BENEFIT_NOT_ASSISTED ||
+               (category[i] >= 0 && category[i] < N_CATEGORIES));
         bool poor = category[i] >= 0 && category[i] < N_CATEGORIES;
         need[poor ? 1 : 0] = true;
         if (poor) need[2 + category[i]] = true;
