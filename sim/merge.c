@@ -198,7 +198,7 @@ static int create(struct merge *g, char *err, size_t n_err)
         .scratch_dir = g->dir,
         .threads = g->o->threads,
     };
-    size_t block_paths = meta.paths < RUN_BLOCK_PATHS ? meta.paths : RUN_BLOCK_PATHS;
+    size_t block_paths = meta.paths < RECORD_BLOCK_PATHS ? meta.paths : RECORD_BLOCK_PATHS;
     if (!(g->sum = summary_alloc(&cfg)) ||
         record_block_alloc(&g->block, block_paths, meta.years, meta.regions) != 0) {
         snprintf(err, n_err, "out of memory");
@@ -225,8 +225,8 @@ static int copy_paths(struct merge *g, char *err, size_t n_err)
         struct h5slice *s = g->slices[k];
         const struct h5out_meta *m = meta_of(s);
         size_t end = m->first_path + m->paths;
-        for (size_t first = m->first_path; first < end; first += RUN_BLOCK_PATHS) {
-            size_t n = end - first < RUN_BLOCK_PATHS ? end - first : RUN_BLOCK_PATHS;
+        for (size_t first = m->first_path; first < end; first += RECORD_BLOCK_PATHS) {
+            size_t n = end - first < RECORD_BLOCK_PATHS ? end - first : RECORD_BLOCK_PATHS;
             if (h5slice_read(s, first, n, &g->block, err, n_err) ||
                 finite_check(&g->block, h5slice_path(s), m->region_names, m->start_year, err,
                              n_err) ||

@@ -95,9 +95,10 @@ struct run_arm *run_arm_create(const struct scenario *s, int threads, struct dia
     for (int t = 0; t < a->threads; t++)
         if (!(a->work[t] = engine_work_alloc(a->engine))) goto oom;
     size_t paths = (size_t)s->simulation.paths;
-    for (; a->n_blocks < RUN_BATCH_BLOCKS && a->n_blocks * RUN_BLOCK_PATHS < paths; a->n_blocks++)
+    for (; a->n_blocks < RUN_BATCH_BLOCKS && a->n_blocks * RECORD_BLOCK_PATHS < paths;
+         a->n_blocks++)
         if (record_block_alloc(&a->block[a->n_blocks],
-                               paths < RUN_BLOCK_PATHS ? paths : RUN_BLOCK_PATHS,
+                               paths < RECORD_BLOCK_PATHS ? paths : RECORD_BLOCK_PATHS,
                                (size_t)s->simulation.years, s->n_regions) != 0)
             goto oom;
     return a;
@@ -136,7 +137,7 @@ void run_arm_times(const struct run_arm *a, struct engine_times *out)
     }
 }
 
-void run_arm_batch(struct run_arm *a, const struct run_span *spans, size_t n_spans)
+void run_arm_batch(struct run_arm *a, const struct record_span *spans, size_t n_spans)
 {
     /* Path i of the batch: span j, row i - start[j]. */
     size_t start[RUN_BATCH_BLOCKS + 1] = {0};
@@ -162,19 +163,12 @@ const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j
 
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
 {
-    run_arm_batch(a, &(struct run_span){first, n}, 1);
+    run_arm_batch(a, &(struct record_span){first, n}, 1);
     return &a->block[0];
 }
 
 /* The team of a run without one: this process alone. */
 static const struct team solo = {.rank = 0, .size = 1, .local_size = 1};
-
-void run_span_of(const struct run *r, size_t b, struct run_span *out)
-{
-    size_t lo = b * RUN_BLOCK_PATHS, hi = lo + RUN_BLOCK_PATHS;
-    out->first = lo > r->from ? lo : r->from;
-    out->n = (hi < r->to ? hi : r->to) - out->first;
-}
 
 static void run_free(struct run *r)
 {
@@ -306,17 +300,16 @@ static int open_checkpoint(struct run *r, char *err, size_t n_err)
 static size_t paths_stored(const struct run *r)
 {
     size_t n = 0;
-    struct run_span sp;
     for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
-        if (ckpt_has(r->ckpt, b)) run_span_of(r, b, &sp), n += sp.n;
+        if (ckpt_has(r->ckpt, b)) n += record_block_span(b, r->from, r->to).n;
     return n;
 }
 
 /* The arms' blocks j of the batch, checked finite, into the checkpoint as block b. */
 static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_err)
 {
-    const struct record_block *arms[1 + 2 * RUN_MAX_VARIANTS];
-    const struct scenario *whose[1 + 2 * RUN_MAX_VARIANTS];
+    const struct record_block *arms[RUN_MAX_ARMS];
+    const struct scenario *whose[RUN_MAX_ARMS];
     size_t n = 0;
     arms[n] = run_arm_batch_block(r->base, j), whose[n++] = r->s;
     for (size_t k = 0; k < r->o->n_variants; k++)
@@ -333,7 +326,7 @@ static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_er
 }
 
 /* run_arm_batch, timed. */
-static void timed_batch(struct run *r, struct run_arm *a, const struct run_span *spans, size_t n)
+static void timed_batch(struct run *r, struct run_arm *a, const struct record_span *spans, size_t n)
 {
     double t0 = run_now_s();
     run_arm_batch(a, spans, n);
@@ -370,10 +363,10 @@ static int compute(struct run *r, char *err, size_t n_err)
             state = all;
             break;
         }
-        struct run_span spans[RUN_BATCH_BLOCKS];
+        struct record_span spans[RUN_BATCH_BLOCKS];
         size_t n = 0;
         for (; n < RUN_BATCH_BLOCKS && k * RUN_BATCH_BLOCKS + n < n_mine; n++)
-            run_span_of(r, mine[k * RUN_BATCH_BLOCKS + n], &spans[n]);
+            spans[n] = record_block_span(mine[k * RUN_BATCH_BLOCKS + n], r->from, r->to);
         if (n == 0) continue;
         timed_batch(r, r->base, spans, n);
         for (size_t v = 0; v < r->o->n_variants; v++) {
@@ -407,7 +400,7 @@ static int compute(struct run *r, char *err, size_t n_err)
 static void print_timing(const struct run *r)
 {
     struct engine_times e = {0}, x;
-    const struct run_arm *arms[1 + 2 * RUN_MAX_VARIANTS];
+    const struct run_arm *arms[RUN_MAX_ARMS];
     size_t n = 0;
     arms[n++] = r->base;
     for (size_t k = 0; k < r->o->n_variants; k++)
@@ -490,8 +483,8 @@ static int init(struct run *r, char *err, size_t n_err)
         return -1;
     }
     r->paths = r->to - r->from;
-    r->first_block = r->from / RUN_BLOCK_PATHS;
-    r->n_blocks = (r->to + RUN_BLOCK_PATHS - 1) / RUN_BLOCK_PATHS - r->first_block;
+    struct record_span blocks = record_blocks_of(r->from, r->to);
+    r->first_block = blocks.first, r->n_blocks = blocks.n;
     r->n_arms = 1 + o->n_variants;
     for (size_t k = 0; k < o->n_variants; k++)
         r->n_arms += o->variants[k].independent != NULL;

@@ -144,8 +144,8 @@ static int run_trial(struct solver *v, double x_yuan, double *m)
         return -1;
     }
     raise_settings(v, x_yuan);
-    for (size_t first = 0; first < v->paths; first += RUN_BLOCK_PATHS) {
-        size_t n = v->paths - first < RUN_BLOCK_PATHS ? v->paths - first : RUN_BLOCK_PATHS;
+    for (size_t first = 0; first < v->paths; first += RECORD_BLOCK_PATHS) {
+        size_t n = v->paths - first < RECORD_BLOCK_PATHS ? v->paths - first : RECORD_BLOCK_PATHS;
         const struct record_block *b = run_arm_block(v->arm, first, n);
         for (size_t p = 0; p < n; p++) {
             m[first + p] = target_path_minimum(b, p, t, start, start, t->year);
