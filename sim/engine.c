@@ -16,13 +16,13 @@
 #include "sim/accounting.h"
 #include "sim/claims.h"
 #include "sim/config/diag.h"
+#include "sim/timing.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* What a region needs of its year that does not change along paths. */
 struct region_year {
@@ -270,17 +270,10 @@ void engine_work_times(const struct engine_work *w, struct engine_times *out)
 
 /* ---- a path ---- */
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Ends the phase that began at w->mark_s, adding its time to `phase`. */
 static void lap(struct engine_work *w, double *phase)
 {
-    double now = now_s();
+    double now = timing_now_s();
     *phase += now - w->mark_s;
     w->mark_s = now;
 }
@@ -421,7 +414,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
                  struct record_block *b, size_t row)
 {
     const struct scenario *s = e->s;
-    w->mark_s = now_s();
+    w->mark_s = timing_now_s();
     demography_path_init(&w->demography);
     economy_start(&e->economy, &w->economy);
     costs_start(&e->costs, &w->costs);

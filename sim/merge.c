@@ -11,11 +11,11 @@
 #include "output/stale.h"
 #include "output/summary.h"
 #include "sim/run.h"
+#include "sim/timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Everything a merge holds; freed by merge_free. */
 struct merge {
@@ -245,8 +245,7 @@ int merge_files(const char *out_path, const char *const *slices, size_t n,
         snprintf(err, n_err, "no files to merge");
         return 2;
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = timing_now_s();
     struct merge g = {.out_path = out_path, .o = o, .n = n};
     int status = open_slices(&g, slices, err, n_err);
     if (status == 0) {
@@ -261,9 +260,7 @@ int merge_files(const char *out_path, const char *const *slices, size_t n,
         }
     }
     if (status == 0 && !o->quiet) {
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        fprintf(stderr, "fundsim merge: wrote %s in %.1f s\n", out_path,
-                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+        fprintf(stderr, "fundsim merge: wrote %s in %.1f s\n", out_path, timing_now_s() - t0);
     }
     merge_free(&g);
     return status;

@@ -12,6 +12,7 @@
 #include "sim/config/diag.h"
 #include "sim/engine.h"
 #include "sim/team.h"
+#include "sim/timing.h"
 
 #include <math.h>
 #include <omp.h>
@@ -19,14 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
-#include <time.h>
-
-double run_now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static void progress(size_t done, size_t all, double elapsed_s)
 {
@@ -188,11 +181,11 @@ static void run_free(struct run *r)
 static int build_arm(struct run *r, const struct scenario *s, struct run_arm **arm, struct diag *d,
                      char *err, size_t n_err)
 {
-    double t0 = run_now_s();
+    double t0 = timing_now_s();
     if (!(*arm = run_arm_create(s, r->o->threads, d, err, n_err))) return d->n ? 2 : 1;
     if (!r->o->quiet)
         fprintf(stderr, "fundsim %s: %s: %zu benefit tables built in %.1f s\n", r->o->command,
-                s->name, run_arm_tables(*arm), run_now_s() - t0);
+                s->name, run_arm_tables(*arm), timing_now_s() - t0);
     return 0;
 }
 
@@ -200,7 +193,7 @@ static int build_arm(struct run *r, const struct scenario *s, struct run_arm **a
 static int build(struct run *r, struct diag *d, char *err, size_t n_err)
 {
     const struct run_options *o = r->o;
-    double t0 = run_now_s();
+    double t0 = timing_now_s();
     int rc = build_arm(r, r->s, &r->base, d, err, n_err);
     for (size_t k = 0; k < o->n_variants && !rc; k++) {
         rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d, err, n_err);
@@ -208,7 +201,7 @@ static int build(struct run *r, struct diag *d, char *err, size_t n_err)
             rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d, err,
                            n_err);
     }
-    r->tables_s = run_now_s() - t0;
+    r->tables_s = timing_now_s() - t0;
     return rc;
 }
 
@@ -328,9 +321,9 @@ static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_er
 /* run_arm_batch, timed. */
 static void timed_batch(struct run *r, struct run_arm *a, const struct record_span *spans, size_t n)
 {
-    double t0 = run_now_s();
+    double t0 = timing_now_s();
     run_arm_batch(a, spans, n);
-    r->engine_s += run_now_s() - t0;
+    r->engine_s += timing_now_s() - t0;
 }
 
 /* The first step: this rank's share of the blocks not stored yet, a batch at a
@@ -353,7 +346,7 @@ static int compute(struct run *r, char *err, size_t n_err)
     size_t per_rank = (missing + (size_t)t->size - 1) / (size_t)t->size;
     size_t rounds = (per_rank + RUN_BATCH_BLOCKS - 1) / RUN_BATCH_BLOCKS;
     size_t before = paths_stored(r), saved = 0;
-    double start = run_now_s();
+    double start = timing_now_s();
     enum { GOING, STOPPED, FAILED } state = GOING;
     for (size_t k = 0;; k++) {
         int mine_state = state != GOING ? (int)state : r->o->stop && *r->o->stop ? STOPPED : GOING;
@@ -382,7 +375,7 @@ static int compute(struct run *r, char *err, size_t n_err)
         }
         if (r->o->progress)
             progress(before + (r->paths - before) * (k + 1) / rounds, r->paths,
-                     run_now_s() - start);
+                     timing_now_s() - start);
     }
     free(mine);
     r->stored = before + team_sum(t, saved);
@@ -547,20 +540,20 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     /* after the checkpoint is open, to count only the blocks still to come */
     if (team_max(t, lead && check_space(&r, stored, err, n_err))) goto done;
     if (lead && o->resume) say_resumed(&r, stored);
-    double t1 = run_now_s();
+    double t1 = timing_now_s();
     if (stored < r.n_blocks) {
         int built = team_max(t, build(&r, d, err, n_err));
         if (built) {
             status = built;
             goto done;
         }
-        double t0 = run_now_s();
+        double t0 = timing_now_s();
         if (compute(&r, err, n_err)) goto done;
-        r.output_s = run_now_s() - t0 - r.engine_s;
+        r.output_s = timing_now_s() - t0 - r.engine_s;
     }
-    double t2 = run_now_s();
+    double t2 = timing_now_s();
     if (run_assemble(&r, err, n_err)) goto done;
-    r.finish_s = run_now_s() - t2;
+    r.finish_s = timing_now_s() - t2;
     if (lead) {
         int removed = ckpt_remove(r.ckpt, err, n_err);
         r.ckpt = NULL;
@@ -570,7 +563,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     if (lead && o->timing) print_timing(&r);
     if (lead && !o->quiet)
         fprintf(stderr, "fundsim %s: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", o->command,
-                r.paths, run_now_s() - t1, (double)r.paths / fmax(1e-9, run_now_s() - t1),
+                r.paths, timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1),
                 o->out_path);
     status = 0;
 done:

@@ -43,8 +43,6 @@ struct run {
     double tables_s, engine_s, output_s, finish_s;
 };
 
-double run_now_s(void);
-
 /* The summaries' config (their scratch files beside the output), and the
  * difference summaries'. */
 struct summary_config run_summary_config(const struct run *r);
