@@ -418,18 +418,21 @@ static void pl_min(struct pl *f, double c)
     }
 }
 
-/* Serious illness on W (benefits_serious): bands above the deductible, ratios
- * plus the bonus for the poor (at most 1), the cap for the others. */
+/* Serious illness on W, the terms of the rule (models/benefits.h: the same as
+ * benefits_serious pays) as ψ: a kink at each band's start, whose slope the
+ * band's ratio, then the cap. `deductible` is the others'. */
 static void pl_serious(struct pl *f, const struct benefit_rules *r, double deductible, bool poor)
 {
+    struct benefit_serious_terms x;
+    benefit_serious_terms_init(&x, r, poor, deductible);
     *f = (struct pl){0};
-    double d = deductible * (poor ? r->serious_poor_deductible_factor : 1), prev = 0;
-    for (size_t b = 0; b < r->n_serious_bands; b++) {
-        double ratio = fmin(1, r->serious_band_ratio[b] + (poor ? r->serious_poor_ratio_bonus : 0));
-        pl_add(f, d + r->serious_band_from_yuan[b], ratio - prev);
+    double prev = 0;
+    for (size_t b = 0; b < x.n_bands; b++) {
+        double ratio = benefit_serious_ratio(&x, b);
+        pl_add(f, x.deductible_yuan + x.band_from_yuan[b], ratio - prev);
         prev = ratio;
     }
-    if (!poor && r->serious_cap_yuan > 0) pl_min(f, r->serious_cap_yuan);
+    if (x.cap_yuan > 0) pl_min(f, x.cap_yuan);
 }
 
 /* Assistance at `ratio` on W − f(W) + e (f: the poor's serious illness), within the
@@ -449,7 +452,7 @@ static void pl_assistance(struct pl *f, const struct pl *poor_serious, double ra
  * lattice's range: the largest over the rules' incomes. */
 static double max_kink(const struct benefit_rules *r, double income)
 {
-    double D = r->serious_deductible_income_share * income, top = D;
+    double D = benefit_serious_deductible(r, income), top = D;
     struct pl f[2], a;
     pl_serious(&f[0], r, D, false);
     pl_serious(&f[1], r, D, true);
@@ -1569,7 +1572,7 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
             condition_moments(&r->condition[k], mean, t->model.condition_cost_cv[k],
                               y->cond[k][late]);
         }
-    y->deductible = r->serious_deductible_income_share * income_prev_yuan;
+    y->deductible = benefit_serious_deductible(r, income_prev_yuan);
     if (y->layers && prepare_layers(y, i0, wi)) status = 1;
     return status;
 }

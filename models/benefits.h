@@ -10,6 +10,15 @@
  * disposable income. `benefits_apply` is a pure function of those rules and
  * one person-year's claims and situation; it draws no random numbers.
  *
+ * The per-person functions (benefits_apply, benefits_serious,
+ * benefits_first_covered_day) are the engine's reference, not its path: the
+ * engine pays a cell's persons through the tables of models/benefit_table.h,
+ * built from the same rules, and the tests check those tables against these
+ * functions applied person by person (tests/test_benefit_table.c), as SQLite
+ * checks its structures against naive reference ones. Keep them plain, and
+ * out of the hot path. The rule they share with the tables, serious illness,
+ * is written once, as data (struct benefit_serious_terms).
+ *
  * Identity: fund + serious illness + assistance + out of pocket = total cost,
  * every part ≥ 0. */
 #ifndef FUNDSIM_BENEFITS_H
@@ -109,12 +118,42 @@ struct benefit_payment {
 void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int year,
                         double income_prev_yuan);
 
+/* Serious-illness insurance (004) for one group of persons, the poor (the
+ * assisted categories) or the others: it pays ratio b (benefit_serious_ratio)
+ * of the counted cost W between deductible_yuan + band_from_yuan[b] and the
+ * next band's start, at most cap_yuan in the year. The poor have the others'
+ * deductible times serious_poor_deductible_factor, every ratio plus
+ * serious_poor_ratio_bonus (a ratio is at most 1: it never pays more than the
+ * cost), and no cap. benefits_serious pays it band by band;
+ * models/benefit_table.c writes it as a piecewise-linear function of W. */
+struct benefit_serious_terms {
+    double deductible_yuan;
+    size_t n_bands;
+    const int *band_from_yuan; /* from 0, increasing */
+    const double *band_ratio;  /* the rules' ratios, before the bonus */
+    double ratio_bonus;        /* the poor's bonus; 0 for the others */
+    double cap_yuan;           /* 0: none */
+};
+
+/* The others' deductible: the income share of the previous year's per-capita
+ * disposable income. */
+double benefit_serious_deductible(const struct benefit_rules *r, double income_prev_yuan);
+/* The terms for the poor or the others, the others' deductible being
+ * `deductible_yuan` (benefit_serious_deductible). */
+void benefit_serious_terms_init(struct benefit_serious_terms *x, const struct benefit_rules *r,
+                                bool poor, double deductible_yuan);
+/* Band b's ratio, with the bonus, at most 1. */
+double benefit_serious_ratio(const struct benefit_serious_terms *x, size_t b);
+
+/* The reference per person (see the top of this file): the test oracle of the
+ * tables (models/benefit_table.h), which the engine uses instead. */
+
 /* The first day of the year whose claims are covered: 0, or for a late payer the day
  * of payment plus the waiting period (002: the fund does not pay for it). */
 int benefits_first_covered_day(const struct benefit_rules *r, const struct benefit_situation *s);
 
 /* Serious-illness insurance's payment on `base_yuan`, the year's counted
- * policy-scope out-of-pocket cost. */
+ * policy-scope out-of-pocket cost, band by band. */
 double benefits_serious(const struct benefit_rules *r, bool poor, double base_yuan);
 
 /* Applies the year's rules to one person-year. */
