@@ -1344,13 +1344,16 @@ struct slab_part {
     size_t from, to, n; /* offsets in the table's slab and in the resolved one; values */
     double w;
 };
+/* The rows without a condition, and the conditions' at each of at most 4 use
+ * nodes (a cubic's). */
+#define SLAB_PARTS (1 + 4)
 
-static int slab_parts(const struct benefit_year *y, struct slab_part part[5])
+static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_PARTS])
 {
     const struct benefit_table *t = y->t;
     size_t plain = t->row[1] * LAYER_NODES * 2;
     size_t cond = (t->row[t->n_groups] - t->row[1]) * LAYER_NODES * 2;
-    assert(y->nu >= 1 && y->nu <= 4 && y->u0 >= 0 && y->u0 + y->nu <= t->n_use);
+    assert(y->nu >= 1 && y->nu <= SLAB_PARTS - 1 && y->u0 >= 0 && y->u0 + y->nu <= t->n_use);
     part[0] = (struct slab_part){0, 0, plain, 1};
     for (int b = 0; b < y->nu; b++)
         part[1 + b] = (struct slab_part){plain + (size_t)(y->u0 + b) * cond, plain, cond, y->wu[b]};
@@ -1364,7 +1367,7 @@ static void kink_slab(const struct benefit_year *y, const struct t_weights *x, i
 {
     const struct benefit_table *t = y->t;
     size_t m = slab_size(t);
-    struct slab_part part[5];
+    struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     memset(out, 0, m * sizeof *out);
     for (int a = 0; a < 4; a++)
@@ -1394,7 +1397,7 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
     const struct benefit_table *t = y->t;
     size_t m = slab_size(t);
     double *ew = y->slab, *tmp = y->slab + (size_t)(n_kinks + 1) * m;
-    struct slab_part part[5];
+    struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     memset(ew, 0, m * sizeof *ew);
     for (int a = 0; a < 4; a++)

@@ -292,11 +292,15 @@ static void check_file(const struct check *c, struct tree *t)
     free(joined);
 }
 
+/* Names longer than this are not compared for a did-you-mean (a row of the
+ * distance's table is on the stack); no setting's name is nearly so long. */
+enum { SUGGEST_MAX_NAME = 63 };
+
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return SIZE_MAX;
-    size_t row[64];
+    if (la > SUGGEST_MAX_NAME || lb > SUGGEST_MAX_NAME) return SIZE_MAX;
+    size_t row[SUGGEST_MAX_NAME + 1];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
