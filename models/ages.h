@@ -4,9 +4,13 @@
 #ifndef FUNDSIM_AGES_H
 #define FUNDSIM_AGES_H
 
+#include "sim/config/limit.h"
+
 enum sex { SEX_MALE, SEX_FEMALE, N_SEXES };
 
-#define N_AGES 101 /* ages 0..99, and 100 for 100 and over */
+/* Ages 0..99, and 100 for 100 and over: every age a scenario gives is at most
+ * LIMIT_OLDEST_AGE (sim/config/limit.h), so every one has its cell. */
+#define N_AGES (LIMIT_OLDEST_AGE + 1)
 
 struct by_age {
     double at[N_SEXES][N_AGES];

@@ -26,13 +26,19 @@
 #include "models/benefit_table.h"
 
 #include "models/lattice.h"
+#include "sim/config/limit.h"
 
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_CAP_YUAN 1e12           /* caps above this never bind */
+#define NO_CAP_YUAN 1e12 /* caps above this never bind */
+#define GRID_INDEX_MAX                                                                             \
+    64                             /* the default grid's top price index: beyond, lookups          \
+                                      extrapolate (benefit_year_prepare says so) */
+#define LATTICE_MIN_YUAN 1000      /* the lattice spans at least this */
 #define OUTPATIENT_NO_CAP_YUAN 1e5 /* an outpatient cap no one reaches: treated as none */
 #define QUANTILE_CELLS 1024        /* cells of a lognormal between z = ±Z_SPAN */
 #define Z_SPAN 8.5
@@ -44,8 +50,12 @@
 #define VISIT_CHAIN_MAX 4000
 #define VISIT_CONVOLVED 64 /* visit counts whose total cost is convolved exactly */
 #define VISIT_BIN 8        /* more visits are taken this many counts at a time */
+/* Kinks of one payer's piecewise-linear function: one per serious-illness band
+ * and one for a cap or limit, with room to spare; the schema holds the bands to
+ * LIMIT_SERIOUS_BANDS (sim/config/limit.h). */
 #define MAX_KINKS 64
-#define MAX_GROUPS (1 + 2 * BENEFIT_MAX_CONDITIONS)
+_Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fit in a struct pl");
+#define MAX_GROUPS (1 + 2 * LIMIT_CONDITIONS)
 #define N_PAYERS 6 /* serious illness (others, the poor), assistance by category */
 #define COEF_PER_NODE (N_PAYERS * 2)
 #define COEF_PER_COUNT (COEF_PER_NODE * LAYER_NODES)
@@ -94,13 +104,15 @@ struct benefit_table {
     double *op; /* [VISIT_NODES][n_index][4]: fund, fund², out of pocket, its square */
     /* per claim at index 1: mean cost, mean policy-scope cost */
     double in_cost, in_policy, out_cost, out_policy;
-    double count_step[201]; /* p_{n+1} / p_n of the admission count, over the ratio */
+    double count_step[BENEFIT_MAX_ADMISSIONS + 1]; /* p_{n+1} / p_n of the admission count,
+                                                      over the ratio */
 };
 
 /* The layer row of row (group, count) at use node u: the rows without a
  * condition do not depend on the use index and are kept once. */
 static size_t layer_row(const struct benefit_table *t, int u, size_t row)
 {
+    assert(u >= 0 && u < t->n_use && row < t->row[t->n_groups]);
     if (row < t->row[1]) return row;
     return row + (size_t)u * (t->row[t->n_groups] - t->row[1]);
 }
@@ -110,6 +122,8 @@ static size_t layer_row(const struct benefit_table *t, int u, size_t row)
  * whose kinks are the same for all of them reads whole slabs in order. */
 static size_t sl_at(const struct benefit_table *t, int k, int i, size_t r, int o)
 {
+    assert(k >= 0 && k < t->NT && i >= 0 && i < t->n_index && r < t->layer_rows && o >= 0 &&
+           o < LAYER_NODES);
     return ((((size_t)k * (size_t)t->n_index + (size_t)i) * t->layer_rows + r) * LAYER_NODES +
             (size_t)o) *
            2;
@@ -132,7 +146,7 @@ struct benefit_year {
     double *op;      /* [VISIT_NODES][4] */
     double *coef;    /* per group: [K + 1][LAYER_NODES][N_PAYERS][2]: mean, second moment */
     size_t coef_at[MAX_GROUPS];
-    double cond[BENEFIT_MAX_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
+    double cond[LIMIT_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
     /* When every group and node has the same kinks: SL1 and SL2 at each kink (slab
      * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
     double *slab;
@@ -161,7 +175,7 @@ void benefit_claim_model_init(struct benefit_claim_model *m, const struct scenar
     if (region && region->has_hospital_mix)
         for (int l = 0; l < N_LEVELS; l++)
             m->inpatient.level_mix[l] = region->hospital_mix.at[l];
-    m->n_conditions = s->disease.n < BENEFIT_MAX_CONDITIONS ? s->disease.n : BENEFIT_MAX_CONDITIONS;
+    m->n_conditions = s->disease.n < LIMIT_CONDITIONS ? s->disease.n : LIMIT_CONDITIONS;
     for (size_t k = 0; k < m->n_conditions; k++) {
         m->condition_cost_yuan[k] = s->disease.conditions[k].annual_cost_yuan;
         m->condition_cost_cv[k] = s->disease.conditions[k].cost_cv;
@@ -203,8 +217,8 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
      * steps below 1: the start year's index, 1 on every path, is a node, where the
      * tables need no interpolation. */
     g->index_min = pow(g->index_ratio, -4 - ceil(-log(down) / log(g->index_ratio) - 1e-9));
-    g->index_max =
-        fmin(64, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)) * up / fmin(1, use_end));
+    g->index_max = fmin(GRID_INDEX_MAX, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)) *
+                                            up / fmin(1, use_end));
     g->use_min = fmin(1, use_end);
     g->use_max = fmax(1, use_end);
     double spread = 3 * e->income_growth_volatility * sqrt(years + 1) /
@@ -276,7 +290,8 @@ static int nb_pmf(double lambda, double phi, int K, double *p, double *tail, dou
  * extrapolated linearly in n). */
 static int count_range(double lambda, double phi, int cap)
 {
-    double p[201], tail, excess;
+    double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
+    assert(cap <= BENEFIT_MAX_ADMISSIONS);
     for (int K = 8; K < cap; K++) {
         nb_pmf(lambda, phi, K, p, &tail, &excess);
         if (tail < 1e-5) return K;
@@ -370,6 +385,7 @@ static size_t claim_atoms(const struct benefit_care_model *m, const double *dedu
 
 static void pl_add(struct pl *f, double t, double a)
 {
+    assert(f->n < MAX_KINKS || a == 0); /* the bands are few enough (MAX_KINKS) */
     if (f->n >= MAX_KINKS || a == 0) return;
     int j = f->n++;
     while (j > 0 && f->t[j - 1] > t) {
@@ -402,18 +418,21 @@ static void pl_min(struct pl *f, double c)
     }
 }
 
-/* Serious illness on W (benefits_serious): bands above the deductible, ratios
- * plus the bonus for the poor (at most 1), the cap for the others. */
+/* Serious illness on W, the terms of the rule (models/benefits.h: the same as
+ * benefits_serious pays) as ψ: a kink at each band's start, whose slope the
+ * band's ratio, then the cap. `deductible` is the others'. */
 static void pl_serious(struct pl *f, const struct benefit_rules *r, double deductible, bool poor)
 {
+    struct benefit_serious_terms x;
+    benefit_serious_terms_init(&x, r, poor, deductible);
     *f = (struct pl){0};
-    double d = deductible * (poor ? r->serious_poor_deductible_factor : 1), prev = 0;
-    for (size_t b = 0; b < r->n_serious_bands; b++) {
-        double ratio = fmin(1, r->serious_band_ratio[b] + (poor ? r->serious_poor_ratio_bonus : 0));
-        pl_add(f, d + r->serious_band_from_yuan[b], ratio - prev);
+    double prev = 0;
+    for (size_t b = 0; b < x.n_bands; b++) {
+        double ratio = benefit_serious_ratio(&x, b);
+        pl_add(f, x.deductible_yuan + x.band_from_yuan[b], ratio - prev);
         prev = ratio;
     }
-    if (!poor && r->serious_cap_yuan > 0) pl_min(f, r->serious_cap_yuan);
+    if (x.cap_yuan > 0) pl_min(f, x.cap_yuan);
 }
 
 /* Assistance at `ratio` on W − f(W) + e (f: the poor's serious illness), within the
@@ -433,7 +452,7 @@ static void pl_assistance(struct pl *f, const struct pl *poor_serious, double ra
  * lattice's range: the largest over the rules' incomes. */
 static double max_kink(const struct benefit_rules *r, double income)
 {
-    double D = r->serious_deductible_income_share * income, top = D;
+    double D = benefit_serious_deductible(r, income), top = D;
     struct pl f[2], a;
     pl_serious(&f[0], r, D, false);
     pl_serious(&f[1], r, D, true);
@@ -459,6 +478,7 @@ static void cubic_weights(double x, double w[4])
 /* The first of the 4 nodes around position u on nodes 0..n − 1 (n ≥ 4), and weights. */
 static int node_weights(double u, int n, double w[4])
 {
+    assert(n >= 4);
     int k = (int)floor(u) - 1;
     if (k < 0) k = 0;
     if (k > n - 4) k = n - 4;
@@ -586,6 +606,7 @@ static void sum_from_fft(const struct lattice *a, const double *fa, struct momen
                          struct lattice *out, double *acc)
 {
     size_t L2 = 2 * a->n;
+    assert(b->n == a->n && out->n == a->n);
     memset(acc, 0, L2 * sizeof *acc);
     lattice_fft_mul_add(acc, fa, fb, L2);
     lattice_clear(out);
@@ -684,8 +705,9 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
     S[allcap ? J : 0].p[0] = 1;
     lattice_clear(&w->A[0]);
     w->A[0].p[0] = 1;
-    struct moments part[64 + 1], all[64 + 1];
-    bool active[64 + 1];
+    struct moments part[BENEFIT_MAX_CAP_BINS + 1], all[BENEFIT_MAX_CAP_BINS + 1];
+    bool active[BENEFIT_MAX_CAP_BINS + 1];
+    assert(J <= BENEFIT_MAX_CAP_BINS);
     for (int n = 1; n <= t->K_in; n++) {
         for (int j = 0; j <= J; j++) {
             part[j] = lattice_part(&S[j]);
@@ -1086,12 +1108,13 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
 {
     *out = NULL;
     size_t L = g->lattice_points;
-    if (!(g->index_min > 0) || !(g->index_max >= g->index_min) || !(g->index_ratio > 1) || L < 64 ||
-        !(g->use_min > 0) || !(g->use_max >= g->use_min) || (L & (L - 1)) || g->cap_bins < 1 ||
-        g->cap_bins > 64 || g->max_admissions < 8 || g->max_admissions > 200 ||
+    if (!(g->index_min > 0) || !(g->index_max >= g->index_min) || !(g->index_ratio > 1) ||
+        L < BENEFIT_MIN_LATTICE_POINTS || !(g->use_min > 0) || !(g->use_max >= g->use_min) ||
+        (L & (L - 1)) || g->cap_bins < 1 || g->cap_bins > BENEFIT_MAX_CAP_BINS ||
+        g->max_admissions < 8 || g->max_admissions > BENEFIT_MAX_ADMISSIONS ||
         !(g->visits_max > 0) || !(g->income_min_yuan > 0) ||
         !(g->income_max_yuan >= g->income_min_yuan) || !(g->admissions_max >= 0) ||
-        r->n_serious_bands + 4 > MAX_KINKS / 2 || m->n_conditions != r->n_conditions)
+        r->n_serious_bands > LIMIT_SERIOUS_BANDS || m->n_conditions != r->n_conditions)
         return -1;
     struct benefit_table *t = calloc(1, sizeof *t);
     if (!t) return -1;
@@ -1110,7 +1133,7 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     t->rules.serious_band_ratio = t->band_ratio;
 
     double phi = m->inpatient.overdispersion;
-    for (int n = 0; n < 201; n++) /* as count_pmf's step */
+    for (int n = 0; n <= BENEFIT_MAX_ADMISSIONS; n++) /* as count_pmf's step */
         t->count_step[n] = (phi > 1e-12 ? n + 1 / phi : 1) / (n + 1);
     t->log_index_min = log(g->index_min);
     t->log_index_ratio = log(g->index_ratio);
@@ -1127,7 +1150,7 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     }
     t->layer_rows = t->row[1] + (size_t)t->n_use * (t->row[t->n_groups] - t->row[1]);
     t->L = L;
-    double zmax = fmax(1000, 1.25 * max_kink(&t->rules, g->income_max_yuan));
+    double zmax = fmax(LATTICE_MIN_YUAN, 1.25 * max_kink(&t->rules, g->income_max_yuan));
     t->dz = zmax / (double)(L - 1);
     /* the lowest kink: the poor's deductible at the lowest income */
     t->t_lo = fmax(4 * t->dz, 0.5 * r->serious_deductible_income_share *
@@ -1271,6 +1294,7 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
         int k = 0;
         while (k < *n_kinks && kinks[k] != f->t[j])
             k++;
+        assert(k < N_PAYERS * MAX_KINKS);
         if (k == *n_kinks) kinks[(*n_kinks)++] = f->t[j];
         f->at[j] = k;
     }
@@ -1282,6 +1306,7 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
 static void store_moments(struct benefit_year *y, const struct pl *payer, const int *same_as, int g,
                           int n, int o, const double (*v)[2], double ew, double ew2)
 {
+    assert(g >= 0 && g < y->t->n_groups && n >= 0 && n <= y->t->K[g] && o >= 0 && o < LAYER_NODES);
     double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
     for (int p = 0; p < N_PAYERS; p++) {
         if (same_as[p] == p)
@@ -1320,12 +1345,16 @@ struct slab_part {
     size_t from, to, n; /* offsets in the table's slab and in the resolved one; values */
     double w;
 };
+/* The rows without a condition, and the conditions' at each of at most 4 use
+ * nodes (a cubic's). */
+#define SLAB_PARTS (1 + 4)
 
-static int slab_parts(const struct benefit_year *y, struct slab_part part[5])
+static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_PARTS])
 {
     const struct benefit_table *t = y->t;
     size_t plain = t->row[1] * LAYER_NODES * 2;
     size_t cond = (t->row[t->n_groups] - t->row[1]) * LAYER_NODES * 2;
+    assert(y->nu >= 1 && y->nu <= SLAB_PARTS - 1 && y->u0 >= 0 && y->u0 + y->nu <= t->n_use);
     part[0] = (struct slab_part){0, 0, plain, 1};
     for (int b = 0; b < y->nu; b++)
         part[1 + b] = (struct slab_part){plain + (size_t)(y->u0 + b) * cond, plain, cond, y->wu[b]};
@@ -1339,7 +1368,7 @@ static void kink_slab(const struct benefit_year *y, const struct t_weights *x, i
 {
     const struct benefit_table *t = y->t;
     size_t m = slab_size(t);
-    struct slab_part part[5];
+    struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     memset(out, 0, m * sizeof *out);
     for (int a = 0; a < 4; a++)
@@ -1369,7 +1398,7 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
     const struct benefit_table *t = y->t;
     size_t m = slab_size(t);
     double *ew = y->slab, *tmp = y->slab + (size_t)(n_kinks + 1) * m;
-    struct slab_part part[5];
+    struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     memset(ew, 0, m * sizeof *ew);
     for (int a = 0; a < 4; a++)
@@ -1527,6 +1556,7 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
         status = 1;
     double wi[4];
     int i0 = node_weights(u, NI, wi);
+    assert(i0 >= 0 && i0 + 3 < NI && r->n_conditions <= LIMIT_CONDITIONS);
 
     for (int k = 0; k < 2; k++)
         for (int n = 0; n <= t->K_in; n++) {
@@ -1547,7 +1577,7 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
             condition_moments(&r->condition[k], mean, t->model.condition_cost_cv[k],
                               y->cond[k][late]);
         }
-    y->deductible = r->serious_deductible_income_share * income_prev_yuan;
+    y->deductible = benefit_serious_deductible(r, income_prev_yuan);
     if (y->layers && prepare_layers(y, i0, wi)) status = 1;
     return status;
 }
@@ -1558,6 +1588,7 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
 static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, int K, double *p,
                       double *tail, double *excess)
 {
+    assert(K >= 1 && K <= t->K_in && K <= BENEFIT_MAX_ADMISSIONS); /* p holds K + 1 */
     *tail = *excess = 0;
     p[0] = 1;
     if (!(lambda > 0)) return 0;
@@ -1594,11 +1625,12 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     memset(e, 0, sizeof *e);
     double f = late_payer ? covered_share(r) : 1, index = y->index;
     int g = 0, late = late_payer ? 1 : 0;
+    assert(condition >= -1 && (condition < 0 || (size_t)condition < r->n_conditions));
     if (condition >= 0 && (size_t)condition < r->n_conditions) g = 1 + 2 * condition + late;
     const int K = t->K[g];
 
     /* the admission count: exact probabilities up to K, beyond extrapolated linearly */
-    double p[202], tail, excess;
+    double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
     int top =
         lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
     double wK = 0, wK1 = 0; /* weights of c_K and c_{K−1} for the counts beyond K */
@@ -1614,6 +1646,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
 
     double visits = f * visits_rate;
     double u = visits / t->visit_step;
+    assert(!(u < 0)); /* a rate: node q below it (a NaN reaches the finite check) */
     int q = u > VISIT_NODES - 2 ? VISIT_NODES - 2 : (int)u;
     double wq = u - q;
     const double *o0 = y->op + 4 * q, *o1 = o0 + 4;
@@ -1656,6 +1689,8 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     int oi = node_weights(visits / t->out_step, LAYER_NODES, wo);
     bool need[N_PAYERS] = {false};
     for (int i = 0; i < n_cells; i++) {
+        assert(category[i] == BENEFIT_NOT_ASSISTED ||
+               (category[i] >= 0 && category[i] < N_CATEGORIES));
         bool assisted = category[i] >= 0 && category[i] < N_CATEGORIES;
         need[assisted && t->rules.serious_poor[category[i]] ? 1 : 0] = true;
         if (assisted) need[2 + category[i]] = true;

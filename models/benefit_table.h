@@ -83,8 +83,8 @@ struct benefit_care_model {
 struct benefit_claim_model {
     struct benefit_care_model inpatient, outpatient;
     size_t n_conditions;
-    double condition_cost_yuan[BENEFIT_MAX_CONDITIONS], condition_cost_cv[BENEFIT_MAX_CONDITIONS];
-    double condition_admissions_multiplier[BENEFIT_MAX_CONDITIONS]; /* sets the table's range */
+    double condition_cost_yuan[LIMIT_CONDITIONS], condition_cost_cv[LIMIT_CONDITIONS];
+    double condition_admissions_multiplier[LIMIT_CONDITIONS]; /* sets the table's range */
     double caesarean_share;
 };
 
@@ -92,6 +92,15 @@ struct benefit_claim_model {
  * inpatient level mix (region may be NULL). */
 void benefit_claim_model_init(struct benefit_claim_model *m, const struct scenario *s,
                               const struct region *region);
+
+/* The most a grid may ask for (benefit_table_build refuses more): the
+ * admission counts tabulated (the lookups' count distribution is a fixed
+ * array of BENEFIT_MAX_ADMISSIONS + 1), and the bins of the annual cap in
+ * the inpatient chain (its states, BENEFIT_MAX_CAP_BINS + 1); and the fewest
+ * lattice points. */
+#define BENEFIT_MAX_ADMISSIONS 200
+#define BENEFIT_MAX_CAP_BINS 64
+#define BENEFIT_MIN_LATTICE_POINTS 64
 
 /* The ranges a table covers and its resolution. */
 struct benefit_grid {
@@ -102,9 +111,10 @@ struct benefit_grid {
     double admissions_max; /* highest expected admissions per person-year without a condition
                               (times each condition's multiplier for its patients) */
     double visits_max;     /* highest expected visits per person-year */
-    int max_admissions;    /* K: counts 0..K tabulated, more extrapolated */
-    size_t lattice_points; /* a power of two */
-    int cap_bins;          /* bins of the inpatient annual cap in the chain */
+    int max_admissions;    /* K: counts 0..K tabulated, more extrapolated; 8 to
+                              BENEFIT_MAX_ADMISSIONS */
+    size_t lattice_points; /* a power of two, at least BENEFIT_MIN_LATTICE_POINTS */
+    int cap_bins; /* bins of the inpatient annual cap in the chain: 1 to BENEFIT_MAX_CAP_BINS */
 };
 
 /* Ranges wide enough for the scenario's whole projection (see the function); the

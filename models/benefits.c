@@ -24,8 +24,7 @@ void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int yea
     }
     r->inpatient_cap_yuan = step_at(&p->inpatient_cap_yuan, year);
     r->outpatient_cap_yuan = step_at(&p->outpatient_cap_yuan, year);
-    r->n_conditions =
-        p->n_conditions < BENEFIT_MAX_CONDITIONS ? p->n_conditions : BENEFIT_MAX_CONDITIONS;
+    r->n_conditions = p->n_conditions < LIMIT_CONDITIONS ? p->n_conditions : LIMIT_CONDITIONS;
     for (size_t k = 0; k < r->n_conditions; k++) {
         const struct condition_benefit *c = &p->conditions[k];
         r->condition[k] = (struct benefit_condition_rule){
@@ -40,7 +39,7 @@ void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int yea
     r->maternity_yuan[DELIVERY_CAESAREAN] = step_at(&p->maternity_caesarean_yuan, year);
     r->waiting_days = (int)step_at(&p->waiting_days, year);
     r->serious_deductible_income_share = step_at(&p->serious_deductible_income_share, year);
-    r->serious_deductible_yuan = r->serious_deductible_income_share * income_prev_yuan;
+    r->serious_deductible_yuan = benefit_serious_deductible(r, income_prev_yuan);
     r->n_serious_bands = p->serious_ratio_bands.n;
     r->serious_band_from_yuan = p->serious_ratio_bands.key;
     r->serious_band_ratio = p->serious_ratio_bands.value;
@@ -60,21 +59,44 @@ int benefits_first_covered_day(const struct benefit_rules *r, const struct benef
     return s->late_payer ? s->paid_day + r->waiting_days : 0;
 }
 
+double benefit_serious_deductible(const struct benefit_rules *r, double income_prev_yuan)
+{
+    return r->serious_deductible_income_share * income_prev_yuan;
+}
+
+void benefit_serious_terms_init(struct benefit_serious_terms *x, const struct benefit_rules *r,
+                                bool poor, double deductible_yuan)
+{
+    /* 004: the poor's deductible halved, 5 points more, no cap */
+    *x = (struct benefit_serious_terms){
+        .deductible_yuan = deductible_yuan * (poor ? r->serious_poor_deductible_factor : 1),
+        .n_bands = r->n_serious_bands,
+        .band_from_yuan = r->serious_band_from_yuan,
+        .band_ratio = r->serious_band_ratio,
+        .ratio_bonus = poor ? r->serious_poor_ratio_bonus : 0,
+        .cap_yuan = poor ? 0 : r->serious_cap_yuan,
+    };
+}
+
+double benefit_serious_ratio(const struct benefit_serious_terms *x, size_t b)
+{
+    return fmin(1, x->band_ratio[b] + x->ratio_bonus);
+}
+
 double benefits_serious(const struct benefit_rules *r, bool poor, double base_yuan)
 {
-    double deductible = r->serious_deductible_yuan * (poor ? r->serious_poor_deductible_factor : 1);
-    double excess = base_yuan - deductible;
+    struct benefit_serious_terms x;
+    benefit_serious_terms_init(&x, r, poor, r->serious_deductible_yuan);
+    double excess = base_yuan - x.deductible_yuan;
     if (!(excess > 0)) return 0;
     double paid = 0;
-    for (size_t b = 0; b < r->n_serious_bands; b++) {
-        double lo = r->serious_band_from_yuan[b];
+    for (size_t b = 0; b < x.n_bands; b++) {
+        double lo = x.band_from_yuan[b];
         if (excess <= lo) break;
-        double hi = b + 1 < r->n_serious_bands ? r->serious_band_from_yuan[b + 1] : INFINITY;
-        /* 004: 5 points more for the poor; a ratio never exceeds the whole cost */
-        double ratio = fmin(1, r->serious_band_ratio[b] + (poor ? r->serious_poor_ratio_bonus : 0));
-        paid += ratio * (fmin(excess, hi) - lo);
+        double hi = b + 1 < x.n_bands ? x.band_from_yuan[b + 1] : INFINITY;
+        paid += benefit_serious_ratio(&x, b) * (fmin(excess, hi) - lo);
     }
-    if (!poor && r->serious_cap_yuan > 0) paid = fmin(paid, r->serious_cap_yuan);
+    if (x.cap_yuan > 0) paid = fmin(paid, x.cap_yuan);
     return fmin(paid, excess); /* rounding of the band widths must not pay more than there is */
 }
 

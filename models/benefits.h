@@ -10,17 +10,26 @@
  * disposable income. `benefits_apply` is a pure function of those rules and
  * one person-year's claims and situation; it draws no random numbers.
  *
+ * The per-person functions (benefits_apply, benefits_serious,
+ * benefits_first_covered_day) are the engine's reference, not its path: the
+ * engine pays a cell's persons through the tables of models/benefit_table.h,
+ * built from the same rules, and the tests check those tables against these
+ * functions applied person by person (tests/test_benefit_table.c), as SQLite
+ * checks its structures against naive reference ones. Keep them plain, and
+ * out of the hot path. The rule they share with the tables, serious illness,
+ * is written once, as data (struct benefit_serious_terms).
+ *
  * Identity: fund + serious illness + assistance + out of pocket = total cost,
  * every part ≥ 0. */
 #ifndef FUNDSIM_BENEFITS_H
 #define FUNDSIM_BENEFITS_H
 
+#include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BENEFIT_MAX_CONDITIONS 64 /* policy.conditions holds at most 64 (schema) */
 #define BENEFIT_NOT_ASSISTED (-1) /* benefit_situation.category of everyone else */
 #define BENEFIT_DAYS_PER_YEAR 365
 
@@ -42,7 +51,7 @@ struct benefit_rules {
      * a ratio by level, an annual cap per person that does not carry over. */
     double outpatient_deductible_yuan[N_LEVELS], outpatient_ratio[N_LEVELS], outpatient_cap_yuan;
     size_t n_conditions; /* in the order of disease.conditions */
-    struct benefit_condition_rule condition[BENEFIT_MAX_CONDITIONS];
+    struct benefit_condition_rule condition[LIMIT_CONDITIONS];
     double maternity_yuan[N_DELIVERIES]; /* fixed payment per delivery; [DELIVERY_NONE] = 0 */
     int waiting_days;                    /* late payers' waiting period (002: 30) */
     /* Serious-illness insurance (004): deductible = income share x previous year's
@@ -110,6 +119,36 @@ struct benefit_payment {
 void benefit_rules_init(struct benefit_rules *r, const struct policy *p, int year,
                         double income_prev_yuan);
 
+/* Serious-illness insurance (004) for one group of persons, the poor (the
+ * assisted categories that rules.serious_poor names that year) or the others: it pays ratio b (benefit_serious_ratio)
+ * of the counted cost W between deductible_yuan + band_from_yuan[b] and the
+ * next band's start, at most cap_yuan in the year. The poor have the others'
+ * deductible times serious_poor_deductible_factor, every ratio plus
+ * serious_poor_ratio_bonus (a ratio is at most 1: it never pays more than the
+ * cost), and no cap. benefits_serious pays it band by band;
+ * models/benefit_table.c writes it as a piecewise-linear function of W. */
+struct benefit_serious_terms {
+    double deductible_yuan;
+    size_t n_bands;
+    const int *band_from_yuan; /* from 0, increasing */
+    const double *band_ratio;  /* the rules' ratios, before the bonus */
+    double ratio_bonus;        /* the poor's bonus; 0 for the others */
+    double cap_yuan;           /* 0: none */
+};
+
+/* The others' deductible: the income share of the previous year's per-capita
+ * disposable income. */
+double benefit_serious_deductible(const struct benefit_rules *r, double income_prev_yuan);
+/* The terms for the poor or the others, the others' deductible being
+ * `deductible_yuan` (benefit_serious_deductible). */
+void benefit_serious_terms_init(struct benefit_serious_terms *x, const struct benefit_rules *r,
+                                bool poor, double deductible_yuan);
+/* Band b's ratio, with the bonus, at most 1. */
+double benefit_serious_ratio(const struct benefit_serious_terms *x, size_t b);
+
+/* The reference per person (see the top of this file): the test oracle of the
+ * tables (models/benefit_table.h), which the engine uses instead. */
+
 /* Whether two years' rules make the same benefit table: they differ at most in
  * the year, the serious-illness deductible (income-linked, set per lookup) and
  * the maternity payments (paid outside the tables). */
@@ -128,7 +167,7 @@ int benefit_package_base_year(const struct policy *p, int start_year, int years)
 int benefits_first_covered_day(const struct benefit_rules *r, const struct benefit_situation *s);
 
 /* Serious-illness insurance's payment on `base_yuan`, the year's counted
- * policy-scope out-of-pocket cost. */
+ * policy-scope out-of-pocket cost, band by band. */
 double benefits_serious(const struct benefit_rules *r, bool poor, double base_yuan);
 
 /* Applies the year's rules to one person-year. */

@@ -18,9 +18,9 @@ int disease_params_init(struct disease_model *p, const struct scenario *s, size_
 {
     (void)region; /* the conditions are the scenario's; regions do not override them yet */
     p->n = 0;
-    if (s->disease.n > DISEASE_MAX_CONDITIONS) {
+    if (s->disease.n > LIMIT_CONDITIONS) {
         diag_path(d, "disease.conditions", NULL, 0, "expected at most %d conditions, got %zu",
-                  DISEASE_MAX_CONDITIONS, s->disease.n);
+                  LIMIT_CONDITIONS, s->disease.n);
         return -1;
     }
     p->n = s->disease.n;

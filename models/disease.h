@@ -31,15 +31,13 @@
 #define FUNDSIM_DISEASE_H
 
 #include "models/ages.h"
+#include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
 struct diag;
-
-/* As many conditions as the schema allows in disease.conditions. */
-#define DISEASE_MAX_CONDITIONS 64
 
 struct disease_condition {
     double prevalence0[N_SEXES][N_AGES]; /* the scenario's table: the start year */
@@ -54,18 +52,18 @@ struct disease_condition {
  * scenario's settings; this is made from them). */
 struct disease_model {
     size_t n;
-    struct disease_condition c[DISEASE_MAX_CONDITIONS];
+    struct disease_condition c[LIMIT_CONDITIONS];
 };
 
 struct disease_state {
-    double prevalence[DISEASE_MAX_CONDITIONS][N_SEXES][N_AGES];
-    double incidence_level[DISEASE_MAX_CONDITIONS]; /* L_c */
+    double prevalence[LIMIT_CONDITIONS][N_SEXES][N_AGES];
+    double incidence_level[LIMIT_CONDITIONS]; /* L_c */
 };
 
 struct disease_out {
-    struct by_age patients[DISEASE_MAX_CONDITIONS]; /* among the enrollees */
-    double total[DISEASE_MAX_CONDITIONS];           /* patients, all cells */
-    struct by_age inpatient_multiplier;             /* 1 + sum_c p_c (m_c - 1) */
+    struct by_age patients[LIMIT_CONDITIONS]; /* among the enrollees */
+    double total[LIMIT_CONDITIONS];           /* patients, all cells */
+    struct by_age inpatient_multiplier;       /* 1 + sum_c p_c (m_c - 1) */
 };
 
 /* Makes the parameters for regions[region] of `s` (the conditions are the

@@ -24,6 +24,9 @@ struct scenario;
 struct diag;
 struct demography_year;
 
+/* The fixed arrays of the model: UN periods of the fertility pattern, and
+ * years of the TFR and sex-ratio series, at most (fertility_model_init refuses
+ * more, naming the data file: the loader does not bound a file's columns). */
 #define FERTILITY_MAX_PERIODS 64
 #define FERTILITY_MAX_YEARS 512
 #define FERTILITY_TFR_FLOOR 0.1

@@ -1,6 +1,7 @@
 /* lattice.c: distributions on a uniform lattice with an exact tail (lattice.h). */
 #include "models/lattice.h"
 
+#include <assert.h>
 #include <gsl/gsl_fft_halfcomplex.h>
 #include <gsl/gsl_fft_real.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 
 int lattice_init(struct lattice *x, size_t n, double step)
 {
+    assert(n >= 2 && (n & (n - 1)) == 0 && step > 0); /* the FFTs are radix 2 */
     x->n = n;
     x->step = step;
     x->tail = (struct moments){0};
@@ -30,6 +32,7 @@ void lattice_clear(struct lattice *x)
 
 void lattice_put(struct lattice *x, double v, double mass)
 {
+    assert(x->n >= 2); /* a value below n − 1 splits between i and i + 1 */
     double u = v / x->step;
     if (u > (double)(x->n - 1)) {
         x->tail.m0 += mass;
@@ -82,6 +85,7 @@ void lattice_fft(const struct lattice *x, double *out)
 
 void lattice_fft_mul_add(double *acc, const double *a, const double *b, size_t n2)
 {
+    assert(n2 >= 2 && n2 % 2 == 0);
     /* GSL's halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
     acc[0] += a[0] * b[0];
     acc[n2 / 2] += a[n2 / 2] * b[n2 / 2];
@@ -110,6 +114,7 @@ void lattice_convolve(const struct lattice *a, const struct lattice *b, struct l
                       double *work)
 {
     size_t n2 = 2 * a->n;
+    assert(b->n == a->n && out->n == a->n && b->step == a->step && out->step == a->step);
     double *fa = work, *fb = work + n2;
     lattice_fft(a, fa);
     lattice_fft(b, fb);
@@ -148,6 +153,7 @@ void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, 
 {
     size_t n = x->n;
     const double *P = suffix, *M1 = suffix + n + 1, *M2 = suffix + 2 * (n + 1);
+    assert(t >= 0); /* then i and j below index the suffix sums and the points */
     double u = t / x->step;
     /* points strictly above t: from floor(u) + 1 */
     size_t i = u >= (double)n ? n : (size_t)u + 1;

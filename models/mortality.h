@@ -31,6 +31,9 @@ struct scenario;
 struct diag;
 struct demography_year;
 
+/* The fixed arrays of the median path: periods of the death rates from the
+ * start, or years of the UN e0, at most (mortality_model_init refuses more,
+ * naming the data file). */
 #define MORTALITY_MAX_KNOTS 256
 
 struct mortality_model {

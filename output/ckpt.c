@@ -21,9 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Paths per block; equal to RUN_BLOCK_PATHS (sim/run.h), which sits above output/. */
-enum { BLOCK_PATHS = 64 };
-
 /* The block format: 1 had no checksum, 2 ends with the CRC-32C of the rest. */
 static const char block_magic[8] = {'F', 'S', 'B', 'L', 'O', 'C', 'K', '2'};
 static const char old_block_magic[8] = {'F', 'S', 'B', 'L', 'O', 'C', 'K', '1'};
@@ -65,11 +62,8 @@ static void block_name(size_t b, const char *suffix, char *out, size_t n)
 /* Block b's paths: [first, first + n) within the run's slice. */
 static void block_span(const struct ckpt *c, size_t b, size_t *first, size_t *n)
 {
-    size_t lo = b * BLOCK_PATHS, hi = lo + BLOCK_PATHS;
-    if (lo < c->id.paths_from) lo = c->id.paths_from;
-    if (hi > c->id.paths_to) hi = c->id.paths_to;
-    *first = lo;
-    *n = hi > lo ? hi - lo : 0;
+    struct record_span s = record_block_span(b, c->id.paths_from, c->id.paths_to);
+    *first = s.first, *n = s.n;
 }
 
 uint64_t ckpt_block_bytes(size_t paths, size_t years, size_t regions, size_t arms)
@@ -836,10 +830,8 @@ struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt
     c->lock = -1;
     c->dfd = -1;
     c->id = *id;
-    c->first_block = id->paths_from / BLOCK_PATHS;
-    c->n_blocks = id->paths_to > id->paths_from
-                      ? (id->paths_to + BLOCK_PATHS - 1) / BLOCK_PATHS - c->first_block
-                      : 0;
+    struct record_span blocks = record_blocks_of(id->paths_from, id->paths_to);
+    c->first_block = blocks.first, c->n_blocks = blocks.n;
     char *gone = NULL;
     if (!(c->dir = joined(out_path, ".ckpt")) ||
         !(c->done = calloc(c->n_blocks ? c->n_blocks : 1, 1)) ||

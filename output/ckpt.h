@@ -13,7 +13,7 @@
  * checkpoint 1" marks the folder as fundsim's; written first when the folder
  * is made), OUT.ckpt/lock (held with flock(2) by the run's first rank, so that
  * two runs cannot share a checkpoint), and OUT.ckpt/block-NNNNNNNN (block
- * number b = first path / RUN_BLOCK_PATHS): a header (magic "FSBLOCK2", first
+ * number b = first path / RECORD_BLOCK_PATHS): a header (magic "FSBLOCK2", first
  * path, paths, years, regions, arms), then, arm after arm, the record_block's
  * values and national values, native doubles, and last the CRC-32C
  * (crc32c.h) of all that. A block file is written as block-NNNNNNNN.tmp,

@@ -103,32 +103,33 @@ void block_difference(const struct record_block *base, const struct record_block
         buf[i] = variant->v[i * N_VARS + v] - base->v[i * N_VARS + v];
 }
 
+/* One loop for the serial writer and the parallel one, as h5out_write_block. */
 int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
                            const struct record_block *variant, char *err, size_t n_err)
 {
     if (o->summary_only) return 0;
-#if FUNDSIM_HAVE_MPI
-    if (o->dxpl != H5P_DEFAULT) return h5par_write_diff_block(o, k, base, variant, err, n_err);
-#endif
-    if (check_diff_blocks(o, k, base, variant, err, n_err)) return -1;
+    bool together = h5out_collective(o);
+    bool empty = base->n_paths == 0 && variant->n_paths == 0;
+    int rc = empty && together && k < o->n_variants
+                 ? 0
+                 : check_diff_blocks(o, k, base, variant, err, n_err);
     size_t n = base->n_paths * base->years * base->regions;
-    if (n == 0) return 0;
-    double *buf = malloc(n * sizeof *buf);
-    if (!buf) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
-        return -1;
-    }
-    int rc = 0;
+    if (!together && (rc || n == 0)) return rc;
+    double *buf = h5out_block_buffer(o, n, &rc, err, n_err);
+    size_t first = empty ? 0 : base->first_path - o->first_path;
+    rc = h5out_agree(o, rc, "to prepare its difference block", err, n_err);
     for (size_t j = 0; j < n_diff_vars && !rc; j++) {
         enum var v = diff_vars[j];
-        block_difference(base, variant, v, buf);
-        if (write_paths(o->variants[k].diff[v], o->dxpl, 3, base->first_path - o->first_path,
-                        base->n_paths, base->years, base->regions, buf)) {
-            h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /diff/%s/%s", o->tmp,
-                          base->first_path, base->first_path + base->n_paths - 1,
+        if (n) block_difference(base, variant, v, buf);
+        if (write_paths(o->variants[k].diff[v], o->dxpl, 3, first, base->n_paths, base->years,
+                        base->regions, buf)) {
+            char what[64];
+            h5out_paths_text(base, what, sizeof what);
+            h5common_fail(err, n_err, "%s: cannot write %s of /diff/%s/%s", o->tmp, what,
                           o->variants[k].name, var_info[v].name);
             rc = -1;
         }
+        rc = h5out_agree(o, rc, "to write paths", err, n_err);
     }
     free(buf);
     return rc;

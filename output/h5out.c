@@ -404,33 +404,66 @@ void block_variable(const struct record_block *b, int v, double *buf)
         buf[k] = src[k * stride];
 }
 
-int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+bool h5out_collective(const struct h5out *o)
 {
-    if (o->summary_only) return 0;
+    return o->dxpl != H5P_DEFAULT;
+}
+
+int h5out_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err)
+{
 #if FUNDSIM_HAVE_MPI
-    if (o->dxpl != H5P_DEFAULT) return h5par_write_block(o, b, err, n_err);
+    if (h5out_collective(o)) return h5par_agree(o, rc, doing, err, n_err);
 #endif
-    if (check_block(o, b, err, n_err)) return -1;
-    if (b->n_paths == 0) return 0;
-    size_t n = b->n_paths * b->years * b->regions;
+    (void)o, (void)doing, (void)err, (void)n_err;
+    return rc;
+}
+
+double *h5out_block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err)
+{
+    if (*rc || n == 0) return NULL;
     double *buf = malloc(n * sizeof *buf);
     if (!buf) {
         snprintf(err, n_err, "%s: out of memory", o->tmp);
-        return -1;
+        *rc = -1;
     }
-    int rc = 0;
+    return buf;
+}
+
+void h5out_paths_text(const struct record_block *b, char *out, size_t n)
+{
+    if (b->n_paths)
+        snprintf(out, n, "paths %zu-%zu", b->first_path, b->first_path + b->n_paths - 1);
+    else
+        snprintf(out, n, "no paths (its part in a collective write)");
+}
+
+/* One loop for the serial writer and the parallel one (h5out_collective): a
+ * parallel handle's writes are collective calls, so an empty block takes part
+ * in each (nothing of it is looked at) and the ranks agree on every step. */
+int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+{
+    if (o->summary_only) return 0;
+    bool together = h5out_collective(o);
+    int rc = b->n_paths || !together ? check_block(o, b, err, n_err) : 0;
+    if (!together && (rc || b->n_paths == 0)) return rc;
+    size_t n = b->n_paths * b->years * b->regions;
+    double *buf = h5out_block_buffer(o, n, &rc, err, n_err);
+    size_t first = b->n_paths ? b->first_path - o->first_path : 0;
+    rc = h5out_agree(o, rc, "to prepare its block", err, n_err);
     for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
         bool national = v >= N_VARS;
-        block_variable(b, v, buf);
+        if (n) block_variable(b, v, buf);
         hid_t ds = national ? o->national[v - N_VARS] : o->paths[v];
-        if (write_paths(ds, o->dxpl, national ? 2 : 3, b->first_path - o->first_path, b->n_paths,
-                        b->years, b->regions, buf)) {
-            h5common_fail(err, n_err, "%s: cannot write paths %zu-%zu of /paths/%s%s", o->tmp,
-                          b->first_path, b->first_path + b->n_paths - 1,
+        if (write_paths(ds, o->dxpl, national ? 2 : 3, first, b->n_paths, b->years, b->regions,
+                        buf)) {
+            char what[64];
+            h5out_paths_text(b, what, sizeof what);
+            h5common_fail(err, n_err, "%s: cannot write %s of /paths/%s%s", o->tmp, what,
                           national ? "national/" : "",
                           national ? nvar_info[v - N_VARS].name : var_info[v].name);
             rc = -1;
         }
+        rc = h5out_agree(o, rc, "to write paths", err, n_err);
     }
     free(buf);
     if (!rc) o->paths_written += b->n_paths;

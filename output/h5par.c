@@ -156,72 +156,9 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
     return o;
 }
 
-/* Takes part in one collective write of `buf` (n_paths of them from row
- * `first`, 0 for none) into `ds`, and agrees on the outcome. */
-static int write_collective(struct h5out *o, hid_t ds, int rank, size_t first, size_t n_paths,
-                            size_t years, size_t regions, const double *buf, const char *group,
-                            const char *name, char *err, size_t n_err)
+int h5par_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err)
 {
-    int rc = write_paths(ds, o->dxpl, rank, first, n_paths, years, regions, buf);
-    if (rc)
-        h5common_fail(err, n_err, "%s: cannot write %zu paths from row %zu of /%s/%s", o->tmp,
-                      n_paths, first, group, name);
-    return agree(o->comm, o->tmp, rc, "to write paths", err, n_err);
-}
-
-/* A block's values, or NULL for an empty block: `rc` becomes -1 when out of memory. */
-static double *block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err)
-{
-    if (*rc || n == 0) return NULL;
-    double *buf = malloc(n * sizeof *buf);
-    if (!buf) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
-        *rc = -1;
-    }
-    return buf;
-}
-
-int h5par_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
-{
-    /* An empty block only takes part: nothing of it is looked at. */
-    size_t n = b->n_paths * b->years * b->regions;
-    int rc = b->n_paths ? check_block(o, b, err, n_err) : 0;
-    double *buf = block_buffer(o, n, &rc, err, n_err);
-    size_t first = b->n_paths ? b->first_path - o->first_path : 0;
-    rc = agree(o->comm, o->tmp, rc, "to prepare its block", err, n_err);
-    for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
-        bool national = v >= N_VARS;
-        if (n) block_variable(b, v, buf);
-        rc = national ? write_collective(o, o->national[v - N_VARS], 2, first, b->n_paths, b->years,
-                                         b->regions, buf, "paths/national",
-                                         nvar_info[v - N_VARS].name, err, n_err)
-                      : write_collective(o, o->paths[v], 3, first, b->n_paths, b->years, b->regions,
-                                         buf, "paths", var_info[v].name, err, n_err);
-    }
-    free(buf);
-    if (!rc) o->paths_written += b->n_paths;
-    return rc;
-}
-
-int h5par_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
-                           const struct record_block *variant, char *err, size_t n_err)
-{
-    bool empty = base->n_paths == 0 && variant->n_paths == 0;
-    size_t n = base->n_paths * base->years * base->regions;
-    int rc = empty && k < o->n_variants ? 0 : check_diff_blocks(o, k, base, variant, err, n_err);
-    double *buf = block_buffer(o, n, &rc, err, n_err);
-    size_t first = empty ? 0 : base->first_path - o->first_path;
-    rc = agree(o->comm, o->tmp, rc, "to prepare its difference block", err, n_err);
-    char group[512];
-    snprintf(group, sizeof group, "diff/%s", rc ? "" : o->variants[k].name);
-    for (size_t j = 0; j < n_diff_vars && !rc; j++) {
-        enum var v = diff_vars[j];
-        if (n) block_difference(base, variant, v, buf);
-        rc = write_collective(o, o->variants[k].diff[v], 3, first, base->n_paths, base->years,
-                              base->regions, buf, group, var_info[v].name, err, n_err);
-    }
-    free(buf);
-    return rc;
+    return agree(o->comm, o->tmp, rc, doing, err, n_err);
 }
 
 long long h5out_close_parallel(struct h5out *o, char *err, size_t n_err)

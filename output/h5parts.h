@@ -111,11 +111,21 @@ void block_variable(const struct record_block *b, int v, double *buf);
 int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
                 size_t regions, const double *buf);
 
+/* What the block writers (h5out_write_block, h5out_write_diff_block) do
+ * alike for a serial handle and a parallel one, whose per-path writes are
+ * collective calls (h5par.c): whether `o` is parallel; a step's outcome (on a
+ * parallel handle every rank's, -1 on each when one failed, "rank N failed
+ * `doing`" in `err` on the others; alone, `rc`); a block's values (NULL for
+ * an empty one, or when `rc` is set; out of memory, `rc` becomes -1 with
+ * `err`); and "paths 64-127" of a block, for messages. */
+bool h5out_collective(const struct h5out *o);
+int h5out_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err);
+double *h5out_block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err);
+void h5out_paths_text(const struct record_block *b, char *out, size_t n);
+
 #if FUNDSIM_HAVE_MPI
-/* h5out_write_block and h5out_write_diff_block on a parallel handle (h5par.c). */
-int h5par_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err);
-int h5par_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
-                           const struct record_block *variant, char *err, size_t n_err);
+/* h5out_agree on a parallel handle: the ranks' agreement (h5par.c). */
+int h5par_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err);
 #endif
 
 #endif

@@ -4,6 +4,8 @@
  * endless loop ends at the child's limit of processor time (SIGXCPU). */
 #include "output/h5probe.h"
 
+#include "sim/config/limit.h"
+
 #include <hdf5.h>
 
 #include <errno.h>
@@ -31,6 +33,9 @@ enum { PROBE_HDF5_FAILED = 3 };
  * run's largest (quantiles of a variable: 200 years x 1,000 regions x 99
  * levels) takes 158 MB. */
 #define PROBE_MAX_READ ((size_t)256 << 20)
+_Static_assert((size_t)LIMIT_YEARS *LIMIT_REGIONS *LIMIT_QUANTILES * sizeof(double) <=
+                   PROBE_MAX_READ,
+               "the probe reads a run's largest dataset");
 
 size_t h5probe_string_ref_size(hid_t file)
 {

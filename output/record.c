@@ -109,6 +109,21 @@ const struct var_info nvar_info[N_NVARS] = {
                                        false},
 };
 
+struct record_span record_block_span(size_t b, size_t from, size_t to)
+{
+    size_t lo = b * RECORD_BLOCK_PATHS, hi = lo + RECORD_BLOCK_PATHS;
+    if (lo < from) lo = from;
+    if (hi > to) hi = to;
+    return (struct record_span){lo, hi > lo ? hi - lo : 0};
+}
+
+struct record_span record_blocks_of(size_t from, size_t to)
+{
+    size_t first = from / RECORD_BLOCK_PATHS;
+    if (to <= from) return (struct record_span){first, 0};
+    return (struct record_span){first, (to + RECORD_BLOCK_PATHS - 1) / RECORD_BLOCK_PATHS - first};
+}
+
 int record_block_alloc(struct record_block *b, size_t n_paths, size_t years, size_t regions)
 {
     *b = (struct record_block){.n_paths = n_paths, .years = years, .regions = regions};

@@ -130,6 +130,25 @@ struct var_info {
 extern const struct var_info var_info[N_VARS];
 extern const struct var_info nvar_info[N_NVARS];
 
+/* Paths per block: the unit in which a run computes its paths, stores them in
+ * its checkpoint (a block file each: output/ckpt.h) and writes them into its
+ * file, whatever its threads or ranks (sim/run.h). Block b holds the paths
+ * b RECORD_BLOCK_PATHS .. (b + 1) RECORD_BLOCK_PATHS − 1 of the run, those of
+ * a slice (`fundsim run --paths-from`) included: a slice's first and last
+ * blocks may hold fewer. */
+#define RECORD_BLOCK_PATHS 64
+
+/* Paths (or blocks) first .. first + n − 1. */
+struct record_span {
+    size_t first, n;
+};
+
+/* Block b's paths within the slice from .. to − 1 of a run's paths (n = 0
+ * when they do not meet). */
+struct record_span record_block_span(size_t b, size_t from, size_t to);
+/* The blocks that the paths from .. to − 1 fall in (none when to ≤ from). */
+struct record_span record_blocks_of(size_t from, size_t to);
+
 struct record_block {
     size_t first_path, n_paths;
     size_t years, regions;

@@ -49,7 +49,7 @@ struct assembly {
     size_t n_variants;
     /* A block as stored: arm 0 the base, 1 + k variant k, then the independent
      * twins; twin[k] is variant k's twin's arm, 0 for none. */
-    struct record_block arm[1 + 2 * RUN_MAX_VARIANTS];
+    struct record_block arm[RUN_MAX_ARMS];
     size_t twin[RUN_MAX_VARIANTS];
     struct summary *sum;
     struct diffsum *diff[RUN_MAX_VARIANTS], *twin_diff[RUN_MAX_VARIANTS];
@@ -72,7 +72,7 @@ static void assembly_free(struct assembly *a)
 static int alloc_arms(struct assembly *a, char *err, size_t n_err)
 {
     const struct run *r = a->r;
-    size_t paths = r->paths < RUN_BLOCK_PATHS ? r->paths : RUN_BLOCK_PATHS;
+    size_t paths = r->paths < RECORD_BLOCK_PATHS ? r->paths : RECORD_BLOCK_PATHS;
     for (size_t k = 0, t = 1 + a->n_variants; k < a->n_variants; k++)
         a->twin[k] = r->o->variants[k].independent ? t++ : 0;
     for (size_t k = 0; k < r->n_arms; k++)
@@ -144,7 +144,7 @@ static int write_block(struct assembly *a, struct h5out *h5, char *err, size_t n
 
 static int load(struct assembly *a, size_t b, char *err, size_t n_err)
 {
-    struct record_block *arms[1 + 2 * RUN_MAX_VARIANTS];
+    struct record_block *arms[RUN_MAX_ARMS];
     for (size_t k = 0; k < a->r->n_arms; k++)
         arms[k] = &a->arm[k];
     return ckpt_load(a->r->ckpt, b, arms, err, n_err);

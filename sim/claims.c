@@ -3,6 +3,7 @@
  * group, then one normal draw per line. */
 #include "sim/claims.h"
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <string.h>
@@ -80,6 +81,8 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     const struct disease_out *dz = in->disease;
     const struct utilization_year *u = in->use;
     struct sums s = {0};
+    /* the fixed arrays below and in the tables: per condition, per band */
+    assert(in->n_conditions <= LIMIT_CONDITIONS && b->n >= 1 && b->n <= CLAIMS_MAX_BANDS);
 
     /* The assisted and the late payers, as shares of the enrollees in the cells
      * (the year's newborns are neither). */
@@ -95,7 +98,8 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     for (int sex = 0; sex < N_SEXES; sex++) {
         for (size_t band = 0; band < b->n; band++) {
             int a0 = b->first[band], a1 = b->first[band + 1];
-            double n = 0, patients[DISEASE_MAX_CONDITIONS] = {0}, all_patients = 0;
+            assert(a0 >= 0 && a0 < a1 && a1 <= N_AGES);
+            double n = 0, patients[LIMIT_CONDITIONS] = {0}, all_patients = 0;
             for (int a = a0; a < a1; a++) {
                 n += e->enrollees.at[sex][a];
                 for (size_t c = 0; c < in->n_conditions; c++)

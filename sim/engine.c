@@ -17,13 +17,13 @@
 #include "sim/accounting.h"
 #include "sim/claims.h"
 #include "sim/config/diag.h"
+#include "sim/timing.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* What a region needs of its year that does not change along paths. */
 struct region_year {
@@ -49,7 +49,7 @@ struct engine {
     struct population_params *population; /* [regions] */
     struct enrollment_model *enrollment;  /* [regions] */
     struct disease_model *disease;        /* [regions] */
-    double condition_multiplier[DISEASE_MAX_CONDITIONS];
+    double condition_multiplier[LIMIT_CONDITIONS];
     struct claims_bands bands;
     /* One table per distinct pair (rules less the year and the income, claim model). */
     size_t n_tables;
@@ -207,7 +207,7 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
             enrollment_params_init(&e->enrollment[k], s, k, d) != 0 ||
             disease_params_init(&e->disease[k], s, k, d) != 0)
             goto fail;
-    for (size_t c = 0; c < s->disease.n && c < DISEASE_MAX_CONDITIONS; c++)
+    for (size_t c = 0; c < s->disease.n && c < LIMIT_CONDITIONS; c++)
         e->condition_multiplier[c] = s->disease.conditions[c].inpatient_multiplier;
     claims_bands_init(&e->bands, s);
     if (build_tables(e, threads, err, n_err) != 0) goto fail;
@@ -301,17 +301,10 @@ void engine_work_times(const struct engine_work *w, struct engine_times *out)
 
 /* ---- a path ---- */
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Ends the phase that began at w->mark_s, adding its time to `phase`. */
 static void lap(struct engine_work *w, double *phase)
 {
-    double now = now_s();
+    double now = timing_now_s();
     *phase += now - w->mark_s;
     w->mark_s = now;
 }
@@ -459,7 +452,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
                  struct record_block *b, size_t row)
 {
     const struct scenario *s = e->s;
-    w->mark_s = now_s();
+    w->mark_s = timing_now_s();
     demography_path_init(&w->demography);
     economy_start(&e->economy, &w->economy);
     costs_start(&e->costs, &w->costs);

@@ -11,11 +11,11 @@
 #include "output/stale.h"
 #include "output/summary.h"
 #include "sim/run.h"
+#include "sim/timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Everything a merge holds; freed by merge_free. */
 struct merge {
@@ -198,7 +198,7 @@ static int create(struct merge *g, char *err, size_t n_err)
         .scratch_dir = g->dir,
         .threads = g->o->threads,
     };
-    size_t block_paths = meta.paths < RUN_BLOCK_PATHS ? meta.paths : RUN_BLOCK_PATHS;
+    size_t block_paths = meta.paths < RECORD_BLOCK_PATHS ? meta.paths : RECORD_BLOCK_PATHS;
     if (!(g->sum = summary_alloc(&cfg)) ||
         record_block_alloc(&g->block, block_paths, meta.years, meta.regions) != 0) {
         snprintf(err, n_err, "out of memory");
@@ -225,8 +225,8 @@ static int copy_paths(struct merge *g, char *err, size_t n_err)
         struct h5slice *s = g->slices[k];
         const struct h5out_meta *m = meta_of(s);
         size_t end = m->first_path + m->paths;
-        for (size_t first = m->first_path; first < end; first += RUN_BLOCK_PATHS) {
-            size_t n = end - first < RUN_BLOCK_PATHS ? end - first : RUN_BLOCK_PATHS;
+        for (size_t first = m->first_path; first < end; first += RECORD_BLOCK_PATHS) {
+            size_t n = end - first < RECORD_BLOCK_PATHS ? end - first : RECORD_BLOCK_PATHS;
             if (h5slice_read(s, first, n, &g->block, err, n_err) ||
                 finite_check(&g->block, h5slice_path(s), m->region_names, m->start_year, err,
                              n_err) ||
@@ -245,8 +245,7 @@ int merge_files(const char *out_path, const char *const *slices, size_t n,
         snprintf(err, n_err, "no files to merge");
         return 2;
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = timing_now_s();
     struct merge g = {.out_path = out_path, .o = o, .n = n};
     int status = open_slices(&g, slices, err, n_err);
     if (status == 0) {
@@ -261,9 +260,7 @@ int merge_files(const char *out_path, const char *const *slices, size_t n,
         }
     }
     if (status == 0 && !o->quiet) {
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        fprintf(stderr, "fundsim merge: wrote %s in %.1f s\n", out_path,
-                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+        fprintf(stderr, "fundsim merge: wrote %s in %.1f s\n", out_path, timing_now_s() - t0);
     }
     merge_free(&g);
     return status;

@@ -7,7 +7,7 @@
  * together hold each path 0 .. scenario_paths - 1 once. A whole run's file is
  * the slice [0, paths). They may be given in any order.
  *
- * The paths go, in path order and in blocks of RUN_BLOCK_PATHS that never
+ * The paths go, in path order and in blocks of RECORD_BLOCK_PATHS that never
  * cross a slice's end, into the summaries and the new file, as a run sends
  * them: the summaries depend on the paths' values and order only (means are
  * sums in path order, quantiles exact), so they come out the same bit for bit. */

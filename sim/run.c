@@ -13,6 +13,7 @@
 #include "sim/config/diag.h"
 #include "sim/engine.h"
 #include "sim/team.h"
+#include "sim/timing.h"
 
 #include <math.h>
 #include <omp.h>
@@ -20,14 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
-#include <time.h>
-
-double run_now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static void progress(size_t done, size_t all, double elapsed_s)
 {
@@ -96,9 +89,10 @@ struct run_arm *run_arm_create(const struct scenario *s, int threads, struct dia
     for (int t = 0; t < a->threads; t++)
         if (!(a->work[t] = engine_work_alloc(a->engine))) goto oom;
     size_t paths = (size_t)s->simulation.paths;
-    for (; a->n_blocks < RUN_BATCH_BLOCKS && a->n_blocks * RUN_BLOCK_PATHS < paths; a->n_blocks++)
+    for (; a->n_blocks < RUN_BATCH_BLOCKS && a->n_blocks * RECORD_BLOCK_PATHS < paths;
+         a->n_blocks++)
         if (record_block_alloc(&a->block[a->n_blocks],
-                               paths < RUN_BLOCK_PATHS ? paths : RUN_BLOCK_PATHS,
+                               paths < RECORD_BLOCK_PATHS ? paths : RECORD_BLOCK_PATHS,
                                (size_t)s->simulation.years, s->n_regions) != 0)
             goto oom;
     return a;
@@ -137,7 +131,7 @@ void run_arm_times(const struct run_arm *a, struct engine_times *out)
     }
 }
 
-void run_arm_batch(struct run_arm *a, const struct run_span *spans, size_t n_spans)
+void run_arm_batch(struct run_arm *a, const struct record_span *spans, size_t n_spans)
 {
     /* Path i of the batch: span j, row i - start[j]. */
     size_t start[RUN_BATCH_BLOCKS + 1] = {0};
@@ -163,19 +157,12 @@ const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j
 
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
 {
-    run_arm_batch(a, &(struct run_span){first, n}, 1);
+    run_arm_batch(a, &(struct record_span){first, n}, 1);
     return &a->block[0];
 }
 
 /* The team of a run without one: this process alone. */
 static const struct team solo = {.rank = 0, .size = 1, .local_size = 1};
-
-void run_span_of(const struct run *r, size_t b, struct run_span *out)
-{
-    size_t lo = b * RUN_BLOCK_PATHS, hi = lo + RUN_BLOCK_PATHS;
-    out->first = lo > r->from ? lo : r->from;
-    out->n = (hi < r->to ? hi : r->to) - out->first;
-}
 
 static void run_free(struct run *r)
 {
@@ -196,11 +183,11 @@ static void run_free(struct run *r)
 static int build_arm(struct run *r, const struct scenario *s, struct run_arm **arm, struct diag *d,
                      char *err, size_t n_err)
 {
-    double t0 = run_now_s();
+    double t0 = timing_now_s();
     if (!(*arm = run_arm_create(s, r->o->threads, d, err, n_err))) return d->n ? 2 : 1;
     if (!r->o->quiet)
         fprintf(stderr, "fundsim %s: %s: %zu benefit tables built in %.1f s\n", r->o->command,
-                s->name, run_arm_tables(*arm), run_now_s() - t0);
+                s->name, run_arm_tables(*arm), timing_now_s() - t0);
     return 0;
 }
 
@@ -208,7 +195,7 @@ static int build_arm(struct run *r, const struct scenario *s, struct run_arm **a
 static int build(struct run *r, struct diag *d, char *err, size_t n_err)
 {
     const struct run_options *o = r->o;
-    double t0 = run_now_s();
+    double t0 = timing_now_s();
     int rc = build_arm(r, r->s, &r->base, d, err, n_err);
     for (size_t k = 0; k < o->n_variants && !rc; k++) {
         rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d, err, n_err);
@@ -216,7 +203,7 @@ static int build(struct run *r, struct diag *d, char *err, size_t n_err)
             rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d, err,
                            n_err);
     }
-    r->tables_s = run_now_s() - t0;
+    r->tables_s = timing_now_s() - t0;
     return rc;
 }
 
@@ -308,17 +295,16 @@ static int open_checkpoint(struct run *r, char *err, size_t n_err)
 static size_t paths_stored(const struct run *r)
 {
     size_t n = 0;
-    struct run_span sp;
     for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
-        if (ckpt_has(r->ckpt, b)) run_span_of(r, b, &sp), n += sp.n;
+        if (ckpt_has(r->ckpt, b)) n += record_block_span(b, r->from, r->to).n;
     return n;
 }
 
 /* The arms' blocks j of the batch, checked finite, into the checkpoint as block b. */
 static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_err)
 {
-    const struct record_block *arms[1 + 2 * RUN_MAX_VARIANTS];
-    const struct scenario *whose[1 + 2 * RUN_MAX_VARIANTS];
+    const struct record_block *arms[RUN_MAX_ARMS];
+    const struct scenario *whose[RUN_MAX_ARMS];
     size_t n = 0;
     arms[n] = run_arm_batch_block(r->base, j), whose[n++] = r->s;
     for (size_t k = 0; k < r->o->n_variants; k++)
@@ -335,11 +321,11 @@ static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_er
 }
 
 /* run_arm_batch, timed. */
-static void timed_batch(struct run *r, struct run_arm *a, const struct run_span *spans, size_t n)
+static void timed_batch(struct run *r, struct run_arm *a, const struct record_span *spans, size_t n)
 {
-    double t0 = run_now_s();
+    double t0 = timing_now_s();
     run_arm_batch(a, spans, n);
-    r->engine_s += run_now_s() - t0;
+    r->engine_s += timing_now_s() - t0;
 }
 
 /* The first step: this rank's share of the blocks not stored yet, a batch at a
@@ -362,7 +348,7 @@ static int compute(struct run *r, char *err, size_t n_err)
     size_t per_rank = (missing + (size_t)t->size - 1) / (size_t)t->size;
     size_t rounds = (per_rank + RUN_BATCH_BLOCKS - 1) / RUN_BATCH_BLOCKS;
     size_t before = paths_stored(r), saved = 0;
-    double start = run_now_s();
+    double start = timing_now_s();
     enum { GOING, STOPPED, FAILED } state = GOING;
     for (size_t k = 0;; k++) {
         int mine_state = state != GOING ? (int)state : r->o->stop && *r->o->stop ? STOPPED : GOING;
@@ -372,10 +358,10 @@ static int compute(struct run *r, char *err, size_t n_err)
             state = all;
             break;
         }
-        struct run_span spans[RUN_BATCH_BLOCKS];
+        struct record_span spans[RUN_BATCH_BLOCKS];
         size_t n = 0;
         for (; n < RUN_BATCH_BLOCKS && k * RUN_BATCH_BLOCKS + n < n_mine; n++)
-            run_span_of(r, mine[k * RUN_BATCH_BLOCKS + n], &spans[n]);
+            spans[n] = record_block_span(mine[k * RUN_BATCH_BLOCKS + n], r->from, r->to);
         if (n == 0) continue;
         timed_batch(r, r->base, spans, n);
         for (size_t v = 0; v < r->o->n_variants; v++) {
@@ -391,7 +377,7 @@ static int compute(struct run *r, char *err, size_t n_err)
         }
         if (r->o->progress)
             progress(before + (r->paths - before) * (k + 1) / rounds, r->paths,
-                     run_now_s() - start);
+                     timing_now_s() - start);
     }
     free(mine);
     r->stored = before + team_sum(t, saved);
@@ -409,7 +395,7 @@ static int compute(struct run *r, char *err, size_t n_err)
 static void print_timing(const struct run *r)
 {
     struct engine_times e = {0}, x;
-    const struct run_arm *arms[1 + 2 * RUN_MAX_VARIANTS];
+    const struct run_arm *arms[RUN_MAX_ARMS];
     size_t n = 0;
     arms[n++] = r->base;
     for (size_t k = 0; k < r->o->n_variants; k++)
@@ -494,8 +480,8 @@ static int init(struct run *r, char *err, size_t n_err)
         return -1;
     }
     r->paths = r->to - r->from;
-    r->first_block = r->from / RUN_BLOCK_PATHS;
-    r->n_blocks = (r->to + RUN_BLOCK_PATHS - 1) / RUN_BLOCK_PATHS - r->first_block;
+    struct record_span blocks = record_blocks_of(r->from, r->to);
+    r->first_block = blocks.first, r->n_blocks = blocks.n;
     r->n_arms = 1 + o->n_variants;
     for (size_t k = 0; k < o->n_variants; k++)
         r->n_arms += o->variants[k].independent != NULL;
@@ -558,20 +544,20 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     /* after the checkpoint is open, to count only the blocks still to come */
     if (team_max(t, lead && check_space(&r, stored, err, n_err))) goto done;
     if (lead && o->resume) say_resumed(&r, stored);
-    double t1 = run_now_s();
+    double t1 = timing_now_s();
     if (stored < r.n_blocks) {
         int built = team_max(t, build(&r, d, err, n_err));
         if (built) {
             status = built;
             goto done;
         }
-        double t0 = run_now_s();
+        double t0 = timing_now_s();
         if (compute(&r, err, n_err)) goto done;
-        r.output_s = run_now_s() - t0 - r.engine_s;
+        r.output_s = timing_now_s() - t0 - r.engine_s;
     }
-    double t2 = run_now_s();
+    double t2 = timing_now_s();
     if (run_assemble(&r, err, n_err)) goto done;
-    r.finish_s = run_now_s() - t2;
+    r.finish_s = timing_now_s() - t2;
     if (lead) {
         int removed = ckpt_remove(r.ckpt, err, n_err);
         r.ckpt = NULL;
@@ -581,7 +567,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     if (lead && o->timing) print_timing(&r);
     if (lead && !o->quiet)
         fprintf(stderr, "fundsim %s: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", o->command,
-                r.paths, run_now_s() - t1, (double)r.paths / fmax(1e-9, run_now_s() - t1),
+                r.paths, timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1),
                 o->out_path);
     status = 0;
 done:

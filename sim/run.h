@@ -3,7 +3,8 @@
  * batch of blocks' paths at a time on OpenMP threads.
  *
  * A run has two steps. First every block is computed and stored in the
- * run's checkpoint (output/ckpt.h): block b (paths b RUN_BLOCK_PATHS onwards)
+ * run's checkpoint (output/ckpt.h): block b (paths b RECORD_BLOCK_PATHS onwards,
+ * output/record.h)
  * goes to one rank, chosen by its number among the blocks not yet stored,
  * never by timing. Then the HDF5 file is made from the stored blocks: the
  * paths by every rank at once (the MPI build) or by the one process, and the
@@ -12,7 +13,7 @@
  * killed in the first step keeps the blocks it stored, and run_scenario with
  * `resume` computes only the others, with any number of ranks or threads.
  *
- * Blocks hold RUN_BLOCK_PATHS paths whatever the number of threads or ranks,
+ * Blocks hold RECORD_BLOCK_PATHS paths whatever the number of threads or ranks,
  * and the summaries see the paths in path order, so the output is the same
  * for any number of threads or ranks, and for a resumed run. Memory is the
  * block buffers, the summaries' per-cell statistics, and per thread one path's
@@ -21,20 +22,23 @@
 #ifndef FUNDSIM_RUN_H
 #define FUNDSIM_RUN_H
 
+#include "output/record.h"
 #include "sim/config/scenario.h"
 
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#define RUN_BLOCK_PATHS 64
 /* Blocks run together on the threads before they are summarized in order: the
  * threads wait for each other and for the summaries once per batch, not once per
  * block. */
 #define RUN_BATCH_BLOCKS 4
-#define RUN_BATCH_PATHS (RUN_BATCH_BLOCKS * RUN_BLOCK_PATHS)
-/* Policy variants in one comparison, at most. */
+#define RUN_BATCH_PATHS (RUN_BATCH_BLOCKS * RECORD_BLOCK_PATHS)
+/* Policy variants in one comparison, at most (run_scenario refuses more): the
+ * arms of a block, the base, each variant and its independent twin, are
+ * fixed arrays of RUN_MAX_ARMS in run.c and assemble.c. */
 #define RUN_MAX_VARIANTS 32
+#define RUN_MAX_ARMS (1 + 2 * RUN_MAX_VARIANTS)
 
 /* A policy variant run beside the base (`fundsim compare`): same paths, seed,
  * years and regions; its differences from the base go into the file's /diff. */
@@ -71,7 +75,6 @@ struct run_options {
 struct diag;
 struct engine;
 struct team;
-struct record_block;
 
 /* One scenario's side of a run: its engine, one work state per thread and a
  * block buffer. run_scenario uses one; `fundsim compare` one per variant and
@@ -90,17 +93,12 @@ size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for mes
 struct engine_times;
 void run_arm_times(const struct run_arm *a, struct engine_times *out);
 
-/* Paths first .. first + n - 1. */
-struct run_span {
-    size_t first, n;
-};
-
-/* Runs the paths of spans[j] (each of at most RUN_BLOCK_PATHS paths, and no more
- * than the scenario's paths; n_spans ≤ RUN_BATCH_BLOCKS) on the arm's threads
- * into its block j. */
-void run_arm_batch(struct run_arm *a, const struct run_span *spans, size_t n_spans);
+/* Runs the paths of spans[j] (each of at most RECORD_BLOCK_PATHS paths, and no
+ * more than the scenario's paths; n_spans ≤ RUN_BATCH_BLOCKS) on the arm's
+ * threads into its block j. */
+void run_arm_batch(struct run_arm *a, const struct record_span *spans, size_t n_spans);
 const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j);
-/* run_arm_batch of n ≤ RUN_BLOCK_PATHS paths, and its one block. */
+/* run_arm_batch of n ≤ RECORD_BLOCK_PATHS paths, and its one block. */
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n);
 
 /* Runs the scenario's simulation.paths paths (or the slice), and those of each

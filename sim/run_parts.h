@@ -44,11 +44,6 @@ struct run {
     double tables_s, engine_s, output_s, finish_s;
 };
 
-double run_now_s(void);
-
-/* Block b's paths within the run. */
-void run_span_of(const struct run *r, size_t b, struct run_span *out);
-
 /* The summaries' config (their scratch files beside the output), and the
  * difference summaries'. */
 struct summary_config run_summary_config(const struct run *r);

@@ -8,6 +8,7 @@
 
 #include "sim/config/diag.h"
 #include "sim/run.h"
+#include "sim/timing.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_roots.h>
@@ -16,7 +17,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const struct solve_setting solve_settings[] = {
     {"policy.contribution.individual_yuan", offsetof(struct policy, individual_yuan)},
@@ -98,13 +98,6 @@ struct solver {
     size_t n_err;
 };
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static struct step *field(struct scenario *s, size_t region, const struct solve_setting *k)
 {
     return (struct step *)((char *)&s->regions[region].policy + k->offset);
@@ -144,8 +137,8 @@ static int run_trial(struct solver *v, double x_yuan, double *m)
         return -1;
     }
     raise_settings(v, x_yuan);
-    for (size_t first = 0; first < v->paths; first += RUN_BLOCK_PATHS) {
-        size_t n = v->paths - first < RUN_BLOCK_PATHS ? v->paths - first : RUN_BLOCK_PATHS;
+    for (size_t first = 0; first < v->paths; first += RECORD_BLOCK_PATHS) {
+        size_t n = v->paths - first < RECORD_BLOCK_PATHS ? v->paths - first : RECORD_BLOCK_PATHS;
         const struct record_block *b = run_arm_block(v->arm, first, n);
         for (size_t p = 0; p < n; p++) {
             m[first + p] = target_path_minimum(b, p, t, start, start, t->year);
@@ -179,7 +172,7 @@ static const struct trial *trial_at(struct solver *v, double x_yuan, double tole
     }
     struct trial *t = &v->trials[v->n_trials];
     if (!(t->m = malloc(v->paths * sizeof *t->m))) goto oom;
-    double t0 = now_s();
+    double t0 = timing_now_s();
     if (run_trial(v, x_yuan, t->m) != 0) {
         free(t->m);
         return NULL;
@@ -190,7 +183,7 @@ static const struct trial *trial_at(struct solver *v, double x_yuan, double tole
     v->n_trials++;
     if (v->o->log) {
         fprintf(v->o->log, "fundsim solve: +%g yuan a year: %zu of %zu paths depleted (%.1f s)\n",
-                x_yuan, t->depleted, v->paths, now_s() - t0);
+                x_yuan, t->depleted, v->paths, timing_now_s() - t0);
         fflush(v->o->log);
     }
     return t;

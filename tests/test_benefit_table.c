@@ -487,7 +487,7 @@ static void replicate(const struct benefit_rules *r, const struct benefit_claim_
     }
     double mean[N_B] = {0};
     struct benefit_claim adm[64], vis[MV];
-    double cond[BENEFIT_MAX_CONDITIONS] = {0};
+    double cond[LIMIT_CONDITIONS] = {0};
     struct benefit_situation s = {.category = c->category, .late_payer = c->late_payer};
     for (int st = 0; st < STRATA; st++) {
         long size = (long)(persons * alloc[st] / sum_alloc) + 20;

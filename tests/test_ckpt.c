@@ -6,7 +6,8 @@
  * a block damaged after that check fails ckpt_load with a message naming it;
  * and what is not fundsim's (a link inside the folder, a stranger's file put
  * there during the run) is neither followed nor removed. tests/faults.sh
- * covers the same through the command line. */
+ * covers the same through the command line. The blocks of a slice of paths
+ * (output/record.h), which the checkpoint and the run share, by hand. */
 #include "output/ckpt.h"
 #include "output/crc32c.h"
 
@@ -367,10 +368,36 @@ static void a_checkpoint_without_blocks_is_replaced(void **state)
     assert_int_equal(access(f->ckpt, F_OK), -1);
 }
 
+/* The slice 100 .. 299 of a run's paths: blocks 1 to 4 (paths 64-127, ...,
+ * 256-319), the first and last cut to the slice. */
+static void a_slice_falls_in_whole_blocks(void **state)
+{
+    (void)state;
+    struct record_span blocks = record_blocks_of(100, 300);
+    assert_int_equal(blocks.first, 1);
+    assert_int_equal(blocks.n, 4);
+    static const size_t first[] = {100, 128, 192, 256}, n[] = {28, 64, 64, 44};
+    for (size_t b = 1; b <= 4; b++) {
+        struct record_span s = record_block_span(b, 100, 300);
+        assert_int_equal(s.first, first[b - 1]);
+        assert_int_equal(s.n, n[b - 1]);
+    }
+    assert_int_equal(record_block_span(0, 100, 300).n, 0); /* outside the slice */
+    assert_int_equal(record_block_span(5, 100, 300).n, 0);
+    /* a whole run of 130 paths: blocks 0, 1, 2, the last of 2 paths */
+    blocks = record_blocks_of(0, 130);
+    assert_int_equal(blocks.first, 0);
+    assert_int_equal(blocks.n, 3);
+    assert_int_equal(record_block_span(2, 0, 130).first, 128);
+    assert_int_equal(record_block_span(2, 0, 130).n, 2);
+    assert_int_equal(record_blocks_of(64, 64).n, 0); /* an empty slice */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(crc32c_matches_the_standard),
+        cmocka_unit_test(a_slice_falls_in_whole_blocks),
         cmocka_unit_test_setup_teardown(resume_removes_damaged_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(damage_after_the_check_fails_the_load, setup, teardown),
         cmocka_unit_test_setup_teardown(a_link_inside_is_refused, setup, teardown),

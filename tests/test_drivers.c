@@ -32,7 +32,7 @@
 /* The province's totals of one year. */
 struct totals {
     double persons, eligible, enrollees, births, deliveries;
-    double admissions, visits, patients[DISEASE_MAX_CONDITIONS];
+    double admissions, visits, patients[LIMIT_CONDITIONS];
 };
 
 /* Everything one path carries, for every region. */

@@ -92,10 +92,10 @@ static void write_good(const char *dir)
     struct record_block b;
     assert_non_null(s);
     if (!o) fail_msg("%s", err);
-    assert_int_equal(record_block_alloc(&b, RUN_BLOCK_PATHS, Y, R), 0);
-    for (size_t first = 0; first < P; first += RUN_BLOCK_PATHS) {
+    assert_int_equal(record_block_alloc(&b, RECORD_BLOCK_PATHS, Y, R), 0);
+    for (size_t first = 0; first < P; first += RECORD_BLOCK_PATHS) {
         b.first_path = first;
-        b.n_paths = P - first < RUN_BLOCK_PATHS ? P - first : RUN_BLOCK_PATHS;
+        b.n_paths = P - first < RECORD_BLOCK_PATHS ? P - first : RECORD_BLOCK_PATHS;
         for (size_t p = 0; p < b.n_paths; p++)
             for (size_t y = 0; y < Y; y++) {
                 for (size_t r = 0; r < R; r++)

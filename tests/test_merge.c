@@ -128,9 +128,9 @@ static void write_file(const char *dir, const struct spec *sp)
     struct record_block b;
     assert_non_null(s);
     if (!o) fail_msg("%s", err);
-    assert_int_equal(record_block_alloc(&b, RUN_BLOCK_PATHS, Y, R), 0);
-    for (size_t first = sp->from; first < sp->to; first += RUN_BLOCK_PATHS) {
-        size_t n = sp->to - first < RUN_BLOCK_PATHS ? sp->to - first : RUN_BLOCK_PATHS;
+    assert_int_equal(record_block_alloc(&b, RECORD_BLOCK_PATHS, Y, R), 0);
+    for (size_t first = sp->from; first < sp->to; first += RECORD_BLOCK_PATHS) {
+        size_t n = sp->to - first < RECORD_BLOCK_PATHS ? sp->to - first : RECORD_BLOCK_PATHS;
         fill_block(&b, first, n, sp->nan_path);
         assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
         assert_int_equal(h5out_write_block(o, &b, err, sizeof err), 0);

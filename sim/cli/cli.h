@@ -29,8 +29,11 @@ int cmd_merge(int argc, char **argv);
 struct diag;
 int cli_load_failed(const char *command, int rc, const struct diag *d, bool speak);
 
-/* The most threads fundsim runs: --threads, OMP_NUM_THREADS and the default
- * (all of the machine's cores) alike. */
+/* The most threads fundsim runs: --threads (cli_parse_int, in each command),
+ * OMP_NUM_THREADS (main caps libgomp's own reading, which crashes on 100,000;
+ * cli_default_threads refuses more) and the default (all of the machine's
+ * cores) alike. The command line is the lowest layer that needs it: below, a
+ * run takes any number of threads it is given. */
 enum { CLI_MAX_THREADS = 4096 };
 
 /* Collects `--set KEY=VALUE`; returns 0, or -1 after printing why. */

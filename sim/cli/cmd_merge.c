@@ -56,7 +56,8 @@ int cmd_merge(int argc, char **argv)
             o.summary_only = true;
             break;
         case OPT_THREADS:
-            if (cli_parse_int("merge", "--threads", optarg, 1, 4096, &o.threads)) return EXIT_USAGE;
+            if (cli_parse_int("merge", "--threads", optarg, 1, CLI_MAX_THREADS, &o.threads))
+                return EXIT_USAGE;
             break;
         case OPT_QUIET:
             o.quiet = true;

@@ -5,6 +5,7 @@
 #include "output/report.h"
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
+#include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 #include "sim/run.h"
 #include "sim/team.h"
@@ -130,7 +131,7 @@ struct args {
 static int parse_path(const char *command, const char *option, const char *arg, size_t *out)
 {
     long long v;
-    if (cli_parse_whole(command, option, arg, 0, 1000000000000LL, &v) != 0) return -1;
+    if (cli_parse_whole(command, option, arg, 0, LIMIT_PATHS, &v) != 0) return -1;
     *out = (size_t)v;
     return 0;
 }

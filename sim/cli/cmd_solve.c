@@ -9,6 +9,7 @@
 #include "sim/config/scenario.h"
 #include "sim/solve.h"
 #include "sim/target.h"
+#include "sim/timing.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -20,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char solve_usage[] =
     "Usage: fundsim solve [OPTIONS] SCENARIO --target TARGET --adjust KEY [--adjust KEY]\n"
@@ -352,13 +352,6 @@ done:
     return status;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* --from and --step into the options. Returns 0 or 2 after saying why. */
 static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
                            const bool *overrides, struct solve_options *o)
@@ -434,7 +427,7 @@ int cmd_solve(int argc, char **argv)
     struct diag d = {0};
     struct solve_result r;
     char err[1024] = "";
-    double t0 = now_s();
+    double t0 = timing_now_s();
     int solved = solve_run(&s, &o, &r, &d, err, sizeof err);
     if (solved == 2) {
         diag_print(stderr, &d);
@@ -443,7 +436,7 @@ int cmd_solve(int argc, char **argv)
         fprintf(stderr, "fundsim solve: %s\n", err);
         status = EXIT_FAILURE_RUN;
     } else {
-        print_answer(stdout, &s, &o, &r, now_s() - t0);
+        print_answer(stdout, &s, &o, &r, timing_now_s() - t0);
         status =
             print_timelines(stdout, &s, &o, overrides, r.x_yuan) == 0 ? EXIT_OK : EXIT_FAILURE_RUN;
         if (status != EXIT_OK) fprintf(stderr, "fundsim solve: out of memory\n");

@@ -12,6 +12,7 @@
 
 #include "sim/config/arena.h"
 #include "sim/config/diag.h"
+#include "sim/config/limit.h"
 #include "sim/config/schema.h"
 #include "sim/config/tree.h"
 #include "sim/config/validate.h"
@@ -22,9 +23,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The most variants stacked on one another (README.md, "Reliability and limits"). */
-enum { MAX_VARIANT_DEPTH = 16 };
 
 static char *file_stem(const char *path)
 {
@@ -58,7 +56,7 @@ static int add_name(struct tree *root, const char *path)
 }
 
 /* Reads `path`; a variant is merged onto its base, read the same way. `chain`
- * holds the real paths of the variants being read (MAX_VARIANT_DEPTH at most),
+ * holds the real paths of the variants being read (LIMIT_VARIANT_DEPTH at most),
  * to refuse a loop. */
 static struct tree *read_chain(const char *path, char **chain, int depth, struct diag *d)
 {
@@ -83,10 +81,10 @@ static struct tree *read_chain(const char *path, char **chain, int depth, struct
         tree_free(root);
         return NULL;
     }
-    if (depth >= MAX_VARIANT_DEPTH) {
+    if (depth >= LIMIT_VARIANT_DEPTH) {
         diag_at(d, base,
                 "more than %d variants stacked on one another: merge some of them into one file",
-                MAX_VARIANT_DEPTH);
+                LIMIT_VARIANT_DEPTH);
         tree_free(root);
         return NULL;
     }
@@ -507,6 +505,13 @@ static int read_age_structure(struct scenario *s, struct diag *d)
         diag_path(d, "demography.age_structure.female", dem->age_structure_female_file, 0,
                   "the age groups differ from those of %s", dem->age_structure_male_file);
         status = -1;
+    } else if (m.first_age[m.n - 1] > LIMIT_OLDEST_AGE) {
+        /* the population driver splits the groups (from 0: wpp.c) into the
+         * single years of the models' cells, the last group open */
+        diag_path(d, "demography.age_structure.male", dem->age_structure_male_file, 0,
+                  "expected age groups from 0 to an open group starting at %d at most (\"%d+\")",
+                  LIMIT_OLDEST_AGE, LIMIT_OLDEST_AGE);
+        status = -1;
     } else {
         struct age_groups *g = &dem->age_structure;
         g->n = m.n;
@@ -597,10 +602,12 @@ static int read_demography(struct scenario *s, struct diag *d)
             continue;
         }
         const struct wpp_table *t = &mx[sex];
-        if (t->first_age[0] != 0 || t->end_age != 0 || t->first_age[t->n_rows - 1] > 100) {
+        if (t->first_age[0] != 0 || t->end_age != 0 ||
+            t->first_age[t->n_rows - 1] > LIMIT_OLDEST_AGE) {
             diag_path(d, mx_setting[sex], mx_file[sex], 0,
-                      "expected age groups from 0 to an open group starting at 100 at most "
-                      "(\"100+\")");
+                      "expected age groups from 0 to an open group starting at %d at most "
+                      "(\"%d+\")",
+                      LIMIT_OLDEST_AGE, LIMIT_OLDEST_AGE);
             status = -1;
         } else if (check_periods(t, first, last, mx_setting[sex], mx_file[sex], d)) {
             status = -1;
@@ -620,9 +627,10 @@ static int read_demography(struct scenario *s, struct diag *d)
     const char *pattern_setting = "demography.fertility.pattern";
     if (wpp_read_table(dem->fertility_pattern_file, pattern_setting, 0, &pattern, d)) {
         status = -1;
-    } else if (pattern.end_age == 0 || pattern.end_age > 100) {
+    } else if (pattern.end_age == 0 || pattern.end_age > LIMIT_OLDEST_AGE) {
         diag_path(d, pattern_setting, dem->fertility_pattern_file, 0,
-                  "expected closed age groups of mothers (\"45-49\"), ending by age 100");
+                  "expected closed age groups of mothers (\"45-49\"), ending by age %d",
+                  LIMIT_OLDEST_AGE);
         status = -1;
     } else if (check_periods(&pattern, first, last, pattern_setting, dem->fertility_pattern_file,
                              d)) {
@@ -828,7 +836,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
 {
     *out = (struct scenario){0};
     size_t before = d->n;
-    char *chain[MAX_VARIANT_DEPTH] = {0};
+    char *chain[LIMIT_VARIANT_DEPTH] = {0};
     struct tree *root = read_chain(path, chain, 0, d);
     if (!root) return d->no_memory ? SCENARIO_NO_MEMORY : -1;
     for (size_t k = 0; k < n_sets; k++)

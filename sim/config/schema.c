@@ -8,6 +8,7 @@
  * 医保发〔2020〕24号. "assumed" marks a value no notice or data set gives. */
 #include "sim/config/schema.h"
 
+#include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 
 #include <stddef.h>
@@ -111,13 +112,13 @@ static const struct spec category_numbers[] = {
 static const struct spec simulation_kids[] = {
     INT("start_year", struct simulation_params, start_year, "year", 1990, 2200, NULL, "scenario",
         "First projected year; the opening balance is the balance at its start."),
-    INT("years", struct simulation_params, years, "years", 1, 200, "30", "scenario",
+    INT("years", struct simulation_params, years, "years", 1, LIMIT_YEARS, "30", "scenario",
         "Number of projected years."),
     {.name = "paths",
      .kind = SPEC_INT,
      .unit = "paths",
      .min = 1,
-     .max = 1e12,
+     .max = LIMIT_PATHS,
      .dflt = "1000",
      .source = "scenario",
      .doc = "Number of Monte Carlo paths.",
@@ -145,7 +146,7 @@ static const struct spec simulation_kids[] = {
      .flags = SPEC_INCREASING | SPEC_MIN_OPEN | SPEC_MAX_OPEN,
      .offset = offsetof(struct simulation_params, quantiles),
      .min_count = 1,
-     .max_count = 99},
+     .max_count = LIMIT_QUANTILES},
     END,
 };
 
@@ -300,7 +301,8 @@ static const struct spec serious_kids[] = {
      .source = "004",
      .doc = "Ratio paid by band of yearly out-of-pocket cost above the deductible: ((from_yuan, "
             "ratio), ...), starting at 0.",
-     .offset = offsetof(struct policy, serious_ratio_bands)},
+     .offset = offsetof(struct policy, serious_ratio_bands),
+     .max_count = LIMIT_SERIOUS_BANDS},
     TL("annual_cap_yuan", struct policy, serious_cap_yuan, "yuan", 0, BIG, "0",
        "assumed (004 encourages regions to explore removing the cap)",
        "Most paid per person per year; 0 means no cap."),
@@ -419,7 +421,7 @@ static const struct spec policy_kids[] = {
      .offset = offsetof(struct policy, conditions),
      .count_offset = offsetof(struct policy, n_conditions),
      .elem_size = sizeof(struct condition_benefit),
-     .max_count = 64},
+     .max_count = LIMIT_CONDITIONS},
     {.name = "maternity",
      .kind = SPEC_GROUP,
      .kids = maternity_kids,
@@ -446,11 +448,11 @@ static const struct spec age_structure_kids[] = {
      .kind = SPEC_INTS,
      .unit = "years",
      .min = 0,
-     .max = 100,
+     .max = LIMIT_OLDEST_AGE,
      .doc = "First age of each group, from 0, strictly increasing; the last group is open.",
      .flags = SPEC_INCREASING | SPEC_CUSTOM,
      .min_count = 1,
-     .max_count = 101},
+     .max_count = LIMIT_OLDEST_AGE + 1},
     {.name = "male",
      .kind = SPEC_NUMBERS,
      .unit = "persons",
@@ -459,7 +461,7 @@ static const struct spec age_structure_kids[] = {
      .doc = "Males in each group (relative: scaled to population_total).",
      .flags = SPEC_CUSTOM,
      .min_count = 1,
-     .max_count = 101},
+     .max_count = LIMIT_OLDEST_AGE + 1},
     {.name = "female",
      .kind = SPEC_NUMBERS,
      .unit = "persons",
@@ -468,7 +470,7 @@ static const struct spec age_structure_kids[] = {
      .doc = "Females in each group (relative: scaled to population_total).",
      .flags = SPEC_CUSTOM,
      .min_count = 1,
-     .max_count = 101},
+     .max_count = LIMIT_OLDEST_AGE + 1},
     END,
 };
 
@@ -844,7 +846,7 @@ static const struct spec disease_kids[] = {
      .count_offset = offsetof(struct disease_params, n),
      .elem_size = sizeof(struct condition_params),
      .min_count = 0,
-     .max_count = 64},
+     .max_count = LIMIT_CONDITIONS},
     END,
 };
 
@@ -927,7 +929,7 @@ static const struct spec top_kids[] = {
      .count_offset = offsetof(struct scenario, n_regions),
      .elem_size = sizeof(struct region),
      .min_count = 1,
-     .max_count = 1000},
+     .max_count = LIMIT_REGIONS},
     GROUP("demography", struct scenario, demography, demography_kids, 0,
           "Population driver (cohort-component)."),
     GROUP("enrollment", struct scenario, enrollment, enrollment_kids, 0,

@@ -55,7 +55,7 @@ struct spec {
     size_t offset;               /* where the value lands in the parent's structure */
     size_t count_offset;         /* list, map: where the element count lands */
     size_t elem_size;            /* list, map: size of one element's structure */
-    size_t min_count, max_count; /* list, map, numbers: allowed number of elements */
+    size_t min_count, max_count; /* list, map, numbers, bands: allowed number of elements */
 };
 
 /* The top of the scenario: its members are the file's top-level settings. */

@@ -2,6 +2,7 @@
 #include "sim/config/tree.h"
 
 #include "sim/config/diag.h"
+#include "sim/config/limit.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -475,7 +476,7 @@ static char *read_text(const char *path, struct diag *d)
     size_t got;
     while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
         n += got;
-        if (n > (size_t)TREE_MAX_FILE_BYTES) break;
+        if (n > (size_t)LIMIT_FILE_BYTES) break;
         if (cap - n - 1 == 0) {
             char *bigger = realloc(text, 2 * cap);
             if (!bigger) free(text);
@@ -491,11 +492,11 @@ static char *read_text(const char *path, struct diag *d)
     }
     if (failed) {
         diag_loc(d, path, 0, "cannot read the file: %s", strerror(errno));
-    } else if (n > (size_t)TREE_MAX_FILE_BYTES) {
+    } else if (n > (size_t)LIMIT_FILE_BYTES) {
         diag_loc(d, path, 0,
                  "the file is larger than %d MiB, the limit for a scenario file; put "
                  "bulky data in a data file",
-                 TREE_MAX_FILE_BYTES >> 20);
+                 LIMIT_FILE_BYTES >> 20);
     } else if (memchr(text, '\0', n)) {
         diag_loc(d, path, 0, "the file is not text (it contains a NUL byte)");
     } else {
@@ -503,9 +504,9 @@ static char *read_text(const char *path, struct diag *d)
         size_t lines = 1;
         for (size_t k = 0; k < n; k++)
             lines += text[k] == '\n';
-        if (lines <= TREE_MAX_LINES) return text;
+        if (lines <= LIMIT_FILE_LINES) return text;
         diag_loc(d, path, 0, "the file has more than %d lines, the limit for a scenario file",
-                 TREE_MAX_LINES);
+                 LIMIT_FILE_LINES);
     }
     free(text);
     return NULL;
@@ -590,10 +591,9 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
  * scenario file (libconfig's include folder, absolute names included). The
  * included file must be a regular file in that folder or below it (symbolic
  * links resolved), the scenario file and its includes at most
- * TREE_MAX_FILE_BYTES together; each included file is read and checked the
- * same way down to libconfig's depth limit, past which libconfig reports. */
-
-enum { INCLUDE_MAX_DEPTH = 10 }; /* libconfig 1.5's */
+ * LIMIT_FILE_BYTES together; each included file is read and checked the
+ * same way down to libconfig's depth limit (LIMIT_INCLUDE_DEPTH), past which
+ * libconfig reports. */
 
 struct includes {
     const char *dir;  /* libconfig's include folder, as given; NULL: no @include allowed */
@@ -647,9 +647,9 @@ static void check_include(const char *name, const char *file, int line, int dept
         diag_loc(inc->d, file, line,
                  "@include \"%s\": the scenario file and the files it includes are larger "
                  "than %d MiB together, the limit for a scenario file",
-                 name, TREE_MAX_FILE_BYTES >> 20);
+                 name, LIMIT_FILE_BYTES >> 20);
         inc->left = 0;
-    } else if (depth < INCLUDE_MAX_DEPTH) {
+    } else if (depth < LIMIT_INCLUDE_DEPTH) {
         char *text = read_text(full, inc->d);
         if (text) {
             size_t len = strlen(text);
@@ -767,7 +767,7 @@ struct tree *tree_read_file(const char *path, struct diag *d)
     } else if (!root_dir) {
         diag_loc(d, path, 0, "cannot find the file's folder: %s", strerror(errno));
     } else {
-        struct includes inc = {dir, root_dir, (size_t)TREE_MAX_FILE_BYTES - strlen(text), d};
+        struct includes inc = {dir, root_dir, (size_t)LIMIT_FILE_BYTES - strlen(text), d};
         /* an editor's UTF-8 byte order mark, which libconfig does not expect */
         const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
         root = parse(start, path, &inc);

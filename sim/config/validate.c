@@ -7,6 +7,7 @@
 
 #include "sim/config/arena.h"
 #include "sim/config/diag.h"
+#include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 #include "sim/config/schema.h"
 #include "sim/config/step.h"
@@ -20,6 +21,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The years a dated entry (a timeline's, an event's) may name: any a projection
+ * needs, and few enough to catch a slip of the keyboard (20224). */
+enum { TIMELINE_FIRST_YEAR = 1900, TIMELINE_LAST_YEAR = 2300 };
 
 /* The spec with inherited fields filled in from the owning group. */
 static struct spec effective(const struct spec *s, const struct spec *owner)
@@ -190,6 +195,8 @@ static void check_pairs(const struct check *c, struct tree *t, const struct spec
         wrong(c, t, s);
         return;
     }
+    if (s->max_count && t->n > s->max_count)
+        diag_at(c->d, t, "expected at most %zu pairs, got %zu", s->max_count, t->n);
     long long prev = LLONG_MIN;
     for (size_t k = 0; k < t->n; k++) {
         const struct tree *p = t->kids[k];
@@ -211,10 +218,12 @@ static void check_pairs(const struct check *c, struct tree *t, const struct spec
         check_number(c, p->kids[1], p, s, false);
         if (key <= prev)
             diag_at(c->d, p, "%ss out of order: %lld comes after %lld", key_name, key, prev);
-        if (s->kind == SPEC_AGES && (key < 0 || key > 100))
-            diag_at(c->d, p, "expected an age in [0, 100], got %lld", key);
-        if ((s->kind == SPEC_TIMELINE || s->kind == SPEC_EVENTS) && (key < 1900 || key > 2300))
-            diag_at(c->d, p, "expected a year in [1900, 2300], got %lld", key);
+        if (s->kind == SPEC_AGES && (key < 0 || key > LIMIT_OLDEST_AGE))
+            diag_at(c->d, p, "expected an age in [0, %d], got %lld", LIMIT_OLDEST_AGE, key);
+        if ((s->kind == SPEC_TIMELINE || s->kind == SPEC_EVENTS) &&
+            (key < TIMELINE_FIRST_YEAR || key > TIMELINE_LAST_YEAR))
+            diag_at(c->d, p, "expected a year in [%d, %d], got %lld", TIMELINE_FIRST_YEAR,
+                    TIMELINE_LAST_YEAR, key);
         if (s->kind == SPEC_BANDS && key < 0)
             diag_at(c->d, p, "expected an amount ≥ 0, got %lld", key);
         if (k == 0 && (s->kind == SPEC_AGES || s->kind == SPEC_BANDS) && key != 0)
@@ -283,11 +292,15 @@ static void check_file(const struct check *c, struct tree *t)
     free(joined);
 }
 
+/* Names longer than this are not compared for a did-you-mean (a row of the
+ * distance's table is on the stack); no setting's name is nearly so long. */
+enum { SUGGEST_MAX_NAME = 63 };
+
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return SIZE_MAX;
-    size_t row[64];
+    if (la > SUGGEST_MAX_NAME || lb > SUGGEST_MAX_NAME) return SIZE_MAX;
+    size_t row[SUGGEST_MAX_NAME + 1];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {

@@ -6,6 +6,7 @@
 #include "sim/config/wpp.h"
 
 #include "sim/config/diag.h"
+#include "sim/config/limit.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { WPP_MAX_LINE = 1 << 16, WPP_MAX_ROWS = 200 };
+/* A line's bytes and its fields (columns) at most: the readers' buffers. An
+ * age beyond WPP_MAX_AGE is a mistake in the file (the models' cells end at
+ * LIMIT_OLDEST_AGE: scenario.c checks each table against that). */
+enum { WPP_MAX_LINE = 1 << 16, WPP_MAX_FIELDS = 1024, WPP_MAX_AGE = 130 };
 
 /* Memory ran out reading the data file `path` for `setting`. */
 static void no_memory(struct diag *d, const char *setting, const char *path)
@@ -55,9 +59,9 @@ int wpp_read_column(const char *path, const char *column, const char *setting,
     FILE *f = open_data(path, setting, d);
     if (!f) return -1;
     char *line = malloc(WPP_MAX_LINE);
-    char **fields = malloc(1024 * sizeof *fields);
-    out->first_age = malloc(WPP_MAX_ROWS * sizeof *out->first_age);
-    out->value = malloc(WPP_MAX_ROWS * sizeof *out->value);
+    char **fields = malloc(WPP_MAX_FIELDS * sizeof *fields);
+    out->first_age = malloc(LIMIT_DATA_AGE_GROUPS * sizeof *out->first_age);
+    out->value = malloc(LIMIT_DATA_AGE_GROUPS * sizeof *out->value);
     int status = 0, lineno = 1;
     size_t col = 0;
     if (!line || !fields || !out->first_age || !out->value) {
@@ -67,7 +71,7 @@ int wpp_read_column(const char *path, const char *column, const char *setting,
         diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
-        size_t n = split(line, fields, 1024);
+        size_t n = split(line, fields, WPP_MAX_FIELDS);
         for (size_t k = 3; k < n && !col; k++)
             if (strcmp(fields[k], column) == 0) col = k;
         if (n < 4 || strcmp(fields[2], "age") != 0) {
@@ -81,18 +85,18 @@ int wpp_read_column(const char *path, const char *column, const char *setting,
     while (status == 0 && fgets(line, WPP_MAX_LINE, f)) {
         lineno++;
         if (line[strspn(line, " \r\n")] == '\0') continue;
-        size_t n = split(line, fields, 1024);
+        size_t n = split(line, fields, WPP_MAX_FIELDS);
         char *end;
         long age = strtol(fields[n > 2 ? 2 : 0], &end, 10);
         double v = col < n ? strtod(fields[col], &end) : NAN;
         if (n <= col || end == fields[col] || *end || !isfinite(v) || v < 0) {
             diag_path(d, setting, path, lineno, "expected a number ≥ 0 in column \"%s\"", column);
             status = -1;
-        } else if (age < 0 || age > 130 || (out->n && age <= out->first_age[out->n - 1])) {
+        } else if (age < 0 || age > WPP_MAX_AGE || (out->n && age <= out->first_age[out->n - 1])) {
             diag_path(d, setting, path, lineno, "expected age groups in increasing order from 0");
             status = -1;
-        } else if (out->n == WPP_MAX_ROWS) {
-            diag_path(d, setting, path, lineno, "more than %d age groups", WPP_MAX_ROWS);
+        } else if (out->n == LIMIT_DATA_AGE_GROUPS) {
+            diag_path(d, setting, path, lineno, "more than %d age groups", LIMIT_DATA_AGE_GROUPS);
             status = -1;
         } else {
             out->first_age[out->n] = (int)age;
@@ -143,7 +147,7 @@ static int parse_age(const char *s, int *first, int *end)
 {
     char *e;
     long a = strtol(s, &e, 10);
-    if (e == s || a < 0 || a > 130) return -1;
+    if (e == s || a < 0 || a > WPP_MAX_AGE) return -1;
     *first = (int)a;
     *end = -1;
     if (*e == '+' && !e[1]) {
@@ -153,7 +157,7 @@ static int parse_age(const char *s, int *first, int *end)
     if (*e == '-') {
         const char *t = e + 1;
         long b = strtol(t, &e, 10);
-        if (e == t || b < a || b > 130) return -1;
+        if (e == t || b < a || b > WPP_MAX_AGE) return -1;
         *end = (int)b + 1;
     }
     return *e ? -1 : 0;
@@ -165,10 +169,9 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
     *out = (struct wpp_table){0};
     FILE *f = open_data(path, setting, d);
     if (!f) return -1;
-    enum { MAX_FIELDS = 1024 };
     char *line = malloc(WPP_MAX_LINE), *header = malloc(WPP_MAX_LINE);
-    char **fields = malloc(MAX_FIELDS * sizeof *fields);
-    char **labels = malloc(MAX_FIELDS * sizeof *labels);
+    char **fields = malloc(WPP_MAX_FIELDS * sizeof *fields);
+    char **labels = malloc(WPP_MAX_FIELDS * sizeof *labels);
     int status = 0, lineno = 1, last_end = -1;
     size_t cols = 0;
     if (!line || !header || !fields || !labels) {
@@ -178,7 +181,7 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
         diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
-        size_t n = split(header, labels, MAX_FIELDS);
+        size_t n = split(header, labels, WPP_MAX_FIELDS);
         if (n < 4 || strcmp(labels[2], "age") != 0) {
             diag_path(d, setting, path, 1, "expected a header country_code,name,age,<years...>");
             status = -1;
@@ -187,8 +190,8 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
             out->n_cols = cols;
             out->first_year = malloc(cols * sizeof *out->first_year);
             out->end_year = malloc(cols * sizeof *out->end_year);
-            out->first_age = malloc(WPP_MAX_ROWS * sizeof *out->first_age);
-            out->value = malloc(WPP_MAX_ROWS * cols * sizeof *out->value);
+            out->first_age = malloc(LIMIT_DATA_AGE_GROUPS * sizeof *out->first_age);
+            out->value = malloc(LIMIT_DATA_AGE_GROUPS * cols * sizeof *out->value);
             if (!out->first_year || !out->end_year || !out->first_age || !out->value) {
                 no_memory(d, setting, path);
                 status = -1;
@@ -207,7 +210,7 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
     while (status == 0 && fgets(line, WPP_MAX_LINE, f)) {
         lineno++;
         if (line[strspn(line, " \r\n")] == '\0') continue;
-        size_t n = split(line, fields, MAX_FIELDS);
+        size_t n = split(line, fields, WPP_MAX_FIELDS);
         int first, end;
         if (n < 3 || parse_age(fields[2], &first, &end) ||
             (out->n_rows && (first <= out->first_age[out->n_rows - 1] || last_end == 0 ||
@@ -218,8 +221,8 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
             status = -1;
             break;
         }
-        if (out->n_rows == WPP_MAX_ROWS) {
-            diag_path(d, setting, path, lineno, "more than %d age groups", WPP_MAX_ROWS);
+        if (out->n_rows == LIMIT_DATA_AGE_GROUPS) {
+            diag_path(d, setting, path, lineno, "more than %d age groups", LIMIT_DATA_AGE_GROUPS);
             status = -1;
             break;
         }
@@ -233,7 +236,7 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
                 status = -1;
                 break;
             }
-            out->value[k * WPP_MAX_ROWS + out->n_rows] = v;
+            out->value[k * LIMIT_DATA_AGE_GROUPS + out->n_rows] = v;
         }
         out->first_age[out->n_rows++] = first;
         last_end = end;
@@ -246,7 +249,7 @@ int wpp_read_table(const char *path, const char *setting, int positive, struct w
         out->end_age = last_end < 0 ? 0 : last_end;
         /* pack the columns: value[col * n_rows + row] */
         for (size_t k = 0; k < cols; k++)
-            memmove(&out->value[k * out->n_rows], &out->value[k * WPP_MAX_ROWS],
+            memmove(&out->value[k * out->n_rows], &out->value[k * LIMIT_DATA_AGE_GROUPS],
                     out->n_rows * sizeof *out->value);
     }
     fclose(f);
@@ -272,10 +275,9 @@ int wpp_read_series(const char *path, const char *setting, struct wpp_series *ou
     *out = (struct wpp_series){0};
     FILE *f = open_data(path, setting, d);
     if (!f) return -1;
-    enum { MAX_FIELDS = 1024 };
     char *line = malloc(WPP_MAX_LINE), *header = malloc(WPP_MAX_LINE);
-    char **fields = malloc(MAX_FIELDS * sizeof *fields);
-    char **labels = malloc(MAX_FIELDS * sizeof *labels);
+    char **fields = malloc(WPP_MAX_FIELDS * sizeof *fields);
+    char **labels = malloc(WPP_MAX_FIELDS * sizeof *labels);
     int status = 0, lineno = 1;
     size_t n_years = 0;
     if (!line || !header || !fields || !labels) {
@@ -285,7 +287,7 @@ int wpp_read_series(const char *path, const char *setting, struct wpp_series *ou
         diag_path(d, setting, path, 1, "the data file is empty");
         status = -1;
     } else {
-        size_t n = split(header, labels, MAX_FIELDS);
+        size_t n = split(header, labels, WPP_MAX_FIELDS);
         for (size_t k = 2; k < n && status == 0; k++) {
             int first, end;
             if (parse_period(labels[k], &first, &end) || end != first + 1 ||
@@ -312,7 +314,7 @@ int wpp_read_series(const char *path, const char *setting, struct wpp_series *ou
             status = -1;
             break;
         }
-        size_t n = split(line, fields, MAX_FIELDS);
+        size_t n = split(line, fields, WPP_MAX_FIELDS);
         out->value = malloc((n_years ? n_years : 1) * sizeof *out->value);
         if (!out->value) {
             no_memory(d, setting, path);
