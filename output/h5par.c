@@ -12,6 +12,7 @@
 #include "output/h5common.h"
 #include "output/h5out.h"
 #include "output/h5parts.h"
+#include "sim/config/diag.h"
 
 #include <hdf5.h>
 #include <mpi.h>
@@ -21,14 +22,14 @@
 #include <string.h>
 
 /* Collective: -1 on every rank when `rc` is -1 on any. A rank that did not
- * fail itself puts which one did, and in doing what, into `err`. */
-static int agree(MPI_Comm comm, const char *tmp, int rc, const char *doing, char *err, size_t n_err)
+ * fail itself puts which one did, and in doing what, into `d`. */
+static int agree(MPI_Comm comm, const char *tmp, int rc, const char *doing, struct diag *d)
 {
     int rank, failed;
     MPI_Comm_rank(comm, &rank);
     failed = rc ? rank + 1 : 0;
     MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm);
-    if (failed && !rc) snprintf(err, n_err, "%s: rank %d failed %s", tmp, failed - 1, doing);
+    if (failed && !rc) diag_fail(d, "%s: rank %d failed %s", tmp, failed - 1, doing);
     return failed ? -1 : 0;
 }
 
@@ -62,16 +63,16 @@ static int open_path_datasets(struct h5out *o)
     return 0;
 }
 
-int h5out_suspend(struct h5out *o, char *err, size_t n_err)
+int h5out_suspend(struct h5out *o, struct diag *d)
 {
     if (close_file(o)) {
-        h5common_fail(err, n_err, "%s: cannot close the file for the parallel writes", o->tmp);
+        h5common_fail(d, "%s: cannot close the file for the parallel writes", o->tmp);
         return -1;
     }
     return 0;
 }
 
-int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err)
+int h5out_reopen(struct h5out *o, size_t paths_written, struct diag *d)
 {
     static const char *const scales[N_DIMS] = {
         [DIM_YEAR] = "years", [DIM_REGION] = "regions", [DIM_QUANTILE] = "quantiles"};
@@ -86,8 +87,7 @@ int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err)
     }
     if (!rc) rc = open_path_datasets(o);
     if (rc) {
-        h5common_fail(err, n_err, "%s: cannot open the file again after the parallel writes",
-                      o->tmp);
+        h5common_fail(d, "%s: cannot open the file again after the parallel writes", o->tmp);
         close_file(o);
         return -1;
     }
@@ -127,14 +127,14 @@ static struct h5out *new_parallel(const char *tmp, MPI_Comm comm, const struct h
 }
 
 struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
-                                  const char *const *variant_names, size_t n_variants, char *err,
-                                  size_t n_err)
+                                  const char *const *variant_names, size_t n_variants,
+                                  struct diag *d)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
     struct h5out *o = new_parallel(tmp, comm, m, variant_names, n_variants);
-    if (!o) snprintf(err, n_err, "%s: out of memory", tmp);
+    if (!o) diag_fail(d, "%s: out of memory", tmp);
     /* Every rank opens the file, or none: H5Fopen is collective. */
-    if (agree(comm, tmp, o ? 0 : -1, "to open it", err, n_err)) {
+    if (agree(comm, tmp, o ? 0 : -1, "to open it", d)) {
         if (o) free_out(o);
         return NULL;
     }
@@ -147,8 +147,8 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
                      open_path_datasets(o)
                  ? -1
                  : 0;
-    if (rc) h5common_fail(err, n_err, "%s: cannot open it for the parallel writes", tmp);
-    if (agree(comm, tmp, rc, "to open it", err, n_err)) {
+    if (rc) h5common_fail(d, "%s: cannot open it for the parallel writes", tmp);
+    if (agree(comm, tmp, rc, "to open it", d)) {
         close_file(o);
         free_parallel(o);
         return NULL;
@@ -160,43 +160,43 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
  * `first`, 0 for none) into `ds`, and agrees on the outcome. */
 static int write_collective(struct h5out *o, hid_t ds, int rank, size_t first, size_t n_paths,
                             size_t years, size_t regions, const double *buf, const char *group,
-                            const char *name, char *err, size_t n_err)
+                            const char *name, struct diag *d)
 {
     int rc = write_paths(ds, o->dxpl, rank, first, n_paths, years, regions, buf);
     if (rc)
-        h5common_fail(err, n_err, "%s: cannot write %zu paths from row %zu of /%s/%s", o->tmp,
-                      n_paths, first, group, name);
-    return agree(o->comm, o->tmp, rc, "to write paths", err, n_err);
+        h5common_fail(d, "%s: cannot write %zu paths from row %zu of /%s/%s", o->tmp, n_paths,
+                      first, group, name);
+    return agree(o->comm, o->tmp, rc, "to write paths", d);
 }
 
 /* A block's values, or NULL for an empty block: `rc` becomes -1 when out of memory. */
-static double *block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err)
+static double *block_buffer(const struct h5out *o, size_t n, int *rc, struct diag *d)
 {
     if (*rc || n == 0) return NULL;
     double *buf = malloc(n * sizeof *buf);
     if (!buf) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        diag_fail(d, "%s: out of memory", o->tmp);
         *rc = -1;
     }
     return buf;
 }
 
-int h5par_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+int h5par_write_block(struct h5out *o, const struct record_block *b, struct diag *d)
 {
     /* An empty block only takes part: nothing of it is looked at. */
     size_t n = b->n_paths * b->years * b->regions;
-    int rc = b->n_paths ? check_block(o, b, err, n_err) : 0;
-    double *buf = block_buffer(o, n, &rc, err, n_err);
+    int rc = b->n_paths ? check_block(o, b, d) : 0;
+    double *buf = block_buffer(o, n, &rc, d);
     size_t first = b->n_paths ? b->first_path - o->first_path : 0;
-    rc = agree(o->comm, o->tmp, rc, "to prepare its block", err, n_err);
+    rc = agree(o->comm, o->tmp, rc, "to prepare its block", d);
     for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
         bool national = v >= N_VARS;
         if (n) block_variable(b, v, buf);
         rc = national ? write_collective(o, o->national[v - N_VARS], 2, first, b->n_paths, b->years,
                                          b->regions, buf, "paths/national",
-                                         nvar_info[v - N_VARS].name, err, n_err)
+                                         nvar_info[v - N_VARS].name, d)
                       : write_collective(o, o->paths[v], 3, first, b->n_paths, b->years, b->regions,
-                                         buf, "paths", var_info[v].name, err, n_err);
+                                         buf, "paths", var_info[v].name, d);
     }
     free(buf);
     if (!rc) o->paths_written += b->n_paths;
@@ -204,33 +204,33 @@ int h5par_write_block(struct h5out *o, const struct record_block *b, char *err, 
 }
 
 int h5par_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
-                           const struct record_block *variant, char *err, size_t n_err)
+                           const struct record_block *variant, struct diag *d)
 {
     bool empty = base->n_paths == 0 && variant->n_paths == 0;
     size_t n = base->n_paths * base->years * base->regions;
-    int rc = empty && k < o->n_variants ? 0 : check_diff_blocks(o, k, base, variant, err, n_err);
-    double *buf = block_buffer(o, n, &rc, err, n_err);
+    int rc = empty && k < o->n_variants ? 0 : check_diff_blocks(o, k, base, variant, d);
+    double *buf = block_buffer(o, n, &rc, d);
     size_t first = empty ? 0 : base->first_path - o->first_path;
-    rc = agree(o->comm, o->tmp, rc, "to prepare its difference block", err, n_err);
+    rc = agree(o->comm, o->tmp, rc, "to prepare its difference block", d);
     char group[512];
     snprintf(group, sizeof group, "diff/%s", rc ? "" : o->variants[k].name);
     for (size_t j = 0; j < n_diff_vars && !rc; j++) {
         enum var v = diff_vars[j];
         if (n) block_difference(base, variant, v, buf);
         rc = write_collective(o, o->variants[k].diff[v], 3, first, base->n_paths, base->years,
-                              base->regions, buf, group, var_info[v].name, err, n_err);
+                              base->regions, buf, group, var_info[v].name, d);
     }
     free(buf);
     return rc;
 }
 
-long long h5out_close_parallel(struct h5out *o, char *err, size_t n_err)
+long long h5out_close_parallel(struct h5out *o, struct diag *d)
 {
     int rc = close_file(o);
-    if (rc) h5common_fail(err, n_err, "%s: cannot close it after the parallel writes", o->tmp);
+    if (rc) h5common_fail(d, "%s: cannot close it after the parallel writes", o->tmp);
     unsigned long long paths = o->paths_written;
     MPI_Allreduce(MPI_IN_PLACE, &paths, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, o->comm);
-    rc = agree(o->comm, o->tmp, rc, "to close it", err, n_err);
+    rc = agree(o->comm, o->tmp, rc, "to close it", d);
     free_parallel(o);
     return rc ? -1 : (long long)paths;
 }
