@@ -10,6 +10,7 @@
 #include "sim/run.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
@@ -266,15 +267,16 @@ static int order_root(struct solver *v, size_t rank, double *x_yuan)
         v->failed = true;
         return -1;
     }
-    gsl_root_fsolver_set(brent, &fn, lo, hi);
+    /* GSL's error handler is off (main): its failures come back as statuses */
+    int status = gsl_root_fsolver_set(brent, &fn, lo, hi);
     double root = hi, previous = NAN;
-    for (int iteration = 0; iteration < 100; iteration++) {
+    for (int iteration = 0; iteration < 100 && !status; iteration++) {
         if (step * (floor(lo / step) + 1) >= hi) {
             root = hi;
             break;
         }
-        gsl_root_fsolver_iterate(brent);
-        if (v->failed) break;
+        status = gsl_root_fsolver_iterate(brent);
+        if (v->failed || status) break;
         root = gsl_root_fsolver_root(brent);
         lo = gsl_root_fsolver_x_lower(brent);
         hi = gsl_root_fsolver_x_upper(brent);
@@ -282,6 +284,10 @@ static int order_root(struct solver *v, size_t rank, double *x_yuan)
         previous = root;
     }
     gsl_root_fsolver_free(brent);
+    if (status && !v->failed) {
+        diag_fail(v->d, "the root finder failed: %s", gsl_strerror(status));
+        v->failed = true;
+    }
     if (v->failed) return -1;
     *x_yuan = step * ceil(root / step - 1e-9);
     return 0;
