@@ -524,8 +524,11 @@ static int write_warning(struct h5out *o, hid_t g, const struct summary_results 
         put_summary(o, g, D, 1, Y, r->province_p_depleted, "province_p_depleted", "1",
                     "province: probability that the balance is below 0", d))
         return -1;
+    /* /warning/level names its levels: a dataset that cannot be opened for
+     * that is a failure, as is the attribute's write */
     hid_t ds = r->level ? H5Dopen2(g, "level", H5P_DEFAULT) : -1;
-    if (ds >= 0 && put_strings_attr(ds, "levels", warning_level_names, N_WARN_LEVELS)) {
+    if (r->level &&
+        (ds < 0 || put_strings_attr(ds, "levels", warning_level_names, N_WARN_LEVELS))) {
         h5common_fail(d, "%s: cannot write the levels of /warning/level", o->tmp);
         rc = -1;
     }

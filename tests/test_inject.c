@@ -2,7 +2,7 @@
  * otherwise (README.md, "Reliability and limits"). The linker's --wrap
  * (tests/meson.build) puts the wrappers below between the code linked
  * statically (sim/, models/, output/) and what it calls: the allocations of
- * libc and of GSL.
+ * libc and of GSL, and HDF5's H5Dopen2.
  *
  * Out of memory: building a scenario's engine (run_arm_create: the models,
  * the benefit tables, a thread's work state and the block buffers) with one
@@ -13,15 +13,22 @@
  * the models' last GSL allocation; after it, where every build computes the
  * benefit tables first, every 32nd and the last few. Leaks on these paths are
  * AddressSanitizer's to find.
- */
+ *
+ * HDF5: the summaries' /warning/level names its levels in an attribute; a
+ * failure to open the dataset for it is a failed write of the summaries, not
+ * a file silently without the attribute. */
+#include "output/h5out.h"
+#include "output/summary.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 #include "sim/run.h"
+#include "tmpdir.h"
 
 #include <gsl/gsl_interp.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_vector.h>
+#include <hdf5.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,6 +50,9 @@ static struct {
     long last_gsl; /* the number of the models' last (not a generator's) */
 } heap = {0, -1, 0, -1};
 
+/* The dataset whose H5Dopen2 fails, NULL for none. */
+static const char *unopenable;
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
@@ -51,6 +61,7 @@ gsl_vector *__real_gsl_vector_alloc(size_t n);
 gsl_interp *__real_gsl_interp_alloc(const gsl_interp_type *t, size_t n);
 gsl_interp_accel *__real_gsl_interp_accel_alloc(void);
 gsl_rng *__real_gsl_rng_alloc(const gsl_rng_type *t);
+hid_t __real_H5Dopen2(hid_t loc, const char *name, hid_t dapl);
 
 static bool fails(void)
 {
@@ -94,6 +105,11 @@ gsl_rng *__wrap_gsl_rng_alloc(const gsl_rng_type *t)
     heap.gsl++; /* a work state's, after the tables */
     return fails() ? NULL : __real_gsl_rng_alloc(t);
 }
+hid_t __wrap_H5Dopen2(hid_t loc, const char *name, hid_t dapl)
+{
+    return unopenable && strcmp(name, unopenable) == 0 ? -1 : __real_H5Dopen2(loc, name, dapl);
+}
+
 /* Builds the arm with allocation `fail_at` failing (-1: none) on one thread
  * (the count of allocations is the test's alone). Returns whether it was
  * built; `d` says why not. */
@@ -144,10 +160,89 @@ static void test_engine_out_of_memory(void **state)
     scenario_free(&s);
 }
 
+/* A file of 2 paths, 2 years and 1 region, its summaries written (returns
+ * h5out_write_summary's result, `d` its message) and then abandoned. */
+static int write_summary(const char *path, struct diag *d)
+{
+    const double levels[] = {0.05, 0.5, 0.95};
+    const char *const names[] = {"Alpha"};
+    const double opening[] = {1e8};
+    struct h5out_meta m = {
+        .version = "0.1.0",
+        .scenario_name = "synthetic",
+        .scenario_text = "",
+        .random_generator = "philox4x64",
+        .pooling = "city",
+        .paths = 2,
+        .scenario_paths = 2,
+        .start_year = 2025,
+        .years = 2,
+        .regions = 1,
+        .region_names = names,
+        .opening_balance_yuan = opening,
+        .n_quantiles = 3,
+        .quantiles = levels,
+        .summary_only = true,
+    };
+    struct summary_config c = {
+        .start_year = 2025,
+        .years = 2,
+        .regions = 1,
+        .paths = 2,
+        .n_quantiles = 3,
+        .quantiles = levels,
+        .warning = {.insufficient_months = 3,
+                    .low_months = 6,
+                    .target_months = 9,
+                    .excess_months = 15,
+                    .depletion_probability = 0.05,
+                    .max_balance_share = 0.5},
+    };
+    struct summary *s = summary_alloc(&c);
+    struct record_block b;
+    assert_non_null(s);
+    assert_int_equal(record_block_alloc(&b, 2, 2, 1), 0);
+    for (size_t p = 0; p < 2; p++)
+        for (size_t y = 0; y < 2; y++) {
+            double *r = record_at(&b, p, y, 0);
+            for (size_t v = 0; v < N_VARS; v++)
+                r[v] = 1e6 * (double)(1 + p + y + v);
+        }
+    struct h5out *o = h5out_create(path, &m, d);
+    assert_non_null(o);
+    assert_int_equal(summary_add(s, &b, d), 0);
+    assert_int_equal(summary_finish(s, d), 0);
+    int rc = h5out_write_summary(o, s, d);
+    h5out_abort(o);
+    record_block_free(&b);
+    summary_free(s);
+    return rc;
+}
+
+static void test_level_names_not_written(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    assert_int_equal(tmpdir_make(dir, sizeof dir, "test_inject"), 0);
+    snprintf(path, sizeof path, "%s/run.h5", dir);
+    struct diag d = {0};
+    assert_int_equal(write_summary(path, &d), 0);
+    unopenable = "level";
+    int rc = write_summary(path, &d);
+    unopenable = NULL;
+    assert_int_equal(rc, -1);
+    assert_int_equal(diag_status(&d), DIAG_FAILED);
+    assert_non_null(strstr(diag_last_text(&d), "cannot write the levels of /warning/level"));
+    assert_int_equal(tmpdir_count_other(dir, NULL), 0); /* the temporary file went */
+    diag_free(&d);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_out_of_memory),
+        cmocka_unit_test(test_level_names_not_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
