@@ -183,8 +183,9 @@ static int build_arm(struct run *r, const struct scenario *s, struct run_arm **a
 {
     double t0 = run_now_s();
     if (!(*arm = run_arm_create(s, r->o->threads, d))) return -1;
-    say_text(&r->o->say, SAY_NOTE, "%s: %zu benefit tables built in %.1f s", s->name,
-             run_arm_tables(*arm), run_now_s() - t0);
+    if (r->team->rank == 0)
+        say_text(&r->o->say, SAY_NOTE, "%s: %zu benefit tables built in %.1f s", s->name,
+                 run_arm_tables(*arm), run_now_s() - t0);
     return 0;
 }
 

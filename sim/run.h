@@ -63,8 +63,8 @@ struct run_options {
     int threads;       /* ≥ 1 */
     bool summary_only; /* no /paths datasets */
     /* What the run has to say: notes (what it runs, the tables built, what it
-     * wrote), warnings (damaged blocks removed on --resume) and its progress,
-     * a batch of blocks at a time; on the first rank only, but for progress. */
+     * wrote) and warnings (damaged blocks removed on --resume), on the first
+     * rank only; and its progress, a batch of blocks at a time, on every rank. */
     struct say say;
     struct run_timing *timing; /* filled on success when not NULL */
     /* Polled before each batch of blocks, and while the file is made before each

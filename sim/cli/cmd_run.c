@@ -319,6 +319,7 @@ static int run_and_report(const struct scenario *s, struct args *a, const char *
             status = EXIT_FAILURE_RUN;
         }
     }
+    o->timing = NULL; /* this frame's */
     free(own_output);
     return status;
 }
