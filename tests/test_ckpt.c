@@ -144,6 +144,7 @@ static void save_all(struct fixture *f)
         assert_int_equal(ckpt_save(c, b, arms, &dg), 0);
     }
     ckpt_close(c);
+    diag_free(&dg);
 }
 
 static void path_of(const struct fixture *f, const char *name, char *out, size_t n)
@@ -188,6 +189,7 @@ static void loaded_as_saved(struct ckpt *c, size_t b)
                         want.n_paths * YEARS * N_NVARS * sizeof(double));
     record_block_free(&got);
     record_block_free(&want);
+    diag_free(&dg);
 }
 
 /* --resume checks every block: a flipped bit (in the values, or in the
@@ -249,6 +251,7 @@ static void resume_removes_damaged_blocks(void **state)
     assert_int_equal(ckpt_count(c), 1);
     loaded_as_saved(c, 0);
     ckpt_close(c);
+    diag_free(&dg);
 }
 
 /* A block damaged after --resume checked it: the assembly's ckpt_load fails,
@@ -289,6 +292,7 @@ static void damage_after_the_check_fails_the_load(void **state)
     assert_int_equal(ckpt_damaged(c, what, sizeof what), 1);
     assert_int_equal(ckpt_count(c), 1);
     ckpt_close(c);
+    diag_free(&dg);
 }
 
 /* A link named as a block, to a stranger's file, in a folder otherwise
@@ -317,6 +321,7 @@ static void a_link_inside_is_refused(void **state)
     assert_int_equal(stat(target, &st), 0);
     assert_int_equal(st.st_size, 17);
     assert_true(exists(f, "block-00000000") && exists(f, "run") && exists(f, "lock"));
+    diag_free(&dg);
 }
 
 /* A stranger's file put in the folder during the run stays, and so does the
@@ -347,6 +352,7 @@ static void remove_leaves_a_strangers_file(void **state)
     assert_null(ckpt_open(f->out, &f->id, CKPT_NEW, &dg));
     assert_non_null(
         strstr(diag_last_text(&dg), ".ckpt.removed holds \"notes\", which fundsim did not write"));
+    diag_free(&dg);
 }
 
 /* fundsim's own checkpoint without a finished block (a run killed while
@@ -374,6 +380,7 @@ static void a_checkpoint_without_blocks_is_replaced(void **state)
     assert_non_null(c);
     assert_int_equal(ckpt_remove(c, &dg), 0);
     assert_int_equal(access(f->ckpt, F_OK), -1);
+    diag_free(&dg);
 }
 
 int main(void)

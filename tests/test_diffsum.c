@@ -79,6 +79,7 @@ static struct diffsum *run(const size_t *sizes, size_t n_blocks, bool moments_on
         first += sizes[i];
     }
     assert_int_equal(diffsum_finish(d, &dg), 0);
+    diag_free(&dg);
     return d;
 }
 
@@ -286,6 +287,7 @@ static void test_identical_runs(void **state)
     record_block_free(&a);
     record_block_free(&b);
     diffsum_free(d);
+    diag_free(&dg);
 }
 
 #define SAME(field, count) assert_memory_equal(x->field, y->field, (count) * sizeof *x->field)
@@ -394,6 +396,7 @@ static void test_refusals(void **state)
     record_block_free(&base);
     record_block_free(&variant);
     diffsum_free(d);
+    diag_free(&dg);
 }
 
 /* The scratch file: 8 bytes per path and quantile cell, the 11 variables with

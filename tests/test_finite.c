@@ -46,6 +46,7 @@ static void finite_block_passes(void **state)
     assert_int_equal(finite_check(&b, "s", regions, START, &dg), 0);
     assert_int_equal(dg.n, 0); /* nothing said */
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 static void nan_is_found_where_it_is(void **state)
@@ -67,6 +68,7 @@ static void nan_is_found_where_it_is(void **state)
     assert_non_null(
         strstr(diag_last_text(&dg), "henan: balance is NaN in Beta in 2031 on path 66 (from 0)"));
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 /* Block order: path, then year, then the regions' variables, then the
@@ -101,6 +103,7 @@ static void the_first_in_block_order_is_reported(void **state)
     assert_non_null(
         strstr(diag_last_text(&dg), "s: residents is -infinity in Alpha in 2030 on path 65"));
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 /* Only the block's n_paths count: a buffer's unused paths are not read. */

@@ -114,6 +114,7 @@ static void write_good(const char *dir)
     if (h5out_commit(o, &dg)) fail_msg("%s", diag_last_text(&dg));
     record_block_free(&b);
     summary_free(s);
+    diag_free(&dg);
 }
 
 static int group_setup(void **state)
@@ -232,6 +233,7 @@ static void test_good_file(void **state)
              FUNDSIM_SOURCE_DIR, path, out_path);
     assert_int_equal(system(cmd), 0);
     unlink(out_path);
+    diag_free(&dg);
 }
 
 /* Item 5: a scalar attribute that is an array was read into one value. */

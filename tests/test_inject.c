@@ -132,7 +132,7 @@ static void test_engine_out_of_memory(void **state)
     assert_int_equal(scenario_load(MINIMAL, NULL, 0, &s, &d), 0);
     assert_true(build(&s, -1, &d));
     assert_int_equal(d.n, 0);
-    long n = heap.seen, every = heap.last_gsl + 64;
+    long n = heap.seen, every = heap.last_gsl + 16;
     printf("# building the engine: %ld allocations, %ld of them GSL's, the models' last the "
            "%ld-th\n",
            n, heap.gsl, heap.last_gsl + 1);

@@ -148,6 +148,7 @@ static void write_file(const char *dir, const struct spec *sp)
     assert_true(f >= 0 && g >= 0);
     H5Gclose(g);
     H5Fclose(f);
+    diag_free(&dg);
 }
 
 static const struct spec files[] = {
@@ -209,6 +210,7 @@ static void test_slices_in_any_order(void **state)
     /* the comparison does see a difference */
     assert_int_not_equal(h5same(f, "whole.h5", "a.h5"), 0);
     assert_int_equal(tmpdir_count_other(f->dir, NULL), N_FILES + 1);
+    diag_free(&dg);
 }
 
 static void test_summary_only(void **state)
@@ -218,6 +220,7 @@ static void test_summary_only(void **state)
     const char *in[] = {"b.h5", "c.h5", "a.h5"};
     if (merge(f, "merged-so.h5", in, 3, true, &dg)) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(h5same(f, "whole-so.h5", "merged-so.h5"), 0);
+    diag_free(&dg);
 }
 
 static void test_whole_run_is_a_slice(void **state)
@@ -227,6 +230,7 @@ static void test_whole_run_is_a_slice(void **state)
     const char *in[] = {"whole.h5"};
     if (merge(f, "copy.h5", in, 1, false, &dg)) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(h5same(f, "whole.h5", "copy.h5"), 0);
+    diag_free(&dg);
 }
 
 /* A merge that must fail with the exit status `status` (1 or 2: diag_status)

@@ -35,6 +35,7 @@ static void refused(const struct tmpdir_fixture *f, const char *name, const char
     assert_int_equal(outpath_check(path, &dg), -1);
     if (!strstr(diag_last_text(&dg), want) || !strstr(diag_last_text(&dg), path))
         fail_msg("%s: %s", path, diag_last_text(&dg));
+    diag_free(&dg);
 }
 
 static void make_file(const char *path)
@@ -58,6 +59,7 @@ static void what_passes(void **state)
     assert_int_equal(outpath_replaceable(path, &dg), 0);
     assert_int_equal(outpath_check("a-name-in-the-current-folder.h5", &dg), 0);
     assert_int_equal(outpath_check("/a-name-at-the-root.h5", &dg), 0);
+    diag_free(&dg);
 }
 
 static void names_and_folders(void **state)
@@ -73,6 +75,7 @@ static void names_and_folders(void **state)
     tmpdir_path(path, sizeof path, f, "a-file");
     make_file(path);
     refused(f, "a-file/run.h5", "is not a folder");
+    diag_free(&dg);
 }
 
 static void what_is_not_a_regular_file(void **state)
@@ -111,6 +114,7 @@ static void what_is_not_a_regular_file(void **state)
     assert_int_equal(outpath_replaceable("/dev/null", &dg), -1);
     assert_int_equal(outpath_replaceable("/", &dg), -1);
     assert_non_null(strstr(diag_last_text(&dg), "/ is now a folder"));
+    diag_free(&dg);
 }
 
 int main(void)

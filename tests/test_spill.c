@@ -93,6 +93,7 @@ static struct spill *spill_values(const char *dir, const double *values, size_t 
         first += size;
     }
     assert_int_equal(spill_paths(s), n);
+    diag_free(&dg);
     return s;
 }
 
@@ -154,6 +155,7 @@ static void test_by_hand(void **state)
     assert_true(got[0] == 25);
     assert_true(got[1] > 37 - 1e-12 && got[1] < 37 + 1e-12);
     spill_close(s);
+    diag_free(&dg);
 }
 
 static void test_file_unlinked(void **state)
@@ -174,6 +176,7 @@ static void test_file_unlinked(void **state)
     spill_close(s);
     tmpdir_remove(dir);
     assert_int_equal(spill_bytes(3, 10), 240);
+    diag_free(&dg);
 }
 
 static void test_refusals(void **state)
@@ -200,6 +203,7 @@ static void test_refusals(void **state)
     diag_free(&dg);
     assert_null(spill_open("/nonexistent-fundsim-folder", 2, 5, &dg));
     assert_non_null(strstr(diag_last_text(&dg), "/nonexistent-fundsim-folder"));
+    diag_free(&dg);
 }
 
 /* Levels outside [0, 1] or NaN (a damaged file's, through `fundsim merge`)
@@ -227,6 +231,7 @@ static void test_levels(void **state)
     assert_int_equal(spill_quantiles(s, at, 4, got, 0, 1, &dg), 0);
     assert_true(got[0] == 40 && got[1] == 10 && got[2] == 25 && got[3] == 10);
     spill_close(s);
+    diag_free(&dg);
 }
 
 /* Under a file size limit of 4 kB (as a full disk), a 51 200-byte block fails
@@ -259,6 +264,7 @@ static void test_full_disk(void **state)
     assert_non_null(strstr(diag_last_text(&dg), "51200 more bytes"));
     spill_close(s);
     tmpdir_remove(dir);
+    diag_free(&dg);
 }
 
 int main(void)

@@ -90,6 +90,7 @@ static struct summary *run(const size_t *sizes, size_t n_blocks)
         first += sizes[i];
     }
     assert_int_equal(summary_finish(s, &dg), 0);
+    diag_free(&dg);
     return s;
 }
 
@@ -247,6 +248,7 @@ static void test_province_months_without_expenditure(void **state)
         record_block_free(&b);
         summary_free(s);
     }
+    diag_free(&dg);
 }
 
 static void test_block_order(void **state)
@@ -279,6 +281,7 @@ static void test_block_order(void **state)
     assert_close(summary_results(s)->mean[VAR_BALANCE][YR(0, 0)], (100 - 5 + 100) / 3.0, 1e-12);
     record_block_free(&b);
     summary_free(s);
+    diag_free(&dg);
 }
 
 #define SAME(field, count) assert_memory_equal(a->field, b->field, (count) * sizeof *a->field)
@@ -349,6 +352,7 @@ static void test_scratch(void **state)
     assert_non_null(strstr(diag_last_text(&dg), "/nonexistent-fundsim-folder"));
     summary_free(s);
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 int main(void)
