@@ -276,10 +276,10 @@ static int check_balance(const char *path, const struct run_case *c, struct diag
         size_t p = c->first_path + k / (Y * R), y = k / R % Y, r = k % R;
         double want = value(p, y, r, VAR_BALANCE, 0);
         if (got[k] != want) {
-            snprintf(dg,
-                     "%s: /paths/balance of path %zu, year %zu, region %zu: %.17g, "
-                     "expected %.17g",
-                     path, p, y, r, got[k], want);
+            diag_fail(dg,
+                      "%s: /paths/balance of path %zu, year %zu, region %zu: %.17g, "
+                      "expected %.17g",
+                      path, p, y, r, got[k], want);
             rc = -1;
         }
     }
