@@ -66,7 +66,14 @@ struct tree *tree_read_value(const char *text, const char *origin, struct diag *
 /* Writes the tree's settings in libconfig syntax. */
 void tree_print(FILE *out, const struct tree *root);
 
-/* Limits on what is read, so that no input can exhaust memory or time. */
-enum { TREE_MAX_FILE_BYTES = 4 << 20, TREE_MAX_LINES = 65535 };
+/* Limits on what is read, so that no input can exhaust memory or time: a
+ * file's bytes (with its includes) and lines, the entries of one group, list
+ * or array, and how deep they nest. */
+enum {
+    TREE_MAX_FILE_BYTES = 4 << 20,
+    TREE_MAX_LINES = 65535,
+    TREE_MAX_ENTRIES = 10000,
+    TREE_MAX_DEPTH = 32
+};
 
 #endif
