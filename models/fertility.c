@@ -41,7 +41,10 @@ int fertility_model_init(struct fertility_model *m, const struct scenario *s, st
     m->n_periods = t->n_periods;
     for (size_t p = 0; p < t->n_periods; p++) {
         double *share = m->pattern[p], sum = 0;
-        split_counts(t->n_groups, bound, &t->value[p * t->n_groups], share);
+        if (split_counts(t->n_groups, bound, &t->value[p * t->n_groups], share) != 0) {
+            diag_fail(d, "out of memory");
+            return -1;
+        }
         for (int x = 0; x < N_AGES; x++)
             sum += share[x];
         for (int x = 0; x < N_AGES; x++) /* percent to shares that sum to 1 */

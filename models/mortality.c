@@ -10,6 +10,7 @@
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -35,8 +36,9 @@ static double mid_year(const struct period_table *t, size_t p)
     return 0.5 * (t->first_year[p] + t->end_year[p] - 1);
 }
 
-/* a, b and the median k at the periods' mid-years, for one sex. */
-static void fit(struct mortality_model *m, enum sex sex, const struct period_table *t, size_t base)
+/* a, b and the median k at the periods' mid-years, for one sex. Returns
+ * GSL_SUCCESS, GSL_ENOMEM, or the singular value decomposition's failure. */
+static int fit(struct mortality_model *m, enum sex sex, const struct period_table *t, size_t base)
 {
     size_t n = t->n_periods - base - 1; /* periods after the base */
     double mx[N_AGES];
@@ -49,30 +51,33 @@ static void fit(struct mortality_model *m, enum sex sex, const struct period_tab
     if (n == 0) { /* nothing to learn a decline from: mortality stays at the base */
         for (int x = 0; x < N_AGES; x++)
             m->b[sex][x] = 1.0 / N_AGES;
-        return;
+        return GSL_SUCCESS;
     }
     gsl_matrix *dev = gsl_matrix_alloc(N_AGES, n), *v = gsl_matrix_alloc(n, n);
     gsl_vector *s = gsl_vector_alloc(n), *work = gsl_vector_alloc(n);
-    if (!dev || !v || !s || !work) abort();
-    for (size_t j = 0; j < n; j++) {
+    int status = dev && v && s && work ? GSL_SUCCESS : GSL_ENOMEM;
+    for (size_t j = 0; j < n && !status; j++) {
         period_rates(t, base + 1 + j, mx);
         for (int x = 0; x < N_AGES; x++)
             gsl_matrix_set(dev, (size_t)x, j, log(mx[x]) - m->a[sex][x]);
     }
-    gsl_linalg_SV_decomp(dev, v, s, work); /* dev becomes U */
-    double sum_u = 0;
-    for (int x = 0; x < N_AGES; x++)
-        sum_u += gsl_matrix_get(dev, (size_t)x, 0);
-    for (int x = 0; x < N_AGES; x++)
-        m->b[sex][x] = gsl_matrix_get(dev, (size_t)x, 0) / sum_u;
-    for (size_t j = 0; j < n; j++) {
-        m->knot_year[sex][j + 1] = mid_year(t, base + 1 + j);
-        m->knot_k[sex][j + 1] = gsl_vector_get(s, 0) * gsl_matrix_get(v, j, 0) * sum_u;
+    if (!status) status = gsl_linalg_SV_decomp(dev, v, s, work); /* dev becomes U */
+    if (!status) {
+        double sum_u = 0;
+        for (int x = 0; x < N_AGES; x++)
+            sum_u += gsl_matrix_get(dev, (size_t)x, 0);
+        for (int x = 0; x < N_AGES; x++)
+            m->b[sex][x] = gsl_matrix_get(dev, (size_t)x, 0) / sum_u;
+        for (size_t j = 0; j < n; j++) {
+            m->knot_year[sex][j + 1] = mid_year(t, base + 1 + j);
+            m->knot_k[sex][j + 1] = gsl_vector_get(s, 0) * gsl_matrix_get(v, j, 0) * sum_u;
+        }
     }
-    gsl_vector_free(work);
-    gsl_vector_free(s);
-    gsl_matrix_free(v);
-    gsl_matrix_free(dev);
+    if (work) gsl_vector_free(work);
+    if (s) gsl_vector_free(s);
+    if (v) gsl_matrix_free(v);
+    if (dev) gsl_matrix_free(dev);
+    return status;
 }
 
 static double e0_at(const struct mortality_model *m, enum sex sex, double k)
@@ -136,7 +141,17 @@ int mortality_model_init(struct mortality_model *m, const struct scenario *s, st
                       "more than %d periods or years", MORTALITY_MAX_KNOTS);
             return -1;
         }
-        fit(m, (enum sex)sex, &dem->mortality[sex], base);
+        int fitted = fit(m, (enum sex)sex, &dem->mortality[sex], base);
+        if (fitted == GSL_ENOMEM) {
+            diag_fail(d, "out of memory");
+            return -1;
+        }
+        if (fitted) {
+            diag_fail(d, "the Lee-Carter fit of %s failed: %s",
+                      sex == SEX_MALE ? dem->mortality_male_file : dem->mortality_female_file,
+                      gsl_strerror(fitted));
+            return -1;
+        }
         if (dem->e0[sex].n) refit(m, (enum sex)sex, &dem->e0[sex]);
         size_t last = m->n_knots[sex] - 1;
         if (last)

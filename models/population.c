@@ -12,15 +12,15 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-void population_split(const struct age_groups *g, const struct demography_model *national, int year,
-                      struct by_age *out)
+int population_split(const struct age_groups *g, const struct demography_model *national, int year,
+                     struct by_age *out)
 {
     size_t closed = g->n - 1;
     int open = g->first_age[closed];
     for (int sex = 0; sex < N_SEXES; sex++) {
         const double *persons = g->persons[sex];
         double *single = out->at[sex];
-        if (closed) split_counts(closed, g->first_age, persons, single);
+        if (closed && split_counts(closed, g->first_age, persons, single) != 0) return -1;
         if (open == N_AGES - 1) {
             single[open] = persons[closed];
             continue;
@@ -35,6 +35,7 @@ void population_split(const struct age_groups *g, const struct demography_model 
         for (int x = open; x < N_AGES; x++)
             single[x] = persons[closed] * table.L[x] / weight;
     }
+    return 0;
 }
 
 int population_params_init(struct population_params *p, const struct scenario *s, size_t region,
@@ -56,7 +57,10 @@ int population_params_init(struct population_params *p, const struct scenario *s
     p->migration_volatility = dem->migration_volatility;
 
     struct population_state st = {.year = dem->age_structure_year};
-    population_split(&r->age_structure, national, st.year, &st.persons);
+    if (population_split(&r->age_structure, national, st.year, &st.persons) != 0) {
+        diag_fail(d, "out of memory");
+        return -1;
+    }
     while (st.year < p->start_year) {
         struct demography_year year;
         struct population_flows flows;

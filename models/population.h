@@ -72,9 +72,10 @@ int population_params_init(struct population_params *p, const struct scenario *s
 /* The single years of age groups `g` in `year`: the closed groups split by
  * split_counts, the open group into 100+ if it starts there, else spread over
  * its ages as the stationary population L(x) of the national median life
- * table of `year`. Each group's total is kept. */
-void population_split(const struct age_groups *g, const struct demography_model *national, int year,
-                      struct by_age *out);
+ * table of `year`. Each group's total is kept. Returns 0, or -1 when out of
+ * memory (split_counts). */
+int population_split(const struct age_groups *g, const struct demography_model *national, int year,
+                     struct by_age *out);
 
 /* The state on 1 January of the start year (the same for every path). */
 void population_init(struct population_state *st, const struct population_params *p);

@@ -3,6 +3,7 @@
  * rescaling each group, which is what makes the group figures exact. */
 #include "models/split.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,36 +23,37 @@ static void rescale_sum(double *out, int from, int to, double target)
     }
 }
 
-void split_counts(size_t n, const int *bound, const double *count, double *out)
+int split_counts(size_t n, const int *bound, const double *count, double *out)
 {
     if (n == 1) {
         for (int a = bound[0]; a < bound[1]; a++)
             out[a] = count[0] / (bound[1] - bound[0]);
-        return;
+        return 0;
     }
     double *x = malloc((n + 1) * sizeof *x), *cum = malloc((n + 1) * sizeof *cum);
     gsl_interp *f = gsl_interp_alloc(gsl_interp_steffen, n + 1);
     gsl_interp_accel *acc = gsl_interp_accel_alloc();
-    if (!x || !cum || !f || !acc) abort();
-    cum[0] = 0;
-    for (size_t g = 0; g <= n; g++) {
+    int rc = x && cum && f && acc ? 0 : -1;
+    for (size_t g = 0; g <= n && !rc; g++) {
         x[g] = bound[g];
-        if (g) cum[g] = cum[g - 1] + count[g - 1];
+        cum[g] = g ? cum[g - 1] + count[g - 1] : 0;
     }
-    gsl_interp_init(f, x, cum, n + 1);
+    /* GSL refuses bounds that do not increase (the loader has checked them) */
+    if (!rc && gsl_interp_init(f, x, cum, n + 1) != GSL_SUCCESS) rc = -1;
     double below = 0;
-    for (int a = bound[0]; a < bound[n]; a++) {
+    for (int a = bound[0]; a < bound[n] && !rc; a++) {
         double above = a + 1 == bound[n] ? cum[n] : gsl_interp_eval(f, x, cum, a + 1.0, acc);
         /* Steffen keeps the curve monotone; rounding could still leave a -0 */
         out[a] = above > below ? above - below : 0;
         below = above;
     }
-    for (size_t g = 0; g < n; g++)
+    for (size_t g = 0; g < n && !rc; g++)
         rescale_sum(out, bound[g], bound[g + 1], count[g]);
-    gsl_interp_accel_free(acc);
-    gsl_interp_free(f);
+    if (acc) gsl_interp_accel_free(acc);
+    if (f) gsl_interp_free(f);
     free(cum);
     free(x);
+    return rc;
 }
 
 void split_rates(size_t n, const int *bound, const double *rate, double *out)

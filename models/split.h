@@ -17,8 +17,9 @@
  * between monotone knots, so no year is negative; its slope is continuous, so
  * the single years run smoothly across group boundaries (at the two ends
  * GSL takes the end segment's slope). With one group, the years share it
- * equally. Counts must be ≥ 0 and bounds increasing. */
-void split_counts(size_t n, const int *bound, const double *count, double *out);
+ * equally. Counts must be ≥ 0 and bounds increasing. Returns 0, or -1 when
+ * out of memory (or GSL refuses the bounds), `out` then unfinished. */
+int split_counts(size_t n, const int *bound, const double *count, double *out);
 
 /* Rates (death rates m(x)): log m is linear in age between the groups'
  * midpoints (extended beyond the first and last midpoints by the slope of the

@@ -10,6 +10,7 @@
 #include "output/ckpt.h"
 
 #include "output/crc32c.h"
+#include "sim/config/diag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -148,45 +149,45 @@ static const char leave_it[] = "fundsim leaves it as it is: remove it yourself, 
 
 /* Why `path`, which open_folder could not open (errno `e`), is not a folder to
  * use: a link, not a folder, or the system's reason after `what`. */
-static void say_not_folder(const char *path, int e, const char *what, char *err, size_t n_err)
+static void say_not_folder(const char *path, int e, const char *what, struct diag *d)
 {
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-        snprintf(err, n_err,
-                 "%s is a symbolic link (fundsim writes its checkpoint only into a folder it "
-                 "made); %s",
-                 path, leave_it);
+        diag_fail(d,
+                  "%s is a symbolic link (fundsim writes its checkpoint only into a folder it "
+                  "made); %s",
+                  path, leave_it);
     else if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-        snprintf(err, n_err, "%s is not a folder (a checkpoint is a folder fundsim makes); %s",
-                 path, leave_it);
+        diag_fail(d, "%s is not a folder (a checkpoint is a folder fundsim makes); %s", path,
+                  leave_it);
     else
-        snprintf(err, n_err, "%s %s: %s", what, path, strerror(e));
+        diag_fail(d, "%s %s: %s", what, path, strerror(e));
 }
 
 /* Whether the folder at `dfd` (named `path`) is a checkpoint fundsim made: it
  * holds only regular files named as fundsim names its own, among them the
- * identity `run`, whose first line is id_magic. Returns 0, or -1 with `err`
+ * identity `run`, whose first line is id_magic. Returns 0, or -1 with `d`
  * (the folder left untouched). */
-static int check_own(int dfd, const char *path, char *err, size_t n_err)
+static int check_own(int dfd, const char *path, struct diag *d)
 {
-    DIR *d = list_folder(dfd);
-    if (!d) {
-        snprintf(err, n_err, "cannot read %s: %s", path, strerror(errno));
+    DIR *dir = list_folder(dfd);
+    if (!dir) {
+        diag_fail(d, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
     int rc = 0;
-    for (struct dirent *e; !rc && (e = readdir(d));) {
+    for (struct dirent *e; !rc && (e = readdir(dir));) {
         size_t b;
         struct stat st;
         if (is_dot(e->d_name)) continue;
         if (file_kind(e->d_name, &b) == FILE_FOREIGN ||
             fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-            snprintf(err, n_err, "%s holds \"%.200s\", which fundsim did not write; %s", path,
-                     e->d_name, leave_it);
+            diag_fail(d, "%s holds \"%.200s\", which fundsim did not write; %s", path, e->d_name,
+                      leave_it);
             rc = -1;
         }
     }
-    closedir(d);
+    closedir(dir);
     if (rc) return -1;
     /* O_NONBLOCK: a FIFO put there meanwhile does not hang the run */
     char head[sizeof id_magic - 1];
@@ -194,10 +195,10 @@ static int check_own(int dfd, const char *path, char *err, size_t n_err)
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
         read_all(fd, head, sizeof head) != 0 || memcmp(head, id_magic, sizeof head) != 0) {
-        snprintf(err, n_err,
-                 "%s is not a checkpoint fundsim made (it has no file \"run\" beginning "
-                 "\"fundsim checkpoint\"); %s",
-                 path, leave_it);
+        diag_fail(d,
+                  "%s is not a checkpoint fundsim made (it has no file \"run\" beginning "
+                  "\"fundsim checkpoint\"); %s",
+                  path, leave_it);
         rc = -1;
     }
     if (fd >= 0) close(fd);
@@ -242,20 +243,20 @@ static int remove_empty(const char *path, int dfd)
 
 /* Removes `path` (OUT.ckpt.removed: a run killed while removing its
  * checkpoint left it) when it is a checkpoint fundsim made; refuses anything
- * else there. Returns 0 (removed, or none), or -1 with `err`. */
-static int remove_leftover(const char *path, char *err, size_t n_err)
+ * else there. Returns 0 (removed, or none), or -1 with `d`. */
+static int remove_leftover(const char *path, struct diag *d)
 {
     int dfd = open_folder(path), e = errno;
     struct stat st;
     /* nothing there (or nothing to see: opening the checkpoint says why) */
     if (dfd < 0 && lstat(path, &st) != 0) return 0;
     if (dfd < 0) {
-        say_not_folder(path, e, "cannot open", err, n_err);
+        say_not_folder(path, e, "cannot open", d);
         return -1;
     }
-    int rc = check_own(dfd, path, err, n_err);
+    int rc = check_own(dfd, path, d);
     if (!rc && (remove_own(dfd, true) || remove_empty(path, dfd))) {
-        snprintf(err, n_err, "cannot remove %s: %s", path, strerror(errno));
+        diag_fail(d, "cannot remove %s: %s", path, strerror(errno));
         rc = -1;
     }
     close(dfd);
@@ -372,21 +373,21 @@ static void first_diff_line(const char *a, const char *b, char *line, size_t n_l
 
 /* Compares the stored identity with `id`; says what differs. Returns 0 or -1. */
 static int check_id(const char *path, const char *stored, size_t n, const struct ckpt_id *id,
-                    char *err, size_t n_err)
+                    struct diag *d)
 {
     const char *p = stored, *end = stored + n, *v;
     char version[128] = "";
     if (strncmp(p, id_magic, sizeof id_magic - 1) == 0) p += sizeof id_magic - 1;
     if (p == stored || !(v = field(&p, "version"))) {
-        snprintf(err, n_err, "%s: not a fundsim checkpoint", path);
+        diag_fail(d, "%s: not a fundsim checkpoint", path);
         return -1;
     }
     snprintf(version, sizeof version, "%.*s", (int)strcspn(v, "\n"), v);
     if (strcmp(version, id->version) != 0) {
-        snprintf(err, n_err,
-                 "cannot resume: the checkpoint was made by fundsim %s, and this is fundsim %s "
-                 "(results could differ); remove %s to start over",
-                 version, id->version, path);
+        diag_fail(d,
+                  "cannot resume: the checkpoint was made by fundsim %s, and this is fundsim %s "
+                  "(results could differ); remove %s to start over",
+                  version, id->version, path);
         return -1;
     }
     const char *keys[] = {"seed",  "paths",   "paths_from", "paths_to",
@@ -394,7 +395,7 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
     long long got[8];
     for (int k = 0; k < 8; k++) {
         if (!(v = field(&p, keys[k]))) {
-            snprintf(err, n_err, "%s: a damaged checkpoint (no %s)", path, keys[k]);
+            diag_fail(d, "%s: a damaged checkpoint (no %s)", path, keys[k]);
             return -1;
         }
         got[k] = strtoll(v, NULL, 10);
@@ -417,15 +418,15 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
                                         "--summary-only (1: given)"};
     for (int k = 0; k < 8; k++)
         if (got[k] != want[k]) {
-            snprintf(err, n_err, "cannot resume: %s differs: %lld in the checkpoint %s, %lld now",
-                     what[k], got[k], path, want[k]);
+            diag_fail(d, "cannot resume: %s differs: %lld in the checkpoint %s, %lld now", what[k],
+                      got[k], path, want[k]);
             return -1;
         }
     size_t n_s, n_v;
     const char *s = text_field(&p, end, "scenario", &n_s);
     const char *vt = s ? text_field(&p, end, "variants", &n_v) : NULL;
     if (!s || !vt) {
-        snprintf(err, n_err, "%s: a damaged checkpoint (its scenario text)", path);
+        diag_fail(d, "%s: a damaged checkpoint (its scenario text)", path);
         return -1;
     }
     const char *want_v = id->variants_text ? id->variants_text : "";
@@ -434,15 +435,14 @@ static int check_id(const char *path, const char *stored, size_t n, const struct
         char *copy = strndup(s, n_s);
         if (copy) first_diff_line(copy, id->scenario_text, line, sizeof line);
         free(copy);
-        snprintf(err, n_err,
-                 "cannot resume: the scenario differs from the checkpoint's (%s), first in the "
-                 "line \"%s\" of `fundsim show`",
-                 path, line);
+        diag_fail(d,
+                  "cannot resume: the scenario differs from the checkpoint's (%s), first in the "
+                  "line \"%s\" of `fundsim show`",
+                  path, line);
         return -1;
     }
     if (n_v != strlen(want_v) || memcmp(vt, want_v, n_v) != 0) {
-        snprintf(err, n_err, "cannot resume: the policy variants differ from the checkpoint's (%s)",
-                 path);
+        diag_fail(d, "cannot resume: the policy variants differ from the checkpoint's (%s)", path);
         return -1;
     }
     return 0;
@@ -459,8 +459,7 @@ static size_t arm_national(const struct record_block *a)
     return a->n_paths * a->years * N_NVARS;
 }
 
-int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, char *err,
-              size_t n_err)
+int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, struct diag *d)
 {
     char name[64], tmp[64];
     block_name(b, "", name, sizeof name);
@@ -496,9 +495,9 @@ int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, 
     if (rc) {
         unlinkat(c->dfd, tmp, 0);
         bool full = saved == ENOSPC || saved == EFBIG || saved == EDQUOT;
-        snprintf(err, n_err, "cannot write %s/%s: %s%s", c->dir, name, strerror(saved),
-                 full ? " (the disk is full, or a limit on file size or disk quota was reached)"
-                      : "");
+        diag_fail(d, "cannot write %s/%s: %s%s", c->dir, name, strerror(saved),
+                  full ? " (the disk is full, or a limit on file size or disk quota was reached)"
+                       : "");
     }
     return rc;
 }
@@ -597,17 +596,16 @@ static int read_block(const struct ckpt *c, size_t b, struct record_block *const
     return rc;
 }
 
-int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, char *err,
-              size_t n_err)
+int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, struct diag *d)
 {
     char why[160];
     if (read_block(c, b, arms, why, sizeof why) == 0) return 0;
     size_t first, n;
     block_span(c, b, &first, &n);
-    snprintf(err, n_err,
-             "%s/block-%08zu (paths %zu-%zu): %s; the run stops, and the same command with "
-             "--resume computes the block again",
-             c->dir, b, first, first + n - 1, why);
+    diag_fail(d,
+              "%s/block-%08zu (paths %zu-%zu): %s; the run stops, and the same command with "
+              "--resume computes the block again",
+              c->dir, b, first, first + n - 1, why);
     return -1;
 }
 
@@ -623,8 +621,8 @@ static void note_damaged(struct ckpt *c, size_t b, const char *why)
 
 /* --resume: every finished block of the run is read and checked; a bad one (a
  * file of fundsim's, named as its block) is removed, to be computed again.
- * Returns 0, or -1 with `err` when one cannot be removed. */
-static int check_blocks(struct ckpt *c, char *err, size_t n_err)
+ * Returns 0, or -1 with `d` when one cannot be removed. */
+static int check_blocks(struct ckpt *c, struct diag *d)
 {
     for (size_t i = 0; i < c->n_blocks; i++) {
         if (!c->done[i]) continue;
@@ -633,8 +631,8 @@ static int check_blocks(struct ckpt *c, char *err, size_t n_err)
         if (read_block(c, b, NULL, why, sizeof why) == 0) continue;
         block_name(b, "", name, sizeof name);
         if (unlinkat(c->dfd, name, 0) != 0) {
-            snprintf(err, n_err, "cannot remove the damaged block %s/%s (%s): %s", c->dir, name,
-                     why, strerror(errno));
+            diag_fail(d, "cannot remove the damaged block %s/%s (%s): %s", c->dir, name, why,
+                      strerror(errno));
             return -1;
         }
         c->done[i] = 0;
@@ -684,20 +682,20 @@ static void free_ckpt(struct ckpt *c)
     free(c);
 }
 
-/* Takes the folder's lock. Returns 0, or -1 with `err`. */
-static int take_lock(struct ckpt *c, char *err, size_t n_err)
+/* Takes the folder's lock. Returns 0, or -1 with `d`. */
+static int take_lock(struct ckpt *c, struct diag *d)
 {
     c->lock = openat(c->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
     if (c->lock < 0) {
-        snprintf(err, n_err, "cannot open %s/lock: %s", c->dir, strerror(errno));
+        diag_fail(d, "cannot open %s/lock: %s", c->dir, strerror(errno));
         return -1;
     }
     /* ENOLCK: the file system keeps no locks (some network ones); go on without. */
     if (flock(c->lock, LOCK_EX | LOCK_NB) != 0 && errno != ENOLCK) {
-        snprintf(err, n_err,
-                 "another run is writing %s (it holds the lock of %s/lock); wait for it, or give "
-                 "this run another output",
-                 c->dir, c->dir);
+        diag_fail(d,
+                  "another run is writing %s (it holds the lock of %s/lock); wait for it, or give "
+                  "this run another output",
+                  c->dir, c->dir);
         return -1;
     }
     return 0;
@@ -717,7 +715,7 @@ static int write_new(int dfd, const char *name, const void *data, size_t n)
 
 /* A new run: makes the folder, or reuses one of fundsim's without finished
  * blocks; anything else at OUT.ckpt is refused, untouched. */
-static int open_new(struct ckpt *c, char *err, size_t n_err)
+static int open_new(struct ckpt *c, struct diag *d)
 {
     bool made = false;
     c->dfd = open_folder(c->dir);
@@ -725,20 +723,19 @@ static int open_new(struct ckpt *c, char *err, size_t n_err)
         if (mkdir(c->dir, 0755) == 0)
             made = true;
         else if (errno != EEXIST) {
-            snprintf(err, n_err, "cannot make the checkpoint folder %s: %s", c->dir,
-                     strerror(errno));
+            diag_fail(d, "cannot make the checkpoint folder %s: %s", c->dir, strerror(errno));
             return -1;
         }
         c->dfd = open_folder(c->dir);
     }
     if (c->dfd < 0) {
-        say_not_folder(c->dir, errno, "cannot make the checkpoint folder", err, n_err);
+        say_not_folder(c->dir, errno, "cannot make the checkpoint folder", d);
         return -1;
     }
     size_t n;
     char *text = id_text(&c->id, &n);
     if (!text) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         return -1;
     }
     int rc = 0;
@@ -746,85 +743,84 @@ static int open_new(struct ckpt *c, char *err, size_t n_err)
         /* The identity first, straight into `run`: from its first line on, the
          * folder carries fundsim's mark. */
         if (write_new(c->dfd, "run", text, n) != 0) {
-            snprintf(err, n_err, "cannot write %s/run: %s", c->dir, strerror(errno));
+            diag_fail(d, "cannot write %s/run: %s", c->dir, strerror(errno));
             rc = -1;
         }
-        rc = rc || take_lock(c, err, n_err) ? -1 : 0;
+        rc = rc || take_lock(c, d) ? -1 : 0;
         if (rc) { /* the folder this call made goes again */
             remove_own(c->dfd, true);
             remove_empty(c->dir, c->dfd);
         }
-    } else if (check_own(c->dfd, c->dir, err, n_err) || take_lock(c, err, n_err)) {
+    } else if (check_own(c->dfd, c->dir, d) || take_lock(c, d)) {
         rc = -1;
     } else if (scan(c) != 0) {
-        snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+        diag_fail(d, "cannot read %s: %s", c->dir, strerror(errno));
         rc = -1;
     } else if (c->n_files > 0) {
-        snprintf(err, n_err,
-                 "%s holds %zu finished block%s of paths of an interrupted run: add --resume "
-                 "to the command to finish it, or remove %s to start over",
-                 c->dir, c->n_files, c->n_files == 1 ? "" : "s", c->dir);
+        diag_fail(d,
+                  "%s holds %zu finished block%s of paths of an interrupted run: add --resume "
+                  "to the command to finish it, or remove %s to start over",
+                  c->dir, c->n_files, c->n_files == 1 ? "" : "s", c->dir);
         rc = -1;
     } else if (remove_own(c->dfd, false) != 0 || write_file(c->dfd, "run", text, n) != 0) {
-        snprintf(err, n_err, "cannot write %s/run: %s", c->dir, strerror(errno));
+        diag_fail(d, "cannot write %s/run: %s", c->dir, strerror(errno));
         rc = -1;
     }
     free(text);
     return rc;
 }
 
-static int open_resume(struct ckpt *c, const char *out_path, char *err, size_t n_err)
+static int open_resume(struct ckpt *c, const char *out_path, struct diag *d)
 {
     c->dfd = open_folder(c->dir);
     if (c->dfd < 0 && errno == ENOENT) {
         if (access(out_path, F_OK) == 0)
-            snprintf(err, n_err, "nothing to resume: %s is complete (there is no %s)", out_path,
-                     c->dir);
+            diag_fail(d, "nothing to resume: %s is complete (there is no %s)", out_path, c->dir);
         else
-            snprintf(err, n_err, "nothing to resume: there is no checkpoint %s", c->dir);
+            diag_fail(d, "nothing to resume: there is no checkpoint %s", c->dir);
         return -1;
     }
     if (c->dfd < 0) {
-        say_not_folder(c->dir, errno, "cannot open the checkpoint folder", err, n_err);
+        say_not_folder(c->dir, errno, "cannot open the checkpoint folder", d);
         return -1;
     }
-    if (check_own(c->dfd, c->dir, err, n_err) || take_lock(c, err, n_err)) return -1;
+    if (check_own(c->dfd, c->dir, d) || take_lock(c, d)) return -1;
     size_t n;
     char *stored = read_file(c->dfd, "run", &n);
     if (!stored) {
-        snprintf(err, n_err, "cannot read %s/run: %s", c->dir, strerror(errno));
+        diag_fail(d, "cannot read %s/run: %s", c->dir, strerror(errno));
         return -1;
     }
-    int rc = check_id(c->dir, stored, n, &c->id, err, n_err);
+    int rc = check_id(c->dir, stored, n, &c->id, d);
     free(stored);
     if (!rc && scan(c)) {
-        snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+        diag_fail(d, "cannot read %s: %s", c->dir, strerror(errno));
         rc = -1;
     }
-    return rc || check_blocks(c, err, n_err) ? -1 : 0;
+    return rc || check_blocks(c, d) ? -1 : 0;
 }
 
 /* Another rank of the run: the folder the first rank opened. */
-static int open_attach(struct ckpt *c, char *err, size_t n_err)
+static int open_attach(struct ckpt *c, struct diag *d)
 {
     c->dfd = open_folder(c->dir);
     if (c->dfd < 0) {
-        say_not_folder(c->dir, errno, "cannot open the checkpoint folder", err, n_err);
+        say_not_folder(c->dir, errno, "cannot open the checkpoint folder", d);
         return -1;
     }
     if (scan(c) != 0) {
-        snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+        diag_fail(d, "cannot read %s: %s", c->dir, strerror(errno));
         return -1;
     }
     return 0;
 }
 
 struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt_mode mode,
-                       char *err, size_t n_err)
+                       struct diag *d)
 {
     struct ckpt *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         return NULL;
     }
     c->lock = -1;
@@ -836,21 +832,21 @@ struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt
     if (!(c->dir = joined(out_path, ".ckpt")) ||
         !(c->done = calloc(c->n_blocks ? c->n_blocks : 1, 1)) ||
         !(gone = joined(c->dir, ".removed"))) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         free(gone);
         free_ckpt(c);
         return NULL;
     }
-    *err = '\0';
+    size_t before = d->n;
     /* what a run killed while removing its checkpoint left, when it is fundsim's */
-    int rc = mode != CKPT_ATTACH ? remove_leftover(gone, err, n_err) : 0;
+    int rc = mode != CKPT_ATTACH ? remove_leftover(gone, d) : 0;
     free(gone);
     if (!rc)
-        rc = mode == CKPT_NEW      ? open_new(c, err, n_err)
-             : mode == CKPT_RESUME ? open_resume(c, out_path, err, n_err)
-                                   : open_attach(c, err, n_err);
+        rc = mode == CKPT_NEW      ? open_new(c, d)
+             : mode == CKPT_RESUME ? open_resume(c, out_path, d)
+                                   : open_attach(c, d);
     if (rc) {
-        if (!*err) snprintf(err, n_err, "cannot read %s: %s", c->dir, strerror(errno));
+        if (d->n == before) diag_fail(d, "cannot read %s: %s", c->dir, strerror(errno));
         free_ckpt(c);
         return NULL;
     }
@@ -877,29 +873,29 @@ void ckpt_close(struct ckpt *c)
     if (c) free_ckpt(c);
 }
 
-int ckpt_remove(struct ckpt *c, char *err, size_t n_err)
+int ckpt_remove(struct ckpt *c, struct diag *d)
 {
     char *gone = joined(c->dir, ".removed");
     int rc = 0;
     struct stat mine, now;
     if (!gone) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         rc = -1;
-    } else if (remove_leftover(gone, err, n_err)) {
+    } else if (remove_leftover(gone, d)) {
         rc = -1;
     } else if (fstat(c->dfd, &mine) != 0 || lstat(c->dir, &now) != 0 || mine.st_dev != now.st_dev ||
                mine.st_ino != now.st_ino) {
         /* Something else took the name: the run's files go, through the folder's
          * descriptor, and what is at OUT.ckpt now stays. */
         remove_own(c->dfd, true);
-        snprintf(err, n_err, "cannot remove %s: it is no longer the folder this run made", c->dir);
+        diag_fail(d, "cannot remove %s: it is no longer the folder this run made", c->dir);
         rc = -1;
     } else if (rename(c->dir, gone) != 0 || remove_own(c->dfd, true) != 0 ||
                remove_empty(gone, c->dfd) != 0) {
         /* Renamed first, at once: a kill while the files go leaves no half
          * checkpoint to resume, only OUT.ckpt.removed, which the next run removes. */
-        snprintf(err, n_err, "cannot remove %s: %s%s", c->dir, strerror(errno),
-                 errno == ENOTEMPTY ? " (it holds files fundsim did not write)" : "");
+        diag_fail(d, "cannot remove %s: %s%s", c->dir, strerror(errno),
+                  errno == ENOTEMPTY ? " (it holds files fundsim did not write)" : "");
         rc = -1;
     }
     free(gone);

@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct diag;
+
 /* What must be equal for a checkpoint to be resumed. */
 struct ckpt_id {
     const char *version; /* fundsim's version */
@@ -64,7 +66,7 @@ struct ckpt;
 
 /* Opens the checkpoint of `out_path` (the folder out_path + ".ckpt"), first
  * removing OUT.ckpt.removed (left by a run killed in ckpt_remove) when it is
- * fundsim's (not with ATTACH). Returns NULL with a message in `err`: OUT.ckpt
+ * fundsim's (not with ATTACH). Returns NULL with a message in `d`: OUT.ckpt
  * or OUT.ckpt.removed is a symbolic link, not a folder, or a folder not
  * fundsim's (without the marked `run`, or holding a file fundsim did not
  * write), each left untouched; with NEW, a checkpoint with finished blocks is
@@ -74,7 +76,7 @@ struct ckpt;
  * the scenario (with the first line that differs) or the variants); another
  * run holds the lock; or the folder cannot be made. */
 struct ckpt *ckpt_open(const char *out_path, const struct ckpt_id *id, enum ckpt_mode mode,
-                       char *err, size_t n_err);
+                       struct diag *d);
 
 /* Whether block b was finished when the checkpoint was opened. */
 bool ckpt_has(const struct ckpt *c, size_t b);
@@ -88,16 +90,14 @@ size_t ckpt_count(const struct ckpt *c);
 size_t ckpt_damaged(const struct ckpt *c, char *what, size_t n_what);
 
 /* Stores block b: `arms[k]` is arm k's block (id.arms of them, the same paths).
- * Returns 0, or -1 with `err` (a full disk, ...; no block file is left). */
-int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, char *err,
-              size_t n_err);
+ * Returns 0, or -1 with `d` (a full disk, ...; no block file is left). */
+int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, struct diag *d);
 
 /* Reads block b into `arms[k]` (allocated for at least its paths), checking
- * its size, header and checksum. Returns 0, or -1 with `err` naming the file
+ * its size, header and checksum. Returns 0, or -1 with `d` naming the file
  * and what is wrong (missing, truncated, not of this run's shape, damaged):
  * --resume computes it again. */
-int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, char *err,
-              size_t n_err);
+int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, struct diag *d);
 
 /* The folder's name (out_path.ckpt), for messages. */
 const char *ckpt_path(const struct ckpt *c);
@@ -109,8 +109,8 @@ void ckpt_close(struct ckpt *c);
  * resume (ckpt_open removes such a leftover), then its own files through its
  * descriptor, the marked `run` last, then the empty folder. A file fundsim
  * did not write, put there meanwhile, stays, and so does the folder. Returns
- * 0, or -1 with `err`. */
-int ckpt_remove(struct ckpt *c, char *err, size_t n_err);
+ * 0, or -1 with `d`. */
+int ckpt_remove(struct ckpt *c, struct diag *d);
 
 /* The bytes a block file of `paths` paths takes. */
 uint64_t ckpt_block_bytes(size_t paths, size_t years, size_t regions, size_t arms);

@@ -15,6 +15,7 @@
 
 #include "output/accum.h"
 #include "output/spill.h"
+#include "sim/config/diag.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -236,21 +237,20 @@ static bool fits(const struct diffsum_config *c, const struct record_block *b)
 }
 
 int diffsum_add(struct diffsum *d, const struct record_block *base,
-                const struct record_block *variant, char *err, size_t n_err)
+                const struct record_block *variant, struct diag *diag)
 {
     const struct diffsum_config *c = &d->c;
     if (d->finished || !fits(c, base) || !fits(c, variant) ||
         base->first_path != c->first_path + d->added || variant->first_path != base->first_path ||
         base->n_paths != variant->n_paths || base->n_paths > c->paths - d->added) {
-        snprintf(err, n_err, "internal error: unpaired blocks of differences");
+        diag_fail(diag, "internal error: unpaired blocks of differences");
         return -1;
     }
     bool spilling = d->cells > 0;
-    if (spilling && !d->spill &&
-        !(d->spill = spill_open(c->scratch_dir, d->cells, c->paths, err, n_err)))
+    if (spilling && !d->spill && !(d->spill = spill_open(c->scratch_dir, d->cells, c->paths, diag)))
         return -1;
     if (spilling && !(d->stage = spill_stage(d->spill, base->n_paths))) {
-        snprintf(err, n_err, "out of memory for a block of %zu paths", base->n_paths);
+        diag_fail(diag, "out of memory for a block of %zu paths", base->n_paths);
         return -1;
     }
     d->stage_paths = base->n_paths;
@@ -258,7 +258,7 @@ int diffsum_add(struct diffsum *d, const struct record_block *base,
         add_path(d, base, variant, p, d->added);
         d->added++;
     }
-    return spilling ? spill_commit(d->spill, err, n_err) : 0;
+    return spilling ? spill_commit(d->spill, diag) : 0;
 }
 
 /* mean ∓ z · sqrt(sample variance / n); with no variance, exactly the mean. */
@@ -297,17 +297,17 @@ static void finish_cell(struct diffsum *d, size_t cell, bool province, size_t o,
              &(province ? r->province_delta_p_depleted_ci_high : r->delta_p_depleted_ci_high)[o]);
 }
 
-int diffsum_finish(struct diffsum *d, char *err, size_t n_err)
+int diffsum_finish(struct diffsum *d, struct diag *diag)
 {
     if (d->finished) return 0;
     if (d->added < 2) {
-        snprintf(err, n_err, "internal error: too few paths to compare");
+        diag_fail(diag, "internal error: too few paths to compare");
         return -1;
     }
     const struct diffsum_config *c = &d->c;
     if (d->spill) {
         if (spill_quantiles(d->spill, c->quantiles, c->n_quantiles, d->quantiles, 0, c->threads,
-                            err, n_err) != 0)
+                            diag) != 0)
             return -1;
         /* The scratch space is given back before the output grows further. */
         spill_close(d->spill);

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct diag;
+
 /* The variables differenced, in the order the file lists them: the balance,
  * surplus, income and its parts, expenditure and each fund line, each level's
  * outlay, serious illness, assistance, out of pocket and the enrollees. */
@@ -92,16 +94,16 @@ void diffsum_free(struct diffsum *d);
 
 /* Adds the paired blocks of the same paths (same first_path, n_paths, years,
  * regions); blocks in path order from path 0. Returns 0, or -1 with the reason
- * in `err`: blocks not so, more paths than the config said, after
+ * in `diag`: blocks not so, more paths than the config said, after
  * diffsum_finish, or the scratch file cannot be created or written. */
 int diffsum_add(struct diffsum *d, const struct record_block *base,
-                const struct record_block *variant, char *err, size_t n_err);
+                const struct record_block *variant, struct diag *diag);
 
 /* Computes the results from the paths added (at least 2), reading the scratch
  * file back with a bounded buffer (SPILL_DEFAULT_MEMORY), then closes it. A
- * second call changes nothing. Returns 0, or -1 with the reason in `err`
+ * second call changes nothing. Returns 0, or -1 with the reason in `diag`
  * (fewer than 2 paths, a read error, out of memory). */
-int diffsum_finish(struct diffsum *d, char *err, size_t n_err);
+int diffsum_finish(struct diffsum *d, struct diag *diag);
 const struct diffsum_results *diffsum_results(const struct diffsum *d);
 const struct diffsum_config *diffsum_config(const struct diffsum *d);
 

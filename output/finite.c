@@ -1,5 +1,6 @@
 /* finite.c: the first non-finite value of a block of records (finite.h). */
 #include "output/finite.h"
+#include "sim/config/diag.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,16 +28,16 @@ bool finite_scan(const struct record_block *b, struct nonfinite *at)
 }
 
 int finite_check(const struct record_block *b, const char *scenario_name,
-                 const char *const *region_names, int start_year, char *err, size_t n_err)
+                 const char *const *region_names, int start_year, struct diag *d)
 {
     struct nonfinite at;
     if (!finite_scan(b, &at)) return 0;
-    snprintf(err, n_err,
-             "%s: %s is %s in %s in %d on path %zu (from 0): a figure of the scenario is "
-             "too large or divides by zero somewhere; the run stops, nothing was written",
-             scenario_name, at.national ? nvar_info[at.var].name : var_info[at.var].name,
-             isnan(at.value) ? "NaN" : (at.value > 0 ? "+infinity" : "-infinity"),
-             at.national ? "the province" : region_names[at.region], start_year + (int)at.year,
-             at.path);
+    diag_fail(d,
+              "%s: %s is %s in %s in %d on path %zu (from 0): a figure of the scenario is "
+              "too large or divides by zero somewhere; the run stops, nothing was written",
+              scenario_name, at.national ? nvar_info[at.var].name : var_info[at.var].name,
+              isnan(at.value) ? "NaN" : (at.value > 0 ? "+infinity" : "-infinity"),
+              at.national ? "the province" : region_names[at.region], start_year + (int)at.year,
+              at.path);
     return -1;
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct diag;
+
 /* Where a non-finite value is. */
 struct nonfinite {
     bool national; /* a province-wide variable (enum nvar); `region` is then 0 */
@@ -27,9 +29,9 @@ struct nonfinite {
 bool finite_scan(const struct record_block *b, struct nonfinite *at);
 
 /* Checks a block: returns 0 when every value is finite, or -1 with a message in
- * `err` naming the variable, the region (by `region_names`), the calendar year
+ * `d` naming the variable, the region (by `region_names`), the calendar year
  * (from `start_year`), the path and the scenario. */
 int finite_check(const struct record_block *b, const char *scenario_name,
-                 const char *const *region_names, int start_year, char *err, size_t n_err);
+                 const char *const *region_names, int start_year, struct diag *d);
 
 #endif

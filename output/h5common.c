@@ -1,6 +1,8 @@
 /* h5common.c: the file's string type and error messages (h5common.h). */
 #include "output/h5common.h"
 
+#include "sim/config/diag.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,22 +23,19 @@ static herr_t innermost(unsigned n, const H5E_error2_t *e, void *data)
     return 1; /* the walk goes upward from the innermost: stop at the first */
 }
 
-void h5common_fail(char *err, size_t n_err, const char *fmt, ...)
+void h5common_fail(struct diag *d, const char *fmt, ...)
 {
     int write_errno = errno; /* a failed write(2) leaves its reason, through HDF5 */
     va_list ap;
     va_start(ap, fmt);
-    int used = vsnprintf(err, n_err, fmt, ap);
+    diag_vfail(d, fmt, ap);
     va_end(ap);
-    if ((write_errno == ENOSPC || write_errno == EFBIG || write_errno == EDQUOT) && used >= 0 &&
-        (size_t)used < n_err) {
-        snprintf(err + used, n_err - (size_t)used,
-                 ": %s (the disk is full, or a limit on file size or disk quota was reached)",
-                 strerror(write_errno));
+    if (write_errno == ENOSPC || write_errno == EFBIG || write_errno == EDQUOT) {
+        diag_append(d, ": %s (the disk is full, or a limit on file size or disk quota was reached)",
+                    strerror(write_errno));
         return;
     }
     const char *desc = NULL;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &desc);
-    if (desc && used >= 0 && (size_t)used < n_err)
-        snprintf(err + used, n_err - (size_t)used, " (HDF5: %s)", desc);
+    if (desc) diag_append(d, " (HDF5: %s)", desc);
 }

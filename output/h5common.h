@@ -7,15 +7,16 @@
 
 #include <stddef.h>
 
+struct diag;
+
 /* Variable-length UTF-8 strings, so that Chinese names decode as text. The
  * caller closes the type. */
 hid_t h5common_utf8_type(void);
 
-/* Formats the message into `err`, followed by the innermost message of
+/* Adds the message to `d` (a runtime failure), followed by the innermost message of
  * HDF5's error stack, which says where the failure was detected; or, when
  * errno says that a write found the disk full or a file size or quota limit,
  * by that, plainly. */
-void h5common_fail(char *err, size_t n_err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void h5common_fail(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -4,6 +4,7 @@
 #include "output/h5common.h"
 #include "output/h5out.h"
 #include "output/h5parts.h"
+#include "sim/config/diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +53,11 @@ static int create_diff_paths(struct h5out *o, hid_t g, struct h5variant *hv)
     return rc;
 }
 
-int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, char *err, size_t n_err)
+int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, struct diag *diag)
 {
     struct h5variant *grown = realloc(o->variants, (o->n_variants + 1) * sizeof *grown);
     if (!grown) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        diag_fail(diag, "%s: out of memory", o->tmp);
         return -1;
     }
     o->variants = grown;
@@ -65,7 +66,7 @@ int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, char *err,
     for (int k = 0; k < N_VARS; k++)
         hv->diff[k] = -1;
     if (!(hv->name = strdup(v->name))) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        diag_fail(diag, "%s: out of memory", o->tmp);
         return -1;
     }
     o->n_variants++;
@@ -78,21 +79,21 @@ int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, char *err,
                      (!o->summary_only && create_diff_paths(o, g, hv))
                  ? -1
                  : 0;
-    if (rc) h5common_fail(err, n_err, "%s: cannot create /diff/%s", o->tmp, v->name);
+    if (rc) h5common_fail(diag, "%s: cannot create /diff/%s", o->tmp, v->name);
     if (g >= 0) H5Gclose(g);
     if (diff >= 0) H5Gclose(diff);
     return rc;
 }
 
 int check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
-                      const struct record_block *variant, char *err, size_t n_err)
+                      const struct record_block *variant, struct diag *diag)
 {
     if (k >= o->n_variants || base->first_path != variant->first_path ||
         base->n_paths != variant->n_paths) {
-        snprintf(err, n_err, "%s: internal error: unpaired difference block", o->tmp);
+        diag_fail(diag, "%s: internal error: unpaired difference block", o->tmp);
         return -1;
     }
-    return check_block(o, base, err, n_err) || check_block(o, variant, err, n_err) ? -1 : 0;
+    return check_block(o, base, diag) || check_block(o, variant, diag) ? -1 : 0;
 }
 
 void block_difference(const struct record_block *base, const struct record_block *variant,
@@ -105,19 +106,17 @@ void block_difference(const struct record_block *base, const struct record_block
 
 /* One loop for the serial writer and the parallel one, as h5out_write_block. */
 int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
-                           const struct record_block *variant, char *err, size_t n_err)
+                           const struct record_block *variant, struct diag *diag)
 {
     if (o->summary_only) return 0;
     bool together = h5out_collective(o);
     bool empty = base->n_paths == 0 && variant->n_paths == 0;
-    int rc = empty && together && k < o->n_variants
-                 ? 0
-                 : check_diff_blocks(o, k, base, variant, err, n_err);
+    int rc = empty && together && k < o->n_variants ? 0 : check_diff_blocks(o, k, base, variant, diag);
     size_t n = base->n_paths * base->years * base->regions;
     if (!together && (rc || n == 0)) return rc;
-    double *buf = h5out_block_buffer(o, n, &rc, err, n_err);
+    double *buf = h5out_block_buffer(o, n, &rc, diag);
     size_t first = empty ? 0 : base->first_path - o->first_path;
-    rc = h5out_agree(o, rc, "to prepare its difference block", err, n_err);
+    rc = h5out_agree(o, rc, "to prepare its difference block", diag);
     for (size_t j = 0; j < n_diff_vars && !rc; j++) {
         enum var v = diff_vars[j];
         if (n) block_difference(base, variant, v, buf);
@@ -125,11 +124,11 @@ int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block 
                         base->regions, buf)) {
             char what[64];
             h5out_paths_text(base, what, sizeof what);
-            h5common_fail(err, n_err, "%s: cannot write %s of /diff/%s/%s", o->tmp, what,
+            h5common_fail(diag, "%s: cannot write %s of /diff/%s/%s", o->tmp, what,
                           o->variants[k].name, var_info[v].name);
             rc = -1;
         }
-        rc = h5out_agree(o, rc, "to write paths", err, n_err);
+        rc = h5out_agree(o, rc, "to write paths", diag);
     }
     free(buf);
     return rc;
@@ -137,8 +136,8 @@ int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block 
 
 /* One statistic of one variable, for the regions or the province. */
 static int put_stat(struct h5out *o, hid_t loc, const struct var_info *vi, const char *suffix,
-                    const char *what, bool province, bool quantiles, const double *data, char *err,
-                    size_t n_err)
+                    const char *what, bool province, bool quantiles, const double *data,
+                    struct diag *diag)
 {
     char name[128], long_name[320];
     snprintf(name, sizeof name, "%s_%s", vi->name, suffix);
@@ -147,35 +146,33 @@ static int put_stat(struct h5out *o, hid_t loc, const struct var_info *vi, const
     const enum dim *kinds = province ? (quantiles ? YQ : Y) : (quantiles ? YRQ : YR);
     int rank = (province ? 1 : 2) + (quantiles ? 1 : 0);
     return put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, kinds, data, name, vi->units, long_name,
-                       err, n_err);
+                       diag);
 }
 
 static int put_stats(struct h5out *o, hid_t loc, const struct var_info *vi,
                      const struct diffsum_stats *st, const struct diffsum_stats *independent,
-                     bool province, char *err, size_t n_err)
+                     bool province, struct diag *diag)
 {
-    return put_stat(o, loc, vi, "mean", "mean across paths", province, false, st->mean, err,
-                    n_err) ||
+    return put_stat(o, loc, vi, "mean", "mean across paths", province, false, st->mean, diag) ||
            put_stat(o, loc, vi, "ci_low", "lower end of the 95 % confidence interval of the mean",
-                    province, false, st->ci_low, err, n_err) ||
+                    province, false, st->ci_low, diag) ||
            put_stat(o, loc, vi, "ci_high", "upper end of the 95 % confidence interval of the mean",
-                    province, false, st->ci_high, err, n_err) ||
+                    province, false, st->ci_high, diag) ||
            put_stat(o, loc, vi, "variance", "sample variance across paths (squared units)",
-                    province, false, st->variance, err, n_err) ||
+                    province, false, st->variance, diag) ||
            put_stat(o, loc, vi, "variance_independent",
                     "Var(base) + Var(variant): the variance on independent streams (squared "
                     "units)",
-                    province, false, st->variance_independent, err, n_err) ||
+                    province, false, st->variance_independent, diag) ||
            put_stat(o, loc, vi, "quantiles", "quantiles across paths", province, true,
-                    st->quantiles, err, n_err) ||
+                    st->quantiles, diag) ||
            (independent && put_stat(o, loc, vi, "variance_independent_measured",
                                     "sample variance with the variant on other streams "
                                     "(squared units)",
-                                    province, false, independent->variance, err, n_err));
+                                    province, false, independent->variance, diag));
 }
 
-static int put_warning(struct h5out *o, hid_t g, const struct diffsum_results *r, char *err,
-                       size_t n_err)
+static int put_warning(struct h5out *o, hid_t g, const struct diffsum_results *r, struct diag *diag)
 {
     const struct {
         const char *name, *long_name;
@@ -198,22 +195,20 @@ static int put_warning(struct h5out *o, hid_t g, const struct diffsum_results *r
         snprintf(name, sizeof name, "province_%s", w[k].name);
         snprintf(long_name, sizeof long_name, "province: %s", w[k].long_name);
         if (put_summary(o, g, H5T_NATIVE_DOUBLE, 2, YR, w[k].region, w[k].name, "1", w[k].long_name,
-                        err, n_err) ||
-            put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, w[k].province, name, "1", long_name, err,
-                        n_err))
+                        diag) ||
+            put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, w[k].province, name, "1", long_name, diag))
             return -1;
     }
     return 0;
 }
 
 int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
-                        const struct diffsum *independent, char *err, size_t n_err)
+                        const struct diffsum *independent, struct diag *diag)
 {
     const struct diffsum_config *c = diffsum_config(d);
     if (k >= o->n_variants || c->years != o->size[DIM_YEAR] || c->regions != o->size[DIM_REGION] ||
         c->n_quantiles != o->size[DIM_QUANTILE]) {
-        snprintf(err, n_err, "%s: internal error: difference summaries do not fit the file",
-                 o->tmp);
+        diag_fail(diag, "%s: internal error: difference summaries do not fit the file", o->tmp);
         return -1;
     }
     const char *const names[] = {"summary", "summary/province", "warning"};
@@ -227,17 +222,17 @@ int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
         g[j] = rc ? -1 : H5Gcreate2(g[N_GROUPS], names[j], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (g[j] < 0) rc = -1;
     }
-    if (rc) h5common_fail(err, n_err, "%s: cannot create the groups of /%s", o->tmp, path);
+    if (rc) h5common_fail(diag, "%s: cannot create the groups of /%s", o->tmp, path);
     const struct diffsum_results *r = diffsum_results(d);
     const struct diffsum_results *ri = independent ? diffsum_results(independent) : NULL;
     for (size_t j = 0; j < n_diff_vars && !rc; j++) {
         enum var v = diff_vars[j];
-        rc = put_stats(o, g[0], &var_info[v], &r->region[v], ri ? &ri->region[v] : NULL, false, err,
-                       n_err) ||
+        rc = put_stats(o, g[0], &var_info[v], &r->region[v], ri ? &ri->region[v] : NULL, false,
+                       diag) ||
              put_stats(o, g[1], &var_info[v], &r->province[v], ri ? &ri->province[v] : NULL, true,
-                       err, n_err);
+                       diag);
     }
-    if (!rc) rc = put_warning(o, g[2], r, err, n_err);
+    if (!rc) rc = put_warning(o, g[2], r, diag);
     for (size_t j = 0; j <= N_GROUPS; j++)
         if (g[j] >= 0) H5Gclose(g[j]);
     return rc;

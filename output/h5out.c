@@ -8,6 +8,7 @@
 #include "output/h5common.h"
 #include "output/h5parts.h"
 #include "output/outpath.h"
+#include "sim/config/diag.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -109,11 +110,11 @@ hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t t
 /* Creates and writes a whole dataset; `data` is in the memory type `type`. */
 int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
                 const enum dim *kinds, const void *data, const char *units, const char *long_name,
-                char *err, size_t n_err)
+                struct diag *d)
 {
     hid_t ds = create_dataset(o, loc, name, type, rank, kinds, H5P_DEFAULT, units, long_name);
     if (ds < 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
-        h5common_fail(err, n_err, "%s: cannot write %s", o->tmp, name);
+        h5common_fail(d, "%s: cannot write %s", o->tmp, name);
         if (ds >= 0) H5Dclose(ds);
         return -1;
     }
@@ -122,30 +123,30 @@ int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int ra
 }
 
 /* Variable-length strings (NULL written as ""), without units. Returns 0, or
- * -1 with `err`. */
+ * -1 with `d`. */
 static int put_strings(struct h5out *o, const char *name, const char *const *s, size_t n,
-                       enum dim kind, const char *long_name, char *err, size_t n_err)
+                       enum dim kind, const char *long_name, struct diag *d)
 {
     const char **v = malloc((n ? n : 1) * sizeof *v);
     if (!v) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        diag_fail(d, "%s: out of memory", o->tmp);
         return -1;
     }
     for (size_t k = 0; k < n; k++)
         v[k] = s && s[k] ? s[k] : "";
     hid_t type = h5common_utf8_type();
-    int rc = put_dataset(o, o->file, name, type, 1, &kind, v, "", long_name, err, n_err);
+    int rc = put_dataset(o, o->file, name, type, 1, &kind, v, "", long_name, d);
     H5Tclose(type);
     free(v);
     return rc;
 }
 
-static int make_scale(struct h5out *o, enum dim kind, const char *name, char *err, size_t n_err)
+static int make_scale(struct h5out *o, enum dim kind, const char *name, struct diag *d)
 {
     o->scale[kind] = H5Dopen2(o->file, name, H5P_DEFAULT);
     if (o->scale[kind] < 0 || H5DSset_scale(o->scale[kind], dim_labels[kind]) < 0 ||
         H5DSset_label(o->scale[kind], 0, dim_labels[kind]) < 0) {
-        h5common_fail(err, n_err, "%s: cannot make %s a dimension scale", o->tmp, name);
+        h5common_fail(d, "%s: cannot make %s a dimension scale", o->tmp, name);
         return -1;
     }
     return 0;
@@ -177,37 +178,37 @@ static int write_root_attributes(struct h5out *o, const struct h5out_meta *m)
 }
 
 /* The scales and what describes the regions. */
-static int write_meta(struct h5out *o, const struct h5out_meta *m, char *err, size_t n_err)
+static int write_meta(struct h5out *o, const struct h5out_meta *m, struct diag *d)
 {
     if (write_root_attributes(o, m)) {
-        h5common_fail(err, n_err, "%s: cannot write the root attributes", o->tmp);
+        h5common_fail(d, "%s: cannot write the root attributes", o->tmp);
         return -1;
     }
     int *years = malloc((m->years ? m->years : 1) * sizeof *years);
     if (!years) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        diag_fail(d, "%s: out of memory", o->tmp);
         return -1;
     }
     for (size_t y = 0; y < m->years; y++)
         years[y] = m->start_year + (int)y;
     static const enum dim year = DIM_YEAR, region = DIM_REGION, quantile = DIM_QUANTILE;
     int rc = put_dataset(o, o->file, "years", H5T_NATIVE_INT, 1, &year, years, "year",
-                         "calendar year", err, n_err);
+                         "calendar year", d);
     free(years);
-    if (rc || make_scale(o, DIM_YEAR, "years", err, n_err) ||
+    if (rc || make_scale(o, DIM_YEAR, "years", d) ||
         put_strings(o, "regions", m->region_names, m->regions, DIM_REGION, "region name (pinyin)",
-                    err, n_err) ||
-        make_scale(o, DIM_REGION, "regions", err, n_err) ||
+                    d) ||
+        make_scale(o, DIM_REGION, "regions", d) ||
         put_dataset(o, o->file, "quantiles", H5T_NATIVE_DOUBLE, 1, &quantile, m->quantiles, "1",
-                    "quantile level", err, n_err) ||
-        make_scale(o, DIM_QUANTILE, "quantiles", err, n_err) ||
+                    "quantile level", d) ||
+        make_scale(o, DIM_QUANTILE, "quantiles", d) ||
         put_strings(o, "region_names_zh", m->region_names_zh, m->regions, DIM_REGION,
-                    "region name (Chinese)", err, n_err) ||
+                    "region name (Chinese)", d) ||
         put_strings(o, "region_codes", m->region_codes, m->regions, DIM_REGION,
-                    "administrative division code", err, n_err) ||
+                    "administrative division code", d) ||
         put_dataset(o, o->file, "opening_balance", H5T_NATIVE_DOUBLE, 1, &region,
                     m->opening_balance_yuan, "yuan",
-                    "accumulated balance at the start of the first year", err, n_err))
+                    "accumulated balance at the start of the first year", d))
         return -1;
     return 0;
 }
@@ -252,7 +253,7 @@ int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, si
 }
 
 /* The /paths datasets. */
-static int create_paths(struct h5out *o, char *err, size_t n_err)
+static int create_paths(struct h5out *o, struct diag *d)
 {
     hid_t dcpl3 = paths_dcpl(o, 3), dcpl2 = paths_dcpl(o, 2);
     static const enum dim kinds[3] = {DIM_PATH, DIM_YEAR, DIM_REGION};
@@ -269,7 +270,7 @@ static int create_paths(struct h5out *o, char *err, size_t n_err)
                                         dcpl2, nvar_info[v].units, nvar_info[v].long_name);
         rc = o->national[v] < 0 ? -1 : 0;
     }
-    if (rc) h5common_fail(err, n_err, "%s: cannot create the /paths datasets", o->tmp);
+    if (rc) h5common_fail(d, "%s: cannot create the /paths datasets", o->tmp);
     if (gn >= 0) H5Gclose(gn);
     if (g >= 0) H5Gclose(g);
     H5Pclose(dcpl3);
@@ -340,13 +341,13 @@ struct h5out *new_out(const char *path, const struct h5out_meta *m)
     return o;
 }
 
-struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err)
+struct h5out *h5out_create(const char *path, const struct h5out_meta *m, struct diag *d)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
     struct h5out *o = new_out(path, m);
     size_t n_tmp = strlen(path) + 32;
     if (!o || !(o->tmp = malloc(n_tmp))) {
-        snprintf(err, n_err, "%s: out of memory", path);
+        diag_fail(d, "%s: out of memory", path);
         if (o) free_out(o);
         return NULL;
     }
@@ -360,13 +361,13 @@ struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *e
     H5Pclose(fapl);
     if (o->file < 0) {
         if (errno)
-            snprintf(err, n_err, "cannot create %s: %s", o->tmp, strerror(errno));
+            diag_fail(d, "cannot create %s: %s", o->tmp, strerror(errno));
         else
-            h5common_fail(err, n_err, "cannot create %s", o->tmp);
+            h5common_fail(d, "cannot create %s", o->tmp);
         free_out(o);
         return NULL;
     }
-    if (write_meta(o, m, err, n_err) || (!m->summary_only && create_paths(o, err, n_err))) {
+    if (write_meta(o, m, d) || (!m->summary_only && create_paths(o, d))) {
         h5out_abort(o);
         return NULL;
     }
@@ -378,18 +379,18 @@ const char *h5out_tmp_path(const struct h5out *o)
     return o->tmp;
 }
 
-int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+int check_block(const struct h5out *o, const struct record_block *b, struct diag *d)
 {
     if (b->years == o->size[DIM_YEAR] && b->regions == o->size[DIM_REGION] &&
         b->first_path >= o->first_path &&
         b->first_path + b->n_paths <= o->first_path + o->size[DIM_PATH])
         return 0;
-    snprintf(err, n_err,
-             "%s: a block of paths %zu-%zu, %zu years, %zu regions does not fit a file "
-             "of paths %zu-%zu, %zu years, %zu regions",
-             o->tmp, b->first_path, b->first_path + b->n_paths - 1, b->years, b->regions,
-             o->first_path, o->first_path + o->size[DIM_PATH] - 1, o->size[DIM_YEAR],
-             o->size[DIM_REGION]);
+    diag_fail(d,
+              "%s: a block of paths %zu-%zu, %zu years, %zu regions does not fit a file "
+              "of paths %zu-%zu, %zu years, %zu regions",
+              o->tmp, b->first_path, b->first_path + b->n_paths - 1, b->years, b->regions,
+              o->first_path, o->first_path + o->size[DIM_PATH] - 1, o->size[DIM_YEAR],
+              o->size[DIM_REGION]);
     return -1;
 }
 
@@ -409,21 +410,21 @@ bool h5out_collective(const struct h5out *o)
     return o->dxpl != H5P_DEFAULT;
 }
 
-int h5out_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err)
+int h5out_agree(struct h5out *o, int rc, const char *doing, struct diag *d)
 {
 #if FUNDSIM_HAVE_MPI
-    if (h5out_collective(o)) return h5par_agree(o, rc, doing, err, n_err);
+    if (h5out_collective(o)) return h5par_agree(o, rc, doing, d);
 #endif
-    (void)o, (void)doing, (void)err, (void)n_err;
+    (void)o, (void)doing, (void)d;
     return rc;
 }
 
-double *h5out_block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err)
+double *h5out_block_buffer(const struct h5out *o, size_t n, int *rc, struct diag *d)
 {
     if (*rc || n == 0) return NULL;
     double *buf = malloc(n * sizeof *buf);
     if (!buf) {
-        snprintf(err, n_err, "%s: out of memory", o->tmp);
+        diag_fail(d, "%s: out of memory", o->tmp);
         *rc = -1;
     }
     return buf;
@@ -440,16 +441,16 @@ void h5out_paths_text(const struct record_block *b, char *out, size_t n)
 /* One loop for the serial writer and the parallel one (h5out_collective): a
  * parallel handle's writes are collective calls, so an empty block takes part
  * in each (nothing of it is looked at) and the ranks agree on every step. */
-int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err)
+int h5out_write_block(struct h5out *o, const struct record_block *b, struct diag *d)
 {
     if (o->summary_only) return 0;
     bool together = h5out_collective(o);
-    int rc = b->n_paths || !together ? check_block(o, b, err, n_err) : 0;
+    int rc = b->n_paths || !together ? check_block(o, b, d) : 0;
     if (!together && (rc || b->n_paths == 0)) return rc;
     size_t n = b->n_paths * b->years * b->regions;
-    double *buf = h5out_block_buffer(o, n, &rc, err, n_err);
+    double *buf = h5out_block_buffer(o, n, &rc, d);
     size_t first = b->n_paths ? b->first_path - o->first_path : 0;
-    rc = h5out_agree(o, rc, "to prepare its block", err, n_err);
+    rc = h5out_agree(o, rc, "to prepare its block", d);
     for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
         bool national = v >= N_VARS;
         if (n) block_variable(b, v, buf);
@@ -458,12 +459,12 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
                         buf)) {
             char what[64];
             h5out_paths_text(b, what, sizeof what);
-            h5common_fail(err, n_err, "%s: cannot write %s of /paths/%s%s", o->tmp, what,
+            h5common_fail(d, "%s: cannot write %s of /paths/%s%s", o->tmp, what,
                           national ? "national/" : "",
                           national ? nvar_info[v - N_VARS].name : var_info[v].name);
             rc = -1;
         }
-        rc = h5out_agree(o, rc, "to write paths", err, n_err);
+        rc = h5out_agree(o, rc, "to write paths", d);
     }
     free(buf);
     if (!rc) o->paths_written += b->n_paths;
@@ -473,10 +474,10 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, 
 /* Writes one summary array unless it is NULL. */
 int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
                 const void *data, const char *name, const char *units, const char *long_name,
-                char *err, size_t n_err)
+                struct diag *d)
 {
     if (!data) return 0;
-    return put_dataset(o, loc, name, type, rank, kinds, data, units, long_name, err, n_err);
+    return put_dataset(o, loc, name, type, rank, kinds, data, units, long_name, d);
 }
 
 static const enum dim YR[] = {DIM_YEAR, DIM_REGION}, YRQ[] = {DIM_YEAR, DIM_REGION, DIM_QUANTILE},
@@ -487,38 +488,38 @@ static const enum dim YR[] = {DIM_YEAR, DIM_REGION}, YRQ[] = {DIM_YEAR, DIM_REGI
 /* The means and quantiles of one variable: loc/<name>_mean, loc/<name>_quantiles. */
 static int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, const char *whose,
                         int rank, const enum dim *mean_kinds, const enum dim *quantile_kinds,
-                        const double *mean, const double *quantiles, char *err, size_t n_err)
+                        const double *mean, const double *quantiles, struct diag *d)
 {
     char name[128], long_name[256];
     snprintf(name, sizeof name, "%s_mean", vi->name);
     snprintf(long_name, sizeof long_name, "%smean across paths: %s", whose, vi->long_name);
     if (put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, mean_kinds, mean, name, vi->units, long_name,
-                    err, n_err))
+                    d))
         return -1;
     snprintf(name, sizeof name, "%s_quantiles", vi->name);
     snprintf(long_name, sizeof long_name, "%squantiles across paths: %s", whose, vi->long_name);
     return put_summary(o, loc, H5T_NATIVE_DOUBLE, rank + 1, quantile_kinds, quantiles, name,
-                       vi->units, long_name, err, n_err);
+                       vi->units, long_name, d);
 }
 
 static int write_means_and_quantiles(struct h5out *o, hid_t summary, hid_t province, hid_t national,
-                                     const struct summary_results *r, char *err, size_t n_err)
+                                     const struct summary_results *r, struct diag *d)
 {
     for (int v = 0; v < N_VARS; v++)
-        if (put_variable(o, summary, &var_info[v], "", 2, YR, YRQ, r->mean[v], r->quantiles[v], err,
-                         n_err) ||
+        if (put_variable(o, summary, &var_info[v], "", 2, YR, YRQ, r->mean[v], r->quantiles[v],
+                         d) ||
             put_variable(o, province, &var_info[v], "province, ", 1, Y, YQ, r->province_mean[v],
-                         r->province_quantiles[v], err, n_err))
+                         r->province_quantiles[v], d))
             return -1;
     for (int v = 0; v < N_NVARS; v++)
         if (put_variable(o, national, &nvar_info[v], "", 1, Y, YQ, r->national_mean[v],
-                         r->national_quantiles[v], err, n_err))
+                         r->national_quantiles[v], d))
             return -1;
     return 0;
 }
 
 static int write_warning(struct h5out *o, hid_t g, const struct summary_results *r,
-                         const struct warning_params *w, char *err, size_t n_err)
+                         const struct warning_params *w, struct diag *d)
 {
     if (put_double_attr(g, "insufficient_months", w->insufficient_months) ||
         put_double_attr(g, "low_months", w->low_months) ||
@@ -526,78 +527,79 @@ static int write_warning(struct h5out *o, hid_t g, const struct summary_results 
         put_double_attr(g, "excess_months", w->excess_months) ||
         put_double_attr(g, "depletion_probability", w->depletion_probability) ||
         put_double_attr(g, "max_balance_share", w->max_balance_share)) {
-        h5common_fail(err, n_err, "%s: cannot write the attributes of /warning", o->tmp);
+        h5common_fail(d, "%s: cannot write the attributes of /warning", o->tmp);
         return -1;
     }
     hid_t type = h5common_utf8_type();
     static const enum dim level = DIM_LEVEL;
     int rc = put_dataset(o, g, "levels", type, 1, &level, warning_level_names, "",
-                         "early-warning levels, worst first", err, n_err);
+                         "early-warning levels, worst first", d);
     H5Tclose(type);
     if (rc) return -1;
     o->scale[DIM_LEVEL] = H5Dopen2(g, "levels", H5P_DEFAULT);
     if (o->scale[DIM_LEVEL] < 0 || H5DSset_scale(o->scale[DIM_LEVEL], "level") < 0 ||
         H5DSset_label(o->scale[DIM_LEVEL], 0, "level") < 0) {
-        h5common_fail(err, n_err, "%s: cannot make /warning/levels a dimension scale", o->tmp);
+        h5common_fail(d, "%s: cannot make /warning/levels a dimension scale", o->tmp);
         return -1;
     }
     const hid_t D = H5T_NATIVE_DOUBLE;
     if (put_summary(o, g, D, 2, YR, r->p_deficit, "p_deficit", "1",
-                    "probability of a current deficit (surplus < 0)", err, n_err) ||
+                    "probability of a current deficit (surplus < 0)", d) ||
         put_summary(o, g, D, 2, YR, r->p_depleted, "p_depleted", "1",
-                    "probability that the balance is below 0 at the end of the year", err, n_err) ||
+                    "probability that the balance is below 0 at the end of the year", d) ||
         put_summary(o, g, D, 2, YR, r->p_insufficient, "p_insufficient", "1",
-                    "probability of fewer months of payment than insufficient_months", err,
-                    n_err) ||
+                    "probability of fewer months of payment than insufficient_months", d) ||
         put_summary(o, g, D, 2, YR, r->p_excess_balance, "p_excess_balance", "1",
-                    "probability of a balance above max_balance_share of the income", err, n_err) ||
+                    "probability of a balance above max_balance_share of the income", d) ||
         put_summary(o, g, D, 3, YRL, r->p_level, "p_level", "1",
-                    "probability of each early-warning level", err, n_err) ||
+                    "probability of each early-warning level", d) ||
         put_summary(o, g, H5T_NATIVE_INT, 2, YR, r->level, "level", "1",
-                    "most likely early-warning level (index into levels)", err, n_err) ||
+                    "most likely early-warning level (index into levels)", d) ||
         put_summary(o, g, D, 1, Y, r->province_p_deficit, "province_p_deficit", "1",
-                    "province: probability of a current deficit", err, n_err) ||
+                    "province: probability of a current deficit", d) ||
         put_summary(o, g, D, 1, Y, r->province_p_depleted, "province_p_depleted", "1",
-                    "province: probability that the balance is below 0", err, n_err))
+                    "province: probability that the balance is below 0", d))
         return -1;
+    /* /warning/level names its levels: a dataset that cannot be opened for
+     * that is a failure, as is the attribute's write */
     hid_t ds = r->level ? H5Dopen2(g, "level", H5P_DEFAULT) : -1;
-    if (ds >= 0 && put_strings_attr(ds, "levels", warning_level_names, N_WARN_LEVELS)) {
-        h5common_fail(err, n_err, "%s: cannot write the levels of /warning/level", o->tmp);
+    if (r->level &&
+        (ds < 0 || put_strings_attr(ds, "levels", warning_level_names, N_WARN_LEVELS))) {
+        h5common_fail(d, "%s: cannot write the levels of /warning/level", o->tmp);
         rc = -1;
     }
     if (ds >= 0) H5Dclose(ds);
     return rc;
 }
 
-static int write_depletion(struct h5out *o, hid_t g, const struct summary_results *r, char *err,
-                           size_t n_err)
+static int write_depletion(struct h5out *o, hid_t g, const struct summary_results *r,
+                           struct diag *d)
 {
     const hid_t D = H5T_NATIVE_DOUBLE, I = H5T_NATIVE_INT;
     if (put_summary(o, g, D, 2, RY, r->p_first_depletion, "p_first_year", "1",
-                    "probability that the balance first falls below 0 in the year", err, n_err) ||
+                    "probability that the balance first falls below 0 in the year", d) ||
         put_summary(o, g, D, 1, R, r->p_never_depleted, "p_never", "1",
-                    "probability that the balance never falls below 0", err, n_err) ||
+                    "probability that the balance never falls below 0", d) ||
         put_summary(o, g, D, 2, YR, r->p_depleted_by, "p_by_year", "1",
-                    "probability that the balance has fallen below 0 by the year", err, n_err) ||
+                    "probability that the balance has fallen below 0 by the year", d) ||
         put_summary(o, g, I, 2, RQ, r->depletion_year, "year_at_quantile", "year",
-                    "quantiles of the first depletion year (0: after the horizon)", err, n_err) ||
+                    "quantiles of the first depletion year (0: after the horizon)", d) ||
         put_summary(o, g, I, 1, R, r->first_year_at_risk, "first_year_at_risk", "year",
-                    "first year with p_depleted at least depletion_probability (0: none)", err,
-                    n_err))
+                    "first year with p_depleted at least depletion_probability (0: none)", d))
         return -1;
     return 0;
 }
 
-int h5out_write_summary(struct h5out *o, const struct summary *s, char *err, size_t n_err)
+int h5out_write_summary(struct h5out *o, const struct summary *s, struct diag *d)
 {
     const struct summary_config *c = summary_config(s);
     if (c->years != o->size[DIM_YEAR] || c->regions != o->size[DIM_REGION] ||
         c->n_quantiles != o->size[DIM_QUANTILE]) {
-        snprintf(err, n_err,
-                 "%s: summaries of %zu years, %zu regions, %zu quantiles do not fit a file of "
-                 "%zu years, %zu regions, %zu quantiles",
-                 o->tmp, c->years, c->regions, c->n_quantiles, o->size[DIM_YEAR],
-                 o->size[DIM_REGION], o->size[DIM_QUANTILE]);
+        diag_fail(d,
+                  "%s: summaries of %zu years, %zu regions, %zu quantiles do not fit a file of "
+                  "%zu years, %zu regions, %zu quantiles",
+                  o->tmp, c->years, c->regions, c->n_quantiles, o->size[DIM_YEAR],
+                  o->size[DIM_REGION], o->size[DIM_QUANTILE]);
         return -1;
     }
     const char *names[] = {"summary", "summary/province", "summary/national", "warning",
@@ -608,14 +610,13 @@ int h5out_write_summary(struct h5out *o, const struct summary *s, char *err, siz
     for (size_t k = 0; k < N_GROUPS; k++) {
         g[k] = rc ? -1 : H5Gcreate2(o->file, names[k], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (!rc && g[k] < 0) {
-            h5common_fail(err, n_err, "%s: cannot create /%s", o->tmp, names[k]);
+            h5common_fail(d, "%s: cannot create /%s", o->tmp, names[k]);
             rc = -1;
         }
     }
     const struct summary_results *r = summary_results(s);
-    if (!rc && (write_means_and_quantiles(o, g[0], g[1], g[2], r, err, n_err) ||
-                write_warning(o, g[3], r, &c->warning, err, n_err) ||
-                write_depletion(o, g[4], r, err, n_err)))
+    if (!rc && (write_means_and_quantiles(o, g[0], g[1], g[2], r, d) ||
+                write_warning(o, g[3], r, &c->warning, d) || write_depletion(o, g[4], r, d)))
         rc = -1;
     for (size_t k = 0; k < N_GROUPS; k++)
         if (g[k] >= 0) H5Gclose(g[k]);
@@ -635,31 +636,31 @@ static int sync_path(const char *path, int flags)
     return rc;
 }
 
-int h5out_commit(struct h5out *o, char *err, size_t n_err)
+int h5out_commit(struct h5out *o, struct diag *d)
 {
     if (!o->summary_written || (!o->summary_only && o->paths_written < o->size[DIM_PATH])) {
-        snprintf(err, n_err, "%s: incomplete (%zu of %zu paths written, summaries %s)", o->path,
-                 o->summary_only ? o->size[DIM_PATH] : o->paths_written, o->size[DIM_PATH],
-                 o->summary_written ? "written" : "missing");
+        diag_fail(d, "%s: incomplete (%zu of %zu paths written, summaries %s)", o->path,
+                  o->summary_only ? o->size[DIM_PATH] : o->paths_written, o->size[DIM_PATH],
+                  o->summary_written ? "written" : "missing");
         h5out_abort(o);
         return -1;
     }
     if (close_file(o)) {
-        h5common_fail(err, n_err, "%s: cannot finish writing the file", o->tmp);
+        h5common_fail(d, "%s: cannot finish writing the file", o->tmp);
         h5out_abort(o);
         return -1;
     }
     /* Checked when the run began, and again now: something else may have been
      * put there since, and rename(2) would replace it whatever it is. */
-    char why[512];
-    if (outpath_replaceable(o->path, why, sizeof why)) {
-        snprintf(err, n_err, "not written: %s", why);
+    struct diag why = {0};
+    if (outpath_replaceable(o->path, &why)) {
+        diag_fail(d, "not written: %s", diag_last_text(&why));
+        diag_free(&why);
         h5out_abort(o);
         return -1;
     }
     if (sync_path(o->tmp, 0) || rename(o->tmp, o->path)) {
-        snprintf(err, n_err, "cannot sync and rename %s onto %s: %s", o->tmp, o->path,
-                 strerror(errno));
+        diag_fail(d, "cannot sync and rename %s onto %s: %s", o->tmp, o->path, strerror(errno));
         h5out_abort(o);
         return -1;
     }
@@ -675,8 +676,7 @@ int h5out_commit(struct h5out *o, char *err, size_t n_err)
         *slash = '\0';
     int rc = sync_path(dir, O_DIRECTORY);
     if (rc && errno != EINVAL) /* EINVAL: the file system cannot sync directories */
-        snprintf(err, n_err, "%s: written, but syncing its directory failed: %s", o->path,
-                 strerror(errno));
+        diag_fail(d, "%s: written, but syncing its directory failed: %s", o->path, strerror(errno));
     else
         rc = 0;
     free_out(o);

@@ -80,18 +80,18 @@ struct h5out_meta {
 struct h5out;
 
 /* Creates a temporary file beside `path` (same directory, a name starting with
- * `path`), ready for blocks. Returns NULL with a message in `err` on failure. */
-struct h5out *h5out_create(const char *path, const struct h5out_meta *m, char *err, size_t n_err);
+ * `path`), ready for blocks. Returns NULL with a message in `d` on failure. */
+struct h5out *h5out_create(const char *path, const struct h5out_meta *m, struct diag *d);
 
 /* The temporary file's name. */
 const char *h5out_tmp_path(const struct h5out *o);
 
 /* Writes a block's paths (nothing when summary-only): path k of the run goes to
- * row k - first_path. Returns 0, or -1 with `err`. */
-int h5out_write_block(struct h5out *o, const struct record_block *b, char *err, size_t n_err);
+ * row k - first_path. Returns 0, or -1 with `d`. */
+int h5out_write_block(struct h5out *o, const struct record_block *b, struct diag *d);
 
-/* Writes the summaries. Returns 0, or -1 with `err`. */
-int h5out_write_summary(struct h5out *o, const struct summary *s, char *err, size_t n_err);
+/* Writes the summaries. Returns 0, or -1 with `d`. */
+int h5out_write_summary(struct h5out *o, const struct summary *s, struct diag *d);
 
 /* A policy variant of the run (`fundsim compare`). */
 struct h5out_variant {
@@ -100,30 +100,32 @@ struct h5out_variant {
 };
 
 /* Adds /diff/<name> and, unless summary-only, its per-path datasets; variants
- * are numbered 0, 1, ... in the order added. Returns 0, or -1 with `err`. */
-int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, char *err, size_t n_err);
+ * are numbered 0, 1, ... in the order added. Returns 0, or -1 with `d`. */
+int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, struct diag *d);
 
 /* Writes variant k's differences for a block's paths: variant - base (nothing
- * when summary-only). Returns 0, or -1 with `err`. */
+ * when summary-only). Returns 0, or -1 with `d`. */
 int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block *base,
-                           const struct record_block *variant, char *err, size_t n_err);
+                           const struct record_block *variant, struct diag *d);
 
 /* Writes variant k's difference summaries; `independent` (NULL unless the
  * variant was added with independent) gives the _variance_independent_measured
- * datasets (its variances). Returns 0, or -1 with `err`. */
+ * datasets (its variances). Returns 0, or -1 with `diag`. */
 int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
-                        const struct diffsum *independent, char *err, size_t n_err);
+                        const struct diffsum *independent, struct diag *diag);
 
 /* Closes the file and renames it onto `path`, which must then name a regular
- * file or nothing (output/outpath.h). Returns 0, or -1 with `err` (the
+ * file or nothing (output/outpath.h). Returns 0, or -1 with `d` (the
  * temporary file is then removed and `path` untouched). Frees `o` in both cases. */
-int h5out_commit(struct h5out *o, char *err, size_t n_err);
+int h5out_commit(struct h5out *o, struct diag *d);
 
 /* Closes and removes the temporary file; frees `o`. For failures and signals. */
 void h5out_abort(struct h5out *o);
 
 #if FUNDSIM_HAVE_MPI
 #include <mpi.h>
+
+struct diag;
 /* The MPI build's per-path datasets, written by every rank at once into the one
  * file (output/h5par.c). Rank 0 creates the file (h5out_create and
  * h5out_add_variant), then h5out_suspend; every rank h5out_open_parallel, then
@@ -141,23 +143,23 @@ void h5out_abort(struct h5out *o);
  * and romio321, both write them without a hang (output/README.md, "MPI
  * build"). */
 
-/* Closes the file, keeping it under its temporary name. Returns 0, or -1 with `err`. */
-int h5out_suspend(struct h5out *o, char *err, size_t n_err);
+/* Closes the file, keeping it under its temporary name. Returns 0, or -1 with `d`. */
+int h5out_suspend(struct h5out *o, struct diag *d);
 /* Opens it again after the parallel writes, which wrote `paths_written` paths
- * in all. Returns 0, or -1 with `err`. */
-int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err);
+ * in all. Returns 0, or -1 with `d`. */
+int h5out_reopen(struct h5out *o, size_t paths_written, struct diag *d);
 
 /* Collective on `comm`: opens the temporary file `tmp` (h5out_tmp_path of rank
  * 0's handle) with the MPI-IO driver, and its /paths datasets and those of the
  * n_variants variants named (/diff/<name>/<var>); `m` gives the sizes and the
  * first path. `comm` must last until h5out_close_parallel. Returns NULL with
- * `err` on every rank when it fails on any. */
+ * `d` on every rank when it fails on any. */
 struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
-                                  const char *const *variant_names, size_t n_variants, char *err,
-                                  size_t n_err);
+                                  const char *const *variant_names, size_t n_variants,
+                                  struct diag *d);
 /* Collective: closes it; returns the paths written by all ranks, or -1 with
- * `err` (on every rank when it fails on any). Frees `o`. */
-long long h5out_close_parallel(struct h5out *o, char *err, size_t n_err);
+ * `d` (on every rank when it fails on any). Frees `o`. */
+long long h5out_close_parallel(struct h5out *o, struct diag *d);
 #endif
 
 /* The size the file will have, roughly (compression aside), in bytes. */

@@ -12,6 +12,7 @@
 #include "output/h5common.h"
 #include "output/h5out.h"
 #include "output/h5parts.h"
+#include "sim/config/diag.h"
 
 #include <hdf5.h>
 #include <mpi.h>
@@ -21,14 +22,14 @@
 #include <string.h>
 
 /* Collective: -1 on every rank when `rc` is -1 on any. A rank that did not
- * fail itself puts which one did, and in doing what, into `err`. */
-static int agree(MPI_Comm comm, const char *tmp, int rc, const char *doing, char *err, size_t n_err)
+ * fail itself puts which one did, and in doing what, into `d`. */
+static int agree(MPI_Comm comm, const char *tmp, int rc, const char *doing, struct diag *d)
 {
     int rank, failed;
     MPI_Comm_rank(comm, &rank);
     failed = rc ? rank + 1 : 0;
     MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm);
-    if (failed && !rc) snprintf(err, n_err, "%s: rank %d failed %s", tmp, failed - 1, doing);
+    if (failed && !rc) diag_fail(d, "%s: rank %d failed %s", tmp, failed - 1, doing);
     return failed ? -1 : 0;
 }
 
@@ -62,16 +63,16 @@ static int open_path_datasets(struct h5out *o)
     return 0;
 }
 
-int h5out_suspend(struct h5out *o, char *err, size_t n_err)
+int h5out_suspend(struct h5out *o, struct diag *d)
 {
     if (close_file(o)) {
-        h5common_fail(err, n_err, "%s: cannot close the file for the parallel writes", o->tmp);
+        h5common_fail(d, "%s: cannot close the file for the parallel writes", o->tmp);
         return -1;
     }
     return 0;
 }
 
-int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err)
+int h5out_reopen(struct h5out *o, size_t paths_written, struct diag *d)
 {
     static const char *const scales[N_DIMS] = {
         [DIM_YEAR] = "years", [DIM_REGION] = "regions", [DIM_QUANTILE] = "quantiles"};
@@ -86,8 +87,7 @@ int h5out_reopen(struct h5out *o, size_t paths_written, char *err, size_t n_err)
     }
     if (!rc) rc = open_path_datasets(o);
     if (rc) {
-        h5common_fail(err, n_err, "%s: cannot open the file again after the parallel writes",
-                      o->tmp);
+        h5common_fail(d, "%s: cannot open the file again after the parallel writes", o->tmp);
         close_file(o);
         return -1;
     }
@@ -127,14 +127,14 @@ static struct h5out *new_parallel(const char *tmp, MPI_Comm comm, const struct h
 }
 
 struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
-                                  const char *const *variant_names, size_t n_variants, char *err,
-                                  size_t n_err)
+                                  const char *const *variant_names, size_t n_variants,
+                                  struct diag *d)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
     struct h5out *o = new_parallel(tmp, comm, m, variant_names, n_variants);
-    if (!o) snprintf(err, n_err, "%s: out of memory", tmp);
+    if (!o) diag_fail(d, "%s: out of memory", tmp);
     /* Every rank opens the file, or none: H5Fopen is collective. */
-    if (agree(comm, tmp, o ? 0 : -1, "to open it", err, n_err)) {
+    if (agree(comm, tmp, o ? 0 : -1, "to open it", d)) {
         if (o) free_out(o);
         return NULL;
     }
@@ -147,8 +147,8 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
                      open_path_datasets(o)
                  ? -1
                  : 0;
-    if (rc) h5common_fail(err, n_err, "%s: cannot open it for the parallel writes", tmp);
-    if (agree(comm, tmp, rc, "to open it", err, n_err)) {
+    if (rc) h5common_fail(d, "%s: cannot open it for the parallel writes", tmp);
+    if (agree(comm, tmp, rc, "to open it", d)) {
         close_file(o);
         free_parallel(o);
         return NULL;
@@ -156,18 +156,18 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
     return o;
 }
 
-int h5par_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err)
+int h5par_agree(struct h5out *o, int rc, const char *doing, struct diag *d)
 {
-    return agree(o->comm, o->tmp, rc, doing, err, n_err);
+    return agree(o->comm, o->tmp, rc, doing, d);
 }
 
-long long h5out_close_parallel(struct h5out *o, char *err, size_t n_err)
+long long h5out_close_parallel(struct h5out *o, struct diag *d)
 {
     int rc = close_file(o);
-    if (rc) h5common_fail(err, n_err, "%s: cannot close it after the parallel writes", o->tmp);
+    if (rc) h5common_fail(d, "%s: cannot close it after the parallel writes", o->tmp);
     unsigned long long paths = o->paths_written;
     MPI_Allreduce(MPI_IN_PLACE, &paths, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, o->comm);
-    rc = agree(o->comm, o->tmp, rc, "to close it", err, n_err);
+    rc = agree(o->comm, o->tmp, rc, "to close it", d);
     free_parallel(o);
     return rc ? -1 : (long long)paths;
 }

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct diag;
+
 struct h5out_meta;
 
 enum dim { DIM_PATH, DIM_YEAR, DIM_REGION, DIM_QUANTILE, DIM_LEVEL, N_DIMS };
@@ -72,15 +74,15 @@ hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t t
                      const enum dim *kinds, hid_t dcpl, const char *units, const char *long_name);
 
 /* Creates and writes a whole dataset; `data` is in the memory type `type`.
- * Returns 0, or -1 with `err`. */
+ * Returns 0, or -1 with `d`. */
 int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
                 const enum dim *kinds, const void *data, const char *units, const char *long_name,
-                char *err, size_t n_err);
+                struct diag *d);
 
 /* put_dataset, unless `data` is NULL (then nothing). */
 int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
                 const void *data, const char *name, const char *units, const char *long_name,
-                char *err, size_t n_err);
+                struct diag *d);
 
 /* The creation properties of a per-path dataset of `rank` ([path][year]
  * [region] or [path][year]): chunked by paths, compressed. Close it after use. */
@@ -89,12 +91,12 @@ hid_t paths_dcpl(const struct h5out *o, int rank);
  * `years` years and `regions` regions (its other dimensions are whole). */
 size_t paths_chunk(size_t paths, size_t years, size_t regions);
 
-/* Whether a block fits the file's paths, years and regions. Returns 0, or -1 with `err`. */
-int check_block(const struct h5out *o, const struct record_block *b, char *err, size_t n_err);
+/* Whether a block fits the file's paths, years and regions. Returns 0, or -1 with `d`. */
+int check_block(const struct h5out *o, const struct record_block *b, struct diag *d);
 /* Whether base and variant make a block of differences for variant k. Returns
- * 0, or -1 with `err`. */
+ * 0, or -1 with `d`. */
 int check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
-                      const struct record_block *variant, char *err, size_t n_err);
+                      const struct record_block *variant, struct diag *d);
 /* Variable v's differences variant - base, [path][year][region], into `buf`. */
 void block_difference(const struct record_block *base, const struct record_block *variant,
                       enum var v, double *buf);
@@ -119,13 +121,13 @@ int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, si
  * an empty one, or when `rc` is set; out of memory, `rc` becomes -1 with
  * `err`); and "paths 64-127" of a block, for messages. */
 bool h5out_collective(const struct h5out *o);
-int h5out_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err);
-double *h5out_block_buffer(const struct h5out *o, size_t n, int *rc, char *err, size_t n_err);
+int h5out_agree(struct h5out *o, int rc, const char *doing, struct diag *d);
+double *h5out_block_buffer(const struct h5out *o, size_t n, int *rc, struct diag *d);
 void h5out_paths_text(const struct record_block *b, char *out, size_t n);
 
 #if FUNDSIM_HAVE_MPI
 /* h5out_agree on a parallel handle: the ranks' agreement (h5par.c). */
-int h5par_agree(struct h5out *o, int rc, const char *doing, char *err, size_t n_err);
+int h5par_agree(struct h5out *o, int rc, const char *doing, struct diag *d);
 #endif
 
 #endif

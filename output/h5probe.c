@@ -3,6 +3,7 @@
  * PROBE_HDF5_FAILED when HDF5 refused something; the parent waits for it. An
  * endless loop ends at the child's limit of processor time (SIGXCPU). */
 #include "output/h5probe.h"
+#include "sim/config/diag.h"
 
 #include "sim/config/limit.h"
 
@@ -160,7 +161,7 @@ static int walk(const char *path)
     return w.failed ? PROBE_HDF5_FAILED : 0;
 }
 
-int h5probe_file(const char *path, char *err, size_t n_err)
+int h5probe_file(const char *path, struct diag *d)
 {
     struct stat st;
     long long cpu_seconds = H5PROBE_CPU_SECONDS;
@@ -194,14 +195,14 @@ int h5probe_file(const char *path, char *err, size_t n_err)
     else /* a sanitizer's report, say */
         snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(status));
     if (sig == SIGXCPU || sig == SIGKILL)
-        snprintf(err, n_err,
-                 "%s: a damaged HDF5 file: HDF5 did not finish reading it (in %lld s of "
-                 "processor time, in a process of its own)",
-                 path, cpu_seconds);
+        diag_fail(d,
+                  "%s: a damaged HDF5 file: HDF5 did not finish reading it (in %lld s of "
+                  "processor time, in a process of its own)",
+                  path, cpu_seconds);
     else
-        snprintf(err, n_err,
-                 "%s: a damaged HDF5 file: reading it made HDF5 crash (%s, in a process of its "
-                 "own)",
-                 path, how);
+        diag_fail(d,
+                  "%s: a damaged HDF5 file: reading it made HDF5 crash (%s, in a process of its "
+                  "own)",
+                  path, how);
     return -1;
 }

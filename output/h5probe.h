@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+struct diag;
+
 /* The child's limit of processor time: H5PROBE_CPU_SECONDS, and one second
  * more per H5PROBE_BYTES_PER_SECOND of the file. The walk of a run's file
  * takes a small part of that (0.03 s for a small run's, under 1 s for a
@@ -32,8 +34,8 @@ enum { H5PROBE_CPU_SECONDS = 2 };
 
 /* Reads file `path` in a child process as above. Returns 0 when the child
  * ended (or could not be started: then the caller reads unprotected), or -1
- * with a message naming the file in `err`. */
-int h5probe_file(const char *path, char *err, size_t n_err);
+ * with a message naming the file in `d`. */
+int h5probe_file(const char *path, struct diag *d);
 
 /* What HDF5 does not check before it acts on it: the n variable-length
  * strings of contiguous dataset `ds` of `file` (at `path`) must each lie

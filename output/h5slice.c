@@ -5,6 +5,7 @@
 #include "output/h5common.h"
 #include "output/h5parts.h"
 #include "output/report_common.h"
+#include "sim/config/diag.h"
 
 #include <hdf5.h>
 
@@ -144,11 +145,11 @@ static hid_t open_paths(struct report_reader *rd, const char *group, const char 
     return report_open_dataset(rd, full, H5T_NATIVE_DOUBLE, rank, dims, chunk);
 }
 
-struct h5slice *h5slice_open(const char *path, char *err, size_t n_err)
+struct h5slice *h5slice_open(const char *path, struct diag *d)
 {
     struct h5slice *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
-        snprintf(err, n_err, "%s: out of memory", path);
+        diag_fail(d, "%s: out of memory", path);
         free(s);
         return NULL;
     }
@@ -156,12 +157,12 @@ struct h5slice *h5slice_open(const char *path, char *err, size_t n_err)
         s->paths[v] = -1;
     for (int v = 0; v < N_NVARS; v++)
         s->national[v] = -1;
-    s->file = report_open_file(path, err, n_err);
+    s->file = report_open_file(path, d);
     if (s->file < 0) {
         h5slice_close(s);
         return NULL;
     }
-    struct report_reader rd = {.file = s->file, .path = s->path, .err = err, .n_err = n_err};
+    struct report_reader rd = {.file = s->file, .path = s->path, .d = d};
     check_kind(&rd);
     read_root(s, &rd);
     read_tables(s, &rd);
@@ -203,21 +204,20 @@ static int read_rows(hid_t ds, int rank, size_t row, size_t n, size_t years, siz
     return rc;
 }
 
-int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block *b, char *err,
-                 size_t n_err)
+int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block *b, struct diag *d)
 {
     const struct h5out_meta *m = &s->info.meta;
     if (n == 0 || first < m->first_path || n > m->paths || first - m->first_path > m->paths - n ||
         b->years != m->years || b->regions != m->regions) {
-        snprintf(err, n_err, "%s: internal error: paths %zu-%zu are not in the file", s->path,
-                 first, first + n - 1);
+        diag_fail(d, "%s: internal error: paths %zu-%zu are not in the file", s->path, first,
+                  first + n - 1);
         return -1;
     }
     size_t n_py = n * m->years, n_pyr = n_py * m->regions;
     if (n > s->buf_paths) {
         double *buf = realloc(s->buf, n_pyr * sizeof *buf);
         if (!buf) {
-            snprintf(err, n_err, "%s: out of memory", s->path);
+            diag_fail(d, "%s: out of memory", s->path);
             return -1;
         }
         s->buf = buf;
@@ -231,8 +231,8 @@ int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block 
         hid_t ds = national ? s->national[v - N_VARS] : s->paths[v];
         if (read_rows(ds, national ? 2 : 3, first - m->first_path, n, m->years, m->regions,
                       s->buf)) {
-            h5common_fail(err, n_err, "%s: damaged: cannot read paths %zu-%zu of /paths/%s%s",
-                          s->path, first, first + n - 1, national ? "national/" : "",
+            h5common_fail(d, "%s: damaged: cannot read paths %zu-%zu of /paths/%s%s", s->path,
+                          first, first + n - 1, national ? "national/" : "",
                           national ? nvar_info[v - N_VARS].name : var_info[v].name);
             return -1;
         }

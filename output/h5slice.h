@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+struct diag;
+
 struct h5slice;
 
 /* What the file says of itself. */
@@ -30,18 +32,17 @@ struct h5slice_info {
 };
 
 /* Opens the file and reads its description. Returns NULL with a message naming
- * the file in `err`: it cannot be opened, is not a fundsim run's file, has
+ * the file in `d`: it cannot be opened, is not a fundsim run's file, has
  * /diff, or was written with --summary-only. */
-struct h5slice *h5slice_open(const char *path, char *err, size_t n_err);
+struct h5slice *h5slice_open(const char *path, struct diag *d);
 
 const struct h5slice_info *h5slice_info(const struct h5slice *s);
 const char *h5slice_path(const struct h5slice *s);
 
 /* Reads the run's paths first .. first + n - 1 (within the file's) into `b`,
  * allocated for at least n paths of the file's years and regions; b->first_path
- * becomes `first`, b->n_paths n. Returns 0, or -1 with `err`. */
-int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block *b, char *err,
-                 size_t n_err);
+ * becomes `first`, b->n_paths n. Returns 0, or -1 with `d`. */
+int h5slice_read(struct h5slice *s, size_t first, size_t n, struct record_block *b, struct diag *d);
 
 /* Closes the file and frees everything (NULL is fine). */
 void h5slice_close(struct h5slice *s);

@@ -14,14 +14,16 @@
 
 #include <stddef.h>
 
+struct diag;
+
 /* Whether `path` can be an output: a non-empty name of a file (not ending in
  * '/') in a folder that exists, naming a regular file or nothing. Returns 0,
- * or -1 with the reason in `err` (naming the path). Errors it cannot decide on
+ * or -1 with the reason in `d` (DIAG_USAGE, naming the path). Errors it cannot decide on
  * (a folder it may not search) pass: writing then says why. */
-int outpath_check(const char *path, char *err, size_t n_err);
+int outpath_check(const char *path, struct diag *d);
 
 /* Whether the rename onto `path` may replace what is there: a regular file or
- * nothing (lstat). Returns 0, or -1 with the reason in `err`. */
-int outpath_replaceable(const char *path, char *err, size_t n_err);
+ * nothing (lstat). Returns 0, or -1 with the reason in `d`. */
+int outpath_replaceable(const char *path, struct diag *d);
 
 #endif

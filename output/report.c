@@ -10,6 +10,7 @@
 #include "output/report_common.h"
 #include "output/report_diff.h"
 #include "output/report_outlook.h"
+#include "sim/config/diag.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -231,14 +232,14 @@ static void budget_print_csv(const struct budget *b, const struct report_run *ru
 }
 
 /* The year indices to print into run->chosen: the chosen years, or the first,
- * every fifth and the last. Returns 0, or with a message -2 when a year is not
- * in the file, -1 when out of memory. */
+ * every fifth and the last. Returns 0, or -1 with a message: a year not in
+ * the file (DIAG_USAGE), out of memory. */
 static int choose_years(struct report_run *run, const int *years, size_t n_years, const char *path,
-                        char *err, size_t n_err)
+                        struct diag *d)
 {
     size_t *ys = run->chosen = malloc((n_years + run->Y / 5 + 2) * sizeof *ys);
     if (!ys) {
-        snprintf(err, n_err, "%s: out of memory", path);
+        diag_fail(d, "%s: out of memory", path);
         return -1;
     }
     if (n_years == 0) {
@@ -252,9 +253,9 @@ static int choose_years(struct report_run *run, const int *years, size_t n_years
     for (size_t k = 0; k < n_years; k++) {
         long y = (long)years[k] - run->years[0];
         if (y < 0 || (size_t)y >= run->Y || run->years[y] != years[k]) {
-            snprintf(err, n_err, "%s: year %d is not among the file's years %d-%d", path, years[k],
-                     run->years[0], run->years[run->Y - 1]);
-            return -2;
+            diag_refuse(d, "%s: year %d is not among the file's years %d-%d", path, years[k],
+                        run->years[0], run->years[run->Y - 1]);
+            return -1;
         }
         ys[k] = (size_t)y;
     }
@@ -276,13 +277,14 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
     if (!rd->failed) has_diff = H5Lexists(rd->file, "/diff", H5P_DEFAULT) > 0;
     int rc = rd->failed ? -1 : 0;
     if (!rc && table == REPORT_DIFF && !has_diff) {
-        snprintf(rd->err, rd->n_err,
-                 "%s has no policy comparison (no /diff group): the diff table needs the output of "
-                 "`fundsim compare`",
-                 rd->path);
-        rc = -2;
+        diag_refuse(
+            rd->d,
+            "%s has no policy comparison (no /diff group): the diff table needs the output of "
+            "`fundsim compare`",
+            rd->path);
+        rc = -1;
     }
-    if (!rc) rc = choose_years(&run, years, n_years, rd->path, rd->err, rd->n_err);
+    if (!rc) rc = choose_years(&run, years, n_years, rd->path, rd->d);
     bool want_warning = all || table == REPORT_WARNING;
     bool want_budget = (all && !csv) || table == REPORT_BUDGET;
     bool want_diff = (all && !csv && has_diff) || table == REPORT_DIFF;
@@ -316,10 +318,10 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
 }
 
 int report_print(const char *path, const int *years, size_t n_years, bool csv,
-                 enum report_table table, FILE *out, char *err, size_t n_err)
+                 enum report_table table, FILE *out, struct diag *d)
 {
-    struct report_reader rd = {.path = path, .err = err, .n_err = n_err};
-    rd.file = report_open_file(path, err, n_err);
+    struct report_reader rd = {.path = path, .d = d};
+    rd.file = report_open_file(path, d);
     if (rd.file < 0) return -1;
     int rc = read_and_print(&rd, years, n_years, csv, table, out);
     H5Fclose(rd.file);

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct diag;
+
 enum report_table {
     REPORT_ALL, /* as text, every table the file has; as CSV, the warning table */
     REPORT_WARNING,
@@ -30,10 +32,11 @@ enum report_table {
 
 /* Prints `table` of the file at `path` for `years` (n_years 0: the first
  * year, every fifth year after it and the last), as text or CSV (one table,
- * with a header row), to `out`. Returns 0; -1 when the file cannot be read or
- * lacks what the table needs; -2 when a year is not among the file's, or
- * REPORT_DIFF is asked of a file without /diff; with a message in `err`. */
+ * with a header row), to `out`. Returns 0, or -1 with a message in `d`: the
+ * file cannot be read or lacks what the table needs (DIAG_RUNTIME); a year is
+ * not among the file's, or REPORT_DIFF is asked of a file without /diff
+ * (DIAG_USAGE). */
 int report_print(const char *path, const int *years, size_t n_years, bool csv,
-                 enum report_table table, FILE *out, char *err, size_t n_err);
+                 enum report_table table, FILE *out, struct diag *d);
 
 #endif

@@ -4,6 +4,7 @@
 #include "output/report_common.h"
 #include "output/h5common.h"
 #include "output/h5probe.h"
+#include "sim/config/diag.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,12 +25,12 @@ void report_problem(struct report_reader *rd, const char *fmt, ...)
 {
     if (rd->failed) return;
     rd->failed = true;
-    int used = snprintf(rd->err, rd->n_err, "%s: ", rd->path);
-    if (used < 0 || (size_t)used >= rd->n_err) return;
+    char what[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rd->err + used, rd->n_err - (size_t)used, fmt, ap);
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    diag_fail(rd->d, "%s: %s", rd->path, what);
 }
 
 /* "[3][2]"; a 0 is written as `zero`. */
@@ -44,38 +45,38 @@ static void format_shape(char *s, size_t n, int rank, const hsize_t *dims, const
             used += (size_t)snprintf(s + used, n - used, "[%s]", zero);
 }
 
-hid_t report_open_file(const char *path, char *err, size_t n_err)
+hid_t report_open_file(const char *path, struct diag *d)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
     struct stat st;
     if (stat(path, &st) != 0) {
-        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
+        diag_fail(d, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
-        snprintf(err, n_err, "%s is a folder, not a run's file", path);
+        diag_fail(d, "%s is a folder, not a run's file", path);
         return -1;
     }
     /* A FIFO or a device would block HDF5's reads, or never end them. */
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, n_err, "%s is not a regular file, so not a run's file", path);
+        diag_fail(d, "%s is not a regular file, so not a run's file", path);
         return -1;
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, n_err, "cannot open %s: %s", path, strerror(errno));
+        diag_fail(d, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     fclose(f);
     htri_t hdf5 = H5Fis_hdf5(path);
     if (hdf5 == 0) {
-        snprintf(err, n_err, "%s: not an HDF5 file, so not a run's file", path);
+        diag_fail(d, "%s: not an HDF5 file, so not a run's file", path);
         return -1;
     }
     /* HDF5 reads it in a child process first: if that crashes, we do not */
-    if (hdf5 > 0 && h5probe_file(path, err, n_err)) return -1;
+    if (hdf5 > 0 && h5probe_file(path, d)) return -1;
     hid_t file = hdf5 > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
-    if (file < 0) h5common_fail(err, n_err, "%s: a damaged HDF5 file: it cannot be opened", path);
+    if (file < 0) h5common_fail(d, "%s: a damaged HDF5 file: it cannot be opened", path);
     return file;
 }
 
@@ -249,7 +250,7 @@ hid_t report_open_dataset(struct report_reader *rd, const char *name, hid_t type
     }
     hid_t ds = H5Dopen2(rd->file, name, H5P_DEFAULT);
     if (ds < 0) {
-        h5common_fail(rd->err, rd->n_err, "%s: %s is damaged: it cannot be opened", rd->path, name);
+        h5common_fail(rd->d, "%s: %s is damaged: it cannot be opened", rd->path, name);
         rd->failed = true;
         return -1;
     }
@@ -300,7 +301,7 @@ static void *read_numbers(struct report_reader *rd, const char *name, hid_t type
     if (!buf)
         report_problem(rd, "out of memory reading %s", name);
     else if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        h5common_fail(rd->err, rd->n_err, "%s: %s is damaged: it cannot be read", rd->path, name);
+        h5common_fail(rd->d, "%s: %s is damaged: it cannot be read", rd->path, name);
         rd->failed = true;
         free(buf);
         buf = NULL;
@@ -349,7 +350,7 @@ char **report_read_strings(struct report_reader *rd, const char *name, size_t *n
     else if (!(raw = calloc(*n, sizeof *raw)))
         report_problem(rd, "out of memory reading %s", name);
     else if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
-        h5common_fail(rd->err, rd->n_err, "%s: %s is damaged: it cannot be read", rd->path, name);
+        h5common_fail(rd->d, "%s: %s is damaged: it cannot be read", rd->path, name);
         rd->failed = true;
     } else {
         hid_t space = H5Dget_space(ds);
@@ -391,8 +392,8 @@ static hid_t open_attribute(struct report_reader *rd, const char *object, const 
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
     if (a < 0)
-        h5common_fail(rd->err, rd->n_err, "%s: attribute %s of %s is damaged: it cannot be opened",
-                      rd->path, name, object);
+        h5common_fail(rd->d, "%s: attribute %s of %s is damaged: it cannot be opened", rd->path,
+                      name, object);
     else if (!ok)
         report_problem(rd, "attribute %s of %s is not %s %s", name, object,
                        list ? "a list of" : "a single", kind_of(mem, list));
@@ -404,8 +405,8 @@ static hid_t open_attribute(struct report_reader *rd, const char *object, const 
 
 static void read_failed(struct report_reader *rd, const char *object, const char *name)
 {
-    h5common_fail(rd->err, rd->n_err, "%s: attribute %s of %s is damaged: it cannot be read",
-                  rd->path, name, object);
+    h5common_fail(rd->d, "%s: attribute %s of %s is damaged: it cannot be read", rd->path, name,
+                  object);
     rd->failed = true;
 }
 

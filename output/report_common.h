@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct diag;
+
 enum { YUAN_PER_YI = 100000000 }; /* 亿元: the unit of fund balances in the statistics */
 
 /* The levels of government, in the order of the outlay_<level> variables. */
@@ -27,8 +29,7 @@ extern const char *const report_gov_levels[N_GOV_LEVELS];
 struct report_reader {
     hid_t file;
     const char *path;
-    char *err;
-    size_t n_err;
+    struct diag *d; /* where the first problem goes */
     bool failed;
 };
 
@@ -54,17 +55,18 @@ enum { REPORT_MAX_LIST = 1 << 16 };
 
 /* Opens the run's file `path` for reading and turns off HDF5's printing of
  * its error stack: its failures become our messages. Returns the file, or -1
- * with a message naming it in `err`: it cannot be opened, is a folder or not
+ * with a message naming it in `d`: it cannot be opened, is a folder or not
  * a regular file, is not an HDF5 file, or is a damaged one (h5probe.h has
  * read it first in a child process). */
-hid_t report_open_file(const char *path, char *err, size_t n_err);
+hid_t report_open_file(const char *path, struct diag *d);
 
 /* Every read below checks, before HDF5 reads anything into our memory, that
  * the object is what fundsim writes: an attribute holds one value (a scalar,
- * or a list of one), or a list for report_read_texts; a dataset has the rank and extent asked for, its
- * values are plain integers, IEEE numbers or variable-length strings as the
- * memory type reads, and it is stored as fundsim stores it. Anything else
- * is a problem naming the file and the object. */
+ * or a list of one), or a list for report_read_texts; a dataset has the rank
+ * and extent asked for, its values are plain integers, IEEE numbers or
+ * variable-length strings as the memory type reads, and it is stored as
+ * fundsim stores it. Anything else is a problem naming the file and the
+ * object. */
 
 /* Opens dataset `name` of rank `rank` (at most 3) whose file type fits the
  * memory type `type`: dims[k] must match where it is not 0, and a 0 is

@@ -8,6 +8,7 @@
  * quantiles gather a group's values into one column per cell (all paths in
  * path order) and select the order statistics they need from each column. */
 #include "output/spill.h"
+#include "sim/config/diag.h"
 
 #include <errno.h>
 #include <gsl/gsl_sort.h>
@@ -40,7 +41,7 @@ uint64_t spill_bytes(size_t cells, size_t paths)
     return (uint64_t)cells * paths * sizeof(double);
 }
 
-struct spill *spill_open(const char *dir, size_t cells, size_t paths, char *err, size_t n_err)
+struct spill *spill_open(const char *dir, size_t cells, size_t paths, struct diag *d)
 {
     if (!dir) dir = getenv("TMPDIR");
     if (!dir || !*dir) dir = "/tmp";
@@ -49,7 +50,7 @@ struct spill *spill_open(const char *dir, size_t cells, size_t paths, char *err,
     size_t n_name = strlen(dir) + 32;
     char *name = malloc(n_name);
     if (!s || !name || !(s->dir = strdup(dir))) {
-        snprintf(err, n_err, "out of memory for the scratch file in %s", dir);
+        diag_fail(d, "out of memory for the scratch file in %s", dir);
         free(name);
         spill_close(s);
         return NULL;
@@ -59,7 +60,7 @@ struct spill *spill_open(const char *dir, size_t cells, size_t paths, char *err,
     snprintf(name, n_name, "%s/fundsim-scratch-XXXXXX", dir);
     s->fd = mkstemp(name);
     if (s->fd < 0) {
-        snprintf(err, n_err, "cannot create a scratch file in %s: %s", dir, strerror(errno));
+        diag_fail(d, "cannot create a scratch file in %s: %s", dir, strerror(errno));
         free(name);
         spill_close(s);
         return NULL;
@@ -111,17 +112,17 @@ static int write_all(int fd, const char *p, size_t bytes, uint64_t offset)
     return 0;
 }
 
-int spill_commit(struct spill *s, char *err, size_t n_err)
+int spill_commit(struct spill *s, struct diag *d)
 {
     if (!s->staged) {
-        snprintf(err, n_err, "internal error: no block staged for the scratch file");
+        diag_fail(d, "internal error: no block staged for the scratch file");
         return -1;
     }
     if (s->n_blocks == s->cap_blocks) {
         size_t cap = s->cap_blocks ? 2 * s->cap_blocks : 64;
         struct spill_block *b = realloc(s->blocks, cap * sizeof *b);
         if (!b) {
-            snprintf(err, n_err, "out of memory for the scratch file in %s", s->dir);
+            diag_fail(d, "out of memory for the scratch file in %s", s->dir);
             return -1;
         }
         s->blocks = b;
@@ -130,16 +131,16 @@ int spill_commit(struct spill *s, char *err, size_t n_err)
     uint64_t bytes = spill_bytes(s->cells, s->staged);
     int e = write_all(s->fd, (const char *)s->stage, (size_t)bytes, s->end);
     if (e == ENOSPC || e == EFBIG) {
-        snprintf(err, n_err,
-                 "cannot write the scratch file of the quantiles in %s: %s (the disk is full "
-                 "or a file size limit is reached): %" PRIu64
-                 " more bytes needed for the %zu paths left",
-                 s->dir, strerror(e), spill_bytes(s->cells, s->max_paths) - s->end,
-                 s->max_paths - s->paths);
+        diag_fail(d,
+                  "cannot write the scratch file of the quantiles in %s: %s (the disk is full "
+                  "or a file size limit is reached): %" PRIu64
+                  " more bytes needed for the %zu paths left",
+                  s->dir, strerror(e), spill_bytes(s->cells, s->max_paths) - s->end,
+                  s->max_paths - s->paths);
         return -1;
     }
     if (e) {
-        snprintf(err, n_err, "cannot write the scratch file in %s: %s", s->dir, strerror(e));
+        diag_fail(d, "cannot write the scratch file in %s: %s", s->dir, strerror(e));
         return -1;
     }
     s->blocks[s->n_blocks++] = (struct spill_block){s->end, s->staged};
@@ -247,9 +248,9 @@ static void column_quantiles(double *x, size_t n, const double *levels, size_t n
 }
 
 /* Gathers cells c0 .. c0 + g - 1 into columns cols[i * paths ..], reading
- * each block's part of them at once into `buf`. Returns 0 or -1 with `err`. */
-static int gather(const struct spill *s, size_t c0, size_t g, double *cols, double *buf, char *err,
-                  size_t n_err)
+ * each block's part of them at once into `buf`. Returns 0 or -1 with `d`. */
+static int gather(const struct spill *s, size_t c0, size_t g, double *cols, double *buf,
+                  struct diag *d)
 {
     size_t first = 0;
     for (size_t b = 0; b < s->n_blocks; b++) {
@@ -257,8 +258,8 @@ static int gather(const struct spill *s, size_t c0, size_t g, double *cols, doub
         int e = read_all(s->fd, (char *)buf, (size_t)spill_bytes(g, n),
                          s->blocks[b].offset + spill_bytes(c0, n));
         if (e) {
-            snprintf(err, n_err, "cannot read the scratch file in %s: %s", s->dir,
-                     e < 0 ? "it ends early" : strerror(e));
+            diag_fail(d, "cannot read the scratch file in %s: %s", s->dir,
+                      e < 0 ? "it ends early" : strerror(e));
             return -1;
         }
         for (size_t i = 0; i < g; i++)
@@ -269,16 +270,16 @@ static int gather(const struct spill *s, size_t c0, size_t g, double *cols, doub
 }
 
 int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, double *out,
-                    size_t memory_bytes, int threads, char *err, size_t n_err)
+                    size_t memory_bytes, int threads, struct diag *d)
 {
     if (s->paths == 0) {
-        snprintf(err, n_err, "internal error: no paths for the quantiles");
+        diag_fail(d, "internal error: no paths for the quantiles");
         return -1;
     }
     /* A level outside [0, 1] (or NaN) would index outside the paths. */
     for (size_t q = 0; q < n_levels; q++)
         if (!(levels[q] >= 0 && levels[q] <= 1)) {
-            snprintf(err, n_err, "internal error: quantile level %g is not in [0, 1]", levels[q]);
+            diag_fail(d, "internal error: quantile level %g is not in [0, 1]", levels[q]);
             return -1;
         }
     size_t largest = 0;
@@ -293,12 +294,12 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
     double *buf = malloc((group ? group : 1) * largest * sizeof *buf);
     int rc = 0;
     if (!cols || !buf) {
-        snprintf(err, n_err, "out of memory for the quantiles of %zu paths", s->paths);
+        diag_fail(d, "out of memory for the quantiles of %zu paths", s->paths);
         rc = -1;
     }
     for (size_t c0 = 0; c0 < s->cells && !rc; c0 += group) {
         size_t g = s->cells - c0 < group ? s->cells - c0 : group;
-        if (gather(s, c0, g, cols, buf, err, n_err)) {
+        if (gather(s, c0, g, cols, buf, d)) {
             rc = -1;
             break;
         }

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct diag;
+
 struct spill;
 
 /* Default memory budget of spill_quantiles, in bytes. */
@@ -36,8 +38,8 @@ uint64_t spill_bytes(size_t cells, size_t paths);
 
 /* Opens a spill of `cells` cells for at most `paths` paths, its scratch file in
  * folder `dir` (NULL: $TMPDIR, else /tmp). Returns NULL with the reason in
- * `err` (naming the folder) when the file cannot be created or memory runs out. */
-struct spill *spill_open(const char *dir, size_t cells, size_t paths, char *err, size_t n_err);
+ * `d` (naming the folder) when the file cannot be created or memory runs out. */
+struct spill *spill_open(const char *dir, size_t cells, size_t paths, struct diag *d);
 /* Closes the scratch file and frees everything (NULL is fine). */
 void spill_close(struct spill *s);
 
@@ -47,8 +49,8 @@ void spill_close(struct spill *s);
  * when more paths would come than spill_open said. */
 double *spill_stage(struct spill *s, size_t n);
 /* Writes the staged block to the scratch file. Returns 0, or -1 with the
- * reason in `err` (a full disk names the folder and the bytes needed). */
-int spill_commit(struct spill *s, char *err, size_t n_err);
+ * reason in `d` (a full disk names the folder and the bytes needed). */
+int spill_commit(struct spill *s, struct diag *d);
 
 /* The number of paths committed. */
 size_t spill_paths(const struct spill *s);
@@ -57,9 +59,9 @@ size_t spill_paths(const struct spill *s);
  * usually increasing) of the values committed, into out[c * n_levels + q].
  * Reads at most about `memory_bytes` of values at a time (at least one cell's;
  * 0: the default) and works on `threads` threads. Returns 0, or -1 with the
- * reason in `err` (a level outside [0, 1] or NaN, no path committed, a read
+ * reason in `d` (a level outside [0, 1] or NaN, no path committed, a read
  * error, out of memory). */
 int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, double *out,
-                    size_t memory_bytes, int threads, char *err, size_t n_err);
+                    size_t memory_bytes, int threads, struct diag *d);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "output/accum.h"
 #include "output/spill.h"
+#include "sim/config/diag.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -206,24 +207,23 @@ static void add_path(struct summary *s, const struct record_block *b, size_t p)
     }
 }
 
-int summary_add(struct summary *s, const struct record_block *b, char *err, size_t n_err)
+int summary_add(struct summary *s, const struct record_block *b, struct diag *d)
 {
     const struct summary_config *c = &s->c;
     if (s->finished || b->first_path != c->first_path + s->added ||
         b->n_paths > c->paths - s->added || b->years != c->years || b->regions != c->regions) {
-        snprintf(err, n_err, "internal error: paths added out of order");
+        diag_fail(d, "internal error: paths added out of order");
         return -1;
     }
-    if (!s->spill && !(s->spill = spill_open(c->scratch_dir, s->cells, c->paths, err, n_err)))
-        return -1;
+    if (!s->spill && !(s->spill = spill_open(c->scratch_dir, s->cells, c->paths, d))) return -1;
     if (!(s->stage = spill_stage(s->spill, b->n_paths))) {
-        snprintf(err, n_err, "out of memory for a block of %zu paths", b->n_paths);
+        diag_fail(d, "out of memory for a block of %zu paths", b->n_paths);
         return -1;
     }
     s->stage_paths = b->n_paths;
     for (size_t p = 0; p < b->n_paths; p++)
         add_path(s, b, p);
-    if (spill_commit(s->spill, err, n_err) != 0) return -1;
+    if (spill_commit(s->spill, d) != 0) return -1;
     s->added += b->n_paths;
     return 0;
 }
@@ -242,11 +242,11 @@ static int first_year_reaching(const struct summary_config *c, const double *sha
     return 0;
 }
 
-int summary_finish(struct summary *s, char *err, size_t n_err)
+int summary_finish(struct summary *s, struct diag *d)
 {
     if (s->finished) return 0;
     if (s->added == 0) {
-        snprintf(err, n_err, "internal error: no paths to summarize");
+        diag_fail(d, "internal error: no paths to summarize");
         return -1;
     }
     const struct summary_config *c = &s->c;
@@ -254,8 +254,7 @@ int summary_finish(struct summary *s, char *err, size_t n_err)
     size_t Y = c->years, R = c->regions, Q = c->n_quantiles;
     double n_paths = (double)s->added;
 
-    if (spill_quantiles(s->spill, c->quantiles, Q, s->quantiles, 0, c->threads, err, n_err) != 0)
-        return -1;
+    if (spill_quantiles(s->spill, c->quantiles, Q, s->quantiles, 0, c->threads, d) != 0) return -1;
     /* The scratch space is given back before the output grows further. */
     spill_close(s->spill);
     s->spill = NULL;

@@ -40,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct diag;
+
 enum warning_level { WARN_RED, WARN_ORANGE, WARN_YELLOW, WARN_GREEN, WARN_EXCESS, N_WARN_LEVELS };
 extern const char *const warning_level_names[N_WARN_LEVELS]; /* "red", "orange", ... */
 
@@ -98,17 +100,17 @@ void summary_free(struct summary *s);
 
 /* Adds a block; blocks must come in path order, starting at the config's
  * first_path. Returns 0,
- * or -1 with the reason in `err`: a block out of order, more paths than the
+ * or -1 with the reason in `d`: a block out of order, more paths than the
  * config said, years or regions other than the config's, after summary_finish,
  * or the scratch file cannot be created or written (a full disk). */
-int summary_add(struct summary *s, const struct record_block *b, char *err, size_t n_err);
+int summary_add(struct summary *s, const struct record_block *b, struct diag *d);
 
 /* Computes the results from the paths added (at least one); until then the
  * result arrays hold running sums. Reads the scratch file back with a bounded
  * buffer (SPILL_DEFAULT_MEMORY), then closes it. A second call changes nothing.
- * Returns 0, or -1 with the reason in `err` (no path added, a read error, out
+ * Returns 0, or -1 with the reason in `d` (no path added, a read error, out
  * of memory). */
-int summary_finish(struct summary *s, char *err, size_t n_err);
+int summary_finish(struct summary *s, struct diag *d);
 const struct summary_results *summary_results(const struct summary *s);
 const struct summary_config *summary_config(const struct summary *s);
 

@@ -8,6 +8,7 @@
 
 #include "fundsim_config.h"
 #include "output/stale.h"
+#include "sim/config/diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +69,8 @@ static void assembly_free(struct assembly *a)
         record_block_free(&a->arm[k]);
 }
 
-/* Buffers for a block's arms. Returns 0 or -1 with `err`. */
-static int alloc_arms(struct assembly *a, char *err, size_t n_err)
+/* Buffers for a block's arms. Returns 0 or -1 with `d`. */
+static int alloc_arms(struct assembly *a, struct diag *d)
 {
     const struct run *r = a->r;
     size_t paths = r->paths < RECORD_BLOCK_PATHS ? r->paths : RECORD_BLOCK_PATHS;
@@ -77,14 +78,14 @@ static int alloc_arms(struct assembly *a, char *err, size_t n_err)
         a->twin[k] = r->o->variants[k].independent ? t++ : 0;
     for (size_t k = 0; k < r->n_arms; k++)
         if (record_block_alloc(&a->arm[k], paths, r->meta.years, r->meta.regions) != 0) {
-            snprintf(err, n_err, "out of memory");
+            diag_fail(d, "out of memory");
             return -1;
         }
     return 0;
 }
 
 /* The summaries, and each variant's difference summaries. Returns 0 or -1. */
-static int alloc_summaries(struct assembly *a, char *err, size_t n_err)
+static int alloc_summaries(struct assembly *a, struct diag *d)
 {
     struct summary_config cfg = run_summary_config(a->r);
     struct diffsum_config dcfg = run_diffsum_config(&cfg);
@@ -95,19 +96,19 @@ static int alloc_summaries(struct assembly *a, char *err, size_t n_err)
     for (size_t k = 0; k < a->n_variants && ok; k++)
         ok = (a->diff[k] = diffsum_alloc(&dcfg)) &&
              (!a->twin[k] || (a->twin_diff[k] = diffsum_alloc(&moments)));
-    if (!ok) snprintf(err, n_err, "out of memory");
+    if (!ok) diag_fail(d, "out of memory");
     return ok ? 0 : -1;
 }
 
-/* Creates the file and each variant's /diff group. Returns 0 or -1 with `err`. */
-static int create_file(struct assembly *a, char *err, size_t n_err)
+/* Creates the file and each variant's /diff group. Returns 0 or -1 with `d`. */
+static int create_file(struct assembly *a, struct diag *d)
 {
     const struct run_options *o = a->r->o;
     int stale = stale_remove(o->out_path);
-    if (stale > 0 && !o->quiet)
-        fprintf(stderr, "fundsim %s: removed %d temporary file%s of %s left by killed runs\n",
-                o->command, stale, stale == 1 ? "" : "s", o->out_path);
-    if (!(a->h5 = h5out_create(o->out_path, &a->r->meta, err, n_err))) return -1;
+    if (stale > 0)
+        say_text(&o->say, SAY_NOTE, "removed %d temporary file%s of %s left by killed runs", stale,
+                 stale == 1 ? "" : "s", o->out_path);
+    if (!(a->h5 = h5out_create(o->out_path, &a->r->meta, d))) return -1;
     for (size_t k = 0; k < a->n_variants; k++) {
         const struct scenario *v = o->variants[k].s;
         struct h5out_variant hv = {
@@ -116,80 +117,79 @@ static int create_file(struct assembly *a, char *err, size_t n_err)
             .scenario_text = v->resolved_text,
             .independent = o->variants[k].independent != NULL,
         };
-        if (h5out_add_variant(a->h5, &hv, err, n_err)) return -1;
+        if (h5out_add_variant(a->h5, &hv, d)) return -1;
     }
     return 0;
 }
 
 /* The block held in a->arm into the summaries. */
-static int summarize(struct assembly *a, char *err, size_t n_err)
+static int summarize(struct assembly *a, struct diag *d)
 {
     const struct record_block *base = &a->arm[0];
-    if (summary_add(a->sum, base, err, n_err)) return -1;
+    if (summary_add(a->sum, base, d)) return -1;
     for (size_t k = 0; k < a->n_variants; k++)
-        if (diffsum_add(a->diff[k], base, &a->arm[1 + k], err, n_err) ||
-            (a->twin[k] && diffsum_add(a->twin_diff[k], base, &a->arm[a->twin[k]], err, n_err)))
+        if (diffsum_add(a->diff[k], base, &a->arm[1 + k], d) ||
+            (a->twin[k] && diffsum_add(a->twin_diff[k], base, &a->arm[a->twin[k]], d)))
             return -1;
     return 0;
 }
 
 /* The block held in a->arm into the per-path datasets of `h5`. */
-static int write_block(struct assembly *a, struct h5out *h5, char *err, size_t n_err)
+static int write_block(struct assembly *a, struct h5out *h5, struct diag *d)
 {
-    if (h5out_write_block(h5, &a->arm[0], err, n_err)) return -1;
+    if (h5out_write_block(h5, &a->arm[0], d)) return -1;
     for (size_t k = 0; k < a->n_variants; k++)
-        if (h5out_write_diff_block(h5, k, &a->arm[0], &a->arm[1 + k], err, n_err)) return -1;
+        if (h5out_write_diff_block(h5, k, &a->arm[0], &a->arm[1 + k], d)) return -1;
     return 0;
 }
 
-static int load(struct assembly *a, size_t b, char *err, size_t n_err)
+static int load(struct assembly *a, size_t b, struct diag *d)
 {
     struct record_block *arms[RUN_MAX_ARMS];
     for (size_t k = 0; k < a->r->n_arms; k++)
         arms[k] = &a->arm[k];
-    return ckpt_load(a->r->ckpt, b, arms, err, n_err);
+    return ckpt_load(a->r->ckpt, b, arms, d);
 }
 
 /* Whether a signal asked the run to stop (run_options.stop): the file is then
  * not finished, and the checkpoint, which holds every path, stays for --resume.
- * Returns 0, or -1 with `err` saying so. */
-static int stop_asked(const struct assembly *a, char *err, size_t n_err)
+ * Returns 0, or -1 with `d` saying so. */
+static int stop_asked(const struct assembly *a, struct diag *d)
 {
     const struct run *r = a->r;
     if (!r->o->stop || !*r->o->stop) return 0;
-    snprintf(err, n_err,
-             "interrupted while writing %s, with all %zu paths finished, kept in %s: run the "
-             "same command with --resume to write it",
-             r->o->out_path, r->paths, ckpt_path(r->ckpt));
+    diag_fail(d,
+              "interrupted while writing %s, with all %zu paths finished, kept in %s: run the "
+              "same command with --resume to write it",
+              r->o->out_path, r->paths, ckpt_path(r->ckpt));
     return -1;
 }
 
 /* Every block in path order into the summaries, and into the file when
- * `write`. Returns 0 or -1 with `err`. */
-static int add_blocks(struct assembly *a, bool write, char *err, size_t n_err)
+ * `write`. Returns 0 or -1 with `d`. */
+static int add_blocks(struct assembly *a, bool write, struct diag *d)
 {
     const struct run *r = a->r;
     for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
-        if (stop_asked(a, err, n_err) || load(a, b, err, n_err) || summarize(a, err, n_err) ||
-            (write && write_block(a, a->h5, err, n_err)))
+        if (stop_asked(a, d) || load(a, b, d) || summarize(a, d) ||
+            (write && write_block(a, a->h5, d)))
             return -1;
     return 0;
 }
 
-/* The summaries into the file, then the commit. Returns 0 or -1 with `err`. */
-static int finish(struct assembly *a, char *err, size_t n_err)
+/* The summaries into the file, then the commit. Returns 0 or -1 with `d`. */
+static int finish(struct assembly *a, struct diag *d)
 {
-    if (stop_asked(a, err, n_err) || summary_finish(a->sum, err, n_err) ||
-        h5out_write_summary(a->h5, a->sum, err, n_err))
+    if (stop_asked(a, d) || summary_finish(a->sum, d) || h5out_write_summary(a->h5, a->sum, d))
         return -1;
     for (size_t k = 0; k < a->n_variants; k++) {
-        if (diffsum_finish(a->diff[k], err, n_err) ||
-            (a->twin_diff[k] && diffsum_finish(a->twin_diff[k], err, n_err)))
+        if (diffsum_finish(a->diff[k], d) ||
+            (a->twin_diff[k] && diffsum_finish(a->twin_diff[k], d)))
             return -1;
-        if (h5out_write_diffsum(a->h5, k, a->diff[k], a->twin_diff[k], err, n_err)) return -1;
+        if (h5out_write_diffsum(a->h5, k, a->diff[k], a->twin_diff[k], d)) return -1;
     }
-    if (stop_asked(a, err, n_err)) return -1;
-    int rc = h5out_commit(a->h5, err, n_err);
+    if (stop_asked(a, d)) return -1;
+    int rc = h5out_commit(a->h5, d);
     a->h5 = NULL;
     return rc;
 }
@@ -198,14 +198,14 @@ static int finish(struct assembly *a, char *err, size_t n_err)
 /* Every rank writes its blocks (block first_block + k size + rank in round k)
  * into the file rank 0 created, all at once. Returns 0 or -1, the same on every
  * rank. */
-static int write_in_parallel(struct assembly *a, char *err, size_t n_err)
+static int write_in_parallel(struct assembly *a, struct diag *d)
 {
     const struct run *r = a->r;
     const struct team *t = r->team;
     char tmp[4096] = "";
     int failed = 0;
     if (t->rank == 0) {
-        failed = h5out_suspend(a->h5, err, n_err) != 0;
+        failed = h5out_suspend(a->h5, d) != 0;
         snprintf(tmp, sizeof tmp, "%s", h5out_tmp_path(a->h5));
     }
     if (team_max(t, failed)) return -1;
@@ -213,8 +213,7 @@ static int write_in_parallel(struct assembly *a, char *err, size_t n_err)
     const char *names[RUN_MAX_VARIANTS];
     for (size_t k = 0; k < a->n_variants; k++)
         names[k] = r->o->variants[k].s->name;
-    struct h5out *par =
-        h5out_open_parallel(tmp, MPI_COMM_WORLD, &r->meta, names, a->n_variants, err, n_err);
+    struct h5out *par = h5out_open_parallel(tmp, MPI_COMM_WORLD, &r->meta, names, a->n_variants, d);
     if (!par) return -1;
     size_t size = (size_t)t->size, rounds = (r->n_blocks + size - 1) / size;
     int rc = 0;
@@ -223,20 +222,20 @@ static int write_in_parallel(struct assembly *a, char *err, size_t n_err)
         /* A rank without a block this round (or whose block cannot be read)
          * takes part with none. */
         bool mine = b < r->first_block + r->n_blocks && !failed;
-        if (mine && load(a, b, err, n_err)) failed = 1, mine = false;
+        if (mine && load(a, b, d)) failed = 1, mine = false;
         for (size_t j = 0; !mine && j < r->n_arms; j++)
             a->arm[j].first_path = r->from, a->arm[j].n_paths = 0;
-        rc = write_block(a, par, err, n_err);
+        rc = write_block(a, par, d);
     }
-    char ignored[256]; /* after a failed write, its message is the one to keep */
-    long long written = rc ? h5out_close_parallel(par, ignored, sizeof ignored)
-                           : h5out_close_parallel(par, err, n_err);
+    struct diag ignored = {0}; /* after a failed write, its message is the one to keep */
+    long long written = rc ? h5out_close_parallel(par, &ignored) : h5out_close_parallel(par, d);
+    diag_free(&ignored);
     if (team_max(t, failed || rc || written < 0)) return -1;
-    return t->rank == 0 ? h5out_reopen(a->h5, (size_t)written, err, n_err) : 0;
+    return t->rank == 0 ? h5out_reopen(a->h5, (size_t)written, d) : 0;
 }
 #endif
 
-int run_assemble(struct run *r, char *err, size_t n_err)
+int run_assemble(struct run *r, struct diag *d)
 {
     const struct team *t = r->team;
     struct assembly a = {.r = r, .n_variants = r->o->n_variants};
@@ -245,19 +244,19 @@ int run_assemble(struct run *r, char *err, size_t n_err)
 #if FUNDSIM_HAVE_MPI
     parallel = t->mpi && !r->o->summary_only;
 #endif
-    int failed = (lead || parallel) && alloc_arms(&a, err, n_err);
-    if (!failed && lead) failed = alloc_summaries(&a, err, n_err) || create_file(&a, err, n_err);
+    int failed = (lead || parallel) && alloc_arms(&a, d);
+    if (!failed && lead) failed = alloc_summaries(&a, d) || create_file(&a, d);
     if (team_max(t, failed)) {
         assembly_free(&a);
         return -1;
     }
 #if FUNDSIM_HAVE_MPI
-    if (parallel && write_in_parallel(&a, err, n_err)) {
+    if (parallel && write_in_parallel(&a, d)) {
         assembly_free(&a);
         return -1;
     }
 #endif
-    failed = lead && (add_blocks(&a, !parallel, err, n_err) || finish(&a, err, n_err));
+    failed = lead && (add_blocks(&a, !parallel, d) || finish(&a, d));
     assembly_free(&a);
     return team_max(t, failed) ? -1 : 0;
 }

@@ -119,7 +119,7 @@ static struct package region_package(const struct engine *e, const struct policy
 }
 
 /* Finds the distinct tables and builds them, in parallel. */
-static int build_tables(struct engine *e, int threads, char *err, size_t n_err)
+static int build_tables(struct engine *e, int threads, struct diag *d)
 {
     const struct scenario *s = e->s;
     size_t most = e->regions * e->years;
@@ -166,21 +166,20 @@ static int build_tables(struct engine *e, int threads, char *err, size_t n_err)
                                       &grid[t]) != 0;
     free(grid);
     if (failed) {
-        snprintf(err, n_err, "cannot build the benefit tables (out of memory?)");
+        diag_fail(d, "cannot build the benefit tables (out of memory?)");
         return -1;
     }
     return 0;
 oom:
-    snprintf(err, n_err, "out of memory building the benefit tables");
+    diag_fail(d, "out of memory building the benefit tables");
     return -1;
 }
 
-struct engine *engine_create(const struct scenario *s, int threads, struct diag *d, char *err,
-                             size_t n_err)
+struct engine *engine_create(const struct scenario *s, int threads, struct diag *d)
 {
     struct engine *e = calloc(1, sizeof *e);
     if (!e) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         return NULL;
     }
     e->s = s;
@@ -192,14 +191,14 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
     e->enrollment = calloc(e->regions, sizeof *e->enrollment);
     e->disease = calloc(e->regions, sizeof *e->disease);
     if (!e->population || !e->enrollment || !e->disease) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         goto fail;
     }
     if (demography_model_init(&e->demography, s, d) != 0) goto fail;
     economy_init(&e->economy, s);
     costs_init(&e->costs, s);
     if (utilization_init(&e->utilization, s) != 0) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         goto fail;
     }
     for (size_t k = 0; k < e->regions; k++)
@@ -210,7 +209,7 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
     for (size_t c = 0; c < s->disease.n && c < LIMIT_CONDITIONS; c++)
         e->condition_multiplier[c] = s->disease.conditions[c].inpatient_multiplier;
     claims_bands_init(&e->bands, s);
-    if (build_tables(e, threads, err, n_err) != 0) goto fail;
+    if (build_tables(e, threads, d) != 0) goto fail;
     return e;
 fail:
     engine_free(e);

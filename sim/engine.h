@@ -31,9 +31,8 @@ struct engine;
 struct engine_work;
 
 /* Builds the models and the benefit tables (in parallel on `threads` threads).
- * Returns NULL with the problem added to `d` (bad data) or in `err` (memory). */
-struct engine *engine_create(const struct scenario *s, int threads, struct diag *d, char *err,
-                             size_t n_err);
+ * Returns NULL with the problem added to `d`: bad data, or memory. */
+struct engine *engine_create(const struct scenario *s, int threads, struct diag *d);
 void engine_free(struct engine *e);
 
 /* The number of distinct benefit tables built (for messages). */

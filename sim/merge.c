@@ -10,6 +10,7 @@
 #include "output/record.h"
 #include "output/stale.h"
 #include "output/summary.h"
+#include "sim/config/diag.h"
 #include "sim/run.h"
 #include "sim/timing.h"
 
@@ -55,52 +56,52 @@ static size_t first_differing_line(const char *a, const char *b)
 }
 
 /* Whether slice `b` comes from the same run as `a`. Returns 0, or -1 with
- * `err` naming b's file and what differs from a's. Seed and paths come before
+ * `d` naming b's file and what differs from a's. Seed and paths come before
  * the scenario text, which holds them too, so that the message names them. */
-static int check_same_run(const struct h5slice *a, const struct h5slice *b, char *err, size_t n_err)
+static int check_same_run(const struct h5slice *a, const struct h5slice *b, struct diag *d)
 {
     const struct h5out_meta *x = meta_of(a), *y = meta_of(b);
     const char *file = h5slice_path(b), *first = h5slice_path(a);
     if (strcmp(y->version, x->version) != 0) {
-        snprintf(err, n_err, "%s: the fundsim version differs from %s's (%s, not %s)", file, first,
-                 y->version, x->version);
+        diag_refuse(d, "%s: the fundsim version differs from %s's (%s, not %s)", file, first,
+                    y->version, x->version);
         return -1;
     }
     if (y->seed != x->seed) {
-        snprintf(err, n_err, "%s: the seed differs from %s's (%lld, not %lld)", file, first,
-                 y->seed, x->seed);
+        diag_refuse(d, "%s: the seed differs from %s's (%lld, not %lld)", file, first, y->seed,
+                    x->seed);
         return -1;
     }
     if (y->scenario_paths != x->scenario_paths) {
-        snprintf(err, n_err, "%s: the run's number of paths differs from %s's (%zu, not %zu)", file,
-                 first, y->scenario_paths, x->scenario_paths);
+        diag_refuse(d, "%s: the run's number of paths differs from %s's (%zu, not %zu)", file,
+                    first, y->scenario_paths, x->scenario_paths);
         return -1;
     }
     if (y->start_year != x->start_year || y->years != x->years) {
-        snprintf(err, n_err, "%s: the years differ from %s's (%d-%d, not %d-%d)", file, first,
-                 y->start_year, y->start_year + (int)y->years - 1, x->start_year,
-                 x->start_year + (int)x->years - 1);
+        diag_refuse(d, "%s: the years differ from %s's (%d-%d, not %d-%d)", file, first,
+                    y->start_year, y->start_year + (int)y->years - 1, x->start_year,
+                    x->start_year + (int)x->years - 1);
         return -1;
     }
     if (y->regions != x->regions) {
-        snprintf(err, n_err, "%s: the number of regions differs from %s's (%zu, not %zu)", file,
-                 first, y->regions, x->regions);
+        diag_refuse(d, "%s: the number of regions differs from %s's (%zu, not %zu)", file, first,
+                    y->regions, x->regions);
         return -1;
     }
     for (size_t r = 0; r < x->regions; r++)
         if (strcmp(y->region_names[r], x->region_names[r]) != 0) {
-            snprintf(err, n_err, "%s: region %zu differs from %s's (%s, not %s)", file, r + 1,
-                     first, y->region_names[r], x->region_names[r]);
+            diag_refuse(d, "%s: region %zu differs from %s's (%s, not %s)", file, r + 1, first,
+                        y->region_names[r], x->region_names[r]);
             return -1;
         }
     if (y->n_quantiles != x->n_quantiles ||
         memcmp(y->quantiles, x->quantiles, x->n_quantiles * sizeof *x->quantiles) != 0) {
-        snprintf(err, n_err, "%s: the quantile levels differ from %s's", file, first);
+        diag_refuse(d, "%s: the quantile levels differ from %s's", file, first);
         return -1;
     }
     if (strcmp(y->scenario_text, x->scenario_text) != 0) {
-        snprintf(err, n_err, "%s: the scenario differs from %s's (from line %zu of its text)", file,
-                 first, first_differing_line(y->scenario_text, x->scenario_text));
+        diag_refuse(d, "%s: the scenario differs from %s's (from line %zu of its text)", file,
+                    first, first_differing_line(y->scenario_text, x->scenario_text));
         return -1;
     }
     return 0;
@@ -123,24 +124,24 @@ static void format_paths(char *s, size_t n, size_t from, size_t to)
         snprintf(s, n, "paths %zu-%zu", from, to - 1);
 }
 
-static void missing(char *err, size_t n_err, size_t from, size_t to, size_t all)
+static void missing(struct diag *d, size_t from, size_t to, size_t all)
 {
     char what[64];
     format_paths(what, sizeof what, from, to);
-    snprintf(err, n_err, "%s %s missing: no file holds %s (the run has paths 0-%zu)", what,
-             to - from == 1 ? "is" : "are", to - from == 1 ? "it" : "them", all - 1);
+    diag_refuse(d, "%s %s missing: no file holds %s (the run has paths 0-%zu)", what,
+                to - from == 1 ? "is" : "are", to - from == 1 ? "it" : "them", all - 1);
 }
 
 /* Whether the slices, ordered by first path, hold each path of the run once.
- * Returns 0, or -1 with `err` naming the first gap or overlap. */
-static int check_cover(struct h5slice *const *s, size_t n, char *err, size_t n_err)
+ * Returns 0, or -1 with `d` naming the first gap or overlap. */
+static int check_cover(struct h5slice *const *s, size_t n, struct diag *d)
 {
     size_t all = meta_of(s[0])->scenario_paths, next = 0; /* the first path not yet held */
     for (size_t k = 0; k < n; k++) {
         const struct h5out_meta *m = meta_of(s[k]);
         size_t from = m->first_path, to = from + m->paths;
         if (from > next) {
-            missing(err, n_err, next, from, all);
+            missing(d, next, from, all);
             return -1;
         }
         if (from < next) { /* then next is the end of the slice before */
@@ -149,37 +150,36 @@ static int check_cover(struct h5slice *const *s, size_t n, char *err, size_t n_e
             format_paths(a, sizeof a, meta_of(s[k - 1])->first_path, next);
             format_paths(b, sizeof b, from, to);
             format_paths(both, sizeof both, from, both_end);
-            snprintf(err, n_err, "%s (%s) and %s (%s) overlap: %s %s in both",
-                     h5slice_path(s[k - 1]), a, h5slice_path(s[k]), b, both,
-                     both_end - from == 1 ? "is" : "are");
+            diag_refuse(d, "%s (%s) and %s (%s) overlap: %s %s in both", h5slice_path(s[k - 1]), a,
+                        h5slice_path(s[k]), b, both, both_end - from == 1 ? "is" : "are");
             return -1;
         }
         next = to;
     }
     if (next < all) {
-        missing(err, n_err, next, all, all);
+        missing(d, next, all, all);
         return -1;
     }
     return 0;
 }
 
-/* Opens every slice and checks that they make one run. Returns 0, 1 or 2. */
-static int open_slices(struct merge *g, const char *const *files, char *err, size_t n_err)
+/* Opens every slice and checks that they make one run. Returns 0 or -1 with `d`. */
+static int open_slices(struct merge *g, const char *const *files, struct diag *d)
 {
     if (!(g->slices = calloc(g->n, sizeof *g->slices))) {
-        snprintf(err, n_err, "out of memory");
-        return 1;
+        diag_fail(d, "out of memory");
+        return -1;
     }
     for (size_t k = 0; k < g->n; k++)
-        if (!(g->slices[k] = h5slice_open(files[k], err, n_err))) return 1;
+        if (!(g->slices[k] = h5slice_open(files[k], d))) return -1;
     for (size_t k = 1; k < g->n; k++)
-        if (check_same_run(g->slices[0], g->slices[k], err, n_err)) return 2;
+        if (check_same_run(g->slices[0], g->slices[k], d)) return -1;
     qsort(g->slices, g->n, sizeof *g->slices, by_first_path);
-    return check_cover(g->slices, g->n, err, n_err) ? 2 : 0;
+    return check_cover(g->slices, g->n, d);
 }
 
-/* The new file, its summaries and a block buffer. Returns 0 or -1 with `err`. */
-static int create(struct merge *g, char *err, size_t n_err)
+/* The new file, its summaries and a block buffer. Returns 0 or -1 with `d`. */
+static int create(struct merge *g, struct diag *d)
 {
     const struct h5slice_info *info = h5slice_info(g->slices[0]);
     struct h5out_meta meta = info->meta;
@@ -201,25 +201,23 @@ static int create(struct merge *g, char *err, size_t n_err)
     size_t block_paths = meta.paths < RECORD_BLOCK_PATHS ? meta.paths : RECORD_BLOCK_PATHS;
     if (!(g->sum = summary_alloc(&cfg)) ||
         record_block_alloc(&g->block, block_paths, meta.years, meta.regions) != 0) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         return -1;
     }
     int stale = stale_remove(g->out_path);
-    if (stale > 0 && !g->o->quiet)
-        fprintf(stderr, "fundsim merge: removed %d temporary file%s of %s left by killed runs\n",
-                stale, stale == 1 ? "" : "s", g->out_path);
-    if (!g->o->quiet)
-        fprintf(stderr,
-                "fundsim merge: %s, %zu paths x %zu years x %zu regions from %zu file%s; "
-                "writing %s%s\n",
-                meta.scenario_name, meta.paths, meta.years, meta.regions, g->n,
-                g->n == 1 ? "" : "s", g->out_path, meta.summary_only ? ", summaries only" : "");
-    return (g->h5 = h5out_create(g->out_path, &meta, err, n_err)) ? 0 : -1;
+    if (stale > 0)
+        say_text(&g->o->say, SAY_NOTE, "removed %d temporary file%s of %s left by killed runs",
+                 stale, stale == 1 ? "" : "s", g->out_path);
+    say_text(&g->o->say, SAY_NOTE,
+             "%s, %zu paths x %zu years x %zu regions from %zu file%s; writing %s%s",
+             meta.scenario_name, meta.paths, meta.years, meta.regions, g->n, g->n == 1 ? "" : "s",
+             g->out_path, meta.summary_only ? ", summaries only" : "");
+    return (g->h5 = h5out_create(g->out_path, &meta, d)) ? 0 : -1;
 }
 
 /* Every slice's paths, in path order, into the summaries and the file. Returns 0
- * or -1 with `err`. */
-static int copy_paths(struct merge *g, char *err, size_t n_err)
+ * or -1 with `d`. */
+static int copy_paths(struct merge *g, struct diag *d)
 {
     for (size_t k = 0; k < g->n; k++) {
         struct h5slice *s = g->slices[k];
@@ -227,11 +225,9 @@ static int copy_paths(struct merge *g, char *err, size_t n_err)
         size_t end = m->first_path + m->paths;
         for (size_t first = m->first_path; first < end; first += RECORD_BLOCK_PATHS) {
             size_t n = end - first < RECORD_BLOCK_PATHS ? end - first : RECORD_BLOCK_PATHS;
-            if (h5slice_read(s, first, n, &g->block, err, n_err) ||
-                finite_check(&g->block, h5slice_path(s), m->region_names, m->start_year, err,
-                             n_err) ||
-                summary_add(g->sum, &g->block, err, n_err) ||
-                h5out_write_block(g->h5, &g->block, err, n_err))
+            if (h5slice_read(s, first, n, &g->block, d) ||
+                finite_check(&g->block, h5slice_path(s), m->region_names, m->start_year, d) ||
+                summary_add(g->sum, &g->block, d) || h5out_write_block(g->h5, &g->block, d))
                 return -1;
         }
     }
@@ -239,29 +235,28 @@ static int copy_paths(struct merge *g, char *err, size_t n_err)
 }
 
 int merge_files(const char *out_path, const char *const *slices, size_t n,
-                const struct merge_options *o, char *err, size_t n_err)
+                const struct merge_options *o, struct diag *d)
 {
     if (n == 0) {
-        snprintf(err, n_err, "no files to merge");
-        return 2;
+        diag_refuse(d, "no files to merge");
+        return -1;
     }
     double t0 = timing_now_s();
     struct merge g = {.out_path = out_path, .o = o, .n = n};
-    int status = open_slices(&g, slices, err, n_err);
-    if (status == 0) {
-        status = 1;
+    int rc = open_slices(&g, slices, d);
+    if (rc == 0) {
+        rc = -1;
         if (!(g.dir = stale_folder(out_path)))
-            snprintf(err, n_err, "out of memory");
-        else if (!create(&g, err, n_err) && !copy_paths(&g, err, n_err) &&
-                 !summary_finish(g.sum, err, n_err) &&
-                 !h5out_write_summary(g.h5, g.sum, err, n_err)) {
-            status = h5out_commit(g.h5, err, n_err) ? 1 : 0;
+            diag_fail(d, "out of memory");
+        else if (!create(&g, d) && !copy_paths(&g, d) && !summary_finish(g.sum, d) &&
+                 !h5out_write_summary(g.h5, g.sum, d)) {
+            rc = h5out_commit(g.h5, d);
             g.h5 = NULL;
         }
     }
-    if (status == 0 && !o->quiet) {
-        fprintf(stderr, "fundsim merge: wrote %s in %.1f s\n", out_path, timing_now_s() - t0);
+    if (rc == 0) {
+        say_text(&o->say, SAY_NOTE, "wrote %s in %.1f s", out_path, timing_now_s() - t0);
     }
     merge_free(&g);
-    return status;
+    return rc;
 }

@@ -14,22 +14,27 @@
 #ifndef FUNDSIM_MERGE_H
 #define FUNDSIM_MERGE_H
 
+#include "sim/config/say.h"
+
 #include <stdbool.h>
 #include <stddef.h>
+
+struct diag;
 
 struct merge_options {
     bool summary_only; /* the summaries without /paths */
     int threads;       /* for the quantiles; ≤ 0 means 1 */
-    bool quiet;        /* no messages on stderr (errors aside) */
+    struct say say;    /* notes: what is merged, the file written */
 };
 
 /* Merges the n slice files into out_path, written under a temporary name and
- * renamed when complete. Returns 0; 1 after a runtime failure (a file cannot be
- * read or is not a mergeable run's file, a value is not finite, a write fails);
- * or 2 when the slices do not make one run (the message names the file and what
- * differs, or the missing or overlapping paths). On failure the message is in
- * `err`, no file is left behind and an existing out_path is untouched. */
+ * renamed when complete. Returns 0, or -1 with the problem in `d`: a runtime
+ * failure (a file cannot be read or is not a mergeable run's file, a value is
+ * not finite, a write fails), or DIAG_USAGE when the slices do not make one run
+ * (the message names the file and what differs, or the missing or overlapping
+ * paths). On failure no file is left behind and an existing out_path is
+ * untouched. */
 int merge_files(const char *out_path, const char *const *slices, size_t n,
-                const struct merge_options *o, char *err, size_t n_err);
+                const struct merge_options *o, struct diag *d);
 
 #endif

@@ -22,17 +22,6 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-static void progress(size_t done, size_t all, double elapsed_s)
-{
-    const int width = 30;
-    int filled = (int)((double)width * (double)done / (double)all);
-    double left = done > 0 ? elapsed_s * (double)(all - done) / (double)done : 0;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu paths, %.0f s elapsed, about %.0f s left ", filled,
-            "##############################", width - filled, "", done, all, elapsed_s, left);
-    if (done == all) fputc('\n', stderr);
-    fflush(stderr);
-}
-
 static void human_bytes(double bytes, char *out, size_t n)
 {
     static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
@@ -75,14 +64,13 @@ struct run_arm {
     struct record_block block[RUN_BATCH_BLOCKS];
 };
 
-struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d, char *err,
-                               size_t n_err)
+struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d)
 {
     struct run_arm *a = calloc(1, sizeof *a);
     if (!a) goto oom;
     a->threads = threads > 0 ? threads : 1;
     if (!(a->work = calloc((size_t)a->threads, sizeof *a->work))) goto oom;
-    if (!(a->engine = engine_create(s, a->threads, d, err, n_err))) {
+    if (!(a->engine = engine_create(s, a->threads, d))) {
         run_arm_free(a);
         return NULL;
     }
@@ -97,7 +85,7 @@ struct run_arm *run_arm_create(const struct scenario *s, int threads, struct dia
             goto oom;
     return a;
 oom:
-    snprintf(err, n_err, "out of memory");
+    diag_fail(d, "out of memory");
     run_arm_free(a);
     return NULL;
 }
@@ -179,29 +167,27 @@ static void run_free(struct run *r)
     free(r->dir);
 }
 
-/* Builds an arm, saying so. Returns 0, 1 (runtime) or 2 (scenario). */
-static int build_arm(struct run *r, const struct scenario *s, struct run_arm **arm, struct diag *d,
-                     char *err, size_t n_err)
+/* Builds an arm, saying so. Returns 0 or -1 with `d`. */
+static int build_arm(struct run *r, const struct scenario *s, struct run_arm **arm, struct diag *d)
 {
     double t0 = timing_now_s();
-    if (!(*arm = run_arm_create(s, r->o->threads, d, err, n_err))) return d->n ? 2 : 1;
-    if (!r->o->quiet)
-        fprintf(stderr, "fundsim %s: %s: %zu benefit tables built in %.1f s\n", r->o->command,
-                s->name, run_arm_tables(*arm), timing_now_s() - t0);
+    if (!(*arm = run_arm_create(s, r->o->threads, d))) return -1;
+    if (r->team->rank == 0)
+        say_text(&r->o->say, SAY_NOTE, "%s: %zu benefit tables built in %.1f s", s->name,
+                 run_arm_tables(*arm), timing_now_s() - t0);
     return 0;
 }
 
-/* The engines of every arm. Returns 0, 1 or 2. */
-static int build(struct run *r, struct diag *d, char *err, size_t n_err)
+/* The engines of every arm. Returns 0 or -1 with `d`. */
+static int build(struct run *r, struct diag *d)
 {
     const struct run_options *o = r->o;
     double t0 = timing_now_s();
-    int rc = build_arm(r, r->s, &r->base, d, err, n_err);
+    int rc = build_arm(r, r->s, &r->base, d);
     for (size_t k = 0; k < o->n_variants && !rc; k++) {
-        rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d, err, n_err);
+        rc = build_arm(r, o->variants[k].s, &r->variants[k].arm, d);
         if (!rc && o->variants[k].independent)
-            rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d, err,
-                           n_err);
+            rc = build_arm(r, o->variants[k].independent, &r->variants[k].independent_arm, d);
     }
     r->tables_s = timing_now_s() - t0;
     return rc;
@@ -212,8 +198,8 @@ static int build(struct run *r, struct diag *d, char *err, size_t n_err)
  * there together at the end: the blocks not stored yet (the checkpoint's
  * folder and identity are made by now), the exact quantiles' scratch file and
  * the output; each file takes whole blocks of the file system. Returns 0 or -1
- * with `err`. */
-static int check_space(const struct run *r, size_t stored_blocks, char *err, size_t n_err)
+ * with `d`. */
+static int check_space(const struct run *r, size_t stored_blocks, struct diag *d)
 {
     struct statvfs fs;
     if (statvfs(r->dir, &fs) != 0) return 0; /* writing will say why */
@@ -235,11 +221,11 @@ static int check_space(const struct run *r, size_t stored_blocks, char *err, siz
     human_bytes(quantiles, q, sizeof q);
     human_bytes(output, out, sizeof out);
     human_bytes(free_bytes, has, sizeof has);
-    snprintf(err, n_err,
-             "%zu paths need %s beside %s (the checkpoint's blocks %s, the exact quantiles' "
-             "scratch file %s, the file itself about %s) in %s, and it has %s free; use fewer "
-             "paths, or make room",
-             r->paths, need, r->o->out_path, ckpt, q, out, r->dir, has);
+    diag_fail(d,
+              "%zu paths need %s beside %s (the checkpoint's blocks %s, the exact quantiles' "
+              "scratch file %s, the file itself about %s) in %s, and it has %s free; use fewer "
+              "paths, or make room",
+              r->paths, need, r->o->out_path, ckpt, q, out, r->dir, has);
     return -1;
 }
 
@@ -264,8 +250,8 @@ static char *variants_text(const struct run_options *o)
 }
 
 /* The first rank opens the checkpoint (new, or to resume), then the others
- * attach to it. Returns 0 or -1 (`err` on the rank that failed). */
-static int open_checkpoint(struct run *r, char *err, size_t n_err)
+ * attach to it. Returns 0 or -1 (`d` on the rank that failed). */
+static int open_checkpoint(struct run *r, struct diag *d)
 {
     const struct scenario *s = r->s;
     struct ckpt_id id = {
@@ -284,10 +270,10 @@ static int open_checkpoint(struct run *r, char *err, size_t n_err)
     const struct team *t = r->team;
     int failed = 0;
     if (t->rank == 0)
-        failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, r->o->resume ? CKPT_RESUME : CKPT_NEW,
-                                       err, n_err));
+        failed =
+            !(r->ckpt = ckpt_open(r->o->out_path, &id, r->o->resume ? CKPT_RESUME : CKPT_NEW, d));
     if (team_max(t, failed)) return -1;
-    if (t->rank != 0) failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, CKPT_ATTACH, err, n_err));
+    if (t->rank != 0) failed = !(r->ckpt = ckpt_open(r->o->out_path, &id, CKPT_ATTACH, d));
     return team_max(t, failed) ? -1 : 0;
 }
 
@@ -301,7 +287,7 @@ static size_t paths_stored(const struct run *r)
 }
 
 /* The arms' blocks j of the batch, checked finite, into the checkpoint as block b. */
-static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_err)
+static int store_block(struct run *r, size_t j, size_t b, struct diag *d)
 {
     const struct record_block *arms[RUN_MAX_ARMS];
     const struct scenario *whose[RUN_MAX_ARMS];
@@ -315,9 +301,9 @@ static int store_block(struct run *r, size_t j, size_t b, char *err, size_t n_er
             whose[n++] = r->o->variants[k].independent;
     for (size_t k = 0; k < n; k++)
         if (finite_check(arms[k], whose[k]->name, r->names.name, whose[k]->simulation.start_year,
-                         err, n_err))
+                         d))
             return -1;
-    return ckpt_save(r->ckpt, b, arms, err, n_err);
+    return ckpt_save(r->ckpt, b, arms, d);
 }
 
 /* run_arm_batch, timed. */
@@ -331,12 +317,12 @@ static void timed_batch(struct run *r, struct run_arm *a, const struct record_sp
 /* The first step: this rank's share of the blocks not stored yet, a batch at a
  * time, into the checkpoint. The ranks go round by round, learning at each
  * round's start whether one was asked to stop or failed. Returns 0 or -1. */
-static int compute(struct run *r, char *err, size_t n_err)
+static int compute(struct run *r, struct diag *d)
 {
     const struct team *t = r->team;
     size_t *mine = malloc((r->n_blocks / (size_t)t->size + 1) * sizeof *mine);
     if (!mine) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         return -1;
     }
     size_t missing = 0, n_mine = 0;
@@ -354,7 +340,6 @@ static int compute(struct run *r, char *err, size_t n_err)
         int mine_state = state != GOING ? (int)state : r->o->stop && *r->o->stop ? STOPPED : GOING;
         int all = team_max(t, mine_state);
         if (all != GOING || k == rounds) {
-            if (state == GOING) *err = '\0'; /* another rank's stop or failure */
             state = all;
             break;
         }
@@ -370,29 +355,28 @@ static int compute(struct run *r, char *err, size_t n_err)
                 timed_batch(r, r->variants[v].independent_arm, spans, n);
         }
         for (size_t j = 0; j < n && state == GOING; j++) {
-            if (store_block(r, j, mine[k * RUN_BATCH_BLOCKS + j], err, n_err))
+            if (store_block(r, j, mine[k * RUN_BATCH_BLOCKS + j], d))
                 state = FAILED;
             else
                 saved += spans[j].n;
         }
-        if (r->o->progress)
-            progress(before + (r->paths - before) * (k + 1) / rounds, r->paths,
+        say_progress(&r->o->say, before + (r->paths - before) * (k + 1) / rounds, r->paths,
                      timing_now_s() - start);
     }
     free(mine);
     r->stored = before + team_sum(t, saved);
     if (state == STOPPED && t->rank == 0 && r->stored == 0)
-        snprintf(err, n_err, "interrupted before any path was finished; nothing was written");
+        diag_fail(d, "interrupted before any path was finished; nothing was written");
     else if (state == STOPPED && t->rank == 0)
-        snprintf(err, n_err,
-                 "interrupted with %zu of %zu paths finished, kept in %s: run the same command "
-                 "with --resume to finish",
-                 r->stored, r->paths, ckpt_path(r->ckpt));
+        diag_fail(d,
+                  "interrupted with %zu of %zu paths finished, kept in %s: run the same command "
+                  "with --resume to finish",
+                  r->stored, r->paths, ckpt_path(r->ckpt));
     return state == GOING ? 0 : -1;
 }
 
-/* The benchmark's line: where the time went (on this rank). */
-static void print_timing(const struct run *r)
+/* The benchmark's figures: where the time went (on this rank). */
+static void fill_timing(const struct run *r, struct run_timing *out)
 {
     struct engine_times e = {0}, x;
     const struct run_arm *arms[RUN_MAX_ARMS];
@@ -405,30 +389,38 @@ static void print_timing(const struct run *r)
         run_arm_times(arms[k], &x);
         e.drivers_s += x.drivers_s, e.rules_s += x.rules_s, e.accounting_s += x.accounting_s;
     }
-    fprintf(stderr,
-            "timing: tables %.2f s; paths %.2f s wall (thread-seconds: drivers %.2f, rules %.2f, "
-            "accounting %.2f); output %.2f s (checkpoint, during the paths) + %.2f s (file and "
-            "summaries, and commit)\n",
-            r->tables_s, r->engine_s, e.drivers_s, e.rules_s, e.accounting_s, r->output_s,
-            r->finish_s);
+    *out = (struct run_timing){
+        .tables_s = r->tables_s,
+        .paths_s = r->engine_s,
+        .output_s = r->output_s,
+        .finish_s = r->finish_s,
+        .drivers_s = e.drivers_s,
+        .rules_s = e.rules_s,
+        .accounting_s = e.accounting_s,
+    };
 }
 
 /* After a failure or a stop: a checkpoint without a finished path goes; one
- * with them stays, and the message says so. */
-static void keep_or_remove(struct run *r, char *err, size_t n_err)
+ * with them stays, and the message of the failure (the last entry of `d`,
+ * added after its first `before`) says so. */
+static void keep_or_remove(struct run *r, struct diag *d, size_t before)
 {
     if (r->stored == 0) {
-        char ignored[256];
-        ckpt_remove(r->ckpt, ignored, sizeof ignored);
+        struct diag ignored = {0};
+        ckpt_remove(r->ckpt, &ignored);
+        diag_free(&ignored);
         r->ckpt = NULL;
         return;
     }
-    size_t len = strlen(err);
-    if (len == 0 || strstr(err, ckpt_path(r->ckpt))) return; /* another rank's, or said */
-    snprintf(err + len, n_err - len,
-             "; the %zu paths finished are kept in %s: --resume finishes the run once the "
-             "cause is mended",
-             r->stored, ckpt_path(r->ckpt));
+    const struct diag_entry *e = diag_last(d);
+    /* none: another rank's failure; a scenario problem; or said already */
+    if (d->n == before || e->kind != DIAG_RUNTIME || !e->text ||
+        strstr(e->text, ckpt_path(r->ckpt)))
+        return;
+    diag_append(d,
+                "; the %zu paths finished are kept in %s: --resume finishes the run once the "
+                "cause is mended",
+                r->stored, ckpt_path(r->ckpt));
 }
 
 /* What the file says of the run. */
@@ -463,20 +455,20 @@ static void fill_meta(struct run *r)
     };
 }
 
-/* The run's paths and blocks, and what it holds. Returns 0 or -1 with `err`. */
-static int init(struct run *r, char *err, size_t n_err)
+/* The run's paths and blocks, and what it holds. Returns 0 or -1 with `d`. */
+static int init(struct run *r, struct diag *d)
 {
     const struct run_options *o = r->o;
     size_t all = (size_t)r->s->simulation.paths;
     r->from = o->paths_from;
     r->to = o->paths_to ? o->paths_to : all;
     if (r->from >= r->to || r->to > all) {
-        snprintf(err, n_err, "the slice of paths %zu to %zu is not within the scenario's %zu",
-                 r->from, r->to, all);
+        diag_fail(d, "the slice of paths %zu to %zu is not within the scenario's %zu", r->from,
+                  r->to, all);
         return -1;
     }
     if (o->n_variants > RUN_MAX_VARIANTS) {
-        snprintf(err, n_err, "at most %d policy variants in one comparison", RUN_MAX_VARIANTS);
+        diag_fail(d, "at most %d policy variants in one comparison", RUN_MAX_VARIANTS);
         return -1;
     }
     r->paths = r->to - r->from;
@@ -488,7 +480,7 @@ static int init(struct run *r, char *err, size_t n_err)
     if (names_init(&r->names, r->s) != 0 || !(r->dir = stale_folder(o->out_path)) ||
         !(r->variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r->variants)) ||
         !(r->variants_text = variants_text(o)) || !(r->assumptions = assumptions_text(r->s))) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(d, "out of memory");
         return -1;
     }
     fill_meta(r);
@@ -505,73 +497,65 @@ static void say_start(const struct run *r)
     if (r->meta.slice)
         snprintf(slice, sizeof slice, " (paths %zu-%zu of %zu)", r->from, r->to - 1,
                  r->meta.scenario_paths);
-    fprintf(stderr,
-            "fundsim %s: %s, %zu paths%s x %zu years x %zu regions on %d thread%s%s; "
-            "writing %s (about %s%s)\n",
-            o->command, r->s->name, r->paths, slice, r->meta.years, r->meta.regions, o->threads,
-            o->threads == 1 ? "" : "s", ranks, o->out_path, size,
-            o->summary_only ? ", summaries only" : "");
+    say_text(&o->say, SAY_NOTE,
+             "%s, %zu paths%s x %zu years x %zu regions on %d thread%s%s; writing %s (about %s%s)",
+             r->s->name, r->paths, slice, r->meta.years, r->meta.regions, o->threads,
+             o->threads == 1 ? "" : "s", ranks, o->out_path, size,
+             o->summary_only ? ", summaries only" : "");
 }
 
-/* What --resume found: the blocks finished, and those found damaged (said
- * even with --quiet: the checkpoint was not as the run left it). */
+/* What --resume found: the blocks finished, and those found damaged (a
+ * warning: the checkpoint was not as the run left it). */
 static void say_resumed(const struct run *r, size_t stored)
 {
-    const char *cmd = r->o->command;
-    if (!r->o->quiet)
-        fprintf(stderr, "fundsim %s: resuming %s: %zu of %zu blocks of paths were finished\n", cmd,
-                ckpt_path(r->ckpt), stored, r->n_blocks);
+    say_text(&r->o->say, SAY_NOTE, "resuming %s: %zu of %zu blocks of paths were finished",
+             ckpt_path(r->ckpt), stored, r->n_blocks);
     char what[1024];
     size_t bad = ckpt_damaged(r->ckpt, what, sizeof what);
     if (bad)
-        fprintf(stderr, "fundsim %s: %s: %zu damaged block%s removed, computed again: %s\n", cmd,
-                ckpt_path(r->ckpt), bad, bad == 1 ? "" : "s", what);
+        say_text(&r->o->say, SAY_WARNING, "%s: %zu damaged block%s removed, computed again: %s",
+                 ckpt_path(r->ckpt), bad, bad == 1 ? "" : "s", what);
 }
 
-int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
-                 size_t n_err)
+int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d)
 {
     struct run r = {.s = s, .o = o, .team = o->team ? o->team : &solo};
     const struct team *t = r.team;
-    int status = 1;
+    int status = -1;
     bool lead = t->rank == 0;
-    *err = '\0';
-    if (init(&r, err, n_err)) goto done;
-    if (lead && !o->quiet) say_start(&r);
-    if (open_checkpoint(&r, err, n_err)) goto done;
+    size_t before = d->n;
+    if (init(&r, d)) goto done;
+    if (lead) say_start(&r);
+    if (open_checkpoint(&r, d)) goto done;
     size_t stored = ckpt_count(r.ckpt);
     r.stored = paths_stored(&r);
     /* after the checkpoint is open, to count only the blocks still to come */
-    if (team_max(t, lead && check_space(&r, stored, err, n_err))) goto done;
+    if (team_max(t, lead && check_space(&r, stored, d))) goto done;
     if (lead && o->resume) say_resumed(&r, stored);
     double t1 = timing_now_s();
     if (stored < r.n_blocks) {
-        int built = team_max(t, build(&r, d, err, n_err));
-        if (built) {
-            status = built;
-            goto done;
-        }
+        if (team_max(t, build(&r, d) != 0)) goto done;
         double t0 = timing_now_s();
-        if (compute(&r, err, n_err)) goto done;
+        if (compute(&r, d)) goto done;
         r.output_s = timing_now_s() - t0 - r.engine_s;
     }
     double t2 = timing_now_s();
-    if (run_assemble(&r, err, n_err)) goto done;
+    if (run_assemble(&r, d)) goto done;
     r.finish_s = timing_now_s() - t2;
     if (lead) {
-        int removed = ckpt_remove(r.ckpt, err, n_err);
+        /* The file is complete: a checkpoint that cannot go is news, not a failure. */
+        struct diag kept = {0};
+        if (ckpt_remove(r.ckpt, &kept)) say_text(&o->say, SAY_NOTE, "%s", diag_last_text(&kept));
+        diag_free(&kept);
         r.ckpt = NULL;
-        if (removed && !o->quiet) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
-        *err = '\0';
     }
-    if (lead && o->timing) print_timing(&r);
-    if (lead && !o->quiet)
-        fprintf(stderr, "fundsim %s: %zu paths in %.1f s (%.1f paths/s); wrote %s\n", o->command,
-                r.paths, timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1),
-                o->out_path);
+    if (lead && o->timing) fill_timing(&r, o->timing);
+    if (lead)
+        say_text(&o->say, SAY_NOTE, "%zu paths in %.1f s (%.1f paths/s); wrote %s", r.paths,
+                 timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1), o->out_path);
     status = 0;
 done:
-    if (status != 0 && r.ckpt && lead) keep_or_remove(&r, err, n_err);
+    if (status != 0 && r.ckpt && lead) keep_or_remove(&r, d, before);
     run_free(&r);
     return status;
 }

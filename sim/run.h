@@ -23,6 +23,7 @@
 #define FUNDSIM_RUN_H
 
 #include "output/record.h"
+#include "sim/config/say.h"
 #include "sim/config/scenario.h"
 
 #include <signal.h>
@@ -49,16 +50,27 @@ struct run_variant {
     const struct scenario *independent;
 };
 
+/* Where a run's time went on this rank, for the benchmark (`fundsim run
+ * --timing`): wall seconds building the engines, running the paths, storing
+ * the blocks (the part of the paths' time the checkpoint took) and making the
+ * file (summaries and commit); and the threads' seconds in each phase of the
+ * paths (sim/engine.h, struct engine_times). */
+struct run_timing {
+    double tables_s, paths_s, output_s, finish_s;
+    double drivers_s, rules_s, accounting_s;
+};
+
 struct run_options {
-    const char *command; /* for messages: "run", "compare" */
     const char *out_path;
     const struct run_variant *variants;
     size_t n_variants;
     int threads;       /* ≥ 1 */
     bool summary_only; /* no /paths datasets */
-    bool progress;     /* a progress bar on stderr */
-    bool quiet;        /* no messages on stderr (errors aside) */
-    bool timing;       /* a line of time by phase on stderr at the end (the benchmark's) */
+    /* What the run has to say: notes (what it runs, the tables built, what it
+     * wrote) and warnings (damaged blocks removed on --resume), on the first
+     * rank only; and its progress, a batch of blocks at a time, on every rank. */
+    struct say say;
+    struct run_timing *timing; /* filled on success when not NULL */
     /* Polled before each batch of blocks, and while the file is made before each
      * block and before the quantiles and the commit: when it is set (to the
      * number of the signal that asked, as `fundsim run` does), the run stops
@@ -83,9 +95,8 @@ struct run_arm;
 
 /* Builds the engine (its benefit tables on `threads` threads) and buffers for
  * batches of up to RUN_BATCH_PATHS paths. Returns NULL with a scenario problem
- * in `d` or a runtime one in `err`. */
-struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d, char *err,
-                               size_t n_err);
+ * or a runtime one (out of memory) in `d`. */
+struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d);
 void run_arm_free(struct run_arm *a);
 size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for messages) */
 
@@ -103,16 +114,14 @@ const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t
 
 /* Runs the scenario's simulation.paths paths (or the slice), and those of each
  * variant on the same streams, and writes out_path. Collective over the team.
- * Returns 0,
- * 1 after a runtime failure (the message in `err`; no file is left behind and
- * an existing out_path is untouched), or 2 with a scenario problem in `d`.
+ * Returns 0, or -1 with the problem in `d`: a runtime failure (no file is
+ * left behind and an existing out_path is untouched) or a scenario problem.
  * A run whose scratch files and output would not fit in out_path's folder is
- * refused before any work (1). A non-finite value in any block is a runtime
- * failure (output/finite.h); so is a stop asked through o->stop, after which
- * the checkpoint keeps the blocks finished. With the team, every rank returns
- * the same status; the rank that failed has the message, the others an empty
- * `err`. */
-int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d, char *err,
-                 size_t n_err);
+ * refused before any work (a runtime failure). A non-finite value in any block
+ * is a runtime failure (output/finite.h); so is a stop asked through o->stop,
+ * after which the checkpoint keeps the blocks finished. With the team, every
+ * rank returns the same; the rank that failed has the message, the others
+ * none (a scenario problem is every rank's). */
+int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d);
 
 #endif

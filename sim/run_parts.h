@@ -11,6 +11,8 @@
 #include "sim/run.h"
 #include "sim/team.h"
 
+struct diag;
+
 /* The per-run pieces that the output needs from the scenario. */
 struct names {
     const char **name, **name_zh, **code;
@@ -51,7 +53,7 @@ struct diffsum_config run_diffsum_config(const struct summary_config *c);
 
 /* The second step, collective: the file from the checkpoint's blocks, its
  * summaries from the first rank, and the commit. Returns 0 or -1, the same on
- * every rank (`err` on the rank that failed). */
-int run_assemble(struct run *r, char *err, size_t n_err);
+ * every rank (`d` on the rank that failed). */
+int run_assemble(struct run *r, struct diag *d);
 
 #endif

@@ -11,6 +11,7 @@
 #include "sim/timing.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
@@ -92,10 +93,8 @@ struct solver {
     struct run_arm *arm;
     struct trial *trials;
     size_t n_trials, cap_trials;
-    int status; /* of the first failure: 1 runtime, 2 scenario */
+    bool failed; /* a trial failed, or the target cannot be met: the reason is in d */
     struct diag *d;
-    char *err;
-    size_t n_err;
 };
 
 static struct step *field(struct scenario *s, size_t region, const struct solve_setting *k)
@@ -132,8 +131,8 @@ static int run_trial(struct solver *v, double x_yuan, double *m)
 {
     const struct target *t = &v->o->target;
     int start = v->s->simulation.start_year;
-    if (!v->arm && !(v->arm = run_arm_create(v->s, v->o->threads, v->d, v->err, v->n_err))) {
-        v->status = v->d->n ? 2 : 1;
+    if (!v->arm && !(v->arm = run_arm_create(v->s, v->o->threads, v->d))) {
+        v->failed = true;
         return -1;
     }
     raise_settings(v, x_yuan);
@@ -162,7 +161,7 @@ static const struct trial *trial_at(struct solver *v, double x_yuan, double tole
             (!near || fabs(v->trials[t].x_yuan - x_yuan) < fabs(near->x_yuan - x_yuan)))
             near = &v->trials[t];
     if (near) return near;
-    if (v->status) return NULL;
+    if (v->failed) return NULL;
     if (v->n_trials == v->cap_trials) {
         size_t cap = v->cap_trials ? 2 * v->cap_trials : 16;
         struct trial *more = realloc(v->trials, cap * sizeof *more);
@@ -181,15 +180,12 @@ static const struct trial *trial_at(struct solver *v, double x_yuan, double tole
     for (t->depleted = 0; t->depleted < v->paths && t->m[t->depleted] < 0; t->depleted++)
         ;
     v->n_trials++;
-    if (v->o->log) {
-        fprintf(v->o->log, "fundsim solve: +%g yuan a year: %zu of %zu paths depleted (%.1f s)\n",
-                x_yuan, t->depleted, v->paths, timing_now_s() - t0);
-        fflush(v->o->log);
-    }
+    say_text(&v->o->say, SAY_NOTE, "+%g yuan a year: %zu of %zu paths depleted (%.1f s)", x_yuan,
+             t->depleted, v->paths, timing_now_s() - t0);
     return t;
 oom:
-    snprintf(v->err, v->n_err, "out of memory");
-    v->status = 1;
+    diag_fail(v->d, "out of memory");
+    v->failed = true;
     return NULL;
 }
 
@@ -200,7 +196,7 @@ struct order_statistic {
     size_t rank; /* 1-based */
 };
 
-/* m_(rank)(x); after a failure 0, which the caller's check of v->status
+/* m_(rank)(x); after a failure 0, which the caller's check of v->failed
  * catches. Brent's points closer than a sixteenth of a step share a run: the
  * answer is wanted to the step, and near the root Brent probes points a
  * rounding error apart. */
@@ -260,19 +256,20 @@ static int order_root(struct solver *v, size_t rank, double *x_yuan)
     gsl_function fn = {order_at, &f};
     gsl_root_fsolver *brent = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!brent) {
-        snprintf(v->err, v->n_err, "out of memory");
-        v->status = 1;
+        diag_fail(v->d, "out of memory");
+        v->failed = true;
         return -1;
     }
-    gsl_root_fsolver_set(brent, &fn, lo, hi);
+    /* GSL's error handler is off (main): its failures come back as statuses */
+    int status = gsl_root_fsolver_set(brent, &fn, lo, hi);
     double root = hi, previous = NAN;
-    for (int iteration = 0; iteration < 100; iteration++) {
+    for (int iteration = 0; iteration < 100 && !status; iteration++) {
         if (step * (floor(lo / step) + 1) >= hi) {
             root = hi;
             break;
         }
-        gsl_root_fsolver_iterate(brent);
-        if (v->status) break;
+        status = gsl_root_fsolver_iterate(brent);
+        if (v->failed || status) break;
         root = gsl_root_fsolver_root(brent);
         lo = gsl_root_fsolver_x_lower(brent);
         hi = gsl_root_fsolver_x_upper(brent);
@@ -280,7 +277,11 @@ static int order_root(struct solver *v, size_t rank, double *x_yuan)
         previous = root;
     }
     gsl_root_fsolver_free(brent);
-    if (v->status) return -1;
+    if (status && !v->failed) {
+        diag_fail(v->d, "the root finder failed: %s", gsl_strerror(status));
+        v->failed = true;
+    }
+    if (v->failed) return -1;
     *x_yuan = step * ceil(root / step - 1e-9);
     return 0;
 }
@@ -361,7 +362,7 @@ static void free_solver(struct solver *v)
 
 /* Moves the answer by steps until the target holds there and not one step
  * below (h may be slightly non-monotone), and counts the depleted paths at
- * both. Returns 0, or -1 with v->status set. */
+ * both. Returns 0, or -1 with v->failed set. */
 static int verify(struct solver *v, struct solve_result *r)
 {
     const double step = v->o->step_yuan;
@@ -372,9 +373,9 @@ static int verify(struct solver *v, struct solve_result *r)
         if (!at) return -1;
         if (at->depleted > r->allowed) {
             if ((double)(n + 1) * step > SOLVE_MAX_YUAN) {
-                snprintf(v->err, v->n_err, "no increase up to %g yuan a year meets the target",
-                         SOLVE_MAX_YUAN);
-                v->status = 1;
+                diag_fail(v->d, "no increase up to %g yuan a year meets the target",
+                          SOLVE_MAX_YUAN);
+                v->failed = true;
                 return -1;
             }
             n++;
@@ -405,18 +406,17 @@ static int solve(struct solver *v, struct solve_result *r)
         size_t early = 0;
         while (early < v->paths && v->before[early] < 0)
             early++;
-        snprintf(v->err, v->n_err,
-                 "no increase from %d can meet the target: %zu of %zu paths are depleted "
-                 "before %d, when the increase starts, and at most %zu may be",
-                 o->from, early, v->paths, o->from, r->allowed);
-        v->status = 1;
+        diag_fail(v->d,
+                  "no increase from %d can meet the target: %zu of %zu paths are depleted "
+                  "before %d, when the increase starts, and at most %zu may be",
+                  o->from, early, v->paths, o->from, r->allowed);
+        v->failed = true;
         return -1;
     }
     int found = order_root(v, rank, &r->x_yuan);
     if (found == 1) {
-        snprintf(v->err, v->n_err, "no increase up to %g yuan a year meets the target",
-                 SOLVE_MAX_YUAN);
-        v->status = 1;
+        diag_fail(v->d, "no increase up to %g yuan a year meets the target", SOLVE_MAX_YUAN);
+        v->failed = true;
     }
     if (found != 0 || verify(v, r) != 0) return -1;
     wilson(r->depleted, v->paths, &r->p_low, &r->p_high);
@@ -431,17 +431,16 @@ static int solve(struct solver *v, struct solve_result *r)
 }
 
 int solve_run(struct scenario *s, const struct solve_options *o, struct solve_result *r,
-              struct diag *d, char *err, size_t n_err)
+              struct diag *d)
 {
     *r = (struct solve_result){0};
-    struct solver v = {
-        .s = s, .o = o, .paths = (size_t)s->simulation.paths, .d = d, .err = err, .n_err = n_err};
+    struct solver v = {.s = s, .o = o, .paths = (size_t)s->simulation.paths, .d = d};
     if (alloc_solver(&v) != 0) {
-        snprintf(err, n_err, "out of memory");
-        v.status = 1;
-    } else if (solve(&v, r) != 0 && !v.status) {
-        v.status = 1;
+        diag_fail(d, "out of memory");
+        v.failed = true;
+    } else if (solve(&v, r) != 0) {
+        v.failed = true;
     }
     free_solver(&v);
-    return v.status;
+    return v.failed ? -1 : 0;
 }

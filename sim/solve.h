@@ -20,11 +20,13 @@
 #ifndef FUNDSIM_SOLVE_H
 #define FUNDSIM_SOLVE_H
 
+#include "sim/config/say.h"
 #include "sim/config/scenario.h"
 #include "sim/target.h"
 
 #include <stddef.h>
-#include <stdio.h>
+
+struct diag;
 
 /* Above this yearly increase the solver gives up. */
 #define SOLVE_MAX_YUAN 100000.0
@@ -64,7 +66,7 @@ struct solve_options {
     int from;         /* first year of the increase: start year ≤ from ≤ target year */
     double step_yuan; /* the answer is a multiple of it; > 0 */
     int threads;
-    FILE *log; /* a line per trial run, or NULL */
+    struct say say; /* a note per trial run */
 };
 
 struct solve_result {
@@ -81,9 +83,10 @@ struct solve_result {
 
 /* Solves for the target on s's simulation.paths paths. The scenario's horizon
  * must reach the target's year (years after it only cost time). s is changed
- * during trial runs and restored. Returns 0; 1 with a runtime failure or an
- * unreachable target in `err`; 2 with a scenario problem in `d`. */
+ * during trial runs and restored. Returns 0, or -1 with the problem in `d`: a
+ * runtime failure or an unreachable target (DIAG_RUNTIME), or a scenario
+ * problem. */
 int solve_run(struct scenario *s, const struct solve_options *o, struct solve_result *r,
-              struct diag *d, char *err, size_t n_err);
+              struct diag *d);
 
 #endif

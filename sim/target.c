@@ -2,6 +2,7 @@
  * The parser walks the text with a cursor; each part it expects names itself
  * in the message when it is missing. */
 #include "sim/target.h"
+#include "sim/config/diag.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,14 +37,12 @@ static bool accept_char(const char **p, char c)
     return true;
 }
 
-static int expected(char *err, size_t n_err, const char *what, const char *at)
+static int expected(struct diag *d, const char *what, const char *at)
 {
     if (*at)
-        snprintf(err, n_err, "expected %s at \"%s\" (a target reads like " TARGET_EXAMPLE ")", what,
-                 at);
+        diag_refuse(d, "expected %s at \"%s\" (a target reads like " TARGET_EXAMPLE ")", what, at);
     else
-        snprintf(err, n_err, "expected %s at the end (a target reads like " TARGET_EXAMPLE ")",
-                 what);
+        diag_refuse(d, "expected %s at the end (a target reads like " TARGET_EXAMPLE ")", what);
     return -1;
 }
 
@@ -63,8 +62,7 @@ static int find_region(const struct scenario *s, const char *name, size_t len, s
 }
 
 /* "in any region" or "in REGION", up to the closing parenthesis. */
-static int parse_entity(const char **p, const struct scenario *s, struct target *t, char *err,
-                        size_t n_err)
+static int parse_entity(const char **p, const struct scenario *s, struct target *t, struct diag *d)
 {
     const char *q = *p;
     if (accept_word(&q, "any") && accept_word(&q, "region") && accept_char(&q, ')')) {
@@ -73,16 +71,16 @@ static int parse_entity(const char **p, const struct scenario *s, struct target 
         return 0;
     }
     const char *close = strchr(*p, ')');
-    if (!close) return expected(err, n_err, "a region and \")\"", *p);
+    if (!close) return expected(d, "a region and \")\"", *p);
     size_t len = (size_t)(close - *p);
     while (len > 0 && isspace((unsigned char)(*p)[len - 1]))
         len--;
-    if (len == 0) return expected(err, n_err, "a region", *p);
+    if (len == 0) return expected(d, "a region", *p);
     if (find_region(s, *p, len, &t->region) != 0) {
-        snprintf(err, n_err,
-                 "unknown region \"%.*s\" in the target: expected a region's name, name_zh or "
-                 "code (e.g. \"%s\"), or \"any region\"",
-                 (int)len, *p, s->regions[0].name);
+        diag_refuse(d,
+                    "unknown region \"%.*s\" in the target: expected a region's name, name_zh or "
+                    "code (e.g. \"%s\"), or \"any region\"",
+                    (int)len, *p, s->regions[0].name);
         return -1;
     }
     t->entity = TARGET_REGION;
@@ -90,46 +88,45 @@ static int parse_entity(const char **p, const struct scenario *s, struct target 
     return 0;
 }
 
-int target_parse(const char *text, const struct scenario *s, struct target *t, char *err,
-                 size_t n_err)
+int target_parse(const char *text, const struct scenario *s, struct target *t, struct diag *d)
 {
     *t = (struct target){0};
     const char *p = skip_blanks(text);
-    if (!accept_word(&p, "P")) return expected(err, n_err, "\"P(\"", p);
-    if (!accept_char(&p, '(')) return expected(err, n_err, "\"(\"", p);
-    if (!accept_word(&p, "depletion")) return expected(err, n_err, "\"depletion\"", p);
-    if (!accept_word(&p, "by")) return expected(err, n_err, "\"by\"", p);
+    if (!accept_word(&p, "P")) return expected(d, "\"P(\"", p);
+    if (!accept_char(&p, '(')) return expected(d, "\"(\"", p);
+    if (!accept_word(&p, "depletion")) return expected(d, "\"depletion\"", p);
+    if (!accept_word(&p, "by")) return expected(d, "\"by\"", p);
     char *end;
     errno = 0;
     long year = strtol(p, &end, 10);
-    if (end == p || !isdigit((unsigned char)*p)) return expected(err, n_err, "a year", p);
+    if (end == p || !isdigit((unsigned char)*p)) return expected(d, "a year", p);
     int first = s->simulation.start_year, last = first + s->simulation.years - 1;
     if (errno || year < first || year > last) {
-        snprintf(err, n_err, "the target's year %.*s is outside the scenario's horizon %d-%d",
-                 (int)(end - p), p, first, last);
+        diag_refuse(d, "the target's year %.*s is outside the scenario's horizon %d-%d",
+                    (int)(end - p), p, first, last);
         return -1;
     }
     t->year = (int)year;
     p = skip_blanks(end);
     if (accept_word(&p, "in")) {
-        if (parse_entity(&p, s, t, err, n_err) != 0) return -1;
+        if (parse_entity(&p, s, t, d) != 0) return -1;
     } else if (!accept_char(&p, ')')) {
-        return expected(err, n_err, "\")\" or \"in REGION)\"", p);
+        return expected(d, "\")\" or \"in REGION)\"", p);
     }
     if (p[0] == '<' && p[1] == '=')
         p = skip_blanks(p + 2);
     else if (accept_char(&p, '<'))
         t->strict = true;
     else
-        return expected(err, n_err, "\"<=\" or \"<\"", p);
+        return expected(d, "\"<=\" or \"<\"", p);
     errno = 0;
     t->probability = strtod(p, &end);
-    if (end == p) return expected(err, n_err, "a probability", p);
-    if (*skip_blanks(end)) return expected(err, n_err, "nothing more", skip_blanks(end));
+    if (end == p) return expected(d, "a probability", p);
+    if (*skip_blanks(end)) return expected(d, "nothing more", skip_blanks(end));
     if (errno || !(t->probability >= 0 && t->probability < 1) ||
         (t->strict && t->probability == 0)) {
-        snprintf(err, n_err, "the target's probability must be at least 0 and below 1%s, got %.*s",
-                 t->strict ? " and above 0 with \"<\"" : "", (int)(end - p), p);
+        diag_refuse(d, "the target's probability must be at least 0 and below 1%s, got %.*s",
+                    t->strict ? " and above 0 with \"<\"" : "", (int)(end - p), p);
         return -1;
     }
     return 0;

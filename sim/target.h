@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct diag;
+
 enum target_entity { TARGET_PROVINCE, TARGET_REGION, TARGET_ANY_REGION };
 
 struct target {
@@ -29,9 +31,8 @@ struct target {
 };
 
 /* Parses `text`; YEAR must lie in the scenario's horizon. Returns 0, or -1 with
- * what is wrong in `err`. */
-int target_parse(const char *text, const struct scenario *s, struct target *t, char *err,
-                 size_t n_err);
+ * what is wrong in `d` (DIAG_USAGE). */
+int target_parse(const char *text, const struct scenario *s, struct target *t, struct diag *d);
 
 /* The most paths out of `paths` that may be depleted while the target holds. */
 size_t target_allowed(const struct target *t, size_t paths);

@@ -10,7 +10,7 @@ scenario=$2/tests/scenarios/minimal.cfg
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-"$fundsim" run "$scenario" --paths 3 --quiet -o "$dir/out.h5"
+"$fundsim" run "$scenario" --paths 3 --threads 1 --quiet -o "$dir/out.h5"
 h5dump -H "$dir/out.h5" >/dev/null
 h5dump -d /paths/balance "$dir/out.h5" | grep -q 'DATASPACE  SIMPLE { ( 3, 3, 1 )'
 

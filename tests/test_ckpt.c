@@ -10,6 +10,7 @@
  * (output/record.h), which the checkpoint and the run share, by hand. */
 #include "output/ckpt.h"
 #include "output/crc32c.h"
+#include "sim/config/diag.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -135,15 +136,16 @@ static void fill(struct record_block *r, size_t b)
 /* A checkpoint of the run's three blocks, as a run killed before its file leaves it. */
 static void save_all(struct fixture *f)
 {
-    char err[512] = "";
-    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, err, sizeof err);
+    struct diag dg = {0};
+    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, &dg);
     assert_non_null(c);
     for (size_t b = 0; b < 3; b++) {
         fill(&f->block, b);
         const struct record_block *arms[1] = {&f->block};
-        assert_int_equal(ckpt_save(c, b, arms, err, sizeof err), 0);
+        assert_int_equal(ckpt_save(c, b, arms, &dg), 0);
     }
     ckpt_close(c);
+    diag_free(&dg);
 }
 
 static void path_of(const struct fixture *f, const char *name, char *out, size_t n)
@@ -179,8 +181,8 @@ static void loaded_as_saved(struct ckpt *c, size_t b)
     assert_int_equal(record_block_alloc(&want, 64, YEARS, REGIONS), 0);
     fill(&want, b);
     struct record_block *arms[1] = {&got};
-    char err[512] = "";
-    assert_int_equal(ckpt_load(c, b, arms, err, sizeof err), 0);
+    struct diag dg = {0};
+    assert_int_equal(ckpt_load(c, b, arms, &dg), 0);
     assert_int_equal(got.first_path, want.first_path);
     assert_int_equal(got.n_paths, want.n_paths);
     assert_memory_equal(got.v, want.v, want.n_paths * YEARS * REGIONS * N_VARS * sizeof(double));
@@ -188,6 +190,7 @@ static void loaded_as_saved(struct ckpt *c, size_t b)
                         want.n_paths * YEARS * N_NVARS * sizeof(double));
     record_block_free(&got);
     record_block_free(&want);
+    diag_free(&dg);
 }
 
 /* --resume checks every block: a flipped bit (in the values, or in the
@@ -203,8 +206,9 @@ static void resume_removes_damaged_blocks(void **state)
     flip_byte(f, "block-00000000", 1000);
     path_of(f, "block-00000001", p, sizeof p);
     assert_int_equal(truncate(p, 5000), 0);
-    char err[512] = "", what[1024] = "";
-    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_RESUME, err, sizeof err);
+    char what[1024] = "";
+    struct diag dg = {0};
+    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_RESUME, &dg);
     assert_non_null(c);
     assert_int_equal(ckpt_count(c), 1);
     assert_false(ckpt_has(c, 0));
@@ -226,7 +230,7 @@ static void resume_removes_damaged_blocks(void **state)
     for (size_t b = 0; b < 2; b++) {
         fill(&f->block, b);
         const struct record_block *arms[1] = {&f->block};
-        assert_int_equal(ckpt_save(c, b, arms, err, sizeof err), 0);
+        assert_int_equal(ckpt_save(c, b, arms, &dg), 0);
     }
     ckpt_close(c);
 
@@ -238,7 +242,7 @@ static void resume_removes_damaged_blocks(void **state)
     fseek(h, 7, SEEK_SET);
     fputc('1', h);
     fclose(h);
-    c = ckpt_open(f->out, &f->id, CKPT_RESUME, err, sizeof err);
+    c = ckpt_open(f->out, &f->id, CKPT_RESUME, &dg);
     assert_non_null(c);
     assert_int_equal(ckpt_damaged(c, what, sizeof what), 2);
     printf("# %s\n", what);
@@ -248,6 +252,7 @@ static void resume_removes_damaged_blocks(void **state)
     assert_int_equal(ckpt_count(c), 1);
     loaded_as_saved(c, 0);
     ckpt_close(c);
+    diag_free(&dg);
 }
 
 /* A block damaged after --resume checked it: the assembly's ckpt_load fails,
@@ -256,8 +261,9 @@ static void damage_after_the_check_fails_the_load(void **state)
 {
     struct fixture *f = *state;
     save_all(f);
-    char err[512] = "", what[1024];
-    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_RESUME, err, sizeof err);
+    char what[1024];
+    struct diag dg = {0};
+    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_RESUME, &dg);
     assert_non_null(c);
     assert_int_equal(ckpt_count(c), 3);
     assert_int_equal(ckpt_damaged(c, what, sizeof what), 0);
@@ -265,27 +271,29 @@ static void damage_after_the_check_fails_the_load(void **state)
     struct record_block got;
     assert_int_equal(record_block_alloc(&got, 64, YEARS, REGIONS), 0);
     struct record_block *arms[1] = {&got};
-    assert_int_equal(ckpt_load(c, 1, arms, err, sizeof err), -1);
-    printf("# %s\n", err);
+    assert_int_equal(ckpt_load(c, 1, arms, &dg), -1);
+    printf("# %s\n", diag_last_text(&dg));
     char want[512];
     snprintf(want, sizeof want,
              "%s/block-00000001 (paths 64-127): its checksum does not match its contents "
              "(damaged after it was written); the run stops, and the same command with --resume "
              "computes the block again",
              f->ckpt);
-    assert_string_equal(err, want);
+    assert_string_equal(diag_last_text(&dg), want);
     char p[256];
     path_of(f, "block-00000002", p, sizeof p);
     assert_int_equal(unlink(p), 0);
-    assert_int_equal(ckpt_load(c, 2, arms, err, sizeof err), -1);
-    assert_non_null(strstr(err, "block-00000002 (paths 128-129): cannot be read (No such file"));
+    assert_int_equal(ckpt_load(c, 2, arms, &dg), -1);
+    assert_non_null(strstr(diag_last_text(&dg),
+                           "block-00000002 (paths 128-129): cannot be read (No such file"));
     record_block_free(&got);
     ckpt_close(c);
-    c = ckpt_open(f->out, &f->id, CKPT_RESUME, err, sizeof err);
+    c = ckpt_open(f->out, &f->id, CKPT_RESUME, &dg);
     assert_non_null(c);
     assert_int_equal(ckpt_damaged(c, what, sizeof what), 1);
     assert_int_equal(ckpt_count(c), 1);
     ckpt_close(c);
+    diag_free(&dg);
 }
 
 /* A link named as a block, to a stranger's file, in a folder otherwise
@@ -295,23 +303,26 @@ static void a_link_inside_is_refused(void **state)
 {
     struct fixture *f = *state;
     save_all(f);
-    char target[160], p[256], err[512] = "";
+    char target[160], p[256];
+    struct diag dg = {0};
     snprintf(target, sizeof target, "%s/precious", f->dir);
     FILE *h = fopen(target, "w");
     fputs("a stranger's data", h);
     fclose(h);
     path_of(f, "block-00000003.tmp", p, sizeof p);
     assert_int_equal(symlink(target, p), 0);
-    assert_null(ckpt_open(f->out, &f->id, CKPT_RESUME, err, sizeof err));
-    printf("# %s\n", err);
-    assert_non_null(strstr(err, "holds \"block-00000003.tmp\", which fundsim did not write"));
-    assert_null(ckpt_open(f->out, &f->id, CKPT_NEW, err, sizeof err));
+    assert_null(ckpt_open(f->out, &f->id, CKPT_RESUME, &dg));
+    printf("# %s\n", diag_last_text(&dg));
+    assert_non_null(
+        strstr(diag_last_text(&dg), "holds \"block-00000003.tmp\", which fundsim did not write"));
+    assert_null(ckpt_open(f->out, &f->id, CKPT_NEW, &dg));
     struct stat st;
     assert_int_equal(lstat(p, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
     assert_int_equal(stat(target, &st), 0);
     assert_int_equal(st.st_size, 17);
     assert_true(exists(f, "block-00000000") && exists(f, "run") && exists(f, "lock"));
+    diag_free(&dg);
 }
 
 /* A stranger's file put in the folder during the run stays, and so does the
@@ -320,26 +331,29 @@ static void a_link_inside_is_refused(void **state)
 static void remove_leaves_a_strangers_file(void **state)
 {
     struct fixture *f = *state;
-    char err[512] = "", p[256];
-    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, err, sizeof err);
+    char p[256];
+    struct diag dg = {0};
+    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, &dg);
     assert_non_null(c);
     fill(&f->block, 0);
     const struct record_block *arms[1] = {&f->block};
-    assert_int_equal(ckpt_save(c, 0, arms, err, sizeof err), 0);
+    assert_int_equal(ckpt_save(c, 0, arms, &dg), 0);
     path_of(f, "notes", p, sizeof p);
     FILE *h = fopen(p, "w");
     fputs("mine", h);
     fclose(h);
-    assert_int_equal(ckpt_remove(c, err, sizeof err), -1);
-    printf("# %s\n", err);
-    assert_non_null(strstr(err, "(it holds files fundsim did not write)"));
+    assert_int_equal(ckpt_remove(c, &dg), -1);
+    printf("# %s\n", diag_last_text(&dg));
+    assert_non_null(strstr(diag_last_text(&dg), "(it holds files fundsim did not write)"));
     char gone[256];
     snprintf(gone, sizeof gone, "%s.removed/notes", f->ckpt);
     assert_int_equal(access(gone, F_OK), 0);
     snprintf(gone, sizeof gone, "%s.removed/block-00000000", f->ckpt);
     assert_int_equal(access(gone, F_OK), -1);
-    assert_null(ckpt_open(f->out, &f->id, CKPT_NEW, err, sizeof err));
-    assert_non_null(strstr(err, ".ckpt.removed holds \"notes\", which fundsim did not write"));
+    assert_null(ckpt_open(f->out, &f->id, CKPT_NEW, &dg));
+    assert_non_null(
+        strstr(diag_last_text(&dg), ".ckpt.removed holds \"notes\", which fundsim did not write"));
+    diag_free(&dg);
 }
 
 /* fundsim's own checkpoint without a finished block (a run killed while
@@ -347,8 +361,9 @@ static void remove_leaves_a_strangers_file(void **state)
 static void a_checkpoint_without_blocks_is_replaced(void **state)
 {
     struct fixture *f = *state;
-    char err[512] = "", p[256];
-    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, err, sizeof err);
+    char p[256];
+    struct diag dg = {0};
+    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, &dg);
     assert_non_null(c);
     ckpt_close(c);
     path_of(f, "block-00000001.tmp", p, sizeof p);
@@ -356,16 +371,17 @@ static void a_checkpoint_without_blocks_is_replaced(void **state)
     fputs("half a block", h);
     fclose(h);
     f->id.seed = 43;
-    c = ckpt_open(f->out, &f->id, CKPT_NEW, err, sizeof err);
+    c = ckpt_open(f->out, &f->id, CKPT_NEW, &dg);
     assert_non_null(c);
     assert_int_equal(ckpt_count(c), 0);
     assert_false(exists(f, "block-00000001.tmp"));
     ckpt_close(c);
     /* the identity is the new run's */
-    c = ckpt_open(f->out, &f->id, CKPT_RESUME, err, sizeof err);
+    c = ckpt_open(f->out, &f->id, CKPT_RESUME, &dg);
     assert_non_null(c);
-    assert_int_equal(ckpt_remove(c, err, sizeof err), 0);
+    assert_int_equal(ckpt_remove(c, &dg), 0);
     assert_int_equal(access(f->ckpt, F_OK), -1);
+    diag_free(&dg);
 }
 
 /* The slice 100 .. 299 of a run's paths: blocks 1 to 4 (paths 64-127, ...,

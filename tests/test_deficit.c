@@ -117,10 +117,9 @@ static void run_minimal(const char *deficit, struct run_result *r)
         {.key = "pooling.backstop_payer", .value = "\"province\""},
     };
     struct diag d = {0};
-    char err[256] = "";
     /* a borrowing rate with a backstop is refused by nothing: it is unused */
     assert_int_equal(scenario_load(MINIMAL, sets, 6, &r->s, &d), 0);
-    struct engine *e = engine_create(&r->s, 1, &d, err, sizeof err);
+    struct engine *e = engine_create(&r->s, 1, &d);
     assert_non_null(e);
     struct engine_work *w = engine_work_alloc(e);
     assert_non_null(w);
@@ -196,9 +195,10 @@ static void test_engine_modes(void **state)
                                .warning = backstop.s.warning,
                                .threads = 1};
     struct summary *s = summary_alloc(&c);
-    char err[256] = "";
-    assert_int_equal(summary_add(s, &backstop.b, err, sizeof err), 0);
-    assert_int_equal(summary_finish(s, err, sizeof err), 0);
+    struct diag d = {0};
+    assert_int_equal(summary_add(s, &backstop.b, &d), 0);
+    assert_int_equal(summary_finish(s, &d), 0);
+    diag_free(&d);
     const struct summary_results *res = summary_results(s);
     size_t counted = 0;
     for (size_t y = 0; y < 6; y++) {

@@ -6,6 +6,7 @@
  * zeros for identical runs; the same bits however the paths are cut into
  * blocks; what diffsum_alloc, diffsum_add and diffsum_finish refuse. */
 #include "output/diffsum.h"
+#include "sim/config/diag.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -62,7 +63,7 @@ static void fill(struct record_block *b, bool variant, size_t first_path, size_t
 /* A finished diffsum of the paths, added in blocks of the given sizes. */
 static struct diffsum *run(const size_t *sizes, size_t n_blocks, bool moments_only)
 {
-    char err[256] = "";
+    struct diag dg = {0};
     struct diffsum_config c = config();
     c.moments_only = moments_only;
     struct diffsum *d = diffsum_alloc(&c);
@@ -72,12 +73,13 @@ static struct diffsum *run(const size_t *sizes, size_t n_blocks, bool moments_on
         struct record_block base, variant;
         fill(&base, false, first, sizes[i]);
         fill(&variant, true, first, sizes[i]);
-        assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), 0);
+        assert_int_equal(diffsum_add(d, &base, &variant, &dg), 0);
         record_block_free(&base);
         record_block_free(&variant);
         first += sizes[i];
     }
-    assert_int_equal(diffsum_finish(d, err, sizeof err), 0);
+    assert_int_equal(diffsum_finish(d, &dg), 0);
+    diag_free(&dg);
     return d;
 }
 
@@ -246,16 +248,16 @@ static void fill_identical(struct record_block *b, size_t first_path, size_t n_p
 static void test_identical_runs(void **state)
 {
     (void)state;
-    char err[256] = "";
+    struct diag dg = {0};
     struct diffsum_config c = config();
     struct diffsum *d = diffsum_alloc(&c);
     assert_non_null(d);
     struct record_block a, b;
     fill_identical(&a, 0, 3);
     fill_identical(&b, 3, 1);
-    assert_int_equal(diffsum_add(d, &a, &a, err, sizeof err), 0);
-    assert_int_equal(diffsum_add(d, &b, &b, err, sizeof err), 0);
-    assert_int_equal(diffsum_finish(d, err, sizeof err), 0);
+    assert_int_equal(diffsum_add(d, &a, &a, &dg), 0);
+    assert_int_equal(diffsum_add(d, &b, &b, &dg), 0);
+    assert_int_equal(diffsum_finish(d, &dg), 0);
     const struct diffsum_results *res = diffsum_results(d);
     for (size_t j = 0; j < n_diff_vars; j++) {
         enum var v = diff_vars[j];
@@ -285,6 +287,7 @@ static void test_identical_runs(void **state)
     record_block_free(&a);
     record_block_free(&b);
     diffsum_free(d);
+    diag_free(&dg);
 }
 
 #define SAME(field, count) assert_memory_equal(x->field, y->field, (count) * sizeof *x->field)
@@ -341,7 +344,7 @@ static void test_moments_only(void **state)
 static void test_refusals(void **state)
 {
     (void)state;
-    char err[256] = "";
+    struct diag dg = {0};
     struct diffsum_config c = config();
     c.paths = 1;
     assert_null(diffsum_alloc(&c));
@@ -350,49 +353,50 @@ static void test_refusals(void **state)
     c = config();
     struct diffsum *d = diffsum_alloc(&c);
     assert_non_null(d);
-    assert_int_equal(diffsum_finish(d, err, sizeof err), -1); /* no path yet */
+    assert_int_equal(diffsum_finish(d, &dg), -1); /* no path yet */
 
     struct record_block base, variant; /* paths 0 and 1, renumbered below */
     fill(&base, false, 0, 2);
     fill(&variant, true, 0, 2);
     base.first_path = variant.first_path = 1;
     /* does not start at path 0 */
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1);
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1);
     base.first_path = 0;
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1); /* not the same paths */
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1); /* not the same paths */
     variant.first_path = 0;
     variant.n_paths = 1;
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1); /* not as many paths */
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1); /* not as many paths */
     base.n_paths = 1;
     variant.years = 1;
     /* not the config's years */
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1);
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1);
     variant.years = Y;
     base.regions = 1;
     variant.regions = 1;
     /* not the config's regions */
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1);
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1);
     base.regions = variant.regions = R;
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), 0);  /* path 0 */
-    assert_int_equal(diffsum_finish(d, err, sizeof err), -1);               /* 1 path is too few */
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1); /* path 0 again */
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), 0);  /* path 0 */
+    assert_int_equal(diffsum_finish(d, &dg), -1);               /* 1 path is too few */
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1); /* path 0 again */
     base.first_path = variant.first_path = 1;
     base.n_paths = variant.n_paths = 4;
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1); /* 5 paths of 4 */
-    base.n_paths = variant.n_paths = 2; /* paths 0-1's records as 1-2 */
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), 0);
-    assert_int_equal(diffsum_finish(d, err, sizeof err), 0); /* 3 paths of 4 are enough */
-    assert_int_equal(diffsum_finish(d, err, sizeof err), 0); /* and a second call changes nothing */
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1); /* 5 paths of 4 */
+    base.n_paths = variant.n_paths = 2;                         /* paths 0-1's records as 1-2 */
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), 0);
+    assert_int_equal(diffsum_finish(d, &dg), 0); /* 3 paths of 4 are enough */
+    assert_int_equal(diffsum_finish(d, &dg), 0); /* and a second call changes nothing */
     base.first_path = variant.first_path = 3;
     base.n_paths = variant.n_paths = 1;
     /* next in order, but after finishing */
-    assert_int_equal(diffsum_add(d, &base, &variant, err, sizeof err), -1);
+    assert_int_equal(diffsum_add(d, &base, &variant, &dg), -1);
     /* Year 0, region 0: differences 4, 4, 2 (path 0 twice, then path 1). */
     assert_close(diffsum_results(d)->region[VAR_BALANCE].mean[YR(0, 0)], 10.0 / 3, 1e-12);
     assert_int_equal(diffsum_config(d)->paths, P);
     record_block_free(&base);
     record_block_free(&variant);
     diffsum_free(d);
+    diag_free(&dg);
 }
 
 /* The scratch file: 8 bytes per path and quantile cell, the 11 variables with

@@ -231,11 +231,9 @@ static int setup(void **state)
     const struct setting_override sets[] = {{.key = "simulation.years", .value = "8"},
                                             {.key = "pooling.mode", .value = "\"adjustment_fund\""},
                                             {.key = "pooling.adjustment_rate", .value = "0.1"}};
-    char err[256] = "";
     if (!f || scenario_load(HENAN, sets, 3, &f->s, &d) != 0 ||
-        !(f->e = engine_create(&f->s, 2, &d, err, sizeof err))) {
+        !(f->e = engine_create(&f->s, 2, &d))) {
         diag_print(stderr, &d);
-        fprintf(stderr, "%s\n", err);
         return -1;
     }
     for (int t = 0; t < MAX_THREADS; t++)

@@ -4,6 +4,7 @@
  * planted one in block order is reported, with its variable, region, year and
  * path, in the message of finite_check. */
 #include "output/finite.h"
+#include "sim/config/diag.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -41,10 +42,11 @@ static void finite_block_passes(void **state)
     record_at(&b, 0, 0, 0)[VAR_MONTHS] = 5e-324;
     struct nonfinite at;
     assert_false(finite_scan(&b, &at));
-    char err[512] = "untouched";
-    assert_int_equal(finite_check(&b, "s", regions, START, err, sizeof err), 0);
-    assert_string_equal(err, "untouched");
+    struct diag dg = {0};
+    assert_int_equal(finite_check(&b, "s", regions, START, &dg), 0);
+    assert_int_equal(dg.n, 0); /* nothing said */
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 static void nan_is_found_where_it_is(void **state)
@@ -61,10 +63,12 @@ static void nan_is_found_where_it_is(void **state)
     assert_int_equal(at.year, 1);
     assert_int_equal(at.region, 1);
     assert_true(isnan(at.value));
-    char err[512];
-    assert_int_equal(finite_check(&b, "henan", regions, START, err, sizeof err), -1);
-    assert_non_null(strstr(err, "henan: balance is NaN in Beta in 2031 on path 66 (from 0)"));
+    struct diag dg = {0};
+    assert_int_equal(finite_check(&b, "henan", regions, START, &dg), -1);
+    assert_non_null(
+        strstr(diag_last_text(&dg), "henan: balance is NaN in Beta in 2031 on path 66 (from 0)"));
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 /* Block order: path, then year, then the regions' variables, then the
@@ -89,14 +93,17 @@ static void the_first_in_block_order_is_reported(void **state)
     assert_int_equal(at.var, NVAR_COST_INDEX);
     assert_int_equal(at.path, 64);
     assert_int_equal(at.year, 1);
-    char err[512];
-    assert_int_equal(finite_check(&b, "s", regions, START, err, sizeof err), -1);
-    assert_non_null(strstr(err, "s: cost_index is +infinity in the province in 2031 on path 64"));
+    struct diag dg = {0};
+    assert_int_equal(finite_check(&b, "s", regions, START, &dg), -1);
+    assert_non_null(strstr(diag_last_text(&dg),
+                           "s: cost_index is +infinity in the province in 2031 on path 64"));
 
     record_national(&b, 0, 1)[NVAR_COST_INDEX] = 1.0;
-    assert_int_equal(finite_check(&b, "s", regions, START, err, sizeof err), -1);
-    assert_non_null(strstr(err, "s: residents is -infinity in Alpha in 2030 on path 65"));
+    assert_int_equal(finite_check(&b, "s", regions, START, &dg), -1);
+    assert_non_null(
+        strstr(diag_last_text(&dg), "s: residents is -infinity in Alpha in 2030 on path 65"));
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 /* Only the block's n_paths count: a buffer's unused paths are not read. */

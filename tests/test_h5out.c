@@ -10,6 +10,7 @@
 #include "output/report.h"
 #include "output/summary.h"
 #include "sim/cli/cli.h"
+#include "sim/config/diag.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -68,7 +69,7 @@ static double national_value(size_t p, size_t y, size_t v)
 struct fixture {
     char dir[64], path[128];
     struct summary *s;
-    char err[512];
+    struct diag dg; /* what the calls said: the last entry is the latest */
 };
 
 static struct h5out_meta meta(const double *q, size_t n_q, bool summary_only)
@@ -126,7 +127,7 @@ static int write_run(struct fixture *f, const double *q, size_t n_q, bool summar
     f->s = summary_alloc(&c);
     assert_non_null(f->s);
     struct h5out_meta m = meta(q, n_q, summary_only);
-    struct h5out *o = h5out_create(f->path, &m, f->err, sizeof f->err);
+    struct h5out *o = h5out_create(f->path, &m, &f->dg);
     assert_non_null(o);
     static const size_t sizes[] = {2, 2, 1};
     size_t first = 0;
@@ -134,14 +135,14 @@ static int write_run(struct fixture *f, const double *q, size_t n_q, bool summar
         struct record_block b;
         assert_int_equal(record_block_alloc(&b, sizes[k], Y, R), 0);
         fill_block(&b, first);
-        assert_int_equal(summary_add(f->s, &b, f->err, sizeof f->err), 0);
-        assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
+        assert_int_equal(summary_add(f->s, &b, &f->dg), 0);
+        assert_int_equal(h5out_write_block(o, &b, &f->dg), 0);
         record_block_free(&b);
         first += sizes[k];
     }
-    assert_int_equal(summary_finish(f->s, f->err, sizeof f->err), 0);
-    assert_int_equal(h5out_write_summary(o, f->s, f->err, sizeof f->err), 0);
-    return h5out_commit(o, f->err, sizeof f->err);
+    assert_int_equal(summary_finish(f->s, &f->dg), 0);
+    assert_int_equal(h5out_write_summary(o, f->s, &f->dg), 0);
+    return h5out_commit(o, &f->dg);
 }
 
 static int setup(void **state)
@@ -159,6 +160,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     tmpdir_remove(f->dir);
     summary_free(f->s);
+    diag_free(&f->dg);
     free(f);
     return 0;
 }
@@ -486,26 +488,26 @@ static void test_abort_leaves_destination(void **state)
     struct fixture *f = *state;
     write_text(f->path, "the previous run\n");
     struct h5out_meta m = meta(levels, Q, false);
-    struct h5out *o = h5out_create(f->path, &m, f->err, sizeof f->err);
+    struct h5out *o = h5out_create(f->path, &m, &f->dg);
     assert_non_null(o);
     assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 1); /* the temporary file */
     struct record_block b;
     assert_int_equal(record_block_alloc(&b, 2, Y, R), 0);
     fill_block(&b, 0);
-    assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
+    assert_int_equal(h5out_write_block(o, &b, &f->dg), 0);
     h5out_abort(o);
     assert_text(f->path, "the previous run\n");
     assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
 
-    o = h5out_create(f->path, &m, f->err, sizeof f->err);
+    o = h5out_create(f->path, &m, &f->dg);
     assert_non_null(o);
-    assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
+    assert_int_equal(h5out_write_block(o, &b, &f->dg), 0);
     b.first_path = 4; /* paths 4-5 of 5 */
-    assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, "does not fit"));
-    assert_int_equal(h5out_commit(o, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, "2 of 5 paths written"));
-    assert_non_null(strstr(f->err, f->path));
+    assert_int_equal(h5out_write_block(o, &b, &f->dg), -1);
+    assert_non_null(strstr(diag_last_text(&f->dg), "does not fit"));
+    assert_int_equal(h5out_commit(o, &f->dg), -1);
+    assert_non_null(strstr(diag_last_text(&f->dg), "2 of 5 paths written"));
+    assert_non_null(strstr(diag_last_text(&f->dg), f->path));
     assert_text(f->path, "the previous run\n");
     assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
     record_block_free(&b);
@@ -516,11 +518,11 @@ static void test_abort_leaves_destination(void **state)
 static int commit_after(struct fixture *f, void (*swap)(const char *path))
 {
     struct h5out_meta m = meta(levels, Q, true);
-    struct h5out *o = h5out_create(f->path, &m, f->err, sizeof f->err);
+    struct h5out *o = h5out_create(f->path, &m, &f->dg);
     assert_non_null(o);
-    assert_int_equal(h5out_write_summary(o, f->s, f->err, sizeof f->err), 0);
+    assert_int_equal(h5out_write_summary(o, f->s, &f->dg), 0);
     swap(f->path);
-    return h5out_commit(o, f->err, sizeof f->err);
+    return h5out_commit(o, &f->dg);
 }
 
 static void swap_fifo(const char *path)
@@ -543,13 +545,15 @@ static void test_commit_replaces_only_a_regular_file(void **state)
     assert_int_equal(write_run(f, levels, Q, true), 0);
     struct stat st;
     assert_int_equal(commit_after(f, swap_fifo), -1);
-    assert_non_null(strstr(f->err, "run.h5 is now a FIFO (named pipe), not a regular file"));
+    assert_non_null(
+        strstr(diag_last_text(&f->dg), "run.h5 is now a FIFO (named pipe), not a regular file"));
     assert_int_equal(lstat(f->path, &st), 0);
     assert_true(S_ISFIFO(st.st_mode));
     assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
 
     assert_int_equal(commit_after(f, swap_link), -1);
-    assert_non_null(strstr(f->err, "run.h5 is now a symbolic link, not a regular file"));
+    assert_non_null(
+        strstr(diag_last_text(&f->dg), "run.h5 is now a symbolic link, not a regular file"));
     assert_int_equal(lstat(f->path, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
     assert_int_equal(tmpdir_count_other(f->dir, "run.h5"), 0);
@@ -561,32 +565,32 @@ static void test_create_fails_cleanly(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/no/such/dir/run.h5", f->dir);
     struct h5out_meta m = meta(levels, Q, false);
-    assert_null(h5out_create(path, &m, f->err, sizeof f->err));
-    assert_non_null(strstr(f->err, path));
-    assert_non_null(strstr(f->err, "No such file or directory"));
+    assert_null(h5out_create(path, &m, &f->dg));
+    assert_non_null(strstr(diag_last_text(&f->dg), path));
+    assert_non_null(strstr(diag_last_text(&f->dg), "No such file or directory"));
     /* A file where the directory should be. */
     write_text(f->path, "a file\n");
     snprintf(path, sizeof path, "%s/run.h5", f->path);
-    assert_null(h5out_create(path, &m, f->err, sizeof f->err));
-    assert_non_null(strstr(f->err, "Not a directory"));
+    assert_null(h5out_create(path, &m, &f->dg));
+    assert_non_null(strstr(diag_last_text(&f->dg), "Not a directory"));
     if (geteuid() == 0) return; /* root writes anywhere */
     char locked[128];
     snprintf(locked, sizeof locked, "%s/locked", f->dir);
     assert_int_equal(mkdir(locked, 0500), 0);
     snprintf(path, sizeof path, "%s/run.h5", locked);
-    assert_null(h5out_create(path, &m, f->err, sizeof f->err));
-    assert_non_null(strstr(f->err, "Permission denied"));
+    assert_null(h5out_create(path, &m, &f->dg));
+    assert_non_null(strstr(diag_last_text(&f->dg), "Permission denied"));
     rmdir(locked);
 }
 
 /* The table: report_print into a memory buffer. */
-static int report(const char *path, const int *years, size_t n, bool csv, char **text, char *err,
-                  size_t n_err)
+static int report(const char *path, const int *years, size_t n, bool csv, char **text,
+                  struct diag *dg)
 {
     size_t size;
     FILE *out = open_memstream(text, &size);
     assert_non_null(out);
-    int rc = report_print(path, years, n, csv, REPORT_ALL, out, err, n_err);
+    int rc = report_print(path, years, n, csv, REPORT_ALL, out, dg);
     fclose(out);
     return rc;
 }
@@ -596,7 +600,7 @@ static void test_report_text(void **state)
     struct fixture *f = *state;
     assert_int_equal(write_run(f, levels, Q, false), 0);
     char *text = NULL;
-    assert_int_equal(report(f->path, NULL, 0, false, &text, f->err, sizeof f->err), 0);
+    assert_int_equal(report(f->path, NULL, 0, false, &text, &f->dg), 0);
     /* Default years of 2025-2027: the first and the last. Balances in 1e8
      * yuan: p5 = x0 + 0.2 (x1 - x0), p95 = x3 + 0.8 (x4 - x3) of the sorted
      * paths; months 2, 4, 6, 8, 10 (+ y + r); P(depl) 1 or 2 paths of 5;
@@ -622,7 +626,7 @@ static void test_report_text(void **state)
     static const double tenths[] = {0.1, 0.5, 0.9};
     assert_int_equal(write_run(f, tenths, 3, true), 0);
     int year = 2025;
-    assert_int_equal(report(f->path, &year, 1, false, &text, f->err, sizeof f->err), 0);
+    assert_int_equal(report(f->path, &year, 1, false, &text, &f->dg), 0);
     if (!strstr(text, "year  region          p10       p50       p90    p10    p50    p90") ||
         !strstr(text, "2025  zhengzhou     -6.00     10.00     26.00    2.8    6.0    9.2"))
         fail_msg("unexpected table:\n%s", text);
@@ -635,7 +639,7 @@ static void test_report_csv(void **state)
     assert_int_equal(write_run(f, levels, Q, false), 0);
     char *text = NULL;
     static const int years[] = {2026, 2027};
-    assert_int_equal(report(f->path, years, 2, true, &text, f->err, sizeof f->err), 0);
+    assert_int_equal(report(f->path, years, 2, true, &text, &f->dg), 0);
     static const char want[] =
         "year,region,name_zh,balance_p5_1e8_yuan,balance_p50_1e8_yuan,balance_p95_1e8_yuan,"
         "months_p5,months_p50,months_p95,p_depleted,level,p_level,first_year_at_risk\n"
@@ -656,14 +660,14 @@ static void test_report_errors(void **state)
 {
     struct fixture *f = *state;
     char *text = NULL;
-    assert_int_equal(report(f->path, NULL, 0, false, &text, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, f->path));
-    assert_non_null(strstr(f->err, "No such file"));
+    assert_int_equal(report(f->path, NULL, 0, false, &text, &f->dg), -1);
+    assert_non_null(strstr(diag_last_text(&f->dg), f->path));
+    assert_non_null(strstr(diag_last_text(&f->dg), "No such file"));
     free(text);
 
     write_text(f->path, "not HDF5\n");
-    assert_int_equal(report(f->path, NULL, 0, false, &text, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, "not an HDF5 file"));
+    assert_int_equal(report(f->path, NULL, 0, false, &text, &f->dg), -1);
+    assert_non_null(strstr(diag_last_text(&f->dg), "not an HDF5 file"));
     free(text);
 
     /* HDF5, but not a run: the first thing missing is named. */
@@ -677,15 +681,17 @@ static void test_report_errors(void **state)
     H5Dclose(ds);
     H5Sclose(space);
     H5Fclose(file);
-    assert_int_equal(report(f->path, NULL, 0, false, &text, f->err, sizeof f->err), -1);
-    assert_non_null(strstr(f->err, f->path));
-    assert_non_null(strstr(f->err, "/regions is missing"));
+    assert_int_equal(report(f->path, NULL, 0, false, &text, &f->dg), -1);
+    assert_non_null(strstr(diag_last_text(&f->dg), f->path));
+    assert_non_null(strstr(diag_last_text(&f->dg), "/regions is missing"));
     free(text);
 
     assert_int_equal(write_run(f, levels, Q, true), 0);
     int late = 2030;
-    assert_int_equal(report(f->path, &late, 1, false, &text, f->err, sizeof f->err), -2);
-    assert_non_null(strstr(f->err, "year 2030 is not among the file's years 2025-2027"));
+    assert_int_equal(report(f->path, &late, 1, false, &text, &f->dg), -1);
+    assert_int_equal(diag_last(&f->dg)->kind, DIAG_USAGE);
+    assert_non_null(
+        strstr(diag_last_text(&f->dg), "year 2030 is not among the file's years 2025-2027"));
     free(text);
 }
 

@@ -18,6 +18,7 @@
  * assert, so that a failure on one rank cannot leave the others hanging. */
 #include "output/h5out.h"
 #include "output/summary.h"
+#include "sim/config/diag.h"
 #include "sim/team.h"
 
 #include <hdf5.h>
@@ -152,30 +153,30 @@ static void free_blocks(struct record_block *blk, const struct run_case *c)
 }
 
 /* The file's variants, with their per-path differences. */
-static int add_variants(struct h5out *o, const struct run_case *c, char *err, size_t n_err)
+static int add_variants(struct h5out *o, const struct run_case *c, struct diag *dg)
 {
     for (size_t k = 0; k < c->n_variants; k++) {
         struct h5out_variant v = {.name = variant_names[k],
                                   .description = "a policy variant",
                                   .scenario_text = "benefits = {};\n",
                                   .independent = k == 1};
-        if (h5out_add_variant(o, &v, err, n_err)) return -1;
+        if (h5out_add_variant(o, &v, dg)) return -1;
     }
     return 0;
 }
 
 /* A block and its differences into `o`, serial or parallel. */
 static int write_blocks(struct h5out *o, const struct run_case *c, const struct record_block *blk,
-                        char *err, size_t n_err)
+                        struct diag *dg)
 {
-    if (h5out_write_block(o, &blk[0], err, n_err)) return -1;
+    if (h5out_write_block(o, &blk[0], dg)) return -1;
     for (size_t k = 0; k < c->n_variants; k++)
-        if (h5out_write_diff_block(o, k, &blk[0], &blk[k + 1], err, n_err)) return -1;
+        if (h5out_write_diff_block(o, k, &blk[0], &blk[k + 1], dg)) return -1;
     return 0;
 }
 
 /* The summaries of every block in path order, written into `o`. */
-static int write_summary(struct h5out *o, const struct run_case *c, char *err, size_t n_err)
+static int write_summary(struct h5out *o, const struct run_case *c, struct diag *dg)
 {
     struct summary_config sc = {
         .start_year = START,
@@ -189,37 +190,37 @@ static int write_summary(struct h5out *o, const struct run_case *c, char *err, s
     };
     struct summary *s = summary_alloc(&sc);
     if (!s) {
-        snprintf(err, n_err, "out of memory");
+        diag_fail(dg, "out of memory");
         return -1;
     }
     int rc = 0;
     for (size_t b = 0; b < n_blocks(c) && !rc; b++) {
         struct record_block blk;
-        rc = make_block(&blk, c, b, 0) || summary_add(s, &blk, err, n_err) ? -1 : 0;
+        rc = make_block(&blk, c, b, 0) || summary_add(s, &blk, dg) ? -1 : 0;
         record_block_free(&blk);
     }
-    rc = rc || summary_finish(s, err, n_err) || h5out_write_summary(o, s, err, n_err) ? -1 : 0;
+    rc = rc || summary_finish(s, dg) || h5out_write_summary(o, s, dg) ? -1 : 0;
     summary_free(s);
     return rc;
 }
 
 /* The run written by one process through the serial calls. */
-static int write_serial(const char *path, const struct run_case *c, char *err, size_t n_err)
+static int write_serial(const char *path, const struct run_case *c, struct diag *dg)
 {
     struct h5out_meta m = meta(c);
-    struct h5out *o = h5out_create(path, &m, err, n_err);
+    struct h5out *o = h5out_create(path, &m, dg);
     if (!o) return -1;
-    int rc = add_variants(o, c, err, n_err);
+    int rc = add_variants(o, c, dg);
     for (size_t b = 0; b < n_blocks(c) && !rc; b++) {
         struct record_block blk[MAX_VARIANTS + 1] = {0};
-        rc = make_blocks(blk, c, b) ? -1 : write_blocks(o, c, blk, err, n_err);
+        rc = make_blocks(blk, c, b) ? -1 : write_blocks(o, c, blk, dg);
         free_blocks(blk, c);
     }
-    if (rc || write_summary(o, c, err, n_err)) {
+    if (rc || write_summary(o, c, dg)) {
         h5out_abort(o);
         return -1;
     }
-    return h5out_commit(o, err, n_err);
+    return h5out_commit(o, dg);
 }
 
 /* Collective: every rank writes its blocks into the file `tmp` in rounds,
@@ -227,12 +228,13 @@ static int write_serial(const char *path, const struct run_case *c, char *err, s
  * Returns the paths written by all ranks, or -1. */
 static long long write_parallel(const char *tmp, const struct run_case *c, struct status *st)
 {
-    char err[512] = "";
+    struct diag dg = {0};
     struct h5out_meta m = meta(c);
     struct h5out *p =
-        h5out_open_parallel(tmp, MPI_COMM_WORLD, &m, variant_names, c->n_variants, err, sizeof err);
+        h5out_open_parallel(tmp, MPI_COMM_WORLD, &m, variant_names, c->n_variants, &dg);
     if (!p) {
-        note(st, "h5out_open_parallel", err);
+        note(st, "h5out_open_parallel", diag_last_text(&dg));
+        diag_free(&dg);
         return -1;
     }
     size_t size = (size_t)team.size, rank = (size_t)team.rank;
@@ -249,19 +251,20 @@ static long long write_parallel(const char *tmp, const struct run_case *c, struc
                 blk[k + 1].n_paths = 0;
         }
         /* The ranks agree on a failure: all stop at the same round. */
-        if (write_blocks(p, c, blk, err, sizeof err)) {
-            note(st, "writing a round", err);
+        if (write_blocks(p, c, blk, &dg)) {
+            note(st, "writing a round", diag_last_text(&dg));
             failed = true;
         }
         free_blocks(blk, c);
     }
-    long long paths = h5out_close_parallel(p, err, sizeof err);
-    if (paths < 0) note(st, "h5out_close_parallel", err);
+    long long paths = h5out_close_parallel(p, &dg);
+    if (paths < 0) note(st, "h5out_close_parallel", diag_last_text(&dg));
+    diag_free(&dg);
     return failed ? -1 : paths;
 }
 
 /* Reads /paths/balance back and compares it with value(). */
-static int check_balance(const char *path, const struct run_case *c, char *err, size_t n_err)
+static int check_balance(const char *path, const struct run_case *c, struct diag *dg)
 {
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t ds = f >= 0 ? H5Dopen2(f, "paths/balance", H5P_DEFAULT) : -1;
@@ -270,15 +273,15 @@ static int check_balance(const char *path, const struct run_case *c, char *err, 
         got && ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0
             ? 0
             : -1;
-    if (rc) snprintf(err, n_err, "%s: cannot read /paths/balance", path);
+    if (rc) diag_fail(dg, "%s: cannot read /paths/balance", path);
     for (size_t k = 0; k < c->paths * Y * R && !rc; k++) {
         size_t p = c->first_path + k / (Y * R), y = k / R % Y, r = k % R;
         double want = value(p, y, r, VAR_BALANCE, 0);
         if (got[k] != want) {
-            snprintf(err, n_err,
-                     "%s: /paths/balance of path %zu, year %zu, region %zu: %.17g, "
-                     "expected %.17g",
-                     path, p, y, r, got[k], want);
+            diag_fail(dg,
+                      "%s: /paths/balance of path %zu, year %zu, region %zu: %.17g, "
+                      "expected %.17g",
+                      path, p, y, r, got[k], want);
             rc = -1;
         }
     }
@@ -289,14 +292,14 @@ static int check_balance(const char *path, const struct run_case *c, char *err, 
 }
 
 /* Whether tests/h5same.py finds the two files the same. */
-static int same_files(const char *a, const char *b, char *err, size_t n_err)
+static int same_files(const char *a, const char *b, struct diag *dg)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/h5same.py '%s' '%s'", FUNDSIM_SOURCE_DIR,
              a, b);
     int status = system(cmd);
     if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-    snprintf(err, n_err, "tests/h5same.py %s %s: the files differ", a, b);
+    diag_fail(dg, "tests/h5same.py %s %s: the files differ", a, b);
     return -1;
 }
 
@@ -312,16 +315,17 @@ static void run(const struct run_case *c)
 {
     struct status st = {0};
     struct shared sh = {0};
-    char err[512] = "", parallel[128], serial[128];
+    char parallel[128], serial[128];
+    struct diag dg = {0};
     struct h5out *o = NULL;
     if (team.rank == 0) {
         if (tmpdir_make(sh.dir, sizeof sh.dir, "test_h5par") == 0) {
             snprintf(parallel, sizeof parallel, "%s/parallel.h5", sh.dir);
             struct h5out_meta m = meta(c);
-            o = h5out_create(parallel, &m, err, sizeof err);
+            o = h5out_create(parallel, &m, &dg);
         }
-        if (!o || add_variants(o, c, err, sizeof err) || h5out_suspend(o, err, sizeof err))
-            note(&st, "creating the file", err);
+        if (!o || add_variants(o, c, &dg) || h5out_suspend(o, &dg))
+            note(&st, "creating the file", diag_last_text(&dg));
         else
             snprintf(sh.tmp, sizeof sh.tmp, "%s", h5out_tmp_path(o));
         sh.created = !st.failed;
@@ -333,16 +337,16 @@ static void run(const struct run_case *c)
         if (paths != (long long)c->paths) {
             note(&st, "the parallel writes", "not every path was written");
             h5out_abort(o);
-        } else if (h5out_reopen(o, (size_t)paths, err, sizeof err) ||
-                   write_summary(o, c, err, sizeof err) || h5out_commit(o, err, sizeof err)) {
-            note(&st, "finishing the file", err);
-        } else if (write_serial(serial, c, err, sizeof err) ||
-                   check_balance(parallel, c, err, sizeof err) ||
-                   same_files(parallel, serial, err, sizeof err)) {
-            note(&st, "comparing", err);
+        } else if (h5out_reopen(o, (size_t)paths, &dg) || write_summary(o, c, &dg) ||
+                   h5out_commit(o, &dg)) {
+            note(&st, "finishing the file", diag_last_text(&dg));
+        } else if (write_serial(serial, c, &dg) || check_balance(parallel, c, &dg) ||
+                   same_files(parallel, serial, &dg)) {
+            note(&st, "comparing", diag_last_text(&dg));
         }
     }
     if (team.rank == 0 && sh.dir[0]) tmpdir_remove(sh.dir);
+    diag_free(&dg);
     agree_or_fail(&st);
 }
 
@@ -374,17 +378,17 @@ static void test_failure_agreed(void **state)
     struct run_case c = {.paths = 100};
     struct status st = {0};
     struct shared sh = {0};
-    char err[512] = "";
+    struct diag dg = {0};
     struct h5out *o = NULL;
     if (team.rank == 0) {
         struct h5out_meta m = meta(&c);
         if (tmpdir_make(sh.dir, sizeof sh.dir, "test_h5par") == 0) {
             char path[128];
             snprintf(path, sizeof path, "%s/failed.h5", sh.dir);
-            o = h5out_create(path, &m, err, sizeof err);
+            o = h5out_create(path, &m, &dg);
         }
-        if (!o || h5out_suspend(o, err, sizeof err))
-            note(&st, "creating the file", err);
+        if (!o || h5out_suspend(o, &dg))
+            note(&st, "creating the file", diag_last_text(&dg));
         else
             snprintf(sh.tmp, sizeof sh.tmp, "%s", h5out_tmp_path(o));
         sh.created = !st.failed;
@@ -392,24 +396,24 @@ static void test_failure_agreed(void **state)
     team_bcast(&team, &sh, sizeof sh);
     struct h5out_meta m = meta(&c);
     struct h5out *p =
-        sh.created ? h5out_open_parallel(sh.tmp, MPI_COMM_WORLD, &m, NULL, 0, err, sizeof err)
-                   : NULL;
-    if (sh.created && !p) note(&st, "h5out_open_parallel", err);
+        sh.created ? h5out_open_parallel(sh.tmp, MPI_COMM_WORLD, &m, NULL, 0, &dg) : NULL;
+    if (sh.created && !p) note(&st, "h5out_open_parallel", diag_last_text(&dg));
     if (p) {
         struct record_block blk = {0};
         bool last = team.rank == team.size - 1;
         if (make_block(&blk, &c, last ? 1 : 0, 0)) note(&st, "make_block", "out of memory");
         if (last) blk.first_path = 90; /* its 36 paths: 90 .. 125 of a file of 100 */
-        err[0] = '\0';
-        int rc = h5out_write_block(p, &blk, err, sizeof err);
+        diag_free(&dg);
+        int rc = h5out_write_block(p, &blk, &dg);
         char want[64];
         snprintf(want, sizeof want, "rank %d failed", team.size - 1);
         if (rc != -1)
             note(&st, "the block that does not fit", "written");
-        else if (last ? !strstr(err, "does not fit") : !strstr(err, want))
-            note(&st, "the message", err);
+        else if (last ? !strstr(diag_last_text(&dg), "does not fit")
+                      : !strstr(diag_last_text(&dg), want))
+            note(&st, "the message", diag_last_text(&dg));
         record_block_free(&blk);
-        if (h5out_close_parallel(p, err, sizeof err) != 0)
+        if (h5out_close_parallel(p, &dg) != 0)
             note(&st, "h5out_close_parallel", "paths written, or failed");
     }
     if (o) h5out_abort(o);
@@ -417,6 +421,7 @@ static void test_failure_agreed(void **state)
         if (tmpdir_count_other(sh.dir, NULL) != 0) note(&st, "the abort", "a file is left");
         tmpdir_remove(sh.dir);
     }
+    diag_free(&dg);
     agree_or_fail(&st);
 }
 

@@ -21,6 +21,7 @@
 #include "output/report.h"
 #include "output/summary.h"
 #include "sim/cli/cli.h"
+#include "sim/config/diag.h"
 #include "sim/merge.h"
 #include "sim/run.h"
 
@@ -55,7 +56,8 @@ static double value(size_t p, size_t y, size_t r, size_t v)
 /* The good file: `dir`/good.h5, written as a run writes it. */
 static void write_good(const char *dir)
 {
-    char path[256], err[512] = "";
+    char path[256];
+    struct diag dg = {0};
     snprintf(path, sizeof path, "%s/good.h5", dir);
     struct h5out_meta m = {
         .version = "0.1.0",
@@ -88,10 +90,10 @@ static void write_good(const char *dir)
         .threads = 1,
     };
     struct summary *s = summary_alloc(&c);
-    struct h5out *o = h5out_create(path, &m, err, sizeof err);
+    struct h5out *o = h5out_create(path, &m, &dg);
     struct record_block b;
     assert_non_null(s);
-    if (!o) fail_msg("%s", err);
+    if (!o) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(record_block_alloc(&b, RECORD_BLOCK_PATHS, Y, R), 0);
     for (size_t first = 0; first < P; first += RECORD_BLOCK_PATHS) {
         b.first_path = first;
@@ -104,14 +106,15 @@ static void write_good(const char *dir)
                 for (size_t v = 0; v < N_NVARS; v++)
                     record_national(&b, p, y)[v] = value(first + p, y, R, v);
             }
-        assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
-        assert_int_equal(h5out_write_block(o, &b, err, sizeof err), 0);
+        assert_int_equal(summary_add(s, &b, &dg), 0);
+        assert_int_equal(h5out_write_block(o, &b, &dg), 0);
     }
-    assert_int_equal(summary_finish(s, err, sizeof err), 0);
-    assert_int_equal(h5out_write_summary(o, s, err, sizeof err), 0);
-    if (h5out_commit(o, err, sizeof err)) fail_msg("%s", err);
+    assert_int_equal(summary_finish(s, &dg), 0);
+    assert_int_equal(h5out_write_summary(o, s, &dg), 0);
+    if (h5out_commit(o, &dg)) fail_msg("%s", diag_last_text(&dg));
     record_block_free(&b);
     summary_free(s);
+    diag_free(&dg);
 }
 
 static int group_setup(void **state)
@@ -180,7 +183,8 @@ static void set_attribute(hid_t file, const char *object, const char *name, hid_
 static void refused(const struct tmpdir_fixture *f, const char *name, const char *want,
                     const char *want_merge)
 {
-    char path[256], out_path[256], err[1024] = "", *text = NULL;
+    char path[256], out_path[256], *text = NULL;
+    struct diag dg = {0};
     tmpdir_path(path, sizeof path, f, name);
     tmpdir_path(out_path, sizeof out_path, f, "out.h5");
     int files = tmpdir_count_other(f->dir, NULL);
@@ -188,43 +192,48 @@ static void refused(const struct tmpdir_fixture *f, const char *name, const char
     FILE *out = open_memstream(&text, &size);
     assert_non_null(out);
     if (want) {
-        assert_int_equal(report_print(path, NULL, 0, false, REPORT_ALL, out, err, sizeof err), -1);
-        if (!strstr(err, path) || !strstr(err, want))
-            fail_msg("summary of %s: \"%s\" lacks \"%s\"", name, err, want);
-        assert_null(strchr(err, '\n')); /* one line of ours */
+        assert_int_equal(report_print(path, NULL, 0, false, REPORT_ALL, out, &dg), -1);
+        if (!strstr(diag_last_text(&dg), path) || !strstr(diag_last_text(&dg), want))
+            fail_msg("summary of %s: \"%s\" lacks \"%s\"", name, diag_last_text(&dg), want);
+        assert_null(strchr(diag_last_text(&dg), '\n')); /* one line of ours */
     }
     fclose(out);
     free(text);
     const char *in[1] = {path};
-    struct merge_options o = {.threads = 1, .quiet = true};
-    err[0] = '\0';
-    assert_int_equal(merge_files(out_path, in, 1, &o, err, sizeof err), 1);
+    struct merge_options o = {.threads = 1};
+    diag_free(&dg);
+    assert_int_equal(merge_files(out_path, in, 1, &o, &dg), -1);
+    assert_int_equal(diag_status(&dg), DIAG_FAILED);
     if (!want_merge) want_merge = want;
-    if (!strstr(err, path) || !strstr(err, want_merge))
-        fail_msg("merge of %s: \"%s\" lacks \"%s\"", name, err, want_merge);
-    assert_null(strchr(err, '\n'));
+    if (!strstr(diag_last_text(&dg), path) || !strstr(diag_last_text(&dg), want_merge))
+        fail_msg("merge of %s: \"%s\" lacks \"%s\"", name, diag_last_text(&dg), want_merge);
+    assert_null(strchr(diag_last_text(&dg), '\n'));
     assert_int_equal(tmpdir_count_other(f->dir, NULL), files);
+    diag_free(&dg);
 }
 
 /* The good file passes both, and the merge is the run's file again. */
 static void test_good_file(void **state)
 {
     const struct tmpdir_fixture *f = *state;
-    char path[256], out_path[256], err[1024] = "";
+    char path[256], out_path[256];
+    struct diag dg = {0};
     tmpdir_path(path, sizeof path, f, "good.h5");
     tmpdir_path(out_path, sizeof out_path, f, "merged.h5");
     FILE *out = fopen("/dev/null", "w");
     assert_non_null(out);
-    if (report_print(path, NULL, 0, false, REPORT_ALL, out, err, sizeof err)) fail_msg("%s", err);
+    if (report_print(path, NULL, 0, false, REPORT_ALL, out, &dg))
+        fail_msg("%s", diag_last_text(&dg));
     fclose(out);
     const char *in[1] = {path};
-    struct merge_options o = {.threads = 1, .quiet = true};
-    if (merge_files(out_path, in, 1, &o, err, sizeof err)) fail_msg("%s", err);
+    struct merge_options o = {.threads = 1};
+    if (merge_files(out_path, in, 1, &o, &dg)) fail_msg("%s", diag_last_text(&dg));
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/h5same.py %s %s >/dev/null",
              FUNDSIM_SOURCE_DIR, path, out_path);
     assert_int_equal(system(cmd), 0);
     unlink(out_path);
+    diag_free(&dg);
 }
 
 /* Item 5: a scalar attribute that is an array was read into one value. */

@@ -496,11 +496,9 @@ static int setup_variant(void **state, const struct setting_override *sets, size
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct diag d = {0};
-    char err[256] = "";
     if (!f || scenario_load(HAND, sets, n_sets, &f->s, &d) != 0 ||
-        !(f->e = engine_create(&f->s, 1, &d, err, sizeof err))) {
+        !(f->e = engine_create(&f->s, 1, &d))) {
         diag_print(stderr, &d);
-        fprintf(stderr, "%s\n", err);
         return -1;
     }
     if (!(f->w = engine_work_alloc(f->e)) || record_block_alloc(&f->b, 1, YEARS, 1) != 0) return -1;

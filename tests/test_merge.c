@@ -12,6 +12,7 @@
 #include "output/h5out.h"
 #include "output/summary.h"
 #include "sim/cli/cli.h"
+#include "sim/config/diag.h"
 #include "sim/merge.h"
 #include "sim/run.h"
 
@@ -87,7 +88,8 @@ static void fill_block(struct record_block *b, size_t first, size_t n, size_t na
  * first path, into the summaries of its own paths and the file. */
 static void write_file(const char *dir, const struct spec *sp)
 {
-    char path[256], err[512] = "";
+    char path[256];
+    struct diag dg = {0};
     snprintf(path, sizeof path, "%s/%s", dir, sp->name);
     struct h5out_meta m = {
         .version = "0.1.0",
@@ -124,20 +126,20 @@ static void write_file(const char *dir, const struct spec *sp)
         .threads = 1,
     };
     struct summary *s = summary_alloc(&c);
-    struct h5out *o = h5out_create(path, &m, err, sizeof err);
+    struct h5out *o = h5out_create(path, &m, &dg);
     struct record_block b;
     assert_non_null(s);
-    if (!o) fail_msg("%s", err);
+    if (!o) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(record_block_alloc(&b, RECORD_BLOCK_PATHS, Y, R), 0);
     for (size_t first = sp->from; first < sp->to; first += RECORD_BLOCK_PATHS) {
         size_t n = sp->to - first < RECORD_BLOCK_PATHS ? sp->to - first : RECORD_BLOCK_PATHS;
         fill_block(&b, first, n, sp->nan_path);
-        assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
-        assert_int_equal(h5out_write_block(o, &b, err, sizeof err), 0);
+        assert_int_equal(summary_add(s, &b, &dg), 0);
+        assert_int_equal(h5out_write_block(o, &b, &dg), 0);
     }
-    assert_int_equal(summary_finish(s, err, sizeof err), 0);
-    assert_int_equal(h5out_write_summary(o, s, err, sizeof err), 0);
-    if (h5out_commit(o, err, sizeof err)) fail_msg("%s", err);
+    assert_int_equal(summary_finish(s, &dg), 0);
+    assert_int_equal(h5out_write_summary(o, s, &dg), 0);
+    if (h5out_commit(o, &dg)) fail_msg("%s", diag_last_text(&dg));
     record_block_free(&b);
     summary_free(s);
     if (!sp->diff) return;
@@ -146,6 +148,7 @@ static void write_file(const char *dir, const struct spec *sp)
     assert_true(f >= 0 && g >= 0);
     H5Gclose(g);
     H5Fclose(f);
+    diag_free(&dg);
 }
 
 static const struct spec files[] = {
@@ -181,9 +184,9 @@ static int h5same(const struct tmpdir_fixture *f, const char *a, const char *b)
 }
 
 /* Merges the named files of the fixture's folder into `out` there; returns
- * merge_files' status. */
+ * merge_files' result. */
 static int merge(const struct tmpdir_fixture *f, const char *out, const char *const *in, size_t n,
-                 bool summary_only, char *err, size_t n_err)
+                 bool summary_only, struct diag *dg)
 {
     char out_path[256], paths[8][256];
     const char *p[8];
@@ -193,61 +196,68 @@ static int merge(const struct tmpdir_fixture *f, const char *out, const char *co
         snprintf(paths[k], sizeof paths[k], "%s/%s", f->dir, in[k]);
         p[k] = paths[k];
     }
-    struct merge_options o = {.summary_only = summary_only, .threads = 2, .quiet = true};
-    return merge_files(out_path, p, n, &o, err, n_err);
+    struct merge_options o = {.summary_only = summary_only, .threads = 2};
+    return merge_files(out_path, p, n, &o, dg);
 }
 
 static void test_slices_in_any_order(void **state)
 {
     const struct tmpdir_fixture *f = *state;
-    char err[1024] = "";
+    struct diag dg = {0};
     const char *in[] = {"c.h5", "a.h5", "b.h5"};
-    if (merge(f, "merged.h5", in, 3, false, err, sizeof err)) fail_msg("%s", err);
+    if (merge(f, "merged.h5", in, 3, false, &dg)) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(h5same(f, "whole.h5", "merged.h5"), 0);
     /* the comparison does see a difference */
     assert_int_not_equal(h5same(f, "whole.h5", "a.h5"), 0);
     assert_int_equal(tmpdir_count_other(f->dir, NULL), N_FILES + 1);
+    diag_free(&dg);
 }
 
 static void test_summary_only(void **state)
 {
     const struct tmpdir_fixture *f = *state;
-    char err[1024] = "";
+    struct diag dg = {0};
     const char *in[] = {"b.h5", "c.h5", "a.h5"};
-    if (merge(f, "merged-so.h5", in, 3, true, err, sizeof err)) fail_msg("%s", err);
+    if (merge(f, "merged-so.h5", in, 3, true, &dg)) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(h5same(f, "whole-so.h5", "merged-so.h5"), 0);
+    diag_free(&dg);
 }
 
 static void test_whole_run_is_a_slice(void **state)
 {
     const struct tmpdir_fixture *f = *state;
-    char err[1024] = "";
+    struct diag dg = {0};
     const char *in[] = {"whole.h5"};
-    if (merge(f, "copy.h5", in, 1, false, err, sizeof err)) fail_msg("%s", err);
+    if (merge(f, "copy.h5", in, 1, false, &dg)) fail_msg("%s", diag_last_text(&dg));
     assert_int_equal(h5same(f, "whole.h5", "copy.h5"), 0);
+    diag_free(&dg);
 }
 
-/* A merge that must fail with `status` and a message holding `want` and
- * `want2`, leaving the existing output as it was and no file behind. */
+/* A merge that must fail with the exit status `status` (1 or 2: diag_status)
+ * and a message holding `want` and `want2`, leaving the existing output as it
+ * was and no file behind. */
 static void refused(const struct tmpdir_fixture *f, const char *const *in, size_t n, int status,
                     const char *want, const char *want2)
 {
-    char out[256], err[1024] = "", text[16] = "";
+    char out[256], text[16] = "";
+    struct diag dg = {0};
     snprintf(out, sizeof out, "%s/old.h5", f->dir);
     FILE *o = fopen(out, "w");
     assert_non_null(o);
     fputs("old\n", o);
     fclose(o);
     int before = tmpdir_count_other(f->dir, NULL);
-    assert_int_equal(merge(f, "old.h5", in, n, false, err, sizeof err), status);
-    if (!strstr(err, want) || !strstr(err, want2))
-        fail_msg("\"%s\" lacks \"%s\" or \"%s\"", err, want, want2);
+    assert_int_equal(merge(f, "old.h5", in, n, false, &dg), -1);
+    assert_int_equal(diag_status(&dg), status);
+    if (!strstr(diag_last_text(&dg), want) || !strstr(diag_last_text(&dg), want2))
+        fail_msg("\"%s\" lacks \"%s\" or \"%s\"", diag_last_text(&dg), want, want2);
     assert_int_equal(tmpdir_count_other(f->dir, NULL), before);
     o = fopen(out, "r");
     assert_non_null(o);
     assert_non_null(fgets(text, sizeof text, o));
     fclose(o);
     assert_string_equal(text, "old\n");
+    diag_free(&dg);
 }
 
 static void test_gaps(void **state)

@@ -5,9 +5,9 @@
  * fail the n-th one: once (the next succeed again) or from then on (as under
  * `ulimit -v`). For every n up to the load's number of allocations, a load
  * either succeeds with the very scenario of a load that had all its memory,
- * or fails with SCENARIO_NO_MEMORY: never a crash, never a bad-scenario
- * report made up from a failed allocation, never a scenario that silently
- * lost a setting. Leaks on these paths are AddressSanitizer's to find. */
+ * or fails saying out of memory (d->no_memory): never a crash, never a
+ * bad-scenario report made up from a failed allocation, never a scenario
+ * that silently lost a setting. Leaks on these paths are AddressSanitizer's to find. */
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 
@@ -85,8 +85,12 @@ static char *outcome(int status, const struct scenario *s, const struct diag *d)
     return text;
 }
 
+/* What a load that ran out of memory returns here: it failed with
+ * d->no_memory set. */
+enum { NO_MEMORY = -2 };
+
 /* Loads `path` with allocation `fail_at` failing; returns scenario_load's
- * status. `*got` receives its outcome (the caller frees it). */
+ * status, or NO_MEMORY. `*got` receives its outcome (the caller frees it). */
 static int load(const char *path, long fail_at, bool sticky, char **got)
 {
     struct diag d = {0};
@@ -97,7 +101,8 @@ static int load(const char *path, long fail_at, bool sticky, char **got)
     int status = scenario_load(path, sets, N_SETS, &s, &d);
     heap.fail_at = -1;
     heap.used = heap.seen;
-    *got = status == SCENARIO_NO_MEMORY ? NULL : outcome(status, &s, &d);
+    if (status != 0 && d.no_memory) status = NO_MEMORY;
+    *got = status == NO_MEMORY ? NULL : outcome(status, &s, &d);
     if (status == 0) scenario_free(&s);
     diag_free(&d);
     return status;
@@ -115,7 +120,7 @@ static void every_allocation(const char *path, int want_status, bool sticky)
     for (long k = 0; k < n; k++) {
         char *got;
         int status = load(path, k, sticky, &got);
-        if (status != SCENARIO_NO_MEMORY) {
+        if (status != NO_MEMORY) {
             if (status != want_status || strcmp(got, want) != 0)
                 fail_msg("allocation %ld failing%s: status %d, not %d or out of memory, and\n%s", k,
                          sticky ? " (and every later one)" : "", status, want_status, got);

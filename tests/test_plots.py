@@ -38,7 +38,7 @@ from fundfile import FundFile  # noqa: E402
 SCENARIO = os.path.join(SOURCE, "tests/scenarios/minimal.cfg")
 VARIANT = os.path.join(SOURCE, "tests/scenarios/cap-600.cfg")
 REPORT = os.path.join(SOURCE, "plots/report.py")
-SMALL = ["--paths", "20", "--set", "simulation.years=6", "--quiet"]
+SMALL = ["--paths", "20", "--set", "simulation.years=6", "--threads", "2", "--quiet"]
 ZH = "测试市"
 
 # (height, width) in pixels of each chart for one region and six years.

@@ -9,6 +9,7 @@
 #include "output/report.h"
 #include "output/summary.h"
 #include "sim/cli/cli.h"
+#include "sim/config/diag.h"
 
 #include <getopt.h>
 #include <hdf5.h>
@@ -56,7 +57,7 @@ static double value(size_t p, size_t y, size_t r, size_t v)
 
 struct fixture {
     char dir[64], path[128];
-    char err[512];
+    struct diag dg; /* what the calls said: the last entry is the latest */
 };
 
 /* Writes the run to f->path. */
@@ -92,7 +93,7 @@ static void write_run(struct fixture *f)
         .quantiles = levels,
         .summary_only = true,
     };
-    struct h5out *o = h5out_create(f->path, &m, f->err, sizeof f->err);
+    struct h5out *o = h5out_create(f->path, &m, &f->dg);
     assert_non_null(o);
     struct record_block b;
     assert_int_equal(record_block_alloc(&b, P, Y, R), 0);
@@ -102,12 +103,12 @@ static void write_run(struct fixture *f)
             for (size_t r = 0; r < R; r++)
                 for (size_t v = 0; v < N_VARS; v++)
                     record_at(&b, p, y, r)[v] = value(p, y, r, v);
-    assert_int_equal(summary_add(s, &b, f->err, sizeof f->err), 0);
-    assert_int_equal(h5out_write_block(o, &b, f->err, sizeof f->err), 0);
+    assert_int_equal(summary_add(s, &b, &f->dg), 0);
+    assert_int_equal(h5out_write_block(o, &b, &f->dg), 0);
     record_block_free(&b);
-    assert_int_equal(summary_finish(s, f->err, sizeof f->err), 0);
-    assert_int_equal(h5out_write_summary(o, s, f->err, sizeof f->err), 0);
-    assert_int_equal(h5out_commit(o, f->err, sizeof f->err), 0);
+    assert_int_equal(summary_finish(s, &f->dg), 0);
+    assert_int_equal(h5out_write_summary(o, s, &f->dg), 0);
+    assert_int_equal(h5out_commit(o, &f->dg), 0);
     summary_free(s);
 }
 
@@ -126,6 +127,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     tmpdir_remove(f->dir);
+    diag_free(&f->dg);
     free(f);
     return 0;
 }
@@ -137,7 +139,7 @@ static int report(struct fixture *f, const int *years, size_t n, bool csv, enum 
     size_t size;
     FILE *out = open_memstream(text, &size);
     assert_non_null(out);
-    int rc = report_print(f->path, years, n, csv, table, out, f->err, sizeof f->err);
+    int rc = report_print(f->path, years, n, csv, table, out, &f->dg);
     fclose(out);
     return rc;
 }
@@ -527,11 +529,13 @@ static void test_diff_errors(void **state)
 {
     struct fixture *f = *state;
     char *text = NULL;
-    assert_int_equal(report(f, NULL, 0, false, REPORT_DIFF, &text), -2);
-    assert_contains(f->err, f->path);
-    assert_contains(f->err, "has no policy comparison (no /diff group)");
+    assert_int_equal(report(f, NULL, 0, false, REPORT_DIFF, &text), -1);
+    assert_int_equal(diag_last(&f->dg)->kind, DIAG_USAGE);
+    assert_contains(diag_last_text(&f->dg), f->path);
+    assert_contains(diag_last_text(&f->dg), "has no policy comparison (no /diff group)");
     free(text);
-    assert_int_equal(report(f, NULL, 0, true, REPORT_DIFF, &text), -2);
+    assert_int_equal(report(f, NULL, 0, true, REPORT_DIFF, &text), -1);
+    assert_int_equal(diag_last(&f->dg)->kind, DIAG_USAGE);
     free(text);
 
     /* A variant listed but missing. */
@@ -541,7 +545,8 @@ static void test_diff_errors(void **state)
     set_text(file, "/diff", "variants", variants, 1);
     H5Fclose(file);
     assert_int_equal(report(f, NULL, 0, false, REPORT_ALL, &text), -1);
-    assert_contains(f->err, "/diff lists the variant gone, but /diff/gone is missing");
+    assert_contains(diag_last_text(&f->dg),
+                    "/diff lists the variant gone, but /diff/gone is missing");
     free(text);
 }
 

@@ -54,30 +54,27 @@ static void test_target_parse(void **state)
     struct scenario s;
     load(&s, zh);
     struct target t;
-    char err[256];
+    struct diag dg = {0};
 
-    assert_int_equal(target_parse("P(depletion by 2024) <= 0.05", &s, &t, err, sizeof err), 0);
+    assert_int_equal(target_parse("P(depletion by 2024) <= 0.05", &s, &t, &dg), 0);
     assert_int_equal(t.year, 2024);
     assert_int_equal(t.entity, TARGET_PROVINCE);
     assert_close(t.probability, 0.05, 0);
     assert_false(t.strict);
 
-    assert_int_equal(
-        target_parse("  p ( Depletion  BY 2023 in  testshire ) < 0.1 ", &s, &t, err, sizeof err),
-        0);
+    assert_int_equal(target_parse("  p ( Depletion  BY 2023 in  testshire ) < 0.1 ", &s, &t, &dg),
+                     0);
     assert_int_equal(t.year, 2023);
     assert_int_equal(t.entity, TARGET_REGION);
     assert_int_equal(t.region, 0);
     assert_true(t.strict);
     assert_close(t.probability, 0.1, 0);
 
-    assert_int_equal(target_parse("P(depletion by 2022 in 419999)<=0", &s, &t, err, sizeof err), 0);
+    assert_int_equal(target_parse("P(depletion by 2022 in 419999)<=0", &s, &t, &dg), 0);
     assert_int_equal(t.entity, TARGET_REGION);
-    assert_int_equal(target_parse("P(depletion by 2022 in 试验市) <= 0.2", &s, &t, err, sizeof err),
-                     0);
+    assert_int_equal(target_parse("P(depletion by 2022 in 试验市) <= 0.2", &s, &t, &dg), 0);
     assert_int_equal(t.entity, TARGET_REGION);
-    assert_int_equal(
-        target_parse("P(depletion by 2024 in any region) <= 0.5", &s, &t, err, sizeof err), 0);
+    assert_int_equal(target_parse("P(depletion by 2024 in any region) <= 0.5", &s, &t, &dg), 0);
     assert_int_equal(t.entity, TARGET_ANY_REGION);
     char text[128];
     target_describe(&t, &s, text, sizeof text);
@@ -103,10 +100,12 @@ static void test_target_parse(void **state)
         {"", "\"P(\""},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        err[0] = 0;
-        assert_int_equal(target_parse(bad[k].text, &s, &t, err, sizeof err), -1);
-        if (!strstr(err, bad[k].says)) fail_msg("\"%s\": %s", bad[k].text, err);
+        assert_int_equal(target_parse(bad[k].text, &s, &t, &dg), -1);
+        assert_int_equal(diag_last(&dg)->kind, DIAG_USAGE);
+        if (!strstr(diag_last_text(&dg), bad[k].says))
+            fail_msg("\"%s\": %s", bad[k].text, diag_last_text(&dg));
     }
+    diag_free(&dg);
     scenario_free(&s);
 }
 
@@ -220,8 +219,9 @@ static struct solve_options options(const struct scenario *s, const char *target
         .step_yuan = 1,
         .threads = 2,
     };
-    char err[256];
-    assert_int_equal(target_parse(target, s, &o.target, err, sizeof err), 0);
+    struct diag dg = {0};
+    assert_int_equal(target_parse(target, s, &o.target, &dg), 0);
+    diag_free(&dg);
     return o;
 }
 
@@ -245,8 +245,7 @@ static size_t depleted_at(double x_yuan)
     struct scenario s;
     load(&s, extra);
     struct diag d = {0};
-    char err[256];
-    struct run_arm *arm = run_arm_create(&s, 2, &d, err, sizeof err);
+    struct run_arm *arm = run_arm_create(&s, 2, &d);
     assert_non_null(arm);
     const struct record_block *b = run_arm_block(arm, 0, PATHS);
     size_t depleted = 0;
@@ -271,8 +270,7 @@ static void test_solve_checked(void **state)
     struct solve_options o = options(&s, "P(depletion by 2024) <= 0.2", 2023);
     struct solve_result r;
     struct diag d = {0};
-    char err[256] = "";
-    assert_int_equal(solve_run(&s, &o, &r, &d, err, sizeof err), 0);
+    assert_int_equal(solve_run(&s, &o, &r, &d), 0);
     /* the scenario is as it was */
     assert_ptr_equal(s.regions[0].policy.individual_yuan.key, before.key);
     assert_ptr_equal(s.regions[0].policy.individual_yuan.value, before.value);
@@ -310,8 +308,7 @@ static void test_solve_already_met(void **state)
     struct solve_options o = options(&s, "P(depletion by 2024) <= 0.05", 2023);
     struct solve_result r;
     struct diag d = {0};
-    char err[256] = "";
-    assert_int_equal(solve_run(&s, &o, &r, &d, err, sizeof err), 0);
+    assert_int_equal(solve_run(&s, &o, &r, &d), 0);
     assert_close(r.x_yuan, 0, 0);
     assert_int_equal(r.depleted, 0);
     assert_int_equal(r.runs, 1);
@@ -334,9 +331,9 @@ static void test_solve_unreachable(void **state)
     struct solve_options o = options(&s, "P(depletion by 2024) <= 0.2", 2023);
     struct solve_result r;
     struct diag d = {0};
-    char err[256] = "";
-    assert_int_equal(solve_run(&s, &o, &r, &d, err, sizeof err), 1);
-    assert_non_null(strstr(err, "20 of 20 paths are depleted before 2023"));
+    assert_int_equal(solve_run(&s, &o, &r, &d), -1);
+    assert_int_equal(diag_status(&d), DIAG_FAILED);
+    assert_non_null(strstr(diag_last_text(&d), "20 of 20 paths are depleted before 2023"));
     diag_free(&d);
     scenario_free(&s);
 }

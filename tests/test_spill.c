@@ -7,6 +7,7 @@
  * full disk (a file size limit) and a spill with no paths fail with a message
  * naming the folder; a level outside [0, 1], or NaN, is refused. */
 #include "output/spill.h"
+#include "sim/config/diag.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -77,8 +78,8 @@ static double *make_values(size_t n)
 /* Spills the n paths of `values` in blocks (block_sizes in turn) into `dir`. */
 static struct spill *spill_values(const char *dir, const double *values, size_t n)
 {
-    char err[256] = "";
-    struct spill *s = spill_open(dir, CELLS, n, err, sizeof err);
+    struct diag dg = {0};
+    struct spill *s = spill_open(dir, CELLS, n, &dg);
     assert_non_null(s);
     for (size_t first = 0, b = 0; first < n; b++) {
         size_t size = block_sizes[b % (sizeof block_sizes / sizeof *block_sizes)];
@@ -88,10 +89,11 @@ static struct spill *spill_values(const char *dir, const double *values, size_t 
         for (size_t c = 0; c < CELLS; c++)
             for (size_t i = 0; i < size; i++)
                 stage[c * size + i] = values[c * n + first + i];
-        assert_int_equal(spill_commit(s, err, sizeof err), 0);
+        assert_int_equal(spill_commit(s, &dg), 0);
         first += size;
     }
     assert_int_equal(spill_paths(s), n);
+    diag_free(&dg);
     return s;
 }
 
@@ -121,11 +123,10 @@ static void test_same_bits_as_sorting(void **state)
         for (size_t b = 0; b < 3; b++)
             for (int threads = 1; threads <= 2; threads++) {
                 double got[CELLS * N_LEVELS];
-                char err[256] = "";
+                struct diag dg = {0};
                 memset(got, 0xff, sizeof got);
                 assert_int_equal(
-                    spill_quantiles(s, levels, N_LEVELS, got, budgets[b], threads, err, sizeof err),
-                    0);
+                    spill_quantiles(s, levels, N_LEVELS, got, budgets[b], threads, &dg), 0);
                 assert_memory_equal(got, want, sizeof got);
             }
         spill_close(s);
@@ -139,67 +140,70 @@ static void test_same_bits_as_sorting(void **state)
 static void test_by_hand(void **state)
 {
     (void)state;
-    char err[256] = "";
-    struct spill *s = spill_open(NULL, 1, 4, err, sizeof err);
+    struct diag dg = {0};
+    struct spill *s = spill_open(NULL, 1, 4, &dg);
     assert_non_null(s);
     double *b = spill_stage(s, 3);
     b[0] = 10, b[1] = 40, b[2] = 20;
-    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    assert_int_equal(spill_commit(s, &dg), 0);
     b = spill_stage(s, 1);
     b[0] = 30;
-    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    assert_int_equal(spill_commit(s, &dg), 0);
     const double at[2] = {0.5, 0.9};
     double got[2];
-    assert_int_equal(spill_quantiles(s, at, 2, got, 0, 1, err, sizeof err), 0);
+    assert_int_equal(spill_quantiles(s, at, 2, got, 0, 1, &dg), 0);
     assert_true(got[0] == 25);
     assert_true(got[1] > 37 - 1e-12 && got[1] < 37 + 1e-12);
     spill_close(s);
+    diag_free(&dg);
 }
 
 static void test_file_unlinked(void **state)
 {
     (void)state;
-    char dir[64], err[256] = "";
+    char dir[64];
+    struct diag dg = {0};
     assert_int_equal(tmpdir_make(dir, sizeof dir, "test_spill"), 0);
-    struct spill *s = spill_open(dir, 3, 10, err, sizeof err);
+    struct spill *s = spill_open(dir, 3, 10, &dg);
     assert_non_null(s);
     assert_int_equal(tmpdir_count_other(dir, NULL), 0);
     double *b = spill_stage(s, 10);
     assert_non_null(b);
     for (size_t i = 0; i < 30; i++)
         b[i] = (double)i;
-    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    assert_int_equal(spill_commit(s, &dg), 0);
     assert_int_equal(tmpdir_count_other(dir, NULL), 0);
     spill_close(s);
     tmpdir_remove(dir);
     assert_int_equal(spill_bytes(3, 10), 240);
+    diag_free(&dg);
 }
 
 static void test_refusals(void **state)
 {
     (void)state;
-    char err[256] = "";
-    struct spill *s = spill_open(NULL, 2, 5, err, sizeof err);
+    struct diag dg = {0};
+    struct spill *s = spill_open(NULL, 2, 5, &dg);
     assert_non_null(s);
-    assert_int_equal(
-        spill_quantiles(s, levels, N_LEVELS, (double[2 * N_LEVELS]){0}, 0, 1, err, sizeof err),
-        -1); /* no paths */
-    assert_non_null(strstr(err, "no paths"));
-    assert_int_equal(spill_commit(s, err, sizeof err), -1); /* nothing staged */
+    assert_int_equal(spill_quantiles(s, levels, N_LEVELS, (double[2 * N_LEVELS]){0}, 0, 1, &dg),
+                     -1); /* no paths */
+    assert_non_null(strstr(diag_last_text(&dg), "no paths"));
+    assert_int_equal(spill_commit(s, &dg), -1); /* nothing staged */
     assert_null(spill_stage(s, 0));
     assert_null(spill_stage(s, 6)); /* 6 paths of 5 */
     assert_non_null(spill_stage(s, 3));
-    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    assert_int_equal(spill_commit(s, &dg), 0);
     assert_null(spill_stage(s, 3)); /* 3 more of the 2 left */
     assert_non_null(spill_stage(s, 2));
-    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    assert_int_equal(spill_commit(s, &dg), 0);
     assert_null(spill_stage(s, 1));
     assert_int_equal(spill_paths(s), 5);
     spill_close(s);
 
-    err[0] = 0;
-    assert_null(spill_open("/nonexistent-fundsim-folder", 2, 5, err, sizeof err));
-    assert_non_null(strstr(err, "/nonexistent-fundsim-folder"));
+    diag_free(&dg);
+    assert_null(spill_open("/nonexistent-fundsim-folder", 2, 5, &dg));
+    assert_non_null(strstr(diag_last_text(&dg), "/nonexistent-fundsim-folder"));
+    diag_free(&dg);
 }
 
 /* Levels outside [0, 1] or NaN (a damaged file's, through `fundsim merge`)
@@ -209,24 +213,25 @@ static void test_refusals(void **state)
 static void test_levels(void **state)
 {
     (void)state;
-    char err[256] = "";
-    struct spill *s = spill_open(NULL, 1, 4, err, sizeof err);
+    struct diag dg = {0};
+    struct spill *s = spill_open(NULL, 1, 4, &dg);
     assert_non_null(s);
     double *b = spill_stage(s, 4);
     b[0] = 10, b[1] = 40, b[2] = 20, b[3] = 30;
-    assert_int_equal(spill_commit(s, err, sizeof err), 0);
+    assert_int_equal(spill_commit(s, &dg), 0);
     const double bad[] = {5.0, 1e6, -0.25, NAN, 1 + 1e-15, -INFINITY};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         double at[2] = {0.5, bad[k]}, got[2] = {0};
-        err[0] = '\0';
-        assert_int_equal(spill_quantiles(s, at, 2, got, 0, 1, err, sizeof err), -1);
-        assert_non_null(strstr(err, "is not in [0, 1]"));
+        diag_free(&dg);
+        assert_int_equal(spill_quantiles(s, at, 2, got, 0, 1, &dg), -1);
+        assert_non_null(strstr(diag_last_text(&dg), "is not in [0, 1]"));
     }
     const double at[4] = {1, 0, 0.5, 0};
     double got[4];
-    assert_int_equal(spill_quantiles(s, at, 4, got, 0, 1, err, sizeof err), 0);
+    assert_int_equal(spill_quantiles(s, at, 4, got, 0, 1, &dg), 0);
     assert_true(got[0] == 40 && got[1] == 10 && got[2] == 25 && got[3] == 10);
     spill_close(s);
+    diag_free(&dg);
 }
 
 /* Under a file size limit of 4 kB (as a full disk), a 51 200-byte block fails
@@ -234,9 +239,10 @@ static void test_levels(void **state)
 static void test_full_disk(void **state)
 {
     (void)state;
-    char dir[64], err[512] = "";
+    char dir[64];
+    struct diag dg = {0};
     assert_int_equal(tmpdir_make(dir, sizeof dir, "test_spill"), 0);
-    struct spill *s = spill_open(dir, 100, 64, err, sizeof err);
+    struct spill *s = spill_open(dir, 100, 64, &dg);
     assert_non_null(s);
     double *b = spill_stage(s, 64);
     assert_non_null(b);
@@ -248,16 +254,17 @@ static void test_full_disk(void **state)
     small.rlim_max = old.rlim_max;
     void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-    int rc = spill_commit(s, err, sizeof err);
+    int rc = spill_commit(s, &dg);
     setrlimit(RLIMIT_FSIZE, &old);
     signal(SIGXFSZ, old_handler);
 
     assert_int_equal(rc, -1);
-    printf("# %s\n", err);
-    assert_non_null(strstr(err, dir));
-    assert_non_null(strstr(err, "51200 more bytes"));
+    printf("# %s\n", diag_last_text(&dg));
+    assert_non_null(strstr(diag_last_text(&dg), dir));
+    assert_non_null(strstr(diag_last_text(&dg), "51200 more bytes"));
     spill_close(s);
     tmpdir_remove(dir);
+    diag_free(&dg);
 }
 
 int main(void)

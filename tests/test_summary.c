@@ -5,6 +5,7 @@
  * sums and months, the national variables; the order blocks must come in, and
  * the same bits whichever way the paths are cut into blocks. */
 #include "output/summary.h"
+#include "sim/config/diag.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -76,7 +77,7 @@ static void fill(struct record_block *b, size_t first_path, size_t n_paths)
 /* A finished summary of the paths, added in blocks of the given sizes. */
 static struct summary *run(const size_t *sizes, size_t n_blocks)
 {
-    char err[256] = "";
+    struct diag dg = {0};
     struct summary_config c = config();
     struct summary *s = summary_alloc(&c);
     assert_non_null(s);
@@ -84,11 +85,12 @@ static struct summary *run(const size_t *sizes, size_t n_blocks)
     for (size_t i = 0; i < n_blocks; i++) {
         struct record_block b;
         fill(&b, first, sizes[i]);
-        assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
+        assert_int_equal(summary_add(s, &b, &dg), 0);
         record_block_free(&b);
         first += sizes[i];
     }
-    assert_int_equal(summary_finish(s, err, sizeof err), 0);
+    assert_int_equal(summary_finish(s, &dg), 0);
+    diag_free(&dg);
     return s;
 }
 
@@ -228,7 +230,7 @@ static void test_province_and_national(void **state)
 static void test_province_months_without_expenditure(void **state)
 {
     (void)state;
-    char err[256] = "";
+    struct diag dg = {0};
     const double balances[] = {5, -5, 0},
                  want[] = {RECORD_MAX_MONTHS, -RECORD_MAX_MONTHS, RECORD_MAX_MONTHS};
     for (size_t i = 0; i < 3; i++) {
@@ -240,44 +242,46 @@ static void test_province_months_without_expenditure(void **state)
         assert_int_equal(record_block_alloc(&b, 1, 1, 1), 0);
         record_at(&b, 0, 0, 0)[VAR_BALANCE] = balances[i];
         record_at(&b, 0, 0, 0)[VAR_EXPENDITURE] = record_at(&b, 0, 0, 0)[VAR_ADJUSTMENT_PAID] = 7;
-        assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
-        assert_int_equal(summary_finish(s, err, sizeof err), 0);
+        assert_int_equal(summary_add(s, &b, &dg), 0);
+        assert_int_equal(summary_finish(s, &dg), 0);
         assert_true(summary_results(s)->province_mean[VAR_MONTHS][0] == want[i]);
         record_block_free(&b);
         summary_free(s);
     }
+    diag_free(&dg);
 }
 
 static void test_block_order(void **state)
 {
     (void)state;
-    char err[256] = "";
+    struct diag dg = {0};
     struct summary_config c = config();
     struct summary *s = summary_alloc(&c);
     assert_non_null(s);
-    assert_int_equal(summary_finish(s, err, sizeof err), -1); /* no path yet */
-    struct record_block b;                                    /* paths 0 and 1, renumbered below */
+    assert_int_equal(summary_finish(s, &dg), -1); /* no path yet */
+    struct record_block b;                        /* paths 0 and 1, renumbered below */
     fill(&b, 0, 2);
     b.first_path = 1;
-    assert_int_equal(summary_add(s, &b, err, sizeof err), -1); /* does not start at path 0 */
+    assert_int_equal(summary_add(s, &b, &dg), -1); /* does not start at path 0 */
     b.first_path = 0;
     b.years = 2;
-    assert_int_equal(summary_add(s, &b, err, sizeof err), -1); /* not the config's years */
+    assert_int_equal(summary_add(s, &b, &dg), -1); /* not the config's years */
     b.years = Y;
-    assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
-    assert_int_equal(summary_add(s, &b, err, sizeof err), -1); /* paths 0-1 again */
+    assert_int_equal(summary_add(s, &b, &dg), 0);
+    assert_int_equal(summary_add(s, &b, &dg), -1); /* paths 0-1 again */
     b.first_path = 2;
     b.n_paths = 3;
-    assert_int_equal(summary_add(s, &b, err, sizeof err), -1); /* 5 paths of 4 */
-    b.n_paths = 1;                                             /* path 0's records as path 2 */
-    assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
-    assert_int_equal(summary_finish(s, err, sizeof err), 0); /* 3 paths of 4 are enough */
+    assert_int_equal(summary_add(s, &b, &dg), -1); /* 5 paths of 4 */
+    b.n_paths = 1;                                 /* path 0's records as path 2 */
+    assert_int_equal(summary_add(s, &b, &dg), 0);
+    assert_int_equal(summary_finish(s, &dg), 0); /* 3 paths of 4 are enough */
     b.first_path = 3;
     /* next in order, but after finishing */
-    assert_int_equal(summary_add(s, &b, err, sizeof err), -1);
+    assert_int_equal(summary_add(s, &b, &dg), -1);
     assert_close(summary_results(s)->mean[VAR_BALANCE][YR(0, 0)], (100 - 5 + 100) / 3.0, 1e-12);
     record_block_free(&b);
     summary_free(s);
+    diag_free(&dg);
 }
 
 #define SAME(field, count) assert_memory_equal(a->field, b->field, (count) * sizeof *a->field)
@@ -325,7 +329,8 @@ static void test_scratch(void **state)
     (void)state;
     struct summary_config c = config();
     assert_int_equal(summary_scratch_bytes(&c), 8928);
-    char dir[64], err[256] = "";
+    char dir[64];
+    struct diag dg = {0};
     assert_int_equal(tmpdir_make(dir, sizeof dir, "test_summary"), 0);
     c.scratch_dir = dir;
     c.threads = 2;
@@ -333,9 +338,9 @@ static void test_scratch(void **state)
     assert_non_null(s);
     struct record_block b;
     fill(&b, 0, 4);
-    assert_int_equal(summary_add(s, &b, err, sizeof err), 0);
+    assert_int_equal(summary_add(s, &b, &dg), 0);
     assert_int_equal(tmpdir_count_other(dir, NULL), 0);
-    assert_int_equal(summary_finish(s, err, sizeof err), 0);
+    assert_int_equal(summary_finish(s, &dg), 0);
     assert_close(summary_results(s)->quantiles[VAR_BALANCE][YRK(0, 0, 1, Q)], 75, 1e-12);
     summary_free(s);
     tmpdir_remove(dir);
@@ -343,10 +348,11 @@ static void test_scratch(void **state)
     c.scratch_dir = "/nonexistent-fundsim-folder";
     s = summary_alloc(&c);
     assert_non_null(s);
-    assert_int_equal(summary_add(s, &b, err, sizeof err), -1);
-    assert_non_null(strstr(err, "/nonexistent-fundsim-folder"));
+    assert_int_equal(summary_add(s, &b, &dg), -1);
+    assert_non_null(strstr(diag_last_text(&dg), "/nonexistent-fundsim-folder"));
     summary_free(s);
     record_block_free(&b);
+    diag_free(&dg);
 }
 
 int main(void)

@@ -1,6 +1,8 @@
-/* cli.c: what the subcommands share: the `--set` and number options, the
- * thread count, the report of a failed scenario load, and the start of the
- * thread team. Only the command line prints, so these print their refusals. */
+/* cli.c: what the subcommands share: the terminal's side of the library's
+ * voice (messages, the progress bar, the problems of a diag), the `--set` and
+ * number options, the thread count, the report of a failed scenario load, and
+ * the start of the thread team. Only the command line prints, so these print
+ * their refusals. */
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
@@ -12,6 +14,69 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Ends a progress bar's line before anything else is written below it. */
+static void end_bar(struct cli_voice *v)
+{
+    if (!v->bar_open) return;
+    fputc('\n', stderr);
+    v->bar_open = false;
+}
+
+static void draw_bar(struct cli_voice *v, const struct say_progress *p)
+{
+    const int width = 30;
+    if (p->all == 0) return;
+    int filled = (int)((double)width * (double)p->done / (double)p->all);
+    double left = p->done > 0 ? p->elapsed_s * (double)(p->all - p->done) / (double)p->done : 0;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu paths, %.0f s elapsed, about %.0f s left ", filled,
+            "##############################", width - filled, "", p->done, p->all, p->elapsed_s,
+            left);
+    v->bar_open = true;
+    if (p->done == p->all) end_bar(v);
+    fflush(stderr);
+}
+
+static void speak(void *ctx, enum say_level level, const char *text,
+                  const struct say_progress *progress)
+{
+    struct cli_voice *v = ctx;
+    if (level == SAY_PROGRESS) {
+        if (v->progress && progress) draw_bar(v, progress);
+        return;
+    }
+    if (level == SAY_NOTE && v->quiet) return;
+    end_bar(v);
+    fprintf(stderr, "fundsim %s: %s\n", v->command, text ? text : "(out of memory)");
+}
+
+struct say cli_say(struct cli_voice *v)
+{
+    return (struct say){.fn = speak, .ctx = v};
+}
+
+void cli_print_diag(struct cli_voice *v, const struct diag *d)
+{
+    size_t shown = 0, hidden = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct diag_entry *e = &d->entries[i];
+        if (e->kind != DIAG_SCENARIO) {
+            speak(v, SAY_ERROR, e->text, NULL);
+        } else if (shown++ < DIAG_PRINT_MAX) {
+            end_bar(v);
+            diag_print_entry(stderr, e);
+        } else {
+            hidden++;
+        }
+    }
+    if (hidden) fprintf(stderr, "error: ... and %zu more\n", hidden);
+}
+
+int cli_failure_status(const struct diag *d)
+{
+    int status = (int)diag_status(d);
+    return status == EXIT_OK ? EXIT_FAILURE_RUN : status;
+}
 
 int cli_add_set(struct setting_override **sets, size_t *n, const char *arg)
 {
@@ -126,9 +191,9 @@ int cli_default_threads(const char *command, int local_ranks, int *threads)
     return 0;
 }
 
-int cli_load_failed(const char *command, int rc, const struct diag *d, bool speak)
+int cli_load_failed(const char *command, const struct diag *d, bool speak)
 {
-    if (rc == SCENARIO_NO_MEMORY) {
+    if (d->no_memory) {
         if (speak) fprintf(stderr, "fundsim %s: out of memory reading the scenario\n", command);
         return EXIT_FAILURE_RUN;
     }

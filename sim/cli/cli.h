@@ -5,13 +5,17 @@
 #ifndef FUNDSIM_CLI_H
 #define FUNDSIM_CLI_H
 
+#include "sim/config/diag.h"
+#include "sim/config/say.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The exit statuses; a diag's entries give theirs (diag_status). */
 enum exit_status {
-    EXIT_OK = 0,          /* success */
-    EXIT_FAILURE_RUN = 1, /* the run failed: I/O, resources, numerics */
-    EXIT_USAGE = 2,       /* bad command line or bad scenario */
+    EXIT_OK = DIAG_OK,              /* success */
+    EXIT_FAILURE_RUN = DIAG_FAILED, /* the run failed: I/O, resources, numerics */
+    EXIT_USAGE = DIAG_BAD,          /* bad command line or bad scenario */
 };
 
 int cmd_check(int argc, char **argv);
@@ -23,11 +27,37 @@ int cmd_summary(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
-/* After scenario_load failed with `rc`: prints the problems in `d` (when
- * `speak`), or that memory ran out. Returns the exit status: EXIT_USAGE for a
- * bad scenario, EXIT_FAILURE_RUN when out of memory. */
-struct diag;
-int cli_load_failed(const char *command, int rc, const struct diag *d, bool speak);
+/* The terminal's side of the library's one voice (sim/config/say.h): each
+ * message on stderr after "fundsim COMMAND: ", the notes dropped when `quiet`,
+ * the progress drawn as a bar when `progress` (stderr is a terminal). */
+struct cli_voice {
+    const char *command; /* "run", "compare", ... */
+    bool quiet;          /* notes dropped; warnings and errors stay */
+    bool progress;       /* progress drawn as a bar */
+    bool bar_open;       /* a bar's line is on the terminal without its end */
+};
+/* The struct say of the library's options that speaks through `v`. */
+struct say cli_say(struct cli_voice *v);
+/* Prints the entries of `d`, in order: a scenario's problems as diag_print
+ * does ("error: path: text (where)", DIAG_PRINT_MAX at most), the others as
+ * errors of the command ("fundsim COMMAND: text"). */
+void cli_print_diag(struct cli_voice *v, const struct diag *d);
+/* The exit status after a failure reported in `d`: a scenario's or the
+ * request's problem is EXIT_USAGE; anything else, or no entry (another MPI
+ * rank failed), EXIT_FAILURE_RUN. */
+int cli_failure_status(const struct diag *d);
+
+/* After scenario_load failed: prints the problems in `d` (when `speak`), or
+ * that memory ran out. Returns the exit status: EXIT_USAGE for a bad
+ * scenario, EXIT_FAILURE_RUN when out of memory. */
+int cli_load_failed(const char *command, const struct diag *d, bool speak);
+
+/* What reading a subcommand's options came to (after saying why, if refused). */
+enum cli_parsed {
+    CLI_PARSED,  /* go on */
+    CLI_HELPED,  /* --help was printed: the command ends with EXIT_OK */
+    CLI_REFUSED, /* bad usage: the command ends with EXIT_USAGE */
+};
 
 /* The most threads fundsim runs: --threads (cli_parse_int, in each command),
  * OMP_NUM_THREADS (main caps libgomp's own reading, which crashes on 100,000;

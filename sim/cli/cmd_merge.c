@@ -44,7 +44,8 @@ int cmd_merge(int argc, char **argv)
                                             {"quiet", no_argument, NULL, OPT_QUIET},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
-    struct merge_options o = {.threads = omp_get_max_threads()};
+    struct cli_voice voice = {.command = "merge"};
+    struct merge_options o = {.threads = omp_get_max_threads(), .say = cli_say(&voice)};
     const char *out_path = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
@@ -60,7 +61,7 @@ int cmd_merge(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case OPT_QUIET:
-            o.quiet = true;
+            voice.quiet = true;
             break;
         case 'h':
             fputs(merge_usage, stdout);
@@ -75,16 +76,15 @@ int cmd_merge(int argc, char **argv)
                 out_path ? "no SLICE files given" : "-o OUT is required", merge_usage);
         return EXIT_USAGE;
     }
-    char err[1024] = "";
-    if (outpath_check(out_path, err, sizeof err) != 0) {
-        fprintf(stderr, "fundsim merge: %s\n", err);
-        return EXIT_USAGE;
+    struct diag d = {0};
+    int status = EXIT_OK;
+    if (outpath_check(out_path, &d) != 0 ||
+        merge_files(out_path, (const char *const *)(argv + optind), (size_t)(argc - optind), &o,
+                    &d) != 0 ||
+        (!voice.quiet && report_print(out_path, NULL, 0, false, REPORT_ALL, stdout, &d) != 0)) {
+        cli_print_diag(&voice, &d);
+        status = cli_failure_status(&d);
     }
-    int r = merge_files(out_path, (const char *const *)(argv + optind), (size_t)(argc - optind), &o,
-                        err, sizeof err);
-    if (r == 0 && !o.quiet &&
-        report_print(out_path, NULL, 0, false, REPORT_ALL, stdout, err, sizeof err) != 0)
-        r = 1;
-    if (r != 0) fprintf(stderr, "fundsim merge: %s\n", err);
-    return r == 0 ? EXIT_OK : (r == 2 ? EXIT_USAGE : EXIT_FAILURE_RUN);
+    diag_free(&d);
+    return status;
 }

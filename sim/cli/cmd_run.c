@@ -119,10 +119,13 @@ static char *default_output(const struct scenario *s, const char *suffix)
 
 /* What the command line says. */
 struct args {
+    const char *command; /* "run" or "compare" */
     struct run_options o;
+    struct cli_voice voice; /* o.say's: --quiet, and the progress bar on a terminal */
     struct setting_override *sets;
     size_t n_sets;
     bool independent;
+    bool timing;   /* --timing */
     bool sliced;   /* --paths-from or --paths-to */
     bool paths_to; /* --paths-to given (o.paths_to 0 means "not given" to the run) */
 };
@@ -136,8 +139,8 @@ static int parse_path(const char *command, const char *option, const char *arg, 
     return 0;
 }
 
-/* Parses the options; returns 0, 1 after --help, or -1 after printing why. */
-static int parse(int argc, char **argv, const char *usage, bool compare, struct args *a)
+/* Reads the command line into `a`. */
+static enum cli_parsed parse(int argc, char **argv, const char *usage, bool compare, struct args *a)
 {
     enum {
         OPT_PATHS = 256,
@@ -187,21 +190,20 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
             a->o.resume = true;
             break;
         case OPT_PATHS_FROM:
-            bad = parse_path(a->o.command, "--paths-from", optarg, &a->o.paths_from);
+            bad = parse_path(a->command, "--paths-from", optarg, &a->o.paths_from);
             a->sliced = true;
             break;
         case OPT_PATHS_TO:
-            bad = parse_path(a->o.command, "--paths-to", optarg, &a->o.paths_to);
+            bad = parse_path(a->command, "--paths-to", optarg, &a->o.paths_to);
             a->sliced = a->paths_to = true;
             break;
         case OPT_PATHS:
         case OPT_SEED:
-            bad = cli_add_simulation(&a->sets, &a->n_sets, a->o.command,
+            bad = cli_add_simulation(&a->sets, &a->n_sets, a->command,
                                      opt == OPT_PATHS ? "--paths" : "--seed", optarg);
             break;
         case OPT_THREADS:
-            bad =
-                cli_parse_int(a->o.command, "--threads", optarg, 1, CLI_MAX_THREADS, &a->o.threads);
+            bad = cli_parse_int(a->command, "--threads", optarg, 1, CLI_MAX_THREADS, &a->o.threads);
             break;
         case 's':
             bad = cli_add_set(&a->sets, &a->n_sets, optarg);
@@ -210,45 +212,42 @@ static int parse(int argc, char **argv, const char *usage, bool compare, struct 
             a->o.summary_only = true;
             break;
         case OPT_QUIET:
-            a->o.quiet = true;
+            a->voice.quiet = true;
             break;
         case OPT_TIMING:
-            a->o.timing = true;
+            a->timing = true;
             break;
         case OPT_INDEPENDENT:
             a->independent = true;
             break;
         case 'h':
             fputs(usage, stdout);
-            return 1;
+            return CLI_HELPED;
         default:
             fputs(usage, stderr);
-            return -1;
+            return CLI_REFUSED;
         }
-        if (bad) {
-            if (bad == 1) fputs(usage, stderr);
-            return -1;
-        }
+        if (bad) return CLI_REFUSED; /* said why */
     }
     if (compare ? argc - optind < 2 : argc - optind != 1) {
         fputs(usage, stderr);
-        return -1;
+        return CLI_REFUSED;
     }
     if (output && a->o.resume && strcmp(output, a->o.out_path) != 0) {
-        fprintf(stderr, "fundsim %s: -o %s and --resume %s name two files: give one\n",
-                a->o.command, output, a->o.out_path);
-        return -1;
+        fprintf(stderr, "fundsim %s: -o %s and --resume %s name two files: give one\n", a->command,
+                output, a->o.out_path);
+        return CLI_REFUSED;
     }
     if (output) a->o.out_path = output;
     if (a->sliced && a->o.summary_only) {
         fprintf(stderr,
                 "fundsim %s: a slice keeps its paths for `fundsim merge`: leave out "
                 "--summary-only (`fundsim merge --summary-only` leaves them out of the whole)\n",
-                a->o.command);
-        return -1;
+                a->command);
+        return CLI_REFUSED;
     }
-    if (a->o.quiet) a->o.progress = false;
-    return 0;
+    if (a->voice.quiet) a->voice.progress = false;
+    return CLI_PARSED;
 }
 
 /* The slice's bounds against the scenario's paths; an explicit --paths-to 0
@@ -261,54 +260,67 @@ static int check_slice(const struct args *a, const struct scenario *s)
     fprintf(stderr,
             "fundsim %s: --paths-from %zu --paths-to %zu is not a slice of the scenario's %zu "
             "paths (0 <= A < B <= %zu)\n",
-            a->o.command, a->o.paths_from, to, all, all);
+            a->command, a->o.paths_from, to, all, all);
     return -1;
+}
+
+/* The benchmark's line (tests/bench.sh reads it). */
+static void print_timing(const struct run_timing *t)
+{
+    fprintf(stderr,
+            "timing: tables %.2f s; paths %.2f s wall (thread-seconds: drivers %.2f, rules %.2f, "
+            "accounting %.2f); output %.2f s (checkpoint, during the paths) + %.2f s (file and "
+            "summaries, and commit)\n",
+            t->tables_s, t->paths_s, t->drivers_s, t->rules_s, t->accounting_s, t->output_s,
+            t->finish_s);
 }
 
 /* Runs, then prints the tables of the file written. Returns the exit status,
  * the same on every rank; only the first rank speaks, save for a failure of
  * another's own. */
-static int run_and_report(const struct scenario *s, struct run_options *o, const char *suffix,
+static int run_and_report(const struct scenario *s, struct args *a, const char *suffix,
                           struct diag *d)
 {
+    struct run_options *o = &a->o;
     char *own_output = o->out_path ? NULL : default_output(s, suffix);
     if (!o->out_path) o->out_path = own_output;
-    char err[1024] = "";
+    struct run_timing timing;
+    o->timing = a->timing ? &timing : NULL;
     int status = EXIT_OK;
     bool lead = o->team->rank == 0;
     if (!o->out_path) {
-        fprintf(stderr, "fundsim %s: out of memory\n", o->command);
+        fprintf(stderr, "fundsim %s: out of memory\n", a->command);
         status = EXIT_FAILURE_RUN;
-    } else if (team_max(o->team, outpath_check(o->out_path, err, sizeof err) != 0)) {
-        if (lead) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
-        status = EXIT_USAGE;
+    } else if (team_max(o->team, outpath_check(o->out_path, d) != 0)) {
+        if (lead) cli_print_diag(&a->voice, d);
+        status = cli_failure_status(d);
     } else {
         o->stop = &stop_signal;
         set_stop_signals(on_stop_signal);
-        int r = run_scenario(s, o, d, err, sizeof err);
+        int r = run_scenario(s, o, d);
         set_stop_signals(SIG_DFL);
         int stopped = team_max(o->team, stop_signal);
-        if (r == 2) {
-            if (lead) diag_print(stderr, d);
-            status = EXIT_USAGE;
-        } else if (r == 0 && stopped) {
+        if (r == 0 && stopped) {
             /* The signal came after the last look for it, as the file was being
              * renamed into place: it is complete, so it stays. */
-            if (lead && !o->quiet)
-                fprintf(stderr, "fundsim %s: %s came as %s was complete: it is kept\n", o->command,
-                        stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
-        } else if (r != 0 && stopped) {
-            /* below the progress bar's line, which has no end yet */
-            if (*err)
-                fprintf(stderr, "%sfundsim %s: %s\n", o->progress ? "\n" : "", o->command, err);
-            status = 128 + stopped;
-        } else if (r != 0 || (lead && !o->quiet &&
-                              report_print(o->out_path, NULL, 0, false, REPORT_ALL, stdout, err,
-                                           sizeof err) != 0)) {
-            if (*err) fprintf(stderr, "fundsim %s: %s\n", o->command, err);
+            if (lead)
+                say_text(&o->say, SAY_NOTE, "%s came as %s was complete: it is kept",
+                         stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
+        } else if (r != 0) {
+            /* A scenario's problems are every rank's: the first says them. A
+             * failure is said by the rank that met it. */
+            bool bad_scenario = diag_status(d) == DIAG_BAD;
+            if (lead || !bad_scenario) cli_print_diag(&a->voice, d);
+            status = bad_scenario ? EXIT_USAGE : stopped ? 128 + stopped : EXIT_FAILURE_RUN;
+        }
+        if (status == EXIT_OK && lead && a->timing) print_timing(&timing);
+        if (status == EXIT_OK && lead && !a->voice.quiet &&
+            report_print(o->out_path, NULL, 0, false, REPORT_ALL, stdout, d) != 0) {
+            cli_print_diag(&a->voice, d);
             status = EXIT_FAILURE_RUN;
         }
     }
+    o->timing = NULL; /* this frame's */
     free(own_output);
     return status;
 }
@@ -330,30 +342,31 @@ static int begin(int *argc, char ***argv, const char *usage, bool compare, struc
                  struct args *a)
 {
     if (team_init(t, argc, argv) != 0) {
-        fprintf(stderr, "fundsim %s: MPI cannot start\n", a->o.command);
+        fprintf(stderr, "fundsim %s: MPI cannot start\n", a->command);
         return EXIT_FAILURE_RUN;
     }
-    int p = parse(*argc, *argv, usage, compare, a);
-    if (p != 0) {
+    enum cli_parsed p = parse(*argc, *argv, usage, compare, a);
+    if (p != CLI_PARSED) {
         cli_free_sets(a->sets, a->n_sets);
         team_end(t);
-        return p > 0 ? EXIT_OK : EXIT_USAGE;
+        return p == CLI_HELPED ? EXIT_OK : EXIT_USAGE;
     }
     a->o.team = t;
-    if (a->o.threads == 0 && cli_default_threads(a->o.command, t->local_size, &a->o.threads)) {
+    a->o.say = cli_say(&a->voice);
+    if (a->o.threads == 0 && cli_default_threads(a->command, t->local_size, &a->o.threads)) {
         cli_free_sets(a->sets, a->n_sets);
         team_end(t);
         return EXIT_USAGE;
     }
     cli_start_threads(a->o.threads);
-    if (t->rank != 0) a->o.quiet = true, a->o.progress = false;
+    if (t->rank != 0) a->voice.quiet = true, a->voice.progress = false;
     return -1;
 }
 
 int cmd_run(int argc, char **argv)
 {
     struct team t;
-    struct args a = {.o = {.command = "run", .progress = isatty(2)}};
+    struct args a = {.command = "run", .voice = {.command = "run", .progress = isatty(2)}};
     int early = begin(&argc, &argv, run_usage, false, &t, &a);
     if (early >= 0) return early;
     struct diag d = {0};
@@ -362,10 +375,10 @@ int cmd_run(int argc, char **argv)
     char *own_output = NULL;
     int loaded = scenario_load(argv[optind], a.sets, a.n_sets, &s, &d);
     if (loaded != 0) {
-        status = cli_load_failed(a.o.command, loaded, &d, t.rank == 0);
+        status = cli_load_failed(a.command, &d, t.rank == 0);
     } else {
         if (a.sliced && !a.o.out_path) a.o.out_path = own_output = slice_output(&s, &a.o);
-        if (!a.sliced || check_slice(&a, &s) == 0) status = run_and_report(&s, &a.o, ".h5", &d);
+        if (!a.sliced || check_slice(&a, &s) == 0) status = run_and_report(&s, &a, ".h5", &d);
         scenario_free(&s);
     }
     free(own_output);
@@ -404,14 +417,17 @@ static void check_variant(const struct scenario *base, const char *base_file,
 
 /* Loads each variant with the command line's settings and the base's paths
  * and seed, as numbers (and, with --independent, again with other streams).
- * Returns 0, -1 with the problems in `d`, or SCENARIO_NO_MEMORY. */
+ * Returns 0, or -1 with the problems in `d` (d->no_memory when memory ran out). */
 static int load_variants(char **files, size_t n, const struct scenario *base, const char *base_file,
                          struct args *a, struct scenario *v, struct scenario *indep, struct diag *d)
 {
     long long seed = base->simulation.seed, other_seed = seed ^ (1LL << 62);
     size_t n_sets = a->n_sets + 2;
     struct setting_override *sets = malloc(n_sets * sizeof *sets);
-    if (!sets) return SCENARIO_NO_MEMORY;
+    if (!sets) {
+        d->no_memory = true;
+        return -1;
+    }
     if (a->n_sets) memcpy(sets, a->sets, a->n_sets * sizeof *sets);
     sets[a->n_sets] = (struct setting_override){.key = "simulation.paths",
                                                 .i = base->simulation.paths,
@@ -442,7 +458,7 @@ static int load_variants(char **files, size_t n, const struct scenario *base, co
 int cmd_compare(int argc, char **argv)
 {
     struct team t;
-    struct args a = {.o = {.command = "compare", .progress = isatty(2)}};
+    struct args a = {.command = "compare", .voice = {.command = "compare", .progress = isatty(2)}};
     int early = begin(&argc, &argv, compare_usage, true, &t, &a);
     if (early >= 0) return early;
     const char *base_file = argv[optind];
@@ -452,7 +468,8 @@ int cmd_compare(int argc, char **argv)
     struct scenario base = {0};
     struct scenario *v = calloc(n, sizeof *v), *indep = calloc(n, sizeof *indep);
     struct run_variant *rv = calloc(n, sizeof *rv);
-    int loaded = v && indep && rv ? scenario_load(base_file, a.sets, a.n_sets, &base, &d) : -2;
+    if (!v || !indep || !rv) d.no_memory = true;
+    int loaded = d.no_memory ? -1 : scenario_load(base_file, a.sets, a.n_sets, &base, &d);
     bool base_loaded = loaded == 0;
     if (base_loaded && base.simulation.paths < 2)
         diag_loc(&d, base_file, 0,
@@ -463,13 +480,13 @@ int cmd_compare(int argc, char **argv)
     if (loaded == 0) loaded = load_variants(files, n, &base, base_file, &a, v, indep, &d);
     int status;
     if (loaded != 0) {
-        status = cli_load_failed(a.o.command, loaded, &d, t.rank == 0);
+        status = cli_load_failed(a.command, &d, t.rank == 0);
     } else {
         for (size_t k = 0; k < n; k++)
             rv[k] = (struct run_variant){&v[k], a.independent ? &indep[k] : NULL};
         a.o.variants = rv;
         a.o.n_variants = n;
-        status = run_and_report(&base, &a.o, "-compare.h5", &d);
+        status = run_and_report(&base, &a, "-compare.h5", &d);
     }
     for (size_t k = 0; v && indep && k < n; k++) {
         if (v[k].arena) scenario_free(&v[k]);

@@ -36,9 +36,9 @@ static const char show_usage[] =
     "\n"
     "Exit status: 0 success, 2 a problem in the scenario (or bad usage).\n";
 
-/* Parses [--set KEY=VALUE]... [--help] into `sets`; returns -1 on bad usage, 1 after --help. */
-static int parse_scenario_options(int argc, char **argv, const char *usage,
-                                  struct setting_override **sets, size_t *n_sets)
+/* Parses [--set KEY=VALUE]... [--help] into `sets`. */
+static enum cli_parsed parse_scenario_options(int argc, char **argv, const char *usage,
+                                              struct setting_override **sets, size_t *n_sets)
 {
     static const struct option options[] = {
         {"set", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {0}};
@@ -46,36 +46,36 @@ static int parse_scenario_options(int argc, char **argv, const char *usage,
     while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
         switch (opt) {
         case 's':
-            if (cli_add_set(sets, n_sets, optarg)) return -1;
+            if (cli_add_set(sets, n_sets, optarg)) return CLI_REFUSED;
             break;
         case 'h':
             fputs(usage, stdout);
-            return 1;
+            return CLI_HELPED;
         default:
             fputs(usage, stderr);
-            return -1;
+            return CLI_REFUSED;
         }
     }
-    return 0;
+    return CLI_PARSED;
 }
 
 int cmd_check(int argc, char **argv)
 {
     struct setting_override *sets = NULL;
     size_t n_sets = 0;
-    int parsed = parse_scenario_options(argc, argv, check_usage, &sets, &n_sets);
-    if (parsed || optind >= argc) {
-        if (!parsed) fputs(check_usage, stderr);
+    enum cli_parsed parsed = parse_scenario_options(argc, argv, check_usage, &sets, &n_sets);
+    if (parsed != CLI_PARSED || optind >= argc) {
+        if (parsed == CLI_PARSED) fputs(check_usage, stderr);
         cli_free_sets(sets, n_sets);
-        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+        return parsed == CLI_HELPED ? EXIT_OK : EXIT_USAGE;
     }
     int status = EXIT_OK;
     for (int k = optind; k < argc && status != EXIT_FAILURE_RUN; k++) {
         struct diag d = {0};
         struct scenario s;
         int loaded = scenario_load(argv[k], sets, n_sets, &s, &d);
-        if (loaded == SCENARIO_NO_MEMORY) {
-            status = cli_load_failed("check", loaded, &d, true);
+        if (loaded != 0 && d.no_memory) {
+            status = cli_load_failed("check", &d, true);
         } else if (loaded == 0) {
             printf("ok: %s: scenario \"%s\", %zu region%s, %d-%d, %lld paths\n", argv[k], s.name,
                    s.n_regions, s.n_regions == 1 ? "" : "s", s.simulation.start_year,
@@ -97,11 +97,11 @@ int cmd_show(int argc, char **argv)
 {
     struct setting_override *sets = NULL;
     size_t n_sets = 0;
-    int parsed = parse_scenario_options(argc, argv, show_usage, &sets, &n_sets);
-    if (parsed || optind + 1 != argc) {
-        if (!parsed) fputs(show_usage, stderr);
+    enum cli_parsed parsed = parse_scenario_options(argc, argv, show_usage, &sets, &n_sets);
+    if (parsed != CLI_PARSED || optind + 1 != argc) {
+        if (parsed == CLI_PARSED) fputs(show_usage, stderr);
         cli_free_sets(sets, n_sets);
-        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+        return parsed == CLI_HELPED ? EXIT_OK : EXIT_USAGE;
     }
     struct diag d = {0};
     struct scenario s;
@@ -112,7 +112,7 @@ int cmd_show(int argc, char **argv)
         scenario_free(&s);
         if (fflush(stdout) != 0) status = EXIT_FAILURE_RUN;
     } else {
-        status = cli_load_failed("show", loaded, &d, true);
+        status = cli_load_failed("show", &d, true);
     }
     diag_free(&d);
     cli_free_sets(sets, n_sets);

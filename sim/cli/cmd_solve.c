@@ -61,8 +61,8 @@ struct solve_cli {
     size_t n_sets;
 };
 
-/* Returns 0, 1 after --help, 2 on bad usage (after saying why). */
-static int parse_options(int argc, char **argv, struct solve_cli *c)
+/* Reads the command line into `c`. */
+static enum cli_parsed parse_options(int argc, char **argv, struct solve_cli *c)
 {
     enum { OPT_TARGET = 256, OPT_ADJUST, OPT_FROM, OPT_STEP, OPT_PATHS, OPT_SEED, OPT_THREADS };
     static const struct option options[] = {{"target", required_argument, NULL, OPT_TARGET},
@@ -86,7 +86,7 @@ static int parse_options(int argc, char **argv, struct solve_cli *c)
         case OPT_ADJUST:
             if (c->n_adjust == SOLVE_MAX_ADJUST) {
                 fprintf(stderr, "fundsim solve: at most %d --adjust\n", SOLVE_MAX_ADJUST);
-                return 2;
+                return CLI_REFUSED;
             }
             c->adjust[c->n_adjust++] = optarg;
             break;
@@ -112,27 +112,27 @@ static int parse_options(int argc, char **argv, struct solve_cli *c)
             break;
         case 'h':
             fputs(solve_usage, stdout);
-            return 1;
+            return CLI_HELPED;
         default:
             fputs(solve_usage, stderr);
-            return 2;
+            return CLI_REFUSED;
         }
-        if (bad) return 2;
+        if (bad) return CLI_REFUSED;
     }
     if (optind + 1 != argc) {
         fputs(solve_usage, stderr);
-        return 2;
+        return CLI_REFUSED;
     }
     c->scenario = argv[optind];
     if (!c->target || c->n_adjust == 0) {
         fprintf(stderr, "fundsim solve: %s is required (see fundsim solve --help)\n",
                 !c->target ? "--target" : "--adjust");
-        return 2;
+        return CLI_REFUSED;
     }
-    return 0;
+    return CLI_PARSED;
 }
 
-/* The adjusted settings from their keys. Returns 0, or 2 after saying why. */
+/* The adjusted settings from their keys. Returns 0, or EXIT_USAGE after saying why. */
 static int find_settings(const struct solve_cli *c, struct solve_options *o)
 {
     for (size_t j = 0; j < c->n_adjust; j++) {
@@ -142,12 +142,12 @@ static int find_settings(const struct solve_cli *c, struct solve_options *o)
                     c->adjust[j]);
             for (const struct solve_setting *a = solve_settings; a->key; a++)
                 fprintf(stderr, "  %s\n", a->key);
-            return 2;
+            return EXIT_USAGE;
         }
         for (size_t i = 0; i < j; i++)
             if (o->adjust[i] == k) {
                 fprintf(stderr, "fundsim solve: --adjust %s given twice\n", k->key);
-                return 2;
+                return EXIT_USAGE;
             }
         o->adjust[o->n_adjust++] = k;
     }
@@ -166,7 +166,7 @@ static int find_settings(const struct solve_cli *c, struct solve_options *o)
                 "fundsim solve: --adjust %s needs --adjust %s too: the national standard only "
                 "decides who pays the subsidy, and must stay at or below the region's standard\n",
                 national->key, standard->key);
-        return 2;
+        return EXIT_USAGE;
     }
     return 0;
 }
@@ -319,15 +319,14 @@ static int print_timelines(FILE *out, const struct scenario *s, const struct sol
 static int load(struct solve_cli *c, struct scenario *s, struct target *t)
 {
     struct diag d = {0};
-    char err[512];
     int status = EXIT_USAGE;
     int loaded = scenario_load(c->scenario, c->sets, c->n_sets, s, &d);
     if (loaded != 0) {
-        status = cli_load_failed("solve", loaded, &d, true);
+        status = cli_load_failed("solve", &d, true);
         goto done;
     }
-    if (target_parse(c->target, s, t, err, sizeof err) != 0) {
-        fprintf(stderr, "fundsim solve: --target: %s\n", err);
+    if (target_parse(c->target, s, t, &d) != 0) {
+        fprintf(stderr, "fundsim solve: --target: %s\n", diag_last_text(&d));
         goto done;
     }
     int years = t->year - s->simulation.start_year + 1;
@@ -342,7 +341,7 @@ static int load(struct solve_cli *c, struct scenario *s, struct target *t)
         }
         loaded = scenario_load(c->scenario, c->sets, c->n_sets, s, &d);
         if (loaded != 0) {
-            status = cli_load_failed("solve", loaded, &d, true);
+            status = cli_load_failed("solve", &d, true);
             goto done;
         }
     }
@@ -352,14 +351,14 @@ done:
     return status;
 }
 
-/* --from and --step into the options. Returns 0 or 2 after saying why. */
+/* --from and --step into the options. Returns 0, or EXIT_USAGE after saying why. */
 static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
                            const bool *overrides, struct solve_options *o)
 {
     int start = s->simulation.start_year;
     if (c->from) {
         if (cli_parse_int("solve", "--from", c->from, start, o->target.year, &o->from) != 0)
-            return 2;
+            return EXIT_USAGE;
     } else {
         size_t k = plain_region(s, o, overrides, 0);
         o->from = solve_default_from(timeline(s, k < s->n_regions ? k : 0, o->adjust[0]), start);
@@ -368,7 +367,7 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
                     "fundsim solve: %s has dated entries up to the target's year %d: give "
                     "--from\n",
                     o->adjust[0]->key, o->target.year);
-            return 2;
+            return EXIT_USAGE;
         }
     }
     o->step_yuan = 1;
@@ -381,7 +380,7 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
             fprintf(stderr,
                     "fundsim solve: --step expects yuan above 0 and at most %g, got \"%s\"\n",
                     SOLVE_MAX_YUAN, c->step);
-            return 2;
+            return EXIT_USAGE;
         }
     }
     return 0;
@@ -393,9 +392,10 @@ int cmd_solve(int argc, char **argv)
     struct solve_options o = {0};
     struct scenario s = {0};
     bool *overrides = NULL;
-    int status = parse_options(argc, argv, &c);
-    if (status != 0) {
-        status = status == 1 ? EXIT_OK : EXIT_USAGE;
+    int status = EXIT_OK;
+    enum cli_parsed parsed = parse_options(argc, argv, &c);
+    if (parsed != CLI_PARSED) {
+        status = parsed == CLI_HELPED ? EXIT_OK : EXIT_USAGE;
         goto done;
     }
     if (c.threads == 0 && cli_default_threads("solve", 1, &c.threads) != 0) {
@@ -412,7 +412,8 @@ int cmd_solve(int argc, char **argv)
     }
     if ((status = parse_from_step(&c, &s, overrides, &o)) != 0) goto done;
     o.threads = c.threads;
-    o.log = c.quiet ? NULL : stderr;
+    struct cli_voice voice = {.command = "solve", .quiet = c.quiet};
+    o.say = cli_say(&voice);
     if (!c.quiet) {
         char target[256];
         target_describe(&o.target, &s, target, sizeof target);
@@ -426,15 +427,10 @@ int cmd_solve(int argc, char **argv)
 
     struct diag d = {0};
     struct solve_result r;
-    char err[1024] = "";
     double t0 = timing_now_s();
-    int solved = solve_run(&s, &o, &r, &d, err, sizeof err);
-    if (solved == 2) {
-        diag_print(stderr, &d);
-        status = EXIT_USAGE;
-    } else if (solved != 0) {
-        fprintf(stderr, "fundsim solve: %s\n", err);
-        status = EXIT_FAILURE_RUN;
+    if (solve_run(&s, &o, &r, &d) != 0) {
+        cli_print_diag(&voice, &d);
+        status = cli_failure_status(&d);
     } else {
         print_answer(stdout, &s, &o, &r, timing_now_s() - t0);
         status =

@@ -66,7 +66,8 @@ static int parse_table(const char *name, enum report_table *table)
     return -1;
 }
 
-/* Parses "2025,2030,..." into a new array. Returns 0, or -1 on a bad list. */
+/* Parses "2025,2030,..." into a new array. Returns 0, or the exit status after
+ * saying why: EXIT_USAGE for a bad list, EXIT_FAILURE_RUN out of memory. */
 static int parse_years(const char *list, int **years, size_t *n)
 {
     *n = 0;
@@ -74,7 +75,10 @@ static int parse_years(const char *list, int **years, size_t *n)
         *n += *c == ',';
     (*n)++;
     *years = malloc(*n * sizeof **years);
-    if (!*years) abort();
+    if (!*years) {
+        fputs("fundsim summary: out of memory\n", stderr);
+        return EXIT_FAILURE_RUN;
+    }
     const char *s = list;
     for (size_t k = 0; k < *n; k++) {
         char *end;
@@ -85,7 +89,7 @@ static int parse_years(const char *list, int **years, size_t *n)
                     "fundsim summary: --years expects years separated by commas, got "
                     "\"%s\"\n",
                     list);
-            return -1;
+            return EXIT_USAGE;
         }
         (*years)[k] = (int)y;
         s = end + 1;
@@ -108,7 +112,7 @@ int cmd_summary(int argc, char **argv)
         switch (opt) {
         case 'y':
             free(years);
-            if (parse_years(optarg, &years, &n_years)) status = EXIT_USAGE;
+            status = parse_years(optarg, &years, &n_years);
             break;
         case 'c':
             csv = true;
@@ -130,12 +134,13 @@ int cmd_summary(int argc, char **argv)
         status = EXIT_USAGE;
     }
     if (status == EXIT_OK) {
-        char err[1024];
-        int rc = report_print(argv[optind], years, n_years, csv, table, stdout, err, sizeof err);
-        if (rc) {
-            fprintf(stderr, "fundsim summary: %s\n", err);
-            status = rc == -2 ? EXIT_USAGE : EXIT_FAILURE_RUN;
+        struct cli_voice voice = {.command = "summary"};
+        struct diag d = {0};
+        if (report_print(argv[optind], years, n_years, csv, table, stdout, &d) != 0) {
+            cli_print_diag(&voice, &d);
+            status = cli_failure_status(&d);
         }
+        diag_free(&d);
     }
     free(years);
     return status;

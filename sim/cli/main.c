@@ -5,6 +5,7 @@
 #include "sim/cli/cli.h"
 
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <hdf5.h>
 #include <omp.h>
 #include <signal.h>
@@ -47,6 +48,9 @@ int main(int argc, char **argv)
      * disk): the commands close every file themselves, so HDF5 is told not to
      * clean up at exit. It must hear this before any other HDF5 call. */
     H5dont_atexit();
+    /* GSL's default error handler aborts the process: off, its failures come
+     * back as statuses, which the library checks and reports (sim/config/diag.h). */
+    gsl_set_error_handler_off();
     /* libgomp reads OMP_NUM_THREADS as it loads, and a default team far beyond
      * what the machine can start (OMP_NUM_THREADS=100000) makes it crash at the
      * first parallel region, even one that asks for num_threads(2). So the

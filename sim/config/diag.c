@@ -30,8 +30,8 @@ static char *format(const char *fmt, ...)
 
 /* Adds an entry. Out of memory, `text` is NULL or a part that was wanted
  * (`path` for a setting, `where` for a file) is: d->no_memory says so. */
-static void push(struct diag *d, char *path, bool want_path, char *text, char *where,
-                 bool want_where)
+static void push(struct diag *d, enum diag_kind kind, char *path, bool want_path, char *text,
+                 char *where, bool want_where)
 {
     if (!text || (want_path && !path) || (want_where && !where)) d->no_memory = true;
     if (d->n == d->cap) {
@@ -45,7 +45,7 @@ static void push(struct diag *d, char *path, bool want_path, char *text, char *w
         d->entries = e;
         d->cap = cap;
     }
-    d->entries[d->n++] = (struct diag_entry){path, text, where};
+    d->entries[d->n++] = (struct diag_entry){kind, path, text, where};
 }
 
 static char *location(const char *file, int line)
@@ -61,8 +61,8 @@ void diag_at(struct diag *d, const struct tree *at, const char *fmt, ...)
     va_start(ap, fmt);
     char *text = vformat(fmt, ap);
     va_end(ap);
-    push(d, at ? tree_path(at) : NULL, at, text, at ? location(at->file, at->line) : NULL,
-         at && at->file);
+    push(d, DIAG_SCENARIO, at ? tree_path(at) : NULL, at, text,
+         at ? location(at->file, at->line) : NULL, at && at->file);
 }
 
 void diag_loc(struct diag *d, const char *file, int line, const char *fmt, ...)
@@ -71,7 +71,7 @@ void diag_loc(struct diag *d, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     char *text = vformat(fmt, ap);
     va_end(ap);
-    push(d, NULL, false, text, location(file, line), file);
+    push(d, DIAG_SCENARIO, NULL, false, text, location(file, line), file);
 }
 
 void diag_path(struct diag *d, const char *path, const char *file, int line, const char *fmt, ...)
@@ -80,23 +80,81 @@ void diag_path(struct diag *d, const char *path, const char *file, int line, con
     va_start(ap, fmt);
     char *text = vformat(fmt, ap);
     va_end(ap);
-    push(d, strdup(path), true, text, location(file, line), file);
+    push(d, DIAG_SCENARIO, strdup(path), true, text, location(file, line), file);
 }
 
-/* Past this many, the rest are counted, not printed: one typo in an @include
- * can cascade into thousands. */
-enum { DIAG_PRINT_MAX = 200 };
+void diag_vfail(struct diag *d, const char *fmt, va_list ap)
+{
+    push(d, DIAG_RUNTIME, NULL, false, vformat(fmt, ap), NULL, false);
+}
+
+void diag_fail(struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vfail(d, fmt, ap);
+    va_end(ap);
+}
+
+void diag_refuse(struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = vformat(fmt, ap);
+    va_end(ap);
+    push(d, DIAG_USAGE, NULL, false, text, NULL, false);
+}
+
+void diag_append(struct diag *d, const char *fmt, ...)
+{
+    struct diag_entry *e = d->n ? &d->entries[d->n - 1] : NULL;
+    if (!e || !e->text || d->no_memory) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *more = vformat(fmt, ap);
+    va_end(ap);
+    char *joined = more ? format("%s%s", e->text, more) : NULL;
+    free(more);
+    if (!joined) {
+        d->no_memory = true;
+        return;
+    }
+    free(e->text);
+    e->text = joined;
+}
+
+enum diag_status diag_status(const struct diag *d)
+{
+    if (d->no_memory) return DIAG_FAILED;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->entries[i].kind == DIAG_RUNTIME) return DIAG_FAILED;
+    return d->n ? DIAG_BAD : DIAG_OK;
+}
+
+const struct diag_entry *diag_last(const struct diag *d)
+{
+    return d->n ? &d->entries[d->n - 1] : NULL;
+}
+
+const char *diag_last_text(const struct diag *d)
+{
+    const struct diag_entry *e = diag_last(d);
+    return e && e->text ? e->text : "";
+}
+
+void diag_print_entry(FILE *out, const struct diag_entry *e)
+{
+    fputs("error: ", out);
+    if (e->path && e->path[0]) fprintf(out, "%s: ", e->path);
+    fputs(e->text ? e->text : "(out of memory)", out);
+    if (e->where) fprintf(out, " (%s)", e->where);
+    fputc('\n', out);
+}
 
 void diag_print(FILE *out, const struct diag *d)
 {
-    for (size_t i = 0; i < d->n && i < DIAG_PRINT_MAX; i++) {
-        const struct diag_entry *e = &d->entries[i];
-        fputs("error: ", out);
-        if (e->path && e->path[0]) fprintf(out, "%s: ", e->path);
-        fputs(e->text ? e->text : "(out of memory)", out);
-        if (e->where) fprintf(out, " (%s)", e->where);
-        fputc('\n', out);
-    }
+    for (size_t i = 0; i < d->n && i < DIAG_PRINT_MAX; i++)
+        diag_print_entry(out, &d->entries[i]);
     if (d->n > DIAG_PRINT_MAX) fprintf(out, "error: ... and %zu more\n", d->n - DIAG_PRINT_MAX);
 }
 

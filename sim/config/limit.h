@@ -20,6 +20,13 @@
  * lines: no input may exhaust memory or time (tree.c, on reading). */
 #define LIMIT_FILE_BYTES (4 << 20)
 #define LIMIT_FILE_LINES 65535
+/* The entries of one group, list or array, and how deep they nest: libconfig
+ * grows a list 16 entries at a time and checks each new setting's name against
+ * its whole group, so a file of 300,000 regions took half a minute to parse
+ * only to be refused (tree.c counts them first, before libconfig reads). No
+ * scenario needs more: the longest list, regions, holds LIMIT_REGIONS. */
+#define LIMIT_ENTRIES 10000
+#define LIMIT_NESTING 32
 /* @include nesting: libconfig 1.5's own limit, checked again by tree.c so
  * that every included file is read and checked the same way. */
 #define LIMIT_INCLUDE_DEPTH 10

@@ -838,7 +838,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     size_t before = d->n;
     char *chain[LIMIT_VARIANT_DEPTH] = {0};
     struct tree *root = read_chain(path, chain, 0, d);
-    if (!root) return d->no_memory ? SCENARIO_NO_MEMORY : -1;
+    if (!root) return -1;
     for (size_t k = 0; k < n_sets; k++)
         apply_set(root, &sets[k], d);
 
@@ -861,7 +861,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
      * neither its problems nor its silence can be trusted */
     if (d->no_memory || d->n > before) {
         tree_free(root);
-        return d->no_memory ? SCENARIO_NO_MEMORY : -1;
+        return -1;
     }
     out->arena = arena_new();
     int status = out->arena ? extract(out, root, d) : -1;
@@ -876,7 +876,8 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     tree_free(root);
     if (out->resolved_text) return 0;
     scenario_free(out);
-    return no_memory || d->no_memory ? SCENARIO_NO_MEMORY : -1;
+    if (no_memory) d->no_memory = true;
+    return -1;
 }
 
 void scenario_free(struct scenario *s)

@@ -315,9 +315,9 @@ struct setting_override {
 };
 
 /* Reads a scenario or variant file, applies the overrides, checks everything
- * and fills `*out`. Returns 0, -1 with every problem added to `d`, or
- * SCENARIO_NO_MEMORY when memory ran out (what `d` holds is then incomplete). */
-enum { SCENARIO_NO_MEMORY = -2 };
+ * and fills `*out`. Returns 0, or -1 with every problem added to `d`; when
+ * memory ran out, d->no_memory says so (what `d` holds is then incomplete,
+ * and diag_status is DIAG_FAILED). */
 int scenario_load(const char *path, const struct setting_override *sets, size_t n_sets,
                   struct scenario *out, struct diag *d);
 void scenario_free(struct scenario *s);

@@ -581,6 +581,92 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
     diag_loc(d, efile ? efile : file, efile || lines ? line : 0, "%s", what);
 }
 
+/* ---- entries ----
+ *
+ * libconfig adds the entries of a group, list or array one at a time, growing
+ * its array 16 entries at a time and comparing each new setting's name with
+ * those before it: work that grows as the square of the entries (300,000
+ * elements of a list take half a minute under AddressSanitizer, which copies
+ * on every realloc; 40,000 settings in a group take 10 s in any build). No
+ * scenario needs more than LIMIT_ENTRIES in one (the longest, regions,
+ * holds at most 1000), nor more than LIMIT_NESTING nested: the walk over the
+ * text before libconfig (check_includes, which follows each @include where
+ * libconfig will splice it) counts them, and refuses more before libconfig
+ * reads anything. */
+
+struct level {
+    char kind;     /* '(' a list, '[' an array, else a group (the top level's 0) */
+    int count;     /* a group's settings (its = or :), a list's or array's commas */
+    char name[48]; /* the setting's name, cut short; "" for an element of a list */
+};
+
+struct entries {
+    struct level levels[LIMIT_NESTING + 1]; /* [0]: the top level */
+    int depth;                               /* open groups, lists and arrays; may pass the max */
+    char name[48];                           /* the name last read, */
+    int named;                               /* 1 once read, 2 once = or : followed it */
+};
+
+/* The path of the setting at level `depth`, "regions[2].name", into buf. */
+static void entries_path(const struct entries *e, int depth, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int k = 1; k <= depth && n < size; k++) {
+        const struct level *l = &e->levels[k];
+        if (l->name[0])
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "." : "", l->name);
+        else
+            n += (size_t)snprintf(buf + n, size - n, "[%d]", e->levels[k - 1].count);
+    }
+}
+
+/* One token at `p` (a name, or a character other than a string's, a comment's
+ * or a line end) of `file`, at `line`; returns what follows it. */
+static const char *count_entry(const char *p, const char *file, int line, struct entries *e,
+                               struct diag *d)
+{
+    if (isalpha((unsigned char)*p) || *p == '_' || *p == '*') {
+        const char *start = p;
+        while (isalnum((unsigned char)*p) || *p == '_' || *p == '*' || *p == '-')
+            p++;
+        snprintf(e->name, sizeof e->name, "%.*s", (int)(p - start), start);
+        e->named = 1;
+        return p;
+    }
+    if (isspace((unsigned char)*p)) return p + 1;
+    int named = e->named;
+    e->named = (*p == '=' || *p == ':') && named == 1 ? 2 : 0;
+    struct level *l = e->depth <= LIMIT_NESTING ? &e->levels[e->depth] : NULL;
+    char path[256];
+    if (*p == '{' || *p == '(' || *p == '[') {
+        if (++e->depth == LIMIT_NESTING + 1)
+            diag_loc(d, file, line,
+                     "groups, lists and arrays nested more than %d deep, the limit for a "
+                     "scenario file",
+                     LIMIT_NESTING);
+        if (e->depth <= LIMIT_NESTING) {
+            l = &e->levels[e->depth];
+            l->kind = *p;
+            l->count = 0;
+            snprintf(l->name, sizeof l->name, "%s", named == 2 ? e->name : "");
+        }
+    } else if (*p == '}' || *p == ')' || *p == ']') {
+        e->depth -= e->depth > 0; /* one too many: libconfig says so */
+    } else if (l && ((l->kind != '(' && l->kind != '[' && (*p == '=' || *p == ':')) ||
+                     ((l->kind == '(' || l->kind == '[') && *p == ','))) {
+        int n = ++l->count + (*p == ',');
+        if (n == LIMIT_ENTRIES + 1) {
+            entries_path(e, e->depth, path, sizeof path);
+            diag_path(d, path[0] ? path : "the top level", file, line,
+                      "more than %d entries, the limit for a group, list or array in a scenario "
+                      "file",
+                      LIMIT_ENTRIES);
+        }
+    }
+    return p + 1;
+}
+
 /* ---- @include ----
  *
  * libconfig reads the files a scenario includes by itself, with no limit on
@@ -600,6 +686,7 @@ struct includes {
     const char *root; /* its real path */
     size_t left;      /* bytes that the includes may still add */
     struct diag *d;
+    struct entries entries; /* counted over the file and its includes */
 };
 
 static void check_includes(const char *text, const char *file, int depth, struct includes *inc);
@@ -675,7 +762,8 @@ static const char *include_name(const char *p, const char **end)
     return **end ? p + 1 : NULL; /* a name cut short: libconfig says so */
 }
 
-/* Every @include directive of `text` (the file `file`, at include depth `depth`). */
+/* Every @include directive of `text` (the file `file`, at include depth `depth`); and
+ * its entries counted (count_entry). */
 static void check_includes(const char *text, const char *file, int depth, struct includes *inc)
 {
     int line = 1;
@@ -705,7 +793,8 @@ static void check_includes(const char *text, const char *file, int depth, struct
                 line += *p == '\n';
             if (*p) p += 2;
         } else {
-            p++;
+            /* a --set value is one line of the user's, not of a file */
+            p = count_entry(p, file, inc->dir ? line : 0, &inc->entries, inc->d);
         }
     }
 }
@@ -767,7 +856,10 @@ struct tree *tree_read_file(const char *path, struct diag *d)
     } else if (!root_dir) {
         diag_loc(d, path, 0, "cannot find the file's folder: %s", strerror(errno));
     } else {
-        struct includes inc = {dir, root_dir, (size_t)LIMIT_FILE_BYTES - strlen(text), d};
+        struct includes inc = {.dir = dir,
+                               .root = root_dir,
+                               .left = (size_t)LIMIT_FILE_BYTES - strlen(text),
+                               .d = d};
         /* an editor's UTF-8 byte order mark, which libconfig does not expect */
         const char *start = strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
         root = parse(start, path, &inc);

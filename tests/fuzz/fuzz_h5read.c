@@ -11,6 +11,7 @@
  * no temporary file left) and no HDF5 object is left open. Seeds and how to
  * run it: README.md. */
 #include "output/report.h"
+#include "sim/config/diag.h"
 #include "sim/merge.h"
 
 #include <hdf5.h>
@@ -59,9 +60,9 @@ static void check_folder(void)
 }
 
 /* A refusal must say why. */
-static void check_message(const char *command, int status, const char *err)
+static void check_message(const char *command, int status, const struct diag *d)
 {
-    if (status && !err[0]) {
+    if (status && !diag_last_text(d)[0]) {
         fprintf(stderr, "fuzz_h5read: %s failed (%d) without a message\n", command, status);
         abort();
     }
@@ -74,15 +75,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         perror(input);
         abort();
     }
-    char err[1024] = "";
-    int status = report_print(input, NULL, 0, false, REPORT_ALL, sink, err, sizeof err);
-    check_message("summary", status, err);
+    struct diag dg = {0};
+    int status = report_print(input, NULL, 0, false, REPORT_ALL, sink, &dg);
+    check_message("summary", status, &dg);
+    diag_free(&dg);
 
-    err[0] = '\0';
     const char *in[1] = {input};
-    struct merge_options o = {.threads = 1, .quiet = true};
-    status = merge_files(output, in, 1, &o, err, sizeof err);
-    check_message("merge", status, err);
+    struct merge_options o = {.threads = 1};
+    status = merge_files(output, in, 1, &o, &dg);
+    check_message("merge", status, &dg);
+    diag_free(&dg);
     if (status == 0) unlink(output);
     check_folder();
 

@@ -7,11 +7,12 @@
 # status 2 and its error lines are exactly the expected ones, in order: the
 # case's `# expect: ` comments, or the EXPECTED arguments for a case that
 # cannot hold comments. In an expected line, @HERE@ stands for the case's
-# folder and @UP@ for its parent. Four cases are not in the repository but
+# folder and @UP@ for its parent. Five cases are not in the repository but
 # made here: huge.cfg, 10 MB of valid settings; many-regions.cfg, 1001
-# complete regions; regions-flood.cfg, 300,000 empty ones (checking them in
-# pairs would take hours); include-too-much.cfg, which includes a file of 3 MB
-# twice.
+# complete regions; regions-flood.cfg, 300,000 empty ones (refused before
+# libconfig reads them, in a fraction of a second under AddressSanitizer);
+# group-flood.cfg, a group of 10,001 settings from two included files;
+# include-too-much.cfg, which includes a file of 3 MB twice.
 set -u
 fundsim=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1") || exit 1 # meson gives ./fundsim
 case=$2
@@ -45,6 +46,14 @@ regions-flood.cfg)
         for (k = 1; k < 300000; k++) printf ", {}"
         print ");"
     }' > "$dir/$name" || exit 1
+    ;;
+group-flood.cfg)
+    dir=$made
+    mkdir "$dir" && awk 'BEGIN { for (k = 0; k < 5000; k++) printf "a%d = 1;\n", k }' \
+        > "$dir/a.inc" && awk 'BEGIN { for (k = 0; k < 5001; k++) printf "b%d = 1;\n", k }' \
+        > "$dir/b.inc" &&
+        printf 'base = "%s";\npolicy = {\n@include "a.inc"\n@include "b.inc"\n};\n' "$MINIMAL" \
+            > "$dir/$name" || exit 1
     ;;
 include-too-much.cfg)
     dir=$made
