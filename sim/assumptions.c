@@ -10,31 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The timelines each continuation governs, in region k's policy (the first of a
- * kind when it governs several: they share one rule). */
-static const struct step *governed(const struct region *r, int c)
-{
-    const struct policy *p = &r->policy;
-    switch (c) {
-    case CONTINUED_CONTRIBUTION:
-        return &p->individual_yuan;
-    case CONTINUED_SUBSIDY:
-        return &p->subsidy_standard_yuan;
-    case CONTINUED_NATIONAL_STANDARD:
-        return &p->national_standard_yuan;
-    case CONTINUED_CITY_FIXED:
-        return &p->split[CLASS_COUNTY].city_fixed_yuan;
-    case CONTINUED_MATERNITY:
-        return &p->maternity_natural_yuan;
-    case CONTINUED_SERIOUS_PREMIUM:
-        return &r->serious_premium_yuan;
-    case CONTINUED_OTHER_INCOME:
-        return &r->other_income_yuan;
-    default:
-        return NULL; /* the benefit package: benefit_package_base_year */
-    }
-}
-
 static const char *const what[N_CONTINUED] = {
     "individual contribution",
     "fiscal subsidy standard",
@@ -61,7 +36,7 @@ int assumptions_rules_end_year(const struct scenario *s)
     int start = s->simulation.start_year, end = start;
     for (size_t k = 0; k < s->n_regions; k++)
         for (int c = CONTINUED_CONTRIBUTION; c <= CONTINUED_NATIONAL_STANDARD; c++) {
-            int base = timeline_base_year(governed(&s->regions[k], c), start);
+            int base = timeline_base_year(scenario_continued(&s->regions[k], c), start);
             if (base > end) end = base;
         }
     return end;
@@ -81,7 +56,7 @@ static void continuations(FILE *f, const struct scenario *s)
             differ += !same_rule(rule, &s->regions[k].policy.continuation[c]);
         int base = c == CONTINUED_BENEFITS
                        ? benefit_package_base_year(&r0->policy, start, s->simulation.years)
-                       : timeline_base_year(governed(r0, c), start);
+                       : timeline_base_year(scenario_continued(r0, c), start);
         if (c == CONTINUED_OTHER_INCOME && rule->rule == CONTINUE_FROZEN) {
             bool none = true;
             for (size_t k = 0; k < s->n_regions && none; k++)

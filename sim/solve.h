@@ -32,10 +32,25 @@ struct diag;
 #define SOLVE_MAX_YUAN 100000.0
 #define SOLVE_MAX_ADJUST 3
 
-/* A setting that can be adjusted: a yuan-per-person timeline of struct policy. */
+/* What an adjusted setting is: a yuan timeline of struct policy raised by x a
+ * year from `from` (solve_raise), or a number of a continuation rule
+ * (policy.continuation, models/timeline.h) set to its value + x: the yearly
+ * step in yuan of rule "step", or the extra growth above the index of rules
+ * "income" and "price". A continuation changes each timeline from the year
+ * after its own last dated value. */
+enum solve_kind { SOLVE_TIMELINE, SOLVE_CONTINUATION };
+
+/* A setting that can be adjusted. */
 struct solve_setting {
     const char *key; /* as in the scenario file */
-    size_t offset;   /* of its struct step in struct policy */
+    size_t offset;   /* of its struct step (timeline) or double (continuation) in struct policy */
+    int kind;        /* enum solve_kind */
+    int continued;   /* continuation: enum continued */
+    int rule, other_rule; /* continuation: the rules (enum continuation_rule) it applies to */
+    const char *unit;     /* of x, for messages: "yuan a year", "a year above the index" */
+    double first_probe;   /* the first increase tried above 0 when bracketing */
+    double max;           /* the largest increase tried */
+    double default_step;  /* the answer is a multiple of it */
 };
 
 /* Every adjustable setting, ending with {0}. */
@@ -48,37 +63,41 @@ const struct solve_setting *solve_setting_find(const char *key);
 size_t solve_raised_size(const struct step *base, int from, int last);
 
 /* Writes into `out` (key and value arrays of solve_raised_size entries) the
- * timeline `base` raised by x_yuan a year from `from` to `last` (start_year ≤
+ * timeline `base` raised by x a year from `from` to `last` (start_year ≤
  * from ≤ last), as from start_year on: the value in force at start_year (dated
  * start_year), base's entries before `from`, one entry a year from `from` to
- * `last`, and base's later entries, each raised by x_yuan·(last − from + 1). */
-void solve_raise(const struct step *base, int start_year, int from, int last, double x_yuan,
+ * `last`, and base's later entries, each raised by x·(last − from + 1). */
+void solve_raise(const struct step *base, int start_year, int from, int last, double x,
                  struct step *out);
 
 /* The default first year of the increase: the year after the timeline's last
  * dated entry, at least start_year + 1. */
 int solve_default_from(const struct step *t, int start_year);
 
+/* A continuation's first year of change: the year after the earliest last
+ * dated value of the timelines it governs, over the regions. */
+int solve_continuation_from(const struct scenario *s, const struct solve_setting *k);
+
 struct solve_options {
     struct target target;
     const struct solve_setting *adjust[SOLVE_MAX_ADJUST];
     size_t n_adjust;
-    int from;         /* first year of the increase: start year ≤ from ≤ target year */
-    double step_yuan; /* the answer is a multiple of it; > 0 */
+    int from;    /* first year of the increase: start year ≤ from ≤ target year */
+    double step; /* the answer is a multiple of it; > 0 */
     int threads;
     struct say say; /* a note per trial run */
 };
 
 struct solve_result {
-    double x_yuan;            /* the answer */
+    double x;                 /* the answer */
     size_t paths, allowed;    /* N, and k: the most depleted paths the target allows */
     size_t depleted;          /* paths depleted at the answer (≤ allowed) */
     size_t depleted_below;    /* at the answer − step (> allowed); 0 when the answer is 0 */
     double p_low, p_high;     /* Wilson 95 % interval of P(depletion) at the answer */
     size_t rank_low, rank_up; /* l and u; rank_low = 0: the interval's upper end is unbounded */
-    double ci_low_yuan, ci_high_yuan; /* 95 % interval of x; INFINITY: unbounded or beyond
-                                         SOLVE_MAX_YUAN */
-    size_t runs;                      /* trial settings run */
+    double ci_low, ci_high;   /* 95 % interval of x; INFINITY: unbounded or beyond
+                                           SOLVE_MAX_YUAN */
+    size_t runs;              /* trial settings run */
 };
 
 /* Solves for the target on s's simulation.paths paths. The scenario's horizon

@@ -216,7 +216,7 @@ static struct solve_options options(const struct scenario *s, const char *target
         .adjust = {solve_setting_find("policy.contribution.individual_yuan")},
         .n_adjust = 1,
         .from = from,
-        .step_yuan = 1,
+        .step = 1,
         .threads = 2,
     };
     struct diag dg = {0};
@@ -228,11 +228,11 @@ static struct solve_options options(const struct scenario *s, const char *target
 /* Paths whose province balance is below 0 at the end of some year, with the
  * contribution 350, 380 + x, 380 + 2x in 2022-2024 (the minimal scenario's
  * 350, 380, 380 raised by x a year from 2023). */
-static size_t depleted_at(double x_yuan)
+static size_t depleted_at(double x)
 {
     char timeline[128];
-    snprintf(timeline, sizeof timeline, "((2022, 350.0), (2023, %.17g), (2024, %.17g))",
-             380 + x_yuan, 380 + 2 * x_yuan);
+    snprintf(timeline, sizeof timeline, "((2022, 350.0), (2023, %.17g), (2024, %.17g))", 380 + x,
+             380 + 2 * x);
     const char *extra[] = {short_of_money[0],
                            short_of_money[1],
                            short_of_money[2],
@@ -261,6 +261,93 @@ static size_t depleted_at(double x_yuan)
     return depleted;
 }
 
+/* A continuation adjusted (issue 20): the minimal scenario short of money, its
+ * contribution dated in 2022 alone (350) and continued by rule "step": solve
+ * finds the yearly step in yuan that meets the target, the contribution then
+ * 350 + x in 2023 and 350 + 2x in 2024; the same paths at x meet it and one
+ * step below do not. A rule that does not read the adjusted number is refused. */
+static const char *const stepped[] = {
+    "regions.[0].opening_balance_yuan",
+    "0.0",
+    "policy.subsidy.standard_yuan",
+    "((2022, 610.0), (2023, 200.0))",
+    "policy.subsidy.national_standard_yuan",
+    "((2022, 610.0), (2023, 200.0))",
+    "policy.contribution.individual_yuan",
+    "((2022, 350.0))",
+    "policy.continuation.contribution",
+    "{ rule = \"step\"; }",
+    NULL,
+};
+
+static size_t depleted_with_step(double x)
+{
+    char step[64];
+    snprintf(step, sizeof step, "%.17g", x);
+    const char *extra[16];
+    size_t n = 0;
+    for (; stepped[n]; n++)
+        extra[n] = stepped[n];
+    extra[n++] = "policy.continuation.contribution.step_yuan";
+    extra[n++] = step;
+    extra[n] = NULL;
+    struct scenario s;
+    load(&s, extra);
+    struct diag d = {0};
+    struct run_arm *arm = run_arm_create(&s, 2, &d);
+    assert_non_null(arm);
+    const struct record_block *b = run_arm_block(arm, 0, PATHS);
+    size_t depleted = 0;
+    for (size_t p = 0; p < PATHS; p++) {
+        bool below = false;
+        for (size_t y = 0; y < 3; y++)
+            below |= record_at(b, p, y, 0)[VAR_BALANCE] < 0;
+        depleted += below;
+    }
+    run_arm_free(arm);
+    diag_free(&d);
+    scenario_free(&s);
+    return depleted;
+}
+
+static void test_solve_continuation(void **state)
+{
+    (void)state;
+    struct scenario s;
+    load(&s, stepped);
+    const struct solve_setting *k =
+        solve_setting_find("policy.continuation.contribution.step_yuan");
+    assert_non_null(k);
+    assert_int_equal(solve_continuation_from(&s, k), 2023);
+    struct solve_options o = options(&s, "P(depletion by 2024) <= 0.2", 2023);
+    o.adjust[0] = k;
+    struct solve_result r;
+    struct diag d = {0};
+    assert_int_equal(solve_run(&s, &o, &r, &d), 0);
+    assert_true(s.regions[0].policy.continuation[CONTINUED_CONTRIBUTION].step_yuan == 0);
+    assert_true(r.x > 0);
+    assert_close(r.x, round(r.x), 0);
+    size_t at = depleted_with_step(r.x), below = depleted_with_step(r.x - 1);
+    assert_true(depleted_with_step(0) > 4);
+    assert_true(at <= 4 && below > 4);
+    assert_int_equal(r.depleted, at);
+    assert_int_equal(r.depleted_below, below);
+    diag_free(&d);
+    scenario_free(&s);
+
+    /* extra_rate under rule "step" reads nothing: refused, naming the rule to set */
+    load(&s, stepped);
+    o = options(&s, "P(depletion by 2024) <= 0.2", 2023);
+    o.adjust[0] = solve_setting_find("policy.continuation.contribution.extra_rate");
+    d = (struct diag){0};
+    assert_int_equal(solve_run(&s, &o, &r, &d), -1);
+    assert_non_null(strstr(diag_last_text(&d), "continues the contribution by rule \"step\""));
+    assert_non_null(strstr(diag_last_text(&d), "policy.continuation.contribution.rule"));
+    assert_int_equal(diag_status(&d), 2);
+    diag_free(&d);
+    scenario_free(&s);
+}
+
 static void test_solve_checked(void **state)
 {
     (void)state;
@@ -278,9 +365,9 @@ static void test_solve_checked(void **state)
 
     assert_int_equal(r.paths, PATHS);
     assert_int_equal(r.allowed, 4);
-    assert_true(r.x_yuan > 0);
-    assert_close(r.x_yuan, round(r.x_yuan), 0);
-    size_t at = depleted_at(r.x_yuan), below = depleted_at(r.x_yuan - 1);
+    assert_true(r.x > 0);
+    assert_close(r.x, round(r.x), 0);
+    size_t at = depleted_at(r.x), below = depleted_at(r.x - 1);
     assert_true(depleted_at(0) > 4);
     assert_true(at <= 4);
     assert_true(below > 4);
@@ -291,8 +378,8 @@ static void test_solve_checked(void **state)
      * P(X <= 7) = 0.9679, P(X <= 8) = 0.9900: u = 9 */
     assert_int_equal(r.rank_low, 1);
     assert_int_equal(r.rank_up, 9);
-    assert_true(r.ci_low_yuan <= r.x_yuan && r.x_yuan <= r.ci_high_yuan);
-    assert_false(isinf(r.ci_high_yuan));
+    assert_true(r.ci_low <= r.x && r.x <= r.ci_high);
+    assert_false(isinf(r.ci_high));
     double p = (double)at / PATHS;
     assert_true(r.p_low < p && p < r.p_high);
     assert_true(r.runs >= 4);
@@ -309,14 +396,14 @@ static void test_solve_already_met(void **state)
     struct solve_result r;
     struct diag d = {0};
     assert_int_equal(solve_run(&s, &o, &r, &d), 0);
-    assert_close(r.x_yuan, 0, 0);
+    assert_close(r.x, 0, 0);
     assert_int_equal(r.depleted, 0);
     assert_int_equal(r.runs, 1);
     /* Bin(20, 0.05): P(X <= 0) = 0.358 > 0.025, so l = 0: no upper end */
     assert_int_equal(r.rank_low, 0);
     assert_int_equal(r.rank_up, 4);
-    assert_close(r.ci_low_yuan, 0, 0);
-    assert_true(isinf(r.ci_high_yuan));
+    assert_close(r.ci_low, 0, 0);
+    assert_true(isinf(r.ci_high));
     diag_free(&d);
     scenario_free(&s);
 }
@@ -400,11 +487,12 @@ static void test_cli_runs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_target_parse),      cmocka_unit_test(test_target_allowed),
-        cmocka_unit_test(test_path_minimum),      cmocka_unit_test(test_raise),
-        cmocka_unit_test(test_settings),          cmocka_unit_test(test_solve_checked),
-        cmocka_unit_test(test_solve_already_met), cmocka_unit_test(test_solve_unreachable),
-        cmocka_unit_test(test_cli_refusals),      cmocka_unit_test(test_cli_runs),
+        cmocka_unit_test(test_target_parse),       cmocka_unit_test(test_target_allowed),
+        cmocka_unit_test(test_path_minimum),       cmocka_unit_test(test_raise),
+        cmocka_unit_test(test_settings),           cmocka_unit_test(test_solve_checked),
+        cmocka_unit_test(test_solve_continuation), cmocka_unit_test(test_solve_already_met),
+        cmocka_unit_test(test_solve_unreachable),  cmocka_unit_test(test_cli_refusals),
+        cmocka_unit_test(test_cli_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

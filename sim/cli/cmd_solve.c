@@ -25,9 +25,11 @@
 static const char solve_usage[] =
     "Usage: fundsim solve [OPTIONS] SCENARIO --target TARGET --adjust KEY [--adjust KEY]\n"
     "\n"
-    "Finds the smallest uniform yearly increase x (yuan per person per year) of the\n"
-    "adjusted settings that meets TARGET: each setting's value in year y is raised by\n"
-    "x (y - FROM + 1) from FROM to the target's year, in every region. The trial runs\n"
+    "Finds the smallest uniform increase x of the adjusted settings that meets\n"
+    "TARGET, in every region: a timeline's value in year y is raised by x (y - FROM\n"
+    "+ 1) from FROM to the target's year (x in yuan per person per year); a\n"
+    "continuation rule's number (policy.continuation) becomes its own + x, which\n"
+    "moves each timeline from the year after its last dated value. The trial runs\n"
     "share their random numbers, and the answer comes with its 95 % interval.\n"
     "\n"
     "  --target TARGET  \"P(depletion by YEAR) <= P\", for the province (balances summed\n"
@@ -35,12 +37,19 @@ static const char solve_usage[] =
     "                   name, name_zh or code); \"P(depletion by YEAR in any region) <= P\".\n"
     "                   Depleted: the balance is below 0 at the end of a year up to YEAR.\n"
     "                   With `<` instead of `<=` the share of depleted paths must be below P\n"
-    "  --adjust KEY     policy.contribution.individual_yuan, policy.subsidy.standard_yuan or\n"
-    "                   policy.subsidy.national_standard_yuan (the last only with the\n"
-    "                   standard); several rise by the same x\n"
-    "  --from YEAR      first year of the increase (default: the year after the first\n"
-    "                   adjusted setting's last dated entry, at least the second year)\n"
-    "  --step YUAN      the answer is a multiple of it (default 1)\n"
+    "  --adjust KEY     a timeline: policy.contribution.individual_yuan,\n"
+    "                   policy.subsidy.standard_yuan or policy.subsidy.national_standard_yuan\n"
+    "                   (the last only with the standard); or a continuation rule's\n"
+    "                   number: policy.continuation.NAME.step_yuan (rule \"step\": yuan\n"
+    "                   a year) or policy.continuation.NAME.extra_rate (rules \"income\"\n"
+    "                   and \"price\": growth a year above the index, 0.01 a point), NAME\n"
+    "                   contribution, subsidy or national_standard; several of one kind\n"
+    "                   rise by the same x\n"
+    "  --from YEAR      first year of a timeline's increase (default: the year after the\n"
+    "                   first adjusted setting's last dated entry, at least the second\n"
+    "                   year); a continuation starts after each timeline's last dated value\n"
+    "  --step X         the answer is a multiple of it (default 1 yuan; 0.001 for\n"
+    "                   extra_rate)\n"
     "  --paths N        number of paths (default: simulation.paths)\n"
     "  --seed S         random seed (default: simulation.seed)\n"
     "  --threads T      threads (default: all cores, or OMP_NUM_THREADS)\n"
@@ -149,6 +158,13 @@ static int find_settings(const struct solve_cli *c, struct solve_options *o)
                 fprintf(stderr, "fundsim solve: --adjust %s given twice\n", k->key);
                 return EXIT_USAGE;
             }
+        if (j > 0 && strcmp(k->unit, o->adjust[0]->unit) != 0) {
+            fprintf(stderr,
+                    "fundsim solve: --adjust %s and %s do not rise by the same kind of x (%s, "
+                    "%s): adjust one kind at a time\n",
+                    o->adjust[0]->key, k->key, o->adjust[0]->unit, k->unit);
+            return EXIT_USAGE;
+        }
         o->adjust[o->n_adjust++] = k;
     }
     const struct solve_setting *national =
@@ -218,7 +234,7 @@ static void print_yuan(FILE *out, double v)
 
 /* `--set 'PREFIXKEY=((year, value), ...)'` with the timeline raised by x. */
 static int print_set_line(FILE *out, const char *prefix, const char *key, const struct step *base,
-                          const struct scenario *s, const struct solve_options *o, double x_yuan)
+                          const struct scenario *s, const struct solve_options *o, double x)
 {
     int last = o->target.year;
     size_t size = solve_raised_size(base, o->from, last);
@@ -229,7 +245,7 @@ static int print_set_line(FILE *out, const char *prefix, const char *key, const 
         free(raised.value);
         return -1;
     }
-    solve_raise(base, s->simulation.start_year, o->from, last, x_yuan, &raised);
+    solve_raise(base, s->simulation.start_year, o->from, last, x, &raised);
     fprintf(out, "  --set '%s%s=(", prefix, key);
     for (size_t e = 0; e < raised.n; e++) {
         fprintf(out, "%s(%d, ", e ? ", " : "", raised.key[e]);
@@ -249,13 +265,18 @@ static void print_answer(FILE *out, const struct scenario *s, const struct solve
     target_describe(&o->target, s, p, sizeof p);
     fprintf(out, "%s: %s %s %g, on %zu paths (seed %lld)\n\n", s->name, p,
             o->target.strict ? "<" : "<=", o->target.probability, r->paths, s->simulation.seed);
+    const struct solve_setting *kind = o->adjust[0];
     fputs("raise ", out);
     for (size_t j = 0; j < o->n_adjust; j++)
         fprintf(out, "%s%s", j == 0 ? "" : j + 1 < o->n_adjust ? ", " : " and ", o->adjust[j]->key);
-    fprintf(out, " by %g yuan a year%s from %d\n", r->x_yuan, o->n_adjust > 1 ? " each" : "",
-            o->from);
+    if (kind->kind == SOLVE_CONTINUATION)
+        fprintf(out, " by %g (%s)%s, from the year after each timeline's last dated value\n", r->x,
+                kind->unit, o->n_adjust > 1 ? " each" : "");
+    else
+        fprintf(out, " by %g yuan a year%s from %d\n", r->x, o->n_adjust > 1 ? " each" : "",
+                o->from);
 
-    fprintf(out, "  95 %% interval of the increase: %g to ", r->ci_low_yuan);
+    fprintf(out, "  95 %% interval of the increase: %g to ", r->ci_low);
     if (r->rank_low == 0 && o->target.probability == 0)
         fputs("unbounded (no number of paths bounds it for P = 0)\n", out);
     else if (r->rank_low == 0)
@@ -264,29 +285,65 @@ static void print_answer(FILE *out, const struct scenario *s, const struct solve
                 "unbounded (%zu paths are too few for P = %g: the upper end needs at least "
                 "%.0f)\n",
                 r->paths, o->target.probability, ceil(log(0.025) / log1p(-o->target.probability)));
-    else if (isinf(r->ci_high_yuan))
-        fprintf(out, "above %g\n", SOLVE_MAX_YUAN);
+    else if (isinf(r->ci_high))
+        fprintf(out, "above %g\n", kind->max);
     else
-        fprintf(out, "%g\n", r->ci_high_yuan);
+        fprintf(out, "%g\n", r->ci_high);
     fprintf(out,
             "  %s at +%g: %.3f (%zu of %zu paths; Wilson 95 %%: %.3f-%.3f); the target "
             "allows %zu\n",
-            p, r->x_yuan, (double)r->depleted / (double)r->paths, r->depleted, r->paths, r->p_low,
+            p, r->x, (double)r->depleted / (double)r->paths, r->depleted, r->paths, r->p_low,
             r->p_high, r->allowed);
-    if (r->x_yuan > 0)
-        fprintf(out, "  one step below, at +%g: %.3f (%zu of %zu paths)\n",
-                r->x_yuan - o->step_yuan, (double)r->depleted_below / (double)r->paths,
-                r->depleted_below, r->paths);
+    if (r->x > 0)
+        fprintf(out, "  one step below, at +%g: %.3f (%zu of %zu paths)\n", r->x - o->step,
+                (double)r->depleted_below / (double)r->paths, r->depleted_below, r->paths);
     else
         fputs("  the target holds without an increase\n", out);
     fprintf(out, "  %zu trial run%s of %zu paths x %d years in %.0f s\n", r->runs,
             r->runs == 1 ? "" : "s", r->paths, s->simulation.years, seconds);
 }
 
+/* A continuation's number in region k. */
+static double continuation_number(const struct scenario *s, size_t region,
+                                  const struct solve_setting *k)
+{
+    return *(const double *)((const char *)&s->regions[region].policy + k->offset);
+}
+
+/* The continuation numbers raised: the scenario's, then each overriding region's. */
+static void print_numbers(FILE *out, const struct scenario *s, const struct solve_options *o,
+                          const bool *overrides, double x)
+{
+    fputs("\nThe scenario's continuation rules raised, for `fundsim run`:\n", out);
+    for (size_t j = 0; j < o->n_adjust; j++) {
+        size_t k = plain_region(s, o, overrides, j);
+        if (k == s->n_regions) {
+            fprintf(out, "  (every region sets its own %s)\n", o->adjust[j]->key);
+            continue;
+        }
+        fprintf(out, "  --set '%s=", o->adjust[j]->key);
+        print_yuan(out, continuation_number(s, k, o->adjust[j]) + x);
+        fputs("'\n", out);
+    }
+    for (size_t k = 0; k < s->n_regions; k++)
+        for (size_t j = 0; j < o->n_adjust; j++) {
+            if (!overrides[k * o->n_adjust + j]) continue;
+            fprintf(out,
+                    "%s sets its own %s, which rises by the same x:\n  --set 'regions.[%zu].%s=",
+                    s->regions[k].name, o->adjust[j]->key, k, o->adjust[j]->key);
+            print_yuan(out, continuation_number(s, k, o->adjust[j]) + x);
+            fputs("'\n", out);
+        }
+}
+
 /* The raised timelines: the scenario's, then each overriding region's. */
 static int print_timelines(FILE *out, const struct scenario *s, const struct solve_options *o,
-                           const bool *overrides, double x_yuan)
+                           const bool *overrides, double x)
 {
+    if (o->adjust[0]->kind == SOLVE_CONTINUATION) {
+        print_numbers(out, s, o, overrides, x);
+        return 0;
+    }
     fprintf(out,
             "\nThe scenario's policy raised, for `fundsim run` (from %d the values stay at their "
             "%d increase):\n",
@@ -296,7 +353,7 @@ static int print_timelines(FILE *out, const struct scenario *s, const struct sol
         if (k == s->n_regions)
             fprintf(out, "  (every region sets its own %s)\n", o->adjust[j]->key);
         else if (print_set_line(out, "", o->adjust[j]->key, timeline(s, k, o->adjust[j]), s, o,
-                                x_yuan) != 0)
+                                x) != 0)
             return -1;
     }
     for (size_t k = 0; k < s->n_regions; k++)
@@ -307,7 +364,7 @@ static int print_timelines(FILE *out, const struct scenario *s, const struct sol
             char prefix[64];
             snprintf(prefix, sizeof prefix, "regions.[%zu].", k);
             if (print_set_line(out, prefix, o->adjust[j]->key, timeline(s, k, o->adjust[j]), s, o,
-                               x_yuan) != 0)
+                               x) != 0)
                 return -1;
         }
     return 0;
@@ -356,7 +413,28 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
                            const bool *overrides, struct solve_options *o)
 {
     int start = s->simulation.start_year;
-    if (c->from) {
+    const struct solve_setting *kind = o->adjust[0];
+    if (kind->kind == SOLVE_CONTINUATION) {
+        if (c->from) {
+            fprintf(stderr,
+                    "fundsim solve: --from does not apply to %s: a continuation rule moves each "
+                    "timeline from the year after its last dated value\n",
+                    kind->key);
+            return EXIT_USAGE;
+        }
+        o->from = o->target.year + 1;
+        for (size_t j = 0; j < o->n_adjust; j++) {
+            int from = solve_continuation_from(s, o->adjust[j]);
+            if (from < o->from) o->from = from;
+        }
+        if (o->from > o->target.year) {
+            fprintf(stderr,
+                    "fundsim solve: %s changes nothing up to the target's year %d: its "
+                    "timelines are dated up to it\n",
+                    kind->key, o->target.year);
+            return EXIT_USAGE;
+        }
+    } else if (c->from) {
         if (cli_parse_int("solve", "--from", c->from, start, o->target.year, &o->from) != 0)
             return EXIT_USAGE;
     } else {
@@ -370,16 +448,17 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
             return EXIT_USAGE;
         }
     }
-    o->step_yuan = 1;
+    o->step = kind->default_step;
     if (c->step) {
         char *end;
         errno = 0;
-        o->step_yuan = strtod(c->step, &end);
+        o->step = strtod(c->step, &end);
         if (errno || end == c->step || *end || isspace((unsigned char)c->step[0]) ||
-            !(o->step_yuan > 0) || o->step_yuan > SOLVE_MAX_YUAN) {
+            !(o->step > 0) || o->step > kind->max) {
             fprintf(stderr,
-                    "fundsim solve: --step expects yuan above 0 and at most %g, got \"%s\"\n",
-                    SOLVE_MAX_YUAN, c->step);
+                    "fundsim solve: --step expects a number above 0 and at most %g (%s), got "
+                    "\"%s\"\n",
+                    kind->max, kind->unit, c->step);
             return EXIT_USAGE;
         }
     }
@@ -419,10 +498,10 @@ int cmd_solve(int argc, char **argv)
         target_describe(&o.target, &s, target, sizeof target);
         fprintf(stderr,
                 "fundsim solve: %s, %s %s %g: %lld paths x %d years x %zu regions on %d "
-                "thread%s, increase from %d in steps of %g yuan\n",
+                "thread%s, increase from %d in steps of %g (%s)\n",
                 s.name, target, o.target.strict ? "<" : "<=", o.target.probability,
                 s.simulation.paths, s.simulation.years, s.n_regions, o.threads,
-                o.threads == 1 ? "" : "s", o.from, o.step_yuan);
+                o.threads == 1 ? "" : "s", o.from, o.step, o.adjust[0]->unit);
     }
 
     struct diag d = {0};
@@ -433,8 +512,7 @@ int cmd_solve(int argc, char **argv)
         status = cli_failure_status(&d);
     } else {
         print_answer(stdout, &s, &o, &r, timing_now_s() - t0);
-        status =
-            print_timelines(stdout, &s, &o, overrides, r.x_yuan) == 0 ? EXIT_OK : EXIT_FAILURE_RUN;
+        status = print_timelines(stdout, &s, &o, overrides, r.x) == 0 ? EXIT_OK : EXIT_FAILURE_RUN;
         if (status != EXIT_OK) fprintf(stderr, "fundsim solve: out of memory\n");
     }
     diag_free(&d);

@@ -885,3 +885,26 @@ void scenario_free(struct scenario *s)
     arena_free(s->arena);
     *s = (struct scenario){0};
 }
+
+const struct step *scenario_continued(const struct region *r, int c)
+{
+    const struct policy *p = &r->policy;
+    switch (c) {
+    case CONTINUED_CONTRIBUTION:
+        return &p->individual_yuan;
+    case CONTINUED_SUBSIDY:
+        return &p->subsidy_standard_yuan;
+    case CONTINUED_NATIONAL_STANDARD:
+        return &p->national_standard_yuan;
+    case CONTINUED_CITY_FIXED:
+        return &p->split[CLASS_COUNTY].city_fixed_yuan;
+    case CONTINUED_MATERNITY:
+        return &p->maternity_natural_yuan;
+    case CONTINUED_SERIOUS_PREMIUM:
+        return &r->serious_premium_yuan;
+    case CONTINUED_OTHER_INCOME:
+        return &r->other_income_yuan;
+    default:
+        return NULL;
+    }
+}

@@ -304,6 +304,11 @@ struct scenario {
     void *arena;         /* owns every allocation above */
 };
 
+/* The timeline that continuation `c` (enum continued) governs in region r (for
+ * one that governs several, the first: they share the rule); NULL for the
+ * benefit package, which is every amount of the benefit tables. */
+const struct step *scenario_continued(const struct region *r, int c);
+
 /* One `--set KEY=VALUE` from the command line (`value` in libconfig syntax),
  * or, with `value` NULL, the whole number `i` from an option such as --paths,
  * typed so that it never goes through text; `origin` then names the option as
