@@ -71,8 +71,8 @@ static void run(const struct scenario *s, gsl_rng *r, uint64_t path, int last,
     costs_init(&cm, s);
     struct economy_state es;
     struct costs_state cs;
-    economy_start(&em, &es);
-    costs_start(&cm, &cs);
+    economy_start(&em, &es, NULL);
+    costs_start(&cm, &cs, NULL);
     for (int year = START; year <= last; year++) {
         stream_seek(r, key(path, year, DRIVER_ECONOMY));
         economy_step(&em, &es, r, econ);
@@ -179,7 +179,7 @@ static void test_use_index_of_year(void **state)
         struct costs_model m;
         costs_init(&m, &s);
         struct costs_state st;
-        costs_start(&m, &st);
+        costs_start(&m, &st, NULL);
         gsl_rng *r = stream_alloc();
         for (int year = START; year < START + 40; year++) {
             struct costs_year y;

@@ -220,7 +220,7 @@ static void test_worked_adult(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = one_cell(30, 10000);
     struct enrollment_out out;
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
@@ -253,7 +253,7 @@ static void test_worked_students_newborns(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = {0};
     persons.at[SEX_FEMALE][20] = 1000;
     struct enrollment_out out;
@@ -267,7 +267,7 @@ static void test_worked_students_newborns(void **state)
 
     persons = (struct by_age){0};
     persons.at[SEX_FEMALE][0] = 1000;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
     double rest = 950 * 0.9 * out.participation;
     assert_close(out.total, 49.5 + rest, 1e-12);
@@ -299,7 +299,7 @@ static void test_identities(void **state)
     p.category_trend[CAT_MINIMUM_LIVING] = -0.05;
     p.category_trend[CAT_HARDSHIP] = 0.04;
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = population();
     for (int year = 2022; year < 2032; year++) {
         struct enrollment_out out;
@@ -354,7 +354,7 @@ static void test_category_trend(void **state)
     p.vulnerable_participation = 1;
     p.employee_shift = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = one_cell(40, 1e6); /* 700,000 eligible */
     struct enrollment_out out;
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
@@ -390,7 +390,7 @@ static void test_employee_drift(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = population();
     struct enrollment_out out;
     for (int year = 2022; year < 2027; year++)
@@ -409,7 +409,7 @@ static void test_employee_drift(void **state)
 
     /* A share never passes 1, even with the largest shift. */
     p.employee_shift = 0.1;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     for (int year = 2022; year < 2032; year++)
         step(&p, &st, year, &one, 350, 26811, key, &out);
     assert_close(out.eligible, 0, 1e-15);
@@ -430,11 +430,11 @@ static void test_elasticity(void **state)
     for (int k = 0; k < N_CATEGORIES; k++)
         p.category_share[k] = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = one_cell(40, 10000);
     struct enrollment_out before, after;
     step(&p, &st, 2022, &persons, 350, 26811, key, &before);
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     step(&p, &st, 2022, &persons, 380, 28222, key, &after);
     assert_close(before.participation, 0.95, 1e-15);
     assert_close(after.participation, 0.9441379395363193, 1e-14);
@@ -468,7 +468,7 @@ static void test_shock_moments(void **state)
     double sum = 0, sum2 = 0, mu = log(0.9 / 0.1);
     for (int i = 0; i < n; i++) {
         struct enrollment_state st;
-        enrollment_init(&st, &p);
+        enrollment_init(&st, &p, NULL);
         struct enrollment_out out;
         struct stream_key k = key;
         k.path = (uint64_t)i;
@@ -493,8 +493,8 @@ static void test_keys(void **state)
     struct by_age persons = population();
     struct enrollment_state s1, s2;
     struct enrollment_out a, b;
-    enrollment_init(&s1, &p);
-    enrollment_init(&s2, &p);
+    enrollment_init(&s1, &p, NULL);
+    enrollment_init(&s2, &p, NULL);
     memset(&a, 0xab, sizeof a);
     memset(&b, 0xcd, sizeof b);
     step(&p, &s1, 2025, &persons, 380, 28000, key, &a);

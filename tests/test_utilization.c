@@ -62,7 +62,7 @@ static struct scenario small(double volatility)
     s.simulation.start_year = START;
     s.n_regions = 2;
     s.regions = regions;
-    s.disease = (struct disease_params){2, conditions};
+    s.disease = (struct disease_params){.n = 2, .conditions = conditions};
     s.utilization = (struct utilization_params){
         .inpatient = care(in_m, ages_m, in_f, ages_f, NULL, NULL,
                           (struct level_shares){{0.25, 0.5, 0.125, 0.125}},
@@ -114,7 +114,7 @@ static void test_by_hand(void **state)
     gsl_rng *r = stream_alloc();
     for (size_t region = 0; region < 2; region++) {
         stream_seek(r, key(1, (uint32_t)region, START));
-        utilization_step(&m, region, &c, &mult, 1000, r, &y);
+        utilization_step(&m, region, 0, &c, &mult, 1000, r, &y);
         assert_true(y.shock == 1);
         assert_close(y.inpatient.rate[SEX_MALE][55], 0.3, 1e-15);
         assert_close(y.inpatient.rate[SEX_MALE][49], 0.125, 1e-15);
@@ -146,7 +146,7 @@ static void test_by_hand(void **state)
     assert_true(y.outpatient.level_share[LEVEL_GRASSROOTS] == 0.75); /* not region B's */
 
     stream_seek(r, key(1, 0, START));
-    utilization_step(&m, 0, &c, NULL, 0, r, &y);
+    utilization_step(&m, 0, 0, &c, NULL, 0, r, &y);
     assert_close(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.125, 1e-15);
     assert_close(y.inpatient.level_rate[LEVEL_CITY][SEX_FEMALE][30], 0.01875, 1e-15);
     assert_true(y.caesarean_births == 0 && y.natural_births == 0);
@@ -173,7 +173,7 @@ static void test_shock_moments(void **state)
     static double z[DRAWS], logz[DRAWS];
     for (int i = 0; i < DRAWS; i++) {
         stream_seek(r, key((uint64_t)i, 0, START + 5));
-        utilization_step(&m, 0, &c, NULL, 0, r, &y);
+        utilization_step(&m, 0, 0, &c, NULL, 0, r, &y);
         z[i] = y.shock;
         logz[i] = log(y.shock);
         if (i < 10) {
@@ -219,15 +219,15 @@ static void test_same_key_same_year(void **state)
     gsl_rng *r = stream_alloc();
 
     stream_seek(r, key(4, 1, 2030));
-    utilization_step(&m, 1, &c, NULL, 50, r, &a);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &a);
     stream_seek(r, key(4, 1, 2031));
-    utilization_step(&m, 1, &c, NULL, 50, r, &b);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &b);
     assert_true(a.shock != b.shock);
     stream_seek(r, key(4, 0, 2030));
-    utilization_step(&m, 1, &c, NULL, 50, r, &b);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &b);
     assert_true(a.shock != b.shock);
     stream_seek(r, key(4, 1, 2030));
-    utilization_step(&m, 1, &c, NULL, 50, r, &b);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &b);
     assert_true(a.shock == b.shock);
     assert_memory_equal(&a.inpatient, &b.inpatient, sizeof a.inpatient);
     assert_memory_equal(&a.outpatient, &b.outpatient, sizeof a.outpatient);
