@@ -73,7 +73,6 @@ int enrollment_params_init(struct enrollment_model *p, const struct scenario *s,
     p->elasticity = e->elasticity;
     p->participation_volatility = e->participation_volatility;
     p->shock_persistence = e->shock_persistence;
-    p->shock_innovation = sqrt(1 - e->shock_persistence * e->shock_persistence);
     p->vulnerable_participation = e->vulnerable_participation;
     p->student_participation = e->student_participation;
     p->newborn_share = e->newborn_share;
@@ -150,7 +149,8 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */
     double e = gsl_ran_gaussian(r, 1.0);
-    double z = st->started ? p->shock_persistence * st->shock + p->shock_innovation * e : e;
+    double rho = p->shock_persistence;
+    double z = st->started ? rho * st->shock + sqrt(1 - rho * rho) * e : e;
     st->shock = z;
     st->started = true;
     double q = enrollment_price_participation(p, contribution_yuan, prev_income_yuan);

@@ -67,7 +67,7 @@ struct enrollment_model {
     double participation;      /* p0: ordinary participation at the reference burden */
     double reference_burden;   /* b0: start-year contribution / income of the year before */
     double elasticity, participation_volatility;
-    double shock_persistence, shock_innovation; /* rho and sqrt(1 - rho^2) */
+    double shock_persistence; /* rho */
     double vulnerable_participation, student_participation, newborn_share, late_share;
 };
 

@@ -4,10 +4,12 @@
  * category shares, the drift of the employee scheme, the price response of
  * participation, and the regional shock (moments and keyed streams). */
 #include "models/enrollment.h"
+#include "models/parameters.h"
 #include "models/stream.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -511,6 +513,88 @@ static void test_keys(void **state)
     assert_true(a.participation != b.participation);
 }
 
+/* The persistent shock (enrollment.shock_persistence = rho): z_t, read back
+ * from the participation as (logit p - logit p0) / sigma, is an AR(1) with
+ * lag-1 autocorrelation rho and variance 1 from the first year on. Over 20,000
+ * years of one region at rho = 0.7: the autocorrelation within 4 standard
+ * errors ((1 - rho^2) / sqrt(n), Bartlett) and the variance within 4 of its own
+ * (about sqrt(2 (1 + rho^2) / (1 - rho^2) / n)). At rho = 0 each year's z is
+ * that year's draw, bit for bit, whatever came before. */
+static void test_shock_persistence(void **state)
+{
+    (void)state;
+    struct enrollment_model p = model();
+    p.participation = 0.9;
+    p.participation_volatility = 0.3;
+    p.elasticity = 0;
+    p.shock_persistence = 0.7;
+    struct by_age persons = one_cell(40, 1000);
+    const int n = 20000;
+    double mu = log(0.9 / 0.1), prev = 0, sxx = 0, sxy = 0, sum = 0;
+    struct enrollment_state st;
+    enrollment_init(&st, &p, NULL);
+    for (int i = 0; i < n; i++) {
+        struct enrollment_out out;
+        step(&p, &st, 2022 + i, &persons, 350, 26811, key, &out);
+        double z = (log(out.participation / (1 - out.participation)) - mu) / 0.3;
+        assert_close(z, st.shock, 1e-9);
+        if (i > 0) sxy += z * prev;
+        sxx += z * z;
+        sum += z;
+        prev = z;
+    }
+    double var = sxx / n, rho = sxy / sxx;
+    double se_rho = (1 - 0.49) / sqrt(n), se_var = sqrt(2 * 1.49 / 0.51 / n);
+    if (fabs(rho - 0.7) > 4 * se_rho) fail_msg("autocorrelation %g, expected 0.7", rho);
+    if (fabs(var - 1) > 4 * se_var) fail_msg("variance %g, expected 1", var);
+    assert_true(fabs(sum / n) < 4 * sqrt(1.7 / 0.3 / n)); /* the mean's long-run sd */
+
+    /* The first year is stationary already: over 10,000 paths its z has variance 1. */
+    double s2 = 0;
+    for (int i = 0; i < 10000; i++) {
+        enrollment_init(&st, &p, NULL);
+        struct enrollment_out out;
+        struct stream_key k = key;
+        k.path = (uint64_t)i;
+        step(&p, &st, 2022, &persons, 350, 26811, k, &out);
+        s2 += st.shock * st.shock;
+    }
+    assert_true(fabs(s2 / 10000 - 1) < 4 * sqrt(2.0 / 10000));
+
+    /* rho = 0: the draw itself, bit for bit. */
+    p.shock_persistence = 0;
+    enrollment_init(&st, &p, NULL);
+    gsl_rng *r = stream_alloc();
+    assert_non_null(r);
+    for (int year = 2022; year < 2030; year++) {
+        struct enrollment_out out;
+        step(&p, &st, year, &persons, 350, 26811, key, &out);
+        struct stream_key k = key;
+        k.year = year;
+        stream_seek(r, k);
+        assert_true(st.shock == gsl_ran_gaussian(r, 1.0));
+    }
+    gsl_rng_free(r);
+}
+
+/* The path's own yearly shift (parameter risk): the drift at 30 after five
+ * years is five times the scenario's shift plus the path's deviation. */
+static void test_employee_shift_draw(void **state)
+{
+    (void)state;
+    struct enrollment_model p = model();
+    struct parameter_draw draw = {0};
+    draw.delta[PARAM_EMPLOYEE_SHIFT] = 0.002;
+    struct enrollment_state st;
+    enrollment_init(&st, &p, &draw);
+    struct by_age persons = population();
+    struct enrollment_out out;
+    for (int year = 2022; year < 2027; year++)
+        step(&p, &st, year, &persons, 350, 26811, key, &out);
+    assert_close(st.employee_drift[30], 5 * 0.005, 1e-15);
+    assert_close(st.employee_drift[61], 3 * 0.005, 1e-15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_identities),         cmocka_unit_test(test_category_trend),
         cmocka_unit_test(test_employee_drift),     cmocka_unit_test(test_elasticity),
         cmocka_unit_test(test_shock_moments),      cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_shock_persistence),  cmocka_unit_test(test_employee_shift_draw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

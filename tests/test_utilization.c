@@ -264,6 +264,43 @@ static void test_from_scenario(void **state)
     scenario_free(&s);
 }
 
+/* One-off shocks, by hand: an epidemic year 2025 at -10 % with a rebound of
+ * +5 % in 2026, and a second shock in 2026 of -20 % without rebound. In
+ * 2025 a male of 20 (0.1 admissions at use and shock 1) has 0.09 admissions;
+ * in 2026 0.1 x 1.05 x 0.8 = 0.084, and 4 x 1.05 x 0.8 = 3.36 outpatient
+ * visits at 80 (female); in 2027 and 2024, the trend: 0.1. Unit costs do not
+ * move. */
+static void test_oneoff(void **state)
+{
+    (void)state;
+    struct scenario s = small(0);
+    struct use_shock shocks[] = {{2025, -0.10, 0.05}, {2026, -0.20, 0}};
+    s.utilization.shocks = shocks;
+    s.utilization.n_shocks = 2;
+    struct utilization_model m;
+    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_true(utilization_oneoff(&m, 2024) == 1);
+    assert_close(utilization_oneoff(&m, 2025), 0.9, 1e-15);
+    assert_close(utilization_oneoff(&m, 2026), 0.84, 1e-15);
+    assert_true(utilization_oneoff(&m, 2027) == 1);
+    struct utilization_year y;
+    assert_int_equal(utilization_year_init(&y, &m), 0);
+    struct costs_year c = {.use_index = 1, .price_index = 1, .cost_index = 1};
+    gsl_rng *r = stream_alloc();
+    const double in[] = {0.1, 0.09, 0.084, 0.1}, out[] = {4, 3.6, 3.36, 4};
+    for (int year = 2024; year <= 2027; year++) {
+        stream_seek(r, key(0, 0, year));
+        utilization_step(&m, 0, year, &c, NULL, 0, r, &y);
+        assert_true(y.shock == 1);
+        assert_close(y.inpatient.rate[SEX_MALE][20], in[year - 2024], 1e-15);
+        assert_close(y.outpatient.rate[SEX_FEMALE][80], out[year - 2024], 1e-14);
+        assert_true(y.inpatient.cost_yuan[LEVEL_CITY] == m.inpatient.cost_yuan[LEVEL_CITY]);
+    }
+    gsl_rng_free(r);
+    utilization_year_free(&y);
+    utilization_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_shock_moments),
         cmocka_unit_test(test_same_key_same_year),
         cmocka_unit_test(test_from_scenario),
+        cmocka_unit_test(test_oneoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
