@@ -34,8 +34,8 @@
  *
  * The start year's costs are the scenario's (utilization.*.cost_yuan,
  * disease.conditions.*.annual_cost_yuan): the step of start_year returns index
- * 1 and draws nothing; policy effects dated at or before it are already in
- * those costs and are ignored.
+ * 1 and draws nothing; policy effects dated at or before it would already be
+ * in those costs: the scenario checks refuse them (sim/config/scenario.c).
  *
  * The index splits into a USE part, (1 + u)^(t - start_year), which raises
  * admission and visit rates, and a PRICE part, cost_index / use_index, which

@@ -3,7 +3,9 @@
  *
  * Income growth is an AR(1) around its mean:
  *     d_t = phi d_{t-1} + sigma z_t,   g_t = max(-0.5, mu + d_t),   I_t = I_{t-1} (1 + g_t),
- * z_t standard normal, d = 0 before the first projected year (the present is
+ * mu = economy.income_growth plus the path's PARAM_INCOME_GROWTH deviation
+ * (parameter risk, parameters.h), z_t standard normal, d = 0 before the first
+ * projected year (the present is
  * known; the model adds no deviation from the mean at the start). I_{-1} is
  * economy.income_yuan, the year before simulation.start_year. The floor keeps
  * income positive under absurd volatilities; it never binds at sensible ones
