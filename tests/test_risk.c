@@ -196,9 +196,43 @@ static void test_no_uncertainty(void **state)
     done(&x);
 }
 
+/* The draw itself: over 20,000 paths each deviation has mean 0 and the
+ * setting's sd (within 4 standard errors), the five are uncorrelated (|r| <
+ * 4 / sqrt(n)), and a spread of 0 gives exactly 0. */
+static void test_draw_moments(void **state)
+{
+    (void)state;
+    const int n = 20000;
+    struct parameter_model m = {{0.01, 0.02, 0.005, 0.002, 0}};
+    gsl_rng *r = stream_alloc();
+    assert_non_null(r);
+    double sum[N_PARAMETERS] = {0}, sq[N_PARAMETERS] = {0}, cross = 0;
+    for (int p = 0; p < n; p++) {
+        stream_seek(r, (struct stream_key){.seed = 3,
+                                           .path = (uint64_t)p,
+                                           .region = STREAM_ALL_REGIONS,
+                                           .year = PARAMETERS_YEAR,
+                                           .driver = DRIVER_PARAMETERS});
+        struct parameter_draw d;
+        parameters_draw(&m, r, &d);
+        for (int j = 0; j < N_PARAMETERS; j++)
+            sum[j] += d.delta[j], sq[j] += d.delta[j] * d.delta[j];
+        cross += d.delta[0] / 0.01 * d.delta[1] / 0.02;
+        assert_true(d.delta[PARAM_DISEASE_TREND] == 0);
+    }
+    gsl_rng_free(r);
+    for (int j = 0; j < N_PARAMETERS - 1; j++) {
+        double mean = sum[j] / n, sd_ = sqrt(sq[j] / n - mean * mean);
+        assert_true(fabs(mean) < 4 * m.sd[j] / sqrt(n));
+        assert_true(fabs(sd_ - m.sd[j]) < 4 * m.sd[j] / sqrt(2.0 * n));
+    }
+    assert_true(fabs(cross / n) < 4 / sqrt(n));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_draw_moments),
         cmocka_unit_test(test_three_year_spread),
         cmocka_unit_test(test_no_uncertainty),
     };
