@@ -221,10 +221,9 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
      * steps below 1: the start year's index, 1 on every path, is a node, where the
      * tables need no interpolation. */
     g->index_min = pow(g->index_ratio, -4 - ceil(-log(down) / log(g->index_ratio) - 1e-9));
-    g->index_max =
-        fmin(GRID_INDEX_MAX, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years) +
-                                 levels * years) *
-                                 up / fmin(1, use_end));
+    g->index_max = fmin(GRID_INDEX_MAX,
+                        exp(fmax(0, growth) * years + 2 * shocks * sqrt(years) + levels * years) *
+                            up / fmin(1, use_end));
     g->use_min = fmin(1, use_end);
     g->use_max = fmax(1, use_end);
     double spread = 3 * e->income_growth_volatility * sqrt(years + 1) /
@@ -240,9 +239,8 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
         out = fmax(out, step_max(&s->utilization.outpatient.rate[sex]));
     }
     /* the use trend (with 3 sd of a path's own), a one-off rise, and a margin */
-    double trend = exp(fmax(0, c->utilization_trend + 3 * c->utilization_trend_uncertainty) *
-                       years) *
-                   1.25;
+    double trend =
+        exp(fmax(0, c->utilization_trend + 3 * c->utilization_trend_uncertainty) * years) * 1.25;
     const struct utilization_params *u = &s->utilization;
     double oneoff = 1;
     for (size_t k = 0; k < u->n_shocks; k++)

@@ -168,6 +168,7 @@ void disease_step(const struct disease_model *p, struct disease_state *st,
     for (size_t k = 0; k < p->n; k++) {
         double z = gsl_ran_gaussian(r, 1.0);
         const struct disease_condition *c = &p->c[k];
-        st->incidence_level[k] *= exp(c->log_trend_mean + st->trend_shift + c->trend_volatility * z);
+        st->incidence_level[k] *=
+            exp(c->log_trend_mean + st->trend_shift + c->trend_volatility * z);
     }
 }

@@ -36,8 +36,8 @@ void economy_init(struct economy_model *m, const struct scenario *s)
 void economy_start(const struct economy_model *m, struct economy_state *st,
                    const struct parameter_draw *draw)
 {
-    *st = (struct economy_state){.income_yuan = m->income_start_yuan,
-                                 .growth_mean = m->growth_mean};
+    *st =
+        (struct economy_state){.income_yuan = m->income_start_yuan, .growth_mean = m->growth_mean};
     if (draw) st->growth_mean = m->growth_mean + draw->delta[PARAM_INCOME_GROWTH];
 }
 

@@ -129,8 +129,7 @@ static double unit(double x)
  * working ages take this year's shift (the labour market changes for all of
  * them at once). The open group 100+ mixes the cohort arriving from 99 with
  * the one already there, by persons. */
-static void advance_drift(struct enrollment_state *st,
-                          const struct by_age *persons)
+static void advance_drift(struct enrollment_state *st, const struct by_age *persons)
 {
     double *d = st->employee_drift;
     double w99 = persons->at[SEX_MALE][N_AGES - 2] + persons->at[SEX_FEMALE][N_AGES - 2];

@@ -360,8 +360,8 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
                  &w->disease_out);
     double births = flows.births[SEX_MALE] + flows.births[SEX_FEMALE];
     seek(e, r, path, key, year, DRIVER_UTILIZATION);
-    utilization_step(&e->utilization, k, year, &n->costs, &w->disease_out.inpatient_multiplier, births, r,
-                     &w->use);
+    utilization_step(&e->utilization, k, year, &n->costs, &w->disease_out.inpatient_multiplier,
+                     births, r, &w->use);
     lap(w, &w->times.drivers_s);
 
     struct financing_counts counts = {0};

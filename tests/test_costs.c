@@ -5,8 +5,8 @@
  * analytic values, the correlation of the excess shock with the income shock,
  * the split into use and price, and the stream discipline. */
 #include "models/costs.h"
-#include "models/parameters.h"
 #include "models/economy.h"
+#include "models/parameters.h"
 #include "models/stream.h"
 #include "sim/config/scenario.h"
 

@@ -146,8 +146,7 @@ static void test_three_year_spread(void **state)
         const double *n0 = record_national(&x.b, p, 0), *n3 = record_national(&x.b, p, 3);
         log_income[p] = log(n3[NVAR_INCOME_PER_CAPITA] / n0[NVAR_INCOME_PER_CAPITA]);
         log_cost[p] = log(n3[NVAR_COST_INDEX] / n0[NVAR_COST_INDEX]);
-        log_spend[p] =
-            log(n3[NVAR_EXPENDITURE_PER_ENROLLEE] / n0[NVAR_EXPENDITURE_PER_ENROLLEE]);
+        log_spend[p] = log(n3[NVAR_EXPENDITURE_PER_ENROLLEE] / n0[NVAR_EXPENDITURE_PER_ENROLLEE]);
         log_fin[p] = log(n3[NVAR_INCOME_PER_ENROLLEE] / n0[NVAR_INCOME_PER_ENROLLEE]);
     }
     gsl_rng_free(r);

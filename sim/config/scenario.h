@@ -188,7 +188,7 @@ struct cost_params {
     double technology_rate, technology_jump;
     double excess_growth_uncertainty;     /* sd of a path's excess_initial */
     double utilization_trend_uncertainty; /* sd of a path's utilization_trend */
-    struct step policy_effects; /* (year, relative change of the cost level) */
+    struct step policy_effects;           /* (year, relative change of the cost level) */
 };
 
 struct care_params {
