@@ -21,6 +21,7 @@
 #include "models/parameters.h"
 #include "models/stream.h"
 #include "output/record.h"
+#include "sim/assumptions.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 #include "sim/engine.h"
@@ -31,6 +32,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -228,12 +230,47 @@ static void test_draw_moments(void **state)
     assert_true(fabs(cross / n) < 4 / sqrt(n));
 }
 
+/* The run's assumptions name the spreads and the one-off shocks, and say
+ * nothing of them when the scenario has none. */
+static void test_assumptions(void **state)
+{
+    (void)state;
+    struct scenario s;
+    struct diag d = {0};
+    const struct setting_override risk[] = {
+        {.key = "costs.excess_growth_uncertainty", .value = "0.01"},
+        {.key = "enrollment.shock_persistence", .value = "0.7"},
+    };
+    assert_int_equal(scenario_load(MINIMAL, risk, 2, &s, &d), 0);
+    struct use_shock shock = {2024, -0.1, 0.05};
+    s.utilization.shocks = &shock, s.utilization.n_shocks = 1;
+    char *text = assumptions_text(&s);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Parameter risk (a path's own long-run levels, sd in points a "
+                                 "year): income growth 0.0, excess cost growth 1.0, use 0.0, "
+                                 "move to the employee scheme 0.00, incidence trends 0.0; "
+                                 "participation shock persistence 0.70\n"));
+    assert_non_null(
+        strstr(text, "Use of care in 2024: -10.0 % against the trend, +5.0 % in 2025\n"));
+    free(text);
+    s.utilization.n_shocks = 0;
+    scenario_free(&s);
+    assert_int_equal(scenario_load(MINIMAL, NULL, 0, &s, &d), 0);
+    text = assumptions_text(&s);
+    assert_non_null(text);
+    assert_null(strstr(text, "Parameter risk"));
+    assert_null(strstr(text, "Use of care"));
+    free(text);
+    scenario_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_draw_moments),
         cmocka_unit_test(test_three_year_spread),
         cmocka_unit_test(test_no_uncertainty),
+        cmocka_unit_test(test_assumptions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
