@@ -90,8 +90,8 @@ double costs_use_index(const struct costs_model *m, int year)
 
 void costs_use_bounds(const struct costs_model *m, int year, double *low, double *high)
 {
-    *low = use_index(m, m->use_trend - 4 * m->use_trend_sd, year);
-    *high = use_index(m, m->use_trend + 4 * m->use_trend_sd, year);
+    *low = use_index(m, m->use_trend - 3 * m->use_trend_sd, year);
+    *high = use_index(m, m->use_trend + 3 * m->use_trend_sd, year);
 }
 
 /* The dated one-off change of year `year`, 0 when none. The list is short (a

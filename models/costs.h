@@ -106,9 +106,10 @@ double costs_excess_trend(const struct costs_model *m, int year);
 /* The use index of `year`, (1 + u)^(year - start_year) (1 before): the same on
  * every path, bit for bit the costs_year.use_index of costs_step. */
 double costs_use_index(const struct costs_model *m, int year);
-/* The use index of `year` at the trend u - 4 sd (`*low`) and u + 4 sd
+/* The use index of `year` at the trend u - 3 sd (`*low`) and u + 3 sd
  * (`*high`), sd = costs.utilization_trend_uncertainty: all but about one path
- * in 16,000 lie between them. Both are costs_use_index when sd = 0. */
+ * in 370 lie between them (the tables extrapolate a little for the others).
+ * Both are costs_use_index when sd = 0. */
 void costs_use_bounds(const struct costs_model *m, int year, double *low, double *high);
 
 #endif
