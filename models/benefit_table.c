@@ -203,6 +203,19 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
     double growth = c->inflation_mean + e->income_growth_mean + fmax(0, c->excess_initial) +
                     c->technology_rate * c->technology_jump;
     double shocks = c->inflation_volatility + c->excess_volatility + c->technology_jump;
+    /* Parameter risk (parameters.h): a path's own levels move the log price index
+     * of the last year by dx A + (dg - du) B, A = sum_s max(0, 1 - s / T) the excess
+     * deviation's years as it fades, B = years - A those of the long run (costs.h);
+     * three standard deviations of that. */
+    double fade = 0;
+    for (int k = 0; k < (int)years; k++)
+        fade += fmax(0, 1 - k / c->excess_years);
+    double sx = c->excess_growth_uncertainty * fade,
+           sg = hypot(e->income_growth_uncertainty, c->utilization_trend_uncertainty) *
+                (years - fade);
+    double levels = 3 * hypot(sx, sg);
+    /* the yearly shocks' two standard deviations and the levels' three, independent */
+    double index_spread = hypot(2 * shocks * sqrt(years), levels);
     /* The use index of the last year, (1 + u)^(years − 1); the price index is the
      * cost index over the use index, so a falling use raises it. The dated policy
      * effects move the index by their product, up or down. */
@@ -217,12 +230,15 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
      * steps below 1: the start year's index, 1 on every path, is a node, where the
      * tables need no interpolation. */
     g->index_min = pow(g->index_ratio, -4 - ceil(-log(down) / log(g->index_ratio) - 1e-9));
-    g->index_max = fmin(GRID_INDEX_MAX, exp(fmax(0, growth) * years + 2 * shocks * sqrt(years)) *
-                                            up / fmin(1, use_end));
+    g->index_max =
+        fmin(GRID_INDEX_MAX, exp(fmax(0, growth) * years + index_spread) * up / fmin(1, use_end));
     g->use_min = fmin(1, use_end);
     g->use_max = fmax(1, use_end);
-    double spread = 3 * e->income_growth_volatility * sqrt(years + 1) /
-                    fmax(0.1, 1 - e->income_growth_persistence);
+    /* three standard deviations of log income: the yearly shocks' (about) and the
+     * path's own mean growth's, independent */
+    double spread = hypot(3 * e->income_growth_volatility * sqrt(years + 1) /
+                              fmax(0.1, 1 - e->income_growth_persistence),
+                          3 * e->income_growth_uncertainty * (years + 1));
     g->income_min_yuan =
         e->income_yuan * exp(fmin(0, e->income_growth_mean) * (years + 1) - spread);
     g->income_max_yuan =
@@ -232,7 +248,14 @@ void benefit_grid_default(struct benefit_grid *g, const struct scenario *s)
         in = fmax(in, step_max(&s->utilization.inpatient.rate[sex]));
         out = fmax(out, step_max(&s->utilization.outpatient.rate[sex]));
     }
-    double trend = exp(fmax(0, c->utilization_trend) * years) * 1.25;
+    /* the use trend (with 3 sd of a path's own), a one-off rise, and a margin */
+    double trend =
+        exp(fmax(0, c->utilization_trend + 3 * c->utilization_trend_uncertainty) * years) * 1.25;
+    const struct utilization_params *u = &s->utilization;
+    double oneoff = 1;
+    for (size_t k = 0; k < u->n_shocks; k++)
+        oneoff = fmax(oneoff, fmax(1 + u->shocks[k].change, 1 + u->shocks[k].rebound));
+    trend *= oneoff;
     g->admissions_max = in * trend;
     g->visits_max = fmax(1, out * trend);
     g->max_admissions = 32;

@@ -5,6 +5,7 @@
  * indices. */
 #include "models/costs.h"
 
+#include "models/parameters.h"
 #include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
@@ -37,32 +38,60 @@ void costs_init(struct costs_model *m, const struct scenario *s)
         .technology_rate = p->technology_rate,
         .technology_jump_mean = p->technology_jump,
         .policy_effects = p->policy_effects,
+        .use_trend_sd = p->utilization_trend_uncertainty,
     };
 }
 
-void costs_start(const struct costs_model *m, struct costs_state *st)
+void costs_start(const struct costs_model *m, struct costs_state *st,
+                 const struct parameter_draw *draw)
 {
-    (void)m;
-    *st = (struct costs_state){.cost_index = 1, .use_index = 1};
+    *st = (struct costs_state){.cost_index = 1,
+                               .use_index = 1,
+                               .excess_initial = m->excess_initial,
+                               .excess_long_run = m->excess_long_run,
+                               .use_trend = m->use_trend};
+    if (!draw) return;
+    const double *dx = draw->delta;
+    st->excess_initial = m->excess_initial + dx[PARAM_EXCESS_GROWTH];
+    st->use_trend = m->use_trend + dx[PARAM_UTILIZATION_TREND];
+    /* x_inf = g - (pi + u + tech) at the path's g and u */
+    st->excess_long_run =
+        m->excess_long_run + (dx[PARAM_INCOME_GROWTH] - dx[PARAM_UTILIZATION_TREND]);
 }
 
-double costs_excess_trend(const struct costs_model *m, int year)
+/* e(s) from the levels `initial` and `long_run`. */
+static double excess_trend(const struct costs_model *m, double initial, double long_run, int year)
 {
     /* Linear, as the SOA's Getzen model interpolates excess growth from its
      * current level to the long-run one. */
     double s = year - m->start_year - 1;
     if (s < 0) return 0;
-    return m->excess_long_run +
-           (m->excess_initial - m->excess_long_run) * fmax(0, 1 - s / m->excess_years);
+    return long_run + (initial - long_run) * fmax(0, 1 - s / m->excess_years);
+}
+
+double costs_excess_trend(const struct costs_model *m, int year)
+{
+    return excess_trend(m, m->excess_initial, m->excess_long_run, year);
+}
+
+/* (1 + trend)^(year - start_year), as costs_step compounds it, one factor a year */
+static double use_index(const struct costs_model *m, double trend, int year)
+{
+    double use = 1;
+    for (int y = m->start_year + 1; y <= year; y++)
+        use = use * (1 + trend);
+    return use;
 }
 
 double costs_use_index(const struct costs_model *m, int year)
 {
-    /* as costs_step compounds it, one factor a year */
-    double use = 1;
-    for (int y = m->start_year + 1; y <= year; y++)
-        use = use * (1 + m->use_trend);
-    return use;
+    return use_index(m, m->use_trend, year);
+}
+
+void costs_use_bounds(const struct costs_model *m, int year, double *low, double *high)
+{
+    *low = use_index(m, m->use_trend - 3 * m->use_trend_sd, year);
+    *high = use_index(m, m->use_trend + 3 * m->use_trend_sd, year);
 }
 
 /* The dated one-off change of year `year`, 0 when none. The list is short (a
@@ -93,14 +122,14 @@ void costs_step(const struct costs_model *m, struct costs_state *st, int year, d
 
     double eta = m->income_weight * income_shock + m->own_weight * w;
     st->excess_dev = m->excess_persistence * st->excess_dev + m->excess_sd * eta;
-    double trend = costs_excess_trend(m, year);
+    double trend = excess_trend(m, st->excess_initial, st->excess_long_run, year);
     double excess = trend + st->excess_dev;
     double effect = policy_effect(m, year);
 
-    double base = fmax(COSTS_MIN_FACTOR, 1 + inflation + m->use_trend + excess);
+    double base = fmax(COSTS_MIN_FACTOR, 1 + inflation + st->use_trend + excess);
     double before = st->cost_index;
     st->cost_index = st->cost_index * base * (1 + jump) * (1 + effect);
-    st->use_index = st->use_index * (1 + m->use_trend);
+    st->use_index = st->use_index * (1 + st->use_trend);
 
     *out = (struct costs_year){
         .inflation_rate = inflation,

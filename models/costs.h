@@ -26,10 +26,16 @@
  * The floor at 0.5 keeps the index positive under absurd volatilities; it never
  * binds at sensible ones.
  *
+ * Parameter risk (parameters.h): a path's draw moves costs.excess_growth by
+ * its PARAM_EXCESS_GROWTH deviation (the schedule then fades from the path's
+ * level), u by PARAM_UTILIZATION_TREND, and x_inf by the path's income growth
+ * deviation less its u deviation, so that the path's expected cost growth
+ * still reaches the path's expected income growth.
+ *
  * The start year's costs are the scenario's (utilization.*.cost_yuan,
  * disease.conditions.*.annual_cost_yuan): the step of start_year returns index
- * 1 and draws nothing; policy effects dated at or before it are already in
- * those costs and are ignored.
+ * 1 and draws nothing; policy effects dated at or before it would already be
+ * in those costs: the scenario checks refuse them (sim/config/scenario.c).
  *
  * The index splits into a USE part, (1 + u)^(t - start_year), which raises
  * admission and visit rates, and a PRICE part, cost_index / use_index, which
@@ -47,6 +53,7 @@
 #include <gsl/gsl_rng.h>
 
 struct scenario;
+struct parameter_draw;
 
 /* Read-only parameters, from the scenario's costs section. The policy effects
  * point into the scenario, which must outlive the model. */
@@ -57,6 +64,7 @@ struct costs_model {
     double excess_long_run; /* x_inf: cost growth then equals income growth, in expectation */
     double income_weight, own_weight; /* rho and sqrt(1 - rho^2) */
     double technology_rate, technology_jump_mean;
+    double use_trend_sd; /* costs.utilization_trend_uncertainty: the tables' use axis spans it */
     struct step policy_effects; /* possibly empty */
 };
 
@@ -64,6 +72,8 @@ struct costs_model {
 struct costs_state {
     double excess_dev; /* v_t */
     double cost_index, use_index;
+    /* The path's levels: the model's, moved by the path's parameter draw. */
+    double excess_initial, excess_long_run, use_trend;
 };
 
 /* One year's cost growth and indices (relative to start_year). */
@@ -82,17 +92,24 @@ struct costs_year {
 
 /* The model of a validated scenario. */
 void costs_init(struct costs_model *m, const struct scenario *s);
-/* A path's state before its first year. */
-void costs_start(const struct costs_model *m, struct costs_state *st);
+/* A path's state before its first year, with the path's parameter deviations
+ * `draw` (NULL: none, the scenario's levels). */
+void costs_start(const struct costs_model *m, struct costs_state *st,
+                 const struct parameter_draw *draw);
 /* Advances the path to `year` (called for start_year, start_year + 1, ... in
  * turn), drawing from `r` (positioned by the caller). `income_shock` is the
  * same year's economy_year.income_shock. */
 void costs_step(const struct costs_model *m, struct costs_state *st, int year, double income_shock,
                 gsl_rng *r, struct costs_year *out);
-/* The excess-growth schedule e(s) of `year`. */
+/* The excess-growth schedule e(s) of `year`, at the scenario's levels. */
 double costs_excess_trend(const struct costs_model *m, int year);
 /* The use index of `year`, (1 + u)^(year - start_year) (1 before): the same on
  * every path, bit for bit the costs_year.use_index of costs_step. */
 double costs_use_index(const struct costs_model *m, int year);
+/* The use index of `year` at the trend u - 3 sd (`*low`) and u + 3 sd
+ * (`*high`), sd = costs.utilization_trend_uncertainty: all but about one path
+ * in 370 lie between them (the tables extrapolate a little for the others).
+ * Both are costs_use_index when sd = 0. */
+void costs_use_bounds(const struct costs_model *m, int year, double *low, double *high);
 
 #endif

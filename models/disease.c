@@ -7,6 +7,7 @@
  * division per cell and condition, one normal draw per condition. */
 #include "models/disease.h"
 
+#include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
 
@@ -41,8 +42,10 @@ int disease_params_init(struct disease_model *p, const struct scenario *s, size_
     return 0;
 }
 
-void disease_init(struct disease_state *st, const struct disease_model *p)
+void disease_init(struct disease_state *st, const struct disease_model *p,
+                  const struct parameter_draw *draw)
 {
+    st->trend_shift = draw ? draw->delta[PARAM_DISEASE_TREND] : 0;
     for (size_t k = 0; k < p->n; k++) {
         for (int sex = 0; sex < N_SEXES; sex++)
             for (int a = 0; a < N_AGES; a++)
@@ -165,6 +168,7 @@ void disease_step(const struct disease_model *p, struct disease_state *st,
     for (size_t k = 0; k < p->n; k++) {
         double z = gsl_ran_gaussian(r, 1.0);
         const struct disease_condition *c = &p->c[k];
-        st->incidence_level[k] *= exp(c->log_trend_mean + c->trend_volatility * z);
+        st->incidence_level[k] *=
+            exp(c->log_trend_mean + st->trend_shift + c->trend_volatility * z);
     }
 }

@@ -18,7 +18,9 @@
  * mixes the cohorts arriving from 99 and staying at 100, weighted by persons.
  * L_c is the incidence level, 1 in the start year:
  *   L_c(t + 1) = L_c(t) exp(ln(1 + trend) - sigma^2 / 2 + sigma z),  z ~ N(0, 1),
- * so that E[L(t + 1) / L(t)] = 1 + trend. One normal per condition per step:
+ * so that E[L(t + 1) / L(t)] = 1 + trend; with parameter risk
+ * (models/parameters.h) the path adds its own deviation delta to
+ * ln(1 + trend) of every condition. One normal per condition per step:
  * the step draws nothing else, so the engine may hand every region the same
  * stream (region STREAM_ALL_REGIONS) for one epidemiological shock per path, or
  * each region its own.
@@ -38,6 +40,7 @@
 #include <stddef.h>
 
 struct diag;
+struct parameter_draw;
 
 struct disease_condition {
     double prevalence0[N_SEXES][N_AGES]; /* the scenario's table: the start year */
@@ -58,6 +61,7 @@ struct disease_model {
 struct disease_state {
     double prevalence[LIMIT_CONDITIONS][N_SEXES][N_AGES];
     double incidence_level[LIMIT_CONDITIONS]; /* L_c */
+    double trend_shift; /* the path's deviation added to every ln(1 + trend) */
 };
 
 struct disease_out {
@@ -72,8 +76,10 @@ struct disease_out {
 int disease_params_init(struct disease_model *p, const struct scenario *s, size_t region,
                         struct diag *d);
 
-/* The state at the start of a path: the scenario's prevalence, L = 1. */
-void disease_init(struct disease_state *st, const struct disease_model *p);
+/* The state at the start of a path: the scenario's prevalence, L = 1, and
+ * the path's PARAM_DISEASE_TREND deviation from `draw` (NULL: none). */
+void disease_init(struct disease_state *st, const struct disease_model *p,
+                  const struct parameter_draw *draw);
 
 /* Splits the all-cause death probability q of a cell where a share `prev` has
  * a condition with excess mortality k: *with = k *without (as far as a

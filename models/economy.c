@@ -4,6 +4,7 @@
  * into the innovation standard deviations the step uses. */
 #include "models/economy.h"
 
+#include "models/parameters.h"
 #include "sim/config/scenario.h"
 
 #include <gsl/gsl_randist.h>
@@ -32,9 +33,12 @@ void economy_init(struct economy_model *m, const struct scenario *s)
     };
 }
 
-void economy_start(const struct economy_model *m, struct economy_state *st)
+void economy_start(const struct economy_model *m, struct economy_state *st,
+                   const struct parameter_draw *draw)
 {
-    *st = (struct economy_state){.income_yuan = m->income_start_yuan};
+    *st =
+        (struct economy_state){.income_yuan = m->income_start_yuan, .growth_mean = m->growth_mean};
+    if (draw) st->growth_mean = m->growth_mean + draw->delta[PARAM_INCOME_GROWTH];
 }
 
 void economy_step(const struct economy_model *m, struct economy_state *st, gsl_rng *r,
@@ -44,7 +48,7 @@ void economy_step(const struct economy_model *m, struct economy_state *st, gsl_r
     double u = gsl_ran_gaussian_ziggurat(r, 1.0);
 
     st->growth_dev = m->growth_persistence * st->growth_dev + m->growth_sd * z;
-    double growth = fmax(ECONOMY_MIN_GROWTH, m->growth_mean + st->growth_dev);
+    double growth = fmax(ECONOMY_MIN_GROWTH, st->growth_mean + st->growth_dev);
     st->interest_dev = m->interest_persistence * st->interest_dev + m->interest_innovation_sd * u;
 
     out->income_prev_yuan = st->income_yuan;

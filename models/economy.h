@@ -3,7 +3,9 @@
  *
  * Income growth is an AR(1) around its mean:
  *     d_t = phi d_{t-1} + sigma z_t,   g_t = max(-0.5, mu + d_t),   I_t = I_{t-1} (1 + g_t),
- * z_t standard normal, d = 0 before the first projected year (the present is
+ * mu = economy.income_growth plus the path's PARAM_INCOME_GROWTH deviation
+ * (parameter risk, parameters.h), z_t standard normal, d = 0 before the first
+ * projected year (the present is
  * known; the model adds no deviation from the mean at the start). I_{-1} is
  * economy.income_yuan, the year before simulation.start_year. The floor keeps
  * income positive under absurd volatilities; it never binds at sensible ones
@@ -26,6 +28,7 @@
 #include <gsl/gsl_rng.h>
 
 struct scenario;
+struct parameter_draw;
 
 /* Read-only parameters, from the scenario's economy section. */
 struct economy_model {
@@ -37,6 +40,7 @@ struct economy_model {
 /* What one path carries from year to year. */
 struct economy_state {
     double income_yuan;  /* last year's income once a step has run */
+    double growth_mean;  /* mu: the scenario's, plus the path's deviation (parameters.h) */
     double growth_dev;   /* d_t: deviation of income growth from its mean */
     double interest_dev; /* e_t: deviation of the interest rate from its mean */
 };
@@ -53,8 +57,10 @@ struct economy_year {
 
 /* The model of a validated scenario. */
 void economy_init(struct economy_model *m, const struct scenario *s);
-/* A path's state before its first year. */
-void economy_start(const struct economy_model *m, struct economy_state *st);
+/* A path's state before its first year: `draw` (NULL: none) moves the path's
+ * mean growth by its PARAM_INCOME_GROWTH deviation. */
+void economy_start(const struct economy_model *m, struct economy_state *st,
+                   const struct parameter_draw *draw);
 /* Advances the path by one year, drawing from `r` (positioned by the caller). */
 void economy_step(const struct economy_model *m, struct economy_state *st, gsl_rng *r,
                   struct economy_year *out);

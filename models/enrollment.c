@@ -9,6 +9,7 @@
  * once in enrollment_params_init. */
 #include "models/enrollment.h"
 
+#include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
 
@@ -71,6 +72,7 @@ int enrollment_params_init(struct enrollment_model *p, const struct scenario *s,
     p->participation = e->participation;
     p->elasticity = e->elasticity;
     p->participation_volatility = e->participation_volatility;
+    p->shock_persistence = e->shock_persistence;
     p->vulnerable_participation = e->vulnerable_participation;
     p->student_participation = e->student_participation;
     p->newborn_share = e->newborn_share;
@@ -100,10 +102,11 @@ int enrollment_params_init(struct enrollment_model *p, const struct scenario *s,
     return 0;
 }
 
-void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p)
+void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p,
+                     const struct parameter_draw *draw)
 {
-    (void)p;
-    *st = (struct enrollment_state){0};
+    *st = (struct enrollment_state){.employee_shift = p->employee_shift};
+    if (draw) st->employee_shift = p->employee_shift + draw->delta[PARAM_EMPLOYEE_SHIFT];
 }
 
 double enrollment_price_participation(const struct enrollment_model *p, double contribution_yuan,
@@ -126,8 +129,7 @@ static double unit(double x)
  * working ages take this year's shift (the labour market changes for all of
  * them at once). The open group 100+ mixes the cohort arriving from 99 with
  * the one already there, by persons. */
-static void advance_drift(const struct enrollment_model *p, struct enrollment_state *st,
-                          const struct by_age *persons)
+static void advance_drift(struct enrollment_state *st, const struct by_age *persons)
 {
     double *d = st->employee_drift;
     double w99 = persons->at[SEX_MALE][N_AGES - 2] + persons->at[SEX_FEMALE][N_AGES - 2];
@@ -136,7 +138,7 @@ static void advance_drift(const struct enrollment_model *p, struct enrollment_st
     for (int a = N_AGES - 2; a > ENROLLMENT_WORK_LAST_AGE; a--)
         d[a] = d[a - 1];
     for (int a = ENROLLMENT_WORK_FIRST_AGE; a <= ENROLLMENT_WORK_LAST_AGE; a++)
-        d[a] += p->employee_shift;
+        d[a] += st->employee_shift;
 }
 
 void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st, int year,
@@ -145,7 +147,11 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
 {
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */
-    double z = gsl_ran_gaussian(r, 1.0);
+    double e = gsl_ran_gaussian(r, 1.0);
+    double rho = p->shock_persistence;
+    double z = st->started ? rho * st->shock + sqrt(1 - rho * rho) * e : e;
+    st->shock = z;
+    st->started = true;
     double q = enrollment_price_participation(p, contribution_yuan, prev_income_yuan);
     if (q > 0 && q < 1) q = 1 / (1 + exp(-(log(q / (1 - q)) + p->participation_volatility * z)));
 
@@ -206,7 +212,7 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     out->not_enrolled = eligible - out->total;
     out->participation = q;
 
-    advance_drift(p, st, persons);
+    advance_drift(st, persons);
 }
 
 void enrollment_add_births(const struct enrollment_model *p, const double births[N_SEXES],

@@ -13,14 +13,21 @@
  *   enrollees = students x p_student + categories x p_vulnerable
  *             + rest x (1 - permit + permit x local) x p(t),
  *   p(t) = logistic(logit(min(1, p0 x (b(t) / b0)^elasticity)) + sigma z),
- *   b(t) = contribution(t) / income(t - 1),  z ~ N(0, 1), one draw per region-year.
+ *   b(t) = contribution(t) / income(t - 1),
+ *   z_t = rho z_(t-1) + sqrt(1 - rho^2) e_t,  e_t ~ N(0, 1), one draw per region-year,
+ * rho = enrollment.shock_persistence, z of the first projected year = e (the
+ * AR(1) starts stationary: every year's z is standard normal, and rho = 0
+ * gives independent years). A persistent shock is a run of years in which
+ * people stay out (or in): a falling enrollment is seldom undone the next year.
  *
  * Those aged 0 on 1 January were born last year and enroll like everyone else;
  * the year's own births enroll at p_newborn (enrollment_add_births), covered
  * from birth and exempt from the waiting period (002).
  *
- * The state carries the employee-scheme shares as they drift. One normal draw
- * per step. See models/README.md for the parameters and their sources. */
+ * The state carries the employee-scheme shares as they drift, at the path's
+ * own yearly shift (the scenario's employee_shift plus the path's
+ * PARAM_EMPLOYEE_SHIFT deviation, models/parameters.h), and last year's z.
+ * One normal draw per step. See models/README.md for the parameters and their sources. */
 #ifndef FUNDSIM_ENROLLMENT_H
 #define FUNDSIM_ENROLLMENT_H
 
@@ -32,6 +39,7 @@
 #include <stddef.h>
 
 struct diag;
+struct parameter_draw;
 
 /* College students are counted at these ages (a full-time course from 18). */
 #define ENROLLMENT_STUDENT_FIRST_AGE 18
@@ -59,12 +67,16 @@ struct enrollment_model {
     double participation;      /* p0: ordinary participation at the reference burden */
     double reference_burden;   /* b0: start-year contribution / income of the year before */
     double elasticity, participation_volatility;
+    double shock_persistence; /* rho */
     double vulnerable_participation, student_participation, newborn_share, late_share;
 };
 
 /* What changes along a path: the drift of the employee-scheme share. */
 struct enrollment_state {
     double employee_drift[N_AGES]; /* added to the starting share, by age */
+    double employee_shift;         /* the path's yearly shift at working ages */
+    double shock;                  /* z of the last step */
+    bool started;                  /* a step has run */
 };
 
 /* The year's enrollment of one region. Every count is in persons. */
@@ -88,8 +100,10 @@ struct enrollment_out {
 int enrollment_params_init(struct enrollment_model *p, const struct scenario *s, size_t region,
                            struct diag *d);
 
-/* The state at the start of a path. */
-void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p);
+/* The state at the start of a path, with the path's parameter deviations
+ * `draw` (NULL: none). */
+void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p,
+                     const struct parameter_draw *draw);
 
 /* The ordinary participation p(t) before the shock: p0 (b / b0)^elasticity, at
  * most 1 (1 for a free contribution). */

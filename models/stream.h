@@ -29,7 +29,8 @@ enum stream_driver {
     DRIVER_ENROLLMENT = 7,
     DRIVER_DISEASE = 8,
     DRIVER_UTILIZATION = 9,
-    DRIVER_CLAIMS = 10, /* the region-year's claims around their expectation (sim/claims.c) */
+    DRIVER_CLAIMS = 10,     /* the region-year's claims around their expectation (sim/claims.c) */
+    DRIVER_PARAMETERS = 11, /* a path's long-run levels, once per path (models/parameters.h) */
 };
 
 /* The region of a stream shared by all regions of a path (the economy, the

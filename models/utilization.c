@@ -28,6 +28,8 @@ int utilization_init(struct utilization_model *m, const struct scenario *s)
         .n_regions = s->n_regions,
         .caesarean_share = p->caesarean_share,
         .shock_log_sd = sqrt(log1p(p->volatility * p->volatility)),
+        .n_shocks = p->n_shocks,
+        .shocks = p->shocks,
     };
     care_init(&m->inpatient, &p->inpatient);
     care_init(&m->outpatient, &p->outpatient);
@@ -80,7 +82,17 @@ static void care_step(const struct utilization_care_model *c, const double mix[N
     }
 }
 
-void utilization_step(const struct utilization_model *m, size_t region,
+double utilization_oneoff(const struct utilization_model *m, int year)
+{
+    double f = 1;
+    for (size_t k = 0; k < m->n_shocks; k++) {
+        if (m->shocks[k].year == year) f *= 1 + m->shocks[k].change;
+        if (m->shocks[k].year + 1 == year) f *= 1 + m->shocks[k].rebound;
+    }
+    return f;
+}
+
+void utilization_step(const struct utilization_model *m, size_t region, int year,
                       const struct costs_year *costs, const struct by_age *multiplier,
                       double births, gsl_rng *r, struct utilization_year *out)
 {
@@ -89,6 +101,7 @@ void utilization_step(const struct utilization_model *m, size_t region,
     out->shock = exp(sd * g - 0.5 * sd * sd);
 
     double use = costs->use_index * out->shock;
+    if (m->n_shocks) use *= utilization_oneoff(m, year);
     care_step(&m->inpatient, m->inpatient_mix[region].at, use, costs->price_index, multiplier,
               &out->inpatient);
     care_step(&m->outpatient, m->outpatient.level_mix, use, costs->price_index, NULL,

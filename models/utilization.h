@@ -2,11 +2,14 @@
  * per cell [sex][age] and per facility level, for the benefit rules.
  *
  * Expected inpatient admissions per enrollee-year of cell (s, a) at level l:
- *     A[l][s][a] = R_in[s][a] * U_t * M[s][a] * Z * mix[l]
+ *     A[l][s][a] = R_in[s][a] * U_t * M[s][a] * Z * O_t * mix[l]
  * R_in the scenario's rate table (utilization.inpatient.rate_male/female,
  * those without a condition), U_t the costs driver's use index, M the
  * condition multiplier of the cell from the disease driver (1 + the excess
- * admissions its patients bring), Z the region-year shock, mix the region's
+ * admissions its patients bring), Z the region-year shock, O_t the year's
+ * one-off factor (utilization.shocks: 1 + change in a shock's year, 1 + rebound
+ * in the year after, 1 otherwise; the factors of shocks that meet multiply),
+ * mix the region's
  * hospital_mix where it has one, else utilization.inpatient.level_mix.
  * General outpatient visits: the same with the outpatient table and level_mix,
  * and without M (the conditions' own outpatient treatment is costed apart).
@@ -53,6 +56,8 @@ struct utilization_model {
     struct level_shares *inpatient_mix; /* per region */
     double caesarean_share;
     double shock_log_sd; /* s of the lognormal shock */
+    size_t n_shocks;
+    const struct use_shock *shocks; /* the scenario's, which must outlive the model */
 };
 
 /* One kind of care in one region and year. */
@@ -81,12 +86,15 @@ void utilization_free(struct utilization_model *m);
 int utilization_year_init(struct utilization_year *y, const struct utilization_model *m);
 void utilization_year_free(struct utilization_year *y);
 
-/* Region `region`'s year: `costs` is the year's costs_step output,
+/* The one-off factor O_t of `year`. */
+double utilization_oneoff(const struct utilization_model *m, int year);
+
+/* Region `region`'s year `year`: `costs` is the year's costs_step output,
  * `multiplier` the disease driver's inpatient multiplier per cell (NULL: 1
  * everywhere), `births` the region's births of the year among enrollees (from
  * the population driver). Draws one normal from `r` (positioned by the
  * caller). */
-void utilization_step(const struct utilization_model *m, size_t region,
+void utilization_step(const struct utilization_model *m, size_t region, int year,
                       const struct costs_year *costs, const struct by_age *multiplier,
                       double births, gsl_rng *r, struct utilization_year *out);
 

@@ -79,6 +79,26 @@ static void continuations(FILE *f, const struct scenario *s)
                    "not a forecast of current policy (001 links financing to income)\n");
 }
 
+/* Parameter risk and one-off shocks, when the scenario has them (a line each:
+ * a file without them reads as before). */
+static void risks(FILE *f, const struct scenario *s)
+{
+    double g = s->economy.income_growth_uncertainty, x = s->costs.excess_growth_uncertainty,
+           u = s->costs.utilization_trend_uncertainty, e = s->enrollment.employee_shift_uncertainty,
+           d = s->disease.trend_uncertainty, rho = s->enrollment.shock_persistence;
+    if (g > 0 || x > 0 || u > 0 || e > 0 || d > 0 || rho > 0)
+        fprintf(f,
+                "Parameter risk (a path's own long-run levels, sd in points a year): income "
+                "growth %.1f, excess cost growth %.1f, use %.1f, move to the employee scheme "
+                "%.2f, incidence trends %.1f; participation shock persistence %.2f\n",
+                100 * g, 100 * x, 100 * u, 100 * e, 100 * d, rho);
+    const struct utilization_params *p = &s->utilization;
+    for (size_t k = 0; k < p->n_shocks; k++)
+        fprintf(f, "Use of care in %d: %+.1f %% against the trend, %+.1f %% in %d\n",
+                p->shocks[k].year, 100 * p->shocks[k].change, 100 * p->shocks[k].rebound,
+                p->shocks[k].year + 1);
+}
+
 char *assumptions_text(const struct scenario *s)
 {
     char *text = NULL;
@@ -99,6 +119,7 @@ char *assumptions_text(const struct scenario *s)
             100 * c->excess_initial, s->simulation.start_year + 1, 100 * long_run, c->excess_years);
     fprintf(f, "Per-capita disposable income (expected): %.1f %% a year from %.0f yuan in %d\n",
             100 * e->income_growth_mean, e->income_yuan, s->simulation.start_year - 1);
+    risks(f, s);
     const struct pooling_params *p = &s->pooling;
     static const char *const payers[] = {"the central government", "the province", "the city",
                                          "the city districts", "the counties"};

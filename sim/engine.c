@@ -10,6 +10,7 @@
 #include "models/economy.h"
 #include "models/enrollment.h"
 #include "models/financing.h"
+#include "models/parameters.h"
 #include "models/population.h"
 #include "models/stream.h"
 #include "models/timeline.h"
@@ -45,6 +46,7 @@ struct engine {
     struct demography_model demography;
     struct economy_model economy;
     struct costs_model costs;
+    struct parameter_model parameters;
     struct utilization_model utilization;
     struct population_params *population; /* [regions] */
     struct enrollment_model *enrollment;  /* [regions] */
@@ -65,6 +67,7 @@ struct engine_work {
     struct demography_state demography;
     struct economy_state economy;
     struct costs_state costs;
+    struct parameter_draw parameters;
     struct population_state *population; /* [regions] */
     struct enrollment_state *enrollment;
     struct disease_state *disease;
@@ -156,8 +159,9 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
     for (size_t k = 0; k < e->regions; k++)
         for (size_t y = 0; y < e->years; y++) {
             struct benefit_grid *g = &grid[e->ry[k * e->years + y].table];
-            double use = costs_use_index(&e->costs, e->start_year + (int)y);
-            g->use_min = fmin(g->use_min, use), g->use_max = fmax(g->use_max, use);
+            double low, high;
+            costs_use_bounds(&e->costs, e->start_year + (int)y, &low, &high);
+            g->use_min = fmin(g->use_min, low), g->use_max = fmax(g->use_max, high);
         }
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
@@ -197,6 +201,7 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
     if (demography_model_init(&e->demography, s, d) != 0) goto fail;
     economy_init(&e->economy, s);
     costs_init(&e->costs, s);
+    parameters_init(&e->parameters, s);
     if (utilization_init(&e->utilization, s) != 0) {
         diag_fail(d, "out of memory");
         goto fail;
@@ -355,8 +360,8 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
                  &w->disease_out);
     double births = flows.births[SEX_MALE] + flows.births[SEX_FEMALE];
     seek(e, r, path, key, year, DRIVER_UTILIZATION);
-    utilization_step(&e->utilization, k, &n->costs, &w->disease_out.inpatient_multiplier, births, r,
-                     &w->use);
+    utilization_step(&e->utilization, k, year, &n->costs, &w->disease_out.inpatient_multiplier,
+                     births, r, &w->use);
     lap(w, &w->times.drivers_s);
 
     struct financing_counts counts = {0};
@@ -453,13 +458,16 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
     const struct scenario *s = e->s;
     w->mark_s = timing_now_s();
     demography_path_init(&w->demography);
-    economy_start(&e->economy, &w->economy);
-    costs_start(&e->costs, &w->costs);
+    /* The path's long-run levels, once, shared by its regions (parameters.h). */
+    seek(e, w->r, path, STREAM_ALL_REGIONS, PARAMETERS_YEAR, DRIVER_PARAMETERS);
+    parameters_draw(&e->parameters, w->r, &w->parameters);
+    economy_start(&e->economy, &w->economy, &w->parameters);
+    costs_start(&e->costs, &w->costs, &w->parameters);
     double opening = 0;
     for (size_t k = 0; k < e->regions; k++) {
         population_init(&w->population[k], &e->population[k]);
-        enrollment_init(&w->enrollment[k], &e->enrollment[k]);
-        disease_init(&w->disease[k], &e->disease[k]);
+        enrollment_init(&w->enrollment[k], &e->enrollment[k], &w->parameters);
+        disease_init(&w->disease[k], &e->disease[k], &w->parameters);
         w->balance[k] = accounting_round(s->regions[k].opening_balance_yuan);
         w->shortfall[k] = 0;
         w->pv_income[k] = w->pv_expenditure[k] = 0;

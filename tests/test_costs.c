@@ -6,6 +6,7 @@
  * the split into use and price, and the stream discipline. */
 #include "models/costs.h"
 #include "models/economy.h"
+#include "models/parameters.h"
 #include "models/stream.h"
 #include "sim/config/scenario.h"
 
@@ -71,8 +72,8 @@ static void run(const struct scenario *s, gsl_rng *r, uint64_t path, int last,
     costs_init(&cm, s);
     struct economy_state es;
     struct costs_state cs;
-    economy_start(&em, &es);
-    costs_start(&cm, &cs);
+    economy_start(&em, &es, NULL);
+    costs_start(&cm, &cs, NULL);
     for (int year = START; year <= last; year++) {
         stream_seek(r, key(path, year, DRIVER_ECONOMY));
         economy_step(&em, &es, r, econ);
@@ -179,7 +180,7 @@ static void test_use_index_of_year(void **state)
         struct costs_model m;
         costs_init(&m, &s);
         struct costs_state st;
-        costs_start(&m, &st);
+        costs_start(&m, &st, NULL);
         gsl_rng *r = stream_alloc();
         for (int year = START; year < START + 40; year++) {
             struct costs_year y;
@@ -364,6 +365,49 @@ static void test_same_key_same_year(void **state)
     gsl_rng_free(r);
 }
 
+/* A path's own levels (parameter risk), by hand with every volatility 0 and
+ * no technology: deviations of +0.01 in excess growth, +0.005 in the use
+ * trend and -0.01 in income growth, on g = 0.03, so x_inf = 0 here. The use
+ * index is 1.015^n; the excess starts at 0.03 and moves linearly over 30 years
+ * to the path's long run, 0 - 0.01 - 0.005 = -0.015 (0.0075 half way, at
+ * s = 15); from s = 30 on costs grow by 0.02 + 0.015 - 0.015 = 0.02, the
+ * path's income growth 0.03 - 0.01. */
+static void test_path_levels(void **state)
+{
+    (void)state;
+    struct cost_params c = defaults;
+    c.inflation_volatility = 0, c.excess_volatility = 0, c.technology_rate = 0;
+    struct scenario s = scenario_with(c); /* g = 0.02 + 0.01 = 0.03, x_inf = 0 */
+    struct costs_model m;
+    costs_init(&m, &s);
+    assert_true(m.excess_long_run == 0);
+    struct parameter_draw d = {0};
+    d.delta[PARAM_EXCESS_GROWTH] = 0.01;
+    d.delta[PARAM_UTILIZATION_TREND] = 0.005;
+    d.delta[PARAM_INCOME_GROWTH] = -0.01;
+    struct costs_state st;
+    costs_start(&m, &st, &d);
+    assert_close(st.excess_long_run, -0.015, 1e-15);
+    gsl_rng *r = stream_alloc();
+    struct costs_year y;
+    double cost = 1;
+    for (int year = START; year <= START + 40; year++) {
+        stream_seek(r, key(0, year, DRIVER_COSTS));
+        costs_step(&m, &st, year, 0, r, &y);
+        if (year == START) continue;
+        double s_ = year - START - 1;
+        double e = -0.015 + (0.03 + 0.015) * fmax(0, 1 - s_ / 30);
+        if (year == START + 16) assert_close(e, 0.0075, 1e-15);
+        cost *= 1 + 0.02 + 0.015 + e;
+        assert_close(y.excess_trend_rate, e, 1e-15);
+        assert_close(y.use_index, pow(1.015, year - START), 1e-13);
+        assert_close(y.cost_index, cost, 1e-13);
+    }
+    /* in the long run, cost growth = the path's income growth, 0.03 - 0.01 */
+    assert_close(y.growth_rate, 0.02, 1e-13);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_correlation_sign_and_limit),
         cmocka_unit_test(test_technology_compound_poisson),
         cmocka_unit_test(test_same_key_same_year),
+        cmocka_unit_test(test_path_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

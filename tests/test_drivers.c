@@ -81,15 +81,15 @@ static void init(const struct scenario *s, struct models *m, struct path *p)
     costs_init(&m->costs, s);
     assert_int_equal(utilization_init(&m->utilization, s), 0);
     demography_path_init(&p->demography);
-    economy_start(&m->economy, &p->economy);
-    costs_start(&m->costs, &p->costs);
+    economy_start(&m->economy, &p->economy, NULL);
+    costs_start(&m->costs, &p->costs, NULL);
     for (size_t k = 0; k < s->n_regions; k++) {
         assert_int_equal(population_params_init(&m->population[k], s, k, &m->demography, &d), 0);
         assert_int_equal(enrollment_params_init(&m->enrollment[k], s, k, &d), 0);
         assert_int_equal(disease_params_init(&m->disease[k], s, k, &d), 0);
         population_init(&p->population[k], &m->population[k]);
-        enrollment_init(&p->enrollment[k], &m->enrollment[k]);
-        disease_init(&p->disease[k], &m->disease[k]);
+        enrollment_init(&p->enrollment[k], &m->enrollment[k], NULL);
+        disease_init(&p->disease[k], &m->disease[k], NULL);
     }
     if (d.n) diag_print(stderr, &d);
     assert_int_equal(d.n, 0);
@@ -133,7 +133,7 @@ static void year(const struct scenario *s, const struct models *m, struct path *
         disease_step(&m->disease[k], &p->disease[k], &start, &death_rate, &e.enrollees, r, &dz);
         double births = f.births[SEX_MALE] + f.births[SEX_FEMALE];
         seek(r, path, (uint32_t)k, y, DRIVER_UTILIZATION);
-        utilization_step(&m->utilization, k, &cy, &dz.inpatient_multiplier, births, r, u);
+        utilization_step(&m->utilization, k, 0, &cy, &dz.inpatient_multiplier, births, r, u);
 
         for (int sex = 0; sex < N_SEXES; sex++)
             for (int a = 0; a < N_AGES; a++) {

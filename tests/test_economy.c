@@ -53,7 +53,7 @@ static void run(const struct economy_model *m, gsl_rng *r, uint64_t path, int ye
                 struct economy_year out[2])
 {
     struct economy_state st;
-    economy_start(m, &st);
+    economy_start(m, &st, NULL);
     for (int t = 0; t < years; t++) {
         stream_seek(r, key(path, START + t));
         out[0] = out[1];
@@ -99,7 +99,7 @@ static void test_income_level_identity(void **state)
     economy_init(&m, &s);
     gsl_rng *r = stream_alloc();
     struct economy_state st;
-    economy_start(&m, &st);
+    economy_start(&m, &st, NULL);
     struct economy_year y[3];
     for (int t = 0; t < 3; t++) {
         stream_seek(r, key(1, START + t));

@@ -4,10 +4,12 @@
  * category shares, the drift of the employee scheme, the price response of
  * participation, and the regional shock (moments and keyed streams). */
 #include "models/enrollment.h"
+#include "models/parameters.h"
 #include "models/stream.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -220,7 +222,7 @@ static void test_worked_adult(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = one_cell(30, 10000);
     struct enrollment_out out;
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
@@ -253,7 +255,7 @@ static void test_worked_students_newborns(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = {0};
     persons.at[SEX_FEMALE][20] = 1000;
     struct enrollment_out out;
@@ -267,7 +269,7 @@ static void test_worked_students_newborns(void **state)
 
     persons = (struct by_age){0};
     persons.at[SEX_FEMALE][0] = 1000;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
     double rest = 950 * 0.9 * out.participation;
     assert_close(out.total, 49.5 + rest, 1e-12);
@@ -299,7 +301,7 @@ static void test_identities(void **state)
     p.category_trend[CAT_MINIMUM_LIVING] = -0.05;
     p.category_trend[CAT_HARDSHIP] = 0.04;
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = population();
     for (int year = 2022; year < 2032; year++) {
         struct enrollment_out out;
@@ -354,7 +356,7 @@ static void test_category_trend(void **state)
     p.vulnerable_participation = 1;
     p.employee_shift = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = one_cell(40, 1e6); /* 700,000 eligible */
     struct enrollment_out out;
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
@@ -390,7 +392,7 @@ static void test_employee_drift(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = population();
     struct enrollment_out out;
     for (int year = 2022; year < 2027; year++)
@@ -409,7 +411,7 @@ static void test_employee_drift(void **state)
 
     /* A share never passes 1, even with the largest shift. */
     p.employee_shift = 0.1;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     for (int year = 2022; year < 2032; year++)
         step(&p, &st, year, &one, 350, 26811, key, &out);
     assert_close(out.eligible, 0, 1e-15);
@@ -430,11 +432,11 @@ static void test_elasticity(void **state)
     for (int k = 0; k < N_CATEGORIES; k++)
         p.category_share[k] = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     struct by_age persons = one_cell(40, 10000);
     struct enrollment_out before, after;
     step(&p, &st, 2022, &persons, 350, 26811, key, &before);
-    enrollment_init(&st, &p);
+    enrollment_init(&st, &p, NULL);
     step(&p, &st, 2022, &persons, 380, 28222, key, &after);
     assert_close(before.participation, 0.95, 1e-15);
     assert_close(after.participation, 0.9441379395363193, 1e-14);
@@ -468,7 +470,7 @@ static void test_shock_moments(void **state)
     double sum = 0, sum2 = 0, mu = log(0.9 / 0.1);
     for (int i = 0; i < n; i++) {
         struct enrollment_state st;
-        enrollment_init(&st, &p);
+        enrollment_init(&st, &p, NULL);
         struct enrollment_out out;
         struct stream_key k = key;
         k.path = (uint64_t)i;
@@ -493,8 +495,8 @@ static void test_keys(void **state)
     struct by_age persons = population();
     struct enrollment_state s1, s2;
     struct enrollment_out a, b;
-    enrollment_init(&s1, &p);
-    enrollment_init(&s2, &p);
+    enrollment_init(&s1, &p, NULL);
+    enrollment_init(&s2, &p, NULL);
     memset(&a, 0xab, sizeof a);
     memset(&b, 0xcd, sizeof b);
     step(&p, &s1, 2025, &persons, 380, 28000, key, &a);
@@ -511,6 +513,88 @@ static void test_keys(void **state)
     assert_true(a.participation != b.participation);
 }
 
+/* The persistent shock (enrollment.shock_persistence = rho): z_t, read back
+ * from the participation as (logit p - logit p0) / sigma, is an AR(1) with
+ * lag-1 autocorrelation rho and variance 1 from the first year on. Over 20,000
+ * years of one region at rho = 0.7: the autocorrelation within 4 standard
+ * errors ((1 - rho^2) / sqrt(n), Bartlett) and the variance within 4 of its own
+ * (about sqrt(2 (1 + rho^2) / (1 - rho^2) / n)). At rho = 0 each year's z is
+ * that year's draw, bit for bit, whatever came before. */
+static void test_shock_persistence(void **state)
+{
+    (void)state;
+    struct enrollment_model p = model();
+    p.participation = 0.9;
+    p.participation_volatility = 0.3;
+    p.elasticity = 0;
+    p.shock_persistence = 0.7;
+    struct by_age persons = one_cell(40, 1000);
+    const int n = 20000;
+    double mu = log(0.9 / 0.1), prev = 0, sxx = 0, sxy = 0, sum = 0;
+    struct enrollment_state st;
+    enrollment_init(&st, &p, NULL);
+    for (int i = 0; i < n; i++) {
+        struct enrollment_out out;
+        step(&p, &st, 2022 + i, &persons, 350, 26811, key, &out);
+        double z = (log(out.participation / (1 - out.participation)) - mu) / 0.3;
+        assert_close(z, st.shock, 1e-9);
+        if (i > 0) sxy += z * prev;
+        sxx += z * z;
+        sum += z;
+        prev = z;
+    }
+    double var = sxx / n, rho = sxy / sxx;
+    double se_rho = (1 - 0.49) / sqrt(n), se_var = sqrt(2 * 1.49 / 0.51 / n);
+    if (fabs(rho - 0.7) > 4 * se_rho) fail_msg("autocorrelation %g, expected 0.7", rho);
+    if (fabs(var - 1) > 4 * se_var) fail_msg("variance %g, expected 1", var);
+    assert_true(fabs(sum / n) < 4 * sqrt(1.7 / 0.3 / n)); /* the mean's long-run sd */
+
+    /* The first year is stationary already: over 10,000 paths its z has variance 1. */
+    double s2 = 0;
+    for (int i = 0; i < 10000; i++) {
+        enrollment_init(&st, &p, NULL);
+        struct enrollment_out out;
+        struct stream_key k = key;
+        k.path = (uint64_t)i;
+        step(&p, &st, 2022, &persons, 350, 26811, k, &out);
+        s2 += st.shock * st.shock;
+    }
+    assert_true(fabs(s2 / 10000 - 1) < 4 * sqrt(2.0 / 10000));
+
+    /* rho = 0: the draw itself, bit for bit. */
+    p.shock_persistence = 0;
+    enrollment_init(&st, &p, NULL);
+    gsl_rng *r = stream_alloc();
+    assert_non_null(r);
+    for (int year = 2022; year < 2030; year++) {
+        struct enrollment_out out;
+        step(&p, &st, year, &persons, 350, 26811, key, &out);
+        struct stream_key k = key;
+        k.year = year;
+        stream_seek(r, k);
+        assert_true(st.shock == gsl_ran_gaussian(r, 1.0));
+    }
+    gsl_rng_free(r);
+}
+
+/* The path's own yearly shift (parameter risk): the drift at 30 after five
+ * years is five times the scenario's shift plus the path's deviation. */
+static void test_employee_shift_draw(void **state)
+{
+    (void)state;
+    struct enrollment_model p = model();
+    struct parameter_draw draw = {0};
+    draw.delta[PARAM_EMPLOYEE_SHIFT] = 0.002;
+    struct enrollment_state st;
+    enrollment_init(&st, &p, &draw);
+    struct by_age persons = population();
+    struct enrollment_out out;
+    for (int year = 2022; year < 2027; year++)
+        step(&p, &st, year, &persons, 350, 26811, key, &out);
+    assert_close(st.employee_drift[30], 5 * 0.005, 1e-15);
+    assert_close(st.employee_drift[61], 3 * 0.005, 1e-15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_identities),         cmocka_unit_test(test_category_trend),
         cmocka_unit_test(test_employee_drift),     cmocka_unit_test(test_elasticity),
         cmocka_unit_test(test_shock_moments),      cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_shock_persistence),  cmocka_unit_test(test_employee_shift_draw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,7 +62,7 @@ static struct scenario small(double volatility)
     s.simulation.start_year = START;
     s.n_regions = 2;
     s.regions = regions;
-    s.disease = (struct disease_params){2, conditions};
+    s.disease = (struct disease_params){.n = 2, .conditions = conditions};
     s.utilization = (struct utilization_params){
         .inpatient = care(in_m, ages_m, in_f, ages_f, NULL, NULL,
                           (struct level_shares){{0.25, 0.5, 0.125, 0.125}},
@@ -114,7 +114,7 @@ static void test_by_hand(void **state)
     gsl_rng *r = stream_alloc();
     for (size_t region = 0; region < 2; region++) {
         stream_seek(r, key(1, (uint32_t)region, START));
-        utilization_step(&m, region, &c, &mult, 1000, r, &y);
+        utilization_step(&m, region, 0, &c, &mult, 1000, r, &y);
         assert_true(y.shock == 1);
         assert_close(y.inpatient.rate[SEX_MALE][55], 0.3, 1e-15);
         assert_close(y.inpatient.rate[SEX_MALE][49], 0.125, 1e-15);
@@ -146,7 +146,7 @@ static void test_by_hand(void **state)
     assert_true(y.outpatient.level_share[LEVEL_GRASSROOTS] == 0.75); /* not region B's */
 
     stream_seek(r, key(1, 0, START));
-    utilization_step(&m, 0, &c, NULL, 0, r, &y);
+    utilization_step(&m, 0, 0, &c, NULL, 0, r, &y);
     assert_close(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.125, 1e-15);
     assert_close(y.inpatient.level_rate[LEVEL_CITY][SEX_FEMALE][30], 0.01875, 1e-15);
     assert_true(y.caesarean_births == 0 && y.natural_births == 0);
@@ -173,7 +173,7 @@ static void test_shock_moments(void **state)
     static double z[DRAWS], logz[DRAWS];
     for (int i = 0; i < DRAWS; i++) {
         stream_seek(r, key((uint64_t)i, 0, START + 5));
-        utilization_step(&m, 0, &c, NULL, 0, r, &y);
+        utilization_step(&m, 0, 0, &c, NULL, 0, r, &y);
         z[i] = y.shock;
         logz[i] = log(y.shock);
         if (i < 10) {
@@ -219,15 +219,15 @@ static void test_same_key_same_year(void **state)
     gsl_rng *r = stream_alloc();
 
     stream_seek(r, key(4, 1, 2030));
-    utilization_step(&m, 1, &c, NULL, 50, r, &a);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &a);
     stream_seek(r, key(4, 1, 2031));
-    utilization_step(&m, 1, &c, NULL, 50, r, &b);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &b);
     assert_true(a.shock != b.shock);
     stream_seek(r, key(4, 0, 2030));
-    utilization_step(&m, 1, &c, NULL, 50, r, &b);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &b);
     assert_true(a.shock != b.shock);
     stream_seek(r, key(4, 1, 2030));
-    utilization_step(&m, 1, &c, NULL, 50, r, &b);
+    utilization_step(&m, 1, 0, &c, NULL, 50, r, &b);
     assert_true(a.shock == b.shock);
     assert_memory_equal(&a.inpatient, &b.inpatient, sizeof a.inpatient);
     assert_memory_equal(&a.outpatient, &b.outpatient, sizeof a.outpatient);
@@ -264,6 +264,43 @@ static void test_from_scenario(void **state)
     scenario_free(&s);
 }
 
+/* One-off shocks, by hand: an epidemic year 2025 at -10 % with a rebound of
+ * +5 % in 2026, and a second shock in 2026 of -20 % without rebound. In
+ * 2025 a male of 20 (0.1 admissions at use and shock 1) has 0.09 admissions;
+ * in 2026 0.1 x 1.05 x 0.8 = 0.084, and 4 x 1.05 x 0.8 = 3.36 outpatient
+ * visits at 80 (female); in 2027 and 2024, the trend: 0.1. Unit costs do not
+ * move. */
+static void test_oneoff(void **state)
+{
+    (void)state;
+    struct scenario s = small(0);
+    struct use_shock shocks[] = {{2025, -0.10, 0.05}, {2026, -0.20, 0}};
+    s.utilization.shocks = shocks;
+    s.utilization.n_shocks = 2;
+    struct utilization_model m;
+    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_true(utilization_oneoff(&m, 2024) == 1);
+    assert_close(utilization_oneoff(&m, 2025), 0.9, 1e-15);
+    assert_close(utilization_oneoff(&m, 2026), 0.84, 1e-15);
+    assert_true(utilization_oneoff(&m, 2027) == 1);
+    struct utilization_year y;
+    assert_int_equal(utilization_year_init(&y, &m), 0);
+    struct costs_year c = {.use_index = 1, .price_index = 1, .cost_index = 1};
+    gsl_rng *r = stream_alloc();
+    const double in[] = {0.1, 0.09, 0.084, 0.1}, out[] = {4, 3.6, 3.36, 4};
+    for (int year = 2024; year <= 2027; year++) {
+        stream_seek(r, key(0, 0, year));
+        utilization_step(&m, 0, year, &c, NULL, 0, r, &y);
+        assert_true(y.shock == 1);
+        assert_close(y.inpatient.rate[SEX_MALE][20], in[year - 2024], 1e-15);
+        assert_close(y.outpatient.rate[SEX_FEMALE][80], out[year - 2024], 1e-14);
+        assert_true(y.inpatient.cost_yuan[LEVEL_CITY] == m.inpatient.cost_yuan[LEVEL_CITY]);
+    }
+    gsl_rng_free(r);
+    utilization_year_free(&y);
+    utilization_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_shock_moments),
         cmocka_unit_test(test_same_key_same_year),
         cmocka_unit_test(test_from_scenario),
+        cmocka_unit_test(test_oneoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

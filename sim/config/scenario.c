@@ -336,6 +336,34 @@ static void check_demography(const struct tree *root, int start_year, struct dia
                 start_year, (long long)year->i);
 }
 
+/* Dated one-off changes come after the start: the start year's costs and use
+ * are observed ones, with every earlier change already in them, so an earlier
+ * date would count it twice (or, ignored, mislead). */
+static void check_dated(const struct tree *root, int start_year, struct diag *d)
+{
+    if (!start_year) return;
+    const struct tree *effects = tree_child(tree_child(root, "costs"), "policy_effects");
+    for (size_t k = 0; effects && !tree_is_number(effects) && k < effects->n; k++) {
+        const struct tree *pair = effects->kids[k];
+        if (pair->n && pair->kids[0]->kind == TREE_INT && pair->kids[0]->i <= start_year)
+            diag_at(d, pair,
+                    "expected a year after simulation.start_year (%d), got %lld: the start "
+                    "year's costs (utilization.*.cost_yuan, disease.conditions.*."
+                    "annual_cost_yuan) are observed, with this effect already in them",
+                    start_year, (long long)pair->kids[0]->i);
+    }
+    const struct tree *shocks = tree_child(tree_child(root, "utilization"), "shocks");
+    for (size_t k = 0; shocks && shocks->kind == TREE_LIST && k < shocks->n; k++) {
+        const struct tree *year = tree_child(shocks->kids[k], "year");
+        if (year && year->kind == TREE_INT && year->i <= start_year)
+            diag_at(d, year,
+                    "expected a year after simulation.start_year (%d), got %lld: the start "
+                    "year's use of care (utilization.*.rate_male, rate_female) is observed, "
+                    "with this change already in it",
+                    start_year, (long long)year->i);
+    }
+}
+
 /* Every condition of the disease spectrum has a benefit, and every benefit a condition. */
 static void check_conditions(const struct tree *root, struct diag *d)
 {
@@ -855,6 +883,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_warning(tree_child(root, "warning"), d);
     check_demography(root, c.start_year, d);
     check_conditions(root, d);
+    check_dated(root, c.start_year, d);
     check_western(tree_child(root, "regions"), d);
     check_policies(root, c.start_year, d);
     /* out of memory, an override or a default may be missing from the tree:

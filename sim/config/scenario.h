@@ -168,6 +168,8 @@ struct demography_params {
 struct enrollment_params {
     double participation, vulnerable_participation, elasticity, participation_volatility;
     double employee_shift, late_share, newborn_share;
+    double employee_shift_uncertainty; /* sd of a path's employee_shift (models/parameters.h) */
+    double shock_persistence;          /* AR(1) coefficient of the participation shock */
     double student_participation, permit_local_share;
     double category_trend[N_CATEGORIES];
 };
@@ -175,6 +177,7 @@ struct enrollment_params {
 struct economy_params {
     double income_yuan; /* per-capita disposable income, year before the start */
     double income_growth_mean, income_growth_volatility, income_growth_persistence;
+    double income_growth_uncertainty; /* sd of a path's income_growth_mean */
     double interest_mean, interest_volatility, interest_persistence;
 };
 
@@ -183,7 +186,9 @@ struct cost_params {
     double excess_initial, excess_years, excess_persistence, excess_volatility;
     double income_correlation;
     double technology_rate, technology_jump;
-    struct step policy_effects; /* (year, relative change of the cost level) */
+    double excess_growth_uncertainty;     /* sd of a path's excess_initial */
+    double utilization_trend_uncertainty; /* sd of a path's utilization_trend */
+    struct step policy_effects;           /* (year, relative change of the cost level) */
 };
 
 struct care_params {
@@ -193,11 +198,21 @@ struct care_params {
     double overdispersion; /* variance of a person's propensity to use care (mean 1) */
 };
 
+/* A dated one-off change of the use of care (an epidemic's dip and rebound):
+ * use x (1 + change) in `year`, x (1 + rebound) in the year after, relative to
+ * the trend, then back to the trend. */
+struct use_shock {
+    int year;
+    double change, rebound;
+};
+
 struct utilization_params {
     struct care_params inpatient, outpatient;
     double caesarean_share;
     double volatility;   /* of the region-year relative shock to admission and visit rates */
     double claims_noise; /* scales the claims' standard deviation around the expectation */
+    size_t n_shocks;
+    struct use_shock *shocks; /* dated one-off changes of use, increasing years */
 };
 
 struct condition_params {
@@ -212,6 +227,7 @@ struct condition_params {
 struct disease_params {
     size_t n;
     struct condition_params *conditions;
+    double trend_uncertainty; /* sd of a path's shift of every log incidence trend */
 };
 
 struct condition_benefit {

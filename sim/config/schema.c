@@ -667,6 +667,22 @@ static const struct spec enrollment_kids[] = {
         "0.003", "assumed (001, 003)",
         "Yearly rise of the employee-scheme share at working ages, 18-59 (flexible workers "
         "moving); retired cohorts keep the share they reached."),
+    NUM("employee_shift_uncertainty", struct enrollment_params, employee_shift_uncertainty,
+        "share per year", 0, 0.05, "0", "assumed (models/README.md)",
+        "Standard deviation of a path's own employee_shift (parameter risk, drawn once per path "
+        "and shared by the regions, models/parameters.h); 0 keeps every path at employee_shift."),
+    {.name = "shock_persistence",
+     .kind = SPEC_NUMBER,
+     .unit = "coefficient",
+     .min = 0,
+     .max = 1,
+     .dflt = "0",
+     .source = "assumed (models/README.md)",
+     .doc = "AR(1) coefficient of the standardized participation shock, z_t = rho z_(t-1) + "
+            "sqrt(1 - rho^2) e_t (stationary: each year's shock keeps participation_volatility); "
+            "0 draws each year afresh.",
+     .flags = SPEC_MAX_OPEN,
+     .offset = offsetof(struct enrollment_params, shock_persistence)},
     NUM("late_share", struct enrollment_params, late_share, "share", 0, 1, "0.02", "assumed",
         "Share of enrollees who pay in the extended period and wait policy.waiting_days."),
     NUM("newborn_share", struct enrollment_params, newborn_share, "share", 0, 1, "0.9", "assumed",
@@ -695,6 +711,10 @@ static const struct spec economy_kids[] = {
         "assumed", "Standard deviation of the yearly income growth shock."),
     NUM("income_persistence", struct economy_params, income_growth_persistence, "coefficient", 0, 1,
         "0.5", "assumed", "AR(1) coefficient of the income growth shock."),
+    NUM("income_growth_uncertainty", struct economy_params, income_growth_uncertainty, "rate", 0,
+        0.2, "0", "assumed (models/README.md)",
+        "Standard deviation of a path's own mean income growth (parameter risk, drawn once per "
+        "path, models/parameters.h); 0 keeps every path at income_growth."),
     NUM("interest_rate", struct economy_params, interest_mean, "rate", -0.1, 0.5, "0.015",
         "assumed", "Mean yearly interest earned on the fund balance."),
     NUM("interest_volatility", struct economy_params, interest_volatility, "rate", 0, 0.5, "0.003",
@@ -742,6 +762,14 @@ static const struct spec costs_kids[] = {
         "assumed",
         "Correlation of the yearly excess cost growth shock with the income growth shock of the "
         "same year."),
+    NUM("excess_growth_uncertainty", struct cost_params, excess_growth_uncertainty, "rate", 0, 0.2,
+        "0", "assumed (models/README.md)",
+        "Standard deviation of a path's own excess_growth (parameter risk, drawn once per path, "
+        "models/parameters.h); the path's excess fades with the schedule as excess_growth does."),
+    NUM("utilization_trend_uncertainty", struct cost_params, utilization_trend_uncertainty, "rate",
+        0, 0.2, "0", "assumed (models/README.md)",
+        "Standard deviation of a path's own utilization_trend (parameter risk, drawn once per "
+        "path, models/parameters.h)."),
     NUM("technology_rate", struct cost_params, technology_rate, "per year", 0, 10, "0.1", "assumed",
         "Yearly rate of new-technology jumps in the cost level (Poisson)."),
     NUM("technology_jump", struct cost_params, technology_jump, "relative", 0, 1, "0.03", "assumed",
@@ -755,8 +783,9 @@ static const struct spec costs_kids[] = {
      .dflt = "()",
      .source = "assumed (000, 002)",
      .doc = "Dated one-off changes of the cost level, e.g. volume-based procurement price cuts "
-            "and DRG/DIP payment reform: ((year, relative change), ...). Changes dated at or "
-            "before start_year are already in the start year's costs and are ignored.",
+            "and DRG/DIP payment reform: ((year, relative change), ...), each after start_year: "
+            "the start year's costs (utilization.*.cost_yuan, annual_cost_yuan) are observed "
+            "ones, with every earlier change already in them, so an earlier date is refused.",
      .offset = offsetof(struct cost_params, policy_effects)},
     END,
 };
@@ -792,6 +821,17 @@ static const struct spec outpatient_use_kids[] = {
               "3: few people make most visits; about half make none in a year."),
 };
 
+static const struct spec use_shock_kids[] = {
+    INT("year", struct use_shock, year, "year", 1990, 2200, NULL, "scenario",
+        "The year of the change (after simulation.start_year)."),
+    NUM("change", struct use_shock, change, "relative", -0.9, 1, NULL, "scenario",
+        "Relative change of admissions and visits in that year, against the trend."),
+    NUM("rebound", struct use_shock, rebound, "relative", -0.9, 1, "0", "scenario",
+        "Relative change in the year after, against the trend (care put off and caught up); "
+        "the year after that is back on the trend."),
+    END,
+};
+
 static const struct spec utilization_kids[] = {
     GROUP("inpatient", struct utilization_params, inpatient, inpatient_use_kids, 0,
           "Inpatient admissions and their costs."),
@@ -807,6 +847,17 @@ static const struct spec utilization_kids[] = {
         "Scales the spread of a region-year's claims around their expectation: 1 draws each "
         "benefit line with the claim model's variance (persons independent, "
         "models/benefit_table.h), 0 gives the expectation (no randomness)."),
+    {.name = "shocks",
+     .kind = SPEC_LIST,
+     .kids = use_shock_kids,
+     .doc = "Dated one-off changes of the use of care (an epidemic's dip and rebound), each "
+            "after start_year: ( { year = 2027; change = -0.10; rebound = 0.05; }, ... ).",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct utilization_params, shocks),
+     .count_offset = offsetof(struct utilization_params, n_shocks),
+     .elem_size = sizeof(struct use_shock),
+     .min_count = 0,
+     .max_count = LIMIT_YEARS},
     END,
 };
 
@@ -847,6 +898,10 @@ static const struct spec disease_kids[] = {
      .elem_size = sizeof(struct condition_params),
      .min_count = 0,
      .max_count = LIMIT_CONDITIONS},
+    NUM("trend_uncertainty", struct disease_params, trend_uncertainty, "relative per year", 0, 0.2,
+        "0", "assumed (models/README.md)",
+        "Standard deviation of a path's own shift of every condition's incidence trend (parameter "
+        "risk, drawn once per path, one shift for all conditions, models/parameters.h)."),
     END,
 };
 
