@@ -657,8 +657,8 @@ static const struct spec enrollment_kids[] = {
     NUM("elasticity", struct enrollment_params, elasticity, "elasticity", -5, 0, "-0.2",
         "assumed (henan.md)",
         "Elasticity of participation to the individual contribution relative to per-capita "
-        "disposable income (about -0.13 to -0.19 if a third to a half of the 2020-2023 fall in "
-        "enrollment was people leaving over price; see models/README.md)."),
+        "disposable income (-0.04 to -0.06 if a third to a half of the 2020-2021 fall in "
+        "enrollment was people leaving over price; -0.2 is cautious: see models/README.md)."),
     NUM("participation_volatility", struct enrollment_params, participation_volatility, "logit", 0,
         2, "0.1", "assumed",
         "Standard deviation of the yearly regional shock to the log-odds of participation "
