@@ -282,6 +282,76 @@ static void check_regions(const struct tree *regions, struct diag *d)
     }
 }
 
+/* The fund code that regions[i].pools_with names ("" or absent: none). */
+static const struct tree *pools_fund(const struct tree *regions, size_t i)
+{
+    const struct tree *f = tree_child(tree_child(regions->kids[i], "pools_with"), "fund");
+    return f && f->kind == TREE_STRING && f->s[0] ? f : NULL;
+}
+
+/* The region whose code is `code`, or -1. */
+static long region_with_code(const struct tree *regions, const char *code)
+{
+    for (size_t j = 0; j < regions->n; j++) {
+        const struct tree *c = tree_child(regions->kids[j], "code");
+        if (c && c->kind == TREE_STRING && strcmp(c->s, code) == 0) return (long)j;
+    }
+    return -1;
+}
+
+/* regions[].pools_with: a known code, not the region's own, no cycle (a region
+ * pooling, through others, with itself), and only under city pooling. A cycle
+ * is reported once, at its first region. */
+static void check_pools(const struct tree *root, struct diag *d)
+{
+    const struct tree *regions = tree_child(root, "regions");
+    if (!regions || regions->kind != TREE_LIST ||
+        regions->n > spec_member(&scenario_spec, "regions")->max_count)
+        return;
+    const struct tree *mode = tree_child(tree_child(root, "pooling"), "mode");
+    bool city = !mode || mode->kind != TREE_STRING || strcmp(mode->s, "city") == 0;
+    for (size_t i = 0; i < regions->n; i++) {
+        const struct tree *fund = pools_fund(regions, i);
+        if (!fund) continue;
+        if (!city) {
+            diag_at(d, fund,
+                    "expected pooling.mode \"city\" with a merge of pools (\"%s\" sets the "
+                    "pooling of every region)",
+                    mode->s);
+            continue;
+        }
+        long host = region_with_code(regions, fund->s);
+        if (host < 0) {
+            diag_at(d, fund, "no region has the code \"%s\"", fund->s);
+            continue;
+        }
+        if ((size_t)host == i) {
+            diag_at(d, fund, "expected another region's code: \"%s\" is this region's own",
+                    fund->s);
+            continue;
+        }
+        /* follow the chain: back at i within n steps is a cycle; an earlier
+         * region on it has reported it */
+        size_t at = (size_t)host, steps = 0;
+        bool cycle = false, first = true;
+        while (steps++ < regions->n) {
+            if (at == i) {
+                cycle = true;
+                break;
+            }
+            if (at < i) first = false;
+            const struct tree *next = pools_fund(regions, at);
+            long h = next ? region_with_code(regions, next->s) : -1;
+            if (h < 0 || (size_t)h == at) break;
+            at = (size_t)h;
+        }
+        if (cycle && first)
+            diag_at(d, fund,
+                    "the pools form a cycle: following pools_with from this region comes back "
+                    "to it");
+    }
+}
+
 /* The scenario's name is also the default output's file name, NAME.h5 in the
  * current folder (and a variant's group, /diff/NAME): so it may not name
  * another folder ('/', "..") or a hidden file (a leading '.'), nor hold a
@@ -857,6 +927,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_conditions(root, d);
     check_western(tree_child(root, "regions"), d);
     check_policies(root, c.start_year, d);
+    check_pools(root, d);
     /* out of memory, an override or a default may be missing from the tree:
      * neither its problems nor its silence can be trusted */
     if (d->no_memory || d->n > before) {

@@ -41,7 +41,7 @@ enum subsidy_class {
     N_CLASSES
 };
 enum contribution_calendar { DATED_BY_BENEFIT_YEAR, DATED_BY_COLLECTION_YEAR };
-enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND };
+enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND, POOLING_PROVINCE };
 /* What happens once a fund's balance would fall below 0 (pooling.deficit). */
 enum deficit_mode {
     DEFICIT_CARRY, /* the balance runs negative: a cumulative deficit, at a borrowing rate */
@@ -271,6 +271,13 @@ struct region {
     struct level_shares hospital_mix;
     bool has_migration_rate;
     struct step migration_rate;
+    /* From the year `from` (0: from the start) the region's income and
+     * expenditure go into the fund of the region whose code is `fund` ("" : its
+     * own fund throughout; regions[].pools_with, sim/pools.h). */
+    struct region_pooling {
+        char *fund;
+        int from;
+    } pools_with;
     struct policy policy; /* the scenario's policy with this region's overrides */
 };
 

@@ -500,6 +500,17 @@ static const struct spec other_income_kids[] = {
     END,
 };
 
+static const struct spec pools_with_kids[] = {
+    STR("fund", struct region_pooling, fund, "\"\"",
+        "Code of the region whose fund this region's money goes into from the year `from` "
+        "(\"\": its own fund throughout).",
+        0),
+    INT("from", struct region_pooling, from, "year", 0, 2200, "0", "scenario",
+        "First year in the other region's fund (0 or a year up to start_year: from the start); "
+        "the balance moves there at the start of that year."),
+    END,
+};
+
 static const struct spec region_kids[] = {
     STR("name", struct region, name, NULL, "Name of the pooling region (统筹地区), unique.", 0),
     STR("name_zh", struct region, name_zh, "\"\"", "Chinese name, for reports.", 0),
@@ -550,6 +561,9 @@ static const struct spec region_kids[] = {
          "Net migration per resident per year by age, replacing "
          "demography.migration.rate.",
          SPEC_OPTIONAL | SPEC_CUSTOM),
+    GROUP("pools_with", struct region, pools_with, pools_with_kids, SPEC_OPTIONAL,
+          "Dated merge of pools: from a year, the region pools with another's fund (做实市地级统筹: "
+          "a county pool into its prefecture's; 004)."),
     {.name = "policy",
      .kind = SPEC_GROUP,
      .kids = policy_kids,
@@ -871,7 +885,7 @@ static const struct spec warning_kids[] = {
     END,
 };
 
-static const char *const pooling_modes[] = {"city", "adjustment_fund", NULL};
+static const char *const pooling_modes[] = {"city", "adjustment_fund", "province", NULL};
 static const char *const deficit_modes[] = {"carry", "backstop", NULL};
 
 static const struct spec pooling_kids[] = {
@@ -880,8 +894,10 @@ static const struct spec pooling_kids[] = {
      .choices = pooling_modes,
      .dflt = "\"city\"",
      .source = "001, 004",
-     .doc = "\"city\": each region on its own (city-level pooling); \"adjustment_fund\": a "
-            "provincial adjustment fund covers regions' current deficits.",
+     .doc = "\"city\": each region on its own (city-level pooling, merged as "
+            "regions[].pools_with says); \"adjustment_fund\": a provincial adjustment fund covers "
+            "regions' current deficits; \"province\": one fund for the province (统收统支), "
+            "kept in the first region's row.",
      .offset = offsetof(struct pooling_params, mode)},
     NUM("adjustment_rate", struct pooling_params, adjustment_rate, "share", 0, 1, "0.03", "assumed",
         "Share of each region's income paid into the adjustment fund."),
