@@ -568,6 +568,12 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
             w->balance[k] = v[VAR_BALANCE];
             struct accounting_balance own = {.opening_yuan = s->regions[k].opening_balance_yuan};
             accounting_discount(v, w->discount, s->warning.low_months, &own);
+            if (e->pools.any) {
+                /* merged pools: a region's own financing against its own
+                 * benefits, without the transfers between pools */
+                own.income_yuan = w->discount * accounting_financing(v);
+                own.expenditure_yuan = w->discount * accounting_own_expenditure(v);
+            }
             w->pv_income[k] += own.income_yuan;
             w->pv_expenditure[k] += own.expenditure_yuan;
             own.income_yuan = w->pv_income[k], own.expenditure_yuan = w->pv_expenditure[k];

@@ -332,6 +332,10 @@ static void check_pools(const struct tree *root, struct diag *d)
         }
         /* follow the chain: back at i within n steps is a cycle; an earlier
          * region on it has reported it */
+        char chain[160];
+        const struct tree *own = tree_child(regions->kids[i], "code");
+        int used = snprintf(chain, sizeof chain, "%s -> %s",
+                            own && own->kind == TREE_STRING ? own->s : "?", fund->s);
         size_t at = (size_t)host, steps = 0;
         bool cycle = false, first = true;
         while (steps++ < regions->n) {
@@ -343,12 +347,13 @@ static void check_pools(const struct tree *root, struct diag *d)
             const struct tree *next = pools_fund(regions, at);
             long h = next ? region_with_code(regions, next->s) : -1;
             if (h < 0 || (size_t)h == at) break;
+            if (used >= 0 && (size_t)used < sizeof chain)
+                used += snprintf(chain + used, sizeof chain - (size_t)used, " -> %s", next->s);
             at = (size_t)h;
         }
         if (cycle && first)
-            diag_at(d, fund,
-                    "the pools form a cycle: following pools_with from this region comes back "
-                    "to it");
+            diag_at(d, fund, "the pools form a cycle: %s%s", chain,
+                    (size_t)used >= sizeof chain ? "..." : "");
     }
 }
 
