@@ -20,7 +20,7 @@
  * Money is conserved: the change in the regions' balances plus the change in
  * the adjustment fund's equals the regions' own income less own expenditure.
  *
- * Merged pools (pooling.mode = "province", regions[].pools_with; pools.h), per
+ * Merged pools (pooling.mode = "province", pooling.merges; pools.h), per
  * year: a region whose money is in another region's fund (its host) keeps its
  * own lines (contributions, subsidy, benefits: its rules, population and
  * shocks), and

@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The region with code `code`, or -1. */
+static long code_index(const struct scenario *s, const char *code)
+{
+    for (size_t j = 0; j < s->n_regions; j++)
+        if (strcmp(s->regions[j].code, code) == 0) return (long)j;
+    return -1;
+}
+
 int pools_init(struct pools *p, const struct scenario *s)
 {
     size_t n = s->n_regions;
@@ -14,17 +22,14 @@ int pools_init(struct pools *p, const struct scenario *s)
         pools_free(p);
         return -1;
     }
-    for (size_t k = 0; k < n; k++) {
-        p->host[k] = -1;
-        if (s->pooling.mode == POOLING_PROVINCE) {
-            if (k > 0) p->host[k] = 0;
-            continue;
-        }
-        const char *fund = s->regions[k].pools_with.fund;
-        if (!fund || !fund[0]) continue;
-        for (size_t j = 0; j < n; j++)
-            if (j != k && strcmp(s->regions[j].code, fund) == 0) p->host[k] = (long)j;
-        p->from[k] = s->regions[k].pools_with.from;
+    for (size_t k = 0; k < n; k++)
+        p->host[k] = s->pooling.mode == POOLING_PROVINCE && k > 0 ? 0 : -1;
+    for (size_t m = 0; s->pooling.mode == POOLING_CITY && m < s->pooling.n_merges; m++) {
+        const struct pool_merge *x = &s->pooling.merges[m];
+        long a = code_index(s, x->region), f = code_index(s, x->fund);
+        if (a < 0 || f < 0 || a == f) continue; /* refused by the check */
+        p->host[a] = f;
+        p->from[a] = x->from;
     }
     for (size_t k = 0; k < n; k++)
         p->any |= p->host[k] >= 0;

@@ -1,8 +1,8 @@
 /* pools.h: which fund holds each region's money, year by year (the pooling
- * structure of pooling.mode and regions[].pools_with).
+ * structure of pooling.mode and pooling.merges).
  *
  * Under city pooling a region has its own fund, until the year `from` of its
- * pools_with, when it joins the fund of the region with that code; a chain of
+ * merge, when it joins the fund of the region with code `fund`; a chain of
  * merges ends at the fund of the last region in it (a county merged into a
  * prefecture that later joins another's fund follows it). Under
  * pooling.mode = "province" every region pools with the first region's fund

@@ -1,4 +1,4 @@
-/* test_pools.c: merged pools (pooling.mode = "province", regions[].pools_with;
+/* test_pools.c: merged pools (pooling.mode = "province", pooling.merges;
  * accounting.h, sim/pools.h). By hand: one year of accounting_pool over a host
  * and two members. On the engine, with tests/scenarios/two-pools.cfg (a rich
  * region and one prone to deficits), same seed in every run (common random
@@ -29,6 +29,7 @@
 #include "close.h"
 
 #define TWO FUNDSIM_SOURCE_DIR "/tests/scenarios/two-pools.cfg"
+#define MERGE FUNDSIM_SOURCE_DIR "/tests/scenarios/two-pools-merge.cfg"
 #define PATHS 16
 #define YEARS 6
 
@@ -62,17 +63,13 @@ static void test_pool_by_hand(void **state)
 }
 
 /* The structure: province mode pools all with the first region from the start;
- * pools_with from a year, through a chain. */
+ * pooling.merges from a year. */
 static void test_structure(void **state)
 {
     (void)state;
     struct scenario s;
     struct diag d = {0};
-    const struct setting_override sets[] = {
-        {.key = "regions[1].pools_with.fund", .value = "\"419998\""},
-        {.key = "regions[1].pools_with.from", .value = "2025"},
-    };
-    assert_int_equal(scenario_load(TWO, sets, 2, &s, &d), 0);
+    assert_int_equal(scenario_load(MERGE, NULL, 0, &s, &d), 0);
     struct pools p;
     assert_int_equal(pools_init(&p, &s), 0);
     assert_true(p.any);
@@ -99,10 +96,11 @@ struct run_result {
     struct record_block b;
 };
 
-static void run(const struct setting_override *sets, size_t n, struct run_result *r)
+static void run_file(const char *file, const struct setting_override *sets, size_t n,
+                     struct run_result *r)
 {
     struct diag d = {0};
-    assert_int_equal(scenario_load(TWO, sets, n, &r->s, &d), 0);
+    assert_int_equal(scenario_load(file, sets, n, &r->s, &d), 0);
     assert_int_equal(r->s.simulation.years, YEARS);
     struct engine *e = engine_create(&r->s, 1, &d);
     assert_non_null(e);
@@ -114,6 +112,11 @@ static void run(const struct setting_override *sets, size_t n, struct run_result
     engine_work_free(w);
     engine_free(e);
     diag_free(&d);
+}
+
+static void run(const struct setting_override *sets, size_t n, struct run_result *r)
+{
+    run_file(TWO, sets, n, r);
 }
 
 static void free_result(struct run_result *r)
@@ -228,13 +231,9 @@ static void test_province_is_the_sum(void **state)
 static void test_merge_at_date(void **state)
 {
     (void)state;
-    const struct setting_override sets[] = {
-        {.key = "regions[1].pools_with.fund", .value = "\"419998\""},
-        {.key = "regions[1].pools_with.from", .value = "2025"},
-    };
     struct run_result city, merged;
     run(NULL, 0, &city);
-    run(sets, 2, &merged);
+    run_file(MERGE, NULL, 0, &merged);
     assert_identities(&merged);
     for (size_t p = 0; p < PATHS; p++) {
         for (size_t t = 0; t < 3; t++)

@@ -271,13 +271,6 @@ struct region {
     struct level_shares hospital_mix;
     bool has_migration_rate;
     struct step migration_rate;
-    /* From the year `from` (0: from the start) the region's income and
-     * expenditure go into the fund of the region whose code is `fund` ("" : its
-     * own fund throughout; regions[].pools_with, sim/pools.h). */
-    struct region_pooling {
-        char *fund;
-        int from;
-    } pools_with;
     struct policy policy; /* the scenario's policy with this region's overrides */
 };
 
@@ -286,12 +279,22 @@ struct warning_params {
     double depletion_probability, max_balance_share;
 };
 
+/* From the year `from` (0: from the start) the income and expenditure of the
+ * region with code `region` go into the fund of the region with code `fund`
+ * (pooling.merges, sim/pools.h). */
+struct pool_merge {
+    char *region, *fund;
+    int from;
+};
+
 struct pooling_params {
     int mode; /* enum pooling_mode */
     double adjustment_rate;
     int deficit;           /* enum deficit_mode */
     double borrowing_rate; /* carry: yearly interest charged on a negative balance */
     int backstop_payer;    /* backstop: enum payer_level */
+    size_t n_merges;
+    struct pool_merge *merges;
 };
 
 struct scenario {

@@ -500,17 +500,6 @@ static const struct spec other_income_kids[] = {
     END,
 };
 
-static const struct spec pools_with_kids[] = {
-    STR("fund", struct region_pooling, fund, "\"\"",
-        "Code of the region whose fund this region's money goes into from the year `from` "
-        "(\"\": its own fund throughout).",
-        0),
-    INT("from", struct region_pooling, from, "year", 0, 2200, "0", "scenario",
-        "First year in the other region's fund (0 or a year up to start_year: from the start); "
-        "the balance moves there at the start of that year."),
-    END,
-};
-
 static const struct spec region_kids[] = {
     STR("name", struct region, name, NULL, "Name of the pooling region (统筹地区), unique.", 0),
     STR("name_zh", struct region, name_zh, "\"\"", "Chinese name, for reports.", 0),
@@ -561,9 +550,6 @@ static const struct spec region_kids[] = {
          "Net migration per resident per year by age, replacing "
          "demography.migration.rate.",
          SPEC_OPTIONAL | SPEC_CUSTOM),
-    GROUP("pools_with", struct region, pools_with, pools_with_kids, SPEC_OPTIONAL,
-          "Dated merge of pools: from a year, the region pools with another's fund (做实市地级统筹: "
-          "a county pool into its prefecture's; 004)."),
     {.name = "policy",
      .kind = SPEC_GROUP,
      .kids = policy_kids,
@@ -888,6 +874,17 @@ static const struct spec warning_kids[] = {
 static const char *const pooling_modes[] = {"city", "adjustment_fund", "province", NULL};
 static const char *const deficit_modes[] = {"carry", "backstop", NULL};
 
+static const struct spec merge_kids[] = {
+    STR("region", struct pool_merge, region, NULL, "Code of the region that joins another's fund.",
+        0),
+    STR("fund", struct pool_merge, fund, NULL,
+        "Code of the region whose fund it joins (its balance moves there at the start of `from`).",
+        0),
+    INT("from", struct pool_merge, from, "year", 0, 2200, "0", "scenario",
+        "First year in that fund (0, or any year up to start_year: from the start)."),
+    END,
+};
+
 static const struct spec pooling_kids[] = {
     {.name = "mode",
      .kind = SPEC_ENUM,
@@ -895,7 +892,7 @@ static const struct spec pooling_kids[] = {
      .dflt = "\"city\"",
      .source = "001, 004",
      .doc = "\"city\": each region on its own (city-level pooling, merged as "
-            "regions[].pools_with says); \"adjustment_fund\": a provincial adjustment fund covers "
+            "pooling.merges says); \"adjustment_fund\": a provincial adjustment fund covers "
             "regions' current deficits; \"province\": one fund for the province (统收统支), "
             "kept in the first region's row.",
      .offset = offsetof(struct pooling_params, mode)},
@@ -922,6 +919,18 @@ static const struct spec pooling_kids[] = {
      .doc = "backstop: the level of government that pays the shortfall (the city for city "
             "pooling; the province for provincial pooling).",
      .offset = offsetof(struct pooling_params, backstop_payer)},
+    {.name = "merges",
+     .kind = SPEC_LIST,
+     .kids = merge_kids,
+     .flags = SPEC_OPTIONAL,
+     .doc = "city: dated merges of pools, one group each: from a year, a region's income and "
+            "expenditure go into another region's fund (做实市地级统筹: a county pool into its "
+            "prefecture's, 004). A chain of merges ends in the last fund.",
+     .offset = offsetof(struct pooling_params, merges),
+     .count_offset = offsetof(struct pooling_params, n_merges),
+     .elem_size = sizeof(struct pool_merge),
+     .min_count = 1,
+     .max_count = LIMIT_REGIONS},
     END,
 };
 
