@@ -103,14 +103,18 @@ def has_transfers(fund, variant):
 def transfers_map(fund, variant, labels, out_path):
     net = net_transfer(fund, variant).T / YUAN_PER_1E8  # [region][year]
     regions = fund.region_labels(labels)
-    top = max(float(np.abs(net).max()), 1e-9)
+    # The row of a pooled fund's host mirrors all its members, and the year a
+    # region joins carries its balance: the colours saturate at the 90th
+    # percentile of the non-zero cells, so that the members' own years show.
+    moved = np.abs(net[net != 0])
+    top = max(float(np.percentile(moved, 90)) if moved.size else 0.0, 1e-9)
     fig, ax = plt.subplots(figsize=map_size(len(regions), len(fund.years), 1.2), dpi=DPI,
                            layout="constrained")
     im = ax.imshow(net, cmap="RdBu", vmin=-top, vmax=top, aspect="auto",
                    interpolation="nearest")
     year_axis(ax, fund.years)
     region_axis(ax, regions, len(fund.years))
-    fig.colorbar(im, ax=ax, shrink=0.8, fraction=0.04,
+    fig.colorbar(im, ax=ax, shrink=0.8, fraction=0.04, extend="both",
                  label=f"mean net transfer, {labels.money}")
     ax.set_title(f"Variant {variant} - base: transfers between funds (blue: draws, red: pays in)"
                  + subtitle(fund, variant))
