@@ -86,7 +86,7 @@ struct diffsum_results {
     double *delta_p_depleted, *delta_p_depleted_ci_low, *delta_p_depleted_ci_high; /* [Y][R] */
     double *province_p_better, *province_p_worse;                                  /* [Y] */
     double *province_delta_p_depleted, *province_delta_p_depleted_ci_low,
-        *province_delta_p_depleted_ci_high; /* [Y] */
+        *province_delta_p_depleted_ci_high;               /* [Y] */
     double *p_any_depleted_base, *p_any_depleted_variant; /* [Y] */
 };
 

@@ -144,8 +144,8 @@ static void pooling_read(struct report_reader *rd, const struct report_run *run,
     v->paid_mean = read_summary(rd, run, group, "adjustment_paid", "mean", false);
     v->received_q = read_summary(rd, run, group, "adjustment_received", "quantiles", true);
     v->paid_q = read_summary(rd, run, group, "adjustment_paid", "quantiles", true);
-    v->base_p_depleted = read_with_province(rd, run, "/warning/p_depleted",
-                                            "/warning/province_p_depleted", false);
+    v->base_p_depleted =
+        read_with_province(rd, run, "/warning/p_depleted", "/warning/province_p_depleted", false);
 }
 
 static void variant_read(struct report_reader *rd, const struct report_run *run, struct variant *v)

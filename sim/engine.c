@@ -88,7 +88,7 @@ struct engine_work {
     /* Merged pools (pools.h), each year: the fund of each region, the balance it
      * moved there at the start, its balance before that, and the benefits that
      * a fund pays (the months of payment of all its regions). */
-    size_t *fund;                                /* [regions] */
+    size_t *fund;                            /* [regions] */
     double *moved, *opening, *fund_benefits; /* [regions] */
     struct engine_times times;
     double mark_s; /* when the current phase began */
@@ -276,8 +276,7 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
              w->scale && w->income && w->price && w->balance && w->shortfall && w->pv_income &&
              w->pv_expenditure && w->records && w->fund && w->moved && w->opening &&
-             w->fund_benefits &&
-             utilization_year_init(&w->use, &e->utilization) == 0;
+             w->fund_benefits && utilization_year_init(&w->use, &e->utilization) == 0;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
     if (!ok) {
@@ -482,8 +481,7 @@ static void pool_months(const struct engine *e, struct engine_work *w)
         w->fund_benefits[w->fund[k]] += accounting_own_expenditure(w->records[k]);
     for (size_t k = 0; k < e->regions; k++) {
         size_t f = w->fund[k];
-        w->records[k][VAR_MONTHS] =
-            record_months(w->records[f][VAR_BALANCE], w->fund_benefits[f]);
+        w->records[k][VAR_MONTHS] = record_months(w->records[f][VAR_BALANCE], w->fund_benefits[f]);
     }
 }
 

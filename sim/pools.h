@@ -20,7 +20,7 @@
 
 struct pools {
     size_t n;
-    bool any;  /* whether any region ever pools with another's fund */
+    bool any;   /* whether any region ever pools with another's fund */
     long *host; /* [n]: the region whose fund it joins, or -1 */
     int *from;  /* [n]: from this year (0: from the start) */
 };

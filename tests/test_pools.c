@@ -130,9 +130,10 @@ static void free_result(struct run_result *r)
 static void assert_same_lines(const struct run_result *x, const struct run_result *y, size_t p,
                               size_t t)
 {
-    static const int lines[] = {VAR_RESIDENTS, VAR_ENROLLEES, VAR_CONTRIBUTIONS, VAR_SUBSIDY,
-                                VAR_OTHER_INCOME, VAR_FUND_INPATIENT, VAR_FUND_OUTPATIENT,
-                                VAR_FUND_CHRONIC, VAR_SERIOUS_PREMIUM, VAR_TOTAL_COST};
+    static const int lines[] = {VAR_RESIDENTS,       VAR_ENROLLEES,    VAR_CONTRIBUTIONS,
+                                VAR_SUBSIDY,         VAR_OTHER_INCOME, VAR_FUND_INPATIENT,
+                                VAR_FUND_OUTPATIENT, VAR_FUND_CHRONIC, VAR_SERIOUS_PREMIUM,
+                                VAR_TOTAL_COST};
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
             assert_true(record_at(&x->b, p, t, k)[lines[i]] == record_at(&y->b, p, t, k)[lines[i]]);

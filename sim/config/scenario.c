@@ -314,7 +314,7 @@ static void check_pools(const struct tree *root, struct diag *d)
         return;
     }
     size_t n = regions->n;
-    long *by = malloc((n ? n : 1) * sizeof *by);  /* the merge of each region, or -1 */
+    long *by = malloc((n ? n : 1) * sizeof *by);     /* the merge of each region, or -1 */
     long *host = malloc((n ? n : 1) * sizeof *host); /* the fund it joins, or -1 */
     if (!by || !host) {
         free(by);
