@@ -234,6 +234,8 @@ static void add_path(struct diffsum *d, const struct record_block *base,
                 variant_sum[diff_vars[j]] += x[diff_vars[j]];
             }
         }
+        if (d->c.base_pooled_transfers) record_net_transfers(base_sum);
+        if (d->c.variant_pooled_transfers) record_net_transfers(variant_sum);
         add_cell(d, y * (R + 1) + R, k, p, base_sum, variant_sum);
         d->any_base[y] += any_base;
         d->any_variant[y] += any_variant;

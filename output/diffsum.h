@@ -66,6 +66,10 @@ struct diffsum_config {
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     bool moments_only;       /* no quantiles: keep no path's value (for variances alone) */
+    /* the base's, the variant's adjustment_paid and adjustment_received are
+     * transfers between the province's own funds (merged pools): the
+     * province's sums net them out (record_net_transfers) */
+    bool base_pooled_transfers, variant_pooled_transfers;
     const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
     int threads;             /* for the quantiles; ≤ 0 means 1 */
 };

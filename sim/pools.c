@@ -52,3 +52,21 @@ size_t pools_fund(const struct pools *p, size_t k, int year)
         k = (size_t)p->host[k];
     return k;
 }
+
+bool pools_merged(const struct scenario *s)
+{
+    return s->pooling.mode == POOLING_PROVINCE ||
+           (s->pooling.mode == POOLING_CITY && s->pooling.n_merges > 0);
+}
+
+const char *pools_name(const struct scenario *s)
+{
+    if (s->pooling.mode == POOLING_ADJUSTMENT_FUND) return "adjustment_fund";
+    if (s->pooling.mode == POOLING_PROVINCE) return "province";
+    return pools_merged(s) ? "city_merges" : "city";
+}
+
+bool pools_name_merged(const char *name)
+{
+    return name && (strcmp(name, "province") == 0 || strcmp(name, "city_merges") == 0);
+}

@@ -30,6 +30,19 @@ struct pools {
 int pools_init(struct pools *p, const struct scenario *s);
 void pools_free(struct pools *p);
 
+/* Whether any region of scenario `s` ever pools with another's fund
+ * (pooling.mode = "province", or pooling.merges): then adjustment_paid and
+ * adjustment_received are transfers between the province's own funds. */
+bool pools_merged(const struct scenario *s);
+
+/* The name of scenario `s`'s pooling in a file's `pooling` attribute
+ * (output/h5out.h): "city", "adjustment_fund", "province", or "city_merges"
+ * (city pooling with pooling.merges). */
+const char *pools_name(const struct scenario *s);
+
+/* Whether a file's `pooling` attribute names merged pools (pools_merged). */
+bool pools_name_merged(const char *name);
+
 /* The region whose fund holds region k's money in `year`: k itself unless it
  * has joined another's fund by then. */
 size_t pools_fund(const struct pools *p, size_t k, int year);

@@ -8,8 +8,15 @@
  * is depleted; the accounting identity exact in every record and for the
  * province with the transfers; the pooled fund's P(depletion) below the weak
  * region's own (1 by the last year; the pooled fund's 0); and a merge from
- * 2025 moving the balance exactly, the years before it the same bit for bit. */
+ * 2025 moving the balance exactly, the years before it the same bit for bit.
+ * The province's row (output/summary.c, output/diffsum.c) nets the transfers
+ * between its own funds: without interest, provincial pooling against city
+ * pooling changes the province's income, expenditure, surplus and balance by
+ * exactly 0 in every path-year, and the balance moved at a merge is not the
+ * province's expenditure. */
+#include "output/diffsum.h"
 #include "output/record.h"
+#include "output/summary.h"
 #include "sim/accounting.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
@@ -262,6 +269,145 @@ static void test_merge_at_date(void **state)
     free_result(&merged);
 }
 
+/* The province's sums of run r in year t of path p, netted when its transfers
+ * are between its own funds (as the summaries do). */
+static void province_sums(const struct run_result *r, size_t p, size_t t, double *x)
+{
+    memset(x, 0, N_VARS * sizeof *x);
+    for (size_t k = 0; k < 2; k++)
+        for (size_t v = 0; v < N_VARS; v++)
+            x[v] += record_at(&r->b, p, t, k)[v];
+    if (pools_merged(&r->s)) record_net_transfers(x);
+}
+
+/* The province's identity with the transfers netted, exact: income = own
+ * income, expenditure = own expenditure + deficit interest, surplus = income -
+ * expenditure, closing = opening + surplus + backstops. */
+static void assert_province_identity(const struct run_result *r)
+{
+    for (size_t p = 0; p < PATHS; p++) {
+        double open = r->s.regions[0].opening_balance_yuan + r->s.regions[1].opening_balance_yuan;
+        for (size_t t = 0; t < YEARS; t++) {
+            double x[N_VARS], income = 0, expenditure = 0;
+            province_sums(r, p, t, x);
+            for (size_t k = 0; k < 2; k++) {
+                const double *v = record_at(&r->b, p, t, k);
+                income += accounting_own_income(v);
+                expenditure += accounting_own_expenditure(v) + v[VAR_DEFICIT_INTEREST];
+            }
+            assert_true(x[VAR_INCOME] == income && x[VAR_EXPENDITURE] == expenditure);
+            assert_true(x[VAR_ADJUSTMENT_PAID] == 0 && x[VAR_ADJUSTMENT_RECEIVED] == 0);
+            assert_true(x[VAR_SURPLUS] == x[VAR_INCOME] - x[VAR_EXPENDITURE]);
+            assert_true(x[VAR_BALANCE] == open + x[VAR_SURPLUS] + x[VAR_BACKSTOP]);
+            open = x[VAR_BALANCE];
+        }
+    }
+}
+
+static const double levels[] = {0.1, 0.5, 0.9};
+
+/* The province's row of the summaries of `r` (pooled_transfers as a run sets it). */
+static struct summary *summarize(const struct run_result *r)
+{
+    struct summary_config c = {.start_year = r->s.simulation.start_year,
+                               .years = YEARS,
+                               .regions = 2,
+                               .paths = PATHS,
+                               .n_quantiles = 3,
+                               .quantiles = levels,
+                               .warning = r->s.warning,
+                               .pooled_transfers = pools_merged(&r->s)};
+    struct diag d = {0};
+    struct summary *s = summary_alloc(&c);
+    assert_non_null(s);
+    assert_int_equal(summary_add(s, &r->b, &d), 0);
+    assert_int_equal(summary_finish(s, &d), 0);
+    diag_free(&d);
+    return s;
+}
+
+/* Provincial pooling against city pooling without interest (common random
+ * numbers): the province's income, expenditure, surplus and balance the same
+ * in every path-year; in the summaries and the compare's differences too. A
+ * merge from 2025: the balance moved is not the province's expenditure. */
+static void test_province_row_nets_transfers(void **state)
+{
+    (void)state;
+    const struct setting_override sets[] = {
+        {.key = "economy.interest_rate", .value = "0.0"},
+        {.key = "economy.interest_volatility", .value = "0.0"},
+        {.key = "pooling.mode", .value = "\"province\""},
+    };
+    struct run_result city, province, merged;
+    run(sets, 2, &city);
+    run(sets, 3, &province);
+    run_file(MERGE, sets, 2, &merged);
+    assert_false(pools_merged(&city.s));
+    assert_true(pools_merged(&province.s) && pools_merged(&merged.s));
+    assert_province_identity(&city);
+    assert_province_identity(&province);
+    assert_province_identity(&merged);
+    double moved = 0;
+    for (size_t p = 0; p < PATHS; p++)
+        for (size_t t = 0; t < YEARS; t++) {
+            double c[N_VARS], q[N_VARS], m[N_VARS];
+            province_sums(&city, p, t, c);
+            province_sums(&province, p, t, q);
+            province_sums(&merged, p, t, m);
+            static const int same[] = {VAR_INCOME, VAR_EXPENDITURE, VAR_SURPLUS, VAR_BALANCE};
+            for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+                assert_true(q[same[i]] == c[same[i]] && m[same[i]] == c[same[i]]);
+            /* 2025: Poorshire's balance B moves (a deficit too): it is in
+             * the regions' adjustment_paid (the member's for B > 0, the
+             * host's for B < 0), not in the province's expenditure */
+            if (t == 3) {
+                double before = record_at(&merged.b, p, 2, 1)[VAR_BALANCE];
+                double paid = record_at(&merged.b, p, t, 0)[VAR_ADJUSTMENT_PAID] +
+                              record_at(&merged.b, p, t, 1)[VAR_ADJUSTMENT_PAID];
+                assert_true(paid >= fabs(before));
+                moved += fabs(before);
+            }
+        }
+    assert_true(moved > 0);
+
+    /* the summaries' province row and the compare's province differences */
+    struct summary *sc = summarize(&city), *sq = summarize(&province);
+    const struct summary_results *rc = summary_results(sc), *rq = summary_results(sq);
+    static const int vars[] = {VAR_INCOME, VAR_EXPENDITURE, VAR_SURPLUS, VAR_BALANCE, VAR_MONTHS};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        assert_memory_equal(rc->province_mean[vars[i]], rq->province_mean[vars[i]],
+                            YEARS * sizeof(double));
+    summary_free(sc);
+    summary_free(sq);
+    struct diffsum_config dc = {.years = YEARS,
+                                .regions = 2,
+                                .paths = PATHS,
+                                .n_quantiles = 3,
+                                .quantiles = levels,
+                                .base_pooled_transfers = false,
+                                .variant_pooled_transfers = true};
+    struct diag d = {0};
+    struct diffsum *ds = diffsum_alloc(&dc);
+    assert_non_null(ds);
+    assert_int_equal(diffsum_add(ds, &city.b, &province.b, &d), 0);
+    assert_int_equal(diffsum_finish(ds, &d), 0);
+    const struct diffsum_results *rd = diffsum_results(ds);
+    for (size_t i = 0; i < 4; i++)
+        for (size_t t = 0; t < YEARS; t++) {
+            const struct diffsum_stats *st = &rd->province[vars[i]];
+            assert_true(st->mean[t] == 0 && st->variance[t] == 0);
+            for (size_t j = 0; j < 3; j++)
+                assert_true(st->quantiles[t * 3 + j] == 0);
+        }
+    /* each region's row keeps what it paid in and drew */
+    assert_true(rd->region[VAR_ADJUSTMENT_RECEIVED].mean[(YEARS - 1) * 2 + 1] > 0);
+    diffsum_free(ds);
+    diag_free(&d);
+    free_result(&city);
+    free_result(&province);
+    free_result(&merged);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_province_is_the_sum),
         cmocka_unit_test(test_merge_at_date),
+        cmocka_unit_test(test_province_row_nets_transfers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
