@@ -4,13 +4,16 @@
  * Layout (the names are fixed: users' scripts depend on them; see README.md):
  *   root attributes: fundsim_version, scenario_name, scenario (the fully resolved
  *     text), seed, paths, start_year, years, random_generator, created (UTC,
- *     ISO 8601), summary_only (0/1), pooling ("city", "adjustment_fund", "province", or
- * "city_merges": city pooling with pooling.merges), assumptions (what the run assumes where no
- * notice says, a line each: sim/assumptions.h), rules_end_year (the last year a financing standard
- * is dated; the continuation rules set it after); a slice's file also paths_from, paths_to,
- * scenario_paths (its paths are paths_from .. paths_to - 1 of a run of scenario_paths; /paths is
- * indexed from paths_from) /years [Y] int, /regions [R] string (names), /quantiles [Q] double:
- * dimension scales; /region_names_zh [R], /region_codes [R] strings /opening_balance [R] yuan
+ *     ISO 8601), summary_only (0/1), pooling ("city", "adjustment_fund",
+ *     "province", or "city_merges": city pooling with pooling.merges),
+ *     assumptions (what the run assumes where no notice says, a line each:
+ *     sim/assumptions.h), rules_end_year (the last year a financing standard is
+ *     dated; the continuation rules set it after); a slice's
+ *     file also paths_from, paths_to, scenario_paths (its paths are paths_from ..
+ *     paths_to - 1 of a run of scenario_paths; /paths is indexed from paths_from)
+ *   /years [Y] int, /regions [R] string (names), /quantiles [Q] double: dimension
+ *     scales; /region_names_zh [R], /region_codes [R] strings
+ *   /opening_balance [R] yuan
  *   /paths/<var> [path][year][region] double, chunked, deflate-compressed, for every
  *     variable of record.h (unless summary-only); /paths/national/<nvar> [path][year]
  *   /summary/<var>_mean [year][region]; /summary/<var>_quantiles [year][region][quantile]
