@@ -68,7 +68,7 @@ struct diffsum_config {
     bool moments_only;       /* no quantiles: keep no path's value (for variances alone) */
     /* the base's, the variant's adjustment_paid and adjustment_received are
      * transfers between the province's own funds (merged pools): the
-     * province's sums net them out (record_net_transfers) */
+     * province's income and expenditure leave them out (record_net_transfers) */
     bool base_pooled_transfers, variant_pooled_transfers;
     const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
     int threads;             /* for the quantiles; ≤ 0 means 1 */

@@ -122,16 +122,16 @@ static inline bool record_depleted(const double *v)
 /* Nets the province's sums `x` (its regions' records added, indexed by enum var)
  * when adjustment_paid and adjustment_received are transfers between the
  * province's own funds (merged pools, sim/pools.h): each transfer is one
- * region's payment and another's receipt, so they cancel; the province's
- * income and expenditure leave them out and its transfer lines are 0. The
- * surplus, balances and other sums stay (the transfers' sums are equal,
- * exactly: accounting.h). Not for the adjustment fund's transfers, whose fund
- * is not in the regions' records. */
+ * region's payment and another's receipt, so their sums are equal (exactly:
+ * accounting.h) and the province's income and expenditure leave them out. Its
+ * adjustment_paid and adjustment_received stay, the money moved between its
+ * funds (not in its income or expenditure); its surplus, balances and other
+ * sums are unchanged. Not for the adjustment fund's transfers, whose fund is
+ * not in the regions' records. */
 static inline void record_net_transfers(double *x)
 {
     x[VAR_INCOME] -= x[VAR_ADJUSTMENT_RECEIVED];
     x[VAR_EXPENDITURE] -= x[VAR_ADJUSTMENT_PAID];
-    x[VAR_ADJUSTMENT_RECEIVED] = x[VAR_ADJUSTMENT_PAID] = 0;
 }
 
 struct var_info {
