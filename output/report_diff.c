@@ -421,6 +421,19 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
         column_name(var, sizeof var, c);
         fprintf(out, ",%s_mean_1e8_yuan,%s_ci_low_1e8_yuan,%s_ci_high_1e8_yuan", var, var, var);
     }
+    /* the pooling figures, when every variant has them (files from issue 25 on) */
+    bool pooling = d->n > 0;
+    for (size_t k = 0; k < d->n; k++)
+        pooling &= d->variants[k].p_any_base != NULL;
+    if (pooling) {
+        fputs(",p_any_depleted_base,p_any_depleted_variant", out);
+        static const char *const transfers[] = {"adjustment_received", "adjustment_paid"};
+        for (int t = 0; t < 2; t++) {
+            fprintf(out, ",%s_mean_1e8_yuan", transfers[t]);
+            for (int b = 0; b < 3; b++)
+                fprintf(out, ",%s_%s_1e8_yuan", transfers[t], run->band_label[b]);
+        }
+    }
     fputc('\n', out);
     for (size_t k = 0; k < d->n; k++)
         for (size_t j = 0; j < run->n_chosen; j++)
@@ -445,6 +458,16 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
                     fprintf(out, ",%.6f,%.6f,%.6f,%.6f", v->p_better[i],
                             v->delta_p_depleted.mean[i], v->delta_p_depleted.ci_low[i],
                             v->delta_p_depleted.ci_high[i]);
+                }
+                if (pooling) {
+                    fprintf(out, ",%.6f,%.6f", v->p_any_base[y], v->p_any_variant[y]);
+                    const double *means[] = {v->received_mean, v->paid_mean};
+                    const double *qs[] = {v->received_q, v->paid_q};
+                    for (int t = 0; t < 2; t++) {
+                        fprintf(out, ",%.6f", means[t][i] / YUAN_PER_YI);
+                        for (int b = 0; b < 3; b++)
+                            fprintf(out, ",%.6f", qs[t][i * run->Q + run->band[b]] / YUAN_PER_YI);
+                    }
                 }
                 fputc('\n', out);
             }

@@ -148,6 +148,24 @@ class ReportTest(unittest.TestCase):
             w = "diff/two-pools-province/warning/"
             self.assertGreater(f[w + "p_any_depleted_base"][-1], 0.5)
             self.assertEqual(f[w + "p_any_depleted_variant"][-1], 0)
+        # the CSV diff table carries the pooling figures: the chance that some
+        # fund is depleted, and each row's transfers (the province's: the money
+        # moved, received = paid)
+        csv = subprocess.run([FUNDSIM, "summary", "--table", "diff", "--csv", h5], check=True,
+                             capture_output=True, text=True).stdout.splitlines()
+        header = csv[0].split(",")
+        for column in ("p_any_depleted_base", "p_any_depleted_variant",
+                       "adjustment_received_mean_1e8_yuan", "adjustment_paid_p95_1e8_yuan"):
+            self.assertIn(column, header)
+        rows = [dict(zip(header, line.split(","))) for line in csv[1:]]
+        last = [r for r in rows if r["year"] == rows[-1]["year"]]
+        self.assertEqual(len(last), 3)  # the two regions, then the province
+        self.assertGreater(float(last[0]["p_any_depleted_base"]), 0.5)
+        self.assertEqual(float(last[0]["p_any_depleted_variant"]), 0)
+        self.assertGreater(float(last[1]["adjustment_received_mean_1e8_yuan"]), 0)
+        self.assertEqual(last[2]["adjustment_received_mean_1e8_yuan"],
+                         last[2]["adjustment_paid_mean_1e8_yuan"])
+        self.assertGreater(float(last[2]["adjustment_paid_mean_1e8_yuan"]), 0)
 
     def test_missing_or_foreign_file(self):
         other = os.path.join(self.dir, "other.h5")
