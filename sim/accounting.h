@@ -35,7 +35,13 @@
  *      and its deficit rules (interest, backstop) apply to the pooled fund.
  * Money is conserved: the transfers cancel in the province's sums, so the sum
  * of the closing balances (and backstops) is the sum of the opening balances
- * plus the regions' own income less own expenditure, exactly.
+ * plus the regions' own income less own expenditure, exactly. The province's
+ * accounts net them (they are between its own funds; output/record.h,
+ * record_net_transfers): its income is the regions' own income, its
+ * expenditure their own expenditure plus deficit interest, and
+ *   income - expenditure = sum of closing - sum of opening - backstops,
+ * exactly; the balance a region moves when it joins is in no one's income or
+ * expenditure at the province's level.
  *
  * After depletion (pooling.deficit), per region and year, with B = the opening
  * balance + the year's surplus:
