@@ -80,6 +80,8 @@ static void test_structure(void **state)
     struct pools p;
     assert_int_equal(pools_init(&p, &s), 0);
     assert_true(p.any);
+    assert_true(pools_merged(&s) && pools_name_merged(pools_name(&s)));
+    assert_string_equal(pools_name(&s), "city_merges");
     assert_int_equal(pools_fund(&p, 1, 2024), 1);
     assert_int_equal(pools_fund(&p, 1, 2025), 0);
     assert_int_equal(pools_fund(&p, 0, 2030), 0);
@@ -88,8 +90,13 @@ static void test_structure(void **state)
     assert_int_equal(scenario_load(TWO, NULL, 0, &s, &d), 0);
     assert_int_equal(pools_init(&p, &s), 0);
     assert_false(p.any);
+    assert_false(pools_merged(&s) || pools_name_merged(pools_name(&s)));
+    assert_string_equal(pools_name(&s), "city");
     pools_free(&p);
+    s.pooling.mode = POOLING_ADJUSTMENT_FUND;
+    assert_false(pools_merged(&s) || pools_name_merged(pools_name(&s)));
     s.pooling.mode = POOLING_PROVINCE;
+    assert_true(pools_merged(&s) && pools_name_merged(pools_name(&s)));
     assert_int_equal(pools_init(&p, &s), 0);
     assert_true(p.any);
     assert_int_equal(pools_fund(&p, 1, 2022), 0);
