@@ -56,7 +56,8 @@ static const bool has_quantiles[N_VARS] = {
     [VAR_BALANCE] = true,           [VAR_SURPLUS] = true,         [VAR_INCOME] = true,
     [VAR_EXPENDITURE] = true,       [VAR_OUTLAY_CENTRAL] = true,  [VAR_OUTLAY_PROVINCE] = true,
     [VAR_OUTLAY_CITY] = true,       [VAR_OUTLAY_DISTRICT] = true, [VAR_OUTLAY_COUNTY] = true,
-    [VAR_ASSISTANCE_CLAIMS] = true, [VAR_OUT_OF_POCKET] = true,
+    [VAR_ASSISTANCE_CLAIMS] = true, [VAR_OUT_OF_POCKET] = true,   [VAR_ADJUSTMENT_RECEIVED] = true,
+    [VAR_ADJUSTMENT_PAID] = true,
 };
 
 bool diff_var_has_quantiles(enum var v)
@@ -87,6 +88,7 @@ struct diffsum {
     double *better, *worse; /* [Y][R + 1]: counts of paths */
     /* [Y][R + 1]: of the paired indicator differences, variant depleted − base depleted */
     struct moments *depleted;
+    double *any_base, *any_variant; /* [Y]: counts of paths with some fund depleted */
     struct diffsum_results r;
     struct accum_owned owned;
 };
@@ -155,6 +157,8 @@ struct diffsum *diffsum_alloc(const struct diffsum_config *c)
     d->better = own(d, cells, sizeof(double));
     d->worse = own(d, cells, sizeof(double));
     d->depleted = own(d, cells, sizeof(struct moments));
+    d->any_base = r->p_any_depleted_base = own(d, Y, sizeof(double));
+    d->any_variant = r->p_any_depleted_variant = own(d, Y, sizeof(double));
     r->p_better = own(d, Y * R, sizeof(double));
     r->p_worse = own(d, Y * R, sizeof(double));
     r->delta_p_depleted = own(d, Y * R, sizeof(double));
@@ -219,15 +223,22 @@ static void add_path(struct diffsum *d, const struct record_block *base,
     size_t Y = d->c.years, R = d->c.regions;
     for (size_t y = 0; y < Y; y++) {
         double base_sum[N_VARS] = {0}, variant_sum[N_VARS] = {0};
+        bool any_base = false, any_variant = false;
         for (size_t g = 0; g < R; g++) {
             const double *b = record_at(base, p, y, g), *x = record_at(variant, p, y, g);
             add_cell(d, y * (R + 1) + g, k, p, b, x);
+            any_base |= record_depleted(b);
+            any_variant |= record_depleted(x);
             for (size_t j = 0; j < n_diff_vars; j++) {
                 base_sum[diff_vars[j]] += b[diff_vars[j]];
                 variant_sum[diff_vars[j]] += x[diff_vars[j]];
             }
         }
+        if (d->c.base_pooled_transfers) record_net_transfers(base_sum);
+        if (d->c.variant_pooled_transfers) record_net_transfers(variant_sum);
         add_cell(d, y * (R + 1) + R, k, p, base_sum, variant_sum);
+        d->any_base[y] += any_base;
+        d->any_variant[y] += any_variant;
     }
 }
 
@@ -319,6 +330,8 @@ int diffsum_finish(struct diffsum *d, struct diag *diag)
         for (size_t g = 0; g < R; g++)
             finish_cell(d, y * (R + 1) + g, false, y * R + g, t);
         finish_cell(d, y * (R + 1) + R, true, y, t);
+        d->any_base[y] /= (double)d->added;
+        d->any_variant[y] /= (double)d->added;
     }
     d->finished = true;
     return 0;

@@ -26,6 +26,10 @@
  *   delta_p_depleted  share of paths depleted (balance < 0) under the variant
  *                minus under the base; its CI is the mean of the paired
  *                indicator differences ∓ 1.96 · their sample sd / sqrt(n)
+ *   p_any_depleted_base, _variant  share of paths in which some fund (some
+ *                region's row: a merged region's is 0, its host's the pooled
+ *                fund's, accounting.h) is depleted in the year: what pooling
+ *                risks buys
  * n ≥ 2 paths (diffsum_alloc refuses fewer).
  *
  * Memory does not grow with the paths: the quantile variables' differences of
@@ -50,7 +54,9 @@ extern const enum var diff_vars[];
 extern const size_t n_diff_vars;
 /* Whether the difference of `v` (one of diff_vars) has quantiles (its every
  * path's value is kept in the scratch file): the balance, surplus, income, expenditure, each
- * level's outlay, assistance claims and out of pocket. */
+ * level's outlay, assistance claims and out of pocket, and the transfers between
+ * funds (adjustment_received, adjustment_paid: a region's transfers under
+ * merged pools against a base of city pooling). */
 bool diff_var_has_quantiles(enum var v);
 
 struct diffsum_config {
@@ -60,6 +66,10 @@ struct diffsum_config {
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     bool moments_only;       /* no quantiles: keep no path's value (for variances alone) */
+    /* the base's, the variant's adjustment_paid and adjustment_received are
+     * transfers between the province's own funds (merged pools): the
+     * province's income and expenditure leave them out (record_net_transfers) */
+    bool base_pooled_transfers, variant_pooled_transfers;
     const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
     int threads;             /* for the quantiles; ≤ 0 means 1 */
 };
@@ -80,7 +90,8 @@ struct diffsum_results {
     double *delta_p_depleted, *delta_p_depleted_ci_low, *delta_p_depleted_ci_high; /* [Y][R] */
     double *province_p_better, *province_p_worse;                                  /* [Y] */
     double *province_delta_p_depleted, *province_delta_p_depleted_ci_low,
-        *province_delta_p_depleted_ci_high; /* [Y] */
+        *province_delta_p_depleted_ci_high;               /* [Y] */
+    double *p_any_depleted_base, *p_any_depleted_variant; /* [Y] */
 };
 
 struct diffsum;

@@ -199,7 +199,12 @@ static int put_warning(struct h5out *o, hid_t g, const struct diffsum_results *r
             put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, w[k].province, name, "1", long_name, diag))
             return -1;
     }
-    return 0;
+    return put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, r->p_any_depleted_base, "p_any_depleted_base",
+                       "1", "probability that some fund (some region's row) is depleted, base",
+                       diag) ||
+           put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, r->p_any_depleted_variant,
+                       "p_any_depleted_variant", "1",
+                       "probability that some fund (some region's row) is depleted, variant", diag);
 }
 
 int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,

@@ -4,7 +4,8 @@
  * Layout (the names are fixed: users' scripts depend on them; see README.md):
  *   root attributes: fundsim_version, scenario_name, scenario (the fully resolved
  *     text), seed, paths, start_year, years, random_generator, created (UTC,
- *     ISO 8601), summary_only (0/1), pooling ("city" or "adjustment_fund"),
+ *     ISO 8601), summary_only (0/1), pooling ("city", "adjustment_fund",
+ *     "province", or "city_merges": city pooling with pooling.merges),
  *     assumptions (what the run assumes where no notice says, a line each:
  *     sim/assumptions.h), rules_end_year (the last year a financing standard is
  *     dated; the continuation rules set it after); a slice's

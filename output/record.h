@@ -119,6 +119,21 @@ static inline bool record_depleted(const double *v)
     return v[VAR_BALANCE] - v[VAR_BACKSTOP] < 0;
 }
 
+/* Nets the province's sums `x` (its regions' records added, indexed by enum var)
+ * when adjustment_paid and adjustment_received are transfers between the
+ * province's own funds (merged pools, sim/pools.h): each transfer is one
+ * region's payment and another's receipt, so their sums are equal (exactly:
+ * accounting.h) and the province's income and expenditure leave them out. Its
+ * adjustment_paid and adjustment_received stay, the money moved between its
+ * funds (not in its income or expenditure); its surplus, balances and other
+ * sums are unchanged. Not for the adjustment fund's transfers, whose fund is
+ * not in the regions' records. */
+static inline void record_net_transfers(double *x)
+{
+    x[VAR_INCOME] -= x[VAR_ADJUSTMENT_RECEIVED];
+    x[VAR_EXPENDITURE] -= x[VAR_ADJUSTMENT_PAID];
+}
+
 struct var_info {
     const char *name;      /* dataset name under /paths, /summary */
     const char *units;     /* "yuan", "persons", "months", "1" */

@@ -28,6 +28,12 @@ struct variant {
     double *variance, *variance_indep, *variance_measured;
     double *p_better;
     struct estimate delta_p_depleted;
+    /* Pooling (files from issue 25 on; NULL in older ones): the transfers'
+     * differences (a region's transfers against a base of city pooling), their
+     * quantiles, the base's P(depleted) and the chance that some fund is. */
+    double *received_mean, *paid_mean, *received_q, *paid_q;
+    double *base_p_depleted;
+    double *p_any_base, *p_any_variant; /* [Y] */
 };
 
 struct report_diff {
@@ -114,6 +120,32 @@ static void variant_free(struct variant *v)
     free(v->variance_measured);
     free(v->p_better);
     estimate_free(&v->delta_p_depleted);
+    free(v->received_mean);
+    free(v->paid_mean);
+    free(v->received_q);
+    free(v->paid_q);
+    free(v->base_p_depleted);
+    free(v->p_any_base);
+    free(v->p_any_variant);
+}
+
+/* The pooling figures, when the file has them (written from issue 25 on). */
+static void pooling_read(struct report_reader *rd, const struct report_run *run, struct variant *v,
+                         const char *group)
+{
+    char name[512];
+    dataset_name(rd, name, sizeof name, "%s/warning/p_any_depleted_base", group);
+    if (rd->failed || H5Lexists(rd->file, name, H5P_DEFAULT) <= 0) return;
+    size_t y[1] = {run->Y};
+    v->p_any_base = report_read_doubles(rd, name, 1, y);
+    dataset_name(rd, name, sizeof name, "%s/warning/p_any_depleted_variant", group);
+    v->p_any_variant = report_read_doubles(rd, name, 1, y);
+    v->received_mean = read_summary(rd, run, group, "adjustment_received", "mean", false);
+    v->paid_mean = read_summary(rd, run, group, "adjustment_paid", "mean", false);
+    v->received_q = read_summary(rd, run, group, "adjustment_received", "quantiles", true);
+    v->paid_q = read_summary(rd, run, group, "adjustment_paid", "quantiles", true);
+    v->base_p_depleted =
+        read_with_province(rd, run, "/warning/p_depleted", "/warning/province_p_depleted", false);
 }
 
 static void variant_read(struct report_reader *rd, const struct report_run *run, struct variant *v)
@@ -141,6 +173,7 @@ static void variant_read(struct report_reader *rd, const struct report_run *run,
     v->delta_p_depleted.mean = read_warning(rd, run, group, "delta_p_depleted");
     v->delta_p_depleted.ci_low = read_warning(rd, run, group, "delta_p_depleted_ci_low");
     v->delta_p_depleted.ci_high = read_warning(rd, run, group, "delta_p_depleted_ci_high");
+    pooling_read(rd, run, v, group);
 }
 
 void report_diff_free(struct report_diff *d)
@@ -270,6 +303,80 @@ static void print_variance(const struct variant *v, const struct report_run *run
     fputc('\n', out);
 }
 
+/* Whether the variant moves money between funds in any year. */
+static bool has_transfers(const struct variant *v, const struct report_run *run)
+{
+    if (!v->p_any_base) return false;
+    for (size_t i = 0; i < run->Y * (run->R + 1); i++)
+        if (v->received_mean[i] != 0 || v->paid_mean[i] != 0) return true;
+    return false;
+}
+
+/* "p5 p50 p95" of quantile array q at index i, in 亿元. */
+static void put_band(const struct report_run *run, const double *q, size_t i, FILE *out)
+{
+    const double *x = q + i * run->Q;
+    for (int b = 0; b < 3; b++)
+        fprintf(out, "%8.2f", x[run->band[b]] / YUAN_PER_YI);
+}
+
+/* Merged pools: the chance that some fund runs dry, the province's, and each
+ * region's transfers (the weakest pools first: by the base's P(depleted) in
+ * the last year printed). */
+static void print_pooling(const struct variant *v, const struct report_run *run, FILE *out)
+{
+    size_t R = run->R, R1 = R + 1;
+    fputs("\nPooling: the probability that some fund is depleted (some region's balance, or\n"
+          "a pooled fund's, below 0), and the province's\n",
+          out);
+    fputs("year    some fund: base  variant   change    province: base  variant   change\n", out);
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k], i = y * R1 + R;
+        put_year(run, y, true, out);
+        fprintf(out, "%15.3f%9.3f%9.3f%18.3f%9.3f%9.3f\n", v->p_any_base[y], v->p_any_variant[y],
+                v->p_any_variant[y] - v->p_any_base[y], v->base_p_depleted[i],
+                v->base_p_depleted[i] + v->delta_p_depleted.mean[i], v->delta_p_depleted.mean[i]);
+    }
+    fputs("\nMoney moved between funds in the year (the province's sum of paid), 亿元\n", out);
+    fprintf(out, "year  %8s%8s%8s\n", run->band_label[0], run->band_label[1], run->band_label[2]);
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k];
+        put_year(run, y, true, out);
+        put_band(run, v->paid_q, y * R1 + R, out);
+        fputc('\n', out);
+    }
+    size_t y = run->chosen[run->n_chosen - 1];
+    size_t order[R ? R : 1];
+    for (size_t r = 0; r < R; r++)
+        order[r] = r;
+    for (size_t a = 1; a < R; a++) /* insertion sort, stable: by the base's P(depleted), down */
+        for (size_t b = a; b > 0 && v->base_p_depleted[y * R1 + order[b]] >
+                                        v->base_p_depleted[y * R1 + order[b - 1]];
+             b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1], order[b - 1] = t;
+        }
+    int w = run->name_width;
+    fprintf(out,
+            "\nTransfers between funds in %d, 亿元 (variant − base: a region's own transfers\n"
+            "against city pooling): received, what the fund it pools with pays for it beyond\n"
+            "its own income; paid, its surplus (and, the year it joins, its balance) into that\n"
+            "fund. The row of the region that holds a pooled fund shows the other side: what\n"
+            "the fund takes in from the others (received) and pays out for them (paid). The\n"
+            "weakest pools first (by the base's P(depl)).\n",
+            run->years[y]);
+    fprintf(out, "%-*s  %-24s  %-24s  P(depl) base  change\n", w, "region", "received p5/p50/p95",
+            "paid p5/p50/p95");
+    for (size_t k = 0; k < R; k++) {
+        size_t r = order[k], i = y * R1 + r;
+        fprintf(out, "%-*s", w, run->regions[r]);
+        put_band(run, v->received_q, i, out);
+        fputs("  ", out);
+        put_band(run, v->paid_q, i, out);
+        fprintf(out, "%14.3f%8.3f\n", v->base_p_depleted[i], v->delta_p_depleted.mean[i]);
+    }
+}
+
 void report_diff_print_text(const struct report_diff *d, const struct report_run *run, FILE *out)
 {
     for (size_t k = 0; k < d->n; k++) {
@@ -285,6 +392,7 @@ void report_diff_print_text(const struct report_diff *d, const struct report_run
         print_province(v, run, out);
         size_t last = run->chosen[run->n_chosen - 1];
         print_regions(v, run, last, out);
+        if (has_transfers(v, run)) print_pooling(v, run, out);
         print_variance(v, run, last, out);
     }
 }
@@ -313,6 +421,19 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
         column_name(var, sizeof var, c);
         fprintf(out, ",%s_mean_1e8_yuan,%s_ci_low_1e8_yuan,%s_ci_high_1e8_yuan", var, var, var);
     }
+    /* the pooling figures, when every variant has them (files from issue 25 on) */
+    bool pooling = d->n > 0;
+    for (size_t k = 0; k < d->n; k++)
+        pooling &= d->variants[k].p_any_base != NULL;
+    if (pooling) {
+        fputs(",p_any_depleted_base,p_any_depleted_variant", out);
+        static const char *const transfers[] = {"adjustment_received", "adjustment_paid"};
+        for (int t = 0; t < 2; t++) {
+            fprintf(out, ",%s_mean_1e8_yuan", transfers[t]);
+            for (int b = 0; b < 3; b++)
+                fprintf(out, ",%s_%s_1e8_yuan", transfers[t], run->band_label[b]);
+        }
+    }
     fputc('\n', out);
     for (size_t k = 0; k < d->n; k++)
         for (size_t j = 0; j < run->n_chosen; j++)
@@ -337,6 +458,16 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
                     fprintf(out, ",%.6f,%.6f,%.6f,%.6f", v->p_better[i],
                             v->delta_p_depleted.mean[i], v->delta_p_depleted.ci_low[i],
                             v->delta_p_depleted.ci_high[i]);
+                }
+                if (pooling) {
+                    fprintf(out, ",%.6f,%.6f", v->p_any_base[y], v->p_any_variant[y]);
+                    const double *means[] = {v->received_mean, v->paid_mean};
+                    const double *qs[] = {v->received_q, v->paid_q};
+                    for (int t = 0; t < 2; t++) {
+                        fprintf(out, ",%.6f", means[t][i] / YUAN_PER_YI);
+                        for (int b = 0; b < 3; b++)
+                            fprintf(out, ",%.6f", qs[t][i * run->Q + run->band[b]] / YUAN_PER_YI);
+                    }
                 }
                 fputc('\n', out);
             }

@@ -171,6 +171,7 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
             if (var_info[v].additive) x[v] += rec[v];
     }
     double benefit_yuan = x[VAR_EXPENDITURE] - x[VAR_ADJUSTMENT_PAID] - x[VAR_DEFICIT_INTEREST];
+    if (s->c.pooled_transfers) record_net_transfers(x);
     x[VAR_MONTHS] = record_months(x[VAR_BALANCE], benefit_yuan);
     for (size_t v = 0; v < N_VARS; v++) {
         if (!in_province(v)) continue;

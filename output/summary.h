@@ -56,6 +56,10 @@ struct summary_config {
     size_t n_quantiles;
     const double *quantiles; /* levels in (0, 1), increasing */
     struct warning_params warning;
+    /* adjustment_paid and adjustment_received are transfers between the
+     * province's own funds (merged pools): its income and
+     * expenditure leave them out (record_net_transfers) */
+    bool pooled_transfers;
     const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
     int threads;             /* for the quantiles; ≤ 0 means 1 */
 };

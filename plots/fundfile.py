@@ -31,6 +31,10 @@ class Source:
 
 
 BASE = Source("summary/", "paths/")
+# The file's pooling attribute for merged pools, and the transfer line each
+# province total leaves out there.
+MERGED_POOLS = ("province", "city_merges")
+NETTED = {"income": "adjustment_received", "expenditure": "adjustment_paid"}
 
 
 def variant_source(variant):
@@ -133,6 +137,13 @@ class FundFile:
             return None
         if not province:
             return self.f[source.paths + var][()]
+        if var in NETTED and source == BASE and self.attr("pooling") in MERGED_POOLS:
+            # merged pools: the transfers between the province's own funds are
+            # not its income or expenditure (output/README.md)
+            transfer = source.paths + NETTED[var]
+            if transfer not in self.f:
+                return None
+            return (self.f[source.paths + var][()] - self.f[transfer][()]).sum(axis=2)
         if var != "months":
             return self.f[source.paths + var][()].sum(axis=2)
         # The province's months: its summed balance over its summed benefits

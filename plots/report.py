@@ -78,6 +78,19 @@ def variant_charts(fund):
                     "change in the province's probability of depletion, with its 95 % CI.",
                     [f"diff/{v}/warning/province_delta_p_depleted"],
                     lambda f, lb, p, v=v: variants.depletion_change(f, v, lb, p)))
+        if not variants.has_transfers(fund, v):
+            continue
+        out.append((f"{stem}-transfers.png", f"Variant {v}", f"Variant {v} - base: each "
+                    "region's mean net transfer between funds by year: what the fund it pools "
+                    "with pays for it beyond its own income (blue), or what it pays in (red). "
+                    "The row of the region that holds a pooled fund shows the other side.",
+                    [f"diff/{v}/summary/adjustment_received_mean"],
+                    lambda f, lb, p, v=v: variants.transfers_map(f, v, lb, p)))
+        out.append((f"{stem}-some-fund.png", f"Variant {v}", f"Variant {v}: the probability "
+                    "that some fund is depleted (some region's balance, or a pooled fund's, "
+                    "below 0), base and variant, and the province's sums.",
+                    [f"diff/{v}/warning/p_any_depleted_variant"],
+                    lambda f, lb, p, v=v: variants.some_fund_depleted(f, v, lb, p)))
     return out
 
 

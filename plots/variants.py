@@ -5,15 +5,23 @@ For each variant listed in /diff's `variants`, on common random numbers:
 base (/diff/<v>/summary/province/balance_quantiles) with the mean difference
 and its 95 % confidence interval; `depletion_change`, the change in the
 province's probability of depletion by year (/diff/<v>/warning/
-province_delta_p_depleted) with its 95 % interval.
+province_delta_p_depleted) with its 95 % interval. For a variant that moves
+money between funds (merged pools: pooling.mode = "province", pooling.merges),
+`transfers_map`, each region's mean net transfer by year (what the fund it
+pools with pays for it beyond its own income, less what it pays in:
+/diff/<v>/summary/adjustment_received_mean - adjustment_paid_mean), and
+`some_fund_depleted`, the probability that some fund is depleted, base and
+variant, with the province's (/diff/<v>/warning/p_any_depleted_*).
 """
 
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from fan import DPI, LEVELS, draw_fan, draw_lines, missing_note
 from fundfile import YUAN_PER_1E8, variant_source
+from maps import map_size, region_axis, year_axis
 
 
 def file_stem(index, variant):
@@ -71,6 +79,71 @@ def depletion_change(fund, variant, labels, out_path):
                  "depletion" + subtitle(fund, variant))
     ax.set_xlabel("year")
     ax.set_ylabel("change in P(balance < 0), percentage points")
+    ax.grid(alpha=0.3)
+    ax.legend(handles=handles, loc="best", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)
+
+
+def net_transfer(fund, variant):
+    """[year][region]: the mean of received - paid (variant - base), yuan."""
+    src = variant_source(variant).summary
+    return fund.read(src + "adjustment_received_mean") - fund.read(src + "adjustment_paid_mean")
+
+
+def has_transfers(fund, variant):
+    """Whether the variant moves money between funds (the transfer charts apply)."""
+    src = variant_source(variant).summary
+    needed = [src + "adjustment_received_mean", src + "adjustment_paid_mean",
+              f"diff/{variant}/warning/p_any_depleted_base"]
+    return all(fund.has(n) for n in needed) and bool(np.any(net_transfer(fund, variant) != 0))
+
+
+def transfers_map(fund, variant, labels, out_path):
+    net = net_transfer(fund, variant).T / YUAN_PER_1E8  # [region][year]
+    regions = fund.region_labels(labels)
+    # The row of a pooled fund's host mirrors all its members, and the year a
+    # region joins carries its balance: the colours saturate at the 90th
+    # percentile of the non-zero cells, so that the members' own years show.
+    moved = np.abs(net[net != 0])
+    top = max(float(np.percentile(moved, 90)) if moved.size else 0.0, 1e-9)
+    fig, ax = plt.subplots(figsize=map_size(len(regions), len(fund.years), 1.2), dpi=DPI,
+                           layout="constrained")
+    im = ax.imshow(net, cmap="RdBu", vmin=-top, vmax=top, aspect="auto",
+                   interpolation="nearest")
+    year_axis(ax, fund.years)
+    region_axis(ax, regions, len(fund.years))
+    fig.colorbar(im, ax=ax, shrink=0.8, fraction=0.04, extend="both",
+                 label=f"mean net transfer, {labels.money}")
+    ax.set_title(f"Variant {variant} - base: transfers between funds (blue: draws, red: pays in)"
+                 + subtitle(fund, variant))
+    fig.savefig(out_path)
+    plt.close(fig)
+
+
+def some_fund_depleted(fund, variant, labels, out_path):
+    w = f"diff/{variant}/warning/"
+    points = 100.0
+    fig, ax = plt.subplots(figsize=(12, 5.5), dpi=DPI)
+    lines = [("p_any_depleted_base", "some fund, base", "#c53030", "-"),
+             ("p_any_depleted_variant", "some fund, variant", "#2b6cb0", "-")]
+    handles = []
+    for name, label, color, style in lines:
+        handles += ax.plot(fund.years, fund.read(w + name) * points, color=color, ls=style,
+                           lw=1.8, marker="o", ms=3, label=label)
+    if fund.has("warning/province_p_depleted") and fund.has(w + "province_delta_p_depleted"):
+        base = fund.read("warning/province_p_depleted")
+        handles += ax.plot(fund.years, base * points, color="#c53030", ls="--", lw=1.2,
+                           label="the province's sums, base")
+        handles += ax.plot(fund.years, (base + fund.read(w + "province_delta_p_depleted"))
+                           * points, color="#2b6cb0", ls="--", lw=1.2,
+                           label="the province's sums, variant")
+    ax.set_ylim(-2, 102)
+    ax.set_title(f"Variant {variant}: the probability that some fund is depleted"
+                 + subtitle(fund, variant))
+    ax.set_xlabel("year")
+    ax.set_ylabel("P(balance < 0), per cent")
     ax.grid(alpha=0.3)
     ax.legend(handles=handles, loc="best", fontsize=9)
     fig.tight_layout()

@@ -77,6 +77,30 @@ void accounting_adjust(const struct pooling_params *p, size_t n, double *const *
     *fund_balance_yuan = available - paid_out;
 }
 
+/* `yuan` from region `from`'s record to `to`'s (a negative amount goes the other way). */
+static void transfer(double *from, double *to, double yuan)
+{
+    if (yuan >= 0) {
+        from[VAR_ADJUSTMENT_PAID] += yuan;
+        to[VAR_ADJUSTMENT_RECEIVED] += yuan;
+    } else {
+        from[VAR_ADJUSTMENT_RECEIVED] += -yuan;
+        to[VAR_ADJUSTMENT_PAID] += -yuan;
+    }
+}
+
+void accounting_pool(size_t n, double *const *v, const size_t *fund, const double *moved)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (fund[k] == k) continue;
+        double *host = v[fund[k]];
+        if (moved[k] != 0) transfer(v[k], host, moved[k]);
+        transfer(v[k], host,
+                 accounting_own_income(v[k]) - accounting_own_expenditure(v[k]) -
+                     v[k][VAR_DEFICIT_INTEREST]);
+    }
+}
+
 void accounting_close(const struct pooling_params *p, double *v, double opening_yuan,
                       double *shortfall_yuan)
 {

@@ -20,6 +20,29 @@
  * Money is conserved: the change in the regions' balances plus the change in
  * the adjustment fund's equals the regions' own income less own expenditure.
  *
+ * Merged pools (pooling.mode = "province", pooling.merges; pools.h), per
+ * year: a region whose money is in another region's fund (its host) keeps its
+ * own lines (contributions, subsidy, benefits: its rules, population and
+ * shocks), and
+ *   1. at the start of the year it joins, its balance B moves to the host's
+ *      fund: the host earns the year's interest on it, the region none;
+ *   2. it pays B and its own income less own expenditure, s = I - E, into the
+ *      host's record: each amount a >= 0 as the region's adjustment_paid and
+ *      the host's adjustment_received, a < 0 as the region's
+ *      adjustment_received (-a: what the pooled fund pays for it beyond its
+ *      own income) and the host's adjustment_paid;
+ *   3. its balance is then exactly 0; the host's balance is the pooled fund's,
+ *      and its deficit rules (interest, backstop) apply to the pooled fund.
+ * Money is conserved: the transfers cancel in the province's sums, so the sum
+ * of the closing balances (and backstops) is the sum of the opening balances
+ * plus the regions' own income less own expenditure, exactly. The province's
+ * accounts net them (they are between its own funds; output/record.h,
+ * record_net_transfers): its income is the regions' own income, its
+ * expenditure their own expenditure plus deficit interest, and
+ *   income - expenditure = sum of closing - sum of opening - backstops,
+ * exactly; the balance a region moves when it joins is in no one's income or
+ * expenditure at the province's level.
+ *
  * After depletion (pooling.deficit), per region and year, with B = the opening
  * balance + the year's surplus:
  *   "carry"     the balance is B, negative once depleted; the next year the fund
@@ -79,6 +102,13 @@ double accounting_financing(const double *v);
  * each, and updates the fund's balance. */
 void accounting_adjust(const struct pooling_params *p, size_t n, double *const *v,
                        double *fund_balance_yuan);
+
+/* One year of merged pools over `n` regions' records `v[k]` (lines and interest
+ * filled, after accounting_adjust): region k's money is in the fund of region
+ * fund[k] (k itself when on its own), and moved[k] is the balance it moved
+ * there at the start of the year (0 when none). Adds the transfers to
+ * adjustment_paid and adjustment_received. */
+void accounting_pool(size_t n, double *const *v, const size_t *fund, const double *moved);
 
 /* Closes a record: income, expenditure, surplus, the backstop, balance, months
  * and the shortfall, from its lines, the balance at the start of the year and the

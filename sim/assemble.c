@@ -9,6 +9,7 @@
 #include "fundsim_config.h"
 #include "output/stale.h"
 #include "sim/config/diag.h"
+#include "sim/pools.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ struct summary_config run_summary_config(const struct run *r)
         .n_quantiles = s->simulation.quantiles.n,
         .quantiles = s->simulation.quantiles.v,
         .warning = s->warning,
+        .pooled_transfers = pools_merged(s),
         .scratch_dir = r->dir,
         .threads = r->o->threads,
     };
@@ -40,6 +42,7 @@ struct diffsum_config run_diffsum_config(const struct summary_config *c)
         .paths = c->paths,
         .n_quantiles = c->n_quantiles,
         .quantiles = c->quantiles,
+        .base_pooled_transfers = c->pooled_transfers,
         .scratch_dir = c->scratch_dir,
         .threads = c->threads,
     };
@@ -93,9 +96,12 @@ static int alloc_summaries(struct assembly *a, struct diag *d)
     struct diffsum_config moments = dcfg;
     moments.moments_only = true;
     bool ok = (a->sum = summary_alloc(&cfg)) != NULL;
-    for (size_t k = 0; k < a->n_variants && ok; k++)
+    for (size_t k = 0; k < a->n_variants && ok; k++) {
+        dcfg.variant_pooled_transfers = moments.variant_pooled_transfers =
+            pools_merged(a->r->o->variants[k].s);
         ok = (a->diff[k] = diffsum_alloc(&dcfg)) &&
              (!a->twin[k] || (a->twin_diff[k] = diffsum_alloc(&moments)));
+    }
     if (!ok) diag_fail(d, "out of memory");
     return ok ? 0 : -1;
 }

@@ -18,6 +18,7 @@
 #include "sim/accounting.h"
 #include "sim/claims.h"
 #include "sim/config/diag.h"
+#include "sim/pools.h"
 #include "sim/timing.h"
 
 #include <math.h>
@@ -60,6 +61,7 @@ struct engine {
     struct benefit_claim_model *table_models;
     struct package *table_packages;
     struct region_year *ry; /* [regions][years] */
+    struct pools pools;     /* which fund holds each region's money (pools.h) */
 };
 
 struct engine_work {
@@ -86,6 +88,11 @@ struct engine_work {
     double *pv_income, *pv_expenditure; /* [regions] */
     double discount;                    /* the year's factor to the start */
     double **records;                   /* [regions]: the year's records */
+    /* Merged pools (pools.h), each year: the fund of each region, the balance it
+     * moved there at the start, its balance before that, and the benefits that
+     * a fund pays (the months of payment of all its regions). */
+    size_t *fund;                            /* [regions] */
+    double *moved, *opening, *fund_benefits; /* [regions] */
     struct engine_times times;
     double mark_s; /* when the current phase began */
 };
@@ -214,6 +221,10 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
     for (size_t c = 0; c < s->disease.n && c < LIMIT_CONDITIONS; c++)
         e->condition_multiplier[c] = s->disease.conditions[c].inpatient_multiplier;
     claims_bands_init(&e->bands, s);
+    if (pools_init(&e->pools, s) != 0) {
+        diag_fail(d, "out of memory");
+        goto fail;
+    }
     if (build_tables(e, threads, d) != 0) goto fail;
     return e;
 fail:
@@ -235,6 +246,7 @@ void engine_free(struct engine *e)
     free(e->population);
     free(e->enrollment);
     free(e->disease);
+    pools_free(&e->pools);
     free(e);
 }
 
@@ -262,10 +274,14 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->pv_income = calloc(e->regions, sizeof *w->pv_income);
     w->pv_expenditure = calloc(e->regions, sizeof *w->pv_expenditure);
     w->records = calloc(e->regions, sizeof *w->records);
+    w->fund = calloc(e->regions, sizeof *w->fund);
+    w->moved = calloc(e->regions, sizeof *w->moved);
+    w->opening = calloc(e->regions, sizeof *w->opening);
+    w->fund_benefits = calloc(e->regions, sizeof *w->fund_benefits);
     int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
              w->scale && w->income && w->price && w->balance && w->shortfall && w->pv_income &&
-             w->pv_expenditure && w->records &&
-             utilization_year_init(&w->use, &e->utilization) == 0;
+             w->pv_expenditure && w->records && w->fund && w->moved && w->opening &&
+             w->fund_benefits && utilization_year_init(&w->use, &e->utilization) == 0;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
     if (!ok) {
@@ -295,6 +311,10 @@ void engine_work_free(struct engine_work *w)
     free(w->pv_income);
     free(w->pv_expenditure);
     free(w->records);
+    free(w->fund);
+    free(w->moved);
+    free(w->opening);
+    free(w->fund_benefits);
     free(w);
 }
 
@@ -438,6 +458,38 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     lap(w, &w->times.accounting_s);
 }
 
+/* Merged pools, at the start of a year: each region's fund, and the balance of
+ * a region that has joined another's fund moved there (w->opening keeps the
+ * balances before, which the records' identities start from). */
+static void pool_balances(const struct engine *e, struct engine_work *w, int year)
+{
+    for (size_t k = 0; k < e->regions; k++) {
+        w->fund[k] = pools_fund(&e->pools, k, year);
+        w->opening[k] = w->balance[k];
+        w->moved[k] = 0;
+    }
+    for (size_t k = 0; k < e->regions; k++)
+        if (w->fund[k] != k && w->balance[k] != 0) {
+            w->moved[k] = w->balance[k];
+            w->balance[w->fund[k]] += w->moved[k];
+            w->balance[k] = 0;
+        }
+}
+
+/* Merged pools, at the end of a year: every region of a fund shows the fund's
+ * months of payment, its balance over the benefits of all its regions. */
+static void pool_months(const struct engine *e, struct engine_work *w)
+{
+    for (size_t k = 0; k < e->regions; k++)
+        w->fund_benefits[k] = 0;
+    for (size_t k = 0; k < e->regions; k++)
+        w->fund_benefits[w->fund[k]] += accounting_own_expenditure(w->records[k]);
+    for (size_t k = 0; k < e->regions; k++) {
+        size_t f = w->fund[k];
+        w->records[k][VAR_MONTHS] = record_months(w->records[f][VAR_BALANCE], w->fund_benefits[f]);
+    }
+}
+
 static void national_year(const struct engine *e, struct engine_work *w, uint64_t path, int year,
                           struct national_year *n)
 {
@@ -505,20 +557,29 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
             }
         lap(w, &w->times.rules_s);
 
+        if (e->pools.any) pool_balances(e, w, year);
         for (size_t k = 0; k < e->regions; k++) {
             w->records[k] = record_at(b, row, y, k);
             project_region_year(e, w, path, k, year, &n, &e->ry[k * e->years + y], w->records[k]);
         }
         accounting_adjust(&s->pooling, e->regions, w->records, &adjustment_yuan);
+        if (e->pools.any) accounting_pool(e->regions, w->records, w->fund, w->moved);
         w->discount /= 1 + n.economy.interest_rate;
         struct accounting_balance province = {.opening_yuan = opening};
         double enrollees = 0, financing = 0, benefits = 0;
         for (size_t k = 0; k < e->regions; k++) {
             double *v = w->records[k];
-            accounting_close(&s->pooling, v, w->balance[k], &w->shortfall[k]);
+            accounting_close(&s->pooling, v, e->pools.any ? w->opening[k] : w->balance[k],
+                             &w->shortfall[k]);
             w->balance[k] = v[VAR_BALANCE];
             struct accounting_balance own = {.opening_yuan = s->regions[k].opening_balance_yuan};
             accounting_discount(v, w->discount, s->warning.low_months, &own);
+            if (e->pools.any) {
+                /* merged pools: a region's own financing against its own
+                 * benefits, without the transfers between pools */
+                own.income_yuan = w->discount * accounting_financing(v);
+                own.expenditure_yuan = w->discount * accounting_own_expenditure(v);
+            }
             w->pv_income[k] += own.income_yuan;
             w->pv_expenditure[k] += own.expenditure_yuan;
             own.income_yuan = w->pv_income[k], own.expenditure_yuan = w->pv_expenditure[k];
@@ -530,6 +591,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
             financing += accounting_financing(v);
             benefits += accounting_own_expenditure(v);
         }
+        if (e->pools.any) pool_months(e, w);
 
         double *nv = record_national(b, row, y);
         nv[NVAR_INCOME_PER_CAPITA] = n.economy.income_yuan;

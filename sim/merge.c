@@ -11,6 +11,7 @@
 #include "output/stale.h"
 #include "output/summary.h"
 #include "sim/config/diag.h"
+#include "sim/pools.h"
 #include "sim/run.h"
 #include "sim/timing.h"
 
@@ -195,6 +196,7 @@ static int create(struct merge *g, struct diag *d)
         .n_quantiles = meta.n_quantiles,
         .quantiles = meta.quantiles,
         .warning = info->warning,
+        .pooled_transfers = pools_name_merged(meta.pooling),
         .scratch_dir = g->dir,
         .threads = g->o->threads,
     };

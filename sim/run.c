@@ -12,6 +12,7 @@
 #include "sim/assumptions.h"
 #include "sim/config/diag.h"
 #include "sim/engine.h"
+#include "sim/pools.h"
 #include "sim/team.h"
 #include "sim/timing.h"
 
@@ -433,7 +434,7 @@ static void fill_meta(struct run *r)
         .scenario_text = s->resolved_text,
         .random_generator = "Philox4x64-10 (Random123), keyed by seed, path, region, year, "
                             "driver",
-        .pooling = s->pooling.mode == POOLING_ADJUSTMENT_FUND ? "adjustment_fund" : "city",
+        .pooling = pools_name(s),
         .assumptions = r->assumptions,
         .rules_end_year = assumptions_rules_end_year(s),
         .seed = s->simulation.seed,
@@ -552,7 +553,8 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     if (lead && o->timing) fill_timing(&r, o->timing);
     if (lead)
         say_text(&o->say, SAY_NOTE, "%zu paths in %.1f s (%.1f paths/s); wrote %s", r.paths,
-                 timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1), o->out_path);
+                 timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1),
+                 o->out_path);
     status = 0;
 done:
     if (status != 0 && r.ckpt && lead) keep_or_remove(&r, d, before);

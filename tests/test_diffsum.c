@@ -2,7 +2,8 @@
  * hand-made pair of runs of 4 paths, 2 regions and 2 years, added in two
  * blocks, every figure computed by hand: means, sample variances, Student t
  * intervals, type-7 quantiles, the province's sums, p_better and p_worse with
- * ties at 0, delta_p_depleted and its interval, variance_independent; exact
+ * ties at 0, delta_p_depleted and its interval, the chance that some fund is
+ * depleted, variance_independent; exact
  * zeros for identical runs; the same bits however the paths are cut into
  * blocks; what diffsum_alloc, diffsum_add and diffsum_finish refuse. */
 #include "output/diffsum.h"
@@ -104,7 +105,8 @@ static void test_variables(void **state)
         assert_true(var_info[diff_vars[j]].additive);
         with_quantiles += diff_var_has_quantiles(diff_vars[j]);
     }
-    assert_int_equal(with_quantiles, 11);
+    assert_int_equal(with_quantiles, 13);
+    assert_true(diff_var_has_quantiles(VAR_ADJUSTMENT_RECEIVED));
     assert_true(diff_var_has_quantiles(VAR_OUTLAY_COUNTY));
     assert_false(diff_var_has_quantiles(VAR_INTEREST));
     assert_false(diff_var_has_quantiles(VAR_ENROLLEES));
@@ -184,6 +186,11 @@ static void test_probabilities(void **state)
     assert_true(res->delta_p_depleted[YR(0, 1)] == 0);
     assert_true(res->delta_p_depleted_ci_low[YR(0, 1)] == 0);
     assert_true(res->delta_p_depleted_ci_high[YR(0, 1)] == 0);
+    /* Some fund depleted: year 0, the base's path 1 (region 0 at -5), the
+     * variant's paths 1 and 3; year 1, the base's paths 0 and 1 (region 1),
+     * the variant's 1 and 2. */
+    assert_true(res->p_any_depleted_base[0] == 0.25 && res->p_any_depleted_variant[0] == 0.5);
+    assert_true(res->p_any_depleted_base[1] == 0.5 && res->p_any_depleted_variant[1] == 0.5);
     diffsum_free(d);
 }
 
@@ -399,13 +406,13 @@ static void test_refusals(void **state)
     diag_free(&dg);
 }
 
-/* The scratch file: 8 bytes per path and quantile cell, the 11 variables with
- * quantiles × Y × (R + 1): 11 × 6 × 4 paths × 8 = 2112 bytes; none for moments only. */
+/* The scratch file: 8 bytes per path and quantile cell, the 13 variables with
+ * quantiles × Y × (R + 1): 13 × 6 × 4 paths × 8 = 2496 bytes; none for moments only. */
 static void test_scratch_bytes(void **state)
 {
     (void)state;
     struct diffsum_config c = config();
-    assert_int_equal(diffsum_scratch_bytes(&c), 2112);
+    assert_int_equal(diffsum_scratch_bytes(&c), 2496);
     c.moments_only = true;
     assert_int_equal(diffsum_scratch_bytes(&c), 0);
 }

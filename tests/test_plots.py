@@ -6,7 +6,9 @@ Chinese name) and a comparison with cap-600.cfg go through report.py with
 every Python warning an error (so a glyph missing from the font fails it).
 Each chart must exist at its size and not be blank; index.html must show
 every chart and only those. Then: the bands a run did not keep are computed
-from the paths exactly as fundsim computes its own quantiles; a summary-only
+from the paths exactly as fundsim computes its own quantiles; a comparison of pooled funds
+(two-pools-province.cfg) draws the transfers and the chance that some fund
+is depleted; a summary-only
 run without them says which levels are missing; the labels draw Chinese
 without a missing glyph, or fall back to pinyin; a missing or foreign file
 exits with status 2.
@@ -123,6 +125,47 @@ class ReportTest(unittest.TestCase):
     def test_compare_report(self):
         html = self.check_report("cmp", COMPARE_CHARTS)
         self.assertIn("Variant cap-600 - base, the province", html)
+
+    def test_pooling_report(self):
+        """A variant that pools two regions' funds: its transfers and the chance
+        that some fund is depleted are drawn; the weak region draws on average."""
+        h5 = os.path.join(self.dir, "pool.h5")
+        fundsim("compare", os.path.join(SOURCE, "tests/scenarios/two-pools.cfg"),
+                os.path.join(SOURCE, "tests/scenarios/two-pools-province.cfg"), *SMALL,
+                "-o", h5)
+        out = os.path.join(self.dir, "pool-report")
+        proc = report(h5, out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        for png in ("variant1-two-pools-province-transfers.png",
+                    "variant1-two-pools-province-some-fund.png"):
+            image = mpimg.imread(os.path.join(out, png))
+            self.assertGreater(float(image[..., :3].var()), MIN_VARIANCE, png)
+        with h5py.File(h5, "r") as f:
+            s = "diff/two-pools-province/summary/"
+            net = f[s + "adjustment_received_mean"][()] - f[s + "adjustment_paid_mean"][()]
+            self.assertGreater(net[-1, 1], 0)  # Poorshire draws
+            self.assertLess(net[-1, 0], 0)  # the pooled fund's row pays out for it
+            w = "diff/two-pools-province/warning/"
+            self.assertGreater(f[w + "p_any_depleted_base"][-1], 0.5)
+            self.assertEqual(f[w + "p_any_depleted_variant"][-1], 0)
+        # the CSV diff table carries the pooling figures: the chance that some
+        # fund is depleted, and each row's transfers (the province's: the money
+        # moved, received = paid)
+        csv = subprocess.run([FUNDSIM, "summary", "--table", "diff", "--csv", h5], check=True,
+                             capture_output=True, text=True).stdout.splitlines()
+        header = csv[0].split(",")
+        for column in ("p_any_depleted_base", "p_any_depleted_variant",
+                       "adjustment_received_mean_1e8_yuan", "adjustment_paid_p95_1e8_yuan"):
+            self.assertIn(column, header)
+        rows = [dict(zip(header, line.split(","))) for line in csv[1:]]
+        last = [r for r in rows if r["year"] == rows[-1]["year"]]
+        self.assertEqual(len(last), 3)  # the two regions, then the province
+        self.assertGreater(float(last[0]["p_any_depleted_base"]), 0.5)
+        self.assertEqual(float(last[0]["p_any_depleted_variant"]), 0)
+        self.assertGreater(float(last[1]["adjustment_received_mean_1e8_yuan"]), 0)
+        self.assertEqual(last[2]["adjustment_received_mean_1e8_yuan"],
+                         last[2]["adjustment_paid_mean_1e8_yuan"])
+        self.assertGreater(float(last[2]["adjustment_paid_mean_1e8_yuan"]), 0)
 
     def test_missing_or_foreign_file(self):
         other = os.path.join(self.dir, "other.h5")

@@ -352,6 +352,8 @@ static void test_shipped_scenarios_fixed_point(void **state)
         "variants/outpatient-cap-600.cfg",
         "variants/frozen-financing.cfg",
         "variants/step-30.cfg",
+        "variants/provincial-pooling.cfg",
+        "variants/county-merge.cfg",
     };
     for (size_t k = 0; k < sizeof shipped / sizeof *shipped; k++) {
         char path[512];

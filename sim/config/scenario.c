@@ -282,6 +282,94 @@ static void check_regions(const struct tree *regions, struct diag *d)
     }
 }
 
+/* The region whose code is the string `code`, or -1. */
+static long region_with_code(const struct tree *regions, const struct tree *code)
+{
+    if (!code || code->kind != TREE_STRING) return -1;
+    for (size_t j = 0; j < regions->n; j++) {
+        const struct tree *c = tree_child(regions->kids[j], "code");
+        if (c && c->kind == TREE_STRING && strcmp(c->s, code->s) == 0) return (long)j;
+    }
+    return -1;
+}
+
+/* pooling.merges: known codes, a region merged into another's fund and only
+ * once, no cycle (a region whose money comes back to its own fund through
+ * others), and only under city pooling. A cycle is reported once, at the
+ * first of its merges. */
+static void check_pools(const struct tree *root, struct diag *d)
+{
+    const struct tree *regions = tree_child(root, "regions");
+    const struct tree *merges = tree_child(tree_child(root, "pooling"), "merges");
+    size_t max = spec_member(&scenario_spec, "regions")->max_count;
+    if (!merges || merges->kind != TREE_LIST || !regions || regions->kind != TREE_LIST ||
+        regions->n > max || merges->n > max)
+        return;
+    const struct tree *mode = tree_child(tree_child(root, "pooling"), "mode");
+    if (mode && mode->kind == TREE_STRING && strcmp(mode->s, "city") != 0) {
+        diag_at(d, merges,
+                "expected pooling.mode \"city\" with merges of pools (\"%s\" sets the pooling "
+                "of every region)",
+                mode->s);
+        return;
+    }
+    size_t n = regions->n;
+    long *by = malloc((n ? n : 1) * sizeof *by);     /* the merge of each region, or -1 */
+    long *host = malloc((n ? n : 1) * sizeof *host); /* the fund it joins, or -1 */
+    if (!by || !host) {
+        free(by);
+        free(host);
+        d->no_memory = true;
+        return;
+    }
+    for (size_t j = 0; j < n; j++)
+        by[j] = host[j] = -1;
+    for (size_t i = 0; i < merges->n; i++) {
+        const struct tree *m = merges->kids[i];
+        const struct tree *region = tree_child(m, "region"), *fund = tree_child(m, "fund");
+        long a = region_with_code(regions, region), f = region_with_code(regions, fund);
+        if (region && region->kind == TREE_STRING && a < 0)
+            diag_at(d, region, "no region has the code \"%s\"", region->s);
+        if (fund && fund->kind == TREE_STRING && f < 0)
+            diag_at(d, fund, "no region has the code \"%s\"", fund->s);
+        if (a < 0 || f < 0) continue;
+        if (a == f) {
+            diag_at(d, fund, "expected another region's code: \"%s\" is the merging region's own",
+                    fund->s);
+        } else if (by[a] >= 0) {
+            diag_at(d, region, "the region \"%s\" is already merged by pooling.merges[%ld]",
+                    region->s, by[a]);
+        } else {
+            by[a] = (long)i;
+            host[a] = f;
+        }
+    }
+    for (size_t a = 0; a < n; a++) {
+        if (host[a] < 0) continue;
+        const struct tree *m = merges->kids[by[a]];
+        char chain[160];
+        int used = snprintf(chain, sizeof chain, "%s", tree_child(m, "region")->s);
+        size_t at = (size_t)a, steps = 0;
+        bool cycle = false, first = true;
+        while (steps++ < n && host[at] >= 0) {
+            at = (size_t)host[at];
+            const struct tree *code = tree_child(regions->kids[at], "code");
+            if (used >= 0 && (size_t)used < sizeof chain)
+                used += snprintf(chain + used, sizeof chain - (size_t)used, " -> %s", code->s);
+            if (at == a) {
+                cycle = true;
+                break;
+            }
+            if (by[at] >= 0 && by[at] < by[a]) first = false;
+        }
+        if (cycle && first)
+            diag_at(d, tree_child(m, "fund"), "the pools form a cycle: %s%s", chain,
+                    (size_t)used >= sizeof chain ? "..." : "");
+    }
+    free(by);
+    free(host);
+}
+
 /* The scenario's name is also the default output's file name, NAME.h5 in the
  * current folder (and a variant's group, /diff/NAME): so it may not name
  * another folder ('/', "..") or a hidden file (a leading '.'), nor hold a
@@ -886,6 +974,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_dated(root, c.start_year, d);
     check_western(tree_child(root, "regions"), d);
     check_policies(root, c.start_year, d);
+    check_pools(root, d);
     /* out of memory, an override or a default may be missing from the tree:
      * neither its problems nor its silence can be trusted */
     if (d->no_memory || d->n > before) {

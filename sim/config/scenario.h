@@ -41,7 +41,7 @@ enum subsidy_class {
     N_CLASSES
 };
 enum contribution_calendar { DATED_BY_BENEFIT_YEAR, DATED_BY_COLLECTION_YEAR };
-enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND };
+enum pooling_mode { POOLING_CITY, POOLING_ADJUSTMENT_FUND, POOLING_PROVINCE };
 /* What happens once a fund's balance would fall below 0 (pooling.deficit). */
 enum deficit_mode {
     DEFICIT_CARRY, /* the balance runs negative: a cumulative deficit, at a borrowing rate */
@@ -295,12 +295,22 @@ struct warning_params {
     double depletion_probability, max_balance_share;
 };
 
+/* From the year `from` (0: from the start) the income and expenditure of the
+ * region with code `region` go into the fund of the region with code `fund`
+ * (pooling.merges, sim/pools.h). */
+struct pool_merge {
+    char *region, *fund;
+    int from;
+};
+
 struct pooling_params {
     int mode; /* enum pooling_mode */
     double adjustment_rate;
     int deficit;           /* enum deficit_mode */
     double borrowing_rate; /* carry: yearly interest charged on a negative balance */
     int backstop_payer;    /* backstop: enum payer_level */
+    size_t n_merges;
+    struct pool_merge *merges;
 };
 
 struct scenario {

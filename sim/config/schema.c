@@ -926,8 +926,19 @@ static const struct spec warning_kids[] = {
     END,
 };
 
-static const char *const pooling_modes[] = {"city", "adjustment_fund", NULL};
+static const char *const pooling_modes[] = {"city", "adjustment_fund", "province", NULL};
 static const char *const deficit_modes[] = {"carry", "backstop", NULL};
+
+static const struct spec merge_kids[] = {
+    STR("region", struct pool_merge, region, NULL, "Code of the region that joins another's fund.",
+        0),
+    STR("fund", struct pool_merge, fund, NULL,
+        "Code of the region whose fund it joins (its balance moves there at the start of `from`).",
+        0),
+    INT("from", struct pool_merge, from, "year", 0, 2200, "0", "scenario",
+        "First year in that fund (0, or any year up to start_year: from the start)."),
+    END,
+};
 
 static const struct spec pooling_kids[] = {
     {.name = "mode",
@@ -935,8 +946,10 @@ static const struct spec pooling_kids[] = {
      .choices = pooling_modes,
      .dflt = "\"city\"",
      .source = "001, 004",
-     .doc = "\"city\": each region on its own (city-level pooling); \"adjustment_fund\": a "
-            "provincial adjustment fund covers regions' current deficits.",
+     .doc = "\"city\": each region on its own (city-level pooling, merged as "
+            "pooling.merges says); \"adjustment_fund\": a provincial adjustment fund covers "
+            "regions' current deficits; \"province\": one fund for the province (统收统支), "
+            "kept in the first region's row.",
      .offset = offsetof(struct pooling_params, mode)},
     NUM("adjustment_rate", struct pooling_params, adjustment_rate, "share", 0, 1, "0.03", "assumed",
         "Share of each region's income paid into the adjustment fund."),
@@ -961,6 +974,18 @@ static const struct spec pooling_kids[] = {
      .doc = "backstop: the level of government that pays the shortfall (the city for city "
             "pooling; the province for provincial pooling).",
      .offset = offsetof(struct pooling_params, backstop_payer)},
+    {.name = "merges",
+     .kind = SPEC_LIST,
+     .kids = merge_kids,
+     .flags = SPEC_OPTIONAL,
+     .doc = "city: dated merges of pools, one group each: from a year, a region's income and "
+            "expenditure go into another region's fund (做实市地级统筹: a county pool into its "
+            "prefecture's, 004). A chain of merges ends in the last fund.",
+     .offset = offsetof(struct pooling_params, merges),
+     .count_offset = offsetof(struct pooling_params, n_merges),
+     .elem_size = sizeof(struct pool_merge),
+     .min_count = 1,
+     .max_count = LIMIT_REGIONS},
     END,
 };
 
