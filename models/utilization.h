@@ -51,6 +51,7 @@ struct utilization_model {
     struct utilization_care_model inpatient, outpatient;
     size_t n_regions;
     struct level_shares *inpatient_mix; /* per region */
+    double *use_scale;                  /* per region: regions' calibrated use of care */
     double caesarean_share;
     double shock_log_sd; /* s of the lognormal shock */
 };
