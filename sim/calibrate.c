@@ -332,7 +332,11 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o,
     for (size_t k = 0; k < s->n_regions; k++)
         saved[k] = r->levels[k];
 
+    /* The scenario's own horizon at least: the benefit tables' grid spans the
+     * cost indices of every year run, so a shorter run would give the history
+     * years slightly other expected payments than `fundsim run` does. */
     f.years = (size_t)(r->last_year - r->start_year + 1);
+    if ((size_t)saved_years > f.years) f.years = (size_t)saved_years;
     f.paths = o->paths;
     s->simulation.years = (int)f.years;
     s->simulation.paths = (long long)f.paths;

@@ -21,7 +21,9 @@
  * nearly separable and monotone: fixed-point steps (ratio steps for the
  * scales, the per-enrollee gap for other income, the gap for the balance, a
  * secant for the trend) on the same random numbers every round converge in a
- * few rounds of short runs (years S..L). */
+ * few rounds of runs on the same paths (the scenario's horizon, or S..L if longer:
+ * the history years' expected payments depend on the horizon through the
+ * benefit tables' grid, so the fit runs what `fundsim run` runs). */
 #ifndef FUNDSIM_CALIBRATE_H
 #define FUNDSIM_CALIBRATE_H
 

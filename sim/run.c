@@ -436,6 +436,7 @@ static void fill_meta(struct run *r)
         .pooling = s->pooling.mode == POOLING_ADJUSTMENT_FUND ? "adjustment_fund" : "city",
         .assumptions = r->assumptions,
         .rules_end_year = assumptions_rules_end_year(s),
+        .history_end_year = s->calibration.history_end_year,
         .seed = s->simulation.seed,
         .paths = r->paths,
         .first_path = r->from,

@@ -105,7 +105,7 @@ static void print_value(FILE *out, int line, double v)
     if (line == CALIBRATE_ENROLLEES)
         fprintf(out, " %15.0f", v);
     else
-        fprintf(out, " %15.4g", v / 1e8);
+        fprintf(out, " %15.2f", v / 1e8);
 }
 
 void cli_print_fit(FILE *out, const struct scenario *s, const struct calibrate_result *r)
