@@ -354,6 +354,11 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o,
         if (run_round(&f, d) != 0) goto restore;
         if (r->rounds == 1) memcpy(f.before, f.mean, cells * sizeof *f.mean);
         r->worst_gap = worst_gap(&f);
+        if (!isfinite(r->worst_gap)) {
+            diag_fail(d, "the model's expected figures of the actual years are not finite (a "
+                         "region without enrollees?): nothing to fit");
+            goto restore;
+        }
         say_text(&o->say, SAY_NOTE, "round %d: largest gap %.4f %%", r->rounds,
                  100 * r->worst_gap);
         if (r->worst_gap <= tolerance || r->rounds == max_rounds) break;
