@@ -15,9 +15,9 @@ static int write_column(hid_t g, const char *name, hid_t type, const void *data,
     hid_t space = H5Screate_simple(1, dims, NULL);
     if (space < 0) return -1;
     hid_t set = H5Dcreate2(g, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int status = set >= 0 && (n == 0 || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)
-                     ? 0
-                     : -1;
+    int status =
+        set >= 0 && (n == 0 || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0) ? 0
+                                                                                              : -1;
     if (set >= 0) H5Dclose(set);
     H5Sclose(space);
     return status;

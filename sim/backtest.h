@@ -11,7 +11,7 @@
 
 struct backtest_row {
     size_t region;
-    int year, line; /* enum calibrate_line */
+    int year, line;                         /* enum calibrate_line */
     double actual, mean, median, low, high; /* low, high: the 5 % and 95 % quantiles */
     double ae;                              /* actual / mean */
     bool inside;                            /* low <= actual <= high */

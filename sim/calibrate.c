@@ -152,8 +152,8 @@ static double worst_gap(const struct fit *f)
         const struct actual *a = actual_of(&f->s->regions[k], l->last_year);
         for (int line = 0; line < CALIBRATE_LINES; line++)
             if (l->fitted[line])
-                worst = fmax(worst,
-                             fabs(gap(f, f->mean, k, l->last_year, line, calibrate_actual(a, line))));
+                worst = fmax(
+                    worst, fabs(gap(f, f->mean, k, l->last_year, line, calibrate_actual(a, line))));
     }
     if (f->r->trend) worst = fmax(worst, fabs(trend_gap(f)));
     return worst;
@@ -312,8 +312,8 @@ static int make_rows(struct fit *f, struct diag *d)
     return 0;
 }
 
-int calibrate_fit(struct scenario *s, const struct calibrate_options *o,
-                  struct calibrate_result *r, struct diag *d)
+int calibrate_fit(struct scenario *s, const struct calibrate_options *o, struct calibrate_result *r,
+                  struct diag *d)
 {
     *r = (struct calibrate_result){0};
     struct fit f = {.s = s, .o = o, .r = r, .regions = s->n_regions, .trend_x = NAN};
@@ -359,8 +359,7 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o,
                          "region without enrollees?): nothing to fit");
             goto restore;
         }
-        say_text(&o->say, SAY_NOTE, "round %d: largest gap %.4f %%", r->rounds,
-                 100 * r->worst_gap);
+        say_text(&o->say, SAY_NOTE, "round %d: largest gap %.4f %%", r->rounds, 100 * r->worst_gap);
         if (r->worst_gap <= tolerance || r->rounds == max_rounds) break;
         step_levels(&f);
     }

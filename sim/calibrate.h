@@ -51,7 +51,7 @@ double calibrate_actual(const struct actual *a, int line);
 /* A region's fitted levels. */
 struct calibrate_levels {
     double participation_scale, use_scale, other_income_yuan, opening_balance_yuan;
-    int last_year;           /* the last actual year fitted; 0: the region has none */
+    int last_year;                /* the last actual year fitted; 0: the region has none */
     bool fitted[CALIBRATE_LINES]; /* which lines of last_year were fitted */
 };
 
@@ -65,17 +65,17 @@ struct calibrate_row {
 };
 
 struct calibrate_options {
-    const char *file;   /* the scenario's file, for messages */
-    int through_year;   /* fit the actuals up to this year; 0: all */
-    size_t paths;       /* of each round */
+    const char *file; /* the scenario's file, for messages */
+    int through_year; /* fit the actuals up to this year; 0: all */
+    size_t paths;     /* of each round */
     int threads;
-    double tolerance;   /* relative gap at which a line counts as fitted; 0: 1e-4 */
-    int max_rounds;     /* 0: 40 */
-    struct say say;     /* a note per round */
+    double tolerance; /* relative gap at which a line counts as fitted; 0: 1e-4 */
+    int max_rounds;   /* 0: 40 */
+    struct say say;   /* a note per round */
 };
 
 struct calibrate_result {
-    int start_year, last_year; /* S and the latest L */
+    int start_year, last_year;       /* S and the latest L */
     struct calibrate_levels *levels; /* [n_regions] */
     bool trend;                      /* employee_shift fitted */
     int trend_first_year;            /* the trend's first year (its last: last_year) */
@@ -91,8 +91,8 @@ struct calibrate_result {
  * result: worst_gap says how far), or -1 with the problem in `d`: a scenario
  * problem (no actuals from the start year on, DIAG_SCENARIO) or a runtime
  * failure. */
-int calibrate_fit(struct scenario *s, const struct calibrate_options *o,
-                  struct calibrate_result *r, struct diag *d);
+int calibrate_fit(struct scenario *s, const struct calibrate_options *o, struct calibrate_result *r,
+                  struct diag *d);
 void calibrate_result_free(struct calibrate_result *r);
 
 /* Sets s's regions' levels and employee_shift to the fitted ones (the

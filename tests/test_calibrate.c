@@ -113,8 +113,8 @@ static void test_recovers_the_levels(void **state)
     s.regions[0].actuals = actuals;
     s.regions[0].n_actuals = 2;
 
-    struct calibrate_options o = {.file = "minimal.cfg", .paths = PATHS, .threads = 1,
-                                  .tolerance = 1e-6};
+    struct calibrate_options o = {
+        .file = "minimal.cfg", .paths = PATHS, .threads = 1, .tolerance = 1e-6};
     struct calibrate_result r;
     struct diag d = {0};
     assert_int_equal(calibrate_fit(&s, &o, &r, &d), 0);
@@ -190,8 +190,8 @@ static void test_variant_runs(void **state)
     tmpdir_path(scenario, sizeof scenario, f, "accounts.cfg");
     tmpdir_path(variant, sizeof variant, f, "calibrated.cfg");
     write_scenario(scenario, m);
-    char *argv[] = {"calibrate", "--quiet", "--threads", "1", "--paths", "32", "-o",
-                    variant,     scenario,  NULL};
+    char *argv[] = {"calibrate", "--quiet", "--threads", "1",      "--paths",
+                    "32",        "-o",      variant,     scenario, NULL};
     assert_int_equal(run_command(cmd_calibrate, argv), EXIT_OK);
 
     /* the variant names its base relative to its own folder, and loads */
@@ -228,8 +228,8 @@ static void test_backtest_ae(void **state)
     actuals[1].expenditure_yuan *= 1.2;
     s.regions[0].actuals = actuals;
     s.regions[0].n_actuals = 2;
-    struct backtest_options o = {.file = "minimal.cfg", .from_year = 2022, .fit_paths = PATHS,
-                                 .paths = PATHS, .threads = 1};
+    struct backtest_options o = {
+        .file = "minimal.cfg", .from_year = 2022, .fit_paths = PATHS, .paths = PATHS, .threads = 1};
     struct backtest_result r;
     struct diag d = {0};
     assert_int_equal(backtest_run(&s, &o, &r, &d), 0);
@@ -252,11 +252,12 @@ static void test_backtest_ae(void **state)
     backtest_result_free(&r);
 
     /* nothing after --from */
-    assert_int_equal(backtest_run(&s, &(struct backtest_options){.file = "minimal.cfg",
-                                                                 .from_year = 2024,
-                                                                 .fit_paths = PATHS,
-                                                                 .paths = PATHS,
-                                                                 .threads = 1},
+    assert_int_equal(backtest_run(&s,
+                                  &(struct backtest_options){.file = "minimal.cfg",
+                                                             .from_year = 2024,
+                                                             .fit_paths = PATHS,
+                                                             .paths = PATHS,
+                                                             .threads = 1},
                                   &r, &d),
                      -1);
     assert_int_equal(diag_status(&d), DIAG_BAD);
@@ -279,8 +280,11 @@ static void test_without_actuals(void **state)
     assert_non_null(strstr(diag_last_text(&d), "no region has actuals"));
     diag_free(&d);
 
-    struct actual before[1] = {{.year = 2021, .enrollees = 1e6, .income_yuan = NAN,
-                                .expenditure_yuan = NAN, .balance_yuan = NAN}};
+    struct actual before[1] = {{.year = 2021,
+                                .enrollees = 1e6,
+                                .income_yuan = NAN,
+                                .expenditure_yuan = NAN,
+                                .balance_yuan = NAN}};
     s.regions[0].actuals = before;
     s.regions[0].n_actuals = 1;
     assert_int_equal(calibrate_fit(&s, &o, &r, &d), -1);

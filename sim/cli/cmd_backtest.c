@@ -3,9 +3,9 @@
  * the projection (sim/backtest.c); prints the fit and the actual-vs-expected
  * table, and with -o runs the calibrated projection into a file that carries
  * the same table (/backtest, output/backtest_h5.h). */
-#include "sim/cli/cli.h"
 #include "output/backtest_h5.h"
 #include "sim/backtest.h"
+#include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 #include "sim/run.h"

@@ -2,8 +2,8 @@
  * fits the levels to the regions' actuals (sim/calibrate.c), prints the fit
  * table and writes the variant file that carries the levels, each with a
  * comment naming the actual it comes from. */
-#include "sim/cli/cli.h"
 #include "sim/calibrate.h"
+#include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 
@@ -137,7 +137,8 @@ void cli_print_fit(FILE *out, const struct scenario *s, const struct calibrate_r
                 l->opening_balance_yuan / 1e8, l->last_year ? "" : "  (no actuals: as given)");
     }
     if (r->trend)
-        fprintf(out, "enrollment.employee_shift: %.5f (was %.5f), from the enrollees of %d and %d\n",
+        fprintf(out,
+                "enrollment.employee_shift: %.5f (was %.5f), from the enrollees of %d and %d\n",
                 r->employee_shift, r->employee_shift_before, r->trend_first_year, r->last_year);
 }
 

@@ -504,19 +504,43 @@ static const struct spec other_income_kids[] = {
 static const struct spec actual_kids[] = {
     INT("year", struct actual, year, "year", 1990, 2200, NULL, "the accounts",
         "The year of the accounts; unique and increasing within the region."),
-    {.name = "enrollees", .kind = SPEC_NUMBER, .unit = "persons", .min = 0, .max = BIG,
-     .source = "the accounts", .doc = "Persons enrolled in the residents' scheme in the year.",
-     .flags = SPEC_OPTIONAL, .offset = offsetof(struct actual, enrollees)},
-    {.name = "income_yuan", .kind = SPEC_NUMBER, .unit = "yuan", .min = 0, .max = BIG,
-     .source = "the accounts", .doc = "The fund's income in the year (基金收入).",
-     .flags = SPEC_OPTIONAL, .offset = offsetof(struct actual, income_yuan)},
-    {.name = "expenditure_yuan", .kind = SPEC_NUMBER, .unit = "yuan", .min = 0, .max = BIG,
-     .source = "the accounts", .doc = "The fund's expenditure in the year (基金支出).",
-     .flags = SPEC_OPTIONAL, .offset = offsetof(struct actual, expenditure_yuan)},
-    {.name = "balance_yuan", .kind = SPEC_NUMBER, .unit = "yuan", .min = 0, .max = BIG,
+    {.name = "enrollees",
+     .kind = SPEC_NUMBER,
+     .unit = "persons",
+     .min = 0,
+     .max = BIG,
      .source = "the accounts",
-     .doc = "The accumulated balance at the end of the year (累计结存).",
-     .flags = SPEC_OPTIONAL, .offset = offsetof(struct actual, balance_yuan)},
+     .doc = "Persons enrolled in the residents' scheme in the year.",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, enrollees)},
+    {.name = "income_yuan",
+     .kind = SPEC_NUMBER,
+     .unit = "yuan",
+     .min = 0,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "The fund's income in the year (基金收入).",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, income_yuan)},
+    {.name = "expenditure_yuan",
+     .kind = SPEC_NUMBER,
+     .unit = "yuan",
+     .min = 0,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "The fund's expenditure in the year (基金支出).",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, expenditure_yuan)},
+    {.name = "balance_yuan",
+     .kind = SPEC_NUMBER,
+     .unit = "yuan",
+     .min = -BIG,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "The accumulated balance at the end of the year (累计结存); below 0 for a fund "
+            "that carries a cumulative deficit.",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, balance_yuan)},
     END,
 };
 
@@ -946,8 +970,8 @@ static const struct spec pooling_kids[] = {
 #define CALIBRATED(nm, f, u, lo, hi, d)                                                            \
     {                                                                                              \
         .name = nm, .kind = SPEC_NUMBERS, .unit = u, .min = lo, .max = hi, .dflt = "[]",           \
-        .source = "fundsim calibrate", .doc = d,                                                   \
-        .offset = offsetof(struct calibration_params, f), .max_count = LIMIT_REGIONS               \
+        .source = "fundsim calibrate", .doc = d, .offset = offsetof(struct calibration_params, f), \
+        .max_count = LIMIT_REGIONS                                                                 \
     }
 
 static const struct spec calibration_kids[] = {
