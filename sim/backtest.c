@@ -61,7 +61,9 @@ int backtest_run(struct scenario *s, const struct backtest_options *o, struct ba
 
     int saved_years = s->simulation.years;
     long long saved_paths = s->simulation.paths;
+    /* at least the scenario's horizon, as the fit ran (calibrate.h) */
     size_t years = (size_t)(r->last_year - start + 1), paths = o->paths, regions = s->n_regions;
+    if ((size_t)saved_years > years) years = (size_t)saved_years;
     s->simulation.years = (int)years;
     s->simulation.paths = (long long)paths;
     double *values = malloc(CALIBRATE_LINES * regions * years * paths * sizeof *values);

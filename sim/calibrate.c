@@ -403,4 +403,5 @@ void calibrate_apply(struct scenario *s, const struct calibrate_result *r)
         g->opening_balance_yuan = l->opening_balance_yuan;
     }
     s->enrollment.employee_shift = r->employee_shift;
+    s->calibration.history_end_year = r->last_year;
 }

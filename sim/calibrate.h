@@ -95,8 +95,9 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o, struct 
                   struct diag *d);
 void calibrate_result_free(struct calibrate_result *r);
 
-/* Sets s's regions' levels and employee_shift to the fitted ones (the
- * variant's values), as scenario_load would from the variant. */
+/* Sets s's regions' levels, employee_shift and history_end_year to the
+ * fitted ones (the variant's values), as scenario_load would from the variant
+ * (its resolved text, s->resolved_text, stays the scenario's as given). */
 void calibrate_apply(struct scenario *s, const struct calibrate_result *r);
 
 /* Every path's figure of the lines for each region and year of s's horizon:

@@ -9,7 +9,8 @@
  * levels, must recover them (on the same paths, so only the fit's tolerance
  * separates them). The variant written by the command loads and reproduces
  * the actuals; a backtest whose later actual is the true run's mean gives
- * A/E = 1 inside the band, and one 20 % above it A/E = 1.2 outside; a
+ * A/E = 1 inside the band, and one 20 % above it A/E = 1.2 outside, and
+ * `fundsim backtest -o` writes that table in /backtest; a
  * scenario without actuals, or with actuals only before its start, is a
  * scenario problem. */
 #include "sim/backtest.h"
@@ -19,6 +20,7 @@
 #include "sim/config/scenario.h"
 
 #include <getopt.h>
+#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,8 +153,9 @@ static void test_recovers_the_levels(void **state)
     scenario_free(&s);
 }
 
-/* A scenario file with the actuals of the truth, as a variant of minimal.cfg. */
-static void write_scenario(const char *path, double m[CALIBRATE_LINES][3])
+/* A scenario file with the actuals of the truth in 2023 and, with `both`, 2024, as
+ * a variant of minimal.cfg. */
+static void write_scenario(const char *path, double m[CALIBRATE_LINES][3], bool both)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -162,10 +165,14 @@ static void write_scenario(const char *path, double m[CALIBRATE_LINES][3])
             "  district_share = 0.5; employee_share = ((0, 0.0), (18, 0.3), (60, 0.2));\n"
             "  categories = { extreme_poverty = 0.005; minimum_living = 0.03; rural_at_risk = "
             "0.01; hardship = 0.01; };\n"
-            "  opening_balance_yuan = 500000000.0; serious_premium_yuan = 70.0;\n"
-            "  actuals = ({ year = 2023; enrollees = %.17g; income_yuan = %.17g;\n"
-            "    expenditure_yuan = %.17g; balance_yuan = %.17g; }); });\n",
-            MINIMAL, m[0][1], m[1][1], m[2][1], m[3][1]);
+            "  opening_balance_yuan = 500000000.0; serious_premium_yuan = 70.0;\n  actuals = (",
+            MINIMAL);
+    for (int y = 1; y <= (both ? 2 : 1); y++)
+        fprintf(f,
+                "%s{ year = %d; enrollees = %.17g; income_yuan = %.17g;\n"
+                "    expenditure_yuan = %.17g; balance_yuan = %.17g; }",
+                y > 1 ? ",\n    " : "", START + y, m[0][y], m[1][y], m[2][y], m[3][y]);
+    fputs("); });\n", f);
     fclose(f);
 }
 
@@ -189,7 +196,7 @@ static void test_variant_runs(void **state)
     char scenario[128], variant[128];
     tmpdir_path(scenario, sizeof scenario, f, "accounts.cfg");
     tmpdir_path(variant, sizeof variant, f, "calibrated.cfg");
-    write_scenario(scenario, m);
+    write_scenario(scenario, m, false);
     char *argv[] = {"calibrate", "--quiet", "--threads", "1",      "--paths",
                     "32",        "-o",      variant,     scenario, NULL};
     assert_int_equal(run_command(cmd_calibrate, argv), EXIT_OK);
@@ -266,6 +273,53 @@ static void test_backtest_ae(void **state)
     scenario_free(&s);
 }
 
+/* `fundsim backtest -o`: the calibrated run's file with /backtest. */
+static void test_backtest_file(void **state)
+{
+    const struct tmpdir_fixture *f = *state;
+    struct scenario s;
+    load(&s);
+    double m[CALIBRATE_LINES][3];
+    truth(&s, 0.003, m);
+    scenario_free(&s);
+    char scenario[128], out[128];
+    tmpdir_path(scenario, sizeof scenario, f, "two-years.cfg");
+    tmpdir_path(out, sizeof out, f, "backtest.h5");
+    write_scenario(scenario, m, true);
+    char *argv[] = {"backtest", "--quiet",     "--threads", "1",  "--from", "2023",   "--paths",
+                    "32",       "--fit-paths", "32",        "-o", out,      scenario, NULL};
+    assert_int_equal(run_command(cmd_backtest, argv), EXIT_OK);
+
+    hid_t h = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(h >= 0);
+    int years[4] = {0}, history = 0;
+    double ae[4] = {0};
+    unsigned char inside[4] = {0};
+    hid_t set = H5Dopen2(h, "backtest/year", H5P_DEFAULT);
+    hid_t space = H5Dget_space(set);
+    assert_true(H5Sget_simple_extent_npoints(space) == 4);
+    H5Sclose(space);
+    H5Dread(set, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, years);
+    H5Dclose(set);
+    set = H5Dopen2(h, "backtest/ae", H5P_DEFAULT);
+    H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ae);
+    H5Dclose(set);
+    set = H5Dopen2(h, "backtest/inside", H5P_DEFAULT);
+    H5Dread(set, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, inside);
+    H5Dclose(set);
+    hid_t a = H5Aopen(h, "history_end_year", H5P_DEFAULT);
+    assert_true(a >= 0);
+    H5Aread(a, H5T_NATIVE_INT, &history);
+    H5Aclose(a);
+    H5Fclose(h);
+    assert_int_equal(history, 2023);
+    for (int j = 0; j < 4; j++) {
+        assert_int_equal(years[j], 2024);
+        assert_close(ae[j], 1, 1e-3);
+        assert_int_equal(inside[j], 1);
+    }
+}
+
 static void test_without_actuals(void **state)
 {
     (void)state;
@@ -301,9 +355,8 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recovers_the_levels),
-        cmocka_unit_test(test_variant_runs),
-        cmocka_unit_test(test_backtest_ae),
+        cmocka_unit_test(test_recovers_the_levels), cmocka_unit_test(test_variant_runs),
+        cmocka_unit_test(test_backtest_ae),         cmocka_unit_test(test_backtest_file),
         cmocka_unit_test(test_without_actuals),
     };
     return cmocka_run_group_tests(tests, setup, tmpdir_group_teardown);

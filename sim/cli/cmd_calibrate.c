@@ -157,25 +157,31 @@ static void relative_path(const char *from_dir, const char *to, char *out, size_
     snprintf(out + used, size - used, "%s", to + common);
 }
 
-/* The value of a region's level and the actual it comes from, as a comment. */
+/* The value of a region's level, after a comment naming the actual it comes from. */
 static void print_level(FILE *out, const struct scenario *s, const struct calibrate_result *r,
                         size_t k, int line, double value, const char *format)
 {
     const struct calibrate_levels *l = &r->levels[k];
     const struct region *g = &s->regions[k];
+    if (!l->last_year || !l->fitted[line])
+        fprintf(out, "    # %s: no %s among its actuals: as given\n", g->name,
+                calibrate_line_names[line]);
+    for (size_t j = 0; l->last_year && l->fitted[line] && j < g->n_actuals; j++) {
+        if (g->actuals[j].year != l->last_year) continue;
+        double v = calibrate_actual(&g->actuals[j], line);
+        if (line == CALIBRATE_BALANCE)
+            fprintf(out,
+                    "    # %s: at the start of %d, so that the expected balance at the end of "
+                    "%d is the actual\n    # %.10g yuan (regions[%zu].actuals)\n",
+                    g->name, s->simulation.start_year, l->last_year, v, k);
+        else
+            fprintf(out, "    # %s: %s %.10g %s in %d (regions[%zu].actuals)\n", g->name,
+                    calibrate_line_names[line], v, line == CALIBRATE_ENROLLEES ? "persons" : "yuan",
+                    l->last_year, k);
+    }
     fputs("    ", out);
     fprintf(out, format, value);
-    fputs(k + 1 < s->n_regions ? ", " : "  ", out);
-    if (!l->last_year || !l->fitted[line]) {
-        fprintf(out, "# %s: no %s among its actuals: as given\n", g->name,
-                calibrate_line_names[line]);
-        return;
-    }
-    for (size_t j = 0; j < g->n_actuals; j++)
-        if (g->actuals[j].year == l->last_year)
-            fprintf(out, "# %s: %s %.10g %s in %d (regions[%zu].actuals)\n", g->name,
-                    calibrate_line_names[line], calibrate_actual(&g->actuals[j], line),
-                    line == CALIBRATE_ENROLLEES ? "persons" : "yuan", l->last_year, k);
+    fputs(k + 1 < s->n_regions ? ",\n" : "\n", out);
 }
 
 static int write_variant(const struct calibrate_cli *c, const struct scenario *s,
