@@ -40,9 +40,15 @@ int utilization_init(struct utilization_model *m, const struct scenario *s)
     for (size_t k = 0; k < m->n_regions; k++) {
         const struct region *r = &s->regions[k];
         m->inpatient_mix[k] = r->has_hospital_mix ? r->hospital_mix : p->inpatient.level_mix;
-        m->use_scale[k] = 1 + r->use_change;
     }
+    utilization_set_use_scales(m, s);
     return 0;
+}
+
+void utilization_set_use_scales(struct utilization_model *m, const struct scenario *s)
+{
+    for (size_t k = 0; k < m->n_regions; k++)
+        m->use_scale[k] = 1 + s->regions[k].use_change;
 }
 
 void utilization_free(struct utilization_model *m)

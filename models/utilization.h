@@ -76,6 +76,9 @@ struct utilization_year {
 /* The model of a validated scenario. Returns 0, or -1 when out of memory. */
 int utilization_init(struct utilization_model *m, const struct scenario *s);
 void utilization_free(struct utilization_model *m);
+/* Reads the regions' calibrated use of care again (regions[].use_change), for
+ * `fundsim calibrate`, whose rounds change it between runs of one engine. */
+void utilization_set_use_scales(struct utilization_model *m, const struct scenario *s);
 
 /* An output for steps of model `m`. Returns 0 (it holds no buffers now; the
  * status stays for the drivers' common pattern). */

@@ -43,10 +43,9 @@ static const struct actual *actual_of(const struct region *g, int year)
     return NULL;
 }
 
-int calibrate_simulate(const struct scenario *s, int threads, double *out, struct diag *d)
+/* Every path's figures of the arm's run into `out` (calibrate_simulate's layout). */
+static void collect(struct run_arm *a, const struct scenario *s, double *out)
 {
-    struct run_arm *a = run_arm_create(s, threads, d);
-    if (!a) return -1;
     size_t paths = (size_t)s->simulation.paths, years = (size_t)s->simulation.years;
     size_t regions = s->n_regions;
     for (size_t first = 0; first < paths; first += RECORD_BLOCK_PATHS) {
@@ -60,6 +59,13 @@ int calibrate_simulate(const struct scenario *s, int threads, double *out, struc
                         out[((l * regions + k) * years + y) * paths + first + p] = v[line_var[l]];
                 }
     }
+}
+
+int calibrate_simulate(const struct scenario *s, int threads, double *out, struct diag *d)
+{
+    struct run_arm *a = run_arm_create(s, threads, d);
+    if (!a) return -1;
+    collect(a, s, out);
     run_arm_free(a);
     return 0;
 }
@@ -69,9 +75,10 @@ struct fit {
     const struct calibrate_options *o;
     struct calibrate_result *r;
     size_t paths, years, regions;
-    double *values; /* every path's figures (calibrate_simulate) */
-    double *mean;   /* [line][region][year]: the round's means */
-    double *before; /* the first round's */
+    struct run_arm *arm; /* built at the first round; its levels refreshed at each */
+    double *values;      /* every path's figures (calibrate_simulate) */
+    double *mean;        /* [line][region][year]: the round's means */
+    double *before;      /* the first round's */
     /* the trend: its years and the regions that give enrollees in both */
     int first, last;
     bool *in_trend;
@@ -101,7 +108,12 @@ static void put_levels(struct fit *f)
 static int run_round(struct fit *f, struct diag *d)
 {
     put_levels(f);
-    if (calibrate_simulate(f->s, f->o->threads, f->values, d) != 0) return -1;
+    if (!f->arm) {
+        if (!(f->arm = run_arm_create(f->s, f->o->threads, d))) return -1;
+    } else if (run_arm_refresh_levels(f->arm, d) != 0) {
+        return -1;
+    }
+    collect(f->arm, f->s, f->values);
     size_t cells = CALIBRATE_LINES * f->regions * f->years;
     for (size_t c = 0; c < cells; c++) {
         double sum = 0;
@@ -376,6 +388,7 @@ restore:
         g->opening_balance_yuan = saved[k].opening_balance_yuan;
     }
 done:
+    run_arm_free(f.arm);
     free(saved);
     free(f.values);
     free(f.mean);

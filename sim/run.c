@@ -102,6 +102,11 @@ void run_arm_free(struct run_arm *a)
     free(a);
 }
 
+int run_arm_refresh_levels(struct run_arm *a, struct diag *d)
+{
+    return engine_refresh_levels(a->engine, d);
+}
+
 size_t run_arm_tables(const struct run_arm *a)
 {
     return engine_tables(a->engine);
