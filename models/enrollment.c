@@ -69,7 +69,8 @@ int enrollment_params_init(struct enrollment_model *p, const struct scenario *s,
 
     p->permit_share = rg->permit_share;
     p->permit_local_share = e->permit_local_share;
-    p->participation = e->participation;
+    /* the calibrated scale is 1 unless `fundsim calibrate` fitted one */
+    p->participation = fmin(1.0, e->participation * (1 + rg->participation_change));
     p->elasticity = e->elasticity;
     p->participation_volatility = e->participation_volatility;
     p->shock_persistence = e->shock_persistence;

@@ -57,8 +57,10 @@ void financing_rules_init(struct financing_rules *f, const struct region *r, int
         step_at(&p->assistance_city_share_county, year);
     f->serious_premium_yuan =
         timeline_at(&r->serious_premium_yuan, &cont[CONTINUED_SERIOUS_PREMIUM], year, x);
+    /* + the calibrated other income (0 unless `fundsim calibrate` fitted one) */
     f->other_income_yuan =
-        timeline_at(&r->other_income_yuan, &cont[CONTINUED_OTHER_INCOME], year, x);
+        timeline_at(&r->other_income_yuan, &cont[CONTINUED_OTHER_INCOME], year, x) +
+        r->extra_other_income_yuan;
     f->other_income_payer = r->other_income_payer;
 }
 

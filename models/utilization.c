@@ -37,16 +37,26 @@ int utilization_init(struct utilization_model *m, const struct scenario *s)
     /* calloc(0) may return NULL: ask for at least one element. */
     m->inpatient_mix = calloc(m->n_regions + 1, sizeof *m->inpatient_mix);
     if (!m->inpatient_mix) return -1;
+    m->use_scale = calloc(m->n_regions + 1, sizeof *m->use_scale);
+    if (!m->use_scale) return -1;
     for (size_t k = 0; k < m->n_regions; k++) {
         const struct region *r = &s->regions[k];
         m->inpatient_mix[k] = r->has_hospital_mix ? r->hospital_mix : p->inpatient.level_mix;
     }
+    utilization_set_use_scales(m, s);
     return 0;
+}
+
+void utilization_set_use_scales(struct utilization_model *m, const struct scenario *s)
+{
+    for (size_t k = 0; k < m->n_regions; k++)
+        m->use_scale[k] = 1 + s->regions[k].use_change;
 }
 
 void utilization_free(struct utilization_model *m)
 {
     free(m->inpatient_mix);
+    free(m->use_scale);
     *m = (struct utilization_model){0};
 }
 
@@ -100,7 +110,8 @@ void utilization_step(const struct utilization_model *m, size_t region, int year
     double g = gsl_ran_gaussian_ziggurat(r, 1.0);
     out->shock = exp(sd * g - 0.5 * sd * sd);
 
-    double use = costs->use_index * out->shock;
+    /* the calibrated scale is 1 unless `fundsim calibrate` fitted one: x 1 changes nothing */
+    double use = costs->use_index * out->shock * m->use_scale[region];
     if (m->n_shocks) use *= utilization_oneoff(m, year);
     care_step(&m->inpatient, m->inpatient_mix[region].at, use, costs->price_index, multiplier,
               &out->inpatient);

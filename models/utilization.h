@@ -54,6 +54,7 @@ struct utilization_model {
     struct utilization_care_model inpatient, outpatient;
     size_t n_regions;
     struct level_shares *inpatient_mix; /* per region */
+    double *use_scale;                  /* per region: regions' calibrated use of care */
     double caesarean_share;
     double shock_log_sd; /* s of the lognormal shock */
     size_t n_shocks;
@@ -80,6 +81,9 @@ struct utilization_year {
 /* The model of a validated scenario. Returns 0, or -1 when out of memory. */
 int utilization_init(struct utilization_model *m, const struct scenario *s);
 void utilization_free(struct utilization_model *m);
+/* Reads the regions' calibrated use of care again (regions[].use_change), for
+ * `fundsim calibrate`, whose rounds change it between runs of one engine. */
+void utilization_set_use_scales(struct utilization_model *m, const struct scenario *s);
 
 /* An output for steps of model `m`. Returns 0 (it holds no buffers now; the
  * status stays for the drivers' common pattern). */

@@ -172,6 +172,7 @@ static int write_root_attributes(struct h5out *o, const struct h5out_meta *m)
            put_string_attr(f, "pooling", m->pooling) ||
            put_string_attr(f, "assumptions", m->assumptions) ||
            put_int_attr(f, "rules_end_year", m->rules_end_year) ||
+           (m->history_end_year && put_int_attr(f, "history_end_year", m->history_end_year)) ||
            (m->slice && (put_int_attr(f, "paths_from", (long long)m->first_path) ||
                          put_int_attr(f, "paths_to", (long long)(m->first_path + m->paths)) ||
                          put_int_attr(f, "scenario_paths", (long long)m->scenario_paths)));

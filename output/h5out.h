@@ -8,7 +8,8 @@
  *     "province", or "city_merges": city pooling with pooling.merges),
  *     assumptions (what the run assumes where no notice says, a line each:
  *     sim/assumptions.h), rules_end_year (the last year a financing standard is
- *     dated; the continuation rules set it after); a slice's
+ *     dated; the continuation rules set it after), history_end_year (only in a
+ *     calibrated run: its last actual year, the projection proper starts after); a slice's
  *     file also paths_from, paths_to, scenario_paths (its paths are paths_from ..
  *     paths_to - 1 of a run of scenario_paths; /paths is indexed from paths_from)
  *   /years [Y] int, /regions [R] string (names), /quantiles [Q] double: dimension
@@ -59,6 +60,7 @@ struct h5out_meta {
     const char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
     const char *assumptions; /* sim/assumptions.h */
     int rules_end_year;
+    int history_end_year; /* a calibrated run's last actual year; 0: none (no attribute) */
     long long seed;
     size_t paths;      /* paths in the file */
     size_t first_path; /* the first one's number: a slice's first path, 0 for a whole run */

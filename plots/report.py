@@ -7,7 +7,8 @@ Reads the file only (output/README.md's layout) and writes into DIR, made if
 needed: the fan charts of the balance and of the months of payment (province,
 and the regions as small multiples), the warning maps, the first depletion
 year, the budget burden, and for a `fundsim compare` file each variant's
-difference charts; then index.html with every chart and the summary tables.
+difference charts; then index.html with every chart and the summary tables (and,
+for a `fundsim backtest` file, its actual-vs-expected table).
 `CHARTS` lists them, each with the datasets it needs: a chart whose datasets
 the file lacks is left out, and said so. Prints the path of index.html.
 
@@ -130,6 +131,8 @@ def page(fund, made):
                                          tables.actuarial_table(fund)],
              "Early warning": [tables.warning_table(fund), tables.first_year_table(fund)],
              "Budget burden": [tables.budget_table(fund)]}
+    if fund.has("backtest/actual"):
+        extra["Backtest"] = [tables.backtest_table(fund)]
     for v in fund.variants():
         extra[f"Variant {v}"] = [tables.variant_table(fund, v)]
     # the assumptions first: the headline figures rest on them

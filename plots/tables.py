@@ -205,3 +205,30 @@ def actuarial_table(fund):
     return table(head, rows, "Actuarial balance, per cent: (income + opening balance - the "
                  "reserve at the end) / expenditure - 1, discounted at the fund's interest "
                  "rates; below 0, financing is short")
+
+
+def backtest_table(fund):
+    """`fundsim backtest`'s table (/backtest): each later actual against the calibrated
+    projection, with A/E = actual / the model's mean and whether it lies in the 5-95 % band."""
+    if not fund.has("backtest/actual"):
+        return ""
+    regions = texts(fund.f["backtest/region"])
+    lines = texts(fund.f["backtest/line"])
+    years = fund.read("backtest/year")
+    col = {k: fund.read(f"backtest/{k}") for k in ("actual", "mean", "median", "p05", "p95", "ae")}
+    inside = fund.read("backtest/inside")
+    head = ["region", "year", "line", "actual", "model mean", "median", "5 %", "95 %", "A/E",
+            "inside"]
+    rows = []
+    for j, line in enumerate(lines):
+        scale = 1.0 if line == "enrollees" else YUAN_PER_1E8
+        digits = 0 if line == "enrollees" else 2
+        cells = "".join(cell(col[k][j] / scale, digits)
+                        for k in ("actual", "mean", "median", "p05", "p95"))
+        rows.append(f"<td class='name'>{escape(regions[j])}</td><td>{int(years[j])}</td>"
+                    f"<td class='name'>{escape(line)}</td>{cells}{cell(col['ae'][j], 4)}"
+                    f"<td>{'yes' if inside[j] else 'no'}</td>")
+    frm = fund.attr("from_year", "?", "/backtest")
+    return table(head, rows, f"Backtest: calibrated on the actuals up to {frm}, the later "
+                 "actuals against the projection (persons; money in 亿元); A/E = actual / "
+                 "the model's mean")

@@ -250,6 +250,14 @@ void engine_free(struct engine *e)
     free(e);
 }
 
+int engine_refresh_levels(struct engine *e, struct diag *d)
+{
+    for (size_t k = 0; k < e->regions; k++)
+        if (enrollment_params_init(&e->enrollment[k], e->s, k, d) != 0) return -1;
+    utilization_set_use_scales(&e->utilization, e->s);
+    return 0;
+}
+
 size_t engine_tables(const struct engine *e)
 {
     return e->n_tables;

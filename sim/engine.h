@@ -35,6 +35,14 @@ struct engine_work;
 struct engine *engine_create(const struct scenario *s, int threads, struct diag *d);
 void engine_free(struct engine *e);
 
+/* Reads the scenario's calibrated levels again (the regions' participation and
+ * use of care, enrollment.employee_shift: the enrollment and utilization
+ * models copy them when built; the opening balance and other income are read
+ * as the paths run), so that `fundsim calibrate`'s rounds run one engine and
+ * build its benefit tables once: they do not depend on the levels. Returns 0,
+ * or -1 with a scenario problem in `d`. */
+int engine_refresh_levels(struct engine *e, struct diag *d);
+
 /* The number of distinct benefit tables built (for messages). */
 size_t engine_tables(const struct engine *e);
 

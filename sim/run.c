@@ -103,6 +103,11 @@ void run_arm_free(struct run_arm *a)
     free(a);
 }
 
+int run_arm_refresh_levels(struct run_arm *a, struct diag *d)
+{
+    return engine_refresh_levels(a->engine, d);
+}
+
 size_t run_arm_tables(const struct run_arm *a)
 {
     return engine_tables(a->engine);
@@ -437,6 +442,7 @@ static void fill_meta(struct run *r)
         .pooling = pools_name(s),
         .assumptions = r->assumptions,
         .rules_end_year = assumptions_rules_end_year(s),
+        .history_end_year = s->calibration.history_end_year,
         .seed = s->simulation.seed,
         .paths = r->paths,
         .first_path = r->from,

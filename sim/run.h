@@ -99,6 +99,9 @@ struct run_arm;
 struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d);
 void run_arm_free(struct run_arm *a);
 size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for messages) */
+/* engine_refresh_levels of the arm's engine (sim/engine.h): the scenario's
+ * calibrated levels read again between runs. Returns 0, or -1 with the problem in `d`. */
+int run_arm_refresh_levels(struct run_arm *a, struct diag *d);
 
 /* The thread-seconds the arm's threads have spent in each phase so far. */
 struct engine_times;

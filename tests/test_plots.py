@@ -167,6 +167,35 @@ class ReportTest(unittest.TestCase):
                          last[2]["adjustment_paid_mean_1e8_yuan"])
         self.assertGreater(float(last[2]["adjustment_paid_mean_1e8_yuan"]), 0)
 
+    def test_backtest_table(self):
+        # a run's file with a /backtest group as `fundsim backtest -o` writes it
+        # (output/README.md): the report shows its rows, 亿元 for money
+        self.assertNotIn("Backtest", self.check_report("run", RUN_CHARTS))
+        h5 = os.path.join(self.dir, "backtest.h5")
+        with open(self.run_h5, "rb") as src, open(h5, "wb") as dst:
+            dst.write(src.read())
+        with h5py.File(h5, "a") as f:
+            g = f.create_group("backtest")
+            utf8 = h5py.string_dtype("utf-8")
+            g["region"] = np.array(["Testshire", "Testshire"], dtype=utf8)
+            g["line"] = np.array(["enrollees", "expenditure"], dtype=utf8)
+            g["year"] = np.array([2024, 2024], dtype=np.int32)
+            for k, v in (("actual", [700000.0, 6.3e8]), ("mean", [690000.0, 5.25e8]),
+                         ("median", [691000.0, 5.2e8]), ("p05", [680000.0, 5.0e8]),
+                         ("p95", [701000.0, 5.5e8]), ("ae", [700 / 690, 1.2])):
+                g[k] = np.array(v)
+            g["inside"] = np.array([1, 0], dtype=np.uint8)
+            g.attrs["from_year"] = 2022
+        out = os.path.join(self.dir, "backtest-report")
+        proc = report(h5, out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn("Backtest: calibrated on the actuals up to 2022", html)
+        self.assertIn("<td>700000</td><td>690000</td>", html)
+        self.assertIn("<td>6.30</td><td>5.25</td><td>5.20</td><td>5.00</td><td>5.50</td>"
+                      "<td>1.2000</td><td>no</td>", html)
+
     def test_missing_or_foreign_file(self):
         other = os.path.join(self.dir, "other.h5")
         with h5py.File(other, "w") as f:

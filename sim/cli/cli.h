@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The exit statuses; a diag's entries give theirs (diag_status). */
 enum exit_status {
@@ -26,6 +27,15 @@ int cmd_compare(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
+
+/* The fit table of `fundsim calibrate` (and of the backtest's calibration):
+ * per region, year and line the actual, the model before and after, and the
+ * fitted levels. */
+struct scenario;
+struct calibrate_result;
+void cli_print_fit(FILE *out, const struct scenario *s, const struct calibrate_result *r);
 
 /* The terminal's side of the library's one voice (sim/config/say.h): each
  * message on stderr after "fundsim COMMAND: ", the notes dropped when `quiet`,

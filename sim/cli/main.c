@@ -27,6 +27,9 @@ static const char usage[] =
     "  merge -o OUT SLICE...\n"
     "                      combine the files of slices of a run (--paths-from/--paths-to)\n"
     "  solve SCENARIO      the yearly rise of contributions or subsidy that meets a target\n"
+    "  calibrate SCENARIO  fit the levels to the regions' actual accounts, write a variant\n"
+    "  backtest SCENARIO --from YEAR\n"
+    "                      calibrate up to YEAR, compare the later actuals with the projection\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
     "`fundsim COMMAND --help` describes a command.\n"
@@ -39,7 +42,8 @@ static const struct command {
 } commands[] = {
     {"run", cmd_run},         {"check", cmd_check},     {"show", cmd_show},
     {"summary", cmd_summary}, {"compare", cmd_compare}, {"settings", cmd_settings},
-    {"solve", cmd_solve},     {"merge", cmd_merge},
+    {"solve", cmd_solve},     {"merge", cmd_merge},     {"calibrate", cmd_calibrate},
+    {"backtest", cmd_backtest},
 };
 
 int main(int argc, char **argv)

@@ -370,6 +370,55 @@ static void check_pools(const struct tree *root, struct diag *d)
     free(host);
 }
 
+/* Each region's actuals: years increasing (so unique), and each year with a
+ * figure; the schema checked their types and ranges. */
+static void check_actuals(const struct tree *regions, struct diag *d)
+{
+    if (!regions || regions->kind != TREE_LIST ||
+        regions->n > spec_member(&scenario_spec, "regions")->max_count)
+        return;
+    static const char *const figures[] = {"enrollees", "income_yuan", "expenditure_yuan",
+                                          "balance_yuan"};
+    for (size_t i = 0; i < regions->n; i++) {
+        const struct tree *list = tree_child(regions->kids[i], "actuals");
+        if (!list || list->kind != TREE_LIST) continue;
+        const struct tree *previous = NULL;
+        for (size_t k = 0; k < list->n; k++) {
+            const struct tree *a = list->kids[k];
+            const struct tree *year = tree_child(a, "year");
+            if (a->kind != TREE_GROUP || !year || year->kind != TREE_INT) continue;
+            if (previous && year->i == previous->i)
+                diag_at(d, year, "the year %lld is already given by the actuals before it",
+                        year->i);
+            else if (previous && year->i < previous->i)
+                diag_at(d, year, "expected the actuals by increasing year: %lld after %lld",
+                        year->i, previous->i);
+            previous = year;
+            bool any = false;
+            for (size_t f = 0; f < sizeof figures / sizeof *figures; f++)
+                any = any || tree_child(a, figures[f]);
+            if (!any)
+                diag_at(d, a,
+                        "expected at least one figure of the year: enrollees, income_yuan, "
+                        "expenditure_yuan or balance_yuan");
+        }
+    }
+}
+
+/* The calibration's arrays hold one entry per region, or none. */
+static void check_calibration(const struct tree *root, struct diag *d)
+{
+    const struct tree *regions = tree_child(root, "regions");
+    const struct tree *cal = tree_child(root, "calibration");
+    if (!regions || regions->kind != TREE_LIST || !cal || cal->kind != TREE_GROUP) return;
+    for (size_t k = 0; k < cal->n; k++) {
+        const struct tree *v = cal->kids[k];
+        if (v->kind == TREE_ARRAY && v->n != 0 && v->n != regions->n)
+            diag_at(d, v, "expected one value per region (%zu), or none, got %zu", regions->n,
+                    v->n);
+    }
+}
+
 /* The scenario's name is also the default output's file name, NAME.h5 in the
  * current folder (and a variant's group, /diff/NAME): so it may not name
  * another folder ('/', "..") or a hidden file (a leading '.'), nor hold a
@@ -864,6 +913,29 @@ static int region_policy(struct scenario *s, struct region *r, const struct tree
     return 0;
 }
 
+/* A figure the accounts do not give is NAN (the schema's extraction left 0). */
+static void region_actuals(struct region *r, const struct tree *list)
+{
+    for (size_t k = 0; k < r->n_actuals; k++) {
+        const struct tree *a = list->kids[k];
+        struct actual *x = &r->actuals[k];
+        if (!tree_child(a, "enrollees")) x->enrollees = NAN;
+        if (!tree_child(a, "income_yuan")) x->income_yuan = NAN;
+        if (!tree_child(a, "expenditure_yuan")) x->expenditure_yuan = NAN;
+        if (!tree_child(a, "balance_yuan")) x->balance_yuan = NAN;
+    }
+}
+
+/* Region i's calibrated levels (check_calibration: each array has one entry per
+ * region, or none). */
+static void region_calibration(const struct calibration_params *c, size_t i, struct region *r)
+{
+    r->participation_change = c->participation_scale.n ? c->participation_scale.v[i] - 1 : 0;
+    r->use_change = c->use_scale.n ? c->use_scale.v[i] - 1 : 0;
+    r->extra_other_income_yuan = c->other_income_yuan.n ? c->other_income_yuan.v[i] : 0.0;
+    if (c->opening_balance_yuan.n) r->opening_balance_yuan = c->opening_balance_yuan.v[i];
+}
+
 /* Returns 0, or -1 with the problems in `d` or the arena out of memory. */
 static int extract(struct scenario *s, const struct tree *root, struct diag *d)
 {
@@ -886,6 +958,8 @@ static int extract(struct scenario *s, const struct tree *root, struct diag *d)
             extract_setting(s->arena, migration, spec_member(region_spec, "migration_rate"), r);
         if (region_policy(s, r, tree_child(root, "policy"), rt) != 0) d->no_memory = true;
         if (d->no_memory || arena_failed(s->arena)) return -1;
+        region_actuals(r, tree_child(rt, "actuals"));
+        region_calibration(&s->calibration, i, r);
     }
     return status;
 }
@@ -975,6 +1049,8 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     check_western(tree_child(root, "regions"), d);
     check_policies(root, c.start_year, d);
     check_pools(root, d);
+    check_actuals(tree_child(root, "regions"), d);
+    check_calibration(root, d);
     /* out of memory, an override or a default may be missing from the tree:
      * neither its problems nor its silence can be trusted */
     if (d->no_memory || d->n > before) {

@@ -268,6 +268,17 @@ struct policy {
     struct continuation continuation[N_CONTINUED];
 };
 
+/* A year of the region's published final accounts (决算), regions[].actuals: what
+ * `fundsim calibrate` fits and `fundsim backtest` compares. A figure not given
+ * is NAN. */
+struct actual {
+    int year;
+    double enrollees;        /* persons enrolled in the year */
+    double income_yuan;      /* the fund's income in the year */
+    double expenditure_yuan; /* the fund's expenditure in the year */
+    double balance_yuan;     /* the accumulated balance at the end of the year */
+};
+
 struct region {
     char *name, *name_zh, *code;
     double population_total;
@@ -288,6 +299,19 @@ struct region {
     bool has_migration_rate;
     struct step migration_rate;
     struct policy policy; /* the scenario's policy with this region's overrides */
+    size_t n_actuals;
+    struct actual *actuals; /* by increasing year; none: n_actuals 0 */
+    /* The levels `fundsim calibrate` fits (the scenario's `calibration` group,
+     * one entry per region), each 0 when it has none, so that a region built
+     * without them is unchanged: participation and use of care multiplied by
+     * 1 + the change, other income per enrollee added to other_income_yuan. */
+    double participation_change, use_change, extra_other_income_yuan;
+};
+
+/* calibration: the fitted levels, one entry per region (or none). */
+struct calibration_params {
+    struct numbers participation_scale, use_scale, other_income_yuan, opening_balance_yuan;
+    int history_end_year; /* the last actual year fitted; 0: not calibrated */
 };
 
 struct warning_params {
@@ -326,6 +350,7 @@ struct scenario {
     struct disease_params disease;
     struct warning_params warning;
     struct pooling_params pooling;
+    struct calibration_params calibration;
     char *resolved_text; /* the fully resolved scenario, as `fundsim show` prints it */
     void *arena;         /* owns every allocation above */
 };

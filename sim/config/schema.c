@@ -500,6 +500,50 @@ static const struct spec other_income_kids[] = {
     END,
 };
 
+/* A year of published accounts (决算); every figure optional. */
+static const struct spec actual_kids[] = {
+    INT("year", struct actual, year, "year", 1990, 2200, NULL, "the accounts",
+        "The year of the accounts; unique and increasing within the region."),
+    {.name = "enrollees",
+     .kind = SPEC_NUMBER,
+     .unit = "persons",
+     .min = 0,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "Persons enrolled in the residents' scheme in the year.",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, enrollees)},
+    {.name = "income_yuan",
+     .kind = SPEC_NUMBER,
+     .unit = "yuan",
+     .min = 0,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "The fund's income in the year (基金收入).",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, income_yuan)},
+    {.name = "expenditure_yuan",
+     .kind = SPEC_NUMBER,
+     .unit = "yuan",
+     .min = 0,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "The fund's expenditure in the year (基金支出).",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, expenditure_yuan)},
+    {.name = "balance_yuan",
+     .kind = SPEC_NUMBER,
+     .unit = "yuan",
+     .min = -BIG,
+     .max = BIG,
+     .source = "the accounts",
+     .doc = "The accumulated balance at the end of the year (累计结存); below 0 for a fund "
+            "that carries a cumulative deficit.",
+     .flags = SPEC_OPTIONAL,
+     .offset = offsetof(struct actual, balance_yuan)},
+    END,
+};
+
 static const struct spec region_kids[] = {
     STR("name", struct region, name, NULL, "Name of the pooling region (统筹地区), unique.", 0),
     STR("name_zh", struct region, name_zh, "\"\"", "Chinese name, for reports.", 0),
@@ -556,6 +600,18 @@ static const struct spec region_kids[] = {
      .flags = SPEC_OPTIONAL | SPEC_CUSTOM | SPEC_POLICY,
      .doc = "The region's own rules: any policy setting, in the same shape, overriding the "
             "scenario's policy for this region."},
+    {.name = "actuals",
+     .kind = SPEC_LIST,
+     .kids = actual_kids,
+     .flags = SPEC_OPTIONAL,
+     .doc = "The region's published final accounts (决算), a group per year up to the "
+            "projection's start: what `fundsim calibrate` fits and `fundsim backtest` compares; "
+            "`fundsim run` does not read them.",
+     .offset = offsetof(struct region, actuals),
+     .count_offset = offsetof(struct region, n_actuals),
+     .elem_size = sizeof(struct actual),
+     .min_count = 1,
+     .max_count = LIMIT_YEARS},
     END,
 };
 
@@ -989,6 +1045,33 @@ static const struct spec pooling_kids[] = {
     END,
 };
 
+/* ---- calibration: what `fundsim calibrate` writes ---- */
+
+#define CALIBRATED(nm, f, u, lo, hi, d)                                                            \
+    {                                                                                              \
+        .name = nm, .kind = SPEC_NUMBERS, .unit = u, .min = lo, .max = hi, .dflt = "[]",           \
+        .source = "fundsim calibrate", .doc = d, .offset = offsetof(struct calibration_params, f), \
+        .max_count = LIMIT_REGIONS                                                                 \
+    }
+
+static const struct spec calibration_kids[] = {
+    CALIBRATED("participation_scale", participation_scale, "multiplier", 0, 10,
+               "Per region (in the order of regions), enrollment.participation multiplied (at "
+               "most 1 after it); [] for 1 everywhere."),
+    CALIBRATED("use_scale", use_scale, "multiplier", 0, 10,
+               "Per region, the use of care (admission and visit rates) multiplied; [] for 1."),
+    CALIBRATED("other_income_yuan", other_income_yuan, "yuan", -1e5, 1e5,
+               "Per region, yuan per enrollee added to regions[].other_income.yuan in every "
+               "year; [] for 0."),
+    CALIBRATED("opening_balance_yuan", opening_balance_yuan, "yuan", -BIG, BIG,
+               "Per region, replaces regions[].opening_balance_yuan; [] keeps them."),
+    INT("history_end_year", struct calibration_params, history_end_year, "year", 0, 2200, "0",
+        "fundsim calibrate",
+        "The last actual year fitted: the run's years up to it reproduce the accounts in "
+        "expectation, the projection proper starts the year after; 0: not calibrated."),
+    END,
+};
+
 /* ---- the top ---- */
 
 static const struct spec top_kids[] = {
@@ -1027,6 +1110,9 @@ static const struct spec top_kids[] = {
      .doc = "The rules, each a dated timeline; regions may override any of them."},
     GROUP("warning", struct scenario, warning, warning_kids, 0, "Early-warning thresholds."),
     GROUP("pooling", struct scenario, pooling, pooling_kids, 0, "Pooling level."),
+    GROUP("calibration", struct scenario, calibration, calibration_kids, SPEC_OPTIONAL,
+          "Levels fitted to the regions' actuals by `fundsim calibrate` (a variant file "
+          "writes them)."),
     END,
 };
 

@@ -318,19 +318,32 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* The path of a group, anywhere in the schema, that has a member `name`. */
-static bool find_elsewhere(const struct spec *group, const char *name, char *path, size_t size)
+/* The path of a group depth - 1 levels below `group` that has a member `name`. */
+static bool find_at_depth(const struct spec *group, const char *name, int depth, char *path,
+                          size_t size)
 {
     for (const struct spec *k = group->kids; k && k->name; k++) {
-        if (strcmp(k->name, name) == 0) return true;
-        if (!k->kids || (k->flags & SPEC_INHERIT) || (k->flags & SPEC_POLICY)) continue;
+        if (depth == 1 && strcmp(k->name, name) == 0) return true;
+        if (depth == 1 || !k->kids || (k->flags & SPEC_INHERIT) || (k->flags & SPEC_POLICY))
+            continue;
         size_t len = strlen(path);
         snprintf(path + len, size - len, "%s%s%s", len ? "." : "", k->name,
                  k->kind == SPEC_LIST  ? "[...]"
                  : k->kind == SPEC_MAP ? ".<name>"
                                        : "");
-        if (find_elsewhere(k, name, path, size)) return true;
+        if (find_at_depth(k, name, depth - 1, path, size)) return true;
         path[len] = '\0';
+    }
+    return false;
+}
+
+/* The group where a setting called `name` belongs, into `path`: the shallowest
+ * (economy.income_yuan before regions[...].actuals[...].income_yuan). */
+static bool find_elsewhere(const struct spec *group, const char *name, char *path, size_t size)
+{
+    for (int depth = 1; depth <= LIMIT_NESTING; depth++) {
+        path[0] = '\0';
+        if (find_at_depth(group, name, depth, path, size)) return true;
     }
     return false;
 }
