@@ -634,8 +634,8 @@ static void sum_from_fft(const struct lattice *a, const double *fa, struct momen
     lattice_fft_mul_add(acc, fa, fb, L2);
     lattice_clear(out);
     lattice_fft_collect(acc, out);
-    add_moments(&out->tail, moments_sum(a->tail, b_all));
-    add_moments(&out->tail, moments_sum(a_part, b->tail));
+    add_moments(&out->tail, lattice_moments_sum(a->tail, b_all));
+    add_moments(&out->tail, lattice_moments_sum(a_part, b->tail));
 }
 
 /* ---- build: inpatient ---- */
@@ -754,8 +754,8 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
                     k = 2 * J, F = FKc;
                 if (!(w->kall[k].m0 * all[from].m0 > 1e-18)) continue;
                 lattice_fft_mul_add(w->acc, w->fft_s + (size_t)from * L2, F, L2);
-                add_moments(&N[to].tail, moments_sum(S[from].tail, w->kall[k]));
-                add_moments(&N[to].tail, moments_sum(part[from], w->kern[k].tail));
+                add_moments(&N[to].tail, lattice_moments_sum(S[from].tail, w->kall[k]));
+                add_moments(&N[to].tail, lattice_moments_sum(part[from], w->kern[k].tail));
                 any = true;
             }
             if (any) lattice_fft_collect(w->acc, &N[to]);
@@ -840,10 +840,10 @@ static int outpatient_moments(const struct benefit_table *t, const struct atom *
             if (!(st[j].m0 > 1e-300)) continue;
             int top = JV - 1 - j < kmax ? JV - 1 - j : kmax;
             for (int k = 0; k <= top; k++)
-                add_moments(&nx[j + k], moments_sum(st[j], kv[k]));
-            add_moments(&nx[JV], moments_sum(st[j], xv[j]));
+                add_moments(&nx[j + k], lattice_moments_sum(st[j], kv[k]));
+            add_moments(&nx[JV], lattice_moments_sum(st[j], xv[j]));
         }
-        add_moments(&nx[JV], moments_sum(st[JV], kc));
+        add_moments(&nx[JV], lattice_moments_sum(st[JV], kc));
         struct moments *tmp = st;
         st = nx, nx = tmp;
         double fund = 0, fund2 = 0, b1 = 0, b2 = 0, uncapped = 0;

@@ -15,7 +15,7 @@
  * unit costs in a year is outside the model, and the floor keeps them positive. */
 #define COSTS_MIN_FACTOR 0.5
 
-void costs_init(struct costs_model *m, const struct scenario *s)
+void costs_model_init(struct costs_model *m, const struct scenario *s)
 {
     const struct cost_params *p = &s->costs;
     double rho = p->income_correlation;
@@ -42,8 +42,8 @@ void costs_init(struct costs_model *m, const struct scenario *s)
     };
 }
 
-void costs_start(const struct costs_model *m, struct costs_state *st,
-                 const struct parameter_draw *draw)
+void costs_state_init(const struct costs_model *m, struct costs_state *st,
+                      const struct parameter_draw *draw)
 {
     *st = (struct costs_state){.cost_index = 1,
                                .use_index = 1,

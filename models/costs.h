@@ -91,11 +91,11 @@ struct costs_year {
 };
 
 /* The model of a validated scenario. */
-void costs_init(struct costs_model *m, const struct scenario *s);
+void costs_model_init(struct costs_model *m, const struct scenario *s);
 /* A path's state before its first year, with the path's parameter deviations
  * `draw` (NULL: none, the scenario's levels). */
-void costs_start(const struct costs_model *m, struct costs_state *st,
-                 const struct parameter_draw *draw);
+void costs_state_init(const struct costs_model *m, struct costs_state *st,
+                      const struct parameter_draw *draw);
 /* Advances the path to `year` (called for start_year, start_year + 1, ... in
  * turn), drawing from `r` (positioned by the caller). `income_shock` is the
  * same year's economy_year.income_shock. */

@@ -9,10 +9,10 @@ int demography_model_init(struct demography_model *m, const struct scenario *s, 
     return status;
 }
 
-void demography_path_init(struct demography_state *st)
+void demography_state_init(struct demography_state *st)
 {
-    mortality_path_init(&st->mortality);
-    fertility_path_init(&st->fertility);
+    mortality_state_init(&st->mortality);
+    fertility_state_init(&st->fertility);
 }
 
 void demography_median_year(const struct demography_model *m, int year, struct demography_year *out)

@@ -50,7 +50,7 @@ int demography_model_init(struct demography_model *m, const struct scenario *s, 
 /* A new path: call before its first year, then per year mortality_step (on
  * the stream DRIVER_MORTALITY) and fertility_step (DRIVER_FERTILITY) into one
  * demography_year. */
-void demography_path_init(struct demography_state *st);
+void demography_state_init(struct demography_state *st);
 
 /* The median year (no deviation from the UN medians): the deterministic
  * projection of the age structure to the start uses it. */

@@ -14,8 +14,8 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-int disease_params_init(struct disease_model *p, const struct scenario *s, size_t region,
-                        struct diag *d)
+int disease_model_init(struct disease_model *p, const struct scenario *s, size_t region,
+                       struct diag *d)
 {
     (void)region; /* the conditions are the scenario's; regions do not override them yet */
     p->n = 0;
@@ -42,8 +42,8 @@ int disease_params_init(struct disease_model *p, const struct scenario *s, size_
     return 0;
 }
 
-void disease_init(struct disease_state *st, const struct disease_model *p,
-                  const struct parameter_draw *draw)
+void disease_state_init(struct disease_state *st, const struct disease_model *p,
+                        const struct parameter_draw *draw)
 {
     st->trend_shift = draw ? draw->delta[PARAM_DISEASE_TREND] : 0;
     for (size_t k = 0; k < p->n; k++) {

@@ -73,13 +73,13 @@ struct disease_out {
 /* Makes the parameters for regions[region] of `s` (the conditions are the
  * scenario's, the same in every region today). Returns 0, or -1 with the
  * problem added to `d`. */
-int disease_params_init(struct disease_model *p, const struct scenario *s, size_t region,
-                        struct diag *d);
+int disease_model_init(struct disease_model *p, const struct scenario *s, size_t region,
+                       struct diag *d);
 
 /* The state at the start of a path: the scenario's prevalence, L = 1, and
  * the path's PARAM_DISEASE_TREND deviation from `draw` (NULL: none). */
-void disease_init(struct disease_state *st, const struct disease_model *p,
-                  const struct parameter_draw *draw);
+void disease_state_init(struct disease_state *st, const struct disease_model *p,
+                        const struct parameter_draw *draw);
 
 /* Splits the all-cause death probability q of a cell where a share `prev` has
  * a condition with excess mortality k: *with = k *without (as far as a

@@ -14,7 +14,7 @@
  * outside what the model is for, and the floor keeps income positive. */
 #define ECONOMY_MIN_GROWTH (-0.5)
 
-void economy_init(struct economy_model *m, const struct scenario *s)
+void economy_model_init(struct economy_model *m, const struct scenario *s)
 {
     const struct economy_params *p = &s->economy;
     double psi = p->interest_persistence;
@@ -33,8 +33,8 @@ void economy_init(struct economy_model *m, const struct scenario *s)
     };
 }
 
-void economy_start(const struct economy_model *m, struct economy_state *st,
-                   const struct parameter_draw *draw)
+void economy_state_init(const struct economy_model *m, struct economy_state *st,
+                        const struct parameter_draw *draw)
 {
     *st =
         (struct economy_state){.income_yuan = m->income_start_yuan, .growth_mean = m->growth_mean};

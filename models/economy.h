@@ -56,11 +56,11 @@ struct economy_year {
 };
 
 /* The model of a validated scenario. */
-void economy_init(struct economy_model *m, const struct scenario *s);
+void economy_model_init(struct economy_model *m, const struct scenario *s);
 /* A path's state before its first year: `draw` (NULL: none) moves the path's
  * mean growth by its PARAM_INCOME_GROWTH deviation. */
-void economy_start(const struct economy_model *m, struct economy_state *st,
-                   const struct parameter_draw *draw);
+void economy_state_init(const struct economy_model *m, struct economy_state *st,
+                        const struct parameter_draw *draw);
 /* Advances the path by one year, drawing from `r` (positioned by the caller). */
 void economy_step(const struct economy_model *m, struct economy_state *st, gsl_rng *r,
                   struct economy_year *out);

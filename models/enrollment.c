@@ -6,7 +6,7 @@
  * A step is one pass over the 202 cells with one normal draw; everything that
  * depends only on the scenario (the starting shares by age, the reference
  * contribution burden, the students per person of college age) is worked out
- * once in enrollment_params_init. */
+ * once in enrollment_model_init. */
 #include "models/enrollment.h"
 
 #include "models/parameters.h"
@@ -33,8 +33,8 @@ static double persons_in_ages(const struct age_groups *g, int first, int last)
     return sum;
 }
 
-int enrollment_params_init(struct enrollment_model *p, const struct scenario *s, size_t region,
-                           struct diag *d)
+int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, size_t region,
+                          struct diag *d)
 {
     const struct region *rg = &s->regions[region];
     const struct enrollment_params *e = &s->enrollment;
@@ -103,8 +103,8 @@ int enrollment_params_init(struct enrollment_model *p, const struct scenario *s,
     return 0;
 }
 
-void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p,
-                     const struct parameter_draw *draw)
+void enrollment_state_init(struct enrollment_state *st, const struct enrollment_model *p,
+                           const struct parameter_draw *draw)
 {
     *st = (struct enrollment_state){.employee_shift = p->employee_shift};
     if (draw) st->employee_shift = p->employee_shift + draw->delta[PARAM_EMPLOYEE_SHIFT];

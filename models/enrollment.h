@@ -97,13 +97,13 @@ struct enrollment_out {
 
 /* Makes the parameters of regions[region] of `s`. Returns 0, or -1 with the
  * problem added to `d` (a non-positive income when the elasticity needs it). */
-int enrollment_params_init(struct enrollment_model *p, const struct scenario *s, size_t region,
-                           struct diag *d);
+int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, size_t region,
+                          struct diag *d);
 
 /* The state at the start of a path, with the path's parameter deviations
  * `draw` (NULL: none). */
-void enrollment_init(struct enrollment_state *st, const struct enrollment_model *p,
-                     const struct parameter_draw *draw);
+void enrollment_state_init(struct enrollment_state *st, const struct enrollment_model *p,
+                           const struct parameter_draw *draw);
 
 /* The ordinary participation p(t) before the shock: p0 (b / b0)^elasticity, at
  * most 1 (1 for a free contribution). */

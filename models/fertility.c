@@ -89,7 +89,7 @@ void fertility_year(const struct fertility_model *m, double deviation, int year,
     out->male_birth_share = ratio / (1 + ratio);
 }
 
-void fertility_path_init(struct fertility_state *st)
+void fertility_state_init(struct fertility_state *st)
 {
     *st = (struct fertility_state){0};
 }

@@ -62,7 +62,7 @@ double fertility_series_at(const struct fertility_series *s, int year);
 void fertility_year(const struct fertility_model *m, double deviation, int year,
                     struct demography_year *out);
 
-void fertility_path_init(struct fertility_state *st);
+void fertility_state_init(struct fertility_state *st);
 
 /* Draws the year's shock from `r` and fills the fertility part of `out`. Call
  * for the start year first, then year after year. */

@@ -21,7 +21,7 @@ const char *const financing_payer_names[FINANCING_N_PAYERS] = {
 };
 
 void financing_rules_init(struct financing_rules *f, const struct region *r, int year,
-                          const struct index_path *x)
+                          const struct timeline_path *x)
 {
     const struct policy *p = &r->policy;
     const struct continuation *cont = p->continuation;

@@ -114,7 +114,7 @@ struct financing_income {
  * its last dated value, timeline.h). A region's subsidy standard is never below
  * the national one (000-004: 不低于), continued or not. */
 void financing_rules_init(struct financing_rules *f, const struct region *r, int year,
-                          const struct index_path *x);
+                          const struct timeline_path *x);
 
 /* The individual contribution: the fixed amount plus a share of the previous
  * year's per-capita disposable income (policy.contribution; 001, 003). */

@@ -70,7 +70,7 @@ struct moments lattice_moments(const struct lattice *x)
     return m;
 }
 
-struct moments moments_sum(struct moments a, struct moments b)
+struct moments lattice_moments_sum(struct moments a, struct moments b)
 {
     return (struct moments){a.m0 * b.m0, a.m1 * b.m0 + a.m0 * b.m1,
                             a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
@@ -128,8 +128,8 @@ void lattice_convolve(const struct lattice *a, const struct lattice *b, struct l
     }
     lattice_clear(out);
     lattice_fft_collect(fa, out);
-    struct moments t1 = moments_sum(a->tail, lattice_moments(b));
-    struct moments t2 = moments_sum(lattice_part(a), b->tail);
+    struct moments t1 = lattice_moments_sum(a->tail, lattice_moments(b));
+    struct moments t2 = lattice_moments_sum(lattice_part(a), b->tail);
     out->tail.m0 += t1.m0 + t2.m0;
     out->tail.m1 += t1.m1 + t2.m1;
     out->tail.m2 += t1.m2 + t2.m2;

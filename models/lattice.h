@@ -43,7 +43,7 @@ struct moments lattice_moments(const struct lattice *x);
 struct moments lattice_part(const struct lattice *x);
 
 /* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
-struct moments moments_sum(struct moments a, struct moments b);
+struct moments lattice_moments_sum(struct moments a, struct moments b);
 
 /* FFT of a lattice's masses, zero-padded to 2n (GSL halfcomplex order). */
 void lattice_fft(const struct lattice *x, double *out /* [2n] */);

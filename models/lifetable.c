@@ -9,7 +9,7 @@ double lifetable_a0(enum sex sex, double m0)
     return m0 < 0.107 ? 0.053 + 2.800 * m0 : 0.350;
 }
 
-void lifetable_build(const double m[N_AGES], enum sex sex, struct life_table *t)
+void lifetable_build(const double m[N_AGES], enum sex sex, struct lifetable *t)
 {
     double l = 1, e0 = 0;
     for (int x = 0; x < N_AGES - 1; x++) {
@@ -29,7 +29,7 @@ void lifetable_build(const double m[N_AGES], enum sex sex, struct life_table *t)
     t->e0 = e0 + t->L[N_AGES - 1];
 }
 
-void lifetable_death_prob(const struct life_table *t, double death_prob[N_AGES],
+void lifetable_death_prob(const struct lifetable *t, double death_prob[N_AGES],
                           double *newborn_death_prob)
 {
     for (int x = 0; x < N_AGES - 2; x++)

@@ -83,7 +83,7 @@ static int fit(struct mortality_model *m, enum sex sex, const struct period_tabl
 static double e0_at(const struct mortality_model *m, enum sex sex, double k)
 {
     double mx[N_AGES];
-    struct life_table t;
+    struct lifetable t;
     mortality_rates(m, sex, k, mx);
     lifetable_build(mx, sex, &t);
     return t.e0;
@@ -186,7 +186,7 @@ void mortality_year(const struct mortality_model *m, double deviation, int year,
     out->year = year;
     for (int sex = 0; sex < N_SEXES; sex++) {
         double mx[N_AGES];
-        struct life_table t;
+        struct lifetable t;
         double k = mortality_median_k(m, (enum sex)sex, year) + deviation * fabs(m->drift[sex]);
         mortality_rates(m, (enum sex)sex, k, mx);
         lifetable_build(mx, (enum sex)sex, &t);
@@ -196,7 +196,7 @@ void mortality_year(const struct mortality_model *m, double deviation, int year,
     }
 }
 
-void mortality_path_init(struct mortality_state *st)
+void mortality_state_init(struct mortality_state *st)
 {
     *st = (struct mortality_state){0};
 }

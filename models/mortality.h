@@ -68,7 +68,7 @@ void mortality_rates(const struct mortality_model *m, enum sex sex, double k, do
 void mortality_year(const struct mortality_model *m, double deviation, int year,
                     struct demography_year *out);
 
-void mortality_path_init(struct mortality_state *st);
+void mortality_state_init(struct mortality_state *st);
 
 /* Draws the year's shock from `r` and fills the mortality part of `out`. Call
  * for the start year first, then year after year. */

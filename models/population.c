@@ -26,7 +26,7 @@ int population_split(const struct age_groups *g, const struct demography_model *
             continue;
         }
         double mx[N_AGES], weight = 0;
-        struct life_table table;
+        struct lifetable table;
         mortality_rates(&national->mortality, (enum sex)sex,
                         mortality_median_k(&national->mortality, (enum sex)sex, year), mx);
         lifetable_build(mx, (enum sex)sex, &table);
@@ -38,10 +38,10 @@ int population_split(const struct age_groups *g, const struct demography_model *
     return 0;
 }
 
-int population_params_init(struct population_params *p, const struct scenario *s, size_t region,
-                           const struct demography_model *national, struct diag *d)
+int population_model_init(struct population_model *p, const struct scenario *s, size_t region,
+                          const struct demography_model *national, struct diag *d)
 {
-    *p = (struct population_params){0};
+    *p = (struct population_model){0};
     if (region >= s->n_regions) {
         diag_path(d, "regions", NULL, 0, "no region %zu (the scenario has %zu)", region,
                   s->n_regions);
@@ -78,19 +78,19 @@ int population_params_init(struct population_params *p, const struct scenario *s
     return 0;
 }
 
-void population_init(struct population_state *st, const struct population_params *p)
+void population_state_init(struct population_state *st, const struct population_model *p)
 {
     st->year = p->start_year;
     st->persons = p->start;
 }
 
-double population_migration_factor(const struct population_params *p, gsl_rng *r)
+double population_migration_factor(const struct population_model *p, gsl_rng *r)
 {
     double sigma = p->migration_volatility;
     return exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
 }
 
-void population_advance(const struct population_params *p, const struct demography_year *national,
+void population_advance(const struct population_model *p, const struct demography_year *national,
                         double migration_factor, struct population_state *st,
                         struct population_flows *out)
 {
@@ -134,7 +134,7 @@ void population_advance(const struct population_params *p, const struct demograp
     st->year++;
 }
 
-void population_step(const struct population_params *p, const struct demography_year *national,
+void population_step(const struct population_model *p, const struct demography_year *national,
                      struct population_state *st, gsl_rng *r, struct population_flows *out)
 {
     population_advance(p, national, population_migration_factor(p, r), st, out);

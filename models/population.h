@@ -36,7 +36,7 @@ struct age_groups;
 struct demography_model;
 struct demography_year;
 
-struct population_params {
+struct population_model {
     size_t region;
     int start_year;
     struct by_age start;           /* persons on 1 January of the start year */
@@ -66,8 +66,8 @@ struct population_flows {
  * medians (demography_median_year) and f = 1; that gives the shape, and
  * regions[].population_total (the residents at the start) the level: the
  * cells are scaled to it. Returns 0, or -1 with the problem added to `d`. */
-int population_params_init(struct population_params *p, const struct scenario *s, size_t region,
-                           const struct demography_model *national, struct diag *d);
+int population_model_init(struct population_model *p, const struct scenario *s, size_t region,
+                          const struct demography_model *national, struct diag *d);
 
 /* The single years of age groups `g` in `year`: the closed groups split by
  * split_counts, the open group into 100+ if it starts there, else spread over
@@ -78,19 +78,19 @@ int population_split(const struct age_groups *g, const struct demography_model *
                      struct by_age *out);
 
 /* The state on 1 January of the start year (the same for every path). */
-void population_init(struct population_state *st, const struct population_params *p);
+void population_state_init(struct population_state *st, const struct population_model *p);
 
 /* One draw: the year's migration shock f. */
-double population_migration_factor(const struct population_params *p, gsl_rng *r);
+double population_migration_factor(const struct population_model *p, gsl_rng *r);
 
 /* Advances `st` by one year with the national rates and the migration shock f;
  * the year's flows go to `out`. No random draws. */
-void population_advance(const struct population_params *p, const struct demography_year *national,
+void population_advance(const struct population_model *p, const struct demography_year *national,
                         double migration_factor, struct population_state *st,
                         struct population_flows *out);
 
 /* The driver's step: population_advance with f drawn from `r`. */
-void population_step(const struct population_params *p, const struct demography_year *national,
+void population_step(const struct population_model *p, const struct demography_year *national,
                      struct population_state *st, gsl_rng *r, struct population_flows *out);
 
 #endif

@@ -12,20 +12,20 @@ int timeline_base_year(const struct step *t, int start_year)
 }
 
 /* Y(year) and P(year), the start's before the projection. */
-static double income_of(const struct index_path *x, int year)
+static double income_of(const struct timeline_path *x, int year)
 {
     long k = (long)year - (x->start_year - 1);
     return x->income[k < 0 ? 0 : k];
 }
 
-static double price_of(const struct index_path *x, int year)
+static double price_of(const struct timeline_path *x, int year)
 {
     long k = (long)year - x->start_year;
     return x->price[k < 0 ? 0 : k];
 }
 
 double timeline_scale(const struct continuation *c, int base_year, int year,
-                      const struct index_path *x)
+                      const struct timeline_path *x)
 {
     if (year <= base_year) return 1;
     double n = year - base_year;
@@ -42,7 +42,7 @@ double timeline_scale(const struct continuation *c, int base_year, int year,
 }
 
 double timeline_at(const struct step *t, const struct continuation *c, int year,
-                   const struct index_path *x)
+                   const struct timeline_path *x)
 {
     int base = timeline_base_year(t, x->start_year);
     if (year <= base || c->rule == CONTINUE_FROZEN) return step_at(t, year);

@@ -6,7 +6,7 @@
  * the path's per-capita disposable income (001: 逐步建立居民医保筹资标准与居民人均
  * 可支配收入相挂钩的动态筹资机制) or with its unit-cost (price) index. The income-
  * and price-linked rules read the path's own figures, so financing moves with
- * the economy in every path. `struct index_path` holds a path's figures so far.
+ * the economy in every path. `struct timeline_path` holds a path's figures so far.
  *
  * A timeline t dated up to year K continues from L = max(K, start_year): the
  * value in force at L, v_L, is the last one given, and growth counts from the
@@ -38,7 +38,7 @@
  * economy.income_yuan), price[k] the unit-cost (price) index of start_year + k
  * (price[0] = 1); `years` of each are known (the year being projected
  * included). Years before the start read the start's figures. */
-struct index_path {
+struct timeline_path {
     int start_year;
     size_t years;
     const double *income, *price;
@@ -51,12 +51,12 @@ int timeline_base_year(const struct step *t, int start_year);
 /* The value of `t` in `year` (≥ start_year), continued by `c` after its base
  * year. */
 double timeline_at(const struct step *t, const struct continuation *c, int year,
-                   const struct index_path *x);
+                   const struct timeline_path *x);
 
 /* The factor by which rule `c` (frozen, rate, income or price; not step, nor an
  * income share) moves an amount from `base_year` to `year`: 1 up to base_year. */
 double timeline_scale(const struct continuation *c, int base_year, int year,
-                      const struct index_path *x);
+                      const struct timeline_path *x);
 
 /* One line saying what `c` does after `base_year`, e.g. "with per-capita
  * disposable income, rounded to 10 yuan, after 2025" (for reports). */

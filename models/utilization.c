@@ -21,7 +21,7 @@ static void care_init(struct utilization_care_model *c, const struct care_params
     }
 }
 
-int utilization_init(struct utilization_model *m, const struct scenario *s)
+int utilization_model_init(struct utilization_model *m, const struct scenario *s)
 {
     const struct utilization_params *p = &s->utilization;
     *m = (struct utilization_model){
@@ -53,7 +53,7 @@ void utilization_set_use_scales(struct utilization_model *m, const struct scenar
         m->use_scale[k] = 1 + s->regions[k].use_change;
 }
 
-void utilization_free(struct utilization_model *m)
+void utilization_model_free(struct utilization_model *m)
 {
     free(m->inpatient_mix);
     free(m->use_scale);

@@ -79,8 +79,8 @@ struct utilization_year {
 };
 
 /* The model of a validated scenario. Returns 0, or -1 when out of memory. */
-int utilization_init(struct utilization_model *m, const struct scenario *s);
-void utilization_free(struct utilization_model *m);
+int utilization_model_init(struct utilization_model *m, const struct scenario *s);
+void utilization_model_free(struct utilization_model *m);
 /* Reads the regions' calibrated use of care again (regions[].use_change), for
  * `fundsim calibrate`, whose rounds change it between runs of one engine. */
 void utilization_set_use_scales(struct utilization_model *m, const struct scenario *s);

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const enum var diff_vars[] = {
+const enum var diffsum_vars[] = {
     VAR_BALANCE,
     VAR_SURPLUS,
     VAR_INCOME,
@@ -50,7 +50,7 @@ const enum var diff_vars[] = {
     VAR_OUT_OF_POCKET,
     VAR_ENROLLEES,
 };
-const size_t n_diff_vars = sizeof diff_vars / sizeof diff_vars[0];
+const size_t diffsum_n_vars = sizeof diffsum_vars / sizeof diffsum_vars[0];
 
 static const bool has_quantiles[N_VARS] = {
     [VAR_BALANCE] = true,           [VAR_SURPLUS] = true,         [VAR_INCOME] = true,
@@ -60,7 +60,7 @@ static const bool has_quantiles[N_VARS] = {
     [VAR_ADJUSTMENT_PAID] = true,
 };
 
-bool diff_var_has_quantiles(enum var v)
+bool diffsum_var_has_quantiles(enum var v)
 {
     return has_quantiles[v];
 }
@@ -107,8 +107,8 @@ static bool spilled(const struct diffsum_config *c, enum var v)
 static size_t spill_cells(const struct diffsum_config *c)
 {
     size_t n = 0;
-    for (size_t j = 0; j < n_diff_vars; j++)
-        n += spilled(c, diff_vars[j]);
+    for (size_t j = 0; j < diffsum_n_vars; j++)
+        n += spilled(c, diffsum_vars[j]);
     return n * c->years * (c->regions + 1);
 }
 
@@ -143,8 +143,8 @@ struct diffsum *diffsum_alloc(const struct diffsum_config *c)
     d->c.scratch_dir = dir;
 
     struct diffsum_results *r = &d->r;
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        enum var v = diffsum_vars[j];
         d->moments[v] = own(d, cells, sizeof(struct paired_moments));
         if ((d->spilled[v] = spilled(c, v))) {
             d->first_cell[v] = d->cells;
@@ -200,8 +200,8 @@ static void add_cell(struct diffsum *d, size_t cell, size_t k, size_t p, const d
                      const double *variant)
 {
     double n = (double)(k + 1);
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        enum var v = diffsum_vars[j];
         double diff = variant[v] - base[v];
         struct paired_moments *m = &d->moments[v][cell];
         moments_add(&m->diff, diff, n);
@@ -229,9 +229,9 @@ static void add_path(struct diffsum *d, const struct record_block *base,
             add_cell(d, y * (R + 1) + g, k, p, b, x);
             any_base |= record_depleted(b);
             any_variant |= record_depleted(x);
-            for (size_t j = 0; j < n_diff_vars; j++) {
-                base_sum[diff_vars[j]] += b[diff_vars[j]];
-                variant_sum[diff_vars[j]] += x[diff_vars[j]];
+            for (size_t j = 0; j < diffsum_n_vars; j++) {
+                base_sum[diffsum_vars[j]] += b[diffsum_vars[j]];
+                variant_sum[diffsum_vars[j]] += x[diffsum_vars[j]];
             }
         }
         if (d->c.base_pooled_transfers) record_net_transfers(base_sum);
@@ -286,8 +286,8 @@ static void finish_cell(struct diffsum *d, size_t cell, bool province, size_t o,
     const struct diffsum_config *c = &d->c;
     struct diffsum_results *r = &d->r;
     double n = (double)d->added;
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        enum var v = diffsum_vars[j];
         struct diffsum_stats *s = province ? &r->province[v] : &r->region[v];
         const struct paired_moments *m = &d->moments[v][cell];
         s->mean[o] = m->diff.mean;

@@ -21,7 +21,7 @@
  *   ci_low/high  mean ∓ t(0.975, n − 1) · sqrt(variance / n)  (Student t)
  *   variance_independent  Var(base) + Var(variant), each a sample variance
  *   quantiles    of the d_i, type 7 (as output/summary.h), for the variables
- *                whose diff_var_has_quantiles() is true
+ *                whose diffsum_var_has_quantiles() is true
  *   p_better     share of paths with d_i > 0 for the balance; p_worse: d_i < 0
  *   delta_p_depleted  share of paths depleted (balance < 0) under the variant
  *                minus under the base; its CI is the mean of the paired
@@ -50,14 +50,14 @@ struct diag;
 /* The variables differenced, in the order the file lists them: the balance,
  * surplus, income and its parts, expenditure and each fund line, each level's
  * outlay, serious illness, assistance, out of pocket and the enrollees. */
-extern const enum var diff_vars[];
-extern const size_t n_diff_vars;
-/* Whether the difference of `v` (one of diff_vars) has quantiles (its every
+extern const enum var diffsum_vars[];
+extern const size_t diffsum_n_vars;
+/* Whether the difference of `v` (one of diffsum_vars) has quantiles (its every
  * path's value is kept in the scratch file): the balance, surplus, income, expenditure, each
  * level's outlay, assistance claims and out of pocket, and the transfers between
  * funds (adjustment_received, adjustment_paid: a region's transfers under
  * merged pools against a base of city pooling). */
-bool diff_var_has_quantiles(enum var v);
+bool diffsum_var_has_quantiles(enum var v);
 
 struct diffsum_config {
     size_t years, regions;
@@ -78,7 +78,7 @@ struct diffsum_config {
 uint64_t diffsum_scratch_bytes(const struct diffsum_config *c);
 
 /* Filled by diffsum_finish. Arrays indexed by `enum var` are NULL for
- * variables not in diff_vars (and quantiles for those without quantiles). */
+ * variables not in diffsum_vars (and quantiles for those without quantiles). */
 struct diffsum_stats {
     double *mean, *ci_low, *ci_high, *variance, *variance_independent;
     double *quantiles;

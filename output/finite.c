@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
-bool finite_scan(const struct record_block *b, struct nonfinite *at)
+bool finite_scan(const struct record_block *b, struct finite_at *at)
 {
     for (size_t p = 0; p < b->n_paths; p++)
         for (size_t y = 0; y < b->years; y++) {
@@ -13,14 +13,14 @@ bool finite_scan(const struct record_block *b, struct nonfinite *at)
                 const double *rec = record_at(b, p, y, r);
                 for (int v = 0; v < N_VARS; v++)
                     if (!isfinite(rec[v])) {
-                        *at = (struct nonfinite){false, v, b->first_path + p, y, r, rec[v]};
+                        *at = (struct finite_at){false, v, b->first_path + p, y, r, rec[v]};
                         return true;
                     }
             }
             const double *nat = record_national(b, p, y);
             for (int v = 0; v < N_NVARS; v++)
                 if (!isfinite(nat[v])) {
-                    *at = (struct nonfinite){true, v, b->first_path + p, y, 0, nat[v]};
+                    *at = (struct finite_at){true, v, b->first_path + p, y, 0, nat[v]};
                     return true;
                 }
         }
@@ -30,7 +30,7 @@ bool finite_scan(const struct record_block *b, struct nonfinite *at)
 int finite_check(const struct record_block *b, const char *scenario_name,
                  const char *const *region_names, int start_year, struct diag *d)
 {
-    struct nonfinite at;
+    struct finite_at at;
     if (!finite_scan(b, &at)) return 0;
     diag_fail(d,
               "%s: %s is %s in %s in %d on path %zu (from 0): a figure of the scenario is "

@@ -14,7 +14,7 @@
 struct diag;
 
 /* Where a non-finite value is. */
-struct nonfinite {
+struct finite_at {
     bool national; /* a province-wide variable (enum nvar); `region` is then 0 */
     int var;       /* enum var, or enum nvar when national */
     size_t path;   /* the run's path number (from 0, as in /paths) */
@@ -26,7 +26,7 @@ struct nonfinite {
 /* Finds the block's first non-finite value, in the order of its paths, then
  * years, then regions and variables (a path-year's national variables after
  * its regions). Returns true with `*at` filled, or false when all are finite. */
-bool finite_scan(const struct record_block *b, struct nonfinite *at);
+bool finite_scan(const struct record_block *b, struct finite_at *at);
 
 /* Checks a block: returns 0 when every value is finite, or -1 with a message in
  * `d` naming the variable, the region (by `region_names`), the calendar year

@@ -1,5 +1,5 @@
 /* h5diff.c: the policy variants' part of the run's HDF5 file (h5out.h,
- * /diff): per path, variant - base of each of diff_vars, and the difference
+ * /diff): per path, variant - base of each of diffsum_vars, and the difference
  * summaries of output/diffsum.h. */
 #include "output/h5common.h"
 #include "output/h5out.h"
@@ -25,7 +25,7 @@ static int put_variants_attr(struct h5out *o, hid_t g)
         free(names);
         return -1;
     }
-    int rc = put_strings_attr(g, "variants", names, o->n_variants);
+    int rc = h5out_put_strings_attr(g, "variants", names, o->n_variants);
     free(names);
     return rc;
 }
@@ -37,17 +37,17 @@ static hid_t diff_group(struct h5out *o)
     return H5Gcreate2(o->file, "diff", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
 }
 
-static int create_diff_paths(struct h5out *o, hid_t g, struct h5variant *hv)
+static int create_diff_paths(struct h5out *o, hid_t g, struct h5out_variant_sets *hv)
 {
-    hid_t dcpl = paths_dcpl(o, 3);
+    hid_t dcpl = h5out_paths_dcpl(o, 3);
     int rc = 0;
-    for (size_t k = 0; k < n_diff_vars && !rc; k++) {
-        const struct var_info *vi = &var_info[diff_vars[k]];
+    for (size_t k = 0; k < diffsum_n_vars && !rc; k++) {
+        const struct var_info *vi = &var_info[diffsum_vars[k]];
         char long_name[256];
         snprintf(long_name, sizeof long_name, "variant - base: %s", vi->long_name);
-        hv->diff[diff_vars[k]] =
-            create_dataset(o, g, vi->name, H5T_NATIVE_DOUBLE, 3, PYR, dcpl, vi->units, long_name);
-        rc = hv->diff[diff_vars[k]] < 0 ? -1 : 0;
+        hv->diff[diffsum_vars[k]] = h5out_create_dataset(o, g, vi->name, H5T_NATIVE_DOUBLE, 3, PYR,
+                                                         dcpl, vi->units, long_name);
+        rc = hv->diff[diffsum_vars[k]] < 0 ? -1 : 0;
     }
     H5Pclose(dcpl);
     return rc;
@@ -55,14 +55,14 @@ static int create_diff_paths(struct h5out *o, hid_t g, struct h5variant *hv)
 
 int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, struct diag *diag)
 {
-    struct h5variant *grown = realloc(o->variants, (o->n_variants + 1) * sizeof *grown);
+    struct h5out_variant_sets *grown = realloc(o->variants, (o->n_variants + 1) * sizeof *grown);
     if (!grown) {
         diag_fail(diag, "%s: out of memory", o->tmp);
         return -1;
     }
     o->variants = grown;
-    struct h5variant *hv = &o->variants[o->n_variants];
-    *hv = (struct h5variant){.independent = v->independent};
+    struct h5out_variant_sets *hv = &o->variants[o->n_variants];
+    *hv = (struct h5out_variant_sets){.independent = v->independent};
     for (int k = 0; k < N_VARS; k++)
         hv->diff[k] = -1;
     if (!(hv->name = strdup(v->name))) {
@@ -72,10 +72,11 @@ int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, struct dia
     o->n_variants++;
     hid_t diff = diff_group(o);
     hid_t g = diff >= 0 ? H5Gcreate2(diff, v->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    int rc = g < 0 || put_variants_attr(o, diff) || put_string_attr(g, "scenario_name", v->name) ||
-                     put_string_attr(g, "description", v->description) ||
-                     put_string_attr(g, "scenario", v->scenario_text) ||
-                     put_int_attr(g, "independent", v->independent) ||
+    int rc = g < 0 || put_variants_attr(o, diff) ||
+                     h5out_put_string_attr(g, "scenario_name", v->name) ||
+                     h5out_put_string_attr(g, "description", v->description) ||
+                     h5out_put_string_attr(g, "scenario", v->scenario_text) ||
+                     h5out_put_int_attr(g, "independent", v->independent) ||
                      (!o->summary_only && create_diff_paths(o, g, hv))
                  ? -1
                  : 0;
@@ -85,19 +86,19 @@ int h5out_add_variant(struct h5out *o, const struct h5out_variant *v, struct dia
     return rc;
 }
 
-int check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
-                      const struct record_block *variant, struct diag *diag)
+int h5out_check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
+                            const struct record_block *variant, struct diag *diag)
 {
     if (k >= o->n_variants || base->first_path != variant->first_path ||
         base->n_paths != variant->n_paths) {
         diag_fail(diag, "%s: internal error: unpaired difference block", o->tmp);
         return -1;
     }
-    return check_block(o, base, diag) || check_block(o, variant, diag) ? -1 : 0;
+    return h5out_check_block(o, base, diag) || h5out_check_block(o, variant, diag) ? -1 : 0;
 }
 
-void block_difference(const struct record_block *base, const struct record_block *variant,
-                      enum var v, double *buf)
+void h5out_block_difference(const struct record_block *base, const struct record_block *variant,
+                            enum var v, double *buf)
 {
     size_t n = base->n_paths * base->years * base->regions;
     for (size_t i = 0; i < n; i++)
@@ -111,17 +112,19 @@ int h5out_write_diff_block(struct h5out *o, size_t k, const struct record_block 
     if (o->summary_only) return 0;
     bool together = h5out_collective(o);
     bool empty = base->n_paths == 0 && variant->n_paths == 0;
-    int rc = empty && together && k < o->n_variants ? 0 : check_diff_blocks(o, k, base, variant, diag);
+    int rc = empty && together && k < o->n_variants
+                 ? 0
+                 : h5out_check_diff_blocks(o, k, base, variant, diag);
     size_t n = base->n_paths * base->years * base->regions;
     if (!together && (rc || n == 0)) return rc;
     double *buf = h5out_block_buffer(o, n, &rc, diag);
     size_t first = empty ? 0 : base->first_path - o->first_path;
     rc = h5out_agree(o, rc, "to prepare its difference block", diag);
-    for (size_t j = 0; j < n_diff_vars && !rc; j++) {
-        enum var v = diff_vars[j];
-        if (n) block_difference(base, variant, v, buf);
-        if (write_paths(o->variants[k].diff[v], o->dxpl, 3, first, base->n_paths, base->years,
-                        base->regions, buf)) {
+    for (size_t j = 0; j < diffsum_n_vars && !rc; j++) {
+        enum var v = diffsum_vars[j];
+        if (n) h5out_block_difference(base, variant, v, buf);
+        if (h5out_write_paths(o->variants[k].diff[v], o->dxpl, 3, first, base->n_paths, base->years,
+                              base->regions, buf)) {
             char what[64];
             h5out_paths_text(base, what, sizeof what);
             h5common_fail(diag, "%s: cannot write %s of /diff/%s/%s", o->tmp, what,
@@ -145,8 +148,8 @@ static int put_stat(struct h5out *o, hid_t loc, const struct var_info *vi, const
              what, vi->long_name);
     const enum dim *kinds = province ? (quantiles ? YQ : Y) : (quantiles ? YRQ : YR);
     int rank = (province ? 1 : 2) + (quantiles ? 1 : 0);
-    return put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, kinds, data, name, vi->units, long_name,
-                       diag);
+    return h5out_put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, kinds, data, name, vi->units,
+                             long_name, diag);
 }
 
 static int put_stats(struct h5out *o, hid_t loc, const struct var_info *vi,
@@ -194,17 +197,18 @@ static int put_warning(struct h5out *o, hid_t g, const struct diffsum_results *r
         char name[128], long_name[256];
         snprintf(name, sizeof name, "province_%s", w[k].name);
         snprintf(long_name, sizeof long_name, "province: %s", w[k].long_name);
-        if (put_summary(o, g, H5T_NATIVE_DOUBLE, 2, YR, w[k].region, w[k].name, "1", w[k].long_name,
-                        diag) ||
-            put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, w[k].province, name, "1", long_name, diag))
+        if (h5out_put_summary(o, g, H5T_NATIVE_DOUBLE, 2, YR, w[k].region, w[k].name, "1",
+                              w[k].long_name, diag) ||
+            h5out_put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, w[k].province, name, "1", long_name,
+                              diag))
             return -1;
     }
-    return put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, r->p_any_depleted_base, "p_any_depleted_base",
-                       "1", "probability that some fund (some region's row) is depleted, base",
-                       diag) ||
-           put_summary(o, g, H5T_NATIVE_DOUBLE, 1, Y, r->p_any_depleted_variant,
-                       "p_any_depleted_variant", "1",
-                       "probability that some fund (some region's row) is depleted, variant", diag);
+    return h5out_put_summary(
+               o, g, H5T_NATIVE_DOUBLE, 1, Y, r->p_any_depleted_base, "p_any_depleted_base", "1",
+               "probability that some fund (some region's row) is depleted, base", diag) ||
+           h5out_put_summary(
+               o, g, H5T_NATIVE_DOUBLE, 1, Y, r->p_any_depleted_variant, "p_any_depleted_variant",
+               "1", "probability that some fund (some region's row) is depleted, variant", diag);
 }
 
 int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
@@ -230,8 +234,8 @@ int h5out_write_diffsum(struct h5out *o, size_t k, const struct diffsum *d,
     if (rc) h5common_fail(diag, "%s: cannot create the groups of /%s", o->tmp, path);
     const struct diffsum_results *r = diffsum_results(d);
     const struct diffsum_results *ri = independent ? diffsum_results(independent) : NULL;
-    for (size_t j = 0; j < n_diff_vars && !rc; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars && !rc; j++) {
+        enum var v = diffsum_vars[j];
         rc = put_stats(o, g[0], &var_info[v], &r->region[v], ri ? &ri->region[v] : NULL, false,
                        diag) ||
              put_stats(o, g[1], &var_info[v], &r->province[v], ri ? &ri->province[v] : NULL, true,

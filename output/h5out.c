@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const dim_labels[N_DIMS] = {"path", "year", "region", "quantile", "level"};
+const char *const h5out_dim_labels[N_DIMS] = {"path", "year", "region", "quantile", "level"};
 
 /* Paths per chunk: at most 64, and at most about 512 KiB per chunk, so that a
  * chunk fits HDF5's default 1 MiB chunk cache and blocks smaller than a chunk
@@ -42,13 +42,13 @@ static int put_text_attr(hid_t loc, const char *name, const char *const *s, hid_
     return rc;
 }
 
-int put_string_attr(hid_t loc, const char *name, const char *s)
+int h5out_put_string_attr(hid_t loc, const char *name, const char *s)
 {
     const char *v = s ? s : "";
     return put_text_attr(loc, name, &v, H5Screate(H5S_SCALAR));
 }
 
-int put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n)
+int h5out_put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n)
 {
     hsize_t dim = n;
     return put_text_attr(loc, name, s, H5Screate_simple(1, &dim, NULL));
@@ -64,13 +64,13 @@ static int put_number_attr(hid_t loc, const char *name, hid_t type, const void *
     return rc;
 }
 
-int put_int_attr(hid_t loc, const char *name, long long v)
+int h5out_put_int_attr(hid_t loc, const char *name, long long v)
 {
     int64_t x = v;
     return put_number_attr(loc, name, H5T_NATIVE_INT64, &x);
 }
 
-int put_double_attr(hid_t loc, const char *name, double v)
+int h5out_put_double_attr(hid_t loc, const char *name, double v)
 {
     return put_number_attr(loc, name, H5T_NATIVE_DOUBLE, &v);
 }
@@ -80,7 +80,7 @@ static int attach_dims(const struct h5out *o, hid_t ds, int rank, const enum dim
 {
     for (int k = 0; k < rank; k++) {
         unsigned idx = (unsigned)k;
-        if (H5DSset_label(ds, idx, dim_labels[kinds[k]]) < 0) return -1;
+        if (H5DSset_label(ds, idx, h5out_dim_labels[kinds[k]]) < 0) return -1;
         hid_t scale = o->scale[kinds[k]];
         if (scale >= 0 && scale != ds && H5DSattach_scale(ds, scale, idx) < 0) return -1;
     }
@@ -89,8 +89,9 @@ static int attach_dims(const struct h5out *o, hid_t ds, int rank, const enum dim
 
 /* Creates loc/name with dimensions of the given kinds, its units and long
  * name, and attaches its dimensions. Returns the open dataset, or -1. */
-hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
-                     const enum dim *kinds, hid_t dcpl, const char *units, const char *long_name)
+hid_t h5out_create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                           const enum dim *kinds, hid_t dcpl, const char *units,
+                           const char *long_name)
 {
     hsize_t dims[MAX_RANK];
     for (int k = 0; k < rank; k++)
@@ -99,8 +100,8 @@ hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t t
     hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Sclose(space);
     if (ds < 0) return -1;
-    if (put_string_attr(ds, "units", units) || put_string_attr(ds, "long_name", long_name) ||
-        attach_dims(o, ds, rank, kinds)) {
+    if (h5out_put_string_attr(ds, "units", units) ||
+        h5out_put_string_attr(ds, "long_name", long_name) || attach_dims(o, ds, rank, kinds)) {
         H5Dclose(ds);
         return -1;
     }
@@ -108,11 +109,11 @@ hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t t
 }
 
 /* Creates and writes a whole dataset; `data` is in the memory type `type`. */
-int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
-                const enum dim *kinds, const void *data, const char *units, const char *long_name,
-                struct diag *d)
+int h5out_put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                      const enum dim *kinds, const void *data, const char *units,
+                      const char *long_name, struct diag *d)
 {
-    hid_t ds = create_dataset(o, loc, name, type, rank, kinds, H5P_DEFAULT, units, long_name);
+    hid_t ds = h5out_create_dataset(o, loc, name, type, rank, kinds, H5P_DEFAULT, units, long_name);
     if (ds < 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         h5common_fail(d, "%s: cannot write %s", o->tmp, name);
         if (ds >= 0) H5Dclose(ds);
@@ -135,7 +136,7 @@ static int put_strings(struct h5out *o, const char *name, const char *const *s, 
     for (size_t k = 0; k < n; k++)
         v[k] = s && s[k] ? s[k] : "";
     hid_t type = h5common_utf8_type();
-    int rc = put_dataset(o, o->file, name, type, 1, &kind, v, "", long_name, d);
+    int rc = h5out_put_dataset(o, o->file, name, type, 1, &kind, v, "", long_name, d);
     H5Tclose(type);
     free(v);
     return rc;
@@ -144,8 +145,8 @@ static int put_strings(struct h5out *o, const char *name, const char *const *s, 
 static int make_scale(struct h5out *o, enum dim kind, const char *name, struct diag *d)
 {
     o->scale[kind] = H5Dopen2(o->file, name, H5P_DEFAULT);
-    if (o->scale[kind] < 0 || H5DSset_scale(o->scale[kind], dim_labels[kind]) < 0 ||
-        H5DSset_label(o->scale[kind], 0, dim_labels[kind]) < 0) {
+    if (o->scale[kind] < 0 || H5DSset_scale(o->scale[kind], h5out_dim_labels[kind]) < 0 ||
+        H5DSset_label(o->scale[kind], 0, h5out_dim_labels[kind]) < 0) {
         h5common_fail(d, "%s: cannot make %s a dimension scale", o->tmp, name);
         return -1;
     }
@@ -160,22 +161,24 @@ static int write_root_attributes(struct h5out *o, const struct h5out_meta *m)
     gmtime_r(&now, &utc);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc);
     hid_t f = o->file;
-    return put_string_attr(f, "fundsim_version", m->version) ||
-           put_string_attr(f, "scenario_name", m->scenario_name) ||
-           put_string_attr(f, "scenario", m->scenario_text) || put_int_attr(f, "seed", m->seed) ||
-           put_int_attr(f, "paths", (long long)m->paths) ||
-           put_int_attr(f, "start_year", m->start_year) ||
-           put_int_attr(f, "years", (long long)m->years) ||
-           put_string_attr(f, "random_generator", m->random_generator) ||
-           put_string_attr(f, "created", created) ||
-           put_int_attr(f, "summary_only", m->summary_only) ||
-           put_string_attr(f, "pooling", m->pooling) ||
-           put_string_attr(f, "assumptions", m->assumptions) ||
-           put_int_attr(f, "rules_end_year", m->rules_end_year) ||
-           (m->history_end_year && put_int_attr(f, "history_end_year", m->history_end_year)) ||
-           (m->slice && (put_int_attr(f, "paths_from", (long long)m->first_path) ||
-                         put_int_attr(f, "paths_to", (long long)(m->first_path + m->paths)) ||
-                         put_int_attr(f, "scenario_paths", (long long)m->scenario_paths)));
+    return h5out_put_string_attr(f, "fundsim_version", m->version) ||
+           h5out_put_string_attr(f, "scenario_name", m->scenario_name) ||
+           h5out_put_string_attr(f, "scenario", m->scenario_text) ||
+           h5out_put_int_attr(f, "seed", m->seed) ||
+           h5out_put_int_attr(f, "paths", (long long)m->paths) ||
+           h5out_put_int_attr(f, "start_year", m->start_year) ||
+           h5out_put_int_attr(f, "years", (long long)m->years) ||
+           h5out_put_string_attr(f, "random_generator", m->random_generator) ||
+           h5out_put_string_attr(f, "created", created) ||
+           h5out_put_int_attr(f, "summary_only", m->summary_only) ||
+           h5out_put_string_attr(f, "pooling", m->pooling) ||
+           h5out_put_string_attr(f, "assumptions", m->assumptions) ||
+           h5out_put_int_attr(f, "rules_end_year", m->rules_end_year) ||
+           (m->history_end_year &&
+            h5out_put_int_attr(f, "history_end_year", m->history_end_year)) ||
+           (m->slice && (h5out_put_int_attr(f, "paths_from", (long long)m->first_path) ||
+                         h5out_put_int_attr(f, "paths_to", (long long)(m->first_path + m->paths)) ||
+                         h5out_put_int_attr(f, "scenario_paths", (long long)m->scenario_paths)));
 }
 
 /* The scales and what describes the regions. */
@@ -193,28 +196,28 @@ static int write_meta(struct h5out *o, const struct h5out_meta *m, struct diag *
     for (size_t y = 0; y < m->years; y++)
         years[y] = m->start_year + (int)y;
     static const enum dim year = DIM_YEAR, region = DIM_REGION, quantile = DIM_QUANTILE;
-    int rc = put_dataset(o, o->file, "years", H5T_NATIVE_INT, 1, &year, years, "year",
-                         "calendar year", d);
+    int rc = h5out_put_dataset(o, o->file, "years", H5T_NATIVE_INT, 1, &year, years, "year",
+                               "calendar year", d);
     free(years);
     if (rc || make_scale(o, DIM_YEAR, "years", d) ||
         put_strings(o, "regions", m->region_names, m->regions, DIM_REGION, "region name (pinyin)",
                     d) ||
         make_scale(o, DIM_REGION, "regions", d) ||
-        put_dataset(o, o->file, "quantiles", H5T_NATIVE_DOUBLE, 1, &quantile, m->quantiles, "1",
-                    "quantile level", d) ||
+        h5out_put_dataset(o, o->file, "quantiles", H5T_NATIVE_DOUBLE, 1, &quantile, m->quantiles,
+                          "1", "quantile level", d) ||
         make_scale(o, DIM_QUANTILE, "quantiles", d) ||
         put_strings(o, "region_names_zh", m->region_names_zh, m->regions, DIM_REGION,
                     "region name (Chinese)", d) ||
         put_strings(o, "region_codes", m->region_codes, m->regions, DIM_REGION,
                     "administrative division code", d) ||
-        put_dataset(o, o->file, "opening_balance", H5T_NATIVE_DOUBLE, 1, &region,
-                    m->opening_balance_yuan, "yuan",
-                    "accumulated balance at the start of the first year", d))
+        h5out_put_dataset(o, o->file, "opening_balance", H5T_NATIVE_DOUBLE, 1, &region,
+                          m->opening_balance_yuan, "yuan",
+                          "accumulated balance at the start of the first year", d))
         return -1;
     return 0;
 }
 
-size_t paths_chunk(size_t paths, size_t years, size_t regions)
+size_t h5out_paths_chunk(size_t paths, size_t years, size_t regions)
 {
     size_t per_path = years * regions * sizeof(double);
     size_t chunk = CHUNK_BYTES / (per_path ? per_path : 1);
@@ -223,9 +226,9 @@ size_t paths_chunk(size_t paths, size_t years, size_t regions)
     return chunk < 1 ? 1 : chunk;
 }
 
-hid_t paths_dcpl(const struct h5out *o, int rank)
+hid_t h5out_paths_dcpl(const struct h5out *o, int rank)
 {
-    size_t chunk = paths_chunk(o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
+    size_t chunk = h5out_paths_chunk(o->size[DIM_PATH], o->size[DIM_YEAR], o->size[DIM_REGION]);
     hsize_t dims[3] = {chunk, o->size[DIM_YEAR], o->size[DIM_REGION]};
     for (int k = 1; k < 3; k++)
         if (dims[k] < 1) dims[k] = 1;
@@ -236,8 +239,8 @@ hid_t paths_dcpl(const struct h5out *o, int rank)
     return dcpl;
 }
 
-int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
-                size_t regions, const double *buf)
+int h5out_write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
+                      size_t regions, const double *buf)
 {
     hsize_t start[3] = {first, 0, 0}, count[3] = {n_paths, years, regions};
     hid_t file_space = H5Dget_space(ds);
@@ -256,19 +259,19 @@ int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, si
 /* The /paths datasets. */
 static int create_paths(struct h5out *o, struct diag *d)
 {
-    hid_t dcpl3 = paths_dcpl(o, 3), dcpl2 = paths_dcpl(o, 2);
+    hid_t dcpl3 = h5out_paths_dcpl(o, 3), dcpl2 = h5out_paths_dcpl(o, 2);
     static const enum dim kinds[3] = {DIM_PATH, DIM_YEAR, DIM_REGION};
     hid_t g = H5Gcreate2(o->file, "paths", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t gn = g >= 0 ? H5Gcreate2(g, "national", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int rc = gn >= 0 ? 0 : -1;
     for (int v = 0; v < N_VARS && !rc; v++) {
-        o->paths[v] = create_dataset(o, g, var_info[v].name, H5T_NATIVE_DOUBLE, 3, kinds, dcpl3,
-                                     var_info[v].units, var_info[v].long_name);
+        o->paths[v] = h5out_create_dataset(o, g, var_info[v].name, H5T_NATIVE_DOUBLE, 3, kinds,
+                                           dcpl3, var_info[v].units, var_info[v].long_name);
         rc = o->paths[v] < 0 ? -1 : 0;
     }
     for (int v = 0; v < N_NVARS && !rc; v++) {
-        o->national[v] = create_dataset(o, gn, nvar_info[v].name, H5T_NATIVE_DOUBLE, 2, kinds,
-                                        dcpl2, nvar_info[v].units, nvar_info[v].long_name);
+        o->national[v] = h5out_create_dataset(o, gn, nvar_info[v].name, H5T_NATIVE_DOUBLE, 2, kinds,
+                                              dcpl2, nvar_info[v].units, nvar_info[v].long_name);
         rc = o->national[v] < 0 ? -1 : 0;
     }
     if (rc) h5common_fail(d, "%s: cannot create the /paths datasets", o->tmp);
@@ -292,7 +295,7 @@ static void reset_ids(struct h5out *o)
             o->variants[k].diff[v] = -1;
 }
 
-int close_file(struct h5out *o)
+int h5out_close_file(struct h5out *o)
 {
     for (int k = 0; k < N_DIMS; k++)
         if (o->scale[k] >= 0) H5Dclose(o->scale[k]);
@@ -309,7 +312,7 @@ int close_file(struct h5out *o)
     return rc;
 }
 
-void free_out(struct h5out *o)
+void h5out_free(struct h5out *o)
 {
     for (size_t k = 0; k < o->n_variants; k++)
         free(o->variants[k].name);
@@ -319,7 +322,7 @@ void free_out(struct h5out *o)
     free(o);
 }
 
-struct h5out *new_out(const char *path, const struct h5out_meta *m)
+struct h5out *h5out_new(const char *path, const struct h5out_meta *m)
 {
     struct h5out *o = calloc(1, sizeof *o);
     if (!o || !(o->path = strdup(path))) {
@@ -345,11 +348,11 @@ struct h5out *new_out(const char *path, const struct h5out_meta *m)
 struct h5out *h5out_create(const char *path, const struct h5out_meta *m, struct diag *d)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as messages, not on stderr */
-    struct h5out *o = new_out(path, m);
+    struct h5out *o = h5out_new(path, m);
     size_t n_tmp = strlen(path) + 32;
     if (!o || !(o->tmp = malloc(n_tmp))) {
         diag_fail(d, "%s: out of memory", path);
-        if (o) free_out(o);
+        if (o) h5out_free(o);
         return NULL;
     }
     snprintf(o->tmp, n_tmp, "%s.tmp-%ld", path, (long)getpid());
@@ -365,7 +368,7 @@ struct h5out *h5out_create(const char *path, const struct h5out_meta *m, struct 
             diag_fail(d, "cannot create %s: %s", o->tmp, strerror(errno));
         else
             h5common_fail(d, "cannot create %s", o->tmp);
-        free_out(o);
+        h5out_free(o);
         return NULL;
     }
     if (write_meta(o, m, d) || (!m->summary_only && create_paths(o, d))) {
@@ -380,7 +383,7 @@ const char *h5out_tmp_path(const struct h5out *o)
     return o->tmp;
 }
 
-int check_block(const struct h5out *o, const struct record_block *b, struct diag *d)
+int h5out_check_block(const struct h5out *o, const struct record_block *b, struct diag *d)
 {
     if (b->years == o->size[DIM_YEAR] && b->regions == o->size[DIM_REGION] &&
         b->first_path >= o->first_path &&
@@ -395,7 +398,7 @@ int check_block(const struct h5out *o, const struct record_block *b, struct diag
     return -1;
 }
 
-void block_variable(const struct record_block *b, int v, double *buf)
+void h5out_block_variable(const struct record_block *b, int v, double *buf)
 {
     /* [p][y][r][var] -> [p][y][r] */
     bool national = v >= N_VARS;
@@ -446,7 +449,7 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, struct diag
 {
     if (o->summary_only) return 0;
     bool together = h5out_collective(o);
-    int rc = b->n_paths || !together ? check_block(o, b, d) : 0;
+    int rc = b->n_paths || !together ? h5out_check_block(o, b, d) : 0;
     if (!together && (rc || b->n_paths == 0)) return rc;
     size_t n = b->n_paths * b->years * b->regions;
     double *buf = h5out_block_buffer(o, n, &rc, d);
@@ -454,10 +457,10 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, struct diag
     rc = h5out_agree(o, rc, "to prepare its block", d);
     for (int v = 0; v < N_VARS + N_NVARS && !rc; v++) {
         bool national = v >= N_VARS;
-        if (n) block_variable(b, v, buf);
+        if (n) h5out_block_variable(b, v, buf);
         hid_t ds = national ? o->national[v - N_VARS] : o->paths[v];
-        if (write_paths(ds, o->dxpl, national ? 2 : 3, first, b->n_paths, b->years, b->regions,
-                        buf)) {
+        if (h5out_write_paths(ds, o->dxpl, national ? 2 : 3, first, b->n_paths, b->years,
+                              b->regions, buf)) {
             char what[64];
             h5out_paths_text(b, what, sizeof what);
             h5common_fail(d, "%s: cannot write %s of /paths/%s%s", o->tmp, what,
@@ -473,12 +476,12 @@ int h5out_write_block(struct h5out *o, const struct record_block *b, struct diag
 }
 
 /* Writes one summary array unless it is NULL. */
-int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
-                const void *data, const char *name, const char *units, const char *long_name,
-                struct diag *d)
+int h5out_put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
+                      const void *data, const char *name, const char *units, const char *long_name,
+                      struct diag *d)
 {
     if (!data) return 0;
-    return put_dataset(o, loc, name, type, rank, kinds, data, units, long_name, d);
+    return h5out_put_dataset(o, loc, name, type, rank, kinds, data, units, long_name, d);
 }
 
 static const enum dim YR[] = {DIM_YEAR, DIM_REGION}, YRQ[] = {DIM_YEAR, DIM_REGION, DIM_QUANTILE},
@@ -494,13 +497,13 @@ static int put_variable(struct h5out *o, hid_t loc, const struct var_info *vi, c
     char name[128], long_name[256];
     snprintf(name, sizeof name, "%s_mean", vi->name);
     snprintf(long_name, sizeof long_name, "%smean across paths: %s", whose, vi->long_name);
-    if (put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, mean_kinds, mean, name, vi->units, long_name,
-                    d))
+    if (h5out_put_summary(o, loc, H5T_NATIVE_DOUBLE, rank, mean_kinds, mean, name, vi->units,
+                          long_name, d))
         return -1;
     snprintf(name, sizeof name, "%s_quantiles", vi->name);
     snprintf(long_name, sizeof long_name, "%squantiles across paths: %s", whose, vi->long_name);
-    return put_summary(o, loc, H5T_NATIVE_DOUBLE, rank + 1, quantile_kinds, quantiles, name,
-                       vi->units, long_name, d);
+    return h5out_put_summary(o, loc, H5T_NATIVE_DOUBLE, rank + 1, quantile_kinds, quantiles, name,
+                             vi->units, long_name, d);
 }
 
 static int write_means_and_quantiles(struct h5out *o, hid_t summary, hid_t province, hid_t national,
@@ -522,19 +525,19 @@ static int write_means_and_quantiles(struct h5out *o, hid_t summary, hid_t provi
 static int write_warning(struct h5out *o, hid_t g, const struct summary_results *r,
                          const struct warning_params *w, struct diag *d)
 {
-    if (put_double_attr(g, "insufficient_months", w->insufficient_months) ||
-        put_double_attr(g, "low_months", w->low_months) ||
-        put_double_attr(g, "target_months", w->target_months) ||
-        put_double_attr(g, "excess_months", w->excess_months) ||
-        put_double_attr(g, "depletion_probability", w->depletion_probability) ||
-        put_double_attr(g, "max_balance_share", w->max_balance_share)) {
+    if (h5out_put_double_attr(g, "insufficient_months", w->insufficient_months) ||
+        h5out_put_double_attr(g, "low_months", w->low_months) ||
+        h5out_put_double_attr(g, "target_months", w->target_months) ||
+        h5out_put_double_attr(g, "excess_months", w->excess_months) ||
+        h5out_put_double_attr(g, "depletion_probability", w->depletion_probability) ||
+        h5out_put_double_attr(g, "max_balance_share", w->max_balance_share)) {
         h5common_fail(d, "%s: cannot write the attributes of /warning", o->tmp);
         return -1;
     }
     hid_t type = h5common_utf8_type();
     static const enum dim level = DIM_LEVEL;
-    int rc = put_dataset(o, g, "levels", type, 1, &level, warning_level_names, "",
-                         "early-warning levels, worst first", d);
+    int rc = h5out_put_dataset(o, g, "levels", type, 1, &level, summary_warning_level_names, "",
+                               "early-warning levels, worst first", d);
     H5Tclose(type);
     if (rc) return -1;
     o->scale[DIM_LEVEL] = H5Dopen2(g, "levels", H5P_DEFAULT);
@@ -544,28 +547,28 @@ static int write_warning(struct h5out *o, hid_t g, const struct summary_results 
         return -1;
     }
     const hid_t D = H5T_NATIVE_DOUBLE;
-    if (put_summary(o, g, D, 2, YR, r->p_deficit, "p_deficit", "1",
-                    "probability of a current deficit (surplus < 0)", d) ||
-        put_summary(o, g, D, 2, YR, r->p_depleted, "p_depleted", "1",
-                    "probability that the balance is below 0 at the end of the year", d) ||
-        put_summary(o, g, D, 2, YR, r->p_insufficient, "p_insufficient", "1",
-                    "probability of fewer months of payment than insufficient_months", d) ||
-        put_summary(o, g, D, 2, YR, r->p_excess_balance, "p_excess_balance", "1",
-                    "probability of a balance above max_balance_share of the income", d) ||
-        put_summary(o, g, D, 3, YRL, r->p_level, "p_level", "1",
-                    "probability of each early-warning level", d) ||
-        put_summary(o, g, H5T_NATIVE_INT, 2, YR, r->level, "level", "1",
-                    "most likely early-warning level (index into levels)", d) ||
-        put_summary(o, g, D, 1, Y, r->province_p_deficit, "province_p_deficit", "1",
-                    "province: probability of a current deficit", d) ||
-        put_summary(o, g, D, 1, Y, r->province_p_depleted, "province_p_depleted", "1",
-                    "province: probability that the balance is below 0", d))
+    if (h5out_put_summary(o, g, D, 2, YR, r->p_deficit, "p_deficit", "1",
+                          "probability of a current deficit (surplus < 0)", d) ||
+        h5out_put_summary(o, g, D, 2, YR, r->p_depleted, "p_depleted", "1",
+                          "probability that the balance is below 0 at the end of the year", d) ||
+        h5out_put_summary(o, g, D, 2, YR, r->p_insufficient, "p_insufficient", "1",
+                          "probability of fewer months of payment than insufficient_months", d) ||
+        h5out_put_summary(o, g, D, 2, YR, r->p_excess_balance, "p_excess_balance", "1",
+                          "probability of a balance above max_balance_share of the income", d) ||
+        h5out_put_summary(o, g, D, 3, YRL, r->p_level, "p_level", "1",
+                          "probability of each early-warning level", d) ||
+        h5out_put_summary(o, g, H5T_NATIVE_INT, 2, YR, r->level, "level", "1",
+                          "most likely early-warning level (index into levels)", d) ||
+        h5out_put_summary(o, g, D, 1, Y, r->province_p_deficit, "province_p_deficit", "1",
+                          "province: probability of a current deficit", d) ||
+        h5out_put_summary(o, g, D, 1, Y, r->province_p_depleted, "province_p_depleted", "1",
+                          "province: probability that the balance is below 0", d))
         return -1;
     /* /warning/level names its levels: a dataset that cannot be opened for
      * that is a failure, as is the attribute's write */
     hid_t ds = r->level ? H5Dopen2(g, "level", H5P_DEFAULT) : -1;
-    if (r->level &&
-        (ds < 0 || put_strings_attr(ds, "levels", warning_level_names, N_WARN_LEVELS))) {
+    if (r->level && (ds < 0 || h5out_put_strings_attr(ds, "levels", summary_warning_level_names,
+                                                      N_WARN_LEVELS))) {
         h5common_fail(d, "%s: cannot write the levels of /warning/level", o->tmp);
         rc = -1;
     }
@@ -577,16 +580,16 @@ static int write_depletion(struct h5out *o, hid_t g, const struct summary_result
                            struct diag *d)
 {
     const hid_t D = H5T_NATIVE_DOUBLE, I = H5T_NATIVE_INT;
-    if (put_summary(o, g, D, 2, RY, r->p_first_depletion, "p_first_year", "1",
-                    "probability that the balance first falls below 0 in the year", d) ||
-        put_summary(o, g, D, 1, R, r->p_never_depleted, "p_never", "1",
-                    "probability that the balance never falls below 0", d) ||
-        put_summary(o, g, D, 2, YR, r->p_depleted_by, "p_by_year", "1",
-                    "probability that the balance has fallen below 0 by the year", d) ||
-        put_summary(o, g, I, 2, RQ, r->depletion_year, "year_at_quantile", "year",
-                    "quantiles of the first depletion year (0: after the horizon)", d) ||
-        put_summary(o, g, I, 1, R, r->first_year_at_risk, "first_year_at_risk", "year",
-                    "first year with p_depleted at least depletion_probability (0: none)", d))
+    if (h5out_put_summary(o, g, D, 2, RY, r->p_first_depletion, "p_first_year", "1",
+                          "probability that the balance first falls below 0 in the year", d) ||
+        h5out_put_summary(o, g, D, 1, R, r->p_never_depleted, "p_never", "1",
+                          "probability that the balance never falls below 0", d) ||
+        h5out_put_summary(o, g, D, 2, YR, r->p_depleted_by, "p_by_year", "1",
+                          "probability that the balance has fallen below 0 by the year", d) ||
+        h5out_put_summary(o, g, I, 2, RQ, r->depletion_year, "year_at_quantile", "year",
+                          "quantiles of the first depletion year (0: after the horizon)", d) ||
+        h5out_put_summary(o, g, I, 1, R, r->first_year_at_risk, "first_year_at_risk", "year",
+                          "first year with p_depleted at least depletion_probability (0: none)", d))
         return -1;
     return 0;
 }
@@ -646,7 +649,7 @@ int h5out_commit(struct h5out *o, struct diag *d)
         h5out_abort(o);
         return -1;
     }
-    if (close_file(o)) {
+    if (h5out_close_file(o)) {
         h5common_fail(d, "%s: cannot finish writing the file", o->tmp);
         h5out_abort(o);
         return -1;
@@ -680,15 +683,15 @@ int h5out_commit(struct h5out *o, struct diag *d)
         diag_fail(d, "%s: written, but syncing its directory failed: %s", o->path, strerror(errno));
     else
         rc = 0;
-    free_out(o);
+    h5out_free(o);
     return rc ? -1 : 0;
 }
 
 void h5out_abort(struct h5out *o)
 {
-    close_file(o);
+    h5out_close_file(o);
     unlink(o->tmp);
-    free_out(o);
+    h5out_free(o);
 }
 
 /* HDF5's own bytes beside the values: a dataset's object header with its
@@ -724,15 +727,16 @@ double h5out_expected_bytes(const struct h5out_meta *m)
     /* a variant's difference summaries: 5 statistics (+ quantiles) per region
      * and province; its /warning: 10 */
     datasets += n_var * 10;
-    for (size_t k = 0; k < n_diff_vars; k++) {
-        int quantiles = diff_var_has_quantiles(diff_vars[k]) ? 1 : 0;
+    for (size_t k = 0; k < diffsum_n_vars; k++) {
+        int quantiles = diffsum_var_has_quantiles(diffsum_vars[k]) ? 1 : 0;
         values += n_var * (y * r + y) * (5 + quantiles * q);
         datasets += n_var * 2 * (5 + quantiles);
     }
     double chunked = 0;
     if (!m->summary_only) {
-        values += (double)m->paths * y * (r * N_VARS + N_NVARS + n_var * r * (double)n_diff_vars);
-        chunked = N_VARS + N_NVARS + n_var * (double)n_diff_vars;
+        values +=
+            (double)m->paths * y * (r * N_VARS + N_NVARS + n_var * r * (double)diffsum_n_vars);
+        chunked = N_VARS + N_NVARS + n_var * (double)diffsum_n_vars;
     }
     /* the resolved scenario text, the base's and each variant's (about as long) */
     double text = (1 + n_var) * (double)strlen(m->scenario_text ? m->scenario_text : "");

@@ -31,11 +31,11 @@
  *   /diff: group, attribute `variants` [V] strings (the variants' names, in order)
  *   /diff/<name>: group, attributes scenario_name, description, scenario (resolved
  *     text), independent (0/1: whether the independent-stream variances were measured)
- *   /diff/<name>/<var> [path][year][region]: variant - base, for each of diff_vars
+ *   /diff/<name>/<var> [path][year][region]: variant - base, for each of diffsum_vars
  *     (unless summary-only)
  *   /diff/<name>/summary/<var>_mean, _ci_low, _ci_high, _variance,
  *     _variance_independent [year][region]; <var>_quantiles [year][region][quantile]
- *     when diff_var_has_quantiles(); <var>_variance_independent_measured
+ *     when diffsum_var_has_quantiles(); <var>_variance_independent_measured
  *     [year][region] when independent = 1 (the variance of variant - base with the
  *     variant on other streams)
  *   /diff/<name>/summary/province/<the same names> [year], quantiles [year][quantile]

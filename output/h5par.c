@@ -54,8 +54,8 @@ static int open_path_datasets(struct h5out *o)
         if (open_dataset(o->file, &o->national[v], "paths/national/%s%s", nvar_info[v].name, ""))
             return -1;
     for (size_t k = 0; k < o->n_variants; k++)
-        for (size_t j = 0; j < n_diff_vars; j++) {
-            enum var v = diff_vars[j];
+        for (size_t j = 0; j < diffsum_n_vars; j++) {
+            enum var v = diffsum_vars[j];
             if (open_dataset(o->file, &o->variants[k].diff[v], "diff/%s/%s", o->variants[k].name,
                              var_info[v].name))
                 return -1;
@@ -65,7 +65,7 @@ static int open_path_datasets(struct h5out *o)
 
 int h5out_suspend(struct h5out *o, struct diag *d)
 {
-    if (close_file(o)) {
+    if (h5out_close_file(o)) {
         h5common_fail(d, "%s: cannot close the file for the parallel writes", o->tmp);
         return -1;
     }
@@ -88,7 +88,7 @@ int h5out_reopen(struct h5out *o, size_t paths_written, struct diag *d)
     if (!rc) rc = open_path_datasets(o);
     if (rc) {
         h5common_fail(d, "%s: cannot open the file again after the parallel writes", o->tmp);
-        close_file(o);
+        h5out_close_file(o);
         return -1;
     }
     o->paths_written = paths_written;
@@ -99,26 +99,26 @@ int h5out_reopen(struct h5out *o, size_t paths_written, struct diag *d)
 static void free_parallel(struct h5out *o)
 {
     if (o->dxpl > 0) H5Pclose(o->dxpl);
-    free_out(o);
+    h5out_free(o);
 }
 
 /* A parallel handle for `tmp`, its file not open yet. Returns NULL when out of memory. */
 static struct h5out *new_parallel(const char *tmp, MPI_Comm comm, const struct h5out_meta *m,
                                   const char *const *variant_names, size_t n_variants)
 {
-    struct h5out *o = new_out(tmp, m);
+    struct h5out *o = h5out_new(tmp, m);
     if (!o) return NULL;
     o->comm = comm;
     if (!(o->tmp = strdup(tmp)) ||
         !(o->variants = calloc(n_variants ? n_variants : 1, sizeof *o->variants))) {
-        free_out(o);
+        h5out_free(o);
         return NULL;
     }
     for (size_t k = 0; k < n_variants; k++) {
         for (int v = 0; v < N_VARS; v++)
             o->variants[k].diff[v] = -1;
         if (!(o->variants[k].name = strdup(variant_names[k]))) {
-            free_out(o);
+            h5out_free(o);
             return NULL;
         }
         o->n_variants++;
@@ -135,7 +135,7 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
     if (!o) diag_fail(d, "%s: out of memory", tmp);
     /* Every rank opens the file, or none: H5Fopen is collective. */
     if (agree(comm, tmp, o ? 0 : -1, "to open it", d)) {
-        if (o) free_out(o);
+        if (o) h5out_free(o);
         return NULL;
     }
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -149,7 +149,7 @@ struct h5out *h5out_open_parallel(const char *tmp, MPI_Comm comm, const struct h
                  : 0;
     if (rc) h5common_fail(d, "%s: cannot open it for the parallel writes", tmp);
     if (agree(comm, tmp, rc, "to open it", d)) {
-        close_file(o);
+        h5out_close_file(o);
         free_parallel(o);
         return NULL;
     }
@@ -163,7 +163,7 @@ int h5par_agree(struct h5out *o, int rc, const char *doing, struct diag *d)
 
 long long h5out_close_parallel(struct h5out *o, struct diag *d)
 {
-    int rc = close_file(o);
+    int rc = h5out_close_file(o);
     if (rc) h5common_fail(d, "%s: cannot close it after the parallel writes", o->tmp);
     unsigned long long paths = o->paths_written;
     MPI_Allreduce(MPI_IN_PLACE, &paths, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, o->comm);

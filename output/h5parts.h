@@ -25,12 +25,12 @@ struct diag;
 struct h5out_meta;
 
 enum dim { DIM_PATH, DIM_YEAR, DIM_REGION, DIM_QUANTILE, DIM_LEVEL, N_DIMS };
-extern const char *const dim_labels[N_DIMS];
+extern const char *const h5out_dim_labels[N_DIMS];
 
 enum { MAX_RANK = 3 };
 
 /* A variant's open per-path difference datasets (-1: none). */
-struct h5variant {
+struct h5out_variant_sets {
     char *name;
     bool independent;
     hid_t diff[N_VARS];
@@ -45,7 +45,7 @@ struct h5out {
     size_t paths_written;
     bool summary_only, summary_written;
     size_t n_variants;
-    struct h5variant *variants;
+    struct h5out_variant_sets *variants;
     char *path, *tmp;
     /* The per-path writes' transfer properties: H5P_DEFAULT, or on a parallel
      * handle (h5par.c) collective MPI-IO, which makes them collective calls. */
@@ -57,61 +57,62 @@ struct h5out {
 
 /* A handle for the file `path` (its temporary name not set) of the sizes in
  * `m`, with nothing open. Returns NULL when out of memory. */
-struct h5out *new_out(const char *path, const struct h5out_meta *m);
+struct h5out *h5out_new(const char *path, const struct h5out_meta *m);
 /* Closes every open object, then the file. Returns 0, or -1 if closing failed. */
-int close_file(struct h5out *o);
-void free_out(struct h5out *o);
+int h5out_close_file(struct h5out *o);
+void h5out_free(struct h5out *o);
 
 /* Attributes; each returns 0 or -1. */
-int put_string_attr(hid_t loc, const char *name, const char *s);
-int put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n);
-int put_int_attr(hid_t loc, const char *name, long long v);
-int put_double_attr(hid_t loc, const char *name, double v);
+int h5out_put_string_attr(hid_t loc, const char *name, const char *s);
+int h5out_put_strings_attr(hid_t loc, const char *name, const char *const *s, size_t n);
+int h5out_put_int_attr(hid_t loc, const char *name, long long v);
+int h5out_put_double_attr(hid_t loc, const char *name, double v);
 
 /* Creates loc/name with dimensions of the given kinds, its units and long
  * name, and attaches its dimensions. Returns the open dataset, or -1. */
-hid_t create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
-                     const enum dim *kinds, hid_t dcpl, const char *units, const char *long_name);
+hid_t h5out_create_dataset(const struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                           const enum dim *kinds, hid_t dcpl, const char *units,
+                           const char *long_name);
 
 /* Creates and writes a whole dataset; `data` is in the memory type `type`.
  * Returns 0, or -1 with `d`. */
-int put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
-                const enum dim *kinds, const void *data, const char *units, const char *long_name,
-                struct diag *d);
+int h5out_put_dataset(struct h5out *o, hid_t loc, const char *name, hid_t type, int rank,
+                      const enum dim *kinds, const void *data, const char *units,
+                      const char *long_name, struct diag *d);
 
-/* put_dataset, unless `data` is NULL (then nothing). */
-int put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
-                const void *data, const char *name, const char *units, const char *long_name,
-                struct diag *d);
+/* h5out_put_dataset, unless `data` is NULL (then nothing). */
+int h5out_put_summary(struct h5out *o, hid_t loc, hid_t type, int rank, const enum dim *kinds,
+                      const void *data, const char *name, const char *units, const char *long_name,
+                      struct diag *d);
 
 /* The creation properties of a per-path dataset of `rank` ([path][year]
  * [region] or [path][year]): chunked by paths, compressed. Close it after use. */
-hid_t paths_dcpl(const struct h5out *o, int rank);
+hid_t h5out_paths_dcpl(const struct h5out *o, int rank);
 /* The paths of one chunk of the per-path datasets of a file of `paths` paths,
  * `years` years and `regions` regions (its other dimensions are whole). */
-size_t paths_chunk(size_t paths, size_t years, size_t regions);
+size_t h5out_paths_chunk(size_t paths, size_t years, size_t regions);
 
 /* Whether a block fits the file's paths, years and regions. Returns 0, or -1 with `d`. */
-int check_block(const struct h5out *o, const struct record_block *b, struct diag *d);
+int h5out_check_block(const struct h5out *o, const struct record_block *b, struct diag *d);
 /* Whether base and variant make a block of differences for variant k. Returns
  * 0, or -1 with `d`. */
-int check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
-                      const struct record_block *variant, struct diag *d);
+int h5out_check_diff_blocks(const struct h5out *o, size_t k, const struct record_block *base,
+                            const struct record_block *variant, struct diag *d);
 /* Variable v's differences variant - base, [path][year][region], into `buf`. */
-void block_difference(const struct record_block *base, const struct record_block *variant,
-                      enum var v, double *buf);
+void h5out_block_difference(const struct record_block *base, const struct record_block *variant,
+                            enum var v, double *buf);
 
 /* Variable v of a block (v < N_VARS: var v; else nvar v - N_VARS), one value
  * per path, year and region (or path and year: rank 2), into `buf`. */
-void block_variable(const struct record_block *b, int v, double *buf);
+void h5out_block_variable(const struct record_block *b, int v, double *buf);
 
 /* Writes `buf`, one value per path of the block ([path][year][region] or
  * [path][year]), into the hyperslab of rows first .. first + n_paths - 1 of
  * `ds` (rows: the file's, from its first path), with the transfer properties
  * `dxpl`; n_paths 0 selects nothing, for a collective write. Returns 0, or -1
  * (the caller says which dataset). */
-int write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
-                size_t regions, const double *buf);
+int h5out_write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_paths, size_t years,
+                      size_t regions, const double *buf);
 
 /* What the block writers (h5out_write_block, h5out_write_diff_block) do
  * alike for a serial handle and a parallel one, whose per-path writes are

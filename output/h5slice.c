@@ -141,7 +141,7 @@ static hid_t open_paths(struct report_reader *rd, const char *group, const char 
     char full[160];
     snprintf(full, sizeof full, "%s/%s", group, name);
     size_t dims[3] = {m->paths, m->years, m->regions};
-    hsize_t chunk[3] = {paths_chunk(m->paths, m->years, m->regions), m->years, m->regions};
+    hsize_t chunk[3] = {h5out_paths_chunk(m->paths, m->years, m->regions), m->years, m->regions};
     return report_open_dataset(rd, full, H5T_NATIVE_DOUBLE, rank, dims, chunk);
 }
 

@@ -19,10 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const warning_level_names[N_WARN_LEVELS] = {"red", "orange", "yellow", "green",
-                                                        "excess"};
+const char *const summary_warning_level_names[N_WARN_LEVELS] = {"red", "orange", "yellow", "green",
+                                                                "excess"};
 
-enum warning_level warning_level_of(const struct warning_params *w, double balance, double months)
+enum warning_level summary_warning_level(const struct warning_params *w, double balance,
+                                         double months)
 {
     if (balance < 0) return WARN_RED;
     if (months < w->insufficient_months) return WARN_ORANGE;
@@ -156,7 +157,7 @@ static void add_region_year(struct summary *s, const double *x, size_t i, size_t
     r->p_insufficient[i] += x[VAR_MONTHS] < w->insufficient_months;
     r->p_excess_balance[i] += x[VAR_BALANCE] > w->max_balance_share * x[VAR_INCOME];
     double before_backstop = x[VAR_BALANCE] - x[VAR_BACKSTOP];
-    r->p_level[i * N_WARN_LEVELS + warning_level_of(w, before_backstop, x[VAR_MONTHS])] += 1;
+    r->p_level[i * N_WARN_LEVELS + summary_warning_level(w, before_backstop, x[VAR_MONTHS])] += 1;
 }
 
 /* With no benefit expenditure in the whole province, the months are infinite,

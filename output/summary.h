@@ -43,10 +43,11 @@
 struct diag;
 
 enum warning_level { WARN_RED, WARN_ORANGE, WARN_YELLOW, WARN_GREEN, WARN_EXCESS, N_WARN_LEVELS };
-extern const char *const warning_level_names[N_WARN_LEVELS]; /* "red", "orange", ... */
+extern const char *const summary_warning_level_names[N_WARN_LEVELS]; /* "red", "orange", ... */
 
 /* The level of one path-year from its balance and months of payment. */
-enum warning_level warning_level_of(const struct warning_params *w, double balance, double months);
+enum warning_level summary_warning_level(const struct warning_params *w, double balance,
+                                         double months);
 
 struct summary_config {
     int start_year;

@@ -49,9 +49,9 @@ struct engine {
     struct costs_model costs;
     struct parameter_model parameters;
     struct utilization_model utilization;
-    struct population_params *population; /* [regions] */
-    struct enrollment_model *enrollment;  /* [regions] */
-    struct disease_model *disease;        /* [regions] */
+    struct population_model *population; /* [regions] */
+    struct enrollment_model *enrollment; /* [regions] */
+    struct disease_model *disease;       /* [regions] */
     double condition_multiplier[LIMIT_CONDITIONS];
     struct claims_bands bands;
     /* One table per distinct pair (rules less the year and the income, claim model). */
@@ -79,8 +79,8 @@ struct engine_work {
     struct benefit_year **year_views; /* [n_tables] */
     bool *in_use;                     /* [n_tables]: the year's tables */
     double *scale;                    /* [n_tables]: the year's package scale */
-    double *income, *price;           /* [years + 1]: the path's index_path */
-    struct index_path x;
+    double *income, *price;           /* [years + 1]: the path's timeline_path */
+    struct timeline_path x;
     double *balance;   /* [regions]: at the start of the year */
     double *shortfall; /* [regions]: the cumulative shortfall so far */
     /* The actuarial balance so far: income and expenditure discounted to the start
@@ -206,17 +206,17 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
         goto fail;
     }
     if (demography_model_init(&e->demography, s, d) != 0) goto fail;
-    economy_init(&e->economy, s);
-    costs_init(&e->costs, s);
+    economy_model_init(&e->economy, s);
+    costs_model_init(&e->costs, s);
     parameters_init(&e->parameters, s);
-    if (utilization_init(&e->utilization, s) != 0) {
+    if (utilization_model_init(&e->utilization, s) != 0) {
         diag_fail(d, "out of memory");
         goto fail;
     }
     for (size_t k = 0; k < e->regions; k++)
-        if (population_params_init(&e->population[k], s, k, &e->demography, d) != 0 ||
-            enrollment_params_init(&e->enrollment[k], s, k, d) != 0 ||
-            disease_params_init(&e->disease[k], s, k, d) != 0)
+        if (population_model_init(&e->population[k], s, k, &e->demography, d) != 0 ||
+            enrollment_model_init(&e->enrollment[k], s, k, d) != 0 ||
+            disease_model_init(&e->disease[k], s, k, d) != 0)
             goto fail;
     for (size_t c = 0; c < s->disease.n && c < LIMIT_CONDITIONS; c++)
         e->condition_multiplier[c] = s->disease.conditions[c].inpatient_multiplier;
@@ -242,7 +242,7 @@ void engine_free(struct engine *e)
     free(e->table_models);
     free(e->table_packages);
     free(e->ry);
-    utilization_free(&e->utilization);
+    utilization_model_free(&e->utilization);
     free(e->population);
     free(e->enrollment);
     free(e->disease);
@@ -253,7 +253,7 @@ void engine_free(struct engine *e)
 int engine_refresh_levels(struct engine *e, struct diag *d)
 {
     for (size_t k = 0; k < e->regions; k++)
-        if (enrollment_params_init(&e->enrollment[k], e->s, k, d) != 0) return -1;
+        if (enrollment_model_init(&e->enrollment[k], e->s, k, d) != 0) return -1;
     utilization_set_use_scales(&e->utilization, e->s);
     return 0;
 }
@@ -517,24 +517,24 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
 {
     const struct scenario *s = e->s;
     w->mark_s = timing_now_s();
-    demography_path_init(&w->demography);
+    demography_state_init(&w->demography);
     /* The path's long-run levels, once, shared by its regions (parameters.h). */
     seek(e, w->r, path, STREAM_ALL_REGIONS, PARAMETERS_YEAR, DRIVER_PARAMETERS);
     parameters_draw(&e->parameters, w->r, &w->parameters);
-    economy_start(&e->economy, &w->economy, &w->parameters);
-    costs_start(&e->costs, &w->costs, &w->parameters);
+    economy_state_init(&e->economy, &w->economy, &w->parameters);
+    costs_state_init(&e->costs, &w->costs, &w->parameters);
     double opening = 0;
     for (size_t k = 0; k < e->regions; k++) {
-        population_init(&w->population[k], &e->population[k]);
-        enrollment_init(&w->enrollment[k], &e->enrollment[k], &w->parameters);
-        disease_init(&w->disease[k], &e->disease[k], &w->parameters);
+        population_state_init(&w->population[k], &e->population[k]);
+        enrollment_state_init(&w->enrollment[k], &e->enrollment[k], &w->parameters);
+        disease_state_init(&w->disease[k], &e->disease[k], &w->parameters);
         w->balance[k] = accounting_round(s->regions[k].opening_balance_yuan);
         w->shortfall[k] = 0;
         w->pv_income[k] = w->pv_expenditure[k] = 0;
         opening += w->balance[k];
     }
     w->income[0] = s->economy.income_yuan;
-    w->x = (struct index_path){
+    w->x = (struct timeline_path){
         .start_year = e->start_year, .years = 0, .income = w->income, .price = w->price};
     w->discount = 1;
     double adjustment_yuan = 0;

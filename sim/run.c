@@ -32,7 +32,7 @@ static void human_bytes(double bytes, char *out, size_t n)
     snprintf(out, n, "%.*f %s", u == 0 ? 0 : 1, bytes, units[u]);
 }
 
-static int names_init(struct names *n, const struct scenario *s)
+static int names_init(struct run_names *n, const struct scenario *s)
 {
     size_t r = s->n_regions;
     n->name = calloc(r, sizeof *n->name);
@@ -49,7 +49,7 @@ static int names_init(struct names *n, const struct scenario *s)
     return 0;
 }
 
-static void names_free(struct names *n)
+static void names_free(struct run_names *n)
 {
     free(n->name);
     free(n->name_zh);

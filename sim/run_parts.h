@@ -14,14 +14,14 @@
 struct diag;
 
 /* The per-run pieces that the output needs from the scenario. */
-struct names {
+struct run_names {
     const char **name, **name_zh, **code;
     double *opening;
 };
 
 /* A variant's engines: its own, and its independent-stream twin's (NULL without
  * --independent). */
-struct variant_side {
+struct run_variant_side {
     struct run_arm *arm, *independent_arm;
 };
 
@@ -35,10 +35,10 @@ struct run {
     char *dir;                    /* the output's folder, for the scratch files */
     char *variants_text;          /* the variants' resolved texts, for the checkpoint */
     char *assumptions;            /* sim/assumptions.h, for the file */
-    struct names names;
+    struct run_names names;
     struct h5out_meta meta;
-    struct run_arm *base;          /* NULL when every block was stored before */
-    struct variant_side *variants; /* [o->n_variants] */
+    struct run_arm *base;              /* NULL when every block was stored before */
+    struct run_variant_side *variants; /* [o->n_variants] */
     struct ckpt *ckpt;
     size_t stored; /* paths in the checkpoint (known on every rank after the first step) */
     /* wall seconds: building the engines, running paths, storing the blocks,

@@ -64,8 +64,8 @@ static void assert_all_zero(const char *file, const char *variant)
 {
     char name[256];
     size_t n;
-    for (size_t k = 0; k < n_diff_vars; k++) {
-        const char *v = var_info[diff_vars[k]].name;
+    for (size_t k = 0; k < diffsum_n_vars; k++) {
+        const char *v = var_info[diffsum_vars[k]].name;
         static const char *const stats[] = {"mean", "ci_low", "ci_high", "variance"};
         snprintf(name, sizeof name, "/diff/%s/%s", variant, v);
         double *x = read_doubles(file, name, &n);
@@ -167,9 +167,9 @@ static void test_differences_are_of_runs(void **state)
     assert_int_equal(call(cmd_run, rb), 0);
     assert_int_equal(call(cmd_run, rv), 0);
     size_t nonzero = 0;
-    for (size_t k = 0; k < n_diff_vars; k++) {
+    for (size_t k = 0; k < diffsum_n_vars; k++) {
         char name[128];
-        const char *v = var_info[diff_vars[k]].name;
+        const char *v = var_info[diffsum_vars[k]].name;
         snprintf(name, sizeof name, "/paths/%s", v);
         size_t n, nb, nv, nc;
         double *xb = read_doubles(base, name, &nb), *xv = read_doubles(variant, name, &nv);

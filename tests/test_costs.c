@@ -43,7 +43,7 @@ static struct scenario scenario_with(struct cost_params c)
     s.simulation.start_year = START;
     s.costs = c;
     /* Income growth equal to the long-run cost growth without excess, so that
-     * the excess converges to exactly 0 (as costs_init computes it). */
+     * the excess converges to exactly 0 (as costs_model_init computes it). */
     double g = c.inflation_mean + c.utilization_trend + c.technology_rate * c.technology_jump;
     s.economy = (struct economy_params){.income_yuan = 26811.0,
                                         .income_growth_mean = g,
@@ -68,12 +68,12 @@ static void run(const struct scenario *s, gsl_rng *r, uint64_t path, int last,
 {
     struct economy_model em;
     struct costs_model cm;
-    economy_init(&em, s);
-    costs_init(&cm, s);
+    economy_model_init(&em, s);
+    costs_model_init(&cm, s);
     struct economy_state es;
     struct costs_state cs;
-    economy_start(&em, &es, NULL);
-    costs_start(&cm, &cs, NULL);
+    economy_state_init(&em, &es, NULL);
+    costs_state_init(&cm, &cs, NULL);
     for (int year = START; year <= last; year++) {
         stream_seek(r, key(path, year, DRIVER_ECONOMY));
         economy_step(&em, &es, r, econ);
@@ -178,9 +178,9 @@ static void test_use_index_of_year(void **state)
         c.utilization_trend = trends[k];
         struct scenario s = scenario_with(c);
         struct costs_model m;
-        costs_init(&m, &s);
+        costs_model_init(&m, &s);
         struct costs_state st;
-        costs_start(&m, &st, NULL);
+        costs_state_init(&m, &st, NULL);
         gsl_rng *r = stream_alloc();
         for (int year = START; year < START + 40; year++) {
             struct costs_year y;
@@ -202,7 +202,7 @@ static void test_excess_schedule(void **state)
     (void)state;
     struct scenario s = scenario_with(defaults);
     struct costs_model m;
-    costs_init(&m, &s);
+    costs_model_init(&m, &s);
     assert_true(costs_excess_trend(&m, START) == 0);
     assert_true(costs_excess_trend(&m, START + 1) == 0.02);
     assert_close(costs_excess_trend(&m, START + 16), 0.01, 1e-15);
@@ -217,7 +217,7 @@ static void test_excess_schedule(void **state)
     struct cost_params c = defaults;
     c.excess_years = 2.5;
     s = scenario_with(c);
-    costs_init(&m, &s);
+    costs_model_init(&m, &s);
     assert_close(costs_excess_trend(&m, START + 1), 0.02, 1e-15);
     assert_close(costs_excess_trend(&m, START + 2), 0.012, 1e-15);
     assert_close(costs_excess_trend(&m, START + 3), 0.004, 1e-15);
@@ -235,7 +235,7 @@ static void test_excess_converges_to_income(void **state)
     struct scenario s = scenario_with(defaults);
     s.economy.income_growth_mean = 0.06;
     struct costs_model m;
-    costs_init(&m, &s);
+    costs_model_init(&m, &s);
     assert_close(costs_excess_trend(&m, START + 1), 0.02, 1e-15);
     assert_close(costs_excess_trend(&m, START + 16), 0.015, 1e-15);
     for (int sy = 30; sy < 100; sy++)
@@ -379,14 +379,14 @@ static void test_path_levels(void **state)
     c.inflation_volatility = 0, c.excess_volatility = 0, c.technology_rate = 0;
     struct scenario s = scenario_with(c); /* g = 0.02 + 0.01 = 0.03, x_inf = 0 */
     struct costs_model m;
-    costs_init(&m, &s);
+    costs_model_init(&m, &s);
     assert_true(m.excess_long_run == 0);
     struct parameter_draw d = {0};
     d.delta[PARAM_EXCESS_GROWTH] = 0.01;
     d.delta[PARAM_UTILIZATION_TREND] = 0.005;
     d.delta[PARAM_INCOME_GROWTH] = -0.01;
     struct costs_state st;
-    costs_start(&m, &st, &d);
+    costs_state_init(&m, &st, &d);
     assert_close(st.excess_long_run, -0.015, 1e-15);
     gsl_rng *r = stream_alloc();
     struct costs_year y;

@@ -96,20 +96,20 @@ static struct diffsum *run_two_blocks(void)
 static void test_variables(void **state)
 {
     (void)state;
-    assert_int_equal(n_diff_vars, 25);
-    assert_int_equal(diff_vars[0], VAR_BALANCE);
-    assert_int_equal(diff_vars[8], VAR_EXPENDITURE);
-    assert_int_equal(diff_vars[24], VAR_ENROLLEES);
+    assert_int_equal(diffsum_n_vars, 25);
+    assert_int_equal(diffsum_vars[0], VAR_BALANCE);
+    assert_int_equal(diffsum_vars[8], VAR_EXPENDITURE);
+    assert_int_equal(diffsum_vars[24], VAR_ENROLLEES);
     size_t with_quantiles = 0;
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        assert_true(var_info[diff_vars[j]].additive);
-        with_quantiles += diff_var_has_quantiles(diff_vars[j]);
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        assert_true(var_info[diffsum_vars[j]].additive);
+        with_quantiles += diffsum_var_has_quantiles(diffsum_vars[j]);
     }
     assert_int_equal(with_quantiles, 13);
-    assert_true(diff_var_has_quantiles(VAR_ADJUSTMENT_RECEIVED));
-    assert_true(diff_var_has_quantiles(VAR_OUTLAY_COUNTY));
-    assert_false(diff_var_has_quantiles(VAR_INTEREST));
-    assert_false(diff_var_has_quantiles(VAR_ENROLLEES));
+    assert_true(diffsum_var_has_quantiles(VAR_ADJUSTMENT_RECEIVED));
+    assert_true(diffsum_var_has_quantiles(VAR_OUTLAY_COUNTY));
+    assert_false(diffsum_var_has_quantiles(VAR_INTEREST));
+    assert_false(diffsum_var_has_quantiles(VAR_ENROLLEES));
 }
 
 static void test_regions(void **state)
@@ -240,8 +240,8 @@ static void fill_identical(struct record_block *b, size_t first_path, size_t n_p
     for (size_t p = 0; p < n_paths; p++)
         for (size_t y = 0; y < Y; y++)
             for (size_t r = 0; r < R; r++)
-                for (size_t j = 0; j < n_diff_vars; j++)
-                    record_at(b, p, y, r)[diff_vars[j]] =
+                for (size_t j = 0; j < diffsum_n_vars; j++)
+                    record_at(b, p, y, r)[diffsum_vars[j]] =
                         (1e9 / 7) * (double)(first_path + p + 1) * (double)(j + 1) -
                         3e8 * (double)(y + r) + 0.1 * (double)j;
 }
@@ -266,8 +266,8 @@ static void test_identical_runs(void **state)
     assert_int_equal(diffsum_add(d, &b, &b, &dg), 0);
     assert_int_equal(diffsum_finish(d, &dg), 0);
     const struct diffsum_results *res = diffsum_results(d);
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        enum var v = diffsum_vars[j];
         const struct diffsum_stats *s[2] = {&res->region[v], &res->province[v]};
         const size_t cells[2] = {Y * R, Y};
         for (size_t k = 0; k < 2; k++) {
@@ -275,7 +275,7 @@ static void test_identical_runs(void **state)
             ALL_ZERO(s[k]->ci_low, cells[k]);
             ALL_ZERO(s[k]->ci_high, cells[k]);
             ALL_ZERO(s[k]->variance, cells[k]);
-            if (diff_var_has_quantiles(v)) ALL_ZERO(s[k]->quantiles, cells[k] * Q);
+            if (diffsum_var_has_quantiles(v)) ALL_ZERO(s[k]->quantiles, cells[k] * Q);
             for (size_t i = 0; i < cells[k]; i++)
                 assert_true(s[k]->variance_independent[i] > 0 &&
                             isfinite(s[k]->variance_independent[i]));
@@ -305,15 +305,15 @@ static void test_blocks_bit_identical(void **state)
     struct diffsum *one = run((const size_t[]){4}, 1, false);
     struct diffsum *three = run((const size_t[]){1, 2, 1}, 3, false);
     const struct diffsum_results *x = diffsum_results(one), *y = diffsum_results(three);
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        enum var v = diffsum_vars[j];
         SAME(region[v].mean, Y * R);
         SAME(region[v].ci_low, Y * R);
         SAME(region[v].variance, Y * R);
         SAME(region[v].variance_independent, Y * R);
         SAME(province[v].mean, Y);
         SAME(province[v].ci_high, Y);
-        if (diff_var_has_quantiles(v)) {
+        if (diffsum_var_has_quantiles(v)) {
             SAME(region[v].quantiles, Y * R * Q);
             SAME(province[v].quantiles, Y * Q);
         }
@@ -334,8 +334,8 @@ static void test_moments_only(void **state)
     struct diffsum *full = run((const size_t[]){2, 2}, 2, false);
     struct diffsum *moments = run((const size_t[]){2, 2}, 2, true);
     const struct diffsum_results *x = diffsum_results(full), *y = diffsum_results(moments);
-    for (size_t j = 0; j < n_diff_vars; j++) {
-        enum var v = diff_vars[j];
+    for (size_t j = 0; j < diffsum_n_vars; j++) {
+        enum var v = diffsum_vars[j];
         SAME(region[v].mean, Y * R);
         SAME(region[v].variance, Y * R);
         SAME(province[v].variance, Y);

@@ -87,7 +87,7 @@ static void test_params_minimal(void **state)
     load(MINIMAL, &s);
     struct fixture *f = fixture();
     struct diag d = {0};
-    assert_int_equal(disease_params_init(&f->p, &s, 0, &d), 0);
+    assert_int_equal(disease_model_init(&f->p, &s, 0, &d), 0);
     assert_int_equal(d.n, 0);
     assert_int_equal(f->p.n, 1);
     const struct disease_condition *c = &f->p.c[0];
@@ -102,7 +102,7 @@ static void test_params_minimal(void **state)
     assert_true(c->excess_mortality == 1.0);
     assert_true(c->log_trend_mean == 0.0);
     assert_true(c->inpatient_excess == 0.0);
-    disease_init(&f->st, &f->p, NULL);
+    disease_state_init(&f->st, &f->p, NULL);
     assert_true(f->st.prevalence[0][SEX_MALE][50] == 0.2);
     assert_true(f->st.incidence_level[0] == 1.0);
     fixture_free(f);
@@ -119,7 +119,7 @@ static void test_params_henan(void **state)
     load(HENAN, &s);
     struct fixture *f = fixture();
     struct diag d = {0};
-    assert_int_equal(disease_params_init(&f->p, &s, 3, &d), 0);
+    assert_int_equal(disease_model_init(&f->p, &s, 3, &d), 0);
     assert_int_equal(f->p.n, 5);
     const char *names[] = {"hypertension", "diabetes", "cancer_outpatient", "dialysis",
                            "anti_rejection"};
@@ -236,7 +236,7 @@ static void test_steady_state(void **state)
     assert_true(c->prevalence0[SEX_MALE][80] > c->prevalence0[SEX_MALE][60]);
     assert_true(c->prevalence0[SEX_MALE][100] < c->prevalence0[SEX_MALE][90]);
 
-    disease_init(&f->st, &f->p, NULL);
+    disease_state_init(&f->st, &f->p, NULL);
     for (int year = 2022; year < 2027; year++) {
         struct stream_key kk = key;
         kk.year = year;
@@ -293,7 +293,7 @@ static void test_conservation(void **state)
             death.at[s][a] = a % 13 == 5 ? 1.0 : a % 17 == 2 ? 0.0 : 0.002 * (a + 1);
             enrollees.at[s][a] = persons.at[s][a] * (s ? 0.7 : 0.9);
         }
-    disease_init(&f->st, &f->p, NULL);
+    disease_state_init(&f->st, &f->p, NULL);
     for (int year = 2022; year < 2062; year++) {
         struct disease_state before = f->st;
         struct stream_key kk = key;
@@ -346,7 +346,7 @@ static void test_all_die(void **state)
     }
     struct by_age persons = constant(1000), death = constant(0.01), enrollees = constant(900);
     death.at[SEX_MALE][50] = 0.5;
-    disease_init(&f->st, &f->p, NULL);
+    disease_state_init(&f->st, &f->p, NULL);
     step(f, key, &persons, &death, &enrollees);
     assert_close(f->st.prevalence[0][SEX_MALE][51], 0.01, 1e-16);
     /* elsewhere q = 0.01: 0.01 / 1.8 without, 0.05 / 1.8 with the condition,
@@ -379,7 +379,7 @@ static void test_trend(void **state)
         }
     }
     struct by_age persons = constant(1000), death = constant(0.01), enrollees = constant(900);
-    disease_init(&f->st, &f->p, NULL);
+    disease_state_init(&f->st, &f->p, NULL);
     step(f, key, &persons, &death, &enrollees);
     for (int a = 1; a < N_AGES; a++)
         assert_close(f->st.prevalence[0][SEX_FEMALE][a], 0.099, 1e-15);
@@ -420,7 +420,7 @@ static void test_trend_moments(void **state)
     const int n = 10000;
     double sum[2] = {0}, sum2[2] = {0}, level[2] = {0}, cross = 0;
     for (int i = 0; i < n; i++) {
-        disease_init(&f->st, &f->p, NULL);
+        disease_state_init(&f->st, &f->p, NULL);
         struct stream_key kk = key;
         kk.path = (uint64_t)i;
         step(f, kk, &persons, &death, &persons);
@@ -454,11 +454,11 @@ static void test_keys(void **state)
     load(HENAN, &s);
     struct fixture *a = fixture(), *b = fixture();
     struct diag d = {0};
-    assert_int_equal(disease_params_init(&a->p, &s, 0, &d), 0);
-    assert_int_equal(disease_params_init(&b->p, &s, 0, &d), 0);
+    assert_int_equal(disease_model_init(&a->p, &s, 0, &d), 0);
+    assert_int_equal(disease_model_init(&b->p, &s, 0, &d), 0);
     scenario_free(&s);
-    disease_init(&a->st, &a->p, NULL);
-    disease_init(&b->st, &b->p, NULL);
+    disease_state_init(&a->st, &a->p, NULL);
+    disease_state_init(&b->st, &b->p, NULL);
     struct by_age persons = constant(5000), death = constant(0.01), enrollees = constant(4000);
     for (int year = 2022; year < 2025; year++) {
         struct stream_key kk = key;
@@ -471,9 +471,9 @@ static void test_keys(void **state)
 
     struct stream_key other = key;
     other.path = 99;
-    disease_init(&b->st, &b->p, NULL);
+    disease_state_init(&b->st, &b->p, NULL);
     step(b, other, &persons, &death, &enrollees);
-    disease_init(&a->st, &a->p, NULL);
+    disease_state_init(&a->st, &a->p, NULL);
     step(a, key, &persons, &death, &enrollees);
     /* cancer_outpatient is the one condition of henan-2022 with volatility */
     assert_true(a->st.incidence_level[2] != b->st.incidence_level[2]);

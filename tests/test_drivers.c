@@ -50,7 +50,7 @@ struct models {
     struct economy_model economy;
     struct costs_model costs;
     struct utilization_model utilization;
-    struct population_params population[MAX_REGIONS];
+    struct population_model population[MAX_REGIONS];
     struct enrollment_model enrollment[MAX_REGIONS];
     struct disease_model disease[MAX_REGIONS];
 };
@@ -77,19 +77,19 @@ static void init(const struct scenario *s, struct models *m, struct path *p)
     struct diag d = {0};
     assert_true(s->n_regions <= MAX_REGIONS);
     assert_int_equal(demography_model_init(&m->demography, s, &d), 0);
-    economy_init(&m->economy, s);
-    costs_init(&m->costs, s);
-    assert_int_equal(utilization_init(&m->utilization, s), 0);
-    demography_path_init(&p->demography);
-    economy_start(&m->economy, &p->economy, NULL);
-    costs_start(&m->costs, &p->costs, NULL);
+    economy_model_init(&m->economy, s);
+    costs_model_init(&m->costs, s);
+    assert_int_equal(utilization_model_init(&m->utilization, s), 0);
+    demography_state_init(&p->demography);
+    economy_state_init(&m->economy, &p->economy, NULL);
+    costs_state_init(&m->costs, &p->costs, NULL);
     for (size_t k = 0; k < s->n_regions; k++) {
-        assert_int_equal(population_params_init(&m->population[k], s, k, &m->demography, &d), 0);
-        assert_int_equal(enrollment_params_init(&m->enrollment[k], s, k, &d), 0);
-        assert_int_equal(disease_params_init(&m->disease[k], s, k, &d), 0);
-        population_init(&p->population[k], &m->population[k]);
-        enrollment_init(&p->enrollment[k], &m->enrollment[k], NULL);
-        disease_init(&p->disease[k], &m->disease[k], NULL);
+        assert_int_equal(population_model_init(&m->population[k], s, k, &m->demography, &d), 0);
+        assert_int_equal(enrollment_model_init(&m->enrollment[k], s, k, &d), 0);
+        assert_int_equal(disease_model_init(&m->disease[k], s, k, &d), 0);
+        population_state_init(&p->population[k], &m->population[k]);
+        enrollment_state_init(&p->enrollment[k], &m->enrollment[k], NULL);
+        disease_state_init(&p->disease[k], &m->disease[k], NULL);
     }
     if (d.n) diag_print(stderr, &d);
     assert_int_equal(d.n, 0);
@@ -234,7 +234,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     gsl_rng_free(f->r);
     utilization_year_free(&f->u);
-    utilization_free(&f->m.utilization);
+    utilization_model_free(&f->m.utilization);
     scenario_free(&f->s);
     free(f);
     return 0;

@@ -53,7 +53,7 @@ static void run(const struct economy_model *m, gsl_rng *r, uint64_t path, int ye
                 struct economy_year out[2])
 {
     struct economy_state st;
-    economy_start(m, &st, NULL);
+    economy_state_init(m, &st, NULL);
     for (int t = 0; t < years; t++) {
         stream_seek(r, key(path, START + t));
         out[0] = out[1];
@@ -96,10 +96,10 @@ static void test_income_level_identity(void **state)
     p.interest_volatility = 0;
     struct scenario s = scenario_with(p);
     struct economy_model m;
-    economy_init(&m, &s);
+    economy_model_init(&m, &s);
     gsl_rng *r = stream_alloc();
     struct economy_state st;
-    economy_start(&m, &st, NULL);
+    economy_state_init(&m, &st, NULL);
     struct economy_year y[3];
     for (int t = 0; t < 3; t++) {
         stream_seek(r, key(1, START + t));
@@ -126,7 +126,7 @@ static void test_income_growth_ar1(void **state)
     (void)state;
     struct scenario s = scenario_with(defaults);
     struct economy_model m;
-    economy_init(&m, &s);
+    economy_model_init(&m, &s);
     gsl_rng *r = stream_alloc();
     static double first[PATHS], z[PATHS], last[PATHS], before[PATHS];
     for (int i = 0; i < PATHS; i++) {
@@ -164,7 +164,7 @@ static void test_interest_ar1(void **state)
     (void)state;
     struct scenario s = scenario_with(defaults);
     struct economy_model m;
-    economy_init(&m, &s);
+    economy_model_init(&m, &s);
     gsl_rng *r = stream_alloc();
     static double first[PATHS], last[PATHS];
     for (int i = 0; i < PATHS; i++) {
@@ -190,7 +190,7 @@ static void test_interest_floor(void **state)
     p.interest_volatility = 0.01;
     struct scenario s = scenario_with(p);
     struct economy_model m;
-    economy_init(&m, &s);
+    economy_model_init(&m, &s);
     gsl_rng *r = stream_alloc();
     int zero = 0;
     for (int i = 0; i < 1000; i++) {
@@ -204,7 +204,7 @@ static void test_interest_floor(void **state)
     p.interest_mean = -0.01;
     p.interest_volatility = 0;
     s = scenario_with(p);
-    economy_init(&m, &s);
+    economy_model_init(&m, &s);
     struct economy_year y[2] = {0};
     run(&m, r, 1, 3, y);
     assert_true(y[1].interest_rate == -0.01);
@@ -218,7 +218,7 @@ static void test_same_key_same_year(void **state)
     (void)state;
     struct scenario s = scenario_with(defaults);
     struct economy_model m;
-    economy_init(&m, &s);
+    economy_model_init(&m, &s);
     gsl_rng *r = stream_alloc();
     struct economy_year a[2] = {0}, b[2] = {0}, c[2] = {0};
     run(&m, r, 5, 10, a);

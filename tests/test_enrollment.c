@@ -114,7 +114,7 @@ static void test_params_minimal(void **state)
     load(MINIMAL, NULL, 0, &s);
     struct enrollment_model p;
     struct diag d = {0};
-    assert_int_equal(enrollment_params_init(&p, &s, 0, &d), 0);
+    assert_int_equal(enrollment_model_init(&p, &s, 0, &d), 0);
     assert_int_equal(d.n, 0);
     assert_int_equal(p.start_year, 2022);
     assert_true(p.employee_share[17] == 0.0);
@@ -144,7 +144,7 @@ static void test_params_income_linked(void **state)
     load(MINIMAL, set, 1, &s);
     struct enrollment_model p;
     struct diag d = {0};
-    assert_int_equal(enrollment_params_init(&p, &s, 0, &d), 0);
+    assert_int_equal(enrollment_model_init(&p, &s, 0, &d), 0);
     assert_close(p.reference_burden, (350.0 + 268.11) / 26811.0, 1e-15);
     scenario_free(&s);
 }
@@ -158,7 +158,7 @@ static void test_params_zero_income(void **state)
     load(MINIMAL, set, 1, &s);
     struct enrollment_model p;
     struct diag d = {0};
-    assert_int_equal(enrollment_params_init(&p, &s, 0, &d), -1);
+    assert_int_equal(enrollment_model_init(&p, &s, 0, &d), -1);
     assert_int_equal(d.n, 1);
     assert_string_equal(d.entries[0].path, "economy.income_yuan");
     diag_free(&d);
@@ -184,20 +184,20 @@ static void test_params_students(void **state)
     struct enrollment_model p;
     struct diag d = {0};
     for (size_t k = 0; k < s.n_regions; k++) /* every shipped region's students fit */
-        assert_int_equal(enrollment_params_init(&p, &s, k, &d), 0);
-    assert_int_equal(enrollment_params_init(&p, &s, zhengzhou, &d), 0);
+        assert_int_equal(enrollment_model_init(&p, &s, k, &d), 0);
+    assert_int_equal(enrollment_model_init(&p, &s, zhengzhou, &d), 0);
     assert_close(p.student_city_share, 100000.0 / 600000.0, 1e-15);
     assert_true(p.student_share > 0.8 && p.student_share < 1);
 
     s.regions[zhengzhou].students_provincial_run = 1000000.0;
-    assert_int_equal(enrollment_params_init(&p, &s, zhengzhou, &d), -1);
+    assert_int_equal(enrollment_model_init(&p, &s, zhengzhou, &d), -1);
     assert_int_equal(d.n, 1);
     assert_non_null(strstr(d.entries[0].text, "Zhengzhou: 1100000 college students"));
     diag_free(&d);
     d = (struct diag){0};
 
     const struct region *rg = &s.regions[other];
-    assert_int_equal(enrollment_params_init(&p, &s, other, &d), 0);
+    assert_int_equal(enrollment_model_init(&p, &s, other, &d), 0);
     const struct age_groups *g = &rg->age_structure;
     double band = 0;
     for (size_t k = 0; k < g->n; k++) {
@@ -222,7 +222,7 @@ static void test_worked_adult(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     struct by_age persons = one_cell(30, 10000);
     struct enrollment_out out;
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
@@ -255,7 +255,7 @@ static void test_worked_students_newborns(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     struct by_age persons = {0};
     persons.at[SEX_FEMALE][20] = 1000;
     struct enrollment_out out;
@@ -269,7 +269,7 @@ static void test_worked_students_newborns(void **state)
 
     persons = (struct by_age){0};
     persons.at[SEX_FEMALE][0] = 1000;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
     double rest = 950 * 0.9 * out.participation;
     assert_close(out.total, 49.5 + rest, 1e-12);
@@ -301,7 +301,7 @@ static void test_identities(void **state)
     p.category_trend[CAT_MINIMUM_LIVING] = -0.05;
     p.category_trend[CAT_HARDSHIP] = 0.04;
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     struct by_age persons = population();
     for (int year = 2022; year < 2032; year++) {
         struct enrollment_out out;
@@ -356,7 +356,7 @@ static void test_category_trend(void **state)
     p.vulnerable_participation = 1;
     p.employee_shift = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     struct by_age persons = one_cell(40, 1e6); /* 700,000 eligible */
     struct enrollment_out out;
     step(&p, &st, 2022, &persons, 350, 26811, key, &out);
@@ -392,7 +392,7 @@ static void test_employee_drift(void **state)
     (void)state;
     struct enrollment_model p = model();
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     struct by_age persons = population();
     struct enrollment_out out;
     for (int year = 2022; year < 2027; year++)
@@ -411,7 +411,7 @@ static void test_employee_drift(void **state)
 
     /* A share never passes 1, even with the largest shift. */
     p.employee_shift = 0.1;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     for (int year = 2022; year < 2032; year++)
         step(&p, &st, year, &one, 350, 26811, key, &out);
     assert_close(out.eligible, 0, 1e-15);
@@ -432,11 +432,11 @@ static void test_elasticity(void **state)
     for (int k = 0; k < N_CATEGORIES; k++)
         p.category_share[k] = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     struct by_age persons = one_cell(40, 10000);
     struct enrollment_out before, after;
     step(&p, &st, 2022, &persons, 350, 26811, key, &before);
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     step(&p, &st, 2022, &persons, 380, 28222, key, &after);
     assert_close(before.participation, 0.95, 1e-15);
     assert_close(after.participation, 0.9441379395363193, 1e-14);
@@ -470,7 +470,7 @@ static void test_shock_moments(void **state)
     double sum = 0, sum2 = 0, mu = log(0.9 / 0.1);
     for (int i = 0; i < n; i++) {
         struct enrollment_state st;
-        enrollment_init(&st, &p, NULL);
+        enrollment_state_init(&st, &p, NULL);
         struct enrollment_out out;
         struct stream_key k = key;
         k.path = (uint64_t)i;
@@ -495,8 +495,8 @@ static void test_keys(void **state)
     struct by_age persons = population();
     struct enrollment_state s1, s2;
     struct enrollment_out a, b;
-    enrollment_init(&s1, &p, NULL);
-    enrollment_init(&s2, &p, NULL);
+    enrollment_state_init(&s1, &p, NULL);
+    enrollment_state_init(&s2, &p, NULL);
     memset(&a, 0xab, sizeof a);
     memset(&b, 0xcd, sizeof b);
     step(&p, &s1, 2025, &persons, 380, 28000, key, &a);
@@ -532,7 +532,7 @@ static void test_shock_persistence(void **state)
     const int n = 20000;
     double mu = log(0.9 / 0.1), prev = 0, sxx = 0, sxy = 0, sum = 0;
     struct enrollment_state st;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     for (int i = 0; i < n; i++) {
         struct enrollment_out out;
         step(&p, &st, 2022 + i, &persons, 350, 26811, key, &out);
@@ -552,7 +552,7 @@ static void test_shock_persistence(void **state)
     /* The first year is stationary already: over 10,000 paths its z has variance 1. */
     double s2 = 0;
     for (int i = 0; i < 10000; i++) {
-        enrollment_init(&st, &p, NULL);
+        enrollment_state_init(&st, &p, NULL);
         struct enrollment_out out;
         struct stream_key k = key;
         k.path = (uint64_t)i;
@@ -563,7 +563,7 @@ static void test_shock_persistence(void **state)
 
     /* rho = 0: the draw itself, bit for bit. */
     p.shock_persistence = 0;
-    enrollment_init(&st, &p, NULL);
+    enrollment_state_init(&st, &p, NULL);
     gsl_rng *r = stream_alloc();
     assert_non_null(r);
     for (int year = 2022; year < 2030; year++) {
@@ -586,7 +586,7 @@ static void test_employee_shift_draw(void **state)
     struct parameter_draw draw = {0};
     draw.delta[PARAM_EMPLOYEE_SHIFT] = 0.002;
     struct enrollment_state st;
-    enrollment_init(&st, &p, &draw);
+    enrollment_state_init(&st, &p, &draw);
     struct by_age persons = population();
     struct enrollment_out out;
     for (int year = 2022; year < 2027; year++)

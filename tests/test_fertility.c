@@ -231,7 +231,7 @@ static void test_simulated_quantiles(void **state)
     gsl_rng *r = stream_alloc();
     for (uint64_t p = 0; p < PATHS; p++) {
         struct fertility_state st;
-        fertility_path_init(&st);
+        fertility_state_init(&st);
         for (int year = 2022; year <= 2050; year++) {
             struct demography_year y;
             stream_seek(r, key(p, year));
@@ -272,7 +272,7 @@ static void test_shock_moments(void **state)
     for (uint64_t p = 0; p < N; p++) {
         struct fertility_state st;
         struct demography_year y;
-        fertility_path_init(&st);
+        fertility_state_init(&st);
         stream_seek(r, key(p, 2022));
         fertility_step(m, &st, 2022, r, &y);
         first[p] = st.deviation;
@@ -300,7 +300,7 @@ static void test_stream_keys(void **state)
     const uint64_t path[3] = {5, 5, 6};
     for (int k = 0; k < 3; k++) {
         struct fertility_state st;
-        fertility_path_init(&st);
+        fertility_state_init(&st);
         memset(&a[k], 0, sizeof a[k]);
         for (int year = 2022; year < 2030; year++) {
             if (k == 1) gsl_rng_uniform(r); /* what was drawn before the seek does not matter */

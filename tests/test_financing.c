@@ -34,10 +34,10 @@ enum { DI = FINANCING_DISTRICT, CO = FINANCING_COUNTY, NP = FINANCING_N_PAYERS }
  * prices stay at the start's, from 1990 (the earliest start) to 2245: the
  * timelines' continuations then leave amounts as they are, but for steps and
  * rates. */
-static const struct index_path *flat_path(double income_yuan)
+static const struct timeline_path *flat_path(double income_yuan)
 {
     static double income[256], price[256];
-    static struct index_path x = {
+    static struct timeline_path x = {
         .start_year = 1990, .years = 256, .income = income, .price = price};
     for (int k = 0; k < 256; k++)
         income[k] = income_yuan, price[k] = 1;
@@ -46,10 +46,10 @@ static const struct index_path *flat_path(double income_yuan)
 
 /* A path from `start_year` whose per-capita disposable income grows by exactly
  * `growth` a year from `income_yuan` in start_year - 1, at the start's prices. */
-static const struct index_path *growing_path(int start_year, double income_yuan, double growth)
+static const struct timeline_path *growing_path(int start_year, double income_yuan, double growth)
 {
     static double income[256], price[256];
-    static struct index_path x = {.years = 256, .income = income, .price = price};
+    static struct timeline_path x = {.years = 256, .income = income, .price = price};
     x.start_year = start_year;
     for (int k = 0; k < 256; k++)
         income[k] = income_yuan * pow(1 + growth, k), price[k] = 1;
@@ -719,7 +719,7 @@ static void test_continuation(void **state)
         struct scenario s;
         load(cases[k].file, &s);
         const struct region *kf = find(&s, "Kaifeng");
-        const struct index_path *x = growing_path(2022, s.economy.income_yuan, 0.04);
+        const struct timeline_path *x = growing_path(2022, s.economy.income_yuan, 0.04);
         struct financing_rules f;
         financing_rules_init(&f, kf, 2024, x);
         assert_yuan(f.contribution_yuan, 380);

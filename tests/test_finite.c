@@ -40,7 +40,7 @@ static void finite_block_passes(void **state)
     /* extremes that are still numbers pass */
     record_at(&b, 2, 1, 1)[VAR_BALANCE] = -1.7e308;
     record_at(&b, 0, 0, 0)[VAR_MONTHS] = 5e-324;
-    struct nonfinite at;
+    struct finite_at at;
     assert_false(finite_scan(&b, &at));
     struct diag dg = {0};
     assert_int_equal(finite_check(&b, "s", regions, START, &dg), 0);
@@ -55,7 +55,7 @@ static void nan_is_found_where_it_is(void **state)
     struct record_block b;
     fill(&b);
     record_at(&b, 2, 1, 1)[VAR_BALANCE] = NAN;
-    struct nonfinite at;
+    struct finite_at at;
     assert_true(finite_scan(&b, &at));
     assert_false(at.national);
     assert_int_equal(at.var, VAR_BALANCE);
@@ -81,7 +81,7 @@ static void the_first_in_block_order_is_reported(void **state)
     record_at(&b, 1, 0, 0)[VAR_RESIDENTS] = -INFINITY;
     record_national(&b, 0, 1)[NVAR_COST_INDEX] = INFINITY;
     record_at(&b, 0, 1, 1)[N_VARS - 1] = NAN; /* same path-year, a region: before the national */
-    struct nonfinite at;
+    struct finite_at at;
     assert_true(finite_scan(&b, &at));
     assert_int_equal(at.var, N_VARS - 1);
     assert_int_equal(at.path, 64);
@@ -114,7 +114,7 @@ static void only_the_block_paths_are_read(void **state)
     fill(&b);
     record_at(&b, 2, 0, 0)[VAR_INCOME] = NAN;
     b.n_paths = 2;
-    struct nonfinite at;
+    struct finite_at at;
     assert_false(finite_scan(&b, &at));
     b.n_paths = 3;
     assert_true(finite_scan(&b, &at));

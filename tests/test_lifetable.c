@@ -40,7 +40,7 @@ static void test_constant_rate(void **state)
     for (int x = 0; x < N_AGES; x++)
         m[x] = 0.02;
     for (int sex = 0; sex < N_SEXES; sex++) {
-        struct life_table t;
+        struct lifetable t;
         lifetable_build(m, (enum sex)sex, &t);
         assert_close(t.e0, 50, 1e-9);
         assert_close(t.q[1], 0.02 / 1.01, 1e-15);
@@ -58,7 +58,7 @@ static void test_stationary_population(void **state)
     double m[N_AGES];
     for (int x = 0; x < N_AGES; x++) /* a Gompertz curve with an infant rate */
         m[x] = x == 0 ? 0.006 : 2e-4 * exp(0.085 * x);
-    struct life_table t;
+    struct lifetable t;
     lifetable_build(m, SEX_FEMALE, &t);
     double dp[N_AGES], newborn;
     lifetable_death_prob(&t, dp, &newborn);
@@ -96,7 +96,7 @@ static void test_un_life_expectancy(void **state)
         double m[N_AGES];
         split_rates(mx.n_rows - 1, mx.first_age, rate, m);
         m[100] = rate[mx.n_rows - 1];
-        struct life_table t;
+        struct lifetable t;
         lifetable_build(m, (enum sex)sex, &t);
         assert_true(t.e0 > un_e0[sex] - 0.3 && t.e0 < un_e0[sex] + 0.3);
         wpp_table_free(&mx);

@@ -264,7 +264,7 @@ static void test_simulated_quantiles(void **state)
     gsl_rng *r = stream_alloc();
     for (uint64_t p = 0; p < PATHS; p++) {
         struct mortality_state st;
-        mortality_path_init(&st);
+        mortality_state_init(&st);
         for (int year = 2022; year <= 2050; year++) {
             struct demography_year y;
             stream_seek(r, key(p, year));
@@ -307,7 +307,7 @@ static void test_shock_moments(void **state)
     for (uint64_t p = 0; p < N; p++) {
         struct mortality_state st;
         struct demography_year y;
-        mortality_path_init(&st);
+        mortality_state_init(&st);
         stream_seek(r, key(p, 2022));
         mortality_step(&f->m.mortality, &st, 2022, r, &y);
         first[p] = st.deviation;
@@ -336,7 +336,7 @@ static void test_stream_keys(void **state)
     struct stream_key keys[3] = {key(5, 2022), key(5, 2022), key(6, 2022)};
     for (int k = 0; k < 3; k++) {
         struct mortality_state st;
-        mortality_path_init(&st);
+        mortality_state_init(&st);
         memset(&a[k], 0, sizeof a[k]);
         for (int year = 2022; year < 2030; year++) {
             keys[k].year = year;

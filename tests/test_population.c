@@ -29,7 +29,7 @@
 struct fixture {
     struct scenario s;
     struct demography_model m;
-    struct population_params p;
+    struct population_model p;
 };
 
 /* Young adults leave: 4 % of those aged 18 to 29 a year, assumed for the test. */
@@ -43,7 +43,7 @@ static int setup(void **state)
     struct diag d = {0};
     if (!f || scenario_load(MINIMAL, outflow, 1, &f->s, &d) ||
         demography_model_init(&f->m, &f->s, &d) ||
-        population_params_init(&f->p, &f->s, 0, &f->m, &d)) {
+        population_model_init(&f->p, &f->s, 0, &f->m, &d)) {
         diag_print(stderr, &d);
         return -1;
     }
@@ -108,7 +108,7 @@ static void check_books(const struct by_age *start, const struct population_flow
 static void test_by_hand(void **state)
 {
     (void)state;
-    struct population_params p = {.start_year = 2022};
+    struct population_model p = {.start_year = 2022};
     struct demography_year y = {.year = 2022, .male_birth_share = 0.5};
     for (int x = 20; x < 40; x++)
         y.asfr[x] = 0.05;
@@ -207,7 +207,7 @@ static void test_start_is_median_projection(void **state)
     }
     double projected = total(&st.persons);
     assert_true(fabs(projected / 1e6 - 1) < 0.02);
-    population_init(&init, &f->p);
+    population_state_init(&init, &f->p);
     assert_int_equal(init.year, 2022);
     assert_close(total(&init.persons), 1e6, 1e-6);
     for (int sex = 0; sex < N_SEXES; sex++)
@@ -233,8 +233,8 @@ static void test_conservation_over_thirty_years(void **state)
     for (uint64_t path = 0; path < 20; path++) {
         struct demography_state ds;
         struct population_state st;
-        demography_path_init(&ds);
-        population_init(&st, &f->p);
+        demography_state_init(&ds);
+        population_state_init(&st, &f->p);
         for (int year = 2022; year < 2052; year++) {
             struct demography_year y;
             struct population_flows fl;
@@ -273,11 +273,11 @@ static void test_conservation_over_thirty_years(void **state)
 static void test_clipped_outflow(void **state)
 {
     const struct fixture *f = *state;
-    struct population_params p = f->p;
+    struct population_model p = f->p;
     for (int x = 0; x < N_AGES; x++)
         p.migration_rate[x] = -0.5;
     struct population_state st;
-    population_init(&st, &p);
+    population_state_init(&st, &p);
     struct demography_year y;
     demography_median_year(&f->m, 2022, &y);
     struct population_flows fl;
@@ -330,7 +330,7 @@ static void test_stream_keys(void **state)
         key(3, 0, 2022, DRIVER_MIGRATION), key(3, 0, 2022, DRIVER_MIGRATION),
         key(4, 0, 2022, DRIVER_MIGRATION), key(3, 1, 2022, DRIVER_MIGRATION)};
     for (int k = 0; k < 4; k++) {
-        population_init(&st[k], &f->p);
+        population_state_init(&st[k], &f->p);
         memset(&fl[k], 0, sizeof fl[k]);
         if (k == 1) gsl_rng_uniform(r); /* what was drawn before the seek does not matter */
         stream_seek(r, keys[k]);

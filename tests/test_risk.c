@@ -119,7 +119,7 @@ static void test_three_year_spread(void **state)
     static struct run x;
     run(&x, N_QUIET);
     struct costs_model cm;
-    costs_init(&cm, &x.s);
+    costs_model_init(&cm, &x.s);
     struct parameter_model pm;
     parameters_init(&pm, &x.s);
     double g = x.s.economy.income_growth_mean, T = cm.excess_years;

@@ -32,14 +32,14 @@ static void check_defaults(const struct spec *group)
         struct tree *v = tree_read_value(k->dflt, "default", &d);
         if (!v) diag_print(stderr, &d);
         assert_non_null(v);
-        struct check c = {.d = &d, .start_year = 2022};
+        struct validate_check c = {.d = &d, .start_year = 2022};
         if (k->kids) { /* a per-level group: its default applies to each member */
             struct spec member = k->kids[0];
             member.unit = k->unit, member.min = k->min, member.max = k->max;
             member.flags = k->flags;
-            check_setting(&c, v, &member);
+            validate_setting(&c, v, &member);
         } else {
-            check_setting(&c, v, k);
+            validate_setting(&c, v, k);
         }
         if (d.n) {
             fprintf(stderr, "default of %s:\n", k->name);
@@ -55,7 +55,7 @@ static void check_defaults(const struct spec *group)
 static void test_defaults_are_valid(void **state)
 {
     (void)state;
-    check_defaults(&scenario_spec);
+    check_defaults(&schema_table);
     assert_true(defaults_checked > 40);
 }
 
@@ -87,7 +87,7 @@ static void test_reference_in_readme_is_current(void **state)
     char *expected = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&expected, &size);
-    spec_document(f, 1);
+    schema_document(f, 1);
     fclose(f);
     *to = '\0';
     if (strcmp(from, expected) != 0)

@@ -103,16 +103,16 @@ static void test_warning_level_boundaries(void **state)
 {
     (void)state;
     const struct warning_params *w = &warning;
-    assert_int_equal(warning_level_of(w, -1e-9, 100), WARN_RED);
-    assert_int_equal(warning_level_of(w, 0, 0), WARN_ORANGE); /* balance 0 is not depleted */
-    assert_int_equal(warning_level_of(w, 1, 2.999), WARN_ORANGE);
-    assert_int_equal(warning_level_of(w, 1, 3), WARN_YELLOW);
-    assert_int_equal(warning_level_of(w, 1, 5.999), WARN_YELLOW);
-    assert_int_equal(warning_level_of(w, 1, 6), WARN_GREEN);
-    assert_int_equal(warning_level_of(w, 1, 15), WARN_GREEN);
-    assert_int_equal(warning_level_of(w, 1, 15.001), WARN_EXCESS);
-    assert_string_equal(warning_level_names[WARN_RED], "red");
-    assert_string_equal(warning_level_names[WARN_EXCESS], "excess");
+    assert_int_equal(summary_warning_level(w, -1e-9, 100), WARN_RED);
+    assert_int_equal(summary_warning_level(w, 0, 0), WARN_ORANGE); /* balance 0 is not depleted */
+    assert_int_equal(summary_warning_level(w, 1, 2.999), WARN_ORANGE);
+    assert_int_equal(summary_warning_level(w, 1, 3), WARN_YELLOW);
+    assert_int_equal(summary_warning_level(w, 1, 5.999), WARN_YELLOW);
+    assert_int_equal(summary_warning_level(w, 1, 6), WARN_GREEN);
+    assert_int_equal(summary_warning_level(w, 1, 15), WARN_GREEN);
+    assert_int_equal(summary_warning_level(w, 1, 15.001), WARN_EXCESS);
+    assert_string_equal(summary_warning_level_names[WARN_RED], "red");
+    assert_string_equal(summary_warning_level_names[WARN_EXCESS], "excess");
 }
 
 /* Index [y][r] and [y][r][k] of the results. */

@@ -25,7 +25,7 @@
  * index 1 in 2022, then 1.1, 1.21, 1.21, 1.331. */
 static const double income[] = {30000, 33000, 34650, 41580, 41580};
 static const double price[] = {1, 1.1, 1.21, 1.21, 1.331};
-static const struct index_path path = {
+static const struct timeline_path path = {
     .start_year = 2022, .years = 5, .income = income, .price = price};
 
 /* A timeline dated 2022 (300) and 2023 (320). */

@@ -100,7 +100,7 @@ static void test_by_hand(void **state)
     (void)state;
     struct scenario s = small(0);
     struct utilization_model m;
-    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_int_equal(utilization_model_init(&m, &s), 0);
     struct utilization_year y;
     assert_int_equal(utilization_year_init(&y, &m), 0);
 
@@ -153,7 +153,7 @@ static void test_by_hand(void **state)
 
     gsl_rng_free(r);
     utilization_year_free(&y);
-    utilization_free(&m);
+    utilization_model_free(&m);
 }
 
 /* The shock with volatility 0.1: mean 1 (standard error 0.1 / 100), standard
@@ -165,7 +165,7 @@ static void test_shock_moments(void **state)
     (void)state;
     struct scenario s = small(0.1);
     struct utilization_model m;
-    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_int_equal(utilization_model_init(&m, &s), 0);
     struct utilization_year y;
     assert_int_equal(utilization_year_init(&y, &m), 0);
     struct costs_year c = {.use_index = 1, .price_index = 1, .cost_index = 1};
@@ -202,7 +202,7 @@ static void test_shock_moments(void **state)
 
     gsl_rng_free(r);
     utilization_year_free(&y);
-    utilization_free(&m);
+    utilization_model_free(&m);
 }
 
 /* Same key, the same year bit for bit; another region or year, other numbers. */
@@ -211,7 +211,7 @@ static void test_same_key_same_year(void **state)
     (void)state;
     struct scenario s = small(0.05);
     struct utilization_model m;
-    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_int_equal(utilization_model_init(&m, &s), 0);
     struct utilization_year a, b;
     assert_int_equal(utilization_year_init(&a, &m), 0);
     assert_int_equal(utilization_year_init(&b, &m), 0);
@@ -235,7 +235,7 @@ static void test_same_key_same_year(void **state)
     gsl_rng_free(r);
     utilization_year_free(&a);
     utilization_year_free(&b);
-    utilization_free(&m);
+    utilization_model_free(&m);
 }
 
 /* A model made from tests/scenarios/minimal.cfg: the inpatient mix of the
@@ -254,13 +254,13 @@ static void test_from_scenario(void **state)
     assert_close(s.utilization.volatility, 0.03, 0);
 
     struct utilization_model m;
-    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_int_equal(utilization_model_init(&m, &s), 0);
     assert_true(m.inpatient_mix[0].at[LEVEL_COUNTY] == 0.45);
     assert_true(m.inpatient.rate[SEX_MALE][44] == 0.08);
     assert_true(m.inpatient.rate[SEX_MALE][45] == 0.15);
     assert_true(m.inpatient.rate[SEX_MALE][100] == 0.30);
     assert_close(m.shock_log_sd, sqrt(log(1.0009)), 1e-12);
-    utilization_free(&m);
+    utilization_model_free(&m);
     scenario_free(&s);
 }
 
@@ -278,7 +278,7 @@ static void test_oneoff(void **state)
     s.utilization.shocks = shocks;
     s.utilization.n_shocks = 2;
     struct utilization_model m;
-    assert_int_equal(utilization_init(&m, &s), 0);
+    assert_int_equal(utilization_model_init(&m, &s), 0);
     assert_true(utilization_oneoff(&m, 2024) == 1);
     assert_close(utilization_oneoff(&m, 2025), 0.9, 1e-15);
     assert_close(utilization_oneoff(&m, 2026), 0.84, 1e-15);
@@ -298,7 +298,7 @@ static void test_oneoff(void **state)
     }
     gsl_rng_free(r);
     utilization_year_free(&y);
-    utilization_free(&m);
+    utilization_model_free(&m);
 }
 
 int main(void)

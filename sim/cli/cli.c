@@ -156,7 +156,7 @@ int cli_add_simulation(struct setting_override **sets, size_t *n, const char *co
                        const char *option, const char *arg)
 {
     const char *name = strcmp(option, "--seed") == 0 ? "seed" : "paths";
-    const struct spec *s = spec_member(spec_member(&scenario_spec, "simulation"), name);
+    const struct spec *s = schema_member(schema_member(&schema_table, "simulation"), name);
     char key[32];
     snprintf(key, sizeof key, "simulation.%s", name);
     long long v;

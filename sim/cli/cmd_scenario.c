@@ -139,6 +139,6 @@ int cmd_settings(int argc, char **argv)
         }
     }
     if (optind != argc) return EXIT_USAGE;
-    spec_document(stdout, markdown);
+    schema_document(stdout, markdown);
     return EXIT_OK;
 }

@@ -247,7 +247,7 @@ static void check_regions(const struct tree *regions, struct diag *d)
 {
     /* past the schema's limit (reported), pairs of regions are too many to compare */
     if (!regions || regions->kind != TREE_LIST ||
-        regions->n > spec_member(&scenario_spec, "regions")->max_count)
+        regions->n > schema_member(&schema_table, "regions")->max_count)
         return;
     for (size_t i = 0; i < regions->n; i++) {
         const struct tree *r = regions->kids[i];
@@ -301,7 +301,7 @@ static void check_pools(const struct tree *root, struct diag *d)
 {
     const struct tree *regions = tree_child(root, "regions");
     const struct tree *merges = tree_child(tree_child(root, "pooling"), "merges");
-    size_t max = spec_member(&scenario_spec, "regions")->max_count;
+    size_t max = schema_member(&schema_table, "regions")->max_count;
     if (!merges || merges->kind != TREE_LIST || !regions || regions->kind != TREE_LIST ||
         regions->n > max || merges->n > max)
         return;
@@ -375,7 +375,7 @@ static void check_pools(const struct tree *root, struct diag *d)
 static void check_actuals(const struct tree *regions, struct diag *d)
 {
     if (!regions || regions->kind != TREE_LIST ||
-        regions->n > spec_member(&scenario_spec, "regions")->max_count)
+        regions->n > schema_member(&schema_table, "regions")->max_count)
         return;
     static const char *const figures[] = {"enrollees", "income_yuan", "expenditure_yuan",
                                           "balance_yuan"};
@@ -886,14 +886,14 @@ static int region_age_structure(struct scenario *s, struct region *r, const stru
 static int region_policy(struct scenario *s, struct region *r, const struct tree *policy,
                          const struct tree *rt)
 {
-    const struct spec *spec = spec_member(&scenario_spec, "policy");
+    const struct spec *spec = schema_member(&schema_table, "policy");
     struct tree *merged = tree_copy(policy);
     const struct tree *own = tree_child(rt, "policy");
     if (!merged || (own && tree_merge(merged, own) != 0)) {
         tree_free(merged);
         return -1;
     }
-    extract_members(s->arena, merged, spec, &r->policy);
+    validate_extract_members(s->arena, merged, spec, &r->policy);
     tree_free(merged);
     if (r->policy.contribution_dated_by == DATED_BY_COLLECTION_YEAR) {
         /* collected in the autumn of the notice's year for the next year's benefits */
@@ -939,11 +939,11 @@ static void region_calibration(const struct calibration_params *c, size_t i, str
 /* Returns 0, or -1 with the problems in `d` or the arena out of memory. */
 static int extract(struct scenario *s, const struct tree *root, struct diag *d)
 {
-    extract_members(s->arena, root, &scenario_spec, s);
+    validate_extract_members(s->arena, root, &schema_table, s);
     if (arena_failed(s->arena)) return -1;
     if (read_age_structure(s, d) | read_demography(s, d) || arena_failed(s->arena)) return -1;
     const struct tree *regions = tree_child(root, "regions");
-    const struct spec *region_spec = spec_member(&scenario_spec, "regions");
+    const struct spec *region_spec = schema_member(&schema_table, "regions");
     int status = 0;
     for (size_t i = 0; i < s->n_regions; i++) {
         struct region *r = &s->regions[i];
@@ -951,11 +951,13 @@ static int extract(struct scenario *s, const struct tree *root, struct diag *d)
         if (region_age_structure(s, r, rt, d)) status = -1;
         const struct tree *mix = tree_child(rt, "hospital_mix");
         r->has_hospital_mix = mix != NULL;
-        if (mix) extract_setting(s->arena, mix, spec_member(region_spec, "hospital_mix"), r);
+        if (mix)
+            validate_extract_setting(s->arena, mix, schema_member(region_spec, "hospital_mix"), r);
         const struct tree *migration = tree_child(rt, "migration_rate");
         r->has_migration_rate = migration != NULL;
         if (migration)
-            extract_setting(s->arena, migration, spec_member(region_spec, "migration_rate"), r);
+            validate_extract_setting(s->arena, migration,
+                                     schema_member(region_spec, "migration_rate"), r);
         if (region_policy(s, r, tree_child(root, "policy"), rt) != 0) d->no_memory = true;
         if (d->no_memory || arena_failed(s->arena)) return -1;
         region_actuals(r, tree_child(rt, "actuals"));
@@ -1035,11 +1037,11 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     /* the start year, when it is valid, for the "no value in force" checks */
     const struct tree *year = tree_child(tree_child(root, "simulation"), "start_year");
     const struct spec *year_spec =
-        spec_member(spec_member(&scenario_spec, "simulation"), "start_year");
-    struct check c = {.d = d};
+        schema_member(schema_member(&schema_table, "simulation"), "start_year");
+    struct validate_check c = {.d = d};
     if (year && year->kind == TREE_INT && year->i >= year_spec->min && year->i <= year_spec->max)
         c.start_year = (int)year->i;
-    check_members(&c, root, &scenario_spec);
+    validate_members(&c, root, &schema_table);
     check_name(tree_child(root, "name"), path, d);
     check_regions(tree_child(root, "regions"), d);
     check_warning(tree_child(root, "warning"), d);

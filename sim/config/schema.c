@@ -1,6 +1,6 @@
 /* schema.c: every scenario setting, its type, unit, range, default and source.
  *
- * Read bottom-up: small groups first, the top-level `scenario_spec` last. The
+ * Read bottom-up: small groups first, the top-level `schema_table` last. The
  * sources are the notices in shared/seeds (see scenarios/README.md): 000 Henan
  * 2022 (豫医保〔2022〕5号), 001 Guangdong 2022 with the national 医保发〔2022〕20号,
  * 002 Zhengzhou 2023 (郑医保〔2023〕6号) with Henan 豫医保办〔2023〕71号, 003 Fujian
@@ -1116,9 +1116,9 @@ static const struct spec top_kids[] = {
     END,
 };
 
-const struct spec scenario_spec = {.name = "", .kind = SPEC_GROUP, .kids = top_kids};
+const struct spec schema_table = {.name = "", .kind = SPEC_GROUP, .kids = top_kids};
 
-const struct spec *spec_member(const struct spec *group, const char *name)
+const struct spec *schema_member(const struct spec *group, const char *name)
 {
     for (const struct spec *k = group->kids; k && k->name; k++)
         if (strcmp(k->name, name) == 0) return k;

@@ -59,11 +59,11 @@ struct spec {
 };
 
 /* The top of the scenario: its members are the file's top-level settings. */
-extern const struct spec scenario_spec;
+extern const struct spec schema_table;
 
 /* The spec of a member of `group` called `name`, or NULL. */
-const struct spec *spec_member(const struct spec *group, const char *name);
+const struct spec *schema_member(const struct spec *group, const char *name);
 /* Writes the settings reference (markdown when `markdown`, else plain text). */
-void spec_document(FILE *out, int markdown);
+void schema_document(FILE *out, int markdown);
 
 #endif

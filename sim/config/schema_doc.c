@@ -119,11 +119,11 @@ static void walk(FILE *out, bool md, const struct spec *group, const char *prefi
     }
 }
 
-void spec_document(FILE *out, int markdown)
+void schema_document(FILE *out, int markdown)
 {
     if (markdown) {
         fputs("| setting | type | unit | range | default | source | meaning |\n", out);
         fputs("|---|---|---|---|---|---|---|\n", out);
     }
-    walk(out, markdown, &scenario_spec, "");
+    walk(out, markdown, &schema_table, "");
 }

@@ -90,7 +90,7 @@ static void describe_value(const struct spec *s, bool integer, char *buf, size_t
         snprintf(buf, size, "a number of %s%s", u, range);
 }
 
-void describe_expected(const struct spec *s, char *buf, size_t size)
+void validate_describe_expected(const struct spec *s, char *buf, size_t size)
 {
     char v[160];
     switch (s->kind) {
@@ -156,17 +156,17 @@ static bool in_range(const struct spec *s, double x)
     return true;
 }
 
-static void wrong(const struct check *c, const struct tree *t, const struct spec *s)
+static void wrong(const struct validate_check *c, const struct tree *t, const struct spec *s)
 {
     char want[256], got[96];
-    describe_expected(s, want, sizeof want);
+    validate_describe_expected(s, want, sizeof want);
     tree_value_text(t, got, sizeof got);
     diag_at(c->d, t, "expected %s, got %s", want, got);
 }
 
 /* A number in range, or a complaint about `at` (the setting or the pair that holds it). */
-static bool check_number(const struct check *c, const struct tree *t, const struct tree *at,
-                         const struct spec *s, bool integer)
+static bool check_number(const struct validate_check *c, const struct tree *t,
+                         const struct tree *at, const struct spec *s, bool integer)
 {
     bool ok = integer ? t->kind == TREE_INT : tree_is_number(t);
     if (ok && in_range(s, tree_number(t))) return true;
@@ -183,7 +183,7 @@ static bool is_sequence(const struct tree *t)
 }
 
 /* Timelines, age tables, bands and events: a list of (key, value) pairs. */
-static void check_pairs(const struct check *c, struct tree *t, const struct spec *s)
+static void check_pairs(const struct validate_check *c, struct tree *t, const struct spec *s)
 {
     const char *key_name = s->kind == SPEC_AGES ? "age" : s->kind == SPEC_BANDS ? "amount" : "year";
     bool scalar_ok = s->kind == SPEC_TIMELINE || s->kind == SPEC_AGES;
@@ -235,7 +235,7 @@ static void check_pairs(const struct check *c, struct tree *t, const struct spec
     }
 }
 
-static void check_sequence(const struct check *c, struct tree *t, const struct spec *s)
+static void check_sequence(const struct validate_check *c, struct tree *t, const struct spec *s)
 {
     if (!is_sequence(t)) {
         wrong(c, t, s);
@@ -252,7 +252,7 @@ static void check_sequence(const struct check *c, struct tree *t, const struct s
     }
 }
 
-static void check_file(const struct check *c, struct tree *t)
+static void check_file(const struct validate_check *c, struct tree *t)
 {
     if (t->kind != TREE_STRING || !t->s[0]) {
         char got[96];
@@ -358,7 +358,7 @@ static bool has_word(const char *known, const char *name)
     return false;
 }
 
-static void unknown(const struct check *c, const struct tree *t, const struct spec *s)
+static void unknown(const struct validate_check *c, const struct tree *t, const struct spec *s)
 {
     const char *best = NULL;
     size_t best_d = SIZE_MAX;
@@ -379,14 +379,14 @@ static void unknown(const struct check *c, const struct tree *t, const struct sp
         return;
     }
     char where[256] = "";
-    if (find_elsewhere(&scenario_spec, t->name, where, sizeof where))
+    if (find_elsewhere(&schema_table, t->name, where, sizeof where))
         diag_at(c->d, t, "unknown setting \"%s\" here; a setting of this name belongs in %s",
                 t->name, where[0] ? where : "the top level");
     else
         diag_at(c->d, t, "unknown setting \"%s\"", t->name);
 }
 
-static void check_sum(const struct check *c, const struct tree *t, const struct spec *s)
+static void check_sum(const struct validate_check *c, const struct tree *t, const struct spec *s)
 {
     double sum = 0;
     for (size_t k = 0; k < t->n; k++) {
@@ -406,7 +406,7 @@ static void to_float(struct tree *t)
     t->f = (double)t->i;
 }
 
-static void add_default(const struct check *c, struct tree *group, const struct spec *k)
+static void add_default(const struct validate_check *c, struct tree *group, const struct spec *k)
 {
     struct tree *v = tree_read_value(k->dflt, "default", c->d);
     if (!v) return; /* a schema bug; the schema test catches it */
@@ -425,10 +425,10 @@ static void add_default(const struct check *c, struct tree *group, const struct 
     }
 }
 
-static void missing(const struct check *c, struct tree *group, const struct spec *k)
+static void missing(const struct validate_check *c, struct tree *group, const struct spec *k)
 {
     char want[256];
-    describe_expected(k, want, sizeof want);
+    validate_describe_expected(k, want, sizeof want);
     char *path = tree_path(group);
     size_t n = (path ? strlen(path) : 0) + strlen(k->name) + 2;
     char *full = path ? malloc(n) : NULL;
@@ -454,20 +454,20 @@ static bool has_required(const struct spec *s)
     return s->kids && (s->kids[0].flags & SPEC_INHERIT) && !s->dflt;
 }
 
-static void check_group_with(const struct check *c, struct tree *t, const struct spec *s)
+static void check_group_with(const struct validate_check *c, struct tree *t, const struct spec *s)
 {
     if (t->kind != TREE_GROUP) {
         wrong(c, t, s);
         return;
     }
     for (size_t k = 0; k < t->n; k++) {
-        const struct spec *m = spec_member(s, t->kids[k]->name);
+        const struct spec *m = schema_member(s, t->kids[k]->name);
         if (!m) {
             unknown(c, t->kids[k], s);
             continue;
         }
         struct spec e = effective(m, s);
-        check_setting(c, t->kids[k], &e);
+        validate_setting(c, t->kids[k], &e);
     }
     for (const struct spec *k = s->kids; k && k->name; k++) {
         if (tree_child(t, k->name)) continue;
@@ -485,7 +485,7 @@ static void check_group_with(const struct check *c, struct tree *t, const struct
         } else if (e.dflt && k->kind != SPEC_GROUP) {
             add_default(c, t, &e);
             struct tree *added = tree_child(t, k->name);
-            if (added) check_setting(c, added, &e);
+            if (added) validate_setting(c, added, &e);
         } else {
             missing(c, t, &e);
         }
@@ -493,17 +493,17 @@ static void check_group_with(const struct check *c, struct tree *t, const struct
     if (s->flags & (SPEC_SUM_TO_ONE | SPEC_SUM_AT_MOST_ONE)) check_sum(c, t, s);
 }
 
-void check_members(const struct check *c, struct tree *t, const struct spec *s)
+void validate_members(const struct validate_check *c, struct tree *t, const struct spec *s)
 {
     check_group_with(c, t, s);
 }
 
-void check_setting(const struct check *c, struct tree *t, const struct spec *s)
+void validate_setting(const struct validate_check *c, struct tree *t, const struct spec *s)
 {
     switch (s->kind) {
     case SPEC_GROUP:
         if (s->flags & SPEC_POLICY) {
-            struct check partial = *c;
+            struct validate_check partial = *c;
             partial.partial = true;
             check_group_with(&partial, t, s);
         } else {
@@ -585,11 +585,11 @@ static void extract_value(struct arena *a, const struct tree *t, const struct sp
 {
     switch (s->kind) {
     case SPEC_GROUP:
-        extract_members(a, t, s, at);
+        validate_extract_members(a, t, s, at);
         return;
     case SPEC_LIST:
     case SPEC_MAP:
-        return; /* extract_members places the elements and their count */
+        return; /* validate_extract_members places the elements and their count */
     case SPEC_INT:
         if (s->flags & SPEC_WIDE)
             *(long long *)at = t->i;
@@ -626,12 +626,14 @@ static void extract_value(struct arena *a, const struct tree *t, const struct sp
     }
 }
 
-void extract_setting(struct arena *a, const struct tree *t, const struct spec *s, void *base)
+void validate_extract_setting(struct arena *a, const struct tree *t, const struct spec *s,
+                              void *base)
 {
     extract_value(a, t, s, (char *)base + s->offset);
 }
 
-void extract_members(struct arena *a, const struct tree *t, const struct spec *s, void *base)
+void validate_extract_members(struct arena *a, const struct tree *t, const struct spec *s,
+                              void *base)
 {
     for (const struct spec *k = s->kids; k && k->name; k++) {
         if (k->flags & SPEC_CUSTOM) continue;
@@ -645,7 +647,7 @@ void extract_members(struct arena *a, const struct tree *t, const struct spec *s
             for (size_t i = 0; i < n; i++) {
                 char *item = items + i * k->elem_size;
                 if (k->kind == SPEC_MAP) *(char **)item = arena_strdup(a, v->kids[i]->name);
-                extract_members(a, v->kids[i], k, item);
+                validate_extract_members(a, v->kids[i], k, item);
             }
             *(char **)at = items;
             *(size_t *)((char *)base + k->count_offset) = n;

@@ -15,21 +15,23 @@ struct diag;
 struct spec;
 struct tree;
 
-struct check {
+struct validate_check {
     struct diag *d;
     int start_year; /* for "no value in force" checks; 0 when unknown */
     bool partial;   /* overrides: nothing is required, no default is added */
 };
 
-/* Checks `t` (the setting described by `s`; for the root, s = &scenario_spec). */
-void check_setting(const struct check *c, struct tree *t, const struct spec *s);
+/* Checks `t` (the setting described by `s`; for the root, s = &schema_table). */
+void validate_setting(const struct validate_check *c, struct tree *t, const struct spec *s);
 /* Checks the members of group `t` against the members of `s`. */
-void check_members(const struct check *c, struct tree *t, const struct spec *s);
+void validate_members(const struct validate_check *c, struct tree *t, const struct spec *s);
 /* Copies the members of group `t` into the structure at `base`. */
-void extract_members(struct arena *a, const struct tree *t, const struct spec *s, void *base);
+void validate_extract_members(struct arena *a, const struct tree *t, const struct spec *s,
+                              void *base);
 /* Copies setting `t` (described by `s`, a member of the structure at `base`). */
-void extract_setting(struct arena *a, const struct tree *t, const struct spec *s, void *base);
+void validate_extract_setting(struct arena *a, const struct tree *t, const struct spec *s,
+                              void *base);
 /* What a setting must be, for messages: "a number of yuan ≥ 0". */
-void describe_expected(const struct spec *s, char *buf, size_t size);
+void validate_describe_expected(const struct spec *s, char *buf, size_t size);
 
 #endif
