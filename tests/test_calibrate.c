@@ -320,6 +320,131 @@ static void test_backtest_file(void **state)
     }
 }
 
+/* An int attribute of the file's root, or -1 when absent. */
+static int root_int(const char *path, const char *name)
+{
+    hid_t h = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(h >= 0);
+    int v = -1;
+    if (H5Aexists(h, name) > 0) {
+        hid_t a = H5Aopen(h, name, H5P_DEFAULT);
+        H5Aread(a, H5T_NATIVE_INT, &v);
+        H5Aclose(a);
+    }
+    H5Fclose(h);
+    return v;
+}
+
+/* /depletion/first_year_at_risk[0] and the median of the province's actuarial
+ * balance in each year (the file's quantile levels 0.05, 0.5, 0.95). */
+static int first_at_risk(const char *path, double actuarial[5])
+{
+    hid_t h = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(h >= 0);
+    int first = -1;
+    hid_t set = H5Dopen2(h, "depletion/first_year_at_risk", H5P_DEFAULT);
+    H5Dread(set, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &first);
+    H5Dclose(set);
+    double q[5][3];
+    set = H5Dopen2(h, "summary/national/actuarial_balance_quantiles", H5P_DEFAULT);
+    H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, q);
+    H5Dclose(set);
+    H5Fclose(h);
+    for (int y = 0; y < 5; y++)
+        actuarial[y] = q[y][1];
+    return first;
+}
+
+/* The history years of a calibrated run (calibration.history_end_year) are not
+ * projection: with an opening deficit of 2 billion, every path is depleted in
+ * 2022 and 2023, so an uncalibrated run's first year at risk is 2022; with
+ * history_end_year = 2023 the first year at risk is none of the history years,
+ * the actuarial balance restarts in 2024 (its 2024 value differs, the history
+ * years' are the same), the summary says so, and `fundsim merge` of two slices
+ * keeps the attribute. */
+static void test_history_not_projection(void **state)
+{
+    const struct tmpdir_fixture *f = *state;
+    char plain[128], history[128], out[2][128], half[2][128], merged[128], text_path[128];
+    tmpdir_path(plain, sizeof plain, f, "plain.cfg");
+    tmpdir_path(history, sizeof history, f, "history.cfg");
+    for (int k = 0; k < 2; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "out%d.h5", k);
+        tmpdir_path(out[k], sizeof out[k], f, name);
+        snprintf(name, sizeof name, "half%d.h5", k);
+        tmpdir_path(half[k], sizeof half[k], f, name);
+    }
+    tmpdir_path(merged, sizeof merged, f, "merged.h5");
+    tmpdir_path(text_path, sizeof text_path, f, "summary.txt");
+    for (int k = 0; k < 2; k++) {
+        FILE *w = fopen(k ? history : plain, "w");
+        assert_non_null(w);
+        fprintf(w,
+                "base = \"%s\";\nsimulation = { paths = 32; years = 5; quantiles = [0.05, 0.5, "
+                "0.95]; };\n"
+                "regions = ({ name = \"Testshire\"; code = \"419999\"; population_total = "
+                "1000000.0;\n"
+                "  district_share = 0.5; employee_share = ((0, 0.0), (18, 0.3), (60, 0.2));\n"
+                "  categories = { extreme_poverty = 0.005; minimum_living = 0.03; rural_at_risk "
+                "= 0.01; hardship = 0.01; };\n"
+                "  opening_balance_yuan = -2000000000.0; serious_premium_yuan = 70.0; });\n%s",
+                MINIMAL, k ? "calibration = { history_end_year = 2023; };\n" : "");
+        fclose(w);
+        char *argv[] = {"run", "--quiet", "--threads", "1", "-o", out[k], k ? history : plain,
+                        NULL};
+        assert_int_equal(run_command(cmd_run, argv), EXIT_OK);
+    }
+    double ab[2][5];
+    assert_int_equal(first_at_risk(out[0], ab[0]), 2022);
+    int first = first_at_risk(out[1], ab[1]);
+    assert_true(first == 0 || first >= 2024);
+    assert_int_equal(root_int(out[0], "history_end_year"), -1);
+    assert_int_equal(root_int(out[1], "history_end_year"), 2023);
+    /* the history years' actuarial balance is the same window; from 2024 the
+     * window restarts, its opening balance the (negative) one at the end of 2023
+     * instead of the scenario's: another figure */
+    for (int y = 0; y < 2; y++)
+        assert_true(ab[1][y] == ab[0][y]);
+    assert_true(fabs(ab[1][2] - ab[0][2]) > 1e-3);
+
+    /* the summary's text: history marked, the headline from 2024 */
+    FILE *save = stdout;
+    stdout = fopen(text_path, "w");
+    assert_non_null(stdout);
+    char *sargv[] = {"summary", out[1], NULL};
+    int rc = run_command(cmd_summary, sargv);
+    fclose(stdout);
+    stdout = save;
+    assert_int_equal(rc, EXIT_OK);
+    FILE *in = fopen(text_path, "r");
+    assert_non_null(in);
+    char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    text[n] = '\0';
+    fclose(in);
+    assert_non_null(strstr(text, "the years 2022-2023 are history"));
+    assert_non_null(strstr(text, "Actuarial balance 2024-2026 (province, median)"));
+    assert_non_null(strstr(text, "First year of the projection with P(depl)"));
+    assert_null(strstr(text, "  Testshire  2022"));
+    assert_null(strstr(text, "  Testshire  2023"));
+
+    /* two slices merged keep history_end_year and the same first year */
+    char *s0[] = {"run", "--quiet", "--threads", "1", "--paths-from", "0", "--paths-to", "16",
+                  "-o", half[0], history, NULL};
+    char *s1[] = {"run", "--quiet", "--threads", "1", "--paths-from", "16", "--paths-to", "32",
+                  "-o", half[1], history, NULL};
+    assert_int_equal(run_command(cmd_run, s0), EXIT_OK);
+    assert_int_equal(run_command(cmd_run, s1), EXIT_OK);
+    char *margv[] = {"merge", "--quiet", "--threads", "1", "-o", merged, half[0], half[1], NULL};
+    assert_int_equal(run_command(cmd_merge, margv), EXIT_OK);
+    assert_int_equal(root_int(merged, "history_end_year"), 2023);
+    double ab_merged[5];
+    assert_int_equal(first_at_risk(merged, ab_merged), first);
+    for (int y = 0; y < 5; y++)
+        assert_true(ab_merged[y] == ab[1][y]);
+}
+
 static void test_without_actuals(void **state)
 {
     (void)state;
@@ -358,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_recovers_the_levels), cmocka_unit_test(test_variant_runs),
         cmocka_unit_test(test_backtest_ae),         cmocka_unit_test(test_backtest_file),
         cmocka_unit_test(test_without_actuals),
+        cmocka_unit_test(test_history_not_projection),
     };
     return cmocka_run_group_tests(tests, setup, tmpdir_group_teardown);
 }
