@@ -4,7 +4,8 @@
  *
  * Hand-made actuals whose true levels are known: the minimal scenario is run
  * with participation x 0.9, use of care x 1.1, 40 yuan of other income per
- * enrollee, an opening balance of 700 million and employee_shift 0.01, and
+ * enrollee, an opening balance of 700 million and a participation trend of
+ * -0.3 log-odds a year from 2022 to 2023 (calibration.participation_trend), and
  * the means of that run become the actuals; calibrate, from the scenario's own
  * levels, must recover them (on the same paths, so only the fit's tolerance
  * separates them). The variant written by the command loads and reproduces
@@ -44,7 +45,7 @@
 #define TRUE_USE 1.1
 #define TRUE_OTHER_YUAN 40.0
 #define TRUE_OPENING_YUAN 7e8
-#define TRUE_SHIFT 0.01
+#define TRUE_TREND (-0.3)
 
 static void load(struct scenario *s)
 {
@@ -74,13 +75,13 @@ static void means(const struct scenario *s, double m[CALIBRATE_LINES][3])
 }
 
 static void set_levels(struct scenario *s, double participation, double use, double other,
-                       double opening, double shift)
+                       double opening, double trend)
 {
     s->regions[0].participation_change = participation - 1;
     s->regions[0].use_change = use - 1;
     s->regions[0].extra_other_income_yuan = other;
     s->regions[0].opening_balance_yuan = opening;
-    s->enrollment.employee_shift = shift;
+    s->regions[0].participation_trend = trend;
 }
 
 static struct actual of_year(double m[CALIBRATE_LINES][3], int y)
@@ -92,14 +93,14 @@ static struct actual of_year(double m[CALIBRATE_LINES][3], int y)
                            .balance_yuan = m[CALIBRATE_BALANCE][y]};
 }
 
-/* The truth's means; the scenario back at its own levels. */
-static void truth(struct scenario *s, double shift, double m[CALIBRATE_LINES][3])
+/* The truth's means; the scenario back at its own levels. A trend needs the
+ * region's actuals (its first year with enrollees) and history_end_year set. */
+static void truth(struct scenario *s, double trend, double m[CALIBRATE_LINES][3])
 {
     double own_opening = s->regions[0].opening_balance_yuan;
-    double own_shift = s->enrollment.employee_shift;
-    set_levels(s, TRUE_PARTICIPATION, TRUE_USE, TRUE_OTHER_YUAN, TRUE_OPENING_YUAN, shift);
+    set_levels(s, TRUE_PARTICIPATION, TRUE_USE, TRUE_OTHER_YUAN, TRUE_OPENING_YUAN, trend);
     means(s, m);
-    set_levels(s, 1, 1, 0, own_opening, own_shift);
+    set_levels(s, 1, 1, 0, own_opening, 0);
 }
 
 static void test_recovers_the_levels(void **state)
@@ -108,12 +109,18 @@ static void test_recovers_the_levels(void **state)
     struct scenario s;
     load(&s);
     double m[CALIBRATE_LINES][3];
-    truth(&s, TRUE_SHIFT, m);
-    /* the enrollees of 2022 (the trend's first year), every line of 2023 */
-    struct actual actuals[2] = {of_year(m, 0), of_year(m, 1)};
-    actuals[0].income_yuan = actuals[0].expenditure_yuan = actuals[0].balance_yuan = NAN;
+    /* the truth's trend runs from the first actual year with enrollees, 2022,
+     * to history_end_year, 2023 */
+    struct actual actuals[2] = {{.year = 2022, .enrollees = 1}, {.year = 2023, .enrollees = 1}};
     s.regions[0].actuals = actuals;
     s.regions[0].n_actuals = 2;
+    s.calibration.history_end_year = 2023;
+    truth(&s, TRUE_TREND, m);
+    s.calibration.history_end_year = 0;
+    /* the enrollees of 2022 (the trend's first year), every line of 2023 */
+    actuals[0] = of_year(m, 0);
+    actuals[1] = of_year(m, 1);
+    actuals[0].income_yuan = actuals[0].expenditure_yuan = actuals[0].balance_yuan = NAN;
 
     struct calibrate_options o = {
         .file = "minimal.cfg", .paths = PATHS, .threads = 1, .tolerance = 1e-6};
@@ -122,16 +129,18 @@ static void test_recovers_the_levels(void **state)
     assert_int_equal(calibrate_fit(&s, &o, &r, &d), 0);
     assert_int_equal(r.last_year, 2023);
     assert_true(r.trend);
-    assert_int_equal(r.trend_first_year, 2022);
+    assert_int_equal(r.levels[0].trend_first_year, 2022);
     assert_true(r.worst_gap <= 1e-6);
-    /* recovered within 0.1 % (scales), 0.5 yuan, 0.1 % of the balance, 1e-4 a year */
+    /* recovered within 0.1 % (scales), 0.5 yuan, 0.1 % of the balance, 1e-3 a year */
     assert_close(r.levels[0].participation_scale, TRUE_PARTICIPATION, 1e-3);
     assert_close(r.levels[0].use_scale, TRUE_USE, 1e-3);
     assert_close(r.levels[0].other_income_yuan, TRUE_OTHER_YUAN, 0.5);
     assert_close(r.levels[0].opening_balance_yuan, TRUE_OPENING_YUAN, 7e5);
-    assert_close(r.employee_shift, TRUE_SHIFT, 1e-4);
-    /* the scenario is back at its own levels */
+    assert_close(r.levels[0].participation_trend, TRUE_TREND, 1e-3);
+    /* the scenario is back at its own levels; employee_shift untouched */
     assert_close(s.regions[0].participation_change, 0, 0);
+    assert_close(s.regions[0].participation_trend, 0, 0);
+    assert_int_equal(s.calibration.history_end_year, 0);
     assert_close(s.enrollment.employee_shift, 0.003, 0);
 
     /* the table: 2022 enrollees, 2023's four lines; before is the own levels' run */
@@ -191,7 +200,7 @@ static void test_variant_runs(void **state)
     struct scenario s;
     load(&s);
     double m[CALIBRATE_LINES][3];
-    truth(&s, 0.003, m);
+    truth(&s, 0, m);
     scenario_free(&s);
     char scenario[128], variant[128];
     tmpdir_path(scenario, sizeof scenario, f, "accounts.cfg");
@@ -229,7 +238,7 @@ static void test_backtest_ae(void **state)
     struct scenario s;
     load(&s);
     double m[CALIBRATE_LINES][3];
-    truth(&s, 0.003, m);
+    truth(&s, 0, m);
     /* calibrated on 2022; 2024 the truth's means, its expenditure 20 % above */
     struct actual actuals[2] = {of_year(m, 0), of_year(m, 2)};
     actuals[1].expenditure_yuan *= 1.2;
@@ -280,7 +289,7 @@ static void test_backtest_file(void **state)
     struct scenario s;
     load(&s);
     double m[CALIBRATE_LINES][3];
-    truth(&s, 0.003, m);
+    truth(&s, 0, m);
     scenario_free(&s);
     char scenario[128], out[128];
     tmpdir_path(scenario, sizeof scenario, f, "two-years.cfg");
