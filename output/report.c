@@ -213,7 +213,7 @@ static void budget_print_text(const struct budget *b, const struct report_run *r
         for (int k = 0; k < N_GOV_LEVELS; k++) {
             const double *q = b->q[k] + y * run->Q;
             if (k == 0)
-                fprintf(out, "%-4d  ", run->years[y]);
+                fprintf(out, "%-4d%c ", run->years[y], report_history(run, y) ? '*' : ' ');
             else
                 fputs("      ", out);
             fprintf(out, "%-8s %9.2f %9.2f %9.2f %9.2f\n", report_gov_levels[k],
