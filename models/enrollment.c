@@ -74,6 +74,11 @@ int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, 
     p->elasticity = e->elasticity;
     p->participation_volatility = e->participation_volatility;
     p->shock_persistence = e->shock_persistence;
+    p->participation_trend = rg->participation_trend;
+    p->trend_to = s->calibration.history_end_year;
+    for (size_t j = 0; j < rg->n_actuals && !p->trend_from; j++)
+        if (rg->actuals[j].year >= p->start_year && !isnan(rg->actuals[j].enrollees))
+            p->trend_from = rg->actuals[j].year;
     p->vulnerable_participation = e->vulnerable_participation;
     p->student_participation = e->student_participation;
     p->newborn_share = e->newborn_share;
@@ -154,7 +159,14 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     st->shock = z;
     st->started = true;
     double q = enrollment_price_participation(p, contribution_yuan, prev_income_yuan);
-    if (q > 0 && q < 1) q = 1 / (1 + exp(-(log(q / (1 - q)) + p->participation_volatility * z)));
+    if (q > 0 && q < 1) {
+        double x = log(q / (1 - q));
+        if (p->participation_trend != 0 && p->trend_from && p->trend_to > p->trend_from &&
+            year > p->trend_from)
+            x += p->participation_trend *
+                 (double)((year < p->trend_to ? year : p->trend_to) - p->trend_from);
+        q = 1 / (1 + exp(-(x + p->participation_volatility * z)));
+    }
 
     /* Category shares compound from the start year; if they would add up to
      * more than everyone, they are scaled down together. */

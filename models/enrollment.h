@@ -12,7 +12,9 @@
  *                   + the rest, local or residence-permit holders;
  *   enrollees = students x p_student + categories x p_vulnerable
  *             + rest x (1 - permit + permit x local) x p(t),
- *   p(t) = logistic(logit(min(1, p0 x (b(t) / b0)^elasticity)) + sigma z),
+ *   p(t) = logistic(logit(min(1, p0 x (b(t) / b0)^elasticity)) + h(t) + sigma z),
+ *   h(t) = trend x (min(t, L) - F) for F < t, else 0 (a calibrated run's
+ *          residual trend over its history F..L, held after L),
  *   b(t) = contribution(t) / income(t - 1),
  *   z_t = rho z_(t-1) + sqrt(1 - rho^2) e_t,  e_t ~ N(0, 1), one draw per region-year,
  * rho = enrollment.shock_persistence, z of the first projected year = e (the
@@ -68,6 +70,12 @@ struct enrollment_model {
     double reference_burden;   /* b0: start-year contribution / income of the year before */
     double elasticity, participation_volatility;
     double shock_persistence; /* rho */
+    /* The residual trend of the history (calibration.participation_trend):
+     * added to the log-odds of p(t) as trend x (min(t, to) - from) for t >
+     * from, so held at its level after `to` (history_end_year); from: the
+     * region's first actual year with enrollees at or after the start year. */
+    double participation_trend;
+    int trend_from, trend_to;
     double vulnerable_participation, student_participation, newborn_share, late_share;
 };
 

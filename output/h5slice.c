@@ -75,6 +75,9 @@ static void read_root(struct h5slice *s, struct report_reader *rd)
     m->pooling = s->pooling = report_read_text(rd, "/", "pooling");
     m->assumptions = s->assumptions = report_read_text(rd, "/", "assumptions");
     report_read_attribute(rd, "/", "rules_end_year", H5T_NATIVE_INT, &m->rules_end_year);
+    /* a calibrated run's last actual year (absent: none) */
+    if (!rd->failed && H5Aexists(rd->file, "history_end_year") > 0)
+        report_read_attribute(rd, "/", "history_end_year", H5T_NATIVE_INT, &m->history_end_year);
     report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &m->seed);
     report_read_attribute(rd, "/", "start_year", H5T_NATIVE_INT, &m->start_year);
     if (!rd->failed && (m->start_year < 1 || m->start_year > 9999))

@@ -83,6 +83,13 @@ static void print_heading(const struct report_run *run, const char *path, FILE *
 {
     fprintf(out, "%s: scenario %s, %lld paths, seed %lld, years %d-%d\n", path, run->scenario_name,
             run->paths, run->seed, run->years[0], run->years[run->Y - 1]);
+    if (run->first)
+        fprintf(out,
+                "Calibrated to the accounts up to %d: the years %d-%d are history (they reproduce "
+                "the actuals in expectation, marked *); the projection starts in %d, and the "
+                "headline figures count from it.\n",
+                run->history_end_year, run->years[0], run->years[run->first - 1],
+                run->years[run->first]);
 }
 
 static void warning_print_text(const struct warning *t, const struct report_run *run, FILE *out)
@@ -104,7 +111,7 @@ static void warning_print_text(const struct warning *t, const struct report_run 
             band_of(run, y, r, t->balance_q, t->province_balance_q, 1.0 / YUAN_PER_YI, b);
             band_of(run, y, r, t->months_q, t->province_months_q, 1, m);
             if (r == 0)
-                fprintf(out, "%-4d  ", run->years[y]);
+                fprintf(out, "%-4d%c ", run->years[y], report_history(run, y) ? '*' : ' ');
             else
                 fputs("      ", out);
             /* a space before each figure, in case one is wider than its column */
@@ -120,7 +127,11 @@ static void warning_print_text(const struct warning *t, const struct report_run 
                     t->p_level[yr * t->L + (size_t)level]);
         }
     }
-    fprintf(out, "\nFirst year with P(depl) >= %g:\n", t->depletion_probability);
+    if (run->first)
+        fprintf(out, "* history: not projection.\n\nFirst year of the projection with P(depl) >= %g:\n",
+                t->depletion_probability);
+    else
+        fprintf(out, "\nFirst year with P(depl) >= %g:\n", t->depletion_probability);
     for (size_t r = 0; r < run->R; r++)
         if (t->first_year_at_risk[r])
             fprintf(out, "  %-*s  %d\n", w, run->regions[r], t->first_year_at_risk[r]);
@@ -135,7 +146,7 @@ static void warning_print_csv(const struct warning *t, const struct report_run *
         fprintf(out, ",balance_%s_1e8_yuan", run->band_label[k]);
     for (int k = 0; k < 3; k++)
         fprintf(out, ",months_%s", run->band_label[k]);
-    fputs(",p_depleted,level,p_level,first_year_at_risk\n", out);
+    fputs(",p_depleted,level,p_level,first_year_at_risk,history\n", out);
     for (size_t i = 0; i < run->n_chosen; i++)
         for (size_t r = 0; r <= run->R; r++) {
             size_t y = run->chosen[i], yr = y * run->R + r;
@@ -148,14 +159,14 @@ static void warning_print_csv(const struct warning *t, const struct report_run *
             report_put_csv_text(report_region_zh(run, r), out);
             fprintf(out, ",%.6f,%.6f,%.6f,%.4f,%.4f,%.4f", b[0], b[1], b[2], m[0], m[1], m[2]);
             if (r == run->R) {
-                fprintf(out, ",%.6f,,,\n", t->province_p_depleted[y]);
+                fprintf(out, ",%.6f,,,,%d\n", t->province_p_depleted[y], report_history(run, y));
                 continue;
             }
             int level = t->level[yr];
             fprintf(out, ",%.6f,%s,%.6f,", t->p_depleted[yr], t->level_names[level],
                     t->p_level[yr * t->L + (size_t)level]);
             if (t->first_year_at_risk[r]) fprintf(out, "%d", t->first_year_at_risk[r]);
-            fputc('\n', out);
+            fprintf(out, ",%d\n", report_history(run, y));
         }
 }
 
@@ -202,7 +213,7 @@ static void budget_print_text(const struct budget *b, const struct report_run *r
         for (int k = 0; k < N_GOV_LEVELS; k++) {
             const double *q = b->q[k] + y * run->Q;
             if (k == 0)
-                fprintf(out, "%-4d  ", run->years[y]);
+                fprintf(out, "%-4d%c ", run->years[y], report_history(run, y) ? '*' : ' ');
             else
                 fputs("      ", out);
             fprintf(out, "%-8s %9.2f %9.2f %9.2f %9.2f\n", report_gov_levels[k],
@@ -243,8 +254,10 @@ static int choose_years(struct report_run *run, const int *years, size_t n_years
         return -1;
     }
     if (n_years == 0) {
+        /* from the projection's first year: a calibrated run's history is
+         * shown only when asked for */
         size_t n = 0;
-        for (size_t y = 0; y + 1 < run->Y; y += 5)
+        for (size_t y = run->first; y + 1 < run->Y; y += 5)
             ys[n++] = y;
         ys[n++] = run->Y - 1;
         run->n_chosen = n;

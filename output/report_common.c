@@ -484,7 +484,14 @@ void report_run_read(struct report_reader *rd, struct report_run *run)
     report_read_attribute(rd, "/", "paths", H5T_NATIVE_LLONG, &run->paths);
     report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &run->seed);
     run->scenario_name = report_read_text(rd, "/", "scenario_name");
+    if (!rd->failed && H5Aexists(rd->file, "history_end_year") > 0)
+        report_read_attribute(rd, "/", "history_end_year", H5T_NATIVE_INT,
+                              &run->history_end_year);
     if (rd->failed) return;
+    if (run->Y && run->history_end_year >= run->years[0]) {
+        long first = (long)run->history_end_year - run->years[0] + 1;
+        run->first = (size_t)first < run->Y ? (size_t)first : run->Y - 1;
+    }
     for (int k = 0; k < 3; k++) {
         run->band[k] = nearest_level(run->quantiles, run->Q, band_levels[k]);
         snprintf(run->band_label[k], sizeof run->band_label[k], "p%g",

@@ -44,7 +44,17 @@ struct report_run {
     long long paths, seed;
     int name_width;           /* of the longest region name, "province" included */
     size_t *chosen, n_chosen; /* the year indices to print */
+    /* a calibrated run's last actual year L (attribute history_end_year; 0:
+     * none) and the index of the projection's first year, L + 1 (0: none) */
+    int history_end_year;
+    size_t first;
 };
+
+/* Whether year index y is history (a calibrated run's years up to L). */
+static inline bool report_history(const struct report_run *run, size_t y)
+{
+    return y < run->first;
+}
 
 /* Records the problem (prefixed by the file's path) unless one came before. */
 void report_problem(struct report_reader *rd, const char *fmt, ...)

@@ -65,8 +65,9 @@ void report_outlook_print_heading(const struct report_outlook *o, const struct r
         fprintf(out, "  %.*s\n", (int)n, line);
         line += n + (line[n] == '\n');
     }
-    size_t last = run->Y - 1, from = 0;
-    if (o->rules_end_year > run->years[0]) from = (size_t)(o->rules_end_year - run->years[0]);
+    size_t last = run->Y - 1, from = run->first;
+    if (o->rules_end_year > run->years[from])
+        from = (size_t)(o->rules_end_year - run->years[0]);
     if (from < last) {
         double gi = growth(o->income_q, run, from, last),
                ge = growth(o->expenditure_q, run, from, last);
@@ -81,15 +82,15 @@ void report_outlook_print_heading(const struct report_outlook *o, const struct r
             "Actuarial balance %d-%d (province, median): %+.1f %% (%s %.1f %%, %s %.1f %%): "
             "financing is %.1f %% of expenditure %s the benefits and the reserve at the end, in "
             "present value.\n\n",
-            run->years[0], run->years[last], mid, run->band_label[0], q[run->band[0]],
+            run->years[run->first], run->years[last], mid, run->band_label[0], q[run->band[0]],
             run->band_label[2], q[run->band[2]], fabs(mid),
             mid < 0 ? "short of paying" : "ahead of paying");
 }
 
-/* The first ten years' index (or the last), and the last. */
+/* The projection's first ten years' last index (or the last), and the last. */
 static void horizons(const struct report_run *run, size_t h[2])
 {
-    h[0] = run->Y > 10 ? 9 : run->Y - 1;
+    h[0] = run->Y > run->first + 10 ? run->first + 9 : run->Y - 1;
     h[1] = run->Y - 1;
 }
 
@@ -103,11 +104,17 @@ void report_outlook_print_text(const struct report_outlook *o, const struct repo
     fputs("Actuarial balance, per cent: (income + opening balance - the reserve at the end) /\n"
           "expenditure - 1, from the start to the year, discounted at the fund's interest\n"
           "rates; income is the financing (contributions, subsidy, other income), not\n"
-          "interest; the reserve is warning.low_months of benefits. Below 0: financing short.\n\n",
+          "interest; the reserve is warning.low_months of benefits. Below 0: financing short.\n",
           out);
+    if (run->first)
+        fprintf(out,
+                "The start is the projection's first year, %d: the window is %d-end, the opening\n"
+                "balance that at the end of the history (%d).\n",
+                run->years[run->first], run->years[run->first], run->history_end_year);
+    fputc('\n', out);
     fprintf(out, "%-*s", w, "");
     for (int k = 0; k < 2; k++)
-        fprintf(out, "  %14d-%-8d", run->years[0], run->years[h[k]]);
+        fprintf(out, "  %14d-%-8d", run->years[run->first], run->years[h[k]]);
     fputc('\n', out);
     fprintf(out, "%-*s", w, "region");
     for (int k = 0; k < 2; k++)
@@ -130,7 +137,7 @@ void report_outlook_print_csv(const struct report_outlook *o, const struct repor
     fputs("year,region,name_zh", out);
     for (int k = 0; k < 3; k++)
         fprintf(out, ",actuarial_balance_%s_percent", run->band_label[k]);
-    fputc('\n', out);
+    fputs(",history\n", out);
     for (size_t i = 0; i < run->n_chosen; i++) {
         size_t y = run->chosen[i];
         for (size_t r = 0; r <= run->R; r++) {
@@ -140,7 +147,8 @@ void report_outlook_print_csv(const struct report_outlook *o, const struct repor
             report_put_csv_text(report_region(run, r), out);
             fputc(',', out);
             report_put_csv_text(report_region_zh(run, r), out);
-            fprintf(out, ",%.4f,%.4f,%.4f\n", q[run->band[0]], q[run->band[1]], q[run->band[2]]);
+            fprintf(out, ",%.4f,%.4f,%.4f,%d\n", q[run->band[0]], q[run->band[1]], q[run->band[2]],
+                    report_history(run, y));
         }
     }
 }

@@ -183,13 +183,23 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
     r->province_p_depleted[y] += record_depleted(x);
 }
 
+/* The index of the first year of the projection: the one after a calibrated
+ * run's history (summary_config.history_end_year), else 0. */
+static size_t projection_start(const struct summary_config *c)
+{
+    if (c->history_end_year < c->start_year) return 0;
+    size_t y = (size_t)(c->history_end_year - c->start_year) + 1;
+    return y < c->years ? y : c->years;
+}
+
 /* Path p of the block. */
 static void add_path(struct summary *s, const struct record_block *b, size_t p)
 {
     struct summary_results *r = &s->r;
     size_t Y = s->c.years, R = s->c.regions;
+    size_t first = projection_start(&s->c);
     for (size_t g = 0; g < R; g++) {
-        size_t y = 0;
+        size_t y = first;
         while (y < Y && !record_depleted(record_at(b, p, y, g)))
             y++;
         if (y < Y)
@@ -239,7 +249,7 @@ static void divide(double *a, size_t count, double n)
 /* The first calendar year whose share reaches `level`, 0 when none. */
 static int first_year_reaching(const struct summary_config *c, const double *share, double level)
 {
-    for (size_t y = 0; y < c->years; y++)
+    for (size_t y = projection_start(c); y < c->years; y++)
         if (share[y * c->regions] >= level) return c->start_year + (int)y;
     return 0;
 }

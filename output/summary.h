@@ -20,7 +20,9 @@
  *   depleted         balance < 0 at the end of the year, before any backstop
  *                    (record_depleted: pooling.deficit "backstop" keeps it at 0)
  *   insufficient     months < insufficient_months (3)
- *   first depletion  the first year a path is depleted (it may recover later)
+ *   first depletion  the first year a path is depleted (it may recover later);
+ *                    in a calibrated run (history_end_year L) the first from
+ *                    L + 1 on: the history years are never "first depleted"
  *   warning level    red: depleted; orange: months < insufficient_months;
  *                    yellow: < low_months (6); green: ≤ excess_months (15);
  *                    excess: above excess_months
@@ -51,6 +53,10 @@ enum warning_level summary_warning_level(const struct warning_params *w, double 
 
 struct summary_config {
     int start_year;
+    /* a calibrated run's last actual year L (0: none): the years up to L are
+     * history, and the first depletion and the first year at risk count only
+     * the projection's years from L + 1 */
+    int history_end_year;
     size_t years, regions;
     size_t first_path; /* the first path added (a slice's first; 0 for a whole run) */
     size_t paths;      /* how many paths will be added, in all */
@@ -90,7 +96,8 @@ struct summary_results {
     /* [R][Q]: the q-quantile of the first depletion year (never = after the
      * horizon; see above); 0 when it is after the horizon. */
     int *depletion_year;
-    /* [R]: the first year with p_depleted ≥ depletion_probability, 0 when none. */
+    /* [R]: the first year with p_depleted ≥ depletion_probability, 0 when none
+     * (from history_end_year + 1 on in a calibrated run). */
     int *first_year_at_risk;
     double *province_p_deficit, *province_p_depleted; /* [Y] */
 };

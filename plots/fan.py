@@ -38,6 +38,17 @@ def draw_fan(ax, years, q, scale=1.0):
     return handles
 
 
+def draw_history(ax, fund):
+    """A calibrated run's history years (up to history_end_year) as a grey span; returns
+    its legend handle (none without history)."""
+    if not fund.first:
+        return []
+    ax.axvspan(fund.years[0] - 0.5, fund.years[fund.first] - 0.5, color="#cccccc", alpha=0.35,
+               lw=0, zorder=0)
+    return [Patch(color="#cccccc", alpha=0.35,
+                  label=f"history (to {fund.history_end_year})")]
+
+
 def draw_lines(ax, lines):
     """Horizontal reference lines [(y, label, color, style)]; returns legend handles."""
     return [ax.axhline(y, color=color, ls=style, lw=1.1, label=label, zorder=1)
@@ -77,7 +88,7 @@ def province_fan(fund, var, labels, out_path):
     title, ylabel, scale, lines = quantity(var, labels)
     q = fund.quantiles(var, LEVELS, province=True)
     fig, ax = plt.subplots(figsize=(12, 6.5), dpi=DPI)
-    handles = draw_fan(ax, fund.years, q, scale) + draw_lines(ax, lines)
+    handles = draw_fan(ax, fund.years, q, scale) + draw_lines(ax, lines) + draw_history(ax, fund)
     if var == "months":
         clip_limits(ax, q, lines)
     note = missing_note(q)
@@ -108,7 +119,8 @@ def regions_fan(fund, var, labels, out_path):
             ax.set_visible(False)
             continue
         region_q = q.only(g)
-        handles = draw_fan(ax, fund.years, region_q, scale) + draw_lines(ax, lines)
+        handles = (draw_fan(ax, fund.years, region_q, scale) + draw_lines(ax, lines)
+                   + draw_history(ax, fund))
         if var == "months":
             clip_limits(ax, region_q, lines)
         ax.set_title(names[g], fontsize=10)

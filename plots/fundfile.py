@@ -89,6 +89,12 @@ class FundFile:
         zh = texts(self.f["region_names_zh"]) if "region_names_zh" in self.f else []
         self.names_zh = zh if len(zh) == len(self.regions) else [""] * len(self.regions)
         self.levels = [float(q) for q in self.f["quantiles"][()]] if "quantiles" in self.f else []
+        # a calibrated run's last actual year (history_end_year): its years up to it are
+        # history, the projection (and every headline figure) starts at the next index
+        self.history_end_year = int(self.f.attrs.get("history_end_year", 0))
+        self.first = 0
+        if self.history_end_year >= self.years[0]:
+            self.first = min(self.history_end_year - int(self.years[0]) + 1, len(self.years) - 1)
 
     def close(self):
         self.f.close()

@@ -19,9 +19,10 @@ from maps import LEVEL_COLORS, OTHER_LEVEL_COLOR
 TARGETS = (0.05, 0.5, 0.95)
 
 
-def table_years(years):
-    """Indices of the first year, every fifth year, and the last."""
-    return sorted(set(range(0, len(years) - 1, 5)) | {len(years) - 1})
+def table_years(years, first=0):
+    """Indices of the first year (of the projection: `first`), every fifth year, and the
+    last."""
+    return sorted(set(range(first, len(years) - 1, 5)) | {len(years) - 1})
 
 
 def nearest(fund, level):
@@ -54,7 +55,7 @@ def warning_table(fund):
           fund.read("summary/province/months_quantiles"))
     province_p_depl = fund.read("warning/province_p_depleted")
     rows = []
-    for y in table_years(fund.years):
+    for y in table_years(fund.years, fund.first):
         for g, region in enumerate(fund.regions):
             zh = fund.names_zh[g]
             label = escape(f"{zh} {region}" if zh else region)
@@ -86,7 +87,8 @@ def first_year_table(fund):
         rows.append(f"<td class='name'>{escape(f'{zh} {region}' if zh else region)}</td>"
                     f"<td>{year if year else f'none to {fund.years[-1]}'}</td>")
     return table(["region", "first year"], rows,
-                 f"First year with P(depleted) at or above {threshold}")
+                 f"First year {'of the projection ' if fund.first else ''}with P(depleted) "
+                 f"at or above {threshold}")
 
 
 def budget_table(fund):
@@ -97,7 +99,7 @@ def budget_table(fund):
     data = {g: (fund.read(f"summary/province/outlay_{g}_quantiles"),
                 fund.read(f"summary/province/outlay_{g}_mean")) for g in present}
     rows = []
-    for y in table_years(fund.years):
+    for y in table_years(fund.years, fund.first):
         for g in present:
             q, mean = data[g]
             rows.append(f"<td>{fund.years[y]}</td><td class='name'>{g}</td>"
@@ -125,7 +127,7 @@ def variant_table(fund, variant):
     rows = [f"<td>{fund.years[y]}</td>" + cell(mean[y]) + cell(low[y]) + cell(high[y])
             + "".join(cell(q[y, i] / YUAN_PER_1E8) for i, _ in idx)
             + cell(better[y], 3) + cell(dp[y], 3) + cell(dlow[y], 3) + cell(dhigh[y], 3)
-            for y in table_years(fund.years)]
+            for y in table_years(fund.years, fund.first)]
     head = (["year", "mean", "CI low", "CI high"] + [n for _, n in idx]
             + ["P(better)", "ΔP(depleted)", "CI low", "CI high"])
     return table(head, rows, f"Variant {variant} - base, the province: balance difference "
@@ -166,6 +168,7 @@ def outlook_html(fund):
     years = list(fund.years)
     end_year = int(fund.attr("rules_end_year", years[0]) or years[0])
     start = years.index(end_year) if end_year in years else 0
+    start = max(start, fund.first)
     last = len(years) - 1
     parts = []
     gi = growth_of_medians(fund, "income_per_enrollee", start, last)
@@ -176,7 +179,11 @@ def outlook_html(fund):
     ab = fund.read("summary/national/actuarial_balance_quantiles")[last]
     (lo, lo_name), (mid, _), (hi, hi_name) = [nearest(fund, t) for t in TARGETS]
     verdict = "short of" if ab[mid] < 0 else "ahead of"
-    parts.append(f"Actuarial balance {years[0]}-{years[last]} (province, median): "
+    if fund.first:
+        parts.insert(0, f"Calibrated to the accounts up to {fund.history_end_year}: the years "
+                     f"{years[0]}-{years[fund.first - 1]} are history; the projection and these "
+                     f"figures start in {years[fund.first]}.")
+    parts.append(f"Actuarial balance {years[fund.first]}-{years[last]} (province, median): "
                  f"{ab[mid]:+.1f} % ({lo_name} {ab[lo]:+.1f} %, {hi_name} {ab[hi]:+.1f} %): "
                  f"financing is {abs(ab[mid]):.1f} % of expenditure {verdict} paying the benefits "
                  "and the reserve at the end, in present value.")
@@ -190,10 +197,10 @@ def actuarial_table(fund):
         return ""
     idx = [nearest(fund, t) for t in TARGETS]
     years = list(fund.years)
-    horizons = sorted({min(9, len(years) - 1), len(years) - 1})
+    horizons = sorted({min(fund.first + 9, len(years) - 1), len(years) - 1})
     rq = fund.read("summary/actuarial_balance_quantiles")
     pq = fund.read("summary/national/actuarial_balance_quantiles")
-    head = ["region"] + [f"{years[0]}-{years[h]} {n}" for h in horizons for _, n in idx]
+    head = ["region"] + [f"{years[fund.first]}-{years[h]} {n}" for h in horizons for _, n in idx]
     rows = []
     for g, region in enumerate(fund.regions + ["province"]):
         zh = fund.names_zh[g] if g < len(fund.regions) else ("全省" if len(fund.regions) > 1

@@ -60,7 +60,10 @@
  * the start at the path's interest rates, D_t = prod 1 / (1 + i_s); B0 the
  * opening balance; R_t the reserve of warning.low_months months of year t's
  * benefit expenditure. Below 0, financing is that per cent of expenditure
- * short of paying the benefits and leaving the reserve; above, ahead. */
+ * short of paying the benefits and leaving the reserve; above, ahead. In a
+ * calibrated run (calibration.history_end_year L) the window restarts at
+ * L + 1: B0 the balance at the end of L, the discount to the start of L + 1
+ * (sim/engine.c). */
 #ifndef FUNDSIM_ACCOUNTING_H
 #define FUNDSIM_ACCOUNTING_H
 

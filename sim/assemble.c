@@ -20,6 +20,7 @@ struct summary_config run_summary_config(const struct run *r)
     const struct scenario *s = r->s;
     return (struct summary_config){
         .start_year = s->simulation.start_year,
+        .history_end_year = s->calibration.history_end_year,
         .years = (size_t)s->simulation.years,
         .regions = s->n_regions,
         .first_path = r->from,

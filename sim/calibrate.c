@@ -79,10 +79,9 @@ struct fit {
     double *values;      /* every path's figures (calibrate_simulate) */
     double *mean;        /* [line][region][year]: the round's means */
     double *before;      /* the first round's */
-    /* the trend: its years and the regions that give enrollees in both */
-    int first, last;
-    bool *in_trend;
-    double trend_x, trend_g; /* the previous round's employee_shift and gap (NAN: none) */
+    /* the trend, per region: the previous round's participation_trend and gap
+     * (NAN: none) */
+    double *trend_x, *trend_g;
 };
 
 static double *mean_at(const struct fit *f, double *m, int line, size_t k, int year)
@@ -100,8 +99,8 @@ static void put_levels(struct fit *f)
         g->use_change = l->use_scale - 1;
         g->extra_other_income_yuan = l->other_income_yuan;
         g->opening_balance_yuan = l->opening_balance_yuan;
+        g->participation_trend = l->participation_trend;
     }
-    f->s->enrollment.employee_shift = f->r->employee_shift;
 }
 
 /* Runs the round and fills f->mean. Returns 0 or -1. */
@@ -138,20 +137,16 @@ static double gap(const struct fit *f, const double *m, size_t k, int year, int 
     return scale > 0 ? (model - a) / scale : model - a;
 }
 
-/* The trend's gap: log of the model's ratio of enrollees last/first minus
- * the actual one's, over the regions in the trend. */
-static double trend_gap(const struct fit *f)
+/* Region k's trend gap: log of the model's ratio of enrollees L/F minus the
+ * actual one's. */
+static double trend_gap(const struct fit *f, size_t k)
 {
-    double m0 = 0, m1 = 0, a0 = 0, a1 = 0;
-    for (size_t k = 0; k < f->regions; k++) {
-        if (!f->in_trend[k]) continue;
-        const struct region *g = &f->s->regions[k];
-        m0 += *mean_at(f, f->mean, CALIBRATE_ENROLLEES, k, f->first);
-        m1 += *mean_at(f, f->mean, CALIBRATE_ENROLLEES, k, f->last);
-        a0 += actual_of(g, f->first)->enrollees;
-        a1 += actual_of(g, f->last)->enrollees;
-    }
-    return log(m1 / m0) - log(a1 / a0);
+    const struct calibrate_levels *l = &f->r->levels[k];
+    const struct region *g = &f->s->regions[k];
+    double m0 = *mean_at(f, f->mean, CALIBRATE_ENROLLEES, k, l->trend_first_year);
+    double m1 = *mean_at(f, f->mean, CALIBRATE_ENROLLEES, k, l->last_year);
+    return log(m1 / m0) - log(actual_of(g, l->last_year)->enrollees /
+                              actual_of(g, l->trend_first_year)->enrollees);
 }
 
 /* The largest relative gap of a fitted line, the trend's included. */
@@ -166,8 +161,8 @@ static double worst_gap(const struct fit *f)
             if (l->fitted[line])
                 worst = fmax(
                     worst, fabs(gap(f, f->mean, k, l->last_year, line, calibrate_actual(a, line))));
+        if (l->trend_first_year) worst = fmax(worst, fabs(trend_gap(f, k)));
     }
-    if (f->r->trend) worst = fmax(worst, fabs(trend_gap(f)));
     return worst;
 }
 
@@ -201,20 +196,20 @@ static void step_levels(struct fit *f)
          * of a few years on it aside) */
         if (l->fitted[CALIBRATE_BALANCE])
             l->opening_balance_yuan += a->balance_yuan - m[CALIBRATE_BALANCE];
+        if (!l->trend_first_year) continue;
+        /* A secant on the trend's gap; the first step from the response of the
+         * ordinary enrollees to their log-odds, (1 - p) of them, p about 0.9,
+         * and about 0.6 of the enrollees ordinary: 0.06 a year of the trend. */
+        double x = l->participation_trend, g = trend_gap(f, k);
+        double slope = 0.06 * (l->last_year - l->trend_first_year);
+        if (!isnan(f->trend_x[k]) && x != f->trend_x[k]) {
+            double s = (g - f->trend_g[k]) / (x - f->trend_x[k]);
+            if (isfinite(s) && s > 0) slope = s;
+        }
+        f->trend_x[k] = x;
+        f->trend_g[k] = g;
+        l->participation_trend = clamp(x - g / slope, -1, 1);
     }
-    if (!f->r->trend) return;
-    /* A secant on the trend's gap; the first step from the enrollees' response
-     * to a shift of the employee share at working ages, about 0.6 of the
-     * enrollees, a year. */
-    double x = f->r->employee_shift, g = trend_gap(f);
-    double slope = -0.6 * (f->last - f->first);
-    if (!isnan(f->trend_x) && x != f->trend_x) {
-        double s = (g - f->trend_g) / (x - f->trend_x);
-        if (isfinite(s) && s < 0) slope = s;
-    }
-    f->trend_x = x;
-    f->trend_g = g;
-    f->r->employee_shift = clamp(x - g / slope, -0.1, 0.1);
 }
 
 /* What each region fits, the trend's years, the result's levels from the
@@ -227,8 +222,6 @@ static int plan(struct fit *f, const char *file, struct diag *d)
     int through = f->o->through_year ? f->o->through_year : INT_MAX;
     r->start_year = start;
     int latest_before = 0;
-    f->first = INT_MAX;
-    f->last = 0;
     for (size_t k = 0; k < s->n_regions; k++) {
         const struct region *g = &s->regions[k];
         struct calibrate_levels *l = &r->levels[k];
@@ -236,6 +229,8 @@ static int plan(struct fit *f, const char *file, struct diag *d)
         l->use_scale = 1 + g->use_change;
         l->other_income_yuan = g->extra_other_income_yuan;
         l->opening_balance_yuan = g->opening_balance_yuan;
+        l->participation_trend = g->participation_trend;
+        int first = 0; /* the first actual year with enrollees from S on */
         for (size_t j = 0; j < g->n_actuals; j++) {
             const struct actual *a = &g->actuals[j];
             if (a->year > through) continue;
@@ -244,16 +239,17 @@ static int plan(struct fit *f, const char *file, struct diag *d)
                 continue;
             }
             l->last_year = a->year;
-            if (!isnan(a->enrollees)) {
-                if (a->year < f->first) f->first = a->year;
-                if (a->year > f->last) f->last = a->year;
-            }
+            if (!first && !isnan(a->enrollees) && a->enrollees > 0) first = a->year;
         }
         if (l->last_year > r->last_year) r->last_year = l->last_year;
         if (l->last_year) {
             const struct actual *a = actual_of(g, l->last_year);
             for (int line = 0; line < CALIBRATE_LINES; line++)
                 l->fitted[line] = !isnan(calibrate_actual(a, line));
+            if (first && first < l->last_year && a->enrollees > 0) {
+                l->trend_first_year = first;
+                r->trend = true;
+            }
         }
     }
     if (!r->last_year) {
@@ -270,16 +266,6 @@ static int plan(struct fit *f, const char *file, struct diag *d)
                       f->o->through_year ? " up to the year asked" : "");
         return -1;
     }
-    r->employee_shift_before = r->employee_shift = s->enrollment.employee_shift;
-    if (f->first < f->last)
-        for (size_t k = 0; k < s->n_regions; k++) {
-            const struct actual *a0 = actual_of(&s->regions[k], f->first);
-            const struct actual *a1 = actual_of(&s->regions[k], f->last);
-            f->in_trend[k] = a0 && a1 && !isnan(a0->enrollees) && !isnan(a1->enrollees) &&
-                             a0->enrollees > 0 && a1->enrollees > 0;
-            r->trend = r->trend || f->in_trend[k];
-        }
-    r->trend_first_year = r->trend ? f->first : 0;
     return 0;
 }
 
@@ -308,8 +294,8 @@ static int make_rows(struct fit *f, struct diag *d)
                             .before = *mean_at(f, f->before, line, k, a->year),
                             .after = *mean_at(f, f->mean, line, k, a->year),
                             .fitted = (a->year == l->last_year && l->fitted[line]) ||
-                                      (line == CALIBRATE_ENROLLEES && f->in_trend[k] &&
-                                       a->year == f->first),
+                                      (line == CALIBRATE_ENROLLEES &&
+                                       a->year == l->trend_first_year),
                         };
                     n++;
                 }
@@ -328,21 +314,26 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o, struct 
                   struct diag *d)
 {
     *r = (struct calibrate_result){0};
-    struct fit f = {.s = s, .o = o, .r = r, .regions = s->n_regions, .trend_x = NAN};
+    struct fit f = {.s = s, .o = o, .r = r, .regions = s->n_regions};
     int saved_years = s->simulation.years;
     long long saved_paths = s->simulation.paths;
-    double saved_shift = s->enrollment.employee_shift;
+    int saved_history = s->calibration.history_end_year;
     struct calibrate_levels *saved = calloc(s->n_regions + 1, sizeof *saved);
     r->levels = calloc(s->n_regions + 1, sizeof *r->levels);
-    f.in_trend = calloc(s->n_regions + 1, sizeof *f.in_trend);
+    f.trend_x = calloc(s->n_regions + 1, sizeof *f.trend_x);
+    f.trend_g = calloc(s->n_regions + 1, sizeof *f.trend_g);
     int status = -1;
-    if (!saved || !r->levels || !f.in_trend) {
+    if (!saved || !r->levels || !f.trend_x || !f.trend_g) {
         diag_fail(d, "out of memory");
         goto done;
     }
     if (plan(&f, o->file, d) != 0) goto done;
-    for (size_t k = 0; k < s->n_regions; k++)
+    for (size_t k = 0; k < s->n_regions; k++) {
         saved[k] = r->levels[k];
+        f.trend_x[k] = f.trend_g[k] = NAN;
+    }
+    /* the trends run to L in the fit's runs as in the variant's */
+    s->calibration.history_end_year = r->last_year;
 
     /* The scenario's own horizon at least: the benefit tables' grid spans the
      * cost indices of every year run, so a shorter run would give the history
@@ -379,9 +370,10 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o, struct 
 restore:
     s->simulation.years = saved_years;
     s->simulation.paths = saved_paths;
-    s->enrollment.employee_shift = saved_shift;
+    s->calibration.history_end_year = saved_history;
     for (size_t k = 0; k < s->n_regions; k++) {
         struct region *g = &s->regions[k];
+        g->participation_trend = saved[k].participation_trend;
         g->participation_change = saved[k].participation_scale - 1;
         g->use_change = saved[k].use_scale - 1;
         g->extra_other_income_yuan = saved[k].other_income_yuan;
@@ -393,7 +385,8 @@ done:
     free(f.values);
     free(f.mean);
     free(f.before);
-    free(f.in_trend);
+    free(f.trend_x);
+    free(f.trend_g);
     if (status != 0) calibrate_result_free(r);
     return status;
 }
@@ -414,7 +407,7 @@ void calibrate_apply(struct scenario *s, const struct calibrate_result *r)
         g->use_change = l->use_scale - 1;
         g->extra_other_income_yuan = l->other_income_yuan;
         g->opening_balance_yuan = l->opening_balance_yuan;
+        g->participation_trend = l->participation_trend;
     }
-    s->enrollment.employee_shift = r->employee_shift;
     s->calibration.history_end_year = r->last_year;
 }

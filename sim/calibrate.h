@@ -14,13 +14,17 @@
  *   balance      <- the opening balance at the start of S
  *                   (calibration.opening_balance_yuan), so that the expected
  *                   balance at the end of L is the actual one
- * and, with enrollees in two or more years from S on, the enrollment trend:
- * enrollment.employee_shift (the pace of the move to the employee scheme, the
- * one trend the model has), scenario-wide, on the enrollees summed over the
- * regions that give both the first and the last of those years. The levers are
- * nearly separable and monotone: fixed-point steps (ratio steps for the
- * scales, the per-enrollee gap for other income, the gap for the balance, a
- * secant for the trend) on the same random numbers every round converge in a
+ * and, per region with enrollees in its first actual year F (from S on) and
+ * in L, F < L, the residual trend of enrollment over the history:
+ * calibration.participation_trend, the yearly change of the log-odds of
+ * ordinary participation from F to L (models/enrollment.h), fitted to the
+ * enrollees' change from F to L. It is what the model's own causes (the price
+ * elasticity, the move to the employee scheme at its assumed pace,
+ * demography) leave unexplained; it is not extrapolated: after L participation
+ * keeps its level at L. enrollment.employee_shift keeps its assumed value.
+ * The levers are nearly separable and monotone: fixed-point steps (ratio steps
+ * for the scales, the per-enrollee gap for other income, the gap for the
+ * balance, a secant per region for the trend) on the same random numbers every round converge in a
  * few rounds of runs on the same paths (the scenario's horizon, or S..L if longer:
  * the history years' expected payments depend on the horizon through the
  * benefit tables' grid, so the fit runs what `fundsim run` runs). */
@@ -51,6 +55,8 @@ double calibrate_actual(const struct actual *a, int line);
 /* A region's fitted levels. */
 struct calibrate_levels {
     double participation_scale, use_scale, other_income_yuan, opening_balance_yuan;
+    double participation_trend;   /* log-odds a year over trend_first_year..last_year */
+    int trend_first_year;         /* F; 0: no trend fitted */
     int last_year;                /* the last actual year fitted; 0: the region has none */
     bool fitted[CALIBRATE_LINES]; /* which lines of last_year were fitted */
 };
@@ -77,9 +83,7 @@ struct calibrate_options {
 struct calibrate_result {
     int start_year, last_year;       /* S and the latest L */
     struct calibrate_levels *levels; /* [n_regions] */
-    bool trend;                      /* employee_shift fitted */
-    int trend_first_year;            /* the trend's first year (its last: last_year) */
-    double employee_shift_before, employee_shift;
+    bool trend;                      /* a participation_trend fitted (some region) */
     struct calibrate_row *rows; /* by region, year and line: every actual from S to last_year */
     size_t n_rows;
     int rounds;
@@ -95,7 +99,7 @@ int calibrate_fit(struct scenario *s, const struct calibrate_options *o, struct 
                   struct diag *d);
 void calibrate_result_free(struct calibrate_result *r);
 
-/* Sets s's regions' levels, employee_shift and history_end_year to the
+/* Sets s's regions' levels, participation trends and history_end_year to the
  * fitted ones (the variant's values), as scenario_load would from the variant
  * (its resolved text, s->resolved_text, stays the scenario's as given). */
 void calibrate_apply(struct scenario *s, const struct calibrate_result *r);

@@ -86,6 +86,10 @@ struct engine_work {
     /* The actuarial balance so far: income and expenditure discounted to the start
      * at the path's interest rates, per region and for the province. */
     double *pv_income, *pv_expenditure; /* [regions] */
+    /* its opening balance B0, per region: the scenario's; in a calibrated run
+     * the balance at the end of its history (calibration.history_end_year),
+     * from which the window restarts */
+    double *pv_opening; /* [regions] */
     double discount;                    /* the year's factor to the start */
     double **records;                   /* [regions]: the year's records */
     /* Merged pools (pools.h), each year: the fund of each region, the balance it
@@ -281,6 +285,7 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->shortfall = calloc(e->regions, sizeof *w->shortfall);
     w->pv_income = calloc(e->regions, sizeof *w->pv_income);
     w->pv_expenditure = calloc(e->regions, sizeof *w->pv_expenditure);
+    w->pv_opening = calloc(e->regions, sizeof *w->pv_opening);
     w->records = calloc(e->regions, sizeof *w->records);
     w->fund = calloc(e->regions, sizeof *w->fund);
     w->moved = calloc(e->regions, sizeof *w->moved);
@@ -288,7 +293,7 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->fund_benefits = calloc(e->regions, sizeof *w->fund_benefits);
     int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
              w->scale && w->income && w->price && w->balance && w->shortfall && w->pv_income &&
-             w->pv_expenditure && w->records && w->fund && w->moved && w->opening &&
+             w->pv_expenditure && w->pv_opening && w->records && w->fund && w->moved && w->opening &&
              w->fund_benefits && utilization_year_init(&w->use, &e->utilization) == 0;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
@@ -318,6 +323,7 @@ void engine_work_free(struct engine_work *w)
     free(w->shortfall);
     free(w->pv_income);
     free(w->pv_expenditure);
+    free(w->pv_opening);
     free(w->records);
     free(w->fund);
     free(w->moved);
@@ -531,6 +537,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
         w->balance[k] = accounting_round(s->regions[k].opening_balance_yuan);
         w->shortfall[k] = 0;
         w->pv_income[k] = w->pv_expenditure[k] = 0;
+        w->pv_opening[k] = s->regions[k].opening_balance_yuan;
         opening += w->balance[k];
     }
     w->income[0] = s->economy.income_yuan;
@@ -541,6 +548,16 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
 
     for (size_t y = 0; y < e->years; y++) {
         int year = e->start_year + (int)y;
+        if (year == s->calibration.history_end_year + 1 && y > 0) {
+            /* The projection of a calibrated run: the actuarial balance's window
+             * restarts at L + 1, from the balance at the end of the history. */
+            w->discount = 1;
+            opening = 0;
+            for (size_t k = 0; k < e->regions; k++) {
+                w->pv_income[k] = w->pv_expenditure[k] = 0;
+                opening += w->pv_opening[k] = w->balance[k];
+            }
+        }
         struct national_year n;
         national_year(e, w, path, year, &n);
         w->income[y + 1] = n.economy.income_yuan;
@@ -580,7 +597,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
             accounting_close(&s->pooling, v, e->pools.any ? w->opening[k] : w->balance[k],
                              &w->shortfall[k]);
             w->balance[k] = v[VAR_BALANCE];
-            struct accounting_balance own = {.opening_yuan = s->regions[k].opening_balance_yuan};
+            struct accounting_balance own = {.opening_yuan = w->pv_opening[k]};
             accounting_discount(v, w->discount, s->warning.low_months, &own);
             if (e->pools.any) {
                 /* merged pools: a region's own financing against its own

@@ -190,6 +190,7 @@ static int create(struct merge *g, struct diag *d)
     meta.summary_only = g->o->summary_only;
     struct summary_config cfg = {
         .start_year = meta.start_year,
+        .history_end_year = meta.history_end_year,
         .years = meta.years,
         .regions = meta.regions,
         .paths = meta.paths,

@@ -424,6 +424,37 @@ static void test_employee_drift(void **state)
  * ln(p1 / p0) / ln(b1 / b0) is the elasticity. The ordinary adults enroll in
  * proportion. Halving the contribution would take 0.95 x 2^0.2 = 1.09 above
  * 1: participation stops at 1. */
+/* The history's residual trend (calibration.participation_trend): at the
+ * reference burden and without noise, logit p(t) = logit(0.95) + trend x
+ * (min(t, L) - F) for F = 2022, L = 2024: nothing in 2022, -0.4 in 2023, -0.8
+ * in 2024 and held there after (2025, 2030), by hand. */
+static void test_participation_trend(void **state)
+{
+    (void)state;
+    struct enrollment_model p = model();
+    p.participation_trend = -0.4;
+    p.trend_from = 2022;
+    p.trend_to = 2024;
+    struct by_age persons = one_cell(40, 10000);
+    static const int years[] = {2021, 2022, 2023, 2024, 2025, 2030};
+    static const double shift[] = {0, 0, -0.4, -0.8, -0.8, -0.8};
+    for (int j = 0; j < 6; j++) {
+        struct enrollment_state st;
+        enrollment_state_init(&st, &p, NULL);
+        struct enrollment_out out;
+        step(&p, &st, years[j], &persons, 350, 26811, key, &out);
+        double want = 1 / (1 + exp(-(log(0.95 / 0.05) + shift[j])));
+        assert_close(out.participation, want, 1e-14);
+    }
+    /* without history_end_year (to 0) the trend has no effect */
+    p.trend_to = 0;
+    struct enrollment_state st;
+    enrollment_state_init(&st, &p, NULL);
+    struct enrollment_out out;
+    step(&p, &st, 2030, &persons, 350, 26811, key, &out);
+    assert_close(out.participation, 0.95, 1e-15);
+}
+
 static void test_elasticity(void **state)
 {
     (void)state;
@@ -598,7 +629,7 @@ static void test_employee_shift_draw(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params_minimal),     cmocka_unit_test(test_params_income_linked),
+        cmocka_unit_test(test_participation_trend), cmocka_unit_test(test_params_minimal),     cmocka_unit_test(test_params_income_linked),
         cmocka_unit_test(test_params_zero_income), cmocka_unit_test(test_params_students),
         cmocka_unit_test(test_worked_adult),       cmocka_unit_test(test_worked_students_newborns),
         cmocka_unit_test(test_identities),         cmocka_unit_test(test_category_trend),

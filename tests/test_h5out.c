@@ -642,11 +642,11 @@ static void test_report_csv(void **state)
     assert_int_equal(report(f->path, years, 2, true, &text, &f->dg), 0);
     static const char want[] =
         "year,region,name_zh,balance_p5_1e8_yuan,balance_p50_1e8_yuan,balance_p95_1e8_yuan,"
-        "months_p5,months_p50,months_p95,p_depleted,level,p_level,first_year_at_risk\n"
+        "months_p5,months_p50,months_p95,p_depleted,level,p_level,first_year_at_risk,history\n"
         "2026,zhengzhou,郑州市,-7.000000,11.000000,29.000000,3.4000,7.0000,10.6000,0.200000,"
-        "green,0.600000,2027\n"
+        "green,0.600000,2027,0\n"
         "2026,kaifeng,开封市,-6.500000,11.500000,29.500000,4.4000,8.0000,11.6000,0.200000,"
-        "green,0.800000,\n"
+        "green,0.800000,,0\n"
         "2026,province,全省,-13.500000,22.500000,58.500000,";
     if (strncmp(text, want, sizeof want - 1)) fail_msg("unexpected CSV:\n%s", text);
     size_t lines = 0;

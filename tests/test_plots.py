@@ -196,6 +196,26 @@ class ReportTest(unittest.TestCase):
         self.assertIn("<td>6.30</td><td>5.25</td><td>5.20</td><td>5.00</td><td>5.50</td>"
                       "<td>1.2000</td><td>no</td>", html)
 
+    def test_history_marked(self):
+        # a calibrated run's file (root attribute history_end_year): the headline, the
+        # actuarial balance and the tables start the year after it, the charts shade it
+        h5 = os.path.join(self.dir, "history.h5")
+        with open(self.run_h5, "rb") as src, open(h5, "wb") as dst:
+            dst.write(src.read())
+        with h5py.File(h5, "a") as f:
+            years = [int(y) for y in f["years"][()]]
+            f.attrs["history_end_year"] = np.int32(years[0])
+        out = os.path.join(self.dir, "history-report")
+        proc = report(h5, out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn(f"Calibrated to the accounts up to {years[0]}", html)
+        self.assertIn(f"Actuarial balance {years[1]}-{years[-1]} (province, median)", html)
+        self.assertIn("First year of the projection with P(depleted)", html)
+        self.assertNotIn(f"<td>{years[0]}</td><td class='name'>", html)
+        self.assertIn(f"<td>{years[1]}</td><td class='name'>", html)
+
     def test_missing_or_foreign_file(self):
         other = os.path.join(self.dir, "other.h5")
         with h5py.File(other, "w") as f:

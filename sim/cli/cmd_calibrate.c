@@ -25,8 +25,10 @@ static const char calibrate_usage[] =
     "over the paths) of the region's last actual year (regions[].actuals) equal the\n"
     "actuals: participation (enrollees), use of care (expenditure), other income per\n"
     "enrollee (income) and the opening balance (the balance at the end of the year);\n"
-    "with enrollees in two or more years, also enrollment.employee_shift (the\n"
-    "enrollment trend). The run goes from simulation.start_year through the actual\n"
+    "with enrollees in two or more years, also the residual trend of participation\n"
+    "over those years (calibration.participation_trend: held at its level after the\n"
+    "last actual year, not extrapolated; enrollment.employee_shift keeps its\n"
+    "assumed value). The run goes from simulation.start_year through the actual\n"
     "years; the projection proper starts the year after the last. Prints the fit:\n"
     "actual, model before and after, per region, year and line.\n"
     "\n"
@@ -136,10 +138,15 @@ void cli_print_fit(FILE *out, const struct scenario *s, const struct calibrate_r
                 l->participation_scale, l->use_scale, l->other_income_yuan,
                 l->opening_balance_yuan / 1e8, l->last_year ? "" : "  (no actuals: as given)");
     }
-    if (r->trend)
-        fprintf(out,
-                "enrollment.employee_shift: %.5f (was %.5f), from the enrollees of %d and %d\n",
-                r->employee_shift, r->employee_shift_before, r->trend_first_year, r->last_year);
+    for (size_t k = 0; k < s->n_regions; k++) {
+        const struct calibrate_levels *l = &r->levels[k];
+        if (l->trend_first_year)
+            fprintf(out,
+                    "%s: participation trend %+.5f log-odds a year, from the enrollees of %d "
+                    "and %d; held after %d\n",
+                    s->regions[k].name, l->participation_trend, l->trend_first_year, l->last_year,
+                    l->last_year);
+    }
 }
 
 /* `to` relative to the folder `from_dir` (both absolute and canonical). */
@@ -234,12 +241,28 @@ static int write_variant(const struct calibrate_cli *c, const struct scenario *s
     fputs("  ];\n  opening_balance_yuan = [\n", out);
     for (size_t k = 0; k < s->n_regions; k++)
         print_level(out, s, r, k, CALIBRATE_BALANCE, r->levels[k].opening_balance_yuan, "%.1f");
-    fprintf(out, "  ];\n  history_end_year = %d;\n};\n", r->last_year);
-    if (r->trend)
-        fprintf(out,
-                "\nenrollment = {\n  # the enrollees of %d and %d (regions[].actuals); was "
-                "%.12g\n  employee_shift = %.12g;\n};\n",
-                r->trend_first_year, r->last_year, r->employee_shift_before, r->employee_shift);
+    fputs("  ];\n", out);
+    if (r->trend) {
+        fputs("  # the yearly change of the log-odds of participation that the model's own causes\n"
+              "  # (the price elasticity, the move to the employee scheme at its assumed pace,\n"
+              "  # demography) leave in the enrollees over the history; applied from the first\n"
+              "  # actual year with enrollees to history_end_year, then held at its level:\n"
+              "  # assumed, not extrapolated into the projection\n"
+              "  participation_trend = [\n",
+              out);
+        for (size_t k = 0; k < s->n_regions; k++) {
+            const struct calibrate_levels *l = &r->levels[k];
+            if (l->trend_first_year)
+                fprintf(out, "    # %s: enrollees of %d and %d (regions[%zu].actuals)\n",
+                        s->regions[k].name, l->trend_first_year, l->last_year, k);
+            else
+                fprintf(out, "    # %s: enrollees in fewer than two actual years: as given\n",
+                        s->regions[k].name);
+            fprintf(out, "    %.12g%s\n", l->participation_trend, k + 1 < s->n_regions ? "," : "");
+        }
+        fputs("  ];\n", out);
+    }
+    fprintf(out, "  history_end_year = %d;\n};\n", r->last_year);
     bool failed = ferror(out);
     if (fclose(out) != 0 || failed) {
         fprintf(stderr, "fundsim calibrate: cannot write %s\n", c->output);

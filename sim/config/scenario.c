@@ -934,6 +934,7 @@ static void region_calibration(const struct calibration_params *c, size_t i, str
     r->use_change = c->use_scale.n ? c->use_scale.v[i] - 1 : 0;
     r->extra_other_income_yuan = c->other_income_yuan.n ? c->other_income_yuan.v[i] : 0.0;
     if (c->opening_balance_yuan.n) r->opening_balance_yuan = c->opening_balance_yuan.v[i];
+    r->participation_trend = c->participation_trend.n ? c->participation_trend.v[i] : 0.0;
 }
 
 /* Returns 0, or -1 with the problems in `d` or the arena out of memory. */

@@ -306,11 +306,15 @@ struct region {
      * without them is unchanged: participation and use of care multiplied by
      * 1 + the change, other income per enrollee added to other_income_yuan. */
     double participation_change, use_change, extra_other_income_yuan;
+    /* the yearly change of the log-odds of participation over the history
+     * (calibration.participation_trend; 0: none) */
+    double participation_trend;
 };
 
 /* calibration: the fitted levels, one entry per region (or none). */
 struct calibration_params {
     struct numbers participation_scale, use_scale, other_income_yuan, opening_balance_yuan;
+    struct numbers participation_trend; /* per region: log-odds a year over the history */
     int history_end_year; /* the last actual year fitted; 0: not calibrated */
 };
 

@@ -1065,6 +1065,11 @@ static const struct spec calibration_kids[] = {
                "year; [] for 0."),
     CALIBRATED("opening_balance_yuan", opening_balance_yuan, "yuan", -BIG, BIG,
                "Per region, replaces regions[].opening_balance_yuan; [] keeps them."),
+    CALIBRATED("participation_trend", participation_trend, "log-odds/year", -1, 1,
+               "Per region, the yearly change of the log-odds of ordinary participation over "
+               "the history: added from the region's first actual year with enrollees (at or "
+               "after the start year) up to history_end_year, then held at its level (not "
+               "extrapolated into the projection); [] for 0."),
     INT("history_end_year", struct calibration_params, history_end_year, "year", 0, 2200, "0",
         "fundsim calibrate",
         "The last actual year fitted: the run's years up to it reproduce the accounts in "
