@@ -63,6 +63,7 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define USE_QUADRATIC_SPAN 0.05 /* in log: up to this range of use, 3 nodes suffice */
 #define X_CELLS 40 /* cells of a group's outpatient and condition cost X (layers by cells) */
 #define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
+#define C_CELLS 160    /* cells of a condition's cost, combined with X_CELLS of B */
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -115,8 +116,8 @@ struct benefit_table {
     bool cells[MAX_GROUPS], any_cells;
     double cell_p[X_CELLS];
     double *sa; /* [n_index][K_in + 1][NT][2] */
-    double *xq; /* [n_index][cell row][LAYER_NODES][X_CELLS], cell row 0 for no condition,
-                   1 + u (n_groups − 1) + g − 1 for group g at use node u */
+    double *xq; /* [n_index][LAYER_NODES][X_CELLS]: of the outpatient cost B */
+    double cz[C_CELLS + 1], cp[C_CELLS]; /* a condition's cost: normal quantiles of the cuts */
 };
 
 /* The layer row of row (group, count) at use node u: the rows without a
@@ -1150,15 +1151,11 @@ static void sa_weights(const struct benefit_table *t, double tt, struct t_weight
     }
 }
 
-static size_t cell_rows(const struct benefit_table *t)
+static size_t xq_at(const struct benefit_table *t, int i, int o)
 {
-    return 1 + (size_t)t->n_use * (size_t)(t->n_groups - 1);
-}
-
-static size_t xq_at(const struct benefit_table *t, int i, size_t cell_row, int o)
-{
-    assert(i >= 0 && i < t->n_index && cell_row < cell_rows(t) && o >= 0 && o < LAYER_NODES);
-    return (((size_t)i * cell_rows(t) + cell_row) * LAYER_NODES + (size_t)o) * X_CELLS;
+    assert(i >= 0 && i < t->n_index && o >= 0 && o < LAYER_NODES);
+    (void)t;
+    return ((size_t)i * LAYER_NODES + (size_t)o) * X_CELLS;
 }
 
 /* The conditional means of X (a lattice) in the cells of probabilities cell_p, in
@@ -1201,29 +1198,11 @@ static void tabulate_sa(struct benefit_table *t, struct work *w, int i)
     }
 }
 
-/* X's cells for group g at use node u, every layer node: X = O ⊕ Bx[o], O the
- * condition's whole out-of-pocket cost (none for g = 0). */
-static void tabulate_cells(struct benefit_table *t, struct work *w, int i, int g, int u,
-                           double condition_index)
+/* The cells of the outpatient out-of-pocket cost B (unscaled) at every layer node. */
+static void tabulate_cells(struct benefit_table *t, struct work *w, int i)
 {
-    const size_t L2 = 2 * t->L;
-    size_t cr = g == 0 ? 0 : 1 + (size_t)u * (size_t)(t->n_groups - 1) + (size_t)(g - 1);
-    struct moments opart = {0};
-    if (g > 0) {
-        condition_oop(t, w, (g - 1) / 2, (g - 1) % 2 ? covered_share(&t->rules) : 1,
-                      condition_index, 1);
-        lattice_fft(&w->O, w->fo);
-        opart = lattice_part(&w->O);
-    }
-    for (int o = 0; o < LAYER_NODES; o++) {
-        const struct lattice *X = &w->Bx[o];
-        if (g > 0) {
-            sum_from_fft(&w->O, w->fo, opart, &w->Bx[o], w->fft_bx + (size_t)o * L2, w->Bx_all[o],
-                         &w->W, w->acc);
-            X = &w->W;
-        }
-        lattice_cells(t, X, t->xq + xq_at(t, i, cr, o));
-    }
+    for (int o = 0; o < LAYER_NODES; o++)
+        lattice_cells(t, &w->Bx[o], t->xq + xq_at(t, i, o));
 }
 
 /* The layers at price index node i (`index`): every group, a condition's at each
@@ -1239,9 +1218,7 @@ static void tabulate_layers(struct benefit_table *t, struct work *w, int i, doub
             tabulate_group(t, w, i, g, u, index * exp(t->log_use_min + u * t->log_use_step));
     if (!t->any_cells) return;
     tabulate_sa(t, w, i);
-    for (int g = 0; g < t->n_groups; g++)
-        for (int u = 0; t->cells[g] && u < (g == 0 ? 1 : t->n_use); u++)
-            tabulate_cells(t, w, i, g, u, index * exp(t->log_use_min + u * t->log_use_step));
+    tabulate_cells(t, w, i);
 }
 
 /* ---- build ---- */
@@ -1322,6 +1299,12 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
         double a = 1 - (double)q / X_CELLS, b = 1 - (double)(q + 1) / X_CELLS;
         t->cell_p[q] = a * a - b * b;
     }
+    t->cz[0] = -INFINITY, t->cz[C_CELLS] = INFINITY;
+    for (int q = 0; q < C_CELLS; q++) {
+        double a = 1 - (double)q / C_CELLS, b = 1 - (double)(q + 1) / C_CELLS;
+        t->cp[q] = a * a - b * b;
+        if (q > 0) t->cz[q] = gsl_cdf_ugaussian_Pinv(1 - a * a);
+    }
     t->L = L;
     double zmax = fmax(LATTICE_MIN_YUAN, 1.25 * max_kink(&t->rules, g->income_max_yuan));
     t->dz = zmax / (double)(L - 1);
@@ -1344,7 +1327,7 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     if (t->any_cells) {
         t->sa = malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1) *
                        (size_t)t->n_index);
-        t->xq = malloc(sizeof(double) * X_CELLS * LAYER_NODES * cell_rows(t) * (size_t)t->n_index);
+        t->xq = malloc(sizeof(double) * X_CELLS * LAYER_NODES * (size_t)t->n_index);
     }
     struct work w = {0};
     int status = !t->fund_in || !t->sl || !t->op || !t->bmean ||
@@ -1689,37 +1672,94 @@ static void pl_shift(const struct pl *f, double y, struct pl *out)
     }
 }
 
+/* The conditional means of the out-of-pocket cost of group g's condition in the
+ * cells of probabilities cp, from the lognormal at the year's index. */
+static void condition_cells(const struct benefit_year *y, int g, double *oop)
+{
+    const struct benefit_table *t = y->t;
+    int k = (g - 1) / 2;
+    const struct benefit_condition_rule *b = &t->rules.condition[k];
+    double mean = t->model.condition_cost_yuan[k] * y->condition_index *
+                  ((g - 1) % 2 ? covered_share(&t->rules) : 1),
+           cv = t->model.condition_cost_cv[k], s = sqrt(log1p(cv * cv));
+    for (int q = 0; q < C_CELLS; q++) {
+        double c = mean;
+        if (s > 0) {
+            double lo = t->cz[q], hi = t->cz[q + 1];
+            c = mean * (upper(lo - s) - upper(hi - s)) / (upper(lo) - upper(hi));
+        }
+        oop[q] = c - fmin(b->cap_yuan, b->ratio * positive(c - b->deductible_yuan));
+    }
+}
+
+struct point {
+    double x, w;
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+    double x = ((const struct point *)a)->x, y = ((const struct point *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* X = the condition's out-of-pocket cost (cells `oop`) + B (cells x): the sums of
+ * every pair, sorted, in X_CELLS cells again (into x). */
+static void x_cells(const struct benefit_table *t, const double *oop, double *x,
+                    struct point *pts)
+{
+    size_t n = 0;
+    for (int a = 0; a < C_CELLS; a++)
+        for (int q = 0; q < X_CELLS; q++)
+            pts[n++] = (struct point){oop[a] + x[q], t->cp[a] * t->cell_p[q]};
+    qsort(pts, n, sizeof *pts, cmp_point);
+    double room = t->cell_p[0], m0 = 0, m1 = 0;
+    int q = 0;
+    for (size_t i = 0; i < n; i++) {
+        double mass = pts[i].w;
+        while (mass > 0) {
+            double take = q == X_CELLS - 1 ? mass : fmin(mass, room);
+            m0 += take, m1 += take * pts[i].x, mass -= take, room -= take;
+            if (q < X_CELLS - 1 && room <= 1e-15) {
+                x[q++] = m0 > 0 ? m1 / m0 : pts[i].x;
+                room = t->cell_p[q], m0 = m1 = 0;
+            }
+        }
+    }
+    for (; q < X_CELLS; q++, m0 = 0)
+        x[q] = m0 > 0 ? m1 / m0 : pts[n - 1].x;
+}
+
 /* Serious illness and assistance of group g by cells (see prepare_layers): for
  * each cell of X, the payers as functions of A alone, their moments from A's
  * stop-loss transforms (y->sa), weighted by the cell's probability. */
 static void layers_by_cells(struct benefit_year *y, const struct pl *serious, const int *same_as,
-                            int g, int i0, const double wi[4])
+                            int g, int first, int i0, const double wi[4])
 {
     const struct benefit_table *t = y->t;
     const struct benefit_rules *r = &t->rules;
     const double s = r->serious_outpatient_share;
     const int nt = sa_nodes(t);
+    double oop[C_CELLS];
+    struct point pts[C_CELLS * X_CELLS];
+    if (g > 0) condition_cells(y, g, oop);
     for (int o = 0; o < LAYER_NODES; o++) {
         double x[X_CELLS] = {0};
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < (g == 0 ? 1 : y->nu); b++) {
-                size_t cr = g == 0 ? 0
-                                   : 1 + (size_t)(y->u0 + b) * (size_t)(t->n_groups - 1) +
-                                         (size_t)(g - 1);
-                const double *c = t->xq + xq_at(t, i0 + a, cr, o);
-                double w = wi[a] * (g == 0 ? 1 : y->wu[b]);
-                for (int q = 0; q < X_CELLS; q++)
-                    x[q] += w * c[q];
-            }
+        for (int a = 0; a < 4; a++) {
+            const double *c = t->xq + xq_at(t, i0 + a, o);
+            for (int q = 0; q < X_CELLS; q++)
+                x[q] += wi[a] * c[q];
+        }
+        if (g > 0) x_cells(t, oop, x, pts);
         double *base = y->coef + y->coef_at[g] + (size_t)o * COEF_PER_NODE;
         for (int n = 0; n <= t->K[g]; n++)
-            memset(base + (size_t)n * COEF_PER_COUNT, 0, sizeof(double) * COEF_PER_NODE);
+            memset(base + (size_t)n * COEF_PER_COUNT + first * 2, 0,
+                   sizeof(double) * (size_t)(N_PAYERS - first) * 2);
         for (int q = 0; q < X_CELLS; q++) {
             double xv = positive(x[q]), kinks[N_PAYERS * MAX_KINKS];
             struct pl f[N_PAYERS], tmp;
             struct t_weights tw[N_PAYERS * MAX_KINKS];
             int n_kinks = 0;
-            for (int p = 0; p < N_PAYERS; p++) {
+            for (int p = first; p < N_PAYERS; p++) {
                 if (same_as[p] != p) continue;
                 if (p < 2) {
                     pl_shift(&serious[p], s * xv, &f[p]);
@@ -1744,7 +1784,7 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
                     v[k][0] = positive(s1), v[k][1] = positive(s2);
                 }
                 double *dst = base + (size_t)n * COEF_PER_COUNT;
-                for (int p = 0; p < N_PAYERS; p++) {
+                for (int p = first; p < N_PAYERS; p++) {
                     if (same_as[p] != p) continue;
                     pl_moments(&f[p], (const double(*)[2])v, a[0], a[1], m);
                     dst[p * 2] += t->cell_p[q] * m[0], dst[p * 2 + 1] += t->cell_p[q] * m[1];
@@ -1753,7 +1793,7 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
         }
         for (int n = 0; n <= t->K[g]; n++) {
             double *dst = base + (size_t)n * COEF_PER_COUNT;
-            for (int p = 0; p < N_PAYERS; p++)
+            for (int p = first; p < N_PAYERS; p++)
                 if (same_as[p] != p)
                     dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
         }
@@ -1795,8 +1835,10 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
                 break;
             }
     }
-    int status = 0;
-    if (r->serious_outpatient_share >= 1) { /* else every group is by cells */
+    int status;
+    if (r->serious_outpatient_share < 1) { /* assistance by cells below */
+        status = layers_by_row(y, payer, same_as, i0, wi);
+    } else {
         double kinks[N_PAYERS * MAX_KINKS];
         struct t_weights tw[N_PAYERS * MAX_KINKS];
         int n_kinks;
@@ -1808,8 +1850,11 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
     }
     if (!t->any_cells) return status;
     prepare_sa(y, i0, wi);
-    for (int g = 0; g < t->n_groups; g++)
-        if (t->cells[g]) layers_by_cells(y, payer, same_as, g, i0, wi);
+    for (int g = 0; g < t->n_groups; g++) {
+        /* serious illness is exact from W's transforms unless the condition is narrow */
+        bool narrow = g > 0 && t->model.condition_cost_cv[(g - 1) / 2] < NARROW_CV;
+        if (t->cells[g]) layers_by_cells(y, payer, same_as, g, narrow ? 0 : 2, i0, wi);
+    }
     return status;
 }
 
