@@ -1612,7 +1612,8 @@ static void sl_pair(const struct benefit_year *y, int k, int i, size_t row, int 
 
 /* Serious illness and assistance when the kinks move with the group and node:
  * the outpatient cost serious illness does not count still counts for
- * assistance, by its mean. */
+ * assistance, by its mean here: prepare_layers then replaces assistance by
+ * cells (layers_by_cells), which carry X's distribution. */
 static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *same_as, int i0,
                          const double wi[4])
 {
