@@ -63,7 +63,7 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define USE_QUADRATIC_SPAN 0.05 /* in log: up to this range of use, 3 nodes suffice */
 #define X_CELLS 40 /* cells of a group's outpatient and condition cost X (layers by cells) */
 #define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
-#define C_CELLS 160    /* cells of a condition's cost, combined with X_CELLS of B */
+#define C_CELLS 64    /* cells of a condition's cost, combined with X_CELLS of B */
 
 /* One cell of a claim's cost distribution. */
 struct atom {
