@@ -61,9 +61,9 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define COEF_PER_COUNT (COEF_PER_NODE * LAYER_NODES)
 #define USE_NODES_MAX 12        /* nodes of the use index: beyond, they are spread wider */
 #define USE_QUADRATIC_SPAN 0.05 /* in log: up to this range of use, 3 nodes suffice */
-#define X_CELLS 40 /* cells of a group's outpatient and condition cost X (layers by cells) */
+#define X_CELLS 40     /* cells of a group's outpatient and condition cost X (layers by cells) */
 #define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
-#define C_CELLS 64    /* cells of a condition's cost, combined with X_CELLS of B */
+#define C_CELLS 64     /* cells of a condition's cost, combined with X_CELLS of B */
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -548,11 +548,11 @@ static void t_weights(const struct benefit_table *t, double tt, struct t_weights
 
 struct work {
     size_t L;
-    double *fft_k; /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
-    double *fft_s; /* chain states: [J + 1][2L] */
-    double *fft_b; /* outpatient: [LAYER_NODES][2L] */
+    double *fft_k;  /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
+    double *fft_s;  /* chain states: [J + 1][2L] */
+    double *fft_b;  /* outpatient: [LAYER_NODES][2L] */
     double *fft_bx; /* the same unscaled (Bx), when a group has cells: [LAYER_NODES][2L] */
-    double *fft_a; /* inpatient by count: [K_in + 1][2L] */
+    double *fft_a;  /* inpatient by count: [K_in + 1][2L] */
     double *acc, *fo, *fao; /* [2L] each */
     double *conv;           /* [4L] */
     double *suffix;         /* [3(L + 1)] */
@@ -1131,8 +1131,7 @@ static int sa_nodes(const struct benefit_table *t)
 static size_t sa_at(const struct benefit_table *t, int i, int n, int k)
 {
     assert(i >= 0 && i < t->n_index && n >= 0 && n <= t->K_in && k >= 0 && k < sa_nodes(t));
-    return (((size_t)i * (size_t)(t->K_in + 1) + (size_t)n) * (size_t)sa_nodes(t) + (size_t)k) *
-           2;
+    return (((size_t)i * (size_t)(t->K_in + 1) + (size_t)n) * (size_t)sa_nodes(t) + (size_t)k) * 2;
 }
 
 /* Where amount tt falls on sa's grid: first node and 4 weights (as t_weights). */
@@ -1330,10 +1329,10 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
         t->xq = malloc(sizeof(double) * X_CELLS * LAYER_NODES * (size_t)t->n_index);
     }
     struct work w = {0};
-    int status = !t->fund_in || !t->sl || !t->op || !t->bmean ||
-                         (t->any_cells && (!t->sa || !t->xq))
-                     ? -1
-                     : work_init(&w, t);
+    int status =
+        !t->fund_in || !t->sl || !t->op || !t->bmean || (t->any_cells && (!t->sa || !t->xq))
+            ? -1
+            : work_init(&w, t);
     for (int i = 0; status == 0 && i < t->n_index; i++) {
         double index = exp(t->log_index_min + i * t->log_index_ratio);
         double cost_mean, policy_mean;
@@ -1705,8 +1704,7 @@ static int cmp_point(const void *a, const void *b)
 
 /* X = the condition's out-of-pocket cost (cells `oop`) + B (cells x): the sums of
  * every pair, sorted, in X_CELLS cells again (into x). */
-static void x_cells(const struct benefit_table *t, const double *oop, double *x,
-                    struct point *pts)
+static void x_cells(const struct benefit_table *t, const double *oop, double *x, struct point *pts)
 {
     size_t n = 0;
     for (int a = 0; a < C_CELLS; a++)

@@ -331,7 +331,7 @@ static void test_cells_closed_form(void **state)
     (void)state;
     const struct {
         double cost, cv, share;
-    } cases[] = {{70000, 0.05, 1}, {12000, 0.05, 1}, {5000, 0.05, 1},  {12000, 0.2, 1},
+    } cases[] = {{70000, 0.05, 1},   {12000, 0.05, 1},   {5000, 0.05, 1},   {12000, 0.2, 1},
                  {70000, 0.05, 0.3}, {13000, 0.05, 0.3}, {70000, 0.5, 0.3}, {9000, 0.5, 0.3}};
     double worst = 0;
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
@@ -940,13 +940,12 @@ static void test_default_grid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lattice_moments),   cmocka_unit_test(test_lattice_sums),
-        cmocka_unit_test(test_county_visits),     cmocka_unit_test(test_dialysis_serious),
-        cmocka_unit_test(test_dialysis_use),      cmocka_unit_test(test_cells_closed_form),
-        cmocka_unit_test(test_maternity),
-        cmocka_unit_test(test_package_scale),     cmocka_unit_test(test_exactness),
-        cmocka_unit_test(test_lookup_invariants), cmocka_unit_test(test_bad_grid),
-        cmocka_unit_test(test_default_grid),
+        cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
+        cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
+        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_cells_closed_form),
+        cmocka_unit_test(test_maternity),       cmocka_unit_test(test_package_scale),
+        cmocka_unit_test(test_exactness),       cmocka_unit_test(test_lookup_invariants),
+        cmocka_unit_test(test_bad_grid),        cmocka_unit_test(test_default_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
