@@ -61,6 +61,9 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define COEF_PER_COUNT (COEF_PER_NODE * LAYER_NODES)
 #define USE_NODES_MAX 12        /* nodes of the use index: beyond, they are spread wider */
 #define USE_QUADRATIC_SPAN 0.05 /* in log: up to this range of use, 3 nodes suffice */
+#define X_CELLS 40     /* cells of a group's outpatient and condition cost X (layers by cells) */
+#define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
+#define C_CELLS 64     /* cells of a condition's cost, combined with X_CELLS of B */
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -106,6 +109,15 @@ struct benefit_table {
     double in_cost, in_policy, out_cost, out_policy;
     double count_step[BENEFIT_MAX_ADMISSIONS + 1]; /* p_{n+1} / p_n of the admission count,
                                                       over the ratio */
+    /* Layers by cells (see prepare_layers): the groups that have them, the stop-loss
+     * transforms of the inpatient out-of-pocket cost A_n alone and, per group, use
+     * node and layer node, the conditional means of X in X_CELLS cells of
+     * probability cell_p (finer in the upper tail). */
+    bool cells[MAX_GROUPS], any_cells;
+    double cell_p[X_CELLS];
+    double *sa; /* [n_index][K_in + 1][NT][2] */
+    double *xq; /* [n_index][LAYER_NODES][X_CELLS]: of the outpatient cost B */
+    double cz[C_CELLS + 1], cp[C_CELLS]; /* a condition's cost: normal quantiles of the cuts */
 };
 
 /* The layer row of row (group, count) at use node u: the rows without a
@@ -151,6 +163,7 @@ struct benefit_year {
      * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
     double *slab;
     int max_kinks; /* slabs for this many kinks */
+    double *sa;    /* the table's `sa` at the year's index: [K_in + 1][sa nodes][2] */
 };
 
 /* ---- claim model and grid ---- */
@@ -535,15 +548,17 @@ static void t_weights(const struct benefit_table *t, double tt, struct t_weights
 
 struct work {
     size_t L;
-    double *fft_k; /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
-    double *fft_s; /* chain states: [J + 1][2L] */
-    double *fft_b; /* outpatient: [LAYER_NODES][2L] */
-    double *fft_a; /* inpatient by count: [K_in + 1][2L] */
+    double *fft_k;  /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
+    double *fft_s;  /* chain states: [J + 1][2L] */
+    double *fft_b;  /* outpatient: [LAYER_NODES][2L] */
+    double *fft_bx; /* the same unscaled (Bx), when a group has cells: [LAYER_NODES][2L] */
+    double *fft_a;  /* inpatient by count: [K_in + 1][2L] */
     double *acc, *fo, *fao; /* [2L] each */
     double *conv;           /* [4L] */
     double *suffix;         /* [3(L + 1)] */
     struct lattice *kern, *state, *next, *A, *B, W, O, AO, G, Gk, Gn, C, Cv, Cn;
-    struct moments *kall, B_all[LAYER_NODES];
+    struct moments *kall, B_all[LAYER_NODES], Bx_all[LAYER_NODES];
+    struct lattice *Bx; /* B unscaled: the outpatient out-of-pocket cost (cells) */
     struct atom *atoms;
     double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
     double *pm;          /* [VISIT_CHAIN_MAX + 1] */
@@ -570,6 +585,8 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->next = calloc(J + 1, sizeof *w->next);
     w->A = calloc(K + 1, sizeof *w->A);
     w->B = calloc(LAYER_NODES, sizeof *w->B);
+    w->Bx = calloc(LAYER_NODES, sizeof *w->Bx);
+    w->fft_bx = t->any_cells ? malloc(sizeof(double) * LAYER_NODES * L2) : NULL;
     w->kall = calloc(2 * J + 1, sizeof *w->kall);
     w->atoms = malloc(sizeof *w->atoms * N_LEVELS * MAX_CELLS);
     w->visits = malloc(sizeof *w->visits * (VISIT_CHAIN_MAX + 1));
@@ -577,7 +594,7 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
     if (!w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo || !w->fao ||
         !w->conv || !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
-        !w->atoms || !w->visits || !w->pm || !w->bmix)
+        !w->atoms || !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
         return -1;
     int bad = 0;
     for (int j = 0; j < 2 * J + 1; j++)
@@ -588,6 +605,8 @@ static int work_init(struct work *w, const struct benefit_table *t)
         bad |= lattice_init(&w->A[n], L, t->dz);
     for (int o = 0; o < LAYER_NODES; o++)
         bad |= lattice_init(&w->B[o], L, t->dz);
+    for (int o = 0; t->any_cells && o < LAYER_NODES; o++)
+        bad |= lattice_init(&w->Bx[o], L, t->dz);
     double cap = t->rules.inpatient_cap_yuan;
     double dg = cap > 0 && cap < NO_CAP_YUAN ? 1.25 * cap / (double)(L - 1) : 1;
     bad |= lattice_init(&w->W, L, t->dz) | lattice_init(&w->O, L, t->dz) |
@@ -608,6 +627,8 @@ static void work_free(struct work *w, const struct benefit_table *t)
         lattice_free(&w->A[n]);
     for (int o = 0; w->B && o < LAYER_NODES; o++)
         lattice_free(&w->B[o]);
+    for (int o = 0; w->Bx && o < LAYER_NODES; o++)
+        lattice_free(&w->Bx[o]);
     struct lattice *single[] = {&w->W, &w->O, &w->AO, &w->C, &w->Cv, &w->Cn, &w->G, &w->Gk, &w->Gn};
     for (size_t i = 0; i < sizeof single / sizeof *single; i++)
         lattice_free(single[i]);
@@ -615,7 +636,7 @@ static void work_free(struct work *w, const struct benefit_table *t)
         free(w->fao);
     free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
     free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
-    free(w->bmix);
+    free(w->bmix), free(w->Bx), free(w->fft_bx);
 }
 
 static void add_moments(struct moments *to, struct moments a)
@@ -970,6 +991,7 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
     /* the counted part s·B at the layer nodes */
     for (int o = 0; o < LAYER_NODES; o++) {
         lattice_clear(&w->B[o]);
+        if (t->any_cells) lattice_clear(&w->Bx[o]);
         double tail, excess;
         int top = nb_pmf(o * t->out_step, phi, m_max, w->pm, &tail, &excess);
         for (int m = 0; m <= m_max; m++)
@@ -997,6 +1019,9 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
         }
         if (!(wmax > 1e-16)) continue;
         put_affine(&w->C, f[m][2], fmax(0, f[m][3] - f[m][2] * f[m][2]), s, q, LAYER_NODES, w->B);
+        if (t->any_cells)
+            put_affine(&w->C, f[m][2], fmax(0, f[m][3] - f[m][2] * f[m][2]), 1, q, LAYER_NODES,
+                       w->Bx);
     }
     /* Heavier users, rare: VISIT_BIN visit counts at a time, their mixture at each node
      * taken as one map of C_VISIT_CONVOLVED with the mixture's mean and variance. */
@@ -1010,10 +1035,14 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
             if (!(mass > 1e-16)) continue;
             double eb = b1 / mass, vb = fmax(0, b2 / mass - eb * eb);
             put_affine(&w->C, eb, vb, s, &mass, 1, &w->B[o]);
+            if (t->any_cells) put_affine(&w->C, eb, vb, 1, &mass, 1, &w->Bx[o]);
         }
     for (int o = 0; o < LAYER_NODES; o++) {
         lattice_fft(&w->B[o], w->fft_b + (size_t)o * 2 * t->L);
         w->B_all[o] = lattice_moments(&w->B[o]);
+        if (!t->any_cells) continue;
+        lattice_fft(&w->Bx[o], w->fft_bx + (size_t)o * 2 * t->L);
+        w->Bx_all[o] = lattice_moments(&w->Bx[o]);
     }
     return 0;
 }
@@ -1032,13 +1061,13 @@ static double covered_share(const struct benefit_rules *r)
     return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-/* A condition's counted out-of-pocket cost s × (X − min(cap, r (X − d)^+)) into w->O, X of
- * mean annual_cost_yuan × index × covered. */
+/* A condition's out-of-pocket cost, times s (the share serious illness counts, or 1),
+ * s × (X − min(cap, r (X − d)^+)) into w->O, X of mean annual_cost_yuan × index ×
+ * covered. */
 static void condition_oop(const struct benefit_table *t, struct work *w, int k, double covered,
-                          double index)
+                          double index, double s)
 {
     const struct benefit_condition_rule *b = &t->rules.condition[k];
-    double s = t->rules.serious_outpatient_share;
     double split[2] = {b->deductible_yuan,
                        b->ratio > 0 ? b->deductible_yuan + b->cap_yuan / b->ratio : 0};
     double cw[MAX_CELLS], cx[MAX_CELLS];
@@ -1062,7 +1091,7 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
     struct moments oall = {1, 0, 0};
     if (g > 0) {
         condition_oop(t, w, (g - 1) / 2, (g - 1) % 2 ? covered_share(&t->rules) : 1,
-                      condition_index);
+                      condition_index, t->rules.serious_outpatient_share);
         lattice_fft(&w->O, w->fo);
         oall = lattice_moments(&w->O);
     }
@@ -1090,6 +1119,91 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
     }
 }
 
+/* ---- build: layers by cells ---- */
+
+/* The grid of amounts of `sa` (the stop-loss transforms of A_n alone): 0, then from
+ * the lattice step on, T_RATIO apart, to the lattice's top. */
+static int sa_nodes(const struct benefit_table *t)
+{
+    return 2 + (int)ceil(log((double)(t->L - 1)) / t->log_t_ratio);
+}
+
+static size_t sa_at(const struct benefit_table *t, int i, int n, int k)
+{
+    assert(i >= 0 && i < t->n_index && n >= 0 && n <= t->K_in && k >= 0 && k < sa_nodes(t));
+    return (((size_t)i * (size_t)(t->K_in + 1) + (size_t)n) * (size_t)sa_nodes(t) + (size_t)k) * 2;
+}
+
+/* Where amount tt falls on sa's grid: first node and 4 weights (as t_weights). */
+static void sa_weights(const struct benefit_table *t, double tt, struct t_weights *tw)
+{
+    double lo = t->dz;
+    tw->w[1] = tw->w[2] = tw->w[3] = 0;
+    tw->k0 = 0;
+    if (tt <= 0) {
+        tw->w[0] = 1;
+    } else if (tt < lo) {
+        tw->w[0] = 1 - tt / lo, tw->w[1] = tt / lo;
+    } else {
+        double u = log(tt / lo) / t->log_t_ratio;
+        tw->k0 = 1 + node_weights(u, sa_nodes(t) - 1, tw->w);
+    }
+}
+
+static size_t xq_at(const struct benefit_table *t, int i, int o)
+{
+    assert(i >= 0 && i < t->n_index && o >= 0 && o < LAYER_NODES);
+    (void)t;
+    return ((size_t)i * LAYER_NODES + (size_t)o) * X_CELLS;
+}
+
+/* The conditional means of X (a lattice) in the cells of probabilities cell_p, in
+ * order; what lies beyond the lattice at its mean. */
+static void lattice_cells(const struct benefit_table *t, const struct lattice *X, double *out)
+{
+    struct moments all = lattice_moments(X);
+    double total = all.m0 > 0 ? all.m0 : 1, room = t->cell_p[0], m0 = 0, m1 = 0, last = 0;
+    int q = 0;
+    for (size_t k = 0; k <= X->n; k++) {
+        double mass = k < X->n ? X->p[k] : X->tail.m0;
+        double v = k < X->n ? (double)k * X->step : X->tail.m1 / (X->tail.m0 > 0 ? X->tail.m0 : 1);
+        mass /= total;
+        if (!(mass > 0)) continue;
+        last = v;
+        while (mass > 0) {
+            double take = q == X_CELLS - 1 ? mass : fmin(mass, room);
+            m0 += take, m1 += take * v, mass -= take, room -= take;
+            if (q < X_CELLS - 1 && room <= 1e-15) {
+                out[q++] = m0 > 0 ? m1 / m0 : v;
+                room = t->cell_p[q], m0 = m1 = 0;
+            }
+        }
+    }
+    for (; q < X_CELLS; q++, m0 = 0)
+        out[q] = m0 > 0 ? m1 / m0 : last;
+}
+
+/* The stop-loss transforms of A_n alone at index node i (w->A). */
+static void tabulate_sa(struct benefit_table *t, struct work *w, int i)
+{
+    int nt = sa_nodes(t);
+    for (int n = 0; n <= t->K_in; n++) {
+        lattice_suffix(&w->A[n], w->suffix);
+        for (int k = 0; k < nt; k++) {
+            double tt = k == 0 ? 0 : t->dz * exp((k - 1) * t->log_t_ratio), sv;
+            double *at = t->sa + sa_at(t, i, n, k);
+            lattice_stop_loss(&w->A[n], w->suffix, tt, &at[0], &at[1], &sv);
+        }
+    }
+}
+
+/* The cells of the outpatient out-of-pocket cost B (unscaled) at every layer node. */
+static void tabulate_cells(struct benefit_table *t, struct work *w, int i)
+{
+    for (int o = 0; o < LAYER_NODES; o++)
+        lattice_cells(t, &w->Bx[o], t->xq + xq_at(t, i, o));
+}
+
 /* The layers at price index node i (`index`): every group, a condition's at each
  * node of the use index (its treatment costs index × use). */
 static void tabulate_layers(struct benefit_table *t, struct work *w, int i, double index)
@@ -1101,6 +1215,9 @@ static void tabulate_layers(struct benefit_table *t, struct work *w, int i, doub
     for (int g = 1; g < t->n_groups; g++)
         for (int u = 0; u < t->n_use; u++)
             tabulate_group(t, w, i, g, u, index * exp(t->log_use_min + u * t->log_use_step));
+    if (!t->any_cells) return;
+    tabulate_sa(t, w, i);
+    tabulate_cells(t, w, i);
 }
 
 /* ---- build ---- */
@@ -1172,6 +1289,21 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
         if (t->K[k] > t->K_in) t->K_in = t->K[k];
     }
     t->layer_rows = t->row[1] + (size_t)t->n_use * (t->row[t->n_groups] - t->row[1]);
+    for (int k = 0; k < t->n_groups; k++) {
+        t->cells[k] = r->serious_outpatient_share < 1 ||
+                      (k > 0 && m->condition_cost_cv[(k - 1) / 2] < NARROW_CV);
+        t->any_cells |= t->cells[k];
+    }
+    for (int q = 0; q < X_CELLS; q++) { /* cut at 1 − (1 − q / X_CELLS)²: finer in the tail */
+        double a = 1 - (double)q / X_CELLS, b = 1 - (double)(q + 1) / X_CELLS;
+        t->cell_p[q] = a * a - b * b;
+    }
+    t->cz[0] = -INFINITY, t->cz[C_CELLS] = INFINITY;
+    for (int q = 0; q < C_CELLS; q++) {
+        double a = 1 - (double)q / C_CELLS, b = 1 - (double)(q + 1) / C_CELLS;
+        t->cp[q] = a * a - b * b;
+        if (q > 0) t->cz[q] = gsl_cdf_ugaussian_Pinv(1 - a * a);
+    }
     t->L = L;
     double zmax = fmax(LATTICE_MIN_YUAN, 1.25 * max_kink(&t->rules, g->income_max_yuan));
     t->dz = zmax / (double)(L - 1);
@@ -1191,8 +1323,16 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
     t->sl = malloc(nsl * sizeof *t->sl);
     t->op = malloc(nop * sizeof *t->op);
     t->bmean = malloc((size_t)LAYER_NODES * t->n_index * sizeof *t->bmean);
+    if (t->any_cells) {
+        t->sa = malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1) *
+                       (size_t)t->n_index);
+        t->xq = malloc(sizeof(double) * X_CELLS * LAYER_NODES * (size_t)t->n_index);
+    }
     struct work w = {0};
-    int status = !t->fund_in || !t->sl || !t->op || !t->bmean ? -1 : work_init(&w, t);
+    int status =
+        !t->fund_in || !t->sl || !t->op || !t->bmean || (t->any_cells && (!t->sa || !t->xq))
+            ? -1
+            : work_init(&w, t);
     for (int i = 0; status == 0 && i < t->n_index; i++) {
         double index = exp(t->log_index_min + i * t->log_index_ratio);
         double cost_mean, policy_mean;
@@ -1220,7 +1360,7 @@ void benefit_table_free(struct benefit_table *t)
 {
     if (!t) return;
     free(t->band_from), free(t->band_ratio);
-    free(t->fund_in), free(t->sl), free(t->op), free(t->bmean);
+    free(t->fund_in), free(t->sl), free(t->op), free(t->bmean), free(t->sa), free(t->xq);
     free(t);
 }
 
@@ -1246,7 +1386,11 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
                 N_CATEGORIES * ((int)t->rules.n_serious_bands + 2);
     y->max_kinks = kinks < N_PAYERS * MAX_KINKS ? kinks : N_PAYERS * MAX_KINKS;
     y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 2)) : NULL;
-    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->slab))) {
+    y->sa = layers && t->any_cells
+                ? malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1))
+                : NULL;
+    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->slab)) ||
+        (layers && t->any_cells && !y->sa)) {
         benefit_year_free(y);
         return NULL;
     }
@@ -1256,7 +1400,7 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
 void benefit_year_free(struct benefit_year *y)
 {
     if (!y) return;
-    free(y->fund_in), free(y->op), free(y->coef), free(y->slab);
+    free(y->fund_in), free(y->op), free(y->coef), free(y->slab), free(y->sa);
     free(y);
 }
 
@@ -1467,7 +1611,8 @@ static void sl_pair(const struct benefit_year *y, int k, int i, size_t row, int 
 
 /* Serious illness and assistance when the kinks move with the group and node:
  * the outpatient cost serious illness does not count still counts for
- * assistance, by its mean. */
+ * assistance, by its mean here: prepare_layers then replaces assistance by
+ * cells (layers_by_cells), which carry X's distribution. */
 static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *same_as, int i0,
                          const double wi[4])
 {
@@ -1512,6 +1657,164 @@ static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *sa
     return status;
 }
 
+/* ψ(a + y) as a function of a ≥ 0: the kinks at or below 0 become linear. */
+static void pl_shift(const struct pl *f, double y, struct pl *out)
+{
+    *out = (struct pl){.alpha = f->alpha + f->beta * y, .beta = f->beta};
+    for (int j = 0; j < f->n; j++) {
+        double t = f->t[j] - y;
+        if (t > 0) {
+            pl_add(out, t, f->a[j]);
+        } else { /* (a − t)^+ = a − t */
+            out->alpha -= f->a[j] * t;
+            out->beta += f->a[j];
+        }
+    }
+}
+
+/* The conditional means of the out-of-pocket cost of group g's condition in the
+ * cells of probabilities cp, from the lognormal at the year's index. */
+static void condition_cells(const struct benefit_year *y, int g, double *oop)
+{
+    const struct benefit_table *t = y->t;
+    int k = (g - 1) / 2;
+    const struct benefit_condition_rule *b = &t->rules.condition[k];
+    double mean = t->model.condition_cost_yuan[k] * y->condition_index *
+                  ((g - 1) % 2 ? covered_share(&t->rules) : 1),
+           cv = t->model.condition_cost_cv[k], s = sqrt(log1p(cv * cv));
+    for (int q = 0; q < C_CELLS; q++) {
+        double c = mean;
+        if (s > 0) {
+            double lo = t->cz[q], hi = t->cz[q + 1];
+            c = mean * (upper(lo - s) - upper(hi - s)) / (upper(lo) - upper(hi));
+        }
+        oop[q] = c - fmin(b->cap_yuan, b->ratio * positive(c - b->deductible_yuan));
+    }
+}
+
+struct point {
+    double x, w;
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+    double x = ((const struct point *)a)->x, y = ((const struct point *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* X = the condition's out-of-pocket cost (cells `oop`) + B (cells x): the sums of
+ * every pair, sorted, in X_CELLS cells again (into x). */
+static void x_cells(const struct benefit_table *t, const double *oop, double *x, struct point *pts)
+{
+    size_t n = 0;
+    for (int a = 0; a < C_CELLS; a++)
+        for (int q = 0; q < X_CELLS; q++)
+            pts[n++] = (struct point){oop[a] + x[q], t->cp[a] * t->cell_p[q]};
+    qsort(pts, n, sizeof *pts, cmp_point);
+    double room = t->cell_p[0], m0 = 0, m1 = 0;
+    int q = 0;
+    for (size_t i = 0; i < n; i++) {
+        double mass = pts[i].w;
+        while (mass > 0) {
+            double take = q == X_CELLS - 1 ? mass : fmin(mass, room);
+            m0 += take, m1 += take * pts[i].x, mass -= take, room -= take;
+            if (q < X_CELLS - 1 && room <= 1e-15) {
+                x[q++] = m0 > 0 ? m1 / m0 : pts[i].x;
+                room = t->cell_p[q], m0 = m1 = 0;
+            }
+        }
+    }
+    for (; q < X_CELLS; q++, m0 = 0)
+        x[q] = m0 > 0 ? m1 / m0 : pts[n - 1].x;
+}
+
+/* Serious illness and assistance of group g by cells (see prepare_layers): for
+ * each cell of X, the payers as functions of A alone, their moments from A's
+ * stop-loss transforms (y->sa), weighted by the cell's probability. */
+static void layers_by_cells(struct benefit_year *y, const struct pl *serious, const int *same_as,
+                            int g, int first, int i0, const double wi[4])
+{
+    const struct benefit_table *t = y->t;
+    const struct benefit_rules *r = &t->rules;
+    const double s = r->serious_outpatient_share;
+    const int nt = sa_nodes(t);
+    double oop[C_CELLS];
+    struct point pts[C_CELLS * X_CELLS];
+    if (g > 0) condition_cells(y, g, oop);
+    for (int o = 0; o < LAYER_NODES; o++) {
+        double x[X_CELLS] = {0};
+        for (int a = 0; a < 4; a++) {
+            const double *c = t->xq + xq_at(t, i0 + a, o);
+            for (int q = 0; q < X_CELLS; q++)
+                x[q] += wi[a] * c[q];
+        }
+        if (g > 0) x_cells(t, oop, x, pts);
+        double *base = y->coef + y->coef_at[g] + (size_t)o * COEF_PER_NODE;
+        for (int n = 0; n <= t->K[g]; n++)
+            memset(base + (size_t)n * COEF_PER_COUNT + first * 2, 0,
+                   sizeof(double) * (size_t)(N_PAYERS - first) * 2);
+        for (int q = 0; q < X_CELLS; q++) {
+            double xv = positive(x[q]), kinks[N_PAYERS * MAX_KINKS];
+            struct pl f[N_PAYERS], tmp;
+            struct t_weights tw[N_PAYERS * MAX_KINKS];
+            int n_kinks = 0;
+            for (int p = first; p < N_PAYERS; p++) {
+                if (same_as[p] != p) continue;
+                if (p < 2) {
+                    pl_shift(&serious[p], s * xv, &f[p]);
+                } else {
+                    pl_assistance(&tmp, &serious[r->serious_poor[p - 2] ? 1 : 0],
+                                  r->assistance_ratio[p - 2], r->assistance_limit_yuan,
+                                  (1 - s) * xv);
+                    pl_shift(&tmp, s * xv, &f[p]);
+                }
+                pl_link(&f[p], kinks, &n_kinks);
+            }
+            for (int k = 0; k < n_kinks; k++)
+                sa_weights(t, kinks[k], &tw[k]);
+            for (int n = 0; n <= t->K[g]; n++) {
+                const double *a = y->sa + (size_t)n * (size_t)nt * 2;
+                double v[N_PAYERS * MAX_KINKS][2], m[2];
+                for (int k = 0; k < n_kinks; k++) {
+                    double s1 = 0, s2 = 0;
+                    for (int j = 0; j < 4 && tw[k].k0 + j < nt; j++)
+                        s1 += tw[k].w[j] * a[(tw[k].k0 + j) * 2],
+                            s2 += tw[k].w[j] * a[(tw[k].k0 + j) * 2 + 1];
+                    v[k][0] = positive(s1), v[k][1] = positive(s2);
+                }
+                double *dst = base + (size_t)n * COEF_PER_COUNT;
+                for (int p = first; p < N_PAYERS; p++) {
+                    if (same_as[p] != p) continue;
+                    pl_moments(&f[p], (const double(*)[2])v, a[0], a[1], m);
+                    dst[p * 2] += t->cell_p[q] * m[0], dst[p * 2 + 1] += t->cell_p[q] * m[1];
+                }
+            }
+        }
+        for (int n = 0; n <= t->K[g]; n++) {
+            double *dst = base + (size_t)n * COEF_PER_COUNT;
+            for (int p = first; p < N_PAYERS; p++)
+                if (same_as[p] != p)
+                    dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
+        }
+    }
+}
+
+/* The year's stop-loss transforms of A_n alone (y->sa), interpolated in the index. */
+static void prepare_sa(struct benefit_year *y, int i0, const double wi[4])
+{
+    const struct benefit_table *t = y->t;
+    size_t m = 2 * (size_t)sa_nodes(t);
+    for (int n = 0; n <= t->K_in; n++) {
+        double *to = y->sa + (size_t)n * m;
+        memset(to, 0, m * sizeof *to);
+        for (int a = 0; a < 4; a++) {
+            const double *from = t->sa + sa_at(t, i0 + a, n, 0);
+            for (size_t j = 0; j < m; j++)
+                to[j] += wi[a] * from[j];
+        }
+    }
+}
+
 /* Serious illness and assistance for every group, visit node and count: mean and
  * second moment of each payer from SL1 and SL2 at its kinks. */
 static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
@@ -1531,13 +1834,26 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
                 break;
             }
     }
-    if (r->serious_outpatient_share < 1) return layers_by_row(y, payer, same_as, i0, wi);
-    double kinks[N_PAYERS * MAX_KINKS];
-    struct t_weights tw[N_PAYERS * MAX_KINKS];
-    int n_kinks;
-    int status = payer_kinks(t, payer, same_as, 0, kinks, tw, &n_kinks);
-    if (n_kinks > y->max_kinks) return layers_by_row(y, payer, same_as, i0, wi) | status;
-    layers_by_slab(y, payer, same_as, tw, n_kinks, i0, wi);
+    int status;
+    if (r->serious_outpatient_share < 1) { /* assistance by cells below */
+        status = layers_by_row(y, payer, same_as, i0, wi);
+    } else {
+        double kinks[N_PAYERS * MAX_KINKS];
+        struct t_weights tw[N_PAYERS * MAX_KINKS];
+        int n_kinks;
+        status = payer_kinks(t, payer, same_as, 0, kinks, tw, &n_kinks);
+        if (n_kinks > y->max_kinks)
+            status |= layers_by_row(y, payer, same_as, i0, wi);
+        else
+            layers_by_slab(y, payer, same_as, tw, n_kinks, i0, wi);
+    }
+    if (!t->any_cells) return status;
+    prepare_sa(y, i0, wi);
+    for (int g = 0; g < t->n_groups; g++) {
+        /* serious illness is exact from W's transforms unless the condition is narrow */
+        bool narrow = g > 0 && t->model.condition_cost_cv[(g - 1) / 2] < NARROW_CV;
+        if (t->cells[g]) layers_by_cells(y, payer, same_as, g, narrow ? 0 : 2, i0, wi);
+    }
     return status;
 }
 

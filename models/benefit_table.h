@@ -27,6 +27,8 @@
  *   independent and the variance of their sum is the sum of their variances;
  * - a late payer pays on 1 January and waits policy.waiting_days: his claims in
  *   that time (a share waiting_days / 365 of the year's) are his own.
+ * - a person has one condition at most: the engine pays a patient of two as two
+ *   persons, their costs never combined (models/README.md, the claim model).
  *
  * Method. For each node of a grid of price indices, the distribution of a
  * person's inpatient out-of-pocket cost after the fund for n = 0..K admissions
@@ -54,9 +56,13 @@
  * cubically in log price index (nodes index_ratio apart), in log use index
  * (cubically, quadratically on 3 nodes) and in the visit rate (serious illness,
  * assistance) or linearly on the fine grid (outpatient fund).
- * Against closed forms and brute-force simulations (tests/test_benefit_table.c)
- * the lines agree within 0.05 % typically and 0.2 % at worst (a condition whose
- * cost has a narrow spread, between index nodes).
+ * Two cases go by cells of the outpatient and condition cost X instead (the
+ * year view weights, for each of 40 cells of X, the payers as functions of the
+ * inpatient cost alone): assistance when serious illness counts only a share of
+ * X, and both layers for a condition of narrow cost (cv < 0.25), whose cells
+ * come from its lognormal at the year's index. Accuracy: models/README.md,
+ * "Accuracy of the tables" (the one statement; tests/test_reference.c and
+ * tests/test_benefit_table.c measure it).
  *
  * Cost (Henan's default grid, release build): building about 2 s and 20 MB per
  * table, the conditions' part of both times the use nodes (4 nodes: about 3

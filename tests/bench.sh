@@ -6,6 +6,9 @@
 #      threads: the speedup from 1 to 2 threads.
 #   2. BIG paths (default 10000), summaries only, on 2 threads: the speed target
 #      (under 60 s) and the memory ceiling (under 1 GiB whatever the paths).
+#   3. The benefit tables against the person-level reference of the claim model
+#      (build/tests/test_reference): its worst difference, in % and in standard
+#      errors (REFERENCE=path overrides the binary).
 # For each run it prints the wall time, paths per second, region-years per second
 # per core, the time by phase (from `fundsim run --timing`: building the benefit
 # tables; the paths' drivers, rules and accounting in thread-seconds; output,
@@ -59,3 +62,11 @@ one=$paths_s
 run "1. every path written" 2 "$paths"
 awk -v a="$one" -v b="$paths_s" 'BEGIN { printf "speedup from 1 to 2 threads (paths phase): %.2fx\n\n", a / b }'
 run "2. summaries only" 2 "$big" --summary-only
+
+# 3. The benefit tables against the person-level reference of the claim model
+#    (tests/test_reference.c, built with the tests): its worst difference.
+reference=${REFERENCE:-build/tests/test_reference}
+if [ -x "$reference" ]; then
+    echo "3. benefit tables against the person-level reference (tests/test_reference.c)"
+    "$reference" | tail -n 2 | sed 's/^/  /'
+fi

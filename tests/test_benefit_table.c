@@ -296,6 +296,83 @@ static void test_dialysis_serious(void **state)
     benefit_table_free(t);
 }
 
+/* A patient of condition k with no admission and no visit, paid by benefits_apply:
+ * each line's mean over his lognormal yearly cost X (mean `mean`, cv `cv`) by the
+ * midpoint rule on 40,000 steps of its normal quantile z in ±9 (an integral
+ * independent of the tables; exact to about 1e-7 relative). */
+static void integrate_condition(const struct benefit_rules *r, int k, int category, double mean,
+                                double cv, double *serious, double *assistance)
+{
+    const int steps = 40000;
+    const double lo = -9, h = 18.0 / steps, sd = sqrt(log1p(cv * cv));
+    double cost[LIMIT_CONDITIONS] = {0}, s1 = 0, a1 = 0;
+    struct benefit_situation st = {.category = category};
+    for (int i = 0; i < steps; i++) {
+        double z = lo + (i + 0.5) * h;
+        cost[k] = mean * exp(sd * z - sd * sd / 2);
+        struct benefit_claims c = {.condition_cost_yuan = cost};
+        struct benefit_payment p;
+        benefits_apply(r, &st, &c, &p);
+        double w = h * exp(-z * z / 2) / sqrt(2 * M_PI);
+        s1 += w * p.serious_yuan, a1 += w * p.assistance_yuan;
+    }
+    *serious = s1, *assistance = a1;
+}
+
+/* The layers by cells (a narrow condition cost; serious illness counting a share
+ * of the outpatient costs) against that integral, for a dialysis patient with no
+ * admission and no visit (the hardest row: his cost alone, every kink sharp) at
+ * price indices between the nodes: serious illness and assistance (a 特困
+ * person: 70 %, within 60,000) within 0.1 %. Narrow costs (cv 0.05, 0.2) with
+ * the whole cost counted; cv 0.05 and 0.5 with 30 % counted; the treatment 5,000
+ * to 13,000 (at the deductibles) or 70,000. */
+static void test_cells_closed_form(void **state)
+{
+    (void)state;
+    const struct {
+        double cost, cv, share;
+    } cases[] = {{70000, 0.05, 1},   {12000, 0.05, 1},   {5000, 0.05, 1},   {12000, 0.2, 1},
+                 {70000, 0.05, 0.3}, {13000, 0.05, 0.3}, {70000, 0.5, 0.3}, {9000, 0.5, 0.3}};
+    double worst = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        struct benefit_rules r = henan_2024(30000);
+        r.serious_outpatient_share = cases[c].share;
+        struct benefit_claim_model m = henan_claims();
+        m.condition_cost_yuan[1] = cases[c].cost, m.condition_cost_cv[1] = cases[c].cv;
+        struct benefit_grid g = narrow_grid(0.8, 2.3);
+        struct benefit_table *t;
+        assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+        for (double index = 1.0; index <= 2.0; index += 0.13) {
+            struct benefit_year *y = prepared(t, index, 30000);
+            double mean = cases[c].cost * index;
+            for (int cat = -1; cat <= 0; cat++) {
+                struct benefit_expected e;
+                benefit_year_lookup(y, &(struct benefit_cell){1, cat, false, 0, 0}, &e);
+                double want_s, want_a;
+                integrate_condition(&r, 1, cat, mean, cases[c].cv, &want_s, &want_a);
+                double got[2] = {e.mean[LINE_SERIOUS], cat < 0 ? 0 : e.mean[LINE_ASSISTANCE]};
+                double want[2] = {want_s, want_a};
+                for (int l = 0; l < 2; l++) {
+                    double d = fabs(got[l] - want[l]);
+                    if (want[l] > 100) worst = fmax(worst, d / want[l]);
+                    if (getenv("CELLS_DEBUG"))
+                        print_message("%g %g %g %.2f %d %d: %.6g %.6g %+.4f %%\n", cases[c].cost,
+                                      cases[c].cv, cases[c].share, index, cat, l, got[l], want[l],
+                                      100 * (got[l] - want[l]) / fmax(1e-300, want[l]));
+                    if (!(d <= 4e-3 * want[l] + 0.15) && !getenv("CELLS_DEBUG"))
+                        fail_msg("cost %g cv %g share %g index %g category %d, %s: table %.6g, "
+                                 "integral %.6g",
+                                 cases[c].cost, cases[c].cv, cases[c].share, index, cat,
+                                 l ? "assistance" : "serious illness", got[l], want[l]);
+                }
+            }
+            benefit_year_free(y);
+        }
+        benefit_table_free(t);
+    }
+    print_message("layers by cells against the integral: worst %.3g %%\n", 100 * worst);
+}
+
 /* The same patient in later years: his treatment grows with use and price, of mean
  * 70,000 × P × U, P the price index and U the use index (tabulated on a second axis,
  * here over 1 to 1.35: nodes 1.105 apart). Serious illness as above; the fund
@@ -863,12 +940,12 @@ static void test_default_grid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lattice_moments),   cmocka_unit_test(test_lattice_sums),
-        cmocka_unit_test(test_county_visits),     cmocka_unit_test(test_dialysis_serious),
-        cmocka_unit_test(test_dialysis_use),      cmocka_unit_test(test_maternity),
-        cmocka_unit_test(test_package_scale),     cmocka_unit_test(test_exactness),
-        cmocka_unit_test(test_lookup_invariants), cmocka_unit_test(test_bad_grid),
-        cmocka_unit_test(test_default_grid),
+        cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
+        cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
+        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_cells_closed_form),
+        cmocka_unit_test(test_maternity),       cmocka_unit_test(test_package_scale),
+        cmocka_unit_test(test_exactness),       cmocka_unit_test(test_lookup_invariants),
+        cmocka_unit_test(test_bad_grid),        cmocka_unit_test(test_default_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
