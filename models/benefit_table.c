@@ -1935,19 +1935,69 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     double ratio = poisson ? lambda : phi * lambda / (1 + phi * lambda);
     p[0] = poisson ? exp(-lambda) : pow(1 + phi * lambda, -1 / phi);
     /* one multiplication per count on the chain: the step's factors are apart */
-    double cum = p[0], mean = 0;
+    double cum = p[0], mean = 0, pn = p[0]; /* p[n] in a register, not reloaded */
     int n = 0;
     for (; n < K; n++) {
         if (1 - cum < 1e-13 && n > lambda) break;
-        p[n + 1] = p[n] * (t->count_step[n] * ratio);
-        cum += p[n + 1];
-        mean += (n + 1) * p[n + 1];
+        pn *= t->count_step[n] * ratio;
+        p[n + 1] = pn;
+        cum += pn;
+        mean += (n + 1) * pn;
     }
     if (n == K) {
         *tail = positive(1 - cum);
         *excess = positive(lambda - mean - K * *tail);
     }
     return n;
+}
+
+/* The mixing of the counts' rows, node by node with the node's running sums in
+ * locals (registers) rather than in memory: each sum adds the same terms in the
+ * same order as the plain loop (the counts 0 .. top, then rows K and K − 1 with
+ * the weights wK and wK1 of the counts beyond K, a zero weight skipped), so the
+ * result is the same bit for bit. mix_counts fills every column; mix_counts_payer
+ * the two of one payer, those from `row` (its first column is column `lo`). */
+static void mix_counts(const double *base, const double *p, int top, int K, double wK,
+                       double wK1, double mix[4][COEF_PER_NODE])
+{
+    for (int j = 0; j < 4; j += 2) { /* two nodes at a time: 24 sums, 12 registers */
+        double s[2][COEF_PER_NODE] = {{0}};
+        const double *row = base + j * COEF_PER_NODE;
+        for (int n = 0; n <= top + 2; n++) {
+            double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+            if (w == 0) continue;
+            const double *r = row + (size_t)(n <= top       ? n
+                                             : n == top + 1 ? K
+                                                            : K - 1) *
+                                        COEF_PER_COUNT;
+            for (int h = 0; h < 2; h++)
+                for (int c = 0; c < COEF_PER_NODE; c++)
+                    s[h][c] += w * r[h * COEF_PER_NODE + c];
+        }
+        for (int h = 0; h < 2; h++)
+            for (int c = 0; c < COEF_PER_NODE; c++)
+                mix[j + h][c] = s[h][c];
+    }
+}
+
+static void mix_counts_payer(const double *row, const double *p, int top, int K, double wK,
+                             double wK1, double mix[4][COEF_PER_NODE], int lo)
+{
+    double s[4][2] = {{0}};
+    for (int n = 0; n <= top + 2; n++) {
+        double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+        if (w == 0) continue;
+        const double *r = row + (size_t)(n <= top       ? n
+                                         : n == top + 1 ? K
+                                                        : K - 1) *
+                                    COEF_PER_COUNT;
+        for (int j = 0; j < 4; j++)
+            for (int c = 0; c < 2; c++)
+                s[j][c] += w * r[j * COEF_PER_NODE + c];
+    }
+    for (int j = 0; j < 4; j++)
+        for (int c = 0; c < 2; c++)
+            mix[j][lo + c] = s[j][c];
 }
 
 /* Cells that share the group, the late flag and the rates: one count
@@ -2044,18 +2094,23 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     lo *= 2, hi *= 2;
     double mix[4][COEF_PER_NODE] = {{0}};
     const double *base = y->coef + y->coef_at[g] + (size_t)oi * COEF_PER_NODE;
-    for (int n = 0; n <= top + 2; n++) {
-        /* the counts filled, then rows K and K − 1 for those beyond K */
-        double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
-        if (w == 0) continue;
-        const double *row = base + (size_t)(n <= top       ? n
-                                            : n == top + 1 ? K
-                                                           : K - 1) *
-                                       COEF_PER_COUNT;
-        for (int j = 0; j < 4; j++)
-            for (int c = lo; c < hi; c++)
-                mix[j][c] += w * row[j * COEF_PER_NODE + c];
-    }
+    if (hi - lo == COEF_PER_NODE)
+        mix_counts(base, p, top, K, wK, wK1, mix);
+    else if (hi - lo == 2)
+        mix_counts_payer(base + lo, p, top, K, wK, wK1, mix, lo);
+    else
+        for (int n = 0; n <= top + 2; n++) {
+            /* the counts filled, then rows K and K − 1 for those beyond K */
+            double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+            if (w == 0) continue;
+            const double *row = base + (size_t)(n <= top       ? n
+                                                : n == top + 1 ? K
+                                                               : K - 1) *
+                                           COEF_PER_COUNT;
+            for (int j = 0; j < 4; j++)
+                for (int c = lo; c < hi; c++)
+                    mix[j][c] += w * row[j * COEF_PER_NODE + c];
+        }
     double acc[N_PAYERS][2] = {{0}};
     for (int k = 0; k < N_PAYERS; k++)
         for (int m = 0; m < 2 && need[k]; m++)

@@ -192,8 +192,8 @@ static size_t projection_start(const struct summary_config *c)
     return y < c->years ? y : c->years;
 }
 
-/* Path p of the block. */
-static void add_path(struct summary *s, const struct record_block *b, size_t p)
+/* Path p's first depletion year in each region. */
+static void add_first_depletion(struct summary *s, const struct record_block *b, size_t p)
 {
     struct summary_results *r = &s->r;
     size_t Y = s->c.years, R = s->c.regions;
@@ -207,15 +207,21 @@ static void add_path(struct summary *s, const struct record_block *b, size_t p)
         else
             r->p_never_depleted[g] += 1;
     }
-    for (size_t y = 0; y < Y; y++) {
-        for (size_t g = 0; g < R; g++)
-            add_region_year(s, record_at(b, p, y, g), y * R + g, p);
-        add_province_year(s, b, p, y);
-        const double *n = record_national(b, p, y);
-        for (size_t v = 0; v < N_NVARS; v++) {
-            r->national_mean[v][y] += n[v];
-            if (nvar_info[v].quantiles) stage(s, s->national_cell[v] + y, p, n[v]);
-        }
+}
+
+/* Year y of the block's path p: what the summaries keep of that year (its
+ * region-years, the province and the nation) and nothing of other years. */
+static void add_path_year(struct summary *s, const struct record_block *b, size_t p, size_t y)
+{
+    struct summary_results *r = &s->r;
+    size_t R = s->c.regions;
+    for (size_t g = 0; g < R; g++)
+        add_region_year(s, record_at(b, p, y, g), y * R + g, p);
+    add_province_year(s, b, p, y);
+    const double *n = record_national(b, p, y);
+    for (size_t v = 0; v < N_NVARS; v++) {
+        r->national_mean[v][y] += n[v];
+        if (nvar_info[v].quantiles) stage(s, s->national_cell[v] + y, p, n[v]);
     }
 }
 
@@ -233,8 +239,15 @@ int summary_add(struct summary *s, const struct record_block *b, struct diag *d)
         return -1;
     }
     s->stage_paths = b->n_paths;
+    /* The years on the threads: every sum is of one year and adds the paths in
+     * path order, so the results are the same bits on any number of threads. */
+    long Y = (long)c->years;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(c->threads > 0 ? c->threads : 1)
+    for (long y = 0; y < Y; y++)
+        for (size_t p = 0; p < b->n_paths; p++)
+            add_path_year(s, b, p, (size_t)y);
     for (size_t p = 0; p < b->n_paths; p++)
-        add_path(s, b, p);
+        add_first_depletion(s, b, p);
     if (spill_commit(s->spill, d) != 0) return -1;
     s->added += b->n_paths;
     return 0;

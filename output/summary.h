@@ -68,7 +68,7 @@ struct summary_config {
      * expenditure leave them out (record_net_transfers) */
     bool pooled_transfers;
     const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
-    int threads;             /* for the quantiles; ≤ 0 means 1 */
+    int threads;             /* for adding blocks and the quantiles; ≤ 0 means 1 */
 };
 
 /* The disk space the scratch file of a summary with config `c` takes. */

@@ -3,7 +3,8 @@
  * hand: means, type-7 quantiles, probabilities, warning levels and their tie
  * rule, the first depletion year (with a path that recovers), the province's
  * sums and months, the national variables; the order blocks must come in, and
- * the same bits whichever way the paths are cut into blocks. */
+ * the same bits whichever way the paths are cut into blocks and on any number
+ * of threads. */
 #include "output/summary.h"
 #include "sim/config/diag.h"
 
@@ -74,11 +75,13 @@ static void fill(struct record_block *b, size_t first_path, size_t n_paths)
     }
 }
 
-/* A finished summary of the paths, added in blocks of the given sizes. */
-static struct summary *run(const size_t *sizes, size_t n_blocks)
+/* A finished summary of the paths, added in blocks of the given sizes on
+ * `threads` threads. */
+static struct summary *run_on(const size_t *sizes, size_t n_blocks, int threads)
 {
     struct diag dg = {0};
     struct summary_config c = config();
+    c.threads = threads;
     struct summary *s = summary_alloc(&c);
     assert_non_null(s);
     size_t first = 0;
@@ -92,6 +95,11 @@ static struct summary *run(const size_t *sizes, size_t n_blocks)
     assert_int_equal(summary_finish(s, &dg), 0);
     diag_free(&dg);
     return s;
+}
+
+static struct summary *run(const size_t *sizes, size_t n_blocks)
+{
+    return run_on(sizes, n_blocks, 1);
 }
 
 static struct summary *run_two_blocks(void)
@@ -290,7 +298,8 @@ static void test_blocks_bit_identical(void **state)
 {
     (void)state;
     struct summary *one = run((const size_t[]){4}, 1);
-    struct summary *three = run((const size_t[]){1, 2, 1}, 3);
+    /* on 3 threads: a year on each */
+    struct summary *three = run_on((const size_t[]){1, 2, 1}, 3, 3);
     const struct summary_results *a = summary_results(one), *b = summary_results(three);
     for (size_t v = 0; v < N_VARS; v++) {
         SAME(mean[v], Y * R);
