@@ -1957,19 +1957,28 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
  * the weights wK and wK1 of the counts beyond K, a zero weight skipped), so the
  * result is the same bit for bit. mix_counts fills every column; mix_counts_payer
  * the two of one payer, those from `row` (its first column is column `lo`). */
-static void mix_counts(const double *base, const double *p, int top, int K, double wK,
-                       double wK1, double mix[4][COEF_PER_NODE])
+/* The n-th term of a count mixture: the counts 0 .. top at p[n], then row K at
+ * wK and row K - 1 at wK1 for the counts beyond K; its weight and its row. */
+static inline double mix_weight(const double *p, int n, int top, double wK, double wK1)
+{
+    return n <= top ? p[n] : n == top + 1 ? wK : wK1;
+}
+
+static inline size_t mix_row(int n, int top, int K)
+{
+    return (size_t)(n <= top ? n : n == top + 1 ? K : K - 1) * COEF_PER_COUNT;
+}
+
+static void mix_counts(const double *base, const double *p, int top, int K, double wK, double wK1,
+                       double mix[4][COEF_PER_NODE])
 {
     for (int j = 0; j < 4; j += 2) { /* two nodes at a time: 24 sums, 12 registers */
         double s[2][COEF_PER_NODE] = {{0}};
         const double *row = base + j * COEF_PER_NODE;
         for (int n = 0; n <= top + 2; n++) {
-            double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+            double w = mix_weight(p, n, top, wK, wK1);
             if (w == 0) continue;
-            const double *r = row + (size_t)(n <= top       ? n
-                                             : n == top + 1 ? K
-                                                            : K - 1) *
-                                        COEF_PER_COUNT;
+            const double *r = row + mix_row(n, top, K);
             for (int h = 0; h < 2; h++)
                 for (int c = 0; c < COEF_PER_NODE; c++)
                     s[h][c] += w * r[h * COEF_PER_NODE + c];
@@ -1985,12 +1994,9 @@ static void mix_counts_payer(const double *row, const double *p, int top, int K,
 {
     double s[4][2] = {{0}};
     for (int n = 0; n <= top + 2; n++) {
-        double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+        double w = mix_weight(p, n, top, wK, wK1);
         if (w == 0) continue;
-        const double *r = row + (size_t)(n <= top       ? n
-                                         : n == top + 1 ? K
-                                                        : K - 1) *
-                                    COEF_PER_COUNT;
+        const double *r = row + mix_row(n, top, K);
         for (int j = 0; j < 4; j++)
             for (int c = 0; c < 2; c++)
                 s[j][c] += w * r[j * COEF_PER_NODE + c];
