@@ -456,6 +456,32 @@ refused_output "the folder $dir/o/missing of the output $dir/o/missing/out.h5 do
 refused_output "$dir/o/slice.h5 is not a folder: it cannot hold the output $dir/o/slice.h5/out.h5" \
     run "$scenario" --paths 100000 -o "$dir/o/slice.h5/out.h5"
 
+# calibrate -o replaces only a variant that calibrate wrote (its first line
+# says so), never the scenario itself or a file of the user's; it writes under
+# a temporary name and renames, so nothing is left beside it
+actuals="regions[0].actuals=({year=2022; enrollees=600000.0;})"
+printf 'base = "%s";\n' "$scenario" >"$dir/o/mine.cfg" # a variant of the user's
+cp "$dir/o/mine.cfg" "$dir/mine.cfg"
+refused_output "-o $dir/o/mine.cfg: a file is there that fundsim calibrate did not write (its first line does not say so): refusing to replace it; remove it or name another file" \
+    calibrate "$scenario" --set "$actuals" --paths 2 -o "$dir/o/mine.cfg"
+cmp -s "$dir/o/mine.cfg" "$dir/mine.cfg" || fail "calibrate changed a file it did not write"
+refused_output "-o $dir/o/mine.cfg names the scenario being calibrated: name another file" \
+    calibrate "$dir/o/mine.cfg" --set "$actuals" --paths 2 -o "$dir/o/mine.cfg"
+not_a_calibrate() {
+    refused_output "the output $1 is $2: fundsim writes a new file or replaces a regular one, nothing else" \
+        calibrate "$scenario" --set "$actuals" --paths 2 -o "$1"
+}
+not_a_calibrate "$dir/o/fifo" "a FIFO (named pipe)"
+for round in 1 2; do # a new file, then the variant it wrote replaced
+    "$fundsim" calibrate "$scenario" --set "$actuals" --paths 2 --quiet -o "$dir/o/fitted.cfg" \
+        >/dev/null 2>"$dir/err" || fail "calibrate -o, round $round: $(cat "$dir/err")"
+    head -1 "$dir/o/fitted.cfg" | grep -qF 'written by `fundsim calibrate`' ||
+        fail "the variant's first line: $(head -1 "$dir/o/fitted.cfg")"
+    [ -z "$(find "$dir/o" -name 'fitted.cfg.tmp-*')" ] || fail "calibrate left a temporary file"
+done
+"$fundsim" check "$dir/o/fitted.cfg" >/dev/null || fail "the variant calibrate wrote is refused"
+rm -f "$dir/o/mine.cfg" "$dir/o/fitted.cfg"
+
 # ---- 9. a FIFO in the place of OUT.h5 during the run ----
 # 99 quantile levels make the file slow to write beside the paths (for 10:
 # half a second, from a checkpoint of 3000 paths). Options, not a function: $!

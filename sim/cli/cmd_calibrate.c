@@ -2,6 +2,7 @@
  * fits the levels to the regions' actuals (sim/calibrate.c), prints the fit
  * table and writes the variant file that carries the levels, each with a
  * comment naming the actual it comes from. */
+#include "output/outpath.h"
 #include "sim/calibrate.h"
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
@@ -10,6 +11,7 @@
 #include "fundsim_config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char calibrate_usage[] =
     "Usage: fundsim calibrate [OPTIONS] SCENARIO [-o VARIANT.cfg]\n"
@@ -33,7 +36,8 @@ static const char calibrate_usage[] =
     "actual, model before and after, per region, year and line.\n"
     "\n"
     "  -o, --output FILE  write the variant (base = SCENARIO, the fitted levels in its\n"
-    "                     `calibration` group) to FILE\n"
+    "                     `calibration` group) to FILE; an existing FILE is replaced\n"
+    "                     only if calibrate wrote it (its first line says so)\n"
     "  --paths N          paths of each round of the fit (default 200)\n"
     "  --through YEAR     fit the actuals up to YEAR only\n"
     "  --threads T        threads (default: all cores, or OMP_NUM_THREADS)\n"
@@ -191,6 +195,35 @@ static void print_level(FILE *out, const struct scenario *s, const struct calibr
     fputs(k + 1 < s->n_regions ? ",\n" : "\n", out);
 }
 
+/* The mark of a variant this command wrote, in its first line: only such a
+ * file is replaced by -o (fundsim replaces only what it can prove it wrote). */
+static const char variant_mark[] = "written by `fundsim calibrate`";
+
+/* Whether -o may name `path`: a regular file or nothing (outpath_check), not
+ * the scenario itself, and, if a file is there, one that calibrate wrote. */
+static int check_variant_path(const char *path, const char *scenario, struct diag *d)
+{
+    if (outpath_check(path, d) != 0) return -1;
+    FILE *f = fopen(path, "r");
+    if (!f) return 0; /* nothing there (or unreadable: writing then says why) */
+    char first[512] = "";
+    bool ours = fgets(first, sizeof first, f) && strstr(first, variant_mark);
+    fclose(f);
+    char a[PATH_MAX], b[PATH_MAX];
+    if (realpath(path, a) && realpath(scenario, b) && strcmp(a, b) == 0) {
+        diag_refuse(d, "-o %s names the scenario being calibrated: name another file", path);
+        return -1;
+    }
+    if (!ours) {
+        diag_refuse(d,
+                    "-o %s: a file is there that fundsim calibrate did not write (its first line "
+                    "does not say so): refusing to replace it; remove it or name another file",
+                    path);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_variant(const struct calibrate_cli *c, const struct scenario *s,
                          const struct calibrate_result *r, size_t paths)
 {
@@ -205,9 +238,21 @@ static int write_variant(const struct calibrate_cli *c, const struct scenario *s
         return -1;
     }
     relative_path(out_dir, scenario_real, base, sizeof base);
-    FILE *out = fopen(c->output, "w");
+    /* Written under a temporary name beside it, renamed onto it when complete:
+     * a failed write never leaves half a variant where a good one was. */
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", c->output, (long)getpid()) >= (int)sizeof tmp) {
+        fprintf(stderr, "fundsim calibrate: the name %s is too long\n", c->output);
+        return -1;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    FILE *out = fd < 0 ? NULL : fdopen(fd, "w");
     if (!out) {
-        fprintf(stderr, "fundsim calibrate: cannot write %s: %s\n", c->output, strerror(errno));
+        fprintf(stderr, "fundsim calibrate: cannot write %s: %s\n", tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
         return -1;
     }
     char *stem_copy = strdup(c->output);
@@ -215,7 +260,7 @@ static int write_variant(const struct calibrate_cli *c, const struct scenario *s
     size_t stem_len = strlen(stem);
     if (stem_len > 4 && strcmp(stem + stem_len - 4, ".cfg") == 0) stem_len -= 4;
     fprintf(out,
-            "# %.*s.cfg: a variant of %s written by `fundsim calibrate` (fundsim %s).\n"
+            "# %.*s.cfg: a variant of %s %s (fundsim %s).\n"
             "# The levels that make the model's expected figures (the mean over %zu paths, seed "
             "%lld)\n"
             "# of each region's last actual year equal its accounts (regions[].actuals), fitted "
@@ -223,8 +268,8 @@ static int write_variant(const struct calibrate_cli *c, const struct scenario *s
             "# %d rounds; the largest gap left: %.4f %%. The run's years %d-%d are history "
             "(they\n"
             "# reproduce the accounts in expectation); the projection proper starts in %d.\n",
-            (int)stem_len, stem, base, FUNDSIM_VERSION, paths, s->simulation.seed, r->rounds,
-            100 * r->worst_gap, r->start_year, r->last_year, r->last_year + 1);
+            (int)stem_len, stem, base, variant_mark, FUNDSIM_VERSION, paths, s->simulation.seed,
+            r->rounds, 100 * r->worst_gap, r->start_year, r->last_year, r->last_year + 1);
     fprintf(out, "base = \"%s\";\nname = \"%.*s\";\n", base, (int)stem_len, stem);
     fprintf(out, "description = \"%s calibrated to the actuals up to %d\";\n\n", s->name,
             r->last_year);
@@ -263,9 +308,21 @@ static int write_variant(const struct calibrate_cli *c, const struct scenario *s
         fputs("  ];\n", out);
     }
     fprintf(out, "  history_end_year = %d;\n};\n", r->last_year);
-    bool failed = ferror(out);
+    bool failed = ferror(out) || fflush(out) != 0 || fsync(fileno(out)) != 0;
     if (fclose(out) != 0 || failed) {
-        fprintf(stderr, "fundsim calibrate: cannot write %s\n", c->output);
+        fprintf(stderr, "fundsim calibrate: cannot write %s\n", tmp);
+        unlink(tmp);
+        return -1;
+    }
+    struct diag d = {0};
+    if (outpath_replaceable(c->output, &d) != 0 || rename(tmp, c->output) != 0) {
+        if (d.n == 0)
+            fprintf(stderr, "fundsim calibrate: cannot rename %s onto %s: %s\n", tmp, c->output,
+                    strerror(errno));
+        else
+            cli_print_diag(&(struct cli_voice){.command = "calibrate"}, &d);
+        diag_free(&d);
+        unlink(tmp);
         return -1;
     }
     return 0;
@@ -293,6 +350,11 @@ int cmd_calibrate(int argc, char **argv)
         goto done;
     }
     struct cli_voice voice = {.command = "calibrate", .quiet = c.quiet};
+    if (c.output && check_variant_path(c.output, c.scenario, &d) != 0) {
+        cli_print_diag(&voice, &d);
+        status = cli_failure_status(&d);
+        goto done;
+    }
     struct calibrate_options o = {.file = c.scenario,
                                   .through_year = c.through,
                                   .paths = (size_t)c.paths,
