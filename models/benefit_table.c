@@ -1243,7 +1243,7 @@ static void use_nodes(struct benefit_table *t, const struct benefit_grid *g)
     t->log_use_step = span / (t->n_use - 1);
 }
 
-int benefit_table_build(struct benefit_table **out, const struct benefit_rules *r,
+int benefit_table_start(struct benefit_table **out, const struct benefit_rules *r,
                         const struct benefit_claim_model *m, const struct benefit_grid *g)
 {
     *out = NULL;
@@ -1328,12 +1328,27 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
                        (size_t)t->n_index);
         t->xq = malloc(sizeof(double) * X_CELLS * LAYER_NODES * (size_t)t->n_index);
     }
+    if (!t->fund_in || !t->sl || !t->op || !t->bmean || (t->any_cells && (!t->sa || !t->xq))) {
+        benefit_table_free(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+int benefit_table_nodes(const struct benefit_table *t)
+{
+    return t->n_index;
+}
+
+int benefit_table_build_node(struct benefit_table *t, int i)
+{
+    assert(i >= 0 && i < t->n_index);
+    const struct benefit_rules *r = &t->rules;
+    const struct benefit_claim_model *m = &t->model;
     struct work w = {0};
-    int status =
-        !t->fund_in || !t->sl || !t->op || !t->bmean || (t->any_cells && (!t->sa || !t->xq))
-            ? -1
-            : work_init(&w, t);
-    for (int i = 0; status == 0 && i < t->n_index; i++) {
+    int status = work_init(&w, t);
+    if (status == 0) {
         double index = exp(t->log_index_min + i * t->log_index_ratio);
         double cost_mean, policy_mean;
         size_t na = claim_atoms(&m->inpatient, r->inpatient_deductible_yuan, r->inpatient_ratio,
@@ -1348,10 +1363,19 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
         if (status == 0) tabulate_layers(t, &w, i, index);
     }
     work_free(&w, t);
-    if (status) {
-        benefit_table_free(t);
-        return -1;
-    }
+    return status;
+}
+
+int benefit_table_build(struct benefit_table **out, const struct benefit_rules *r,
+                        const struct benefit_claim_model *m, const struct benefit_grid *g)
+{
+    struct benefit_table *t;
+    if (benefit_table_start(&t, r, m, g)) return -1;
+    for (int i = 0; i < t->n_index; i++)
+        if (benefit_table_build_node(t, i)) {
+            benefit_table_free(t);
+            return -1;
+        }
     *out = t;
     return 0;
 }

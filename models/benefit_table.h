@@ -134,6 +134,17 @@ struct benefit_table;
  * or -1 (out of memory, or a grid or rules it cannot tabulate). */
 int benefit_table_build(struct benefit_table **out, const struct benefit_rules *r,
                         const struct benefit_claim_model *m, const struct benefit_grid *g);
+
+/* The same in parts, for building one table on several threads: start sizes the
+ * table and allocates it (0, or -1 as build); then each of its price index nodes
+ * 0 .. benefit_table_nodes(t) − 1 is built once by build_node (0, or −1 out of
+ * memory), which writes only that node's entries: nodes may be built at the same
+ * time on different threads, in any order, and give the same bytes. A table is
+ * ready for benefit_year_alloc when every node is built. */
+int benefit_table_start(struct benefit_table **out, const struct benefit_rules *r,
+                        const struct benefit_claim_model *m, const struct benefit_grid *g);
+int benefit_table_nodes(const struct benefit_table *t);
+int benefit_table_build_node(struct benefit_table *t, int i);
 void benefit_table_free(struct benefit_table *t);
 
 /* A table resolved for one price index, one use index and one previous-year

@@ -175,11 +175,28 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
             g->use_min = fmin(g->use_min, low), g->use_max = fmax(g->use_max, high);
         }
     int failed = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
-    for (size_t t = 0; t < e->n_tables; t++)
-        failed |= benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t],
-                                      &grid[t]) != 0;
+    size_t jobs = 0;
+    for (size_t t = 0; t < e->n_tables && !failed; t++) {
+        failed = benefit_table_start(&e->tables[t], &e->table_rules[t], &e->table_models[t],
+                                     &grid[t]) != 0;
+        if (!failed) jobs += (size_t)benefit_table_nodes(e->tables[t]);
+    }
     free(grid);
+    /* Every price index node of every table is one job: a table with many nodes
+     * keeps both threads busy, and each node's bytes do not depend on who built it. */
+    size_t *job_table = failed ? NULL : malloc((jobs ? jobs : 1) * sizeof *job_table);
+    int *job_node = failed ? NULL : malloc((jobs ? jobs : 1) * sizeof *job_node);
+    if (!failed && (!job_table || !job_node)) failed = 1;
+    for (size_t t = 0, j = 0; !failed && t < e->n_tables; t++)
+        for (int i = 0; i < benefit_table_nodes(e->tables[t]); i++, j++)
+            job_table[j] = t, job_node[j] = i;
+    if (!failed) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
+        for (size_t j = 0; j < jobs; j++)
+            failed |= benefit_table_build_node(e->tables[job_table[j]], job_node[j]) != 0;
+    }
+    free(job_table);
+    free(job_node);
     if (failed) {
         diag_fail(d, "cannot build the benefit tables (out of memory?)");
         return -1;
