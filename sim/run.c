@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,14 @@ struct run_arm {
     struct engine *engine;
     int threads;
     struct engine_work **work; /* [threads] */
-    size_t n_blocks;           /* buffers allocated, ≤ RUN_BATCH_BLOCKS */
-    struct record_block block[RUN_BATCH_BLOCKS];
+    size_t n_blocks;           /* buffers allocated in each set, ≤ RUN_BATCH_BLOCKS */
+    /* Two sets of block buffers: a batch fills set `set` while the blocks of the
+     * one before, in the other set, are still being stored (run_arm_swap). The
+     * second set is allocated by the first swap. */
+    struct record_block block[2][RUN_BATCH_BLOCKS];
+    int set;
+    bool two_sets;
+    size_t block_paths, years, regions; /* each buffer's size */
 };
 
 struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d)
@@ -78,9 +85,11 @@ struct run_arm *run_arm_create(const struct scenario *s, int threads, struct dia
     for (int t = 0; t < a->threads; t++)
         if (!(a->work[t] = engine_work_alloc(a->engine))) goto oom;
     size_t paths = (size_t)s->simulation.paths;
+    a->block_paths = paths < RECORD_BLOCK_PATHS ? paths : RECORD_BLOCK_PATHS;
+    a->years = (size_t)s->simulation.years, a->regions = s->n_regions;
     for (; a->n_blocks < RUN_BATCH_BLOCKS && a->n_blocks * RECORD_BLOCK_PATHS < paths;
          a->n_blocks++)
-        if (record_block_alloc(&a->block[a->n_blocks],
+        if (record_block_alloc(&a->block[0][a->n_blocks],
                                paths < RECORD_BLOCK_PATHS ? paths : RECORD_BLOCK_PATHS,
                                (size_t)s->simulation.years, s->n_regions) != 0)
             goto oom;
@@ -98,7 +107,7 @@ void run_arm_free(struct run_arm *a)
         engine_work_free(a->work[t]);
     free(a->work);
     for (size_t j = 0; j < RUN_BATCH_BLOCKS; j++)
-        record_block_free(&a->block[j]);
+        record_block_free(&a->block[0][j]), record_block_free(&a->block[1][j]);
     engine_free(a->engine);
     free(a);
 }
@@ -130,8 +139,8 @@ void run_arm_batch(struct run_arm *a, const struct record_span *spans, size_t n_
     /* Path i of the batch: span j, row i - start[j]. */
     size_t start[RUN_BATCH_BLOCKS + 1] = {0};
     for (size_t j = 0; j < n_spans; j++) {
-        a->block[j].first_path = spans[j].first;
-        a->block[j].n_paths = spans[j].n;
+        a->block[a->set][j].first_path = spans[j].first;
+        a->block[a->set][j].n_paths = spans[j].n;
         start[j + 1] = start[j] + spans[j].n;
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(a->threads)
@@ -140,19 +149,37 @@ void run_arm_batch(struct run_arm *a, const struct record_span *spans, size_t n_
         while (i >= start[j + 1])
             j++;
         engine_path(a->engine, a->work[omp_get_thread_num()], spans[j].first + i - start[j],
-                    &a->block[j], i - start[j]);
+                    &a->block[a->set][j], i - start[j]);
     }
 }
 
 const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j)
 {
-    return &a->block[j];
+    return &a->block[a->set][j];
 }
 
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n)
 {
     run_arm_batch(a, &(struct record_span){first, n}, 1);
-    return &a->block[0];
+    return &a->block[a->set][0];
+}
+
+int run_arm_swap(struct run_arm *a)
+{
+    if (!a->two_sets) {
+        size_t j = 0;
+        for (; j < a->n_blocks; j++)
+            if (record_block_alloc(&a->block[1][j], a->block_paths, a->years, a->regions) != 0)
+                break;
+        if (j < a->n_blocks) {
+            for (size_t i = 0; i <= j && i < a->n_blocks; i++)
+                record_block_free(&a->block[1][i]);
+            return -1;
+        }
+        a->two_sets = true;
+    }
+    a->set = 1 - a->set;
+    return 0;
 }
 
 /* The team of a run without one: this process alone. */
@@ -292,11 +319,10 @@ static size_t paths_stored(const struct run *r)
     return n;
 }
 
-/* The arms' blocks j of the batch, checked finite, into the checkpoint as block b. */
-static int store_block(struct run *r, size_t j, size_t b, struct diag *d)
+/* The arms' blocks j of the batch and their scenarios; returns how many arms. */
+static size_t batch_arms(const struct run *r, size_t j, const struct record_block **arms,
+                         const struct scenario **whose)
 {
-    const struct record_block *arms[RUN_MAX_ARMS];
-    const struct scenario *whose[RUN_MAX_ARMS];
     size_t n = 0;
     arms[n] = run_arm_batch_block(r->base, j), whose[n++] = r->s;
     for (size_t k = 0; k < r->o->n_variants; k++)
@@ -305,11 +331,91 @@ static int store_block(struct run *r, size_t j, size_t b, struct diag *d)
         if (r->variants[k].independent_arm)
             arms[n] = run_arm_batch_block(r->variants[k].independent_arm, j),
             whose[n++] = r->o->variants[k].independent;
+    return n;
+}
+
+/* The checkpoint's writer: a batch's blocks, checked finite and stored, on a
+ * thread of their own while the next batch runs (its arms fill their other set
+ * of buffers: run_arm_swap), so that the writes and their fsyncs are off the
+ * paths' way. Its problems go to its own diag, handed on when it is joined. */
+struct writer {
+    const struct run *r;
+    pthread_t thread;
+    bool running;
+    size_t n, n_arms;
+    size_t b[RUN_BATCH_BLOCKS], paths[RUN_BATCH_BLOCKS];
+    const struct record_block *arms[RUN_BATCH_BLOCKS][RUN_MAX_ARMS];
+    const struct scenario *whose[RUN_MAX_ARMS];
+    size_t saved; /* paths stored */
+    int rc;
+    struct diag d;
+};
+
+static void *writer_work(void *arg)
+{
+    struct writer *w = arg;
+    const struct run *r = w->r;
+    for (size_t j = 0; j < w->n && !w->rc; j++) {
+        for (size_t k = 0; k < w->n_arms && !w->rc; k++)
+            w->rc = finite_check(w->arms[j][k], w->whose[k]->name, r->names.name,
+                                 w->whose[k]->simulation.start_year, &w->d);
+        if (!w->rc) w->rc = ckpt_save(r->ckpt, w->b[j], w->arms[j], &w->d);
+        if (!w->rc) w->saved += w->paths[j];
+    }
+    return NULL;
+}
+
+/* The n blocks of the batch just run (numbers b, spans) to the writer, which
+ * must be idle: on a thread when `background` and one can start, else at once. */
+static void writer_start(struct writer *w, const struct run *r, const size_t *b,
+                         const struct record_span *spans, size_t n, bool background)
+{
+    w->r = r, w->n = n, w->rc = 0, w->saved = 0;
+    for (size_t j = 0; j < n; j++) {
+        w->b[j] = b[j], w->paths[j] = spans[j].n;
+        w->n_arms = batch_arms(r, j, w->arms[j], w->whose);
+    }
+    w->running = background && pthread_create(&w->thread, NULL, writer_work, w) == 0;
+    if (!w->running) writer_work(w);
+}
+
+/* Waits for the writer; adds the paths it stored to *saved. Returns 0, or -1
+ * with its problem in `d`. */
+static int writer_join(struct writer *w, size_t *saved, struct diag *d)
+{
+    if (w->running) pthread_join(w->thread, NULL);
+    w->running = false;
+    *saved += w->saved;
+    w->saved = 0;
+    int rc = w->rc;
+    if (rc) {
+        diag_fail(d, "%s", w->d.n ? diag_last_text(&w->d) : "cannot store a block");
+        if (w->d.no_memory) d->no_memory = true;
+    }
+    diag_free(&w->d);
+    w->d = (struct diag){0};
+    w->rc = 0;
+    return rc;
+}
+
+/* Swaps every arm's buffers for the next batch. Returns 0, or -1 when one
+ * could not (then none has: the writer must finish first). */
+static int swap_arms(struct run *r)
+{
+    struct run_arm *arms[RUN_MAX_ARMS];
+    size_t n = 0;
+    arms[n++] = r->base;
+    for (size_t k = 0; k < r->o->n_variants; k++) {
+        arms[n++] = r->variants[k].arm;
+        if (r->variants[k].independent_arm) arms[n++] = r->variants[k].independent_arm;
+    }
     for (size_t k = 0; k < n; k++)
-        if (finite_check(arms[k], whose[k]->name, r->names.name, whose[k]->simulation.start_year,
-                         d))
+        if (run_arm_swap(arms[k])) {
+            while (k-- > 0)
+                run_arm_swap(arms[k]); /* back: allocated already, cannot fail */
             return -1;
-    return ckpt_save(r->ckpt, b, arms, d);
+        }
+    return 0;
 }
 
 /* run_arm_batch, timed. */
@@ -342,6 +448,7 @@ static int compute(struct run *r, struct diag *d)
     size_t before = paths_stored(r), saved = 0;
     double start = timing_now_s();
     enum { GOING, STOPPED, FAILED } state = GOING;
+    struct writer w = {0};
     for (size_t k = 0;; k++) {
         int mine_state = state != GOING ? (int)state : r->o->stop && *r->o->stop ? STOPPED : GOING;
         int all = team_max(t, mine_state);
@@ -360,15 +467,18 @@ static int compute(struct run *r, struct diag *d)
             if (r->variants[v].independent_arm)
                 timed_batch(r, r->variants[v].independent_arm, spans, n);
         }
-        for (size_t j = 0; j < n && state == GOING; j++) {
-            if (store_block(r, j, mine[k * RUN_BATCH_BLOCKS + j], d))
-                state = FAILED;
-            else
-                saved += spans[j].n;
+        /* the batch before, stored while this one ran; then this one's turn */
+        if (writer_join(&w, &saved, d)) state = FAILED;
+        if (state == GOING) {
+            bool last = k + 1 == rounds;
+            bool swapped = !last && swap_arms(r) == 0;
+            writer_start(&w, r, mine + k * RUN_BATCH_BLOCKS, spans, n, swapped);
+            if (!swapped && writer_join(&w, &saved, d)) state = FAILED;
         }
         say_progress(&r->o->say, before + (r->paths - before) * (k + 1) / rounds, r->paths,
                      timing_now_s() - start);
     }
+    if (writer_join(&w, &saved, d)) state = FAILED;
     free(mine);
     r->stored = before + team_sum(t, saved);
     if (state == STOPPED && t->rank == 0 && r->stored == 0)
@@ -381,11 +491,13 @@ static int compute(struct run *r, struct diag *d)
     return state == GOING ? 0 : -1;
 }
 
-/* The benchmark's figures: where the time went (on this rank). */
-static void fill_timing(const struct run *r, struct run_timing *out)
+/* The arms' thread-seconds by phase into `r`, then the arms go: the second
+ * step reads the checkpoint, and their tables and buffers would only add to
+ * its peak memory. */
+static void free_arms(struct run *r)
 {
-    struct engine_times e = {0}, x;
-    const struct run_arm *arms[RUN_MAX_ARMS];
+    struct engine_times x;
+    struct run_arm *arms[RUN_MAX_ARMS];
     size_t n = 0;
     arms[n++] = r->base;
     for (size_t k = 0; k < r->o->n_variants; k++)
@@ -393,16 +505,25 @@ static void fill_timing(const struct run *r, struct run_timing *out)
     for (size_t k = 0; k < n; k++) {
         if (!arms[k]) continue;
         run_arm_times(arms[k], &x);
-        e.drivers_s += x.drivers_s, e.rules_s += x.rules_s, e.accounting_s += x.accounting_s;
+        r->drivers_s += x.drivers_s, r->rules_s += x.rules_s, r->accounting_s += x.accounting_s;
+        run_arm_free(arms[k]);
     }
+    r->base = NULL;
+    for (size_t k = 0; k < r->o->n_variants; k++)
+        r->variants[k].arm = r->variants[k].independent_arm = NULL;
+}
+
+/* The benchmark's figures: where the time went (on this rank). */
+static void fill_timing(const struct run *r, struct run_timing *out)
+{
     *out = (struct run_timing){
         .tables_s = r->tables_s,
         .paths_s = r->engine_s,
         .output_s = r->output_s,
         .finish_s = r->finish_s,
-        .drivers_s = e.drivers_s,
-        .rules_s = e.rules_s,
-        .accounting_s = e.accounting_s,
+        .drivers_s = r->drivers_s,
+        .rules_s = r->rules_s,
+        .accounting_s = r->accounting_s,
     };
 }
 
@@ -546,6 +667,7 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
         if (compute(&r, d)) goto done;
         r.output_s = timing_now_s() - t0 - r.engine_s;
     }
+    free_arms(&r);
     double t2 = timing_now_s();
     if (run_assemble(&r, d)) goto done;
     r.finish_s = timing_now_s() - t2;

@@ -112,6 +112,10 @@ void run_arm_times(const struct run_arm *a, struct engine_times *out);
  * threads into its block j. */
 void run_arm_batch(struct run_arm *a, const struct record_span *spans, size_t n_spans);
 const struct record_block *run_arm_batch_block(const struct run_arm *a, size_t j);
+/* The next batch into the arm's other set of block buffers (allocated by the
+ * first swap), so that the blocks of the last batch stay as they are while it
+ * runs. Returns 0, or -1 out of memory: the next batch then uses the same set. */
+int run_arm_swap(struct run_arm *a);
 /* run_arm_batch of n ≤ RECORD_BLOCK_PATHS paths, and its one block. */
 const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t n);
 

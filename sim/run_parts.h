@@ -44,6 +44,7 @@ struct run {
     /* wall seconds: building the engines, running paths, storing the blocks,
      * making the file */
     double tables_s, engine_s, output_s, finish_s;
+    double drivers_s, rules_s, accounting_s; /* the arms' thread-seconds (free_arms) */
 };
 
 /* The summaries' config (their scratch files beside the output), and the

@@ -419,6 +419,59 @@ static void test_dialysis_use(void **state)
     benefit_table_free(t);
 }
 
+/* A table built node by node, the nodes in any order (as the engine's threads
+ * take them), is the table built in one call, to the bit: every line's mean and
+ * variance of every cell, with a use axis and layers by cells (outpatient share
+ * 0.3, a narrow condition cost) so that every part of a node is built. */
+static void test_nodes_any_order(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    r.serious_outpatient_share = 0.3;
+    struct benefit_claim_model m = henan_claims();
+    m.condition_cost_cv[1] = 0.1;
+    struct benefit_grid g = narrow_grid(0.8, 2.3);
+    g.use_min = 1, g.use_max = 1.35;
+    struct benefit_table *whole, *parts;
+    assert_int_equal(benefit_table_build(&whole, &r, &m, &g), 0);
+    assert_int_equal(benefit_table_start(&parts, &r, &m, &g), 0);
+    int n = benefit_table_nodes(parts);
+    assert_true(n >= 4);
+    for (int i = n - 1; i >= 0; i -= 2) /* odd from the top, then even from the bottom */
+        assert_int_equal(benefit_table_build_node(parts, i), 0);
+    for (int i = n % 2 ? 1 : 0; i < n; i += 2)
+        assert_int_equal(benefit_table_build_node(parts, i), 0);
+    struct benefit_year *a = benefit_year_alloc(whole, true), *b = benefit_year_alloc(parts, true);
+    assert_non_null(a);
+    assert_non_null(b);
+    const double prices[] = {0.9, 1.3, 2.1}, uses[] = {1, 1.2}, incomes[] = {20000, 45000};
+    size_t compared = 0;
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 2; j++)
+            for (size_t k = 0; k < 2; k++) {
+                assert_int_equal(benefit_year_prepare(a, prices[i], uses[j], incomes[k]), 0);
+                assert_int_equal(benefit_year_prepare(b, prices[i], uses[j], incomes[k]), 0);
+                for (int c = -1; c < 2; c++)
+                    for (int late = 0; late < 2; late++) {
+                        struct benefit_cell cell = {c, late ? CAT_MINIMUM_LIVING
+                                                            : BENEFIT_NOT_ASSISTED,
+                                                    late, 0.4, 3.5};
+                        struct benefit_expected ea, eb;
+                        memset(&ea, 0, sizeof ea), memset(&eb, 0, sizeof eb);
+                        benefit_year_lookup(a, &cell, &ea);
+                        benefit_year_lookup(b, &cell, &eb);
+                        assert_true(ea.mean[LINE_SERIOUS] > 0);
+                        assert_memory_equal(&ea, &eb, sizeof ea);
+                        compared++;
+                    }
+            }
+    assert_int_equal(compared, 72);
+    benefit_year_free(a);
+    benefit_year_free(b);
+    benefit_table_free(whole);
+    benefit_table_free(parts);
+}
+
 /* 002 from 2024: natural 1000, caesarean 2000; with 40 % caesareans the mean per
  * delivery is 0.6 × 1000 + 0.4 × 2000 = 1400 and the variance 0.6 × 1000² + 0.4 × 2000²
  * − 1400² = 240,000. */
@@ -942,7 +995,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
         cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
-        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_cells_closed_form),
+        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_nodes_any_order),
+        cmocka_unit_test(test_cells_closed_form),
         cmocka_unit_test(test_maternity),       cmocka_unit_test(test_package_scale),
         cmocka_unit_test(test_exactness),       cmocka_unit_test(test_lookup_invariants),
         cmocka_unit_test(test_bad_grid),        cmocka_unit_test(test_default_grid),
