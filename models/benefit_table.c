@@ -1370,6 +1370,7 @@ int benefit_table_build(struct benefit_table **out, const struct benefit_rules *
                         const struct benefit_claim_model *m, const struct benefit_grid *g)
 {
     struct benefit_table *t;
+    *out = NULL;
     if (benefit_table_start(&t, r, m, g)) return -1;
     for (int i = 0; i < t->n_index; i++)
         if (benefit_table_build_node(t, i)) {

@@ -366,15 +366,21 @@ static void *writer_work(void *arg)
 }
 
 /* The n blocks of the batch just run (numbers b, spans) to the writer, which
- * must be idle: on a thread when `background` and one can start, else at once. */
-static void writer_start(struct writer *w, const struct run *r, const size_t *b,
-                         const struct record_span *spans, size_t n, bool background)
+ * must be idle: taken from the arms' current buffers, before they swap. */
+static void writer_take(struct writer *w, const struct run *r, const size_t *b,
+                        const struct record_span *spans, size_t n)
 {
     w->r = r, w->n = n, w->rc = 0, w->saved = 0;
     for (size_t j = 0; j < n; j++) {
         w->b[j] = b[j], w->paths[j] = spans[j].n;
         w->n_arms = batch_arms(r, j, w->arms[j], w->whose);
     }
+}
+
+/* Stores the blocks taken: on a thread when `background` and one can start,
+ * else at once. */
+static void writer_start(struct writer *w, bool background)
+{
     w->running = background && pthread_create(&w->thread, NULL, writer_work, w) == 0;
     if (!w->running) writer_work(w);
 }
@@ -470,9 +476,9 @@ static int compute(struct run *r, struct diag *d)
         /* the batch before, stored while this one ran; then this one's turn */
         if (writer_join(&w, &saved, d)) state = FAILED;
         if (state == GOING) {
-            bool last = k + 1 == rounds;
-            bool swapped = !last && swap_arms(r) == 0;
-            writer_start(&w, r, mine + k * RUN_BATCH_BLOCKS, spans, n, swapped);
+            writer_take(&w, r, mine + k * RUN_BATCH_BLOCKS, spans, n);
+            bool swapped = k + 1 < rounds && swap_arms(r) == 0;
+            writer_start(&w, swapped);
             if (!swapped && writer_join(&w, &saved, d)) state = FAILED;
         }
         say_progress(&r->o->say, before + (r->paths - before) * (k + 1) / rounds, r->paths,

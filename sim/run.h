@@ -52,7 +52,8 @@ struct run_variant {
 
 /* Where a run's time went on this rank, for the benchmark (`fundsim run
  * --timing`): wall seconds building the engines, running the paths, storing
- * the blocks (the part of the paths' time the checkpoint took) and making the
+ * the blocks (the part of the paths' time the checkpoint took: the writer's
+ * thread runs beside the next batch, so only waiting for it) and making the
  * file (summaries and commit); and the threads' seconds in each phase of the
  * paths (sim/engine.h, struct engine_times). */
 struct run_timing {
