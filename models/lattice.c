@@ -83,7 +83,10 @@ void lattice_fft(const struct lattice *x, double *out)
     gsl_fft_real_radix2_transform(out, 1, 2 * x->n);
 }
 
-void lattice_fft_mul_add(double *acc, const double *a, const double *b, size_t n2)
+/* restrict: acc is never a or b, so the compiler may keep and vectorize the
+ * products (each element's arithmetic is the same either way). */
+void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
+                         size_t n2)
 {
     assert(n2 >= 2 && n2 % 2 == 0);
     /* GSL's halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
@@ -102,12 +105,17 @@ void lattice_fft_collect(double *acc, struct lattice *out)
     gsl_fft_halfcomplex_radix2_inverse(acc, 1, 2 * n);
     for (size_t i = 0; i < n; i++)
         out->p[i] += acc[i];
+    /* the tail's sums in registers (acc might alias them for all the compiler
+     * knows), added in the same order */
+    const double step = out->step;
+    double m0 = out->tail.m0, m1 = out->tail.m1, m2 = out->tail.m2;
     for (size_t i = n; i < 2 * n; i++) {
-        double v = (double)i * out->step;
-        out->tail.m0 += acc[i];
-        out->tail.m1 += acc[i] * v;
-        out->tail.m2 += acc[i] * v * v;
+        double v = (double)i * step;
+        m0 += acc[i];
+        m1 += acc[i] * v;
+        m2 += acc[i] * v * v;
     }
+    out->tail = (struct moments){m0, m1, m2};
 }
 
 void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
@@ -140,11 +148,17 @@ void lattice_suffix(const struct lattice *x, double *suffix)
     size_t n = x->n;
     double *P = suffix, *M1 = suffix + n + 1, *M2 = suffix + 2 * (n + 1);
     P[n] = M1[n] = M2[n] = 0;
+    /* The running sums in registers, not reloaded from the stores just made (the
+     * suffix might alias x's points for all the compiler knows): the same
+     * additions in the same order. */
+    const double step = x->step, *p = x->p;
+    double sp = 0, s1 = 0, s2 = 0;
     for (size_t i = n; i-- > 0;) {
-        double v = (double)i * x->step;
-        P[i] = P[i + 1] + x->p[i];
-        M1[i] = M1[i + 1] + x->p[i] * v;
-        M2[i] = M2[i + 1] + x->p[i] * v * v;
+        double v = (double)i * step;
+        sp = sp + p[i];
+        s1 = s1 + p[i] * v;
+        s2 = s2 + p[i] * v * v;
+        P[i] = sp, M1[i] = s1, M2[i] = s2;
     }
 }
 

@@ -48,7 +48,8 @@ struct moments lattice_moments_sum(struct moments a, struct moments b);
 /* FFT of a lattice's masses, zero-padded to 2n (GSL halfcomplex order). */
 void lattice_fft(const struct lattice *x, double *out /* [2n] */);
 /* acc += a × b, products of two transforms of length 2n. */
-void lattice_fft_mul_add(double *acc, const double *a, const double *b, size_t n2);
+void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
+                         size_t n2);
 /* Inverse transform of `acc` (destroyed) into `out`: the points below n go to the
  * lattice, the rest (the overflow of the sum) to the tail. Adds to `out`. */
 void lattice_fft_collect(double *acc, struct lattice *out);
