@@ -11,6 +11,7 @@
 #include "sim/config/diag.h"
 #include "sim/pools.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ struct assembly {
     /* A block as stored: arm 0 the base, 1 + k variant k, then the independent
      * twins; twin[k] is variant k's twin's arm, 0 for none. */
     struct record_block arm[RUN_MAX_ARMS];
+    struct record_block next[RUN_MAX_ARMS]; /* the block after, read meanwhile (none: NULL) */
     size_t twin[RUN_MAX_VARIANTS];
     struct summary *sum;
     struct diffsum *diff[RUN_MAX_VARIANTS], *twin_diff[RUN_MAX_VARIANTS];
@@ -70,7 +72,7 @@ static void assembly_free(struct assembly *a)
         diffsum_free(a->twin_diff[k]);
     }
     for (size_t k = 0; k < a->r->n_arms; k++)
-        record_block_free(&a->arm[k]);
+        record_block_free(&a->arm[k]), record_block_free(&a->next[k]);
 }
 
 /* Buffers for a block's arms. Returns 0 or -1 with `d`. */
@@ -158,6 +160,66 @@ static int load(struct assembly *a, size_t b, struct diag *d)
     return ckpt_load(a->r->ckpt, b, arms, d);
 }
 
+/* The reader: block b into a->next on a thread of its own while the block
+ * before goes into the summaries (reading and checking a block is serial
+ * work). Its problem goes to its own diag, handed on when it is joined. */
+struct reader {
+    struct assembly *a;
+    size_t b;
+    pthread_t thread;
+    bool running;
+    int rc;
+    struct diag d;
+};
+
+static void *reader_work(void *arg)
+{
+    struct reader *rd = arg;
+    struct record_block *arms[RUN_MAX_ARMS];
+    for (size_t k = 0; k < rd->a->r->n_arms; k++)
+        arms[k] = &rd->a->next[k];
+    rd->rc = ckpt_load(rd->a->r->ckpt, rd->b, arms, &rd->d);
+    return NULL;
+}
+
+/* Buffers for the block after; false when there is no memory for them (the
+ * blocks are then read one after the other). */
+static bool alloc_next(struct assembly *a)
+{
+    const struct run *r = a->r;
+    size_t paths = r->paths < RECORD_BLOCK_PATHS ? r->paths : RECORD_BLOCK_PATHS;
+    for (size_t k = 0; k < r->n_arms; k++)
+        if (record_block_alloc(&a->next[k], paths, r->meta.years, r->meta.regions) != 0) {
+            for (size_t j = 0; j <= k; j++)
+                record_block_free(&a->next[j]);
+            return false;
+        }
+    return true;
+}
+
+/* Waits for the reader; then the block it read is a->arm. Returns 0, or -1
+ * with its problem in `d`. */
+static int reader_join(struct reader *rd, struct diag *d)
+{
+    if (!rd->running) return 0;
+    pthread_join(rd->thread, NULL);
+    rd->running = false;
+    int rc = rd->rc;
+    if (rc) {
+        diag_fail(d, "%s", rd->d.n ? diag_last_text(&rd->d) : "cannot read a block");
+        if (rd->d.no_memory) d->no_memory = true;
+    } else {
+        struct assembly *a = rd->a;
+        for (size_t k = 0; k < a->r->n_arms; k++) {
+            struct record_block t = a->arm[k];
+            a->arm[k] = a->next[k], a->next[k] = t;
+        }
+    }
+    diag_free(&rd->d);
+    rd->d = (struct diag){0};
+    return rc;
+}
+
 /* Whether a signal asked the run to stop (run_options.stop): the file is then
  * not finished, and the checkpoint, which holds every path, stays for --resume.
  * Returns 0, or -1 with `d` saying so. */
@@ -177,11 +239,26 @@ static int stop_asked(const struct assembly *a, struct diag *d)
 static int add_blocks(struct assembly *a, bool write, struct diag *d)
 {
     const struct run *r = a->r;
-    for (size_t b = r->first_block; b < r->first_block + r->n_blocks; b++)
-        if (stop_asked(a, d) || load(a, b, d) || summarize(a, d) ||
-            (write && write_block(a, a->h5, d)))
-            return -1;
-    return 0;
+    size_t end = r->first_block + r->n_blocks;
+    bool ahead = r->n_blocks > 1 && alloc_next(a);
+    struct reader rd = {.a = a};
+    int rc = r->n_blocks > 0 && (stop_asked(a, d) || load(a, r->first_block, d)) ? -1 : 0;
+    for (size_t b = r->first_block; b < end && !rc; b++) {
+        if (ahead && b + 1 < end) {
+            rd.b = b + 1;
+            rd.running = pthread_create(&rd.thread, NULL, reader_work, &rd) == 0;
+        }
+        rc = summarize(a, d) || (write && write_block(a, a->h5, d)) ? -1 : 0;
+        if (b + 1 == end || rc) break;
+        if (rd.running ? reader_join(&rd, d) : load(a, b + 1, d)) rc = -1;
+        if (!rc && stop_asked(a, d)) rc = -1;
+    }
+    if (rd.running) {
+        struct diag ignored = {0}; /* after a failure, its message is the one to keep */
+        reader_join(&rd, &ignored);
+        diag_free(&ignored);
+    }
+    return rc;
 }
 
 /* The summaries into the file, then the commit. Returns 0 or -1 with `d`. */
