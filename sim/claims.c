@@ -49,6 +49,7 @@ _Static_assert(N_FIELDS <= FIELDS, "a row holds every field");
 
 struct sums {
     double f[FIELDS];
+    double layers[FIELDS]; /* the assisted's own layer fields (NODE_ROWS), folded in last */
 };
 
 static void fields(const struct benefit_expected *e, double *f)
@@ -85,10 +86,19 @@ struct claims_nodes {
     int n;                 /* the year's nodes: 0 when each region looks up its own */
     double x[CLAIMS_NODES]; /* the nodes in u */
     bool *ready;            /* [groups]: looked up this year */
-    double *value;          /* [groups][CLAIMS_NODES][BENEFIT_SITUATIONS][FIELDS] */
+    double *value;          /* [groups][CLAIMS_NODES][NODE_ROWS][FIELDS] */
 };
 
-#define GROUP_VALUES (CLAIMS_NODES * BENEFIT_SITUATIONS * FIELDS)
+/* A group's values at a node, in three rows: paying in time, paying late, and
+ * the assisted's differences from paying in time, which are in serious
+ * illness and assistance alone (lookup_cells: the assisted's fund lines and
+ * costs are those paid in time), 4 fields per category. */
+enum node_row { ROW_IN_TIME, ROW_LATE, ROW_ASSISTED, NODE_ROWS };
+#define N_LAYER_FIELDS 4
+static const int layer_field[N_LAYER_FIELDS] = {F_MEAN + LINE_SERIOUS, F_VAR + LINE_SERIOUS,
+                                                F_MEAN + LINE_ASSISTANCE, F_VAR + LINE_ASSISTANCE};
+_Static_assert(N_CATEGORIES * N_LAYER_FIELDS == FIELDS, "the assisted's row holds every category");
+#define GROUP_VALUES (CLAIMS_NODES * NODE_ROWS * FIELDS)
 
 struct claims_nodes *claims_nodes_alloc(const struct claims_bands *b, size_t n_conditions,
                                         const struct utilization_model *m)
@@ -192,8 +202,23 @@ static const double *node_values(const struct source *src, const struct group *g
         }
         struct benefit_expected e[BENEFIT_SITUATIONS];
         benefit_year_lookup_situations(c->y, g->condition, admissions, visits, e);
-        for (int k = 0; k < BENEFIT_SITUATIONS; k++)
-            fields(&e[k], v + (j * BENEFIT_SITUATIONS + k) * FIELDS);
+        double *row = v + j * NODE_ROWS * FIELDS, assisted[FIELDS];
+        fields(&e[SITUATION_IN_TIME], row + ROW_IN_TIME * FIELDS);
+        fields(&e[SITUATION_LATE], row + ROW_LATE * FIELDS);
+        for (int k = 0; k < N_CATEGORIES; k++) {
+            fields(&e[SITUATION_ASSISTED + k], assisted);
+            for (int i = 0; i < N_LAYER_FIELDS; i++)
+                row[ROW_ASSISTED * FIELDS + k * N_LAYER_FIELDS + i] =
+                    assisted[layer_field[i]] - row[ROW_IN_TIME * FIELDS + layer_field[i]];
+#ifndef NDEBUG
+            for (int i = 0; i < FIELDS; i++) {
+                bool layer = false;
+                for (int h = 0; h < N_LAYER_FIELDS; h++)
+                    layer |= i == layer_field[h];
+                assert(layer || assisted[i] == row[ROW_IN_TIME * FIELDS + i]);
+            }
+#endif
+        }
     }
     c->ready[i] = true;
     return v;
@@ -221,15 +246,22 @@ static void add_group(struct sums *s, const struct source *src, const struct gro
         return;
     }
     const double *v = node_values(src, g);
-    double *restrict f = s->f;
-    for (int j = 0; j < src->nodes->n; j++)
-        for (int k = 0; k < BENEFIT_SITUATIONS; k++) {
-            if (n[k] <= 0 || src->w[j] == 0) continue;
-            double a = src->w[j] * n[k];
-            const double *restrict row = v + (j * BENEFIT_SITUATIONS + k) * FIELDS;
-            for (int i = 0; i < FIELDS; i++)
-                f[i] += a * row[i];
-        }
+    /* the assisted as if paying in time, then their own layers */
+    double common = n[SITUATION_IN_TIME], per[FIELDS];
+    for (int k = 0; k < N_CATEGORIES; k++) {
+        common += n[SITUATION_ASSISTED + k];
+        for (int i = 0; i < N_LAYER_FIELDS; i++)
+            per[k * N_LAYER_FIELDS + i] = n[SITUATION_ASSISTED + k];
+    }
+    double *restrict f = s->f, *restrict layers = s->layers;
+    for (int j = 0; j < src->nodes->n; j++) {
+        double w = src->w[j], a = w * common, b = w * n[SITUATION_LATE];
+        const double *restrict row = v + j * NODE_ROWS * FIELDS;
+        for (int i = 0; i < FIELDS; i++)
+            f[i] += a * row[ROW_IN_TIME * FIELDS + i] + b * row[ROW_LATE * FIELDS + i];
+        for (int i = 0; i < FIELDS; i++)
+            layers[i] += w * per[i] * row[ROW_ASSISTED * FIELDS + i];
+    }
 }
 
 static double draw(double mean, double var, double noise, gsl_rng *r)
@@ -306,6 +338,10 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
         enrolled += e->enrollees.at[SEX_FEMALE][a];
     }
     double deliveries = women > 0 ? in->births * enrolled / women : 0;
+
+    for (int k = 0; k < N_CATEGORIES; k++)
+        for (int i = 0; i < N_LAYER_FIELDS; i++)
+            s.f[layer_field[i]] += s.layers[k * N_LAYER_FIELDS + i];
 
     double k = in->scale;
     memset(out, 0, sizeof *out);
