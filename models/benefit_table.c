@@ -1410,7 +1410,7 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
     int kinks = 2 * ((int)t->rules.n_serious_bands + 1) +
                 N_CATEGORIES * ((int)t->rules.n_serious_bands + 2);
     y->max_kinks = kinks < N_PAYERS * MAX_KINKS ? kinks : N_PAYERS * MAX_KINKS;
-    y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 2)) : NULL;
+    y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 1)) : NULL;
     y->sa = layers && t->any_cells
                 ? malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1))
                 : NULL;
@@ -1554,32 +1554,43 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
 }
 
 /* SL1 and SL2 at kink k of every row and node into `out` [row][node][2]: the
- * same sums as one row at a time, slab by slab (a slab is read in order). */
+ * same sums as one row at a time, slab by slab (a slab is read in order), a
+ * block of `out` at a time so that its sums stay in the first-level cache
+ * (each value adds the same terms in the same order as a pass per slab). */
+#define KINK_BLOCK 512
 static void kink_slab(const struct benefit_year *y, const struct t_weights *x, int i0,
-                      const double wi[4], double *tmp, double *out)
+                      const double wi[4], double *out)
 {
     const struct benefit_table *t = y->t;
     size_t m = slab_size(t);
     struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
-    memset(out, 0, m * sizeof *out);
+    const float *q[4][SLAB_PARTS][4];
     for (int a = 0; a < 4; a++)
-        for (int p = 0; p < n_parts; p++) {
-            const struct slab_part *c = &part[p];
-            if (c->w == 0) continue;
-            const float *q0 = t->sl + sl_at(t, x->k0, i0 + a, 0, 0) + c->from,
-                        *q1 = t->sl + sl_at(t, x->k0 + 1, i0 + a, 0, 0) + c->from,
-                        *q2 = t->sl + sl_at(t, x->k0 + 2, i0 + a, 0, 0) + c->from,
-                        *q3 = t->sl + sl_at(t, x->k0 + 3, i0 + a, 0, 0) + c->from;
-            for (size_t j = 0; j < c->n; j++)
-                tmp[j] = x->w[0] * q0[j] + x->w[1] * q1[j] + x->w[2] * q2[j] + x->w[3] * q3[j];
-            double w = wi[a] * c->w;
-            double *to = out + c->to;
-            for (size_t j = 0; j < c->n; j++)
-                to[j] += w * tmp[j];
-        }
-    for (size_t j = 0; j < m; j++)
-        out[j] = positive(out[j]);
+        for (int p = 0; p < n_parts; p++)
+            for (int j = 0; j < 4; j++)
+                q[a][p][j] = t->sl + sl_at(t, x->k0 + j, i0 + a, 0, 0) + part[p].from;
+    double x0 = x->w[0], x1 = x->w[1], x2 = x->w[2], x3 = x->w[3];
+    for (size_t b0 = 0; b0 < m; b0 += KINK_BLOCK) {
+        size_t b1 = b0 + KINK_BLOCK < m ? b0 + KINK_BLOCK : m;
+        memset(out + b0, 0, (b1 - b0) * sizeof *out);
+        for (int a = 0; a < 4; a++)
+            for (int p = 0; p < n_parts; p++) {
+                const struct slab_part *c = &part[p];
+                size_t lo = c->to > b0 ? c->to : b0, hi = c->to + c->n < b1 ? c->to + c->n : b1;
+                if (c->w == 0 || lo >= hi) continue;
+                /* the t interpolation and the sum over index and use nodes in one pass */
+                double w = wi[a] * c->w;
+                const float *restrict q0 = q[a][p][0] - c->to, *restrict q1 = q[a][p][1] - c->to,
+                                      *restrict q2 = q[a][p][2] - c->to,
+                                      *restrict q3 = q[a][p][3] - c->to;
+                double *restrict to = out;
+                for (size_t j = lo; j < hi; j++)
+                    to[j] += w * (x0 * q0[j] + x1 * q1[j] + x2 * q2[j] + x3 * q3[j]);
+            }
+        for (size_t j = b0; j < b1; j++)
+            out[j] = positive(out[j]);
+    }
 }
 
 /* Serious illness and assistance when every group and node has the same kinks
@@ -1589,7 +1600,7 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
 {
     const struct benefit_table *t = y->t;
     size_t m = slab_size(t);
-    double *ew = y->slab, *tmp = y->slab + (size_t)(n_kinks + 1) * m;
+    double *ew = y->slab;
     struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     memset(ew, 0, m * sizeof *ew);
@@ -1603,7 +1614,7 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
                 to[j] += w * q[j];
         }
     for (int k = 0; k < n_kinks; k++)
-        kink_slab(y, &tw[k], i0, wi, tmp, y->slab + (size_t)(k + 1) * m);
+        kink_slab(y, &tw[k], i0, wi, y->slab + (size_t)(k + 1) * m);
     for (int g = 0; g < t->n_groups; g++)
         for (int n = 0; n <= t->K[g]; n++)
             for (int o = 0; o < LAYER_NODES; o++) {

@@ -102,17 +102,24 @@ double utilization_oneoff(const struct utilization_model *m, int year)
     return f;
 }
 
+double utilization_use(const struct utilization_model *m, size_t region, int year,
+                       double use_index, gsl_rng *r, double *shock)
+{
+    double sd = m->shock_log_sd;
+    double g = gsl_ran_gaussian_ziggurat(r, 1.0);
+    *shock = exp(sd * g - 0.5 * sd * sd);
+
+    /* the calibrated scale is 1 unless `fundsim calibrate` fitted one: x 1 changes nothing */
+    double use = use_index * *shock * m->use_scale[region];
+    if (m->n_shocks) use *= utilization_oneoff(m, year);
+    return use;
+}
+
 void utilization_step(const struct utilization_model *m, size_t region, int year,
                       const struct costs_year *costs, const struct by_age *multiplier,
                       double births, gsl_rng *r, struct utilization_year *out)
 {
-    double sd = m->shock_log_sd;
-    double g = gsl_ran_gaussian_ziggurat(r, 1.0);
-    out->shock = exp(sd * g - 0.5 * sd * sd);
-
-    /* the calibrated scale is 1 unless `fundsim calibrate` fitted one: x 1 changes nothing */
-    double use = costs->use_index * out->shock * m->use_scale[region];
-    if (m->n_shocks) use *= utilization_oneoff(m, year);
+    double use = out->use = utilization_use(m, region, year, costs->use_index, r, &out->shock);
     care_step(&m->inpatient, m->inpatient_mix[region].at, use, costs->price_index, multiplier,
               &out->inpatient);
     care_step(&m->outpatient, m->outpatient.level_mix, use, costs->price_index, NULL,

@@ -74,6 +74,7 @@ struct utilization_care {
 /* The output of a step. */
 struct utilization_year {
     double shock; /* Z */
+    double use;   /* U_t * Z * O_t times the region's calibrated scale: every rate's factor */
     struct utilization_care inpatient, outpatient;
     double natural_births, caesarean_births;
 };
@@ -92,6 +93,13 @@ void utilization_year_free(struct utilization_year *y);
 
 /* The one-off factor O_t of `year`. */
 double utilization_oneoff(const struct utilization_model *m, int year);
+
+/* The region-year's factor on every rate (utilization_year.use) and its shock Z
+ * (`shock`), from the step's one draw from `r` (positioned by the caller): the
+ * step's own, which the engine also takes ahead of the step to know every
+ * region's factor before the claims (sim/claims.h). */
+double utilization_use(const struct utilization_model *m, size_t region, int year,
+                       double use_index, gsl_rng *r, double *shock);
 
 /* Region `region`'s year `year`: `costs` is the year's costs_step output,
  * `multiplier` the disease driver's inpatient multiplier per cell (NULL: 1

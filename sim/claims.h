@@ -75,8 +75,39 @@ struct claims_inputs {
     double scale;
 };
 
-/* Expectations from the year's table `y`, then one draw per line from `r`. */
+/* The lookups of one table's year shared by the regions that use it.
+ *
+ * A group's lookup depends on its region only through the region-year's
+ * factor on every rate, u = use index x shock x calibrated scale x one-off
+ * factor (utilization_year.use): its admissions are R_in u M_c and its visits
+ * R_out u (R the scenario's rate of the band, M_c the condition's
+ * multiplier). So when more than CLAIMS_NODES regions use a table in a year,
+ * each group is looked up once at CLAIMS_NODES factors shared by them, the
+ * Chebyshev-Lobatto points of the year's range [min u, max u] over those
+ * regions (its ends among them), and each region's expectations are
+ * interpolated cubically (Lagrange) in u; with CLAIMS_NODES regions or fewer
+ * every region looks up its own rates, as does a region whose factor is a
+ * node (the weights are then exactly 1 and 0). The range is the path's own
+ * year, so the result does not depend on how the paths are split. Accuracy:
+ * models/README.md, "Accuracy of the tables". */
+#define CLAIMS_NODES 4
+struct claims_nodes;
+
+/* Room for a table's year of `b` with `n_conditions` conditions, whose rates
+ * per band are the model's (`m`): NULL when out of memory. */
+struct claims_nodes *claims_nodes_alloc(const struct claims_bands *b, size_t n_conditions,
+                                        const struct utilization_model *m);
+void claims_nodes_free(struct claims_nodes *c);
+/* The year of view `y` for the `n` regions of factors `use` that use it;
+ * the lookups are made as regions first ask for them. */
+void claims_nodes_year(struct claims_nodes *c, const struct benefit_year *y, const double *use,
+                       size_t n);
+
+/* Expectations from the year's table `y` (through `nodes`, its year set by
+ * claims_nodes_year, or NULL: the region's own lookups), then one draw per
+ * line from `r`. */
 void claims_region_year(const struct claims_bands *b, const struct benefit_year *y,
-                        const struct claims_inputs *in, gsl_rng *r, struct claims_year *out);
+                        struct claims_nodes *nodes, const struct claims_inputs *in, gsl_rng *r,
+                        struct claims_year *out);
 
 #endif

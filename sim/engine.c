@@ -21,6 +21,7 @@
 #include "sim/pools.h"
 #include "sim/timing.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ struct engine {
     struct package *table_packages;
     struct region_year *ry; /* [regions][years] */
     struct pools pools;     /* which fund holds each region's money (pools.h) */
+    size_t most_in_use;     /* the most tables any year uses */
 };
 
 struct engine_work {
@@ -78,6 +80,11 @@ struct engine_work {
     size_t n_tables;
     struct benefit_year **year_views; /* [n_tables] */
     bool *in_use;                     /* [n_tables]: the year's tables */
+    /* The lookups the regions of a table share (claims.h), one per table the
+     * year uses ([most_in_use]), and the table's (NULL when not in use). */
+    struct claims_nodes **nodes, **table_nodes; /* [most_in_use], [n_tables] */
+    double *region_use;                         /* [regions]: the year's factors on the rates */
+    double *table_use;                          /* [regions]: those of one table */
     double *scale;                    /* [n_tables]: the year's package scale */
     double *income, *price;           /* [years + 1]: the path's timeline_path */
     struct timeline_path x;
@@ -197,6 +204,18 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
     }
     free(job_table);
     free(job_node);
+    bool *in_use = calloc(e->n_tables, sizeof *in_use);
+    if (!in_use) goto oom;
+    for (size_t y = 0; y < e->years; y++) {
+        memset(in_use, 0, e->n_tables * sizeof *in_use);
+        size_t n = 0;
+        for (size_t k = 0; k < e->regions; k++) {
+            int t = e->ry[k * e->years + y].table;
+            n += !in_use[t], in_use[t] = true;
+        }
+        if (n > e->most_in_use) e->most_in_use = n;
+    }
+    free(in_use);
     if (failed) {
         diag_fail(d, "cannot build the benefit tables (out of memory?)");
         return -1;
@@ -308,10 +327,18 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->moved = calloc(e->regions, sizeof *w->moved);
     w->opening = calloc(e->regions, sizeof *w->opening);
     w->fund_benefits = calloc(e->regions, sizeof *w->fund_benefits);
+    w->nodes = calloc(e->most_in_use + 1, sizeof *w->nodes);
+    w->table_nodes = calloc(e->n_tables, sizeof *w->table_nodes);
+    w->region_use = calloc(e->regions, sizeof *w->region_use);
+    w->table_use = calloc(e->regions, sizeof *w->table_use);
     int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
              w->scale && w->income && w->price && w->balance && w->shortfall && w->pv_income &&
              w->pv_expenditure && w->pv_opening && w->records && w->fund && w->moved && w->opening &&
-             w->fund_benefits && utilization_year_init(&w->use, &e->utilization) == 0;
+             w->fund_benefits && w->nodes && w->table_nodes && w->region_use && w->table_use &&
+             utilization_year_init(&w->use, &e->utilization) == 0;
+    for (size_t i = 0; ok && i < e->most_in_use; i++)
+        ok = (w->nodes[i] = claims_nodes_alloc(&e->bands, e->s->disease.n, &e->utilization)) !=
+             NULL;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
     if (!ok) {
@@ -346,6 +373,12 @@ void engine_work_free(struct engine_work *w)
     free(w->moved);
     free(w->opening);
     free(w->fund_benefits);
+    for (size_t i = 0; w->nodes && w->nodes[i]; i++)
+        claims_nodes_free(w->nodes[i]);
+    free(w->nodes);
+    free(w->table_nodes);
+    free(w->region_use);
+    free(w->table_use);
     free(w);
 }
 
@@ -445,7 +478,8 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
                       &in.maternity_var_yuan);
     struct claims_year claims;
     seek(e, r, path, key, year, DRIVER_CLAIMS);
-    claims_region_year(&e->bands, w->year_views[ry->table], &in, r, &claims);
+    claims_region_year(&e->bands, w->year_views[ry->table], w->table_nodes[ry->table], &in, r,
+                       &claims);
     lap(w, &w->times.rules_s);
 
     memset(v, 0, N_VARS * sizeof *v);
@@ -535,6 +569,29 @@ static void national_year(const struct engine *e, struct engine_work *w, uint64_
     costs_step(&e->costs, &w->costs, year, n->economy.income_shock, r, &n->costs);
 }
 
+/* The lookups each table's regions share this year (claims.h): every region's
+ * factor on its rates, from the draw its utilization step will make again. */
+static void share_lookups(const struct engine *e, struct engine_work *w, uint64_t path, int year,
+                          size_t y, const struct national_year *n)
+{
+    double shock;
+    for (size_t k = 0; k < e->regions; k++) {
+        seek(e, w->r, path, (uint32_t)k, year, DRIVER_UTILIZATION);
+        w->region_use[k] = utilization_use(&e->utilization, k, year, n->costs.use_index, w->r, &shock);
+    }
+    size_t slot = 0;
+    for (size_t t = 0; t < e->n_tables; t++) {
+        w->table_nodes[t] = NULL;
+        if (!w->in_use[t]) continue;
+        size_t m = 0;
+        for (size_t k = 0; k < e->regions; k++)
+            if (e->ry[k * e->years + y].table == (int)t) w->table_use[m++] = w->region_use[k];
+        assert(slot < e->most_in_use);
+        w->table_nodes[t] = w->nodes[slot++];
+        claims_nodes_year(w->table_nodes[t], w->year_views[t], w->table_use, m);
+    }
+}
+
 void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
                  struct record_block *b, size_t row)
 {
@@ -597,6 +654,7 @@ void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,
                 benefit_year_prepare(w->year_views[t], n.costs.price_index / k, n.costs.use_index,
                                      n.economy.income_prev_yuan / k);
             }
+        share_lookups(e, w, path, year, y, &n);
         lap(w, &w->times.rules_s);
 
         if (e->pools.any) pool_balances(e, w, year);
