@@ -10,6 +10,7 @@
 #include "models/economy.h"
 #include "models/enrollment.h"
 #include "models/financing.h"
+#include "models/hold.h"
 #include "models/parameters.h"
 #include "models/population.h"
 #include "models/stream.h"
@@ -62,6 +63,7 @@ struct engine {
     struct package *table_packages;
     struct region_year *ry; /* [regions][years] */
     struct pools pools;     /* which fund holds each region's money (pools.h) */
+    unsigned hold;          /* the driver groups held (engine_hold, models/hold.h) */
 };
 
 struct engine_work {
@@ -254,11 +256,54 @@ void engine_free(struct engine *e)
     free(e);
 }
 
+/* Sets the held groups' spreads to 0 (hold.h): every shock is then sd z
+ * or exp(sd z - sd^2 / 2) in its model, so 0 or 1 whatever z; what is not a
+ * spread is held where it is used (the income shock that costs share, the
+ * technology jumps, the claims noise). */
+static void hold_models(struct engine *e)
+{
+    unsigned h = e->hold;
+    if (h & HOLD_BIT(HOLD_DEMOGRAPHY)) {
+        e->demography.mortality.volatility = e->demography.mortality.initial_volatility = 0;
+        e->demography.fertility.volatility = e->demography.fertility.initial_volatility = 0;
+        for (size_t k = 0; k < e->regions; k++)
+            e->population[k].migration_volatility = 0;
+    }
+    if (h & HOLD_BIT(HOLD_ECONOMY)) e->economy.growth_sd = e->economy.interest_innovation_sd = 0;
+    if (h & HOLD_BIT(HOLD_COSTS)) {
+        e->costs.inflation_sd = e->costs.excess_sd = 0;
+        if (e->costs.technology_rate > 0) { /* not again when called again */
+            e->costs.technology_held_jump =
+                e->costs.technology_rate * e->costs.technology_jump_mean;
+            e->costs.technology_rate = 0;
+        }
+    }
+    if (h & HOLD_BIT(HOLD_UTILIZATION)) e->utilization.shock_log_sd = 0;
+    for (size_t k = 0; k < e->regions; k++) {
+        if (h & HOLD_BIT(HOLD_ENROLLMENT)) e->enrollment[k].participation_volatility = 0;
+        for (size_t c = 0; h & HOLD_BIT(HOLD_DISEASE) && c < e->disease[k].n; c++) {
+            struct disease_condition *dc = &e->disease[k].c[c];
+            dc->log_trend_mean += 0.5 * dc->trend_volatility * dc->trend_volatility;
+            dc->trend_volatility = 0;
+        }
+    }
+    if (h & HOLD_BIT(HOLD_PARAMETERS))
+        for (int j = 0; j < N_PARAMETERS; j++)
+            e->parameters.sd[j] = 0;
+}
+
+void engine_hold(struct engine *e, unsigned groups)
+{
+    e->hold |= groups & HOLD_ALL;
+    hold_models(e);
+}
+
 int engine_refresh_levels(struct engine *e, struct diag *d)
 {
     for (size_t k = 0; k < e->regions; k++)
         if (enrollment_model_init(&e->enrollment[k], e->s, k, d) != 0) return -1;
     utilization_set_use_scales(&e->utilization, e->s);
+    if (e->hold) hold_models(e);
     return 0;
 }
 
@@ -417,7 +462,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
         .use = &w->use,
         .residents = &residents,
         .births = births,
-        .noise = e->s->utilization.claims_noise,
+        .noise = e->hold & HOLD_BIT(HOLD_UTILIZATION) ? 0 : e->s->utilization.claims_noise,
         .scale = w->scale[ry->table],
     };
     const struct policy *p = &region->policy;
@@ -515,7 +560,8 @@ static void national_year(const struct engine *e, struct engine_work *w, uint64_
     seek(e, r, path, STREAM_ALL_REGIONS, year, DRIVER_ECONOMY);
     economy_step(&e->economy, &w->economy, r, &n->economy);
     seek(e, r, path, STREAM_ALL_REGIONS, year, DRIVER_COSTS);
-    costs_step(&e->costs, &w->costs, year, n->economy.income_shock, r, &n->costs);
+    double income_shock = e->hold & HOLD_BIT(HOLD_ECONOMY) ? 0 : n->economy.income_shock;
+    costs_step(&e->costs, &w->costs, year, income_shock, r, &n->costs);
 }
 
 void engine_path(const struct engine *e, struct engine_work *w, uint64_t path,

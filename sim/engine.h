@@ -43,6 +43,12 @@ void engine_free(struct engine *e);
  * or -1 with a scenario problem in `d`. */
 int engine_refresh_levels(struct engine *e, struct diag *d);
 
+/* Holds the driver groups of the mask `groups` (bits HOLD_BIT(enum
+ * hold_group), models/hold.h) at their expected path in every path run from
+ * now on; the other groups' draws are unchanged. Holding is for good: an
+ * engine that holds a group holds it until freed. */
+void engine_hold(struct engine *e, unsigned groups);
+
 /* The number of distinct benefit tables built (for messages). */
 size_t engine_tables(const struct engine *e);
 
