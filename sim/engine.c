@@ -64,6 +64,21 @@ struct engine {
     struct region_year *ry; /* [regions][years] */
     struct pools pools;     /* which fund holds each region's money (pools.h) */
     unsigned hold;          /* the driver groups held (engine_hold, models/hold.h) */
+    struct held_models *unheld; /* the models as built, once a group has been held */
+};
+
+/* The models whose spreads engine_hold sets to 0, as built: engine_hold
+ * restores them before it holds another set of groups. Shallow copies (what
+ * holding changes is plain numbers; the pointers are the engine's). */
+struct held_models {
+    struct demography_model demography;
+    struct economy_model economy;
+    struct costs_model costs;
+    struct parameter_model parameters;
+    struct utilization_model utilization;
+    struct population_model *population; /* [regions] */
+    struct enrollment_model *enrollment; /* [regions] */
+    struct disease_model *disease;       /* [regions] */
 };
 
 struct engine_work {
@@ -102,6 +117,8 @@ struct engine_work {
     struct engine_times times;
     double mark_s; /* when the current phase began */
 };
+
+static void unheld_free(struct held_models *h);
 
 /* ---- building ---- */
 
@@ -253,6 +270,7 @@ void engine_free(struct engine *e)
     free(e->enrollment);
     free(e->disease);
     pools_free(&e->pools);
+    unheld_free(e->unheld);
     free(e);
 }
 
@@ -292,10 +310,54 @@ static void hold_models(struct engine *e)
             e->parameters.sd[j] = 0;
 }
 
-void engine_hold(struct engine *e, unsigned groups)
+static void unheld_free(struct held_models *h)
 {
-    e->hold |= groups & HOLD_ALL;
+    if (!h) return;
+    free(h->population);
+    free(h->enrollment);
+    free(h->disease);
+    free(h);
+}
+
+/* Copies the models as they are into e->unheld, or back from it (`back`). */
+static void unheld_copy(struct engine *e, bool back)
+{
+    struct held_models *h = e->unheld;
+    size_t n = e->regions;
+#define COPY(dst, src, size) memcpy(back ? (dst) : (src), back ? (src) : (dst), size)
+    COPY(&e->demography, &h->demography, sizeof h->demography);
+    COPY(&e->economy, &h->economy, sizeof h->economy);
+    COPY(&e->costs, &h->costs, sizeof h->costs);
+    COPY(&e->parameters, &h->parameters, sizeof h->parameters);
+    COPY(&e->utilization, &h->utilization, sizeof h->utilization);
+    COPY(e->population, h->population, n * sizeof *h->population);
+    COPY(e->enrollment, h->enrollment, n * sizeof *h->enrollment);
+    COPY(e->disease, h->disease, n * sizeof *h->disease);
+#undef COPY
+}
+
+int engine_hold(struct engine *e, unsigned groups, struct diag *d)
+{
+    if (!e->unheld) {
+        struct held_models *h = calloc(1, sizeof *h);
+        if (h) {
+            h->population = calloc(e->regions, sizeof *h->population);
+            h->enrollment = calloc(e->regions, sizeof *h->enrollment);
+            h->disease = calloc(e->regions, sizeof *h->disease);
+        }
+        if (!h || !h->population || !h->enrollment || !h->disease) {
+            unheld_free(h);
+            diag_fail(d, "out of memory");
+            return -1;
+        }
+        e->unheld = h;
+        unheld_copy(e, false);
+    } else {
+        unheld_copy(e, true);
+    }
+    e->hold = groups & HOLD_ALL;
     hold_models(e);
+    return 0;
 }
 
 int engine_refresh_levels(struct engine *e, struct diag *d)
@@ -303,7 +365,16 @@ int engine_refresh_levels(struct engine *e, struct diag *d)
     for (size_t k = 0; k < e->regions; k++)
         if (enrollment_model_init(&e->enrollment[k], e->s, k, d) != 0) return -1;
     utilization_set_use_scales(&e->utilization, e->s);
-    if (e->hold) hold_models(e);
+    if (e->unheld) {
+        /* the levels read again are the unheld models' (hold changes no level) */
+        unsigned h = e->hold;
+        unheld_copy(e, false);
+        e->hold = HOLD_NONE;
+        for (size_t k = 0; k < e->regions; k++)
+            if (enrollment_model_init(&e->unheld->enrollment[k], e->s, k, d) != 0) return -1;
+        utilization_set_use_scales(&e->unheld->utilization, e->s);
+        if (engine_hold(e, h, d) != 0) return -1;
+    }
     return 0;
 }
 

@@ -43,11 +43,11 @@ void engine_free(struct engine *e);
  * or -1 with a scenario problem in `d`. */
 int engine_refresh_levels(struct engine *e, struct diag *d);
 
-/* Holds the driver groups of the mask `groups` (bits HOLD_BIT(enum
- * hold_group), models/hold.h) at their expected path in every path run from
- * now on; the other groups' draws are unchanged. Holding is for good: an
- * engine that holds a group holds it until freed. */
-void engine_hold(struct engine *e, unsigned groups);
+/* Holds exactly the driver groups of the mask `groups` (bits HOLD_BIT(enum
+ * hold_group), models/hold.h; HOLD_NONE: none, as built) at their expected
+ * path in the paths run from now on; the other groups' draws are unchanged.
+ * Not while paths run. Returns 0, or -1 out of memory (a runtime entry in `d`). */
+int engine_hold(struct engine *e, unsigned groups, struct diag *d);
 
 /* The number of distinct benefit tables built (for messages). */
 size_t engine_tables(const struct engine *e);

@@ -91,6 +91,11 @@ oom:
     return NULL;
 }
 
+int run_arm_hold(struct run_arm *a, unsigned groups, struct diag *d)
+{
+    return engine_hold(a->engine, groups, d);
+}
+
 void run_arm_free(struct run_arm *a)
 {
     if (!a) return;

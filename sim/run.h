@@ -103,6 +103,11 @@ size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for mes
  * calibrated levels read again between runs. Returns 0, or -1 with the problem in `d`. */
 int run_arm_refresh_levels(struct run_arm *a, struct diag *d);
 
+/* engine_hold of the arm's engine (sim/engine.h): the driver groups of the
+ * mask held at their expected path from the next batch on (HOLD_NONE: none).
+ * Returns 0, or -1 out of memory with `d`. */
+int run_arm_hold(struct run_arm *a, unsigned groups, struct diag *d);
+
 /* The thread-seconds the arm's threads have spent in each phase so far. */
 struct engine_times;
 void run_arm_times(const struct run_arm *a, struct engine_times *out);
