@@ -253,10 +253,9 @@ done:
     return status;
 }
 
-static int run_row(struct ctx *c, struct sens_row *w, double spread_half, double min, double max,
-                   double *scratch, struct diag *d)
+static int run_row(struct ctx *c, struct sens_row *w, double low, double high, double *scratch,
+                   struct diag *d)
 {
-    double low = fmax(min, w->central - spread_half), high = fmin(max, w->central + spread_half);
     say_text(&c->o->say, SAY_NOTE, "%s (%s): low %g, high %g", w->name, w->key, low, high);
     return run_side(c, w->key, low, &w->low, scratch, d) != 0 ||
                    run_side(c, w->key, high, &w->high, scratch, d) != 0
@@ -300,7 +299,7 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
 
 /* The rows to run: the table's, then each condition's trend. */
 static size_t plan_rows(const struct scenario *s, const struct sens_options *o, struct sens_row *w,
-                        double *half, double *min, double *max)
+                        double *low, double *high)
 {
     size_t n = 0;
     for (size_t j = 0; j < N_TABLE; j++) {
@@ -311,8 +310,8 @@ static size_t plan_rows(const struct scenario *s, const struct sens_options *o, 
         snprintf(w[n].key, sizeof w[n].key, "%s", t->key);
         w[n].central = field(s, t->central);
         w[n].sd = t->sd == NO_SD ? 0 : field(s, t->sd);
-        half[n] = o->spread * (w[n].sd > 0 ? Z90 * w[n].sd : t->spread);
-        min[n] = t->min, max[n] = t->max;
+        double half = o->spread * (w[n].sd > 0 ? Z90 * w[n].sd : t->spread);
+        low[n] = fmax(t->min, w[n].central - half), high[n] = fmin(t->max, w[n].central + half);
         n++;
     }
     for (size_t k = 0; k < s->disease.n; k++) {
@@ -325,8 +324,18 @@ static size_t plan_rows(const struct scenario *s, const struct sens_options *o, 
         snprintf(w[n].key, sizeof w[n].key, "disease.conditions.%s.trend", cp->name);
         w[n].central = cp->trend;
         w[n].sd = s->disease.trend_uncertainty;
-        half[n] = o->spread * (w[n].sd > 0 ? Z90 * w[n].sd : TREND_SPREAD);
-        min[n] = -0.5, max[n] = 0.5;
+        double half = o->spread * (w[n].sd > 0 ? Z90 * w[n].sd : TREND_SPREAD);
+        low[n] = fmax(-0.5, w[n].central - half), high[n] = fmin(0.5, w[n].central + half);
+        n++;
+    }
+    for (size_t k = 0; k < o->n_extra; k++) {
+        const struct sens_extra *x = &o->extra[k];
+        if (o->only && strcmp(o->only, x->key) != 0) continue;
+        memset(&w[n], 0, sizeof w[n]);
+        snprintf(w[n].name, sizeof w[n].name, "%s", x->key);
+        snprintf(w[n].key, sizeof w[n].key, "%s", x->key);
+        w[n].central = NAN; /* not read: any setting */
+        low[n] = x->low, high[n] = x->high;
         n++;
     }
     return n;
@@ -348,18 +357,18 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
         return -1;
     }
     c.year_y = (size_t)(o->year - c.start_year);
-    size_t most = N_TABLE + s->disease.n;
+    size_t most = N_TABLE + s->disease.n + o->n_extra;
     r->rows = calloc(most, sizeof *r->rows);
-    double *half = calloc(most, sizeof *half), *min = calloc(most, sizeof *min),
-           *max = calloc(most, sizeof *max), *scratch = calloc(c.paths, sizeof *scratch);
+    double *low = calloc(most, sizeof *low), *high = calloc(most, sizeof *high),
+           *scratch = calloc(c.paths, sizeof *scratch);
     struct run_arm *a = NULL;
     int status = -1;
-    if (!r->rows || !half || !min || !max || !scratch || per_path_alloc(&c.base, c.paths) != 0 ||
+    if (!r->rows || !low || !high || !scratch || per_path_alloc(&c.base, c.paths) != 0 ||
         per_path_alloc(&c.run, c.paths) != 0) {
         diag_fail(d, "out of memory");
         goto done;
     }
-    r->n_rows = plan_rows(s, o, r->rows, half, min, max);
+    r->n_rows = plan_rows(s, o, r->rows, low, high);
     if (o->only && r->n_rows == 0) {
         diag_refuse(d, "no assumption named %s", o->only);
         goto done;
@@ -374,7 +383,7 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     run_paths(&c, a, &c.base);
     figures(&c.base, c.paths, scratch, &r->base);
     for (size_t j = 0; j < r->n_rows; j++)
-        if (run_row(&c, &r->rows[j], half[j], min[j], max[j], scratch, d) != 0) goto done;
+        if (run_row(&c, &r->rows[j], low[j], high[j], scratch, d) != 0) goto done;
     qsort(r->rows, r->n_rows, sizeof *r->rows, by_swing);
     if (o->variance && variance_shares(&c, a, r, d) != 0) goto done;
     status = 0;
@@ -382,7 +391,7 @@ done:
     run_arm_free(a);
     per_path_free(&c.base);
     per_path_free(&c.run);
-    free(half), free(min), free(max), free(scratch);
+    free(low), free(high), free(scratch);
     if (status != 0) sens_result_free(r);
     return status;
 }

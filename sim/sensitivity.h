@@ -33,6 +33,11 @@
 
 struct diag;
 
+struct sens_extra {
+    const char *key;
+    double low, high;
+};
+
 struct sens_options {
     /* The scenario as `run` loads it: the file and its overrides; the
      * assumptions' runs load it again with one more override each. */
@@ -44,6 +49,10 @@ struct sens_options {
     double spread; /* multiplies every half-width (1: the defaults) */
     bool variance;
     const char *only; /* NULL, or one assumption's name: that row alone */
+    /* More assumptions (`--assume KEY=LOW,HIGH`): any numeric setting, named
+     * by its key, at the two values given. */
+    const struct sens_extra *extra;
+    size_t n_extra;
     struct say say;
 };
 

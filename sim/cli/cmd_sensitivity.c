@@ -33,6 +33,9 @@ static const char usage[] =
     "                      (default 2035, or the last year when the horizon ends before)\n"
     "  --spread F          multiplies every half-width (default 1)\n"
     "  --only NAME         one assumption alone\n"
+    "  --assume KEY=LOW,HIGH\n"
+    "                      one more assumption: any numeric setting at the two values\n"
+    "                      (repeatable), named by its key\n"
     "  --variance          also the share of the variance of the balance in Y and of the\n"
     "                      actuarial balance that each group of random drivers carries:\n"
     "                      1 - Var(with the group held at its expected path) / Var\n"
@@ -54,25 +57,58 @@ static void print_assumptions(FILE *out)
             "sd disease.trend_uncertainty; else 0.5 point a year (assumed)");
 }
 
+#define MAX_EXTRA 32
+
 struct cli {
     struct setting_override *sets;
     size_t n_sets;
+    struct sens_extra extra[MAX_EXTRA];
+    size_t n_extra;
     const char *output, *only, *scenario;
     int threads, year;
     double spread;
     bool variance, quiet;
 };
 
+/* --assume KEY=LOW,HIGH. Returns 0, or -1 after saying why. */
+static int parse_assume(struct cli *c, char *arg)
+{
+    char *eq = strchr(arg, '='), *end;
+    if (c->n_extra == MAX_EXTRA) {
+        fprintf(stderr, "fundsim sensitivity: at most %d --assume\n", MAX_EXTRA);
+        return -1;
+    }
+    struct sens_extra *x = &c->extra[c->n_extra];
+    if (eq && eq > arg) {
+        errno = 0;
+        x->low = strtod(eq + 1, &end);
+        if (!errno && end > eq + 1 && *end == ',') {
+            char *h = end + 1;
+            x->high = strtod(h, &end);
+            if (!errno && end > h && !*end && isfinite(x->low) && isfinite(x->high)) {
+                *eq = 0; /* the key: argv's own text */
+                x->key = arg;
+                c->n_extra++;
+                return 0;
+            }
+        }
+    }
+    fprintf(stderr, "fundsim sensitivity: --assume expects KEY=LOW,HIGH (two numbers), got \"%s\"\n",
+            arg);
+    return -1;
+}
+
 static enum cli_parsed parse(int argc, char **argv, struct cli *c)
 {
     enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_YEAR, OPT_SPREAD, OPT_ONLY, OPT_VARIANCE,
-           OPT_QUIET };
+           OPT_QUIET, OPT_ASSUME };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},  {"paths", required_argument, NULL, OPT_PATHS},
         {"seed", required_argument, NULL, OPT_SEED}, {"threads", required_argument, NULL, OPT_THREADS},
         {"set", required_argument, NULL, 's'},     {"year", required_argument, NULL, OPT_YEAR},
         {"spread", required_argument, NULL, OPT_SPREAD}, {"only", required_argument, NULL, OPT_ONLY},
         {"variance", no_argument, NULL, OPT_VARIANCE}, {"quiet", no_argument, NULL, OPT_QUIET},
+        {"assume", required_argument, NULL, OPT_ASSUME},
         {"help", no_argument, NULL, 'h'},          {0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
@@ -107,6 +143,9 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         }
         case OPT_ONLY:
             c->only = optarg;
+            break;
+        case OPT_ASSUME:
+            bad = parse_assume(c, optarg);
             break;
         case 's':
             bad = cli_add_set(&c->sets, &c->n_sets, optarg);
@@ -237,6 +276,8 @@ int cmd_sensitivity(int argc, char **argv)
                              .spread = c.spread,
                              .variance = c.variance,
                              .only = c.only,
+                             .extra = c.extra,
+                             .n_extra = c.n_extra,
                              .say = cli_say(&voice)};
     double t0 = timing_now_s();
     if (sens_run(&s, &o, &r, &d) != 0 || sens_h5_write(c.output, &r, &d) != 0) {
