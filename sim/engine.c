@@ -61,6 +61,8 @@ struct engine {
     struct benefit_rules *table_rules;
     struct benefit_claim_model *table_models;
     struct package *table_packages;
+    struct benefit_grid *table_grids; /* [n_tables]: each table's grid */
+    bool *borrowed; /* [n_tables]: the table is a donor engine's (engine_create_like) */
     struct region_year *ry; /* [regions][years] */
     struct pools pools;     /* which fund holds each region's money (pools.h) */
     unsigned hold;          /* the driver groups held (engine_hold, models/hold.h) */
@@ -151,8 +153,34 @@ static struct package region_package(const struct engine *e, const struct policy
     return pkg;
 }
 
-/* Finds the distinct tables and builds them, in parallel. */
-static int build_tables(struct engine *e, int threads, struct diag *d)
+static bool grid_same(const struct benefit_grid *a, const struct benefit_grid *b)
+{
+    return a->index_min == b->index_min && a->index_max == b->index_max &&
+           a->index_ratio == b->index_ratio && a->use_min == b->use_min &&
+           a->use_max == b->use_max && a->income_min_yuan == b->income_min_yuan &&
+           a->income_max_yuan == b->income_max_yuan && a->admissions_max == b->admissions_max &&
+           a->visits_max == b->visits_max && a->max_admissions == b->max_admissions &&
+           a->lattice_points == b->lattice_points && a->cap_bins == b->cap_bins;
+}
+
+/* The donor's table built from the same rules, claim model, package and grid
+ * as table t of `e` (so the same table), or NULL. */
+static struct benefit_table *donor_table(const struct engine *e, size_t t,
+                                         const struct engine *donor)
+{
+    for (size_t u = 0; donor && u < donor->n_tables; u++)
+        if (benefit_rules_same_table(&donor->table_rules[u], &e->table_rules[t]) &&
+            memcmp(&donor->table_models[u], &e->table_models[t], sizeof *e->table_models) == 0 &&
+            memcmp(&donor->table_packages[u], &e->table_packages[t],
+                   sizeof *e->table_packages) == 0 &&
+            grid_same(&donor->table_grids[u], &e->table_grids[t]))
+            return donor->tables[u];
+    return NULL;
+}
+
+/* Finds the distinct tables and builds them, in parallel, but for those the
+ * donor (NULL: none) has built already. */
+static int build_tables(struct engine *e, int threads, const struct engine *donor, struct diag *d)
 {
     const struct scenario *s = e->s;
     size_t most = e->regions * e->years;
@@ -175,11 +203,9 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
         }
     }
     e->tables = calloc(e->n_tables, sizeof *e->tables);
-    struct benefit_grid *grid = calloc(e->n_tables, sizeof *grid);
-    if (!e->tables || !grid) {
-        free(grid);
-        goto oom;
-    }
+    struct benefit_grid *grid = e->table_grids = calloc(e->n_tables, sizeof *grid);
+    e->borrowed = calloc(e->n_tables, sizeof *e->borrowed);
+    if (!e->tables || !grid || !e->borrowed) goto oom;
     /* Each table's use axis spans the use indices of the years it serves (the
      * use index is national and the same on every path). */
     for (size_t t = 0; t < e->n_tables; t++) {
@@ -193,12 +219,14 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
             costs_use_bounds(&e->costs, e->start_year + (int)y, &low, &high);
             g->use_min = fmin(g->use_min, low), g->use_max = fmax(g->use_max, high);
         }
+    for (size_t t = 0; t < e->n_tables; t++)
+        e->borrowed[t] = (e->tables[t] = donor_table(e, t, donor)) != NULL;
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
     for (size_t t = 0; t < e->n_tables; t++)
-        failed |= benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t],
-                                      &grid[t]) != 0;
-    free(grid);
+        if (!e->borrowed[t])
+            failed |= benefit_table_build(&e->tables[t], &e->table_rules[t],
+                                          &e->table_models[t], &grid[t]) != 0;
     if (failed) {
         diag_fail(d, "cannot build the benefit tables (out of memory?)");
         return -1;
@@ -210,6 +238,12 @@ oom:
 }
 
 struct engine *engine_create(const struct scenario *s, int threads, struct diag *d)
+{
+    return engine_create_like(s, threads, NULL, d);
+}
+
+struct engine *engine_create_like(const struct scenario *s, int threads,
+                                  const struct engine *donor, struct diag *d)
 {
     struct engine *e = calloc(1, sizeof *e);
     if (!e) {
@@ -248,7 +282,7 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
         diag_fail(d, "out of memory");
         goto fail;
     }
-    if (build_tables(e, threads, d) != 0) goto fail;
+    if (build_tables(e, threads, donor, d) != 0) goto fail;
     return e;
 fail:
     engine_free(e);
@@ -259,7 +293,9 @@ void engine_free(struct engine *e)
 {
     if (!e) return;
     for (size_t t = 0; e->tables && t < e->n_tables; t++)
-        benefit_table_free(e->tables[t]);
+        if (!e->borrowed || !e->borrowed[t]) benefit_table_free(e->tables[t]);
+    free(e->borrowed);
+    free(e->table_grids);
     free(e->tables);
     free(e->table_rules);
     free(e->table_models);

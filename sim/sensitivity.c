@@ -98,6 +98,7 @@ struct ctx {
     size_t paths, years, first_y, year_y; /* first_y: the projection's first year index */
     int start_year;
     struct per_path base, run;
+    const struct run_arm *base_arm; /* lends its benefit tables to the sides' arms */
 };
 
 static int per_path_alloc(struct per_path *p, size_t n)
@@ -236,7 +237,7 @@ static int run_side(struct ctx *c, const char *key, double value, struct sens_si
     int status = -1;
     struct run_arm *a = NULL;
     if (scenario_load(o->path, sets, o->n_sets + 1, &s, d) != 0) goto done;
-    if (!(a = run_arm_create(&s, o->threads, d))) goto done;
+    if (!(a = run_arm_create_like(&s, o->threads, c->base_arm, d))) goto done;
     run_paths(c, a, &c->run);
     side->value = value;
     figures(&c->run, c->paths, scratch, &side->abs);
@@ -380,6 +381,7 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     r->spread = o->spread;
     say_text(&o->say, SAY_NOTE, "base: %s", s->name);
     if (!(a = run_arm_create(s, o->threads, d))) goto done;
+    c.base_arm = a;
     run_paths(&c, a, &c.base);
     figures(&c.base, c.paths, scratch, &r->base);
     for (size_t j = 0; j < r->n_rows; j++)

@@ -15,7 +15,8 @@
 # 2. Variance shares: only the costs are random, so holding them leaves every
 #    path the same (share 1, exactly) and holding any other group changes
 #    nothing (share 0, exactly).
-# 3. --deterministic: the best-estimate path does not depend on the seed (the
+# 3. A side's run, on the base's benefit tables, is a plain run at its value.
+# 4. --deterministic: the best-estimate path does not depend on the seed (the
 #    paths do), and holds the technology jumps at their expectation (a cost
 #    index above the run without technology).
 #
@@ -75,6 +76,23 @@ for name in ("balance_2024", "actuarial_balance"):
     assert share["costs"] == 1.0, (name, share)
     assert all(share[k] == 0.0 for k in groups if k != "costs"), (name, share)
 print("sensitivity: closed form recovered")
+PY
+
+# A side's run borrows the base's benefit tables (participation does not move
+# them): its figures are those of a plain run at that value.
+"$fundsim" sensitivity "$scenario" "$@" --only participation -o "$dir/part.h5"
+"$fundsim" run "$scenario" "$@" --set enrollment.participation=0.93 -o "$dir/low.h5"
+/usr/bin/python3 - "$dir/part.h5" "$dir/low.h5" <<'PY'
+import sys
+import h5py
+import numpy as np
+
+sens, low = (h5py.File(p, "r") for p in sys.argv[1:3])
+g = sens["sensitivity/participation"]
+assert abs(g["value"][0] - 0.93) < 1e-15, g["value"][0]
+want = low["paths/national/actuarial_balance"][:, -1].mean()
+assert abs(g["actuarial_balance"][0] - want) <= 1e-12 * abs(want), (g["actuarial_balance"][0], want)
+print("sensitivity: a side is the plain run at its value")
 PY
 
 # --deterministic: the same best-estimate path whatever the seed.
