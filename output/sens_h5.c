@@ -162,8 +162,15 @@ static int contents(hid_t f, const struct sens_result *r)
     return status;
 }
 
-int sens_h5_write(const char *path, const struct sens_result *r, struct diag *d)
+int sens_h5_write(const char *path, bool into, const struct sens_result *r, struct diag *d)
 {
+    if (into) {
+        hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+        int status = f >= 0 && contents(f, r) == 0 ? 0 : -1;
+        if (f >= 0 && H5Fclose(f) < 0) status = -1;
+        if (status != 0) h5common_fail(d, "cannot add the sensitivity to %s", path);
+        return status;
+    }
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp) {
         diag_refuse(d, "the output's name is too long: %s", path);

@@ -13,6 +13,7 @@
 #include "models/hold.h"
 #include "output/record.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,9 +72,11 @@ struct sens_result {
     struct sens_variance variance[2];
 };
 
-/* Writes `r` as a new file at `path` (written under path.tmp and renamed).
+/* Writes `r` as a new file at `path` (written under path.tmp-PID and renamed),
+ * or, with `into`, adds its groups to the existing file `path` (a run's
+ * file, so that the report draws the tornado beside the run's charts).
  * Returns 0, or -1 with a runtime entry in `d`. */
-int sens_h5_write(const char *path, const struct sens_result *r, struct diag *d);
+int sens_h5_write(const char *path, bool into, const struct sens_result *r, struct diag *d);
 
 /* Adds /best_estimate to the run's file at `path`: every variable of path 0
  * of `b` as /best_estimate/<var> [year][region], the national ones as

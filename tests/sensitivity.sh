@@ -23,7 +23,8 @@
 # Usage: tests/sensitivity.sh build/fundsim SOURCE_DIR
 set -eu
 fundsim=$1
-scenario=$2/tests/scenarios/minimal.cfg
+src=$2
+scenario=$src/tests/scenarios/minimal.cfg
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -116,3 +117,12 @@ assert (d1["best_estimate/national/cost_index"][-1]
 assert d1["best_estimate/province/balance"].shape == (3,)
 print("deterministic: the same path for any seed")
 PY
+
+# --into: the sensitivity added to a run's file; the report draws the tornado
+# and the fan charts' best estimate.
+"$fundsim" sensitivity "$scenario" "$@" --only inflation --into "$dir/d1.h5"
+/usr/bin/python3 "$src/plots/report.py" "$dir/d1.h5" -o "$dir/report" >/dev/null 2>"$dir/report.err"
+test -s "$dir/report/tornado.png"
+if grep -q tornado "$dir/report.err"; then cat "$dir/report.err"; exit 1; fi
+grep -q tornado.png "$dir/report/index.html"
+echo "report: the tornado drawn"

@@ -29,6 +29,8 @@ static const char usage[] =
     "\n"
     "  -o, --output FILE   the HDF5 file (default: the scenario's name +\n"
     "                      -sensitivity.h5, here): /sensitivity/<assumption>/...\n"
+    "  --into RUN.h5       instead, add /sensitivity (and /variance) to the file of a run\n"
+    "                      of the same scenario, for plots/report.py's tornado\n"
     "  --year Y            P(depleted by Y) and the variance's balance year\n"
     "                      (default 2035, or the last year when the horizon ends before)\n"
     "  --spread F          multiplies every half-width (default 1)\n"
@@ -65,6 +67,7 @@ struct cli {
     struct sens_extra extra[MAX_EXTRA];
     size_t n_extra;
     const char *output, *only, *scenario;
+    bool into; /* --into: output names a run's file to add to */
     int threads, year;
     double spread;
     bool variance, quiet;
@@ -101,7 +104,7 @@ static int parse_assume(struct cli *c, char *arg)
 static enum cli_parsed parse(int argc, char **argv, struct cli *c)
 {
     enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_YEAR, OPT_SPREAD, OPT_ONLY, OPT_VARIANCE,
-           OPT_QUIET, OPT_ASSUME };
+           OPT_QUIET, OPT_ASSUME, OPT_INTO };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},  {"paths", required_argument, NULL, OPT_PATHS},
         {"seed", required_argument, NULL, OPT_SEED}, {"threads", required_argument, NULL, OPT_THREADS},
@@ -109,13 +112,20 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         {"spread", required_argument, NULL, OPT_SPREAD}, {"only", required_argument, NULL, OPT_ONLY},
         {"variance", no_argument, NULL, OPT_VARIANCE}, {"quiet", no_argument, NULL, OPT_QUIET},
         {"assume", required_argument, NULL, OPT_ASSUME},
+        {"into", required_argument, NULL, OPT_INTO},
         {"help", no_argument, NULL, 'h'},          {0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
         switch (opt) {
         case 'o':
+        case OPT_INTO:
+            if (c->output) {
+                fprintf(stderr, "fundsim sensitivity: give one of -o and --into, once\n");
+                return CLI_REFUSED;
+            }
             c->output = optarg;
+            c->into = opt == OPT_INTO;
             break;
         case OPT_PATHS:
         case OPT_SEED:
@@ -280,7 +290,7 @@ int cmd_sensitivity(int argc, char **argv)
                              .n_extra = c.n_extra,
                              .say = cli_say(&voice)};
     double t0 = timing_now_s();
-    if (sens_run(&s, &o, &r, &d) != 0 || sens_h5_write(c.output, &r, &d) != 0) {
+    if (sens_run(&s, &o, &r, &d) != 0 || sens_h5_write(c.output, c.into, &r, &d) != 0) {
         cli_print_diag(&voice, &d);
         status = cli_failure_status(&d);
         goto done;
