@@ -20,11 +20,11 @@ static int put(hid_t g, const char *name, const double *v, hsize_t n0, hsize_t n
     hsize_t dims[2] = {n0, n1};
     hid_t space = n0 == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(n1 ? 2 : 1, dims, NULL);
     if (space < 0) return -1;
-    hid_t set = H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
-                           H5P_DEFAULT);
-    int status =
-        set >= 0 && H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 ? 0
-                                                                                              : -1;
+    hid_t set =
+        H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int status = set >= 0 && H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0
+                     ? 0
+                     : -1;
     if (set >= 0) H5Dclose(set);
     H5Sclose(space);
     return status;
@@ -40,9 +40,9 @@ static int strings(hid_t g, const char *name, const char *const *v, size_t n)
     hsize_t dims[1] = {n};
     hid_t str = h5common_utf8_type();
     hid_t space = H5Screate_simple(1, dims, NULL);
-    hid_t set = str >= 0 && space >= 0 ? H5Dcreate2(g, name, str, space, H5P_DEFAULT,
-                                                    H5P_DEFAULT, H5P_DEFAULT)
-                                       : -1;
+    hid_t set = str >= 0 && space >= 0
+                    ? H5Dcreate2(g, name, str, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
+                    : -1;
     int status = set >= 0 && H5Dwrite(set, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 ? 0 : -1;
     if (set >= 0) H5Dclose(set);
     if (space >= 0) H5Sclose(space);
@@ -54,9 +54,8 @@ static int attr_text(hid_t g, const char *name, const char *text)
 {
     hid_t str = h5common_utf8_type();
     hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = str >= 0 && space >= 0
-                  ? H5Acreate2(g, name, str, space, H5P_DEFAULT, H5P_DEFAULT)
-                  : -1;
+    hid_t a =
+        str >= 0 && space >= 0 ? H5Acreate2(g, name, str, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int status = a >= 0 && H5Awrite(a, str, &text) >= 0 ? 0 : -1;
     if (a >= 0) H5Aclose(a);
     if (space >= 0) H5Sclose(space);
@@ -67,8 +66,8 @@ static int attr_text(hid_t g, const char *name, const char *text)
 static int attr_number(hid_t g, const char *name, double v)
 {
     hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = space >= 0 ? H5Acreate2(g, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT)
-                         : -1;
+    hid_t a =
+        space >= 0 ? H5Acreate2(g, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int status = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &v) >= 0 ? 0 : -1;
     if (a >= 0) H5Aclose(a);
     if (space >= 0) H5Sclose(space);
@@ -77,7 +76,8 @@ static int attr_number(hid_t g, const char *name, double v)
 
 static int figures(hid_t g, const struct sens_figures *f)
 {
-    return put1(g, "p_depleted", f->p_depleted) || put1(g, "median_depletion_year", f->median_year) ||
+    return put1(g, "p_depleted", f->p_depleted) ||
+                   put1(g, "median_depletion_year", f->median_year) ||
                    put1(g, "actuarial_balance", f->actuarial_balance)
                ? -1
                : 0;
@@ -122,7 +122,8 @@ static int variance(hid_t parent, const struct sens_variance *v)
 {
     hid_t g = H5Gcreate2(parent, v->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0) return -1;
-    int status = put1(g, "variance", v->total) || put(g, "variance_held", v->held, N_HOLD_GROUPS, 0) ||
+    int status = put1(g, "variance", v->total) ||
+                         put(g, "variance_held", v->held, N_HOLD_GROUPS, 0) ||
                          put(g, "share", v->share, N_HOLD_GROUPS, 0)
                      ? -1
                      : 0;

@@ -53,8 +53,8 @@ struct sens_row {
 
 /* Variance attribution of one headline figure across paths. */
 struct sens_variance {
-    char name[SENS_NAME_MAX]; /* "balance_2035", "actuarial_balance" */
-    double total;             /* its variance, nothing held */
+    char name[SENS_NAME_MAX];    /* "balance_2035", "actuarial_balance" */
+    double total;                /* its variance, nothing held */
     double held[N_HOLD_GROUPS];  /* its variance with group g held */
     double share[N_HOLD_GROUPS]; /* 1 - held / total */
 };

@@ -62,7 +62,7 @@ struct engine {
     struct benefit_claim_model *table_models;
     struct package *table_packages;
     struct benefit_grid *table_grids; /* [n_tables]: each table's grid */
-    bool *borrowed; /* [n_tables]: the table is a donor engine's (engine_create_like) */
+    bool *borrowed;         /* [n_tables]: the table is a donor engine's (engine_create_like) */
     struct region_year *ry; /* [regions][years] */
     struct pools pools;     /* which fund holds each region's money (pools.h) */
     unsigned hold;          /* the driver groups held (engine_hold, models/hold.h) */
@@ -171,8 +171,8 @@ static struct benefit_table *donor_table(const struct engine *e, size_t t,
     for (size_t u = 0; donor && u < donor->n_tables; u++)
         if (benefit_rules_same_table(&donor->table_rules[u], &e->table_rules[t]) &&
             memcmp(&donor->table_models[u], &e->table_models[t], sizeof *e->table_models) == 0 &&
-            memcmp(&donor->table_packages[u], &e->table_packages[t],
-                   sizeof *e->table_packages) == 0 &&
+            memcmp(&donor->table_packages[u], &e->table_packages[t], sizeof *e->table_packages) ==
+                0 &&
             grid_same(&donor->table_grids[u], &e->table_grids[t]))
             return donor->tables[u];
     return NULL;
@@ -225,8 +225,8 @@ static int build_tables(struct engine *e, int threads, const struct engine *dono
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
     for (size_t t = 0; t < e->n_tables; t++)
         if (!e->borrowed[t])
-            failed |= benefit_table_build(&e->tables[t], &e->table_rules[t],
-                                          &e->table_models[t], &grid[t]) != 0;
+            failed |= benefit_table_build(&e->tables[t], &e->table_rules[t], &e->table_models[t],
+                                          &grid[t]) != 0;
     if (failed) {
         diag_fail(d, "cannot build the benefit tables (out of memory?)");
         return -1;
@@ -242,8 +242,8 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
     return engine_create_like(s, threads, NULL, d);
 }
 
-struct engine *engine_create_like(const struct scenario *s, int threads,
-                                  const struct engine *donor, struct diag *d)
+struct engine *engine_create_like(const struct scenario *s, int threads, const struct engine *donor,
+                                  struct diag *d)
 {
     struct engine *e = calloc(1, sizeof *e);
     if (!e) {

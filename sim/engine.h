@@ -37,8 +37,8 @@ void engine_free(struct engine *e);
 /* engine_create, but a table that `donor` (NULL: none) has built from the same
  * rules, claim model, package and grid is the donor's, not built again; the
  * donor must outlive the engine. Results are those of engine_create. */
-struct engine *engine_create_like(const struct scenario *s, int threads,
-                                  const struct engine *donor, struct diag *d);
+struct engine *engine_create_like(const struct scenario *s, int threads, const struct engine *donor,
+                                  struct diag *d);
 
 /* Reads the scenario's calibrated levels again (the regions' participation and
  * use of care, enrollment.employee_shift: the enrollment and utilization

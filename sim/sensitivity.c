@@ -145,8 +145,8 @@ static void run_paths(const struct ctx *c, struct run_arm *a, struct per_path *o
         size_t n = 0;
         for (size_t p = first; p < c->paths && n < RUN_BATCH_BLOCKS; p += RECORD_BLOCK_PATHS) {
             size_t left = c->paths - p;
-            spans[n++] = (struct record_span){p, left < RECORD_BLOCK_PATHS ? left
-                                                                           : RECORD_BLOCK_PATHS};
+            spans[n++] =
+                (struct record_span){p, left < RECORD_BLOCK_PATHS ? left : RECORD_BLOCK_PATHS};
         }
         run_arm_batch(a, spans, n);
         for (size_t k = 0; k < n; k++) {
@@ -277,8 +277,7 @@ static int by_swing(const void *a, const void *b)
 }
 
 /* The variance shares, on the base's arm: each group held in turn. */
-static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result *r,
-                           struct diag *d)
+static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result *r, struct diag *d)
 {
     struct sens_variance *vb = &r->variance[0], *va = &r->variance[1];
     snprintf(vb->name, sizeof vb->name, "balance_%d", c->o->year);
@@ -353,8 +352,8 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     int hist = s->calibration.history_end_year;
     c.first_y = hist >= c.start_year ? (size_t)(hist - c.start_year) + 1 : 0;
     if (o->year < c.start_year || o->year >= c.start_year + (int)c.years) {
-        diag_refuse(d, "--year %d is not within the scenario's years %d-%d", o->year,
-                    c.start_year, c.start_year + (int)c.years - 1);
+        diag_refuse(d, "--year %d is not within the scenario's years %d-%d", o->year, c.start_year,
+                    c.start_year + (int)c.years - 1);
         return -1;
     }
     c.year_y = (size_t)(o->year - c.start_year);

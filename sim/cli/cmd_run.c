@@ -173,7 +173,7 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         {"help", no_argument, NULL, 'h'},
         {"paths-from", required_argument, NULL, OPT_PATHS_FROM}, /* run only, as the next */
         {"paths-to", required_argument, NULL, OPT_PATHS_TO},
-        {"independent", no_argument, NULL, OPT_INDEPENDENT}, /* compare only */
+        {"independent", no_argument, NULL, OPT_INDEPENDENT},     /* compare only */
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC}, /* run only */
         {0}};
     enum { N_OPTIONS = sizeof run_options / sizeof *run_options };
@@ -181,8 +181,7 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
     struct option options[N_OPTIONS];
     size_t n = 0;
     for (size_t k = 0; k < N_OPTIONS; k++)
-        if (compare ? run_options[k].val != OPT_PATHS_FROM &&
-                          run_options[k].val != OPT_PATHS_TO &&
+        if (compare ? run_options[k].val != OPT_PATHS_FROM && run_options[k].val != OPT_PATHS_TO &&
                           run_options[k].val != OPT_DETERMINISTIC
                     : run_options[k].val != OPT_INDEPENDENT)
             options[n++] = run_options[k];

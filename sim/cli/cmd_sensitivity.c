@@ -96,24 +96,39 @@ static int parse_assume(struct cli *c, char *arg)
             }
         }
     }
-    fprintf(stderr, "fundsim sensitivity: --assume expects KEY=LOW,HIGH (two numbers), got \"%s\"\n",
-            arg);
+    fprintf(stderr,
+            "fundsim sensitivity: --assume expects KEY=LOW,HIGH (two numbers), got \"%s\"\n", arg);
     return -1;
 }
 
 static enum cli_parsed parse(int argc, char **argv, struct cli *c)
 {
-    enum { OPT_PATHS = 256, OPT_SEED, OPT_THREADS, OPT_YEAR, OPT_SPREAD, OPT_ONLY, OPT_VARIANCE,
-           OPT_QUIET, OPT_ASSUME, OPT_INTO };
-    static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},  {"paths", required_argument, NULL, OPT_PATHS},
-        {"seed", required_argument, NULL, OPT_SEED}, {"threads", required_argument, NULL, OPT_THREADS},
-        {"set", required_argument, NULL, 's'},     {"year", required_argument, NULL, OPT_YEAR},
-        {"spread", required_argument, NULL, OPT_SPREAD}, {"only", required_argument, NULL, OPT_ONLY},
-        {"variance", no_argument, NULL, OPT_VARIANCE}, {"quiet", no_argument, NULL, OPT_QUIET},
-        {"assume", required_argument, NULL, OPT_ASSUME},
-        {"into", required_argument, NULL, OPT_INTO},
-        {"help", no_argument, NULL, 'h'},          {0}};
+    enum {
+        OPT_PATHS = 256,
+        OPT_SEED,
+        OPT_THREADS,
+        OPT_YEAR,
+        OPT_SPREAD,
+        OPT_ONLY,
+        OPT_VARIANCE,
+        OPT_QUIET,
+        OPT_ASSUME,
+        OPT_INTO
+    };
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"paths", required_argument, NULL, OPT_PATHS},
+                                            {"seed", required_argument, NULL, OPT_SEED},
+                                            {"threads", required_argument, NULL, OPT_THREADS},
+                                            {"set", required_argument, NULL, 's'},
+                                            {"year", required_argument, NULL, OPT_YEAR},
+                                            {"spread", required_argument, NULL, OPT_SPREAD},
+                                            {"only", required_argument, NULL, OPT_ONLY},
+                                            {"variance", no_argument, NULL, OPT_VARIANCE},
+                                            {"quiet", no_argument, NULL, OPT_QUIET},
+                                            {"assume", required_argument, NULL, OPT_ASSUME},
+                                            {"into", required_argument, NULL, OPT_INTO},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
@@ -133,7 +148,8 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
                                      opt == OPT_PATHS ? "--paths" : "--seed", optarg);
             break;
         case OPT_THREADS:
-            bad = cli_parse_int("sensitivity", "--threads", optarg, 1, CLI_MAX_THREADS, &c->threads);
+            bad =
+                cli_parse_int("sensitivity", "--threads", optarg, 1, CLI_MAX_THREADS, &c->threads);
             break;
         case OPT_YEAR:
             bad = cli_parse_int("sensitivity", "--year", optarg, 1900, 2300, &c->year);
@@ -227,9 +243,8 @@ static void print_table(FILE *out, const struct sens_result *r, double seconds)
           "none: the side's median is after the horizon; -: the base's is)\n",
           out);
     if (r->has_variance) {
-        fprintf(out,
-                "\nVariance shares by driver group: 1 - Var(Y with the group held at its "
-                "expected path) / Var(Y), Y across paths\n");
+        fprintf(out, "\nVariance shares by driver group: 1 - Var(Y with the group held at its "
+                     "expected path) / Var(Y), Y across paths\n");
         fprintf(out, "%-12s  %18s  %18s\n", "group", r->variance[0].name, r->variance[1].name);
         double sum[2] = {0, 0};
         for (int g = 0; g < N_HOLD_GROUPS; g++) {

@@ -43,10 +43,17 @@ static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", cmd_run},         {"check", cmd_check},     {"show", cmd_show},
-    {"summary", cmd_summary}, {"compare", cmd_compare}, {"settings", cmd_settings},
-    {"solve", cmd_solve},     {"merge", cmd_merge},     {"calibrate", cmd_calibrate},
-    {"backtest", cmd_backtest}, {"sensitivity", cmd_sensitivity},
+    {"run", cmd_run},
+    {"check", cmd_check},
+    {"show", cmd_show},
+    {"summary", cmd_summary},
+    {"compare", cmd_compare},
+    {"settings", cmd_settings},
+    {"solve", cmd_solve},
+    {"merge", cmd_merge},
+    {"calibrate", cmd_calibrate},
+    {"backtest", cmd_backtest},
+    {"sensitivity", cmd_sensitivity},
 };
 
 int main(int argc, char **argv)
