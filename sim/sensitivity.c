@@ -246,6 +246,12 @@ static int run_side(struct ctx *c, const char *key, double value, struct sens_si
     double base_year = median_year(c->base.first, c->paths, scratch);
     side->median_year_delta =
         side->abs.median_year && base_year ? side->abs.median_year - base_year : NAN;
+    say_text(&o->say, SAY_NOTE,
+             "%s = %s: P(depleted) %+.3f [%+.3f, %+.3f], actuarial balance %+.2f [%+.2f, %+.2f] "
+             "points",
+             key, text, side->p_depleted.delta, side->p_depleted.low, side->p_depleted.high,
+             side->actuarial_balance.delta, side->actuarial_balance.low,
+             side->actuarial_balance.high);
     status = 0;
 done:
     run_arm_free(a);
@@ -292,6 +298,8 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
         va->held[g] = variance_of(c->run.actuarial, c->paths);
         vb->share[g] = vb->total > 0 ? 1 - vb->held[g] / vb->total : 0;
         va->share[g] = va->total > 0 ? 1 - va->held[g] / va->total : 0;
+        say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)",
+                 hold_names[g], vb->share[g], vb->name, va->share[g], va->name);
     }
     r->has_variance = 1;
     return run_arm_hold(a, HOLD_NONE, d);
