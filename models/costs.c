@@ -118,7 +118,8 @@ void costs_step(const struct costs_model *m, struct costs_state *st, int year, d
     double inflation = m->inflation_mean + gsl_ran_gaussian_ziggurat(r, m->inflation_sd);
     unsigned jumps = gsl_ran_poisson(r, m->technology_rate);
     /* The sum of n exponential sizes is one gamma(n, mean) draw. */
-    double jump = jumps ? gsl_ran_gamma(r, jumps, m->technology_jump_mean) : 0;
+    double jump =
+        jumps ? gsl_ran_gamma(r, jumps, m->technology_jump_mean) : m->technology_held_jump;
 
     double eta = m->income_weight * income_shock + m->own_weight * w;
     st->excess_dev = m->excess_persistence * st->excess_dev + m->excess_sd * eta;

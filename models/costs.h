@@ -64,6 +64,9 @@ struct costs_model {
     double excess_long_run; /* x_inf: cost growth then equals income growth, in expectation */
     double income_weight, own_weight; /* rho and sqrt(1 - rho^2) */
     double technology_rate, technology_jump_mean;
+    /* Held (models/hold.h): technology_rate 0 and this, its expectation
+     * lambda mu, the jump of every year; 0 otherwise. */
+    double technology_held_jump;
     double use_trend_sd; /* costs.utilization_trend_uncertainty: the tables' use axis spans it */
     struct step policy_effects; /* possibly empty */
 };

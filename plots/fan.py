@@ -4,6 +4,8 @@
 `province_fan` and `regions_fan` make the figures of the accumulated balance
 and of the months of payment: one large chart for the province, and small
 multiples (a grid, four panels a row, each with its own scale) for the regions.
+A run with `--deterministic` adds its best-estimate path (/best_estimate) as a
+dashed line.
 Reference lines (0, and 3 months) are drawn and named in the legend. Bands the
 file cannot give are left out and the figure says which levels are missing.
 """
@@ -36,6 +38,27 @@ def draw_fan(ax, years, q, scale=1.0):
     if median is not None:
         handles += ax.plot(years, median / scale, color="#1a365d", lw=1.8, label="median")
     return handles
+
+
+def best_estimate(fund, var, region=None):
+    """The run's best-estimate path of var (`fundsim run --deterministic`, /best_estimate):
+    the province's balance, or a region's balance or months; None when absent."""
+    if region is None:
+        name = "best_estimate/province/balance" if var == "balance" else None
+    else:
+        name = f"best_estimate/{var}"
+    if name is None or not fund.has(name):
+        return None
+    data = fund.read(name)
+    return data if region is None else data[:, region]
+
+
+def draw_best_estimate(ax, years, series, scale=1.0):
+    """The best-estimate path as a dashed line; returns its legend handle."""
+    if series is None:
+        return []
+    return ax.plot(years, series / scale, color="#9b2c2c", ls="--", lw=1.5,
+                   label="best estimate (every driver at its expected value)")
 
 
 def draw_history(ax, fund):
@@ -89,6 +112,7 @@ def province_fan(fund, var, labels, out_path):
     q = fund.quantiles(var, LEVELS, province=True)
     fig, ax = plt.subplots(figsize=(12, 6.5), dpi=DPI)
     handles = draw_fan(ax, fund.years, q, scale) + draw_lines(ax, lines) + draw_history(ax, fund)
+    handles += draw_best_estimate(ax, fund.years, best_estimate(fund, var), scale)
     if var == "months":
         clip_limits(ax, q, lines)
     note = missing_note(q)
@@ -120,7 +144,8 @@ def regions_fan(fund, var, labels, out_path):
             continue
         region_q = q.only(g)
         handles = (draw_fan(ax, fund.years, region_q, scale) + draw_lines(ax, lines)
-                   + draw_history(ax, fund))
+                   + draw_history(ax, fund)
+                   + draw_best_estimate(ax, fund.years, best_estimate(fund, var, g), scale))
         if var == "months":
             clip_limits(ax, region_q, lines)
         ax.set_title(names[g], fontsize=10)

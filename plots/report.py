@@ -29,6 +29,7 @@ import budget  # noqa: E402  (the backend is chosen before pyplot is imported)
 import fan  # noqa: E402
 import maps  # noqa: E402
 import tables  # noqa: E402
+import tornado  # noqa: E402
 import variants  # noqa: E402
 from fonts import setup_fonts  # noqa: E402
 from fundfile import FundFile, NotFundsimFile  # noqa: E402
@@ -62,6 +63,10 @@ CHARTS = (
     ("budget.png", "Budget burden", "What each level of government pays by year, stacked "
      "(means), and each level's 5-95 % band.",
      ["summary/province/outlay_central_mean"], budget.budget_chart),
+    ("tornado.png", "Sensitivity", "Each assumption moved alone to its low and high value "
+     "(`fundsim sensitivity`), on common random numbers: the change in the province's "
+     "actuarial balance and in its probability of depletion, widest swing on top.",
+     ["sensitivity/order"], tornado.tornado_chart),
 )
 
 

@@ -10,6 +10,7 @@
 #include "models/economy.h"
 #include "models/enrollment.h"
 #include "models/financing.h"
+#include "models/hold.h"
 #include "models/parameters.h"
 #include "models/population.h"
 #include "models/stream.h"
@@ -61,9 +62,27 @@ struct engine {
     struct benefit_rules *table_rules;
     struct benefit_claim_model *table_models;
     struct package *table_packages;
+    struct benefit_grid *table_grids; /* [n_tables]: each table's grid */
+    bool *borrowed;         /* [n_tables]: the table is a donor engine's (engine_create_like) */
     struct region_year *ry; /* [regions][years] */
     struct pools pools;     /* which fund holds each region's money (pools.h) */
     size_t most_in_use;     /* the most tables any year uses */
+    unsigned hold;          /* the driver groups held (engine_hold, models/hold.h) */
+    struct held_models *unheld; /* the models as built, once a group has been held */
+};
+
+/* The models whose spreads engine_hold sets to 0, as built: engine_hold
+ * restores them before it holds another set of groups. Shallow copies (what
+ * holding changes is plain numbers; the pointers are the engine's). */
+struct held_models {
+    struct demography_model demography;
+    struct economy_model economy;
+    struct costs_model costs;
+    struct parameter_model parameters;
+    struct utilization_model utilization;
+    struct population_model *population; /* [regions] */
+    struct enrollment_model *enrollment; /* [regions] */
+    struct disease_model *disease;       /* [regions] */
 };
 
 struct engine_work {
@@ -108,6 +127,8 @@ struct engine_work {
     double mark_s; /* when the current phase began */
 };
 
+static void unheld_free(struct held_models *h);
+
 /* ---- building ---- */
 
 static int table_index(struct engine *e, const struct benefit_rules *r,
@@ -139,8 +160,34 @@ static struct package region_package(const struct engine *e, const struct policy
     return pkg;
 }
 
-/* Finds the distinct tables and builds them, in parallel. */
-static int build_tables(struct engine *e, int threads, struct diag *d)
+static bool grid_same(const struct benefit_grid *a, const struct benefit_grid *b)
+{
+    return a->index_min == b->index_min && a->index_max == b->index_max &&
+           a->index_ratio == b->index_ratio && a->use_min == b->use_min &&
+           a->use_max == b->use_max && a->income_min_yuan == b->income_min_yuan &&
+           a->income_max_yuan == b->income_max_yuan && a->admissions_max == b->admissions_max &&
+           a->visits_max == b->visits_max && a->max_admissions == b->max_admissions &&
+           a->lattice_points == b->lattice_points && a->cap_bins == b->cap_bins;
+}
+
+/* The donor's table built from the same rules, claim model, package and grid
+ * as table t of `e` (so the same table), or NULL. */
+static struct benefit_table *donor_table(const struct engine *e, size_t t,
+                                         const struct engine *donor)
+{
+    for (size_t u = 0; donor && u < donor->n_tables; u++)
+        if (benefit_rules_same_table(&donor->table_rules[u], &e->table_rules[t]) &&
+            memcmp(&donor->table_models[u], &e->table_models[t], sizeof *e->table_models) == 0 &&
+            memcmp(&donor->table_packages[u], &e->table_packages[t], sizeof *e->table_packages) ==
+                0 &&
+            grid_same(&donor->table_grids[u], &e->table_grids[t]))
+            return donor->tables[u];
+    return NULL;
+}
+
+/* Finds the distinct tables and builds them, in parallel, but for those the
+ * donor (NULL: none) has built already. */
+static int build_tables(struct engine *e, int threads, const struct engine *donor, struct diag *d)
 {
     const struct scenario *s = e->s;
     size_t most = e->regions * e->years;
@@ -163,11 +210,9 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
         }
     }
     e->tables = calloc(e->n_tables, sizeof *e->tables);
-    struct benefit_grid *grid = calloc(e->n_tables, sizeof *grid);
-    if (!e->tables || !grid) {
-        free(grid);
-        goto oom;
-    }
+    struct benefit_grid *grid = e->table_grids = calloc(e->n_tables, sizeof *grid);
+    e->borrowed = calloc(e->n_tables, sizeof *e->borrowed);
+    if (!e->tables || !grid || !e->borrowed) goto oom;
     /* Each table's use axis spans the use indices of the years it serves (the
      * use index is national and the same on every path). */
     for (size_t t = 0; t < e->n_tables; t++) {
@@ -181,21 +226,23 @@ static int build_tables(struct engine *e, int threads, struct diag *d)
             costs_use_bounds(&e->costs, e->start_year + (int)y, &low, &high);
             g->use_min = fmin(g->use_min, low), g->use_max = fmax(g->use_max, high);
         }
+    for (size_t t = 0; t < e->n_tables; t++)
+        e->borrowed[t] = (e->tables[t] = donor_table(e, t, donor)) != NULL;
     int failed = 0;
     size_t jobs = 0;
     for (size_t t = 0; t < e->n_tables && !failed; t++) {
+        if (e->borrowed[t]) continue;
         failed = benefit_table_start(&e->tables[t], &e->table_rules[t], &e->table_models[t],
                                      &grid[t]) != 0;
         if (!failed) jobs += (size_t)benefit_table_nodes(e->tables[t]);
     }
-    free(grid);
     /* Every price index node of every table is one job: a table with many nodes
      * keeps both threads busy, and each node's bytes do not depend on who built it. */
     size_t *job_table = failed ? NULL : malloc((jobs ? jobs : 1) * sizeof *job_table);
     int *job_node = failed ? NULL : malloc((jobs ? jobs : 1) * sizeof *job_node);
     if (!failed && (!job_table || !job_node)) failed = 1;
     for (size_t t = 0, j = 0; !failed && t < e->n_tables; t++)
-        for (int i = 0; i < benefit_table_nodes(e->tables[t]); i++, j++)
+        for (int i = 0; !e->borrowed[t] && i < benefit_table_nodes(e->tables[t]); i++, j++)
             job_table[j] = t, job_node[j] = i;
     if (!failed) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
@@ -227,6 +274,12 @@ oom:
 }
 
 struct engine *engine_create(const struct scenario *s, int threads, struct diag *d)
+{
+    return engine_create_like(s, threads, NULL, d);
+}
+
+struct engine *engine_create_like(const struct scenario *s, int threads, const struct engine *donor,
+                                  struct diag *d)
 {
     struct engine *e = calloc(1, sizeof *e);
     if (!e) {
@@ -265,7 +318,7 @@ struct engine *engine_create(const struct scenario *s, int threads, struct diag 
         diag_fail(d, "out of memory");
         goto fail;
     }
-    if (build_tables(e, threads, d) != 0) goto fail;
+    if (build_tables(e, threads, donor, d) != 0) goto fail;
     return e;
 fail:
     engine_free(e);
@@ -276,7 +329,9 @@ void engine_free(struct engine *e)
 {
     if (!e) return;
     for (size_t t = 0; e->tables && t < e->n_tables; t++)
-        benefit_table_free(e->tables[t]);
+        if (!e->borrowed || !e->borrowed[t]) benefit_table_free(e->tables[t]);
+    free(e->borrowed);
+    free(e->table_grids);
     free(e->tables);
     free(e->table_rules);
     free(e->table_models);
@@ -287,7 +342,94 @@ void engine_free(struct engine *e)
     free(e->enrollment);
     free(e->disease);
     pools_free(&e->pools);
+    unheld_free(e->unheld);
     free(e);
+}
+
+/* Sets the held groups' spreads to 0 (hold.h): every shock is then sd z
+ * or exp(sd z - sd^2 / 2) in its model, so 0 or 1 whatever z; what is not a
+ * spread is held where it is used (the income shock that costs share, the
+ * technology jumps, the claims noise). */
+static void hold_models(struct engine *e)
+{
+    unsigned h = e->hold;
+    if (h & HOLD_BIT(HOLD_DEMOGRAPHY)) {
+        e->demography.mortality.volatility = e->demography.mortality.initial_volatility = 0;
+        e->demography.fertility.volatility = e->demography.fertility.initial_volatility = 0;
+        for (size_t k = 0; k < e->regions; k++)
+            e->population[k].migration_volatility = 0;
+    }
+    if (h & HOLD_BIT(HOLD_ECONOMY)) e->economy.growth_sd = e->economy.interest_innovation_sd = 0;
+    if (h & HOLD_BIT(HOLD_COSTS)) {
+        e->costs.inflation_sd = e->costs.excess_sd = 0;
+        if (e->costs.technology_rate > 0) { /* not again when called again */
+            e->costs.technology_held_jump =
+                e->costs.technology_rate * e->costs.technology_jump_mean;
+            e->costs.technology_rate = 0;
+        }
+    }
+    if (h & HOLD_BIT(HOLD_UTILIZATION)) e->utilization.shock_log_sd = 0;
+    for (size_t k = 0; k < e->regions; k++) {
+        if (h & HOLD_BIT(HOLD_ENROLLMENT)) e->enrollment[k].participation_volatility = 0;
+        for (size_t c = 0; h & HOLD_BIT(HOLD_DISEASE) && c < e->disease[k].n; c++) {
+            struct disease_condition *dc = &e->disease[k].c[c];
+            dc->log_trend_mean += 0.5 * dc->trend_volatility * dc->trend_volatility;
+            dc->trend_volatility = 0;
+        }
+    }
+    if (h & HOLD_BIT(HOLD_PARAMETERS))
+        for (int j = 0; j < N_PARAMETERS; j++)
+            e->parameters.sd[j] = 0;
+}
+
+static void unheld_free(struct held_models *h)
+{
+    if (!h) return;
+    free(h->population);
+    free(h->enrollment);
+    free(h->disease);
+    free(h);
+}
+
+/* Copies the models as they are into e->unheld, or back from it (`back`). */
+static void unheld_copy(struct engine *e, bool back)
+{
+    struct held_models *h = e->unheld;
+    size_t n = e->regions;
+#define COPY(dst, src, size) memcpy(back ? (dst) : (src), back ? (src) : (dst), size)
+    COPY(&e->demography, &h->demography, sizeof h->demography);
+    COPY(&e->economy, &h->economy, sizeof h->economy);
+    COPY(&e->costs, &h->costs, sizeof h->costs);
+    COPY(&e->parameters, &h->parameters, sizeof h->parameters);
+    COPY(&e->utilization, &h->utilization, sizeof h->utilization);
+    COPY(e->population, h->population, n * sizeof *h->population);
+    COPY(e->enrollment, h->enrollment, n * sizeof *h->enrollment);
+    COPY(e->disease, h->disease, n * sizeof *h->disease);
+#undef COPY
+}
+
+int engine_hold(struct engine *e, unsigned groups, struct diag *d)
+{
+    if (!e->unheld) {
+        struct held_models *h = calloc(1, sizeof *h);
+        if (h) {
+            h->population = calloc(e->regions, sizeof *h->population);
+            h->enrollment = calloc(e->regions, sizeof *h->enrollment);
+            h->disease = calloc(e->regions, sizeof *h->disease);
+        }
+        if (!h || !h->population || !h->enrollment || !h->disease) {
+            unheld_free(h);
+            diag_fail(d, "out of memory");
+            return -1;
+        }
+        e->unheld = h;
+        unheld_copy(e, false);
+    } else {
+        unheld_copy(e, true);
+    }
+    e->hold = groups & HOLD_ALL;
+    hold_models(e);
+    return 0;
 }
 
 int engine_refresh_levels(struct engine *e, struct diag *d)
@@ -295,6 +437,16 @@ int engine_refresh_levels(struct engine *e, struct diag *d)
     for (size_t k = 0; k < e->regions; k++)
         if (enrollment_model_init(&e->enrollment[k], e->s, k, d) != 0) return -1;
     utilization_set_use_scales(&e->utilization, e->s);
+    if (e->unheld) {
+        /* the levels read again are the unheld models' (hold changes no level) */
+        unsigned h = e->hold;
+        unheld_copy(e, false);
+        e->hold = HOLD_NONE;
+        for (size_t k = 0; k < e->regions; k++)
+            if (enrollment_model_init(&e->unheld->enrollment[k], e->s, k, d) != 0) return -1;
+        utilization_set_use_scales(&e->unheld->utilization, e->s);
+        if (engine_hold(e, h, d) != 0) return -1;
+    }
     return 0;
 }
 
@@ -467,7 +619,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
         .use = &w->use,
         .residents = &residents,
         .births = births,
-        .noise = e->s->utilization.claims_noise,
+        .noise = e->hold & HOLD_BIT(HOLD_UTILIZATION) ? 0 : e->s->utilization.claims_noise,
         .scale = w->scale[ry->table],
     };
     const struct policy *p = &region->policy;
@@ -566,7 +718,8 @@ static void national_year(const struct engine *e, struct engine_work *w, uint64_
     seek(e, r, path, STREAM_ALL_REGIONS, year, DRIVER_ECONOMY);
     economy_step(&e->economy, &w->economy, r, &n->economy);
     seek(e, r, path, STREAM_ALL_REGIONS, year, DRIVER_COSTS);
-    costs_step(&e->costs, &w->costs, year, n->economy.income_shock, r, &n->costs);
+    double income_shock = e->hold & HOLD_BIT(HOLD_ECONOMY) ? 0 : n->economy.income_shock;
+    costs_step(&e->costs, &w->costs, year, income_shock, r, &n->costs);
 }
 
 /* The lookups each table's regions share this year (claims.h): every region's

@@ -34,6 +34,11 @@ struct engine_work;
  * Returns NULL with the problem added to `d`: bad data, or memory. */
 struct engine *engine_create(const struct scenario *s, int threads, struct diag *d);
 void engine_free(struct engine *e);
+/* engine_create, but a table that `donor` (NULL: none) has built from the same
+ * rules, claim model, package and grid is the donor's, not built again; the
+ * donor must outlive the engine. Results are those of engine_create. */
+struct engine *engine_create_like(const struct scenario *s, int threads, const struct engine *donor,
+                                  struct diag *d);
 
 /* Reads the scenario's calibrated levels again (the regions' participation and
  * use of care, enrollment.employee_shift: the enrollment and utilization
@@ -42,6 +47,12 @@ void engine_free(struct engine *e);
  * build its benefit tables once: they do not depend on the levels. Returns 0,
  * or -1 with a scenario problem in `d`. */
 int engine_refresh_levels(struct engine *e, struct diag *d);
+
+/* Holds exactly the driver groups of the mask `groups` (bits HOLD_BIT(enum
+ * hold_group), models/hold.h; HOLD_NONE: none, as built) at their expected
+ * path in the paths run from now on; the other groups' draws are unchanged.
+ * Not while paths run. Returns 0, or -1 out of memory (a runtime entry in `d`). */
+int engine_hold(struct engine *e, unsigned groups, struct diag *d);
 
 /* The number of distinct benefit tables built (for messages). */
 size_t engine_tables(const struct engine *e);

@@ -74,11 +74,17 @@ struct run_arm {
 
 struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d)
 {
+    return run_arm_create_like(s, threads, NULL, d);
+}
+
+struct run_arm *run_arm_create_like(const struct scenario *s, int threads,
+                                    const struct run_arm *donor, struct diag *d)
+{
     struct run_arm *a = calloc(1, sizeof *a);
     if (!a) goto oom;
     a->threads = threads > 0 ? threads : 1;
     if (!(a->work = calloc((size_t)a->threads, sizeof *a->work))) goto oom;
-    if (!(a->engine = engine_create(s, a->threads, d))) {
+    if (!(a->engine = engine_create_like(s, a->threads, donor ? donor->engine : NULL, d))) {
         run_arm_free(a);
         return NULL;
     }
@@ -98,6 +104,11 @@ oom:
     diag_fail(d, "out of memory");
     run_arm_free(a);
     return NULL;
+}
+
+int run_arm_hold(struct run_arm *a, unsigned groups, struct diag *d)
+{
+    return engine_hold(a->engine, groups, d);
 }
 
 void run_arm_free(struct run_arm *a)

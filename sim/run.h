@@ -98,11 +98,20 @@ struct run_arm;
  * batches of up to RUN_BATCH_PATHS paths. Returns NULL with a scenario problem
  * or a runtime one (out of memory) in `d`. */
 struct run_arm *run_arm_create(const struct scenario *s, int threads, struct diag *d);
+/* run_arm_create, sharing the benefit tables that `donor`'s engine built
+ * from the same inputs (engine_create_like); the donor outlives the arm. */
+struct run_arm *run_arm_create_like(const struct scenario *s, int threads,
+                                    const struct run_arm *donor, struct diag *d);
 void run_arm_free(struct run_arm *a);
 size_t run_arm_tables(const struct run_arm *a); /* benefit tables built (for messages) */
 /* engine_refresh_levels of the arm's engine (sim/engine.h): the scenario's
  * calibrated levels read again between runs. Returns 0, or -1 with the problem in `d`. */
 int run_arm_refresh_levels(struct run_arm *a, struct diag *d);
+
+/* engine_hold of the arm's engine (sim/engine.h): the driver groups of the
+ * mask held at their expected path from the next batch on (HOLD_NONE: none).
+ * Returns 0, or -1 out of memory with `d`. */
+int run_arm_hold(struct run_arm *a, unsigned groups, struct diag *d);
 
 /* The thread-seconds the arm's threads have spent in each phase so far. */
 struct engine_times;

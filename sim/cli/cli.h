@@ -29,6 +29,7 @@ int cmd_solve(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
 
 /* The fit table of `fundsim calibrate` (and of the backtest's calibration):
  * per region, year and line the actual, the model before and after, and the

@@ -8,6 +8,7 @@
 #include "sim/config/limit.h"
 #include "sim/config/scenario.h"
 #include "sim/run.h"
+#include "sim/sensitivity.h"
 #include "sim/team.h"
 
 #include <errno.h>
@@ -40,6 +41,9 @@ static const char run_usage[] =
     "                      run paths A to B - 1 only (numbered from 0), a slice of the\n"
     "                      run for a job array; `fundsim merge` joins the slices' files\n"
     "                      (default FILE: the scenario's name + -A-B.h5)\n"
+    "  --deterministic     also the best-estimate path: every random driver at its\n"
+    "                      expected value (models/hold.h), written beside the\n"
+    "                      summaries as /best_estimate (the paths are as without it)\n"
     "  --quiet             no messages and no summary tables\n"
     "  --timing            at the end, a line of where the time went (tests/bench.sh)\n"
     "  --help              this text\n"
@@ -128,6 +132,7 @@ struct args {
     bool timing;   /* --timing */
     bool sliced;   /* --paths-from or --paths-to */
     bool paths_to; /* --paths-to given (o.paths_to 0 means "not given" to the run) */
+    bool deterministic; /* --deterministic: /best_estimate added to the file */
 };
 
 /* A path number for `option`; returns 0, or -1 after saying why. */
@@ -152,7 +157,8 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         OPT_RESUME,
         OPT_PATHS_FROM,
         OPT_PATHS_TO,
-        OPT_INDEPENDENT
+        OPT_INDEPENDENT,
+        OPT_DETERMINISTIC
     };
     static const struct option run_options[] = {
         {"output", required_argument, NULL, 'o'},
@@ -167,14 +173,16 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         {"help", no_argument, NULL, 'h'},
         {"paths-from", required_argument, NULL, OPT_PATHS_FROM}, /* run only, as the next */
         {"paths-to", required_argument, NULL, OPT_PATHS_TO},
-        {"independent", no_argument, NULL, OPT_INDEPENDENT}, /* compare only */
+        {"independent", no_argument, NULL, OPT_INDEPENDENT},     /* compare only */
+        {"deterministic", no_argument, NULL, OPT_DETERMINISTIC}, /* run only */
         {0}};
     enum { N_OPTIONS = sizeof run_options / sizeof *run_options };
     /* Slices are for `run`, independent streams for `compare`. */
     struct option options[N_OPTIONS];
     size_t n = 0;
     for (size_t k = 0; k < N_OPTIONS; k++)
-        if (compare ? run_options[k].val != OPT_PATHS_FROM && run_options[k].val != OPT_PATHS_TO
+        if (compare ? run_options[k].val != OPT_PATHS_FROM && run_options[k].val != OPT_PATHS_TO &&
+                          run_options[k].val != OPT_DETERMINISTIC
                     : run_options[k].val != OPT_INDEPENDENT)
             options[n++] = run_options[k];
     const char *output = NULL;
@@ -220,6 +228,9 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         case OPT_INDEPENDENT:
             a->independent = true;
             break;
+        case OPT_DETERMINISTIC:
+            a->deterministic = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return CLI_HELPED;
@@ -243,6 +254,11 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         fprintf(stderr,
                 "fundsim %s: a slice keeps its paths for `fundsim merge`: leave out "
                 "--summary-only (`fundsim merge --summary-only` leaves them out of the whole)\n",
+                a->command);
+        return CLI_REFUSED;
+    }
+    if (a->sliced && a->deterministic) {
+        fprintf(stderr, "fundsim %s: --deterministic is for a whole run, not a slice\n",
                 a->command);
         return CLI_REFUSED;
     }
@@ -273,6 +289,19 @@ static void print_timing(const struct run_timing *t)
             "summaries, and commit)\n",
             t->tables_s, t->paths_s, t->drivers_s, t->rules_s, t->accounting_s, t->output_s,
             t->finish_s);
+}
+
+/* --deterministic: the best-estimate path into the committed file. */
+static int add_best_estimate(const struct scenario *s, struct args *a, struct diag *d)
+{
+    struct record_block b;
+    if (sens_best_estimate(s, a->o.threads, &b, d) != 0) return -1;
+    int status = sens_h5_best_estimate(a->o.out_path, &b, d);
+    record_block_free(&b);
+    if (status == 0)
+        say_text(&a->o.say, SAY_NOTE, "added the best-estimate path to %s (/best_estimate)",
+                 a->o.out_path);
+    return status;
 }
 
 /* Runs, then prints the tables of the file written. Returns the exit status,
@@ -312,6 +341,10 @@ static int run_and_report(const struct scenario *s, struct args *a, const char *
             bool bad_scenario = diag_status(d) == DIAG_BAD;
             if (lead || !bad_scenario) cli_print_diag(&a->voice, d);
             status = bad_scenario ? EXIT_USAGE : stopped ? 128 + stopped : EXIT_FAILURE_RUN;
+        }
+        if (status == EXIT_OK && lead && a->deterministic && add_best_estimate(s, a, d) != 0) {
+            cli_print_diag(&a->voice, d);
+            status = EXIT_FAILURE_RUN;
         }
         if (status == EXIT_OK && lead && a->timing) print_timing(&timing);
         if (status == EXIT_OK && lead && !a->voice.quiet &&

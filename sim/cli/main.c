@@ -30,6 +30,9 @@ static const char usage[] =
     "  calibrate SCENARIO  fit the levels to the regions' actual accounts, write a variant\n"
     "  backtest SCENARIO --from YEAR\n"
     "                      calibrate up to YEAR, compare the later actuals with the projection\n"
+    "  sensitivity SCENARIO\n"
+    "                      each assumption at a low and a high value on common random\n"
+    "                      numbers: the tornado; --variance: variance shares by driver group\n"
     "  settings            list every scenario setting: type, unit, range, default, source\n"
     "\n"
     "`fundsim COMMAND --help` describes a command.\n"
@@ -40,10 +43,17 @@ static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"run", cmd_run},         {"check", cmd_check},     {"show", cmd_show},
-    {"summary", cmd_summary}, {"compare", cmd_compare}, {"settings", cmd_settings},
-    {"solve", cmd_solve},     {"merge", cmd_merge},     {"calibrate", cmd_calibrate},
+    {"run", cmd_run},
+    {"check", cmd_check},
+    {"show", cmd_show},
+    {"summary", cmd_summary},
+    {"compare", cmd_compare},
+    {"settings", cmd_settings},
+    {"solve", cmd_solve},
+    {"merge", cmd_merge},
+    {"calibrate", cmd_calibrate},
     {"backtest", cmd_backtest},
+    {"sensitivity", cmd_sensitivity},
 };
 
 int main(int argc, char **argv)
