@@ -5,6 +5,7 @@
  * /regions, /quantiles) and the open /paths datasets; the policy variants'
  * /diff part is in h5diff.c. */
 #include "output/h5out.h"
+#include "output/h5assume.h"
 #include "output/h5common.h"
 #include "output/h5parts.h"
 #include "output/outpath.h"
@@ -212,7 +213,8 @@ static int write_meta(struct h5out *o, const struct h5out_meta *m, struct diag *
                     "administrative division code", d) ||
         h5out_put_dataset(o, o->file, "opening_balance", H5T_NATIVE_DOUBLE, 1, &region,
                           m->opening_balance_yuan, "yuan",
-                          "accumulated balance at the start of the first year", d))
+                          "accumulated balance at the start of the first year", d) ||
+        h5assume_write(o->file, o->tmp, m->assumption_rows, m->n_assumption_rows, d))
         return -1;
     return 0;
 }

@@ -56,10 +56,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* One row of the structured assumptions, the group /assumptions: 1-D UTF-8
+ * string datasets term, value, source, detail_en and detail_zh of one length
+ * (sim/assumptions.h makes the rows): the term (a code of output/terms.def),
+ * the value in language-neutral text with units, the source ("notice",
+ * "data" or "assumed") and where it comes from, in words. */
+struct h5out_assumption {
+    char term[40], value[96];
+    const char *source;
+    char detail_en[256], detail_zh[256];
+};
+
 struct h5out_meta {
     const char *version, *scenario_name, *scenario_text, *random_generator, *pooling;
     const char *assumptions; /* sim/assumptions.h */
     int rules_end_year;
+    const struct h5out_assumption *assumption_rows; /* the group /assumptions (none: n 0) */
+    size_t n_assumption_rows;
     int history_end_year; /* a calibrated run's last actual year; 0: none (no attribute) */
     long long seed;
     size_t paths;      /* paths in the file */

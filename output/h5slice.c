@@ -20,6 +20,7 @@ struct h5slice {
     struct h5slice_info info;
     /* what info.meta points to */
     char *version, *scenario_name, *scenario_text, *random_generator, *pooling, *assumptions;
+    struct h5out_assumption *assumption_rows; /* the group /assumptions, when the file has it */
     char **region_names, **region_names_zh, **region_codes;
     double *opening_balance_yuan, *quantiles;
     hid_t paths[N_VARS], national[N_NVARS];
@@ -64,6 +65,36 @@ static void check_years(struct report_reader *rd, const struct h5out_meta *m)
     free(years);
 }
 
+/* The group /assumptions (files from issue 24 on), for the merged file. */
+static void read_assumptions(struct h5slice *s, struct report_reader *rd)
+{
+    if (rd->failed || H5Lexists(rd->file, "/assumptions", H5P_DEFAULT) <= 0) return;
+    static const char *const names[5] = {"/assumptions/term", "/assumptions/value",
+                                         "/assumptions/source", "/assumptions/detail_en",
+                                         "/assumptions/detail_zh"};
+    static const char *const sources[] = {"notice", "data", "assumed"};
+    char **f[5] = {0};
+    size_t n = 0;
+    for (int k = 0; k < 5; k++)
+        f[k] = report_read_strings(rd, names[k], &n);
+    struct h5out_assumption *rows = rd->failed ? NULL : calloc(n ? n : 1, sizeof *rows);
+    if (!rd->failed && !rows) report_problem(rd, "out of memory");
+    for (size_t r = 0; rows && r < n; r++) {
+        snprintf(rows[r].term, sizeof rows[r].term, "%s", f[0][r]);
+        snprintf(rows[r].value, sizeof rows[r].value, "%s", f[1][r]);
+        rows[r].source = sources[2];
+        for (int k = 0; k < 3; k++)
+            if (!strcmp(f[2][r], sources[k])) rows[r].source = sources[k];
+        snprintf(rows[r].detail_en, sizeof rows[r].detail_en, "%s", f[3][r]);
+        snprintf(rows[r].detail_zh, sizeof rows[r].detail_zh, "%s", f[4][r]);
+    }
+    for (int k = 0; k < 5; k++)
+        report_free_strings(f[k], f[k] ? n : 0);
+    s->assumption_rows = rows;
+    s->info.meta.assumption_rows = rows;
+    s->info.meta.n_assumption_rows = rows ? n : 0;
+}
+
 /* The root attributes; a slice's paths_from, paths_to and scenario_paths. */
 static void read_root(struct h5slice *s, struct report_reader *rd)
 {
@@ -74,6 +105,7 @@ static void read_root(struct h5slice *s, struct report_reader *rd)
     m->random_generator = s->random_generator = report_read_text(rd, "/", "random_generator");
     m->pooling = s->pooling = report_read_text(rd, "/", "pooling");
     m->assumptions = s->assumptions = report_read_text(rd, "/", "assumptions");
+    read_assumptions(s, rd);
     report_read_attribute(rd, "/", "rules_end_year", H5T_NATIVE_INT, &m->rules_end_year);
     /* a calibrated run's last actual year (absent: none) */
     if (!rd->failed && H5Aexists(rd->file, "history_end_year") > 0)
@@ -267,6 +299,7 @@ void h5slice_close(struct h5slice *s)
     free(s->random_generator);
     free(s->pooling);
     free(s->assumptions);
+    free(s->assumption_rows);
     free(s->buf);
     free(s->path);
     free(s);

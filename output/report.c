@@ -8,6 +8,7 @@
 #include "output/report.h"
 #include "output/h5common.h"
 #include "output/report_common.h"
+#include "output/report_current.h"
 #include "output/report_diff.h"
 #include "output/report_outlook.h"
 #include "sim/config/diag.h"
@@ -81,6 +82,17 @@ static void band_of(const struct report_run *run, size_t y, size_t r, const doub
 
 static void print_heading(const struct report_run *run, const char *path, FILE *out)
 {
+    if (run->lang == LANG_ZH) {
+        fprintf(out, "%s：情景 %s，%lld 条路径，随机种子 %lld，%d-%d 年\n", path, run->scenario_name,
+                run->paths, run->seed, run->years[0], run->years[run->Y - 1]);
+        if (run->first)
+            fprintf(out,
+                    "已按 %d 年及以前的决算校准：%d-%d 年为历史年份（期望值再现实际数，标 *），"
+                    "预测自 %d 年起，主要指标自该年起算。\n",
+                    run->history_end_year, run->years[0], run->years[run->first - 1],
+                    run->years[run->first]);
+        return;
+    }
     fprintf(out, "%s: scenario %s, %lld paths, seed %lld, years %d-%d\n", path, run->scenario_name,
             run->paths, run->seed, run->years[0], run->years[run->Y - 1]);
     if (run->first)
@@ -92,8 +104,93 @@ static void print_heading(const struct report_run *run, const char *path, FILE *
                 run->years[run->first]);
 }
 
+/* A warning level's name (of /warning/levels) in the run's language. */
+static const char *level_name(const struct warning *t, const struct report_run *run, int level)
+{
+    static const struct {
+        const char *name;
+        enum term t;
+    } levels[] = {{"red", TERM_level_red},
+                  {"orange", TERM_level_orange},
+                  {"yellow", TERM_level_yellow},
+                  {"green", TERM_level_green},
+                  {"excess", TERM_level_surplus}};
+    const char *name = t->level_names[level];
+    if (run->lang == LANG_EN) return name;
+    for (size_t k = 0; k < sizeof levels / sizeof *levels; k++)
+        if (!strcmp(name, levels[k].name)) return term(levels[k].t, run->lang);
+    return name;
+}
+
+static void warning_print_text_zh(const struct warning *t, const struct report_run *run, FILE *out)
+{
+    int w = run->name_width;
+    const char(*lab)[16] = run->band_text;
+    fprintf(out,
+            "%s：年末，亿元。%s。%s：累计结余低于 0 的概率。%s：最可能的预警等级及其概率。\n\n",
+            term(TERM_balance, LANG_ZH), term(TERM_months_payable, LANG_ZH),
+            term(TERM_depletion_p, LANG_ZH), term(TERM_warning_level, LANG_ZH));
+    term_pad(out, "年份", 6);
+    term_pad(out, "地区", w);
+    char h[6][48];
+    for (int k = 0; k < 3; k++) {
+        snprintf(h[k], sizeof h[k], "%s%s", term(TERM_balance, LANG_ZH), lab[k]);
+        snprintf(h[3 + k], sizeof h[3 + k], "%s%s", term(TERM_months_payable, LANG_ZH), lab[k]);
+    }
+    for (int k = 0; k < 6; k++)
+        term_pad(out, h[k], -14);
+    term_pad(out, term(TERM_depletion_p, LANG_ZH), -18);
+    fputs("  ", out);
+    fputs(term(TERM_warning_level, LANG_ZH), out);
+    fputc('\n', out);
+    size_t rows = report_rows(run);
+    for (size_t i = 0; i < run->n_chosen; i++) {
+        size_t y = run->chosen[i];
+        if (i > 0) fputc('\n', out);
+        for (size_t r = 0; r < rows; r++) {
+            double b[3], m[3];
+            band_of(run, y, r, t->balance_q, t->province_balance_q, 1.0 / YUAN_PER_YI, b);
+            band_of(run, y, r, t->months_q, t->province_months_q, 1, m);
+            if (r == 0)
+                fprintf(out, "%-4d%c ", run->years[y], report_history(run, y) ? '*' : ' ');
+            else
+                fputs("      ", out);
+            term_pad(out, report_region_name(run, r), w);
+            fprintf(out, " %13.2f %13.2f %13.2f %13.1f %13.1f %13.1f", b[0], b[1], b[2], m[0],
+                    m[1], m[2]);
+            if (r == run->R) {
+                fprintf(out, " %17.3f  -\n", t->province_p_depleted[y]);
+                continue;
+            }
+            size_t yr = y * run->R + r;
+            int level = t->level[yr];
+            fprintf(out, " %17.3f  ", t->p_depleted[yr]);
+            term_pad(out, level_name(t, run, level), 10);
+            fprintf(out, "%.2f\n", t->p_level[yr * t->L + (size_t)level]);
+        }
+    }
+    if (run->first)
+        fprintf(out, "* 历史年份，非预测。\n\n预测期内%s首次达到 %g 的年份：\n",
+                term(TERM_depletion_p, LANG_ZH), t->depletion_probability);
+    else
+        fprintf(out, "\n%s首次达到 %g 的年份：\n", term(TERM_depletion_p, LANG_ZH),
+                t->depletion_probability);
+    for (size_t r = 0; r < run->R; r++) {
+        fputs("  ", out);
+        term_pad(out, report_region_name(run, r), w);
+        if (t->first_year_at_risk[r])
+            fprintf(out, "  %d\n", t->first_year_at_risk[r]);
+        else
+            fputs("  -\n", out);
+    }
+}
+
 static void warning_print_text(const struct warning *t, const struct report_run *run, FILE *out)
 {
+    if (run->lang == LANG_ZH) {
+        warning_print_text_zh(t, run, out);
+        return;
+    }
     int w = run->name_width;
     const char(*lab)[16] = run->band_label;
     fputs("Balance: at the end of the year, in 亿元 (100 million yuan). Months: months of\n"
@@ -106,7 +203,7 @@ static void warning_print_text(const struct warning *t, const struct report_run 
     for (size_t i = 0; i < run->n_chosen; i++) {
         size_t y = run->chosen[i];
         if (i > 0) fputc('\n', out);
-        for (size_t r = 0; r <= run->R; r++) {
+        for (size_t r = 0; r < report_rows(run); r++) {
             double b[3], m[3];
             band_of(run, y, r, t->balance_q, t->province_balance_q, 1.0 / YUAN_PER_YI, b);
             band_of(run, y, r, t->months_q, t->province_months_q, 1, m);
@@ -148,7 +245,7 @@ static void warning_print_csv(const struct warning *t, const struct report_run *
         fprintf(out, ",months_%s", run->band_label[k]);
     fputs(",p_depleted,level,p_level,first_year_at_risk,history\n", out);
     for (size_t i = 0; i < run->n_chosen; i++)
-        for (size_t r = 0; r <= run->R; r++) {
+        for (size_t r = 0; r < report_rows(run); r++) {
             size_t y = run->chosen[i], yr = y * run->R + r;
             double b[3], m[3];
             band_of(run, y, r, t->balance_q, t->province_balance_q, 1.0 / YUAN_PER_YI, b);
@@ -199,8 +296,45 @@ static double budget_total(const struct budget *b, size_t y)
     return total;
 }
 
+static void budget_print_text_zh(const struct budget *b, const struct report_run *run, FILE *out)
+{
+    const char(*lab)[16] = run->band_text;
+    fprintf(out,
+            "各级财政负担%s：各级政府支出（%s与医疗救助资助参保），亿元：各路径的分位数"
+            "与均值。合计：各级均值之和。\n\n",
+            run->R > 1 ? "（全省合计）" : "", term(TERM_fiscal_subsidy, LANG_ZH));
+    term_pad(out, "年份", 6);
+    term_pad(out, "层级", 8);
+    for (int k = 0; k < 3; k++)
+        term_pad(out, lab[k], -10);
+    term_pad(out, "均值", -10);
+    fputc('\n', out);
+    for (size_t i = 0; i < run->n_chosen; i++) {
+        size_t y = run->chosen[i];
+        if (i > 0) fputc('\n', out);
+        for (int k = 0; k < N_GOV_LEVELS; k++) {
+            const double *q = b->q[k] + y * run->Q;
+            if (k == 0)
+                fprintf(out, "%-4d%c ", run->years[y], report_history(run, y) ? '*' : ' ');
+            else
+                fputs("      ", out);
+            term_pad(out, report_gov_level(run, k), 8);
+            fprintf(out, " %9.2f %9.2f %9.2f %9.2f\n", q[run->band[0]] / YUAN_PER_YI,
+                    q[run->band[1]] / YUAN_PER_YI, q[run->band[2]] / YUAN_PER_YI,
+                    b->mean[k][y] / YUAN_PER_YI);
+        }
+        fputs("      ", out);
+        term_pad(out, "合计", 8);
+        fprintf(out, " %39.2f\n", budget_total(b, y) / YUAN_PER_YI);
+    }
+}
+
 static void budget_print_text(const struct budget *b, const struct report_run *run, FILE *out)
 {
+    if (run->lang == LANG_ZH) {
+        budget_print_text_zh(b, run, out);
+        return;
+    }
     const char(*lab)[16] = run->band_label;
     fputs("Budget burden of the province: what each level of government pays (fiscal subsidy\n"
           "and contribution assistance), in 亿元 (100 million yuan): quantiles across paths and\n"
@@ -276,20 +410,32 @@ static int choose_years(struct report_run *run, const int *years, size_t n_years
     return 0;
 }
 
+/* The title line of a table in a CSV of every table (REPORT_EVERY). */
+static void csv_title(const char *name, bool *first, FILE *out)
+{
+    if (!*first) fputc('\n', out);
+    *first = false;
+    fprintf(out, "# %s\n", name);
+}
+
 /* Reads the run and the tables asked for, then prints them. Returns as report_print. */
-static int read_and_print(struct report_reader *rd, const int *years, size_t n_years, bool csv,
-                          enum report_table table, FILE *out)
+static int read_and_print(struct report_reader *rd, const struct report_request *rq, FILE *out)
 {
     struct report_run run = {0};
     struct warning warning = {0};
     struct budget budget = {0};
     struct report_diff *diff = NULL;
     struct report_outlook *outlook = NULL;
+    struct report_current *current = NULL;
+    enum report_table table = rq->table;
+    bool csv = rq->csv;
     report_run_read(rd, &run);
-    bool all = table == REPORT_ALL, has_diff = false;
+    if (!rd->failed) report_run_set_lang(&run, rq->lang == LANG_ZH ? LANG_ZH : LANG_EN);
+    bool every = table == REPORT_EVERY || (table == REPORT_ALL && !csv);
+    bool has_diff = false;
     if (!rd->failed) has_diff = H5Lexists(rd->file, "/diff", H5P_DEFAULT) > 0;
     int rc = rd->failed ? -1 : 0;
-    if (!rc && table == REPORT_DIFF && !has_diff) {
+    if (!rc && (table == REPORT_DIFF || table == REPORT_GAINS) && !has_diff) {
         diag_refuse(
             rd->d,
             "%s has no policy comparison (no /diff group): the diff table needs the output of "
@@ -297,31 +443,65 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
             rd->path);
         rc = -1;
     }
-    if (!rc) rc = choose_years(&run, years, n_years, rd->path, rd->d);
-    bool want_warning = all || table == REPORT_WARNING;
-    bool want_budget = (all && !csv) || table == REPORT_BUDGET;
-    bool want_diff = (all && !csv && has_diff) || table == REPORT_DIFF;
-    bool want_actuarial = (all && !csv) || table == REPORT_ACTUARIAL;
+    if (!rc) rc = choose_years(&run, rq->years, rq->n_years, rd->path, rd->d);
+    bool want_warning = every || table == REPORT_ALL || table == REPORT_WARNING;
+    bool want_current = every || table == REPORT_CURRENT;
+    bool want_budget = every || table == REPORT_BUDGET;
+    bool want_diff = (every && has_diff) || table == REPORT_DIFF || table == REPORT_GAINS;
+    bool want_actuarial = every || table == REPORT_ACTUARIAL;
     if (!rc && want_warning) warning_read(rd, &run, &warning);
+    if (!rc && want_current) current = report_current_read(rd, &run);
     if (!rc && want_budget) budget_read(rd, &run, &budget);
     if (!rc && want_diff) diff = report_diff_read(rd, &run);
     if (!rc && (!csv || want_actuarial)) outlook = report_outlook_read(rd, &run);
     if (!rc && rd->failed) rc = -1;
     if (!rc && csv) {
-        if (want_warning) warning_print_csv(&warning, &run, out);
-        if (want_budget) budget_print_csv(&budget, &run, out);
-        if (want_diff) report_diff_print_csv(diff, &run, out);
-        if (want_actuarial) report_outlook_print_csv(outlook, &run, out);
+        bool first = true, titled = table == REPORT_EVERY;
+        if (rq->bom) fputs("\xEF\xBB\xBF", out);
+        if (want_warning) {
+            if (titled) csv_title("warning", &first, out);
+            warning_print_csv(&warning, &run, out);
+        }
+        if (want_current) {
+            if (titled) csv_title("current", &first, out);
+            report_current_print_csv(current, &run, out);
+        }
+        if (want_budget) {
+            if (titled) csv_title("budget", &first, out);
+            budget_print_csv(&budget, &run, out);
+        }
+        if (want_actuarial) {
+            if (titled) csv_title("actuarial", &first, out);
+            report_outlook_print_csv(outlook, &run, out);
+        }
+        if (want_diff && table != REPORT_GAINS) {
+            if (titled) csv_title("diff", &first, out);
+            report_diff_print_csv(diff, &run, out);
+        }
+        if (want_diff && table != REPORT_DIFF) {
+            if (titled) csv_title("gains", &first, out);
+            report_diff_print_gains_csv(diff, &run, out);
+        }
     } else if (!rc) {
         print_heading(&run, rd->path, out);
         report_outlook_print_heading(outlook, &run, out);
-        if (want_actuarial) report_outlook_print_text(outlook, &run, out);
-        if (want_actuarial && (want_warning || want_budget || want_diff)) fputc('\n', out);
-        if (want_warning) warning_print_text(&warning, &run, out);
-        if (want_budget && want_warning) fputc('\n', out);
-        if (want_budget) budget_print_text(&budget, &run, out);
+        bool before = false; /* a table printed: an empty line before the next */
+        if (want_actuarial) report_outlook_print_text(outlook, &run, out), before = true;
+        if (want_warning) {
+            if (before) fputc('\n', out);
+            warning_print_text(&warning, &run, out), before = true;
+        }
+        if (want_current) {
+            if (before) fputc('\n', out);
+            report_current_print_text(current, &run, out), before = true;
+        }
+        if (want_budget) {
+            if (before) fputc('\n', out);
+            budget_print_text(&budget, &run, out);
+        }
         if (want_diff) report_diff_print_text(diff, &run, out);
     }
+    report_current_free(current);
     report_diff_free(diff);
     report_outlook_free(outlook);
     budget_free(&budget);
@@ -330,13 +510,19 @@ static int read_and_print(struct report_reader *rd, const int *years, size_t n_y
     return rc;
 }
 
-int report_print(const char *path, const int *years, size_t n_years, bool csv,
-                 enum report_table table, FILE *out, struct diag *d)
+int report_write(const char *path, const struct report_request *rq, FILE *out, struct diag *d)
 {
     struct report_reader rd = {.path = path, .d = d};
     rd.file = report_open_file(path, d);
     if (rd.file < 0) return -1;
-    int rc = read_and_print(&rd, years, n_years, csv, table, out);
+    int rc = read_and_print(&rd, rq, out);
     H5Fclose(rd.file);
     return rc;
+}
+
+int report_print(const char *path, const int *years, size_t n_years, bool csv,
+                 enum report_table table, FILE *out, struct diag *d)
+{
+    struct report_request rq = {.years = years, .n_years = n_years, .csv = csv, .table = table};
+    return report_write(path, &rq, out, d);
 }

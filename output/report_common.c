@@ -497,10 +497,22 @@ void report_run_read(struct report_reader *rd, struct report_run *run)
         snprintf(run->band_label[k], sizeof run->band_label[k], "p%g",
                  100 * run->quantiles[run->band[k]]);
     }
-    run->name_width = (int)strlen("province");
+    report_run_set_lang(run, LANG_EN);
+}
+
+void report_run_set_lang(struct report_run *run, enum lang lang)
+{
+    run->lang = lang;
+    for (int k = 0; k < 3; k++)
+        if (lang == LANG_ZH)
+            snprintf(run->band_text[k], sizeof run->band_text[k], "%g%%",
+                     100 * run->quantiles[run->band[k]]);
+        else
+            memcpy(run->band_text[k], run->band_label[k], sizeof run->band_text[k]);
+    run->name_width = term_width(report_region_name(run, run->R));
     for (size_t k = 0; k < run->R; k++)
-        if ((int)strlen(run->regions[k]) > run->name_width)
-            run->name_width = (int)strlen(run->regions[k]);
+        if (term_width(report_region_name(run, k)) > run->name_width)
+            run->name_width = term_width(report_region_name(run, k));
 }
 
 void report_run_free(struct report_run *run)
@@ -521,6 +533,19 @@ const char *report_region(const struct report_run *run, size_t r)
 const char *report_region_zh(const struct report_run *run, size_t r)
 {
     return r < run->R ? run->names_zh[r] : "全省";
+}
+
+const char *report_region_name(const struct report_run *run, size_t r)
+{
+    if (run->lang == LANG_ZH) return r < run->R ? run->names_zh[r] : term(TERM_province, LANG_ZH);
+    return report_region(run, r);
+}
+
+const char *report_gov_level(const struct report_run *run, int k)
+{
+    static const enum term t[N_GOV_LEVELS] = {TERM_gov_central, TERM_gov_province, TERM_gov_city,
+                                              TERM_gov_district, TERM_gov_county};
+    return run->lang == LANG_ZH ? term(t[k], LANG_ZH) : report_gov_levels[k];
 }
 
 void report_put_csv_text(const char *s, FILE *out)

@@ -12,6 +12,8 @@
 #ifndef FUNDSIM_REPORT_COMMON_H
 #define FUNDSIM_REPORT_COMMON_H
 
+#include "output/terms.h"
+
 #include <hdf5.h>
 
 #include <stdbool.h>
@@ -25,6 +27,9 @@ enum { YUAN_PER_YI = 100000000 }; /* 亿元: the unit of fund balances in the st
 /* The levels of government, in the order of the outlay_<level> variables. */
 enum { N_GOV_LEVELS = 5 };
 extern const char *const report_gov_levels[N_GOV_LEVELS];
+/* Level k's name in the run's language (declared below). */
+struct report_run;
+const char *report_gov_level(const struct report_run *run, int k);
 
 struct report_reader {
     hid_t file;
@@ -48,7 +53,26 @@ struct report_run {
      * none) and the index of the projection's first year, L + 1 (0: none) */
     int history_end_year;
     size_t first;
+    enum lang lang;         /* of the text (report_run_set_lang) */
+    char band_text[3][16];  /* the band's column labels in that language: p5 or 5% */
 };
+
+/* Sets the language of the text: the band's labels and the names' width. */
+void report_run_set_lang(struct report_run *run, enum lang lang);
+
+/* The term in the run's language. */
+static inline const char *report_t(const struct report_run *run, enum term t)
+{
+    return term(t, run->lang);
+}
+
+/* The rows of a table by region: the regions, then the province's (r == R)
+ * only when there is more than one region: a single city's own figures are
+ * the province's. */
+static inline size_t report_rows(const struct report_run *run)
+{
+    return run->R > 1 ? run->R + 1 : run->R;
+}
 
 /* Whether year index y is history (a calibrated run's years up to L). */
 static inline bool report_history(const struct report_run *run, size_t y)
@@ -114,6 +138,8 @@ void report_run_free(struct report_run *run);
 /* Region r's name, or the province's for r == R. */
 const char *report_region(const struct report_run *run, size_t r);
 const char *report_region_zh(const struct report_run *run, size_t r);
+/* Region r's name (r == R: the province's) in the run's language. */
+const char *report_region_name(const struct report_run *run, size_t r);
 
 /* A CSV text field, quoted when it must be. */
 void report_put_csv_text(const char *s, FILE *out);

@@ -13,6 +13,29 @@
 /* The differences read with their confidence intervals, in this order. */
 enum { BALANCE, EXPENDITURE, OUTLAY, N_COLUMNS = OUTLAY + N_GOV_LEVELS };
 
+/* The lines of "who gains and who pays", in the order printed: who pays for
+ * care (the fund's benefit lines, serious-illness insurance, assistance, the
+ * patients), then the fund's account and the enrollees. */
+enum {
+    G_FUND_INPATIENT,
+    G_FUND_OUTPATIENT,
+    G_FUND_TWO_DISEASES,
+    G_FUND_CHRONIC,
+    G_FUND_MATERNITY,
+    G_SERIOUS_CLAIMS,
+    G_ASSISTANCE_CLAIMS,
+    G_OUT_OF_POCKET,
+    G_SERIOUS_PREMIUM,
+    G_INCOME,
+    G_SURPLUS,
+    G_ENROLLEES,
+    N_GAINS
+};
+static const char *const gain_vars[N_GAINS] = {
+    "fund_inpatient", "fund_outpatient", "fund_two_diseases", "fund_chronic",
+    "fund_maternity", "serious_claims",  "assistance_claims", "out_of_pocket",
+    "serious_premium", "income",         "surplus",           "enrollees"};
+
 /* A mean across paths and its 95 % confidence interval. */
 struct estimate {
     double *mean, *ci_low, *ci_high;
@@ -34,11 +57,18 @@ struct variant {
     double *received_mean, *paid_mean, *received_q, *paid_q;
     double *base_p_depleted;
     double *p_any_base, *p_any_variant; /* [Y] */
+    /* Who gains and who pays (files with out_of_pocket's difference; the
+     * province's column only is used): each line's mean and CI, NULL where
+     * the file lacks it. */
+    struct estimate gain[N_GAINS];
 };
 
 struct report_diff {
     size_t n;
     struct variant *variants;
+    /* the base's: P(depleted) [Y][R + 1], the province's mean backstop and
+     * enrollees [Y] */
+    double *base_p_depleted, *base_backstop, *base_enrollees;
 };
 
 /* "balance", "expenditure", "outlay_central", ...: the variable of column c. */
@@ -127,6 +157,22 @@ static void variant_free(struct variant *v)
     free(v->base_p_depleted);
     free(v->p_any_base);
     free(v->p_any_variant);
+    for (int g = 0; g < N_GAINS; g++)
+        estimate_free(&v->gain[g]);
+}
+
+/* The lines of who gains and who pays, when the file has them. */
+static void gains_read(struct report_reader *rd, const struct report_run *run, struct variant *v,
+                       const char *group)
+{
+    char name[512];
+    dataset_name(rd, name, sizeof name, "%s/summary/out_of_pocket_mean", group);
+    if (rd->failed || H5Lexists(rd->file, name, H5P_DEFAULT) <= 0) return;
+    for (int g = 0; g < N_GAINS; g++) {
+        v->gain[g].mean = read_summary(rd, run, group, gain_vars[g], "mean", false);
+        v->gain[g].ci_low = read_summary(rd, run, group, gain_vars[g], "ci_low", false);
+        v->gain[g].ci_high = read_summary(rd, run, group, gain_vars[g], "ci_high", false);
+    }
 }
 
 /* The pooling figures, when the file has them (written from issue 25 on). */
@@ -174,6 +220,7 @@ static void variant_read(struct report_reader *rd, const struct report_run *run,
     v->delta_p_depleted.ci_low = read_warning(rd, run, group, "delta_p_depleted_ci_low");
     v->delta_p_depleted.ci_high = read_warning(rd, run, group, "delta_p_depleted_ci_high");
     pooling_read(rd, run, v, group);
+    gains_read(rd, run, v, group);
 }
 
 void report_diff_free(struct report_diff *d)
@@ -182,6 +229,9 @@ void report_diff_free(struct report_diff *d)
     for (size_t k = 0; k < d->n; k++)
         variant_free(&d->variants[k]);
     free(d->variants);
+    free(d->base_p_depleted);
+    free(d->base_backstop);
+    free(d->base_enrollees);
     free(d);
 }
 
@@ -202,6 +252,13 @@ struct report_diff *report_diff_read(struct report_reader *rd, const struct repo
         variant_read(rd, run, &d->variants[k]);
     }
     report_free_strings(names, n);
+    size_t y[1] = {run->Y};
+    if (d) {
+        d->base_p_depleted = read_with_province(rd, run, "/warning/p_depleted",
+                                                "/warning/province_p_depleted", false);
+        d->base_backstop = report_read_doubles(rd, "/summary/province/backstop_mean", 1, y);
+        d->base_enrollees = report_read_doubles(rd, "/summary/province/enrollees_mean", 1, y);
+    }
     if (!rd->failed) return d;
     report_diff_free(d);
     return NULL;
@@ -229,8 +286,83 @@ static void put_year(const struct report_run *run, size_t y, bool first, FILE *o
         fputs("      ", out);
 }
 
+static bool zero_everywhere(const struct estimate *e, const struct report_run *run);
+
+static void print_province_zh(const struct variant *v, const struct report_run *run, FILE *out)
+{
+    const char(*lab)[16] = run->band_text;
+    size_t R1 = run->R + 1;
+    const char *where = run->R > 1 ? "全省" : report_region_name(run, 0);
+    fprintf(out, "%s：%s\n", where, term(TERM_balance, LANG_ZH));
+    term_pad(out, "年份", 6);
+    term_pad(out, "均值", -10);
+    fputs("  ", out);
+    term_pad(out, "95% 置信区间", 22);
+    for (int k = 0; k < 3; k++)
+        term_pad(out, lab[k], -10);
+    term_pad(out, "改善概率", -11);
+    fputc('\n', out);
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k], i = y * R1 + run->R;
+        const double *q = v->balance_q + i * run->Q;
+        put_year(run, y, true, out);
+        put_money(&v->diff[BALANCE], i, out);
+        fprintf(out, "%10.2f%10.2f%10.2f%11.3f\n", q[run->band[0]] / YUAN_PER_YI,
+                q[run->band[1]] / YUAN_PER_YI, q[run->band[2]] / YUAN_PER_YI, v->p_better[i]);
+    }
+    fprintf(out, "\n%s：%s，及%s变化\n", where, term(TERM_expenditure, LANG_ZH),
+            term(TERM_depletion_p, LANG_ZH));
+    term_pad(out, "年份", 6);
+    term_pad(out, "均值", -10);
+    fputs("  ", out);
+    term_pad(out, "95% 置信区间", 24);
+    fputs("概率变化  95% 置信区间\n", out);
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k], i = y * R1 + run->R;
+        put_year(run, y, true, out);
+        put_money(&v->diff[EXPENDITURE], i, out);
+        put_delta_p(&v->delta_p_depleted, i, out);
+        fputc('\n', out);
+    }
+    fputs("\n各级财政支出变化\n", out);
+    char zero[256] = "";
+    size_t nz = 0;
+    int nonzero = 0;
+    for (int l = 0; l < N_GOV_LEVELS; l++)
+        nonzero += !zero_everywhere(&v->diff[OUTLAY + l], run);
+    if (nonzero) {
+        term_pad(out, "年份", 6);
+        term_pad(out, "层级", 8);
+        term_pad(out, "均值", -10);
+        fputs("  95% 置信区间\n", out);
+    }
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k], i = y * R1 + run->R;
+        bool first = true;
+        for (int l = 0; l < N_GOV_LEVELS; l++) {
+            if (zero_everywhere(&v->diff[OUTLAY + l], run)) continue;
+            put_year(run, y, first, out);
+            first = false;
+            term_pad(out, report_gov_level(run, l), 8);
+            put_money(&v->diff[OUTLAY + l], i, out);
+            fputc('\n', out);
+        }
+    }
+    for (int l = 0; l < N_GOV_LEVELS; l++)
+        if (zero_everywhere(&v->diff[OUTLAY + l], run)) {
+            size_t used = strlen(zero);
+            snprintf(zero + used, sizeof zero - used, "%s%s", nz++ ? "、" : "",
+                     report_gov_level(run, l));
+        }
+    if (nz) fprintf(out, "各路径各年均无变化：%s。\n", zero);
+}
+
 static void print_province(const struct variant *v, const struct report_run *run, FILE *out)
 {
+    if (run->lang == LANG_ZH) {
+        print_province_zh(v, run, out);
+        return;
+    }
     const char(*lab)[16] = run->band_label;
     size_t R1 = run->R + 1;
     fputs("Province: balance\n", out);
@@ -254,15 +386,28 @@ static void print_province(const struct variant *v, const struct report_run *run
         fputc('\n', out);
     }
     fputs("\nBudget burden change: each level of government's outlay\n", out);
-    fprintf(out, "year  %-8s%10s  95 %% CI\n", "level", "mean");
+    int zero = 0;
+    for (int l = 0; l < N_GOV_LEVELS; l++)
+        zero += zero_everywhere(&v->diff[OUTLAY + l], run);
+    if (zero < N_GOV_LEVELS) fprintf(out, "year  %-8s%10s  95 %% CI\n", "level", "mean");
     for (size_t k = 0; k < run->n_chosen; k++) {
         size_t y = run->chosen[k], i = y * R1 + run->R;
+        bool first = true;
         for (int l = 0; l < N_GOV_LEVELS; l++) {
-            put_year(run, y, l == 0, out);
+            if (zero_everywhere(&v->diff[OUTLAY + l], run)) continue;
+            put_year(run, y, first, out);
+            first = false;
             fprintf(out, "%-8s", report_gov_levels[l]);
             put_money(&v->diff[OUTLAY + l], i, out);
             fputc('\n', out);
         }
+    }
+    if (zero) {
+        fputs("No change in any path or year:", out);
+        for (int l = 0, n = 0; l < N_GOV_LEVELS; l++)
+            if (zero_everywhere(&v->diff[OUTLAY + l], run))
+                fprintf(out, "%s %s", n++ ? "," : "", report_gov_levels[l]);
+        fputs(".\n", out);
     }
 }
 
@@ -270,12 +415,24 @@ static void print_regions(const struct variant *v, const struct report_run *run,
                           FILE *out)
 {
     int w = run->name_width;
-    fprintf(out, "\nRegions in %d: balance, and the probability of depletion\n", run->years[y]);
-    fprintf(out, "%-*s %9s  %-22s%11s  ΔP(depl)  95 %% CI\n", w, "region", "mean", "95 % CI",
-            "P(better)");
+    if (run->lang == LANG_ZH) {
+        fprintf(out, "\n%d 年各地区：%s，及%s变化\n", run->years[y], term(TERM_balance, LANG_ZH),
+                term(TERM_depletion_p, LANG_ZH));
+        term_pad(out, "地区", w);
+        term_pad(out, "均值", -10);
+        fputs("  ", out);
+        term_pad(out, "95% 置信区间", 22);
+        term_pad(out, "改善概率", -11);
+        fputs("  概率变化  95% 置信区间\n", out);
+    } else {
+        fprintf(out, "\nRegions in %d: balance, and the probability of depletion\n",
+                run->years[y]);
+        fprintf(out, "%-*s %9s  %-22s%11s  ΔP(depl)  95 %% CI\n", w, "region", "mean", "95 % CI",
+                "P(better)");
+    }
     for (size_t r = 0; r < run->R; r++) {
         size_t i = y * (run->R + 1) + r;
-        fprintf(out, "%-*s", w, run->regions[r]);
+        term_pad(out, report_region_name(run, r), w);
         put_money(&v->diff[BALANCE], i, out);
         fprintf(out, "%11.3f", v->p_better[i]);
         put_delta_p(&v->delta_p_depleted, i, out);
@@ -289,6 +446,19 @@ static void print_variance(const struct variant *v, const struct report_run *run
                            FILE *out)
 {
     size_t i = y * (run->R + 1) + run->R;
+    if (run->lang == LANG_ZH) {
+        fprintf(out, "\n共同随机数的方差缩减（%d 年%s%s）：", run->years[y],
+                run->R > 1 ? "全省" : "", term(TERM_balance, LANG_ZH));
+        if (v->variance[i] == 0) {
+            fputs("各路径均无差异\n", out);
+            return;
+        }
+        fprintf(out, "估计 %.1f 倍（基准方差 + 方案方差，除以差值方差）", v->variance_indep[i] / v->variance[i]);
+        if (v->variance_measured)
+            fprintf(out, "，实测 %.1f 倍（独立随机数）", v->variance_measured[i] / v->variance[i]);
+        fputc('\n', out);
+        return;
+    }
     fprintf(out,
             "\nVariance reduction by common random numbers, province balance %d: ", run->years[y]);
     if (v->variance[i] == 0) {
@@ -377,10 +547,198 @@ static void print_pooling(const struct variant *v, const struct report_run *run,
     }
 }
 
+/* Whether the province's estimate e is 0 in every path of every year: its
+ * mean and both ends of its interval 0 (a nonzero path would widen it). */
+static bool zero_everywhere(const struct estimate *e, const struct report_run *run)
+{
+    size_t R1 = run->R + 1;
+    for (size_t y = 0; y < run->Y; y++) {
+        size_t i = y * R1 + run->R;
+        if (e->mean[i] != 0 || e->ci_low[i] != 0 || e->ci_high[i] != 0) return false;
+    }
+    return true;
+}
+
+/* One row of the gains table: the label, then per chosen year x[year] scaled. */
+static void gains_row(const struct report_run *run, const char *label, const double *x,
+                      size_t stride, size_t offset, double scale, FILE *out)
+{
+    term_pad(out, label, 38);
+    for (size_t k = 0; k < run->n_chosen; k++)
+        fprintf(out, " %+9.2f", x[run->chosen[k] * stride + offset] * scale);
+    fputc('\n', out);
+}
+
+/* The first year from the projection's first with p[y] ≥ level (0: none). */
+static int year_reaching(const struct report_run *run, const double *p, size_t stride,
+                         size_t offset, const double *delta, double level)
+{
+    for (size_t y = run->first; y < run->Y; y++) {
+        double x = p[y * stride + offset] + (delta ? delta[y * stride + offset] : 0);
+        if (x >= level) return run->years[y];
+    }
+    return 0;
+}
+
+/* Who gains and who pays, for the province, per chosen year: each payer's
+ * change, the cost of care they share, each level of government's outlay,
+ * the fund's account, the enrollees and the spending per enrollee; the rows
+ * 0 in every path left out and named once; the depletion year's shift; and,
+ * where the base is depleted in every path, the change in the shortfall. */
+static void print_gains(const struct report_diff *d, const struct variant *v,
+                        const struct report_run *run, FILE *out)
+{
+    enum lang l = run->lang;
+    static const enum term labels[N_GAINS] = {
+        TERM_fund_inpatient, TERM_fund_outpatient, TERM_fund_two_diseases, TERM_fund_chronic,
+        TERM_fund_maternity, TERM_serious_illness,  TERM_medical_assistance, TERM_out_of_pocket,
+        TERM_serious_premium, TERM_income,          TERM_current_surplus,    TERM_enrollees};
+    size_t R1 = run->R + 1, R = run->R;
+    char zero[1024] = "";
+    size_t nz = 0;
+    if (l == LANG_ZH)
+        fprintf(out, "%s（%s，方案减基准，各路径均值，亿元/年；参保人数：万人）\n",
+                term(TERM_who_gains, l), report_region_name(run, R < 2 ? 0 : R));
+    else
+        fprintf(out,
+                "%s (%s, variant − base, mean over the paths, 亿元 a year; enrollees in 万人):\n",
+                term(TERM_who_gains, l), report_region_name(run, R < 2 ? 0 : R));
+    term_pad(out, "", 38);
+    for (size_t k = 0; k < run->n_chosen; k++)
+        fprintf(out, " %9d", run->years[run->chosen[k]]);
+    fputc('\n', out);
+    /* zero rows: named once, after the table */
+#define ZERO(label)                                                                        \
+    do {                                                                                   \
+        size_t used = strlen(zero);                                                        \
+        snprintf(zero + used, sizeof zero - used, "%s%s", nz++ ? (l == LANG_ZH ? "、" : ", ") : "", \
+                 label);                                                                   \
+    } while (0)
+    double *cost = calloc(run->Y * R1, sizeof *cost);
+    for (int g = 0; g <= G_OUT_OF_POCKET; g++) {
+        if (zero_everywhere(&v->gain[g], run)) {
+            ZERO(term(labels[g], l));
+            continue;
+        }
+        gains_row(run, term(labels[g], l), v->gain[g].mean, R1, R, 1.0 / YUAN_PER_YI, out);
+    }
+    for (size_t y = 0; cost && y < run->Y; y++)
+        for (int g = 0; g <= G_OUT_OF_POCKET; g++)
+            if (g != G_FUND_MATERNITY) cost[y * R1 + R] += v->gain[g].mean[y * R1 + R];
+    if (cost) gains_row(run, term(TERM_cost_of_care, l), cost, R1, R, 1.0 / YUAN_PER_YI, out);
+    free(cost);
+    for (int lv = 0; lv < N_GOV_LEVELS; lv++) {
+        char label[96];
+        snprintf(label, sizeof label, l == LANG_ZH ? "%s%s" : "%s %s", report_gov_level(run, lv),
+                 term(TERM_outlay, l));
+        if (zero_everywhere(&v->diff[OUTLAY + lv], run)) {
+            ZERO(label);
+            continue;
+        }
+        gains_row(run, label, v->diff[OUTLAY + lv].mean, R1, R, 1.0 / YUAN_PER_YI, out);
+    }
+    const struct {
+        const struct estimate *e;
+        enum term t;
+        double scale;
+    } account[] = {{&v->gain[G_SERIOUS_PREMIUM], TERM_serious_premium, 1.0 / YUAN_PER_YI},
+                   {&v->gain[G_INCOME], TERM_income, 1.0 / YUAN_PER_YI},
+                   {&v->diff[EXPENDITURE], TERM_expenditure, 1.0 / YUAN_PER_YI},
+                   {&v->gain[G_SURPLUS], TERM_current_surplus, 1.0 / YUAN_PER_YI},
+                   {&v->diff[BALANCE], TERM_balance, 1.0 / YUAN_PER_YI},
+                   {&v->gain[G_ENROLLEES], TERM_enrollees, 1e-4}};
+    for (size_t k = 0; k < sizeof account / sizeof *account; k++) {
+        if (zero_everywhere(account[k].e, run)) {
+            ZERO(term(account[k].t, l));
+            continue;
+        }
+        gains_row(run, term(account[k].t, l), account[k].e->mean, R1, R, account[k].scale, out);
+    }
+#undef ZERO
+    /* the fund's expenditure per enrollee: its change over the base's enrollees, yuan */
+    term_pad(out, term(TERM_expenditure_per_enrollee, l), 38);
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k];
+        double n = d->base_enrollees[y];
+        fprintf(out, " %+9.2f", n > 0 ? v->diff[EXPENDITURE].mean[y * R1 + R] / n : 0.0);
+    }
+    fputc('\n', out);
+    /* the shortfall where the base is depleted in every path (and no backstop
+     * keeps the balance at 0): −Δbalance, the change in the deficit carried */
+    bool depleted = false;
+    for (size_t k = 0; k < run->n_chosen; k++) {
+        size_t y = run->chosen[k];
+        depleted |= d->base_p_depleted[y * R1 + R] >= 1 && d->base_backstop[y] == 0;
+    }
+    if (depleted) {
+        term_pad(out, l == LANG_ZH ? "累计缺口变化（基准已耗尽）" : "Shortfall, base depleted", 38);
+        for (size_t k = 0; k < run->n_chosen; k++) {
+            size_t y = run->chosen[k], i = y * R1 + R;
+            if (d->base_p_depleted[i] >= 1 && d->base_backstop[y] == 0)
+                fprintf(out, " %+9.2f", -v->diff[BALANCE].mean[i] / YUAN_PER_YI);
+            else
+                fprintf(out, " %9s", "·");
+        }
+        fputc('\n', out);
+    }
+    if (nz)
+        fprintf(out, l == LANG_ZH ? "各路径各年均无变化：%s。\n" : "No change in any path or year: %s.\n",
+                zero);
+    /* the depletion year: the first year P(depleted) reaches 5, 50 and 95 % */
+    static const double at[3] = {0.05, 0.5, 0.95};
+    int base[3], var[3];
+    for (int k = 0; k < 3; k++) {
+        base[k] = year_reaching(run, d->base_p_depleted, R1, R, NULL, at[k]);
+        var[k] = year_reaching(run, d->base_p_depleted, R1, R, v->delta_p_depleted.mean, at[k]);
+    }
+    if (l == LANG_ZH)
+        fprintf(out, "%s（%s累计结余耗尽概率首次达到 5%%、50%%、95%% 的年份；-：预测期内未达到）：",
+                term(TERM_depletion_year, l), report_region_name(run, R < 2 ? 0 : R));
+    else
+        fprintf(out,
+                "%s (%s: the first year P(depleted) reaches 5 %%, 50 %%, 95 %%; -: not within "
+                "the horizon):",
+                term(TERM_depletion_year, l), report_region_name(run, R < 2 ? 0 : R));
+    const char *side[2] = {l == LANG_ZH ? "基准" : "base", l == LANG_ZH ? "方案" : "variant"};
+    for (int s2 = 0; s2 < 2; s2++) {
+        fprintf(out, "%s%s", s2 ? (l == LANG_ZH ? "；" : "; ") : (l == LANG_ZH ? "" : " "),
+                side[s2]);
+        for (int k = 0; k < 3; k++) {
+            int x = s2 ? var[k] : base[k];
+            if (x)
+                fprintf(out, " %d", x);
+            else
+                fputs(" -", out);
+        }
+    }
+    fputs(l == LANG_ZH ? "；变化" : "; change", out);
+    for (int k = 0; k < 3; k++)
+        if (base[k] && var[k])
+            fprintf(out, " %+d", var[k] - base[k]);
+        else
+            fputs(" -", out);
+    fputs(l == LANG_ZH ? "。\n\n" : ".\n\n", out);
+}
+
 void report_diff_print_text(const struct report_diff *d, const struct report_run *run, FILE *out)
 {
     for (size_t k = 0; k < d->n; k++) {
         const struct variant *v = &d->variants[k];
+        if (run->lang == LANG_ZH) {
+            /* the description is the scenario's own words (its file's language) */
+            fprintf(out, "\n政策方案 %s\n", v->name);
+            fprintf(out,
+                    "方案减基准，%lld 条路径，共同随机数。差值单位亿元：各路径均值及其 95%% 置信区间，"
+                    "以及分位数。改善概率：方案累计结余较高的概率。概率变化：%s的变化。\n\n",
+                    run->paths, term(TERM_depletion_p, LANG_ZH));
+            if (v->gain[0].mean) print_gains(d, v, run, out);
+            print_province(v, run, out);
+            size_t last = run->chosen[run->n_chosen - 1];
+            print_regions(v, run, last, out);
+            if (has_transfers(v, run)) print_pooling(v, run, out);
+            print_variance(v, run, last, out);
+            continue;
+        }
         fprintf(out, "\nPolicy variant %s%s%s\n", v->name, *v->description ? ": " : "",
                 v->description);
         fprintf(out,
@@ -389,6 +747,7 @@ void report_diff_print_text(const struct report_diff *d, const struct report_run
                 "P(better): probability that the variant's balance is higher. ΔP(depl): change\n"
                 "in the probability that the balance is below 0.\n\n",
                 run->paths);
+        if (v->gain[0].mean) print_gains(d, v, run, out);
         print_province(v, run, out);
         size_t last = run->chosen[run->n_chosen - 1];
         print_regions(v, run, last, out);
@@ -471,4 +830,57 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
                 }
                 fputc('\n', out);
             }
+}
+
+/* One row of the gains CSV: the mean and interval of e at index i, scaled. */
+static void gains_csv_row(const struct variant *v, const struct report_run *run, size_t y, size_t r,
+                          const char *line, const char *unit, const struct estimate *e,
+                          double mean, double scale, FILE *out)
+{
+    size_t i = y * (run->R + 1) + r;
+    report_put_csv_text(v->name, out);
+    fprintf(out, ",%d,", run->years[y]);
+    report_put_csv_text(report_region(run, r), out);
+    fputc(',', out);
+    report_put_csv_text(report_region_zh(run, r), out);
+    fprintf(out, ",%s,%s,%.6f", line, unit, (e ? e->mean[i] : mean) * scale);
+    if (e)
+        fprintf(out, ",%.6f,%.6f\n", e->ci_low[i] * scale, e->ci_high[i] * scale);
+    else
+        fputs(",,\n", out);
+}
+
+void report_diff_print_gains_csv(const struct report_diff *d, const struct report_run *run,
+                                 FILE *out)
+{
+    fputs("variant,year,region,name_zh,line,unit,mean,ci_low,ci_high\n", out);
+    for (size_t k = 0; k < d->n; k++) {
+        const struct variant *v = &d->variants[k];
+        if (!v->gain[0].mean) continue;
+        for (size_t j = 0; j < run->n_chosen; j++)
+            for (size_t r = 0; r < report_rows(run); r++) {
+                size_t y = run->chosen[j], i = y * (run->R + 1) + r;
+                const double yi = 1.0 / YUAN_PER_YI;
+                double cost = 0;
+                for (int g = 0; g <= G_OUT_OF_POCKET; g++) {
+                    gains_csv_row(v, run, y, r, gain_vars[g], "1e8_yuan", &v->gain[g], 0, yi, out);
+                    if (g != G_FUND_MATERNITY) cost += v->gain[g].mean[i];
+                }
+                gains_csv_row(v, run, y, r, "cost_of_care", "1e8_yuan", NULL, cost, yi, out);
+                for (int l = 0; l < N_GOV_LEVELS; l++) {
+                    char line[32];
+                    snprintf(line, sizeof line, "outlay_%s", report_gov_levels[l]);
+                    gains_csv_row(v, run, y, r, line, "1e8_yuan", &v->diff[OUTLAY + l], 0, yi, out);
+                }
+                for (int g = G_SERIOUS_PREMIUM; g < N_GAINS; g++) {
+                    if (g == G_SURPLUS)
+                        gains_csv_row(v, run, y, r, "expenditure", "1e8_yuan",
+                                      &v->diff[EXPENDITURE], 0, yi, out);
+                    gains_csv_row(v, run, y, r, gain_vars[g],
+                                  g == G_ENROLLEES ? "1e4_persons" : "1e8_yuan", &v->gain[g], 0,
+                                  g == G_ENROLLEES ? 1e-4 : yi, out);
+                }
+                gains_csv_row(v, run, y, r, "balance", "1e8_yuan", &v->diff[BALANCE], 0, yi, out);
+            }
+    }
 }

@@ -20,4 +20,12 @@ void report_diff_print_text(const struct report_diff *d, const struct report_run
 /* A header row, then a row per variant, chosen year and region, the province last. */
 void report_diff_print_csv(const struct report_diff *d, const struct report_run *run, FILE *out);
 
+/* Who gains and who pays, long: a row per variant, chosen year, region (the
+ * province last) and line (each fund line, serious_claims,
+ * assistance_claims, out_of_pocket, cost_of_care: their sum less maternity,
+ * the outlays, the fund's account, enrollees), with its unit, mean and 95 %
+ * interval (empty for cost_of_care); variants without the lines are left out. */
+void report_diff_print_gains_csv(const struct report_diff *d, const struct report_run *run,
+                                 FILE *out);
+
 #endif

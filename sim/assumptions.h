@@ -11,10 +11,18 @@
 #ifndef FUNDSIM_ASSUMPTIONS_H
 #define FUNDSIM_ASSUMPTIONS_H
 
+#include "output/h5out.h"
 #include "sim/config/scenario.h"
 
 /* The text, one assumption a line (malloc'ed; NULL when out of memory). */
 char *assumptions_text(const struct scenario *s);
+
+/* The key drivers: cost growth (inflation, use, technology, excess growth),
+ * income growth, participation and its elasticity, each continuation rule and
+ * what happens after depletion. Returns malloc'ed rows (their count in *n), or
+ * NULL when out of memory. The rows of the file's /assumptions group
+ * (output/h5out.h). */
+struct h5out_assumption *assumptions_table(const struct scenario *s, size_t *n);
 
 /* The last year any financing standard is dated (contribution, subsidy,
  * national standard), at least the start year: from the year after, the

@@ -208,6 +208,7 @@ static void run_free(struct run *r)
     names_free(&r->names);
     free(r->variants_text);
     free(r->assumptions);
+    free(r->assumption_rows);
     free(r->dir);
 }
 
@@ -579,6 +580,8 @@ static void fill_meta(struct run *r)
                             "driver",
         .pooling = pools_name(s),
         .assumptions = r->assumptions,
+        .assumption_rows = r->assumption_rows,
+        .n_assumption_rows = r->n_assumption_rows,
         .rules_end_year = assumptions_rules_end_year(s),
         .history_end_year = s->calibration.history_end_year,
         .seed = s->simulation.seed,
@@ -624,7 +627,8 @@ static int init(struct run *r, struct diag *d)
         r->n_arms += o->variants[k].independent != NULL;
     if (names_init(&r->names, r->s) != 0 || !(r->dir = stale_folder(o->out_path)) ||
         !(r->variants = calloc(o->n_variants ? o->n_variants : 1, sizeof *r->variants)) ||
-        !(r->variants_text = variants_text(o)) || !(r->assumptions = assumptions_text(r->s))) {
+        !(r->variants_text = variants_text(o)) || !(r->assumptions = assumptions_text(r->s)) ||
+        !(r->assumption_rows = assumptions_table(r->s, &r->n_assumption_rows))) {
         diag_fail(d, "out of memory");
         return -1;
     }

@@ -35,6 +35,8 @@ struct run {
     char *dir;                    /* the output's folder, for the scratch files */
     char *variants_text;          /* the variants' resolved texts, for the checkpoint */
     char *assumptions;            /* sim/assumptions.h, for the file */
+    struct h5out_assumption *assumption_rows; /* the same as rows, the group /assumptions */
+    size_t n_assumption_rows;
     struct run_names names;
     struct h5out_meta meta;
     struct run_arm *base;              /* NULL when every block was stored before */

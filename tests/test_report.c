@@ -8,6 +8,7 @@
 #include "output/h5out.h"
 #include "output/report.h"
 #include "output/summary.h"
+#include "output/terms.h"
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 
@@ -48,6 +49,13 @@ static double value(size_t p, size_t y, size_t r, size_t v)
         return (double)(p + 1) * 1e9 + (double)y * 1e8;
     case VAR_EXPENDITURE:
         return 1.2e9;
+    /* the first warning's (test_current): medians over the 4 paths at p = 1.5 */
+    case VAR_ENROLLEES:
+        return 1e6 * (double)(r + 1) + 1e5 * (double)p + 1e4 * (double)y;
+    case VAR_INCOME:
+        return 2e9 + 1e8 * (double)p + 5e8 * (double)r;
+    case VAR_SURPLUS:
+        return 1e8 * ((double)p - 1) - 1e8 * (double)r + 1e7 * (double)y;
     case VAR_ADJUSTMENT_PAID:
         return 0;
     default:
@@ -238,18 +246,20 @@ static void test_all_tables(void **state)
 {
     struct fixture *f = *state;
     char *all = NULL, *warning = NULL, *budget = NULL, *actuarial = NULL, *csv = NULL,
-         *warning_csv = NULL;
+         *warning_csv = NULL, *current = NULL;
     assert_int_equal(report(f, NULL, 0, false, REPORT_ALL, &all), 0);
     assert_int_equal(report(f, NULL, 0, false, REPORT_WARNING, &warning), 0);
     assert_int_equal(report(f, NULL, 0, false, REPORT_BUDGET, &budget), 0);
     assert_int_equal(report(f, NULL, 0, false, REPORT_ACTUARIAL, &actuarial), 0);
+    assert_int_equal(report(f, NULL, 0, false, REPORT_CURRENT, &current), 0);
     size_t h = heading_length(warning);
+    assert_int_equal(heading_length(current), h);
     assert_int_equal(heading_length(budget), h);
     assert_int_equal(heading_length(actuarial), h);
     assert_memory_equal(all, warning, h);
-    const char *parts[] = {actuarial + h, warning + h, budget + h};
+    const char *parts[] = {actuarial + h, warning + h, current + h, budget + h};
     const char *at = all + h;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         size_t n = strlen(parts[k]);
         if (k > 0) assert_int_equal(*at++, '\n');
         assert_memory_equal(at, parts[k], n);
@@ -257,6 +267,7 @@ static void test_all_tables(void **state)
     }
     assert_int_equal(*at, '\0');
     free(actuarial);
+    free(current);
     assert_int_equal(report(f, NULL, 0, true, REPORT_ALL, &csv), 0);
     assert_int_equal(report(f, NULL, 0, true, REPORT_WARNING, &warning_csv), 0);
     assert_string_equal(csv, warning_csv);
@@ -266,6 +277,92 @@ static void test_all_tables(void **state)
     free(budget);
     free(csv);
     free(warning_csv);
+}
+
+/* report_write into a string (freed by the caller). */
+static int write_report(struct fixture *f, const struct report_request *rq, char **text)
+{
+    size_t size;
+    FILE *out = open_memstream(text, &size);
+    assert_non_null(out);
+    int rc = report_write(f->path, rq, out, &f->dg);
+    fclose(out);
+    return rc;
+}
+
+/* The first warning, by hand from value(): enrollees 1e6 (r + 1) + 1e5 p +
+ * 1e4 y, income 2e9 + 1e8 p + 5e8 r, expenditure 1.2e9, surplus 1e8 (p - 1) -
+ * 1e8 r + 1e7 y; over the paths p = 0..3 the median is at p = 1.5 and the
+ * 5 % and 95 % quantiles at p = 0.15 and 2.85 (type 7). In 2025, region 0:
+ * 115.0 万, 21.50 and 12.00 亿, surplus -0.85, 0.50, 1.85, P(deficit) 1/4;
+ * region 1: 215.0 万, 26.50, surplus -1.85, -0.50, 0.85, P 2/4; the
+ * province (sums per path: surplus 2e8 (p - 1) - 1e8): 330.0, 48.00, 24.00,
+ * -2.70, 0.00, 2.70, P 2/4. */
+static void test_current(void **state)
+{
+    struct fixture *f = *state;
+    char *text = NULL, *csv = NULL, *zh = NULL;
+    static const int years[] = {2025};
+    struct report_request rq = {.years = years, .n_years = 1, .table = REPORT_CURRENT};
+    assert_int_equal(write_report(f, &rq, &text), 0);
+    assert_contains(text, "2025  zhengzhou     115.0     21.50       12.00         -0.85"
+                          "          0.50          1.85       0.250\n"
+                          "      kaifeng       215.0     26.50       12.00         -1.85"
+                          "         -0.50          0.85       0.500\n"
+                          "      province      330.0     48.00       24.00         -2.70"
+                          "          0.00          2.70       0.500\n");
+    rq.csv = true;
+    assert_int_equal(write_report(f, &rq, &csv), 0);
+    assert_string_equal(csv, "year,region,name_zh,enrollees_p50_1e4_persons,income_p50_1e8_yuan,"
+                             "expenditure_p50_1e8_yuan,surplus_p5_1e8_yuan,surplus_p50_1e8_yuan,"
+                             "surplus_p95_1e8_yuan,p_current_deficit,history\n"
+                             "2025,zhengzhou,郑州市,115.0000,21.500000,12.000000,-0.850000,"
+                             "0.500000,1.850000,0.250000,0\n"
+                             "2025,kaifeng,开封市,215.0000,26.500000,12.000000,-1.850000,"
+                             "-0.500000,0.850000,0.500000,0\n"
+                             "2025,province,全省,330.0000,48.000000,24.000000,-2.700000,"
+                             "0.000000,2.700000,0.500000,0\n");
+    rq.csv = false;
+    rq.lang = LANG_ZH;
+    assert_int_equal(write_report(f, &rq, &zh), 0);
+    assert_contains(zh, "当期收不抵支概率");
+    assert_contains(zh, "2025  郑州市     115.0     21.50     12.00         -0.85");
+    assert_contains(zh, "      全省       330.0");
+    assert_null(strstr(zh, "zhengzhou\n"));
+    free(text);
+    free(csv);
+    free(zh);
+}
+
+/* --excel's byte-order mark, a range of years, and every table as CSV, each
+ * under its name. */
+static void test_csv_every(void **state)
+{
+    struct fixture *f = *state;
+    char *text = NULL, *plain = NULL;
+    static const int years[] = {2025, 2026, 2027};
+    struct report_request rq = {
+        .years = years, .n_years = 3, .csv = true, .bom = true, .table = REPORT_EVERY};
+    assert_int_equal(write_report(f, &rq, &text), 0);
+    assert_memory_equal(text, "\xEF\xBB\xBF# warning\nyear,region,", 23);
+    const char *titles[] = {"\n\n# current\nyear,", "\n\n# budget\nyear,level,",
+                            "\n\n# actuarial\nyear,"};
+    const char *at = text;
+    for (size_t k = 0; k < 3; k++) {
+        const char *t = strstr(at, titles[k]);
+        if (!t) fail_msg("missing %s", titles[k]);
+        at = t;
+    }
+    assert_null(strstr(text, "# diff")); /* no variants in this file */
+    /* 3 years x (2 regions + the province) rows of each regional table, 3 x 6 of the budget */
+    assert_int_equal(count_lines(text), 4 * 2 + 3 + 9 * 3 + 18);
+    rq.bom = false;
+    rq.table = REPORT_CURRENT;
+    assert_int_equal(write_report(f, &rq, &plain), 0);
+    assert_memory_equal(plain, "year,", 5);
+    assert_int_equal(count_lines(plain), 1 + 9);
+    free(text);
+    free(plain);
 }
 
 /* The comparison fixture. */
@@ -577,6 +674,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_budget_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_budget_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_current, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_every, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff_errors, setup, teardown),

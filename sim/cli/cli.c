@@ -4,6 +4,7 @@
  * the start of the thread team. Only the command line prints, so these print
  * their refusals. */
 #include "sim/cli/cli.h"
+#include "output/terms.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 #include "sim/config/schema.h"
@@ -219,4 +220,20 @@ void cli_free_sets(struct setting_override *sets, size_t n)
         free((char *)sets[k].origin);
     }
     free(sets);
+}
+
+int cli_lang(const char *command, const char *arg)
+{
+    if (arg) {
+        if (!strcmp(arg, "zh")) return LANG_ZH;
+        if (!strcmp(arg, "en")) return LANG_EN;
+        fprintf(stderr, "fundsim %s: --lang expects zh or en, got \"%s\"\n", command, arg);
+        return -1;
+    }
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t k = 0; k < sizeof vars / sizeof *vars; k++) {
+        const char *v = getenv(vars[k]);
+        if (v && *v) return strncmp(v, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
+    }
+    return LANG_EN;
 }

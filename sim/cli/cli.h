@@ -103,6 +103,13 @@ int cli_add_simulation(struct setting_override **sets, size_t *n, const char *co
  * machine's cores shared among its `local_ranks` MPI ranks, at most
  * CLI_MAX_THREADS. Returns 0, or -1 after saying why (OMP_NUM_THREADS asks
  * for more). */
+/* The language of the text (enum lang of output/terms.h): `arg`, --lang's
+ * argument ("zh" or "en"; NULL when not given), else the locale: LC_ALL,
+ * else LC_MESSAGES, else LANG, the first set and not empty, starting with
+ * "zh" means Chinese. Returns the language, or -1 after printing why
+ * (an argument other than zh or en). */
+int cli_lang(const char *command, const char *arg);
+
 int cli_default_threads(const char *command, int local_ranks, int *threads);
 /* Starts the `threads` threads of OpenMP's team, which later parallel regions
  * of that size reuse. libgomp ends the process (status 1, with its message)

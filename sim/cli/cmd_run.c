@@ -46,6 +46,8 @@ static const char run_usage[] =
     "                      summaries as /best_estimate (the paths are as without it)\n"
     "  --quiet             no messages and no summary tables\n"
     "  --timing            at the end, a line of where the time went (tests/bench.sh)\n"
+    "  --lang zh|en        the language of the summary tables at the end (default:\n"
+    "                      Chinese when LC_ALL, LC_MESSAGES or LANG starts with zh)\n"
     "  --help              this text\n"
     "\n"
     "The output does not depend on the number of threads or MPI ranks (the MPI build:\n"
@@ -78,7 +80,7 @@ static const char compare_usage[] =
     "\n"
     "  -o, --output FILE   the HDF5 file (default: BASE's name + -compare.h5, here)\n"
     "  --paths N, --seed S, --threads T, --set KEY=VALUE, --summary-only, --resume FILE,\n"
-    "  --quiet             as for `fundsim run`\n"
+    "  --quiet, --lang     as for `fundsim run`\n"
     "  --independent       also run each variant on other streams (seed XOR 2^62) to\n"
     "                      measure the variance of the difference without common\n"
     "                      random numbers (costs one more run per variant)\n"
@@ -133,6 +135,7 @@ struct args {
     bool sliced;   /* --paths-from or --paths-to */
     bool paths_to; /* --paths-to given (o.paths_to 0 means "not given" to the run) */
     bool deterministic; /* --deterministic: /best_estimate added to the file */
+    int lang;           /* of the summary tables at the end (enum lang, cli_lang) */
 };
 
 /* A path number for `option`; returns 0, or -1 after saying why. */
@@ -158,7 +161,8 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         OPT_PATHS_FROM,
         OPT_PATHS_TO,
         OPT_INDEPENDENT,
-        OPT_DETERMINISTIC
+        OPT_DETERMINISTIC,
+        OPT_LANG
     };
     static const struct option run_options[] = {
         {"output", required_argument, NULL, 'o'},
@@ -175,6 +179,7 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         {"paths-to", required_argument, NULL, OPT_PATHS_TO},
         {"independent", no_argument, NULL, OPT_INDEPENDENT},     /* compare only */
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC}, /* run only */
+        {"lang", required_argument, NULL, OPT_LANG},
         {0}};
     enum { N_OPTIONS = sizeof run_options / sizeof *run_options };
     /* Slices are for `run`, independent streams for `compare`. */
@@ -185,7 +190,7 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
                           run_options[k].val != OPT_DETERMINISTIC
                     : run_options[k].val != OPT_INDEPENDENT)
             options[n++] = run_options[k];
-    const char *output = NULL;
+    const char *output = NULL, *lang = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
@@ -231,6 +236,9 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         case OPT_DETERMINISTIC:
             a->deterministic = true;
             break;
+        case OPT_LANG:
+            lang = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             return CLI_HELPED;
@@ -240,6 +248,7 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         }
         if (bad) return CLI_REFUSED; /* said why */
     }
+    if ((a->lang = cli_lang(a->command, lang)) < 0) return CLI_REFUSED;
     if (compare ? argc - optind < 2 : argc - optind != 1) {
         fputs(usage, stderr);
         return CLI_REFUSED;
@@ -347,8 +356,9 @@ static int run_and_report(const struct scenario *s, struct args *a, const char *
             status = EXIT_FAILURE_RUN;
         }
         if (status == EXIT_OK && lead && a->timing) print_timing(&timing);
+        struct report_request rq = {.table = REPORT_ALL, .lang = a->lang};
         if (status == EXIT_OK && lead && !a->voice.quiet &&
-            report_print(o->out_path, NULL, 0, false, REPORT_ALL, stdout, d) != 0) {
+            report_write(o->out_path, &rq, stdout, d) != 0) {
             cli_print_diag(&a->voice, d);
             status = EXIT_FAILURE_RUN;
         }

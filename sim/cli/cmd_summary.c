@@ -11,7 +11,8 @@
 #include <string.h>
 
 static const char summary_usage[] =
-    "Usage: fundsim summary [--years YEAR,YEAR,...] [--csv] [--table NAME] OUT.h5\n"
+    "Usage: fundsim summary [--years LIST] [--csv | --excel] [--table NAME] [--lang zh|en]\n"
+    "                       OUT.h5\n"
     "\n"
     "Prints the summary tables of a run (amounts in 亿元, 100 million yuan), after\n"
     "the run's assumptions (how financing and benefits go on after the last dated\n"
@@ -25,6 +26,9 @@ static const char summary_usage[] =
     "           0 and the most likely warning level; the province's totals; and per\n"
     "           region the first year the probability of depletion reaches the\n"
     "           scenario's threshold\n"
+    "  current  the first warning: per region and year, the enrollees (万人), fund\n"
+    "           income and expenditure (medians), the current surplus (5-95 % band)\n"
+    "           and the probability of a current deficit\n"
     "  budget   per year, what each level of government pays in the province\n"
     "           (fiscal subsidy, contribution assistance, other income and any\n"
     "           backstop): median, 5-95 % band and mean, and the total of the\n"
@@ -37,12 +41,18 @@ static const char summary_usage[] =
     "           of each region's balance in the last year, with 95 % confidence\n"
     "           intervals, P(better) and the change in P(depleted)\n"
     "\n"
-    "  --years LIST  the years to print, e.g. 2025,2030,2040 (default: the first\n"
-    "                year of the projection, every fifth year after it and the\n"
-    "                last)\n"
-    "  --table NAME  only this table: actuarial, warning, budget or diff (default:\n"
-    "                every table the file has; with --csv, warning)\n"
+    "  --years LIST  the years to print, e.g. 2025,2030,2040 or 2022-2051 or\n"
+    "                2024,2030-2035 (default: the first year of the projection,\n"
+    "                every fifth year after it and the last)\n"
+    "  --table NAME  only this table: actuarial, warning, current, budget or diff;\n"
+    "                all: every table the file has (default: all; with --csv,\n"
+    "                warning; --csv --table all: every table, each under a line\n"
+    "                \"# NAME\", an empty line between)\n"
     "  --csv         one table as CSV with a header row, units in the names\n"
+    "  --excel       as --csv, the UTF-8 text after a byte-order mark, so that\n"
+    "                Excel reads the Chinese names\n"
+    "  --lang zh|en  the language of the text (default: Chinese when LC_ALL,\n"
+    "                LC_MESSAGES or LANG starts with zh, else English)\n"
     "  --help        this text\n"
     "\n"
     "Exit status: 0 success, 1 the file cannot be read, is not a fundsim run's file\n"
@@ -58,68 +68,104 @@ static int parse_table(const char *name, enum report_table *table)
     } tables[] = {{"warning", REPORT_WARNING},
                   {"budget", REPORT_BUDGET},
                   {"diff", REPORT_DIFF},
-                  {"actuarial", REPORT_ACTUARIAL}};
+                  {"actuarial", REPORT_ACTUARIAL},
+                  {"current", REPORT_CURRENT},
+                  {"gains", REPORT_GAINS},
+                  {"all", REPORT_EVERY}};
     for (size_t k = 0; k < sizeof tables / sizeof *tables; k++)
         if (!strcmp(name, tables[k].name)) {
             *table = tables[k].table;
             return 0;
         }
     fprintf(stderr,
-            "fundsim summary: --table expects warning, budget, diff or actuarial, got \"%s\"\n",
+            "fundsim summary: --table expects warning, current, budget, diff, gains, actuarial or "
+            "all, "
+            "got \"%s\"\n",
             name);
     return -1;
 }
 
-/* Parses "2025,2030,..." into a new array. Returns 0, or the exit status after
- * saying why: EXIT_USAGE for a bad list, EXIT_FAILURE_RUN out of memory. */
+/* One year of a --years list at *s, moving *s past it; 0 when there is none. */
+static long year_at(const char **s)
+{
+    char *end;
+    errno = 0;
+    long y = strtol(*s, &end, 10);
+    if (end == *s || errno || y < 1 || y > INT_MAX || !(**s >= '0' && **s <= '9')) return 0;
+    *s = end;
+    return y;
+}
+
+/* The longest list of years --years takes: a range of more is refused. */
+enum { MAX_YEARS = 10000 };
+
+/* Parses "2025,2030,2040-2045,..." into a new array. Returns 0, or the exit
+ * status after saying why: EXIT_USAGE for a bad list, EXIT_FAILURE_RUN out of
+ * memory. */
 static int parse_years(const char *list, int **years, size_t *n)
 {
     *n = 0;
-    for (const char *c = list; *c; c++)
-        *n += *c == ',';
-    (*n)++;
-    *years = malloc(*n * sizeof **years);
-    if (!*years) {
-        fputs("fundsim summary: out of memory\n", stderr);
-        return EXIT_FAILURE_RUN;
-    }
-    const char *s = list;
-    for (size_t k = 0; k < *n; k++) {
-        char *end;
-        errno = 0;
-        long y = strtol(s, &end, 10);
-        if (end == s || errno || y < 1 || y > INT_MAX || (*end != ',' && *end != '\0')) {
+    size_t cap = 0;
+    for (const char *s = list;;) {
+        long from = year_at(&s), to = from;
+        if (from && *s == '-') {
+            s++;
+            to = year_at(&s);
+        }
+        if (!from || !to || to < from || to - from >= MAX_YEARS ||
+            *n + (size_t)(to - from) >= MAX_YEARS || (*s != ',' && *s != '\0')) {
             fprintf(stderr,
-                    "fundsim summary: --years expects years separated by commas, got "
-                    "\"%s\"\n",
+                    "fundsim summary: --years expects years or ranges FROM-TO separated by "
+                    "commas, got \"%s\"\n",
                     list);
             return EXIT_USAGE;
         }
-        (*years)[k] = (int)y;
-        s = end + 1;
+        for (long y = from; y <= to; y++) {
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 16;
+                int *grown = realloc(*years, cap * sizeof **years);
+                if (!grown) {
+                    fputs("fundsim summary: out of memory\n", stderr);
+                    return EXIT_FAILURE_RUN;
+                }
+                *years = grown;
+            }
+            (*years)[(*n)++] = (int)y;
+        }
+        if (*s == '\0') return 0;
+        s++;
     }
-    return 0;
 }
 
 int cmd_summary(int argc, char **argv)
 {
     static const struct option options[] = {{"years", required_argument, NULL, 'y'},
                                             {"csv", no_argument, NULL, 'c'},
+                                            {"excel", no_argument, NULL, 'x'},
+                                            {"lang", required_argument, NULL, 'l'},
                                             {"table", required_argument, NULL, 't'},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
     int *years = NULL, opt, status = EXIT_OK;
     size_t n_years = 0;
-    bool csv = false;
+    bool csv = false, bom = false;
+    const char *lang_arg = NULL;
     enum report_table table = REPORT_ALL;
     while ((opt = getopt_long(argc, argv, "y:ct:h", options, NULL)) != -1 && status == EXIT_OK) {
         switch (opt) {
         case 'y':
             free(years);
+            years = NULL;
             status = parse_years(optarg, &years, &n_years);
             break;
         case 'c':
             csv = true;
+            break;
+        case 'x':
+            csv = bom = true;
+            break;
+        case 'l':
+            lang_arg = optarg;
             break;
         case 't':
             if (parse_table(optarg, &table)) status = EXIT_USAGE;
@@ -137,10 +183,18 @@ int cmd_summary(int argc, char **argv)
         fputs(summary_usage, stderr);
         status = EXIT_USAGE;
     }
+    int lang = status == EXIT_OK ? cli_lang("summary", lang_arg) : 0;
+    if (lang < 0) status = EXIT_USAGE;
     if (status == EXIT_OK) {
         struct cli_voice voice = {.command = "summary"};
         struct diag d = {0};
-        if (report_print(argv[optind], years, n_years, csv, table, stdout, &d) != 0) {
+        struct report_request rq = {.years = years,
+                                    .n_years = n_years,
+                                    .csv = csv,
+                                    .bom = bom,
+                                    .table = table,
+                                    .lang = lang};
+        if (report_write(argv[optind], &rq, stdout, &d) != 0) {
             cli_print_diag(&voice, &d);
             status = cli_failure_status(&d);
         }

@@ -21,7 +21,7 @@ static const char usage[] =
     "  run SCENARIO        run the Monte Carlo projection, write HDF5, print the summary\n"
     "  check SCENARIO...   check scenario and variant files; report every problem\n"
     "  show SCENARIO       print the fully resolved scenario as libconfig\n"
-    "  summary OUT.h5      print the summary table of a run\n"
+    "  summary OUT.h5      print the summary tables of a run (--lang zh: in Chinese)\n"
     "  compare BASE VARIANT...\n"
     "                      run policy variants on common random numbers, write the differences\n"
     "  merge -o OUT SLICE...\n"
