@@ -58,6 +58,8 @@ int fertility_model_init(struct fertility_model *m, const struct scenario *s, st
     m->volatility = dem->tfr_volatility;
     m->persistence = dem->tfr_persistence;
     m->initial_volatility = dem->tfr_initial_volatility;
+    m->shift = dem->tfr_shift;
+    m->start_year = s->simulation.start_year;
     return 0;
 }
 
@@ -73,7 +75,9 @@ void fertility_year(const struct fertility_model *m, double deviation, int year,
                     struct demography_year *out)
 {
     out->year = year;
-    double tfr = fertility_series_at(&m->tfr, year) + deviation;
+    double median = fertility_series_at(&m->tfr, year);
+    if (year >= m->start_year) median += m->shift;
+    double tfr = median + deviation;
     out->tfr = tfr > FERTILITY_TFR_FLOOR ? tfr : FERTILITY_TFR_FLOOR;
     /* the pattern: linear between the periods' mid-years, constant beyond them */
     size_t j = 0;

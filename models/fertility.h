@@ -45,6 +45,8 @@ struct fertility_model {
     double pattern[FERTILITY_MAX_PERIODS][N_AGES];      /* share of the TFR at age x, sums to 1 */
     struct fertility_series tfr, sex_ratio;             /* UN median TFR; males per female */
     double volatility, persistence, initial_volatility; /* of d, children per woman */
+    double shift;   /* added to the median from start_year on, children per woman */
+    int start_year;
 };
 
 struct fertility_state {

@@ -108,6 +108,18 @@ static double solve_k(const struct mortality_model *m, enum sex sex, double e0, 
     return 0.5 * (lo + hi);
 }
 
+/* The median k of the fit, without the improvement multiplier. */
+static double fitted_k(const struct mortality_model *m, enum sex sex, int year)
+{
+    const double *ky = m->knot_year[sex], *kk = m->knot_k[sex];
+    size_t n = m->n_knots[sex];
+    if (n < 2) return kk[0];
+    size_t j = 0; /* the segment from knot j to j + 1 */
+    while (j + 2 < n && year > ky[j + 1])
+        j++;
+    return kk[j] + (kk[j + 1] - kk[j]) * (year - ky[j]) / (ky[j + 1] - ky[j]);
+}
+
 /* Lee and Miller's re-fit: one knot per year of the UN median e0. */
 static void refit(struct mortality_model *m, enum sex sex, const struct year_series *e0)
 {
@@ -115,7 +127,7 @@ static void refit(struct mortality_model *m, enum sex sex, const struct year_ser
     for (size_t j = 0; j < e0->n; j++) {
         int y = e0->first_year + (int)j;
         year[j] = y;
-        k[j] = solve_k(m, sex, e0->value[j], j ? k[j - 1] : mortality_median_k(m, sex, y));
+        k[j] = solve_k(m, sex, e0->value[j], j ? k[j - 1] : fitted_k(m, sex, y));
     }
     m->n_knots[sex] = e0->n;
     memcpy(m->knot_year[sex], year, e0->n * sizeof *year);
@@ -160,18 +172,17 @@ int mortality_model_init(struct mortality_model *m, const struct scenario *s, st
     }
     m->volatility = dem->mortality_volatility;
     m->initial_volatility = dem->mortality_initial_volatility;
+    m->improvement = dem->mortality_improvement;
+    m->start_year = start;
     return 0;
 }
 
 double mortality_median_k(const struct mortality_model *m, enum sex sex, int year)
 {
-    const double *ky = m->knot_year[sex], *kk = m->knot_k[sex];
-    size_t n = m->n_knots[sex];
-    if (n < 2) return kk[0];
-    size_t j = 0; /* the segment from knot j to j + 1 */
-    while (j + 2 < n && year > ky[j + 1])
-        j++;
-    return kk[j] + (kk[j + 1] - kk[j]) * (year - ky[j]) / (ky[j + 1] - ky[j]);
+    double k = fitted_k(m, sex, year);
+    if (year <= m->start_year || m->improvement == 1) return k;
+    double k0 = fitted_k(m, sex, m->start_year);
+    return k0 + m->improvement * (k - k0);
 }
 
 void mortality_rates(const struct mortality_model *m, enum sex sex, double k, double mx[N_AGES])

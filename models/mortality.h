@@ -45,6 +45,8 @@ struct mortality_model {
     double knot_k[N_SEXES][MORTALITY_MAX_KNOTS];
     double drift[N_SEXES];                 /* mean yearly change of the median k */
     double volatility, initial_volatility; /* of e, years of median improvement */
+    double improvement; /* multiplies the median k's change after start_year */
+    int start_year;
 };
 
 struct mortality_state {
@@ -57,7 +59,8 @@ struct mortality_state {
 int mortality_model_init(struct mortality_model *m, const struct scenario *s, struct diag *d);
 
 /* The median index k̄ in `year` (linear between knots, extended by the
- * nearest segment's slope beyond them). */
+ * nearest segment's slope beyond them); after the start year, the change from
+ * the start year's times the improvement multiplier. */
 double mortality_median_k(const struct mortality_model *m, enum sex sex, int year);
 
 /* The death rates m(x) = exp(a(x) + b(x) k). */

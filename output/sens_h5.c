@@ -89,6 +89,7 @@ static int row(hid_t parent, const struct sens_row *w, int rank)
     hid_t g = H5Gcreate2(parent, w->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0) return -1;
     const struct sens_side *s[2] = {&w->low, &w->high};
+    const char *text[2] = {s[0]->text, s[1]->text};
     double value[2], p[2], dp[2], dp_ci[4], year[2], dyear[2], ab[2], dab[2], dab_ci[4];
     for (int k = 0; k < 2; k++) {
         value[k] = s[k]->value;
@@ -104,7 +105,8 @@ static int row(hid_t parent, const struct sens_row *w, int rank)
     }
     int status = attr_text(g, "setting", w->key) || attr_number(g, "rank", rank) ||
                          put1(g, "central", w->central) || put1(g, "sd", w->sd) ||
-                         put(g, "value", value, 2, 0) || put(g, "p_depleted", p, 2, 0) ||
+                         put(g, "value", value, 2, 0) ||
+                         strings(g, "value_text", text, 2) || put(g, "p_depleted", p, 2, 0) ||
                          put(g, "delta_p_depleted", dp, 2, 0) ||
                          put(g, "delta_p_depleted_ci", dp_ci, 2, 2) ||
                          put(g, "median_depletion_year", year, 2, 0) ||

@@ -34,7 +34,8 @@ struct sens_figures {
 
 /* One side (low or high value) of an assumption. */
 struct sens_side {
-    double value; /* the setting's value */
+    double value;  /* the setting's value (financing_rule: enum continuation_rule) */
+    char text[24]; /* the value as set: "0.035", "frozen" */
     struct sens_figures abs;
     struct sens_effect p_depleted, actuarial_balance;
     double median_year_delta; /* NaN when either median is after the horizon */
@@ -45,7 +46,7 @@ struct sens_side {
 
 struct sens_row {
     char name[SENS_NAME_MAX]; /* "excess_growth", "trend_diabetes" */
-    char key[SENS_KEY_MAX];   /* the setting: "costs.excess_growth" */
+    char key[SENS_KEY_MAX];   /* the setting: "costs.excess_growth" (or settings, a {,} list) */
     double central;           /* the scenario's value */
     double sd;                /* the parameter-risk sd it spreads by, or 0: a fixed spread */
     struct sens_side low, high;

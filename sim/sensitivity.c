@@ -6,10 +6,18 @@
  * `..._uncertainty` sd, models/parameters.h), the low and high values are its
  * 10 % and 90 % points, central ∓ 1.2816 sd; otherwise, or when that sd is 0,
  * central ∓ the row's spread (assumed, with its reason). --spread multiplies
- * every half-width; a value beyond the setting's range is cut to it. */
+ * every half-width; a value beyond the setting's range is cut to it. The
+ * financing continuation rule is the one row that is not a number: its low
+ * and high are the alternative rules (financing_rule below).
+ *
+ * The runs are numbered for the checkpoint (output/sens_ckpt.h): 0 the base,
+ * 1 + 2j and 2 + 2j the low and high side of planned row j (the order before
+ * the tornado's sort), then 1 + 2n + g the variance's run with group g held. */
 #include "sim/sensitivity.h"
 
+#include "fundsim_config.h"
 #include "models/hold.h"
+#include "output/sens_ckpt.h"
 #include "sim/config/diag.h"
 #include "sim/run.h"
 
@@ -28,52 +36,95 @@ struct assumption {
     double spread;      /* the half-width without an sd */
     double min, max;    /* the setting's range (sim/config/schema.c) */
     const char *why;    /* the spread's reason */
+    /* with sd NO_SD, an sd the scenario implies (0: none), else NULL */
+    double (*sd_of)(const struct scenario *s);
 };
+
+/* Fertility: the sd of the TFR's stationary deviation from the UN median,
+ * volatility / sqrt(1 - persistence^2), the figure the calibration fits to
+ * the UN's 80 % intervals (models/README.md); 0 without one. */
+static double tfr_sd(const struct scenario *s)
+{
+    const struct demography_params *m = &s->demography;
+    return m->tfr_persistence < 1 && m->tfr_volatility > 0
+               ? m->tfr_volatility / sqrt(1 - m->tfr_persistence * m->tfr_persistence)
+               : 0;
+}
 
 #define AT(field) offsetof(struct scenario, field)
 
 static const struct assumption table[] = {
     {"excess_growth", "costs.excess_growth", AT(costs.excess_initial),
      AT(costs.excess_growth_uncertainty), 0.01, -0.5, 1,
-     "sd costs.excess_growth_uncertainty; else 1 point a year (assumed)"},
+     "sd costs.excess_growth_uncertainty; else 1 point a year (assumed)",
+     NULL},
     {"utilization_trend", "costs.utilization_trend", AT(costs.utilization_trend),
      AT(costs.utilization_trend_uncertainty), 0.005, -0.5, 1,
-     "sd costs.utilization_trend_uncertainty; else 0.5 point a year (assumed)"},
+     "sd costs.utilization_trend_uncertainty; else 0.5 point a year (assumed)",
+     NULL},
     {"inflation", "costs.inflation", AT(costs.inflation_mean), NO_SD, 0.01, -0.5, 1,
-     "1 point a year (assumed: the spread of medical price inflation across recent years)"},
+     "1 point a year (assumed: the spread of medical price inflation across recent years)",
+     NULL},
     {"income_growth", "economy.income_growth", AT(economy.income_growth_mean),
      AT(economy.income_growth_uncertainty), 0.01, -0.5, 1,
-     "sd economy.income_growth_uncertainty; else 1 point a year (assumed)"},
+     "sd economy.income_growth_uncertainty; else 1 point a year (assumed)",
+     NULL},
     {"interest_rate", "economy.interest_rate", AT(economy.interest_mean), NO_SD, 0.005, -0.1, 0.5,
-     "0.5 point (assumed: a move of the fund's deposit rates)"},
+     "0.5 point (assumed: a move of the fund's deposit rates)",
+     NULL},
     {"participation", "enrollment.participation", AT(enrollment.participation), NO_SD, 0.02, 0, 1,
-     "2 points of the share enrolled (assumed)"},
+     "2 points of the share enrolled (assumed)",
+     NULL},
     {"elasticity", "enrollment.elasticity", AT(enrollment.elasticity), NO_SD, 0.1, -5, 0,
-     "0.1 (assumed: half the default -0.2)"},
+     "0.1 (assumed: half the default -0.2)",
+     NULL},
     {"employee_shift", "enrollment.employee_shift", AT(enrollment.employee_shift),
      AT(enrollment.employee_shift_uncertainty), 0.002, -0.1, 0.1,
-     "sd enrollment.employee_shift_uncertainty; else 0.2 point a year (assumed)"},
+     "sd enrollment.employee_shift_uncertainty; else 0.2 point a year (assumed)",
+     NULL},
+    {"mortality_improvement", "demography.mortality.improvement",
+     AT(demography.mortality_improvement), NO_SD, 0.5, 0, 3,
+     "x0.5 and x1.5 the UN median improvement (assumed: no parameter risk)",
+     NULL},
+    {"fertility", "demography.fertility.shift", AT(demography.tfr_shift), NO_SD, 0.25, -2, 2,
+     "the TFR's long-run sd, volatility / sqrt(1 - persistence^2); else 0.25 (assumed)",
+     tfr_sd},
 };
 #define N_TABLE (sizeof table / sizeof table[0])
 /* Each condition's incidence trend, disease.conditions.NAME.trend: spread by
  * disease.trend_uncertainty, else 0.5 point a year (assumed). */
 #define TREND_SPREAD 0.005
 
+/* The financing continuation rule: the financing standards' rules
+ * (policy.continuation) all set together; low "frozen" (no notice raises
+ * them after their last dated value: the nominal amounts kept), high "income"
+ * (001's dynamic mechanism: they follow per-capita disposable income). A
+ * scenario on one of them has that side equal to the base. A region's own
+ * policy.continuation beats it. */
+static const char *const financing_keys[] = {
+    "policy.continuation.contribution.rule", "policy.continuation.subsidy.rule",
+    "policy.continuation.national_standard.rule", "policy.continuation.city_fixed.rule"};
+#define N_FINANCING_KEYS (sizeof financing_keys / sizeof financing_keys[0])
+#define FINANCING_RULE "financing_rule"
+#define FINANCING_KEY "policy.continuation.{contribution,subsidy,national_standard,city_fixed}.rule"
+#define FINANCING_WHY "the alternative rules: low \"frozen\", high \"income\""
+
+/* The table's rows, then the financing rule's. */
 size_t sens_assumptions(void)
 {
-    return N_TABLE;
+    return N_TABLE + 1;
 }
 const char *sens_assumption_name(size_t j)
 {
-    return table[j].name;
+    return j < N_TABLE ? table[j].name : FINANCING_RULE;
 }
 const char *sens_assumption_key(size_t j)
 {
-    return table[j].key;
+    return j < N_TABLE ? table[j].key : FINANCING_KEY;
 }
 const char *sens_assumption_spread(size_t j)
 {
-    return table[j].why;
+    return j < N_TABLE ? table[j].why : FINANCING_WHY;
 }
 
 static double field(const struct scenario *s, size_t offset)
@@ -99,6 +150,9 @@ struct ctx {
     int start_year;
     struct per_path base, run;
     const struct run_arm *base_arm; /* lends its benefit tables to the sides' arms */
+    struct sens_ckpt *ckpt;
+    bool *is_rule; /* [row]: the financing rule's row */
+    size_t n_rows;
 };
 
 static int per_path_alloc(struct per_path *p, size_t n)
@@ -209,63 +263,149 @@ static void figures(const struct per_path *p, size_t n, double *scratch, struct 
     f->actuarial_balance = mean(p->actuarial, n);
 }
 
+/* ---- the checkpoint's records ---- */
+
+#define SIDE_DOUBLES 11
+
+static void side_to(const struct sens_side *x, double v[SIDE_DOUBLES])
+{
+    const double w[SIDE_DOUBLES] = {x->value,
+                                    x->abs.p_depleted,
+                                    x->abs.median_year,
+                                    x->abs.actuarial_balance,
+                                    x->p_depleted.delta,
+                                    x->p_depleted.low,
+                                    x->p_depleted.high,
+                                    x->actuarial_balance.delta,
+                                    x->actuarial_balance.low,
+                                    x->actuarial_balance.high,
+                                    x->median_year_delta};
+    memcpy(v, w, sizeof w);
+}
+
+static void side_from(const double v[SIDE_DOUBLES], struct sens_side *x)
+{
+    x->value = v[0];
+    x->abs = (struct sens_figures){v[1], v[2], v[3]};
+    x->p_depleted = (struct sens_effect){v[4], v[5], v[6]};
+    x->actuarial_balance = (struct sens_effect){v[7], v[8], v[9]};
+    x->median_year_delta = v[10];
+}
+
+/* The base's paths: found in the checkpoint (1), or run and stored (0); -1. */
+static int base_paths(struct ctx *c, struct run_arm *a, struct diag *d)
+{
+    size_t n = c->paths;
+    double *v = malloc(4 * n * sizeof *v);
+    if (!v) {
+        diag_fail(d, "out of memory");
+        return -1;
+    }
+    double *part[4] = {c->base.depleted, c->base.first, c->base.actuarial, c->base.balance};
+    int found = sens_ckpt_load(c->ckpt, 0, v, 4 * n, d);
+    if (found == 0) {
+        run_paths(c, a, &c->base);
+        for (int k = 0; k < 4; k++)
+            memcpy(v + k * n, part[k], n * sizeof *v);
+        if (sens_ckpt_save(c->ckpt, 0, v, 4 * n, d) != 0) found = -1;
+    } else if (found == 1) {
+        for (int k = 0; k < 4; k++)
+            memcpy(part[k], v + k * n, n * sizeof *v);
+    }
+    free(v);
+    return found;
+}
+
 /* ---- the runs ---- */
 
-/* The value as libconfig reads a float ("0" is an integer there). */
+/* The value as libconfig reads a float ("0" is an integer there): the
+ * shortest text that reads back as the same double. */
 static void float_text(char *buf, size_t size, double v)
 {
-    snprintf(buf, size, "%.17g", v);
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) break;
+    }
     if (!strpbrk(buf, ".eEni")) strncat(buf, ".0", size - strlen(buf) - 1);
 }
 
-/* One side: the scenario with `key` = value, run and compared with the base. */
-static int run_side(struct ctx *c, const char *key, double value, struct sens_side *side,
-                    double *scratch, struct diag *d)
+/* The scenario with row w's setting(s) at the side's value, into `s`. */
+static int load_side(const struct ctx *c, const struct sens_row *w, bool rule,
+                     const struct sens_side *side, struct scenario *s, struct diag *d)
 {
     const struct sens_options *o = c->o;
-    struct setting_override *sets = calloc(o->n_sets + 1, sizeof *sets);
+    size_t n_keys = rule ? N_FINANCING_KEYS : 1;
+    struct setting_override *sets = calloc(o->n_sets + n_keys, sizeof *sets);
     if (!sets) {
         diag_fail(d, "out of memory");
         return -1;
     }
     memcpy(sets, o->sets, o->n_sets * sizeof *sets);
-    char text[64];
-    float_text(text, sizeof text, value);
-    sets[o->n_sets] = (struct setting_override){.key = key, .value = text, .origin = key};
+    char quoted[sizeof side->text + 2];
+    snprintf(quoted, sizeof quoted, "\"%s\"", side->text);
+    for (size_t k = 0; k < n_keys; k++) {
+        const char *key = rule ? financing_keys[k] : w->key;
+        sets[o->n_sets + k] = (struct setting_override){
+            .key = key, .value = rule ? quoted : side->text, .origin = key};
+    }
+    int status = scenario_load(o->path, sets, o->n_sets + n_keys, s, d);
+    free(sets);
+    return status;
+}
+
+/* Run k, row w's side: found in the checkpoint, or run against the base and
+ * stored there. */
+static int run_side(struct ctx *c, const struct sens_row *w, bool rule, struct sens_side *side,
+                    size_t k, double *scratch, struct diag *d)
+{
+    const struct sens_options *o = c->o;
+    double v[SIDE_DOUBLES];
+    int found = sens_ckpt_load(c->ckpt, k, v, SIDE_DOUBLES, d);
+    if (found < 0) return -1;
+    if (found) {
+        if (memcmp(&v[0], &side->value, sizeof v[0]) != 0) {
+            diag_refuse(d, "--resume: run %zu of %s holds %s = %.17g, not %s", k,
+                        sens_ckpt_path(c->ckpt), w->key, v[0], side->text);
+            return -1;
+        }
+        side_from(v, side);
+        say_text(&o->say, SAY_NOTE, "%s = %s: from the checkpoint", w->key, side->text);
+        return 0;
+    }
     struct scenario s;
     memset(&s, 0, sizeof s);
     int status = -1;
     struct run_arm *a = NULL;
-    if (scenario_load(o->path, sets, o->n_sets + 1, &s, d) != 0) goto done;
+    if (load_side(c, w, rule, side, &s, d) != 0) goto done;
     if (!(a = run_arm_create_like(&s, o->threads, c->base_arm, d))) goto done;
     run_paths(c, a, &c->run);
-    side->value = value;
     figures(&c->run, c->paths, scratch, &side->abs);
     side->p_depleted = paired(c->run.depleted, c->base.depleted, c->paths);
     side->actuarial_balance = paired(c->run.actuarial, c->base.actuarial, c->paths);
     double base_year = median_year(c->base.first, c->paths, scratch);
     side->median_year_delta =
         side->abs.median_year && base_year ? side->abs.median_year - base_year : NAN;
+    side_to(side, v);
+    if (sens_ckpt_save(c->ckpt, k, v, SIDE_DOUBLES, d) != 0) goto done;
     say_text(&o->say, SAY_NOTE,
              "%s = %s: P(depleted) %+.3f [%+.3f, %+.3f], actuarial balance %+.2f [%+.2f, %+.2f] "
              "points",
-             key, text, side->p_depleted.delta, side->p_depleted.low, side->p_depleted.high,
-             side->actuarial_balance.delta, side->actuarial_balance.low,
+             w->key, side->text, side->p_depleted.delta, side->p_depleted.low,
+             side->p_depleted.high, side->actuarial_balance.delta, side->actuarial_balance.low,
              side->actuarial_balance.high);
     status = 0;
 done:
     run_arm_free(a);
     scenario_free(&s);
-    free(sets);
     return status;
 }
 
-static int run_row(struct ctx *c, struct sens_row *w, double low, double high, double *scratch,
-                   struct diag *d)
+static int run_row(struct ctx *c, size_t j, struct sens_row *w, double *scratch, struct diag *d)
 {
-    say_text(&c->o->say, SAY_NOTE, "%s (%s): low %g, high %g", w->name, w->key, low, high);
-    return run_side(c, w->key, low, &w->low, scratch, d) != 0 ||
-                   run_side(c, w->key, high, &w->high, scratch, d) != 0
+    say_text(&c->o->say, SAY_NOTE, "%s (%s): low %s, high %s", w->name, w->key, w->low.text,
+             w->high.text);
+    return run_side(c, w, c->is_rule[j], &w->low, 1 + 2 * j, scratch, d) != 0 ||
+                   run_side(c, w, c->is_rule[j], &w->high, 2 + 2 * j, scratch, d) != 0
                ? -1
                : 0;
 }
@@ -282,7 +422,8 @@ static int by_swing(const void *a, const void *b)
     return strcmp(((const struct sens_row *)a)->name, ((const struct sens_row *)b)->name);
 }
 
-/* The variance shares, on the base's arm: each group held in turn. */
+/* The variance shares, on the base's arm: each group held in turn (run
+ * 1 + 2n + g: found in the checkpoint, or run and stored). */
 static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result *r, struct diag *d)
 {
     struct sens_variance *vb = &r->variance[0], *va = &r->variance[1];
@@ -291,62 +432,128 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
     vb->total = variance_of(c->base.balance, c->paths);
     va->total = variance_of(c->base.actuarial, c->paths);
     for (int g = 0; g < N_HOLD_GROUPS; g++) {
-        say_text(&c->o->say, SAY_NOTE, "variance: %s held", hold_names[g]);
-        if (run_arm_hold(a, HOLD_BIT(g), d) != 0) return -1;
-        run_paths(c, a, &c->run);
-        vb->held[g] = variance_of(c->run.balance, c->paths);
-        va->held[g] = variance_of(c->run.actuarial, c->paths);
+        size_t k = 1 + 2 * c->n_rows + (size_t)g;
+        double held[2];
+        int found = sens_ckpt_load(c->ckpt, k, held, 2, d);
+        if (found < 0) return -1;
+        if (!found) {
+            say_text(&c->o->say, SAY_NOTE, "variance: %s held", hold_names[g]);
+            if (run_arm_hold(a, HOLD_BIT(g), d) != 0) return -1;
+            run_paths(c, a, &c->run);
+            held[0] = variance_of(c->run.balance, c->paths);
+            held[1] = variance_of(c->run.actuarial, c->paths);
+            if (sens_ckpt_save(c->ckpt, k, held, 2, d) != 0) return -1;
+        }
+        vb->held[g] = held[0], va->held[g] = held[1];
         vb->share[g] = vb->total > 0 ? 1 - vb->held[g] / vb->total : 0;
         va->share[g] = va->total > 0 ? 1 - va->held[g] / va->total : 0;
-        say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)",
-                 hold_names[g], vb->share[g], vb->name, va->share[g], va->name);
+        say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)%s",
+                 hold_names[g], vb->share[g], vb->name, va->share[g], va->name,
+                 found ? " (from the checkpoint)" : "");
     }
     r->has_variance = 1;
     return run_arm_hold(a, HOLD_NONE, d);
 }
 
-/* The rows to run: the table's, then each condition's trend. */
+/* Row n of the plan: name, setting and central value. */
+static struct sens_row *plan_row(struct sens_row *w, const char *name, const char *key,
+                                 double central, double sd)
+{
+    memset(w, 0, sizeof *w);
+    snprintf(w->name, sizeof w->name, "%s", name);
+    snprintf(w->key, sizeof w->key, "%s", key);
+    w->central = central;
+    w->sd = sd;
+    return w;
+}
+
+/* A numeric side: the value and its text. */
+static void numeric_side(struct sens_side *x, double value)
+{
+    x->value = value;
+    float_text(x->text, sizeof x->text, value);
+}
+
+static void rule_side(struct sens_side *x, int rule)
+{
+    x->value = rule;
+    snprintf(x->text, sizeof x->text, "%s", continuation_rule_names[rule]);
+}
+
+/* The rows to run: the table's, then each condition's trend, then the
+ * financing rule, then --assume's. */
 static size_t plan_rows(const struct scenario *s, const struct sens_options *o, struct sens_row *w,
-                        double *low, double *high)
+                        bool *is_rule)
 {
     size_t n = 0;
     for (size_t j = 0; j < N_TABLE; j++) {
         const struct assumption *t = &table[j];
         if (o->only && strcmp(o->only, t->name) != 0) continue;
-        memset(&w[n], 0, sizeof w[n]);
-        snprintf(w[n].name, sizeof w[n].name, "%s", t->name);
-        snprintf(w[n].key, sizeof w[n].key, "%s", t->key);
-        w[n].central = field(s, t->central);
-        w[n].sd = t->sd == NO_SD ? 0 : field(s, t->sd);
-        double half = o->spread * (w[n].sd > 0 ? Z90 * w[n].sd : t->spread);
-        low[n] = fmax(t->min, w[n].central - half), high[n] = fmin(t->max, w[n].central + half);
-        n++;
+        double sd = t->sd != NO_SD ? field(s, t->sd) : t->sd_of ? t->sd_of(s) : 0;
+        struct sens_row *x = plan_row(&w[n], t->name, t->key, field(s, t->central), sd);
+        double half = o->spread * (sd > 0 ? Z90 * sd : t->spread);
+        numeric_side(&x->low, fmax(t->min, x->central - half));
+        numeric_side(&x->high, fmin(t->max, x->central + half));
+        is_rule[n++] = false;
     }
     for (size_t k = 0; k < s->disease.n; k++) {
         const struct condition_params *cp = &s->disease.conditions[k];
-        char name[SENS_NAME_MAX];
+        char name[SENS_NAME_MAX], key[SENS_KEY_MAX];
         snprintf(name, sizeof name, "trend_%s", cp->name);
         if (o->only && strcmp(o->only, name) != 0) continue;
-        memset(&w[n], 0, sizeof w[n]);
-        snprintf(w[n].name, sizeof w[n].name, "%s", name);
-        snprintf(w[n].key, sizeof w[n].key, "disease.conditions.%s.trend", cp->name);
-        w[n].central = cp->trend;
-        w[n].sd = s->disease.trend_uncertainty;
-        double half = o->spread * (w[n].sd > 0 ? Z90 * w[n].sd : TREND_SPREAD);
-        low[n] = fmax(-0.5, w[n].central - half), high[n] = fmin(0.5, w[n].central + half);
-        n++;
+        snprintf(key, sizeof key, "disease.conditions.%s.trend", cp->name);
+        struct sens_row *x = plan_row(&w[n], name, key, cp->trend, s->disease.trend_uncertainty);
+        double half = o->spread * (x->sd > 0 ? Z90 * x->sd : TREND_SPREAD);
+        numeric_side(&x->low, fmax(-0.5, x->central - half));
+        numeric_side(&x->high, fmin(0.5, x->central + half));
+        is_rule[n++] = false;
+    }
+    if (!o->only || strcmp(o->only, FINANCING_RULE) == 0) {
+        int central = s->n_regions
+                          ? s->regions[0].policy.continuation[CONTINUED_CONTRIBUTION].rule
+                          : CONTINUE_FROZEN;
+        struct sens_row *x = plan_row(&w[n], FINANCING_RULE, FINANCING_KEY, central, 0);
+        rule_side(&x->low, CONTINUE_FROZEN);
+        rule_side(&x->high, CONTINUE_INCOME);
+        is_rule[n++] = true;
     }
     for (size_t k = 0; k < o->n_extra; k++) {
-        const struct sens_extra *x = &o->extra[k];
-        if (o->only && strcmp(o->only, x->key) != 0) continue;
-        memset(&w[n], 0, sizeof w[n]);
-        snprintf(w[n].name, sizeof w[n].name, "%s", x->key);
-        snprintf(w[n].key, sizeof w[n].key, "%s", x->key);
-        w[n].central = NAN; /* not read: any setting */
-        low[n] = x->low, high[n] = x->high;
-        n++;
+        const struct sens_extra *e = &o->extra[k];
+        if (o->only && strcmp(o->only, e->key) != 0) continue;
+        struct sens_row *x = plan_row(&w[n], e->key, e->key, NAN, 0); /* central: any setting */
+        numeric_side(&x->low, e->low);
+        numeric_side(&x->high, e->high);
+        is_rule[n++] = false;
     }
     return n;
+}
+
+/* What a checkpoint must match to be resumed: the fundsim version, the
+ * options that change a figure, the rows and the resolved scenario (its
+ * seed, paths and every --set). Threads do not change a figure. */
+static char *identity(const struct scenario *s, const struct sens_options *o,
+                      const struct sens_result *r)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (!f) return NULL;
+    fprintf(f, "version %s\nyear %d\nspread %.17g\nvariance %d\nonly %s\n", FUNDSIM_VERSION,
+            o->year, o->spread, (int)o->variance, o->only ? o->only : "(all)");
+    for (size_t j = 0; j < r->n_rows; j++)
+        fprintf(f, "row %s %s %s %s\n", r->rows[j].name, r->rows[j].key, r->rows[j].low.text,
+                r->rows[j].high.text);
+    fprintf(f, "scenario:\n%s", s->resolved_text ? s->resolved_text : "");
+    return fclose(f) == 0 ? text : (free(text), NULL);
+}
+
+/* After a failure: the runs kept for --resume, said in `d`. */
+static void say_kept(const struct ctx *c, const struct sens_options *o, struct diag *d)
+{
+    size_t n = sens_ckpt_count(c->ckpt);
+    if (n)
+        diag_append(d, "; the %zu runs finished are kept in %s: --resume %s finishes the analysis",
+                    n, sens_ckpt_path(c->ckpt), o->out_path);
 }
 
 int sens_run(const struct scenario *s, const struct sens_options *o, struct sens_result *r,
@@ -365,18 +572,19 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
         return -1;
     }
     c.year_y = (size_t)(o->year - c.start_year);
-    size_t most = N_TABLE + s->disease.n + o->n_extra;
+    size_t most = N_TABLE + s->disease.n + 1 + o->n_extra;
     r->rows = calloc(most, sizeof *r->rows);
-    double *low = calloc(most, sizeof *low), *high = calloc(most, sizeof *high),
-           *scratch = calloc(c.paths, sizeof *scratch);
+    c.is_rule = calloc(most, sizeof *c.is_rule);
+    double *scratch = calloc(c.paths, sizeof *scratch);
+    char *id = NULL;
     struct run_arm *a = NULL;
     int status = -1;
-    if (!r->rows || !low || !high || !scratch || per_path_alloc(&c.base, c.paths) != 0 ||
+    if (!r->rows || !c.is_rule || !scratch || per_path_alloc(&c.base, c.paths) != 0 ||
         per_path_alloc(&c.run, c.paths) != 0) {
         diag_fail(d, "out of memory");
         goto done;
     }
-    r->n_rows = plan_rows(s, o, r->rows, low, high);
+    r->n_rows = c.n_rows = plan_rows(s, o, r->rows, c.is_rule);
     if (o->only && r->n_rows == 0) {
         diag_refuse(d, "no assumption named %s", o->only);
         goto done;
@@ -386,21 +594,37 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     r->seed = (uint64_t)s->simulation.seed;
     r->year = o->year;
     r->spread = o->spread;
+    if (!(id = identity(s, o, r))) {
+        diag_fail(d, "out of memory");
+        goto done;
+    }
+    if (!(c.ckpt = sens_ckpt_open(o->out_path, id, o->resume, d))) goto done;
+    if (o->resume)
+        say_text(&o->say, SAY_NOTE, "resuming: %zu runs finished in %s",
+                 sens_ckpt_count(c.ckpt), sens_ckpt_path(c.ckpt));
     say_text(&o->say, SAY_NOTE, "base: %s", s->name);
     if (!(a = run_arm_create(s, o->threads, d))) goto done;
     c.base_arm = a;
-    run_paths(&c, a, &c.base);
+    if (base_paths(&c, a, d) < 0) goto done;
     figures(&c.base, c.paths, scratch, &r->base);
     for (size_t j = 0; j < r->n_rows; j++)
-        if (run_row(&c, &r->rows[j], low[j], high[j], scratch, d) != 0) goto done;
+        if (run_row(&c, j, &r->rows[j], scratch, d) != 0) goto done;
     qsort(r->rows, r->n_rows, sizeof *r->rows, by_swing);
     if (o->variance && variance_shares(&c, a, r, d) != 0) goto done;
+    if (sens_h5_write(o->out_path, o->into, r, d) != 0) goto done;
     status = 0;
+    struct diag kept = {0};
+    if (sens_ckpt_remove(c.ckpt, &kept) != 0)
+        say_text(&o->say, SAY_NOTE, "%s", diag_last_text(&kept));
+    diag_free(&kept);
+    c.ckpt = NULL;
 done:
+    if (c.ckpt && status != 0) say_kept(&c, o, d);
+    sens_ckpt_close(c.ckpt);
     run_arm_free(a);
     per_path_free(&c.base);
     per_path_free(&c.run);
-    free(low), free(high), free(scratch);
+    free(c.is_rule), free(scratch), free(id);
     if (status != 0) sens_result_free(r);
     return status;
 }

@@ -53,6 +53,11 @@ struct sens_options {
      * by its key, at the two values given. */
     const struct sens_extra *extra;
     size_t n_extra;
+    /* The file: written new (or, with `into`, added to a run's file); the
+     * checkpoint beside it (output/sens_ckpt.h) holds each run as it
+     * finishes, and `resume` takes the finished ones from it. */
+    const char *out_path;
+    bool into, resume;
     struct say say;
 };
 
@@ -63,9 +68,11 @@ const char *sens_assumption_key(size_t j);
 const char *sens_assumption_spread(size_t j);
 
 /* Runs the base `s` (loaded from o->path with o->sets) and every assumption's
- * two sides into `r` (r->rows allocated: sens_result_free). Returns 0, or -1
- * with the problem in `d` (a side's value out of its setting's range is a
- * scenario problem naming it). */
+ * two sides into `r` (r->rows allocated: sens_result_free), each run stored
+ * in the checkpoint as it finishes, writes o->out_path and removes the
+ * checkpoint. Returns 0, or -1 with the problem in `d` (a side's value out of
+ * its setting's range is a scenario problem naming it; a checkpoint that
+ * cannot be resumed says why; the checkpoint is kept, and `d` says so). */
 int sens_run(const struct scenario *s, const struct sens_options *o, struct sens_result *r,
              struct diag *d);
 void sens_result_free(struct sens_result *r);

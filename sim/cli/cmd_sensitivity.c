@@ -25,7 +25,8 @@ static const char usage[] =
     "YEAR), in its median first depletion year and in its actuarial balance over the\n"
     "horizon, with 95 % intervals from the paired paths, widest swing first (a\n"
     "tornado). Low and high: the 10 % and 90 % points of the assumption's parameter\n"
-    "risk where the scenario has one, else the spread below.\n"
+    "risk where the scenario has one, else the spread below; for the financing\n"
+    "continuation rule, the alternative rules.\n"
     "\n"
     "  -o, --output FILE   the HDF5 file (default: the scenario's name +\n"
     "                      -sensitivity.h5, here): /sensitivity/<assumption>/...\n"
@@ -41,9 +42,17 @@ static const char usage[] =
     "  --variance          also the share of the variance of the balance in Y and of the\n"
     "                      actuarial balance that each group of random drivers carries:\n"
     "                      1 - Var(with the group held at its expected path) / Var\n"
+    "  --resume FILE       finish the analysis of FILE that was stopped or killed: each\n"
+    "                      run (the base, each side, each group held) is kept in\n"
+    "                      FILE.sens-ckpt as it finishes; only the missing ones are\n"
+    "                      computed (same scenario, settings, options and fundsim\n"
+    "                      version; any threads), and FILE is the same bit for bit\n"
     "  --paths N, --seed S, --threads T, --set KEY=VALUE, --quiet\n"
     "                      as for `fundsim run`\n"
     "  --help              this text\n"
+    "\n"
+    "A new analysis refuses to start while FILE.sens-ckpt holds finished runs; the\n"
+    "folder is removed once FILE is written.\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n";
 
@@ -52,11 +61,14 @@ static void print_assumptions(FILE *out)
     fputs("\nThe assumptions (and the spread of each when the scenario has no parameter risk "
           "for it):\n",
           out);
-    for (size_t j = 0; j < sens_assumptions(); j++)
-        fprintf(out, "  %-18s %-26s %s\n", sens_assumption_name(j), sens_assumption_key(j),
-                sens_assumption_spread(j));
-    fprintf(out, "  %-18s %-26s %s\n", "trend_NAME", "disease.conditions.NAME.trend",
-            "sd disease.trend_uncertainty; else 0.5 point a year (assumed)");
+    size_t n = sens_assumptions();
+    for (size_t j = 0; j < n; j++) {
+        if (j + 1 == n) /* before the financing rule, as they run */
+            fprintf(out, "  %-22s %s\n  %-22s %s\n", "trend_NAME", "disease.conditions.NAME.trend",
+                    "", "sd disease.trend_uncertainty; else 0.5 point a year (assumed)");
+        fprintf(out, "  %-22s %s\n  %-22s %s\n", sens_assumption_name(j), sens_assumption_key(j),
+                "", sens_assumption_spread(j));
+    }
 }
 
 #define MAX_EXTRA 32
@@ -66,8 +78,9 @@ struct cli {
     size_t n_sets;
     struct sens_extra extra[MAX_EXTRA];
     size_t n_extra;
-    const char *output, *only, *scenario;
-    bool into; /* --into: output names a run's file to add to */
+    const char *output, *only, *scenario, *resume_path;
+    bool into;   /* --into: output names a run's file to add to */
+    bool resume; /* --resume: output names the analysis to finish */
     int threads, year;
     double spread;
     bool variance, quiet;
@@ -113,7 +126,8 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         OPT_VARIANCE,
         OPT_QUIET,
         OPT_ASSUME,
-        OPT_INTO
+        OPT_INTO,
+        OPT_RESUME
     };
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"paths", required_argument, NULL, OPT_PATHS},
@@ -127,12 +141,21 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
                                             {"quiet", no_argument, NULL, OPT_QUIET},
                                             {"assume", required_argument, NULL, OPT_ASSUME},
                                             {"into", required_argument, NULL, OPT_INTO},
+                                            {"resume", required_argument, NULL, OPT_RESUME},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
         switch (opt) {
+        case OPT_RESUME:
+            if (c->resume) {
+                fprintf(stderr, "fundsim sensitivity: give --resume once\n");
+                return CLI_REFUSED;
+            }
+            c->resume = true;
+            c->resume_path = optarg;
+            break;
         case 'o':
         case OPT_INTO:
             if (c->output) {
@@ -197,6 +220,12 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         return CLI_REFUSED;
     }
     c->scenario = argv[optind];
+    if (c->resume && c->output && strcmp(c->output, c->resume_path) != 0) {
+        fprintf(stderr, "fundsim sensitivity: %s %s and --resume %s name two files: give one\n",
+                c->into ? "--into" : "-o", c->output, c->resume_path);
+        return CLI_REFUSED;
+    }
+    if (c->resume) c->output = c->resume_path;
     return CLI_PARSED;
 }
 
@@ -229,7 +258,7 @@ static void print_table(FILE *out, const struct sens_result *r, double seconds)
         const struct sens_row *w = &r->rows[j];
         const struct sens_side *s[2] = {&w->low, &w->high};
         for (int k = 0; k < 2; k++) {
-            fprintf(out, "%-22s %-4s %10.4g", k ? "" : w->name, k ? "high" : "low", s[k]->value);
+            fprintf(out, "%-22s %-4s %10.10s", k ? "" : w->name, k ? "high" : "low", s[k]->text);
             print_effect(out, &s[k]->p_depleted, 1, "%+.3f [%+.3f, %+.3f]");
             if (isnan(s[k]->median_year_delta))
                 fprintf(out, "  %-10s", s[k]->abs.median_year ? "-" : "none");
@@ -303,9 +332,12 @@ int cmd_sensitivity(int argc, char **argv)
                              .only = c.only,
                              .extra = c.extra,
                              .n_extra = c.n_extra,
+                             .out_path = c.output,
+                             .into = c.into,
+                             .resume = c.resume,
                              .say = cli_say(&voice)};
     double t0 = timing_now_s();
-    if (sens_run(&s, &o, &r, &d) != 0 || sens_h5_write(c.output, c.into, &r, &d) != 0) {
+    if (sens_run(&s, &o, &r, &d) != 0) {
         cli_print_diag(&voice, &d);
         status = cli_failure_status(&d);
         goto done;

@@ -156,11 +156,13 @@ struct demography_params {
     char *e0_male_file, *e0_female_file; /* optional: NULL when not given */
     struct year_series e0[2];            /* median life expectancy at birth, years; n = 0 if none */
     double mortality_volatility, mortality_initial_volatility;
+    double mortality_improvement; /* multiplies the median k's change after the start year */
     char *tfr_file, *fertility_pattern_file, *sex_ratio_file;
     struct year_series tfr;                /* children per woman, median */
     struct period_table fertility_pattern; /* percent of the TFR by mother's age group */
     struct year_series sex_ratio;          /* males per female at birth */
     double tfr_volatility, tfr_persistence, tfr_initial_volatility;
+    double tfr_shift; /* children per woman added to the median TFR from the start year */
     struct step migration_rate; /* net migrants per resident per year, by age */
     double migration_volatility;
 };

@@ -657,6 +657,12 @@ static const struct spec mortality_kids[] = {
         50, "4.24", "UN WPP 2022 (calibrated)",
         "Standard deviation of k in the start year around its median, in years of median "
         "improvement: the UN's uncertainty about current mortality."),
+    NUM("improvement", struct demography_params, mortality_improvement, "multiplier", 0, 3, "1",
+        "assumed",
+        "Multiplies the median improvement after the start year: the median index k(t) is "
+        "k(start) + improvement (k_UN(t) - k(start)); 1: the UN median, 0: the start year's "
+        "mortality kept, 1.5: improvement half as fast again. The years up to the start and "
+        "the random walk around the median are unchanged (fundsim sensitivity moves it)."),
     END,
 };
 
@@ -679,6 +685,11 @@ static const struct spec fertility_kids[] = {
         "children per woman", 0, 1, "0.106", "UN WPP 2022 (calibrated)",
         "Standard deviation of the TFR's deviation from the median in the start year: the UN's "
         "uncertainty about current fertility."),
+    NUM("shift", struct demography_params, tfr_shift, "children per woman", -2, 2, "0",
+        "assumed",
+        "Added to the median TFR in the start year and every year after (the UN's low and "
+        "high variants are the median -0.5 and +0.5); the shocks around it are unchanged "
+        "(fundsim sensitivity moves it)."),
     END,
 };
 
