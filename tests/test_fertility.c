@@ -315,12 +315,42 @@ static void test_stream_keys(void **state)
     gsl_rng_free(r);
 }
 
+/* demography.fertility.shift adds to the median TFR from the start year
+ * (2022) on, exactly, at any deviation; the years before are unchanged. */
+static void test_shift(void **state)
+{
+    const struct fixture *f = *state;
+    const struct setting_override sets[] = {
+        {.key = "demography.fertility.shift", .value = "-0.3"}};
+    struct scenario s;
+    struct demography_model *m = calloc(1, sizeof *m);
+    struct diag d = {0};
+    memset(&s, 0, sizeof s);
+    if (!m || scenario_load(MINIMAL, sets, 1, &s, &d) || demography_model_init(m, &s, &d)) {
+        diag_print(stderr, &d);
+        fail();
+    }
+    for (int year = 2015; year <= 2100; year += 5)
+        for (double dev = -0.2; dev <= 0.21; dev += 0.2) {
+            struct demography_year a, b;
+            fertility_year(&f->m.fertility, dev, year, &a);
+            fertility_year(&m->fertility, dev, year, &b);
+            double median = fertility_series_at(&f->m.fertility.tfr, year);
+            assert_true(a.tfr == median + dev);
+            assert_true(b.tfr == (year >= 2022 ? median - 0.3 : median) + dev);
+        }
+    scenario_free(&s);
+    diag_free(&d);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pattern),       cmocka_unit_test(test_median),
         cmocka_unit_test(test_calibration),   cmocka_unit_test(test_simulated_quantiles),
         cmocka_unit_test(test_shock_moments), cmocka_unit_test(test_stream_keys),
+        cmocka_unit_test(test_shift),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

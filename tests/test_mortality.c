@@ -356,13 +356,65 @@ static void test_stream_keys(void **state)
     gsl_rng_free(r);
 }
 
+/* The model of minimal.cfg with demography.mortality.improvement = `text`. */
+static struct demography_model *with_improvement(const char *text, struct scenario *s)
+{
+    const struct setting_override sets[] = {
+        {.key = "demography.mortality.improvement", .value = text}};
+    struct demography_model *m = calloc(1, sizeof *m);
+    struct diag d = {0};
+    memset(s, 0, sizeof *s);
+    if (!m || scenario_load(MINIMAL, sets, 1, s, &d) || demography_model_init(m, s, &d)) {
+        diag_print(stderr, &d);
+        fail();
+    }
+    diag_free(&d);
+    return m;
+}
+
+/* demography.mortality.improvement multiplies the median k's change after the
+ * start year (2022), exactly: x1.5 gives k(2022) + 1.5 (k(t) - k(2022)), x0
+ * keeps the start year's median (the same e0 in 2050 as in 2022); the years
+ * up to the start and the default (1) are the fit's own, bit for bit. */
+static void test_improvement_multiplier(void **state)
+{
+    const struct fixture *f = *state;
+    const struct mortality_model *one = &f->m.mortality;
+    struct scenario s15, s0;
+    struct demography_model *m15 = with_improvement("1.5", &s15), *m0 = with_improvement("0.0", &s0);
+    for (int sex = 0; sex < N_SEXES; sex++) {
+        double k0 = mortality_median_k(one, (enum sex)sex, 2022);
+        for (int year = 2000; year <= 2022; year++) {
+            double k = mortality_median_k(one, (enum sex)sex, year);
+            assert_true(mortality_median_k(&m15->mortality, (enum sex)sex, year) == k);
+            assert_true(mortality_median_k(&m0->mortality, (enum sex)sex, year) == k);
+        }
+        for (int year = 2023; year <= 2100; year += 7) {
+            double k = mortality_median_k(one, (enum sex)sex, year);
+            assert_close(mortality_median_k(&m15->mortality, (enum sex)sex, year),
+                         k0 + 1.5 * (k - k0), 1e-12 * fabs(k0));
+            assert_true(mortality_median_k(&m0->mortality, (enum sex)sex, year) == k0);
+        }
+    }
+    struct demography_year y2022, y2050, z2050;
+    mortality_year(&m0->mortality, 0, 2022, &y2022);
+    mortality_year(&m0->mortality, 0, 2050, &z2050);
+    mortality_year(one, 0, 2050, &y2050);
+    for (int sex = 0; sex < N_SEXES; sex++) {
+        assert_true(z2050.e0[sex] == y2022.e0[sex]);
+        assert_true(y2050.e0[sex] > y2022.e0[sex] + 3); /* the UN median does improve */
+    }
+    scenario_free(&s15), scenario_free(&s0);
+    free(m15), free(m0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables_as_read),      cmocka_unit_test(test_fit_shape),
         cmocka_unit_test(test_median_is_un_median), cmocka_unit_test(test_calibration),
         cmocka_unit_test(test_simulated_quantiles), cmocka_unit_test(test_shock_moments),
-        cmocka_unit_test(test_stream_keys),
+        cmocka_unit_test(test_stream_keys),          cmocka_unit_test(test_improvement_multiplier),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
