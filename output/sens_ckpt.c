@@ -180,8 +180,8 @@ struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity, boo
     there = slurp(c->dir, "id", &size);
     bool marked = there && !strncmp(there, MARK, strlen(MARK));
     if (runs < 0 || (!marked && (resume || runs > 0))) {
-        diag_refuse(d, "%s is not a checkpoint of fundsim sensitivity (%s): left as it is",
-                    c->path, runs < 0 ? stranger : "no marked id");
+        diag_refuse(d, "%s is not a checkpoint of fundsim sensitivity (%s): left as it is", c->path,
+                    runs < 0 ? stranger : "no marked id");
         goto fail;
     }
     if (!resume && runs > 0) {
@@ -194,8 +194,9 @@ struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity, boo
     if (resume && strcmp(there + strlen(MARK), identity) != 0) {
         char what[200];
         first_difference(there + strlen(MARK), identity, what, sizeof what);
-        diag_refuse(d, "--resume: %s is of another analysis (other scenario, settings, options or "
-                       "fundsim version); %s",
+        diag_refuse(d,
+                    "--resume: %s is of another analysis (other scenario, settings, options or "
+                    "fundsim version); %s",
                     c->path, what);
         goto fail;
     }

@@ -56,39 +56,29 @@ static double tfr_sd(const struct scenario *s)
 static const struct assumption table[] = {
     {"excess_growth", "costs.excess_growth", AT(costs.excess_initial),
      AT(costs.excess_growth_uncertainty), 0.01, -0.5, 1,
-     "sd costs.excess_growth_uncertainty; else 1 point a year (assumed)",
-     NULL},
+     "sd costs.excess_growth_uncertainty; else 1 point a year (assumed)", NULL},
     {"utilization_trend", "costs.utilization_trend", AT(costs.utilization_trend),
      AT(costs.utilization_trend_uncertainty), 0.005, -0.5, 1,
-     "sd costs.utilization_trend_uncertainty; else 0.5 point a year (assumed)",
-     NULL},
+     "sd costs.utilization_trend_uncertainty; else 0.5 point a year (assumed)", NULL},
     {"inflation", "costs.inflation", AT(costs.inflation_mean), NO_SD, 0.01, -0.5, 1,
-     "1 point a year (assumed: the spread of medical price inflation across recent years)",
-     NULL},
+     "1 point a year (assumed: the spread of medical price inflation across recent years)", NULL},
     {"income_growth", "economy.income_growth", AT(economy.income_growth_mean),
      AT(economy.income_growth_uncertainty), 0.01, -0.5, 1,
-     "sd economy.income_growth_uncertainty; else 1 point a year (assumed)",
-     NULL},
+     "sd economy.income_growth_uncertainty; else 1 point a year (assumed)", NULL},
     {"interest_rate", "economy.interest_rate", AT(economy.interest_mean), NO_SD, 0.005, -0.1, 0.5,
-     "0.5 point (assumed: a move of the fund's deposit rates)",
-     NULL},
+     "0.5 point (assumed: a move of the fund's deposit rates)", NULL},
     {"participation", "enrollment.participation", AT(enrollment.participation), NO_SD, 0.02, 0, 1,
-     "2 points of the share enrolled (assumed)",
-     NULL},
+     "2 points of the share enrolled (assumed)", NULL},
     {"elasticity", "enrollment.elasticity", AT(enrollment.elasticity), NO_SD, 0.1, -5, 0,
-     "0.1 (assumed: half the default -0.2)",
-     NULL},
+     "0.1 (assumed: half the default -0.2)", NULL},
     {"employee_shift", "enrollment.employee_shift", AT(enrollment.employee_shift),
      AT(enrollment.employee_shift_uncertainty), 0.002, -0.1, 0.1,
-     "sd enrollment.employee_shift_uncertainty; else 0.2 point a year (assumed)",
-     NULL},
+     "sd enrollment.employee_shift_uncertainty; else 0.2 point a year (assumed)", NULL},
     {"mortality_improvement", "demography.mortality.improvement",
      AT(demography.mortality_improvement), NO_SD, 0.5, 0, 3,
-     "x0.5 and x1.5 the UN median improvement (assumed: no parameter risk)",
-     NULL},
+     "x0.5 and x1.5 the UN median improvement (assumed: no parameter risk)", NULL},
     {"fertility", "demography.fertility.shift", AT(demography.tfr_shift), NO_SD, 0.25, -2, 2,
-     "the TFR's long-run sd, volatility / sqrt(1 - persistence^2); else 0.25 (assumed)",
-     tfr_sd},
+     "the TFR's long-run sd, volatility / sqrt(1 - persistence^2); else 0.25 (assumed)", tfr_sd},
 };
 #define N_TABLE (sizeof table / sizeof table[0])
 /* Each condition's incidence trend, disease.conditions.NAME.trend: spread by
@@ -509,9 +499,8 @@ static size_t plan_rows(const struct scenario *s, const struct sens_options *o, 
         is_rule[n++] = false;
     }
     if (!o->only || strcmp(o->only, FINANCING_RULE) == 0) {
-        int central = s->n_regions
-                          ? s->regions[0].policy.continuation[CONTINUED_CONTRIBUTION].rule
-                          : CONTINUE_FROZEN;
+        int central = s->n_regions ? s->regions[0].policy.continuation[CONTINUED_CONTRIBUTION].rule
+                                   : CONTINUE_FROZEN;
         struct sens_row *x = plan_row(&w[n], FINANCING_RULE, FINANCING_KEY, central, 0);
         rule_side(&x->low, CONTINUE_FROZEN);
         rule_side(&x->high, CONTINUE_INCOME);
@@ -600,8 +589,8 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     }
     if (!(c.ckpt = sens_ckpt_open(o->out_path, id, o->resume, d))) goto done;
     if (o->resume)
-        say_text(&o->say, SAY_NOTE, "resuming: %zu runs finished in %s",
-                 sens_ckpt_count(c.ckpt), sens_ckpt_path(c.ckpt));
+        say_text(&o->say, SAY_NOTE, "resuming: %zu runs finished in %s", sens_ckpt_count(c.ckpt),
+                 sens_ckpt_path(c.ckpt));
     say_text(&o->say, SAY_NOTE, "base: %s", s->name);
     if (!(a = run_arm_create(s, o->threads, d))) goto done;
     c.base_arm = a;
