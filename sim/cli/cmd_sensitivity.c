@@ -258,7 +258,13 @@ static void print_table(FILE *out, const struct sens_result *r, double seconds)
         const struct sens_row *w = &r->rows[j];
         const struct sens_side *s[2] = {&w->low, &w->high};
         for (int k = 0; k < 2; k++) {
-            fprintf(out, "%-22s %-4s %10.10s", k ? "" : w->name, k ? "high" : "low", s[k]->text);
+            char *end;
+            strtod(s[k]->text, &end); /* a number, or a rule's name */
+            fprintf(out, "%-22s %-4s ", k ? "" : w->name, k ? "high" : "low");
+            if (*end)
+                fprintf(out, "%10.10s", s[k]->text);
+            else
+                fprintf(out, "%10.4g", s[k]->value);
             print_effect(out, &s[k]->p_depleted, 1, "%+.3f [%+.3f, %+.3f]");
             if (isnan(s[k]->median_year_delta))
                 fprintf(out, "  %-10s", s[k]->abs.median_year ? "-" : "none");
