@@ -15,13 +15,27 @@ DPI = 100
 LOW, HIGH = "#2b6cb0", "#c05621"
 
 
+def side_labels(g):
+    """The low and high value as the chart names them: a number as %g, a rule by its name
+    (value_text; files written before it have numbers only)."""
+    out = []
+    for k, v in enumerate(g["value"][()]):
+        t = texts(g["value_text"])[k] if "value_text" in g else None
+        try:
+            float(t if t is not None else v)
+            out.append(f"{v:g}")
+        except ValueError:
+            out.append(t)
+    return out
+
+
 def rows(fund):
-    """[(name, setting, values[2], ab[2], ab_ci[2][2], dp[2], dp_ci[2][2])], tornado order."""
+    """[(name, setting, labels[2], ab[2], ab_ci[2][2], dp[2], dp_ci[2][2])], tornado order."""
     out = []
     for name in texts(fund.f["sensitivity/order"]):
         g = fund.f["sensitivity/" + name]
         setting = text(g.attrs["setting"]) if "setting" in g.attrs else name
-        out.append((name, setting, g["value"][()], g["delta_actuarial_balance"][()],
+        out.append((name, setting, side_labels(g), g["delta_actuarial_balance"][()],
                     g["delta_actuarial_balance_ci"][()], g["delta_p_depleted"][()],
                     g["delta_p_depleted_ci"][()]))
     return out
@@ -52,7 +66,7 @@ def tornado_chart(fund, labels, path):
     fig, axes = plt.subplots(1, 2, figsize=(13, 0.45 * len(rs) + 2.2), dpi=DPI, sharey=True)
     panel(axes[0], rs, 3, 4, "change in the actuarial balance, points")
     panel(axes[1], rs, 5, 6, f"change in P(depleted by {year})")
-    axes[0].set_yticklabels([f"{r[0]}\n{r[2][0]:g} / {r[2][1]:g}" for r in rs], fontsize=8)
+    axes[0].set_yticklabels([f"{r[0]}\n{r[2][0]} / {r[2][1]}" for r in rs], fontsize=8)
     axes[0].legend(loc="lower right", fontsize=8)
     fig.suptitle(f"Sensitivity, {labels.province}: each assumption at its low and high value, "
                  f"{paths} paths on common random numbers (bars: paired mean; lines: 95 % "
