@@ -161,9 +161,10 @@ static int open_folder(struct sens_ckpt *c, bool resume, struct diag *d)
     return 0;
 }
 
-struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity, bool resume,
-                                 struct diag *d)
+struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity,
+                                 enum sens_ckpt_mode mode, struct diag *d)
 {
+    bool resume = mode != SENS_CKPT_NEW;
     struct sens_ckpt *c = calloc(1, sizeof *c);
     size_t n = strlen(out_path) + sizeof ".sens-ckpt";
     if (!c || !(c->path = malloc(n))) {
@@ -215,7 +216,8 @@ struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity, boo
         }
     }
     c->id = openat(c->dir, "id", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (c->id < 0 || (flock(c->id, LOCK_EX | LOCK_NB) != 0 && errno != ENOLCK)) {
+    if (c->id < 0 ||
+        (mode != SENS_CKPT_ATTACH && flock(c->id, LOCK_EX | LOCK_NB) != 0 && errno != ENOLCK)) {
         diag_refuse(d, "%s is in use by another fundsim sensitivity", c->path);
         goto fail;
     }

@@ -26,15 +26,21 @@
 struct diag;
 struct sens_ckpt;
 
-/* Opens the checkpoint of `out_path`. New (resume false): refuses when the
- * folder holds finished runs ("add --resume ..., or remove ... to start
- * over"), else makes it (or takes over one without runs) and writes
- * `identity`. Resume: needs the folder, with the identity `identity` (else
- * names the first line that differs). Either refuses a folder that is not
+enum sens_ckpt_mode {
+    SENS_CKPT_NEW,    /* refuses a folder with finished runs ("add --resume ..., or remove
+                         ... to start over"), else makes it (or takes over one without runs)
+                         and writes the identity */
+    SENS_CKPT_RESUME, /* needs the folder, with this identity (else names the first line
+                         that differs) */
+    SENS_CKPT_ATTACH, /* another MPI rank of the same analysis, after the first opened it:
+                         needs the identity, takes no lock */
+};
+
+/* Opens the checkpoint of `out_path` in `mode`. Refuses a folder that is not
  * fundsim's, a symbolic link, or one another analysis holds. Returns NULL
  * with the problem in `d`. */
-struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity, bool resume,
-                                 struct diag *d);
+struct sens_ckpt *sens_ckpt_open(const char *out_path, const char *identity,
+                                 enum sens_ckpt_mode mode, struct diag *d);
 
 /* Run k's record into v[n]: 1 when it was there, 0 when not, -1 with `d` when
  * it is damaged or not n doubles. */

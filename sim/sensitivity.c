@@ -20,6 +20,7 @@
 #include "output/sens_ckpt.h"
 #include "sim/config/diag.h"
 #include "sim/run.h"
+#include "sim/team.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -143,7 +144,22 @@ struct ctx {
     struct sens_ckpt *ckpt;
     bool *is_rule; /* [row]: the financing rule's row */
     size_t n_rows;
+    const struct team *team; /* NULL: this process alone */
+    bool gathering;          /* the first rank reading the others' runs from the checkpoint */
 };
+
+/* Whether this rank does run k: run k goes to rank k mod size (by number,
+ * never by timing, as `run`'s blocks); in the gathering every run is read. */
+static bool mine(const struct ctx *c, size_t k)
+{
+    return c->gathering || !c->team || k % (size_t)c->team->size == (size_t)c->team->rank;
+}
+
+/* Collective: false when `failed` on any rank. */
+static bool agree(const struct ctx *c, bool failed)
+{
+    return !(c->team ? team_max(c->team, failed) : failed);
+}
 
 static int per_path_alloc(struct per_path *p, size_t n)
 {
@@ -359,7 +375,8 @@ static int run_side(struct ctx *c, const struct sens_row *w, bool rule, struct s
             return -1;
         }
         side_from(v, side);
-        say_text(&o->say, SAY_NOTE, "%s = %s: from the checkpoint", w->key, side->text);
+        if (!c->gathering)
+            say_text(&o->say, SAY_NOTE, "%s = %s: from the checkpoint", w->key, side->text);
         return 0;
     }
     struct scenario s;
@@ -390,14 +407,18 @@ done:
     return status;
 }
 
+/* Row j's sides that are this rank's (both, alone). */
 static int run_row(struct ctx *c, size_t j, struct sens_row *w, double *scratch, struct diag *d)
 {
-    say_text(&c->o->say, SAY_NOTE, "%s (%s): low %s, high %s", w->name, w->key, w->low.text,
-             w->high.text);
-    return run_side(c, w, c->is_rule[j], &w->low, 1 + 2 * j, scratch, d) != 0 ||
-                   run_side(c, w, c->is_rule[j], &w->high, 2 + 2 * j, scratch, d) != 0
-               ? -1
-               : 0;
+    size_t k[2] = {1 + 2 * j, 2 + 2 * j};
+    struct sens_side *side[2] = {&w->low, &w->high};
+    if (!c->gathering && (mine(c, k[0]) || mine(c, k[1])))
+        say_text(&c->o->say, SAY_NOTE, "%s (%s): low %s, high %s", w->name, w->key, w->low.text,
+                 w->high.text);
+    for (int x = 0; x < 2; x++)
+        if (mine(c, k[x]) && run_side(c, w, c->is_rule[j], side[x], k[x], scratch, d) != 0)
+            return -1;
+    return 0;
 }
 
 static double swing(const struct sens_row *w)
@@ -423,6 +444,7 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
     va->total = variance_of(c->base.actuarial, c->paths);
     for (int g = 0; g < N_HOLD_GROUPS; g++) {
         size_t k = 1 + 2 * c->n_rows + (size_t)g;
+        if (!mine(c, k)) continue;
         double held[2];
         int found = sens_ckpt_load(c->ckpt, k, held, 2, d);
         if (found < 0) return -1;
@@ -437,9 +459,10 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
         vb->held[g] = held[0], va->held[g] = held[1];
         vb->share[g] = vb->total > 0 ? 1 - vb->held[g] / vb->total : 0;
         va->share[g] = va->total > 0 ? 1 - va->held[g] / va->total : 0;
-        say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)%s",
-                 hold_names[g], vb->share[g], vb->name, va->share[g], va->name,
-                 found ? " (from the checkpoint)" : "");
+        if (!c->gathering)
+            say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)%s",
+                     hold_names[g], vb->share[g], vb->name, va->share[g], va->name,
+                     found ? " (from the checkpoint)" : "");
     }
     r->has_variance = 1;
     return run_arm_hold(a, HOLD_NONE, d);
@@ -549,7 +572,9 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
              struct diag *d)
 {
     memset(r, 0, sizeof *r);
+    bool lead = !o->team || o->team->rank == 0;
     struct ctx c = {.o = o,
+                    .team = o->team,
                     .paths = (size_t)s->simulation.paths,
                     .years = (size_t)s->simulation.years,
                     .start_year = s->simulation.start_year};
@@ -583,32 +608,52 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     r->seed = (uint64_t)s->simulation.seed;
     r->year = o->year;
     r->spread = o->spread;
-    if (!(id = identity(s, o, r))) {
-        diag_fail(d, "out of memory");
-        goto done;
-    }
-    if (!(c.ckpt = sens_ckpt_open(o->out_path, id, o->resume, d))) goto done;
+    /* Every rank passes every agree() in the same order until one fails. */
+    bool failed = !(id = identity(s, o, r));
+    if (failed) diag_fail(d, "out of memory");
+    if (!failed && lead)
+        failed = !(c.ckpt = sens_ckpt_open(o->out_path, id,
+                                           o->resume ? SENS_CKPT_RESUME : SENS_CKPT_NEW, d));
+    if (!agree(&c, failed)) goto done;
+    if (!lead) failed = !(c.ckpt = sens_ckpt_open(o->out_path, id, SENS_CKPT_ATTACH, d));
+    if (!agree(&c, failed)) goto done;
     if (o->resume)
         say_text(&o->say, SAY_NOTE, "resuming: %zu runs finished in %s", sens_ckpt_count(c.ckpt),
                  sens_ckpt_path(c.ckpt));
     say_text(&o->say, SAY_NOTE, "base: %s", s->name);
-    if (!(a = run_arm_create(s, o->threads, d))) goto done;
-    c.base_arm = a;
-    if (base_paths(&c, a, d) < 0) goto done;
+    failed = !(a = run_arm_create(s, o->threads, d));
+    if (!agree(&c, failed)) goto done;
+    if (lead) failed = base_paths(&c, a, d) < 0; /* then the others read it */
+    if (!agree(&c, failed) || (!lead && base_paths(&c, a, d) != 1)) goto done;
     figures(&c.base, c.paths, scratch, &r->base);
-    for (size_t j = 0; j < r->n_rows; j++)
-        if (run_row(&c, j, &r->rows[j], scratch, d) != 0) goto done;
-    qsort(r->rows, r->n_rows, sizeof *r->rows, by_swing);
-    if (o->variance && variance_shares(&c, a, r, d) != 0) goto done;
-    if (sens_h5_write(o->out_path, o->into, r, d) != 0) goto done;
+    for (size_t j = 0; j < r->n_rows && !failed; j++)
+        failed = run_row(&c, j, &r->rows[j], scratch, d) != 0;
+    if (o->variance && !failed) failed = variance_shares(&c, a, r, d) != 0;
+    if (!agree(&c, failed)) goto done;
+    if (c.team && c.team->size > 1) {
+        c.gathering = true;
+        for (size_t j = 0; lead && j < r->n_rows && !failed; j++)
+            failed = run_row(&c, j, &r->rows[j], scratch, d) != 0;
+        if (lead && o->variance && !failed) failed = variance_shares(&c, a, r, d) != 0;
+    }
+    if (lead && !failed) {
+        qsort(r->rows, r->n_rows, sizeof *r->rows, by_swing);
+        failed = sens_h5_write(o->out_path, o->into, r, d) != 0;
+    }
+    if (!agree(&c, failed)) goto done;
     status = 0;
-    struct diag kept = {0};
-    if (sens_ckpt_remove(c.ckpt, &kept) != 0)
-        say_text(&o->say, SAY_NOTE, "%s", diag_last_text(&kept));
-    diag_free(&kept);
+    if (lead) {
+        struct diag kept = {0};
+        if (sens_ckpt_remove(c.ckpt, &kept) != 0)
+            say_text(&o->say, SAY_NOTE, "%s", diag_last_text(&kept));
+        diag_free(&kept);
+    } else {
+        sens_ckpt_close(c.ckpt);
+        r->n_rows = 0; /* the first rank has the result */
+    }
     c.ckpt = NULL;
 done:
-    if (c.ckpt && status != 0) say_kept(&c, o, d);
+    if (c.ckpt && status != 0 && lead) say_kept(&c, o, d);
     sens_ckpt_close(c.ckpt);
     run_arm_free(a);
     per_path_free(&c.base);

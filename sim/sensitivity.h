@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 struct diag;
+struct team;
 
 struct sens_extra {
     const char *key;
@@ -58,6 +59,10 @@ struct sens_options {
      * finishes, and `resume` takes the finished ones from it. */
     const char *out_path;
     bool into, resume;
+    /* The MPI ranks (NULL: this process alone): run k of the checkpoint's
+     * numbering goes to rank k mod size, into the shared checkpoint; the
+     * first rank then reads them all and writes the file. */
+    const struct team *team;
     struct say say;
 };
 
@@ -72,7 +77,8 @@ const char *sens_assumption_spread(size_t j);
  * in the checkpoint as it finishes, writes o->out_path and removes the
  * checkpoint. Returns 0, or -1 with the problem in `d` (a side's value out of
  * its setting's range is a scenario problem naming it; a checkpoint that
- * cannot be resumed says why; the checkpoint is kept, and `d` says so). */
+ * cannot be resumed says why; the checkpoint is kept, and `d` says so).
+ * Collective over o->team; on the other ranks `r` holds no rows. */
 int sens_run(const struct scenario *s, const struct sens_options *o, struct sens_result *r,
              struct diag *d);
 void sens_result_free(struct sens_result *r);

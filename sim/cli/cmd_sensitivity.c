@@ -6,6 +6,7 @@
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
 #include "sim/sensitivity.h"
+#include "sim/team.h"
 #include "sim/timing.h"
 
 #include <errno.h>
@@ -296,6 +297,11 @@ static void print_table(FILE *out, const struct sens_result *r, double seconds)
 
 int cmd_sensitivity(int argc, char **argv)
 {
+    struct team t;
+    if (team_init(&t, &argc, &argv) != 0) {
+        fprintf(stderr, "fundsim sensitivity: MPI cannot start\n");
+        return EXIT_FAILURE_RUN;
+    }
     struct cli c = {.spread = 1, .year = 0};
     struct scenario s;
     memset(&s, 0, sizeof s);
@@ -308,10 +314,11 @@ int cmd_sensitivity(int argc, char **argv)
         status = parsed == CLI_HELPED ? EXIT_OK : EXIT_USAGE;
         goto done;
     }
-    if (c.threads == 0 && cli_default_threads("sensitivity", 1, &c.threads) != 0) goto done;
+    if (c.threads == 0 && cli_default_threads("sensitivity", t.local_size, &c.threads) != 0)
+        goto done;
     cli_start_threads(c.threads);
     if (scenario_load(c.scenario, c.sets, c.n_sets, &s, &d) != 0) {
-        status = cli_load_failed("sensitivity", &d, true);
+        status = cli_load_failed("sensitivity", &d, t.rank == 0);
         goto done;
     }
     if (c.year == 0) {
@@ -327,7 +334,7 @@ int cmd_sensitivity(int argc, char **argv)
         snprintf(own, n, "%s-sensitivity.h5", s.name);
         c.output = own;
     }
-    struct cli_voice voice = {.command = "sensitivity", .quiet = c.quiet};
+    struct cli_voice voice = {.command = "sensitivity", .quiet = c.quiet || t.rank != 0};
     struct sens_options o = {.path = c.scenario,
                              .sets = c.sets,
                              .n_sets = c.n_sets,
@@ -341,6 +348,7 @@ int cmd_sensitivity(int argc, char **argv)
                              .out_path = c.output,
                              .into = c.into,
                              .resume = c.resume,
+                             .team = &t,
                              .say = cli_say(&voice)};
     double t0 = timing_now_s();
     if (sens_run(&s, &o, &r, &d) != 0) {
@@ -348,7 +356,7 @@ int cmd_sensitivity(int argc, char **argv)
         status = cli_failure_status(&d);
         goto done;
     }
-    if (!c.quiet) print_table(stdout, &r, timing_now_s() - t0);
+    if (!c.quiet && t.rank == 0) print_table(stdout, &r, timing_now_s() - t0);
     say_text(&o.say, SAY_NOTE, "wrote %s", c.output);
     status = EXIT_OK;
 done:
@@ -357,5 +365,6 @@ done:
     free(own);
     diag_free(&d);
     cli_free_sets(c.sets, c.n_sets);
+    team_end(&t);
     return status;
 }
