@@ -53,7 +53,10 @@ static const char usage[] =
     "  --help              this text\n"
     "\n"
     "A new analysis refuses to start while FILE.sens-ckpt holds finished runs; the\n"
-    "folder is removed once FILE is written.\n"
+    "folder is removed once FILE is written. In the MPI build, under mpirun, the runs\n"
+    "are split over the ranks (run k to rank k mod size, through FILE.sens-ckpt, which\n"
+    "must be on a file system every rank sees); the first rank writes FILE, the same\n"
+    "bit for bit as one process's.\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n";
 
