@@ -653,6 +653,7 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     }
     c.ckpt = NULL;
 done:
+    if (status != 0 && d->n == 0) diag_fail(d, "another MPI rank failed (it says why)");
     if (c.ckpt && status != 0 && lead) say_kept(&c, o, d);
     sens_ckpt_close(c.ckpt);
     run_arm_free(a);
