@@ -110,6 +110,12 @@ int cli_add_simulation(struct setting_override **sets, size_t *n, const char *co
  * (an argument other than zh or en). */
 int cli_lang(const char *command, const char *arg);
 
+/* Prints the scenario's plausibility warnings (sim/config/plausible.h), one
+ * line each, in `lang` (enum lang of output/terms.h): the setting, its value
+ * and where it was written, the figure against its plausible range, and the
+ * likely cause. */
+void cli_print_warnings(FILE *out, const struct scenario *s, int lang);
+
 int cli_default_threads(const char *command, int local_ranks, int *threads);
 /* Starts the `threads` threads of OpenMP's team, which later parallel regions
  * of that size reuse. libgomp ends the process (status 1, with its message)

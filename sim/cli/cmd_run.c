@@ -46,8 +46,9 @@ static const char run_usage[] =
     "                      summaries as /best_estimate (the paths are as without it)\n"
     "  --quiet             no messages and no summary tables\n"
     "  --timing            at the end, a line of where the time went (tests/bench.sh)\n"
-    "  --lang zh|en        the language of the summary tables at the end (default:\n"
-    "                      Chinese when LC_ALL, LC_MESSAGES or LANG starts with zh)\n"
+    "  --lang zh|en        the language of the summary tables at the end and of the\n"
+    "                      warnings (default: Chinese when LC_ALL, LC_MESSAGES or LANG\n"
+    "                      starts with zh)\n"
     "  --help              this text\n"
     "\n"
     "The output does not depend on the number of threads or MPI ranks (the MPI build:\n"
@@ -420,6 +421,7 @@ int cmd_run(int argc, char **argv)
     if (loaded != 0) {
         status = cli_load_failed(a.command, &d, t.rank == 0);
     } else {
+        if (t.rank == 0) cli_print_warnings(stderr, &s, a.lang);
         if (a.sliced && !a.o.out_path) a.o.out_path = own_output = slice_output(&s, &a.o);
         if (!a.sliced || check_slice(&a, &s) == 0) status = run_and_report(&s, &a, ".h5", &d);
         scenario_free(&s);

@@ -13,6 +13,7 @@
 #include "sim/config/arena.h"
 #include "sim/config/diag.h"
 #include "sim/config/limit.h"
+#include "sim/config/plausible.h"
 #include "sim/config/schema.h"
 #include "sim/config/tree.h"
 #include "sim/config/validate.h"
@@ -1024,6 +1025,55 @@ static char *print_resolved(const struct tree *root)
     return text;
 }
 
+/* The setting at `path` ("regions[0].policy.subsidy.standard_yuan"), or NULL. */
+static const struct tree *find_path(const struct tree *t, const char *path)
+{
+    while (t && *path) {
+        if (*path == '[') {
+            char *end;
+            long idx = strtol(path + 1, &end, 10);
+            if (*end != ']' || idx < 0 || (size_t)idx >= t->n) return NULL;
+            t = t->kids[idx];
+            path = end + 1;
+        } else {
+            size_t len = strcspn(path, ".[");
+            char name[96];
+            snprintf(name, sizeof name, "%.*s", (int)len, path);
+            t = tree_child(t, name);
+            path += len;
+        }
+        if (*path == '.') path++;
+    }
+    return t;
+}
+
+/* The plausibility warnings (plausible.h), each with where its setting was
+ * written: a region's policy setting that the region does not override is
+ * the scenario's. Returns 0, or -1 when out of memory. */
+static int add_warnings(struct scenario *s, const struct tree *root)
+{
+    size_t cap = PLAUSIBLE_PER_REGION * s->n_regions;
+    s->warnings = arena_alloc(s->arena, (cap ? cap : 1) * sizeof *s->warnings);
+    if (!s->warnings) return -1;
+    s->n_warnings = plausible_check(s, s->warnings, cap);
+    for (size_t k = 0; k < s->n_warnings; k++) {
+        struct plausible_warning *w = &s->warnings[k];
+        const struct tree *at = find_path(root, w->setting);
+        const char *policy = strstr(w->setting, "].policy.");
+        if (!at && policy) {
+            memmove(w->setting, policy + 2, strlen(policy + 2) + 1);
+            at = find_path(root, w->setting);
+        }
+        char where[512] = "default";
+        if (at && at->file && at->line > 0)
+            snprintf(where, sizeof where, "%s:%d", at->file, at->line);
+        else if (at && at->file)
+            snprintf(where, sizeof where, "%s", at->file);
+        if (!(w->where = arena_strdup(s->arena, where))) return -1;
+    }
+    return 0;
+}
+
 int scenario_load(const char *path, const struct setting_override *sets, size_t n_sets,
                   struct scenario *out, struct diag *d)
 {
@@ -1064,6 +1114,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     int status = out->arena ? extract(out, root, d) : -1;
     bool no_memory = !out->arena || arena_failed(out->arena) || d->no_memory;
     if (!status && !no_memory) check_standards(out, root, d);
+    if (!status && !no_memory && d->n == before) no_memory = add_warnings(out, root) != 0;
     if (!status && !no_memory && d->n == before) {
         char *text = print_resolved(root);
         out->resolved_text = text ? arena_strdup(out->arena, text) : NULL;
