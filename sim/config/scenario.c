@@ -139,7 +139,49 @@ static struct tree *override_value(const struct setting_override *o, const char 
     return v;
 }
 
-/* Applies one override. Paths are names joined by '.', with [i] for a list element. */
+/* The element of `list` whose name, name_zh or code is key[0, len), or NULL. */
+static struct tree *named_element(const struct tree *list, const char *key, size_t len)
+{
+    static const char *const names[] = {"name", "name_zh", "code"};
+    for (size_t k = 0; k < list->n; k++)
+        for (size_t j = 0; j < sizeof names / sizeof *names; j++) {
+            const struct tree *v = tree_child(list->kids[k], names[j]);
+            if (v && v->kind == TREE_STRING && strlen(v->s) == len && !strncmp(v->s, key, len))
+                return list->kids[k];
+        }
+    return NULL;
+}
+
+/* Says that `list` has no element named key[0, len), and which names it has. */
+static void no_such_element(const struct tree *list, const char *key, size_t len,
+                            const char *origin, struct diag *d)
+{
+    char *path = tree_path(list), *names = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&names, &size);
+    for (size_t k = 0; f && k < list->n; k++) {
+        const struct tree *e = list->kids[k];
+        const struct tree *name = tree_child(e, "name"), *zh = tree_child(e, "name_zh"),
+                          *code = tree_child(e, "code");
+        fprintf(f, "%s[%zu] %s", k ? ", " : "", k,
+                name && name->kind == TREE_STRING ? name->s : "(no name)");
+        if (zh && zh->kind == TREE_STRING) fprintf(f, " %s", zh->s);
+        if (code && code->kind == TREE_STRING) fprintf(f, " %s", code->s);
+    }
+    if (!f || fclose(f) != 0 || !path) {
+        d->no_memory = true;
+    } else {
+        diag_loc(d, origin, 0,
+                 "%s has no element whose name, name_zh or code is \"%.*s\"; its elements: %s",
+                 path, (int)len, key, list->n ? names : "none");
+    }
+    free(path);
+    free(names);
+}
+
+/* Applies one override. Paths are names joined by '.', with [i] for a list
+ * element; an element of a list may also be named by its name, name_zh or
+ * code: regions.郑州市.opening_balance_yuan. */
 static void apply_set(struct tree *root, const struct setting_override *o, struct diag *d)
 {
     size_t n = strlen(o->key) + (o->value ? strlen(o->value) : 0) + 8;
@@ -156,16 +198,30 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
     bool ok = value != NULL;
     while (ok && *p) {
         size_t len = strcspn(p, ".[");
-        if (*p == '[') {
-            char *end;
-            long idx = strtol(p + 1, &end, 10);
-            if (*end != ']' || end == p + 1 || idx < 0 ||
-                !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
-                diag_loc(d, origin, 0, "the key does not name an existing list element");
-                ok = false;
-                break;
+        if (*p == '[' || (cur->kind == TREE_LIST && len > 0)) {
+            long idx = -1;
+            if (*p == '[') {
+                char *end;
+                idx = strtol(p + 1, &end, 10);
+                if (*end != ']' || end == p + 1 || idx < 0 ||
+                    !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) ||
+                    (size_t)idx >= cur->n) {
+                    diag_loc(d, origin, 0, "the key does not name an existing list element");
+                    ok = false;
+                    break;
+                }
+                p = end + 1;
+            } else {
+                const struct tree *e = named_element(cur, p, len);
+                for (size_t k = 0; e && k < cur->n; k++)
+                    if (cur->kids[k] == e) idx = (long)k;
+                if (idx < 0) {
+                    no_such_element(cur, p, len, origin, d);
+                    ok = false;
+                    break;
+                }
+                p += len;
             }
-            p = end + 1;
             if (*p == '.') p++;
             if (!*p) { /* replace the element */
                 free(value->name);
