@@ -14,8 +14,8 @@ double plausible_income_yuan(const struct scenario *s, size_t r)
     const struct region *g = &s->regions[r];
     int year = s->simulation.start_year;
     return step_at(&g->policy.individual_yuan, year) +
-           step_at(&g->policy.subsidy_standard_yuan, year) +
-           step_at(&g->other_income_yuan, year) + g->extra_other_income_yuan;
+           step_at(&g->policy.subsidy_standard_yuan, year) + step_at(&g->other_income_yuan, year) +
+           g->extra_other_income_yuan;
 }
 
 double plausible_enrollees(const struct scenario *s, size_t r)
@@ -31,8 +31,7 @@ double plausible_enrollees(const struct scenario *s, size_t r)
 }
 
 /* Adds a warning unless `out` is full; returns the count with it. */
-static size_t add(struct plausible_warning *out, size_t cap, size_t n,
-                  struct plausible_warning w)
+static size_t add(struct plausible_warning *out, size_t cap, size_t n, struct plausible_warning w)
 {
     if (n < cap) out[n] = w;
     return n + 1;

@@ -204,8 +204,7 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
                 char *end;
                 idx = strtol(p + 1, &end, 10);
                 if (*end != ']' || end == p + 1 || idx < 0 ||
-                    !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) ||
-                    (size_t)idx >= cur->n) {
+                    !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
                     diag_loc(d, origin, 0, "the key does not name an existing list element");
                     ok = false;
                     break;

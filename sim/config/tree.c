@@ -565,10 +565,9 @@ static const char *line_start(const char *text, int line)
 static const struct {
     const char *wide, *ascii;
 } full_width[] = {
-    {"；", ";"}, {"，", ","}, {"：", ":"}, {"＝", "="}, {"（", "("}, {"）", ")"},
-    {"｛", "{"}, {"｝", "}"}, {"［", "["}, {"］", "]"}, {"“", "\""}, {"”", "\""},
-    {"＂", "\""}, {"。", "."}, {"．", "."}, {"、", ","}, {"－", "-"}, {"＋", "+"},
-    {"＃", "#"}, {"＠", "@"}, {"　", " "},
+    {"；", ";"}, {"，", ","}, {"：", ":"}, {"＝", "="}, {"（", "("}, {"）", ")"},  {"｛", "{"},
+    {"｝", "}"}, {"［", "["}, {"］", "]"}, {"“", "\""}, {"”", "\""}, {"＂", "\""}, {"。", "."},
+    {"．", "."}, {"、", ","}, {"－", "-"}, {"＋", "+"}, {"＃", "#"}, {"＠", "@"},  {"　", " "},
 };
 
 /* The first full-width mark (index in full_width) in text[0, end) outside
@@ -583,8 +582,7 @@ static int find_full_width(const char *text, const char *end)
             break; /* a comment: what is in it is never the syntax's */
         } else if ((unsigned char)*p >= 0x80) {
             for (size_t k = 0; k < sizeof full_width / sizeof *full_width; k++)
-                if (strncmp(p, full_width[k].wide, strlen(full_width[k].wide)) == 0)
-                    return (int)k;
+                if (strncmp(p, full_width[k].wide, strlen(full_width[k].wide)) == 0) return (int)k;
         }
     }
     return -1;
@@ -624,7 +622,9 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
                  "'%s' instead (a Chinese keyboard types full-width marks; switch it to "
                  "half-width, 半角, or to English)",
                  full_width[wide].wide,
-                 !lines ? "in the value" : at == line ? "on this line" : "on the line before",
+                 !lines       ? "in the value"
+                 : at == line ? "on this line"
+                              : "on the line before",
                  full_width[wide].ascii);
     else
         diag_loc(d, efile ? efile : file, efile || lines ? line : 0, "%s", what);
