@@ -99,14 +99,16 @@ def warning_level_map(fund, labels, out_path):
                     color="white" if worst[g, y] > 0.55 else "black")
     year_axis(ax, fund.years, labels)
     region_axis(ax, regions, len(fund.years))
-    fig.colorbar(im, ax=ax, label=labels.t("axis_p_worst"), shrink=0.8, fraction=0.04)
+    fig.colorbar(im, ax=ax, label=labels.t("axis_p_worst"), location="bottom", shrink=0.6,
+                 fraction=0.05, aspect=40)
     meaning = level_meanings(fund, labels)
-    ax.legend(handles=[Patch(facecolor=LEVEL_COLORS.get(n, OTHER_LEVEL_COLOR),
+    # the legend says what the words mean; the cells' colour is the colour bar's
+    ax.legend(handles=[Patch(facecolor="none", edgecolor="none",
                              label=f"{labels.t(LEVEL_TERMS[n] + '_short')} = "
                              f"{level_name(labels, n)}{labels.terms.colon()}{meaning.get(n, n)}")
                        for n in names if n in LEVEL_TERMS],
-              loc="upper left", bbox_to_anchor=(1.12, 1.0), fontsize=8, frameon=False,
-              title=labels.t("legend_cell_level"), title_fontsize=8, alignment="left")
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+              handlelength=0, handletextpad=0, title=labels.t("legend_cell_level"), title_fontsize=8, alignment="left")
     ax.set_title(labels.fmt("title_warning_map", paths=fund.attr("paths", "?")))
     fig.savefig(out_path)
     plt.close(fig)

@@ -287,7 +287,7 @@ def gains_html(fund, variant, labels):
     if expenditure is not None and fund.has("summary/province/enrollees_mean"):
         n = fund.read("summary/province/enrollees_mean")
         per = np.where(n > 0, expenditure[0] / np.where(n > 0, n, 1), 0.0)
-        row(t("expenditure_per_enrollee"), t("unit_yuan"), per, 1.0)
+        row(t("expenditure_per_enrollee_line"), t("unit_yuan"), per, 1.0)
     balance = estimate(fund, variant, "balance")
     base_p = fund.read("warning/province_p_depleted")
     backstop = (fund.read("summary/province/backstop_mean")
@@ -324,7 +324,9 @@ def findings_html(fund, variant, labels):
     assistance = estimate(fund, variant, "assistance_claims")
     if fund_spending is None or pocket is None or assistance is None:
         return ""
-    changed = np.flatnonzero(np.abs(fund_spending[0]) + np.abs(pocket[0]) > 0)
+    # the first year whose change shows at the table's precision (0.01 亿元)
+    shown = np.maximum(np.abs(fund_spending[0]), np.abs(pocket[0])) / YUAN_PER_1E8
+    changed = np.flatnonzero(shown[fund.first:] >= 0.005) + fund.first
     base, var = depletion_years(fund, variant)
     if base[1] and var[1]:
         shift = labels.fmt("finding_depletion_shift", base=base[1], variant=var[1],
