@@ -1,11 +1,12 @@
-"""fonts.py: a font that draws Chinese region names, and the labels that use it.
+"""fonts.py: a font that draws Chinese, and the labels that use it.
 
 Matplotlib's default font (DejaVu Sans) has no Chinese glyphs and draws boxes
 for 郑州市. `setup_fonts` finds a CJK font through matplotlib's font_manager
 and puts it after DejaVu Sans in the font list (matplotlib >= 3.6 falls back
-glyph by glyph), so Latin text keeps its usual look. Without a CJK font the
-charts use pinyin names and plain units only: never boxes. The returned
-`Labels` carries that choice to every chart.
+glyph by glyph), so Latin text keeps its usual look. The returned `Labels`
+carries the words of the chosen language (terms.py: output/terms.def) and the
+region names to every chart; without a CJK font the report is in English with
+pinyin names only: never boxes.
 """
 
 import os
