@@ -214,9 +214,12 @@ def regions_fan(fund, var, labels, out_path):
     lines_of_title += [f"({note})"] if note else []
     height = fig.get_figheight()
     fig.suptitle("\n".join(lines_of_title), fontsize=12, y=1 - 0.1 / height, va="top")
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9,
-               frameon=False)
-    fig.tight_layout(rect=(0, 0.35 / height, 1, 1))  # the suptitle makes its own room
+    # as many legend entries a row as the figure's width holds (about 2.6 inches each)
+    ncol = max(1, min(len(handles), int(fig.get_figwidth() / 2.6)))
+    legend_rows = math.ceil(len(handles) / ncol)
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=9, frameon=False)
+    # the suptitle makes its own room
+    fig.tight_layout(rect=(0, (0.1 + 0.25 * legend_rows) / height, 1, 1))
     fig.savefig(out_path)
     plt.close(fig)
     return note

@@ -42,9 +42,17 @@ def panel(ax, rs, k, ci_k, xlabel, labels):
     ax.grid(axis="x", alpha=0.3)
 
 
+# `fundsim sensitivity`'s names of assumptions -> their terms (the others keep their code)
+ASSUMPTION_TERMS = {"excess_growth": "cost_growth_excess", "inflation": "medical_inflation",
+                    "utilization_trend": "utilization_growth", "elasticity":
+                    "participation_elasticity", "interest_rate": "interest_rate",
+                    "employee_shift": "employee_shift"}
+
+
 def assumption_name(labels, name):
     """The assumption's term when the table has one (its code otherwise)."""
-    return labels.t(name) if labels.terms.has(name) else name
+    code = ASSUMPTION_TERMS.get(name, name)
+    return labels.t(code) if labels.terms.has(code) else name
 
 
 def tornado_chart(fund, labels, path):
@@ -57,7 +65,7 @@ def tornado_chart(fund, labels, path):
     fig, axes = plt.subplots(1, 2, figsize=(13, 0.45 * len(rs) + 2.2), dpi=DPI, sharey=True)
     panel(axes[0], rs, 3, 4, labels.t("axis_change_actuarial"), labels)
     panel(axes[1], rs, 5, 6, labels.fmt("axis_change_p_depleted_by", year=year), labels)
-    axes[0].set_yticklabels([f"{assumption_name(labels, r[0])}\n{r[2][0]:g} / {r[2][1]:g}"
+    axes[0].set_yticklabels([f"{assumption_name(labels, r[0])}\n{r[2][0]:.3g} / {r[2][1]:.3g}"
                              for r in rs], fontsize=8)
     axes[0].legend(loc="lower right", fontsize=8)
     fig.suptitle(labels.fmt("title_tornado", area=labels.area(fund), paths=paths), fontsize=11)
