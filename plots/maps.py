@@ -108,7 +108,8 @@ def warning_level_map(fund, labels, out_path):
                              f"{level_name(labels, n)}{labels.terms.colon()}{meaning.get(n, n)}")
                        for n in names if n in LEVEL_TERMS],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
-              handlelength=0, handletextpad=0, title=labels.t("legend_cell_level"), title_fontsize=8, alignment="left")
+              handlelength=0, handletextpad=0, title=labels.t("legend_cell_level"),
+              title_fontsize=8, alignment="left")
     ax.set_title(labels.fmt("title_warning_map", paths=fund.attr("paths", "?")))
     fig.savefig(out_path)
     plt.close(fig)
@@ -117,14 +118,14 @@ def warning_level_map(fund, labels, out_path):
 def depleted_map(fund, labels, out_path):
     p = fund.read("warning/p_depleted").T  # [region][year]
     rows = fund.region_labels(labels)
-    if fund.has("warning/province_p_depleted"):
+    # the province's row, with several regions (with one it is the region's)
+    if fund.has("warning/province_p_depleted") and len(fund.regions) > 1:
         p = np.vstack([p, fund.read("warning/province_p_depleted")[None, :]])
         rows.append(labels.province)
-    if len(fund.regions) < 2:  # the province's row is the region's
-        p, rows = p[:len(fund.regions)], rows[:len(fund.regions)]
     fig, ax = plt.subplots(figsize=map_size(len(rows), len(fund.years), 1.2), dpi=DPI,
                            layout="constrained")
-    im = ax.imshow(p, cmap=DEPLETED_CMAP, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
+    im = ax.imshow(p, cmap=DEPLETED_CMAP, vmin=0.0, vmax=1.0, aspect="auto",
+                   interpolation="nearest")
     if len(rows) > len(fund.regions):
         ax.axhline(len(fund.regions) - 0.5, color="black", lw=1.5)
     year_axis(ax, fund.years, labels)

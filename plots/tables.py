@@ -369,9 +369,9 @@ def assumptions_html(fund, labels):
         for code, value, source, what in zip(cols["term"], cols["value"], cols["source"], detail):
             name = t(code) if labels.terms.has(code) else code
             src = f"source_{source}"
-            rows.append(name_cell(name) + f"<td class='name'>{escape(value_text(value, labels))}"
-                        f"</td><td class='name'>{escape(t(src) if labels.terms.has(src) else source)}"
-                        f"</td><td class='name'>{escape(what)}</td>")
+            src = t(src) if labels.terms.has(src) else source
+            rows.append(name_cell(name) + name_cell(value_text(value, labels)) + name_cell(src)
+                        + name_cell(what))
         out.append(table([t("assumption"), t("value"), t("source"), t("detail")], rows,
                          t("caption_assumptions")))
     words = fund.attr("assumptions", "")

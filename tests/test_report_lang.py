@@ -10,20 +10,25 @@ such as p50, cap-600, run.h5, costs.inflation). Then what the issue asks of the
 report: one region, so no 全省 (province) label; the balance and months charts
 end AFTER_DEPLETION years past the median depletion year and months are not
 drawn below 0; the warning map uses no warning colour; the comparison's report
-opens with who gains and who pays, whose rows are the file's means; and the
-English report is in English.
+opens with who gains and who pays, whose rows are the file's means, the
+unchanged outlays named once; where the base is depleted in every path (the
+file edited so), the change in the shortfall is -Δ balance; and the English
+report is in English.
 
 Usage: tests/test_report_lang.py build/fundsim SOURCE_DIR
 """
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
+import warnings
 from html.parser import HTMLParser
 
+import h5py
 import matplotlib
 
 matplotlib.use("Agg")
@@ -36,6 +41,8 @@ sys.path.insert(0, os.path.join(SOURCE, "plots"))
 import fan  # noqa: E402
 import maps  # noqa: E402
 import report  # noqa: E402
+import tables  # noqa: E402
+from fonts import setup_fonts  # noqa: E402
 from fundfile import FundFile  # noqa: E402
 from terms import Terms  # noqa: E402
 
@@ -94,7 +101,9 @@ def make_report(h5, out_dir, lang):
 
     matplotlib.figure.Figure.savefig = keeping
     try:
-        status = report.main([h5, "-o", out_dir, "--lang", lang])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a glyph missing from the font fails
+            status = report.main([h5, "-o", out_dir, "--lang", lang])
     finally:
         matplotlib.figure.Figure.savefig = save
     page = Page()
@@ -207,6 +216,33 @@ class ReportLangTest(unittest.TestCase):
         self.assertEqual(len(zero), 1)
         for level in ("gov_central", "gov_province", "gov_city"):
             self.assertIn(self.t("outlay_of").format(level=self.t(level)), zero[0])
+
+    def test_base_depleted_shows_shortfall_change(self):
+        """Where the base is depleted in every path (no backstop), the findings show the
+        change in the shortfall, -Δ balance, not a change in P(depleted) of 0."""
+        h5 = os.path.join(self.tmp.name, "depleted.h5")
+        shutil.copyfile(self.cmp_h5, h5)
+        with h5py.File(h5, "r+") as f:
+            p = f["warning/province_p_depleted"]
+            depleted = np.arange(len(p)) >= len(p) - 6  # the last six years, every path
+            p[...] = np.where(depleted, 1.0, p[()])
+            if "summary/province/backstop_mean" in f:
+                f["summary/province/backstop_mean"][...] = 0.0
+            balance = f["diff/cap-600/summary/province/balance_mean"][()]
+        fund = FundFile(h5)
+        try:
+            labels = setup_fonts("zh")
+            page = Page()
+            page.feed(tables.gains_html(fund, "cap-600", labels))
+            chosen = tables.table_years(fund.years, fund.first)
+        finally:
+            fund.close()
+        row = page.texts.index(self.t("shortfall_change"))
+        cells = page.texts[row + 2:row + 2 + len(chosen)]
+        expected = [f"{-balance[y] / 1e8:+.2f}" if depleted[y] else "·" for y in chosen]
+        self.assertEqual(cells, expected)
+        self.assertIn("·", cells)
+        self.assertIn(self.t("note_shortfall_change"), page.texts)
 
     def test_english_report(self):
         status, charts, page = self.en
