@@ -77,10 +77,12 @@ int h5out_put_double_attr(hid_t loc, const char *name, double v)
 }
 
 /* Each kind's scale: its name in every group that has a dimension of the
- * kind, and its first copy (the file's; for paths and levels, their group's). */
+ * kind, and its first copy, its home (the file's; for paths and levels, their
+ * group's), and the home's group. */
 static const char *const scale_names[N_DIMS] = {"path", "years", "regions", "quantiles", "levels"};
 static const char *const scale_homes[N_DIMS] = {"/paths/path", "/years", "/regions", "/quantiles",
                                                 "/warning/levels"};
+static const char *const home_groups[N_DIMS] = {"/paths", "/", "/", "/", "/warning"};
 
 /* What names the regions beside the scale /regions (their pinyin): the
  * codes and Chinese names, a coordinate of each group with a region
@@ -104,12 +106,16 @@ static int copy_region_labels(hid_t loc)
     return h5out_put_string_attr(loc, "coordinates", region_labels);
 }
 
-/* Labels each dimension of loc/name and attaches it to the scale of its kind
- * in loc, copied there from its home the first time (a scale is not attached
- * to itself; a kind whose home is not written yet has none). */
+/* Labels each dimension of loc/name and attaches it to the home scale of its
+ * kind, as files before issue 24 did (h5py's `dims[k][0]`), and then to the
+ * scale of its kind in loc, copied there from the home the first time, which
+ * netCDF readers take (the last attached). A scale is not attached to itself;
+ * a kind whose home is not written yet has none. */
 static int attach_dims(const struct h5out *o, hid_t loc, hid_t ds, const char *name, int rank,
                        const enum dim *kinds)
 {
+    char group[256] = "";
+    if (H5Iget_name(loc, group, sizeof group) < 0) return -1;
     for (int k = 0; k < rank; k++) {
         unsigned idx = (unsigned)k;
         const char *label = h5out_dim_labels[kinds[k]], *scale = scale_names[kinds[k]];
@@ -118,6 +124,9 @@ static int attach_dims(const struct h5out *o, hid_t loc, hid_t ds, const char *n
             continue;
         }
         htri_t here = H5Lexists(loc, scale, H5P_DEFAULT);
+        bool home = strcmp(group, home_groups[kinds[k]]) == 0;
+        if (!home && o->scale[kinds[k]] >= 0 && H5DSattach_scale(ds, o->scale[kinds[k]], idx) < 0)
+            return -1;
         bool copy = !here && o->scale[kinds[k]] >= 0;
         if (here < 0 || (copy && h5common_copy_scale(loc, scale_homes[kinds[k]], scale, label)) ||
             (copy && kinds[k] == DIM_REGION && copy_region_labels(loc)))
