@@ -214,6 +214,11 @@ def main(argv):
         index = os.path.join(args.output, "index.html")
         with open(index, "w", encoding="utf-8") as out:
             out.write(page(fund, made, labels))
+        # beside the folder DIR: DIR.xlsx (its tables) and DIR.html (one file)
+        import single_html, workbook  # noqa: E401  (here: report.py's own part ends above)
+        beside = os.path.abspath(args.output)
+        workbook.write(index, beside + ".xlsx")
+        single_html.write(index, beside + ".html")
     except OSError as e:
         print(f"report.py: cannot write the report in {args.output}: {e}", file=sys.stderr)
         return 1
