@@ -217,7 +217,7 @@ def main(argv):
         # beside the folder DIR: DIR.xlsx (its tables) and DIR.html (one file)
         import single_html, workbook  # noqa: E401  (here: report.py's own part ends above)
         beside = os.path.abspath(args.output)
-        workbook.write(index, beside + ".xlsx")
+        workbook.write(index, beside + ".xlsx", args.lang)
         single_html.write(index, beside + ".html")
     except OSError as e:
         print(f"report.py: cannot write the report in {args.output}: {e}", file=sys.stderr)

@@ -3,9 +3,10 @@
 The tables are those of the report's page (index.html, made by report.py from
 tables.py, in the report's language: its headers come from output/terms.def
 through terms.py), read back in the page's order, so the workbook always shows
-what the page shows: the assumptions table (/assumptions) first, then the
-actuarial balance, the first warning, the warning table, the first year at
-risk, the budget burden and each variant's tables. Each sheet: the table's
+what the page shows, but with the assumptions table (/assumptions) first
+(a comparison's page opens with the variants' findings): then the findings,
+the actuarial balance, the first warning, the warning table, the first year
+at risk, the budget burden and each variant's tables. Each sheet: the table's
 caption in A1, its header row (bold, frozen) in row 2, its rows below; a cell
 that is a number on the page (12.34, −0.5, 45 %) is a number in Excel
 (45 % as 0.45, shown as a percentage), any other a text.
@@ -21,6 +22,8 @@ from html.parser import HTMLParser
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from terms import Terms
 
 # Excel's limit, and the characters a sheet's name cannot hold
 SHEET_NAME_MAX = 31
@@ -153,11 +156,21 @@ def build(tables):
     return book
 
 
-def write(index_html, path):
-    """Writes the tables of the page `index_html` into the workbook `path`. Returns the
-    number of sheets. Raises OSError when it cannot be written."""
+def assumptions_first(tables, lang):
+    """The tables with the assumptions' (its header the term table's assumption, value,
+    source, detail in `lang`) first: a comparison's page opens with its findings."""
+    t = Terms(lang)
+    head = [t("assumption"), t("value"), t("source"), t("detail")]
+    first = [x for x in tables if x.head == head]
+    return first + [x for x in tables if x.head != head]
+
+
+def write(index_html, path, lang):
+    """Writes the tables of the page `index_html`, in the language `lang` (zh, en), into
+    the workbook `path`. Returns the number of sheets. Raises OSError when it cannot be
+    written."""
     with open(index_html, encoding="utf-8") as f:
-        tables = page_tables(f.read())
+        tables = assumptions_first(page_tables(f.read()), lang)
     book = build(tables)
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
