@@ -60,9 +60,8 @@ int h5common_copy_scale(hid_t loc, const char *from, const char *name, const cha
 int h5common_attach(hid_t ds, unsigned dim, hid_t loc, const char *scale, const char *label)
 {
     hid_t s = H5Dopen2(loc, scale, H5P_DEFAULT);
-    int rc = s >= 0 && H5DSattach_scale(ds, s, dim) >= 0 && H5DSset_label(ds, dim, label) >= 0
-                 ? 0
-                 : -1;
+    int rc =
+        s >= 0 && H5DSattach_scale(ds, s, dim) >= 0 && H5DSset_label(ds, dim, label) >= 0 ? 0 : -1;
     if (s >= 0) H5Dclose(s);
     return rc;
 }

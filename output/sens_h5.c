@@ -125,10 +125,8 @@ static int row(hid_t parent, const struct sens_row *w, int rank)
     /* the scales of the [2] and [2][2] arrays: the side, and the interval's end */
     static const char *const ends[2] = {"low", "high"};
     int status = attr_text(g, "setting", w->key) || attr_number(g, "rank", rank) ||
-                         strings(g, "side", ends, 2) ||
-                         h5common_make_scale(g, "side", "side") ||
-                         strings(g, "bound", ends, 2) ||
-                         h5common_make_scale(g, "bound", "bound") ||
+                         strings(g, "side", ends, 2) || h5common_make_scale(g, "side", "side") ||
+                         strings(g, "bound", ends, 2) || h5common_make_scale(g, "bound", "bound") ||
                          put1(g, "central", w->central) || put1(g, "sd", w->sd) ||
                          put_dims(g, "value", value, 2, 0, "side", NULL) ||
                          put_dims(g, "p_depleted", p, 2, 0, "side", NULL) ||
