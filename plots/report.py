@@ -35,9 +35,11 @@ import budget  # noqa: E402  (the backend is chosen before pyplot is imported)
 import current  # noqa: E402
 import fan  # noqa: E402
 import maps  # noqa: E402
+import single_html  # noqa: E402
 import tables  # noqa: E402
 import tornado  # noqa: E402
 import variants  # noqa: E402
+import workbook  # noqa: E402
 from fonts import setup_fonts  # noqa: E402
 from fundfile import FundFile, NotFundsimFile  # noqa: E402
 from terms import TermsError, default_lang  # noqa: E402
@@ -214,6 +216,10 @@ def main(argv):
         index = os.path.join(args.output, "index.html")
         with open(index, "w", encoding="utf-8") as out:
             out.write(page(fund, made, labels))
+        # beside the folder DIR: DIR.xlsx (its tables) and DIR.html (one file)
+        beside = os.path.abspath(args.output)
+        workbook.write(index, beside + ".xlsx", args.lang)
+        single_html.write(index, beside + ".html")
     except OSError as e:
         print(f"report.py: cannot write the report in {args.output}: {e}", file=sys.stderr)
         return 1
