@@ -700,9 +700,8 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     }
     if (lead && o->timing) fill_timing(&r, o->timing);
     if (lead)
-        say_text(&o->say, SAY_NOTE, term(TERM_msg_run_done, o->lang), r.paths,
-                 timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1),
-                 o->out_path);
+        say_text(&o->say, SAY_NOTE, term(TERM_msg_run_done, o->lang), r.paths, timing_now_s() - t1,
+                 (double)r.paths / fmax(1e-9, timing_now_s() - t1), o->out_path);
     status = 0;
 done:
     if (status != 0 && r.ckpt && lead) keep_or_remove(&r, d, before);

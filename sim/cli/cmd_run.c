@@ -344,7 +344,8 @@ static int run_and_report(const struct scenario *s, struct args *a, const char *
             /* The signal came after the last look for it, as the file was being
              * renamed into place: it is complete, so it stays. */
             if (lead)
-                say_text(&o->say, SAY_NOTE, term(TERM_msg_stop_late, o->lang), stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
+                say_text(&o->say, SAY_NOTE, term(TERM_msg_stop_late, o->lang),
+                         stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
         } else if (r != 0) {
             /* A scenario's problems are every rank's: the first says them. A
              * failure is said by the rank that met it. */

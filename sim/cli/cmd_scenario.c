@@ -81,8 +81,7 @@ int cmd_check(int argc, char **argv)
     struct setting_override *sets = NULL;
     size_t n_sets = 0;
     int lang;
-    enum cli_parsed parsed =
-        parse_scenario_options(argc, argv, check_usage, &sets, &n_sets, &lang);
+    enum cli_parsed parsed = parse_scenario_options(argc, argv, check_usage, &sets, &n_sets, &lang);
     if (parsed != CLI_PARSED || optind >= argc) {
         if (parsed == CLI_PARSED) fputs(check_usage, stderr);
         cli_free_sets(sets, n_sets);
@@ -119,8 +118,7 @@ int cmd_show(int argc, char **argv)
 {
     struct setting_override *sets = NULL;
     size_t n_sets = 0;
-    enum cli_parsed parsed =
-        parse_scenario_options(argc, argv, show_usage, &sets, &n_sets, NULL);
+    enum cli_parsed parsed = parse_scenario_options(argc, argv, show_usage, &sets, &n_sets, NULL);
     if (parsed != CLI_PARSED || optind + 1 != argc) {
         if (parsed == CLI_PARSED) fputs(show_usage, stderr);
         cli_free_sets(sets, n_sets);
