@@ -417,12 +417,14 @@ static int choose_years(struct report_run *run, const int *years, size_t n_years
     return 0;
 }
 
-/* The title line of a table in a CSV of every table (REPORT_EVERY). */
-static void csv_title(const char *name, bool *first, FILE *out)
+/* The title line of a table in a CSV of every table (REPORT_EVERY): its name
+ * for --table in English ("# warning"), its title (term t) in Chinese. */
+static void csv_title(const struct report_run *run, const char *name, enum term t, bool *first,
+                      FILE *out)
 {
     if (!*first) fputc('\n', out);
     *first = false;
-    fprintf(out, "# %s\n", name);
+    fprintf(out, "# %s\n", run->lang == LANG_ZH ? term(t, LANG_ZH) : name);
 }
 
 /* Reads the run and the tables asked for, then prints them. Returns as report_print. */
@@ -466,27 +468,27 @@ static int read_and_print(struct report_reader *rd, const struct report_request 
         bool first = true, titled = table == REPORT_EVERY;
         if (rq->bom) fputs("\xEF\xBB\xBF", out);
         if (want_warning) {
-            if (titled) csv_title("warning", &first, out);
+            if (titled) csv_title(&run, "warning", TERM_warning_level, &first, out);
             warning_print_csv(&warning, &run, out);
         }
         if (want_current) {
-            if (titled) csv_title("current", &first, out);
+            if (titled) csv_title(&run, "current", TERM_first_warning, &first, out);
             report_current_print_csv(current, &run, out);
         }
         if (want_budget) {
-            if (titled) csv_title("budget", &first, out);
+            if (titled) csv_title(&run, "budget", TERM_budget_burden, &first, out);
             budget_print_csv(&budget, &run, out);
         }
         if (want_actuarial) {
-            if (titled) csv_title("actuarial", &first, out);
+            if (titled) csv_title(&run, "actuarial", TERM_actuarial_balance, &first, out);
             report_outlook_print_csv(outlook, &run, out);
         }
         if (want_diff && table != REPORT_GAINS) {
-            if (titled) csv_title("diff", &first, out);
+            if (titled) csv_title(&run, "diff", TERM_csv_diff, &first, out);
             report_diff_print_csv(diff, &run, out);
         }
         if (want_diff && table != REPORT_DIFF) {
-            if (titled) csv_title("gains", &first, out);
+            if (titled) csv_title(&run, "gains", TERM_who_gains, &first, out);
             report_diff_print_gains_csv(diff, &run, out);
         }
     } else if (!rc) {
