@@ -1,21 +1,25 @@
 #!/usr/bin/env python3
 """zh_cli.py: the command line in Chinese (issue 24, item 1): everything that
-run, compare, summary --csv, solve and check print for people, with --lang zh
-or LANG=zh_CN.UTF-8, on a small Zhengzhou case (8 paths, 6 years).
+run, compare, summary --csv, solve, sensitivity and check print for people,
+with --lang zh or LANG=zh_CN.UTF-8, on a small Zhengzhou case (8 paths,
+6 years).
 
  0. output/terms.def: a term whose text is a printf format (the messages, the
     CSV's column names) takes the same arguments in English and Chinese: the
-    same conversions in the same order (flags, widths and precisions aside),
-    so that one call serves both; codes are unique.
+    same conversions in the same order (flags, widths and precisions aside;
+    "%.0s" takes the English plural's "s" and prints nothing), so that one
+    call serves both, and has no bare %; codes are unique.
  1. check: its summary line in Chinese, by --lang zh and by the locale;
-    --lang en under LANG=zh_CN.UTF-8 gives the English line, unchanged.
- 2. run (LANG=zh_CN.UTF-8, no --lang), compare and solve (--lang zh), and
-    summary --csv --table all --lang zh of the compare file: stdout and
-    stderr hold no word of two or more Latin letters but the allowed ones:
-    units (kB, MB), codes (the scenarios' names, the region's code), file
-    names, option and setting names (costs.inflation), fundsim's name and
-    the Wilson interval's; and they hold the standard terms. Errors stay
-    English (README.md), so none is provoked here.
+    --lang en under LANG=zh_CN.UTF-8 gives the English line, unchanged; the
+    count of problems in Chinese.
+ 2. run (LANG=zh_CN.UTF-8, no --lang), compare, solve and sensitivity
+    (--lang zh), and summary --csv --table all --lang zh of the compare
+    file: stdout and stderr hold no word of two or more Latin letters but
+    the allowed ones: units (kB, MB), codes (the scenarios' names, the
+    region's code, an assumption's name), file names, option and setting
+    names (costs.inflation), fundsim's name and its commands, Wilson's; and
+    they hold the standard terms. Errors stay English (README.md), so none
+    is provoked here.
  3. --lang en under LANG=zh_CN.UTF-8: run and the CSV are English; the CSV's
     header is the one of before (year,region,name_zh,balance_p5_1e8_yuan...).
 
@@ -31,9 +35,10 @@ FUNDSIM, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ZZ = os.path.join(SRC, "scenarios/zhengzhou-2024.cfg")
 SMALL = ["--paths", "8", "--threads", "2", "--set", "simulation.years=6"]
 # units, codes, file names, option names, fundsim's name and its commands
-# (the messages' "fundsim run: "), Wilson's (lower case)
-ALLOWED = {"kb", "mb", "fundsim", "run", "compare", "solve", "check", "set", "zhengzhou", "cap",
-           "h5", "cfg", "wilson"}
+# (the messages' "fundsim run: "), Wilson's, the assumption "inflation" of
+# sensitivity --only (lower case)
+ALLOWED = {"kb", "mb", "fundsim", "run", "compare", "solve", "check", "sensitivity", "set",
+           "zhengzhou", "cap", "h5", "cfg", "wilson", "inflation"}
 
 
 def fail(msg):
@@ -70,13 +75,14 @@ def expect_chinese(what, text, paths, terms):
 
 
 # 0. The term table's formats.
-CONV = re.compile(r"%(%|[-+ #0']*(\d+|\*)?(\.(\d+|\*))?(hh|h|ll|l|z|j|t|L)?[diouxXeEfFgGaAcsp])")
+# (without the space flag, which no term uses: "95 % interval" is text, not "% i")
+CONV = re.compile(r"%(%|[-+#0']*(\d+|\*)?(\.(\d+|\*))?(hh|h|ll|l|z|j|t|L)?[diouxXeEfFgGaAcsp])")
 
 
 def conversions(s):
     """The conversions of printf format s, as %s, %zu, %g: without %%,
     flags, widths and precisions ("%.0s" takes a string as "%s" does)."""
-    return [re.sub(r"^%[-+ #0']*(\d+|\*)?(\.(\d+|\*))?", "%", m.group(0))
+    return [re.sub(r"^%[-+#0']*(\d+|\*)?(\.(\d+|\*))?", "%", m.group(0))
             for m in CONV.finditer(s) if m.group(0) != "%%"]
 
 
@@ -94,7 +100,7 @@ with open(os.path.join(SRC, "output/terms.def"), encoding="utf-8") as f:
         n_formats += bool(conversions(en))
         # a bare % in a format (not %% or a conversion) would print garbage
         for s in (en, zh):
-            bare = r"%(?![-+ #0']*\d*(\.\d+)?[hlzjtL]*[diouxXeEfFgGaAcsp])"
+            bare = r"%(?![-+#0']*\d*(\.\d+)?[hlzjtL]*[diouxXeEfFgGaAcsp])"
             if conversions(en) and re.search(bare, s.replace("%%", "")):
                 fail(f"terms.def: {code}: a bare % in a format: {s}")
 if n_formats < 30: fail(f"terms.def: only {n_formats} formats found: is the pattern stale?")
@@ -139,6 +145,11 @@ with tempfile.TemporaryDirectory(prefix="fundsim-zh-") as d:
                        "--adjust", "policy.contribution.individual_yuan")
     expect_chinese("solve --lang zh", out + err, paths,
                    ["截至 2026 年累计结余耗尽概率", "提高幅度的 95% 区间", "条路径"])
+
+    out, err = fundsim("sensitivity", "--lang", "zh", ZZ, *SMALL, "--only", "inflation",
+                       "-o", os.path.join(d, "sens.h5"))
+    expect_chinese("sensitivity --lang zh", out + err, paths,
+                   ["的敏感性", "精算平衡（百分点）", "耗尽年中位数", "已写入"])
 
     # 3. --lang en under a Chinese locale.
     out, err = fundsim("run", ZZ, *SMALL, "--lang", "en", "-o", zz, lang_env="zh_CN.UTF-8")
