@@ -246,10 +246,8 @@ static int run_side(struct ctx *c, const char *key, double value, struct sens_si
     double base_year = median_year(c->base.first, c->paths, scratch);
     side->median_year_delta =
         side->abs.median_year && base_year ? side->abs.median_year - base_year : NAN;
-    say_text(&o->say, SAY_NOTE,
-             "%s = %s: P(depleted) %+.3f [%+.3f, %+.3f], actuarial balance %+.2f [%+.2f, %+.2f] "
-             "points",
-             key, text, side->p_depleted.delta, side->p_depleted.low, side->p_depleted.high,
+    say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_side, o->lang), key, text,
+             side->p_depleted.delta, side->p_depleted.low, side->p_depleted.high,
              side->actuarial_balance.delta, side->actuarial_balance.low,
              side->actuarial_balance.high);
     status = 0;
@@ -263,7 +261,7 @@ done:
 static int run_row(struct ctx *c, struct sens_row *w, double low, double high, double *scratch,
                    struct diag *d)
 {
-    say_text(&c->o->say, SAY_NOTE, "%s (%s): low %g, high %g", w->name, w->key, low, high);
+    say_text(&c->o->say, SAY_NOTE, term(TERM_msg_sens_row, c->o->lang), w->name, w->key, low, high);
     return run_side(c, w->key, low, &w->low, scratch, d) != 0 ||
                    run_side(c, w->key, high, &w->high, scratch, d) != 0
                ? -1
@@ -291,15 +289,15 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
     vb->total = variance_of(c->base.balance, c->paths);
     va->total = variance_of(c->base.actuarial, c->paths);
     for (int g = 0; g < N_HOLD_GROUPS; g++) {
-        say_text(&c->o->say, SAY_NOTE, "variance: %s held", hold_names[g]);
+        say_text(&c->o->say, SAY_NOTE, term(TERM_msg_variance_held, c->o->lang), hold_names[g]);
         if (run_arm_hold(a, HOLD_BIT(g), d) != 0) return -1;
         run_paths(c, a, &c->run);
         vb->held[g] = variance_of(c->run.balance, c->paths);
         va->held[g] = variance_of(c->run.actuarial, c->paths);
         vb->share[g] = vb->total > 0 ? 1 - vb->held[g] / vb->total : 0;
         va->share[g] = va->total > 0 ? 1 - va->held[g] / va->total : 0;
-        say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)",
-                 hold_names[g], vb->share[g], vb->name, va->share[g], va->name);
+        say_text(&c->o->say, SAY_NOTE, term(TERM_msg_variance_shares, c->o->lang), hold_names[g],
+                 vb->share[g], vb->name, va->share[g], va->name);
     }
     r->has_variance = 1;
     return run_arm_hold(a, HOLD_NONE, d);
@@ -386,7 +384,7 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     r->seed = (uint64_t)s->simulation.seed;
     r->year = o->year;
     r->spread = o->spread;
-    say_text(&o->say, SAY_NOTE, "base: %s", s->name);
+    say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_base, o->lang), s->name);
     if (!(a = run_arm_create(s, o->threads, d))) goto done;
     c.base_arm = a;
     run_paths(&c, a, &c.base);

@@ -25,6 +25,7 @@
 #define FUNDSIM_SENSITIVITY_H
 
 #include "output/sens_h5.h"
+#include "output/terms.h"
 #include "sim/config/say.h"
 #include "sim/config/scenario.h"
 
@@ -54,6 +55,7 @@ struct sens_options {
     const struct sens_extra *extra;
     size_t n_extra;
     struct say say;
+    enum lang lang; /* of its notes */
 };
 
 /* Number of assumptions of the table, and the name of the j-th (for --help). */

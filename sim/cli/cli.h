@@ -46,6 +46,7 @@ struct cli_voice {
     bool quiet;          /* notes dropped; warnings and errors stay */
     bool progress;       /* progress drawn as a bar */
     bool bar_open;       /* a bar's line is on the terminal without its end */
+    int lang;            /* the bar's (enum lang of output/terms.h); 0: English */
 };
 /* The struct say of the library's options that speaks through `v`. */
 struct say cli_say(struct cli_voice *v);

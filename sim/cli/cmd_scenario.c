@@ -1,5 +1,6 @@
 /* cmd_scenario.c: the subcommands that read scenarios without running them:
  * check, show and settings. */
+#include "output/terms.h"
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 
 static const char check_usage[] =
-    "Usage: fundsim check [--set KEY=VALUE]... SCENARIO...\n"
+    "Usage: fundsim check [--set KEY=VALUE]... [--lang zh|en] SCENARIO...\n"
     "\n"
     "Reads each scenario or variant file, checks every setting against the schema\n"
     "and the rules that span settings, and reports every problem with the setting's\n"
@@ -28,8 +29,9 @@ static const char check_usage[] =
     "                   or --set simulation.paths=100; regions[3].name names a list element,\n"
     "                   and so do regions.Zhengzhou.name, regions.郑州市.name and\n"
     "                   regions.410100.name (an element's name, name_zh or code)\n"
-    "  --lang zh|en     the language of the warnings (default: Chinese when LC_ALL,\n"
-    "                   LC_MESSAGES or LANG starts with zh)\n"
+    "  --lang zh|en     the language of the summary lines and the warnings (default:\n"
+    "                   Chinese when LC_ALL, LC_MESSAGES or LANG starts with zh); the\n"
+    "                   problems are in English\n"
     "  --help           this text\n"
     "\n"
     "Exit status: 0 all good, 2 a problem in some file (or bad usage).\n";
@@ -43,16 +45,17 @@ static const char show_usage[] =
     "\n"
     "Exit status: 0 success, 2 a problem in the scenario (or bad usage).\n";
 
-/* Parses [--set KEY=VALUE]... [--lang zh|en] [--help] into `sets` and `*lang`
- * (NULL: --lang not allowed). */
+/* Parses [--set KEY=VALUE]... [--lang zh|en] [--help] into `sets` and
+ * `*lang` (NULL: --lang is not an option of the command). */
 static enum cli_parsed parse_scenario_options(int argc, char **argv, const char *usage,
                                               struct setting_override **sets, size_t *n_sets,
-                                              const char **lang)
+                                              int *lang)
 {
     static const struct option options[] = {{"set", required_argument, NULL, 's'},
-                                            {"lang", required_argument, NULL, 'l'},
                                             {"help", no_argument, NULL, 'h'},
+                                            {"lang", required_argument, NULL, 'l'},
                                             {0}};
+    const char *lang_arg = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
         switch (opt) {
@@ -64,7 +67,7 @@ static enum cli_parsed parse_scenario_options(int argc, char **argv, const char 
                 fputs(usage, stderr);
                 return CLI_REFUSED;
             }
-            *lang = optarg;
+            lang_arg = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -74,6 +77,7 @@ static enum cli_parsed parse_scenario_options(int argc, char **argv, const char 
             return CLI_REFUSED;
         }
     }
+    if (lang && (*lang = cli_lang("check", lang_arg)) < 0) return CLI_REFUSED;
     return CLI_PARSED;
 }
 
@@ -81,11 +85,8 @@ int cmd_check(int argc, char **argv)
 {
     struct setting_override *sets = NULL;
     size_t n_sets = 0;
-    const char *lang_arg = NULL;
-    enum cli_parsed parsed =
-        parse_scenario_options(argc, argv, check_usage, &sets, &n_sets, &lang_arg);
-    int lang = parsed == CLI_PARSED ? cli_lang("check", lang_arg) : 0;
-    if (lang < 0) parsed = CLI_REFUSED;
+    int lang;
+    enum cli_parsed parsed = parse_scenario_options(argc, argv, check_usage, &sets, &n_sets, &lang);
     if (parsed != CLI_PARSED || optind >= argc) {
         if (parsed == CLI_PARSED) fputs(check_usage, stderr);
         cli_free_sets(sets, n_sets);
@@ -99,16 +100,19 @@ int cmd_check(int argc, char **argv)
         if (loaded != 0 && d.no_memory) {
             status = cli_load_failed("check", &d, true);
         } else if (loaded == 0) {
-            printf("ok: %s: scenario \"%s\", %zu region%s, %d-%d, %lld paths\n", argv[k], s.name,
-                   s.n_regions, s.n_regions == 1 ? "" : "s", s.simulation.start_year,
+            printf(term(TERM_msg_check_ok, (enum lang)lang), argv[k], s.name, s.n_regions,
+                   s.n_regions == 1 ? "" : "s", s.simulation.start_year,
                    s.simulation.start_year + s.simulation.years - 1, s.simulation.paths);
+            putchar('\n');
             fflush(stdout);
             cli_print_warnings(stderr, &s, lang);
             scenario_free(&s);
         } else {
             fflush(stdout);
             diag_print(stderr, &d);
-            fprintf(stderr, "%s: %zu problem%s\n", argv[k], d.n, d.n == 1 ? "" : "s");
+            fprintf(stderr, term(TERM_msg_check_problems, (enum lang)lang), argv[k], d.n,
+                    d.n == 1 ? "" : "s");
+            fputc('\n', stderr);
             status = EXIT_USAGE;
         }
         diag_free(&d);
