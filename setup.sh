@@ -11,6 +11,7 @@ cd "$(dirname "$0")"
 
 packages="build-essential meson ninja-build pkg-config libgsl-dev libhdf5-dev hdf5-tools
 libconfig-dev libcmocka-dev librandom123-dev python3 python3-h5py python3-matplotlib
+python3-xarray python3-h5netcdf python3-openpyxl
 fonts-noto-cjk valgrind clang libclang-rt-14-dev openmpi-bin libopenmpi-dev libhdf5-openmpi-dev"
 
 missing=""

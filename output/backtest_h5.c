@@ -1,5 +1,5 @@
 /* backtest_h5.c: writes the backtest's table into a run's file (backtest_h5.h):
- * /backtest/{region, year, line, actual, mean, median, p05, p95, ae, inside},
+ * /backtest/{row, region, year, line, actual, mean, median, p05, p95, ae, inside},
  * with the attributes from_year and paths. */
 #include "output/backtest_h5.h"
 
@@ -7,17 +7,26 @@
 #include "sim/config/diag.h"
 
 #include <hdf5.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+/* A column, its dimension attached to the scale /backtest/row (the row
+ * numbers, for netCDF readers: output/h5common.h), or the scale itself. */
 static int write_column(hid_t g, const char *name, hid_t type, const void *data, size_t n)
 {
     hsize_t dims[1] = {n};
     hid_t space = H5Screate_simple(1, dims, NULL);
     if (space < 0) return -1;
     hid_t set = H5Dcreate2(g, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    bool scale = strcmp(name, "row") == 0;
     int status =
-        set >= 0 && (n == 0 || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0) ? 0
-                                                                                              : -1;
+        set >= 0 && (n == 0 || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0) &&
+                (scale ? h5common_make_scale(g, name, "row")
+                       : h5common_attach(set, 0, g, "row", "row")) == 0
+            ? 0
+            : -1;
     if (set >= 0) H5Dclose(set);
     H5Sclose(space);
     return status;
@@ -39,10 +48,11 @@ int backtest_h5_write(const char *path, const struct backtest_table *t, struct d
     size_t n = t->n;
     const char **region = calloc(n + 1, sizeof *region), **line = calloc(n + 1, sizeof *line);
     int *year = calloc(n + 1, sizeof *year);
+    int64_t *number = calloc(n + 1, sizeof *number);
     unsigned char *inside = calloc(n + 1, 1);
     double *col = calloc(6 * (n + 1), sizeof *col);
-    if (!region || !line || !year || !inside || !col) {
-        free(region), free(line), free(year), free(inside), free(col);
+    if (!region || !line || !year || !number || !inside || !col) {
+        free(region), free(line), free(year), free(number), free(inside), free(col);
         diag_fail(d, "out of memory");
         return -1;
     }
@@ -51,6 +61,7 @@ int backtest_h5_write(const char *path, const struct backtest_table *t, struct d
         region[j] = w->region;
         line[j] = w->line;
         year[j] = w->year;
+        number[j] = (int64_t)j;
         inside[j] = w->inside;
         double v[6] = {w->actual, w->mean, w->median, w->low, w->high, w->ae};
         for (int c = 0; c < 6; c++)
@@ -61,7 +72,8 @@ int backtest_h5_write(const char *path, const struct backtest_table *t, struct d
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     hid_t g = f >= 0 ? H5Gcreate2(f, "backtest", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     hid_t str = h5common_utf8_type();
-    if (g >= 0 && str >= 0 && write_column(g, "region", str, region, n) == 0 &&
+    if (g >= 0 && str >= 0 && write_column(g, "row", H5T_NATIVE_INT64, number, n) == 0 &&
+        write_column(g, "region", str, region, n) == 0 &&
         write_column(g, "year", H5T_NATIVE_INT, year, n) == 0 &&
         write_column(g, "line", str, line, n) == 0 &&
         write_column(g, "inside", H5T_NATIVE_UCHAR, inside, n) == 0 &&
@@ -75,6 +87,6 @@ int backtest_h5_write(const char *path, const struct backtest_table *t, struct d
     if (g >= 0 && H5Gclose(g) < 0) status = -1;
     if (f >= 0 && H5Fclose(f) < 0) status = -1;
     if (status != 0) h5common_fail(d, "cannot add the backtest's table to %s", path);
-    free(region), free(line), free(year), free(inside), free(col);
+    free(region), free(line), free(year), free(number), free(inside), free(col);
     return status;
 }

@@ -1,5 +1,5 @@
 /* h5assume.c: the group /assumptions (h5assume.h), a string dataset per
- * field of the rows. */
+ * field of the rows, `term` the dimension scale of the others. */
 #include "output/h5assume.h"
 #include "output/h5common.h"
 #include "sim/config/diag.h"
@@ -43,6 +43,10 @@ int h5assume_write(hid_t file, const char *name, const struct h5out_assumption *
             v[r] = field(&rows[r], k);
         hid_t set = H5Dcreate2(group, names[k], type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (set < 0 || H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) rc = -1;
+        /* the terms label the rows: the other fields' dimension scale */
+        if (!rc && (k == 0 ? h5common_make_scale(group, "term", "term")
+                           : h5common_attach(set, 0, group, "term", "term")))
+            rc = -1;
         if (set >= 0) H5Dclose(set);
     }
     if (group >= 0) H5Gclose(group);

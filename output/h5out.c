@@ -76,14 +76,65 @@ int h5out_put_double_attr(hid_t loc, const char *name, double v)
     return put_number_attr(loc, name, H5T_NATIVE_DOUBLE, &v);
 }
 
-/* Labels each dimension and attaches its scale (a scale is not attached to itself). */
-static int attach_dims(const struct h5out *o, hid_t ds, int rank, const enum dim *kinds)
+/* Each kind's scale: its name in every group that has a dimension of the
+ * kind, and its first copy, its home (the file's; for paths and levels, their
+ * group's), and the home's group. */
+static const char *const scale_names[N_DIMS] = {"path", "years", "regions", "quantiles", "levels"};
+static const char *const scale_homes[N_DIMS] = {"/paths/path", "/years", "/regions", "/quantiles",
+                                                "/warning/levels"};
+static const char *const home_groups[N_DIMS] = {"/paths", "/", "/", "/", "/warning"};
+
+/* What names the regions beside the scale /regions (their pinyin): the
+ * codes and Chinese names, a coordinate of each group with a region
+ * dimension through the group's attribute `coordinates` (CF, as xarray reads
+ * it). */
+static const char *const region_labels = "region_codes region_names_zh";
+
+/* Copies the region labels into loc, beside its copy of the regions. */
+static int copy_region_labels(hid_t loc)
 {
+    static const char *const names[] = {"region_codes", "region_names_zh"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char from[32];
+        snprintf(from, sizeof from, "/%s", names[k]);
+        if (h5common_copy(loc, from, names[k])) return -1;
+        hid_t ds = H5Dopen2(loc, names[k], H5P_DEFAULT);
+        int rc = ds >= 0 ? h5common_attach(ds, 0, loc, "regions", "region") : -1;
+        if (ds >= 0) H5Dclose(ds);
+        if (rc) return -1;
+    }
+    return h5out_put_string_attr(loc, "coordinates", region_labels);
+}
+
+/* Labels each dimension of loc/name and attaches it to the home scale of its
+ * kind, as files before issue 24 did (h5py's `dims[k][0]`), and then to the
+ * scale of its kind in loc, copied there from the home the first time, which
+ * netCDF readers take (the last attached). A scale is not attached to itself;
+ * a kind whose home is not written yet has none. */
+static int attach_dims(const struct h5out *o, hid_t loc, hid_t ds, const char *name, int rank,
+                       const enum dim *kinds)
+{
+    char group[256] = "";
+    if (H5Iget_name(loc, group, sizeof group) < 0) return -1;
     for (int k = 0; k < rank; k++) {
         unsigned idx = (unsigned)k;
-        if (H5DSset_label(ds, idx, h5out_dim_labels[kinds[k]]) < 0) return -1;
-        hid_t scale = o->scale[kinds[k]];
-        if (scale >= 0 && scale != ds && H5DSattach_scale(ds, scale, idx) < 0) return -1;
+        const char *label = h5out_dim_labels[kinds[k]], *scale = scale_names[kinds[k]];
+        if (strcmp(name, scale) == 0) {
+            if (H5DSset_label(ds, idx, label) < 0) return -1;
+            continue;
+        }
+        htri_t here = H5Lexists(loc, scale, H5P_DEFAULT);
+        bool home = strcmp(group, home_groups[kinds[k]]) == 0;
+        if (!home && o->scale[kinds[k]] >= 0 && H5DSattach_scale(ds, o->scale[kinds[k]], idx) < 0)
+            return -1;
+        bool copy = !here && o->scale[kinds[k]] >= 0;
+        if (here < 0 || (copy && h5common_copy_scale(loc, scale_homes[kinds[k]], scale, label)) ||
+            (copy && kinds[k] == DIM_REGION && copy_region_labels(loc)))
+            return -1;
+        if (here || o->scale[kinds[k]] >= 0) {
+            if (h5common_attach(ds, idx, loc, scale, label)) return -1;
+        } else if (H5DSset_label(ds, idx, label) < 0)
+            return -1;
     }
     return 0;
 }
@@ -102,7 +153,8 @@ hid_t h5out_create_dataset(const struct h5out *o, hid_t loc, const char *name, h
     H5Sclose(space);
     if (ds < 0) return -1;
     if (h5out_put_string_attr(ds, "units", units) ||
-        h5out_put_string_attr(ds, "long_name", long_name) || attach_dims(o, ds, rank, kinds)) {
+        h5out_put_string_attr(ds, "long_name", long_name) ||
+        attach_dims(o, loc, ds, name, rank, kinds)) {
         H5Dclose(ds);
         return -1;
     }
@@ -211,6 +263,7 @@ static int write_meta(struct h5out *o, const struct h5out_meta *m, struct diag *
                     "region name (Chinese)", d) ||
         put_strings(o, "region_codes", m->region_codes, m->regions, DIM_REGION,
                     "administrative division code", d) ||
+        h5out_put_string_attr(o->file, "coordinates", region_labels) ||
         h5out_put_dataset(o, o->file, "opening_balance", H5T_NATIVE_DOUBLE, 1, &region,
                           m->opening_balance_yuan, "yuan",
                           "accumulated balance at the start of the first year", d) ||
@@ -258,6 +311,25 @@ int h5out_write_paths(hid_t ds, hid_t dxpl, int rank, size_t first, size_t n_pat
     return rc;
 }
 
+/* /paths/path, the scale of the path dimension: the run's number of each
+ * row (a slice's rows are its paths A .. B - 1). */
+static int put_path_numbers(struct h5out *o, hid_t g, struct diag *d)
+{
+    int64_t *numbers = malloc((o->size[DIM_PATH] + 1) * sizeof *numbers);
+    if (!numbers) {
+        diag_fail(d, "%s: out of memory", o->tmp);
+        return -1;
+    }
+    for (size_t p = 0; p < o->size[DIM_PATH]; p++)
+        numbers[p] = (int64_t)(o->first_path + p);
+    static const enum dim path = DIM_PATH;
+    int rc = h5out_put_dataset(o, g, "path", H5T_NATIVE_INT64, 1, &path, numbers, "1",
+                               "path number in the run", d) ||
+             make_scale(o, DIM_PATH, "paths/path", d);
+    free(numbers);
+    return rc ? -1 : 0;
+}
+
 /* The /paths datasets. */
 static int create_paths(struct h5out *o, struct diag *d)
 {
@@ -266,6 +338,7 @@ static int create_paths(struct h5out *o, struct diag *d)
     hid_t g = H5Gcreate2(o->file, "paths", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t gn = g >= 0 ? H5Gcreate2(g, "national", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int rc = gn >= 0 ? 0 : -1;
+    if (!rc && put_path_numbers(o, g, d)) rc = -2; /* said */
     for (int v = 0; v < N_VARS && !rc; v++) {
         o->paths[v] = h5out_create_dataset(o, g, var_info[v].name, H5T_NATIVE_DOUBLE, 3, kinds,
                                            dcpl3, var_info[v].units, var_info[v].long_name);
@@ -276,12 +349,12 @@ static int create_paths(struct h5out *o, struct diag *d)
                                               dcpl2, nvar_info[v].units, nvar_info[v].long_name);
         rc = o->national[v] < 0 ? -1 : 0;
     }
-    if (rc) h5common_fail(d, "%s: cannot create the /paths datasets", o->tmp);
+    if (rc == -1) h5common_fail(d, "%s: cannot create the /paths datasets", o->tmp);
     if (gn >= 0) H5Gclose(gn);
     if (g >= 0) H5Gclose(g);
     H5Pclose(dcpl3);
     H5Pclose(dcpl2);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 static void reset_ids(struct h5out *o)
@@ -734,6 +807,13 @@ double h5out_expected_bytes(const struct h5out_meta *m)
         values += n_var * (y * r + y) * (5 + quantiles * q);
         datasets += n_var * 2 * (5 + quantiles);
     }
+    /* each group's copies of the scales of its dimensions (attach_dims): of
+     * the years, regions and quantiles in /summary, /depletion, /warning (and
+     * levels), the province's and the national summaries, /paths (and paths),
+     * /paths/national, and a variant's /diff summaries and warnings */
+    double groups = 5 + n_var * 3, path_groups = m->summary_only ? 0 : 2 + n_var;
+    datasets += 3 * groups + 3 * path_groups;
+    values += groups * (y + r + q) + path_groups * (y + r + (double)m->paths);
     double chunked = 0;
     if (!m->summary_only) {
         values +=

@@ -1,6 +1,7 @@
 /* h5probe.c: a file's HDF5 structure read in a child process (h5probe.h).
- * The child walks every object with H5Ovisit and ends with status 0, or
- * PROBE_HDF5_FAILED when HDF5 refused something; the parent waits for it. An
+ * The child walks every object with H5Ovisit and ends with status 0,
+ * PROBE_HDF5_FAILED when HDF5 refused something, or PROBE_INCOMPLETE when it
+ * could not list them all; the parent waits for it. An
  * endless loop ends at the child's limit of processor time (SIGXCPU). */
 #include "output/h5probe.h"
 #include "sim/config/diag.h"
@@ -26,9 +27,11 @@
  * on a sanitizer's report would take the child's crash for its own. */
 __attribute__((weak)) void __sanitizer_set_death_callback(void (*callback)(void));
 
-/* The child's status when HDF5 reported an error. Any other than this and
- * 0 (a sanitizer's, say) counts as a crash, as a signal does. */
-enum { PROBE_HDF5_FAILED = 3 };
+/* The child's status when HDF5 reported an error reading an object, and when
+ * it could not list them all (the walk stopped: the parent would read what
+ * the child did not, unprotected). Any other than these and 0 (a
+ * sanitizer's, say) counts as a crash, as a signal does. */
+enum { PROBE_HDF5_FAILED = 3, PROBE_INCOMPLETE = 4 };
 
 /* The most the child allocates for one attribute's or dataset's values: a
  * run's largest (quantiles of a variable: 200 years x 1,000 regions x 99
@@ -155,9 +158,13 @@ static int walk(const char *path)
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) return PROBE_HDF5_FAILED;
     struct walk w = {.file = file, .path = path};
-    if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, visit, &w, H5O_INFO_BASIC) < 0)
-        w.failed = true;
+    /* The root's attributes by name, as the readers open them, then every
+     * object: a walk that stops leaves the rest unread */
+    bool listed = H5Aiterate_by_name(file, "/", H5_INDEX_NAME, H5_ITER_NATIVE, NULL, read_attribute,
+                                     &w.failed, H5P_DEFAULT) >= 0 &&
+                  H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, visit, &w, H5O_INFO_BASIC) >= 0;
     if (H5Fclose(file) < 0) w.failed = true;
+    if (!listed) return PROBE_INCOMPLETE;
     return w.failed ? PROBE_HDF5_FAILED : 0;
 }
 
@@ -188,6 +195,13 @@ int h5probe_file(const char *path, struct diag *d)
         ;
     if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == PROBE_HDF5_FAILED))
         return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == PROBE_INCOMPLETE) {
+        diag_fail(d,
+                  "%s: a damaged HDF5 file: HDF5 cannot list all its objects and attributes "
+                  "(in a process of its own)",
+                  path);
+        return -1;
+    }
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     char how[64];
     if (sig)

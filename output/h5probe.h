@@ -11,8 +11,9 @@
  * of every contiguous dataset and the chunk index of every chunked one (not
  * the chunks: their data is checked by deflate's checksum), the references
  * of variable-length strings checked first (h5probe_strings). If the child is
- * killed by a signal, or has used up its processor time (an endless loop),
- * the file is damaged; if it ends, whether HDF5 reported errors or not, the
+ * killed by a signal, or has used up its processor time (an endless loop), or
+ * cannot list every object and the root's attributes (what it did not read,
+ * the caller would read unprotected), the file is damaged; if it ends, whether HDF5 reported errors or not, the
  * caller reads the file itself, doing what the child did without harm, and
  * reports any problem in its own words. */
 #ifndef FUNDSIM_H5PROBE_H

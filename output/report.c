@@ -238,12 +238,16 @@ static void warning_print_text(const struct warning *t, const struct report_run 
 
 static void warning_print_csv(const struct warning *t, const struct report_run *run, FILE *out)
 {
-    fputs("year,region,name_zh", out);
+    report_csv_start(out, run, false);
     for (int k = 0; k < 3; k++)
-        fprintf(out, ",balance_%s_1e8_yuan", run->band_label[k]);
+        report_csv_column(out, run, TERM_csv_balance, run->band_text[k], NULL);
     for (int k = 0; k < 3; k++)
-        fprintf(out, ",months_%s", run->band_label[k]);
-    fputs(",p_depleted,level,p_level,first_year_at_risk,history\n", out);
+        report_csv_column(out, run, TERM_csv_months, run->band_text[k], NULL);
+    static const enum term tail[] = {TERM_csv_p_depleted, TERM_csv_level, TERM_csv_p_level,
+                                     TERM_csv_first_year_at_risk, TERM_csv_history};
+    for (size_t k = 0; k < sizeof tail / sizeof *tail; k++)
+        report_csv_column(out, run, tail[k], NULL, NULL);
+    fputc('\n', out);
     for (size_t i = 0; i < run->n_chosen; i++)
         for (size_t r = 0; r < report_rows(run); r++) {
             size_t y = run->chosen[i], yr = y * run->R + r;
@@ -251,7 +255,7 @@ static void warning_print_csv(const struct warning *t, const struct report_run *
             band_of(run, y, r, t->balance_q, t->province_balance_q, 1.0 / YUAN_PER_YI, b);
             band_of(run, y, r, t->months_q, t->province_months_q, 1, m);
             fprintf(out, "%d,", run->years[y]);
-            report_put_csv_text(report_region(run, r), out);
+            report_put_csv_text(report_csv_region(run, r), out);
             fputc(',', out);
             report_put_csv_text(report_region_zh(run, r), out);
             fprintf(out, ",%.6f,%.6f,%.6f,%.4f,%.4f,%.4f", b[0], b[1], b[2], m[0], m[1], m[2]);
@@ -260,7 +264,7 @@ static void warning_print_csv(const struct warning *t, const struct report_run *
                 continue;
             }
             int level = t->level[yr];
-            fprintf(out, ",%.6f,%s,%.6f,", t->p_depleted[yr], t->level_names[level],
+            fprintf(out, ",%.6f,%s,%.6f,", t->p_depleted[yr], level_name(t, run, level),
                     t->p_level[yr * t->L + (size_t)level]);
             if (t->first_year_at_risk[r]) fprintf(out, "%d", t->first_year_at_risk[r]);
             fprintf(out, ",%d\n", report_history(run, y));
@@ -360,19 +364,22 @@ static void budget_print_text(const struct budget *b, const struct report_run *r
 
 static void budget_print_csv(const struct budget *b, const struct report_run *run, FILE *out)
 {
-    fputs("year,level,mean_1e8_yuan", out);
+    fputs(term(TERM_year, run->lang), out);
+    report_csv_column(out, run, TERM_csv_gov_level, NULL, NULL);
+    report_csv_column(out, run, TERM_csv_mean, NULL, NULL);
     for (int k = 0; k < 3; k++)
-        fprintf(out, ",%s_1e8_yuan", run->band_label[k]);
+        report_csv_column(out, run, TERM_csv_band, run->band_text[k], NULL);
     fputc('\n', out);
     for (size_t i = 0; i < run->n_chosen; i++) {
         size_t y = run->chosen[i];
         for (int k = 0; k < N_GOV_LEVELS; k++) {
             const double *q = b->q[k] + y * run->Q;
-            fprintf(out, "%d,%s,%.6f,%.6f,%.6f,%.6f\n", run->years[y], report_gov_levels[k],
+            fprintf(out, "%d,%s,%.6f,%.6f,%.6f,%.6f\n", run->years[y], report_gov_level(run, k),
                     b->mean[k][y] / YUAN_PER_YI, q[run->band[0]] / YUAN_PER_YI,
                     q[run->band[1]] / YUAN_PER_YI, q[run->band[2]] / YUAN_PER_YI);
         }
-        fprintf(out, "%d,total,%.6f,,,\n", run->years[y], budget_total(b, y) / YUAN_PER_YI);
+        fprintf(out, "%d,%s,%.6f,,,\n", run->years[y], term(TERM_total, run->lang),
+                budget_total(b, y) / YUAN_PER_YI);
     }
 }
 
@@ -410,12 +417,14 @@ static int choose_years(struct report_run *run, const int *years, size_t n_years
     return 0;
 }
 
-/* The title line of a table in a CSV of every table (REPORT_EVERY). */
-static void csv_title(const char *name, bool *first, FILE *out)
+/* The title line of a table in a CSV of every table (REPORT_EVERY): its name
+ * for --table in English ("# warning"), its title (term t) in Chinese. */
+static void csv_title(const struct report_run *run, const char *name, enum term t, bool *first,
+                      FILE *out)
 {
     if (!*first) fputc('\n', out);
     *first = false;
-    fprintf(out, "# %s\n", name);
+    fprintf(out, "# %s\n", run->lang == LANG_ZH ? term(t, LANG_ZH) : name);
 }
 
 /* Reads the run and the tables asked for, then prints them. Returns as report_print. */
@@ -459,27 +468,27 @@ static int read_and_print(struct report_reader *rd, const struct report_request 
         bool first = true, titled = table == REPORT_EVERY;
         if (rq->bom) fputs("\xEF\xBB\xBF", out);
         if (want_warning) {
-            if (titled) csv_title("warning", &first, out);
+            if (titled) csv_title(&run, "warning", TERM_warning_level, &first, out);
             warning_print_csv(&warning, &run, out);
         }
         if (want_current) {
-            if (titled) csv_title("current", &first, out);
+            if (titled) csv_title(&run, "current", TERM_first_warning, &first, out);
             report_current_print_csv(current, &run, out);
         }
         if (want_budget) {
-            if (titled) csv_title("budget", &first, out);
+            if (titled) csv_title(&run, "budget", TERM_budget_burden, &first, out);
             budget_print_csv(&budget, &run, out);
         }
         if (want_actuarial) {
-            if (titled) csv_title("actuarial", &first, out);
+            if (titled) csv_title(&run, "actuarial", TERM_actuarial_balance, &first, out);
             report_outlook_print_csv(outlook, &run, out);
         }
         if (want_diff && table != REPORT_GAINS) {
-            if (titled) csv_title("diff", &first, out);
+            if (titled) csv_title(&run, "diff", TERM_csv_diff, &first, out);
             report_diff_print_csv(diff, &run, out);
         }
         if (want_diff && table != REPORT_DIFF) {
-            if (titled) csv_title("gains", &first, out);
+            if (titled) csv_title(&run, "gains", TERM_who_gains, &first, out);
             report_diff_print_gains_csv(diff, &run, out);
         }
     } else if (!rc) {

@@ -548,6 +548,30 @@ const char *report_gov_level(const struct report_run *run, int k)
     return run->lang == LANG_ZH ? term(t[k], LANG_ZH) : report_gov_levels[k];
 }
 
+void report_csv_column(FILE *out, const struct report_run *run, enum term t, const char *a,
+                       const char *b)
+{
+    fputc(',', out);
+    fprintf(out, term(t, run->lang), a, b);
+}
+
+void report_csv_start(FILE *out, const struct report_run *run, bool variant)
+{
+    if (variant) {
+        fputs(term(TERM_csv_variant, run->lang), out);
+        fputc(',', out);
+    }
+    fputs(term(TERM_year, run->lang), out);
+    report_csv_column(out, run, TERM_csv_region, NULL, NULL);
+    report_csv_column(out, run, TERM_csv_name_zh, NULL, NULL);
+}
+
+const char *report_csv_region(const struct report_run *run, size_t r)
+{
+    return r < run->R || run->lang == LANG_EN ? report_region(run, r)
+                                              : term(TERM_province, LANG_ZH);
+}
+
 void report_put_csv_text(const char *s, FILE *out)
 {
     if (!strpbrk(s, ",\"\r\n")) {

@@ -143,5 +143,17 @@ const char *report_region_name(const struct report_run *run, size_t r);
 
 /* A CSV text field, quoted when it must be. */
 void report_put_csv_text(const char *s, FILE *out);
+/* Writes a comma and the CSV column name of term `t` in the run's language:
+ * the term is a printf format taking up to two strings, `a` and `b` (a band's
+ * label, run->band_text[k], or another term's text): "balance_p5_1e8_yuan",
+ * "累计结余5%（亿元）". */
+void report_csv_column(FILE *out, const struct report_run *run, enum term t, const char *a,
+                       const char *b);
+/* Writes the first columns of a CSV's header, "year,region,name_zh" in the
+ * run's language (after "variant," when `variant`). */
+void report_csv_start(FILE *out, const struct report_run *run, bool variant);
+/* The CSV's region code of row r: the region's name, or the province's
+ * ("province"; 全省 in Chinese). */
+const char *report_csv_region(const struct report_run *run, size_t r);
 
 #endif

@@ -135,18 +135,21 @@ void report_current_print_text(const struct report_current *c, const struct repo
 void report_current_print_csv(const struct report_current *c, const struct report_run *run,
                               FILE *out)
 {
-    fputs("year,region,name_zh,enrollees_p50_1e4_persons,income_p50_1e8_yuan,"
-          "expenditure_p50_1e8_yuan",
-          out);
+    report_csv_start(out, run, false);
+    report_csv_column(out, run, TERM_csv_enrollees, NULL, NULL);
+    report_csv_column(out, run, TERM_csv_income, NULL, NULL);
+    report_csv_column(out, run, TERM_csv_expenditure, NULL, NULL);
     for (int k = 0; k < 3; k++)
-        fprintf(out, ",surplus_%s_1e8_yuan", run->band_label[k]);
-    fputs(",p_current_deficit,history\n", out);
+        report_csv_column(out, run, TERM_csv_surplus, run->band_text[k], NULL);
+    report_csv_column(out, run, TERM_csv_p_current_deficit, NULL, NULL);
+    report_csv_column(out, run, TERM_csv_history, NULL, NULL);
+    fputc('\n', out);
     size_t rows = report_rows(run);
     for (size_t i = 0; i < run->n_chosen; i++)
         for (size_t r = 0; r < rows; r++) {
             size_t y = run->chosen[i];
             fprintf(out, "%d,", run->years[y]);
-            report_put_csv_text(report_region(run, r), out);
+            report_put_csv_text(report_csv_region(run, r), out);
             fputc(',', out);
             report_put_csv_text(report_region_zh(run, r), out);
             fprintf(out, ",%.4f,%.6f,%.6f", band(c, run, ENROLLEES, y, r, 1),

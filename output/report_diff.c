@@ -35,6 +35,11 @@ static const char *const gain_vars[N_GAINS] = {
     "fund_inpatient", "fund_outpatient", "fund_two_diseases", "fund_chronic",
     "fund_maternity", "serious_claims",  "assistance_claims", "out_of_pocket",
     "serious_premium", "income",         "surplus",           "enrollees"};
+/* Their names for people (terms.h). */
+static const enum term gain_terms[N_GAINS] = {
+    TERM_fund_inpatient,  TERM_fund_outpatient, TERM_fund_two_diseases,  TERM_fund_chronic,
+    TERM_fund_maternity,  TERM_serious_illness, TERM_medical_assistance, TERM_out_of_pocket,
+    TERM_serious_premium, TERM_income,          TERM_current_surplus,    TERM_enrollees};
 
 /* A mean across paths and its 95 % confidence interval. */
 struct estimate {
@@ -78,6 +83,18 @@ static void column_name(char *s, size_t n, int c)
         snprintf(s, n, "%s", c == BALANCE ? "balance" : "expenditure");
     else
         snprintf(s, n, "outlay_%s", report_gov_levels[c - OUTLAY]);
+}
+
+/* Column c's name for people in the run's language: in English the
+ * variable's (column_name), in Chinese 累计结余, 基金支出, 中央财政支出, ... */
+static void column_label(const struct report_run *run, char *s, size_t n, int c)
+{
+    if (run->lang == LANG_EN)
+        column_name(s, n, c);
+    else if (c < OUTLAY)
+        snprintf(s, n, "%s", term(c == BALANCE ? TERM_balance : TERM_expenditure, run->lang));
+    else
+        snprintf(s, n, "%s%s", report_gov_level(run, c - OUTLAY), term(TERM_outlay, run->lang));
 }
 
 /* Reads `regional` [Y][R] (with_q: [Y][R][Q]) and `province` [Y] ([Y][Q]) into one array. */
@@ -589,10 +606,7 @@ static void print_gains(const struct report_diff *d, const struct variant *v,
                         const struct report_run *run, FILE *out)
 {
     enum lang l = run->lang;
-    static const enum term labels[N_GAINS] = {
-        TERM_fund_inpatient, TERM_fund_outpatient, TERM_fund_two_diseases, TERM_fund_chronic,
-        TERM_fund_maternity, TERM_serious_illness,  TERM_medical_assistance, TERM_out_of_pocket,
-        TERM_serious_premium, TERM_income,          TERM_current_surplus,    TERM_enrollees};
+    const enum term *labels = gain_terms;
     size_t R1 = run->R + 1, R = run->R;
     char zero[1024] = "";
     size_t nz = 0;
@@ -767,30 +781,39 @@ static void put_ratio(const double *a, const double *b, size_t i, FILE *out)
 
 void report_diff_print_csv(const struct report_diff *d, const struct report_run *run, FILE *out)
 {
-    fputs("variant,year,region,name_zh,balance_mean_1e8_yuan,balance_ci_low_1e8_yuan,"
-          "balance_ci_high_1e8_yuan",
-          out);
-    for (int k = 0; k < 3; k++)
-        fprintf(out, ",balance_%s_1e8_yuan", run->band_label[k]);
-    fputs(",balance_variance_reduction,balance_variance_reduction_measured,p_better,"
-          "delta_p_depleted,delta_p_depleted_ci_low,delta_p_depleted_ci_high",
-          out);
-    for (int c = EXPENDITURE; c < N_COLUMNS; c++) {
-        char var[32];
-        column_name(var, sizeof var, c);
-        fprintf(out, ",%s_mean_1e8_yuan,%s_ci_low_1e8_yuan,%s_ci_high_1e8_yuan", var, var, var);
+    report_csv_start(out, run, true);
+    for (int c = 0; c < N_COLUMNS; c++) {
+        char var[64];
+        column_label(run, var, sizeof var, c);
+        report_csv_column(out, run, TERM_csv_diff_mean, var, NULL);
+        report_csv_column(out, run, TERM_csv_diff_ci_low, var, NULL);
+        report_csv_column(out, run, TERM_csv_diff_ci_high, var, NULL);
+        if (c != BALANCE) continue;
+        for (int k = 0; k < 3; k++)
+            report_csv_column(out, run, TERM_csv_diff_band, var, run->band_text[k]);
+        static const enum term balance_tail[] = {TERM_csv_variance_reduction,
+                                                 TERM_csv_variance_reduction_measured,
+                                                 TERM_csv_p_better,
+                                                 TERM_csv_delta_p_depleted,
+                                                 TERM_csv_delta_p_depleted_ci_low,
+                                                 TERM_csv_delta_p_depleted_ci_high};
+        for (size_t k = 0; k < sizeof balance_tail / sizeof *balance_tail; k++)
+            report_csv_column(out, run, balance_tail[k], NULL, NULL);
     }
     /* the pooling figures, when every variant has them (files from issue 25 on) */
     bool pooling = d->n > 0;
     for (size_t k = 0; k < d->n; k++)
         pooling &= d->variants[k].p_any_base != NULL;
     if (pooling) {
-        fputs(",p_any_depleted_base,p_any_depleted_variant", out);
-        static const char *const transfers[] = {"adjustment_received", "adjustment_paid"};
+        report_csv_column(out, run, TERM_csv_p_any_depleted_base, NULL, NULL);
+        report_csv_column(out, run, TERM_csv_p_any_depleted_variant, NULL, NULL);
+        static const enum term transfers[] = {TERM_csv_adjustment_received,
+                                              TERM_csv_adjustment_paid};
         for (int t = 0; t < 2; t++) {
-            fprintf(out, ",%s_mean_1e8_yuan", transfers[t]);
+            const char *name = term(transfers[t], run->lang);
+            report_csv_column(out, run, TERM_csv_diff_mean, name, NULL);
             for (int b = 0; b < 3; b++)
-                fprintf(out, ",%s_%s_1e8_yuan", transfers[t], run->band_label[b]);
+                report_csv_column(out, run, TERM_csv_diff_band, name, run->band_text[b]);
         }
     }
     fputc('\n', out);
@@ -802,7 +825,7 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
                 const double *q = v->balance_q + i * run->Q;
                 report_put_csv_text(v->name, out);
                 fprintf(out, ",%d,", run->years[y]);
-                report_put_csv_text(report_region(run, r), out);
+                report_put_csv_text(report_csv_region(run, r), out);
                 fputc(',', out);
                 report_put_csv_text(report_region_zh(run, r), out);
                 for (int c = 0; c < N_COLUMNS; c++) {
@@ -832,15 +855,27 @@ void report_diff_print_csv(const struct report_diff *d, const struct report_run 
             }
 }
 
-/* One row of the gains CSV: the mean and interval of e at index i, scaled. */
+/* A line of the gains CSV in the run's language: `en` ("fund_inpatient"), or
+ * the term t's Chinese. */
+static const char *gains_line(const struct report_run *run, const char *en, enum term t)
+{
+    return run->lang == LANG_ZH ? term(t, LANG_ZH) : en;
+}
+
+/* One row of the gains CSV: the mean and interval of e at index i, scaled;
+ * `line` in the run's language, `unit` "1e8_yuan" or "1e4_persons" (亿元,
+ * 万人 in Chinese). */
 static void gains_csv_row(const struct variant *v, const struct report_run *run, size_t y, size_t r,
                           const char *line, const char *unit, const struct estimate *e,
                           double mean, double scale, FILE *out)
 {
+    if (run->lang == LANG_ZH)
+        unit = term(!strcmp(unit, "1e4_persons") ? TERM_unit_1e4_persons : TERM_unit_1e8_yuan,
+                    LANG_ZH);
     size_t i = y * (run->R + 1) + r;
     report_put_csv_text(v->name, out);
     fprintf(out, ",%d,", run->years[y]);
-    report_put_csv_text(report_region(run, r), out);
+    report_put_csv_text(report_csv_region(run, r), out);
     fputc(',', out);
     report_put_csv_text(report_region_zh(run, r), out);
     fprintf(out, ",%s,%s,%.6f", line, unit, (e ? e->mean[i] : mean) * scale);
@@ -853,7 +888,12 @@ static void gains_csv_row(const struct variant *v, const struct report_run *run,
 void report_diff_print_gains_csv(const struct report_diff *d, const struct report_run *run,
                                  FILE *out)
 {
-    fputs("variant,year,region,name_zh,line,unit,mean,ci_low,ci_high\n", out);
+    report_csv_start(out, run, true);
+    static const enum term tail[] = {TERM_csv_line, TERM_csv_unit, TERM_csv_mean_plain,
+                                     TERM_csv_ci_low, TERM_csv_ci_high};
+    for (size_t k = 0; k < sizeof tail / sizeof *tail; k++)
+        report_csv_column(out, run, tail[k], NULL, NULL);
+    fputc('\n', out);
     for (size_t k = 0; k < d->n; k++) {
         const struct variant *v = &d->variants[k];
         if (!v->gain[0].mean) continue;
@@ -863,24 +903,28 @@ void report_diff_print_gains_csv(const struct report_diff *d, const struct repor
                 const double yi = 1.0 / YUAN_PER_YI;
                 double cost = 0;
                 for (int g = 0; g <= G_OUT_OF_POCKET; g++) {
-                    gains_csv_row(v, run, y, r, gain_vars[g], "1e8_yuan", &v->gain[g], 0, yi, out);
+                    gains_csv_row(v, run, y, r, gains_line(run, gain_vars[g], gain_terms[g]),
+                                  "1e8_yuan", &v->gain[g], 0, yi, out);
                     if (g != G_FUND_MATERNITY) cost += v->gain[g].mean[i];
                 }
-                gains_csv_row(v, run, y, r, "cost_of_care", "1e8_yuan", NULL, cost, yi, out);
+                gains_csv_row(v, run, y, r, gains_line(run, "cost_of_care", TERM_cost_of_care),
+                              "1e8_yuan", NULL, cost, yi, out);
                 for (int l = 0; l < N_GOV_LEVELS; l++) {
-                    char line[32];
-                    snprintf(line, sizeof line, "outlay_%s", report_gov_levels[l]);
+                    char line[64];
+                    column_label(run, line, sizeof line, OUTLAY + l);
                     gains_csv_row(v, run, y, r, line, "1e8_yuan", &v->diff[OUTLAY + l], 0, yi, out);
                 }
                 for (int g = G_SERIOUS_PREMIUM; g < N_GAINS; g++) {
                     if (g == G_SURPLUS)
-                        gains_csv_row(v, run, y, r, "expenditure", "1e8_yuan",
+                        gains_csv_row(v, run, y, r,
+                                      gains_line(run, "expenditure", TERM_expenditure), "1e8_yuan",
                                       &v->diff[EXPENDITURE], 0, yi, out);
-                    gains_csv_row(v, run, y, r, gain_vars[g],
+                    gains_csv_row(v, run, y, r, gains_line(run, gain_vars[g], gain_terms[g]),
                                   g == G_ENROLLEES ? "1e4_persons" : "1e8_yuan", &v->gain[g], 0,
                                   g == G_ENROLLEES ? 1e-4 : yi, out);
                 }
-                gains_csv_row(v, run, y, r, "balance", "1e8_yuan", &v->diff[BALANCE], 0, yi, out);
+                gains_csv_row(v, run, y, r, gains_line(run, "balance", TERM_balance), "1e8_yuan",
+                              &v->diff[BALANCE], 0, yi, out);
             }
     }
 }

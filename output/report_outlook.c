@@ -231,17 +231,18 @@ void report_outlook_print_text(const struct report_outlook *o, const struct repo
 void report_outlook_print_csv(const struct report_outlook *o, const struct report_run *run,
                               FILE *out)
 {
-    fputs("year,region,name_zh", out);
+    report_csv_start(out, run, false);
     for (int k = 0; k < 3; k++)
-        fprintf(out, ",actuarial_balance_%s_percent", run->band_label[k]);
-    fputs(",history\n", out);
+        report_csv_column(out, run, TERM_csv_actuarial, run->band_text[k], NULL);
+    report_csv_column(out, run, TERM_csv_history, NULL, NULL);
+    fputc('\n', out);
     for (size_t i = 0; i < run->n_chosen; i++) {
         size_t y = run->chosen[i];
         for (size_t r = 0; r < report_rows(run); r++) {
             const double *q =
                 r < run->R ? o->region_q + (y * run->R + r) * run->Q : o->province_q + y * run->Q;
             fprintf(out, "%d,", run->years[y]);
-            report_put_csv_text(report_region(run, r), out);
+            report_put_csv_text(report_csv_region(run, r), out);
             fputc(',', out);
             report_put_csv_text(report_region_zh(run, r), out);
             fprintf(out, ",%.4f,%.4f,%.4f,%d\n", q[run->band[0]], q[run->band[1]], q[run->band[2]],

@@ -30,6 +30,26 @@ static int put(hid_t g, const char *name, const double *v, hsize_t n0, hsize_t n
     return status;
 }
 
+/* Attaches the dimensions of g/name, of rank 1 or 2, to the scales a0 and
+ * a1 of g (for netCDF readers: output/h5common.h). */
+static int dims(hid_t g, const char *name, const char *a0, const char *a1)
+{
+    hid_t set = H5Dopen2(g, name, H5P_DEFAULT);
+    int status = set >= 0 && h5common_attach(set, 0, g, a0, a0) == 0 &&
+                         (!a1 || h5common_attach(set, 1, g, a1, a1) == 0)
+                     ? 0
+                     : -1;
+    if (set >= 0) H5Dclose(set);
+    return status;
+}
+
+/* put, with its dimensions attached to the scales a0 (and a1) of g. */
+static int put_dims(hid_t g, const char *name, const double *v, hsize_t n0, hsize_t n1,
+                    const char *a0, const char *a1)
+{
+    return put(g, name, v, n0, n1) || dims(g, name, a0, a1) ? -1 : 0;
+}
+
 static int put1(hid_t g, const char *name, double v)
 {
     return put(g, name, &v, 0, 0);
@@ -103,17 +123,22 @@ static int row(hid_t parent, const struct sens_row *w, int rank)
         dab_ci[2 * k] = s[k]->actuarial_balance.low;
         dab_ci[2 * k + 1] = s[k]->actuarial_balance.high;
     }
+    /* the scales of the [2] and [2][2] arrays: the side, and the interval's end */
+    static const char *const ends[2] = {"low", "high"};
     int status = attr_text(g, "setting", w->key) || attr_number(g, "rank", rank) ||
+                         strings(g, "side", ends, 2) || h5common_make_scale(g, "side", "side") ||
+                         strings(g, "bound", ends, 2) || h5common_make_scale(g, "bound", "bound") ||
                          put1(g, "central", w->central) || put1(g, "sd", w->sd) ||
-                         put(g, "value", value, 2, 0) ||
-                         strings(g, "value_text", text, 2) || put(g, "p_depleted", p, 2, 0) ||
-                         put(g, "delta_p_depleted", dp, 2, 0) ||
-                         put(g, "delta_p_depleted_ci", dp_ci, 2, 2) ||
-                         put(g, "median_depletion_year", year, 2, 0) ||
-                         put(g, "delta_median_depletion_year", dyear, 2, 0) ||
-                         put(g, "actuarial_balance", ab, 2, 0) ||
-                         put(g, "delta_actuarial_balance", dab, 2, 0) ||
-                         put(g, "delta_actuarial_balance_ci", dab_ci, 2, 2)
+                         put_dims(g, "value", value, 2, 0, "side", NULL) ||
+                         strings(g, "value_text", text, 2) ||
+                         put_dims(g, "p_depleted", p, 2, 0, "side", NULL) ||
+                         put_dims(g, "delta_p_depleted", dp, 2, 0, "side", NULL) ||
+                         put_dims(g, "delta_p_depleted_ci", dp_ci, 2, 2, "side", "bound") ||
+                         put_dims(g, "median_depletion_year", year, 2, 0, "side", NULL) ||
+                         put_dims(g, "delta_median_depletion_year", dyear, 2, 0, "side", NULL) ||
+                         put_dims(g, "actuarial_balance", ab, 2, 0, "side", NULL) ||
+                         put_dims(g, "delta_actuarial_balance", dab, 2, 0, "side", NULL) ||
+                         put_dims(g, "delta_actuarial_balance_ci", dab_ci, 2, 2, "side", "bound")
                      ? -1
                      : 0;
     if (H5Gclose(g) < 0) status = -1;
@@ -125,8 +150,9 @@ static int variance(hid_t parent, const struct sens_variance *v)
     hid_t g = H5Gcreate2(parent, v->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0) return -1;
     int status = put1(g, "variance", v->total) ||
-                         put(g, "variance_held", v->held, N_HOLD_GROUPS, 0) ||
-                         put(g, "share", v->share, N_HOLD_GROUPS, 0)
+                         h5common_copy_scale(g, "/variance/groups", "groups", "groups") ||
+                         put_dims(g, "variance_held", v->held, N_HOLD_GROUPS, 0, "groups", NULL) ||
+                         put_dims(g, "share", v->share, N_HOLD_GROUPS, 0, "groups", NULL)
                      ? -1
                      : 0;
     if (H5Gclose(g) < 0) status = -1;
@@ -151,13 +177,15 @@ static int contents(hid_t f, const struct sens_result *r)
         order[j] = r->rows[j].name;
         status = row(s, &r->rows[j], (int)j + 1);
     }
-    if (status == 0 && r->n_rows) status = strings(s, "order", order, r->n_rows);
+    if (status == 0 && r->n_rows)
+        status = strings(s, "order", order, r->n_rows) || h5common_make_scale(s, "order", "order");
     free(order);
     if (H5Gclose(s) < 0) status = -1;
     if (status != 0 || !r->has_variance) return status;
     hid_t v = H5Gcreate2(f, "variance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (v < 0) return -1;
-    status = strings(v, "groups", hold_names, N_HOLD_GROUPS) || variance(v, &r->variance[0]) ||
+    status = strings(v, "groups", hold_names, N_HOLD_GROUPS) ||
+                     h5common_make_scale(v, "groups", "groups") || variance(v, &r->variance[0]) ||
                      variance(v, &r->variance[1])
                  ? -1
                  : 0;
@@ -207,24 +235,29 @@ int sens_h5_best_estimate(const char *path, const struct record_block *b, struct
     hid_t g = f >= 0 ? H5Gcreate2(f, "best_estimate", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     hid_t n = g >= 0 ? H5Gcreate2(g, "national", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     hid_t p = g >= 0 ? H5Gcreate2(g, "province", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    int status = n >= 0 && p >= 0 ? 0 : -1;
+    int status = n >= 0 && p >= 0 && h5common_copy_scale(g, "/years", "years", "year") == 0 &&
+                         h5common_copy_scale(g, "/regions", "regions", "region") == 0 &&
+                         h5common_copy_scale(n, "/years", "years", "year") == 0 &&
+                         h5common_copy_scale(p, "/years", "years", "year") == 0
+                     ? 0
+                     : -1;
     for (size_t k = 0; k < N_VARS && status == 0; k++) {
         for (size_t y = 0; y < Y; y++)
             for (size_t r = 0; r < R; r++)
                 v[y * R + r] = record_at(b, 0, y, r)[k];
-        status = put(g, var_info[k].name, v, Y, R);
+        status = put_dims(g, var_info[k].name, v, Y, R, "years", "regions");
     }
     for (size_t k = 0; k < N_NVARS && status == 0; k++) {
         for (size_t y = 0; y < Y; y++)
             v[y] = record_national(b, 0, y)[k];
-        status = put(n, nvar_info[k].name, v, Y, 0);
+        status = put_dims(n, nvar_info[k].name, v, Y, 0, "years", NULL);
     }
     for (size_t y = 0; y < Y && status == 0; y++) {
         v[y] = 0;
         for (size_t r = 0; r < R; r++)
             v[y] += record_at(b, 0, y, r)[VAR_BALANCE];
     }
-    if (status == 0) status = put(p, "balance", v, Y, 0);
+    if (status == 0) status = put_dims(p, "balance", v, Y, 0, "years", NULL);
     if (status == 0)
         status = attr_text(g, "meaning",
                            "every random driver at its expected value (fundsim run "

@@ -1,11 +1,12 @@
-"""fonts.py: a font that draws Chinese region names, and the labels that use it.
+"""fonts.py: a font that draws Chinese, and the labels that use it.
 
 Matplotlib's default font (DejaVu Sans) has no Chinese glyphs and draws boxes
 for 郑州市. `setup_fonts` finds a CJK font through matplotlib's font_manager
 and puts it after DejaVu Sans in the font list (matplotlib >= 3.6 falls back
-glyph by glyph), so Latin text keeps its usual look. Without a CJK font the
-charts use pinyin names and plain units only: never boxes. The returned
-`Labels` carries that choice to every chart.
+glyph by glyph), so Latin text keeps its usual look. The returned `Labels`
+carries the words of the chosen language (terms.py: output/terms.def) and the
+region names to every chart; without a CJK font the report is in English with
+pinyin names only: never boxes.
 """
 
 import os
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib import font_manager
+
+from terms import Terms
 
 # Preferred first: simplified Chinese forms, then the other Noto CJK cuts
 # (one .ttc holds every form), then the other common free fonts.
@@ -42,21 +45,43 @@ CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehansans", "wqy", "droids
 
 @dataclass(frozen=True)
 class Labels:
-    """How the charts name regions and money: with Chinese when a font has it."""
+    """How the charts name things: the language's terms (terms.py), and regions
+    with Chinese when a font has it."""
 
     cjk_font: str | None
+    terms: Terms
+
+    def t(self, code):
+        return self.terms(code)
+
+    def fmt(self, code, **values):
+        return self.terms.fmt(code, **values)
+
+    @property
+    def zh(self):
+        return self.terms.zh
 
     def region(self, name, name_zh):
-        """'郑州市 Zhengzhou' when the font and the name allow, else 'Zhengzhou'."""
-        return f"{name_zh} {name}" if self.cjk_font and name_zh else name
+        """'郑州市' in Chinese, '郑州市 Zhengzhou' in English when the font and the name
+        allow, else 'Zhengzhou'."""
+        if self.cjk_font and name_zh:
+            return name_zh if self.zh else f"{name_zh} {name}"
+        return name
 
     @property
     def money(self):
-        return "亿元 (1e8 yuan)" if self.cjk_font else "1e8 yuan"
+        return self.t("unit_1e8_yuan")
 
     @property
     def province(self):
-        return "全省 province" if self.cjk_font else "province"
+        return self.t("province")
+
+    def area(self, fund):
+        """What the province's totals are called: 全省 (province) when the scenario has
+        more than one region, else its one region's name."""
+        if len(fund.regions) > 1:
+            return self.province
+        return self.region(fund.regions[0], fund.names_zh[0])
 
 
 def find_cjk_font(families=CJK_FAMILIES):
@@ -79,8 +104,10 @@ def find_cjk_font(families=CJK_FAMILIES):
     return next((family for family in families if family in known), None)
 
 
-def setup_fonts(families=CJK_FAMILIES):
-    """Selects the fonts for every later chart; returns the labels to use."""
+def setup_fonts(lang="en", families=CJK_FAMILIES):
+    """Selects the fonts for every later chart; returns the labels to use, in `lang`
+    (English when no font draws Chinese)."""
     cjk = find_cjk_font(families)
     matplotlib.rcParams["font.family"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
-    return Labels(cjk)
+    matplotlib.rcParams["axes.unicode_minus"] = False  # CJK fonts lack U+2212
+    return Labels(cjk, Terms(lang if cjk else "en"))

@@ -12,18 +12,18 @@ import numpy as np
 from fundfile import text, texts
 
 DPI = 100
-LOW, HIGH = "#2b6cb0", "#c05621"
+LOW, HIGH = "#2b6cb0", "#6b46c1"  # no warning colour
 
 
 def side_labels(g):
-    """The low and high value as the chart names them: a number as %g, a rule by its name
+    """The low and high value as the chart names them: a number as %.3g, a rule by its name
     (value_text; files written before it have numbers only)."""
     out = []
     for k, v in enumerate(g["value"][()]):
         t = texts(g["value_text"])[k] if "value_text" in g else None
         try:
             float(t if t is not None else v)
-            out.append(f"{v:g}")
+            out.append(f"{v:.3g}")
         except ValueError:
             out.append(t)
     return out
@@ -41,10 +41,10 @@ def rows(fund):
     return out
 
 
-def panel(ax, rs, k, ci_k, xlabel):
+def panel(ax, rs, k, ci_k, xlabel, labels):
     n = len(rs)
     y = np.arange(n)[::-1]
-    for side, color, label in ((0, LOW, "low value"), (1, HIGH, "high value")):
+    for side, color, label in ((0, LOW, labels.t("low_value")), (1, HIGH, labels.t("high_value"))):
         delta = np.array([r[k][side] for r in rs])
         ci = np.array([r[ci_k][side] for r in rs])
         ax.barh(y, delta, height=0.6, color=color, alpha=0.75, label=label)
@@ -56,21 +56,33 @@ def panel(ax, rs, k, ci_k, xlabel):
     ax.grid(axis="x", alpha=0.3)
 
 
+# `fundsim sensitivity`'s names of assumptions -> their terms (the others keep their code)
+ASSUMPTION_TERMS = {"excess_growth": "cost_growth_excess", "inflation": "medical_inflation",
+                    "utilization_trend": "utilization_growth", "elasticity":
+                    "participation_elasticity", "interest_rate": "interest_rate",
+                    "employee_shift": "employee_shift"}
+
+
+def assumption_name(labels, name):
+    """The assumption's term when the table has one (its code otherwise)."""
+    code = ASSUMPTION_TERMS.get(name, name)
+    return labels.t(code) if labels.terms.has(code) else name
+
+
 def tornado_chart(fund, labels, path):
     rs = rows(fund)
     if not rs:
-        return "no assumptions in /sensitivity"
+        return labels.t("note_no_sensitivity")
     s = fund.f["sensitivity"]
     year = int(s.attrs.get("year", 0))
     paths = int(s.attrs.get("paths", 0))
     fig, axes = plt.subplots(1, 2, figsize=(13, 0.45 * len(rs) + 2.2), dpi=DPI, sharey=True)
-    panel(axes[0], rs, 3, 4, "change in the actuarial balance, points")
-    panel(axes[1], rs, 5, 6, f"change in P(depleted by {year})")
-    axes[0].set_yticklabels([f"{r[0]}\n{r[2][0]} / {r[2][1]}" for r in rs], fontsize=8)
+    panel(axes[0], rs, 3, 4, labels.t("axis_change_actuarial"), labels)
+    panel(axes[1], rs, 5, 6, labels.fmt("axis_change_p_depleted_by", year=year), labels)
+    axes[0].set_yticklabels([f"{assumption_name(labels, r[0])}\n{r[2][0]} / {r[2][1]}"
+                             for r in rs], fontsize=8)
     axes[0].legend(loc="lower right", fontsize=8)
-    fig.suptitle(f"Sensitivity, {labels.province}: each assumption at its low and high value, "
-                 f"{paths} paths on common random numbers (bars: paired mean; lines: 95 % "
-                 "interval)", fontsize=11)
+    fig.suptitle(labels.fmt("title_tornado", area=labels.area(fund), paths=paths), fontsize=11)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

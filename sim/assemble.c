@@ -8,6 +8,7 @@
 
 #include "fundsim_config.h"
 #include "output/stale.h"
+#include "output/terms.h"
 #include "sim/config/diag.h"
 #include "sim/pools.h"
 
@@ -115,7 +116,7 @@ static int create_file(struct assembly *a, struct diag *d)
     const struct run_options *o = a->r->o;
     int stale = stale_remove(o->out_path);
     if (stale > 0)
-        say_text(&o->say, SAY_NOTE, "removed %d temporary file%s of %s left by killed runs", stale,
+        say_text(&o->say, SAY_NOTE, term(TERM_msg_stale_removed, o->lang), stale,
                  stale == 1 ? "" : "s", o->out_path);
     if (!(a->h5 = h5out_create(o->out_path, &a->r->meta, d))) return -1;
     for (size_t k = 0; k < a->n_variants; k++) {

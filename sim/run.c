@@ -218,7 +218,7 @@ static int build_arm(struct run *r, const struct scenario *s, struct run_arm **a
     double t0 = timing_now_s();
     if (!(*arm = run_arm_create(s, r->o->threads, d))) return -1;
     if (r->team->rank == 0)
-        say_text(&r->o->say, SAY_NOTE, "%s: %zu benefit tables built in %.1f s", s->name,
+        say_text(&r->o->say, SAY_NOTE, term(TERM_msg_tables_built, r->o->lang), s->name,
                  run_arm_tables(*arm), timing_now_s() - t0);
     return 0;
 }
@@ -641,29 +641,28 @@ static void say_start(const struct run *r)
     const struct run_options *o = r->o;
     char size[32], ranks[48] = "";
     human_bytes(h5out_expected_bytes(&r->meta), size, sizeof size);
-    if (r->team->size > 1) snprintf(ranks, sizeof ranks, " on each of %d ranks", r->team->size);
+    if (r->team->size > 1)
+        snprintf(ranks, sizeof ranks, term(TERM_msg_run_ranks, o->lang), r->team->size);
     char slice[80] = "";
     if (r->meta.slice)
-        snprintf(slice, sizeof slice, " (paths %zu-%zu of %zu)", r->from, r->to - 1,
+        snprintf(slice, sizeof slice, term(TERM_msg_run_slice, o->lang), r->from, r->to - 1,
                  r->meta.scenario_paths);
-    say_text(&o->say, SAY_NOTE,
-             "%s, %zu paths%s x %zu years x %zu regions on %d thread%s%s; writing %s (about %s%s)",
-             r->s->name, r->paths, slice, r->meta.years, r->meta.regions, o->threads,
-             o->threads == 1 ? "" : "s", ranks, o->out_path, size,
-             o->summary_only ? ", summaries only" : "");
+    say_text(&o->say, SAY_NOTE, term(TERM_msg_run_start, o->lang), r->s->name, r->paths, slice,
+             r->meta.years, r->meta.regions, o->threads, o->threads == 1 ? "" : "s", ranks,
+             o->out_path, size, o->summary_only ? term(TERM_msg_summaries_only, o->lang) : "");
 }
 
 /* What --resume found: the blocks finished, and those found damaged (a
  * warning: the checkpoint was not as the run left it). */
 static void say_resumed(const struct run *r, size_t stored)
 {
-    say_text(&r->o->say, SAY_NOTE, "resuming %s: %zu of %zu blocks of paths were finished",
-             ckpt_path(r->ckpt), stored, r->n_blocks);
+    say_text(&r->o->say, SAY_NOTE, term(TERM_msg_resuming, r->o->lang), ckpt_path(r->ckpt), stored,
+             r->n_blocks);
     char what[1024];
     size_t bad = ckpt_damaged(r->ckpt, what, sizeof what);
     if (bad)
-        say_text(&r->o->say, SAY_WARNING, "%s: %zu damaged block%s removed, computed again: %s",
-                 ckpt_path(r->ckpt), bad, bad == 1 ? "" : "s", what);
+        say_text(&r->o->say, SAY_WARNING, term(TERM_msg_damaged, r->o->lang), ckpt_path(r->ckpt),
+                 bad, bad == 1 ? "" : "s", what);
 }
 
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d)
@@ -701,9 +700,8 @@ int run_scenario(const struct scenario *s, const struct run_options *o, struct d
     }
     if (lead && o->timing) fill_timing(&r, o->timing);
     if (lead)
-        say_text(&o->say, SAY_NOTE, "%zu paths in %.1f s (%.1f paths/s); wrote %s", r.paths,
-                 timing_now_s() - t1, (double)r.paths / fmax(1e-9, timing_now_s() - t1),
-                 o->out_path);
+        say_text(&o->say, SAY_NOTE, term(TERM_msg_run_done, o->lang), r.paths, timing_now_s() - t1,
+                 (double)r.paths / fmax(1e-9, timing_now_s() - t1), o->out_path);
     status = 0;
 done:
     if (status != 0 && r.ckpt && lead) keep_or_remove(&r, d, before);

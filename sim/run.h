@@ -23,6 +23,7 @@
 #define FUNDSIM_RUN_H
 
 #include "output/record.h"
+#include "output/terms.h"
 #include "sim/config/say.h"
 #include "sim/config/scenario.h"
 
@@ -71,6 +72,7 @@ struct run_options {
      * wrote) and warnings (damaged blocks removed on --resume), on the first
      * rank only; and its progress, a batch of blocks at a time, on every rank. */
     struct say say;
+    enum lang lang;            /* of those notes and warnings (output/terms.h) */
     struct run_timing *timing; /* filled on success when not NULL */
     /* Polled before each batch of blocks, and while the file is made before each
      * block and before the quantiles and the commit: when it is set (to the

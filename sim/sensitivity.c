@@ -394,10 +394,7 @@ static int run_side(struct ctx *c, const struct sens_row *w, bool rule, struct s
         side->abs.median_year && base_year ? side->abs.median_year - base_year : NAN;
     side_to(side, v);
     if (sens_ckpt_save(c->ckpt, k, v, SIDE_DOUBLES, d) != 0) goto done;
-    say_text(&o->say, SAY_NOTE,
-             "%s = %s: P(depleted) %+.3f [%+.3f, %+.3f], actuarial balance %+.2f [%+.2f, %+.2f] "
-             "points",
-             w->key, side->text, side->p_depleted.delta, side->p_depleted.low,
+    say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_side, o->lang), w->key, side->text, side->p_depleted.delta, side->p_depleted.low,
              side->p_depleted.high, side->actuarial_balance.delta, side->actuarial_balance.low,
              side->actuarial_balance.high);
     status = 0;
@@ -413,8 +410,8 @@ static int run_row(struct ctx *c, size_t j, struct sens_row *w, double *scratch,
     size_t k[2] = {1 + 2 * j, 2 + 2 * j};
     struct sens_side *side[2] = {&w->low, &w->high};
     if (!c->gathering && (mine(c, k[0]) || mine(c, k[1])))
-        say_text(&c->o->say, SAY_NOTE, "%s (%s): low %s, high %s", w->name, w->key, w->low.text,
-                 w->high.text);
+        say_text(&c->o->say, SAY_NOTE, term(TERM_msg_sens_row, c->o->lang), w->name, w->key,
+                 w->low.text, w->high.text);
     for (int x = 0; x < 2; x++)
         if (mine(c, k[x]) && run_side(c, w, c->is_rule[j], side[x], k[x], scratch, d) != 0)
             return -1;
@@ -449,7 +446,8 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
         int found = sens_ckpt_load(c->ckpt, k, held, 2, d);
         if (found < 0) return -1;
         if (!found) {
-            say_text(&c->o->say, SAY_NOTE, "variance: %s held", hold_names[g]);
+            say_text(&c->o->say, SAY_NOTE, term(TERM_msg_variance_held, c->o->lang),
+                     hold_names[g]);
             if (run_arm_hold(a, HOLD_BIT(g), d) != 0) return -1;
             run_paths(c, a, &c->run);
             held[0] = variance_of(c->run.balance, c->paths);
@@ -460,9 +458,8 @@ static int variance_shares(struct ctx *c, struct run_arm *a, struct sens_result 
         vb->share[g] = vb->total > 0 ? 1 - vb->held[g] / vb->total : 0;
         va->share[g] = va->total > 0 ? 1 - va->held[g] / va->total : 0;
         if (!c->gathering)
-            say_text(&c->o->say, SAY_NOTE, "variance: %s held: shares %.3f (%s), %.3f (%s)%s",
-                     hold_names[g], vb->share[g], vb->name, va->share[g], va->name,
-                     found ? " (from the checkpoint)" : "");
+            say_text(&c->o->say, SAY_NOTE, term(TERM_msg_variance_shares, c->o->lang),
+                     hold_names[g], vb->share[g], vb->name, va->share[g], va->name);
     }
     r->has_variance = 1;
     return run_arm_hold(a, HOLD_NONE, d);
@@ -620,7 +617,7 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     if (o->resume)
         say_text(&o->say, SAY_NOTE, "resuming: %zu runs finished in %s", sens_ckpt_count(c.ckpt),
                  sens_ckpt_path(c.ckpt));
-    say_text(&o->say, SAY_NOTE, "base: %s", s->name);
+    say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_base, o->lang), s->name);
     failed = !(a = run_arm_create(s, o->threads, d));
     if (!agree(&c, failed)) goto done;
     if (lead) failed = base_paths(&c, a, d) < 0; /* then the others read it */

@@ -25,6 +25,7 @@
 #define FUNDSIM_SENSITIVITY_H
 
 #include "output/sens_h5.h"
+#include "output/terms.h"
 #include "sim/config/say.h"
 #include "sim/config/scenario.h"
 
@@ -64,6 +65,7 @@ struct sens_options {
      * first rank then reads them all and writes the file. */
     const struct team *team;
     struct say say;
+    enum lang lang; /* of its notes */
 };
 
 /* Number of assumptions of the table, and the name of the j-th (for --help). */

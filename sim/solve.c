@@ -24,13 +24,13 @@
 #define TIMELINE(k, f)                                                                             \
     {                                                                                              \
         .key = k, .offset = offsetof(struct policy, f), .kind = SOLVE_TIMELINE,                    \
-        .unit = "yuan a year", .first_probe = 16, .max = SOLVE_MAX_YUAN, .default_step = 1         \
+        .unit = TERM_solve_unit_yuan, .first_probe = 16, .max = SOLVE_MAX_YUAN, .default_step = 1  \
     }
 #define STEP(k, c)                                                                                 \
     {                                                                                              \
         .key = k, .offset = offsetof(struct policy, continuation[c].step_yuan),                    \
         .kind = SOLVE_CONTINUATION, .continued = c, .rule = CONTINUE_STEP,                         \
-        .other_rule = CONTINUE_STEP, .unit = "yuan a year more", .first_probe = 16,                \
+        .other_rule = CONTINUE_STEP, .unit = TERM_solve_unit_step, .first_probe = 16,              \
         .max = SOLVE_MAX_YUAN, .default_step = 1                                                   \
     }
 /* extra_rate is a share: 0.001 is a tenth of a percentage point a year. */
@@ -38,8 +38,8 @@
     {                                                                                              \
         .key = k, .offset = offsetof(struct policy, continuation[c].extra_rate),                   \
         .kind = SOLVE_CONTINUATION, .continued = c, .rule = CONTINUE_INCOME,                       \
-        .other_rule = CONTINUE_PRICE, .unit = "a year more growth above the index",                \
-        .first_probe = 0.01, .max = 0.5, .default_step = 0.001                                     \
+        .other_rule = CONTINUE_PRICE, .unit = TERM_solve_unit_extra, .first_probe = 0.01,          \
+        .max = 0.5, .default_step = 0.001                                                          \
     }
 
 const struct solve_setting solve_settings[] = {
@@ -235,8 +235,8 @@ static const struct trial *trial_at(struct solver *v, double x, double tolerance
     for (t->depleted = 0; t->depleted < v->paths && t->m[t->depleted] < 0; t->depleted++)
         ;
     v->n_trials++;
-    say_text(&v->o->say, SAY_NOTE, "+%g %s: %zu of %zu paths depleted (%.1f s)", x,
-             v->o->adjust[0]->unit, t->depleted, v->paths, timing_now_s() - t0);
+    say_text(&v->o->say, SAY_NOTE, term(TERM_msg_solve_trial, v->o->lang), x,
+             term(v->o->adjust[0]->unit, v->o->lang), t->depleted, v->paths, timing_now_s() - t0);
     return t;
 oom:
     diag_fail(v->d, "out of memory");
@@ -436,7 +436,7 @@ static int verify(struct solver *v, struct solve_result *r)
         if (at->depleted > r->allowed) {
             if ((double)(n + 1) * step > v->o->adjust[0]->max) {
                 diag_fail(v->d, "no increase up to %g %s meets the target", v->o->adjust[0]->max,
-                          v->o->adjust[0]->unit);
+                          term(v->o->adjust[0]->unit, LANG_EN));
                 v->failed = true;
                 return -1;
             }
@@ -478,7 +478,7 @@ static int solve(struct solver *v, struct solve_result *r)
     int found = order_root(v, rank, &r->x);
     if (found == 1) {
         diag_fail(v->d, "no increase up to %g %s meets the target", o->adjust[0]->max,
-                  o->adjust[0]->unit);
+                  term(o->adjust[0]->unit, LANG_EN));
         v->failed = true;
     }
     if (found != 0 || verify(v, r) != 0) return -1;

@@ -20,6 +20,7 @@
 #ifndef FUNDSIM_SOLVE_H
 #define FUNDSIM_SOLVE_H
 
+#include "output/terms.h"
 #include "sim/config/say.h"
 #include "sim/config/scenario.h"
 #include "sim/target.h"
@@ -47,7 +48,7 @@ struct solve_setting {
     int kind;        /* enum solve_kind */
     int continued;   /* continuation: enum continued */
     int rule, other_rule; /* continuation: the rules (enum continuation_rule) it applies to */
-    const char *unit;     /* of x, for messages: "yuan a year", "a year above the index" */
+    enum term unit;       /* of x, for messages: "yuan a year", "a year above the index" */
     double first_probe;   /* the first increase tried above 0 when bracketing */
     double max;           /* the largest increase tried */
     double default_step;  /* the answer is a multiple of it */
@@ -86,6 +87,7 @@ struct solve_options {
     double step; /* the answer is a multiple of it; > 0 */
     int threads;
     struct say say; /* a note per trial run */
+    enum lang lang; /* of those notes */
 };
 
 struct solve_result {

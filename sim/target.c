@@ -2,6 +2,7 @@
  * The parser walks the text with a cursor; each part it expects names itself
  * in the message when it is missing. */
 #include "sim/target.h"
+#include "output/terms.h"
 #include "sim/config/diag.h"
 
 #include <ctype.h>
@@ -139,12 +140,16 @@ size_t target_allowed(const struct target *t, size_t paths)
     return t->strict ? (size_t)ceil(pn - 1e-9) - 1 : (size_t)floor(pn + 1e-9);
 }
 
-void target_describe(const struct target *t, const struct scenario *s, char *out, size_t n_out)
+void target_describe(const struct target *t, const struct scenario *s, int lang, char *out,
+                     size_t n_out)
 {
-    const char *in = t->entity == TARGET_REGION       ? s->regions[t->region].name
-                     : t->entity == TARGET_ANY_REGION ? "any region"
+    enum lang l = (enum lang)lang;
+    const char *in = t->entity == TARGET_REGION ? (l == LANG_ZH ? s->regions[t->region].name_zh
+                                                                : s->regions[t->region].name)
+                     : t->entity == TARGET_ANY_REGION ? term(TERM_solve_any_region, l)
                                                       : NULL;
-    snprintf(out, n_out, "P(depletion by %d%s%s)", t->year, in ? " in " : "", in ? in : "");
+    snprintf(out, n_out, term(TERM_solve_target, l), t->year, in ? term(TERM_solve_in, l) : "",
+             in ? in : "");
 }
 
 double target_path_minimum(const struct record_block *b, size_t p, const struct target *t,

@@ -37,8 +37,10 @@ int target_parse(const char *text, const struct scenario *s, struct target *t, s
 /* The most paths out of `paths` that may be depleted while the target holds. */
 size_t target_allowed(const struct target *t, size_t paths);
 
-/* "P(depletion by 2035 in Zhengzhou)": the probability the target bounds. */
-void target_describe(const struct target *t, const struct scenario *s, char *out, size_t n_out);
+/* "P(depletion by 2035 in Zhengzhou)" ("截至 2035 年郑州市累计结余耗尽概率"):
+ * the probability the target bounds, in `lang` (enum lang of output/terms.h). */
+void target_describe(const struct target *t, const struct scenario *s, int lang, char *out,
+                     size_t n_out);
 
 /* The entity's lowest balance at the end of the years first_year .. last_year
  * (those inside the block) of path p of block b, whose first year is

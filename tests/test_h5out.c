@@ -350,10 +350,26 @@ static void test_layout_and_values(void **state)
     }
     assert_string_attr(file, "/paths/balance", "units", "yuan");
     assert_string_attr(file, "/paths/enrollees", "units", "persons");
-    assert_dim(file, "/paths/balance", 0, "path", NULL);
+    /* Each group's dimensions are attached to the file's scales, as before,
+     * and then to copies of them in the group, so that a netCDF reader of one
+     * group sees its coordinates. */
     assert_dim(file, "/paths/balance", 1, "year", "/years");
     assert_dim(file, "/paths/balance", 2, "region", "/regions");
-    assert_dim(file, "/paths/national/cost_index", 1, "year", "/years");
+    assert_dim(file, "/summary/balance_quantiles", 2, "quantile", "/quantiles");
+    assert_dim(file, "/paths/balance", 0, "path", "/paths/path");
+    assert_dim(file, "/paths/balance", 1, "year", "/paths/years");
+    assert_dim(file, "/paths/balance", 2, "region", "/paths/regions");
+    assert_dim(file, "/paths/national/cost_index", 0, "path", "/paths/national/path");
+    assert_dim(file, "/paths/national/cost_index", 1, "year", "/paths/national/years");
+    assert_dim(file, "/paths/region_codes", 0, "region", "/paths/regions");
+    assert_string_attr(file, "/paths", "coordinates", "region_codes region_names_zh");
+    long long numbers[P], copied_years[Y];
+    read_all(file, "/paths/path", H5T_NATIVE_LLONG, numbers);
+    for (size_t p = 0; p < P; p++)
+        assert_int_equal(numbers[p], p);
+    read_all(file, "/paths/national/years", H5T_NATIVE_LLONG, copied_years);
+    for (size_t y = 0; y < Y; y++)
+        assert_int_equal(copied_years[y], START + (int)y);
     hid_t ds = H5Dopen2(file, "/paths/income", H5P_DEFAULT);
     hid_t dcpl = H5Dget_create_plist(ds);
     assert_int_equal(H5Pget_layout(dcpl), H5D_CHUNKED);
@@ -410,12 +426,14 @@ static void test_layout_and_values(void **state)
     assert_string_attr(file, "/depletion/first_year_at_risk", "units", "year");
     assert_string_attr(file, "/summary/balance_quantiles", "units", "yuan");
     assert_string_attr(file, "/summary/months_mean", "units", "months");
-    assert_dim(file, "/summary/balance_quantiles", 0, "year", "/years");
-    assert_dim(file, "/summary/balance_quantiles", 1, "region", "/regions");
-    assert_dim(file, "/summary/balance_quantiles", 2, "quantile", "/quantiles");
+    assert_dim(file, "/summary/balance_quantiles", 0, "year", "/summary/years");
+    assert_dim(file, "/summary/balance_quantiles", 1, "region", "/summary/regions");
+    assert_dim(file, "/summary/balance_quantiles", 2, "quantile", "/summary/quantiles");
     assert_dim(file, "/warning/p_level", 2, "level", "/warning/levels");
-    assert_dim(file, "/depletion/p_first_year", 0, "region", "/regions");
-    assert_dim(file, "/depletion/p_first_year", 1, "year", "/years");
+    assert_dim(file, "/depletion/p_first_year", 0, "region", "/depletion/regions");
+    assert_dim(file, "/depletion/p_first_year", 1, "year", "/depletion/years");
+    assert_true(is_scale(file, "/summary/quantiles"));
+    assert_false(is_scale(file, "/summary/region_codes"));
     assert_true(double_attr(file, "/warning", "depletion_probability") == 0.3);
     assert_true(double_attr(file, "/warning", "insufficient_months") == 3);
     assert_true(double_attr(file, "/warning", "low_months") == 6);
@@ -439,8 +457,10 @@ static void test_summary_only(void **state)
 
     /* The paths' part of the size: 8 bytes a value, and a chunk index a dataset. */
     struct h5out_meta full = meta(levels, Q, false), only = meta(levels, Q, true);
+    /* and /paths's and /paths/national's copies of the scales (3 datasets each) */
     assert_true(h5out_expected_bytes(&full) - h5out_expected_bytes(&only) ==
-                8.0 * P * Y * (R * N_VARS + N_NVARS) + 4400.0 * (N_VARS + N_NVARS));
+                8.0 * P * Y * (R * N_VARS + N_NVARS) + 4400.0 * (N_VARS + N_NVARS) +
+                    8.0 * 2 * (Y + R + P) + 1100.0 * 3 * 2);
     assert_true(h5out_expected_bytes(&only) > 8.0 * Y * R * N_VARS);
 }
 

@@ -35,6 +35,7 @@ import numpy as np  # noqa: E402
 FUNDSIM, SOURCE = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(SOURCE, "plots"))
 import fonts  # noqa: E402
+from terms import Terms  # noqa: E402
 from fundfile import FundFile  # noqa: E402
 
 SCENARIO = os.path.join(SOURCE, "tests/scenarios/minimal.cfg")
@@ -50,8 +51,9 @@ RUN_CHARTS = {
     "balance-regions.png": (380, 800),
     "months-province.png": (650, 1200),
     "months-regions.png": (380, 800),
-    "warning-level.png": (330, 800),
-    "p-depleted.png": (360, 800),
+    "current.png": (800, 1200),
+    "warning-level.png": (330, 892),
+    "p-depleted.png": (330, 800),  # one region: no province row
     "first-depletion.png": (330, 842),
     "budget.png": (950, 1400),
 }
@@ -68,7 +70,8 @@ def fundsim(*args):
 
 def report(h5, out_dir):
     """Runs report.py with every warning an error; returns the finished process."""
-    return subprocess.run(["/usr/bin/python3", "-W", "error", REPORT, h5, "-o", out_dir],
+    return subprocess.run(["/usr/bin/python3", "-W", "error", REPORT, h5, "-o", out_dir,
+                           "--lang", "en"],
                           capture_output=True, text=True)
 
 
@@ -124,7 +127,10 @@ class ReportTest(unittest.TestCase):
 
     def test_compare_report(self):
         html = self.check_report("cmp", COMPARE_CHARTS)
-        self.assertIn("Variant cap-600 - base, the province", html)
+        self.assertIn("Variant cap-600 - base, Testshire: balance difference", html)
+        # a comparison's report opens with who gains and who pays
+        self.assertLess(html.index("Who gains and who pays</h2>"),
+                        html.index("Assumptions and outlook</h2>"))
 
     def test_pooling_report(self):
         """A variant that pools two regions' funds: its transfers and the chance
@@ -211,7 +217,8 @@ class ReportTest(unittest.TestCase):
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
             html = f.read()
         self.assertIn(f"Calibrated to the accounts up to {years[0]}", html)
-        self.assertIn(f"Actuarial balance {years[1]}-{years[-1]} (province, median)", html)
+        # one region: its name, not "province"
+        self.assertIn(f"Actuarial balance {years[1]}-{years[-1]} ({ZH} ", html)
         self.assertIn("First year of the projection with P(depleted)", html)
         self.assertNotIn(f"<td>{years[0]}</td><td class='name'>", html)
         self.assertIn(f"<td>{years[1]}</td><td class='name'>", html)
@@ -281,10 +288,14 @@ class LabelsTest(unittest.TestCase):
         plt.close(fig)
 
     def test_without_cjk_font_pinyin_only(self):
-        labels = fonts.Labels(None)
+        labels = fonts.Labels(None, Terms("en"))
         self.assertEqual(labels.region("Zhengzhou", "郑州市"), "Zhengzhou")
-        self.assertEqual(labels.money, "1e8 yuan")
-        self.assertEqual(fonts.Labels("Noto Sans CJK SC").region("Hebi", ""), "Hebi")
+        self.assertEqual(labels.money, "100 million yuan")
+        self.assertEqual(fonts.Labels("Noto Sans CJK SC", Terms("en")).region("Hebi", ""), "Hebi")
+        # in Chinese a region is named in Chinese only
+        zh = fonts.Labels("Noto Sans CJK SC", Terms("zh"))
+        self.assertEqual(zh.region("Zhengzhou", "郑州市"), "郑州市")
+        self.assertEqual(zh.money, "亿元")
         self.assertIsNone(fonts.find_cjk_font(families=("No Such Font",)))
 
 

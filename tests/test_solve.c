@@ -77,7 +77,7 @@ static void test_target_parse(void **state)
     assert_int_equal(target_parse("P(depletion by 2024 in any region) <= 0.5", &s, &t, &dg), 0);
     assert_int_equal(t.entity, TARGET_ANY_REGION);
     char text[128];
-    target_describe(&t, &s, text, sizeof text);
+    target_describe(&t, &s, LANG_EN, text, sizeof text);
     assert_string_equal(text, "P(depletion by 2024 in any region)");
 
     static const struct {

@@ -30,8 +30,8 @@ static void draw_bar(struct cli_voice *v, const struct say_progress *p)
     if (p->all == 0) return;
     int filled = (int)((double)width * (double)p->done / (double)p->all);
     double left = p->done > 0 ? p->elapsed_s * (double)(p->all - p->done) / (double)p->done : 0;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu paths, %.0f s elapsed, about %.0f s left ", filled,
-            "##############################", width - filled, "", p->done, p->all, p->elapsed_s,
+    fprintf(stderr, "\r[%.*s%*s] ", filled, "##############################", width - filled, "");
+    fprintf(stderr, term(TERM_msg_progress, (enum lang)v->lang), p->done, p->all, p->elapsed_s,
             left);
     v->bar_open = true;
     if (p->done == p->all) end_bar(v);

@@ -46,6 +46,7 @@ struct cli_voice {
     bool quiet;          /* notes dropped; warnings and errors stay */
     bool progress;       /* progress drawn as a bar */
     bool bar_open;       /* a bar's line is on the terminal without its end */
+    int lang;            /* the bar's (enum lang of output/terms.h); 0: English */
 };
 /* The struct say of the library's options that speaks through `v`. */
 struct say cli_say(struct cli_voice *v);
@@ -109,6 +110,12 @@ int cli_add_simulation(struct setting_override **sets, size_t *n, const char *co
  * "zh" means Chinese. Returns the language, or -1 after printing why
  * (an argument other than zh or en). */
 int cli_lang(const char *command, const char *arg);
+
+/* Prints the scenario's plausibility warnings (sim/config/plausible.h), one
+ * line each, in `lang` (enum lang of output/terms.h): the setting, its value
+ * and where it was written, the figure against its plausible range, and the
+ * likely cause. */
+void cli_print_warnings(FILE *out, const struct scenario *s, int lang);
 
 int cli_default_threads(const char *command, int local_ranks, int *threads);
 /* Starts the `threads` threads of OpenMP's team, which later parallel regions

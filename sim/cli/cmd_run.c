@@ -46,8 +46,9 @@ static const char run_usage[] =
     "                      summaries as /best_estimate (the paths are as without it)\n"
     "  --quiet             no messages and no summary tables\n"
     "  --timing            at the end, a line of where the time went (tests/bench.sh)\n"
-    "  --lang zh|en        the language of the summary tables at the end (default:\n"
-    "                      Chinese when LC_ALL, LC_MESSAGES or LANG starts with zh)\n"
+    "  --lang zh|en        the language of the messages, the warnings and the summary\n"
+    "                      tables (default: Chinese when LC_ALL, LC_MESSAGES or LANG\n"
+    "                      starts with zh; errors stay in English)\n"
     "  --help              this text\n"
     "\n"
     "The output does not depend on the number of threads or MPI ranks (the MPI build:\n"
@@ -249,6 +250,8 @@ static enum cli_parsed parse(int argc, char **argv, const char *usage, bool comp
         if (bad) return CLI_REFUSED; /* said why */
     }
     if ((a->lang = cli_lang(a->command, lang)) < 0) return CLI_REFUSED;
+    a->o.lang = (enum lang)a->lang;
+    a->voice.lang = a->lang;
     if (compare ? argc - optind < 2 : argc - optind != 1) {
         fputs(usage, stderr);
         return CLI_REFUSED;
@@ -308,8 +311,7 @@ static int add_best_estimate(const struct scenario *s, struct args *a, struct di
     int status = sens_h5_best_estimate(a->o.out_path, &b, d);
     record_block_free(&b);
     if (status == 0)
-        say_text(&a->o.say, SAY_NOTE, "added the best-estimate path to %s (/best_estimate)",
-                 a->o.out_path);
+        say_text(&a->o.say, SAY_NOTE, term(TERM_msg_best_estimate, a->o.lang), a->o.out_path);
     return status;
 }
 
@@ -342,7 +344,7 @@ static int run_and_report(const struct scenario *s, struct args *a, const char *
             /* The signal came after the last look for it, as the file was being
              * renamed into place: it is complete, so it stays. */
             if (lead)
-                say_text(&o->say, SAY_NOTE, "%s came as %s was complete: it is kept",
+                say_text(&o->say, SAY_NOTE, term(TERM_msg_stop_late, o->lang),
                          stopped == SIGINT ? "SIGINT" : "SIGTERM", o->out_path);
         } else if (r != 0) {
             /* A scenario's problems are every rank's: the first says them. A
@@ -420,6 +422,7 @@ int cmd_run(int argc, char **argv)
     if (loaded != 0) {
         status = cli_load_failed(a.command, &d, t.rank == 0);
     } else {
+        if (t.rank == 0) cli_print_warnings(stderr, &s, a.lang);
         if (a.sliced && !a.o.out_path) a.o.out_path = own_output = slice_output(&s, &a.o);
         if (!a.sliced || check_slice(&a, &s) == 0) status = run_and_report(&s, &a, ".h5", &d);
         scenario_free(&s);

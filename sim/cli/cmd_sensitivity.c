@@ -2,6 +2,7 @@
  * scenario, runs sim/sensitivity.c's assumptions (and the variance shares),
  * writes the file and prints the tornado's table. */
 #include "output/sens_h5.h"
+#include "output/terms.h"
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
@@ -48,7 +49,7 @@ static const char usage[] =
     "                      FILE.sens-ckpt as it finishes; only the missing ones are\n"
     "                      computed (same scenario, settings, options and fundsim\n"
     "                      version; any threads), and FILE is the same bit for bit\n"
-    "  --paths N, --seed S, --threads T, --set KEY=VALUE, --quiet\n"
+    "  --paths N, --seed S, --threads T, --set KEY=VALUE, --quiet, --lang zh|en\n"
     "                      as for `fundsim run`\n"
     "  --help              this text\n"
     "\n"
@@ -85,6 +86,7 @@ struct cli {
     const char *output, *only, *scenario, *resume_path;
     bool into;   /* --into: output names a run's file to add to */
     bool resume; /* --resume: output names the analysis to finish */
+    int lang;    /* enum lang (output/terms.h) */
     int threads, year;
     double spread;
     bool variance, quiet;
@@ -131,7 +133,8 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         OPT_QUIET,
         OPT_ASSUME,
         OPT_INTO,
-        OPT_RESUME
+        OPT_RESUME,
+        OPT_LANG
     };
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"paths", required_argument, NULL, OPT_PATHS},
@@ -146,8 +149,10 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
                                             {"assume", required_argument, NULL, OPT_ASSUME},
                                             {"into", required_argument, NULL, OPT_INTO},
                                             {"resume", required_argument, NULL, OPT_RESUME},
+                                            {"lang", required_argument, NULL, OPT_LANG},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
+    const char *lang = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:s:h", options, NULL)) != -1) {
         int bad = 0;
@@ -209,6 +214,9 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         case OPT_QUIET:
             c->quiet = true;
             break;
+        case OPT_LANG:
+            lang = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             print_assumptions(stdout);
@@ -219,6 +227,7 @@ static enum cli_parsed parse(int argc, char **argv, struct cli *c)
         }
         if (bad) return CLI_REFUSED;
     }
+    if ((c->lang = cli_lang("sensitivity", lang)) < 0) return CLI_REFUSED;
     if (argc - optind != 1) {
         fputs(usage, stderr);
         return CLI_REFUSED;
@@ -240,62 +249,85 @@ static void print_effect(FILE *out, const struct sens_effect *e, double scale, c
     fprintf(out, "  %-24s", buf);
 }
 
-static void print_table(FILE *out, const struct sens_result *r, double seconds)
+/* Writes the term t's text and a newline. */
+static void put_line(FILE *out, enum term t, enum lang l)
 {
-    fprintf(out,
-            "Sensitivity of %s: %zu paths, seed %llu, common random numbers; the province "
-            "(balances summed over regions)\n",
-            r->scenario, r->paths, (unsigned long long)r->seed);
-    fprintf(out, "Base: P(depleted by %d) %.3f; median first depletion year ", r->year,
-            r->base.p_depleted);
+    fputs(term(t, l), out);
+    fputc('\n', out);
+}
+
+static void print_table(FILE *out, const struct sens_result *r, enum lang l, double seconds)
+{
+    fprintf(out, term(TERM_sens_title, l), r->scenario, r->paths, (unsigned long long)r->seed);
+    fputc('\n', out);
+    fprintf(out, term(TERM_sens_base, l), r->year, r->base.p_depleted);
     if (r->base.median_year)
         fprintf(out, "%.0f", r->base.median_year);
     else
-        fputs("after the horizon", out);
-    fprintf(out, "; actuarial balance (mean) %.2f %%\n\n", r->base.actuarial_balance);
-    fprintf(out,
-            "Change from the base, the paired paths' mean [95 %% interval]; widest swing of the "
-            "actuarial balance first.\n");
-    fprintf(out, "%-22s %-4s %10s  %-24s  %-10s  %-24s\n", "assumption", "side", "value",
-            "P(depleted by year)", "median yr", "actuarial balance, pts");
+        fputs(term(TERM_sens_after_horizon, l), out);
+    fprintf(out, term(TERM_sens_base_actuarial, l), r->base.actuarial_balance);
+    fputs("\n\n", out);
+    put_line(out, TERM_sens_change, l);
+    /* the columns of "%-22s %-4s %10s  %-24s  %-10s  %-24s" in display width */
+    term_pad(out, term(TERM_sens_assumption, l), 22);
+    fputc(' ', out);
+    term_pad(out, term(TERM_sens_side, l), 4);
+    fputc(' ', out);
+    term_pad(out, term(TERM_sens_value, l), -10);
+    fputs("  ", out);
+    term_pad(out, term(TERM_sens_p_depleted, l), 24);
+    fputs("  ", out);
+    term_pad(out, term(TERM_sens_median_year, l), 10);
+    fputs("  ", out);
+    term_pad(out, term(TERM_sens_actuarial, l), 24);
+    fputc('\n', out);
     for (size_t j = 0; j < r->n_rows; j++) {
         const struct sens_row *w = &r->rows[j];
         const struct sens_side *s[2] = {&w->low, &w->high};
         for (int k = 0; k < 2; k++) {
+            term_pad(out, k ? "" : w->name, 22);
+            fputc(' ', out);
+            term_pad(out, term(k ? TERM_sens_high : TERM_sens_low, l), 4);
             char *end;
             strtod(s[k]->text, &end); /* a number, or a rule's name */
-            fprintf(out, "%-22s %-4s ", k ? "" : w->name, k ? "high" : "low");
             if (*end)
-                fprintf(out, "%10.10s", s[k]->text);
+                fprintf(out, " %10.10s", s[k]->text);
             else
-                fprintf(out, "%10.4g", s[k]->value);
+                fprintf(out, " %10.4g", s[k]->value);
             print_effect(out, &s[k]->p_depleted, 1, "%+.3f [%+.3f, %+.3f]");
-            if (isnan(s[k]->median_year_delta))
-                fprintf(out, "  %-10s", s[k]->abs.median_year ? "-" : "none");
-            else
+            if (isnan(s[k]->median_year_delta)) {
+                fputs("  ", out);
+                term_pad(out, s[k]->abs.median_year ? "-" : term(TERM_sens_none, l), 10);
+            } else {
                 fprintf(out, "  %-+10.0f", s[k]->median_year_delta);
+            }
             print_effect(out, &s[k]->actuarial_balance, 1, "%+.2f [%+.2f, %+.2f]");
             fputc('\n', out);
         }
     }
-    fputs("median yr: the change in the first year by which half the paths are depleted ("
-          "none: the side's median is after the horizon; -: the base's is)\n",
-          out);
+    put_line(out, TERM_sens_median_note, l);
     if (r->has_variance) {
-        fprintf(out, "\nVariance shares by driver group: 1 - Var(Y with the group held at its "
-                     "expected path) / Var(Y), Y across paths\n");
-        fprintf(out, "%-12s  %18s  %18s\n", "group", r->variance[0].name, r->variance[1].name);
+        fputc('\n', out);
+        put_line(out, TERM_sens_variance_title, l);
+        term_pad(out, term(TERM_sens_group, l), 12);
+        fprintf(out, "  %18s  %18s\n", r->variance[0].name, r->variance[1].name);
+        /* hold_names' order (models/hold.h) */
+        static const enum term groups[N_HOLD_GROUPS] = {
+            TERM_hold_demography, TERM_hold_economy, TERM_hold_costs,     TERM_hold_utilization,
+            TERM_hold_enrollment, TERM_hold_disease, TERM_hold_parameters};
         double sum[2] = {0, 0};
         for (int g = 0; g < N_HOLD_GROUPS; g++) {
-            fprintf(out, "%-12s  %18.3f  %18.3f\n", hold_names[g], r->variance[0].share[g],
-                    r->variance[1].share[g]);
+            term_pad(out, term(groups[g], l), 12);
+            fprintf(out, "  %18.3f  %18.3f\n", r->variance[0].share[g], r->variance[1].share[g]);
             sum[0] += r->variance[0].share[g], sum[1] += r->variance[1].share[g];
         }
-        fprintf(out, "%-12s  %18.3f  %18.3f\n", "sum", sum[0], sum[1]);
-        fprintf(out, "%-12s  %18.4g  %18.4g\n", "Var(Y)", r->variance[0].total,
-                r->variance[1].total);
+        term_pad(out, term(TERM_sens_sum, l), 12);
+        fprintf(out, "  %18.3f  %18.3f\n", sum[0], sum[1]);
+        term_pad(out, term(TERM_sens_variance, l), 12);
+        fprintf(out, "  %18.4g  %18.4g\n", r->variance[0].total, r->variance[1].total);
     }
-    fprintf(out, "(%.0f s)\n", seconds);
+    fprintf(out, term(TERM_sens_seconds, l), seconds);
+    fputc('\n', out);
 }
 
 int cmd_sensitivity(int argc, char **argv)
@@ -337,7 +369,8 @@ int cmd_sensitivity(int argc, char **argv)
         snprintf(own, n, "%s-sensitivity.h5", s.name);
         c.output = own;
     }
-    struct cli_voice voice = {.command = "sensitivity", .quiet = c.quiet || t.rank != 0};
+    struct cli_voice voice = {
+        .command = "sensitivity", .quiet = c.quiet || t.rank != 0, .lang = c.lang};
     struct sens_options o = {.path = c.scenario,
                              .sets = c.sets,
                              .n_sets = c.n_sets,
@@ -352,15 +385,16 @@ int cmd_sensitivity(int argc, char **argv)
                              .into = c.into,
                              .resume = c.resume,
                              .team = &t,
-                             .say = cli_say(&voice)};
+                             .say = cli_say(&voice),
+                             .lang = (enum lang)c.lang};
     double t0 = timing_now_s();
     if (sens_run(&s, &o, &r, &d) != 0) {
         cli_print_diag(&voice, &d);
         status = cli_failure_status(&d);
         goto done;
     }
-    if (!c.quiet && t.rank == 0) print_table(stdout, &r, timing_now_s() - t0);
-    say_text(&o.say, SAY_NOTE, "wrote %s", c.output);
+    if (!c.quiet && t.rank == 0) print_table(stdout, &r, o.lang, timing_now_s() - t0);
+    say_text(&o.say, SAY_NOTE, term(TERM_msg_wrote, o.lang), c.output);
     status = EXIT_OK;
 done:
     sens_result_free(&r);

@@ -4,6 +4,7 @@
  * `fundsim run`. Which regions override an adjusted setting is read from the
  * resolved scenario text, the one place that still tells an override from the
  * scenario's own value. */
+#include "output/terms.h"
 #include "sim/cli/cli.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
@@ -55,6 +56,8 @@ static const char solve_usage[] =
     "  --threads T      threads (default: all cores, or OMP_NUM_THREADS)\n"
     "  --set KEY=VALUE  change a setting, as in `fundsim check`\n"
     "  --quiet          no progress lines on stderr\n"
+    "  --lang zh|en     the language of the text (default: Chinese when LC_ALL,\n"
+    "                   LC_MESSAGES or LANG starts with zh); errors stay in English\n"
     "  --help           this text\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure or a target no increase meets, 2 bad\n"
@@ -66,6 +69,7 @@ struct solve_cli {
     size_t n_adjust;
     int threads;
     bool quiet;
+    int lang; /* enum lang (output/terms.h) */
     struct setting_override *sets;
     size_t n_sets;
 };
@@ -73,7 +77,16 @@ struct solve_cli {
 /* Reads the command line into `c`. */
 static enum cli_parsed parse_options(int argc, char **argv, struct solve_cli *c)
 {
-    enum { OPT_TARGET = 256, OPT_ADJUST, OPT_FROM, OPT_STEP, OPT_PATHS, OPT_SEED, OPT_THREADS };
+    enum {
+        OPT_TARGET = 256,
+        OPT_ADJUST,
+        OPT_FROM,
+        OPT_STEP,
+        OPT_PATHS,
+        OPT_SEED,
+        OPT_THREADS,
+        OPT_LANG
+    };
     static const struct option options[] = {{"target", required_argument, NULL, OPT_TARGET},
                                             {"adjust", required_argument, NULL, OPT_ADJUST},
                                             {"from", required_argument, NULL, OPT_FROM},
@@ -83,8 +96,10 @@ static enum cli_parsed parse_options(int argc, char **argv, struct solve_cli *c)
                                             {"threads", required_argument, NULL, OPT_THREADS},
                                             {"set", required_argument, NULL, 's'},
                                             {"quiet", no_argument, NULL, 'q'},
+                                            {"lang", required_argument, NULL, OPT_LANG},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
+    const char *lang = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
         int bad = 0;
@@ -119,6 +134,9 @@ static enum cli_parsed parse_options(int argc, char **argv, struct solve_cli *c)
         case 'q':
             c->quiet = true;
             break;
+        case OPT_LANG:
+            lang = optarg;
+            break;
         case 'h':
             fputs(solve_usage, stdout);
             return CLI_HELPED;
@@ -128,6 +146,7 @@ static enum cli_parsed parse_options(int argc, char **argv, struct solve_cli *c)
         }
         if (bad) return CLI_REFUSED;
     }
+    if ((c->lang = cli_lang("solve", lang)) < 0) return CLI_REFUSED;
     if (optind + 1 != argc) {
         fputs(solve_usage, stderr);
         return CLI_REFUSED;
@@ -158,11 +177,12 @@ static int find_settings(const struct solve_cli *c, struct solve_options *o)
                 fprintf(stderr, "fundsim solve: --adjust %s given twice\n", k->key);
                 return EXIT_USAGE;
             }
-        if (j > 0 && strcmp(k->unit, o->adjust[0]->unit) != 0) {
+        if (j > 0 && k->unit != o->adjust[0]->unit) {
             fprintf(stderr,
                     "fundsim solve: --adjust %s and %s do not rise by the same kind of x (%s, "
                     "%s): adjust one kind at a time\n",
-                    o->adjust[0]->key, k->key, o->adjust[0]->unit, k->unit);
+                    o->adjust[0]->key, k->key, term(o->adjust[0]->unit, LANG_EN),
+                    term(k->unit, LANG_EN));
             return EXIT_USAGE;
         }
         o->adjust[o->n_adjust++] = k;
@@ -261,46 +281,51 @@ static int print_set_line(FILE *out, const char *prefix, const char *key, const 
 static void print_answer(FILE *out, const struct scenario *s, const struct solve_options *o,
                          const struct solve_result *r, double seconds)
 {
+    enum lang l = o->lang;
     char p[256];
-    target_describe(&o->target, s, p, sizeof p);
-    fprintf(out, "%s: %s %s %g, on %zu paths (seed %lld)\n\n", s->name, p,
+    target_describe(&o->target, s, l, p, sizeof p);
+    fprintf(out, term(TERM_solve_header, l), s->name, p,
             o->target.strict ? "<" : "<=", o->target.probability, r->paths, s->simulation.seed);
+    fputs("\n\n", out);
     const struct solve_setting *kind = o->adjust[0];
-    fputs("raise ", out);
+    fputs(term(TERM_solve_raise, l), out);
     for (size_t j = 0; j < o->n_adjust; j++)
-        fprintf(out, "%s%s", j == 0 ? "" : j + 1 < o->n_adjust ? ", " : " and ", o->adjust[j]->key);
+        fprintf(out, "%s%s",
+                j == 0                ? ""
+                : j + 1 < o->n_adjust ? (l == LANG_ZH ? "、" : ", ")
+                                      : term(TERM_solve_and, l),
+                o->adjust[j]->key);
+    const char *each = o->n_adjust > 1 ? term(TERM_solve_each, l) : "";
     if (kind->kind == SOLVE_CONTINUATION)
-        fprintf(out, " by %g (%s)%s, from the year after each timeline's last dated value\n", r->x,
-                kind->unit, o->n_adjust > 1 ? " each" : "");
+        fprintf(out, term(TERM_solve_by_continuation, l), r->x, term(kind->unit, l), each);
     else
-        fprintf(out, " by %g yuan a year%s from %d\n", r->x, o->n_adjust > 1 ? " each" : "",
-                o->from);
+        fprintf(out, term(TERM_solve_by_yuan, l), r->x, each, o->from);
+    fputc('\n', out);
 
-    fprintf(out, "  95 %% interval of the increase: %g to ", r->ci_low);
+    fprintf(out, term(TERM_solve_interval, l), r->ci_low);
     if (r->rank_low == 0 && o->target.probability == 0)
-        fputs("unbounded (no number of paths bounds it for P = 0)\n", out);
+        fputs(term(TERM_solve_unbounded_zero, l), out);
     else if (r->rank_low == 0)
         /* the upper end needs P(no path depleted) = (1 - P)^N ≤ 0.025 */
-        fprintf(out,
-                "unbounded (%zu paths are too few for P = %g: the upper end needs at least "
-                "%.0f)\n",
-                r->paths, o->target.probability, ceil(log(0.025) / log1p(-o->target.probability)));
+        fprintf(out, term(TERM_solve_unbounded, l), r->paths, o->target.probability,
+                ceil(log(0.025) / log1p(-o->target.probability)));
     else if (isinf(r->ci_high))
-        fprintf(out, "above %g\n", kind->max);
+        fprintf(out, term(TERM_solve_above, l), kind->max);
     else
-        fprintf(out, "%g\n", r->ci_high);
-    fprintf(out,
-            "  %s at +%g: %.3f (%zu of %zu paths; Wilson 95 %%: %.3f-%.3f); the target "
-            "allows %zu\n",
-            p, r->x, (double)r->depleted / (double)r->paths, r->depleted, r->paths, r->p_low,
-            r->p_high, r->allowed);
+        fprintf(out, "%g", r->ci_high);
+    fputc('\n', out);
+    fprintf(out, term(TERM_solve_at, l), p, r->x, (double)r->depleted / (double)r->paths,
+            r->depleted, r->paths, r->p_low, r->p_high, r->allowed);
+    fputc('\n', out);
     if (r->x > 0)
-        fprintf(out, "  one step below, at +%g: %.3f (%zu of %zu paths)\n", r->x - o->step,
+        fprintf(out, term(TERM_solve_below, l), r->x - o->step,
                 (double)r->depleted_below / (double)r->paths, r->depleted_below, r->paths);
     else
-        fputs("  the target holds without an increase\n", out);
-    fprintf(out, "  %zu trial run%s of %zu paths x %d years in %.0f s\n", r->runs,
-            r->runs == 1 ? "" : "s", r->paths, s->simulation.years, seconds);
+        fputs(term(TERM_solve_holds, l), out);
+    fputc('\n', out);
+    fprintf(out, term(TERM_solve_trials, l), r->runs, r->runs == 1 ? "" : "s", r->paths,
+            s->simulation.years, seconds);
+    fputc('\n', out);
 }
 
 /* A continuation's number in region k. */
@@ -310,15 +335,31 @@ static double continuation_number(const struct scenario *s, size_t region,
     return *(const double *)((const char *)&s->regions[region].policy + k->offset);
 }
 
+/* That every region sets its own adjusted setting j. */
+static void print_own(FILE *out, const struct solve_options *o, size_t j)
+{
+    fprintf(out, term(TERM_solve_own, o->lang), o->adjust[j]->key);
+    fputc('\n', out);
+}
+
+/* That region k sets its own adjusted setting j, which rises as the scenario's. */
+static void print_region_own(FILE *out, const struct scenario *s, const struct solve_options *o,
+                             size_t k, size_t j)
+{
+    fprintf(out, term(TERM_solve_region_own, o->lang),
+            o->lang == LANG_ZH ? s->regions[k].name_zh : s->regions[k].name, o->adjust[j]->key);
+    fputc('\n', out);
+}
+
 /* The continuation numbers raised: the scenario's, then each overriding region's. */
 static void print_numbers(FILE *out, const struct scenario *s, const struct solve_options *o,
                           const bool *overrides, double x)
 {
-    fputs("\nThe scenario's continuation rules raised, for `fundsim run`:\n", out);
+    fprintf(out, "\n%s\n", term(TERM_solve_numbers_title, o->lang));
     for (size_t j = 0; j < o->n_adjust; j++) {
         size_t k = plain_region(s, o, overrides, j);
         if (k == s->n_regions) {
-            fprintf(out, "  (every region sets its own %s)\n", o->adjust[j]->key);
+            print_own(out, o, j);
             continue;
         }
         fprintf(out, "  --set '%s=", o->adjust[j]->key);
@@ -328,9 +369,8 @@ static void print_numbers(FILE *out, const struct scenario *s, const struct solv
     for (size_t k = 0; k < s->n_regions; k++)
         for (size_t j = 0; j < o->n_adjust; j++) {
             if (!overrides[k * o->n_adjust + j]) continue;
-            fprintf(out,
-                    "%s sets its own %s, which rises by the same x:\n  --set 'regions.[%zu].%s=",
-                    s->regions[k].name, o->adjust[j]->key, k, o->adjust[j]->key);
+            print_region_own(out, s, o, k, j);
+            fprintf(out, "  --set 'regions.[%zu].%s=", k, o->adjust[j]->key);
             print_yuan(out, continuation_number(s, k, o->adjust[j]) + x);
             fputs("'\n", out);
         }
@@ -344,14 +384,13 @@ static int print_timelines(FILE *out, const struct scenario *s, const struct sol
         print_numbers(out, s, o, overrides, x);
         return 0;
     }
-    fprintf(out,
-            "\nThe scenario's policy raised, for `fundsim run` (from %d the values stay at their "
-            "%d increase):\n",
-            o->target.year + 1, o->target.year);
+    fputc('\n', out);
+    fprintf(out, term(TERM_solve_timelines_title, o->lang), o->target.year + 1, o->target.year);
+    fputc('\n', out);
     for (size_t j = 0; j < o->n_adjust; j++) {
         size_t k = plain_region(s, o, overrides, j);
         if (k == s->n_regions)
-            fprintf(out, "  (every region sets its own %s)\n", o->adjust[j]->key);
+            print_own(out, o, j);
         else if (print_set_line(out, "", o->adjust[j]->key, timeline(s, k, o->adjust[j]), s, o,
                                 x) != 0)
             return -1;
@@ -359,8 +398,7 @@ static int print_timelines(FILE *out, const struct scenario *s, const struct sol
     for (size_t k = 0; k < s->n_regions; k++)
         for (size_t j = 0; j < o->n_adjust; j++) {
             if (!overrides[k * o->n_adjust + j]) continue;
-            fprintf(out, "%s sets its own %s, which rises by the same x:\n", s->regions[k].name,
-                    o->adjust[j]->key);
+            print_region_own(out, s, o, k, j);
             char prefix[64];
             snprintf(prefix, sizeof prefix, "regions.[%zu].", k);
             if (print_set_line(out, prefix, o->adjust[j]->key, timeline(s, k, o->adjust[j]), s, o,
@@ -458,7 +496,7 @@ static int parse_from_step(const struct solve_cli *c, const struct scenario *s,
             fprintf(stderr,
                     "fundsim solve: --step expects a number above 0 and at most %g (%s), got "
                     "\"%s\"\n",
-                    kind->max, kind->unit, c->step);
+                    kind->max, term(kind->unit, LANG_EN), c->step);
             return EXIT_USAGE;
         }
     }
@@ -491,17 +529,18 @@ int cmd_solve(int argc, char **argv)
     }
     if ((status = parse_from_step(&c, &s, overrides, &o)) != 0) goto done;
     o.threads = c.threads;
-    struct cli_voice voice = {.command = "solve", .quiet = c.quiet};
+    o.lang = (enum lang)c.lang;
+    struct cli_voice voice = {.command = "solve", .quiet = c.quiet, .lang = c.lang};
     o.say = cli_say(&voice);
     if (!c.quiet) {
         char target[256];
-        target_describe(&o.target, &s, target, sizeof target);
-        fprintf(stderr,
-                "fundsim solve: %s, %s %s %g: %lld paths x %d years x %zu regions on %d "
-                "thread%s, increase from %d in steps of %g (%s)\n",
-                s.name, target, o.target.strict ? "<" : "<=", o.target.probability,
-                s.simulation.paths, s.simulation.years, s.n_regions, o.threads,
-                o.threads == 1 ? "" : "s", o.from, o.step, o.adjust[0]->unit);
+        target_describe(&o.target, &s, o.lang, target, sizeof target);
+        fputs("fundsim solve: ", stderr);
+        fprintf(stderr, term(TERM_msg_solve_start, o.lang), s.name, target,
+                o.target.strict ? "<" : "<=", o.target.probability, s.simulation.paths,
+                s.simulation.years, s.n_regions, o.threads, o.threads == 1 ? "" : "s", o.from,
+                o.step, term(o.adjust[0]->unit, o.lang));
+        fputc('\n', stderr);
     }
 
     struct diag d = {0};

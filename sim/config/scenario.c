@@ -13,6 +13,7 @@
 #include "sim/config/arena.h"
 #include "sim/config/diag.h"
 #include "sim/config/limit.h"
+#include "sim/config/plausible.h"
 #include "sim/config/schema.h"
 #include "sim/config/tree.h"
 #include "sim/config/validate.h"
@@ -138,7 +139,49 @@ static struct tree *override_value(const struct setting_override *o, const char 
     return v;
 }
 
-/* Applies one override. Paths are names joined by '.', with [i] for a list element. */
+/* The element of `list` whose name, name_zh or code is key[0, len), or NULL. */
+static struct tree *named_element(const struct tree *list, const char *key, size_t len)
+{
+    static const char *const names[] = {"name", "name_zh", "code"};
+    for (size_t k = 0; k < list->n; k++)
+        for (size_t j = 0; j < sizeof names / sizeof *names; j++) {
+            const struct tree *v = tree_child(list->kids[k], names[j]);
+            if (v && v->kind == TREE_STRING && strlen(v->s) == len && !strncmp(v->s, key, len))
+                return list->kids[k];
+        }
+    return NULL;
+}
+
+/* Says that `list` has no element named key[0, len), and which names it has. */
+static void no_such_element(const struct tree *list, const char *key, size_t len,
+                            const char *origin, struct diag *d)
+{
+    char *path = tree_path(list), *names = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&names, &size);
+    for (size_t k = 0; f && k < list->n; k++) {
+        const struct tree *e = list->kids[k];
+        const struct tree *name = tree_child(e, "name"), *zh = tree_child(e, "name_zh"),
+                          *code = tree_child(e, "code");
+        fprintf(f, "%s[%zu] %s", k ? ", " : "", k,
+                name && name->kind == TREE_STRING ? name->s : "(no name)");
+        if (zh && zh->kind == TREE_STRING) fprintf(f, " %s", zh->s);
+        if (code && code->kind == TREE_STRING) fprintf(f, " %s", code->s);
+    }
+    if (!f || fclose(f) != 0 || !path) {
+        d->no_memory = true;
+    } else {
+        diag_loc(d, origin, 0,
+                 "%s has no element whose name, name_zh or code is \"%.*s\"; its elements: %s",
+                 path, (int)len, key, list->n ? names : "none");
+    }
+    free(path);
+    free(names);
+}
+
+/* Applies one override. Paths are names joined by '.', with [i] for a list
+ * element; an element of a list may also be named by its name, name_zh or
+ * code: regions.郑州市.opening_balance_yuan. */
 static void apply_set(struct tree *root, const struct setting_override *o, struct diag *d)
 {
     size_t n = strlen(o->key) + (o->value ? strlen(o->value) : 0) + 8;
@@ -155,16 +198,29 @@ static void apply_set(struct tree *root, const struct setting_override *o, struc
     bool ok = value != NULL;
     while (ok && *p) {
         size_t len = strcspn(p, ".[");
-        if (*p == '[') {
-            char *end;
-            long idx = strtol(p + 1, &end, 10);
-            if (*end != ']' || end == p + 1 || idx < 0 ||
-                !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
-                diag_loc(d, origin, 0, "the key does not name an existing list element");
-                ok = false;
-                break;
+        if (*p == '[' || (cur->kind == TREE_LIST && len > 0)) {
+            long idx = -1;
+            if (*p == '[') {
+                char *end;
+                idx = strtol(p + 1, &end, 10);
+                if (*end != ']' || end == p + 1 || idx < 0 ||
+                    !(cur->kind == TREE_LIST || cur->kind == TREE_ARRAY) || (size_t)idx >= cur->n) {
+                    diag_loc(d, origin, 0, "the key does not name an existing list element");
+                    ok = false;
+                    break;
+                }
+                p = end + 1;
+            } else {
+                const struct tree *e = named_element(cur, p, len);
+                for (size_t k = 0; e && k < cur->n; k++)
+                    if (cur->kids[k] == e) idx = (long)k;
+                if (idx < 0) {
+                    no_such_element(cur, p, len, origin, d);
+                    ok = false;
+                    break;
+                }
+                p += len;
             }
-            p = end + 1;
             if (*p == '.') p++;
             if (!*p) { /* replace the element */
                 free(value->name);
@@ -1024,6 +1080,55 @@ static char *print_resolved(const struct tree *root)
     return text;
 }
 
+/* The setting at `path` ("regions[0].policy.subsidy.standard_yuan"), or NULL. */
+static const struct tree *find_path(const struct tree *t, const char *path)
+{
+    while (t && *path) {
+        if (*path == '[') {
+            char *end;
+            long idx = strtol(path + 1, &end, 10);
+            if (*end != ']' || idx < 0 || (size_t)idx >= t->n) return NULL;
+            t = t->kids[idx];
+            path = end + 1;
+        } else {
+            size_t len = strcspn(path, ".[");
+            char name[96];
+            snprintf(name, sizeof name, "%.*s", (int)len, path);
+            t = tree_child(t, name);
+            path += len;
+        }
+        if (*path == '.') path++;
+    }
+    return t;
+}
+
+/* The plausibility warnings (plausible.h), each with where its setting was
+ * written: a region's policy setting that the region does not override is
+ * the scenario's. Returns 0, or -1 when out of memory. */
+static int add_warnings(struct scenario *s, const struct tree *root)
+{
+    size_t cap = PLAUSIBLE_PER_REGION * s->n_regions;
+    s->warnings = arena_alloc(s->arena, (cap ? cap : 1) * sizeof *s->warnings);
+    if (!s->warnings) return -1;
+    s->n_warnings = plausible_check(s, s->warnings, cap);
+    for (size_t k = 0; k < s->n_warnings; k++) {
+        struct plausible_warning *w = &s->warnings[k];
+        const struct tree *at = find_path(root, w->setting);
+        const char *policy = strstr(w->setting, "].policy.");
+        if (!at && policy) {
+            memmove(w->setting, policy + 2, strlen(policy + 2) + 1);
+            at = find_path(root, w->setting);
+        }
+        char where[512] = "default";
+        if (at && at->file && at->line > 0)
+            snprintf(where, sizeof where, "%s:%d", at->file, at->line);
+        else if (at && at->file)
+            snprintf(where, sizeof where, "%s", at->file);
+        if (!(w->where = arena_strdup(s->arena, where))) return -1;
+    }
+    return 0;
+}
+
 int scenario_load(const char *path, const struct setting_override *sets, size_t n_sets,
                   struct scenario *out, struct diag *d)
 {
@@ -1064,6 +1169,7 @@ int scenario_load(const char *path, const struct setting_override *sets, size_t 
     int status = out->arena ? extract(out, root, d) : -1;
     bool no_memory = !out->arena || arena_failed(out->arena) || d->no_memory;
     if (!status && !no_memory) check_standards(out, root, d);
+    if (!status && !no_memory && d->n == before) no_memory = add_warnings(out, root) != 0;
     if (!status && !no_memory && d->n == before) {
         char *text = print_resolved(root);
         out->resolved_text = text ? arena_strdup(out->arena, text) : NULL;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 struct diag;
+struct plausible_warning;
 
 /* Facility levels of the notices: grassroots (township, community, village),
  * county, city, provincial tertiary hospitals. */
@@ -358,6 +359,11 @@ struct scenario {
     struct pooling_params pooling;
     struct calibration_params calibration;
     char *resolved_text; /* the fully resolved scenario, as `fundsim show` prints it */
+    /* figures that pass the checks but are not plausible for China, each with
+     * where its setting was written (sim/config/plausible.h); for the command
+     * line to print as warnings */
+    size_t n_warnings;
+    struct plausible_warning *warnings;
     void *arena;         /* owns every allocation above */
 };
 

@@ -560,6 +560,34 @@ static const char *line_start(const char *text, int line)
     return text ? text : "";
 }
 
+/* The full-width marks a Chinese keyboard types where the syntax wants ASCII
+ * (UTF-8, the ASCII mark that replaces it). */
+static const struct {
+    const char *wide, *ascii;
+} full_width[] = {
+    {"；", ";"}, {"，", ","}, {"：", ":"}, {"＝", "="}, {"（", "("}, {"）", ")"},  {"｛", "{"},
+    {"｝", "}"}, {"［", "["}, {"］", "]"}, {"“", "\""}, {"”", "\""}, {"＂", "\""}, {"。", "."},
+    {"．", "."}, {"、", ","}, {"－", "-"}, {"＋", "+"}, {"＃", "#"}, {"＠", "@"},  {"　", " "},
+};
+
+/* The first full-width mark (index in full_width) in text[0, end) outside
+ * strings and comments, or -1. */
+static int find_full_width(const char *text, const char *end)
+{
+    for (const char *p = text; p < end && *p; p++) {
+        if (*p == '"') {
+            p = string_end(p);
+            if (!*p) break;
+        } else if (*p == '#' || (p[0] == '/' && (p[1] == '/' || p[1] == '*'))) {
+            break; /* a comment: what is in it is never the syntax's */
+        } else if ((unsigned char)*p >= 0x80) {
+            for (size_t k = 0; k < sizeof full_width / sizeof *full_width; k++)
+                if (strncmp(p, full_width[k].wide, strlen(full_width[k].wide)) == 0) return (int)k;
+        }
+    }
+    return -1;
+}
+
 /* libconfig's own words, made to say what to do. `ends_open`: the text ends
  * inside a group, list, string or comment (scan_text). `lines`: the text is a
  * file's (a --set value's line means nothing to the user). */
@@ -578,7 +606,28 @@ static void parse_error(struct diag *d, const config_t *cfg, const char *text, c
     else if (!efile && ends_open)
         what = "syntax error: the file ends inside a group, list, string or comment (is it cut "
                "short, or a bracket left open?)";
-    diag_loc(d, efile ? efile : file, efile || lines ? line : 0, "%s", what);
+    /* libconfig stops at the mark, or at the line end after one; a --set value is one line */
+    int wide = -1, at = line;
+    if (!efile && strcmp(what, "syntax error") == 0 && (!lines || line > 0)) {
+        const char *last = lines ? from : text, *stop = lines && to ? to : last + strlen(last);
+        wide = find_full_width(last, stop);
+        if (wide < 0 && lines && line > 1) {
+            const char *prev = line_start(text, --at);
+            wide = find_full_width(prev, from);
+        }
+    }
+    if (wide >= 0)
+        diag_loc(d, file, lines ? line : 0,
+                 "syntax error: the full-width '%s' %s is the likely cause: write the ASCII "
+                 "'%s' instead (a Chinese keyboard types full-width marks; switch it to "
+                 "half-width, 半角, or to English)",
+                 full_width[wide].wide,
+                 !lines       ? "in the value"
+                 : at == line ? "on this line"
+                              : "on the line before",
+                 full_width[wide].ascii);
+    else
+        diag_loc(d, efile ? efile : file, efile || lines ? line : 0, "%s", what);
 }
 
 /* ---- entries ----
