@@ -131,6 +131,7 @@ static int row(hid_t parent, const struct sens_row *w, int rank)
                          put1(g, "central", w->central) || put1(g, "sd", w->sd) ||
                          put_dims(g, "value", value, 2, 0, "side", NULL) ||
                          strings(g, "value_text", text, 2) ||
+                         dims(g, "value_text", "side", NULL) ||
                          put_dims(g, "p_depleted", p, 2, 0, "side", NULL) ||
                          put_dims(g, "delta_p_depleted", dp, 2, 0, "side", NULL) ||
                          put_dims(g, "delta_p_depleted_ci", dp_ci, 2, 2, "side", "bound") ||
