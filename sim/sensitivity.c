@@ -376,7 +376,8 @@ static int run_side(struct ctx *c, const struct sens_row *w, bool rule, struct s
         }
         side_from(v, side);
         if (!c->gathering)
-            say_text(&o->say, SAY_NOTE, "%s = %s: from the checkpoint", w->key, side->text);
+            say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_from_checkpoint, o->lang), w->key,
+                     side->text);
         return 0;
     }
     struct scenario s;
@@ -615,7 +616,7 @@ int sens_run(const struct scenario *s, const struct sens_options *o, struct sens
     if (!lead) failed = !(c.ckpt = sens_ckpt_open(o->out_path, id, SENS_CKPT_ATTACH, d));
     if (!agree(&c, failed)) goto done;
     if (o->resume)
-        say_text(&o->say, SAY_NOTE, "resuming: %zu runs finished in %s", sens_ckpt_count(c.ckpt),
+        say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_resuming, o->lang), sens_ckpt_count(c.ckpt),
                  sens_ckpt_path(c.ckpt));
     say_text(&o->say, SAY_NOTE, term(TERM_msg_sens_base, o->lang), s->name);
     failed = !(a = run_arm_create(s, o->threads, d));
