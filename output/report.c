@@ -83,8 +83,8 @@ static void band_of(const struct report_run *run, size_t y, size_t r, const doub
 static void print_heading(const struct report_run *run, const char *path, FILE *out)
 {
     if (run->lang == LANG_ZH) {
-        fprintf(out, "%s：情景 %s，%lld 条路径，随机种子 %lld，%d-%d 年\n", path, run->scenario_name,
-                run->paths, run->seed, run->years[0], run->years[run->Y - 1]);
+        fprintf(out, "%s：情景 %s，%lld 条路径，随机种子 %lld，%d-%d 年\n", path,
+                run->scenario_name, run->paths, run->seed, run->years[0], run->years[run->Y - 1]);
         if (run->first)
             fprintf(out,
                     "已按 %d 年及以前的决算校准：%d-%d 年为历史年份（期望值再现实际数，标 *），"
@@ -156,8 +156,8 @@ static void warning_print_text_zh(const struct warning *t, const struct report_r
             else
                 fputs("      ", out);
             term_pad(out, report_region_name(run, r), w);
-            fprintf(out, " %13.2f %13.2f %13.2f %13.1f %13.1f %13.1f", b[0], b[1], b[2], m[0],
-                    m[1], m[2]);
+            fprintf(out, " %13.2f %13.2f %13.2f %13.1f %13.1f %13.1f", b[0], b[1], b[2], m[0], m[1],
+                    m[2]);
             if (r == run->R) {
                 fprintf(out, " %17.3f  -\n", t->province_p_depleted[y]);
                 continue;
@@ -225,7 +225,8 @@ static void warning_print_text(const struct warning *t, const struct report_run 
         }
     }
     if (run->first)
-        fprintf(out, "* history: not projection.\n\nFirst year of the projection with P(depl) >= %g:\n",
+        fprintf(out,
+                "* history: not projection.\n\nFirst year of the projection with P(depl) >= %g:\n",
                 t->depletion_probability);
     else
         fprintf(out, "\nFirst year with P(depl) >= %g:\n", t->depletion_probability);
@@ -300,18 +301,26 @@ static double budget_total(const struct budget *b, size_t y)
     return total;
 }
 
-static void budget_print_text_zh(const struct budget *b, const struct report_run *run, FILE *out)
+static void budget_print_text(const struct budget *b, const struct report_run *run, FILE *out)
 {
-    const char(*lab)[16] = run->band_text;
-    fprintf(out,
-            "各级财政负担%s：各级政府支出（%s与医疗救助资助参保），亿元：各路径的分位数"
-            "与均值。合计：各级均值之和。\n\n",
-            run->R > 1 ? "（全省合计）" : "", term(TERM_fiscal_subsidy, LANG_ZH));
-    term_pad(out, "年份", 6);
-    term_pad(out, "层级", 8);
+    enum lang lang = run->lang;
+    const char(*lab)[16] = lang == LANG_ZH ? run->band_text : run->band_label;
+    if (lang == LANG_ZH)
+        fprintf(out,
+                "各级财政负担%s：各级政府支出（%s与医疗救助资助参保），亿元：各路径的分位数"
+                "与均值。合计：各级均值之和。\n\n",
+                run->R > 1 ? "（全省合计）" : "", term(TERM_fiscal_subsidy, LANG_ZH));
+    else
+        fputs(
+            "Budget burden of the province: what each level of government pays (fiscal subsidy\n"
+            "and contribution assistance), in 亿元 (100 million yuan): quantiles across paths and\n"
+            "the mean. Total: the sum of the levels' means.\n\n",
+            out);
+    term_pad(out, term(TERM_year, lang), 6);
+    term_pad(out, term(TERM_csv_gov_level, lang), 8);
     for (int k = 0; k < 3; k++)
         term_pad(out, lab[k], -10);
-    term_pad(out, "均值", -10);
+    term_pad(out, term(TERM_mean, lang), -10);
     fputc('\n', out);
     for (size_t i = 0; i < run->n_chosen; i++) {
         size_t y = run->chosen[i];
@@ -328,37 +337,8 @@ static void budget_print_text_zh(const struct budget *b, const struct report_run
                     b->mean[k][y] / YUAN_PER_YI);
         }
         fputs("      ", out);
-        term_pad(out, "合计", 8);
+        term_pad(out, term(TERM_total, lang), 8);
         fprintf(out, " %39.2f\n", budget_total(b, y) / YUAN_PER_YI);
-    }
-}
-
-static void budget_print_text(const struct budget *b, const struct report_run *run, FILE *out)
-{
-    if (run->lang == LANG_ZH) {
-        budget_print_text_zh(b, run, out);
-        return;
-    }
-    const char(*lab)[16] = run->band_label;
-    fputs("Budget burden of the province: what each level of government pays (fiscal subsidy\n"
-          "and contribution assistance), in 亿元 (100 million yuan): quantiles across paths and\n"
-          "the mean. Total: the sum of the levels' means.\n\n",
-          out);
-    fprintf(out, "year  %-8s%10s%10s%10s%10s\n", "level", lab[0], lab[1], lab[2], "mean");
-    for (size_t i = 0; i < run->n_chosen; i++) {
-        size_t y = run->chosen[i];
-        if (i > 0) fputc('\n', out);
-        for (int k = 0; k < N_GOV_LEVELS; k++) {
-            const double *q = b->q[k] + y * run->Q;
-            if (k == 0)
-                fprintf(out, "%-4d%c ", run->years[y], report_history(run, y) ? '*' : ' ');
-            else
-                fputs("      ", out);
-            fprintf(out, "%-8s %9.2f %9.2f %9.2f %9.2f\n", report_gov_levels[k],
-                    q[run->band[0]] / YUAN_PER_YI, q[run->band[1]] / YUAN_PER_YI,
-                    q[run->band[2]] / YUAN_PER_YI, b->mean[k][y] / YUAN_PER_YI);
-        }
-        fprintf(out, "      %-8s %39.2f\n", "total", budget_total(b, y) / YUAN_PER_YI);
     }
 }
 

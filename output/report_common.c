@@ -485,8 +485,7 @@ void report_run_read(struct report_reader *rd, struct report_run *run)
     report_read_attribute(rd, "/", "seed", H5T_NATIVE_LLONG, &run->seed);
     run->scenario_name = report_read_text(rd, "/", "scenario_name");
     if (!rd->failed && H5Aexists(rd->file, "history_end_year") > 0)
-        report_read_attribute(rd, "/", "history_end_year", H5T_NATIVE_INT,
-                              &run->history_end_year);
+        report_read_attribute(rd, "/", "history_end_year", H5T_NATIVE_INT, &run->history_end_year);
     if (rd->failed) return;
     if (run->Y && run->history_end_year >= run->years[0]) {
         long first = (long)run->history_end_year - run->years[0] + 1;
@@ -584,4 +583,23 @@ void report_put_csv_text(const char *s, FILE *out)
         fputc(*s, out);
     }
     fputc('"', out);
+}
+
+double *report_read_with_province(struct report_reader *rd, const struct report_run *run,
+                                  const char *regional, const char *province, bool with_q)
+{
+    size_t Y = run->Y, R = run->R, q = with_q ? run->Q : 1;
+    size_t r_dims[3] = {Y, R, q}, p_dims[2] = {Y, q};
+    double *reg = report_read_doubles(rd, regional, with_q ? 3 : 2, r_dims);
+    double *prov = report_read_doubles(rd, province, with_q ? 2 : 1, p_dims);
+    double *all = NULL;
+    if (!rd->failed && !(all = malloc(Y * (R + 1) * q * sizeof *all)))
+        report_problem(rd, "out of memory");
+    for (size_t y = 0; all && y < Y; y++) {
+        memcpy(all + y * (R + 1) * q, reg + y * R * q, R * q * sizeof *all);
+        memcpy(all + (y * (R + 1) + R) * q, prov + y * q, q * sizeof *all);
+    }
+    free(reg);
+    free(prov);
+    return all;
 }

@@ -53,8 +53,8 @@ struct report_run {
      * none) and the index of the projection's first year, L + 1 (0: none) */
     int history_end_year;
     size_t first;
-    enum lang lang;         /* of the text (report_run_set_lang) */
-    char band_text[3][16];  /* the band's column labels in that language: p5 or 5% */
+    enum lang lang;        /* of the text (report_run_set_lang) */
+    char band_text[3][16]; /* the band's column labels in that language: p5 or 5% */
 };
 
 /* Sets the language of the text: the band's labels and the names' width. */
@@ -113,6 +113,11 @@ hid_t report_open_dataset(struct report_reader *rd, const char *name, hid_t type
 /* Reads a whole numeric dataset of rank `rank`: dims[k] must match where it
  * is not 0, and a 0 is replaced by the file's size. */
 double *report_read_doubles(struct report_reader *rd, const char *name, int rank, size_t *dims);
+/* Reads `regional` [Y][R] (with_q: [Y][R][Q]) and `province` [Y] ([Y][Q])
+ * into one [Y][R + 1] ([Y][R + 1][Q]) array, the province last; NULL on a
+ * problem (said in rd). */
+double *report_read_with_province(struct report_reader *rd, const struct report_run *run,
+                                  const char *regional, const char *province, bool with_q);
 int *report_read_ints(struct report_reader *rd, const char *name, int rank, size_t *dims);
 
 /* Reads a 1-D dataset of variable-length strings of size *n (0: any) into copies. */

@@ -5,7 +5,6 @@
 #include "output/report_current.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 enum { ENROLLEES, INCOME, EXPENDITURE, SURPLUS, N_CURRENT };
 static const char *const var_names[N_CURRENT] = {"enrollees", "income", "expenditure", "surplus"};
@@ -14,25 +13,6 @@ struct report_current {
     double *q[N_CURRENT]; /* [Y][R + 1][Q]: persons, yuan */
     double *p_deficit;    /* [Y][R + 1] */
 };
-
-/* `regional` [Y][R](x Q when q) and `province` [Y](x Q) into one [Y][R + 1](x Q) array. */
-static double *read_joined(struct report_reader *rd, const struct report_run *run,
-                           const char *regional, const char *province, size_t q)
-{
-    size_t Y = run->Y, R = run->R, r_dims[3] = {Y, R, q}, p_dims[2] = {Y, q};
-    double *reg = report_read_doubles(rd, regional, q > 1 ? 3 : 2, r_dims);
-    double *prov = report_read_doubles(rd, province, q > 1 ? 2 : 1, p_dims);
-    double *all = NULL;
-    if (!rd->failed && !(all = malloc(Y * (R + 1) * q * sizeof *all)))
-        report_problem(rd, "out of memory");
-    for (size_t y = 0; all && y < Y; y++) {
-        memcpy(all + y * (R + 1) * q, reg + y * R * q, R * q * sizeof *all);
-        memcpy(all + (y * (R + 1) + R) * q, prov + y * q, q * sizeof *all);
-    }
-    free(reg);
-    free(prov);
-    return all;
-}
 
 struct report_current *report_current_read(struct report_reader *rd, const struct report_run *run)
 {
@@ -45,9 +25,10 @@ struct report_current *report_current_read(struct report_reader *rd, const struc
         char regional[64], province[64];
         snprintf(regional, sizeof regional, "/summary/%s_quantiles", var_names[v]);
         snprintf(province, sizeof province, "/summary/province/%s_quantiles", var_names[v]);
-        c->q[v] = read_joined(rd, run, regional, province, run->Q);
+        c->q[v] = report_read_with_province(rd, run, regional, province, true);
     }
-    c->p_deficit = read_joined(rd, run, "/warning/p_deficit", "/warning/province_p_deficit", 1);
+    c->p_deficit = report_read_with_province(rd, run, "/warning/p_deficit",
+                                             "/warning/province_p_deficit", false);
     if (!rd->failed) return c;
     report_current_free(c);
     return NULL;
@@ -129,7 +110,8 @@ void report_current_print_text(const struct report_current *c, const struct repo
             fprintf(out, " %*.3f\n", l == LANG_ZH ? 17 : 11, c->p_deficit[y * (run->R + 1) + r]);
         }
     }
-    if (run->first) fputs(l == LANG_ZH ? "* 历史年份，非预测。\n" : "* history: not projection.\n", out);
+    if (run->first)
+        fputs(l == LANG_ZH ? "* 历史年份，非预测。\n" : "* history: not projection.\n", out);
 }
 
 void report_current_print_csv(const struct report_current *c, const struct report_run *run,

@@ -32,9 +32,9 @@ enum {
     N_GAINS
 };
 static const char *const gain_vars[N_GAINS] = {
-    "fund_inpatient", "fund_outpatient", "fund_two_diseases", "fund_chronic",
-    "fund_maternity", "serious_claims",  "assistance_claims", "out_of_pocket",
-    "serious_premium", "income",         "surplus",           "enrollees"};
+    "fund_inpatient",  "fund_outpatient", "fund_two_diseases", "fund_chronic",
+    "fund_maternity",  "serious_claims",  "assistance_claims", "out_of_pocket",
+    "serious_premium", "income",          "surplus",           "enrollees"};
 /* Their names for people (terms.h). */
 static const enum term gain_terms[N_GAINS] = {
     TERM_fund_inpatient,  TERM_fund_outpatient, TERM_fund_two_diseases,  TERM_fund_chronic,
@@ -97,26 +97,6 @@ static void column_label(const struct report_run *run, char *s, size_t n, int c)
         snprintf(s, n, "%s%s", report_gov_level(run, c - OUTLAY), term(TERM_outlay, run->lang));
 }
 
-/* Reads `regional` [Y][R] (with_q: [Y][R][Q]) and `province` [Y] ([Y][Q]) into one array. */
-static double *read_with_province(struct report_reader *rd, const struct report_run *run,
-                                  const char *regional, const char *province, bool with_q)
-{
-    size_t Y = run->Y, R = run->R, q = with_q ? run->Q : 1;
-    size_t r_dims[3] = {Y, R, q}, p_dims[2] = {Y, q};
-    double *reg = report_read_doubles(rd, regional, with_q ? 3 : 2, r_dims);
-    double *prov = report_read_doubles(rd, province, with_q ? 2 : 1, p_dims);
-    double *all = NULL;
-    if (!rd->failed && !(all = malloc(Y * (R + 1) * q * sizeof *all)))
-        report_problem(rd, "out of memory");
-    for (size_t y = 0; all && y < Y; y++) {
-        memcpy(all + y * (R + 1) * q, reg + y * R * q, R * q * sizeof *all);
-        memcpy(all + (y * (R + 1) + R) * q, prov + y * q, q * sizeof *all);
-    }
-    free(reg);
-    free(prov);
-    return all;
-}
-
 /* Formats a dataset's name into `s`; a name longer than n is a problem. */
 __attribute__((format(printf, 4, 5))) static void dataset_name(struct report_reader *rd, char *s,
                                                                size_t n, const char *fmt, ...)
@@ -135,7 +115,7 @@ static double *read_summary(struct report_reader *rd, const struct report_run *r
     char regional[512], province[512];
     dataset_name(rd, regional, sizeof regional, "%s/summary/%s_%s", group, var, stat);
     dataset_name(rd, province, sizeof province, "%s/summary/province/%s_%s", group, var, stat);
-    return read_with_province(rd, run, regional, province, with_q);
+    return report_read_with_province(rd, run, regional, province, with_q);
 }
 
 /* <group>/warning/<stat> and its province's. */
@@ -145,7 +125,7 @@ static double *read_warning(struct report_reader *rd, const struct report_run *r
     char regional[512], province[512];
     dataset_name(rd, regional, sizeof regional, "%s/warning/%s", group, stat);
     dataset_name(rd, province, sizeof province, "%s/warning/province_%s", group, stat);
-    return read_with_province(rd, run, regional, province, false);
+    return report_read_with_province(rd, run, regional, province, false);
 }
 
 static void estimate_free(struct estimate *e)
@@ -207,8 +187,8 @@ static void pooling_read(struct report_reader *rd, const struct report_run *run,
     v->paid_mean = read_summary(rd, run, group, "adjustment_paid", "mean", false);
     v->received_q = read_summary(rd, run, group, "adjustment_received", "quantiles", true);
     v->paid_q = read_summary(rd, run, group, "adjustment_paid", "quantiles", true);
-    v->base_p_depleted =
-        read_with_province(rd, run, "/warning/p_depleted", "/warning/province_p_depleted", false);
+    v->base_p_depleted = report_read_with_province(rd, run, "/warning/p_depleted",
+                                                   "/warning/province_p_depleted", false);
 }
 
 static void variant_read(struct report_reader *rd, const struct report_run *run, struct variant *v)
@@ -271,8 +251,8 @@ struct report_diff *report_diff_read(struct report_reader *rd, const struct repo
     report_free_strings(names, n);
     size_t y[1] = {run->Y};
     if (d) {
-        d->base_p_depleted = read_with_province(rd, run, "/warning/p_depleted",
-                                                "/warning/province_p_depleted", false);
+        d->base_p_depleted = report_read_with_province(rd, run, "/warning/p_depleted",
+                                                       "/warning/province_p_depleted", false);
         d->base_backstop = report_read_doubles(rd, "/summary/province/backstop_mean", 1, y);
         d->base_enrollees = report_read_doubles(rd, "/summary/province/enrollees_mean", 1, y);
     }
@@ -442,8 +422,7 @@ static void print_regions(const struct variant *v, const struct report_run *run,
         term_pad(out, "改善概率", -11);
         fputs("  概率变化  95% 置信区间\n", out);
     } else {
-        fprintf(out, "\nRegions in %d: balance, and the probability of depletion\n",
-                run->years[y]);
+        fprintf(out, "\nRegions in %d: balance, and the probability of depletion\n", run->years[y]);
         fprintf(out, "%-*s %9s  %-22s%11s  ΔP(depl)  95 %% CI\n", w, "region", "mean", "95 % CI",
                 "P(better)");
     }
@@ -470,7 +449,8 @@ static void print_variance(const struct variant *v, const struct report_run *run
             fputs("各路径均无差异\n", out);
             return;
         }
-        fprintf(out, "估计 %.1f 倍（基准方差 + 方案方差，除以差值方差）", v->variance_indep[i] / v->variance[i]);
+        fprintf(out, "估计 %.1f 倍（基准方差 + 方案方差，除以差值方差）",
+                v->variance_indep[i] / v->variance[i]);
         if (v->variance_measured)
             fprintf(out, "，实测 %.1f 倍（独立随机数）", v->variance_measured[i] / v->variance[i]);
         fputc('\n', out);
@@ -622,11 +602,11 @@ static void print_gains(const struct report_diff *d, const struct variant *v,
         fprintf(out, " %9d", run->years[run->chosen[k]]);
     fputc('\n', out);
     /* zero rows: named once, after the table */
-#define ZERO(label)                                                                        \
-    do {                                                                                   \
-        size_t used = strlen(zero);                                                        \
-        snprintf(zero + used, sizeof zero - used, "%s%s", nz++ ? (l == LANG_ZH ? "、" : ", ") : "", \
-                 label);                                                                   \
+#define ZERO(label)                                                                                \
+    do {                                                                                           \
+        size_t used = strlen(zero);                                                                \
+        snprintf(zero + used, sizeof zero - used, "%s%s",                                          \
+                 nz++ ? (l == LANG_ZH ? "、" : ", ") : "", label);                                 \
     } while (0)
     double *cost = calloc(run->Y * R1, sizeof *cost);
     for (int g = 0; g <= G_OUT_OF_POCKET; g++) {
@@ -696,7 +676,9 @@ static void print_gains(const struct report_diff *d, const struct variant *v,
         fputc('\n', out);
     }
     if (nz)
-        fprintf(out, l == LANG_ZH ? "各路径各年均无变化：%s。\n" : "No change in any path or year: %s.\n",
+        fprintf(out,
+                l == LANG_ZH ? "各路径各年均无变化：%s。\n"
+                             : "No change in any path or year: %s.\n",
                 zero);
     /* the depletion year: the first year P(depleted) reaches 5, 50 and 95 % */
     static const double at[3] = {0.05, 0.5, 0.95};
@@ -741,10 +723,11 @@ void report_diff_print_text(const struct report_diff *d, const struct report_run
         if (run->lang == LANG_ZH) {
             /* the description is the scenario's own words (its file's language) */
             fprintf(out, "\n政策方案 %s\n", v->name);
-            fprintf(out,
-                    "方案减基准，%lld 条路径，共同随机数。差值单位亿元：各路径均值及其 95%% 置信区间，"
-                    "以及分位数。改善概率：方案累计结余较高的概率。概率变化：%s的变化。\n\n",
-                    run->paths, term(TERM_depletion_p, LANG_ZH));
+            fprintf(
+                out,
+                "方案减基准，%lld 条路径，共同随机数。差值单位亿元：各路径均值及其 95%% 置信区间，"
+                "以及分位数。改善概率：方案累计结余较高的概率。概率变化：%s的变化。\n\n",
+                run->paths, term(TERM_depletion_p, LANG_ZH));
             if (v->gain[0].mean) print_gains(d, v, run, out);
             print_province(v, run, out);
             size_t last = run->chosen[run->n_chosen - 1];
@@ -866,8 +849,8 @@ static const char *gains_line(const struct report_run *run, const char *en, enum
  * `line` in the run's language, `unit` "1e8_yuan" or "1e4_persons" (亿元,
  * 万人 in Chinese). */
 static void gains_csv_row(const struct variant *v, const struct report_run *run, size_t y, size_t r,
-                          const char *line, const char *unit, const struct estimate *e,
-                          double mean, double scale, FILE *out)
+                          const char *line, const char *unit, const struct estimate *e, double mean,
+                          double scale, FILE *out)
 {
     if (run->lang == LANG_ZH)
         unit = term(!strcmp(unit, "1e4_persons") ? TERM_unit_1e4_persons : TERM_unit_1e8_yuan,
