@@ -285,19 +285,25 @@ static void put_year(const struct report_run *run, size_t y, bool first, FILE *o
 
 static bool zero_everywhere(const struct estimate *e, const struct report_run *run);
 
-static void print_province_zh(const struct variant *v, const struct report_run *run, FILE *out)
+static void print_province(const struct variant *v, const struct report_run *run, FILE *out)
 {
-    const char(*lab)[16] = run->band_text;
+    bool zh = run->lang == LANG_ZH;
+    enum lang l = run->lang;
+    const char(*lab)[16] = zh ? run->band_text : run->band_label;
+    const char *ci = zh ? "95% 置信区间" : "95 % CI";
     size_t R1 = run->R + 1;
-    const char *where = run->R > 1 ? "全省" : report_region_name(run, 0);
-    fprintf(out, "%s：%s\n", where, term(TERM_balance, LANG_ZH));
-    term_pad(out, "年份", 6);
-    term_pad(out, "均值", -10);
+    const char *where = !zh ? "Province" : run->R > 1 ? "全省" : report_region_name(run, 0);
+    if (zh)
+        fprintf(out, "%s：%s\n", where, term(TERM_balance, l));
+    else
+        fprintf(out, "%s: balance\n", where);
+    term_pad(out, term(TERM_year, l), 6);
+    term_pad(out, term(TERM_mean, l), -10);
     fputs("  ", out);
-    term_pad(out, "95% 置信区间", 22);
+    term_pad(out, ci, 22);
     for (int k = 0; k < 3; k++)
         term_pad(out, lab[k], -10);
-    term_pad(out, "改善概率", -11);
+    term_pad(out, zh ? "改善概率" : "P(better)", -11);
     fputc('\n', out);
     for (size_t k = 0; k < run->n_chosen; k++) {
         size_t y = run->chosen[k], i = y * R1 + run->R;
@@ -307,13 +313,16 @@ static void print_province_zh(const struct variant *v, const struct report_run *
         fprintf(out, "%10.2f%10.2f%10.2f%11.3f\n", q[run->band[0]] / YUAN_PER_YI,
                 q[run->band[1]] / YUAN_PER_YI, q[run->band[2]] / YUAN_PER_YI, v->p_better[i]);
     }
-    fprintf(out, "\n%s：%s，及%s变化\n", where, term(TERM_expenditure, LANG_ZH),
-            term(TERM_depletion_p, LANG_ZH));
-    term_pad(out, "年份", 6);
-    term_pad(out, "均值", -10);
+    if (zh)
+        fprintf(out, "\n%s：%s，及%s变化\n", where, term(TERM_expenditure, l),
+                term(TERM_depletion_p, l));
+    else
+        fprintf(out, "\n%s: expenditure, and the probability of depletion\n", where);
+    term_pad(out, term(TERM_year, l), 6);
+    term_pad(out, term(TERM_mean, l), -10);
     fputs("  ", out);
-    term_pad(out, "95% 置信区间", 24);
-    fputs("概率变化  95% 置信区间\n", out);
+    term_pad(out, ci, 24);
+    fprintf(out, "%s  %s\n", zh ? "概率变化" : "ΔP(depl)", ci);
     for (size_t k = 0; k < run->n_chosen; k++) {
         size_t y = run->chosen[k], i = y * R1 + run->R;
         put_year(run, y, true, out);
@@ -321,90 +330,37 @@ static void print_province_zh(const struct variant *v, const struct report_run *
         put_delta_p(&v->delta_p_depleted, i, out);
         fputc('\n', out);
     }
-    fputs("\n各级财政支出变化\n", out);
-    char zero[256] = "";
-    size_t nz = 0;
-    int nonzero = 0;
-    for (int l = 0; l < N_GOV_LEVELS; l++)
-        nonzero += !zero_everywhere(&v->diff[OUTLAY + l], run);
-    if (nonzero) {
-        term_pad(out, "年份", 6);
-        term_pad(out, "层级", 8);
-        term_pad(out, "均值", -10);
-        fputs("  95% 置信区间\n", out);
-    }
-    for (size_t k = 0; k < run->n_chosen; k++) {
-        size_t y = run->chosen[k], i = y * R1 + run->R;
-        bool first = true;
-        for (int l = 0; l < N_GOV_LEVELS; l++) {
-            if (zero_everywhere(&v->diff[OUTLAY + l], run)) continue;
-            put_year(run, y, first, out);
-            first = false;
-            term_pad(out, report_gov_level(run, l), 8);
-            put_money(&v->diff[OUTLAY + l], i, out);
-            fputc('\n', out);
-        }
-    }
-    for (int l = 0; l < N_GOV_LEVELS; l++)
-        if (zero_everywhere(&v->diff[OUTLAY + l], run)) {
-            size_t used = strlen(zero);
-            snprintf(zero + used, sizeof zero - used, "%s%s", nz++ ? "、" : "",
-                     report_gov_level(run, l));
-        }
-    if (nz) fprintf(out, "各路径各年均无变化：%s。\n", zero);
-}
-
-static void print_province(const struct variant *v, const struct report_run *run, FILE *out)
-{
-    if (run->lang == LANG_ZH) {
-        print_province_zh(v, run, out);
-        return;
-    }
-    const char(*lab)[16] = run->band_label;
-    size_t R1 = run->R + 1;
-    fputs("Province: balance\n", out);
-    fprintf(out, "year  %10s  %-22s%10s%10s%10s%11s\n", "mean", "95 % CI", lab[0], lab[1], lab[2],
-            "P(better)");
-    for (size_t k = 0; k < run->n_chosen; k++) {
-        size_t y = run->chosen[k], i = y * R1 + run->R;
-        const double *q = v->balance_q + i * run->Q;
-        put_year(run, y, true, out);
-        put_money(&v->diff[BALANCE], i, out);
-        fprintf(out, "%10.2f%10.2f%10.2f%11.3f\n", q[run->band[0]] / YUAN_PER_YI,
-                q[run->band[1]] / YUAN_PER_YI, q[run->band[2]] / YUAN_PER_YI, v->p_better[i]);
-    }
-    fputs("\nProvince: expenditure, and the probability of depletion\n", out);
-    fprintf(out, "year  %10s  %-22s  ΔP(depl)  95 %% CI\n", "mean", "95 % CI");
-    for (size_t k = 0; k < run->n_chosen; k++) {
-        size_t y = run->chosen[k], i = y * R1 + run->R;
-        put_year(run, y, true, out);
-        put_money(&v->diff[EXPENDITURE], i, out);
-        put_delta_p(&v->delta_p_depleted, i, out);
-        fputc('\n', out);
-    }
-    fputs("\nBudget burden change: each level of government's outlay\n", out);
+    fputs(zh ? "\n各级财政支出变化\n"
+             : "\nBudget burden change: each level of government's outlay\n",
+          out);
     int zero = 0;
-    for (int l = 0; l < N_GOV_LEVELS; l++)
-        zero += zero_everywhere(&v->diff[OUTLAY + l], run);
-    if (zero < N_GOV_LEVELS) fprintf(out, "year  %-8s%10s  95 %% CI\n", "level", "mean");
+    for (int g = 0; g < N_GOV_LEVELS; g++)
+        zero += zero_everywhere(&v->diff[OUTLAY + g], run);
+    if (zero < N_GOV_LEVELS) {
+        term_pad(out, term(TERM_year, l), 6);
+        term_pad(out, zh ? "层级" : "level", 8);
+        term_pad(out, term(TERM_mean, l), -10);
+        fprintf(out, "  %s\n", ci);
+    }
     for (size_t k = 0; k < run->n_chosen; k++) {
         size_t y = run->chosen[k], i = y * R1 + run->R;
         bool first = true;
-        for (int l = 0; l < N_GOV_LEVELS; l++) {
-            if (zero_everywhere(&v->diff[OUTLAY + l], run)) continue;
+        for (int g = 0; g < N_GOV_LEVELS; g++) {
+            if (zero_everywhere(&v->diff[OUTLAY + g], run)) continue;
             put_year(run, y, first, out);
             first = false;
-            fprintf(out, "%-8s", report_gov_levels[l]);
-            put_money(&v->diff[OUTLAY + l], i, out);
+            term_pad(out, report_gov_level(run, g), 8);
+            put_money(&v->diff[OUTLAY + g], i, out);
             fputc('\n', out);
         }
     }
     if (zero) {
-        fputs("No change in any path or year:", out);
-        for (int l = 0, n = 0; l < N_GOV_LEVELS; l++)
-            if (zero_everywhere(&v->diff[OUTLAY + l], run))
-                fprintf(out, "%s %s", n++ ? "," : "", report_gov_levels[l]);
-        fputs(".\n", out);
+        fputs(zh ? "各路径各年均无变化：" : "No change in any path or year:", out);
+        for (int g = 0, n = 0; g < N_GOV_LEVELS; g++)
+            if (zero_everywhere(&v->diff[OUTLAY + g], run))
+                fprintf(out, "%s%s", n++ ? (zh ? "、" : ", ") : (zh ? "" : " "),
+                        report_gov_level(run, g));
+        fputs(zh ? "。\n" : ".\n", out);
     }
 }
 
