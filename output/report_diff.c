@@ -292,7 +292,7 @@ static void print_province(const struct variant *v, const struct report_run *run
     const char(*lab)[16] = zh ? run->band_text : run->band_label;
     const char *ci = zh ? "95% 置信区间" : "95 % CI";
     size_t R1 = run->R + 1;
-    const char *where = !zh ? "Province" : run->R > 1 ? "全省" : report_region_name(run, 0);
+    const char *where = run->R == 1 ? report_region_name(run, 0) : zh ? "全省" : "Province";
     if (zh)
         fprintf(out, "%s：%s\n", where, term(TERM_balance, l));
     else
