@@ -1492,6 +1492,13 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
     }
 }
 
+/* A group of a condition paid late: the lookups read its layers only for serious
+ * illness of others (payer 0), since a late payer is not assisted. */
+static bool late_group(int g)
+{
+    return g > 0 && (g - 1) % 2 == 1;
+}
+
 /* Writes payer p's mean and second moment at count n and node o of group g from
  * SL1 and SL2 at the kinks (v) and E W, E W²; a payer with the values of an
  * earlier one copies them. */
@@ -1501,7 +1508,9 @@ static void store_moments(struct benefit_year *y, const struct pl *payer, const 
     assert(g >= 0 && g < y->t->n_groups && n >= 0 && n <= y->t->K[g] && o >= 0 && o < LAYER_NODES);
     double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
     for (int p = 0; p < N_PAYERS; p++) {
-        if (same_as[p] == p)
+        if (p > 0 && late_group(g))
+            dst[p * 2] = dst[p * 2 + 1] = NAN;
+        else if (same_as[p] == p)
             pl_moments(&payer[p], v, ew, ew2, &dst[p * 2]);
         else
             dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
@@ -1553,16 +1562,16 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
     return 1 + y->nu;
 }
 
-/* SL1 and SL2 at kink k of every row and node into `out` [row][node][2]: the
- * same sums as one row at a time, slab by slab (a slab is read in order), a
- * block of `out` at a time so that its sums stay in the first-level cache
- * (each value adds the same terms in the same order as a pass per slab). */
+/* SL1 and SL2 at kink k of the values lo .. hi − 1 of a resolved slab (rows and
+ * nodes, [row][node][2]) into `out`: the same sums as one row at a time, slab by
+ * slab (a slab is read in order), a block of `out` at a time so that its sums
+ * stay in the first-level cache (each value adds the same terms in the same order
+ * as a pass per slab). */
 #define KINK_BLOCK 512
 static void kink_slab(const struct benefit_year *y, const struct t_weights *x, int i0,
-                      const double wi[4], double *out)
+                      const double wi[4], size_t lo, size_t hi, double *out)
 {
     const struct benefit_table *t = y->t;
-    size_t m = slab_size(t);
     struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     const float *q[4][SLAB_PARTS][4];
@@ -1571,21 +1580,22 @@ static void kink_slab(const struct benefit_year *y, const struct t_weights *x, i
             for (int j = 0; j < 4; j++)
                 q[a][p][j] = t->sl + sl_at(t, x->k0 + j, i0 + a, 0, 0) + part[p].from;
     double x0 = x->w[0], x1 = x->w[1], x2 = x->w[2], x3 = x->w[3];
-    for (size_t b0 = 0; b0 < m; b0 += KINK_BLOCK) {
-        size_t b1 = b0 + KINK_BLOCK < m ? b0 + KINK_BLOCK : m;
+    for (size_t b0 = lo; b0 < hi; b0 += KINK_BLOCK) {
+        size_t b1 = b0 + KINK_BLOCK < hi ? b0 + KINK_BLOCK : hi;
         memset(out + b0, 0, (b1 - b0) * sizeof *out);
         for (int a = 0; a < 4; a++)
             for (int p = 0; p < n_parts; p++) {
                 const struct slab_part *c = &part[p];
-                size_t lo = c->to > b0 ? c->to : b0, hi = c->to + c->n < b1 ? c->to + c->n : b1;
-                if (c->w == 0 || lo >= hi) continue;
+                size_t from = c->to > b0 ? c->to : b0,
+                       to_end = c->to + c->n < b1 ? c->to + c->n : b1;
+                if (c->w == 0 || from >= to_end) continue;
                 /* the t interpolation and the sum over index and use nodes in one pass */
                 double w = wi[a] * c->w;
                 const float *restrict q0 = q[a][p][0] - c->to, *restrict q1 = q[a][p][1] - c->to,
                                       *restrict q2 = q[a][p][2] - c->to,
                                       *restrict q3 = q[a][p][3] - c->to;
                 double *restrict to = out;
-                for (size_t j = lo; j < hi; j++)
+                for (size_t j = from; j < to_end; j++)
                     to[j] += w * (x0 * q0[j] + x1 * q1[j] + x2 * q2[j] + x3 * q3[j]);
             }
         for (size_t j = b0; j < b1; j++)
@@ -1613,8 +1623,21 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
             for (size_t j = 0; j < c->n; j++)
                 to[j] += w * q[j];
         }
-    for (int k = 0; k < n_kinks; k++)
-        kink_slab(y, &tw[k], i0, wi, y->slab + (size_t)(k + 1) * m);
+    /* a kink of payer 0 for every row, any other for the groups paid in time */
+    bool every_row[N_PAYERS * MAX_KINKS] = {false};
+    for (int j = 0; j < payer[0].n; j++)
+        every_row[payer[0].at[j]] = true;
+    const size_t per_row = LAYER_NODES * 2;
+    for (int k = 0; k < n_kinks; k++) {
+        double *out = y->slab + (size_t)(k + 1) * m;
+        if (every_row[k]) {
+            kink_slab(y, &tw[k], i0, wi, 0, m, out);
+            continue;
+        }
+        for (int g = 0; g < t->n_groups; g++)
+            if (!late_group(g))
+                kink_slab(y, &tw[k], i0, wi, t->row[g] * per_row, t->row[g + 1] * per_row, out);
+    }
     for (int g = 0; g < t->n_groups; g++)
         for (int n = 0; n <= t->K[g]; n++)
             for (int o = 0; o < LAYER_NODES; o++) {
@@ -1764,11 +1787,11 @@ static void x_cells(const struct benefit_table *t, const double *oop, double *x,
         x[q] = m0 > 0 ? m1 / m0 : pts[n - 1].x;
 }
 
-/* Serious illness and assistance of group g by cells (see prepare_layers): for
- * each cell of X, the payers as functions of A alone, their moments from A's
- * stop-loss transforms (y->sa), weighted by the cell's probability. */
+/* Serious illness and assistance of group g by cells (see prepare_layers), of
+ * payers first .. last − 1: for each cell of X, the payers as functions of A alone, their moments
+ * from A's stop-loss transforms (y->sa), weighted by the cell's probability. */
 static void layers_by_cells(struct benefit_year *y, const struct pl *serious, const int *same_as,
-                            int g, int first, int i0, const double wi[4])
+                            int g, int first, int last, int i0, const double wi[4])
 {
     const struct benefit_table *t = y->t;
     const struct benefit_rules *r = &t->rules;
@@ -1788,13 +1811,13 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
         double *base = y->coef + y->coef_at[g] + (size_t)o * COEF_PER_NODE;
         for (int n = 0; n <= t->K[g]; n++)
             memset(base + (size_t)n * COEF_PER_COUNT + first * 2, 0,
-                   sizeof(double) * (size_t)(N_PAYERS - first) * 2);
+                   sizeof(double) * (size_t)(last - first) * 2);
         for (int q = 0; q < X_CELLS; q++) {
             double xv = positive(x[q]), kinks[N_PAYERS * MAX_KINKS];
             struct pl f[N_PAYERS], tmp;
             struct t_weights tw[N_PAYERS * MAX_KINKS];
             int n_kinks = 0;
-            for (int p = first; p < N_PAYERS; p++) {
+            for (int p = first; p < last; p++) {
                 if (same_as[p] != p) continue;
                 if (p < 2) {
                     pl_shift(&serious[p], s * xv, &f[p]);
@@ -1819,7 +1842,7 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
                     v[k][0] = positive(s1), v[k][1] = positive(s2);
                 }
                 double *dst = base + (size_t)n * COEF_PER_COUNT;
-                for (int p = first; p < N_PAYERS; p++) {
+                for (int p = first; p < last; p++) {
                     if (same_as[p] != p) continue;
                     pl_moments(&f[p], (const double(*)[2])v, a[0], a[1], m);
                     dst[p * 2] += t->cell_p[q] * m[0], dst[p * 2 + 1] += t->cell_p[q] * m[1];
@@ -1828,7 +1851,7 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
         }
         for (int n = 0; n <= t->K[g]; n++) {
             double *dst = base + (size_t)n * COEF_PER_COUNT;
-            for (int p = first; p < N_PAYERS; p++)
+            for (int p = first; p < last; p++)
                 if (same_as[p] != p)
                     dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
         }
@@ -1888,7 +1911,8 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
     for (int g = 0; g < t->n_groups; g++) {
         /* serious illness is exact from W's transforms unless the condition is narrow */
         bool narrow = g > 0 && t->model.condition_cost_cv[(g - 1) / 2] < NARROW_CV;
-        if (t->cells[g]) layers_by_cells(y, payer, same_as, g, narrow ? 0 : 2, i0, wi);
+        int first = narrow ? 0 : 2, last = late_group(g) ? 1 : N_PAYERS;
+        if (t->cells[g] && first < last) layers_by_cells(y, payer, same_as, g, first, last, i0, wi);
     }
     return status;
 }
@@ -2177,6 +2201,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
 void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
                          struct benefit_expected *out)
 {
+    assert(!c->late_payer || c->category == BENEFIT_NOT_ASSISTED);
     lookup_cells(y, c->condition, c->late_payer, c->admissions, c->visits, &c->category, 1, out);
 }
 

@@ -170,7 +170,8 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
 struct benefit_cell {
     int condition;     /* index in disease.conditions, or -1 for none */
     int category;      /* enum category, or BENEFIT_NOT_ASSISTED */
-    bool late_payer;   /* waits policy.waiting_days */
+    bool late_payer;   /* waits policy.waiting_days; never assisted (the year view
+                          prepares no layers for such a cell) */
     double admissions; /* expected admissions per person-year */
     double visits;     /* expected general outpatient visits per person-year */
 };
