@@ -1563,10 +1563,11 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
 }
 
 /* SL1 and SL2 at kink k of the values lo .. hi − 1 of a resolved slab (rows and
- * nodes, [row][node][2]) into `out`: the same sums as one row at a time, slab by
- * slab (a slab is read in order), a block of `out` at a time so that its sums
- * stay in the first-level cache (each value adds the same terms in the same order
- * as a pass per slab). */
+ * nodes, [row][node][2]) into `out`: slab by slab (a slab is read in order), a
+ * block of `out` at a time so that its sums stay in the first-level cache. In
+ * single precision, as `sl` is stored (4 or 8 values at a time): each value is a
+ * sum of at most 64 terms of weights at most a few in size, within about 1e-6
+ * of its double sum relative to the largest term. */
 #define KINK_BLOCK 512
 static void kink_slab(const struct benefit_year *y, const struct t_weights *x, int i0,
                       const double wi[4], size_t lo, size_t hi, double *out)
@@ -1579,10 +1580,11 @@ static void kink_slab(const struct benefit_year *y, const struct t_weights *x, i
         for (int p = 0; p < n_parts; p++)
             for (int j = 0; j < 4; j++)
                 q[a][p][j] = t->sl + sl_at(t, x->k0 + j, i0 + a, 0, 0) + part[p].from;
-    double x0 = x->w[0], x1 = x->w[1], x2 = x->w[2], x3 = x->w[3];
+    float x0 = (float)x->w[0], x1 = (float)x->w[1], x2 = (float)x->w[2], x3 = (float)x->w[3];
+    float sum[KINK_BLOCK];
     for (size_t b0 = lo; b0 < hi; b0 += KINK_BLOCK) {
         size_t b1 = b0 + KINK_BLOCK < hi ? b0 + KINK_BLOCK : hi;
-        memset(out + b0, 0, (b1 - b0) * sizeof *out);
+        memset(sum, 0, (b1 - b0) * sizeof *sum);
         for (int a = 0; a < 4; a++)
             for (int p = 0; p < n_parts; p++) {
                 const struct slab_part *c = &part[p];
@@ -1590,16 +1592,18 @@ static void kink_slab(const struct benefit_year *y, const struct t_weights *x, i
                        to_end = c->to + c->n < b1 ? c->to + c->n : b1;
                 if (c->w == 0 || from >= to_end) continue;
                 /* the t interpolation and the sum over index and use nodes in one pass */
-                double w = wi[a] * c->w;
-                const float *restrict q0 = q[a][p][0] - c->to, *restrict q1 = q[a][p][1] - c->to,
-                                      *restrict q2 = q[a][p][2] - c->to,
-                                      *restrict q3 = q[a][p][3] - c->to;
-                double *restrict to = out;
-                for (size_t j = from; j < to_end; j++)
+                float w = (float)(wi[a] * c->w);
+                const float *restrict q0 = q[a][p][0] - c->to + from,
+                                      *restrict q1 = q[a][p][1] - c->to + from,
+                                      *restrict q2 = q[a][p][2] - c->to + from,
+                                      *restrict q3 = q[a][p][3] - c->to + from;
+                float *restrict to = sum + (from - b0);
+                size_t n = to_end - from;
+                for (size_t j = 0; j < n; j++)
                     to[j] += w * (x0 * q0[j] + x1 * q1[j] + x2 * q2[j] + x3 * q3[j]);
             }
         for (size_t j = b0; j < b1; j++)
-            out[j] = positive(out[j]);
+            out[j] = positive(sum[j - b0]);
     }
 }
 
