@@ -64,6 +64,7 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define X_CELLS 40     /* cells of a group's outpatient and condition cost X (layers by cells) */
 #define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
 #define C_CELLS 64     /* cells of a condition's cost, combined with X_CELLS of B */
+#define KINK_BLOCK 512 /* values of a resolved slab summed at a time (layers by slab) */
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -163,6 +164,8 @@ struct benefit_year {
      * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
     double *slab;
     int max_kinks; /* slabs for this many kinks */
+    float
+        *node_sum; /* a block of the sums at each t node of the kinks: [4 max_kinks][KINK_BLOCK] */
     double *sa;    /* the table's `sa` at the year's index: [K_in + 1][sa nodes][2] */
 };
 
@@ -1411,10 +1414,11 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
                 N_CATEGORIES * ((int)t->rules.n_serious_bands + 2);
     y->max_kinks = kinks < N_PAYERS * MAX_KINKS ? kinks : N_PAYERS * MAX_KINKS;
     y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 1)) : NULL;
+    y->node_sum = layers ? malloc(sizeof(float) * 4 * (size_t)y->max_kinks * KINK_BLOCK) : NULL;
     y->sa = layers && t->any_cells
                 ? malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1))
                 : NULL;
-    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->slab)) ||
+    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->slab || !y->node_sum)) ||
         (layers && t->any_cells && !y->sa)) {
         benefit_year_free(y);
         return NULL;
@@ -1425,7 +1429,7 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
 void benefit_year_free(struct benefit_year *y)
 {
     if (!y) return;
-    free(y->fund_in), free(y->op), free(y->coef), free(y->slab), free(y->sa);
+    free(y->fund_in), free(y->op), free(y->coef), free(y->slab), free(y->node_sum), free(y->sa);
     free(y);
 }
 
@@ -1562,53 +1566,41 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
     return 1 + y->nu;
 }
 
-/* SL1 and SL2 at kink k of the values lo .. hi − 1 of a resolved slab (rows and
- * nodes, [row][node][2]) into `out`: slab by slab (a slab is read in order), a
- * block of `out` at a time so that its sums stay in the first-level cache. In
- * single precision, as `sl` is stored (4 or 8 values at a time): each value is a
- * sum of at most 64 terms of weights at most a few in size, within about 1e-6
- * of its double sum relative to the largest term. */
-#define KINK_BLOCK 512
-static void kink_slab(const struct benefit_year *y, const struct t_weights *x, int i0,
-                      const double wi[4], size_t lo, size_t hi, double *out)
+/* The sum over the index nodes i0 .. i0 + 3 (weights wi) and the year's use
+ * nodes of the table's slabs at t node k, for the values lo .. hi − 1 of a
+ * resolved slab (rows and nodes, [row][node][2]; at most KINK_BLOCK) into `sum`:
+ * in single precision, as `sl` is stored (4 values at a time on the default
+ * build, 8 with -Dnative=true), each value at most 16 terms of weights at most a
+ * few in size. */
+static void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts, int k,
+                     int i0, const double wi[4], size_t lo, size_t hi, float *sum)
 {
     const struct benefit_table *t = y->t;
-    struct slab_part part[SLAB_PARTS];
-    int n_parts = slab_parts(y, part);
-    const float *q[4][SLAB_PARTS][4];
-    for (int a = 0; a < 4; a++)
-        for (int p = 0; p < n_parts; p++)
-            for (int j = 0; j < 4; j++)
-                q[a][p][j] = t->sl + sl_at(t, x->k0 + j, i0 + a, 0, 0) + part[p].from;
-    float x0 = (float)x->w[0], x1 = (float)x->w[1], x2 = (float)x->w[2], x3 = (float)x->w[3];
-    float sum[KINK_BLOCK];
-    for (size_t b0 = lo; b0 < hi; b0 += KINK_BLOCK) {
-        size_t b1 = b0 + KINK_BLOCK < hi ? b0 + KINK_BLOCK : hi;
-        memset(sum, 0, (b1 - b0) * sizeof *sum);
-        for (int a = 0; a < 4; a++)
-            for (int p = 0; p < n_parts; p++) {
-                const struct slab_part *c = &part[p];
-                size_t from = c->to > b0 ? c->to : b0,
-                       to_end = c->to + c->n < b1 ? c->to + c->n : b1;
-                if (c->w == 0 || from >= to_end) continue;
-                /* the t interpolation and the sum over index and use nodes in one pass */
-                float w = (float)(wi[a] * c->w);
-                const float *restrict q0 = q[a][p][0] - c->to + from,
-                                      *restrict q1 = q[a][p][1] - c->to + from,
-                                      *restrict q2 = q[a][p][2] - c->to + from,
-                                      *restrict q3 = q[a][p][3] - c->to + from;
-                float *restrict to = sum + (from - b0);
-                size_t n = to_end - from;
-                for (size_t j = 0; j < n; j++)
-                    to[j] += w * (x0 * q0[j] + x1 * q1[j] + x2 * q2[j] + x3 * q3[j]);
-            }
-        for (size_t j = b0; j < b1; j++)
-            out[j] = positive(sum[j - b0]);
+    memset(sum, 0, (hi - lo) * sizeof *sum);
+    for (int p = 0; p < n_parts; p++) {
+        const struct slab_part *c = &part[p];
+        size_t from = c->to > lo ? c->to : lo, end = c->to + c->n < hi ? c->to + c->n : hi;
+        if (c->w == 0 || from >= end) continue;
+        const float *q[4];
+        float w[4];
+        for (int a = 0; a < 4; a++) {
+            q[a] = t->sl + sl_at(t, k, i0 + a, 0, 0) + c->from + (from - c->to);
+            w[a] = (float)(wi[a] * c->w);
+        }
+        const float *restrict q0 = q[0], *restrict q1 = q[1], *restrict q2 = q[2],
+                              *restrict q3 = q[3];
+        float *restrict to = sum + (from - lo);
+        for (size_t j = 0; j < end - from; j++)
+            to[j] += w[0] * q0[j] + w[1] * q1[j] + w[2] * q2[j] + w[3] * q3[j];
     }
 }
 
 /* Serious illness and assistance when every group and node has the same kinks
- * (serious illness counts all the outpatient cost): the kinks slab by slab. */
+ * (serious illness counts all the outpatient cost): SL1 and SL2 at the kinks,
+ * slab by slab, a block of values at a time so that the sums stay in the cache;
+ * each t node that a kink's cubic uses is summed over the index and use nodes
+ * once per block, then the kinks interpolate in t (each value within about 1e-6
+ * of its double sum, relative to the largest term). */
 static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
                            const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
 {
@@ -1627,20 +1619,45 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
             for (size_t j = 0; j < c->n; j++)
                 to[j] += w * q[j];
         }
-    /* a kink of payer 0 for every row, any other for the groups paid in time */
-    bool every_row[N_PAYERS * MAX_KINKS] = {false};
+    /* a kink of payer 0 for every row, any other for the groups paid in time; the
+     * t nodes of the kinks, each once */
+    bool every_row[N_PAYERS * MAX_KINKS] = {false}, node_every[4 * N_PAYERS * MAX_KINKS];
+    int node[4 * N_PAYERS * MAX_KINKS], of[N_PAYERS * MAX_KINKS][4], n_nodes = 0;
     for (int j = 0; j < payer[0].n; j++)
         every_row[payer[0].at[j]] = true;
-    const size_t per_row = LAYER_NODES * 2;
-    for (int k = 0; k < n_kinks; k++) {
-        double *out = y->slab + (size_t)(k + 1) * m;
-        if (every_row[k]) {
-            kink_slab(y, &tw[k], i0, wi, 0, m, out);
-            continue;
+    for (int k = 0; k < n_kinks; k++)
+        for (int j = 0; j < 4; j++) {
+            int i = 0;
+            while (i < n_nodes && node[i] != tw[k].k0 + j)
+                i++;
+            if (i == n_nodes) node[n_nodes] = tw[k].k0 + j, node_every[n_nodes++] = false;
+            node_every[i] |= every_row[k];
+            of[k][j] = i;
         }
-        for (int g = 0; g < t->n_groups; g++)
-            if (!late_group(g))
-                kink_slab(y, &tw[k], i0, wi, t->row[g] * per_row, t->row[g + 1] * per_row, out);
+    const size_t per_row = LAYER_NODES * 2;
+    float *sum = y->node_sum;
+    for (int g = 0; g < t->n_groups; g++) {
+        bool late = late_group(g);
+        for (size_t b0 = t->row[g] * per_row; b0 < t->row[g + 1] * per_row; b0 += KINK_BLOCK) {
+            size_t b1 = b0 + KINK_BLOCK < t->row[g + 1] * per_row ? b0 + KINK_BLOCK
+                                                                  : t->row[g + 1] * per_row;
+            for (int i = 0; i < n_nodes; i++)
+                if (!late || node_every[i])
+                    node_sum(y, part, n_parts, node[i], i0, wi, b0, b1,
+                             sum + (size_t)i * KINK_BLOCK);
+            for (int k = 0; k < n_kinks; k++) {
+                if (late && !every_row[k]) continue;
+                const float *restrict s0 = sum + (size_t)of[k][0] * KINK_BLOCK,
+                                      *restrict s1 = sum + (size_t)of[k][1] * KINK_BLOCK,
+                                      *restrict s2 = sum + (size_t)of[k][2] * KINK_BLOCK,
+                                      *restrict s3 = sum + (size_t)of[k][3] * KINK_BLOCK;
+                float x0 = (float)tw[k].w[0], x1 = (float)tw[k].w[1], x2 = (float)tw[k].w[2],
+                      x3 = (float)tw[k].w[3];
+                double *restrict out = y->slab + (size_t)(k + 1) * m + b0;
+                for (size_t j = 0; j < b1 - b0; j++)
+                    out[j] = positive(x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j]);
+            }
+        }
     }
     for (int g = 0; g < t->n_groups; g++)
         for (int n = 0; n <= t->K[g]; n++)
