@@ -164,9 +164,10 @@ struct benefit_year {
      * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
     double *slab;
     int max_kinks; /* slabs for this many kinks */
-    float
-        *node_sum; /* a block of the sums at each t node of the kinks: [4 max_kinks][KINK_BLOCK] */
-    double *sa;    /* the table's `sa` at the year's index: [K_in + 1][sa nodes][2] */
+    /* a block of the sums at t = 0 and at each t node of the kinks, and of a kink:
+     * [4 max_kinks + 2][KINK_BLOCK] */
+    float *node_sum;
+    double *sa; /* the table's `sa` at the year's index: [K_in + 1][sa nodes][2] */
 };
 
 /* ---- claim model and grid ---- */
@@ -1414,7 +1415,8 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
                 N_CATEGORIES * ((int)t->rules.n_serious_bands + 2);
     y->max_kinks = kinks < N_PAYERS * MAX_KINKS ? kinks : N_PAYERS * MAX_KINKS;
     y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 1)) : NULL;
-    y->node_sum = layers ? malloc(sizeof(float) * 4 * (size_t)y->max_kinks * KINK_BLOCK) : NULL;
+    y->node_sum =
+        layers ? malloc(sizeof(float) * (4 * (size_t)y->max_kinks + 2) * KINK_BLOCK) : NULL;
     y->sa = layers && t->any_cells
                 ? malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1))
                 : NULL;
@@ -1609,20 +1611,11 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
     double *ew = y->slab;
     struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
-    memset(ew, 0, m * sizeof *ew);
-    for (int a = 0; a < 4; a++)
-        for (int p = 0; p < n_parts; p++) {
-            const struct slab_part *c = &part[p];
-            if (c->w == 0) continue;
-            const float *q = t->sl + sl_at(t, 0, i0 + a, 0, 0) + c->from;
-            double w = wi[a] * c->w, *to = ew + c->to;
-            for (size_t j = 0; j < c->n; j++)
-                to[j] += w * q[j];
-        }
     /* a kink of payer 0 for every row, any other for the groups paid in time; the
-     * t nodes of the kinks, each once */
-    bool every_row[N_PAYERS * MAX_KINKS] = {false}, node_every[4 * N_PAYERS * MAX_KINKS];
-    int node[4 * N_PAYERS * MAX_KINKS], of[N_PAYERS * MAX_KINKS][4], n_nodes = 0;
+     * t nodes of the kinks, each once, after node 0 (t = 0: E W and E W²) */
+    bool every_row[N_PAYERS * MAX_KINKS] = {false}, node_every[1 + 4 * N_PAYERS * MAX_KINKS];
+    int node[1 + 4 * N_PAYERS * MAX_KINKS], of[N_PAYERS * MAX_KINKS][4], n_nodes = 1;
+    node[0] = 0, node_every[0] = true;
     for (int j = 0; j < payer[0].n; j++)
         every_row[payer[0].at[j]] = true;
     for (int k = 0; k < n_kinks; k++)
@@ -1645,6 +1638,8 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
                 if (!late || node_every[i])
                     node_sum(y, part, n_parts, node[i], i0, wi, b0, b1,
                              sum + (size_t)i * KINK_BLOCK);
+            for (size_t j = 0; j < b1 - b0; j++)
+                ew[b0 + j] = sum[j];
             for (int k = 0; k < n_kinks; k++) {
                 if (late && !every_row[k]) continue;
                 const float *restrict s0 = sum + (size_t)of[k][0] * KINK_BLOCK,
@@ -1653,9 +1648,15 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
                                       *restrict s3 = sum + (size_t)of[k][3] * KINK_BLOCK;
                 float x0 = (float)tw[k].w[0], x1 = (float)tw[k].w[1], x2 = (float)tw[k].w[2],
                       x3 = (float)tw[k].w[3];
+                float *restrict v = sum + (size_t)n_nodes * KINK_BLOCK;
                 double *restrict out = y->slab + (size_t)(k + 1) * m + b0;
-                for (size_t j = 0; j < b1 - b0; j++)
-                    out[j] = positive(x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j]);
+                size_t n = b1 - b0;
+                for (size_t j = 0; j < n; j++) {
+                    float x = x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j];
+                    v[j] = x > 0 ? x : 0;
+                }
+                for (size_t j = 0; j < n; j++)
+                    out[j] = v[j];
             }
         }
     }
