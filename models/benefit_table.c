@@ -1469,18 +1469,43 @@ static void condition_moments(const struct benefit_condition_rule *b, double mea
     out[0] = fmax(0, f1), out[1] = fmax(0, f2), out[2] = fmax(0, mean - f1);
 }
 
-/* E ψ(W) and E ψ(W)² from SL1 and SL2 at ψ's kinks (v[at[j]]) and E W, E W². */
-static void pl_moments(const struct pl *f, const double (*v)[2], double ew, double ew2,
-                       double out[2])
+/* E ψ(W) and E ψ(W)² as linear forms in E W, E W² and SL1, SL2 at ψ's kinks,
+ *   E ψ(W) = m0 + m1 E W + Σ a_j SL1(t_j),
+ *   E ψ(W)² = q0 + q1 E W + q2 E W² + Σ (c1_j SL1(t_j) + c2_j SL2(t_j)),
+ * with the coefficients of the expansion in the file's comment: fixed for a year,
+ * so that each row and node is one short sum. */
+struct pl_form {
+    double m0, m1, q0, q1, q2;
+    int n;
+    int at[MAX_KINKS]; /* as ψ's */
+    double a[MAX_KINKS], c1[MAX_KINKS], c2[MAX_KINKS];
+};
+
+static void pl_form(const struct pl *f, struct pl_form *out)
 {
     double al = f->alpha, be = f->beta;
-    double M = al + be * ew, Q = al * al + 2 * al * be * ew + be * be * ew2;
+    *out = (struct pl_form){
+        .m0 = al, .m1 = be, .q0 = al * al, .q1 = 2 * al * be, .q2 = be * be, .n = f->n};
+    double pairs = 0, pairs_t = 0; /* Σ 2 a_i and Σ 2 a_i t_i over the kinks i before j */
     for (int j = 0; j < f->n; j++) {
-        double a = f->a[j], tj = f->t[j], s1 = v[f->at[j]][0], s2 = v[f->at[j]][1];
-        M += a * s1;
-        Q += 2 * al * a * s1 + 2 * be * a * (s2 + tj * s1) + a * a * s2;
-        for (int k = j + 1; k < f->n; k++) /* t_k ≥ t_j: twice the pair */
-            Q += 2 * a * f->a[k] * (v[f->at[k]][1] + (f->t[k] - tj) * v[f->at[k]][0]);
+        double a = f->a[j], tj = f->t[j];
+        /* the pairs (i, j), t_i ≤ t_j: 2 a_i a_j (SL2(t_j) + (t_j − t_i) SL1(t_j)) */
+        out->at[j] = f->at[j], out->a[j] = a;
+        out->c1[j] = 2 * al * a + 2 * be * a * tj + a * (pairs * tj - pairs_t);
+        out->c2[j] = 2 * be * a + a * a + a * pairs;
+        pairs += 2 * a, pairs_t += 2 * a * tj;
+    }
+}
+
+/* The form's E ψ(W) and E ψ(W)² at SL1 and SL2 of the kinks (v[at[j]]) and E W, E W². */
+static void form_moments(const struct pl_form *f, const double (*v)[2], double ew, double ew2,
+                         double out[2])
+{
+    double M = f->m0 + f->m1 * ew, Q = f->q0 + f->q1 * ew + f->q2 * ew2;
+    for (int j = 0; j < f->n; j++) {
+        double s1 = v[f->at[j]][0], s2 = v[f->at[j]][1];
+        M += f->a[j] * s1;
+        Q += f->c1[j] * s1 + f->c2[j] * s2;
     }
     out[0] = M, out[1] = Q;
 }
@@ -1508,8 +1533,8 @@ static bool late_group(int g)
 /* Writes payer p's mean and second moment at count n and node o of group g from
  * SL1 and SL2 at the kinks (v) and E W, E W²; a payer with the values of an
  * earlier one copies them. */
-static void store_moments(struct benefit_year *y, const struct pl *payer, const int *same_as, int g,
-                          int n, int o, const double (*v)[2], double ew, double ew2)
+static void store_moments(struct benefit_year *y, const struct pl_form *form, const int *same_as,
+                          int g, int n, int o, const double (*v)[2], double ew, double ew2)
 {
     assert(g >= 0 && g < y->t->n_groups && n >= 0 && n <= y->t->K[g] && o >= 0 && o < LAYER_NODES);
     double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
@@ -1517,7 +1542,7 @@ static void store_moments(struct benefit_year *y, const struct pl *payer, const 
         if (p > 0 && late_group(g))
             dst[p * 2] = dst[p * 2 + 1] = NAN;
         else if (same_as[p] == p)
-            pl_moments(&payer[p], v, ew, ew2, &dst[p * 2]);
+            form_moments(&form[p], v, ew, ew2, &dst[p * 2]);
         else
             dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
     }
@@ -1660,6 +1685,9 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
             }
         }
     }
+    struct pl_form form[N_PAYERS];
+    for (int p = 0; p < N_PAYERS; p++)
+        if (same_as[p] == p) pl_form(&payer[p], &form[p]);
     for (int g = 0; g < t->n_groups; g++)
         for (int n = 0; n <= t->K[g]; n++)
             for (int o = 0; o < LAYER_NODES; o++) {
@@ -1668,8 +1696,7 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
                 for (int k = 0; k < n_kinks; k++)
                     v[k][0] = y->slab[(size_t)(k + 1) * m + at],
                     v[k][1] = y->slab[(size_t)(k + 1) * m + at + 1];
-                store_moments(y, payer, same_as, g, n, o, (const double(*)[2])v, ew[at],
-                              ew[at + 1]);
+                store_moments(y, form, same_as, g, n, o, (const double(*)[2])v, ew[at], ew[at + 1]);
             }
 }
 
@@ -1710,6 +1737,9 @@ static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *sa
                 b += wi[a] * t->bmean[(size_t)o * NI + i0 + a];
             double e = (1 - share) * (b + (g > 0 ? y->cond[(g - 1) / 2][(g - 1) % 2][2] : 0));
             status |= payer_kinks(t, payer, same_as, e, kinks, tw, &n_kinks);
+            struct pl_form form[N_PAYERS];
+            for (int p = 0; p < N_PAYERS; p++)
+                if (same_as[p] == p) pl_form(&payer[p], &form[p]);
             for (int n = 0; n <= t->K[g]; n++) {
                 size_t row = t->row[g] + (size_t)n;
                 double v[N_PAYERS * MAX_KINKS][2], ew = 0, ew2 = 0;
@@ -1732,7 +1762,7 @@ static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *sa
                     }
                     v[k][0] = positive(s1), v[k][1] = positive(s2);
                 }
-                store_moments(y, payer, same_as, g, n, o, (const double(*)[2])v, ew, ew2);
+                store_moments(y, form, same_as, g, n, o, (const double(*)[2])v, ew, ew2);
             }
         }
     return status;
@@ -1853,6 +1883,9 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
             }
             for (int k = 0; k < n_kinks; k++)
                 sa_weights(t, kinks[k], &tw[k]);
+            struct pl_form form[N_PAYERS];
+            for (int p = first; p < last; p++)
+                if (same_as[p] == p) pl_form(&f[p], &form[p]);
             for (int n = 0; n <= t->K[g]; n++) {
                 const double *a = y->sa + (size_t)n * (size_t)nt * 2;
                 double v[N_PAYERS * MAX_KINKS][2], m[2];
@@ -1866,7 +1899,7 @@ static void layers_by_cells(struct benefit_year *y, const struct pl *serious, co
                 double *dst = base + (size_t)n * COEF_PER_COUNT;
                 for (int p = first; p < last; p++) {
                     if (same_as[p] != p) continue;
-                    pl_moments(&f[p], (const double(*)[2])v, a[0], a[1], m);
+                    form_moments(&form[p], (const double(*)[2])v, a[0], a[1], m);
                     dst[p * 2] += t->cell_p[q] * m[0], dst[p * 2 + 1] += t->cell_p[q] * m[1];
                 }
             }
