@@ -1595,30 +1595,52 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
 
 /* The sum over the index nodes i0 .. i0 + 3 (weights wi) and the year's use
  * nodes of the table's slabs at t node k, for the values lo .. hi − 1 of a
- * resolved slab (rows and nodes, [row][node][2]; at most KINK_BLOCK) into `sum`:
- * in single precision, as `sl` is stored (4 values at a time on the default
- * build, 8 with -Dnative=true), each value at most 16 terms of weights at most a
- * few in size. */
+ * resolved slab (rows and nodes, [row][node][2]; within one part, at most
+ * KINK_BLOCK) into `sum`: in single precision, as `sl` is stored (4 values at a
+ * time on the default build, 8 with -Dnative=true), each value at most 16 terms
+ * of weights at most a few in size. */
 static void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts, int k,
                      int i0, const double wi[4], size_t lo, size_t hi, float *sum)
 {
     const struct benefit_table *t = y->t;
-    memset(sum, 0, (hi - lo) * sizeof *sum);
+    /* the slabs over [lo, hi): 4 index nodes of each part there */
+    const float *q[4 * SLAB_PARTS];
+    float w[4 * SLAB_PARTS];
+    int ns = 0;
     for (int p = 0; p < n_parts; p++) {
         const struct slab_part *c = &part[p];
-        size_t from = c->to > lo ? c->to : lo, end = c->to + c->n < hi ? c->to + c->n : hi;
-        if (c->w == 0 || from >= end) continue;
-        const float *q[4];
-        float w[4];
-        for (int a = 0; a < 4; a++) {
-            q[a] = t->sl + sl_at(t, k, i0 + a, 0, 0) + c->from + (from - c->to);
-            w[a] = (float)(wi[a] * c->w);
+        if (c->w == 0 || lo < c->to || hi > c->to + c->n) continue;
+        for (int a = 0; a < 4; a++, ns++) {
+            q[ns] = t->sl + sl_at(t, k, i0 + a, 0, 0) + c->from + (lo - c->to);
+            w[ns] = (float)(wi[a] * c->w);
         }
-        const float *restrict q0 = q[0], *restrict q1 = q[1], *restrict q2 = q[2],
-                              *restrict q3 = q[3];
-        float *restrict to = sum + (from - lo);
-        for (size_t j = 0; j < end - from; j++)
-            to[j] += w[0] * q0[j] + w[1] * q1[j] + w[2] * q2[j] + w[3] * q3[j];
+    }
+    size_t n = hi - lo;
+    if (ns == 0) memset(sum, 0, n * sizeof *sum);
+    /* 8 slabs at a time, then 4: each pass reads and writes the sums once */
+    for (int s = 0; s < ns;) {
+        const float *restrict q0 = q[s], *restrict q1 = q[s + 1], *restrict q2 = q[s + 2],
+                              *restrict q3 = q[s + 3];
+        float w0 = w[s], w1 = w[s + 1], w2 = w[s + 2], w3 = w[s + 3];
+        bool first = s == 0;
+        float *restrict to = sum;
+        if (s + 8 <= ns) {
+            const float *restrict q4 = q[s + 4], *restrict q5 = q[s + 5], *restrict q6 = q[s + 6],
+                                  *restrict q7 = q[s + 7];
+            float w4 = w[s + 4], w5 = w[s + 5], w6 = w[s + 6], w7 = w[s + 7];
+            for (size_t j = 0; j < n; j++) {
+                float x = w0 * q0[j] + w1 * q1[j] + w2 * q2[j] + w3 * q3[j] + w4 * q4[j] +
+                          w5 * q5[j] + w6 * q6[j] + w7 * q7[j];
+                to[j] = first ? x : to[j] + x;
+            }
+            s += 8;
+        } else {
+            for (size_t j = 0; j < n; j++) {
+                float x = w0 * q0[j] + w1 * q1[j] + w2 * q2[j] + w3 * q3[j];
+                to[j] = first ? x : to[j] + x;
+            }
+            s += 4;
+        }
     }
 }
 
