@@ -1710,16 +1710,38 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
     struct pl_form form[N_PAYERS];
     for (int p = 0; p < N_PAYERS; p++)
         if (same_as[p] == p) pl_form(&payer[p], &form[p]);
-    for (int g = 0; g < t->n_groups; g++)
-        for (int n = 0; n <= t->K[g]; n++)
-            for (int o = 0; o < LAYER_NODES; o++) {
-                size_t at = ((t->row[g] + (size_t)n) * LAYER_NODES + (size_t)o) * 2;
-                double v[N_PAYERS * MAX_KINKS][2];
-                for (int k = 0; k < n_kinks; k++)
-                    v[k][0] = y->slab[(size_t)(k + 1) * m + at],
-                    v[k][1] = y->slab[(size_t)(k + 1) * m + at + 1];
-                store_moments(y, form, same_as, g, n, o, (const double(*)[2])v, ew[at], ew[at + 1]);
+    /* as store_moments, a payer at a time over the rows and nodes of a group */
+    for (int g = 0; g < t->n_groups; g++) {
+        size_t nodes = (size_t)(t->K[g] + 1) * LAYER_NODES, first = t->row[g] * LAYER_NODES;
+        double *base = y->coef + y->coef_at[g];
+        for (int p = 0; p < N_PAYERS; p++) {
+            double *dst = base + p * 2;
+            if (p > 0 && late_group(g)) {
+                for (size_t r = 0; r < nodes; r++)
+                    dst[r * COEF_PER_NODE] = dst[r * COEF_PER_NODE + 1] = NAN;
+            } else if (same_as[p] != p) {
+                const double *src = base + same_as[p] * 2;
+                for (size_t r = 0; r < nodes; r++)
+                    dst[r * COEF_PER_NODE] = src[r * COEF_PER_NODE],
+                            dst[r * COEF_PER_NODE + 1] = src[r * COEF_PER_NODE + 1];
+            } else {
+                const struct pl_form *f = &form[p];
+                const double *e = ew + first * 2;
+                for (size_t r = 0; r < nodes; r++) {
+                    double M = f->m0 + f->m1 * e[r * 2],
+                           Q = f->q0 + f->q1 * e[r * 2] + f->q2 * e[r * 2 + 1];
+                    dst[r * COEF_PER_NODE] = M, dst[r * COEF_PER_NODE + 1] = Q;
+                }
+                for (int j = 0; j < f->n; j++) {
+                    const double *v = y->slab + (size_t)(f->at[j] + 1) * m + first * 2;
+                    double a = f->a[j], c1 = f->c1[j], c2 = f->c2[j];
+                    for (size_t r = 0; r < nodes; r++)
+                        dst[r * COEF_PER_NODE] += a * v[r * 2],
+                            dst[r * COEF_PER_NODE + 1] += c1 * v[r * 2] + c2 * v[r * 2 + 1];
+                }
             }
+        }
+    }
 }
 
 /* The pair (SL1, SL2) of t node k, index node i, row (group, count) and layer node
