@@ -419,6 +419,51 @@ static void test_dialysis_use(void **state)
     benefit_table_free(t);
 }
 
+/* Serious illness from the year view's single-precision sums over whole slabs
+ * (outpatient share 1) against the same sums in double, row by row (a share
+ * short of 1 by 1e-9 takes that path; its kinks move by about 1e-5 yuan): every
+ * group, paid in time or late, others and the poor, on 4 use nodes (the
+ * conditions' rows in two passes of 8 slabs, the rows without one in one of 4),
+ * within 1e-5 on the mean and 1e-4 on the variance. A slab summed with a wrong
+ * weight, or a late group's row left out, is off by far more. */
+static void test_slab_sums(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000), rr = r;
+    rr.serious_outpatient_share = 1 - 1e-9;
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = narrow_grid(0.8, 2.3);
+    g.use_min = 1, g.use_max = 1.35;
+    struct benefit_table *slab, *rows;
+    assert_int_equal(benefit_table_build(&slab, &r, &m, &g), 0);
+    assert_int_equal(benefit_table_build(&rows, &rr, &m, &g), 0);
+    struct benefit_year *a = benefit_year_alloc(slab, true), *b = benefit_year_alloc(rows, true);
+    assert_non_null(a);
+    assert_non_null(b);
+    const double prices[] = {1.0, 1.7}, uses[] = {1.07, 1.3}, incomes[] = {22000, 50000};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(benefit_year_prepare(a, prices[i], uses[i], incomes[i]), 0);
+        assert_int_equal(benefit_year_prepare(b, prices[i], uses[i], incomes[i]), 0);
+        for (int c = -1; c < 2; c++)
+            for (int k = 0; k < 3; k++) {
+                struct benefit_expected ea[BENEFIT_SITUATIONS], eb[BENEFIT_SITUATIONS];
+                benefit_year_lookup_situations(a, c, 0.1 + 0.5 * k, 0.5 + 2 * k, ea);
+                benefit_year_lookup_situations(b, c, 0.1 + 0.5 * k, 0.5 + 2 * k, eb);
+                const int s[] = {SITUATION_IN_TIME, SITUATION_LATE,
+                                 SITUATION_ASSISTED + CAT_MINIMUM_LIVING};
+                for (int j = 0; j < 3; j++) {
+                    assert_true(ea[s[j]].mean[LINE_SERIOUS] > 0);
+                    CLOSE(ea[s[j]].mean[LINE_SERIOUS], eb[s[j]].mean[LINE_SERIOUS], 1e-5);
+                    CLOSE(ea[s[j]].var[LINE_SERIOUS], eb[s[j]].var[LINE_SERIOUS], 1e-4);
+                }
+            }
+    }
+    benefit_year_free(a);
+    benefit_year_free(b);
+    benefit_table_free(slab);
+    benefit_table_free(rows);
+}
+
 /* A table built node by node, the nodes in any order (as the engine's threads
  * take them), is the table built in one call, to the bit: every line's mean and
  * variance of every cell, with a use axis and layers by cells (outpatient share
@@ -995,7 +1040,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
         cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
-        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_nodes_any_order),
+        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_slab_sums),
+        cmocka_unit_test(test_nodes_any_order),
         cmocka_unit_test(test_cells_closed_form),
         cmocka_unit_test(test_maternity),       cmocka_unit_test(test_package_scale),
         cmocka_unit_test(test_exactness),       cmocka_unit_test(test_lookup_invariants),
