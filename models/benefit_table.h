@@ -64,14 +64,15 @@
  * "Accuracy of the tables" (the one statement; tests/test_reference.c and
  * tests/test_benefit_table.c measure it).
  *
- * Cost (Henan's default grid, release build): building about 2 s and 20 MB per
- * table, the conditions' part of both times the use nodes (4 nodes: about 3
- * times the time and memory); a year view for the fund's lines only, about 2 µs
- * to prepare and 0.1 µs a lookup; with serious illness and assistance, about
- * 0.25 ms to prepare (every group, count and visit node at the year's kinks;
- * on 4 use nodes about 3 times that) and 0.2 µs a lookup. The indices and
- * income are the year's for a path: a table's year view is best prepared once
- * per path and year and shared by the regions using the table. */
+ * Cost (Henan's default grid, release build, one thread; measured on 3 December
+ * 2026 on a shared 2-core machine): building about 6 s and 100 MB per table on
+ * 4 use nodes (26 price index nodes, 58 t nodes), the conditions' part of both
+ * times the use nodes; a year view for the fund's lines only, about 2 µs to
+ * prepare and 0.1 µs a lookup; with serious illness and assistance, about 90 µs
+ * to prepare on 4 use nodes (every group, count and visit node at the year's 5
+ * kinks, summed in single precision: 310-350 µs before) and 0.2 µs a lookup. The
+ * indices and income are the year's for a path: a table's year view is best
+ * prepared once per path and year and shared by the regions using the table. */
 #ifndef FUNDSIM_BENEFIT_TABLE_H
 #define FUNDSIM_BENEFIT_TABLE_H
 
