@@ -253,7 +253,12 @@ static void add_group(struct sums *s, const struct source *src, const struct gro
         for (int i = 0; i < N_LAYER_FIELDS; i++)
             per[k * N_LAYER_FIELDS + i] = n[SITUATION_ASSISTED + k];
     }
-    double *restrict f = s->f, *restrict layers = s->layers;
+    /* the sums in locals, which the compiler keeps in vector registers (in
+     * memory, behind the stores, it adds one field at a time); each field adds
+     * the same terms in the same order */
+    double f[FIELDS], layers[FIELDS];
+    memcpy(f, s->f, sizeof f);
+    memcpy(layers, s->layers, sizeof layers);
     for (int j = 0; j < src->nodes->n; j++) {
         double w = src->w[j], a = w * common, b = w * n[SITUATION_LATE];
         const double *restrict row = v + j * NODE_ROWS * FIELDS;
@@ -262,6 +267,8 @@ static void add_group(struct sums *s, const struct source *src, const struct gro
         for (int i = 0; i < FIELDS; i++)
             layers[i] += w * per[i] * row[ROW_ASSISTED * FIELDS + i];
     }
+    memcpy(s->f, f, sizeof f);
+    memcpy(s->layers, layers, sizeof layers);
 }
 
 static double draw(double mean, double var, double noise, gsl_rng *r)
