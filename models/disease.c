@@ -161,15 +161,21 @@ void disease_step(const struct disease_model *p, struct disease_state *st,
         out->total[k] = sum_cells(&out->patients[k]);
     }
 
-    struct by_age alive_inv;
+    /* 1 / (1 - q), the division made in every cell (by 1 where everyone
+     * dies), in loops of their own: in one, the compiler would branch around
+     * it and not vectorize */
+    struct by_age alive, alive_inv;
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++) {
-            /* the division made in every cell (by 1 where everyone dies), so
-             * that the loop is vectorized */
-            double alive = 1 - death_rate->at[sex][a];
-            double inv = 1 / (alive > 0 ? alive : 1);
-            alive_inv.at[sex][a] = alive > 0 ? inv : 0;
+            double x = 1 - death_rate->at[sex][a];
+            alive.at[sex][a] = x > 0 ? x : 1;
         }
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            alive_inv.at[sex][a] = 1 / alive.at[sex][a];
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            alive_inv.at[sex][a] = 1 - death_rate->at[sex][a] > 0 ? alive_inv.at[sex][a] : 0;
     for (size_t k = 0; k < p->n; k++) {
         const struct disease_condition *c = &p->c[k];
         for (int sex = 0; sex < N_SEXES; sex++)
