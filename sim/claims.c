@@ -309,13 +309,18 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
         for (size_t band = 0; band < b->n; band++) {
             int a0 = b->first[band], a1 = b->first[band + 1];
             assert(a0 >= 0 && a0 < a1 && a1 <= N_AGES);
-            double n = 0, patients[LIMIT_CONDITIONS] = {0}, all_patients = 0;
-            for (int a = a0; a < a1; a++) {
+            /* each sum in a local, condition by condition: summed age by age in
+             * an array, each addition would wait for the store of the one before */
+            double n = 0, patients[LIMIT_CONDITIONS], all_patients = 0;
+            for (int a = a0; a < a1; a++)
                 n += e->enrollees.at[sex][a];
-                for (size_t c = 0; c < in->n_conditions; c++)
-                    patients[c] += dz->patients[c].at[sex][a];
-            }
             if (n <= 0) continue;
+            for (size_t c = 0; c < in->n_conditions; c++) {
+                double x = 0;
+                for (int a = a0; a < a1; a++)
+                    x += dz->patients[c].at[sex][a];
+                patients[c] = x;
+            }
             for (size_t c = 0; c < in->n_conditions; c++)
                 all_patients += patients[c];
             /* One rate per band (claims.h): the base admission rate is the cell's
