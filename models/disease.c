@@ -13,6 +13,8 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 int disease_model_init(struct disease_model *p, const struct scenario *s, size_t region,
                        struct diag *d)
@@ -95,7 +97,16 @@ static void age_one(const struct disease_condition *restrict c, double level, do
         i = i < 1 ? i : 1;
         num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * i;
     }
+    /* Whether any cell is beyond, as an OR of the bits (vectorized, unlike
+     * a test per cell): `beyond` is +0 or positive, so its bits are zero
+     * exactly where it is not > 0. */
+    uint64_t any = 0;
     for (int a = 0; a < N_AGES; a++) {
+        uint64_t bits;
+        memcpy(&bits, &beyond[a], sizeof bits);
+        any |= bits;
+    }
+    for (int a = 0; a < N_AGES && any; a++) {
         if (!(beyond[a] > 0)) continue;
         double p = prev[a], q = death_rate[a], with, without, i = c->incidence[a] * level;
         disease_death_split(q, p, k, &with, &without);
@@ -150,12 +161,21 @@ void disease_step(const struct disease_model *p, struct disease_state *st,
         out->total[k] = sum_cells(&out->patients[k]);
     }
 
-    struct by_age alive_inv;
+    /* 1 / (1 - q), the division made in every cell (by 1 where everyone
+     * dies), in loops of their own: in one, the compiler would branch around
+     * it and not vectorize */
+    struct by_age alive, alive_inv;
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++) {
-            double alive = 1 - death_rate->at[sex][a];
-            alive_inv.at[sex][a] = alive > 0 ? 1 / alive : 0;
+            double x = 1 - death_rate->at[sex][a];
+            alive.at[sex][a] = x > 0 ? x : 1;
         }
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            alive_inv.at[sex][a] = 1 / alive.at[sex][a];
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            alive_inv.at[sex][a] = 1 - death_rate->at[sex][a] > 0 ? alive_inv.at[sex][a] : 0;
     for (size_t k = 0; k < p->n; k++) {
         const struct disease_condition *c = &p->c[k];
         for (int sex = 0; sex < N_SEXES; sex++)

@@ -82,9 +82,6 @@ static void care_step(const struct utilization_care_model *c, const double mix[N
         for (int a = 0; a < N_AGES; a++)
             out->rate[s][a] = c->rate[s][a] * use * (multiplier ? multiplier->at[s][a] : 1.0);
     for (int l = 0; l < N_LEVELS; l++) {
-        for (int s = 0; s < N_SEXES; s++)
-            for (int a = 0; a < N_AGES; a++)
-                out->level_rate[l][s][a] = out->rate[s][a] * mix[l];
         out->level_share[l] = mix[l];
         out->cost_yuan[l] = c->cost_yuan[l] * price;
         out->cost_cv[l] = c->cost_cv[l];

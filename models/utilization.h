@@ -63,10 +63,9 @@ struct utilization_model {
 
 /* One kind of care in one region and year. */
 struct utilization_care {
-    double rate[N_SEXES][N_AGES];                 /* per enrollee-year, all levels */
-    double level_rate[N_LEVELS][N_SEXES][N_AGES]; /* the same at each level */
-    double level_share[N_LEVELS];                 /* level_rate = rate * level_share */
-    double cost_yuan[N_LEVELS];                   /* mean cost per admission or visit */
+    double rate[N_SEXES][N_AGES]; /* per enrollee-year, all levels */
+    double level_share[N_LEVELS]; /* the rate at level l is rate * level_share[l] */
+    double cost_yuan[N_LEVELS];   /* mean cost per admission or visit */
     double cost_cv[N_LEVELS];
     double compliant_share[N_LEVELS];
 };

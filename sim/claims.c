@@ -253,7 +253,12 @@ static void add_group(struct sums *s, const struct source *src, const struct gro
         for (int i = 0; i < N_LAYER_FIELDS; i++)
             per[k * N_LAYER_FIELDS + i] = n[SITUATION_ASSISTED + k];
     }
-    double *restrict f = s->f, *restrict layers = s->layers;
+    /* the sums in locals, which the compiler keeps in vector registers (in
+     * memory, behind the stores, it adds one field at a time); each field adds
+     * the same terms in the same order */
+    double f[FIELDS], layers[FIELDS];
+    memcpy(f, s->f, sizeof f);
+    memcpy(layers, s->layers, sizeof layers);
     for (int j = 0; j < src->nodes->n; j++) {
         double w = src->w[j], a = w * common, b = w * n[SITUATION_LATE];
         const double *restrict row = v + j * NODE_ROWS * FIELDS;
@@ -262,6 +267,8 @@ static void add_group(struct sums *s, const struct source *src, const struct gro
         for (int i = 0; i < FIELDS; i++)
             layers[i] += w * per[i] * row[ROW_ASSISTED * FIELDS + i];
     }
+    memcpy(s->f, f, sizeof f);
+    memcpy(s->layers, layers, sizeof layers);
 }
 
 static double draw(double mean, double var, double noise, gsl_rng *r)
@@ -302,13 +309,18 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
         for (size_t band = 0; band < b->n; band++) {
             int a0 = b->first[band], a1 = b->first[band + 1];
             assert(a0 >= 0 && a0 < a1 && a1 <= N_AGES);
-            double n = 0, patients[LIMIT_CONDITIONS] = {0}, all_patients = 0;
-            for (int a = a0; a < a1; a++) {
+            /* each sum in a local, condition by condition: summed age by age in
+             * an array, each addition would wait for the store of the one before */
+            double n = 0, patients[LIMIT_CONDITIONS], all_patients = 0;
+            for (int a = a0; a < a1; a++)
                 n += e->enrollees.at[sex][a];
-                for (size_t c = 0; c < in->n_conditions; c++)
-                    patients[c] += dz->patients[c].at[sex][a];
-            }
             if (n <= 0) continue;
+            for (size_t c = 0; c < in->n_conditions; c++) {
+                double x = 0;
+                for (int a = a0; a < a1; a++)
+                    x += dz->patients[c].at[sex][a];
+                patients[c] = x;
+            }
             for (size_t c = 0; c < in->n_conditions; c++)
                 all_patients += patients[c];
             /* One rate per band (claims.h): the base admission rate is the cell's

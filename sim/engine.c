@@ -577,10 +577,19 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     struct population_flows flows;
     seek(e, r, path, key, year, DRIVER_MIGRATION);
     population_step(&e->population[k], &n->demography, &w->population[k], r, &flows);
+    /* the division made in every cell (by 1 where no one lives), in loops of
+     * their own: in one, the compiler would branch around it and not
+     * vectorize */
+    struct by_age divisor;
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++)
-            death_rate.at[sex][a] =
-                residents.at[sex][a] > 0 ? flows.deaths.at[sex][a] / residents.at[sex][a] : 0;
+            divisor.at[sex][a] = residents.at[sex][a] > 0 ? residents.at[sex][a] : 1;
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            death_rate.at[sex][a] = flows.deaths.at[sex][a] / divisor.at[sex][a];
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            death_rate.at[sex][a] = residents.at[sex][a] > 0 ? death_rate.at[sex][a] : 0;
 
     struct financing_rules rules;
     financing_rules_init(&rules, region, year, &w->x);

@@ -122,33 +122,34 @@ static void test_by_hand(void **state)
         assert_close(y.inpatient.rate[SEX_FEMALE][100], 0.375, 1e-15);
         assert_close(y.outpatient.rate[SEX_MALE][55], 2.5, 1e-15);
         assert_close(y.outpatient.rate[SEX_FEMALE][70], 5, 1e-15);
-        assert_close(y.outpatient.level_rate[LEVEL_GRASSROOTS][SEX_MALE][55], 1.875, 1e-15);
+        assert_close(y.outpatient.rate[SEX_MALE][55] * y.outpatient.level_share[LEVEL_GRASSROOTS],
+                     1.875, 1e-15);
         assert_close(y.inpatient.cost_yuan[LEVEL_COUNTY], 7500, 1e-9);
         assert_close(y.outpatient.cost_yuan[LEVEL_GRASSROOTS], 90, 1e-12);
         assert_true(y.inpatient.cost_cv[LEVEL_PROVINCIAL] == 1.5);
         assert_true(y.inpatient.compliant_share[LEVEL_CITY] == 0.85);
         assert_close(y.caesarean_births, 400, 1e-12);
         assert_close(y.natural_births, 600, 1e-12);
-        for (int sx = 0; sx < N_SEXES; sx++)
-            for (int a = 0; a < N_AGES; a++) {
-                double in = 0, out = 0;
-                for (int l = 0; l < N_LEVELS; l++) {
-                    in += y.inpatient.level_rate[l][sx][a];
-                    out += y.outpatient.level_rate[l][sx][a];
-                }
-                assert_close(in, y.inpatient.rate[sx][a], 1e-15);
-                assert_close(out, y.outpatient.rate[sx][a], 1e-15);
-            }
+        double in = 0, out = 0; /* the levels' rates add up to the rate */
+        for (int l = 0; l < N_LEVELS; l++) {
+            in += y.inpatient.level_share[l];
+            out += y.outpatient.level_share[l];
+        }
+        assert_close(in, 1, 1e-15);
+        assert_close(out, 1, 1e-15);
     }
     /* The last step was region B's. */
-    assert_close(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.12, 1e-15);
+    assert_close(y.inpatient.rate[SEX_MALE][55] * y.inpatient.level_share[LEVEL_COUNTY], 0.12,
+                 1e-15);
     assert_true(y.inpatient.level_share[LEVEL_CITY] == 0.3);
     assert_true(y.outpatient.level_share[LEVEL_GRASSROOTS] == 0.75); /* not region B's */
 
     stream_seek(r, key(1, 0, START));
     utilization_step(&m, 0, 0, &c, NULL, 0, r, &y);
-    assert_close(y.inpatient.level_rate[LEVEL_COUNTY][SEX_MALE][55], 0.125, 1e-15);
-    assert_close(y.inpatient.level_rate[LEVEL_CITY][SEX_FEMALE][30], 0.01875, 1e-15);
+    assert_close(y.inpatient.rate[SEX_MALE][55] * y.inpatient.level_share[LEVEL_COUNTY], 0.125,
+                 1e-15);
+    assert_close(y.inpatient.rate[SEX_FEMALE][30] * y.inpatient.level_share[LEVEL_CITY], 0.01875,
+                 1e-15);
     assert_true(y.caesarean_births == 0 && y.natural_births == 0);
 
     gsl_rng_free(r);
