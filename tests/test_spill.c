@@ -1,7 +1,7 @@
 /* test_spill.c: the scratch file of per-path values and its quantiles
  * (output/spill.c). The quantiles are those of GSL's gsl_sort and
  * gsl_stats_quantile_from_sorted_data bit for bit, on cells of random values
- * with many ties, all equal, sorted and reversed, for 1 to 1000 paths in
+ * with many ties, all equal, sorted and reversed, for 1 to 5001 paths in
  * blocks of uneven sizes, whatever the memory budget and the threads; the file
  * is unlinked as soon as it is opened; more paths than declared are refused; a
  * full disk (a file size limit) and a spill with no paths fail with a message
@@ -102,7 +102,7 @@ static void test_same_bits_as_sorting(void **state)
     (void)state;
     char dir[64];
     assert_int_equal(tmpdir_make(dir, sizeof dir, "test_spill"), 0);
-    static const size_t counts[] = {1, 2, 3, 64, 1000};
+    static const size_t counts[] = {1, 2, 3, 64, 1000, 5001};
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
         size_t n = counts[i];
         double *values = make_values(n);
