@@ -7,6 +7,7 @@
  * consecutive cells is one contiguous run of bytes in every block. The
  * quantiles gather a group's values into one column per cell (all paths in
  * path order) and select the order statistics they need from each column. */
+#define _DEFAULT_SOURCE /* preadv (Linux, the BSDs, macOS) */
 #include "output/spill.h"
 #include "sim/config/diag.h"
 
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 struct spill_block {
@@ -153,21 +155,6 @@ int spill_commit(struct spill *s, struct diag *d)
 size_t spill_paths(const struct spill *s)
 {
     return s->paths;
-}
-
-/* Reads all `bytes` at `offset`. Returns 0, an errno, or -1 when the file ends first. */
-static int read_all(int fd, char *p, size_t bytes, uint64_t offset)
-{
-    while (bytes > 0) {
-        ssize_t r = pread(fd, p, bytes, (off_t)offset);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return errno;
-        if (r == 0) return -1;
-        p += r;
-        bytes -= (size_t)r;
-        offset += (uint64_t)r;
-    }
-    return 0;
 }
 
 static void swap(double *a, double *b)
@@ -312,23 +299,45 @@ static void column_quantiles(double *x, size_t n, const double *levels, size_t n
     }
 }
 
-/* Gathers cells c0 .. c0 + g - 1 into columns cols[i * paths ..], reading
- * each block's part of them at once into `buf`. Returns 0 or -1 with `d`. */
-static int gather(const struct spill *s, size_t c0, size_t g, double *cols, double *buf,
-                  struct diag *d)
+/* Reads all of `iov` (n pieces, changed as they fill) at `offset`. Returns 0,
+ * an errno, or -1 when the file ends first. */
+static int read_pieces(int fd, struct iovec *iov, int n, uint64_t offset)
 {
+    while (n > 0) {
+        ssize_t r = preadv(fd, iov, n, (off_t)offset);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return errno;
+        if (r == 0) return -1;
+        offset += (uint64_t)r;
+        for (; n > 0 && (size_t)r >= iov->iov_len; iov++, n--)
+            r -= (ssize_t)iov->iov_len;
+        if (n > 0) iov->iov_base = (char *)iov->iov_base + r, iov->iov_len -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Gathers cells c0 .. c0 + g - 1 into columns cols[i * paths ..]: each
+ * block's part of them is one run of bytes in the file, read straight into
+ * the columns, a piece per cell. Returns 0 or -1 with `d`. */
+static int gather(const struct spill *s, size_t c0, size_t g, double *cols, struct diag *d)
+{
+    enum { PIECES = 1024 }; /* IOV_MAX on Linux */
+    struct iovec iov[PIECES];
     size_t first = 0;
     for (size_t b = 0; b < s->n_blocks; b++) {
         size_t n = s->blocks[b].paths;
-        int e = read_all(s->fd, (char *)buf, (size_t)spill_bytes(g, n),
-                         s->blocks[b].offset + spill_bytes(c0, n));
-        if (e) {
-            diag_fail(d, "cannot read the scratch file in %s: %s", s->dir,
-                      e < 0 ? "it ends early" : strerror(e));
-            return -1;
+        for (size_t i0 = 0; i0 < g; i0 += PIECES) {
+            int k = g - i0 < PIECES ? (int)(g - i0) : PIECES;
+            for (int i = 0; i < k; i++)
+                iov[i] = (struct iovec){cols + (i0 + (size_t)i) * s->paths + first,
+                                        n * sizeof *cols};
+            int e = read_pieces(s->fd, iov, k, s->blocks[b].offset + spill_bytes(c0 + i0, n));
+            if (e) {
+                diag_fail(d, "cannot read the scratch file in %s: %s", s->dir,
+                          e < 0 ? "it ends early" : strerror(e));
+                return -1;
+            }
         }
-        for (size_t i = 0; i < g; i++)
-            memcpy(cols + i * s->paths + first, buf + i * n, n * sizeof *buf);
         first += n;
     }
     return 0;
@@ -347,26 +356,21 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
             diag_fail(d, "internal error: quantile level %g is not in [0, 1]", levels[q]);
             return -1;
         }
-    size_t largest = 0;
-    for (size_t b = 0; b < s->n_blocks; b++)
-        if (s->blocks[b].paths > largest) largest = s->blocks[b].paths;
-    /* A cell takes its column and its part of the read buffer. */
-    size_t per_cell = (s->paths + largest) * sizeof(double);
-    size_t group = (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / per_cell;
+    /* A cell takes its column. */
+    size_t group = (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
     if (group < 1) group = 1;
     if (group > s->cells) group = s->cells;
     double *cols = malloc((group ? group : 1) * s->paths * sizeof *cols);
-    double *buf = malloc((group ? group : 1) * largest * sizeof *buf);
     size_t *ranks = malloc((2 * n_levels + 1) * sizeof *ranks);
     int rc = 0;
-    if (!cols || !buf || !ranks) {
+    if (!cols || !ranks) {
         diag_fail(d, "out of memory for the quantiles of %zu paths", s->paths);
         rc = -1;
     }
     size_t m = rc ? 0 : level_ranks(s->paths, levels, n_levels, ranks);
     for (size_t c0 = 0; c0 < s->cells && !rc; c0 += group) {
         size_t g = s->cells - c0 < group ? s->cells - c0 : group;
-        if (gather(s, c0, g, cols, buf, d)) {
+        if (gather(s, c0, g, cols, d)) {
             rc = -1;
             break;
         }
@@ -378,6 +382,5 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
     }
     free(ranks);
     free(cols);
-    free(buf);
     return rc;
 }
