@@ -352,7 +352,8 @@ static size_t batch_arms(const struct run *r, size_t j, const struct record_bloc
  * of buffers: run_arm_swap), so that the writes and their fsyncs are off the
  * paths' way; and into the summaries (`sums`, when not NULL) while they follow
  * the blocks fed them before, so that the second step need not read them back
- * nor add them after the paths. Its problems go to its own diag, handed on
+ * nor add them after the paths (a failure to add drops the summaries for the
+ * second step to make). Its problems go to its own diag, handed on
  * when it is joined. */
 struct writer {
     const struct run *r;
@@ -378,8 +379,15 @@ static void *writer_work(void *arg)
                                  w->whose[k]->simulation.start_year, &w->d);
         if (!w->rc) w->rc = ckpt_save(r->ckpt, w->b[j], w->arms[j], &w->d);
         if (!w->rc) w->saved += w->paths[j];
-        if (!w->rc && w->sums && w->sums->next_block == w->b[j])
-            w->rc = run_sums_add(r, w->sums, w->arms[j], &w->d);
+        if (!w->rc && w->sums && w->sums->next_block == w->b[j]) {
+            /* A scratch file that cannot grow (a full disk) or no memory stops
+             * the feeding, not the paths: the second step feeds the summaries
+             * anew from the checkpoint, and says why if it fails too. */
+            struct diag ignored = {0};
+            if (run_sums_add(r, w->sums, w->arms[j], &ignored))
+                run_sums_free(r, w->sums), w->sums = NULL;
+            diag_free(&ignored);
+        }
     }
     return NULL;
 }
