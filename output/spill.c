@@ -329,8 +329,8 @@ static int gather(const struct spill *s, size_t c0, size_t g, double *cols, stru
         for (size_t i0 = 0; i0 < g; i0 += PIECES) {
             int k = g - i0 < PIECES ? (int)(g - i0) : PIECES;
             for (int i = 0; i < k; i++)
-                iov[i] = (struct iovec){cols + (i0 + (size_t)i) * s->paths + first,
-                                        n * sizeof *cols};
+                iov[i] =
+                    (struct iovec){cols + (i0 + (size_t)i) * s->paths + first, n * sizeof *cols};
             int e = read_pieces(s->fd, iov, k, s->blocks[b].offset + spill_bytes(c0 + i0, n));
             if (e) {
                 diag_fail(d, "cannot read the scratch file in %s: %s", s->dir,
@@ -357,7 +357,8 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
             return -1;
         }
     /* A cell takes its column. */
-    size_t group = (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
+    size_t group =
+        (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
     if (group < 1) group = 1;
     if (group > s->cells) group = s->cells;
     double *cols = malloc((group ? group : 1) * s->paths * sizeof *cols);

@@ -265,8 +265,7 @@ static int add_blocks(struct assembly *a, bool write, struct diag *d)
             rd.b = b + 1;
             rd.running = pthread_create(&rd.thread, NULL, reader_work, &rd) == 0;
         }
-        rc = (b == r->sums.next_block && summarize(a, d)) ||
-                     (write && write_block(a, a->h5, d))
+        rc = (b == r->sums.next_block && summarize(a, d)) || (write && write_block(a, a->h5, d))
                  ? -1
                  : 0;
         if (b + 1 == end || rc) break;
@@ -351,8 +350,8 @@ int run_assemble(struct run *r, struct diag *d)
 #endif
     int failed = (lead || parallel) && alloc_arms(&a, d);
     if (!failed && lead)
-        failed = (!r->sums.sum && run_sums_alloc(r, &r->sums, r->o->threads, d)) ||
-                 create_file(&a, d);
+        failed =
+            (!r->sums.sum && run_sums_alloc(r, &r->sums, r->o->threads, d)) || create_file(&a, d);
     if (!failed && lead) summary_set_threads(r->sums.sum, r->o->threads);
     if (team_max(t, failed)) {
         assembly_free(&a);

@@ -80,8 +80,8 @@ static void crc32c_matches_the_standard(void **state)
     assert_int_equal(crc32c_table(0, r, N), crc32c_bitwise(r, N));
     assert_int_equal(crc32c_table(0, "123456789", 9), 0xe3069283u);
     /* crc32c above took the processor's instruction, when it has it */
-    print_message("crc32c: %s\n", crc32c_hardware() ? "the crc32 instruction and the table"
-                                                     : "the table only");
+    print_message("crc32c: %s\n",
+                  crc32c_hardware() ? "the crc32 instruction and the table" : "the table only");
     free(r);
 }
 
