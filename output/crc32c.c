@@ -4,8 +4,21 @@
  * the remainder of byte i shifted through the polynomial eight times, and
  * table[k][i] = (table[k-1][i] >> 8) ^ table[0][table[k-1][i] & 0xff], the
  * same byte k places further back. Eight bytes at a step check some 900 MB/s
- * here, six times a byte at a time. */
+ * here, six times a byte at a time. On x86-64 with SSE4.2 (every such machine
+ * since 2008) its crc32 instruction takes eight bytes at a step instead, some
+ * eight times faster again (the checkpoint's 2.8 GB of a 10,000-path Henan run
+ * are read back and checked at the end, on the run's critical path); the table
+ * stays for other machines, and the tests check both. */
 #include "output/crc32c.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CRC32C_HARDWARE 1
+#include <nmmintrin.h>
+#else
+#define CRC32C_HARDWARE 0
+#endif
 
 static const uint32_t table[8][256] = {
     {
@@ -322,7 +335,7 @@ static const uint32_t table[8][256] = {
     },
 };
 
-uint32_t crc32c(uint32_t crc, const void *p, size_t n)
+uint32_t crc32c_table(uint32_t crc, const void *p, size_t n)
 {
     const unsigned char *s = p;
     crc = ~crc;
@@ -336,4 +349,41 @@ uint32_t crc32c(uint32_t crc, const void *p, size_t n)
     for (; n > 0; s++, n--)
         crc = table[0][(crc ^ *s) & 0xff] ^ (crc >> 8);
     return ~crc;
+}
+
+#if CRC32C_HARDWARE
+/* The instruction's polynomial and bit order are CRC-32C's; x86 is little-endian,
+ * so eight bytes loaded as one integer are the bytes in order. */
+__attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc, const void *p,
+                                                               size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t c = ~crc;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, sizeof w);
+        c = _mm_crc32_u64(c, w);
+    }
+    uint32_t c32 = (uint32_t)c;
+    for (; n > 0; s++, n--)
+        c32 = _mm_crc32_u8(c32, *s);
+    return ~c32;
+}
+#endif
+
+bool crc32c_hardware(void)
+{
+#if CRC32C_HARDWARE
+    return __builtin_cpu_supports("sse4.2");
+#else
+    return false;
+#endif
+}
+
+uint32_t crc32c(uint32_t crc, const void *p, size_t n)
+{
+#if CRC32C_HARDWARE
+    if (__builtin_cpu_supports("sse4.2")) return crc32c_sse42(crc, p, n);
+#endif
+    return crc32c_table(crc, p, n);
 }

@@ -7,6 +7,7 @@
  * consecutive cells is one contiguous run of bytes in every block. The
  * quantiles gather a group's values into one column per cell (all paths in
  * path order) and select the order statistics they need from each column. */
+#define _DEFAULT_SOURCE /* preadv (Linux, the BSDs, macOS) */
 #include "output/spill.h"
 #include "sim/config/diag.h"
 
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 struct spill_block {
@@ -155,21 +157,6 @@ size_t spill_paths(const struct spill *s)
     return s->paths;
 }
 
-/* Reads all `bytes` at `offset`. Returns 0, an errno, or -1 when the file ends first. */
-static int read_all(int fd, char *p, size_t bytes, uint64_t offset)
-{
-    while (bytes > 0) {
-        ssize_t r = pread(fd, p, bytes, (off_t)offset);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return errno;
-        if (r == 0) return -1;
-        p += r;
-        bytes -= (size_t)r;
-        offset += (uint64_t)r;
-    }
-    return 0;
-}
-
 static void swap(double *a, double *b)
 {
     double t = *a;
@@ -183,87 +170,174 @@ static double median3(double a, double b, double c)
     return a < c ? a : (b < c ? c : b);
 }
 
-/* Puts the k-th smallest value of x[lo, hi) at x[k], with values ≤ it before
- * and ≥ it after, within [lo, hi). Partitions three ways (<, =, > a median of
- * three) so that many equal values (a difference the policy leaves at 0) take
- * one pass; should the rounds not shrink the range fast enough, sorts the rest
- * (introselect), so the time stays O(n log n) at worst. */
-static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+/* The smallest value of x[lo, hi) to x[lo], the largest to x[hi - 1]: one
+ * pass, for a range whose only rank wanted is at one of its ends. */
+static void min_to_front(double *x, size_t lo, size_t hi)
 {
-    int rounds = 8;
-    for (size_t m = hi - lo; m > 1; m /= 2)
-        rounds += 2;
-    while (hi - lo > 1) {
+    size_t m = lo;
+    for (size_t i = lo + 1; i < hi; i++)
+        if (x[i] < x[m]) m = i;
+    swap(&x[lo], &x[m]);
+}
+
+static void max_to_back(double *x, size_t lo, size_t hi)
+{
+    size_t m = lo;
+    for (size_t i = lo + 1; i < hi; i++)
+        if (x[i] > x[m]) m = i;
+    swap(&x[hi - 1], &x[m]);
+}
+
+/* Moves the values of x[lo, hi) below `pivot` to its front, without a branch
+ * on the values (a branch would be mispredicted half the time); returns where
+ * the others start. */
+static size_t partition_below(double *x, size_t lo, size_t hi, double pivot)
+{
+    size_t j = lo;
+    for (size_t i = lo; i < hi; i++) {
+        double v = x[i];
+        x[i] = x[j];
+        x[j] = v;
+        j += v < pivot;
+    }
+    return j;
+}
+
+/* The same for the values equal to `pivot` in x[lo, hi), all ≥ it. */
+static size_t partition_equal(double *x, size_t lo, size_t hi, double pivot)
+{
+    size_t j = lo;
+    for (size_t i = lo; i < hi; i++) {
+        double v = x[i];
+        x[i] = x[j];
+        x[j] = v;
+        j += v <= pivot;
+    }
+    return j;
+}
+
+/* Puts the k[j]-th smallest value of x[lo, hi) at x[k[j]] for each of the m
+ * ranks k[0] < k[1] < ... (all within [lo, hi)), in one selection: each round
+ * partitions three ways (<, =, > a median of three), so that many equal values
+ * (a difference the policy leaves at 0) take one pass; the ranks in the equal
+ * part are found, those on the left are selected in their part (recursively)
+ * and those on the right in the rest. A part whose only rank is its first or
+ * last place takes one pass for its minimum or maximum. Should `rounds` rounds
+ * on one line of descent not find them, the rest is sorted (introselect), so
+ * the time stays O(n log n) at worst; near n (1 + log2 m) comparisons as a rule. */
+static void select_ranks(double *x, size_t lo, size_t hi, const size_t *k, size_t m, int rounds)
+{
+    while (m > 0 && hi - lo > 1) {
+        if (m == 1 && k[0] == lo) {
+            min_to_front(x, lo, hi);
+            return;
+        }
+        if (m == 1 && k[0] == hi - 1) {
+            max_to_back(x, lo, hi);
+            return;
+        }
         if (rounds-- == 0) {
             gsl_sort(x + lo, 1, hi - lo);
             return;
         }
         double pivot = median3(x[lo], x[lo + (hi - lo) / 2], x[hi - 1]);
-        /* [lo, lt) < pivot, [lt, i) = pivot, [gt, hi) > pivot */
-        size_t lt = lo, i = lo, gt = hi;
-        while (i < gt) {
-            if (x[i] < pivot)
-                swap(&x[lt++], &x[i++]);
-            else if (x[i] > pivot)
-                swap(&x[i], &x[--gt]);
-            else
-                i++;
-        }
-        if (k < lt)
-            hi = lt;
-        else if (k >= gt)
-            lo = gt;
-        else
-            return;
+        /* [lo, lt) < pivot, [lt, gt) = pivot, [gt, hi) > pivot; the second
+         * pass only when a rank is at or after lt */
+        size_t lt = partition_below(x, lo, hi, pivot), gt = lt;
+        if (k[m - 1] >= lt) gt = partition_equal(x, lt, hi, pivot);
+        size_t left = 0, done; /* the ranks below lt; below gt */
+        while (left < m && k[left] < lt)
+            left++;
+        for (done = left; done < m && k[done] < gt; done++)
+            ;
+        select_ranks(x, lo, lt, k, left, rounds);
+        lo = gt, k += done, m -= done;
     }
+}
+
+/* The ranks (0 = the smallest) of the order statistics that the levels'
+ * quantiles of n values interpolate between, increasing and each once, into
+ * ranks[]; returns how many (at most 2 n_levels). */
+static size_t level_ranks(size_t n, const double *levels, size_t n_levels, size_t *ranks)
+{
+    size_t m = 0;
+    for (size_t q = 0; q < n_levels; q++) {
+        size_t lhs = (size_t)(levels[q] * (double)(n - 1));
+        ranks[m++] = lhs;
+        if (lhs < n - 1) ranks[m++] = lhs + 1;
+    }
+    /* few: an insertion sort, dropping repeats */
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t r = ranks[i], j = u;
+        while (j > 0 && ranks[j - 1] > r)
+            j--;
+        if (j > 0 && ranks[j - 1] == r) continue;
+        memmove(ranks + j + 1, ranks + j, (u - j) * sizeof *ranks);
+        ranks[j] = r;
+        u++;
+    }
+    return u;
 }
 
 /* The quantiles of the n values of column x (reordered), as GSL's
  * gsl_stats_quantile_from_sorted_data computes them from the sorted values,
  * term for term, so the bits are the same (the build's -std=c17 keeps the
- * compiler from fusing the multiply-add). x[0, lo) always holds the lo
- * smallest values, so increasing levels select on ever shorter right parts. */
+ * compiler from fusing the multiply-add). `ranks` are level_ranks' m ranks. */
 static void column_quantiles(double *x, size_t n, const double *levels, size_t n_levels,
-                             double *out)
+                             const size_t *ranks, size_t m, double *out)
 {
-    size_t lo = 0;
+    int rounds = 8;
+    for (size_t k = n; k > 1; k /= 2)
+        rounds += 2;
+    select_ranks(x, 0, n, ranks, m, rounds);
     for (size_t q = 0; q < n_levels; q++) {
         const double index = levels[q] * (double)(n - 1);
         const size_t lhs = (size_t)index;
         const double delta = index - (double)lhs;
-        size_t need = lhs == n - 1 ? 1 : 2;
-        double v[2];
-        for (size_t j = 0; j < need; j++) {
-            size_t k = lhs + j;
-            if (k >= lo) {
-                select_kth(x, lo, n, k);
-                lo = k + 1;
-            } else {
-                select_kth(x, 0, lo, k);
-            }
-            v[j] = x[k];
-        }
-        out[q] = need == 1 ? v[0] : (1 - delta) * v[0] + delta * v[1];
+        out[q] = lhs == n - 1 ? x[lhs] : (1 - delta) * x[lhs] + delta * x[lhs + 1];
     }
 }
 
-/* Gathers cells c0 .. c0 + g - 1 into columns cols[i * paths ..], reading
- * each block's part of them at once into `buf`. Returns 0 or -1 with `d`. */
-static int gather(const struct spill *s, size_t c0, size_t g, double *cols, double *buf,
-                  struct diag *d)
+/* Reads all of `iov` (n pieces, changed as they fill) at `offset`. Returns 0,
+ * an errno, or -1 when the file ends first. */
+static int read_pieces(int fd, struct iovec *iov, int n, uint64_t offset)
 {
+    while (n > 0) {
+        ssize_t r = preadv(fd, iov, n, (off_t)offset);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return errno;
+        if (r == 0) return -1;
+        offset += (uint64_t)r;
+        for (; n > 0 && (size_t)r >= iov->iov_len; iov++, n--)
+            r -= (ssize_t)iov->iov_len;
+        if (n > 0) iov->iov_base = (char *)iov->iov_base + r, iov->iov_len -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Gathers cells c0 .. c0 + g - 1 into columns cols[i * paths ..]: each
+ * block's part of them is one run of bytes in the file, read straight into
+ * the columns, a piece per cell. Returns 0 or -1 with `d`. */
+static int gather(const struct spill *s, size_t c0, size_t g, double *cols, struct diag *d)
+{
+    enum { PIECES = 1024 }; /* IOV_MAX on Linux */
+    struct iovec iov[PIECES];
     size_t first = 0;
     for (size_t b = 0; b < s->n_blocks; b++) {
         size_t n = s->blocks[b].paths;
-        int e = read_all(s->fd, (char *)buf, (size_t)spill_bytes(g, n),
-                         s->blocks[b].offset + spill_bytes(c0, n));
-        if (e) {
-            diag_fail(d, "cannot read the scratch file in %s: %s", s->dir,
-                      e < 0 ? "it ends early" : strerror(e));
-            return -1;
+        for (size_t i0 = 0; i0 < g; i0 += PIECES) {
+            int k = g - i0 < PIECES ? (int)(g - i0) : PIECES;
+            for (int i = 0; i < k; i++)
+                iov[i] =
+                    (struct iovec){cols + (i0 + (size_t)i) * s->paths + first, n * sizeof *cols};
+            int e = read_pieces(s->fd, iov, k, s->blocks[b].offset + spill_bytes(c0 + i0, n));
+            if (e) {
+                diag_fail(d, "cannot read the scratch file in %s: %s", s->dir,
+                          e < 0 ? "it ends early" : strerror(e));
+                return -1;
+            }
         }
-        for (size_t i = 0; i < g; i++)
-            memcpy(cols + i * s->paths + first, buf + i * n, n * sizeof *buf);
         first += n;
     }
     return 0;
@@ -282,34 +356,32 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
             diag_fail(d, "internal error: quantile level %g is not in [0, 1]", levels[q]);
             return -1;
         }
-    size_t largest = 0;
-    for (size_t b = 0; b < s->n_blocks; b++)
-        if (s->blocks[b].paths > largest) largest = s->blocks[b].paths;
-    /* A cell takes its column and its part of the read buffer. */
-    size_t per_cell = (s->paths + largest) * sizeof(double);
-    size_t group = (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / per_cell;
+    /* A cell takes its column. */
+    size_t group =
+        (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
     if (group < 1) group = 1;
     if (group > s->cells) group = s->cells;
     double *cols = malloc((group ? group : 1) * s->paths * sizeof *cols);
-    double *buf = malloc((group ? group : 1) * largest * sizeof *buf);
+    size_t *ranks = malloc((2 * n_levels + 1) * sizeof *ranks);
     int rc = 0;
-    if (!cols || !buf) {
+    if (!cols || !ranks) {
         diag_fail(d, "out of memory for the quantiles of %zu paths", s->paths);
         rc = -1;
     }
+    size_t m = rc ? 0 : level_ranks(s->paths, levels, n_levels, ranks);
     for (size_t c0 = 0; c0 < s->cells && !rc; c0 += group) {
         size_t g = s->cells - c0 < group ? s->cells - c0 : group;
-        if (gather(s, c0, g, cols, buf, d)) {
+        if (gather(s, c0, g, cols, d)) {
             rc = -1;
             break;
         }
         /* Each cell is its own column and output: the same bits on any number of threads. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
         for (size_t i = 0; i < g; i++)
-            column_quantiles(cols + i * s->paths, s->paths, levels, n_levels,
+            column_quantiles(cols + i * s->paths, s->paths, levels, n_levels, ranks, m,
                              out + (c0 + i) * n_levels);
     }
+    free(ranks);
     free(cols);
-    free(buf);
     return rc;
 }

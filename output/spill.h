@@ -6,7 +6,7 @@
  * paths: about 1.9 GB). A spill writes each block of paths to an anonymous
  * scratch file as it comes, cell-major within the block: the values of cell c
  * for the block's n paths are contiguous. Its quantiles then read back as many
- * cells at a time as fit in a memory budget (one contiguous read per block and
+ * cells at a time as fit in a memory budget (one read per block and
  * group of cells), so memory stays bounded whatever the number of paths, and
  * the file is written once and read once.
  *

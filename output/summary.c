@@ -253,6 +253,11 @@ int summary_add(struct summary *s, const struct record_block *b, struct diag *d)
     return 0;
 }
 
+void summary_set_threads(struct summary *s, int threads)
+{
+    s->c.threads = threads;
+}
+
 static void divide(double *a, size_t count, double n)
 {
     for (size_t i = 0; i < count; i++)

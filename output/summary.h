@@ -117,6 +117,11 @@ void summary_free(struct summary *s);
  * or the scratch file cannot be created or written (a full disk). */
 int summary_add(struct summary *s, const struct record_block *b, struct diag *d);
 
+/* The threads of the next summary_add and summary_finish calls in place of the
+ * config's (≤ 0 means 1): one while a run's paths take the others. The results
+ * do not depend on it. */
+void summary_set_threads(struct summary *s, int threads);
+
 /* Computes the results from the paths added (at least one); until then the
  * result arrays hold running sums. Reads the scratch file back with a bounded
  * buffer (SPILL_DEFAULT_MEMORY), then closes it. A second call changes nothing.

@@ -58,20 +58,12 @@ struct assembly {
      * twins; twin[k] is variant k's twin's arm, 0 for none. */
     struct record_block arm[RUN_MAX_ARMS];
     struct record_block next[RUN_MAX_ARMS]; /* the block after, read meanwhile (none: NULL) */
-    size_t twin[RUN_MAX_VARIANTS];
-    struct summary *sum;
-    struct diffsum *diff[RUN_MAX_VARIANTS], *twin_diff[RUN_MAX_VARIANTS];
     struct h5out *h5;
 };
 
 static void assembly_free(struct assembly *a)
 {
     if (a->h5) h5out_abort(a->h5);
-    summary_free(a->sum);
-    for (size_t k = 0; k < a->n_variants; k++) {
-        diffsum_free(a->diff[k]);
-        diffsum_free(a->twin_diff[k]);
-    }
     for (size_t k = 0; k < a->r->n_arms; k++)
         record_block_free(&a->arm[k]), record_block_free(&a->next[k]);
 }
@@ -81,8 +73,6 @@ static int alloc_arms(struct assembly *a, struct diag *d)
 {
     const struct run *r = a->r;
     size_t paths = r->paths < RECORD_BLOCK_PATHS ? r->paths : RECORD_BLOCK_PATHS;
-    for (size_t k = 0, t = 1 + a->n_variants; k < a->n_variants; k++)
-        a->twin[k] = r->o->variants[k].independent ? t++ : 0;
     for (size_t k = 0; k < r->n_arms; k++)
         if (record_block_alloc(&a->arm[k], paths, r->meta.years, r->meta.regions) != 0) {
             diag_fail(d, "out of memory");
@@ -91,23 +81,51 @@ static int alloc_arms(struct assembly *a, struct diag *d)
     return 0;
 }
 
-/* The summaries, and each variant's difference summaries. Returns 0 or -1. */
-static int alloc_summaries(struct assembly *a, struct diag *d)
+int run_sums_alloc(const struct run *r, struct run_sums *s, int threads, struct diag *d)
 {
-    struct summary_config cfg = run_summary_config(a->r);
+    struct summary_config cfg = run_summary_config(r);
     struct diffsum_config dcfg = run_diffsum_config(&cfg);
     /* The independent twin is there for its variances only. */
     struct diffsum_config moments = dcfg;
     moments.moments_only = true;
-    bool ok = (a->sum = summary_alloc(&cfg)) != NULL;
-    for (size_t k = 0; k < a->n_variants && ok; k++) {
+    s->next_block = r->first_block;
+    bool ok = (s->sum = summary_alloc(&cfg)) != NULL;
+    if (ok) summary_set_threads(s->sum, threads);
+    for (size_t k = 0; k < r->o->n_variants && ok; k++) {
         dcfg.variant_pooled_transfers = moments.variant_pooled_transfers =
-            pools_merged(a->r->o->variants[k].s);
-        ok = (a->diff[k] = diffsum_alloc(&dcfg)) &&
-             (!a->twin[k] || (a->twin_diff[k] = diffsum_alloc(&moments)));
+            pools_merged(r->o->variants[k].s);
+        ok = (s->diff[k] = diffsum_alloc(&dcfg)) &&
+             (!r->o->variants[k].independent || (s->twin_diff[k] = diffsum_alloc(&moments)));
     }
-    if (!ok) diag_fail(d, "out of memory");
+    if (!ok) {
+        diag_fail(d, "out of memory");
+        run_sums_free(r, s);
+    }
     return ok ? 0 : -1;
+}
+
+void run_sums_free(const struct run *r, struct run_sums *s)
+{
+    summary_free(s->sum);
+    for (size_t k = 0; k < r->o->n_variants; k++) {
+        diffsum_free(s->diff[k]);
+        diffsum_free(s->twin_diff[k]);
+    }
+    *s = (struct run_sums){0};
+}
+
+int run_sums_add(const struct run *r, struct run_sums *s, const struct record_block *const *arms,
+                 struct diag *d)
+{
+    const struct record_block *base = arms[0];
+    if (summary_add(s->sum, base, d)) return -1;
+    /* the twins' arms follow the variants', in the variants' order */
+    for (size_t k = 0, twin = 1 + r->o->n_variants; k < r->o->n_variants; k++)
+        if (diffsum_add(s->diff[k], base, arms[1 + k], d) ||
+            (s->twin_diff[k] && diffsum_add(s->twin_diff[k], base, arms[twin++], d)))
+            return -1;
+    s->next_block++;
+    return 0;
 }
 
 /* Creates the file and each variant's /diff group. Returns 0 or -1 with `d`. */
@@ -135,13 +153,10 @@ static int create_file(struct assembly *a, struct diag *d)
 /* The block held in a->arm into the summaries. */
 static int summarize(struct assembly *a, struct diag *d)
 {
-    const struct record_block *base = &a->arm[0];
-    if (summary_add(a->sum, base, d)) return -1;
-    for (size_t k = 0; k < a->n_variants; k++)
-        if (diffsum_add(a->diff[k], base, &a->arm[1 + k], d) ||
-            (a->twin[k] && diffsum_add(a->twin_diff[k], base, &a->arm[a->twin[k]], d)))
-            return -1;
-    return 0;
+    const struct record_block *arms[RUN_MAX_ARMS];
+    for (size_t k = 0; k < a->r->n_arms; k++)
+        arms[k] = &a->arm[k];
+    return run_sums_add(a->r, &a->r->sums, arms, d);
 }
 
 /* The block held in a->arm into the per-path datasets of `h5`. */
@@ -235,21 +250,24 @@ static int stop_asked(const struct assembly *a, struct diag *d)
     return -1;
 }
 
-/* Every block in path order into the summaries, and into the file when
- * `write`. Returns 0 or -1 with `d`. */
+/* Every block in path order into the summaries (those the first step has not
+ * fed them), and into the file when `write`. Returns 0 or -1 with `d`. */
 static int add_blocks(struct assembly *a, bool write, struct diag *d)
 {
     const struct run *r = a->r;
     size_t end = r->first_block + r->n_blocks;
-    bool ahead = r->n_blocks > 1 && alloc_next(a);
+    size_t first = write ? r->first_block : r->sums.next_block;
+    bool ahead = end - first > 1 && alloc_next(a);
     struct reader rd = {.a = a};
-    int rc = r->n_blocks > 0 && (stop_asked(a, d) || load(a, r->first_block, d)) ? -1 : 0;
-    for (size_t b = r->first_block; b < end && !rc; b++) {
+    int rc = first < end && (stop_asked(a, d) || load(a, first, d)) ? -1 : 0;
+    for (size_t b = first; b < end && !rc; b++) {
         if (ahead && b + 1 < end) {
             rd.b = b + 1;
             rd.running = pthread_create(&rd.thread, NULL, reader_work, &rd) == 0;
         }
-        rc = summarize(a, d) || (write && write_block(a, a->h5, d)) ? -1 : 0;
+        rc = (b == r->sums.next_block && summarize(a, d)) || (write && write_block(a, a->h5, d))
+                 ? -1
+                 : 0;
         if (b + 1 == end || rc) break;
         if (rd.running ? reader_join(&rd, d) : load(a, b + 1, d)) rc = -1;
         if (!rc && stop_asked(a, d)) rc = -1;
@@ -265,13 +283,14 @@ static int add_blocks(struct assembly *a, bool write, struct diag *d)
 /* The summaries into the file, then the commit. Returns 0 or -1 with `d`. */
 static int finish(struct assembly *a, struct diag *d)
 {
-    if (stop_asked(a, d) || summary_finish(a->sum, d) || h5out_write_summary(a->h5, a->sum, d))
+    struct run_sums *s = &a->r->sums;
+    if (stop_asked(a, d) || summary_finish(s->sum, d) || h5out_write_summary(a->h5, s->sum, d))
         return -1;
     for (size_t k = 0; k < a->n_variants; k++) {
-        if (diffsum_finish(a->diff[k], d) ||
-            (a->twin_diff[k] && diffsum_finish(a->twin_diff[k], d)))
+        if (diffsum_finish(s->diff[k], d) ||
+            (s->twin_diff[k] && diffsum_finish(s->twin_diff[k], d)))
             return -1;
-        if (h5out_write_diffsum(a->h5, k, a->diff[k], a->twin_diff[k], d)) return -1;
+        if (h5out_write_diffsum(a->h5, k, s->diff[k], s->twin_diff[k], d)) return -1;
     }
     if (stop_asked(a, d)) return -1;
     int rc = h5out_commit(a->h5, d);
@@ -330,7 +349,10 @@ int run_assemble(struct run *r, struct diag *d)
     parallel = t->mpi && !r->o->summary_only;
 #endif
     int failed = (lead || parallel) && alloc_arms(&a, d);
-    if (!failed && lead) failed = alloc_summaries(&a, d) || create_file(&a, d);
+    if (!failed && lead)
+        failed =
+            (!r->sums.sum && run_sums_alloc(r, &r->sums, r->o->threads, d)) || create_file(&a, d);
+    if (!failed && lead) summary_set_threads(r->sums.sum, r->o->threads);
     if (team_max(t, failed)) {
         assembly_free(&a);
         return -1;

@@ -198,6 +198,7 @@ static const struct team solo = {.rank = 0, .size = 1, .local_size = 1};
 
 static void run_free(struct run *r)
 {
+    run_sums_free(r, &r->sums);
     ckpt_close(r->ckpt);
     run_arm_free(r->base);
     for (size_t k = 0; r->variants && k < r->o->n_variants; k++) {
@@ -349,9 +350,14 @@ static size_t batch_arms(const struct run *r, size_t j, const struct record_bloc
 /* The checkpoint's writer: a batch's blocks, checked finite and stored, on a
  * thread of their own while the next batch runs (its arms fill their other set
  * of buffers: run_arm_swap), so that the writes and their fsyncs are off the
- * paths' way. Its problems go to its own diag, handed on when it is joined. */
+ * paths' way; and into the summaries (`sums`, when not NULL) while they follow
+ * the blocks fed them before, so that the second step need not read them back
+ * nor add them after the paths (a failure to add drops the summaries for the
+ * second step to make). Its problems go to its own diag, handed on
+ * when it is joined. */
 struct writer {
     const struct run *r;
+    struct run_sums *sums;
     pthread_t thread;
     bool running;
     size_t n, n_arms;
@@ -373,6 +379,15 @@ static void *writer_work(void *arg)
                                  w->whose[k]->simulation.start_year, &w->d);
         if (!w->rc) w->rc = ckpt_save(r->ckpt, w->b[j], w->arms[j], &w->d);
         if (!w->rc) w->saved += w->paths[j];
+        if (!w->rc && w->sums && w->sums->next_block == w->b[j]) {
+            /* A scratch file that cannot grow (a full disk) or no memory stops
+             * the feeding, not the paths: the second step feeds the summaries
+             * anew from the checkpoint, and says why if it fails too. */
+            struct diag ignored = {0};
+            if (run_sums_add(r, w->sums, w->arms[j], &ignored))
+                run_sums_free(r, w->sums), w->sums = NULL;
+            diag_free(&ignored);
+        }
     }
     return NULL;
 }
@@ -467,6 +482,14 @@ static int compute(struct run *r, struct diag *d)
     double start = timing_now_s();
     enum { GOING, STOPPED, FAILED } state = GOING;
     struct writer w = {0};
+    /* One rank computes every block in order: its writer feeds the summaries,
+     * on its own thread beside the paths' (the results do not depend on it). */
+    if (t->size == 1 && !r->sums.sum) {
+        if (run_sums_alloc(r, &r->sums, 1, d))
+            state = FAILED;
+        else
+            w.sums = &r->sums;
+    }
     for (size_t k = 0;; k++) {
         int mine_state = state != GOING ? (int)state : r->o->stop && *r->o->stop ? STOPPED : GOING;
         int all = team_max(t, mine_state);

@@ -9,7 +9,10 @@
  * never by timing. Then the HDF5 file is made from the stored blocks: the
  * paths by every rank at once (the MPI build) or by the one process, and the
  * summaries by the first rank from every block in path order; the file is
- * committed (output/h5out.h) and the checkpoint removed. A run stopped or
+ * committed (output/h5out.h) and the checkpoint removed. A run on one rank
+ * feeds the summaries during the first step already, each block as it is
+ * stored while it follows those fed before (run_parts.h, struct run_sums), so
+ * that the second step adds only the rest (a resume's). A run stopped or
  * killed in the first step keeps the blocks it stored, and run_scenario with
  * `resume` computes only the others, with any number of ranks or threads.
  *

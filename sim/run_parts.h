@@ -25,6 +25,17 @@ struct run_variant_side {
     struct run_arm *arm, *independent_arm;
 };
 
+/* The summaries of a run, fed blocks in path order: the base's, and each
+ * variant's difference summaries (twin_diff: against its independent twin,
+ * NULL without one). The first step feeds them the blocks it computes while
+ * they follow the ones fed before (a run on one rank, from its first block
+ * on), beside the paths; the second step feeds the rest from the checkpoint. */
+struct run_sums {
+    struct summary *sum; /* NULL until run_sums_alloc */
+    struct diffsum *diff[RUN_MAX_VARIANTS], *twin_diff[RUN_MAX_VARIANTS];
+    size_t next_block; /* the first block not fed yet */
+};
+
 struct run {
     const struct scenario *s;
     const struct run_options *o;
@@ -43,6 +54,7 @@ struct run {
     struct run_variant_side *variants; /* [o->n_variants] */
     struct ckpt *ckpt;
     size_t stored; /* paths in the checkpoint (known on every rank after the first step) */
+    struct run_sums sums; /* the first rank's */
     /* wall seconds: building the engines, running paths, storing the blocks,
      * making the file */
     double tables_s, engine_s, output_s, finish_s;
@@ -53,6 +65,15 @@ struct run {
  * difference summaries'. */
 struct summary_config run_summary_config(const struct run *r);
 struct diffsum_config run_diffsum_config(const struct summary_config *c);
+
+/* The summaries, empty, fed from the run's first block on, adding on
+ * `threads` threads. Returns 0 or -1 with `d`. */
+int run_sums_alloc(const struct run *r, struct run_sums *s, int threads, struct diag *d);
+void run_sums_free(const struct run *r, struct run_sums *s);
+/* Feeds block sums->next_block, `arms` as the checkpoint holds them (ckpt.h:
+ * the base, the variants, their independent twins). Returns 0 or -1 with `d`. */
+int run_sums_add(const struct run *r, struct run_sums *s, const struct record_block *const *arms,
+                 struct diag *d);
 
 /* The second step, collective: the file from the checkpoint's blocks, its
  * summaries from the first rank, and the commit. Returns 0 or -1, the same on

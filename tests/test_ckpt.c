@@ -39,7 +39,8 @@ static uint32_t crc32c_bitwise(const unsigned char *s, size_t n)
     return ~crc;
 }
 
-/* RFC 3720 (iSCSI), appendix B.4, and the usual check value. */
+/* RFC 3720 (iSCSI), appendix B.4, and the usual check value; the crc32
+ * instruction (when the processor has it) and the table alike. */
 static void crc32c_matches_the_standard(void **state)
 {
     (void)state;
@@ -71,8 +72,16 @@ static void crc32c_matches_the_standard(void **state)
         for (size_t n = 0; n <= 40; n++) {
             assert_int_equal(crc32c(0, r + at, n), crc32c_bitwise(r + at, n));
             assert_int_equal(crc32c(crc32c(0, r, n), r + n, 48 - n), crc32c_bitwise(r, 48));
+            assert_int_equal(crc32c_table(0, r + at, n), crc32c_bitwise(r + at, n));
+            assert_int_equal(crc32c_table(crc32c_table(0, r, n), r + n, 48 - n),
+                             crc32c_bitwise(r, 48));
         }
     assert_int_equal(crc32c(0, r, N), crc32c_bitwise(r, N));
+    assert_int_equal(crc32c_table(0, r, N), crc32c_bitwise(r, N));
+    assert_int_equal(crc32c_table(0, "123456789", 9), 0xe3069283u);
+    /* crc32c above took the processor's instruction, when it has it */
+    print_message("crc32c: %s\n",
+                  crc32c_hardware() ? "the crc32 instruction and the table" : "the table only");
     free(r);
 }
 

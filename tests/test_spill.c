@@ -1,11 +1,12 @@
 /* test_spill.c: the scratch file of per-path values and its quantiles
  * (output/spill.c). The quantiles are those of GSL's gsl_sort and
  * gsl_stats_quantile_from_sorted_data bit for bit, on cells of random values
- * with many ties, all equal, sorted and reversed, for 1 to 1000 paths in
+ * with many ties, all equal, sorted and reversed, for 1 to 5001 paths in
  * blocks of uneven sizes, whatever the memory budget and the threads; the file
  * is unlinked as soon as it is opened; more paths than declared are refused; a
  * full disk (a file size limit) and a spill with no paths fail with a message
- * naming the folder; a level outside [0, 1], or NaN, is refused. */
+ * naming the folder; a level outside [0, 1], or NaN, is refused; more cells
+ * than one read takes are read in pieces. */
 #include "output/spill.h"
 #include "sim/config/diag.h"
 
@@ -102,7 +103,7 @@ static void test_same_bits_as_sorting(void **state)
     (void)state;
     char dir[64];
     assert_int_equal(tmpdir_make(dir, sizeof dir, "test_spill"), 0);
-    static const size_t counts[] = {1, 2, 3, 64, 1000};
+    static const size_t counts[] = {1, 2, 3, 64, 1000, 5001};
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
         size_t n = counts[i];
         double *values = make_values(n);
@@ -206,6 +207,43 @@ static void test_refusals(void **state)
     diag_free(&dg);
 }
 
+/* More cells than one read takes pieces (1024): 2,500 cells of 5 paths, in
+ * blocks of 3 and 2, cell c's paths c + 4, c, c + 2, c + 1, c + 3: its median
+ * is c + 2 and its 0.25 quantile c + 1, read whole or 7 cells at a time. */
+static void test_many_cells(void **state)
+{
+    (void)state;
+    enum { MANY = 2500 };
+    static const double order[5] = {4, 0, 2, 1, 3};
+    struct diag dg = {0};
+    struct spill *s = spill_open(NULL, MANY, 5, &dg);
+    assert_non_null(s);
+    for (size_t first = 0; first < 5;) {
+        size_t n = first == 0 ? 3 : 2;
+        double *b = spill_stage(s, n);
+        assert_non_null(b);
+        for (size_t c = 0; c < MANY; c++)
+            for (size_t i = 0; i < n; i++)
+                b[c * n + i] = (double)c + order[first + i];
+        assert_int_equal(spill_commit(s, &dg), 0);
+        first += n;
+    }
+    const double at[2] = {0.5, 0.25};
+    double *got = malloc(2 * MANY * sizeof *got);
+    assert_non_null(got);
+    const size_t budgets[] = {0, 7 * 5 * sizeof(double)};
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(spill_quantiles(s, at, 2, got, budgets[k], 2, &dg), 0);
+        for (size_t c = 0; c < MANY; c++) {
+            assert_true(got[2 * c] == (double)c + 2);
+            assert_true(got[2 * c + 1] == (double)c + 1);
+        }
+    }
+    free(got);
+    spill_close(s);
+    diag_free(&dg);
+}
+
 /* Levels outside [0, 1] or NaN (a damaged file's, through `fundsim merge`)
  * are refused: they would index outside the paths (1e6: a crash, 5: a read
  * beyond the column). 0 and 1 are the smallest and the largest value, and the
@@ -275,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_file_unlinked),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_many_cells),
         cmocka_unit_test(test_full_disk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
