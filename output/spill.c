@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <gsl/gsl_sort.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,30 +189,17 @@ static void max_to_back(double *x, size_t lo, size_t hi)
     swap(&x[hi - 1], &x[m]);
 }
 
-/* Moves the values of x[lo, hi) below `pivot` to its front, without a branch
- * on the values (a branch would be mispredicted half the time); returns where
- * the others start. */
-static size_t partition_below(double *x, size_t lo, size_t hi, double pivot)
+/* Moves the values of x[lo, hi) below `pivot` (with `equal`, those equal to it)
+ * to its front, without a branch on the values (a branch would be mispredicted
+ * half the time); returns where the others start. */
+static size_t partition(double *x, size_t lo, size_t hi, double pivot, bool equal)
 {
     size_t j = lo;
     for (size_t i = lo; i < hi; i++) {
         double v = x[i];
         x[i] = x[j];
         x[j] = v;
-        j += v < pivot;
-    }
-    return j;
-}
-
-/* The same for the values equal to `pivot` in x[lo, hi), all ≥ it. */
-static size_t partition_equal(double *x, size_t lo, size_t hi, double pivot)
-{
-    size_t j = lo;
-    for (size_t i = lo; i < hi; i++) {
-        double v = x[i];
-        x[i] = x[j];
-        x[j] = v;
-        j += v <= pivot;
+        j += equal ? v == pivot : v < pivot;
     }
     return j;
 }
@@ -243,8 +231,8 @@ static void select_ranks(double *x, size_t lo, size_t hi, const size_t *k, size_
         double pivot = median3(x[lo], x[lo + (hi - lo) / 2], x[hi - 1]);
         /* [lo, lt) < pivot, [lt, gt) = pivot, [gt, hi) > pivot; the second
          * pass only when a rank is at or after lt */
-        size_t lt = partition_below(x, lo, hi, pivot), gt = lt;
-        if (k[m - 1] >= lt) gt = partition_equal(x, lt, hi, pivot);
+        size_t lt = partition(x, lo, hi, pivot, false), gt = lt;
+        if (k[m - 1] >= lt) gt = partition(x, lt, hi, pivot, true);
         size_t left = 0, done; /* the ranks below lt; below gt */
         while (left < m && k[left] < lt)
             left++;
