@@ -241,9 +241,21 @@ static int remove_empty(const char *path, int dfd)
     return rmdir(path);
 }
 
+/* Whether the folder at `dfd` holds nothing (false when it cannot be read). */
+static bool is_empty(int dfd)
+{
+    DIR *dir = list_folder(dfd);
+    if (!dir) return false;
+    bool empty = true;
+    for (struct dirent *e; empty && (e = readdir(dir));)
+        empty = is_dot(e->d_name);
+    closedir(dir);
+    return empty;
+}
+
 /* Removes `path` (OUT.ckpt.removed: a run killed while removing its
- * checkpoint left it) when it is a checkpoint fundsim made; refuses anything
- * else there. Returns 0 (removed, or none), or -1 with `d`. */
+ * checkpoint left it) when it is a checkpoint fundsim made or empty; refuses
+ * anything else there. Returns 0 (removed, or none), or -1 with `d`. */
 static int remove_leftover(const char *path, struct diag *d)
 {
     int dfd = open_folder(path), e = errno;
@@ -254,7 +266,9 @@ static int remove_leftover(const char *path, struct diag *d)
         say_not_folder(path, e, "cannot open", d);
         return -1;
     }
-    int rc = check_own(dfd, path, d);
+    /* Empty: killed between removing `run` (the last file) and the folder; an
+     * empty folder holds nothing to lose. */
+    int rc = is_empty(dfd) ? 0 : check_own(dfd, path, d);
     if (!rc && (remove_own(dfd, true) || remove_empty(path, dfd))) {
         diag_fail(d, "cannot remove %s: %s", path, strerror(errno));
         rc = -1;

@@ -25,12 +25,13 @@
 #     read-only tmpfs): exit status 1, a message naming the file.
 #  6. What is not fundsim's at OUT.h5.ckpt or OUT.h5.ckpt.removed (a symbolic
 #     link to a folder or a file, a folder of someone else's files, an empty
-#     folder, a folder with fundsim's marker and a stranger's file): `run`
+#     OUT.h5.ckpt, a folder with fundsim's marker and a stranger's file): `run`
 #     and `run --resume` refuse with exit status 1, naming it, and leave
 #     everything as it was (the link, the folder it points to, every file).
 #     None of it needs root.
 #  7. A checkpoint of every block (a run stopped by `ulimit -f`): fundsim's
-#     own OUT.h5.ckpt.removed goes; and damaged (a bit flipped in a block, or
+#     own OUT.h5.ckpt.removed goes, and an empty one (a kill between its
+#     last file and the folder); and damaged (a bit flipped in a block, or
 #     a block truncated), --resume says which block was damaged, computes it
 #     again, and writes the uninterrupted run's file.
 #  8. What -o may name (run, compare, merge, --resume): a FIFO, a socket, a
@@ -361,6 +362,11 @@ cp -r "$dir/stored.ckpt" "$g.ckpt.removed"
 "$fundsim" run "$scenario" --paths 3 --quiet -o "$g" || fail "a run beside fundsim's .removed"
 [ ! -e "$g.ckpt.removed" ] && [ ! -e "$g.ckpt" ] || fail "fundsim's own $g.ckpt.removed is left"
 echo "fundsim's own $g.ckpt.removed: removed"
+# killed after its last file went, before the folder did: an empty one goes too
+mkdir "$g.ckpt.removed"
+"$fundsim" run "$scenario" --paths 3 --quiet -o "$g" || fail "a run beside an empty .removed"
+[ ! -e "$g.ckpt.removed" ] || fail "an empty $g.ckpt.removed is left"
+echo "an empty $g.ckpt.removed: removed"
 # $1: what is done to the checkpoint's blocks; $2: the message expected.
 damaged() {
     cp -r "$dir/stored.ckpt" "$g.ckpt"
