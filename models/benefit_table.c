@@ -26,6 +26,7 @@
 #include "models/benefit_table.h"
 
 #include "models/lattice.h"
+#include "models/rfft.h"
 #include "sim/config/limit.h"
 
 #include <assert.h>
@@ -567,6 +568,7 @@ struct work {
     double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
     double *pm;          /* [VISIT_CHAIN_MAX + 1] */
     double (*bmix)[VISIT_CHAIN_MAX + 1];
+    struct rfft *fft; /* the transforms of 2L points */
 };
 
 static int work_init(struct work *w, const struct benefit_table *t)
@@ -596,9 +598,11 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->visits = malloc(sizeof *w->visits * (VISIT_CHAIN_MAX + 1));
     w->pm = malloc(sizeof *w->pm * (VISIT_CHAIN_MAX + 1));
     w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
-    if (!w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo || !w->fao ||
-        !w->conv || !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
-        !w->atoms || !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
+    w->fft = rfft_alloc(L2);
+    if (!w->fft || !w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo ||
+        !w->fao || !w->conv || !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B ||
+        !w->kall || !w->atoms || !w->visits || !w->pm || !w->bmix || !w->Bx ||
+        (t->any_cells && !w->fft_bx))
         return -1;
     int bad = 0;
     for (int j = 0; j < 2 * J + 1; j++)
@@ -641,6 +645,7 @@ static void work_free(struct work *w, const struct benefit_table *t)
     free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
     free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
     free(w->bmix), free(w->Bx), free(w->fft_bx);
+    rfft_free(w->fft);
 }
 
 static void add_moments(struct moments *to, struct moments a)
@@ -649,16 +654,16 @@ static void add_moments(struct moments *to, struct moments a)
 }
 
 /* out = a ⊕ b given both transforms; out's tail gets the parts beyond the lattice. */
-static void sum_from_fft(const struct lattice *a, const double *fa, struct moments a_part,
-                         const struct lattice *b, const double *fb, struct moments b_all,
-                         struct lattice *out, double *acc)
+static void sum_from_fft(struct rfft *f, const struct lattice *a, const double *fa,
+                         struct moments a_part, const struct lattice *b, const double *fb,
+                         struct moments b_all, struct lattice *out, double *acc)
 {
     size_t L2 = 2 * a->n;
     assert(b->n == a->n && out->n == a->n);
     memset(acc, 0, L2 * sizeof *acc);
     lattice_fft_mul_add(acc, fa, fb, L2);
     lattice_clear(out);
-    lattice_fft_collect(acc, out);
+    lattice_fft_collect(f, acc, out);
     add_moments(&out->tail, lattice_moments_sum(a->tail, b_all));
     add_moments(&out->tail, lattice_moments_sum(a_part, b->tail));
 }
@@ -685,7 +690,7 @@ static void inpatient_fund(struct benefit_table *t, struct work *w, const struct
     for (int n = 0; n <= t->K_in; n++) {
         double sl1 = 0, sl2 = 0, s;
         if (capped && n > 0) {
-            lattice_convolve(&w->G, &w->Gk, &w->Gn, w->conv);
+            lattice_convolve(w->fft, &w->G, &w->Gk, &w->Gn, w->conv);
             struct lattice tmp = w->G;
             w->G = w->Gn, w->Gn = tmp;
             lattice_suffix(&w->G, w->suffix);
@@ -741,7 +746,7 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
         }
     }
     for (int j = 0; j < 2 * J + 1; j++) {
-        lattice_fft(&w->kern[j], w->fft_k + (size_t)j * L2);
+        lattice_fft(w->fft, &w->kern[j], w->fft_k + (size_t)j * L2);
         w->kall[j] = lattice_moments(&w->kern[j]);
     }
     const double *FK = w->fft_k, *FX = w->fft_k + (size_t)J * L2;
@@ -761,7 +766,7 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
             part[j] = lattice_part(&S[j]);
             all[j] = lattice_moments(&S[j]);
             active[j] = all[j].m0 > 1e-15; /* less is FFT round-off, or negligible */
-            if (active[j]) lattice_fft(&S[j], w->fft_s + (size_t)j * L2);
+            if (active[j]) lattice_fft(w->fft, &S[j], w->fft_s + (size_t)j * L2);
             lattice_clear(&N[j]);
         }
         for (int to = 0; to <= J; to++) {
@@ -783,7 +788,7 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
                 add_moments(&N[to].tail, lattice_moments_sum(part[from], w->kern[k].tail));
                 any = true;
             }
-            if (any) lattice_fft_collect(w->acc, &N[to]);
+            if (any) lattice_fft_collect(w->fft, w->acc, &N[to]);
         }
         struct lattice *tmp = S;
         S = N, N = tmp;
@@ -1017,7 +1022,7 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
         }
         if (m > VISIT_CONVOLVED) continue; /* below, in bins */
         if (m > 0) {
-            lattice_convolve(&w->C, &w->Cv, &w->Cn, w->conv);
+            lattice_convolve(w->fft, &w->C, &w->Cv, &w->Cn, w->conv);
             struct lattice tmp = w->C;
             w->C = w->Cn, w->Cn = tmp;
         }
@@ -1042,10 +1047,10 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
             if (t->any_cells) put_affine(&w->C, eb, vb, 1, &mass, 1, &w->Bx[o]);
         }
     for (int o = 0; o < LAYER_NODES; o++) {
-        lattice_fft(&w->B[o], w->fft_b + (size_t)o * 2 * t->L);
+        lattice_fft(w->fft, &w->B[o], w->fft_b + (size_t)o * 2 * t->L);
         w->B_all[o] = lattice_moments(&w->B[o]);
         if (!t->any_cells) continue;
-        lattice_fft(&w->Bx[o], w->fft_bx + (size_t)o * 2 * t->L);
+        lattice_fft(w->fft, &w->Bx[o], w->fft_bx + (size_t)o * 2 * t->L);
         w->Bx_all[o] = lattice_moments(&w->Bx[o]);
     }
     return 0;
@@ -1096,22 +1101,23 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
     if (g > 0) {
         condition_oop(t, w, (g - 1) / 2, (g - 1) % 2 ? covered_share(&t->rules) : 1,
                       condition_index, t->rules.serious_outpatient_share);
-        lattice_fft(&w->O, w->fo);
+        lattice_fft(w->fft, &w->O, w->fo);
         oall = lattice_moments(&w->O);
     }
     for (int n = 0; n <= t->K[g]; n++) {
         const struct lattice *AO = &w->A[n];
         const double *fao = w->fft_a + (size_t)n * L2;
         if (g > 0) {
-            sum_from_fft(&w->A[n], fao, lattice_part(&w->A[n]), &w->O, w->fo, oall, &w->AO, w->acc);
-            lattice_fft(&w->AO, w->fao);
+            sum_from_fft(w->fft, &w->A[n], fao, lattice_part(&w->A[n]), &w->O, w->fo, oall, &w->AO,
+                         w->acc);
+            lattice_fft(w->fft, &w->AO, w->fao);
             AO = &w->AO, fao = w->fao;
         }
         struct moments ao_part = lattice_part(AO);
         size_t r = layer_row(t, u, t->row[g] + (size_t)n);
         for (int o = 0; o < LAYER_NODES; o++) {
-            sum_from_fft(AO, fao, ao_part, &w->B[o], w->fft_b + (size_t)o * L2, w->B_all[o], &w->W,
-                         w->acc);
+            sum_from_fft(w->fft, AO, fao, ao_part, &w->B[o], w->fft_b + (size_t)o * L2, w->B_all[o],
+                         &w->W, w->acc);
             lattice_suffix(&w->W, w->suffix);
             for (int k = 0; k < t->NT; k++) {
                 double tt = k == 0 ? 0 : t->t_lo * exp((k - 1) * t->log_t_ratio), sl1, sl2, sv;
@@ -1214,7 +1220,7 @@ static void tabulate_layers(struct benefit_table *t, struct work *w, int i, doub
 {
     const size_t L2 = 2 * t->L;
     for (int n = 0; n <= t->K_in; n++)
-        lattice_fft(&w->A[n], w->fft_a + (size_t)n * L2);
+        lattice_fft(w->fft, &w->A[n], w->fft_a + (size_t)n * L2);
     tabulate_group(t, w, i, 0, 0, 0);
     for (int g = 1; g < t->n_groups; g++)
         for (int u = 0; u < t->n_use; u++)

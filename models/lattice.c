@@ -1,9 +1,9 @@
 /* lattice.c: distributions on a uniform lattice with an exact tail (lattice.h). */
 #include "models/lattice.h"
 
+#include "models/rfft.h"
+
 #include <assert.h>
-#include <gsl/gsl_fft_halfcomplex.h>
-#include <gsl/gsl_fft_real.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,11 +76,11 @@ struct moments lattice_moments_sum(struct moments a, struct moments b)
                             a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
 }
 
-void lattice_fft(const struct lattice *x, double *out)
+void lattice_fft(struct rfft *f, const struct lattice *x, double *out)
 {
     memcpy(out, x->p, x->n * sizeof *out);
     memset(out + x->n, 0, x->n * sizeof *out);
-    gsl_fft_real_radix2_transform(out, 1, 2 * x->n);
+    rfft_forward(f, out);
 }
 
 /* restrict: acc is never a or b, so the compiler may keep and vectorize the
@@ -89,7 +89,7 @@ void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const d
                          size_t n2)
 {
     assert(n2 >= 2 && n2 % 2 == 0);
-    /* GSL's halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
+    /* halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
     acc[0] += a[0] * b[0];
     acc[n2 / 2] += a[n2 / 2] * b[n2 / 2];
     for (size_t k = 1; k < n2 / 2; k++) {
@@ -99,10 +99,10 @@ void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const d
     }
 }
 
-void lattice_fft_collect(double *acc, struct lattice *out)
+void lattice_fft_collect(struct rfft *f, double *acc, struct lattice *out)
 {
     size_t n = out->n;
-    gsl_fft_halfcomplex_radix2_inverse(acc, 1, 2 * n);
+    rfft_inverse(f, acc);
     for (size_t i = 0; i < n; i++)
         out->p[i] += acc[i];
     /* the tail's sums in registers (acc might alias them for all the compiler
@@ -118,14 +118,14 @@ void lattice_fft_collect(double *acc, struct lattice *out)
     out->tail = (struct moments){m0, m1, m2};
 }
 
-void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
-                      double *work)
+void lattice_convolve(struct rfft *f, const struct lattice *a, const struct lattice *b,
+                      struct lattice *out, double *work)
 {
     size_t n2 = 2 * a->n;
     assert(b->n == a->n && out->n == a->n && b->step == a->step && out->step == a->step);
     double *fa = work, *fb = work + n2;
-    lattice_fft(a, fa);
-    lattice_fft(b, fb);
+    lattice_fft(f, a, fa);
+    lattice_fft(f, b, fb);
     /* fa ← fa × fb in place: the product of each frequency reads only its own pair */
     fa[0] *= fb[0];
     fa[n2 / 2] *= fb[n2 / 2];
@@ -135,7 +135,7 @@ void lattice_convolve(const struct lattice *a, const struct lattice *b, struct l
         fa[n2 - k] = ar * bi + ai * br;
     }
     lattice_clear(out);
-    lattice_fft_collect(fa, out);
+    lattice_fft_collect(f, fa, out);
     struct moments t1 = lattice_moments_sum(a->tail, lattice_moments(b));
     struct moments t2 = lattice_moments_sum(lattice_part(a), b->tail);
     out->tail.m0 += t1.m0 + t2.m0;

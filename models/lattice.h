@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+struct rfft; /* models/rfft.h: the plan of the transforms, one per thread */
+
 /* A part of a distribution known only by its moments: mass, Σ mass·x, Σ mass·x². */
 struct moments {
     double m0, m1, m2;
@@ -45,18 +47,20 @@ struct moments lattice_part(const struct lattice *x);
 /* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
 struct moments lattice_moments_sum(struct moments a, struct moments b);
 
-/* FFT of a lattice's masses, zero-padded to 2n (GSL halfcomplex order). */
-void lattice_fft(const struct lattice *x, double *out /* [2n] */);
+/* FFT of a lattice's masses, zero-padded to 2n (halfcomplex order), by `f`, a plan
+ * for 2n points. */
+void lattice_fft(struct rfft *f, const struct lattice *x, double *out /* [2n] */);
 /* acc += a × b, products of two transforms of length 2n. */
 void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
                          size_t n2);
 /* Inverse transform of `acc` (destroyed) into `out`: the points below n go to the
  * lattice, the rest (the overflow of the sum) to the tail. Adds to `out`. */
-void lattice_fft_collect(double *acc, struct lattice *out);
+void lattice_fft_collect(struct rfft *f, double *acc, struct lattice *out);
 
-/* out = a ⊕ b (a sum of independent amounts); `work` holds 4n doubles. */
-void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
-                      double *work);
+/* out = a ⊕ b (a sum of independent amounts); `work` holds 4n doubles, `f` is a
+ * plan for 2n points. */
+void lattice_convolve(struct rfft *f, const struct lattice *a, const struct lattice *b,
+                      struct lattice *out, double *work);
 
 /* The stop-loss transforms at t ≥ 0: E[(X − t)^+], E[((X − t)^+)^2] and a
  * smoothed P(X > t) (each lattice point's mass spread over ±δ/2), from suffix sums
