@@ -98,6 +98,67 @@ static void dit_pass(double *restrict re, double *restrict im, const double *res
         }
 }
 
+/* Two passes of decimation in frequency, half-spans 2q then q, over one block of 4q
+ * points: the same operations as dif_pass twice, with half the loads and stores. */
+static void dif_block(double *restrict r0, double *restrict r1, double *restrict r2,
+                      double *restrict r3, double *restrict i0, double *restrict i1,
+                      double *restrict i2, double *restrict i3, const double *restrict wr,
+                      const double *restrict wi, size_t q)
+{
+    const double *w1r = wr + 2 * q, *w1i = wi + 2 * q, *w3r = wr + 3 * q, *w3i = wi + 3 * q;
+    const double *w2r = wr + q, *w2i = wi + q;
+    for (size_t j = 0; j < q; j++) {
+        double ar = r0[j] - r2[j], ai = i0[j] - i2[j];
+        double br = r1[j] - r3[j], bi = i1[j] - i3[j];
+        double y0r = r0[j] + r2[j], y0i = i0[j] + i2[j];
+        double y1r = r1[j] + r3[j], y1i = i1[j] + i3[j];
+        double y2r = ar * w1r[j] - ai * w1i[j], y2i = ar * w1i[j] + ai * w1r[j];
+        double y3r = br * w3r[j] - bi * w3i[j], y3i = br * w3i[j] + bi * w3r[j];
+        double cr = y0r - y1r, ci = y0i - y1i, dr = y2r - y3r, di = y2i - y3i;
+        r0[j] = y0r + y1r, i0[j] = y0i + y1i;
+        r1[j] = cr * w2r[j] - ci * w2i[j], i1[j] = cr * w2i[j] + ci * w2r[j];
+        r2[j] = y2r + y3r, i2[j] = y2i + y3i;
+        r3[j] = dr * w2r[j] - di * w2i[j], i3[j] = dr * w2i[j] + di * w2r[j];
+    }
+}
+
+static void dif_pass2(double *re, double *im, const double *wr, const double *wi, size_t m,
+                      size_t q)
+{
+    for (size_t s = 0; s < m; s += 4 * q)
+        dif_block(re + s, re + s + q, re + s + 2 * q, re + s + 3 * q, im + s, im + s + q,
+                  im + s + 2 * q, im + s + 3 * q, wr, wi, q);
+}
+
+/* Two passes of decimation in time, half-spans h then 2h, over one block of 4h
+ * points: the same operations as dit_pass twice, with half the loads and stores. */
+static void dit_block(double *restrict r0, double *restrict r1, double *restrict r2,
+                      double *restrict r3, double *restrict i0, double *restrict i1,
+                      double *restrict i2, double *restrict i3, const double *restrict wr,
+                      const double *restrict wi, size_t h)
+{
+    const double *w1r = wr + h, *w1i = wi + h, *w2r = wr + 2 * h, *w2i = wi + 2 * h;
+    const double *w3r = wr + 3 * h, *w3i = wi + 3 * h;
+    for (size_t j = 0; j < h; j++) {
+        double t1r = r1[j] * w1r[j] + i1[j] * w1i[j], t1i = i1[j] * w1r[j] - r1[j] * w1i[j];
+        double t3r = r3[j] * w1r[j] + i3[j] * w1i[j], t3i = i3[j] * w1r[j] - r3[j] * w1i[j];
+        double y0r = r0[j] + t1r, y0i = i0[j] + t1i, y1r = r0[j] - t1r, y1i = i0[j] - t1i;
+        double y2r = r2[j] + t3r, y2i = i2[j] + t3i, y3r = r2[j] - t3r, y3i = i2[j] - t3i;
+        double t2r = y2r * w2r[j] + y2i * w2i[j], t2i = y2i * w2r[j] - y2r * w2i[j];
+        double u3r = y3r * w3r[j] + y3i * w3i[j], u3i = y3i * w3r[j] - y3r * w3i[j];
+        r0[j] = y0r + t2r, i0[j] = y0i + t2i, r2[j] = y0r - t2r, i2[j] = y0i - t2i;
+        r1[j] = y1r + u3r, i1[j] = y1i + u3i, r3[j] = y1r - u3r, i3[j] = y1i - u3i;
+    }
+}
+
+static void dit_pass2(double *re, double *im, const double *wr, const double *wi, size_t m,
+                      size_t h)
+{
+    for (size_t s = 0; s < m; s += 4 * h)
+        dit_block(re + s, re + s + h, re + s + 2 * h, re + s + 3 * h, im + s, im + s + h,
+                  im + s + 2 * h, im + s + 3 * h, wr, wi, h);
+}
+
 /* The first passes (h = 1, 2), whose runs are too short to vectorize, as one radix-4
  * pass: w^j = 1, and −i for h = 2, j = 1. */
 static void dit_first(double *restrict re, double *restrict im, size_t m)
@@ -138,8 +199,9 @@ void rfft_forward(struct rfft *f, double *x)
     for (size_t j = 0; j < m; j++)
         re[j] = x[2 * j], im[j] = x[2 * j + 1];
     size_t h = m / 2;
-    for (; h >= 4; h /= 2)
-        dif_pass(re, im, f->wr, f->wi, m, h);
+    for (; h >= 8; h /= 4)
+        dif_pass2(re, im, f->wr, f->wi, m, h / 2);
+    if (h == 4) dif_pass(re, im, f->wr, f->wi, m, h);
     if (m >= 4)
         dif_last(re, im, m);
     else
@@ -177,8 +239,9 @@ void rfft_inverse(struct rfft *f, double *x)
     re[p] = 2 * x[m / 2], im[p] = -2 * x[n - m / 2];
     size_t h = 1;
     if (m >= 4) dit_first(re, im, m), h = 4;
-    for (; h < m; h *= 2)
-        dit_pass(re, im, f->wr, f->wi, m, h);
+    for (; 2 * h < m; h *= 4)
+        dit_pass2(re, im, f->wr, f->wi, m, h);
+    if (h < m) dit_pass(re, im, f->wr, f->wi, m, h);
     const double norm = 1.0 / (double)n;
     for (size_t j = 0; j < m; j++)
         x[2 * j] = re[j] * norm, x[2 * j + 1] = im[j] * norm;
