@@ -669,8 +669,7 @@ static void sum_from_fft(struct rfft *f, const struct lattice *a, const double *
 {
     size_t L2 = 2 * a->n;
     assert(b->n == a->n && out->n == a->n);
-    memset(acc, 0, L2 * sizeof *acc);
-    lattice_fft_mul_add(acc, fa, fb, L2);
+    lattice_fft_mul(acc, fa, fb, L2);
     lattice_clear(out);
     lattice_fft_collect(f, acc, out);
     add_moments(&out->tail, lattice_moments_sum(a->tail, b_all));

@@ -83,19 +83,34 @@ void lattice_fft(struct rfft *f, const struct lattice *x, double *out)
     rfft_forward(f, out);
 }
 
-/* restrict: acc is never a or b, so the compiler may keep and vectorize the
- * products (each element's arithmetic is the same either way). */
+/* The spectrum's order (models/rfft.h): Re z_k at k for k = 0..n2/2, Im z_k at
+ * n2/2 + k for k = 1..n2/2 − 1 (z_0 and z_{n2/2} are real), so that both loops run
+ * over contiguous runs and vectorize; restrict: acc is never a or b. */
+void lattice_fft_mul(double *restrict acc, const double *restrict a, const double *restrict b,
+                     size_t n2)
+{
+    assert(n2 >= 4 && n2 % 2 == 0);
+    const size_t h = n2 / 2;
+    acc[0] = a[0] * b[0];
+    acc[h] = a[h] * b[h];
+    for (size_t k = 1; k < h; k++) {
+        double ar = a[k], ai = a[h + k], br = b[k], bi = b[h + k];
+        acc[k] = ar * br - ai * bi;
+        acc[h + k] = ar * bi + ai * br;
+    }
+}
+
 void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
                          size_t n2)
 {
-    assert(n2 >= 2 && n2 % 2 == 0);
-    /* halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
+    assert(n2 >= 4 && n2 % 2 == 0);
+    const size_t h = n2 / 2;
     acc[0] += a[0] * b[0];
-    acc[n2 / 2] += a[n2 / 2] * b[n2 / 2];
-    for (size_t k = 1; k < n2 / 2; k++) {
-        double ar = a[k], ai = a[n2 - k], br = b[k], bi = b[n2 - k];
+    acc[h] += a[h] * b[h];
+    for (size_t k = 1; k < h; k++) {
+        double ar = a[k], ai = a[h + k], br = b[k], bi = b[h + k];
         acc[k] += ar * br - ai * bi;
-        acc[n2 - k] += ar * bi + ai * br;
+        acc[h + k] += ar * bi + ai * br;
     }
 }
 
@@ -127,12 +142,13 @@ void lattice_convolve(struct rfft *f, const struct lattice *a, const struct latt
     lattice_fft(f, a, fa);
     lattice_fft(f, b, fb);
     /* fa ← fa × fb in place: the product of each frequency reads only its own pair */
+    const size_t h = n2 / 2;
     fa[0] *= fb[0];
-    fa[n2 / 2] *= fb[n2 / 2];
-    for (size_t k = 1; k < n2 / 2; k++) {
-        double ar = fa[k], ai = fa[n2 - k], br = fb[k], bi = fb[n2 - k];
+    fa[h] *= fb[h];
+    for (size_t k = 1; k < h; k++) {
+        double ar = fa[k], ai = fa[h + k], br = fb[k], bi = fb[h + k];
         fa[k] = ar * br - ai * bi;
-        fa[n2 - k] = ar * bi + ai * br;
+        fa[h + k] = ar * bi + ai * br;
     }
     lattice_clear(out);
     lattice_fft_collect(f, fa, out);

@@ -47,10 +47,12 @@ struct moments lattice_part(const struct lattice *x);
 /* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
 struct moments lattice_moments_sum(struct moments a, struct moments b);
 
-/* FFT of a lattice's masses, zero-padded to 2n (halfcomplex order), by `f`, a plan
- * for 2n points. */
+/* FFT of a lattice's masses, zero-padded to 2n (in models/rfft.h's order), by `f`,
+ * a plan for 2n points. */
 void lattice_fft(struct rfft *f, const struct lattice *x, double *out /* [2n] */);
-/* acc += a × b, products of two transforms of length 2n. */
+/* acc = a × b and acc += a × b, products of two transforms of length n2 = 2n. */
+void lattice_fft_mul(double *restrict acc, const double *restrict a, const double *restrict b,
+                     size_t n2);
 void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
                          size_t n2);
 /* Inverse transform of `acc` (destroyed) into `out`: the points below n go to the

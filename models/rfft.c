@@ -214,8 +214,8 @@ void rfft_forward(struct rfft *f, double *x)
         double er = 0.5 * (re[p] + re[q]), ei = 0.5 * (im[p] - im[q]);
         double orr = 0.5 * (im[p] + im[q]), oi = -0.5 * (re[p] - re[q]);
         double tr = f->cr[k] * orr - f->ci[k] * oi, ti = f->cr[k] * oi + f->ci[k] * orr;
-        x[k] = er + tr, x[n - k] = ei + ti;        /* X_k */
-        x[m - k] = er - tr, x[m + k] = -(ei - ti); /* X_{m−k} = conj(E_k − c^k O_k) */
+        x[k] = er + tr, x[m + k] = ei + ti;        /* X_k */
+        x[m - k] = er - tr, x[n - k] = -(ei - ti); /* X_{m−k} = conj(E_k − c^k O_k) */
     }
     size_t p = rev[m / 2]; /* X_{m/2} = conj Z_{m/2} */
     x[m / 2] = re[p], x[n - m / 2] = -im[p];
@@ -228,7 +228,7 @@ void rfft_inverse(struct rfft *f, double *x)
     const size_t *rev = f->rev;
     re[0] = x[0] + x[m], im[0] = x[0] - x[m];
     for (size_t k = 1; k < m / 2; k++) {
-        double ar = x[k], ai = x[n - k], br = x[m - k], bi = x[m + k];
+        double ar = x[k], ai = x[m + k], br = x[m - k], bi = x[n - k];
         double er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
         double orr = dr * f->cr[k] + di * f->ci[k], oi = di * f->cr[k] - dr * f->ci[k];
         size_t p = rev[k], q = rev[m - k];
