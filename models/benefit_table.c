@@ -564,8 +564,8 @@ struct work {
     double *suffix;   /* [3(L + 1)] */
     struct lattice *kern, *state, *next, *A, *B, W, O, OB[LAYER_NODES], G, Gk, Gn, C, Cv, Cn;
     struct moments *kall, *A_part, B_all[LAYER_NODES], Bx_all[LAYER_NODES], OB_all[LAYER_NODES];
-    double *t_grid;     /* [NT]: the amounts of the t grid */
-    struct lattice *Bx; /* B unscaled: the outpatient out-of-pocket cost (cells) */
+    double *t_grid, *sl1, *sl2; /* [NT]: the amounts of the t grid, SL1 and SL2 there */
+    struct lattice *Bx;         /* B unscaled: the outpatient out-of-pocket cost (cells) */
     struct atom *atoms;
     double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
     double *pm;          /* [VISIT_CHAIN_MAX + 1] */
@@ -588,6 +588,8 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->fft_ob = malloc(sizeof(double) * LAYER_NODES * L2);
     w->A_part = malloc(sizeof *w->A_part * (K + 1));
     w->t_grid = malloc(sizeof *w->t_grid * t->NT);
+    w->sl1 = malloc(sizeof *w->sl1 * t->NT);
+    w->sl2 = malloc(sizeof *w->sl2 * t->NT);
     w->conv = malloc(sizeof(double) * 2 * L2);
     w->suffix = malloc(sizeof(double) * 3 * (L + 1));
     w->kern = calloc(2 * J + 1, sizeof *w->kern);
@@ -604,9 +606,9 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
     w->fft = rfft_alloc(L2);
     if (!w->fft || !w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo ||
-        !w->fft_ob || !w->A_part || !w->t_grid || !w->conv || !w->suffix || !w->kern || !w->state ||
-        !w->next || !w->A || !w->B || !w->kall || !w->atoms || !w->visits || !w->pm || !w->bmix ||
-        !w->Bx || (t->any_cells && !w->fft_bx))
+        !w->fft_ob || !w->A_part || !w->t_grid || !w->sl1 || !w->sl2 || !w->conv || !w->suffix ||
+        !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall || !w->atoms ||
+        !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
         return -1;
     int bad = 0;
     for (int j = 0; j < 2 * J + 1; j++)
@@ -650,7 +652,7 @@ static void work_free(struct work *w, const struct benefit_table *t)
         lattice_free(single[i]);
     free(w->fft_k), free(w->fft_s), free(w->fft_b), free(w->fft_a), free(w->acc), free(w->fo),
         free(w->fft_ob);
-    free(w->A_part), free(w->t_grid);
+    free(w->A_part), free(w->t_grid), free(w->sl1), free(w->sl2);
     free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
     free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
     free(w->bmix), free(w->Bx), free(w->fft_bx);
@@ -1130,12 +1132,10 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
         for (int o = 0; o < LAYER_NODES; o++) {
             sum_from_fft(w->fft, &w->A[n], fa, w->A_part[n], &B[o], fb + (size_t)o * L2, b_all[o],
                          &w->W, w->acc);
-            lattice_suffix(&w->W, w->suffix);
+            lattice_stop_loss_grid(&w->W, w->t_grid, t->NT, w->sl1, w->sl2);
             for (int k = 0; k < t->NT; k++) {
-                double sl1, sl2, sv;
-                lattice_stop_loss(&w->W, w->suffix, w->t_grid[k], &sl1, &sl2, &sv);
                 float *at = t->sl + sl_at(t, k, i, r, o);
-                at[0] = (float)sl1, at[1] = (float)sl2;
+                at[0] = (float)w->sl1[k], at[1] = (float)w->sl2[k];
             }
         }
     }

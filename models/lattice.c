@@ -202,3 +202,30 @@ void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, 
     }
     *survival = s;
 }
+
+void lattice_stop_loss_grid(const struct lattice *x, const double *t, int nt, double *sl1,
+                            double *sl2)
+{
+    const size_t n = x->n;
+    const double step = x->step, *p = x->p;
+    const struct moments *T = &x->tail;
+    /* sp, s1, s2: lattice_suffix's P, M1 and M2 at i, the same additions in the same order */
+    double sp = 0, s1 = 0, s2 = 0;
+    size_t i = n;
+    for (int k = nt; k-- > 0;) {
+        assert(t[k] >= 0 && (k == 0 || t[k - 1] <= t[k]));
+        double tt = t[k], u = tt / step;
+        size_t at = u >= (double)n ? n : (size_t)u + 1; /* as lattice_stop_loss */
+        if (at > n) at = n;
+        for (; i > at; i--) {
+            double v = (double)(i - 1) * step;
+            sp = sp + p[i - 1];
+            s1 = s1 + p[i - 1] * v;
+            s2 = s2 + p[i - 1] * v * v;
+        }
+        double a = s1 - tt * sp + T->m1 - tt * T->m0;
+        double b = s2 - 2 * tt * s1 + tt * tt * sp + T->m2 - 2 * tt * T->m1 + tt * tt * T->m0;
+        sl1[k] = a > 0 ? a : 0;
+        sl2[k] = b > 0 ? b : 0;
+    }
+}

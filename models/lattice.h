@@ -73,4 +73,10 @@ void lattice_suffix(const struct lattice *x, double *suffix);
 void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, double *sl1,
                        double *sl2, double *survival);
 
+/* SL1 and SL2 as lattice_stop_loss gives them, at the nt amounts t (ascending,
+ * ≥ 0), from one pass down the points that keeps lattice_suffix's sums at the
+ * amounts only: the same bits, without the suffix arrays. */
+void lattice_stop_loss_grid(const struct lattice *x, const double *t, int nt, double *sl1,
+                            double *sl2);
+
 #endif

@@ -144,6 +144,34 @@ static void test_lattice_moments(void **state)
     lattice_free(&x), lattice_free(&y), lattice_free(&z);
 }
 
+/* lattice_stop_loss_grid against lattice_suffix and lattice_stop_loss, bit for bit:
+ * random masses and a tail, amounts at 0, between points, on points, repeated and
+ * beyond the lattice. */
+static void test_stop_loss_grid(void **state)
+{
+    (void)state;
+    struct lattice x;
+    assert_int_equal(lattice_init(&x, 256, 2.5), 0);
+    uint64_t seed = 99;
+    for (size_t i = 0; i < x.n; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        x.p[i] = (double)(seed >> 11) / 9007199254740992.0 / 128;
+    }
+    x.tail = (struct moments){0.125, 0.125 * 900, 0.125 * 900 * 900 * 1.5};
+    const double t[] = {0, 0.7, 2.5, 2.5, 10.1, 100, 333.3, 635, 637.5, 640, 1000};
+    enum { NT = sizeof t / sizeof *t };
+    double suffix[3 * 257], sl1[NT], sl2[NT];
+    lattice_suffix(&x, suffix);
+    lattice_stop_loss_grid(&x, t, NT, sl1, sl2);
+    for (int k = 0; k < NT; k++) {
+        double a, b, sv;
+        lattice_stop_loss(&x, suffix, t[k], &a, &b, &sv);
+        if (!(memcmp(&a, &sl1[k], sizeof a) == 0 && memcmp(&b, &sl2[k], sizeof b) == 0))
+            fail_msg("at %g: %.17g %.17g, expected %.17g %.17g", t[k], sl1[k], sl2[k], a, b);
+    }
+    lattice_free(&x);
+}
+
 /* Sums of 40 values uniform on {0, ..., 9}·δ: mean 180, variance 40 × 8.25 = 330, all
  * on the lattice; E[(S − 180)^+] against a direct sum over the exact distribution. */
 static void test_lattice_sums(void **state)
@@ -1093,7 +1121,7 @@ static void test_default_grid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfft),
+        cmocka_unit_test(test_rfft),            cmocka_unit_test(test_stop_loss_grid),
         cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
         cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
         cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_slab_sums),
