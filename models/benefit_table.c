@@ -562,9 +562,10 @@ struct work {
     double *acc, *fo; /* [2L] each */
     double *conv;     /* [4L] */
     double *suffix;   /* [3(L + 1)] */
-    struct lattice *kern, *state, *next, *A, *B, W, O, OB[LAYER_NODES], G, Gk, Gn, C, Cv, Cn;
+    struct lattice *kern, *state, *next, *A, *B, O, OB[LAYER_NODES], G, Gk, Gn, C, Cv, Cn;
     struct moments *kall, *A_part, B_all[LAYER_NODES], Bx_all[LAYER_NODES], OB_all[LAYER_NODES];
     double *t_grid, *sl1, *sl2; /* [NT]: the amounts of the t grid, SL1 and SL2 there */
+    double *sums;               /* [3 NT] */
     struct lattice *Bx;         /* B unscaled: the outpatient out-of-pocket cost (cells) */
     struct atom *atoms;
     double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
@@ -590,6 +591,7 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->t_grid = malloc(sizeof *w->t_grid * t->NT);
     w->sl1 = malloc(sizeof *w->sl1 * t->NT);
     w->sl2 = malloc(sizeof *w->sl2 * t->NT);
+    w->sums = malloc(sizeof *w->sums * 3 * t->NT);
     w->conv = malloc(sizeof(double) * 2 * L2);
     w->suffix = malloc(sizeof(double) * 3 * (L + 1));
     w->kern = calloc(2 * J + 1, sizeof *w->kern);
@@ -606,9 +608,9 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
     w->fft = rfft_alloc(L2);
     if (!w->fft || !w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo ||
-        !w->fft_ob || !w->A_part || !w->t_grid || !w->sl1 || !w->sl2 || !w->conv || !w->suffix ||
-        !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall || !w->atoms ||
-        !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
+        !w->fft_ob || !w->A_part || !w->t_grid || !w->sl1 || !w->sl2 || !w->sums || !w->conv ||
+        !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
+        !w->atoms || !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
         return -1;
     int bad = 0;
     for (int j = 0; j < 2 * J + 1; j++)
@@ -625,9 +627,8 @@ static int work_init(struct work *w, const struct benefit_table *t)
         bad |= lattice_init(&w->OB[o], L, t->dz);
     double cap = t->rules.inpatient_cap_yuan;
     double dg = cap > 0 && cap < NO_CAP_YUAN ? 1.25 * cap / (double)(L - 1) : 1;
-    bad |= lattice_init(&w->W, L, t->dz) | lattice_init(&w->O, L, t->dz) |
-           lattice_init(&w->C, L, t->dz) | lattice_init(&w->Cv, L, t->dz) |
-           lattice_init(&w->Cn, L, t->dz);
+    bad |= lattice_init(&w->O, L, t->dz) | lattice_init(&w->C, L, t->dz) |
+           lattice_init(&w->Cv, L, t->dz) | lattice_init(&w->Cn, L, t->dz);
     bad |= lattice_init(&w->G, L, dg) | lattice_init(&w->Gk, L, dg) | lattice_init(&w->Gn, L, dg);
     return bad ? -1 : 0;
 }
@@ -647,12 +648,12 @@ static void work_free(struct work *w, const struct benefit_table *t)
         lattice_free(&w->Bx[o]);
     for (int o = 0; o < LAYER_NODES; o++)
         lattice_free(&w->OB[o]);
-    struct lattice *single[] = {&w->W, &w->O, &w->C, &w->Cv, &w->Cn, &w->G, &w->Gk, &w->Gn};
+    struct lattice *single[] = {&w->O, &w->C, &w->Cv, &w->Cn, &w->G, &w->Gk, &w->Gn};
     for (size_t i = 0; i < sizeof single / sizeof *single; i++)
         lattice_free(single[i]);
     free(w->fft_k), free(w->fft_s), free(w->fft_b), free(w->fft_a), free(w->acc), free(w->fo),
         free(w->fft_ob);
-    free(w->A_part), free(w->t_grid), free(w->sl1), free(w->sl2);
+    free(w->A_part), free(w->t_grid), free(w->sl1), free(w->sl2), free(w->sums);
     free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
     free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
     free(w->bmix), free(w->Bx), free(w->fft_bx);
@@ -1130,9 +1131,12 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
         const double *fa = w->fft_a + (size_t)n * L2;
         size_t r = layer_row(t, u, t->row[g] + (size_t)n);
         for (int o = 0; o < LAYER_NODES; o++) {
-            sum_from_fft(w->fft, &w->A[n], fa, w->A_part[n], &B[o], fb + (size_t)o * L2, b_all[o],
-                         &w->W, w->acc);
-            lattice_stop_loss_grid(&w->W, w->t_grid, t->NT, w->sl1, w->sl2);
+            /* W = A_n ⊕ B_o as sum_from_fft makes it, straight to its transforms */
+            lattice_fft_mul(w->acc, fa, fb + (size_t)o * L2, L2);
+            struct moments extra[2] = {lattice_moments_sum(w->A[n].tail, b_all[o]),
+                                       lattice_moments_sum(w->A_part[n], B[o].tail)};
+            lattice_fft_stop_loss_grid(w->fft, w->acc, t->L, t->dz, extra, w->t_grid, t->NT, w->sl1,
+                                       w->sl2, w->sums);
             for (int k = 0; k < t->NT; k++) {
                 float *at = t->sl + sl_at(t, k, i, r, o);
                 at[0] = (float)w->sl1[k], at[1] = (float)w->sl2[k];

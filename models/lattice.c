@@ -203,28 +203,51 @@ void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, 
     *survival = s;
 }
 
-void lattice_stop_loss_grid(const struct lattice *x, const double *t, int nt, double *sl1,
-                            double *sl2)
+void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double step,
+                                const struct moments extra[2], const double *t, int nt, double *sl1,
+                                double *sl2, double *sums)
 {
-    const size_t n = x->n;
-    const double step = x->step, *p = x->p;
-    const struct moments *T = &x->tail;
-    /* sp, s1, s2: lattice_suffix's P, M1 and M2 at i, the same additions in the same order */
-    double sp = 0, s1 = 0, s2 = 0;
-    size_t i = n;
-    for (int k = nt; k-- > 0;) {
-        assert(t[k] >= 0 && (k == 0 || t[k - 1] <= t[k]));
-        double tt = t[k], u = tt / step;
-        size_t at = u >= (double)n ? n : (size_t)u + 1; /* as lattice_stop_loss */
-        if (at > n) at = n;
-        for (; i > at; i--) {
-            double v = (double)(i - 1) * step;
-            sp = sp + p[i - 1];
-            s1 = s1 + p[i - 1] * v;
-            s2 = s2 + p[i - 1] * v * v;
+    rfft_inverse(f, acc);
+    /* One pass over j: the tail's sums up the points n + j (as lattice_fft_collect),
+     * the suffix sums down the points n − 1 − j (as lattice_suffix), independent
+     * chains side by side; the suffix sums kept at each amount's first point above
+     * it (as lattice_stop_loss), in sums[3k..3k + 2]: the same additions in the same
+     * order as those functions make them. */
+    double m0 = 0, m1 = 0, m2 = 0, sp = 0, s1 = 0, s2 = 0;
+    int k = nt;
+    size_t at = 0;
+    if (k > 0) {
+        double u = t[k - 1] / step;
+        at = u >= (double)n ? n : (size_t)u + 1;
+    }
+    for (size_t j = 0; j <= n; j++) {
+        size_t i = n - j; /* the sums hold the points from i up */
+        while (k > 0 && at == i) {
+            k--;
+            sums[3 * k] = sp, sums[3 * k + 1] = s1, sums[3 * k + 2] = s2;
+            if (k > 0) {
+                assert(t[k - 1] >= 0 && t[k - 1] <= t[k]);
+                double u = t[k - 1] / step;
+                at = u >= (double)n ? n : (size_t)u + 1;
+            }
         }
-        double a = s1 - tt * sp + T->m1 - tt * T->m0;
-        double b = s2 - 2 * tt * s1 + tt * tt * sp + T->m2 - 2 * tt * T->m1 + tt * tt * T->m0;
+        if (j == n) break;
+        double v = (double)(i - 1) * step, p = acc[i - 1];
+        sp = sp + p;
+        s1 = s1 + p * v;
+        s2 = s2 + p * v * v;
+        double vt = (double)(n + j) * step, q = acc[n + j];
+        m0 += q;
+        m1 += q * vt;
+        m2 += q * vt * vt;
+    }
+    struct moments T = {m0, m1, m2};
+    for (int e = 0; e < 2; e++)
+        T.m0 += extra[e].m0, T.m1 += extra[e].m1, T.m2 += extra[e].m2;
+    for (k = 0; k < nt; k++) {
+        double tt = t[k], P = sums[3 * k], M1 = sums[3 * k + 1], M2 = sums[3 * k + 2];
+        double a = M1 - tt * P + T.m1 - tt * T.m0;
+        double b = M2 - 2 * tt * M1 + tt * tt * P + T.m2 - 2 * tt * T.m1 + tt * tt * T.m0;
         sl1[k] = a > 0 ? a : 0;
         sl2[k] = b > 0 ? b : 0;
     }

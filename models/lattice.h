@@ -73,10 +73,14 @@ void lattice_suffix(const struct lattice *x, double *suffix);
 void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, double *sl1,
                        double *sl2, double *survival);
 
-/* SL1 and SL2 as lattice_stop_loss gives them, at the nt amounts t (ascending,
- * ≥ 0), from one pass down the points that keeps lattice_suffix's sums at the
- * amounts only: the same bits, without the suffix arrays. */
-void lattice_stop_loss_grid(const struct lattice *x, const double *t, int nt, double *sl1,
-                            double *sl2);
+/* SL1 and SL2 (as lattice_stop_loss) at the nt amounts t (ascending, ≥ 0) of the
+ * lattice on n points of spacing `step` that lattice_fft_collect would make from
+ * `acc` (destroyed) in a cleared lattice, with the moments extra[0] and then
+ * extra[1] added to its tail: the same bits as those functions and
+ * lattice_suffix, without storing the points or the suffix sums, and the tail's
+ * sums and the suffix sums in one pass. `sums` holds 3 nt doubles. */
+void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double step,
+                                const struct moments extra[2], const double *t, int nt, double *sl1,
+                                double *sl2, double *sums);
 
 #endif

@@ -2,7 +2,8 @@
  * lattices (models/lattice.c).
  *
  * - lattices: splitting keeps the mean, sums keep every moment, stop-loss
- *   transforms worked by hand; the real FFT (models/rfft.c) against GSL's;
+ *   transforms worked by hand; the real FFT (models/rfft.c) against GSL's; the
+ *   stop-loss transforms straight from a sum's transform, bit for bit;
  * - the table against closed forms: the general outpatient fund with fixed
  *   200-yuan county visits (002: 88 a visit until the 300 cap), a dialysis
  *   patient's serious-illness payment (lognormal stop-loss at its kinks), the
@@ -144,32 +145,55 @@ static void test_lattice_moments(void **state)
     lattice_free(&x), lattice_free(&y), lattice_free(&z);
 }
 
-/* lattice_stop_loss_grid against lattice_suffix and lattice_stop_loss, bit for bit:
- * random masses and a tail, amounts at 0, between points, on points, repeated and
- * beyond the lattice. */
+/* lattice_fft_stop_loss_grid against lattice_fft_collect, lattice_suffix and
+ * lattice_stop_loss, bit for bit: the sum of two random lattices with tails, amounts
+ * at 0, between points, on points, repeated, at the top and beyond the lattice. */
 static void test_stop_loss_grid(void **state)
 {
     (void)state;
-    struct lattice x;
-    assert_int_equal(lattice_init(&x, 256, 2.5), 0);
+    enum { N = 256 };
+    struct lattice a, b, c;
+    assert_int_equal(lattice_init(&a, N, 2.5), 0);
+    assert_int_equal(lattice_init(&b, N, 2.5), 0);
+    assert_int_equal(lattice_init(&c, N, 2.5), 0);
     uint64_t seed = 99;
-    for (size_t i = 0; i < x.n; i++) {
+    for (size_t i = 0; i < N; i++) {
         seed = seed * 6364136223846793005u + 1442695040888963407u;
-        x.p[i] = (double)(seed >> 11) / 9007199254740992.0 / 128;
+        a.p[i] = (double)(seed >> 11) / 9007199254740992.0 / 160;
+        b.p[i] = i < 40 ? (double)(seed >> 33) / 4294967296.0 / 24 : 0;
     }
-    x.tail = (struct moments){0.125, 0.125 * 900, 0.125 * 900 * 900 * 1.5};
+    a.tail = (struct moments){0.125, 0.125 * 900, 0.125 * 900 * 900 * 1.5};
+    b.tail = (struct moments){0.0625, 0.0625 * 700, 0.0625 * 700 * 700 * 1.2};
     const double t[] = {0, 0.7, 2.5, 2.5, 10.1, 100, 333.3, 635, 637.5, 640, 1000};
     enum { NT = sizeof t / sizeof *t };
-    double suffix[3 * 257], sl1[NT], sl2[NT];
-    lattice_suffix(&x, suffix);
-    lattice_stop_loss_grid(&x, t, NT, sl1, sl2);
+    static double fa[2 * N], fb[2 * N], acc[2 * N], suffix[3 * (N + 1)];
+    double sl1[NT], sl2[NT], sums[3 * NT];
+    struct rfft *f = rfft_alloc(2 * N);
+    assert_non_null(f);
+    lattice_fft(f, &a, fa);
+    lattice_fft(f, &b, fb);
+    struct moments extra[2] = {lattice_moments_sum(a.tail, lattice_moments(&b)),
+                               lattice_moments_sum(lattice_part(&a), b.tail)};
+    /* the lattice and its suffix sums, as the layers' table made them before */
+    lattice_fft_mul(acc, fa, fb, 2 * N);
+    lattice_clear(&c);
+    lattice_fft_collect(f, acc, &c);
+    c.tail.m0 += extra[0].m0, c.tail.m1 += extra[0].m1, c.tail.m2 += extra[0].m2;
+    c.tail.m0 += extra[1].m0, c.tail.m1 += extra[1].m1, c.tail.m2 += extra[1].m2;
+    lattice_suffix(&c, suffix);
+    lattice_fft_mul(acc, fa, fb, 2 * N);
+    lattice_fft_stop_loss_grid(f, acc, N, 2.5, extra, t, NT, sl1, sl2, sums);
     for (int k = 0; k < NT; k++) {
-        double a, b, sv;
-        lattice_stop_loss(&x, suffix, t[k], &a, &b, &sv);
-        if (!(memcmp(&a, &sl1[k], sizeof a) == 0 && memcmp(&b, &sl2[k], sizeof b) == 0))
-            fail_msg("at %g: %.17g %.17g, expected %.17g %.17g", t[k], sl1[k], sl2[k], a, b);
+        double want1, want2, sv;
+        lattice_stop_loss(&c, suffix, t[k], &want1, &want2, &sv);
+        assert_true(want1 > 0 || t[k] > 637.5); /* beyond: the tail taken above t */
+        if (!(memcmp(&want1, &sl1[k], sizeof want1) == 0 &&
+              memcmp(&want2, &sl2[k], sizeof want2) == 0))
+            fail_msg("at %g: %.17g %.17g, expected %.17g %.17g", t[k], sl1[k], sl2[k], want1,
+                     want2);
     }
-    lattice_free(&x);
+    rfft_free(f);
+    lattice_free(&a), lattice_free(&b), lattice_free(&c);
 }
 
 /* Sums of 40 values uniform on {0, ..., 9}·δ: mean 180, variance 40 × 8.25 = 330, all
