@@ -1,7 +1,8 @@
 /* rfft.h: the discrete Fourier transform of real data of power-of-two length n,
  * the transform of gsl_fft_real_radix2_transform and
- * gsl_fft_halfcomplex_radix2_inverse, but about 2.5 times faster and in its own
- * order: Re z_k at k for k = 0..n/2, Im z_k at n/2 + k for k = 1..n/2 − 1 (z_0 and
+ * gsl_fft_halfcomplex_radix2_inverse, with 2.5 to 2.8 times fewer instructions
+ * (2048 points: 86,000 forward, 83,000 inverse, against 216,000 and 230,000), in
+ * its own order: Re z_k at k for k = 0..n/2, Im z_k at n/2 + k for k = 1..n/2 − 1 (z_0 and
  * z_{n/2} are real), so that products of transforms run over contiguous runs. The
  * n real values are transformed as n/2 complex ones, by radix-4 and radix-2 passes
  * over separate real and imaginary arrays whose twiddle factors are tabulated once
