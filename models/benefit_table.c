@@ -26,6 +26,7 @@
 #include "models/benefit_table.h"
 
 #include "models/lattice.h"
+#include "models/rfft.h"
 #include "sim/config/limit.h"
 
 #include <assert.h>
@@ -552,21 +553,25 @@ static void t_weights(const struct benefit_table *t, double tt, struct t_weights
 
 struct work {
     size_t L;
-    double *fft_k;  /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
-    double *fft_s;  /* chain states: [J + 1][2L] */
-    double *fft_b;  /* outpatient: [LAYER_NODES][2L] */
-    double *fft_bx; /* the same unscaled (Bx), when a group has cells: [LAYER_NODES][2L] */
-    double *fft_a;  /* inpatient by count: [K_in + 1][2L] */
-    double *acc, *fo, *fao; /* [2L] each */
-    double *conv;           /* [4L] */
-    double *suffix;         /* [3(L + 1)] */
-    struct lattice *kern, *state, *next, *A, *B, W, O, AO, G, Gk, Gn, C, Cv, Cn;
-    struct moments *kall, B_all[LAYER_NODES], Bx_all[LAYER_NODES];
-    struct lattice *Bx; /* B unscaled: the outpatient out-of-pocket cost (cells) */
+    double *fft_k;    /* kernels: [J][2L] non-crossing, [J][2L] to the capped state, [2L] capped */
+    double *fft_s;    /* chain states: [J + 1][2L] */
+    double *fft_b;    /* outpatient: [LAYER_NODES][2L] */
+    double *fft_bx;   /* the same unscaled (Bx), when a group has cells: [LAYER_NODES][2L] */
+    double *fft_a;    /* inpatient by count: [K_in + 1][2L] */
+    double *fft_ob;   /* O ⊕ B_o, with a condition: [LAYER_NODES][2L] */
+    double *acc, *fo; /* [2L] each */
+    double *conv;     /* [4L] */
+    double *suffix;   /* [3(L + 1)] */
+    struct lattice *kern, *state, *next, *A, *B, O, OB[LAYER_NODES], G, Gk, Gn, C, Cv, Cn;
+    struct moments *kall, *A_part, B_all[LAYER_NODES], Bx_all[LAYER_NODES], OB_all[LAYER_NODES];
+    double *t_grid, *sl1, *sl2; /* [NT]: the amounts of the t grid, SL1 and SL2 there */
+    double *sums;               /* [3 NT] */
+    struct lattice *Bx;         /* B unscaled: the outpatient out-of-pocket cost (cells) */
     struct atom *atoms;
     double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
     double *pm;          /* [VISIT_CHAIN_MAX + 1] */
     double (*bmix)[VISIT_CHAIN_MAX + 1];
+    struct rfft *fft; /* the transforms of 2L points */
 };
 
 static int work_init(struct work *w, const struct benefit_table *t)
@@ -581,7 +586,12 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->fft_a = malloc(sizeof(double) * (K + 1) * L2);
     w->acc = malloc(sizeof(double) * L2);
     w->fo = malloc(sizeof(double) * L2);
-    w->fao = malloc(sizeof(double) * L2);
+    w->fft_ob = malloc(sizeof(double) * LAYER_NODES * L2);
+    w->A_part = malloc(sizeof *w->A_part * (K + 1));
+    w->t_grid = malloc(sizeof *w->t_grid * t->NT);
+    w->sl1 = malloc(sizeof *w->sl1 * t->NT);
+    w->sl2 = malloc(sizeof *w->sl2 * t->NT);
+    w->sums = malloc(sizeof *w->sums * 3 * t->NT);
     w->conv = malloc(sizeof(double) * 2 * L2);
     w->suffix = malloc(sizeof(double) * 3 * (L + 1));
     w->kern = calloc(2 * J + 1, sizeof *w->kern);
@@ -596,8 +606,10 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->visits = malloc(sizeof *w->visits * (VISIT_CHAIN_MAX + 1));
     w->pm = malloc(sizeof *w->pm * (VISIT_CHAIN_MAX + 1));
     w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
-    if (!w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo || !w->fao ||
-        !w->conv || !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
+    w->fft = rfft_alloc(L2);
+    if (!w->fft || !w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo ||
+        !w->fft_ob || !w->A_part || !w->t_grid || !w->sl1 || !w->sl2 || !w->sums || !w->conv ||
+        !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
         !w->atoms || !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
         return -1;
     int bad = 0;
@@ -611,10 +623,11 @@ static int work_init(struct work *w, const struct benefit_table *t)
         bad |= lattice_init(&w->B[o], L, t->dz);
     for (int o = 0; t->any_cells && o < LAYER_NODES; o++)
         bad |= lattice_init(&w->Bx[o], L, t->dz);
+    for (int o = 0; o < LAYER_NODES; o++)
+        bad |= lattice_init(&w->OB[o], L, t->dz);
     double cap = t->rules.inpatient_cap_yuan;
     double dg = cap > 0 && cap < NO_CAP_YUAN ? 1.25 * cap / (double)(L - 1) : 1;
-    bad |= lattice_init(&w->W, L, t->dz) | lattice_init(&w->O, L, t->dz) |
-           lattice_init(&w->AO, L, t->dz) | lattice_init(&w->C, L, t->dz) |
+    bad |= lattice_init(&w->O, L, t->dz) | lattice_init(&w->C, L, t->dz) |
            lattice_init(&w->Cv, L, t->dz) | lattice_init(&w->Cn, L, t->dz);
     bad |= lattice_init(&w->G, L, dg) | lattice_init(&w->Gk, L, dg) | lattice_init(&w->Gn, L, dg);
     return bad ? -1 : 0;
@@ -633,14 +646,18 @@ static void work_free(struct work *w, const struct benefit_table *t)
         lattice_free(&w->B[o]);
     for (int o = 0; w->Bx && o < LAYER_NODES; o++)
         lattice_free(&w->Bx[o]);
-    struct lattice *single[] = {&w->W, &w->O, &w->AO, &w->C, &w->Cv, &w->Cn, &w->G, &w->Gk, &w->Gn};
+    for (int o = 0; o < LAYER_NODES; o++)
+        lattice_free(&w->OB[o]);
+    struct lattice *single[] = {&w->O, &w->C, &w->Cv, &w->Cn, &w->G, &w->Gk, &w->Gn};
     for (size_t i = 0; i < sizeof single / sizeof *single; i++)
         lattice_free(single[i]);
     free(w->fft_k), free(w->fft_s), free(w->fft_b), free(w->fft_a), free(w->acc), free(w->fo),
-        free(w->fao);
+        free(w->fft_ob);
+    free(w->A_part), free(w->t_grid), free(w->sl1), free(w->sl2), free(w->sums);
     free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
     free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
     free(w->bmix), free(w->Bx), free(w->fft_bx);
+    rfft_free(w->fft);
 }
 
 static void add_moments(struct moments *to, struct moments a)
@@ -649,16 +666,15 @@ static void add_moments(struct moments *to, struct moments a)
 }
 
 /* out = a ⊕ b given both transforms; out's tail gets the parts beyond the lattice. */
-static void sum_from_fft(const struct lattice *a, const double *fa, struct moments a_part,
-                         const struct lattice *b, const double *fb, struct moments b_all,
-                         struct lattice *out, double *acc)
+static void sum_from_fft(struct rfft *f, const struct lattice *a, const double *fa,
+                         struct moments a_part, const struct lattice *b, const double *fb,
+                         struct moments b_all, struct lattice *out, double *acc)
 {
     size_t L2 = 2 * a->n;
     assert(b->n == a->n && out->n == a->n);
-    memset(acc, 0, L2 * sizeof *acc);
-    lattice_fft_mul_add(acc, fa, fb, L2);
+    lattice_fft_mul(acc, fa, fb, L2);
     lattice_clear(out);
-    lattice_fft_collect(acc, out);
+    lattice_fft_collect(f, acc, out);
     add_moments(&out->tail, lattice_moments_sum(a->tail, b_all));
     add_moments(&out->tail, lattice_moments_sum(a_part, b->tail));
 }
@@ -685,7 +701,7 @@ static void inpatient_fund(struct benefit_table *t, struct work *w, const struct
     for (int n = 0; n <= t->K_in; n++) {
         double sl1 = 0, sl2 = 0, s;
         if (capped && n > 0) {
-            lattice_convolve(&w->G, &w->Gk, &w->Gn, w->conv);
+            lattice_convolve(w->fft, &w->G, &w->Gk, &w->Gn, w->conv);
             struct lattice tmp = w->G;
             w->G = w->Gn, w->Gn = tmp;
             lattice_suffix(&w->G, w->suffix);
@@ -741,7 +757,7 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
         }
     }
     for (int j = 0; j < 2 * J + 1; j++) {
-        lattice_fft(&w->kern[j], w->fft_k + (size_t)j * L2);
+        lattice_fft(w->fft, &w->kern[j], w->fft_k + (size_t)j * L2);
         w->kall[j] = lattice_moments(&w->kern[j]);
     }
     const double *FK = w->fft_k, *FX = w->fft_k + (size_t)J * L2;
@@ -761,7 +777,7 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
             part[j] = lattice_part(&S[j]);
             all[j] = lattice_moments(&S[j]);
             active[j] = all[j].m0 > 1e-15; /* less is FFT round-off, or negligible */
-            if (active[j]) lattice_fft(&S[j], w->fft_s + (size_t)j * L2);
+            if (active[j]) lattice_fft(w->fft, &S[j], w->fft_s + (size_t)j * L2);
             lattice_clear(&N[j]);
         }
         for (int to = 0; to <= J; to++) {
@@ -783,7 +799,7 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
                 add_moments(&N[to].tail, lattice_moments_sum(part[from], w->kern[k].tail));
                 any = true;
             }
-            if (any) lattice_fft_collect(w->acc, &N[to]);
+            if (any) lattice_fft_collect(w->fft, w->acc, &N[to]);
         }
         struct lattice *tmp = S;
         S = N, N = tmp;
@@ -1017,7 +1033,7 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
         }
         if (m > VISIT_CONVOLVED) continue; /* below, in bins */
         if (m > 0) {
-            lattice_convolve(&w->C, &w->Cv, &w->Cn, w->conv);
+            lattice_convolve(w->fft, &w->C, &w->Cv, &w->Cn, w->conv);
             struct lattice tmp = w->C;
             w->C = w->Cn, w->Cn = tmp;
         }
@@ -1042,10 +1058,10 @@ static int outpatient(struct benefit_table *t, struct work *w, const struct atom
             if (t->any_cells) put_affine(&w->C, eb, vb, 1, &mass, 1, &w->Bx[o]);
         }
     for (int o = 0; o < LAYER_NODES; o++) {
-        lattice_fft(&w->B[o], w->fft_b + (size_t)o * 2 * t->L);
+        lattice_fft(w->fft, &w->B[o], w->fft_b + (size_t)o * 2 * t->L);
         w->B_all[o] = lattice_moments(&w->B[o]);
         if (!t->any_cells) continue;
-        lattice_fft(&w->Bx[o], w->fft_bx + (size_t)o * 2 * t->L);
+        lattice_fft(w->fft, &w->Bx[o], w->fft_bx + (size_t)o * 2 * t->L);
         w->Bx_all[o] = lattice_moments(&w->Bx[o]);
     }
     return 0;
@@ -1087,37 +1103,43 @@ static void condition_oop(const struct benefit_table *t, struct work *w, int k, 
 /* SL1 and SL2 of W = A_n ⊕ O ⊕ B_o on the t grid for every count and node of group g
  * (O = 0 without a condition, else the condition's counted out-of-pocket cost at
  * `condition_index`), into its layer rows at use node u. The FFTs of A_n are in
- * w->fft_a. */
+ * w->fft_a, their lattice parts' moments in w->A_part. With a condition, O ⊕ B_o
+ * is summed first, once for all counts: the same lattice and tail as the sum
+ * (A_n ⊕ O) ⊕ B_o up to rounding (every amount is ≥ 0, so the points below the
+ * lattice's top are the same sums of points, and the tail's moments are exact). */
 static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g, int u,
                            double condition_index)
 {
     const size_t L2 = 2 * t->L;
-    struct moments oall = {1, 0, 0};
+    const struct lattice *B = w->B;
+    const double *fb = w->fft_b;
+    const struct moments *b_all = w->B_all;
     if (g > 0) {
         condition_oop(t, w, (g - 1) / 2, (g - 1) % 2 ? covered_share(&t->rules) : 1,
                       condition_index, t->rules.serious_outpatient_share);
-        lattice_fft(&w->O, w->fo);
-        oall = lattice_moments(&w->O);
+        lattice_fft(w->fft, &w->O, w->fo);
+        struct moments o_part = lattice_part(&w->O);
+        for (int o = 0; o < LAYER_NODES; o++) {
+            sum_from_fft(w->fft, &w->O, w->fo, o_part, &w->B[o], w->fft_b + (size_t)o * L2,
+                         w->B_all[o], &w->OB[o], w->acc);
+            lattice_fft(w->fft, &w->OB[o], w->fft_ob + (size_t)o * L2);
+            w->OB_all[o] = lattice_moments(&w->OB[o]);
+        }
+        B = w->OB, fb = w->fft_ob, b_all = w->OB_all;
     }
     for (int n = 0; n <= t->K[g]; n++) {
-        const struct lattice *AO = &w->A[n];
-        const double *fao = w->fft_a + (size_t)n * L2;
-        if (g > 0) {
-            sum_from_fft(&w->A[n], fao, lattice_part(&w->A[n]), &w->O, w->fo, oall, &w->AO, w->acc);
-            lattice_fft(&w->AO, w->fao);
-            AO = &w->AO, fao = w->fao;
-        }
-        struct moments ao_part = lattice_part(AO);
+        const double *fa = w->fft_a + (size_t)n * L2;
         size_t r = layer_row(t, u, t->row[g] + (size_t)n);
         for (int o = 0; o < LAYER_NODES; o++) {
-            sum_from_fft(AO, fao, ao_part, &w->B[o], w->fft_b + (size_t)o * L2, w->B_all[o], &w->W,
-                         w->acc);
-            lattice_suffix(&w->W, w->suffix);
+            /* W = A_n ⊕ B_o as sum_from_fft makes it, straight to its transforms */
+            lattice_fft_mul(w->acc, fa, fb + (size_t)o * L2, L2);
+            struct moments extra[2] = {lattice_moments_sum(w->A[n].tail, b_all[o]),
+                                       lattice_moments_sum(w->A_part[n], B[o].tail)};
+            lattice_fft_stop_loss_grid(w->fft, w->acc, t->L, t->dz, extra, w->t_grid, t->NT, w->sl1,
+                                       w->sl2, w->sums);
             for (int k = 0; k < t->NT; k++) {
-                double tt = k == 0 ? 0 : t->t_lo * exp((k - 1) * t->log_t_ratio), sl1, sl2, sv;
-                lattice_stop_loss(&w->W, w->suffix, tt, &sl1, &sl2, &sv);
                 float *at = t->sl + sl_at(t, k, i, r, o);
-                at[0] = (float)sl1, at[1] = (float)sl2;
+                at[0] = (float)w->sl1[k], at[1] = (float)w->sl2[k];
             }
         }
     }
@@ -1213,8 +1235,12 @@ static void tabulate_cells(struct benefit_table *t, struct work *w, int i)
 static void tabulate_layers(struct benefit_table *t, struct work *w, int i, double index)
 {
     const size_t L2 = 2 * t->L;
-    for (int n = 0; n <= t->K_in; n++)
-        lattice_fft(&w->A[n], w->fft_a + (size_t)n * L2);
+    for (int n = 0; n <= t->K_in; n++) {
+        lattice_fft(w->fft, &w->A[n], w->fft_a + (size_t)n * L2);
+        w->A_part[n] = lattice_part(&w->A[n]);
+    }
+    for (int k = 0; k < t->NT; k++)
+        w->t_grid[k] = k == 0 ? 0 : t->t_lo * exp((k - 1) * t->log_t_ratio);
     tabulate_group(t, w, i, 0, 0, 0);
     for (int g = 1; g < t->n_groups; g++)
         for (int u = 0; u < t->n_use; u++)

@@ -1,9 +1,9 @@
 /* lattice.c: distributions on a uniform lattice with an exact tail (lattice.h). */
 #include "models/lattice.h"
 
+#include "models/rfft.h"
+
 #include <assert.h>
-#include <gsl/gsl_fft_halfcomplex.h>
-#include <gsl/gsl_fft_real.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,33 +76,48 @@ struct moments lattice_moments_sum(struct moments a, struct moments b)
                             a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
 }
 
-void lattice_fft(const struct lattice *x, double *out)
+void lattice_fft(struct rfft *f, const struct lattice *x, double *out)
 {
     memcpy(out, x->p, x->n * sizeof *out);
     memset(out + x->n, 0, x->n * sizeof *out);
-    gsl_fft_real_radix2_transform(out, 1, 2 * x->n);
+    rfft_forward(f, out);
 }
 
-/* restrict: acc is never a or b, so the compiler may keep and vectorize the
- * products (each element's arithmetic is the same either way). */
-void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
-                         size_t n2)
+/* The spectrum's order (models/rfft.h): Re z_k at k for k = 0..n2/2, Im z_k at
+ * n2/2 + k for k = 1..n2/2 − 1 (z_0 and z_{n2/2} are real), so that both loops run
+ * over contiguous runs and vectorize; restrict: acc is never a or b. */
+void lattice_fft_mul(double *restrict acc, const double *restrict a, const double *restrict b,
+                     size_t n2)
 {
-    assert(n2 >= 2 && n2 % 2 == 0);
-    /* GSL's halfcomplex order: Re z_k at k, Im z_k at n2 − k; z_0 and z_{n2/2} real. */
-    acc[0] += a[0] * b[0];
-    acc[n2 / 2] += a[n2 / 2] * b[n2 / 2];
-    for (size_t k = 1; k < n2 / 2; k++) {
-        double ar = a[k], ai = a[n2 - k], br = b[k], bi = b[n2 - k];
-        acc[k] += ar * br - ai * bi;
-        acc[n2 - k] += ar * bi + ai * br;
+    assert(n2 >= 4 && n2 % 2 == 0);
+    const size_t h = n2 / 2;
+    acc[0] = a[0] * b[0];
+    acc[h] = a[h] * b[h];
+    for (size_t k = 1; k < h; k++) {
+        double ar = a[k], ai = a[h + k], br = b[k], bi = b[h + k];
+        acc[k] = ar * br - ai * bi;
+        acc[h + k] = ar * bi + ai * br;
     }
 }
 
-void lattice_fft_collect(double *acc, struct lattice *out)
+void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
+                         size_t n2)
+{
+    assert(n2 >= 4 && n2 % 2 == 0);
+    const size_t h = n2 / 2;
+    acc[0] += a[0] * b[0];
+    acc[h] += a[h] * b[h];
+    for (size_t k = 1; k < h; k++) {
+        double ar = a[k], ai = a[h + k], br = b[k], bi = b[h + k];
+        acc[k] += ar * br - ai * bi;
+        acc[h + k] += ar * bi + ai * br;
+    }
+}
+
+void lattice_fft_collect(struct rfft *f, double *acc, struct lattice *out)
 {
     size_t n = out->n;
-    gsl_fft_halfcomplex_radix2_inverse(acc, 1, 2 * n);
+    rfft_inverse(f, acc);
     for (size_t i = 0; i < n; i++)
         out->p[i] += acc[i];
     /* the tail's sums in registers (acc might alias them for all the compiler
@@ -118,24 +133,25 @@ void lattice_fft_collect(double *acc, struct lattice *out)
     out->tail = (struct moments){m0, m1, m2};
 }
 
-void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
-                      double *work)
+void lattice_convolve(struct rfft *f, const struct lattice *a, const struct lattice *b,
+                      struct lattice *out, double *work)
 {
     size_t n2 = 2 * a->n;
     assert(b->n == a->n && out->n == a->n && b->step == a->step && out->step == a->step);
     double *fa = work, *fb = work + n2;
-    lattice_fft(a, fa);
-    lattice_fft(b, fb);
+    lattice_fft(f, a, fa);
+    lattice_fft(f, b, fb);
     /* fa ← fa × fb in place: the product of each frequency reads only its own pair */
+    const size_t h = n2 / 2;
     fa[0] *= fb[0];
-    fa[n2 / 2] *= fb[n2 / 2];
-    for (size_t k = 1; k < n2 / 2; k++) {
-        double ar = fa[k], ai = fa[n2 - k], br = fb[k], bi = fb[n2 - k];
+    fa[h] *= fb[h];
+    for (size_t k = 1; k < h; k++) {
+        double ar = fa[k], ai = fa[h + k], br = fb[k], bi = fb[h + k];
         fa[k] = ar * br - ai * bi;
-        fa[n2 - k] = ar * bi + ai * br;
+        fa[h + k] = ar * bi + ai * br;
     }
     lattice_clear(out);
-    lattice_fft_collect(fa, out);
+    lattice_fft_collect(f, fa, out);
     struct moments t1 = lattice_moments_sum(a->tail, lattice_moments(b));
     struct moments t2 = lattice_moments_sum(lattice_part(a), b->tail);
     out->tail.m0 += t1.m0 + t2.m0;
@@ -185,4 +201,54 @@ void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, 
         s += P[j + 1] + x->p[j] * (k + 0.5 - u);
     }
     *survival = s;
+}
+
+void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double step,
+                                const struct moments extra[2], const double *t, int nt, double *sl1,
+                                double *sl2, double *sums)
+{
+    rfft_inverse(f, acc);
+    /* One pass over j: the tail's sums up the points n + j (as lattice_fft_collect),
+     * the suffix sums down the points n − 1 − j (as lattice_suffix), independent
+     * chains side by side; the suffix sums kept at each amount's first point above
+     * it (as lattice_stop_loss), in sums[3k..3k + 2]: the same additions in the same
+     * order as those functions make them. */
+    double m0 = 0, m1 = 0, m2 = 0, sp = 0, s1 = 0, s2 = 0;
+    int k = nt;
+    size_t at = 0;
+    if (k > 0) {
+        double u = t[k - 1] / step;
+        at = u >= (double)n ? n : (size_t)u + 1;
+    }
+    for (size_t j = 0; j <= n; j++) {
+        size_t i = n - j; /* the sums hold the points from i up */
+        while (k > 0 && at == i) {
+            k--;
+            sums[3 * k] = sp, sums[3 * k + 1] = s1, sums[3 * k + 2] = s2;
+            if (k > 0) {
+                assert(t[k - 1] >= 0 && t[k - 1] <= t[k]);
+                double u = t[k - 1] / step;
+                at = u >= (double)n ? n : (size_t)u + 1;
+            }
+        }
+        if (j == n) break;
+        double v = (double)(i - 1) * step, p = acc[i - 1];
+        sp = sp + p;
+        s1 = s1 + p * v;
+        s2 = s2 + p * v * v;
+        double vt = (double)(n + j) * step, q = acc[n + j];
+        m0 += q;
+        m1 += q * vt;
+        m2 += q * vt * vt;
+    }
+    struct moments T = {m0, m1, m2};
+    for (int e = 0; e < 2; e++)
+        T.m0 += extra[e].m0, T.m1 += extra[e].m1, T.m2 += extra[e].m2;
+    for (k = 0; k < nt; k++) {
+        double tt = t[k], P = sums[3 * k], M1 = sums[3 * k + 1], M2 = sums[3 * k + 2];
+        double a = M1 - tt * P + T.m1 - tt * T.m0;
+        double b = M2 - 2 * tt * M1 + tt * tt * P + T.m2 - 2 * tt * T.m1 + tt * tt * T.m0;
+        sl1[k] = a > 0 ? a : 0;
+        sl2[k] = b > 0 ? b : 0;
+    }
 }

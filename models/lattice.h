@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+struct rfft; /* models/rfft.h: the plan of the transforms, one per thread */
+
 /* A part of a distribution known only by its moments: mass, Σ mass·x, Σ mass·x². */
 struct moments {
     double m0, m1, m2;
@@ -45,18 +47,22 @@ struct moments lattice_part(const struct lattice *x);
 /* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
 struct moments lattice_moments_sum(struct moments a, struct moments b);
 
-/* FFT of a lattice's masses, zero-padded to 2n (GSL halfcomplex order). */
-void lattice_fft(const struct lattice *x, double *out /* [2n] */);
-/* acc += a × b, products of two transforms of length 2n. */
+/* FFT of a lattice's masses, zero-padded to 2n (in models/rfft.h's order), by `f`,
+ * a plan for 2n points. */
+void lattice_fft(struct rfft *f, const struct lattice *x, double *out /* [2n] */);
+/* acc = a × b and acc += a × b, products of two transforms of length n2 = 2n. */
+void lattice_fft_mul(double *restrict acc, const double *restrict a, const double *restrict b,
+                     size_t n2);
 void lattice_fft_mul_add(double *restrict acc, const double *restrict a, const double *restrict b,
                          size_t n2);
 /* Inverse transform of `acc` (destroyed) into `out`: the points below n go to the
  * lattice, the rest (the overflow of the sum) to the tail. Adds to `out`. */
-void lattice_fft_collect(double *acc, struct lattice *out);
+void lattice_fft_collect(struct rfft *f, double *acc, struct lattice *out);
 
-/* out = a ⊕ b (a sum of independent amounts); `work` holds 4n doubles. */
-void lattice_convolve(const struct lattice *a, const struct lattice *b, struct lattice *out,
-                      double *work);
+/* out = a ⊕ b (a sum of independent amounts); `work` holds 4n doubles, `f` is a
+ * plan for 2n points. */
+void lattice_convolve(struct rfft *f, const struct lattice *a, const struct lattice *b,
+                      struct lattice *out, double *work);
 
 /* The stop-loss transforms at t ≥ 0: E[(X − t)^+], E[((X − t)^+)^2] and a
  * smoothed P(X > t) (each lattice point's mass spread over ±δ/2), from suffix sums
@@ -66,5 +72,15 @@ void lattice_convolve(const struct lattice *a, const struct lattice *b, struct l
 void lattice_suffix(const struct lattice *x, double *suffix);
 void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, double *sl1,
                        double *sl2, double *survival);
+
+/* SL1 and SL2 (as lattice_stop_loss) at the nt amounts t (ascending, ≥ 0) of the
+ * lattice on n points of spacing `step` that lattice_fft_collect would make from
+ * `acc` (destroyed) in a cleared lattice, with the moments extra[0] and then
+ * extra[1] added to its tail: the same bits as those functions and
+ * lattice_suffix, without storing the points or the suffix sums, and the tail's
+ * sums and the suffix sums in one pass. `sums` holds 3 nt doubles. */
+void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double step,
+                                const struct moments extra[2], const double *t, int nt, double *sl1,
+                                double *sl2, double *sums);
 
 #endif
