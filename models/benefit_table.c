@@ -65,6 +65,20 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
 #define C_CELLS 64     /* cells of a condition's cost, combined with X_CELLS of B */
 #define KINK_BLOCK 512 /* values of a resolved slab summed at a time (layers by slab) */
+/* layers_by_slab also in AVX2, used where the processor has it (x86-64, GCC or
+ * Clang): 8 floats at a time instead of SSE's 4, the same operations in the
+ * same order (AVX2 has no fused multiply-add), so the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define WIDE_SUMS 1
+#else
+#define WIDE_SUMS 0
+#endif
+/* its loops, compiled into each of its two versions */
+#if defined(__GNUC__)
+#define SLAB_LOOPS static inline __attribute__((always_inline))
+#else
+#define SLAB_LOOPS static inline
+#endif
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -158,6 +172,7 @@ struct benefit_year {
      * of SL1 and SL2 at each kink, [max_kinks + 1][KINK_BLOCK] */
     double *block;
     int max_kinks; /* blocks for this many kinks */
+    bool wide;     /* layers_by_slab in AVX2 (benefit_year_plain) */
     /* a block of the sums at t = 0 and at each t node of the kinks, and of a kink:
      * [4 max_kinks + 2][KINK_BLOCK] */
     float *node_sum;
@@ -1402,6 +1417,9 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
     if (!y) return NULL;
     y->t = t;
     y->layers = layers;
+#if WIDE_SUMS
+    y->wide = __builtin_cpu_supports("avx2");
+#endif
     size_t n = 0;
     for (int g = 0; g < t->n_groups; g++) {
         y->coef_at[g] = n;
@@ -1433,6 +1451,11 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
             for (int c = 2; c < COEF_PER_NODE; c++)
                 y->coef[y->coef_at[g] + r * COEF_PER_NODE + c] = NAN;
     return y;
+}
+
+void benefit_year_plain(struct benefit_year *y)
+{
+    y->wide = false;
 }
 
 void benefit_year_free(struct benefit_year *y)
@@ -1539,8 +1562,7 @@ static void store_moments(struct benefit_year *y, const struct pl_form *form, co
     assert(g >= 0 && g < y->t->n_groups && n >= 0 && n <= y->t->K[g] && o >= 0 && o < LAYER_NODES);
     double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
     for (int p = 0; p < N_PAYERS; p++) {
-        if (p > 0 && late_group(g))
-            continue; /* NaN (benefit_year_alloc) */
+        if (p > 0 && late_group(g)) continue; /* NaN (benefit_year_alloc) */
         if (same_as[p] == p)
             form_moments(&form[p], v, ew, ew2, &dst[p * 2]);
         else
@@ -1599,8 +1621,8 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
  * KINK_BLOCK) into `sum`: in single precision, as `sl` is stored (4 values at a
  * time on the default build, 8 with -Dnative=true), each value at most 16 terms
  * of weights at most a few in size. */
-static void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts, int k,
-                     int i0, const double wi[4], size_t lo, size_t hi, float *sum)
+SLAB_LOOPS void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts,
+                         int k, int i0, const double wi[4], size_t lo, size_t hi, float *sum)
 {
     const struct benefit_table *t = y->t;
     /* the slabs over [lo, hi): 4 index nodes of each part there */
@@ -1646,7 +1668,7 @@ static void node_sum(const struct benefit_year *y, const struct slab_part *part,
 
 /* The n values of a block (pairs) into double: the pairs' first values, then
  * from to + KINK_BLOCK / 2 their second. */
-static void deinterleave(const float *from, size_t n, double *to)
+SLAB_LOOPS void deinterleave(const float *from, size_t n, double *to)
 {
     for (size_t r = 0; r < n / 2; r++)
         to[r] = from[2 * r], to[KINK_BLOCK / 2 + r] = from[2 * r + 1];
@@ -1655,8 +1677,8 @@ static void deinterleave(const float *from, size_t n, double *to)
 /* Payer p's mean and second moment (form f) at n pairs of a block, from E W,
  * E W² (ew[0], ew[1]) and SL1, SL2 at each kink (v[kink][0], v[kink][1]), into
  * dst, COEF_PER_NODE apart: the same terms in the same order as form_moments. */
-static void block_moments(const struct pl_form *f, const double *const ew[2],
-                          const double *const (*v)[2], size_t n, double *dst)
+SLAB_LOOPS void block_moments(const struct pl_form *f, const double *const ew[2],
+                              const double *const (*v)[2], size_t n, double *dst)
 {
     double M[KINK_BLOCK / 2], Q[KINK_BLOCK / 2];
     const double m0 = f->m0, m1 = f->m1, q0 = f->q0, q1 = f->q1, q2 = f->q2;
@@ -1680,8 +1702,8 @@ static void block_moments(const struct pl_form *f, const double *const ew[2],
  * block, then the kinks interpolate in t (each value within about 1e-6 of its
  * double sum, relative to the largest term), and the payers' moments of the
  * block's rows and nodes follow from them (store_moments' values, bit for bit). */
-static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
-                           const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+SLAB_LOOPS void slab_layers(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                            const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
 {
     const struct benefit_table *t = y->t;
     struct slab_part part[SLAB_PARTS];
@@ -1749,13 +1771,41 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
                     const double *src = dst + same_as[p] * 2;
                     for (size_t r = 0; r < n / 2; r++)
                         d[r * COEF_PER_NODE] = src[r * COEF_PER_NODE],
-                        d[r * COEF_PER_NODE + 1] = src[r * COEF_PER_NODE + 1];
+                              d[r * COEF_PER_NODE + 1] = src[r * COEF_PER_NODE + 1];
                 } else {
                     block_moments(&form[p], ew, (const double *const(*)[2])v, n / 2, d);
                 }
             }
         }
     }
+}
+
+static void layers_by_slab_plain(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                                 const struct t_weights *tw, int n_kinks, int i0,
+                                 const double wi[4])
+{
+    slab_layers(y, payer, same_as, tw, n_kinks, i0, wi);
+}
+
+#if WIDE_SUMS
+__attribute__((target("avx2"))) static void
+layers_by_slab_wide(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                    const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+{
+    slab_layers(y, payer, same_as, tw, n_kinks, i0, wi);
+}
+#endif
+
+static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                           const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+{
+#if WIDE_SUMS
+    if (y->wide) {
+        layers_by_slab_wide(y, payer, same_as, tw, n_kinks, i0, wi);
+        return;
+    }
+#endif
+    layers_by_slab_plain(y, payer, same_as, tw, n_kinks, i0, wi);
 }
 
 /* The pair (SL1, SL2) of t node k, index node i, row (group, count) and layer node

@@ -158,6 +158,11 @@ struct benefit_year;
  * assistance and out of pocket come out NaN), at a small part of the cost. */
 struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool layers);
 void benefit_year_free(struct benefit_year *y);
+/* A year view sums the table's values in AVX2 where the processor has it
+ * (x86-64, GCC or Clang), else in SSE: the same operations in the same order,
+ * so the same bits. benefit_year_plain makes view y use SSE (the tests compare
+ * the two). */
+void benefit_year_plain(struct benefit_year *y);
 /* `price_index` prices an admission, a visit and a unit of a condition's treatment;
  * `use_index` is the use per person that the use trend adds (costs_year): the
  * caller has it in the admission and visit rates of the cells, and the table puts
