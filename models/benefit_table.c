@@ -1619,7 +1619,7 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
  * nodes of the table's slabs at t node k, for the values lo .. hi − 1 of a
  * resolved slab (rows and nodes, [row][node][2]; within one part, at most
  * KINK_BLOCK) into `sum`: in single precision, as `sl` is stored (4 values at a
- * time on the default build, 8 with -Dnative=true), each value at most 16 terms
+ * time in SSE, 8 in AVX2: layers_by_slab), each value at most 16 terms
  * of weights at most a few in size. */
 SLAB_LOOPS void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts,
                          int k, int i0, const double wi[4], size_t lo, size_t hi, float *sum)
