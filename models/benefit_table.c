@@ -66,6 +66,20 @@ _Static_assert(LIMIT_SERIOUS_BANDS + 4 <= MAX_KINKS / 2, "every payer's kinks fi
 #define NARROW_CV 0.25 /* a condition cost this narrow has its group's layers by cells */
 #define C_CELLS 64     /* cells of a condition's cost, combined with X_CELLS of B */
 #define KINK_BLOCK 512 /* values of a resolved slab summed at a time (layers by slab) */
+/* layers_by_slab also in AVX2, used where the processor has it (x86-64, GCC or
+ * Clang): 8 floats at a time instead of SSE's 4, the same operations in the
+ * same order (AVX2 has no fused multiply-add), so the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define WIDE_SUMS 1
+#else
+#define WIDE_SUMS 0
+#endif
+/* its loops, compiled into each of its two versions */
+#if defined(__GNUC__)
+#define SLAB_LOOPS static inline __attribute__((always_inline))
+#else
+#define SLAB_LOOPS static inline
+#endif
 
 /* One cell of a claim's cost distribution. */
 struct atom {
@@ -143,12 +157,6 @@ static size_t sl_at(const struct benefit_table *t, int k, int i, size_t r, int o
            2;
 }
 
-/* Values of one slab resolved for a year: every row (group, count) and node. */
-static size_t slab_size(const struct benefit_table *t)
-{
-    return t->row[t->n_groups] * LAYER_NODES * 2;
-}
-
 struct benefit_year {
     const struct benefit_table *t;
     bool layers; /* serious illness and assistance prepared too */
@@ -161,10 +169,11 @@ struct benefit_year {
     double *coef;    /* per group: [K + 1][LAYER_NODES][N_PAYERS][2]: mean, second moment */
     size_t coef_at[MAX_GROUPS];
     double cond[LIMIT_CONDITIONS][2][3]; /* [k][late]: fund, fund², out of pocket */
-    /* When every group and node has the same kinks: SL1 and SL2 at each kink (slab
-     * k + 1; slab 0 holds E W and E W²) for every row and node, [row][node][2]. */
-    double *slab;
-    int max_kinks; /* slabs for this many kinks */
+    /* When every group and node has the same kinks: a block of E W and E W², then
+     * of SL1 and SL2 at each kink, [max_kinks + 1][KINK_BLOCK] */
+    double *block;
+    int max_kinks; /* blocks for this many kinks */
+    bool wide;     /* layers_by_slab in AVX2 (benefit_year_plain) */
     /* a block of the sums at t = 0 and at each t node of the kinks, and of a kink:
      * [4 max_kinks + 2][KINK_BLOCK] */
     float *node_sum;
@@ -1421,12 +1430,22 @@ void benefit_table_free(struct benefit_table *t)
 
 /* ---- year ---- */
 
+/* A group of a condition paid late: the lookups read its layers only for serious
+ * illness of others (payer 0), since a late payer is not assisted. */
+static bool late_group(int g)
+{
+    return g > 0 && (g - 1) % 2 == 1;
+}
+
 struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool layers)
 {
     struct benefit_year *y = calloc(1, sizeof *y);
     if (!y) return NULL;
     y->t = t;
     y->layers = layers;
+#if WIDE_SUMS
+    y->wide = __builtin_cpu_supports("avx2");
+#endif
     size_t n = 0;
     for (int g = 0; g < t->n_groups; g++) {
         y->coef_at[g] = n;
@@ -1440,24 +1459,35 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
     int kinks = 2 * ((int)t->rules.n_serious_bands + 1) +
                 N_CATEGORIES * ((int)t->rules.n_serious_bands + 2);
     y->max_kinks = kinks < N_PAYERS * MAX_KINKS ? kinks : N_PAYERS * MAX_KINKS;
-    y->slab = layers ? malloc(sizeof(double) * slab_size(t) * (size_t)(y->max_kinks + 1)) : NULL;
+    y->block = layers ? malloc(sizeof(double) * KINK_BLOCK * (size_t)(y->max_kinks + 1)) : NULL;
     y->node_sum =
         layers ? malloc(sizeof(float) * (4 * (size_t)y->max_kinks + 2) * KINK_BLOCK) : NULL;
     y->sa = layers && t->any_cells
                 ? malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1))
                 : NULL;
-    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->slab || !y->node_sum)) ||
+    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->block || !y->node_sum)) ||
         (layers && t->any_cells && !y->sa)) {
         benefit_year_free(y);
         return NULL;
     }
+    /* a late payer is not assisted: the lookups read payer 0 of a late group only,
+     * and the year views never write the others */
+    for (int g = 0; layers && g < t->n_groups; g++)
+        for (size_t r = 0; late_group(g) && r < (size_t)(t->K[g] + 1) * LAYER_NODES; r++)
+            for (int c = 2; c < COEF_PER_NODE; c++)
+                y->coef[y->coef_at[g] + r * COEF_PER_NODE + c] = NAN;
     return y;
+}
+
+void benefit_year_plain(struct benefit_year *y)
+{
+    y->wide = false;
 }
 
 void benefit_year_free(struct benefit_year *y)
 {
     if (!y) return;
-    free(y->fund_in), free(y->op), free(y->coef), free(y->slab), free(y->node_sum), free(y->sa);
+    free(y->fund_in), free(y->op), free(y->coef), free(y->block), free(y->node_sum), free(y->sa);
     free(y);
 }
 
@@ -1549,25 +1579,17 @@ static void pl_link(struct pl *f, double *kinks, int *n_kinks)
     }
 }
 
-/* A group of a condition paid late: the lookups read its layers only for serious
- * illness of others (payer 0), since a late payer is not assisted. */
-static bool late_group(int g)
-{
-    return g > 0 && (g - 1) % 2 == 1;
-}
-
 /* Writes payer p's mean and second moment at count n and node o of group g from
  * SL1 and SL2 at the kinks (v) and E W, E W²; a payer with the values of an
- * earlier one copies them. */
+ * earlier one copies them (a late group's payers after 0 stay NaN). */
 static void store_moments(struct benefit_year *y, const struct pl_form *form, const int *same_as,
                           int g, int n, int o, const double (*v)[2], double ew, double ew2)
 {
     assert(g >= 0 && g < y->t->n_groups && n >= 0 && n <= y->t->K[g] && o >= 0 && o < LAYER_NODES);
     double *dst = y->coef + y->coef_at[g] + (size_t)n * COEF_PER_COUNT + (size_t)o * COEF_PER_NODE;
     for (int p = 0; p < N_PAYERS; p++) {
-        if (p > 0 && late_group(g))
-            dst[p * 2] = dst[p * 2 + 1] = NAN;
-        else if (same_as[p] == p)
+        if (p > 0 && late_group(g)) continue; /* NaN (benefit_year_alloc) */
+        if (same_as[p] == p)
             form_moments(&form[p], v, ew, ew2, &dst[p * 2]);
         else
             dst[p * 2] = dst[same_as[p] * 2], dst[p * 2 + 1] = dst[same_as[p] * 2 + 1];
@@ -1597,7 +1619,7 @@ static int payer_kinks(const struct benefit_table *t, struct pl *payer, const in
 }
 
 /* The parts of a slab of `sl` that make one resolved for the year's use index
- * ([row][node][2], slab_size values): the rows without a condition as they are,
+ * ([row][node][2]): the rows without a condition as they are,
  * the conditions' rows at each use node the year needs, with its weight. */
 struct slab_part {
     size_t from, to, n; /* offsets in the table's slab and in the resolved one; values */
@@ -1623,10 +1645,10 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
  * nodes of the table's slabs at t node k, for the values lo .. hi − 1 of a
  * resolved slab (rows and nodes, [row][node][2]; within one part, at most
  * KINK_BLOCK) into `sum`: in single precision, as `sl` is stored (4 values at a
- * time on the default build, 8 with -Dnative=true), each value at most 16 terms
+ * time in SSE, 8 in AVX2: layers_by_slab), each value at most 16 terms
  * of weights at most a few in size. */
-static void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts, int k,
-                     int i0, const double wi[4], size_t lo, size_t hi, float *sum)
+SLAB_LOOPS void node_sum(const struct benefit_year *y, const struct slab_part *part, int n_parts,
+                         int k, int i0, const double wi[4], size_t lo, size_t hi, float *sum)
 {
     const struct benefit_table *t = y->t;
     /* the slabs over [lo, hi): 4 index nodes of each part there */
@@ -1670,18 +1692,46 @@ static void node_sum(const struct benefit_year *y, const struct slab_part *part,
     }
 }
 
+/* The n values of a block (pairs) into double: the pairs' first values, then
+ * from to + KINK_BLOCK / 2 their second. */
+SLAB_LOOPS void deinterleave(const float *from, size_t n, double *to)
+{
+    for (size_t r = 0; r < n / 2; r++)
+        to[r] = from[2 * r], to[KINK_BLOCK / 2 + r] = from[2 * r + 1];
+}
+
+/* Payer p's mean and second moment (form f) at n pairs of a block, from E W,
+ * E W² (ew[0], ew[1]) and SL1, SL2 at each kink (v[kink][0], v[kink][1]), into
+ * dst, COEF_PER_NODE apart: the same terms in the same order as form_moments. */
+SLAB_LOOPS void block_moments(const struct pl_form *f, const double *const ew[2],
+                              const double *const (*v)[2], size_t n, double *dst)
+{
+    double M[KINK_BLOCK / 2], Q[KINK_BLOCK / 2];
+    const double m0 = f->m0, m1 = f->m1, q0 = f->q0, q1 = f->q1, q2 = f->q2;
+    const double *restrict e1 = ew[0], *restrict e2 = ew[1];
+    for (size_t r = 0; r < n; r++)
+        M[r] = m0 + m1 * e1[r], Q[r] = q0 + q1 * e1[r] + q2 * e2[r];
+    for (int h = 0; h < f->n; h++) {
+        const double *restrict x1 = v[f->at[h]][0], *restrict x2 = v[f->at[h]][1];
+        const double a = f->a[h], c1 = f->c1[h], c2 = f->c2[h];
+        for (size_t r = 0; r < n; r++)
+            M[r] += a * x1[r], Q[r] += c1 * x1[r] + c2 * x2[r];
+    }
+    for (size_t r = 0; r < n; r++)
+        dst[r * COEF_PER_NODE] = M[r], dst[r * COEF_PER_NODE + 1] = Q[r];
+}
+
 /* Serious illness and assistance when every group and node has the same kinks
  * (serious illness counts all the outpatient cost): SL1 and SL2 at the kinks,
- * slab by slab, a block of values at a time so that the sums stay in the cache;
- * each t node that a kink's cubic uses is summed over the index and use nodes
- * once per block, then the kinks interpolate in t (each value within about 1e-6
- * of its double sum, relative to the largest term). */
-static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
-                           const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+ * a block of values at a time so that the sums stay in the cache; each t node
+ * that a kink's cubic uses is summed over the index and use nodes once per
+ * block, then the kinks interpolate in t (each value within about 1e-6 of its
+ * double sum, relative to the largest term), and the payers' moments of the
+ * block's rows and nodes follow from them (store_moments' values, bit for bit). */
+SLAB_LOOPS void slab_layers(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                            const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
 {
     const struct benefit_table *t = y->t;
-    size_t m = slab_size(t);
-    double *ew = y->slab;
     struct slab_part part[SLAB_PARTS];
     int n_parts = slab_parts(y, part);
     /* a kink of payer 0 for every row, any other for the groups paid in time; the
@@ -1700,19 +1750,28 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
             node_every[i] |= every_row[k];
             of[k][j] = i;
         }
+    struct pl_form form[N_PAYERS];
+    for (int p = 0; p < N_PAYERS; p++)
+        if (same_as[p] == p) pl_form(&payer[p], &form[p]);
+    /* the block's E W, E W² (ew) and SL1, SL2 at each kink (v), in double, each
+     * of the pairs' first and second values apart */
+    const double *ew[2] = {y->block, y->block + KINK_BLOCK / 2};
+    const double *v[N_PAYERS * MAX_KINKS][2];
+    for (int k = 0; k < n_kinks; k++)
+        v[k][0] = y->block + (size_t)(k + 1) * KINK_BLOCK, v[k][1] = v[k][0] + KINK_BLOCK / 2;
     const size_t per_row = LAYER_NODES * 2;
     float *sum = y->node_sum;
     for (int g = 0; g < t->n_groups; g++) {
         bool late = late_group(g);
-        for (size_t b0 = t->row[g] * per_row; b0 < t->row[g + 1] * per_row; b0 += KINK_BLOCK) {
-            size_t b1 = b0 + KINK_BLOCK < t->row[g + 1] * per_row ? b0 + KINK_BLOCK
-                                                                  : t->row[g + 1] * per_row;
+        size_t first = t->row[g] * per_row, last = t->row[g + 1] * per_row;
+        double *coef = y->coef + y->coef_at[g];
+        for (size_t b0 = first; b0 < last; b0 += KINK_BLOCK) {
+            size_t b1 = b0 + KINK_BLOCK < last ? b0 + KINK_BLOCK : last, n = b1 - b0;
             for (int i = 0; i < n_nodes; i++)
                 if (!late || node_every[i])
                     node_sum(y, part, n_parts, node[i], i0, wi, b0, b1,
                              sum + (size_t)i * KINK_BLOCK);
-            for (size_t j = 0; j < b1 - b0; j++)
-                ew[b0 + j] = sum[j];
+            deinterleave(sum, n, y->block);
             for (int k = 0; k < n_kinks; k++) {
                 if (late && !every_row[k]) continue;
                 const float *restrict s0 = sum + (size_t)of[k][0] * KINK_BLOCK,
@@ -1721,53 +1780,58 @@ static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const
                                       *restrict s3 = sum + (size_t)of[k][3] * KINK_BLOCK;
                 float x0 = (float)tw[k].w[0], x1 = (float)tw[k].w[1], x2 = (float)tw[k].w[2],
                       x3 = (float)tw[k].w[3];
-                float *restrict v = sum + (size_t)n_nodes * KINK_BLOCK;
-                double *restrict out = y->slab + (size_t)(k + 1) * m + b0;
-                size_t n = b1 - b0;
+                float *restrict x = sum + (size_t)n_nodes * KINK_BLOCK;
                 for (size_t j = 0; j < n; j++) {
-                    float x = x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j];
-                    v[j] = x > 0 ? x : 0;
+                    float s = x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j];
+                    x[j] = s > 0 ? s : 0;
                 }
-                for (size_t j = 0; j < n; j++)
-                    out[j] = v[j];
+                deinterleave(x, n, y->block + (size_t)(k + 1) * KINK_BLOCK);
             }
-        }
-    }
-    struct pl_form form[N_PAYERS];
-    for (int p = 0; p < N_PAYERS; p++)
-        if (same_as[p] == p) pl_form(&payer[p], &form[p]);
-    /* as store_moments, a payer at a time over the rows and nodes of a group */
-    for (int g = 0; g < t->n_groups; g++) {
-        size_t nodes = (size_t)(t->K[g] + 1) * LAYER_NODES, first = t->row[g] * LAYER_NODES;
-        double *base = y->coef + y->coef_at[g];
-        for (int p = 0; p < N_PAYERS; p++) {
-            double *dst = base + p * 2;
-            if (p > 0 && late_group(g)) {
-                for (size_t r = 0; r < nodes; r++)
-                    dst[r * COEF_PER_NODE] = dst[r * COEF_PER_NODE + 1] = NAN;
-            } else if (same_as[p] != p) {
-                const double *src = base + same_as[p] * 2;
-                for (size_t r = 0; r < nodes; r++)
-                    dst[r * COEF_PER_NODE] = src[r * COEF_PER_NODE],
-                            dst[r * COEF_PER_NODE + 1] = src[r * COEF_PER_NODE + 1];
-            } else {
-                const struct pl_form *f = &form[p];
-                const double *e = ew + first * 2;
-                for (size_t r = 0; r < nodes; r++) {
-                    double M = f->m0 + f->m1 * e[r * 2],
-                           Q = f->q0 + f->q1 * e[r * 2] + f->q2 * e[r * 2 + 1];
-                    dst[r * COEF_PER_NODE] = M, dst[r * COEF_PER_NODE + 1] = Q;
-                }
-                for (int j = 0; j < f->n; j++) {
-                    const double *v = y->slab + (size_t)(f->at[j] + 1) * m + first * 2;
-                    double a = f->a[j], c1 = f->c1[j], c2 = f->c2[j];
-                    for (size_t r = 0; r < nodes; r++)
-                        dst[r * COEF_PER_NODE] += a * v[r * 2],
-                            dst[r * COEF_PER_NODE + 1] += c1 * v[r * 2] + c2 * v[r * 2 + 1];
+            /* the block's pairs are whole (KINK_BLOCK is even): pair j / 2 of
+             * the group from (b0 − first) / 2 on */
+            double *dst = coef + (b0 - first) / 2 * COEF_PER_NODE;
+            for (int p = 0; p < N_PAYERS; p++) {
+                double *d = dst + p * 2;
+                if (p > 0 && late) continue; /* NaN (benefit_year_alloc) */
+                if (same_as[p] != p) {
+                    const double *src = dst + same_as[p] * 2;
+                    for (size_t r = 0; r < n / 2; r++)
+                        d[r * COEF_PER_NODE] = src[r * COEF_PER_NODE],
+                              d[r * COEF_PER_NODE + 1] = src[r * COEF_PER_NODE + 1];
+                } else {
+                    block_moments(&form[p], ew, (const double *const(*)[2])v, n / 2, d);
                 }
             }
         }
     }
+}
+
+static void layers_by_slab_plain(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                                 const struct t_weights *tw, int n_kinks, int i0,
+                                 const double wi[4])
+{
+    slab_layers(y, payer, same_as, tw, n_kinks, i0, wi);
+}
+
+#if WIDE_SUMS
+__attribute__((target("avx2"))) static void
+layers_by_slab_wide(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                    const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+{
+    slab_layers(y, payer, same_as, tw, n_kinks, i0, wi);
+}
+#endif
+
+static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                           const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+{
+#if WIDE_SUMS
+    if (y->wide) {
+        layers_by_slab_wide(y, payer, same_as, tw, n_kinks, i0, wi);
+        return;
+    }
+#endif
+    layers_by_slab_plain(y, payer, same_as, tw, n_kinks, i0, wi);
 }
 
 /* The pair (SL1, SL2) of t node k, index node i, row (group, count) and layer node

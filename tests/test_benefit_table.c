@@ -571,6 +571,49 @@ static void test_slab_sums(void **state)
     benefit_table_free(rows);
 }
 
+/* A year view's sums in AVX2 (used where the processor has it) are those in
+ * SSE (benefit_year_plain), bit for bit: every situation's lines, without and
+ * with a condition, paid in time and late, at indices between the nodes on 4
+ * use nodes (the conditions' rows from 16 slabs at once). A sum of the AVX2
+ * version that added its terms in another order would differ in the last bits. */
+static void test_wide_sums(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = narrow_grid(0.8, 2.3);
+    g.use_min = 1, g.use_max = 1.35;
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    struct benefit_year *a = benefit_year_alloc(t, true), *b = benefit_year_alloc(t, true);
+    assert_non_null(a);
+    assert_non_null(b);
+    benefit_year_plain(b);
+    const double prices[] = {0.93, 1.41, 2.17}, uses[] = {1.03, 1.29}, incomes[] = {21000, 47000};
+    size_t compared = 0;
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 2; j++) {
+            assert_int_equal(benefit_year_prepare(a, prices[i], uses[j], incomes[j]), 0);
+            assert_int_equal(benefit_year_prepare(b, prices[i], uses[j], incomes[j]), 0);
+            for (int c = -1; c < 2; c++)
+                for (int k = 0; k < 3; k++) {
+                    struct benefit_expected ea[BENEFIT_SITUATIONS], eb[BENEFIT_SITUATIONS];
+                    memset(ea, 0, sizeof ea), memset(eb, 0, sizeof eb);
+                    benefit_year_lookup_situations(a, c, 0.1 + 0.6 * k, 0.5 + 3 * k, ea);
+                    benefit_year_lookup_situations(b, c, 0.1 + 0.6 * k, 0.5 + 3 * k, eb);
+                    assert_true(ea[SITUATION_IN_TIME].mean[LINE_SERIOUS] > 0);
+                    assert_true(
+                        ea[SITUATION_ASSISTED + CAT_MINIMUM_LIVING].mean[LINE_ASSISTANCE] > 0);
+                    assert_memory_equal(ea, eb, sizeof ea);
+                    compared++;
+                }
+        }
+    assert_int_equal(compared, 54);
+    benefit_year_free(a);
+    benefit_year_free(b);
+    benefit_table_free(t);
+}
+
 /* A table built node by node, the nodes in any order (as the engine's threads
  * take them), is the table built in one call, to the bit: every line's mean and
  * variance of every cell, with a use axis and layers by cells (outpatient share
@@ -1149,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
         cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
         cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_slab_sums),
+        cmocka_unit_test(test_wide_sums),
         cmocka_unit_test(test_nodes_any_order),
         cmocka_unit_test(test_cells_closed_form),
         cmocka_unit_test(test_maternity),       cmocka_unit_test(test_package_scale),
