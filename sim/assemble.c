@@ -363,7 +363,10 @@ int run_assemble(struct run *r, struct diag *d)
         return -1;
     }
 #endif
-    failed = lead && (add_blocks(&a, !parallel, d) || finish(&a, d));
+    /* Summaries only: nothing of a block goes into the file, so only the blocks
+     * the first step has not fed the summaries are read back. */
+    bool write = !parallel && !r->o->summary_only;
+    failed = lead && (add_blocks(&a, write, d) || finish(&a, d));
     assembly_free(&a);
     return team_max(t, failed) ? -1 : 0;
 }
