@@ -2099,13 +2099,14 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     p[0] = poisson ? exp(-lambda) : pow(1 + phi * lambda, -1 / phi);
     /* one multiplication per count on the chain: the step's factors are apart */
     double cum = p[0], mean = 0, pn = p[0]; /* p[n] in a register, not reloaded */
+    double next = 1;                        /* n + 1, counted in double, not converted */
     int n = 0;
-    for (; n < K; n++) {
-        if (1 - cum < 1e-9 && n > lambda) break;
+    for (; n < K; n++, next++) {
+        if (1 - cum < 1e-9 && next - 1 > lambda) break;
         pn *= t->count_step[n] * ratio;
         p[n + 1] = pn;
         cum += pn;
-        mean += (n + 1) * pn;
+        mean += next * pn;
     }
     *tail = positive(1 - cum);
     *excess = positive(lambda - mean - n * *tail);
