@@ -2115,23 +2115,23 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
 
 /* The mixing of the counts' rows, node by node with the node's running sums in
  * locals (registers) rather than in memory: each sum adds the same terms in the
- * same order as the plain loop (the counts 0 .. top, then rows K and K − 1 with
- * the weights wK and wK1 of the counts beyond, a zero weight skipped; K = top,
- * lookup_pmf), so the result is the same bit for bit. mix_counts fills every column; mix_counts_payer
- * the two of one payer, those from `row` (its first column is column `lo`). */
-/* The n-th term of a count mixture: the counts 0 .. top at p[n], then row K at
- * wK and row K - 1 at wK1 for the counts beyond K; its weight and its row. */
+ * same order as the plain loop (the counts 0 .. top, then rows top and top − 1
+ * with the weights wK and wK1 of the counts beyond, lookup_pmf; a zero weight
+ * skipped), so the result is the same bit for bit. mix_counts fills every column;
+ * mix_counts_payer the two of one payer, those from `row` (its first column is column `lo`). */
+/* The n-th term of a count mixture: the counts 0 .. top at p[n], then row top at
+ * wK and row top − 1 at wK1 for the counts beyond; its weight and its row. */
 static inline double mix_weight(const double *p, int n, int top, double wK, double wK1)
 {
     return n <= top ? p[n] : n == top + 1 ? wK : wK1;
 }
 
-static inline size_t mix_row(int n, int top, int K)
+static inline size_t mix_row(int n, int top)
 {
-    return (size_t)(n <= top ? n : n == top + 1 ? K : K - 1) * COEF_PER_COUNT;
+    return (size_t)(n <= top ? n : n == top + 1 ? top : top - 1) * COEF_PER_COUNT;
 }
 
-static void mix_counts(const double *base, const double *p, int top, int K, double wK, double wK1,
+static void mix_counts(const double *base, const double *p, int top, double wK, double wK1,
                        double mix[4][COEF_PER_NODE])
 {
     for (int j = 0; j < 4; j += 2) { /* two nodes at a time: 24 sums, 12 registers */
@@ -2140,7 +2140,7 @@ static void mix_counts(const double *base, const double *p, int top, int K, doub
         for (int n = 0; n <= top + 2; n++) {
             double w = mix_weight(p, n, top, wK, wK1);
             if (w == 0) continue;
-            const double *r = row + mix_row(n, top, K);
+            const double *r = row + mix_row(n, top);
             for (int h = 0; h < 2; h++)
                 for (int c = 0; c < COEF_PER_NODE; c++)
                     s[h][c] += w * r[h * COEF_PER_NODE + c];
@@ -2151,14 +2151,14 @@ static void mix_counts(const double *base, const double *p, int top, int K, doub
     }
 }
 
-static void mix_counts_payer(const double *row, const double *p, int top, int K, double wK,
-                             double wK1, double mix[4][COEF_PER_NODE], int lo)
+static void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
+                             double mix[4][COEF_PER_NODE], int lo)
 {
     double s[4][2] = {{0}};
     for (int n = 0; n <= top + 2; n++) {
         double w = mix_weight(p, n, top, wK, wK1);
         if (w == 0) continue;
-        const double *r = row + mix_row(n, top, K);
+        const double *r = row + mix_row(n, top);
         for (int j = 0; j < 4; j++)
             for (int c = 0; c < 2; c++)
                 s[j][c] += w * r[j * COEF_PER_NODE + c];
@@ -2186,7 +2186,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     if (condition >= 0 && (size_t)condition < r->n_conditions) g = 1 + 2 * condition + late;
     const int K = t->K[g];
 
-    /* the admission count: exact probabilities up to K, beyond extrapolated linearly */
+    /* the admission count: exact probabilities up to `top` (lookup_pmf), beyond extrapolated */
     double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
     int top =
         lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
@@ -2266,15 +2266,15 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     double mix[4][COEF_PER_NODE] = {{0}};
     const double *base = y->coef + y->coef_at[g] + (size_t)oi * COEF_PER_NODE;
     if (hi - lo == COEF_PER_NODE)
-        mix_counts(base, p, top, top, wK, wK1, mix);
+        mix_counts(base, p, top, wK, wK1, mix);
     else if (hi - lo == 2)
-        mix_counts_payer(base + lo, p, top, top, wK, wK1, mix, lo);
+        mix_counts_payer(base + lo, p, top, wK, wK1, mix, lo);
     else
         for (int n = 0; n <= top + 2; n++) {
             /* the counts filled, then rows top and top − 1 for those beyond */
             double w = mix_weight(p, n, top, wK, wK1);
             if (w == 0) continue;
-            const double *row = base + mix_row(n, top, top);
+            const double *row = base + mix_row(n, top);
             for (int j = 0; j < 4; j++)
                 for (int c = lo; c < hi; c++)
                     mix[j][c] += w * row[j * COEF_PER_NODE + c];
