@@ -224,33 +224,21 @@ static const double *node_values(const struct source *src, const struct group *g
     return v;
 }
 
-/* A region-year's groups on the year's nodes: each row of the groups' node
- * values summed with weight count x the region's weight on the node. The
- * persons' shares by situation are the region's, the same for every group of
- * its cells, so they multiply the sums once (fold_nodes) instead of every
- * group's values: the same terms as group by group, in another order (the
- * sums differ from it by rounding, 1e-16 relative). */
-struct node_sums {
-    double row[NODE_ROWS][FIELDS];
-};
-
-/* One group: `count` persons, split by situation; on the year's nodes, the
- * group's node values go to `ns` (their shares applied by fold_nodes). */
-static void add_group(struct sums *s, struct node_sums *ns, const struct source *src,
-                      const struct group *g, double count, double late_share,
-                      const double *category_share)
+/* One group: `count` persons, split by situation. */
+static void add_group(struct sums *s, const struct source *src, const struct group *g,
+                      double count, double late_share, const double *category_share)
 {
     if (count <= 0) return;
+    double assisted = 0;
+    for (int k = 0; k < N_CATEGORIES; k++)
+        assisted += category_share[k];
+    double in_time = 1 - assisted - late_share;
+    double n[BENEFIT_SITUATIONS];
+    n[SITUATION_IN_TIME] = count * (in_time > 0 ? in_time : 0);
+    n[SITUATION_LATE] = count * late_share;
+    for (int k = 0; k < N_CATEGORIES; k++)
+        n[SITUATION_ASSISTED + k] = count * category_share[k];
     if (!src->nodes || src->nodes->n == 0) {
-        double assisted = 0;
-        for (int k = 0; k < N_CATEGORIES; k++)
-            assisted += category_share[k];
-        double in_time = 1 - assisted - late_share;
-        double n[BENEFIT_SITUATIONS];
-        n[SITUATION_IN_TIME] = count * (in_time > 0 ? in_time : 0);
-        n[SITUATION_LATE] = count * late_share;
-        for (int k = 0; k < N_CATEGORIES; k++)
-            n[SITUATION_ASSISTED + k] = count * category_share[k];
         struct benefit_expected e[BENEFIT_SITUATIONS];
         benefit_year_lookup_situations(src->y, g->condition, g->admissions, g->visits, e);
         for (int k = 0; k < BENEFIT_SITUATIONS; k++)
@@ -258,38 +246,29 @@ static void add_group(struct sums *s, struct node_sums *ns, const struct source 
         return;
     }
     const double *v = node_values(src, g);
-    double a[CLAIMS_NODES];
-    for (int j = 0; j < src->nodes->n; j++)
-        a[j] = src->w[j] * count;
-    /* row by row, the row's sums in locals (16 doubles: 8 vector registers) */
-    for (int r = 0; r < NODE_ROWS; r++) {
-        double f[FIELDS];
-        memcpy(f, ns->row[r], sizeof f);
-        for (int j = 0; j < src->nodes->n; j++) {
-            const double *restrict row = v + (j * NODE_ROWS + r) * FIELDS;
-            for (int i = 0; i < FIELDS; i++)
-                f[i] += a[j] * row[i];
-        }
-        memcpy(ns->row[r], f, sizeof f);
-    }
-}
-
-/* Adds the node sums `ns` of groups split alike by situation: the assisted as
- * if paying in time, then their own layers. */
-static void fold_nodes(struct sums *s, const struct node_sums *ns, double late_share,
-                       const double *category_share)
-{
-    double assisted = 0;
-    for (int k = 0; k < N_CATEGORIES; k++)
-        assisted += category_share[k];
-    double in_time = 1 - assisted - late_share;
-    double common = (in_time > 0 ? in_time : 0) + assisted;
-    for (int i = 0; i < FIELDS; i++)
-        s->f[i] += common * ns->row[ROW_IN_TIME][i] + late_share * ns->row[ROW_LATE][i];
-    for (int k = 0; k < N_CATEGORIES; k++)
+    /* the assisted as if paying in time, then their own layers */
+    double common = n[SITUATION_IN_TIME], per[FIELDS];
+    for (int k = 0; k < N_CATEGORIES; k++) {
+        common += n[SITUATION_ASSISTED + k];
         for (int i = 0; i < N_LAYER_FIELDS; i++)
-            s->layers[k * N_LAYER_FIELDS + i] +=
-                category_share[k] * ns->row[ROW_ASSISTED][k * N_LAYER_FIELDS + i];
+            per[k * N_LAYER_FIELDS + i] = n[SITUATION_ASSISTED + k];
+    }
+    /* the sums in locals, which the compiler keeps in vector registers (in
+     * memory, behind the stores, it adds one field at a time); each field adds
+     * the same terms in the same order */
+    double f[FIELDS], layers[FIELDS];
+    memcpy(f, s->f, sizeof f);
+    memcpy(layers, s->layers, sizeof layers);
+    for (int j = 0; j < src->nodes->n; j++) {
+        double w = src->w[j], a = w * common, b = w * n[SITUATION_LATE];
+        const double *restrict row = v + j * NODE_ROWS * FIELDS;
+        for (int i = 0; i < FIELDS; i++)
+            f[i] += a * row[ROW_IN_TIME * FIELDS + i] + b * row[ROW_LATE * FIELDS + i];
+        for (int i = 0; i < FIELDS; i++)
+            layers[i] += w * per[i] * row[ROW_ASSISTED * FIELDS + i];
+    }
+    memcpy(s->f, f, sizeof f);
+    memcpy(s->layers, layers, sizeof layers);
 }
 
 static double draw(double mean, double var, double noise, gsl_rng *r)
@@ -307,7 +286,6 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     const struct disease_out *dz = in->disease;
     const struct utilization_year *u = in->use;
     struct sums s = {0};
-    struct node_sums cells = {0}, newborns = {0}; /* on the year's nodes */
     struct source src = {.y = y, .nodes = nodes, .multiplier = in->condition_multiplier};
     if (nodes && nodes->n > 0) {
         assert(nodes->y == y && nodes->bands == b->n && nodes->conditions == in->n_conditions);
@@ -316,7 +294,6 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     /* the fixed arrays below and in the tables: per condition, per band */
     assert(in->n_conditions <= LIMIT_CONDITIONS && b->n >= 1 && b->n <= CLAIMS_MAX_BANDS);
 
-    static const double none[N_CATEGORIES] = {0};
     /* The assisted and the late payers, as shares of the enrollees in the cells
      * (the year's newborns are neither). */
     double in_cells = e->total - e->newborns;
@@ -351,17 +328,18 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
             double base = u->inpatient.rate[sex][a0] / dz->inpatient_multiplier.at[sex][a0];
             double visits = u->outpatient.rate[sex][a0];
             struct group g = {sex, (int)band, -1, base, visits};
-            add_group(&s, &cells, &src, &g, fmax(0, n - all_patients), late_share, category_share);
+            add_group(&s, &src, &g, fmax(0, n - all_patients), late_share, category_share);
             for (size_t c = 0; c < in->n_conditions; c++) {
                 g.condition = (int)c;
                 g.admissions = base * in->condition_multiplier[c];
-                add_group(&s, &cells, &src, &g, patients[c], late_share, category_share);
+                add_group(&s, &src, &g, patients[c], late_share, category_share);
             }
         }
         /* The year's newborns: half a year at the age-0 rates, none late or assisted. */
+        static const double none[N_CATEGORIES] = {0};
         double base = u->inpatient.rate[sex][0] / dz->inpatient_multiplier.at[sex][0];
         struct group g = {sex, -1, -1, 0.5 * base, 0.5 * u->outpatient.rate[sex][0]};
-        add_group(&s, &newborns, &src, &g, in->born[sex], 0, none);
+        add_group(&s, &src, &g, in->born[sex], 0, none);
     }
 
     /* Deliveries of enrolled mothers: the births times the women's enrollment
@@ -373,8 +351,6 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
     }
     double deliveries = women > 0 ? in->births * enrolled / women : 0;
 
-    fold_nodes(&s, &cells, late_share, category_share);
-    fold_nodes(&s, &newborns, 0, none);
     for (int k = 0; k < N_CATEGORIES; k++)
         for (int i = 0; i < N_LAYER_FIELDS; i++)
             s.f[layer_field[i]] += s.layers[k * N_LAYER_FIELDS + i];
