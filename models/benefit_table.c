@@ -2170,9 +2170,13 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
     return status;
 }
 
-/* The admission count's probabilities for a lookup (as nb_pmf, stopping once the
- * rest is below 1e-13: the payments grow about linearly in n, so what is left out is
- * below 1e-13 of a line's mean times a few). */
+/* The admission count's probabilities for a lookup, as nb_pmf up to the last
+ * count n ≤ K it fills, the first beyond λ after which the rest P(N > n) is
+ * below 1e-9 (or K): the rest is extrapolated linearly from rows n and n − 1
+ * with weights *tail + *excess and −*excess (*tail = P(N > n), *excess =
+ * E[(N − n)^+] − *tail), which keep the count's total probability and its mean
+ * λ: only the rows' curvature beyond n is left out (accuracy: models/README.md,
+ * "Accuracy of the tables"). Returns n. */
 static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, int K, double *p,
                       double *tail, double *excess)
 {
@@ -2185,40 +2189,39 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     p[0] = poisson ? exp(-lambda) : pow(1 + phi * lambda, -1 / phi);
     /* one multiplication per count on the chain: the step's factors are apart */
     double cum = p[0], mean = 0, pn = p[0]; /* p[n] in a register, not reloaded */
+    double next = 1;                        /* n + 1, counted in double, not converted */
     int n = 0;
-    for (; n < K; n++) {
-        if (1 - cum < 1e-13 && n > lambda) break;
+    for (; n < K; n++, next++) {
+        if (1 - cum < 1e-9 && next - 1 > lambda) break;
         pn *= t->count_step[n] * ratio;
         p[n + 1] = pn;
         cum += pn;
-        mean += (n + 1) * pn;
+        mean += next * pn;
     }
-    if (n == K) {
-        *tail = positive(1 - cum);
-        *excess = positive(lambda - mean - K * *tail);
-    }
+    *tail = positive(1 - cum);
+    *excess = positive(lambda - mean - n * *tail);
     return n;
 }
 
 /* The mixing of the counts' rows, node by node with the node's running sums in
  * locals (registers) rather than in memory: each sum adds the same terms in the
- * same order as the plain loop (the counts 0 .. top, then rows K and K − 1 with
- * the weights wK and wK1 of the counts beyond K, a zero weight skipped), so the
- * result is the same bit for bit. mix_counts fills every column; mix_counts_payer
- * the two of one payer, those from `row` (its first column is column `lo`). */
-/* The n-th term of a count mixture: the counts 0 .. top at p[n], then row K at
- * wK and row K - 1 at wK1 for the counts beyond K; its weight and its row. */
+ * same order as the plain loop (the counts 0 .. top, then rows top and top − 1
+ * with the weights wK and wK1 of the counts beyond, lookup_pmf; a zero weight
+ * skipped), so the result is the same bit for bit. mix_counts fills every column;
+ * mix_counts_payer the two of one payer, those from `row` (its first column is column `lo`). */
+/* The n-th term of a count mixture: the counts 0 .. top at p[n], then row top at
+ * wK and row top − 1 at wK1 for the counts beyond; its weight and its row. */
 static inline double mix_weight(const double *p, int n, int top, double wK, double wK1)
 {
     return n <= top ? p[n] : n == top + 1 ? wK : wK1;
 }
 
-static inline size_t mix_row(int n, int top, int K)
+static inline size_t mix_row(int n, int top)
 {
-    return (size_t)(n <= top ? n : n == top + 1 ? K : K - 1) * COEF_PER_COUNT;
+    return (size_t)(n <= top ? n : n == top + 1 ? top : top - 1) * COEF_PER_COUNT;
 }
 
-static void mix_counts(const double *base, const double *p, int top, int K, double wK, double wK1,
+static void mix_counts(const double *base, const double *p, int top, double wK, double wK1,
                        double mix[4][COEF_PER_NODE])
 {
     for (int j = 0; j < 4; j += 2) { /* two nodes at a time: 24 sums, 12 registers */
@@ -2227,7 +2230,7 @@ static void mix_counts(const double *base, const double *p, int top, int K, doub
         for (int n = 0; n <= top + 2; n++) {
             double w = mix_weight(p, n, top, wK, wK1);
             if (w == 0) continue;
-            const double *r = row + mix_row(n, top, K);
+            const double *r = row + mix_row(n, top);
             for (int h = 0; h < 2; h++)
                 for (int c = 0; c < COEF_PER_NODE; c++)
                     s[h][c] += w * r[h * COEF_PER_NODE + c];
@@ -2238,14 +2241,14 @@ static void mix_counts(const double *base, const double *p, int top, int K, doub
     }
 }
 
-static void mix_counts_payer(const double *row, const double *p, int top, int K, double wK,
-                             double wK1, double mix[4][COEF_PER_NODE], int lo)
+static void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
+                             double mix[4][COEF_PER_NODE], int lo)
 {
     double s[4][2] = {{0}};
     for (int n = 0; n <= top + 2; n++) {
         double w = mix_weight(p, n, top, wK, wK1);
         if (w == 0) continue;
-        const double *r = row + mix_row(n, top, K);
+        const double *r = row + mix_row(n, top);
         for (int j = 0; j < 4; j++)
             for (int c = 0; c < 2; c++)
                 s[j][c] += w * r[j * COEF_PER_NODE + c];
@@ -2273,18 +2276,21 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     if (condition >= 0 && (size_t)condition < r->n_conditions) g = 1 + 2 * condition + late;
     const int K = t->K[g];
 
-    /* the admission count: exact probabilities up to K, beyond extrapolated linearly */
+    /* the admission count: exact probabilities up to `top` (lookup_pmf), beyond extrapolated */
     double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
     int top =
         lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
-    double wK = 0, wK1 = 0; /* weights of c_K and c_{K−1} for the counts beyond K */
+    double wK = 0, wK1 = 0; /* weights of rows top and top − 1 for the counts beyond */
     if (tail > 0) wK = tail + excess, wK1 = -excess;
 
     const double *f1 = y->fund_in, *f2 = y->fund_in + t->K_in + 1;
     double fi1 = 0, fi2 = 0;
     for (int n = 0; n <= top; n++)
         fi1 += p[n] * f1[n], fi2 += p[n] * f2[n];
-    fi1 += wK * f1[K] + wK1 * f1[K - 1], fi2 += wK * f2[K] + wK1 * f2[K - 1];
+    if (tail > 0) {
+        assert(top >= 1);
+        fi1 += wK * f1[top] + wK1 * f1[top - 1], fi2 += wK * f2[top] + wK1 * f2[top - 1];
+    }
     e->mean[LINE_FUND_INPATIENT] = fi1;
     e->var[LINE_FUND_INPATIENT] = positive(fi2 - fi1 * fi1);
 
@@ -2350,18 +2356,15 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     double mix[4][COEF_PER_NODE] = {{0}};
     const double *base = y->coef + y->coef_at[g] + (size_t)oi * COEF_PER_NODE;
     if (hi - lo == COEF_PER_NODE)
-        mix_counts(base, p, top, K, wK, wK1, mix);
+        mix_counts(base, p, top, wK, wK1, mix);
     else if (hi - lo == 2)
-        mix_counts_payer(base + lo, p, top, K, wK, wK1, mix, lo);
+        mix_counts_payer(base + lo, p, top, wK, wK1, mix, lo);
     else
         for (int n = 0; n <= top + 2; n++) {
-            /* the counts filled, then rows K and K − 1 for those beyond K */
-            double w = n <= top ? p[n] : n == top + 1 ? wK : wK1;
+            /* the counts filled, then rows top and top − 1 for those beyond */
+            double w = mix_weight(p, n, top, wK, wK1);
             if (w == 0) continue;
-            const double *row = base + (size_t)(n <= top       ? n
-                                                : n == top + 1 ? K
-                                                               : K - 1) *
-                                           COEF_PER_COUNT;
+            const double *row = base + mix_row(n, top);
             for (int j = 0; j < 4; j++)
                 for (int c = lo; c < hi; c++)
                     mix[j][c] += w * row[j * COEF_PER_NODE + c];

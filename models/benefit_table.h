@@ -51,8 +51,9 @@
  * year's payments before it), the outpatient fund and out-of-pocket cost by a
  * chain over visits, mixed over the visit counts on a fine grid of visit rates,
  * and the conditions in closed form.
- * Lookups mix the admission count in with its exact probabilities (counts
- * beyond K, below 1e-5 at admissions_max, extrapolated linearly), interpolate
+ * Lookups mix the admission count in with its exact probabilities up to the
+ * count after which less than 1e-9 of the persons are left, or K (below 1e-5
+ * at admissions_max; the rest extrapolated linearly, keeping its mean), interpolate
  * cubically in log price index (nodes index_ratio apart), in log use index
  * (cubically, quadratically on 3 nodes) and in the visit rate (serious illness,
  * assistance) or linearly on the fine grid (outpatient fund).
