@@ -3,7 +3,8 @@
  * The main data structure is the per-cell split of a region's persons into
  * the groups that enroll differently: students, the employee scheme, the
  * assisted categories, and the others, local or holding a residence permit.
- * A step is one pass over the 202 cells with one normal draw; everything that
+ * A step is O(cells) with one normal draw: the 202 cells' figures in a
+ * vectorized pass, then their sums in the cells' order; everything that
  * depends only on the scenario (the starting shares by age, the reference
  * contribution burden, the students per person of college age) is worked out
  * once in enrollment_model_init. */
