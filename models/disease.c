@@ -76,10 +76,12 @@ void disease_death_split(double q, double prev, double k, double *with, double *
  * p (1 - q_with) persistence + (1 - p)(1 - q_without) incidence; all its
  * survivors are 1 - q whatever the split (the split keeps the deaths), so the
  * new share is that over 1 - q: `alive_inv` holds 1 / (1 - q), or 0 where
- * everyone dies. */
-static void age_one(const struct disease_condition *restrict c, double level, double *restrict prev,
-                    const double *restrict persons, const double *restrict death_rate,
-                    const double *restrict alive_inv, double newborn)
+ * everyone dies. `incidence` is the year's min(1, i(age) L), the same for
+ * both sexes. */
+static void age_one(const struct disease_condition *restrict c, const double *restrict incidence,
+                    double *restrict prev, const double *restrict persons,
+                    const double *restrict death_rate, const double *restrict alive_inv,
+                    double newborn)
 {
     const int last = N_AGES - 1;
     const double k = c->excess_mortality, kept = c->persistence;
@@ -93,9 +95,7 @@ static void age_one(const struct disease_condition *restrict c, double level, do
         double without = q / (1 + p * (k - 1)), with = k * without;
         double b = with - 1;
         beyond[a] = b > 0 ? b : 0;
-        double i = c->incidence[a] * level;
-        i = i < 1 ? i : 1;
-        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * i;
+        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * incidence[a];
     }
     /* Whether any cell is beyond, as an OR of the bits (vectorized, unlike
      * a test per cell): `beyond` is +0 or positive, so its bits are zero
@@ -108,17 +108,19 @@ static void age_one(const struct disease_condition *restrict c, double level, do
     }
     for (int a = 0; a < N_AGES && any; a++) {
         if (!(beyond[a] > 0)) continue;
-        double p = prev[a], q = death_rate[a], with, without, i = c->incidence[a] * level;
+        double p = prev[a], q = death_rate[a], with, without;
         disease_death_split(q, p, k, &with, &without);
-        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * (i < 1 ? i : 1);
+        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * incidence[a];
     }
     /* The open group: the cohort arriving from 99 and the one staying at 100+. */
     double n = persons[last - 1] * num[last - 1] + persons[last] * num[last];
     double d =
         persons[last - 1] * (1 - death_rate[last - 1]) + persons[last] * (1 - death_rate[last]);
-    prev[last] = d > 0 ? n / d : num[last - 1] * alive_inv[last - 1];
-    if (prev[last] > 1) prev[last] = 1;
-    for (int a = last - 1; a >= 1; a--) {
+    double open = d > 0 ? n / d : num[last - 1] * alive_inv[last - 1];
+    prev[last] = open > 1 ? 1 : open;
+    /* Every other cohort one age up; upwards, so that the loop vectorizes
+     * (`num` holds what it reads, so the order does not matter). */
+    for (int a = 1; a < last; a++) {
         double x = num[a - 1] * alive_inv[a - 1];
         prev[a] = x < 1 ? x : 1; /* rounding aside, x <= 1 */
     }
@@ -146,41 +148,51 @@ void disease_step(const struct disease_model *p, struct disease_state *st,
                   const struct by_age *persons, const struct by_age *death_rate,
                   const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
 {
+    /* The multiplier adds the conditions in their order, cell by cell, in a
+     * local table: through `out` the compiler could not tell the stores from
+     * the loads and would not vectorize. */
+    struct by_age multiplier;
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++)
-            out->inpatient_multiplier.at[sex][a] = 1;
+            multiplier.at[sex][a] = 1;
     for (size_t k = 0; k < p->n; k++) {
-        const struct disease_condition *c = &p->c[k];
+        const double excess = p->c[k].inpatient_excess;
         for (int sex = 0; sex < N_SEXES; sex++) {
+            const double *restrict prev = st->prevalence[k][sex];
+            const double *restrict enrolled = enrollees->at[sex];
+            double *restrict patients = out->patients[k].at[sex], *restrict m = multiplier.at[sex];
             for (int a = 0; a < N_AGES; a++) {
-                double prev = st->prevalence[k][sex][a];
-                out->patients[k].at[sex][a] = prev * enrollees->at[sex][a];
-                out->inpatient_multiplier.at[sex][a] += prev * c->inpatient_excess;
+                patients[a] = prev[a] * enrolled[a];
+                m[a] += prev[a] * excess;
             }
         }
         out->total[k] = sum_cells(&out->patients[k]);
     }
+    out->inpatient_multiplier = multiplier;
 
-    /* 1 / (1 - q), the division made in every cell (by 1 where everyone
-     * dies), in loops of their own: in one, the compiler would branch around
-     * it and not vectorize */
+    /* 1 / (1 - q) in every cell, or 0 / 1 where everyone dies: one division
+     * per cell whatever its value, after the selections, so that the loops
+     * have no branch and vectorize. */
     struct by_age alive, alive_inv;
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++) {
             double x = 1 - death_rate->at[sex][a];
             alive.at[sex][a] = x > 0 ? x : 1;
+            alive_inv.at[sex][a] = x > 0 ? 1 : 0;
         }
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++)
-            alive_inv.at[sex][a] = 1 / alive.at[sex][a];
-    for (int sex = 0; sex < N_SEXES; sex++)
-        for (int a = 0; a < N_AGES; a++)
-            alive_inv.at[sex][a] = 1 - death_rate->at[sex][a] > 0 ? alive_inv.at[sex][a] : 0;
+            alive_inv.at[sex][a] /= alive.at[sex][a];
     for (size_t k = 0; k < p->n; k++) {
         const struct disease_condition *c = &p->c[k];
+        double incidence[N_AGES], level = st->incidence_level[k];
+        for (int a = 0; a < N_AGES; a++) {
+            double i = c->incidence[a] * level;
+            incidence[a] = i < 1 ? i : 1;
+        }
         for (int sex = 0; sex < N_SEXES; sex++)
-            age_one(c, st->incidence_level[k], st->prevalence[k][sex], persons->at[sex],
-                    death_rate->at[sex], alive_inv.at[sex], c->prevalence0[sex][0]);
+            age_one(c, incidence, st->prevalence[k][sex], persons->at[sex], death_rate->at[sex],
+                    alive_inv.at[sex], c->prevalence0[sex][0]);
     }
 
     /* One draw per condition, even without volatility, so that every

@@ -3,7 +3,8 @@
  * The main data structure is the per-cell split of a region's persons into
  * the groups that enroll differently: students, the employee scheme, the
  * assisted categories, and the others, local or holding a residence permit.
- * A step is one pass over the 202 cells with one normal draw; everything that
+ * A step is O(cells) with one normal draw: the 202 cells' figures in a
+ * vectorized pass, then their sums in the cells' order; everything that
  * depends only on the scenario (the starting shares by age, the reference
  * contribution burden, the students per person of college age) is worked out
  * once in enrollment_model_init. */
@@ -125,12 +126,6 @@ double enrollment_price_participation(const struct enrollment_model *p, double c
     return q < 1 ? q : 1.0;
 }
 
-/* The share in [0, 1]. */
-static double unit(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 /* Retired cohorts keep the drift they had at the last working age; the
  * working ages take this year's shift (the labour market changes for all of
  * them at once). The open group 100+ mixes the cohort arriving from 99 with
@@ -184,27 +179,53 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     double here = 1 - p->permit_share + p->permit_share * p->permit_local_share;
 
     *out = (struct enrollment_out){0};
-    double in_categories = 0, students = 0, permit = 0, late = 0, eligible = 0;
+    /* Each cell's figures in a loop without a sum, which vectorizes; then the
+     * sums in one pass over the cells in their order, the same additions as
+     * in one loop. A cell outside the student ages has 0 x n = 0 students. */
+    const double student_share = p->student_share;
+    const double student_participation = p->student_participation;
+    const double vulnerable_participation = p->vulnerable_participation;
+    const double late_share = p->late_share, permit_share = p->permit_share;
+    const double permit_local_share = p->permit_local_share;
+    /* The employee scheme's share of each age, share + drift within [0, 1],
+     * the same for both sexes: its two bounds in loops of their own, which
+     * vectorize. */
+    double employed[N_AGES];
+    for (int a = 0; a < N_AGES; a++) {
+        double x = p->employee_share[a] + st->employee_drift[a];
+        employed[a] = x < 0 ? 0 : x;
+    }
+    for (int a = 0; a < N_AGES; a++)
+        employed[a] = employed[a] > 1 ? 1 : employed[a];
+    double in_categories = 0, students = 0, permit = 0, late = 0, eligible = 0, total = 0;
     for (int s = 0; s < N_SEXES; s++) {
+        const double *restrict n = persons->at[s];
+        double *restrict enrolled = out->enrollees.at[s], *restrict late_at = out->late.at[s];
+        double eligible_at[N_AGES], others_at[N_AGES], students_at[N_AGES], permit_at[N_AGES];
         for (int a = 0; a < N_AGES; a++) {
-            double n = persons->at[s][a];
-            double stu = a >= ENROLLMENT_STUDENT_FIRST_AGE && a <= ENROLLMENT_STUDENT_LAST_AGE
-                             ? p->student_share * n
-                             : 0;
-            double others = (n - stu) * (1 - unit(p->employee_share[a] + st->employee_drift[a]));
+            bool college = a >= ENROLLMENT_STUDENT_FIRST_AGE && a <= ENROLLMENT_STUDENT_LAST_AGE;
+            double stu = (college ? student_share : 0) * n[a];
+            double others = (n[a] - stu) * (1 - employed[a]);
             double rest = others * (1 - cat_sum) * here * q;
-            double e_stu = stu * p->student_participation;
-            double e_cat = others * cat_sum * p->vulnerable_participation;
-            out->enrollees.at[s][a] = e_stu + e_cat + rest;
-            out->late.at[s][a] = p->late_share * rest;
-            eligible += stu + others;
-            students += e_stu;
-            in_categories += others;
-            permit += others * (1 - cat_sum) * p->permit_share * p->permit_local_share * q;
-            late += out->late.at[s][a];
-            out->total += out->enrollees.at[s][a];
+            double e_stu = stu * student_participation;
+            double e_cat = others * cat_sum * vulnerable_participation;
+            enrolled[a] = e_stu + e_cat + rest;
+            late_at[a] = late_share * rest;
+            eligible_at[a] = stu + others;
+            others_at[a] = others;
+            students_at[a] = e_stu;
+            permit_at[a] = others * (1 - cat_sum) * permit_share * permit_local_share * q;
+        }
+        for (int a = 0; a < N_AGES; a++) {
+            eligible += eligible_at[a];
+            students += students_at[a];
+            in_categories += others_at[a];
+            permit += permit_at[a];
+            late += late_at[a];
+            total += enrolled[a];
         }
     }
+    out->total = total;
 
     for (int k = 0; k < N_CATEGORIES; k++) {
         double enrolled = in_categories * cat[k] * p->vulnerable_participation;
