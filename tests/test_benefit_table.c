@@ -317,6 +317,25 @@ static struct benefit_grid narrow_grid(double index_min, double index_max)
     return g;
 }
 
+/* The narrow grid over price indices 0.8 to 2.3 with a use index axis over 1 to
+ * 1.35 (nodes 1.105 apart). */
+static struct benefit_grid use_grid(void)
+{
+    struct benefit_grid g = narrow_grid(0.8, 2.3);
+    g.use_min = 1, g.use_max = 1.35;
+    return g;
+}
+
+/* A table of rules `r` for Henan's claims on use_grid. */
+static struct benefit_table *use_table(const struct benefit_rules *r)
+{
+    struct benefit_claim_model m = henan_claims();
+    struct benefit_grid g = use_grid();
+    struct benefit_table *t;
+    assert_int_equal(benefit_table_build(&t, r, &m, &g), 0);
+    return t;
+}
+
 static struct benefit_year *prepared(struct benefit_table *t, double index, double income)
 {
     struct benefit_year *y = benefit_year_alloc(t, true);
@@ -490,11 +509,7 @@ static void test_dialysis_use(void **state)
 {
     (void)state;
     struct benefit_rules r = henan_2024(30000);
-    struct benefit_claim_model m = henan_claims();
-    struct benefit_grid g = narrow_grid(0.8, 2.3);
-    g.use_min = 1, g.use_max = 1.35;
-    struct benefit_table *t;
-    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    struct benefit_table *t = use_table(&r);
     struct benefit_year *y = benefit_year_alloc(t, true);
     assert_non_null(y);
     const double x0 = 80000 / 0.75, prices[] = {1.0, 1.35, 1.7}, uses[] = {1, 1.07, 1.17, 1.3};
@@ -538,12 +553,7 @@ static void test_slab_sums(void **state)
     (void)state;
     struct benefit_rules r = henan_2024(30000), rr = r;
     rr.serious_outpatient_share = 1 - 1e-9;
-    struct benefit_claim_model m = henan_claims();
-    struct benefit_grid g = narrow_grid(0.8, 2.3);
-    g.use_min = 1, g.use_max = 1.35;
-    struct benefit_table *slab, *rows;
-    assert_int_equal(benefit_table_build(&slab, &r, &m, &g), 0);
-    assert_int_equal(benefit_table_build(&rows, &rr, &m, &g), 0);
+    struct benefit_table *slab = use_table(&r), *rows = use_table(&rr);
     struct benefit_year *a = benefit_year_alloc(slab, true), *b = benefit_year_alloc(rows, true);
     assert_non_null(a);
     assert_non_null(b);
@@ -580,11 +590,7 @@ static void test_wide_sums(void **state)
 {
     (void)state;
     struct benefit_rules r = henan_2024(30000);
-    struct benefit_claim_model m = henan_claims();
-    struct benefit_grid g = narrow_grid(0.8, 2.3);
-    g.use_min = 1, g.use_max = 1.35;
-    struct benefit_table *t;
-    assert_int_equal(benefit_table_build(&t, &r, &m, &g), 0);
+    struct benefit_table *t = use_table(&r);
     struct benefit_year *a = benefit_year_alloc(t, true), *b = benefit_year_alloc(t, true);
     assert_non_null(a);
     assert_non_null(b);
@@ -602,8 +608,8 @@ static void test_wide_sums(void **state)
                     benefit_year_lookup_situations(a, c, 0.1 + 0.6 * k, 0.5 + 3 * k, ea);
                     benefit_year_lookup_situations(b, c, 0.1 + 0.6 * k, 0.5 + 3 * k, eb);
                     assert_true(ea[SITUATION_IN_TIME].mean[LINE_SERIOUS] > 0);
-                    assert_true(
-                        ea[SITUATION_ASSISTED + CAT_MINIMUM_LIVING].mean[LINE_ASSISTANCE] > 0);
+                    assert_true(ea[SITUATION_ASSISTED + CAT_MINIMUM_LIVING].mean[LINE_ASSISTANCE] >
+                                0);
                     assert_memory_equal(ea, eb, sizeof ea);
                     compared++;
                 }
@@ -625,8 +631,7 @@ static void test_nodes_any_order(void **state)
     r.serious_outpatient_share = 0.3;
     struct benefit_claim_model m = henan_claims();
     m.condition_cost_cv[1] = 0.1;
-    struct benefit_grid g = narrow_grid(0.8, 2.3);
-    g.use_min = 1, g.use_max = 1.35;
+    struct benefit_grid g = use_grid();
     struct benefit_table *whole, *parts;
     assert_int_equal(benefit_table_build(&whole, &r, &m, &g), 0);
     assert_int_equal(benefit_table_start(&parts, &r, &m, &g), 0);
@@ -648,9 +653,8 @@ static void test_nodes_any_order(void **state)
                 assert_int_equal(benefit_year_prepare(b, prices[i], uses[j], incomes[k]), 0);
                 for (int c = -1; c < 2; c++)
                     for (int late = 0; late < 2; late++) {
-                        struct benefit_cell cell = {c, late ? BENEFIT_NOT_ASSISTED
-                                                            : CAT_MINIMUM_LIVING,
-                                                    late, 0.4, 3.5};
+                        struct benefit_cell cell = {
+                            c, late ? BENEFIT_NOT_ASSISTED : CAT_MINIMUM_LIVING, late, 0.4, 3.5};
                         struct benefit_expected ea, eb;
                         memset(&ea, 0, sizeof ea), memset(&eb, 0, sizeof eb);
                         benefit_year_lookup(a, &cell, &ea);
@@ -1212,16 +1216,23 @@ static void test_default_grid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfft),            cmocka_unit_test(test_stop_loss_grid),
-        cmocka_unit_test(test_lattice_moments), cmocka_unit_test(test_lattice_sums),
-        cmocka_unit_test(test_county_visits),   cmocka_unit_test(test_dialysis_serious),
-        cmocka_unit_test(test_dialysis_use),    cmocka_unit_test(test_slab_sums),
+        cmocka_unit_test(test_rfft),
+        cmocka_unit_test(test_stop_loss_grid),
+        cmocka_unit_test(test_lattice_moments),
+        cmocka_unit_test(test_lattice_sums),
+        cmocka_unit_test(test_county_visits),
+        cmocka_unit_test(test_dialysis_serious),
+        cmocka_unit_test(test_dialysis_use),
+        cmocka_unit_test(test_slab_sums),
         cmocka_unit_test(test_wide_sums),
         cmocka_unit_test(test_nodes_any_order),
         cmocka_unit_test(test_cells_closed_form),
-        cmocka_unit_test(test_maternity),       cmocka_unit_test(test_package_scale),
-        cmocka_unit_test(test_exactness),       cmocka_unit_test(test_lookup_invariants),
-        cmocka_unit_test(test_bad_grid),        cmocka_unit_test(test_default_grid),
+        cmocka_unit_test(test_maternity),
+        cmocka_unit_test(test_package_scale),
+        cmocka_unit_test(test_exactness),
+        cmocka_unit_test(test_lookup_invariants),
+        cmocka_unit_test(test_bad_grid),
+        cmocka_unit_test(test_default_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
