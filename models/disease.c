@@ -78,6 +78,13 @@ void disease_death_split(double q, double prev, double k, double *with, double *
  * new share is that over 1 - q: `alive_inv` holds 1 / (1 - q), or 0 where
  * everyone dies. `incidence` is the year's min(1, i(age) L), the same for
  * both sexes. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Also compiled for AVX2, chosen when the program loads where the processor
+ * has it (GCC or Clang on x86-64): the divisions 4 at a time instead of 2, the
+ * same operations in the same order (AVX2 has no fused multiply-add), so the
+ * same bits. */
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void age_one(const struct disease_condition *restrict c, const double *restrict incidence,
                     double *restrict prev, const double *restrict persons,
                     const double *restrict death_rate, const double *restrict alive_inv,
