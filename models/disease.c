@@ -85,10 +85,10 @@ void disease_death_split(double q, double prev, double k, double *with, double *
  * same bits. */
 __attribute__((target_clones("avx2", "default")))
 #endif
-static void age_one(const struct disease_condition *restrict c, const double *restrict incidence,
-                    double *restrict prev, const double *restrict persons,
-                    const double *restrict death_rate, const double *restrict alive_inv,
-                    double newborn)
+static void
+age_one(const struct disease_condition *restrict c, const double *restrict incidence,
+        double *restrict prev, const double *restrict persons, const double *restrict death_rate,
+        const double *restrict alive_inv, double newborn)
 {
     const int last = N_AGES - 1;
     const double k = c->excess_mortality, kept = c->persistence;
