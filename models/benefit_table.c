@@ -25,6 +25,7 @@
  * because (w − t_j)^+ (w − t_k)^+ = ((w − t_m)^+)² + |t_j − t_k| (w − t_m)^+. */
 #include "models/benefit_table.h"
 
+#include "models/bigmem.h"
 #include "models/lattice.h"
 #include "models/rfft.h"
 #include "sim/config/limit.h"
@@ -1359,7 +1360,7 @@ int benefit_table_start(struct benefit_table **out, const struct benefit_rules *
     size_t nsl = t->layer_rows * LAYER_NODES * t->n_index * t->NT * 2;
     size_t nop = (size_t)VISIT_NODES * t->n_index * 4;
     t->fund_in = malloc(nfund * sizeof *t->fund_in);
-    t->sl = malloc(nsl * sizeof *t->sl);
+    t->sl = bigmem_alloc(nsl * sizeof *t->sl);
     t->op = malloc(nop * sizeof *t->op);
     t->bmean = malloc((size_t)LAYER_NODES * t->n_index * sizeof *t->bmean);
     if (t->any_cells) {

@@ -4,6 +4,7 @@
  * - lattices: splitting keeps the mean, sums keep every moment, stop-loss
  *   transforms worked by hand; the real FFT (models/rfft.c) against GSL's; the
  *   stop-loss transforms straight from a sum's transform, bit for bit;
+ * - the slabs' memory (models/bigmem.c): whole, writable, on 2 MiB boundaries;
  * - the table against closed forms: the general outpatient fund with fixed
  *   200-yuan county visits (002: 88 a visit until the 300 cap), a dialysis
  *   patient's serious-illness payment (lognormal stop-loss at its kinks), the
@@ -18,6 +19,7 @@
  * precise enough for the rare large costs that serious illness pays. Its standard
  * error is computed and checked to be small against the 0.5 % tolerance. */
 #include "models/benefit_table.h"
+#include "models/bigmem.h"
 #include "models/benefits.h"
 #include "models/lattice.h"
 #include "models/rfft.h"
@@ -56,6 +58,25 @@ static void close_to(double a, double b, double rel, int line)
  * transform within 1e-15 of its largest value, the inverse of GSL's transform
  * within 4e-15 of the data's largest value, and back to the data. GSL's order has
  * Im z_k at n − k, rfft's at n/2 + k. */
+/* A table's slabs (bigmem_alloc): small sizes from malloc; from 2 MiB on, on a
+ * 2 MiB boundary and every byte writable (under the sanitizers and valgrind an
+ * overrun shows); a size whose whole pages would wrap past SIZE_MAX is refused. */
+static void test_bigmem(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {0, 1, 4096, (size_t)2 << 20, ((size_t)5 << 20) + 3};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *p = bigmem_alloc(sizes[i]);
+        assert_non_null(p);
+        if (sizes[i] >= (size_t)2 << 20) assert_int_equal((uintptr_t)p % ((size_t)2 << 20), 0);
+        memset(p, 0xa5, sizes[i]);
+        if (sizes[i]) assert_int_equal(p[sizes[i] - 1], 0xa5);
+        free(p);
+    }
+    assert_null(bigmem_alloc(SIZE_MAX));
+    assert_null(bigmem_alloc(SIZE_MAX - ((size_t)1 << 20)));
+}
+
 static void test_rfft(void **state)
 {
     (void)state;
@@ -1217,6 +1238,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rfft),
+        cmocka_unit_test(test_bigmem),
         cmocka_unit_test(test_stop_loss_grid),
         cmocka_unit_test(test_lattice_moments),
         cmocka_unit_test(test_lattice_sums),
