@@ -10,6 +10,7 @@
  * once in enrollment_model_init. */
 #include "models/enrollment.h"
 
+#include "models/clones.h"
 #include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
@@ -142,9 +143,9 @@ static void advance_drift(struct enrollment_state *st, const struct by_age *pers
         d[a] += st->employee_shift;
 }
 
-void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st, int year,
-                     const struct by_age *persons, double contribution_yuan,
-                     double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
+DRIVER_CLONES void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st,
+                                   int year, const struct by_age *persons, double contribution_yuan,
+                                   double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
 {
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */
