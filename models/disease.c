@@ -91,22 +91,21 @@ DRIVER_CLONES static void age_one(const struct disease_condition *restrict c,
     /* The split of disease_death_split without its cap, in a loop the
      * compiler vectorizes (no branch, only min and max); `beyond` > 0 where
      * the cap binds (the oldest ages, for a high excess mortality), and
-     * there the cells are done again with the cap. */
+     * there the cells are done again with the cap. Whether any cell is
+     * beyond, as an OR of the bits in the same loop (vectorized, unlike a
+     * test per cell): `beyond` is +0 or positive, so its bits are zero
+     * exactly where it is not > 0. */
+    uint64_t any = 0;
     for (int a = 0; a < N_AGES; a++) {
         double p = prev[a], q = death_rate[a];
         double without = q / (1 + p * (k - 1)), with = k * without;
         double b = with - 1;
-        beyond[a] = b > 0 ? b : 0;
-        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * incidence[a];
-    }
-    /* Whether any cell is beyond, as an OR of the bits (vectorized, unlike
-     * a test per cell): `beyond` is +0 or positive, so its bits are zero
-     * exactly where it is not > 0. */
-    uint64_t any = 0;
-    for (int a = 0; a < N_AGES; a++) {
+        b = b > 0 ? b : 0;
         uint64_t bits;
-        memcpy(&bits, &beyond[a], sizeof bits);
+        memcpy(&bits, &b, sizeof bits);
         any |= bits;
+        beyond[a] = b;
+        num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * incidence[a];
     }
     /* Where it binds, the capped split of disease_death_split (with = 1),
      * worked out in every cell and selected: the cells beyond are few and

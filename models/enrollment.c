@@ -15,8 +15,11 @@
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
+#include <string.h>
 
 /* Persons aged first..last (single years) in a table of age groups, each group
  * spread evenly over its years. The last group is open: spread over the years
@@ -179,7 +182,15 @@ DRIVER_CLONES void enrollment_step(const struct enrollment_model *p, struct enro
     /* Others enroll here unless they hold a permit and stay enrolled at home. */
     double here = 1 - p->permit_share + p->permit_share * p->permit_local_share;
 
-    *out = (struct enrollment_out){0};
+    /* Every field zero but the two tables by cell, which come first in the
+     * structure and which the loop below writes in every cell: zeroed as
+     * well, their 404 cells would be stored twice. */
+    static_assert(
+        offsetof(struct enrollment_out, enrollees) < offsetof(struct enrollment_out, total) &&
+            offsetof(struct enrollment_out, late) < offsetof(struct enrollment_out, total),
+        "the tables by cell come before the counts");
+    memset((char *)out + offsetof(struct enrollment_out, total), 0,
+           sizeof *out - offsetof(struct enrollment_out, total));
     /* Each cell's figures in a loop without a sum, which vectorizes; then the
      * sums in one pass over the cells in their order, the same additions as
      * in one loop. A cell outside the student ages has 0 x n = 0 students. */
