@@ -38,6 +38,13 @@ static double persons_in_ages(const struct age_groups *g, int first, int last)
     return sum;
 }
 
+/* Category k's share of the eligible others in `year`, compounded from the
+ * start year. */
+static double category_share(const struct enrollment_model *p, int k, int year)
+{
+    return p->category_share[k] * pow(1 + p->category_trend[k], year - p->start_year);
+}
+
 int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, size_t region,
                           struct diag *d)
 {
@@ -53,6 +60,10 @@ int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, 
         p->category_trend[k] = e->category_trend[k];
     }
     p->district_share = rg->district_share;
+    p->n_compounded = s->simulation.years < LIMIT_YEARS ? s->simulation.years : LIMIT_YEARS;
+    for (int n = 0; n < p->n_compounded; n++)
+        for (int k = 0; k < N_CATEGORIES; k++)
+            p->compounded[n][k] = category_share(p, k, p->start_year + n);
 
     /* Students are counted inside the population where they study (the census
      * counts them there), spread over ages 18-22 like the region's persons. */
@@ -170,8 +181,10 @@ DRIVER_CLONES void enrollment_step(const struct enrollment_model *p, struct enro
     /* Category shares compound from the start year; if they would add up to
      * more than everyone, they are scaled down together. */
     double cat[N_CATEGORIES], cat_sum = 0;
+    int n = year - p->start_year;
+    bool compounded = n >= 0 && n < p->n_compounded;
     for (int k = 0; k < N_CATEGORIES; k++) {
-        cat[k] = p->category_share[k] * pow(1 + p->category_trend[k], year - p->start_year);
+        cat[k] = compounded ? p->compounded[n][k] : category_share(p, k, year);
         cat_sum += cat[k];
     }
     if (cat_sum > 1) {
