@@ -10,12 +10,16 @@
  * once in enrollment_model_init. */
 #include "models/enrollment.h"
 
+#include "models/clones.h"
 #include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
+#include <string.h>
 
 /* Persons aged first..last (single years) in a table of age groups, each group
  * spread evenly over its years. The last group is open: spread over the years
@@ -34,6 +38,13 @@ static double persons_in_ages(const struct age_groups *g, int first, int last)
     return sum;
 }
 
+/* Category k's share of the eligible others in `year`, compounded from the
+ * start year. */
+static double category_share(const struct enrollment_model *p, int k, int year)
+{
+    return p->category_share[k] * pow(1 + p->category_trend[k], year - p->start_year);
+}
+
 int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, size_t region,
                           struct diag *d)
 {
@@ -49,6 +60,10 @@ int enrollment_model_init(struct enrollment_model *p, const struct scenario *s, 
         p->category_trend[k] = e->category_trend[k];
     }
     p->district_share = rg->district_share;
+    p->n_compounded = s->simulation.years < LIMIT_YEARS ? s->simulation.years : LIMIT_YEARS;
+    for (int n = 0; n < p->n_compounded; n++)
+        for (int k = 0; k < N_CATEGORIES; k++)
+            p->compounded[n][k] = category_share(p, k, p->start_year + n);
 
     /* Students are counted inside the population where they study (the census
      * counts them there), spread over ages 18-22 like the region's persons. */
@@ -142,9 +157,9 @@ static void advance_drift(struct enrollment_state *st, const struct by_age *pers
         d[a] += st->employee_shift;
 }
 
-void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st, int year,
-                     const struct by_age *persons, double contribution_yuan,
-                     double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
+DRIVER_CLONES void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st,
+                                   int year, const struct by_age *persons, double contribution_yuan,
+                                   double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
 {
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */
@@ -166,8 +181,10 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     /* Category shares compound from the start year; if they would add up to
      * more than everyone, they are scaled down together. */
     double cat[N_CATEGORIES], cat_sum = 0;
+    int n = year - p->start_year;
+    bool compounded = n >= 0 && n < p->n_compounded;
     for (int k = 0; k < N_CATEGORIES; k++) {
-        cat[k] = p->category_share[k] * pow(1 + p->category_trend[k], year - p->start_year);
+        cat[k] = compounded ? p->compounded[n][k] : category_share(p, k, year);
         cat_sum += cat[k];
     }
     if (cat_sum > 1) {
@@ -178,7 +195,15 @@ void enrollment_step(const struct enrollment_model *p, struct enrollment_state *
     /* Others enroll here unless they hold a permit and stay enrolled at home. */
     double here = 1 - p->permit_share + p->permit_share * p->permit_local_share;
 
-    *out = (struct enrollment_out){0};
+    /* Every field zero but the two tables by cell, which come first in the
+     * structure and which the loop below writes in every cell: zeroed as
+     * well, their 404 cells would be stored twice. */
+    static_assert(
+        offsetof(struct enrollment_out, enrollees) < offsetof(struct enrollment_out, total) &&
+            offsetof(struct enrollment_out, late) < offsetof(struct enrollment_out, total),
+        "the tables by cell come before the counts");
+    memset((char *)out + offsetof(struct enrollment_out, total), 0,
+           sizeof *out - offsetof(struct enrollment_out, total));
     /* Each cell's figures in a loop without a sum, which vectorizes; then the
      * sums in one pass over the cells in their order, the same additions as
      * in one loop. A cell outside the student ages has 0 x n = 0 students. */

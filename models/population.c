@@ -3,6 +3,7 @@
  * [sex][age] cells of `struct by_age`, with one random draw. */
 #include "models/population.h"
 
+#include "models/clones.h"
 #include "models/demography.h"
 #include "models/lifetable.h"
 #include "models/split.h"
@@ -90,9 +91,10 @@ double population_migration_factor(const struct population_model *p, gsl_rng *r)
     return exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
 }
 
-void population_advance(const struct population_model *p, const struct demography_year *national,
-                        double migration_factor, struct population_state *st,
-                        struct population_flows *out)
+DRIVER_CLONES void population_advance(const struct population_model *p,
+                                      const struct demography_year *national,
+                                      double migration_factor, struct population_state *st,
+                                      struct population_flows *out)
 {
     double(*persons)[N_AGES] = st->persons.at;
     double next[N_SEXES][N_AGES];

@@ -4,6 +4,8 @@
  * once, so a step is a few passes of plain arithmetic over the 202 cells. */
 #include "models/utilization.h"
 
+#include "models/clones.h"
+
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -99,8 +101,8 @@ double utilization_oneoff(const struct utilization_model *m, int year)
     return f;
 }
 
-double utilization_use(const struct utilization_model *m, size_t region, int year,
-                       double use_index, gsl_rng *r, double *shock)
+double utilization_use(const struct utilization_model *m, size_t region, int year, double use_index,
+                       gsl_rng *r, double *shock)
 {
     double sd = m->shock_log_sd;
     double g = gsl_ran_gaussian_ziggurat(r, 1.0);
@@ -112,9 +114,9 @@ double utilization_use(const struct utilization_model *m, size_t region, int yea
     return use;
 }
 
-void utilization_step(const struct utilization_model *m, size_t region, int year,
-                      const struct costs_year *costs, const struct by_age *multiplier,
-                      double births, gsl_rng *r, struct utilization_year *out)
+DRIVER_CLONES void utilization_step(const struct utilization_model *m, size_t region, int year,
+                                    const struct costs_year *costs, const struct by_age *multiplier,
+                                    double births, gsl_rng *r, struct utilization_year *out)
 {
     double use = out->use = utilization_use(m, region, year, costs->use_index, r, &out->shock);
     care_step(&m->inpatient, m->inpatient_mix[region].at, use, costs->price_index, multiplier,

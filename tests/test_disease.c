@@ -1,8 +1,9 @@
 /* test_disease.c: the disease-spectrum driver (models/disease.c): its
  * parameters from the shipped scenarios, the split of deaths between people
  * with and without a condition, the steady state where incidence,
- * persistence and mortality balance, conservation of people, the trend worked
- * by hand, the moments of the trend shock, and the keyed streams. */
+ * persistence and mortality balance, conservation of people, the capped
+ * split of the step's vectorized loops bit for bit, the trend worked by
+ * hand, the moments of the trend shock, and the keyed streams. */
 #include "models/disease.h"
 #include "models/stream.h"
 #include "sim/config/diag.h"
@@ -357,6 +358,46 @@ static void test_all_die(void **state)
     fixture_free(f);
 }
 
+/* The step works the split in vectorized loops, with and without the cap,
+ * and selects: the same bits as disease_death_split, cell by cell, written
+ * out here as a scalar loop, where the cap binds in cells scattered over the
+ * ages (every third cell has q = 0.5, five times the deaths with the
+ * condition, and a prevalence of 0 to 0.9) and the others do not. */
+static void test_capped_cells_exact(void **state)
+{
+    (void)state;
+    const double k = 5, kept = 0.8;
+    struct fixture *f = fixture();
+    f->p.n = 1;
+    struct disease_condition *c = &f->p.c[0];
+    c->persistence = kept;
+    c->excess_mortality = k;
+    struct by_age persons = constant(1000), death, enrollees = constant(900);
+    for (int s = 0; s < N_SEXES; s++)
+        for (int a = 0; a < N_AGES; a++) {
+            c->incidence[a] = 0.002 * (a % 7) + (s ? 0 : 0.001);
+            c->prevalence0[s][a] = 0.1 * ((a + s) % 10);
+            death.at[s][a] = a % 3 == s ? 0.5 : 0.001 * (1 + a % 5);
+        }
+    disease_state_init(&f->st, &f->p, NULL);
+    step(f, key, &persons, &death, &enrollees);
+    int capped = 0;
+    for (int s = 0; s < N_SEXES; s++)
+        for (int a = 0; a < N_AGES - 2; a++) {
+            double p = c->prevalence0[s][a], q = death.at[s][a], with, without;
+            disease_death_split(q, p, k, &with, &without);
+            capped += with == 1;
+            double i = c->incidence[a] < 1 ? c->incidence[a] : 1;
+            double num = p * (1 - with) * kept + (1 - p) * (1 - without) * i;
+            double x = num * (1 / (1 - q));
+            double want = x < 1 ? x : 1, got = f->st.prevalence[0][s][a + 1];
+            if (memcmp(&got, &want, sizeof got) != 0)
+                fail_msg("sex %d, age %d: got %.17g, expected %.17g", s, a + 1, got, want);
+        }
+    assert_true(capped > 20); /* 4 in 10 of the cells with q = 0.5 */
+    fixture_free(f);
+}
+
 /* 10 % with the condition everywhere, incidence 1 %, persistence 0.9, no
  * excess mortality, deaths 1 %, trend 5 % without volatility. Year 1 uses
  * the table's incidence: 0.1 x 0.9 + 0.9 x 0.01 = 0.099 at ages 1-100.
@@ -489,7 +530,7 @@ int main(void)
         cmocka_unit_test(test_death_split),    cmocka_unit_test(test_steady_state),
         cmocka_unit_test(test_conservation),   cmocka_unit_test(test_all_die),
         cmocka_unit_test(test_trend),          cmocka_unit_test(test_trend_moments),
-        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_keys),           cmocka_unit_test(test_capped_cells_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -383,6 +383,38 @@ static void test_category_trend(void **state)
                  700000 * 0.9 / 1.35, 1e-14);
 }
 
+/* The category shares compounded once in enrollment_model_init for the
+ * projection's years are the ones the step would compound itself, bit for
+ * bit: the same model without them (n_compounded = 0) gives the same output
+ * in every year, inside the projection and after it. */
+static void test_compounded_shares(void **state)
+{
+    (void)state;
+    struct setting_override set[] = {
+        {.key = "enrollment.category_trend.minimum_living", .value = "-0.05"},
+        {.key = "enrollment.category_trend.hardship", .value = "0.04"},
+        {.key = "simulation.years", .value = "10"}};
+    struct scenario s;
+    load(MINIMAL, set, 3, &s);
+    struct enrollment_model p, by_hand;
+    struct diag d = {0};
+    assert_int_equal(enrollment_model_init(&p, &s, 0, &d), 0);
+    scenario_free(&s);
+    assert_int_equal(p.n_compounded, 10);
+    by_hand = p;
+    by_hand.n_compounded = 0;
+    struct enrollment_state a, b;
+    enrollment_state_init(&a, &p, NULL);
+    enrollment_state_init(&b, &by_hand, NULL);
+    struct by_age persons = population();
+    for (int year = 2022; year < 2036; year++) {
+        struct enrollment_out x, y;
+        step(&p, &a, year, &persons, 350, 26811, key, &x);
+        step(&by_hand, &b, year, &persons, 350, 26811, key, &y);
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+}
+
 /* The employee share rises by the shift each year at 18-59; at 60 it is the
  * share the cohort retired with (one year less of drift); below 18 it stays 0.
  * After 5 steps: age 30 has 0.3 + 5 x 0.003, age 60 0.2 + 4 x 0.003, age 62
@@ -636,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_employee_drift),     cmocka_unit_test(test_elasticity),
         cmocka_unit_test(test_shock_moments),      cmocka_unit_test(test_keys),
         cmocka_unit_test(test_shock_persistence),  cmocka_unit_test(test_employee_shift_draw),
+        cmocka_unit_test(test_compounded_shares),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
