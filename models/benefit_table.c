@@ -2191,8 +2191,12 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     double cum = p[0], mean = 0, pn = p[0]; /* p[n] in a register, not reloaded */
     double next = 1;                        /* n + 1, counted in double, not converted */
     int n = 0;
+    /* 1 − cum < 1e-9 as cum ≥ fl(1 − 1e-9), one subtraction fewer per count, the
+     * same test: 1 − cum is exact for cum ≥ 0.5 (Sterbenz) and ≥ 0.5 below it, and
+     * fl(1 − 1e-9) is the least double above 1 − 1e-9 (test_pmf_stop) */
+    const double done = 1 - 1e-9;
     for (; n < K; n++, next++) {
-        if (1 - cum < 1e-9 && next - 1 > lambda) break;
+        if (cum >= done && next - 1 > lambda) break;
         pn *= t->count_step[n] * ratio;
         p[n + 1] = pn;
         cum += pn;
@@ -2246,7 +2250,10 @@ SLAB_LOOPS void mix_nodes(const double *base, const double *p, int top, double w
         at[n] = mix_row(n, top);
     }
     for (int j = 0; j < 4; j += nodes) {
-        double s[4][COEF_PER_NODE] = {{0}};
+        double s[4][COEF_PER_NODE];
+        for (int h = 0; h < nodes; h++)
+            for (int c = 0; c < COEF_PER_NODE; c++)
+                s[h][c] = 0;
         const double *row = base + j * COEF_PER_NODE;
         for (int n = 0; n < terms; n++)
             mix_add(s, nodes, w[n], row + at[n]);
@@ -2415,11 +2422,12 @@ SLAB_LOOPS void lookup_situations(const struct benefit_year *y, int condition, d
 {
     static const int in_time[1 + N_CATEGORIES] = {BENEFIT_NOT_ASSISTED, 0, 1, 2, 3};
     _Static_assert(N_CATEGORIES == 4, "in_time lists every category");
-    struct benefit_expected e[1 + N_CATEGORIES];
-    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, e, nodes);
-    out[SITUATION_IN_TIME] = e[0];
-    for (int k = 0; k < N_CATEGORIES; k++)
-        out[SITUATION_ASSISTED + k] = e[1 + k];
+    /* the in-time cells into out[1 ..], where the assisted go, then the first moved */
+    _Static_assert(SITUATION_IN_TIME == 0 && SITUATION_LATE == 1 && SITUATION_ASSISTED == 2,
+                   "the assisted follow the late");
+    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, out + 1,
+                 nodes);
+    out[SITUATION_IN_TIME] = out[1];
     int none = BENEFIT_NOT_ASSISTED;
     lookup_cells(y, condition, true, admissions, visits, &none, 1, &out[SITUATION_LATE], nodes);
 }
