@@ -2263,18 +2263,24 @@ SLAB_LOOPS void mix_nodes(const double *base, const double *p, int top, double w
     }
 }
 
+/* Row r's columns of one payer at weight w added to the sums s (a zero weight
+ * skipped). */
+SLAB_LOOPS void payer_add(double s[4][2], double w, const double *r)
+{
+    if (w == 0) return;
+    for (int j = 0; j < 4; j++)
+        for (int c = 0; c < 2; c++)
+            s[j][c] += w * r[j * COEF_PER_NODE + c];
+}
+
 SLAB_LOOPS void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
                              double mix[4][COEF_PER_NODE], int lo)
 {
     double s[4][2] = {{0}};
-    for (int n = 0; n <= top + 2; n++) {
-        double w = mix_weight(p, n, top, wK, wK1);
-        if (w == 0) continue;
-        const double *r = row + mix_row(n, top);
-        for (int j = 0; j < 4; j++)
-            for (int c = 0; c < 2; c++)
-                s[j][c] += w * r[j * COEF_PER_NODE + c];
-    }
+    for (int n = 0; n <= top; n++)
+        payer_add(s, p[n], row + mix_row(n, top));
+    payer_add(s, wK, row + mix_row(top + 1, top));
+    payer_add(s, wK1, row + mix_row(top + 2, top));
     for (int j = 0; j < 4; j++)
         for (int c = 0; c < 2; c++)
             mix[j][lo + c] = s[j][c];
