@@ -2192,8 +2192,12 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     double cum = p[0], mean = 0, pn = p[0]; /* p[n] in a register, not reloaded */
     double next = 1;                        /* n + 1, counted in double, not converted */
     int n = 0;
+    /* 1 − cum < 1e-9 as cum ≥ fl(1 − 1e-9), one subtraction fewer per count, the
+     * same test: 1 − cum is exact for cum ≥ 0.5 (Sterbenz) and ≥ 0.5 below it, and
+     * fl(1 − 1e-9) is the least double above 1 − 1e-9 (test_pmf_stop) */
+    const double done = 1 - 1e-9;
     for (; n < K; n++, next++) {
-        if (1 - cum < 1e-9 && next - 1 > lambda) break;
+        if (cum >= done && next - 1 > lambda) break;
         pn *= t->count_step[n] * ratio;
         p[n + 1] = pn;
         cum += pn;
@@ -2222,38 +2226,62 @@ static inline size_t mix_row(int n, int top)
     return (size_t)(n <= top ? n : n == top + 1 ? top : top - 1) * COEF_PER_COUNT;
 }
 
-static void mix_counts(const double *base, const double *p, int top, double wK, double wK1,
-                       double mix[4][COEF_PER_NODE])
+/* Row r (nodes × COEF_PER_NODE coefficients) at weight w added to the sums s;
+ * a zero weight skipped. */
+SLAB_LOOPS void mix_add(double s[4][COEF_PER_NODE], int nodes, double w, const double *r)
 {
-    for (int j = 0; j < 4; j += 2) { /* two nodes at a time: 24 sums, 12 registers */
-        double s[2][COEF_PER_NODE] = {{0}};
+    if (w == 0) return;
+    for (int h = 0; h < nodes; h++)
+        for (int c = 0; c < COEF_PER_NODE; c++)
+            s[h][c] += w * r[h * COEF_PER_NODE + c];
+}
+
+/* mix_counts over `nodes` nodes at a time: 2 in SSE (24 sums in 12 of its 16
+ * registers), all 4 in AVX2 (48 sums in 12 of its 16 registers of 4). The
+ * counts 0 .. top, then rows top and top − 1 at wK and wK1, as mix_weight. */
+SLAB_LOOPS void mix_nodes(const double *base, const double *p, int top, double wK, double wK1,
+                          double mix[4][COEF_PER_NODE], int nodes)
+{
+    /* the terms' weights and rows in one list, for one loop without branches on n */
+    double w[BENEFIT_MAX_ADMISSIONS + 3];
+    size_t at[BENEFIT_MAX_ADMISSIONS + 3];
+    int terms = top + 3;
+    for (int n = 0; n < terms; n++) {
+        w[n] = mix_weight(p, n, top, wK, wK1);
+        at[n] = mix_row(n, top);
+    }
+    for (int j = 0; j < 4; j += nodes) {
+        double s[4][COEF_PER_NODE];
+        for (int h = 0; h < nodes; h++)
+            for (int c = 0; c < COEF_PER_NODE; c++)
+                s[h][c] = 0;
         const double *row = base + j * COEF_PER_NODE;
-        for (int n = 0; n <= top + 2; n++) {
-            double w = mix_weight(p, n, top, wK, wK1);
-            if (w == 0) continue;
-            const double *r = row + mix_row(n, top);
-            for (int h = 0; h < 2; h++)
-                for (int c = 0; c < COEF_PER_NODE; c++)
-                    s[h][c] += w * r[h * COEF_PER_NODE + c];
-        }
-        for (int h = 0; h < 2; h++)
+        for (int n = 0; n < terms; n++)
+            mix_add(s, nodes, w[n], row + at[n]);
+        for (int h = 0; h < nodes; h++)
             for (int c = 0; c < COEF_PER_NODE; c++)
                 mix[j + h][c] = s[h][c];
     }
 }
 
-static void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
+/* Row r's columns of one payer at weight w added to the sums s (a zero weight
+ * skipped). */
+SLAB_LOOPS void payer_add(double s[4][2], double w, const double *r)
+{
+    if (w == 0) return;
+    for (int j = 0; j < 4; j++)
+        for (int c = 0; c < 2; c++)
+            s[j][c] += w * r[j * COEF_PER_NODE + c];
+}
+
+SLAB_LOOPS void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
                              double mix[4][COEF_PER_NODE], int lo)
 {
     double s[4][2] = {{0}};
-    for (int n = 0; n <= top + 2; n++) {
-        double w = mix_weight(p, n, top, wK, wK1);
-        if (w == 0) continue;
-        const double *r = row + mix_row(n, top);
-        for (int j = 0; j < 4; j++)
-            for (int c = 0; c < 2; c++)
-                s[j][c] += w * r[j * COEF_PER_NODE + c];
-    }
+    for (int n = 0; n <= top; n++)
+        payer_add(s, p[n], row + mix_row(n, top));
+    payer_add(s, wK, row + mix_row(top + 1, top));
+    payer_add(s, wK1, row + mix_row(top + 2, top));
     for (int j = 0; j < 4; j++)
         for (int c = 0; c < 2; c++)
             mix[j][lo + c] = s[j][c];
@@ -2263,9 +2291,9 @@ static void mix_counts_payer(const double *row, const double *p, int top, double
  * distribution and one pass over the counts serve them all. Cell i is assisted
  * in category[i] (or BENEFIT_NOT_ASSISTED); the layers are accumulated only for
  * the payers the cells need, each exactly as a lookup of its own would. */
-static void lookup_cells(const struct benefit_year *y, int condition, bool late_payer,
-                         double admissions, double visits_rate, const int *category, int n_cells,
-                         struct benefit_expected *out)
+SLAB_LOOPS void lookup_cells(const struct benefit_year *y, int condition, bool late_payer,
+                             double admissions, double visits_rate, const int *category,
+                             int n_cells, struct benefit_expected *out, int nodes)
 {
     const struct benefit_table *t = y->t;
     const struct benefit_rules *r = &t->rules;
@@ -2357,7 +2385,7 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     double mix[4][COEF_PER_NODE] = {{0}};
     const double *base = y->coef + y->coef_at[g] + (size_t)oi * COEF_PER_NODE;
     if (hi - lo == COEF_PER_NODE)
-        mix_counts(base, p, top, wK, wK1, mix);
+        mix_nodes(base, p, top, wK, wK1, mix, nodes);
     else if (hi - lo == 2)
         mix_counts_payer(base + lo, p, top, wK, wK1, mix, lo);
     else
@@ -2391,23 +2419,56 @@ static void lookup_cells(const struct benefit_year *y, int condition, bool late_
     }
 }
 
+/* The lookups compiled twice, in SSE and where the year view sums in AVX2
+ * (y->wide) in AVX2 too: the same operations in the same order (AVX2 has no
+ * fused multiply-add), so the same bits; the counts' mixing 4 nodes at a time
+ * (mix_nodes) in AVX2, 2 in SSE. */
+SLAB_LOOPS void lookup_situations(const struct benefit_year *y, int condition, double admissions,
+                                  double visits, struct benefit_expected out[BENEFIT_SITUATIONS],
+                                  int nodes)
+{
+    static const int in_time[1 + N_CATEGORIES] = {BENEFIT_NOT_ASSISTED, 0, 1, 2, 3};
+    _Static_assert(N_CATEGORIES == 4, "in_time lists every category");
+    /* the in-time cells into out[1 ..], where the assisted go, then the first moved */
+    _Static_assert(SITUATION_IN_TIME == 0 && SITUATION_LATE == 1 && SITUATION_ASSISTED == 2,
+                   "the assisted follow the late");
+    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, out + 1,
+                 nodes);
+    out[SITUATION_IN_TIME] = out[1];
+    int none = BENEFIT_NOT_ASSISTED;
+    lookup_cells(y, condition, true, admissions, visits, &none, 1, &out[SITUATION_LATE], nodes);
+}
+
+static void lookup_situations_plain(const struct benefit_year *y, int condition, double admissions,
+                                    double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
+{
+    lookup_situations(y, condition, admissions, visits, out, 2);
+}
+
+#if WIDE_SUMS
+__attribute__((target("avx2"))) static void
+lookup_situations_wide(const struct benefit_year *y, int condition, double admissions,
+                       double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
+{
+    lookup_situations(y, condition, admissions, visits, out, 4);
+}
+#endif
+
 void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
                          struct benefit_expected *out)
 {
     assert(!c->late_payer || c->category == BENEFIT_NOT_ASSISTED);
-    lookup_cells(y, c->condition, c->late_payer, c->admissions, c->visits, &c->category, 1, out);
+    lookup_cells(y, c->condition, c->late_payer, c->admissions, c->visits, &c->category, 1, out, 2);
 }
 
 void benefit_year_lookup_situations(const struct benefit_year *y, int condition, double admissions,
                                     double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
 {
-    static const int in_time[1 + N_CATEGORIES] = {BENEFIT_NOT_ASSISTED, 0, 1, 2, 3};
-    _Static_assert(N_CATEGORIES == 4, "in_time lists every category");
-    struct benefit_expected e[1 + N_CATEGORIES];
-    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, e);
-    out[SITUATION_IN_TIME] = e[0];
-    for (int k = 0; k < N_CATEGORIES; k++)
-        out[SITUATION_ASSISTED + k] = e[1 + k];
-    int none = BENEFIT_NOT_ASSISTED;
-    lookup_cells(y, condition, true, admissions, visits, &none, 1, &out[SITUATION_LATE]);
+#if WIDE_SUMS
+    if (y->wide) {
+        lookup_situations_wide(y, condition, admissions, visits, out);
+        return;
+    }
+#endif
+    lookup_situations_plain(y, condition, admissions, visits, out);
 }

@@ -605,7 +605,8 @@ static void test_slab_sums(void **state)
 /* A year view's sums in AVX2 (used where the processor has it) are those in
  * SSE (benefit_year_plain), bit for bit: every situation's lines, without and
  * with a condition, paid in time and late, at indices between the nodes on 4
- * use nodes (the conditions' rows from 16 slabs at once). A sum of the AVX2
+ * use nodes (the conditions' rows from 16 slabs at once), and the lookups in
+ * AVX2 (the counts mixed 4 nodes at a time) are those in SSE. A sum of an AVX2
  * version that added its terms in another order would differ in the last bits. */
 static void test_wide_sums(void **state)
 {
@@ -1082,6 +1083,26 @@ static void test_exactness(void **state)
     benefit_table_free(t);
 }
 
+/* lookup_pmf stops the counts where 1 − cum < 1e-9, tested as cum ≥ fl(1 − 1e-9)
+ * (one subtraction fewer): the same for every cum, since 1 − cum is exact from 0.5
+ * up (Sterbenz) and fl(1 − 1e-9) is the least double above 1 − 1e-9. Checked on
+ * the 4,001 doubles around the threshold, where a > instead of ≥ fails, and
+ * across [0, 2]. */
+static void test_pmf_stop(void **state)
+{
+    (void)state;
+    const double done = 1 - 1e-9;
+    double x = done;
+    for (int i = 0; i < 2000; i++)
+        x = nextafter(x, 0);
+    for (int i = 0; i <= 4000; i++, x = nextafter(x, 2))
+        assert_true((1 - x < 1e-9) == (x >= done));
+    for (int i = 0; i <= 200000; i++) {
+        double cum = 2.0 * i / 200000;
+        assert_true((1 - cum < 1e-9) == (cum >= done));
+    }
+}
+
 /* ---- invariants ---- */
 
 static void test_lookup_invariants(void **state)
@@ -1253,6 +1274,7 @@ int main(void)
         cmocka_unit_test(test_package_scale),
         cmocka_unit_test(test_exactness),
         cmocka_unit_test(test_lookup_invariants),
+        cmocka_unit_test(test_pmf_stop),
         cmocka_unit_test(test_bad_grid),
         cmocka_unit_test(test_default_grid),
     };
