@@ -65,17 +65,17 @@ static void fields(const struct benefit_expected *e, double *f)
         f[k] = 0;
 }
 
-/* Adds `count` persons with expectations `e` per person. */
-static void add(struct sums *s, const struct benefit_expected *e, double count)
+/* Adds `count` persons with expectations `e` per person to the fields `f`. */
+static void add(double *f, const struct benefit_expected *e, double count)
 {
     if (count <= 0) return;
     for (int l = 0; l < N_BENEFIT_LINES; l++) {
-        s->f[F_MEAN + l] += count * e->mean[l];
-        s->f[F_VAR + l] += count * e->var[l];
+        f[F_MEAN + l] += count * e->mean[l];
+        f[F_VAR + l] += count * e->var[l];
     }
-    s->f[F_TOTAL] += count * e->total_mean;
-    s->f[F_POLICY] += count * e->policy_mean;
-    s->f[F_INPATIENT_POLICY] += count * e->inpatient_policy_mean;
+    f[F_TOTAL] += count * e->total_mean;
+    f[F_POLICY] += count * e->policy_mean;
+    f[F_INPATIENT_POLICY] += count * e->inpatient_policy_mean;
 }
 
 struct claims_nodes {
@@ -169,11 +169,17 @@ struct source {
     double w[CLAIMS_NODES];     /* the region's weights on the nodes */
 };
 
-/* A group of a band (band < 0: the newborns) with the rates of its region. */
+/* A group of a band (band < 0: the newborns) with the rates of its region,
+ * and its persons. */
 struct group {
     int sex, band, condition;
     double admissions, visits;
+    double count;
 };
+
+/* The most groups summed in one call: a band's, those without a condition
+ * and the patients of each. */
+#define MAX_BATCH (1 + LIMIT_CONDITIONS)
 
 static size_t group_index(const struct claims_nodes *c, const struct group *g)
 {
@@ -182,14 +188,10 @@ static size_t group_index(const struct claims_nodes *c, const struct group *g)
            (size_t)(g->condition + 1);
 }
 
-/* The group's lookups at the year's nodes, made at its first use. */
-static const double *node_values(const struct source *src, const struct group *g)
+/* The group's lookups at the year's nodes, into its values `v`. */
+static void look_up_nodes(const struct source *src, const struct group *g, double *v)
 {
-    struct claims_nodes *c = src->nodes;
-    size_t i = group_index(c, g);
-    assert(i < c->groups);
-    double *v = c->value + i * GROUP_VALUES;
-    if (c->ready[i]) return v;
+    const struct claims_nodes *c = src->nodes;
     for (int j = 0; j < c->n; j++) {
         double admissions, visits;
         if (g->band < 0) {
@@ -220,53 +222,194 @@ static const double *node_values(const struct source *src, const struct group *g
 #endif
         }
     }
-    c->ready[i] = true;
+}
+
+/* The group's values at the year's nodes, looked up at its first use. */
+static inline const double *node_values(const struct source *src, const struct group *g)
+{
+    struct claims_nodes *c = src->nodes;
+    size_t i = group_index(c, g);
+    assert(i < c->groups);
+    double *v = c->value + i * GROUP_VALUES;
+    if (!c->ready[i]) look_up_nodes(src, g, v), c->ready[i] = true;
     return v;
 }
 
-/* One group: `count` persons, split by situation. */
-static void add_group(struct sums *s, const struct source *src, const struct group *g,
-                      double count, double late_share, const double *category_share)
+/* The groups of band `band` of a sex into g (band < b->n), or its newborns
+ * (band == b->n): how many (none where the band has no enrollees). */
+static size_t band_groups(const struct claims_bands *b, const struct claims_inputs *in, int sex,
+                          size_t band, struct group *g)
 {
-    if (count <= 0) return;
+    const struct enrollment_out *e = in->enrollment;
+    const struct disease_out *dz = in->disease;
+    const struct utilization_year *u = in->use;
+    if (band == b->n) {
+        /* The year's newborns: half a year at the age-0 rates, none late or assisted. */
+        double base = u->inpatient.rate[sex][0] / dz->inpatient_multiplier.at[sex][0];
+        g[0] = (struct group){.sex = sex,
+                              .band = -1,
+                              .condition = -1,
+                              .admissions = 0.5 * base,
+                              .visits = 0.5 * u->outpatient.rate[sex][0],
+                              .count = in->born[sex]};
+        return 1;
+    }
+    int a0 = b->first[band], a1 = b->first[band + 1];
+    assert(a0 >= 0 && a0 < a1 && a1 <= N_AGES);
+    /* each sum in a local, condition by condition: summed age by age in
+     * an array, each addition would wait for the store of the one before */
+    double n = 0, patients[LIMIT_CONDITIONS], all_patients = 0;
+    for (int a = a0; a < a1; a++)
+        n += e->enrollees.at[sex][a];
+    if (n <= 0) return 0;
+    for (size_t c = 0; c < in->n_conditions; c++) {
+        double x = 0;
+        for (int a = a0; a < a1; a++)
+            x += dz->patients[c].at[sex][a];
+        patients[c] = x;
+    }
+    for (size_t c = 0; c < in->n_conditions; c++)
+        all_patients += patients[c];
+    /* One rate per band (claims.h): the base admission rate is the cell's
+     * rate without its condition multiplier. */
+    double base = u->inpatient.rate[sex][a0] / dz->inpatient_multiplier.at[sex][a0];
+    double visits = u->outpatient.rate[sex][a0];
+    g[0] = (struct group){sex, (int)band, -1, base, visits, fmax(0, n - all_patients)};
+    for (size_t c = 0; c < in->n_conditions; c++) {
+        g[1 + c] = g[0];
+        g[1 + c].condition = (int)c;
+        g[1 + c].admissions = base * in->condition_multiplier[c];
+        g[1 + c].count = patients[c];
+    }
+    return 1 + in->n_conditions;
+}
+
+/* How a batch of groups (a band's, or the newborns) splits by situation: the
+ * shares of the late payers and of each category of the assisted, and that
+ * of those paying in time. */
+struct split {
+    double late;
+    const double *assisted; /* [N_CATEGORIES] */
+    double in_time;
+};
+
+static struct split batch_split(bool newborns, double late_share, const double *category_share)
+{
+    static const double none[N_CATEGORIES] = {0};
+    struct split x = {newborns ? 0 : late_share, newborns ? none : category_share, 0};
     double assisted = 0;
     for (int k = 0; k < N_CATEGORIES; k++)
-        assisted += category_share[k];
-    double in_time = 1 - assisted - late_share;
-    double n[BENEFIT_SITUATIONS];
-    n[SITUATION_IN_TIME] = count * (in_time > 0 ? in_time : 0);
-    n[SITUATION_LATE] = count * late_share;
-    for (int k = 0; k < N_CATEGORIES; k++)
-        n[SITUATION_ASSISTED + k] = count * category_share[k];
-    if (!src->nodes || src->nodes->n == 0) {
-        struct benefit_expected e[BENEFIT_SITUATIONS];
-        benefit_year_lookup_situations(src->y, g->condition, g->admissions, g->visits, e);
-        for (int k = 0; k < BENEFIT_SITUATIONS; k++)
-            add(s, &e[k], n[k]);
-        return;
-    }
-    const double *v = node_values(src, g);
-    /* the assisted as if paying in time, then their own layers */
-    double common = n[SITUATION_IN_TIME], per[FIELDS];
-    for (int k = 0; k < N_CATEGORIES; k++) {
-        common += n[SITUATION_ASSISTED + k];
-        for (int i = 0; i < N_LAYER_FIELDS; i++)
-            per[k * N_LAYER_FIELDS + i] = n[SITUATION_ASSISTED + k];
-    }
-    /* the sums in locals, which the compiler keeps in vector registers (in
-     * memory, behind the stores, it adds one field at a time); each field adds
-     * the same terms in the same order */
+        assisted += x.assisted[k];
+    double in_time = 1 - assisted - x.late;
+    x.in_time = in_time > 0 ? in_time : 0;
+    return x;
+}
+
+/* The sums of the region-year's groups, band by band, each group's persons
+ * split by situation (the newborns neither late nor assisted), from the
+ * region's own lookups. */
+static void sum_own(struct sums *s, const struct claims_bands *b, const struct source *src,
+                    const struct claims_inputs *in, double late_share, const double *category_share)
+{
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (size_t band = 0; band <= b->n; band++) {
+            struct group g[MAX_BATCH];
+            size_t n = band_groups(b, in, sex, band, g);
+            struct split x = batch_split(band == b->n, late_share, category_share);
+            for (size_t q = 0; q < n; q++) {
+                double count = g[q].count;
+                if (count <= 0) continue;
+                double m[BENEFIT_SITUATIONS];
+                m[SITUATION_IN_TIME] = count * x.in_time;
+                m[SITUATION_LATE] = count * x.late;
+                for (int k = 0; k < N_CATEGORIES; k++)
+                    m[SITUATION_ASSISTED + k] = count * x.assisted[k];
+                struct benefit_expected e[BENEFIT_SITUATIONS];
+                benefit_year_lookup_situations(src->y, g[q].condition, g[q].admissions, g[q].visits,
+                                               e);
+                for (int k = 0; k < BENEFIT_SITUATIONS; k++)
+                    add(s->f, &e[k], m[k]);
+            }
+        }
+}
+
+/* The same sums from the lookups at the nodes, interpolated.
+ *
+ * Shaped for GCC's vectorizer, which is easily put off (check the object
+ * code after a change: the loop of the sums should be about 34 instructions
+ * per group and node, on ymm registers in the AVX2 copy): a band's lookups
+ * and scalar products first, then a loop of the sums with no call in it; the
+ * sums copied in and out once per region-year; the own lookups in another
+ * function (their scalar additions to the same locals made GCC add one field
+ * at a time). */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Also compiled for AVX2, chosen when the program loads where the processor
+ * has it (GCC or Clang on x86-64): the sums of the node rows 4 fields at a
+ * time instead of 2, the same operations in the same order (AVX2 has no fused
+ * multiply-add), so the same bits. */
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+sum_nodes(struct sums *s, const struct claims_bands *b, const struct source *src,
+          const struct claims_inputs *in, double late_share, const double *category_share)
+{
+    int nodes = src->nodes->n;
+    /* the sums in locals, which the compiler keeps in vector registers over a
+     * band's groups (in memory, behind the stores, it adds one field at a
+     * time); each field adds the same terms in the same order as before,
+     * group by group, node by node */
     double f[FIELDS], layers[FIELDS];
     memcpy(f, s->f, sizeof f);
     memcpy(layers, s->layers, sizeof layers);
-    for (int j = 0; j < src->nodes->n; j++) {
-        double w = src->w[j], a = w * common, b = w * n[SITUATION_LATE];
-        const double *restrict row = v + j * NODE_ROWS * FIELDS;
-        for (int i = 0; i < FIELDS; i++)
-            f[i] += a * row[ROW_IN_TIME * FIELDS + i] + b * row[ROW_LATE * FIELDS + i];
-        for (int i = 0; i < FIELDS; i++)
-            layers[i] += w * per[i] * row[ROW_ASSISTED * FIELDS + i];
-    }
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (size_t band = 0; band <= b->n; band++) {
+            struct group g[MAX_BATCH];
+            size_t n = band_groups(b, in, sex, band, g);
+            struct split x = batch_split(band == b->n, late_share, category_share);
+            /* Each group's persons times the weight of each node, at all
+             * CLAIMS_NODES nodes whatever the year's number (a loop of fixed
+             * length, in vectors; the weights past the year's nodes are 0 and
+             * their products unused). */
+            struct term {
+                const double *v;                             /* the group's node values */
+                double common[CLAIMS_NODES];                 /* w x the persons in time and
+                                                                the assisted */
+                double late[CLAIMS_NODES];                   /* w x the late payers */
+                double assisted[N_CATEGORIES][CLAIMS_NODES]; /* w x the assisted of each
+                                                                category */
+            } t[MAX_BATCH];
+            size_t m = 0;
+            for (size_t q = 0; q < n; q++) {
+                double count = g[q].count;
+                if (count <= 0) continue;
+                struct term *term = &t[m++];
+                term->v = node_values(src, &g[q]);
+                /* the assisted as if paying in time, then their own layers */
+                double common = count * x.in_time, late = count * x.late;
+                for (int k = 0; k < N_CATEGORIES; k++) {
+                    double assisted = count * x.assisted[k];
+                    common += assisted;
+                    for (int j = 0; j < CLAIMS_NODES; j++)
+                        term->assisted[k][j] = src->w[j] * assisted;
+                }
+                for (int j = 0; j < CLAIMS_NODES; j++) {
+                    term->common[j] = src->w[j] * common;
+                    term->late[j] = src->w[j] * late;
+                }
+            }
+            for (size_t q = 0; q < m; q++) {
+                const struct term *term = &t[q];
+                for (int j = 0; j < nodes; j++) {
+                    const double *restrict row = term->v + j * NODE_ROWS * FIELDS;
+                    for (int i = 0; i < FIELDS; i++)
+                        f[i] += term->common[j] * row[ROW_IN_TIME * FIELDS + i] +
+                                term->late[j] * row[ROW_LATE * FIELDS + i];
+                    for (int i = 0; i < FIELDS; i++)
+                        layers[i] +=
+                            term->assisted[i / N_LAYER_FIELDS][j] * row[ROW_ASSISTED * FIELDS + i];
+                }
+            }
+        }
     memcpy(s->f, f, sizeof f);
     memcpy(s->layers, layers, sizeof layers);
 }
@@ -283,7 +426,6 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
                         struct claims_year *out)
 {
     const struct enrollment_out *e = in->enrollment;
-    const struct disease_out *dz = in->disease;
     const struct utilization_year *u = in->use;
     struct sums s = {0};
     struct source src = {.y = y, .nodes = nodes, .multiplier = in->condition_multiplier};
@@ -305,42 +447,10 @@ void claims_region_year(const struct claims_bands *b, const struct benefit_year 
         late_share = e->late_payers / in_cells;
     }
 
-    for (int sex = 0; sex < N_SEXES; sex++) {
-        for (size_t band = 0; band < b->n; band++) {
-            int a0 = b->first[band], a1 = b->first[band + 1];
-            assert(a0 >= 0 && a0 < a1 && a1 <= N_AGES);
-            /* each sum in a local, condition by condition: summed age by age in
-             * an array, each addition would wait for the store of the one before */
-            double n = 0, patients[LIMIT_CONDITIONS], all_patients = 0;
-            for (int a = a0; a < a1; a++)
-                n += e->enrollees.at[sex][a];
-            if (n <= 0) continue;
-            for (size_t c = 0; c < in->n_conditions; c++) {
-                double x = 0;
-                for (int a = a0; a < a1; a++)
-                    x += dz->patients[c].at[sex][a];
-                patients[c] = x;
-            }
-            for (size_t c = 0; c < in->n_conditions; c++)
-                all_patients += patients[c];
-            /* One rate per band (claims.h): the base admission rate is the cell's
-             * rate without its condition multiplier. */
-            double base = u->inpatient.rate[sex][a0] / dz->inpatient_multiplier.at[sex][a0];
-            double visits = u->outpatient.rate[sex][a0];
-            struct group g = {sex, (int)band, -1, base, visits};
-            add_group(&s, &src, &g, fmax(0, n - all_patients), late_share, category_share);
-            for (size_t c = 0; c < in->n_conditions; c++) {
-                g.condition = (int)c;
-                g.admissions = base * in->condition_multiplier[c];
-                add_group(&s, &src, &g, patients[c], late_share, category_share);
-            }
-        }
-        /* The year's newborns: half a year at the age-0 rates, none late or assisted. */
-        static const double none[N_CATEGORIES] = {0};
-        double base = u->inpatient.rate[sex][0] / dz->inpatient_multiplier.at[sex][0];
-        struct group g = {sex, -1, -1, 0.5 * base, 0.5 * u->outpatient.rate[sex][0]};
-        add_group(&s, &src, &g, in->born[sex], 0, none);
-    }
+    if (nodes && nodes->n > 0)
+        sum_nodes(&s, b, &src, in, late_share, category_share);
+    else
+        sum_own(&s, b, &src, in, late_share, category_share);
 
     /* Deliveries of enrolled mothers: the births times the women's enrollment
      * at ages 15-49. */
