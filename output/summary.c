@@ -328,26 +328,34 @@ static size_t year_cells(const struct summary *s, size_t y, size_t *cell)
 
 /* Years 0 .. ny - 1 of block b (the paths from `first` on, of `paths` in all)
  * into the columns of year_cells' order, year after year: the values that
- * summary_add would have staged. */
+ * summary_add would have staged. Column by column, so that the writes run
+ * along a column and the reads stay in the block (a few MB); the province's
+ * values of a year first into `prov` ([path][var], b->n_paths of them). */
 static void block_columns(const struct summary *s, const struct record_block *b, size_t ny,
-                          size_t first, size_t paths, double *cols)
+                          size_t first, size_t paths, double *prov, double *cols)
 {
-    size_t R = s->c.regions, per_year = year_cells(s, 0, NULL);
-    for (size_t y = 0; y < ny; y++)
-        for (size_t p = 0; p < b->n_paths; p++) {
-            double *col = cols + y * per_year * paths + first + p;
-            size_t j = 0;
-            for (size_t v = 0; v < N_VARS; v++)
-                for (size_t g = 0; var_info[v].quantiles && g < R; g++)
-                    col[j++ * paths] = record_at(b, p, y, g)[v];
-            double x[N_VARS];
-            province_values(s, b, p, y, x);
-            for (size_t v = 0; v < N_VARS; v++)
-                if (var_info[v].quantiles && in_province(v)) col[j++ * paths] = x[v];
-            const double *n = record_national(b, p, y);
-            for (size_t v = 0; v < N_NVARS; v++)
-                if (nvar_info[v].quantiles) col[j++ * paths] = n[v];
-        }
+    size_t R = s->c.regions, per_year = year_cells(s, 0, NULL), n = b->n_paths;
+    for (size_t y = 0; y < ny; y++) {
+        double *col = cols + y * per_year * paths + first;
+        for (size_t v = 0; v < N_VARS; v++)
+            for (size_t g = 0; var_info[v].quantiles && g < R; g++, col += paths)
+                for (size_t p = 0; p < n; p++)
+                    col[p] = record_at(b, p, y, g)[v];
+        for (size_t p = 0; p < n; p++)
+            province_values(s, b, p, y, prov + p * N_VARS);
+        for (size_t v = 0; v < N_VARS; v++)
+            if (var_info[v].quantiles && in_province(v)) {
+                for (size_t p = 0; p < n; p++)
+                    col[p] = prov[p * N_VARS + v];
+                col += paths;
+            }
+        for (size_t v = 0; v < N_NVARS; v++)
+            if (nvar_info[v].quantiles) {
+                for (size_t p = 0; p < n; p++)
+                    col[p] = record_national(b, p, y)[v];
+                col += paths;
+            }
+    }
 }
 
 /* The quantiles from the source: as many years at a time as fit in the
@@ -368,9 +376,10 @@ static int source_quantiles(struct summary *s, struct diag *d)
     double *cols = malloc(group * per_year * paths * sizeof *cols);
     double *out = malloc((group * per_year * Q + 1) * sizeof *out);
     size_t *cell = malloc(per_year * sizeof *cell);
+    double *prov = malloc((most ? most : 1) * N_VARS * sizeof *prov);
     struct record_block b = {0};
     int rc = 0;
-    if (!cols || !out || !cell || record_block_alloc(&b, most, group, c->regions) != 0) {
+    if (!cols || !out || !cell || !prov || record_block_alloc(&b, most, group, c->regions) != 0) {
         diag_fail(d, "out of memory for the quantiles of %zu paths", paths);
         rc = -1;
     }
@@ -379,7 +388,7 @@ static int source_quantiles(struct summary *s, struct diag *d)
         for (size_t k = 0, first = 0; k < s->n_blocks && !rc; first += s->block_paths[k++]) {
             rc = c->source.read(c->source.ctx, c->first_path + first, s->block_paths[k], y0, ny, &b,
                                 d);
-            if (!rc) block_columns(s, &b, ny, first, paths, cols);
+            if (!rc) block_columns(s, &b, ny, first, paths, prov, cols);
         }
         if (!rc)
             rc = spill_column_quantiles(cols, ny * per_year, paths, c->quantiles, Q, out,
@@ -391,6 +400,7 @@ static int source_quantiles(struct summary *s, struct diag *d)
         }
     }
     record_block_free(&b);
+    free(prov);
     free(cell);
     free(out);
     free(cols);
