@@ -326,55 +326,69 @@ static size_t year_cells(const struct summary *s, size_t y, size_t *cell)
     return n;
 }
 
-/* Years 0 .. ny - 1 of block b (the paths from `first` on, of `paths` in all)
- * into the columns of year_cells' order, year after year: the values that
- * summary_add would have staged. Column by column, so that the writes run
- * along a column and the reads stay in the block (a few MB); the province's
- * values of a year first into `prov` ([path][var], b->n_paths of them). */
-static void block_columns(const struct summary *s, const struct record_block *b, size_t ny,
-                          size_t first, size_t paths, double *prov, double *cols)
+/* Column j of a year's (year_cells' order) in a group of years y (from 0)
+ * and columns j0 .. j0 + nj - 1, at the place of the block whose paths start
+ * at `first`; NULL for a column outside the group (j - j0 wraps round below
+ * j0). */
+static double *column(double *cols, size_t y, size_t j, size_t j0, size_t nj, size_t paths,
+                      size_t first)
 {
-    size_t R = s->c.regions, per_year = year_cells(s, 0, NULL), n = b->n_paths;
+    return j - j0 < nj ? cols + (y * nj + j - j0) * paths + first : NULL;
+}
+
+/* Years 0 .. ny - 1 of block b (the paths from `first` on, of `paths` in all),
+ * columns j0 .. j0 + nj - 1 of each year, into `cols`, year after year: the
+ * values that summary_add would have staged. Column by column, so that the
+ * writes run along a column and the reads stay in the block (a few MB); the
+ * province's values of a year first into `prov` ([path][var], b->n_paths of
+ * them). */
+static void block_columns(const struct summary *s, const struct record_block *b, size_t ny,
+                          size_t j0, size_t nj, size_t first, size_t paths, double *prov,
+                          double *cols)
+{
+    size_t R = s->c.regions, n = b->n_paths;
     for (size_t y = 0; y < ny; y++) {
-        double *col = cols + y * per_year * paths + first;
+        size_t j = 0;
+        double *col;
         for (size_t v = 0; v < N_VARS; v++)
-            for (size_t g = 0; var_info[v].quantiles && g < R; g++, col += paths)
-                for (size_t p = 0; p < n; p++)
-                    col[p] = record_at(b, p, y, g)[v];
+            for (size_t g = 0; var_info[v].quantiles && g < R; g++)
+                if ((col = column(cols, y, j++, j0, nj, paths, first)))
+                    for (size_t p = 0; p < n; p++)
+                        col[p] = record_at(b, p, y, g)[v];
         for (size_t p = 0; p < n; p++)
             province_values(s, b, p, y, prov + p * N_VARS);
         for (size_t v = 0; v < N_VARS; v++)
-            if (var_info[v].quantiles && in_province(v)) {
+            if (var_info[v].quantiles && in_province(v) &&
+                (col = column(cols, y, j++, j0, nj, paths, first)))
                 for (size_t p = 0; p < n; p++)
                     col[p] = prov[p * N_VARS + v];
-                col += paths;
-            }
         for (size_t v = 0; v < N_NVARS; v++)
-            if (nvar_info[v].quantiles) {
+            if (nvar_info[v].quantiles && (col = column(cols, y, j++, j0, nj, paths, first)))
                 for (size_t p = 0; p < n; p++)
                     col[p] = record_national(b, p, y)[v];
-                col += paths;
-            }
     }
 }
 
-/* The quantiles from the source: as many years at a time as fit in the
- * spill's memory budget, each read from every block in path order. Returns 0
- * or -1 with `d`. */
+/* The quantiles from the source, within the spill's memory budget: as many
+ * whole years at a time as fit, or, when a year does not (many paths), as
+ * many of a year's columns as fit, the year read again for each share. Each
+ * group is read from every block in path order. Returns 0 or -1 with `d`. */
 static int source_quantiles(struct summary *s, struct diag *d)
 {
     const struct summary_config *c = &s->c;
     size_t Y = c->years, Q = c->n_quantiles, paths = s->added;
     size_t per_year = year_cells(s, 0, NULL);
     size_t memory = c->quantile_memory ? c->quantile_memory : SPILL_DEFAULT_MEMORY;
-    size_t group = memory / (paths * per_year * sizeof(double));
-    if (group < 1) group = 1;
+    size_t fit = memory / (paths * sizeof(double)); /* columns */
+    if (fit < 1) fit = 1;
+    size_t group = fit / per_year, chunk = per_year; /* years, and columns of each */
+    if (group < 1) group = 1, chunk = fit;
     if (group > Y) group = Y;
     size_t most = 0;
     for (size_t k = 0; k < s->n_blocks; k++)
         most = s->block_paths[k] > most ? s->block_paths[k] : most;
-    double *cols = malloc(group * per_year * paths * sizeof *cols);
-    double *out = malloc((group * per_year * Q + 1) * sizeof *out);
+    double *cols = malloc(group * chunk * paths * sizeof *cols);
+    double *out = malloc((group * chunk * Q + 1) * sizeof *out);
     size_t *cell = malloc(per_year * sizeof *cell);
     double *prov = malloc((most ? most : 1) * N_VARS * sizeof *prov);
     struct record_block b = {0};
@@ -385,18 +399,22 @@ static int source_quantiles(struct summary *s, struct diag *d)
     }
     for (size_t y0 = 0; y0 < Y && !rc; y0 += group) {
         size_t ny = Y - y0 < group ? Y - y0 : group;
-        for (size_t k = 0, first = 0; k < s->n_blocks && !rc; first += s->block_paths[k++]) {
-            rc = c->source.read(c->source.ctx, c->first_path + first, s->block_paths[k], y0, ny, &b,
-                                d);
-            if (!rc) block_columns(s, &b, ny, first, paths, prov, cols);
-        }
-        if (!rc)
-            rc = spill_column_quantiles(cols, ny * per_year, paths, c->quantiles, Q, out,
-                                        c->threads, d);
-        for (size_t y = 0; y < ny && !rc; y++) {
-            year_cells(s, y0 + y, cell);
-            for (size_t j = 0; j < per_year; j++)
-                memcpy(s->quantiles + cell[j] * Q, out + (y * per_year + j) * Q, Q * sizeof *out);
+        for (size_t j0 = 0; j0 < per_year && !rc; j0 += chunk) {
+            size_t nj = per_year - j0 < chunk ? per_year - j0 : chunk;
+            for (size_t k = 0, first = 0; k < s->n_blocks && !rc; first += s->block_paths[k++]) {
+                rc = c->source.read(c->source.ctx, c->first_path + first, s->block_paths[k], y0, ny,
+                                    &b, d);
+                if (!rc) block_columns(s, &b, ny, j0, nj, first, paths, prov, cols);
+            }
+            if (!rc)
+                rc = spill_column_quantiles(cols, ny * nj, paths, c->quantiles, Q, out, c->threads,
+                                            d);
+            for (size_t y = 0; y < ny && !rc; y++) {
+                year_cells(s, y0 + y, cell);
+                for (size_t j = 0; j < nj; j++)
+                    memcpy(s->quantiles + cell[j0 + j] * Q, out + (y * nj + j) * Q,
+                           Q * sizeof *out);
+            }
         }
     }
     record_block_free(&b);

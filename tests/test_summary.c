@@ -383,7 +383,8 @@ static int read_held(const void *ctx, size_t first, size_t n, size_t y0, size_t 
 
 /* A summary whose quantiles read the blocks again from a source (a run's
  * checkpoint) has the same bits as one with a scratch file: with every year
- * at once, two years and one year at a time (as the memory budget allows).
+ * at once, two years and one year at a time, and a share of a year's
+ * columns at a time (as the memory budget allows).
  * It keeps no scratch file, and a source that fails fails the summary. */
 static void test_source_same_bits(void **state)
 {
@@ -403,9 +404,11 @@ static void test_source_same_bits(void **state)
     c.source = (struct summary_source){.read = read_held, .ctx = &h};
     assert_int_equal(summary_scratch_bytes(&c), 0);
     size_t per_year = (29 * R + 27 + 8) * P * sizeof(double);
-    const size_t budgets[] = {0, 2 * per_year, 1};
-    const size_t reads[] = {3, 6, 9}; /* blocks × year groups */
-    for (size_t k = 0; k < 3; k++) {
+    /* all years; two; one; 5 of a year's 93 columns (19 groups a year); one
+     * column (less than a column's bytes) */
+    const size_t budgets[] = {0, 2 * per_year, per_year, 5 * P * sizeof(double), 1};
+    const size_t reads[] = {3, 6, 9, 171, 837}; /* blocks × groups */
+    for (size_t k = 0; k < 5; k++) {
         c.quantile_memory = budgets[k];
         h.reads = 0;
         struct summary *s = summary_alloc(&c);
