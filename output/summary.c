@@ -19,6 +19,7 @@
 #include "sim/config/diag.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,41 +339,53 @@ static double *column(double *cols, size_t y, size_t j, size_t j0, size_t nj, si
 
 /* Years 0 .. ny - 1 of block b (the paths from `first` on, of `paths` in all),
  * columns j0 .. j0 + nj - 1 of each year, into `cols`, year after year: the
- * values that summary_add would have staged. Column by column, so that the
- * writes run along a column and the reads stay in the block (a few MB); the
- * province's values of a year first into `prov` ([path][var], b->n_paths of
- * them). */
+ * values that summary_add would have staged. TILE paths at a time, so that
+ * their records stay in the cache while each column gets a cache line of
+ * them; the province's values of those paths first into `prov` ([path][var],
+ * b->n_paths of them). */
 static void block_columns(const struct summary *s, const struct record_block *b, size_t ny,
                           size_t j0, size_t nj, size_t first, size_t paths, double *prov,
                           double *cols)
 {
+    enum { TILE = 8 };
     size_t R = s->c.regions, n = b->n_paths;
-    for (size_t y = 0; y < ny; y++) {
-        size_t j = 0;
-        double *col;
-        for (size_t v = 0; v < N_VARS; v++)
-            for (size_t g = 0; var_info[v].quantiles && g < R; g++)
-                if ((col = column(cols, y, j++, j0, nj, paths, first)))
-                    for (size_t p = 0; p < n; p++)
-                        col[p] = record_at(b, p, y, g)[v];
-        for (size_t p = 0; p < n; p++)
-            province_values(s, b, p, y, prov + p * N_VARS);
-        for (size_t v = 0; v < N_VARS; v++)
-            if (var_info[v].quantiles && in_province(v) &&
-                (col = column(cols, y, j++, j0, nj, paths, first)))
-                for (size_t p = 0; p < n; p++)
-                    col[p] = prov[p * N_VARS + v];
-        for (size_t v = 0; v < N_NVARS; v++)
-            if (nvar_info[v].quantiles && (col = column(cols, y, j++, j0, nj, paths, first)))
-                for (size_t p = 0; p < n; p++)
-                    col[p] = record_national(b, p, y)[v];
-    }
+    for (size_t y = 0; y < ny; y++)
+        for (size_t p0 = 0; p0 < n; p0 += TILE) {
+            size_t p1 = n - p0 < TILE ? n : p0 + TILE, j = 0;
+            double *col;
+            for (size_t v = 0; v < N_VARS; v++)
+                for (size_t g = 0; var_info[v].quantiles && g < R; g++)
+                    if ((col = column(cols, y, j++, j0, nj, paths, first)))
+                        for (size_t p = p0; p < p1; p++)
+                            col[p] = record_at(b, p, y, g)[v];
+            for (size_t p = p0; p < p1; p++)
+                province_values(s, b, p, y, prov + p * N_VARS);
+            for (size_t v = 0; v < N_VARS; v++)
+                if (var_info[v].quantiles && in_province(v) &&
+                    (col = column(cols, y, j++, j0, nj, paths, first)))
+                    for (size_t p = p0; p < p1; p++)
+                        col[p] = prov[p * N_VARS + v];
+            for (size_t v = 0; v < N_NVARS; v++)
+                if (nvar_info[v].quantiles && (col = column(cols, y, j++, j0, nj, paths, first)))
+                    for (size_t p = p0; p < p1; p++)
+                        col[p] = record_national(b, p, y)[v];
+        }
 }
+
+/* A thread's reading of blocks from the source: its buffers, and whether a
+ * read failed (why in its own diag). */
+struct reading {
+    struct record_block b;
+    double *prov; /* block_columns' */
+    bool failed;
+    struct diag d;
+};
 
 /* The quantiles from the source, within the spill's memory budget: as many
  * whole years at a time as fit, or, when a year does not (many paths), as
  * many of a year's columns as fit, the year read again for each share. Each
- * group is read from every block in path order. Returns 0 or -1 with `d`. */
+ * group is read from every block, the blocks on the threads (each value has
+ * its own place: the same bits on any number). Returns 0 or -1 with `d`. */
 static int source_quantiles(struct summary *s, struct diag *d)
 {
     const struct summary_config *c = &s->c;
@@ -384,28 +397,48 @@ static int source_quantiles(struct summary *s, struct diag *d)
     size_t group = fit / per_year, chunk = per_year; /* years, and columns of each */
     if (group < 1) group = 1, chunk = fit;
     if (group > Y) group = Y;
-    size_t most = 0;
-    for (size_t k = 0; k < s->n_blocks; k++)
+    size_t most = 0, n_blocks = s->n_blocks;
+    int threads = c->threads > 0 ? c->threads : 1;
+    for (size_t k = 0; k < n_blocks; k++)
         most = s->block_paths[k] > most ? s->block_paths[k] : most;
     double *cols = malloc(group * chunk * paths * sizeof *cols);
     double *out = malloc((group * chunk * Q + 1) * sizeof *out);
     size_t *cell = malloc(per_year * sizeof *cell);
-    double *prov = malloc((most ? most : 1) * N_VARS * sizeof *prov);
-    struct record_block b = {0};
-    int rc = 0;
-    if (!cols || !out || !cell || !prov || record_block_alloc(&b, most, group, c->regions) != 0) {
-        diag_fail(d, "out of memory for the quantiles of %zu paths", paths);
-        rc = -1;
+    size_t *firsts = malloc((n_blocks + 1) * sizeof *firsts); /* each block's first path */
+    struct reading *rd = calloc((size_t)threads, sizeof *rd);
+    int rc = cols && out && cell && firsts && rd ? 0 : -1;
+    for (int t = 0; t < threads && !rc; t++)
+        rc = (rd[t].prov = malloc((most ? most : 1) * N_VARS * sizeof *rd[t].prov)) &&
+                     record_block_alloc(&rd[t].b, most, group, c->regions) == 0
+                 ? 0
+                 : -1;
+    if (rc) diag_fail(d, "out of memory for the quantiles of %zu paths", paths);
+    if (firsts) {
+        firsts[0] = 0;
+        for (size_t k = 0; k < n_blocks; k++)
+            firsts[k + 1] = firsts[k] + s->block_paths[k];
     }
     for (size_t y0 = 0; y0 < Y && !rc; y0 += group) {
         size_t ny = Y - y0 < group ? Y - y0 : group;
         for (size_t j0 = 0; j0 < per_year && !rc; j0 += chunk) {
             size_t nj = per_year - j0 < chunk ? per_year - j0 : chunk;
-            for (size_t k = 0, first = 0; k < s->n_blocks && !rc; first += s->block_paths[k++]) {
-                rc = c->source.read(c->source.ctx, c->first_path + first, s->block_paths[k], y0, ny,
-                                    &b, d);
-                if (!rc) block_columns(s, &b, ny, j0, nj, first, paths, prov, cols);
+            /* The blocks on the threads: each fills its own rows of the columns. */
+            int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
+            for (size_t k = 0; k < n_blocks; k++) {
+                struct reading *me = &rd[omp_get_thread_num()];
+                if (me->failed) continue;
+                me->failed = c->source.read(c->source.ctx, c->first_path + firsts[k],
+                                            s->block_paths[k], y0, ny, &me->b, &me->d) != 0;
+                if (!me->failed)
+                    block_columns(s, &me->b, ny, j0, nj, firsts[k], paths, me->prov, cols);
+                failed |= me->failed;
             }
+            for (int t = 0; t < threads && failed && !rc; t++)
+                if (rd[t].failed) {
+                    diag_fail(d, "%s", diag_last_text(&rd[t].d));
+                    rc = -1;
+                }
             if (!rc)
                 rc = spill_column_quantiles(cols, ny * nj, paths, c->quantiles, Q, out, c->threads,
                                             d);
@@ -417,8 +450,13 @@ static int source_quantiles(struct summary *s, struct diag *d)
             }
         }
     }
-    record_block_free(&b);
-    free(prov);
+    for (int t = 0; rd && t < threads; t++) {
+        record_block_free(&rd[t].b);
+        free(rd[t].prov);
+        diag_free(&rd[t].d);
+    }
+    free(rd);
+    free(firsts);
     free(cell);
     free(out);
     free(cols);
