@@ -567,9 +567,9 @@ static int read_values(int fd, const struct ckpt *c, size_t b, struct record_blo
     return 0;
 }
 
-/* Reads block b's file, checking its size, header and checksum, into `arms`
- * when given. Returns 0, or -1 with `why` (what is wrong with it). */
-static int read_block(const struct ckpt *c, size_t b, struct record_block *const *arms, char *why,
+/* Opens block b's file and checks its size and header, read: returns the
+ * descriptor (at the values), or -1 with `why` (what is wrong with it). */
+static int open_block(const struct ckpt *c, size_t b, struct block_header *h, char *why,
                       size_t n_why)
 {
     char name[64];
@@ -584,7 +584,6 @@ static int read_block(const struct ckpt *c, size_t b, struct record_block *const
         if (fd >= 0) close(fd);
         return -1;
     }
-    struct block_header h;
     int rc = -1;
     if (!S_ISREG(st.st_mode))
         snprintf(why, n_why, "not a regular file");
@@ -594,26 +593,38 @@ static int read_block(const struct ckpt *c, size_t b, struct record_block *const
     else if ((uint64_t)st.st_size > want)
         snprintf(why, n_why, "%lld bytes, not the %llu of its paths", (long long)st.st_size,
                  (unsigned long long)want);
-    else if (read_all(fd, &h, sizeof h) != 0)
+    else if (read_all(fd, h, sizeof *h) != 0)
         snprintf(why, n_why, "cannot be read (%s)", errno ? strerror(errno) : "truncated");
-    else if (memcmp(h.magic, old_block_magic, sizeof h.magic) == 0)
+    else if (memcmp(h->magic, old_block_magic, sizeof h->magic) == 0)
         snprintf(why, n_why, "of an older fundsim's format, without a checksum");
-    else if (memcmp(h.magic, block_magic, sizeof h.magic) != 0)
+    else if (memcmp(h->magic, block_magic, sizeof h->magic) != 0)
         snprintf(why, n_why, "not a block file of fundsim's (no FSBLOCK2 at its start)");
-    else if (h.first_path != first || h.n_paths != n || h.years != c->id.years ||
-             h.regions != c->id.regions || h.arms != c->id.arms || h.vars != N_VARS ||
-             h.nvars != N_NVARS)
+    else if (h->first_path != first || h->n_paths != n || h->years != c->id.years ||
+             h->regions != c->id.regions || h->arms != c->id.arms || h->vars != N_VARS ||
+             h->nvars != N_NVARS)
         snprintf(why, n_why, "not of this run's shape (its header differs)");
     else
-        rc = read_values(fd, c, b, arms, crc32c(0, &h, sizeof h), why, n_why);
+        rc = 0;
+    if (rc) close(fd);
+    return rc ? -1 : fd;
+}
+
+/* Reads block b's file, checking its size, header and checksum, into `arms`
+ * when given. Returns 0, or -1 with `why` (what is wrong with it). */
+static int read_block(const struct ckpt *c, size_t b, struct record_block *const *arms, char *why,
+                      size_t n_why)
+{
+    struct block_header h;
+    int fd = open_block(c, b, &h, why, n_why);
+    if (fd < 0) return -1;
+    int rc = read_values(fd, c, b, arms, crc32c(0, &h, sizeof h), why, n_why);
     close(fd);
     return rc;
 }
 
-int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, struct diag *d)
+/* Block b cannot be read (`why`): the run stops. Returns -1 with `d`. */
+static int bad_block(const struct ckpt *c, size_t b, const char *why, struct diag *d)
 {
-    char why[160];
-    if (read_block(c, b, arms, why, sizeof why) == 0) return 0;
     size_t first, n;
     block_span(c, b, &first, &n);
     diag_fail(d,
@@ -621,6 +632,60 @@ int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, 
               "--resume computes the block again",
               c->dir, b, first, first + n - 1, why);
     return -1;
+}
+
+int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, struct diag *d)
+{
+    char why[160];
+    return read_block(c, b, arms, why, sizeof why) == 0 ? 0 : bad_block(c, b, why, d);
+}
+
+/* Reads all n bytes at `offset`; -1 with errno (0 at an early end of the file). */
+static int pread_all(int fd, void *p, size_t n, uint64_t offset)
+{
+    char *s = p;
+    while (n > 0) {
+        ssize_t r = pread(fd, s, n, (off_t)offset);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            if (r == 0) errno = 0;
+            return -1;
+        }
+        s += r, n -= (size_t)r, offset += (uint64_t)r;
+    }
+    return 0;
+}
+
+int ckpt_load_years(const struct ckpt *c, size_t b, size_t arm, size_t y0, size_t ny,
+                    struct record_block *out, struct diag *d)
+{
+    size_t first, n, Y = c->id.years, R = c->id.regions;
+    block_span(c, b, &first, &n);
+    if (arm >= c->id.arms || ny == 0 || y0 > Y || ny > Y - y0) {
+        diag_fail(d, "internal error: years %zu-%zu of arm %zu of a block", y0, y0 + ny, arm);
+        return -1;
+    }
+    char why[160];
+    struct block_header h;
+    int fd = open_block(c, b, &h, why, sizeof why);
+    if (fd < 0) return bad_block(c, b, why, d);
+    /* arm after arm, each its values [path][year][region][var], then its
+     * national values [path][year][nvar] */
+    size_t row = R * N_VARS * sizeof(double), nrow = N_NVARS * sizeof(double);
+    uint64_t values = sizeof h + (uint64_t)arm * n * Y * (row + nrow);
+    uint64_t national = values + (uint64_t)n * Y * row;
+    int rc = 0;
+    for (size_t p = 0; p < n && !rc; p++)
+        rc = pread_all(fd, out->v + p * ny * R * N_VARS, ny * row, values + (p * Y + y0) * row) ||
+                     pread_all(fd, out->national + p * ny * N_NVARS, ny * nrow,
+                               national + (p * Y + y0) * nrow)
+                 ? -1
+                 : 0;
+    if (rc) snprintf(why, sizeof why, "cannot be read (%s)", errno ? strerror(errno) : "truncated");
+    close(fd);
+    if (rc) return bad_block(c, b, why, d);
+    out->first_path = first, out->n_paths = n, out->years = ny, out->regions = R;
+    return 0;
 }
 
 /* Notes block b, found damaged at open (`why`), for ckpt_damaged. */

@@ -99,6 +99,16 @@ int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, 
  * --resume computes it again. */
 int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, struct diag *d);
 
+/* Reads years y0 .. y0 + ny - 1 of arm `arm` of block b into `out`
+ * (allocated for at least the block's paths and ny years; its first_path,
+ * n_paths, years = ny and regions are set), checking the file's size and
+ * header but not its checksum, which needs the whole file: for the exact
+ * quantiles of a run (output/summary.h: struct summary_source), which read a
+ * few years of every block at a time from blocks written or checked in full
+ * by this run. Returns 0, or -1 with `d` as ckpt_load. */
+int ckpt_load_years(const struct ckpt *c, size_t b, size_t arm, size_t y0, size_t ny,
+                    struct record_block *out, struct diag *d);
+
 /* The folder's name (out_path.ckpt), for messages. */
 const char *ckpt_path(const struct ckpt *c);
 

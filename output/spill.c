@@ -331,6 +331,48 @@ static int gather(const struct spill *s, size_t c0, size_t g, double *cols, stru
     return 0;
 }
 
+/* Refuses a level outside [0, 1] or NaN (it would index outside the paths).
+ * Returns 0 or -1 with `d`. */
+static int check_levels(const double *levels, size_t n_levels, struct diag *d)
+{
+    for (size_t q = 0; q < n_levels; q++)
+        if (!(levels[q] >= 0 && levels[q] <= 1)) {
+            diag_fail(d, "internal error: quantile level %g is not in [0, 1]", levels[q]);
+            return -1;
+        }
+    return 0;
+}
+
+/* Each column's quantiles, the ranks found before (level_ranks' m). */
+static void columns_quantiles(double *cols, size_t n_cols, size_t paths, const double *levels,
+                              size_t n_levels, const size_t *ranks, size_t m, double *out,
+                              int threads)
+{
+    /* Each cell is its own column and output: the same bits on any number of threads. */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
+    for (size_t i = 0; i < n_cols; i++)
+        column_quantiles(cols + i * paths, paths, levels, n_levels, ranks, m, out + i * n_levels);
+}
+
+int spill_column_quantiles(double *cols, size_t n_cols, size_t paths, const double *levels,
+                           size_t n_levels, double *out, int threads, struct diag *d)
+{
+    if (paths == 0) {
+        diag_fail(d, "internal error: no paths for the quantiles");
+        return -1;
+    }
+    if (check_levels(levels, n_levels, d)) return -1;
+    size_t *ranks = malloc((2 * n_levels + 1) * sizeof *ranks);
+    if (!ranks) {
+        diag_fail(d, "out of memory for the quantiles of %zu paths", paths);
+        return -1;
+    }
+    size_t m = level_ranks(paths, levels, n_levels, ranks);
+    columns_quantiles(cols, n_cols, paths, levels, n_levels, ranks, m, out, threads);
+    free(ranks);
+    return 0;
+}
+
 int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, double *out,
                     size_t memory_bytes, int threads, struct diag *d)
 {
@@ -338,12 +380,7 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
         diag_fail(d, "internal error: no paths for the quantiles");
         return -1;
     }
-    /* A level outside [0, 1] (or NaN) would index outside the paths. */
-    for (size_t q = 0; q < n_levels; q++)
-        if (!(levels[q] >= 0 && levels[q] <= 1)) {
-            diag_fail(d, "internal error: quantile level %g is not in [0, 1]", levels[q]);
-            return -1;
-        }
+    if (check_levels(levels, n_levels, d)) return -1;
     /* A cell takes its column. */
     size_t group =
         (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
@@ -363,11 +400,8 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
             rc = -1;
             break;
         }
-        /* Each cell is its own column and output: the same bits on any number of threads. */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : 1)
-        for (size_t i = 0; i < g; i++)
-            column_quantiles(cols + i * s->paths, s->paths, levels, n_levels, ranks, m,
-                             out + (c0 + i) * n_levels);
+        columns_quantiles(cols, g, s->paths, levels, n_levels, ranks, m, out + c0 * n_levels,
+                          threads);
     }
     free(ranks);
     free(cols);

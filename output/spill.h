@@ -64,4 +64,13 @@ size_t spill_paths(const struct spill *s);
 int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, double *out,
                     size_t memory_bytes, int threads, struct diag *d);
 
+/* The same quantiles of values held in memory instead: column i is
+ * cols[i * paths .. (i + 1) * paths) (reordered), its quantiles go to
+ * out[i * n_levels + q]; for a caller that finds the values again elsewhere
+ * (summary.h: the run's checkpoint) and gathers them itself. Returns 0, or -1
+ * with the reason in `d` (a level outside [0, 1] or NaN, no paths, out of
+ * memory). */
+int spill_column_quantiles(double *cols, size_t n_cols, size_t paths, const double *levels,
+                           size_t n_levels, double *out, int threads, struct diag *d);
+
 #endif

@@ -6,8 +6,12 @@
  * national variables' years (`province_cell`, `national_cell`: [Y]). The
  * quantile results are one array in the same cell order, [cell][Q], so each
  * variable's results point into it. summary_finish divides the sums and counts
- * by the number of paths and reads the spill back for the quantiles. Every
- * allocation is listed in `owned` (accum.h), so one call frees them all. */
+ * by the number of paths and reads the spill back for the quantiles. With a
+ * source (a run's checkpoint) there is no spill: summary_finish reads a few
+ * years of every block from the source at a time, puts each quantile cell of
+ * those years into a column of all paths, as the spill would have, and takes
+ * the columns' quantiles (spill_column_quantiles), so the bits are the same.
+ * Every allocation is listed in `owned` (accum.h), so one call frees them all. */
 #include "output/summary.h"
 
 #include "output/accum.h"
@@ -15,6 +19,7 @@
 #include "sim/config/diag.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +46,12 @@ struct summary {
     size_t cells;
     double *quantiles;   /* [cell][Q]: the results' quantile arrays point into it */
     struct spill *spill; /* opened by the first summary_add, closed by summary_finish */
-    double *stage;       /* the block being added: cell c of its path p at [c * stage_paths + p] */
+    /* the block being added: cell c of its path p at [c * stage_paths + p]
+     * (NULL with a source) */
+    double *stage;
     size_t stage_paths;
+    size_t *block_paths; /* with a source: each block's paths, in the order added */
+    size_t n_blocks, cap_blocks;
     struct summary_results r;
     struct accum_owned owned;
 };
@@ -70,6 +79,7 @@ static size_t lay_out_cells(const struct summary_config *c, size_t *region, size
 uint64_t summary_scratch_bytes(const struct summary_config *c)
 {
     size_t region[N_VARS], province[N_VARS], national[N_NVARS];
+    if (c->source.read) return 0;
     return spill_bytes(lay_out_cells(c, region, province, national), c->paths);
 }
 
@@ -133,6 +143,7 @@ void summary_free(struct summary *s)
 {
     if (!s) return;
     spill_close(s->spill);
+    free(s->block_paths);
     accum_free(&s->owned);
     free(s);
 }
@@ -140,7 +151,7 @@ void summary_free(struct summary *s)
 /* Path p of the staged block's value of spill cell `cell`. */
 static void stage(struct summary *s, size_t cell, size_t p, double x)
 {
-    s->stage[cell * s->stage_paths + p] = x;
+    if (s->stage) s->stage[cell * s->stage_paths + p] = x;
 }
 
 /* Region-year i = y * R + r of the block's path p. */
@@ -160,12 +171,13 @@ static void add_region_year(struct summary *s, const double *x, size_t i, size_t
     r->p_level[i * N_WARN_LEVELS + summary_warning_level(w, before_backstop, x[VAR_MONTHS])] += 1;
 }
 
-/* With no benefit expenditure in the whole province, the months are infinite,
- * with the balance's sign (+ for a zero balance). */
-static void add_province_year(struct summary *s, const struct record_block *b, size_t p, size_t y)
+/* The province's values of year y of the block's path p into x[] (the
+ * variables in_province). With no benefit expenditure in the whole province,
+ * the months are infinite, with the balance's sign (+ for a zero balance). */
+static void province_values(const struct summary *s, const struct record_block *b, size_t p,
+                            size_t y, double x[N_VARS])
 {
-    struct summary_results *r = &s->r;
-    double x[N_VARS] = {0};
+    memset(x, 0, N_VARS * sizeof *x);
     for (size_t g = 0; g < b->regions; g++) {
         const double *rec = record_at(b, p, y, g);
         for (size_t v = 0; v < N_VARS; v++)
@@ -174,6 +186,13 @@ static void add_province_year(struct summary *s, const struct record_block *b, s
     double benefit_yuan = x[VAR_EXPENDITURE] - x[VAR_ADJUSTMENT_PAID] - x[VAR_DEFICIT_INTEREST];
     if (s->c.pooled_transfers) record_net_transfers(x);
     x[VAR_MONTHS] = record_months(x[VAR_BALANCE], benefit_yuan);
+}
+
+static void add_province_year(struct summary *s, const struct record_block *b, size_t p, size_t y)
+{
+    struct summary_results *r = &s->r;
+    double x[N_VARS];
+    province_values(s, b, p, y, x);
     for (size_t v = 0; v < N_VARS; v++) {
         if (!in_province(v)) continue;
         r->province_mean[v][y] += x[v];
@@ -233,12 +252,25 @@ int summary_add(struct summary *s, const struct record_block *b, struct diag *d)
         diag_fail(d, "internal error: paths added out of order");
         return -1;
     }
-    if (!s->spill && !(s->spill = spill_open(c->scratch_dir, s->cells, c->paths, d))) return -1;
-    if (!(s->stage = spill_stage(s->spill, b->n_paths))) {
-        diag_fail(d, "out of memory for a block of %zu paths", b->n_paths);
-        return -1;
+    if (c->source.read) {
+        /* the source holds the values: only the block's place is kept */
+        if (s->n_blocks == s->cap_blocks) {
+            size_t cap = s->cap_blocks ? 2 * s->cap_blocks : 64;
+            size_t *p = realloc(s->block_paths, cap * sizeof *p);
+            if (!p) {
+                diag_fail(d, "out of memory for a block of %zu paths", b->n_paths);
+                return -1;
+            }
+            s->block_paths = p, s->cap_blocks = cap;
+        }
+    } else {
+        if (!s->spill && !(s->spill = spill_open(c->scratch_dir, s->cells, c->paths, d))) return -1;
+        if (!(s->stage = spill_stage(s->spill, b->n_paths))) {
+            diag_fail(d, "out of memory for a block of %zu paths", b->n_paths);
+            return -1;
+        }
+        s->stage_paths = b->n_paths;
     }
-    s->stage_paths = b->n_paths;
     /* The years on the threads: every sum is of one year and adds the paths in
      * path order, so the results are the same bits on any number of threads. */
     long Y = (long)c->years;
@@ -248,7 +280,8 @@ int summary_add(struct summary *s, const struct record_block *b, struct diag *d)
             add_path_year(s, b, p, (size_t)y);
     for (size_t p = 0; p < b->n_paths; p++)
         add_first_depletion(s, b, p);
-    if (spill_commit(s->spill, d) != 0) return -1;
+    if (s->spill && spill_commit(s->spill, d) != 0) return -1;
+    if (c->source.read) s->block_paths[s->n_blocks++] = b->n_paths;
     s->added += b->n_paths;
     return 0;
 }
@@ -272,6 +305,164 @@ static int first_year_reaching(const struct summary_config *c, const double *sha
     return 0;
 }
 
+/* The quantile cells of one year, as columns: each quantile variable's
+ * regions, then the province's, then the national variables'. Their number,
+ * and the cell of each (of year y) into cell[] when not NULL. */
+static size_t year_cells(const struct summary *s, size_t y, size_t *cell)
+{
+    size_t n = 0, R = s->c.regions;
+    for (size_t v = 0; v < N_VARS; v++)
+        for (size_t g = 0; var_info[v].quantiles && g < R; g++, n++)
+            if (cell) cell[n] = s->region_cell[v] + y * R + g;
+    for (size_t v = 0; v < N_VARS; v++)
+        if (var_info[v].quantiles && in_province(v)) {
+            if (cell) cell[n] = s->province_cell[v] + y;
+            n++;
+        }
+    for (size_t v = 0; v < N_NVARS; v++)
+        if (nvar_info[v].quantiles) {
+            if (cell) cell[n] = s->national_cell[v] + y;
+            n++;
+        }
+    return n;
+}
+
+/* Column j of a year's (year_cells' order) in a group of years y (from 0)
+ * and columns j0 .. j0 + nj - 1, at the place of the block whose paths start
+ * at `first`; NULL for a column outside the group (j - j0 wraps round below
+ * j0). */
+static double *column(double *cols, size_t y, size_t j, size_t j0, size_t nj, size_t paths,
+                      size_t first)
+{
+    return j - j0 < nj ? cols + (y * nj + j - j0) * paths + first : NULL;
+}
+
+/* Years 0 .. ny - 1 of block b (the paths from `first` on, of `paths` in all),
+ * columns j0 .. j0 + nj - 1 of each year, into `cols`, year after year: the
+ * values that summary_add would have staged. TILE paths at a time, so that
+ * their records stay in the cache while each column gets a cache line of
+ * them; the province's values of those paths first into `prov` ([path][var],
+ * b->n_paths of them). */
+static void block_columns(const struct summary *s, const struct record_block *b, size_t ny,
+                          size_t j0, size_t nj, size_t first, size_t paths, double *prov,
+                          double *cols)
+{
+    enum { TILE = 8 };
+    size_t R = s->c.regions, n = b->n_paths;
+    for (size_t y = 0; y < ny; y++)
+        for (size_t p0 = 0; p0 < n; p0 += TILE) {
+            size_t p1 = n - p0 < TILE ? n : p0 + TILE, j = 0;
+            double *col;
+            for (size_t v = 0; v < N_VARS; v++)
+                for (size_t g = 0; var_info[v].quantiles && g < R; g++)
+                    if ((col = column(cols, y, j++, j0, nj, paths, first)))
+                        for (size_t p = p0; p < p1; p++)
+                            col[p] = record_at(b, p, y, g)[v];
+            for (size_t p = p0; p < p1; p++)
+                province_values(s, b, p, y, prov + p * N_VARS);
+            for (size_t v = 0; v < N_VARS; v++)
+                if (var_info[v].quantiles && in_province(v) &&
+                    (col = column(cols, y, j++, j0, nj, paths, first)))
+                    for (size_t p = p0; p < p1; p++)
+                        col[p] = prov[p * N_VARS + v];
+            for (size_t v = 0; v < N_NVARS; v++)
+                if (nvar_info[v].quantiles && (col = column(cols, y, j++, j0, nj, paths, first)))
+                    for (size_t p = p0; p < p1; p++)
+                        col[p] = record_national(b, p, y)[v];
+        }
+}
+
+/* A thread's reading of blocks from the source: its buffers, and whether a
+ * read failed (why in its own diag). */
+struct reading {
+    struct record_block b;
+    double *prov; /* block_columns' */
+    bool failed;
+    struct diag d;
+};
+
+/* The quantiles from the source, within the spill's memory budget: as many
+ * whole years at a time as fit, or, when a year does not (many paths), as
+ * many of a year's columns as fit, the year read again for each share. Each
+ * group is read from every block, the blocks on the threads (each value has
+ * its own place: the same bits on any number). Returns 0 or -1 with `d`. */
+static int source_quantiles(struct summary *s, struct diag *d)
+{
+    const struct summary_config *c = &s->c;
+    size_t Y = c->years, Q = c->n_quantiles, paths = s->added;
+    size_t per_year = year_cells(s, 0, NULL);
+    size_t memory = c->quantile_memory ? c->quantile_memory : SPILL_DEFAULT_MEMORY;
+    size_t fit = memory / (paths * sizeof(double)); /* columns */
+    if (fit < 1) fit = 1;
+    size_t group = fit / per_year, chunk = per_year; /* years, and columns of each */
+    if (group < 1) group = 1, chunk = fit;
+    if (group > Y) group = Y;
+    size_t most = 0, n_blocks = s->n_blocks;
+    int threads = c->threads > 0 ? c->threads : 1;
+    for (size_t k = 0; k < n_blocks; k++)
+        most = s->block_paths[k] > most ? s->block_paths[k] : most;
+    double *cols = malloc(group * chunk * paths * sizeof *cols);
+    double *out = malloc((group * chunk * Q + 1) * sizeof *out);
+    size_t *cell = malloc(per_year * sizeof *cell);
+    size_t *firsts = malloc((n_blocks + 1) * sizeof *firsts); /* each block's first path */
+    struct reading *rd = calloc((size_t)threads, sizeof *rd);
+    int rc = cols && out && cell && firsts && rd ? 0 : -1;
+    for (int t = 0; t < threads && !rc; t++)
+        rc = (rd[t].prov = malloc((most ? most : 1) * N_VARS * sizeof *rd[t].prov)) &&
+                     record_block_alloc(&rd[t].b, most, group, c->regions) == 0
+                 ? 0
+                 : -1;
+    if (rc) diag_fail(d, "out of memory for the quantiles of %zu paths", paths);
+    if (firsts) {
+        firsts[0] = 0;
+        for (size_t k = 0; k < n_blocks; k++)
+            firsts[k + 1] = firsts[k] + s->block_paths[k];
+    }
+    for (size_t y0 = 0; y0 < Y && !rc; y0 += group) {
+        size_t ny = Y - y0 < group ? Y - y0 : group;
+        for (size_t j0 = 0; j0 < per_year && !rc; j0 += chunk) {
+            size_t nj = per_year - j0 < chunk ? per_year - j0 : chunk;
+            /* The blocks on the threads: each fills its own rows of the columns. */
+            int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
+            for (size_t k = 0; k < n_blocks; k++) {
+                struct reading *me = &rd[omp_get_thread_num()];
+                if (me->failed) continue;
+                me->failed = c->source.read(c->source.ctx, c->first_path + firsts[k],
+                                            s->block_paths[k], y0, ny, &me->b, &me->d) != 0;
+                if (!me->failed)
+                    block_columns(s, &me->b, ny, j0, nj, firsts[k], paths, me->prov, cols);
+                failed |= me->failed;
+            }
+            for (int t = 0; t < threads && failed && !rc; t++)
+                if (rd[t].failed) {
+                    diag_fail(d, "%s", diag_last_text(&rd[t].d));
+                    rc = -1;
+                }
+            if (!rc)
+                rc = spill_column_quantiles(cols, ny * nj, paths, c->quantiles, Q, out, c->threads,
+                                            d);
+            for (size_t y = 0; y < ny && !rc; y++) {
+                year_cells(s, y0 + y, cell);
+                for (size_t j = 0; j < nj; j++)
+                    memcpy(s->quantiles + cell[j0 + j] * Q, out + (y * nj + j) * Q,
+                           Q * sizeof *out);
+            }
+        }
+    }
+    for (int t = 0; rd && t < threads; t++) {
+        record_block_free(&rd[t].b);
+        free(rd[t].prov);
+        diag_free(&rd[t].d);
+    }
+    free(rd);
+    free(firsts);
+    free(cell);
+    free(out);
+    free(cols);
+    return rc;
+}
+
 int summary_finish(struct summary *s, struct diag *d)
 {
     if (s->finished) return 0;
@@ -284,7 +475,10 @@ int summary_finish(struct summary *s, struct diag *d)
     size_t Y = c->years, R = c->regions, Q = c->n_quantiles;
     double n_paths = (double)s->added;
 
-    if (spill_quantiles(s->spill, c->quantiles, Q, s->quantiles, 0, c->threads, d) != 0) return -1;
+    if (c->source.read ? source_quantiles(s, d)
+                       : spill_quantiles(s->spill, c->quantiles, Q, s->quantiles,
+                                         c->quantile_memory, c->threads, d))
+        return -1;
     /* The scratch space is given back before the output grows further. */
     spill_close(s->spill);
     s->spill = NULL;

@@ -13,7 +13,9 @@
  * variables goes, block by block, to a scratch file (output/spill.h) in the
  * config's scratch folder, unlinked at once, and is read back in bounded
  * groups by summary_finish. The file takes summary_scratch_bytes() of disk
- * until then.
+ * until then. A summary given a source (struct summary_source: a run's
+ * checkpoint, which holds every path already) writes no scratch file: its
+ * quantiles read the values back from the source, a few years at a time.
  *
  * Definitions (thresholds from `struct warning_params`):
  *   deficit          surplus < 0 in the year (当期收不抵支)
@@ -51,6 +53,19 @@ extern const char *const summary_warning_level_names[N_WARN_LEVELS]; /* "red", "
 enum warning_level summary_warning_level(const struct warning_params *w, double balance,
                                          double months);
 
+/* Where every path's values can be read again, for the quantiles: then the
+ * summary keeps no scratch file. `read` puts years y0 .. y0 + ny - 1 of the
+ * paths first .. first + n - 1 (a block added before, whole) into `out`
+ * (allocated for at least n paths and ny years), setting out's first_path,
+ * n_paths, years (ny) and regions; returns 0, or -1 with `d`. The values must
+ * be the very doubles added (the results are then the same bits as with a
+ * scratch file). */
+struct summary_source {
+    int (*read)(const void *ctx, size_t first, size_t n, size_t y0, size_t ny,
+                struct record_block *out, struct diag *d);
+    const void *ctx;
+};
+
 struct summary_config {
     int start_year;
     /* a calibrated run's last actual year L (0: none): the years up to L are
@@ -67,11 +82,15 @@ struct summary_config {
      * province's own funds (merged pools): its income and
      * expenditure leave them out (record_net_transfers) */
     bool pooled_transfers;
-    const char *scratch_dir; /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
-    int threads;             /* for adding blocks and the quantiles; ≤ 0 means 1 */
+    const char *scratch_dir;      /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
+    struct summary_source source; /* read NULL: a scratch file instead */
+    size_t quantile_memory;       /* bytes of values the quantiles hold at a time; 0:
+                                     SPILL_DEFAULT_MEMORY (the results do not depend on it) */
+    int threads;                  /* for adding blocks and the quantiles; ≤ 0 means 1 */
 };
 
-/* The disk space the scratch file of a summary with config `c` takes. */
+/* The disk space the scratch file of a summary with config `c` takes (0 with
+ * a source). */
 uint64_t summary_scratch_bytes(const struct summary_config *c);
 
 /* Results, filled by summary_finish. Arrays are row-major in the order the
@@ -123,8 +142,8 @@ int summary_add(struct summary *s, const struct record_block *b, struct diag *d)
 void summary_set_threads(struct summary *s, int threads);
 
 /* Computes the results from the paths added (at least one); until then the
- * result arrays hold running sums. Reads the scratch file back with a bounded
- * buffer (SPILL_DEFAULT_MEMORY), then closes it. A second call changes nothing.
+ * result arrays hold running sums. Reads the scratch file (or the source) back
+ * with a bounded buffer (SPILL_DEFAULT_MEMORY), then closes it. A second call changes nothing.
  * Returns 0, or -1 with the reason in `d` (no path added, a read error, out
  * of memory). */
 int summary_finish(struct summary *s, struct diag *d);

@@ -17,6 +17,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The base summary's source (summary.h): its paths as the checkpoint holds
+ * them, arm 0 of each block, so that the summaries need no scratch file of
+ * their own beside it. */
+static int read_base_years(const void *ctx, size_t first, size_t n, size_t y0, size_t ny,
+                           struct record_block *out, struct diag *d)
+{
+    const struct run *r = ctx;
+    size_t b = first / RECORD_BLOCK_PATHS;
+    struct record_span span = record_block_span(b, r->from, r->to);
+    if (span.first != first || span.n != n) {
+        diag_fail(d, "internal error: paths %zu-%zu are not a block of the checkpoint", first,
+                  first + n - 1);
+        return -1;
+    }
+    return ckpt_load_years(r->ckpt, b, 0, y0, ny, out, d);
+}
+
 struct summary_config run_summary_config(const struct run *r)
 {
     const struct scenario *s = r->s;
@@ -32,6 +49,7 @@ struct summary_config run_summary_config(const struct run *r)
         .warning = s->warning,
         .pooled_transfers = pools_merged(s),
         .scratch_dir = r->dir,
+        .source = {.read = read_base_years, .ctx = r},
         .threads = r->o->threads,
     };
 }

@@ -20,8 +20,10 @@
  * and the summaries see the paths in path order, so the output is the same
  * for any number of threads or ranks, and for a resumed run. Memory is the
  * block buffers, the summaries' per-cell statistics, and per thread one path's
- * state, whatever the number of paths: the checkpoint and the summaries'
- * scratch files (output/spill.h) beside the output take the disk. */
+ * state, whatever the number of paths: the checkpoint beside the output takes
+ * the disk (the base's exact quantiles read it back at the end, a few years at
+ * a time), and so do the variants' difference summaries' scratch files
+ * (output/spill.h). */
 #ifndef FUNDSIM_RUN_H
 #define FUNDSIM_RUN_H
 
@@ -138,12 +140,12 @@ const struct record_block *run_arm_block(struct run_arm *a, size_t first, size_t
  * variant on the same streams, and writes out_path. Collective over the team.
  * Returns 0, or -1 with the problem in `d`: a runtime failure (no file is
  * left behind and an existing out_path is untouched) or a scenario problem.
- * A run whose scratch files and output would not fit in out_path's folder is
- * refused before any work (a runtime failure). A non-finite value in any block
- * is a runtime failure (output/finite.h); so is a stop asked through o->stop,
- * after which the checkpoint keeps the blocks finished. With the team, every
- * rank returns the same; the rank that failed has the message, the others
- * none (a scenario problem is every rank's). */
+ * A run whose checkpoint, scratch files and output would not fit in
+ * out_path's folder is refused before any work (a runtime failure). A
+ * non-finite value in any block is a runtime failure (output/finite.h); so is
+ * a stop asked through o->stop, after which the checkpoint keeps the blocks
+ * finished. With the team, every rank returns the same; the rank that failed
+ * has the message, the others none (a scenario problem is every rank's). */
 int run_scenario(const struct scenario *s, const struct run_options *o, struct diag *d);
 
 #endif

@@ -61,8 +61,9 @@ struct run {
     double drivers_s, rules_s, accounting_s; /* the arms' thread-seconds (free_arms) */
 };
 
-/* The summaries' config (their scratch files beside the output), and the
- * difference summaries'. */
+/* The summaries' config (their quantiles read the checkpoint's blocks, arm 0:
+ * summary_source), and the difference summaries' (their scratch files beside
+ * the output). */
 struct summary_config run_summary_config(const struct run *r);
 struct diffsum_config run_diffsum_config(const struct summary_config *c);
 

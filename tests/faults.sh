@@ -209,7 +209,7 @@ full_disk() {
     # the checkpoint, the output file or the quantiles' scratch file beside it,
     # whichever fills first; or, when the folder's free space is known to be too
     # small, the refusal up front
-    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d|cannot write $d/out.h5.ckpt/block-[0-9]*): $reason \(the disk is full|2000 paths need .* beside $d/out.h5 \(the checkpoint's blocks .*, the exact quantiles' scratch file .*, the file itself about .*\) in $d, and it has .* free)" "$dir/err" ||
+    grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d|cannot write $d/out.h5.ckpt/block-[0-9]*): $reason \(the disk is full|2000 paths need .* beside $d/out.h5 \(the checkpoint's blocks .*, the file itself about .*\) in $d, and it has .* free)" "$dir/err" ||
         fail "a full disk ($reason): the message: $(cat "$dir/err")"
     no_tmp "$d" && [ -z "$(find "$d" -name '*.tmp')" ] ||
         fail "a full disk ($reason) left a temporary file: $(find "$d" -name '*.tmp*')"

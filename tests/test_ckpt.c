@@ -6,7 +6,8 @@
  * a block damaged after that check fails ckpt_load with a message naming it;
  * and what is not fundsim's (a link inside the folder, a stranger's file put
  * there during the run) is neither followed nor removed. tests/faults.sh
- * covers the same through the command line. The blocks of a slice of paths
+ * covers the same through the command line. Some years of one arm of a block
+ * read alone (the quantiles' way). The blocks of a slice of paths
  * (output/record.h), which the checkpoint and the run share, by hand. */
 #include "output/ckpt.h"
 #include "output/crc32c.h"
@@ -199,6 +200,76 @@ static void loaded_as_saved(struct ckpt *c, size_t b)
                         want.n_paths * YEARS * N_NVARS * sizeof(double));
     record_block_free(&got);
     record_block_free(&want);
+    diag_free(&dg);
+}
+
+/* Years y0 .. y0 + ny - 1 of arm `arm` of block b, read alone, are those of
+ * the block written (arm 1: arm 0's values + 0.5). */
+static void years_as_saved(struct ckpt *c, size_t b, size_t arm, size_t y0, size_t ny)
+{
+    struct record_block got, want;
+    assert_int_equal(record_block_alloc(&got, 64, ny, REGIONS), 0);
+    assert_int_equal(record_block_alloc(&want, 64, YEARS, REGIONS), 0);
+    fill(&want, b);
+    struct diag dg = {0};
+    assert_int_equal(ckpt_load_years(c, b, arm, y0, ny, &got, &dg), 0);
+    assert_int_equal(got.first_path, want.first_path);
+    assert_int_equal(got.n_paths, want.n_paths);
+    assert_int_equal(got.years, ny);
+    assert_int_equal(got.regions, REGIONS);
+    for (size_t p = 0; p < want.n_paths; p++)
+        for (size_t y = 0; y < ny; y++) {
+            for (size_t r = 0; r < REGIONS; r++)
+                for (size_t v = 0; v < N_VARS; v++)
+                    assert_true(record_at(&got, p, y, r)[v] ==
+                                record_at(&want, p, y0 + y, r)[v] + 0.5 * (double)arm);
+            for (size_t v = 0; v < N_NVARS; v++)
+                assert_true(record_national(&got, p, y)[v] ==
+                            record_national(&want, p, y0 + y)[v] + 0.5 * (double)arm);
+        }
+    record_block_free(&got);
+    record_block_free(&want);
+    diag_free(&dg);
+}
+
+/* ckpt_load_years, for the quantiles: some years of one arm of a block of two
+ * arms, each path's, as written, in a whole block and the short last one; a
+ * cut block, years beyond the run's and an arm it has not are refused. */
+static void some_years_read_back(void **state)
+{
+    struct fixture *f = *state;
+    f->id.arms = 2;
+    struct diag dg = {0};
+    struct ckpt *c = ckpt_open(f->out, &f->id, CKPT_NEW, &dg);
+    assert_non_null(c);
+    struct record_block twin;
+    assert_int_equal(record_block_alloc(&twin, 64, YEARS, REGIONS), 0);
+    for (size_t b = 0; b < 3; b++) {
+        fill(&f->block, b);
+        fill(&twin, b);
+        for (size_t k = 0; k < twin.n_paths * YEARS * REGIONS * N_VARS; k++)
+            twin.v[k] += 0.5;
+        for (size_t k = 0; k < twin.n_paths * YEARS * N_NVARS; k++)
+            twin.national[k] += 0.5;
+        const struct record_block *arms[2] = {&f->block, &twin};
+        assert_int_equal(ckpt_save(c, b, arms, &dg), 0);
+    }
+    for (size_t b = 0; b < 3; b += 2)
+        for (size_t arm = 0; arm < 2; arm++) {
+            years_as_saved(c, b, arm, 0, YEARS);
+            years_as_saved(c, b, arm, 1, 2);
+            years_as_saved(c, b, arm, 2, 1);
+        }
+    assert_int_equal(ckpt_load_years(c, 0, 0, 2, 2, &twin, &dg), -1);
+    assert_int_equal(ckpt_load_years(c, 0, 2, 0, 1, &twin, &dg), -1);
+    char p[256];
+    path_of(f, "block-00000002", p, sizeof p);
+    assert_int_equal(truncate(p, 5000), 0);
+    assert_int_equal(ckpt_load_years(c, 2, 1, 0, 1, &twin, &dg), -1);
+    printf("# %s\n", diag_last_text(&dg));
+    assert_non_null(strstr(diag_last_text(&dg), "block-00000002 (paths 128-129): truncated"));
+    ckpt_close(c);
+    record_block_free(&twin);
     diag_free(&dg);
 }
 
@@ -424,6 +495,7 @@ int main(void)
         cmocka_unit_test(crc32c_matches_the_standard),
         cmocka_unit_test(a_slice_falls_in_whole_blocks),
         cmocka_unit_test_setup_teardown(resume_removes_damaged_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(some_years_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(damage_after_the_check_fails_the_load, setup, teardown),
         cmocka_unit_test_setup_teardown(a_link_inside_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(remove_leaves_a_strangers_file, setup, teardown),

@@ -294,13 +294,9 @@ static void test_block_order(void **state)
 
 #define SAME(field, count) assert_memory_equal(a->field, b->field, (count) * sizeof *a->field)
 
-static void test_blocks_bit_identical(void **state)
+/* Every result of two summaries, bit for bit. */
+static void same_results(const struct summary_results *a, const struct summary_results *b)
 {
-    (void)state;
-    struct summary *one = run((const size_t[]){4}, 1);
-    /* on 3 threads: a year on each */
-    struct summary *three = run_on((const size_t[]){1, 2, 1}, 3, 3);
-    const struct summary_results *a = summary_results(one), *b = summary_results(three);
     for (size_t v = 0; v < N_VARS; v++) {
         SAME(mean[v], Y * R);
         if (a->quantiles[v]) SAME(quantiles[v], Y * R * Q);
@@ -324,8 +320,118 @@ static void test_blocks_bit_identical(void **state)
     SAME(first_year_at_risk, R);
     SAME(province_p_deficit, Y);
     SAME(province_p_depleted, Y);
+}
+
+static void test_blocks_bit_identical(void **state)
+{
+    (void)state;
+    struct summary *one = run((const size_t[]){4}, 1);
+    /* on 3 threads: a year on each */
+    struct summary *three = run_on((const size_t[]){1, 2, 1}, 3, 3);
+    same_results(summary_results(one), summary_results(three));
     summary_free(one);
     summary_free(three);
+}
+
+/* fill, and every other variable a value of its own (within ± 50), so that a
+ * value put in another cell's column shows in the quantiles. */
+static void fill_all(struct record_block *b, size_t first_path, size_t n_paths)
+{
+    fill(b, first_path, n_paths);
+    for (size_t p = 0; p < n_paths; p++)
+        for (size_t y = 0; y < Y; y++) {
+            size_t k = first_path + p;
+            for (size_t r = 0; r < R; r++)
+                for (size_t v = 0; v < N_VARS; v++) {
+                    double *x = record_at(b, p, y, r);
+                    if (x[v] == 0) x[v] = (double)((k * 31 + y * 17 + r * 13 + v * 7) % 101) - 50;
+                }
+            double *n = record_national(b, p, y);
+            for (size_t v = 0; v < N_NVARS; v++)
+                if (v != NVAR_COST_INDEX) n[v] = (double)((k * 29 + y * 11 + v * 5) % 97) - 40;
+        }
+}
+
+/* A source holding the blocks in memory (summary_source), counting its reads. */
+struct held {
+    struct record_block block[P];
+    size_t n, reads;
+    bool fail;
+};
+
+static int read_held(const void *ctx, size_t first, size_t n, size_t y0, size_t ny,
+                     struct record_block *out, struct diag *d)
+{
+    struct held *h = (struct held *)ctx;
+    h->reads++;
+    for (size_t i = 0; i < h->n && !h->fail; i++) {
+        const struct record_block *b = &h->block[i];
+        if (b->first_path != first || b->n_paths != n) continue;
+        *out = (struct record_block){first, n, ny, R, out->v, out->national};
+        for (size_t p = 0; p < n; p++)
+            for (size_t y = 0; y < ny; y++) {
+                memcpy(record_at(out, p, y, 0), record_at(b, p, y0 + y, 0),
+                       R * N_VARS * sizeof(double));
+                memcpy(record_national(out, p, y), record_national(b, p, y0 + y),
+                       N_NVARS * sizeof(double));
+            }
+        return 0;
+    }
+    diag_fail(d, "no such block");
+    return -1;
+}
+
+/* A summary whose quantiles read the blocks again from a source (a run's
+ * checkpoint) has the same bits as one with a scratch file: with every year
+ * at once, two years and one year at a time, and a share of a year's
+ * columns at a time (as the memory budget allows).
+ * It keeps no scratch file, and a source that fails fails the summary. */
+static void test_source_same_bits(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 2, 1};
+    struct held h = {.n = 3};
+    struct summary_config c = config();
+    c.threads = 2;
+    struct summary *spilled = summary_alloc(&c);
+    assert_non_null(spilled);
+    struct diag dg = {0};
+    for (size_t i = 0, first = 0; i < h.n; first += sizes[i++]) {
+        fill_all(&h.block[i], first, sizes[i]);
+        assert_int_equal(summary_add(spilled, &h.block[i], &dg), 0);
+    }
+    assert_int_equal(summary_finish(spilled, &dg), 0);
+    c.source = (struct summary_source){.read = read_held, .ctx = &h};
+    assert_int_equal(summary_scratch_bytes(&c), 0);
+    size_t per_year = (29 * R + 27 + 8) * P * sizeof(double);
+    /* all years; two; one; 5 of a year's 93 columns (19 groups a year); one
+     * column (less than a column's bytes) */
+    const size_t budgets[] = {0, 2 * per_year, per_year, 5 * P * sizeof(double), 1};
+    const size_t reads[] = {3, 6, 9, 171, 837}; /* blocks × groups */
+    for (size_t k = 0; k < 5; k++) {
+        c.quantile_memory = budgets[k];
+        h.reads = 0;
+        struct summary *s = summary_alloc(&c);
+        assert_non_null(s);
+        for (size_t i = 0; i < h.n; i++)
+            assert_int_equal(summary_add(s, &h.block[i], &dg), 0);
+        assert_int_equal(summary_finish(s, &dg), 0);
+        assert_int_equal(h.reads, reads[k]);
+        same_results(summary_results(spilled), summary_results(s));
+        summary_free(s);
+    }
+    h.fail = true;
+    struct summary *s = summary_alloc(&c);
+    assert_non_null(s);
+    for (size_t i = 0; i < h.n; i++)
+        assert_int_equal(summary_add(s, &h.block[i], &dg), 0);
+    assert_int_equal(summary_finish(s, &dg), -1);
+    assert_string_equal(diag_last_text(&dg), "no such block");
+    summary_free(s);
+    summary_free(spilled);
+    for (size_t i = 0; i < h.n; i++)
+        record_block_free(&h.block[i]);
+    diag_free(&dg);
 }
 
 /* The scratch file: 8 bytes per path and quantile cell, the cells being the
@@ -374,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_province_months_without_expenditure),
         cmocka_unit_test(test_block_order),
         cmocka_unit_test(test_blocks_bit_identical),
+        cmocka_unit_test(test_source_same_bits),
         cmocka_unit_test(test_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
