@@ -2241,22 +2241,16 @@ SLAB_LOOPS void mix_add(double s[4][COEF_PER_NODE], int nodes, double w, const d
 SLAB_LOOPS void mix_nodes(const double *base, const double *p, int top, double wK, double wK1,
                           double mix[4][COEF_PER_NODE], int nodes)
 {
-    /* the terms' weights and rows in one list, for one loop without branches on n */
-    double w[BENEFIT_MAX_ADMISSIONS + 3];
-    size_t at[BENEFIT_MAX_ADMISSIONS + 3];
-    int terms = top + 3;
-    for (int n = 0; n < terms; n++) {
-        w[n] = mix_weight(p, n, top, wK, wK1);
-        at[n] = mix_row(n, top);
-    }
     for (int j = 0; j < 4; j += nodes) {
         double s[4][COEF_PER_NODE];
         for (int h = 0; h < nodes; h++)
             for (int c = 0; c < COEF_PER_NODE; c++)
                 s[h][c] = 0;
         const double *row = base + j * COEF_PER_NODE;
-        for (int n = 0; n < terms; n++)
-            mix_add(s, nodes, w[n], row + at[n]);
+        for (int n = 0; n <= top; n++)
+            mix_add(s, nodes, p[n], row + mix_row(n, top));
+        mix_add(s, nodes, wK, row + mix_row(top + 1, top));
+        mix_add(s, nodes, wK1, row + mix_row(top + 2, top));
         for (int h = 0; h < nodes; h++)
             for (int c = 0; c < COEF_PER_NODE; c++)
                 mix[j + h][c] = s[h][c];
