@@ -2211,7 +2211,7 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
  * locals (registers) rather than in memory: each sum adds the same terms in the
  * same order as the plain loop (the counts 0 .. top, then rows top and top − 1
  * with the weights wK and wK1 of the counts beyond, lookup_pmf; a zero weight
- * skipped), so the result is the same bit for bit. mix_counts fills every column;
+ * skipped), so the result is the same bit for bit. mix_nodes fills every column;
  * mix_counts_payer the two of one payer, those from `row` (its first column is column `lo`). */
 /* The n-th term of a count mixture: the counts 0 .. top at p[n], then row top at
  * wK and row top − 1 at wK1 for the counts beyond; its weight and its row. */
@@ -2235,7 +2235,7 @@ SLAB_LOOPS void mix_add(double s[4][COEF_PER_NODE], int nodes, double w, const d
             s[h][c] += w * r[h * COEF_PER_NODE + c];
 }
 
-/* mix_counts over `nodes` nodes at a time: 2 in SSE (24 sums in 12 of its 16
+/* Every column mixed, `nodes` nodes at a time: 2 in SSE (24 sums in 12 of its 16
  * registers), all 4 in AVX2 (48 sums in 12 of its 16 registers of 4). The
  * counts 0 .. top, then rows top and top − 1 at wK and wK1, as mix_weight. */
 SLAB_LOOPS void mix_nodes(const double *base, const double *p, int top, double wK, double wK1,
@@ -2268,7 +2268,7 @@ SLAB_LOOPS void payer_add(double s[4][2], double w, const double *r)
 }
 
 SLAB_LOOPS void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
-                             double mix[4][COEF_PER_NODE], int lo)
+                                 double mix[4][COEF_PER_NODE], int lo)
 {
     double s[4][2] = {{0}};
     for (int n = 0; n <= top; n++)
