@@ -2212,7 +2212,7 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
  * locals (registers) rather than in memory: each sum adds the same terms in the
  * same order as the plain loop (the counts 0 .. top, then rows top and top − 1
  * with the weights wK and wK1 of the counts beyond, lookup_pmf; a zero weight
- * skipped), so the result is the same bit for bit. mix_counts fills every column;
+ * skipped), so the result is the same bit for bit. mix_nodes fills every column;
  * mix_counts_payer the two of one payer, those from `row` (its first column is column `lo`). */
 /* The n-th term of a count mixture: the counts 0 .. top at p[n], then row top at
  * wK and row top − 1 at wK1 for the counts beyond; its weight and its row. */
@@ -2236,28 +2236,22 @@ SLAB_LOOPS void mix_add(double s[4][COEF_PER_NODE], int nodes, double w, const d
             s[h][c] += w * r[h * COEF_PER_NODE + c];
 }
 
-/* mix_counts over `nodes` nodes at a time: 2 in SSE (24 sums in 12 of its 16
+/* Every column mixed, `nodes` nodes at a time: 2 in SSE (24 sums in 12 of its 16
  * registers), all 4 in AVX2 (48 sums in 12 of its 16 registers of 4). The
  * counts 0 .. top, then rows top and top − 1 at wK and wK1, as mix_weight. */
 SLAB_LOOPS void mix_nodes(const double *base, const double *p, int top, double wK, double wK1,
                           double mix[4][COEF_PER_NODE], int nodes)
 {
-    /* the terms' weights and rows in one list, for one loop without branches on n */
-    double w[BENEFIT_MAX_ADMISSIONS + 3];
-    size_t at[BENEFIT_MAX_ADMISSIONS + 3];
-    int terms = top + 3;
-    for (int n = 0; n < terms; n++) {
-        w[n] = mix_weight(p, n, top, wK, wK1);
-        at[n] = mix_row(n, top);
-    }
     for (int j = 0; j < 4; j += nodes) {
         double s[4][COEF_PER_NODE];
         for (int h = 0; h < nodes; h++)
             for (int c = 0; c < COEF_PER_NODE; c++)
                 s[h][c] = 0;
         const double *row = base + j * COEF_PER_NODE;
-        for (int n = 0; n < terms; n++)
-            mix_add(s, nodes, w[n], row + at[n]);
+        for (int n = 0; n <= top; n++)
+            mix_add(s, nodes, p[n], row + mix_row(n, top));
+        mix_add(s, nodes, wK, row + mix_row(top + 1, top));
+        mix_add(s, nodes, wK1, row + mix_row(top + 2, top));
         for (int h = 0; h < nodes; h++)
             for (int c = 0; c < COEF_PER_NODE; c++)
                 mix[j + h][c] = s[h][c];
@@ -2275,7 +2269,7 @@ SLAB_LOOPS void payer_add(double s[4][2], double w, const double *r)
 }
 
 SLAB_LOOPS void mix_counts_payer(const double *row, const double *p, int top, double wK, double wK1,
-                             double mix[4][COEF_PER_NODE], int lo)
+                                 double mix[4][COEF_PER_NODE], int lo)
 {
     double s[4][2] = {{0}};
     for (int n = 0; n <= top; n++)
