@@ -564,6 +564,32 @@ struct national_year {
     struct costs_year costs;
 };
 
+/* Each cell's deaths over its residents at the start of the year, 0 where no
+ * one lives. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Also compiled for AVX2, chosen when the program loads where the processor
+ * has it: 4 cells at a time instead of 2, the same division, the same bits. */
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+death_rates(const struct by_age *restrict residents, const struct by_age *restrict deaths,
+            struct by_age *restrict rate)
+{
+    /* the division made in every cell (by 1 where no one lives), in loops of
+     * their own: in one, the compiler would branch around it and not
+     * vectorize */
+    struct by_age divisor;
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            divisor.at[sex][a] = residents->at[sex][a] > 0 ? residents->at[sex][a] : 1;
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            rate->at[sex][a] = deaths->at[sex][a] / divisor.at[sex][a];
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            rate->at[sex][a] = residents->at[sex][a] > 0 ? rate->at[sex][a] : 0;
+}
+
 /* Region k's year into record v: drivers, financing rules, claims, interest. */
 static void project_region_year(const struct engine *e, struct engine_work *w, uint64_t path,
                                 size_t k, int year, const struct national_year *n,
@@ -577,19 +603,7 @@ static void project_region_year(const struct engine *e, struct engine_work *w, u
     struct population_flows flows;
     seek(e, r, path, key, year, DRIVER_MIGRATION);
     population_step(&e->population[k], &n->demography, &w->population[k], r, &flows);
-    /* the division made in every cell (by 1 where no one lives), in loops of
-     * their own: in one, the compiler would branch around it and not
-     * vectorize */
-    struct by_age divisor;
-    for (int sex = 0; sex < N_SEXES; sex++)
-        for (int a = 0; a < N_AGES; a++)
-            divisor.at[sex][a] = residents.at[sex][a] > 0 ? residents.at[sex][a] : 1;
-    for (int sex = 0; sex < N_SEXES; sex++)
-        for (int a = 0; a < N_AGES; a++)
-            death_rate.at[sex][a] = flows.deaths.at[sex][a] / divisor.at[sex][a];
-    for (int sex = 0; sex < N_SEXES; sex++)
-        for (int a = 0; a < N_AGES; a++)
-            death_rate.at[sex][a] = residents.at[sex][a] > 0 ? death_rate.at[sex][a] : 0;
+    death_rates(&residents, &flows.deaths, &death_rate);
 
     struct financing_rules rules;
     financing_rules_init(&rules, region, year, &w->x);
