@@ -50,8 +50,7 @@ struct summary {
      * (NULL with a source) */
     double *stage;
     size_t stage_paths;
-    size_t *block_paths;                 /* with a source: each block's paths, in the order added */
-    size_t additive[N_VARS], n_additive; /* the var_info[].additive variables */
+    size_t *block_paths; /* with a source: each block's paths, in the order added */
     size_t n_blocks, cap_blocks;
     struct summary_results r;
     struct accum_owned owned;
@@ -103,8 +102,6 @@ struct summary *summary_alloc(const struct summary_config *c)
     s->c.scratch_dir = dir;
 
     s->cells = lay_out_cells(c, s->region_cell, s->province_cell, s->national_cell);
-    for (size_t v = 0; v < N_VARS; v++)
-        if (var_info[v].additive) s->additive[s->n_additive++] = v;
     double *quantiles = s->quantiles = own(s, s->cells * Q, sizeof(double));
     if (!quantiles) {
         summary_free(s);
@@ -181,11 +178,10 @@ static void province_values(const struct summary *s, const struct record_block *
                             size_t y, double x[N_VARS])
 {
     memset(x, 0, N_VARS * sizeof *x);
-    /* each variable's sum in region order, as the list of the additive ones */
     for (size_t g = 0; g < b->regions; g++) {
         const double *rec = record_at(b, p, y, g);
-        for (size_t k = 0; k < s->n_additive; k++)
-            x[s->additive[k]] += rec[s->additive[k]];
+        for (size_t v = 0; v < N_VARS; v++)
+            if (var_info[v].additive) x[v] += rec[v];
     }
     double benefit_yuan = x[VAR_EXPENDITURE] - x[VAR_ADJUSTMENT_PAID] - x[VAR_DEFICIT_INTEREST];
     if (s->c.pooled_transfers) record_net_transfers(x);
