@@ -11,6 +11,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -352,10 +353,12 @@ static void fill_all(struct record_block *b, size_t first_path, size_t n_paths)
         }
 }
 
-/* A source holding the blocks in memory (summary_source), counting its reads. */
+/* A source holding the blocks in memory (summary_source), counting its reads
+ * (which come from the summary's threads at once). */
 struct held {
     struct record_block block[P];
-    size_t n, reads;
+    size_t n;
+    atomic_size_t reads;
     bool fail;
 };
 
@@ -363,7 +366,7 @@ static int read_held(const void *ctx, size_t first, size_t n, size_t y0, size_t 
                      struct record_block *out, struct diag *d)
 {
     struct held *h = (struct held *)ctx;
-    h->reads++;
+    atomic_fetch_add(&h->reads, 1);
     for (size_t i = 0; i < h->n && !h->fail; i++) {
         const struct record_block *b = &h->block[i];
         if (b->first_path != first || b->n_paths != n) continue;
@@ -410,13 +413,13 @@ static void test_source_same_bits(void **state)
     const size_t reads[] = {3, 6, 9, 171, 837}; /* blocks × groups */
     for (size_t k = 0; k < 5; k++) {
         c.quantile_memory = budgets[k];
-        h.reads = 0;
+        atomic_store(&h.reads, 0);
         struct summary *s = summary_alloc(&c);
         assert_non_null(s);
         for (size_t i = 0; i < h.n; i++)
             assert_int_equal(summary_add(s, &h.block[i], &dg), 0);
         assert_int_equal(summary_finish(s, &dg), 0);
-        assert_int_equal(h.reads, reads[k]);
+        assert_int_equal(atomic_load(&h.reads), reads[k]);
         same_results(summary_results(spilled), summary_results(s));
         summary_free(s);
     }
