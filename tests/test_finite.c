@@ -106,6 +106,22 @@ static void the_first_in_block_order_is_reported(void **state)
     diag_free(&dg);
 }
 
+/* An infinity among the province's values alone, every region's finite: found
+ * there (the regions' and the province's arrays are each checked whole first). */
+static void national_alone_is_found(void **state)
+{
+    (void)state;
+    struct record_block b;
+    fill(&b);
+    record_national(&b, 2, 1)[N_NVARS - 1] = INFINITY;
+    struct finite_at at;
+    assert_true(finite_scan(&b, &at));
+    assert_true(at.national);
+    assert_int_equal(at.path, FIRST + 2);
+    assert_int_equal(at.year, 1);
+    record_block_free(&b);
+}
+
 /* Only the block's n_paths count: a buffer's unused paths are not read. */
 static void only_the_block_paths_are_read(void **state)
 {
@@ -128,6 +144,7 @@ int main(void)
         cmocka_unit_test(nan_is_found_where_it_is),
         cmocka_unit_test(the_first_in_block_order_is_reported),
         cmocka_unit_test(only_the_block_paths_are_read),
+        cmocka_unit_test(national_alone_is_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
