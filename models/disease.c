@@ -80,10 +80,10 @@ void disease_death_split(double q, double prev, double k, double *with, double *
  * everyone dies. `incidence` is the year's min(1, i(age) L), the same for
  * both sexes. */
 /* Also compiled for AVX2 (clones.h): the divisions 4 at a time instead of 2. */
-DRIVER_CLONES static void age_one(const struct disease_condition *restrict c,
-                                  const double *restrict incidence, double *restrict prev,
-                                  const double *restrict persons, const double *restrict death_rate,
-                                  const double *restrict alive_inv, double newborn)
+AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
+                                const double *restrict incidence, double *restrict prev,
+                                const double *restrict persons, const double *restrict death_rate,
+                                const double *restrict alive_inv, double newborn)
 {
     const int last = N_AGES - 1;
     const double k = c->excess_mortality, kept = c->persistence;
@@ -160,9 +160,9 @@ static inline double sum_cells(const struct by_age *x)
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-DRIVER_CLONES void disease_step(const struct disease_model *p, struct disease_state *st,
-                                const struct by_age *persons, const struct by_age *death_rate,
-                                const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
+AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_state *st,
+                              const struct by_age *persons, const struct by_age *death_rate,
+                              const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
 {
     /* The multiplier adds the conditions in their order, cell by cell, in a
      * local table: through `out` the compiler could not tell the stores from

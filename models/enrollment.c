@@ -157,9 +157,9 @@ static void advance_drift(struct enrollment_state *st, const struct by_age *pers
         d[a] += st->employee_shift;
 }
 
-DRIVER_CLONES void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st,
-                                   int year, const struct by_age *persons, double contribution_yuan,
-                                   double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
+AVX2_CLONES void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st,
+                                 int year, const struct by_age *persons, double contribution_yuan,
+                                 double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
 {
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */

@@ -1,6 +1,7 @@
 /* lattice.c: distributions on a uniform lattice with an exact tail (lattice.h). */
 #include "models/lattice.h"
 
+#include "models/clones.h"
 #include "models/rfft.h"
 
 #include <assert.h>
@@ -83,19 +84,12 @@ void lattice_fft(struct rfft *f, const struct lattice *x, double *out)
     rfft_forward(f, out);
 }
 
-/* The products of transforms are also compiled for AVX2, that copy chosen when the
- * program loads where the processor has it (as models/rfft.c): 4 frequencies at a
- * time instead of 2, the same operations in the same order, so the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define BOTH_WIDTHS __attribute__((target_clones("avx2", "default")))
-#else
-#define BOTH_WIDTHS
-#endif
-
+/* The products of transforms are also compiled for AVX2 (clones.h): 4
+ * frequencies at a time instead of 2, the same bits. */
 /* The spectrum's order (models/rfft.h): Re z_k at k for k = 0..n2/2, Im z_k at
  * n2/2 + k for k = 1..n2/2 − 1 (z_0 and z_{n2/2} are real), so that both loops run
  * over contiguous runs and vectorize; restrict: acc is never a or b. */
-BOTH_WIDTHS void lattice_fft_mul(double *restrict acc, const double *restrict a,
+AVX2_CLONES void lattice_fft_mul(double *restrict acc, const double *restrict a,
                                  const double *restrict b, size_t n2)
 {
     assert(n2 >= 4 && n2 % 2 == 0);
@@ -109,7 +103,7 @@ BOTH_WIDTHS void lattice_fft_mul(double *restrict acc, const double *restrict a,
     }
 }
 
-BOTH_WIDTHS void lattice_fft_mul_add(double *restrict acc, const double *restrict a,
+AVX2_CLONES void lattice_fft_mul_add(double *restrict acc, const double *restrict a,
                                      const double *restrict b, size_t n2)
 {
     assert(n2 >= 4 && n2 % 2 == 0);

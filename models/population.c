@@ -91,10 +91,9 @@ double population_migration_factor(const struct population_model *p, gsl_rng *r)
     return exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
 }
 
-DRIVER_CLONES void population_advance(const struct population_model *p,
-                                      const struct demography_year *national,
-                                      double migration_factor, struct population_state *st,
-                                      struct population_flows *out)
+AVX2_CLONES void population_advance(const struct population_model *p,
+                                    const struct demography_year *national, double migration_factor,
+                                    struct population_state *st, struct population_flows *out)
 {
     double(*persons)[N_AGES] = st->persons.at;
     double next[N_SEXES][N_AGES];

@@ -9,6 +9,7 @@
  * the factor 1/n. Each pass runs over contiguous runs of the separate real and
  * imaginary arrays with tabulated twiddle factors, so the compiler vectorizes it. */
 #include "models/rfft.h"
+#include "models/clones.h"
 
 #include <assert.h>
 #include <math.h>
@@ -16,17 +17,12 @@
 
 #define PI 3.14159265358979323846
 
-/* The transforms are also compiled for AVX2 and that copy chosen when the program
- * loads where the processor has it (GCC or Clang on x86-64): the passes 4 values
- * at a time instead of 2, the same operations in the same order (AVX2 has no
- * fused multiply-add, and ISO C mode contracts nothing), so the same bits. The
- * passes are inlined into each copy. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define BOTH_WIDTHS __attribute__((target_clones("avx2", "default")))
+/* The transforms are also compiled for AVX2 (clones.h): the passes 4 values at a
+ * time instead of 2, the same bits. The passes are inlined into each copy. */
+#if defined(__GNUC__)
 #define PASS static inline __attribute__((always_inline)) void
 #else
-#define BOTH_WIDTHS
-#define PASS static void
+#define PASS static inline void
 #endif
 
 struct rfft {
@@ -201,7 +197,7 @@ PASS dif_last(double *restrict re, double *restrict im, size_t m)
     }
 }
 
-BOTH_WIDTHS void rfft_forward(struct rfft *f, double *x)
+AVX2_CLONES void rfft_forward(struct rfft *f, double *x)
 {
     const size_t n = f->n, m = f->m;
     double *restrict re = f->re, *restrict im = f->im;
@@ -230,7 +226,7 @@ BOTH_WIDTHS void rfft_forward(struct rfft *f, double *x)
     x[m / 2] = re[p], x[n - m / 2] = -im[p];
 }
 
-BOTH_WIDTHS void rfft_inverse(struct rfft *f, double *x)
+AVX2_CLONES void rfft_inverse(struct rfft *f, double *x)
 {
     const size_t n = f->n, m = f->m;
     double *restrict re = f->re, *restrict im = f->im;

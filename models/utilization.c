@@ -114,9 +114,9 @@ double utilization_use(const struct utilization_model *m, size_t region, int yea
     return use;
 }
 
-DRIVER_CLONES void utilization_step(const struct utilization_model *m, size_t region, int year,
-                                    const struct costs_year *costs, const struct by_age *multiplier,
-                                    double births, gsl_rng *r, struct utilization_year *out)
+AVX2_CLONES void utilization_step(const struct utilization_model *m, size_t region, int year,
+                                  const struct costs_year *costs, const struct by_age *multiplier,
+                                  double births, gsl_rng *r, struct utilization_year *out)
 {
     double use = out->use = utilization_use(m, region, year, costs->use_index, r, &out->shock);
     care_step(&m->inpatient, m->inpatient_mix[region].at, use, costs->price_index, multiplier,

@@ -4,6 +4,8 @@
  * struct claims_nodes), then one normal draw per line. */
 #include "sim/claims.h"
 
+#include "models/clones.h"
+
 #include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -83,7 +85,7 @@ struct claims_nodes {
                                          newborns of each sex */
     double in_rate[N_SEXES][CLAIMS_MAX_BANDS], out_rate[N_SEXES][CLAIMS_MAX_BANDS]; /* R */
     const struct benefit_year *y;
-    int n;                 /* the year's nodes: 0 when each region looks up its own */
+    int n;                  /* the year's nodes: 0 when each region looks up its own */
     double x[CLAIMS_NODES]; /* the nodes in u */
     bool *ready;            /* [groups]: looked up this year */
     double *value;          /* [groups][CLAIMS_NODES][NODE_ROWS][FIELDS] */
@@ -97,7 +99,7 @@ enum node_row { ROW_IN_TIME, ROW_LATE, ROW_ASSISTED, NODE_ROWS };
 #define N_LAYER_FIELDS 4
 static const int layer_field[N_LAYER_FIELDS] = {F_MEAN + LINE_SERIOUS, F_VAR + LINE_SERIOUS,
                                                 F_MEAN + LINE_ASSISTANCE, F_VAR + LINE_ASSISTANCE};
-_Static_assert(N_CATEGORIES * N_LAYER_FIELDS == FIELDS, "the assisted's row holds every category");
+_Static_assert(N_CATEGORIES *N_LAYER_FIELDS == FIELDS, "the assisted's row holds every category");
 #define GROUP_VALUES (CLAIMS_NODES * NODE_ROWS * FIELDS)
 
 struct claims_nodes *claims_nodes_alloc(const struct claims_bands *b, size_t n_conditions,
@@ -342,16 +344,11 @@ static void sum_own(struct sums *s, const struct claims_bands *b, const struct s
  * sums copied in and out once per region-year; the own lookups in another
  * function (their scalar additions to the same locals made GCC add one field
  * at a time). */
-#if defined(__x86_64__) && defined(__GNUC__)
-/* Also compiled for AVX2, chosen when the program loads where the processor
- * has it (GCC or Clang on x86-64): the sums of the node rows 4 fields at a
- * time instead of 2, the same operations in the same order (AVX2 has no fused
- * multiply-add), so the same bits. */
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void
-sum_nodes(struct sums *s, const struct claims_bands *b, const struct source *src,
-          const struct claims_inputs *in, double late_share, const double *category_share)
+/* Also compiled for AVX2 (models/clones.h): the sums of the node rows 4 fields
+ * at a time instead of 2, the same bits. */
+AVX2_CLONES static void sum_nodes(struct sums *s, const struct claims_bands *b,
+                                  const struct source *src, const struct claims_inputs *in,
+                                  double late_share, const double *category_share)
 {
     int nodes = src->nodes->n;
     /* the sums in locals, which the compiler keeps in vector registers over a

@@ -4,6 +4,7 @@
 #include "sim/engine.h"
 
 #include "models/benefit_table.h"
+#include "models/clones.h"
 #include "models/costs.h"
 #include "models/demography.h"
 #include "models/disease.h"
@@ -63,11 +64,11 @@ struct engine {
     struct benefit_claim_model *table_models;
     struct package *table_packages;
     struct benefit_grid *table_grids; /* [n_tables]: each table's grid */
-    bool *borrowed;         /* [n_tables]: the table is a donor engine's (engine_create_like) */
-    struct region_year *ry; /* [regions][years] */
-    struct pools pools;     /* which fund holds each region's money (pools.h) */
-    size_t most_in_use;     /* the most tables any year uses */
-    unsigned hold;          /* the driver groups held (engine_hold, models/hold.h) */
+    bool *borrowed;             /* [n_tables]: the table is a donor engine's (engine_create_like) */
+    struct region_year *ry;     /* [regions][years] */
+    struct pools pools;         /* which fund holds each region's money (pools.h) */
+    size_t most_in_use;         /* the most tables any year uses */
+    unsigned hold;              /* the driver groups held (engine_hold, models/hold.h) */
     struct held_models *unheld; /* the models as built, once a group has been held */
 };
 
@@ -104,8 +105,8 @@ struct engine_work {
     struct claims_nodes **nodes, **table_nodes; /* [most_in_use], [n_tables] */
     double *region_use;                         /* [regions]: the year's factors on the rates */
     double *table_use;                          /* [regions]: those of one table */
-    double *scale;                    /* [n_tables]: the year's package scale */
-    double *income, *price;           /* [years + 1]: the path's timeline_path */
+    double *scale;                              /* [n_tables]: the year's package scale */
+    double *income, *price;                     /* [years + 1]: the path's timeline_path */
     struct timeline_path x;
     double *balance;   /* [regions]: at the start of the year */
     double *shortfall; /* [regions]: the cumulative shortfall so far */
@@ -116,8 +117,8 @@ struct engine_work {
      * the balance at the end of its history (calibration.history_end_year),
      * from which the window restarts */
     double *pv_opening; /* [regions] */
-    double discount;                    /* the year's factor to the start */
-    double **records;                   /* [regions]: the year's records */
+    double discount;    /* the year's factor to the start */
+    double **records;   /* [regions]: the year's records */
     /* Merged pools (pools.h), each year: the fund of each region, the balance it
      * moved there at the start, its balance before that, and the benefits that
      * a fund pays (the months of payment of all its regions). */
@@ -485,12 +486,12 @@ struct engine_work *engine_work_alloc(const struct engine *e)
     w->table_use = calloc(e->regions, sizeof *w->table_use);
     int ok = w->r && w->population && w->enrollment && w->disease && w->year_views && w->in_use &&
              w->scale && w->income && w->price && w->balance && w->shortfall && w->pv_income &&
-             w->pv_expenditure && w->pv_opening && w->records && w->fund && w->moved && w->opening &&
-             w->fund_benefits && w->nodes && w->table_nodes && w->region_use && w->table_use &&
-             utilization_year_init(&w->use, &e->utilization) == 0;
+             w->pv_expenditure && w->pv_opening && w->records && w->fund && w->moved &&
+             w->opening && w->fund_benefits && w->nodes && w->table_nodes && w->region_use &&
+             w->table_use && utilization_year_init(&w->use, &e->utilization) == 0;
     for (size_t i = 0; ok && i < e->most_in_use; i++)
-        ok = (w->nodes[i] = claims_nodes_alloc(&e->bands, e->s->disease.n, &e->utilization)) !=
-             NULL;
+        ok =
+            (w->nodes[i] = claims_nodes_alloc(&e->bands, e->s->disease.n, &e->utilization)) != NULL;
     for (size_t t = 0; ok && t < e->n_tables; t++)
         ok = (w->year_views[t] = benefit_year_alloc(e->tables[t], true)) != NULL;
     if (!ok) {
@@ -566,14 +567,11 @@ struct national_year {
 
 /* Each cell's deaths over its residents at the start of the year, 0 where no
  * one lives. */
-#if defined(__x86_64__) && defined(__GNUC__)
-/* Also compiled for AVX2, chosen when the program loads where the processor
- * has it: 4 cells at a time instead of 2, the same division, the same bits. */
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void
-death_rates(const struct by_age *restrict residents, const struct by_age *restrict deaths,
-            struct by_age *restrict rate)
+/* Also compiled for AVX2 (models/clones.h): 4 cells at a time instead of 2, the
+ * same division, the same bits. */
+AVX2_CLONES static void death_rates(const struct by_age *restrict residents,
+                                    const struct by_age *restrict deaths,
+                                    struct by_age *restrict rate)
 {
     /* the division made in every cell (by 1 where no one lives), in loops of
      * their own: in one, the compiler would branch around it and not
@@ -753,7 +751,8 @@ static void share_lookups(const struct engine *e, struct engine_work *w, uint64_
     double shock;
     for (size_t k = 0; k < e->regions; k++) {
         seek(e, w->r, path, (uint32_t)k, year, DRIVER_UTILIZATION);
-        w->region_use[k] = utilization_use(&e->utilization, k, year, n->costs.use_index, w->r, &shock);
+        w->region_use[k] =
+            utilization_use(&e->utilization, k, year, n->costs.use_index, w->r, &shock);
     }
     size_t slot = 0;
     for (size_t t = 0; t < e->n_tables; t++) {
