@@ -32,6 +32,9 @@ set -- --paths 24 --variance
 
 # Starts the analysis into $dir/out.h5 and kills it once a side is stored.
 killed_run() {
+    # emptied first: the background job truncates it only once it has started, and
+    # the loop below must not read the notes of the run before
+    : >"$dir/err"
     "$fundsim" sensitivity "$scenario" "$@" --threads 1 -o "$dir/out.h5" \
         >/dev/null 2>"$dir/err" &
     pid=$!
