@@ -198,10 +198,8 @@ AVX2_CLONES void enrollment_step(const struct enrollment_model *p, struct enroll
     /* Every field zero but the two tables by cell, which come first in the
      * structure and which the loop below writes in every cell: zeroed as
      * well, their 404 cells would be stored twice. */
-    static_assert(
-        offsetof(struct enrollment_out, enrollees) < offsetof(struct enrollment_out, total) &&
-            offsetof(struct enrollment_out, late) < offsetof(struct enrollment_out, total),
-        "the tables by cell come before the counts");
+    static_assert(offsetof(struct enrollment_out, total) == 2 * sizeof(struct by_age),
+                  "the two tables by cell, and nothing else, come before the counts");
     memset((char *)out + offsetof(struct enrollment_out, total), 0,
            sizeof *out - offsetof(struct enrollment_out, total));
     /* Each cell's figures in a loop without a sum, which vectorizes; then the

@@ -640,6 +640,12 @@ int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, 
     return read_block(c, b, arms, why, sizeof why) == 0 ? 0 : bad_block(c, b, why, d);
 }
 
+int ckpt_check(const struct ckpt *c, size_t b, struct diag *d)
+{
+    char why[160];
+    return read_block(c, b, NULL, why, sizeof why) == 0 ? 0 : bad_block(c, b, why, d);
+}
+
 /* Reads all n bytes at `offset`; -1 with errno (0 at an early end of the file). */
 static int pread_all(int fd, void *p, size_t n, uint64_t offset)
 {

@@ -99,6 +99,12 @@ int ckpt_save(struct ckpt *c, size_t b, const struct record_block *const *arms, 
  * --resume computes it again. */
 int ckpt_load(const struct ckpt *c, size_t b, struct record_block *const *arms, struct diag *d);
 
+/* Reads block b whole and checks its size, header and checksum, keeping none of
+ * its values: for the blocks a run fed its summaries as it computed them, before
+ * their quantiles read them again (ckpt_load_years). Returns 0, or -1 with `d`
+ * as ckpt_load. */
+int ckpt_check(const struct ckpt *c, size_t b, struct diag *d);
+
 /* Reads years y0 .. y0 + ny - 1 of arm `arm` of block b into `out`
  * (allocated for at least the block's paths and ny years; its first_path,
  * n_paths, years = ny and regions are set), checking the file's size and

@@ -76,10 +76,23 @@ static size_t lay_out_cells(const struct summary_config *c, size_t *region, size
     return cells;
 }
 
+/* Whether the quantiles read the config's source: when it has one and the columns
+ * of one year of every path fit the memory budget, so that each value is read
+ * once. Otherwise (very many paths) the scratch file, read back in groups of
+ * cells, costs far less than reading the source again for each share of a year. */
+static bool reads_source(const struct summary_config *c)
+{
+    if (!c->source.read || c->paths == 0 || c->years == 0) return false;
+    size_t region[N_VARS], province[N_VARS], national[N_NVARS];
+    size_t per_year = lay_out_cells(c, region, province, national) / c->years;
+    size_t memory = c->quantile_memory ? c->quantile_memory : SPILL_DEFAULT_MEMORY;
+    return per_year <= memory / sizeof(double) / c->paths;
+}
+
 uint64_t summary_scratch_bytes(const struct summary_config *c)
 {
     size_t region[N_VARS], province[N_VARS], national[N_NVARS];
-    if (c->source.read) return 0;
+    if (reads_source(c)) return 0;
     return spill_bytes(lay_out_cells(c, region, province, national), c->paths);
 }
 
@@ -93,6 +106,7 @@ struct summary *summary_alloc(const struct summary_config *c)
     struct summary *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->c = *c;
+    if (!reads_source(c)) s->c.source.read = NULL, s->c.source.ctx = NULL;
     size_t Y = c->years, R = c->regions, Q = c->n_quantiles;
     double *levels = own(s, Q, sizeof *levels);
     if (levels && Q) memcpy(levels, c->quantiles, Q * sizeof *levels);
@@ -382,27 +396,29 @@ struct reading {
 };
 
 /* The quantiles from the source, within the spill's memory budget: as many
- * whole years at a time as fit, or, when a year does not (many paths), as
- * many of a year's columns as fit, the year read again for each share. Each
- * group is read from every block, the blocks on the threads (each value has
- * its own place: the same bits on any number). Returns 0 or -1 with `d`. */
+ * whole years at a time as fit with the readers' buffers (at least one:
+ * reads_source), each group read from every block, the blocks on the threads
+ * (each value has its own place: the same bits on any number). Returns 0 or -1
+ * with `d`. */
 static int source_quantiles(struct summary *s, struct diag *d)
 {
     const struct summary_config *c = &s->c;
     size_t Y = c->years, Q = c->n_quantiles, paths = s->added;
-    size_t per_year = year_cells(s, 0, NULL);
+    size_t per_year = year_cells(s, 0, NULL); /* a year's columns */
     size_t memory = c->quantile_memory ? c->quantile_memory : SPILL_DEFAULT_MEMORY;
-    size_t fit = memory / (paths * sizeof(double)); /* columns */
-    if (fit < 1) fit = 1;
-    size_t group = fit / per_year, chunk = per_year; /* years, and columns of each */
-    if (group < 1) group = 1, chunk = fit;
-    if (group > Y) group = Y;
     size_t most = 0, n_blocks = s->n_blocks;
-    int threads = c->threads > 0 ? c->threads : 1;
     for (size_t k = 0; k < n_blocks; k++)
         most = s->block_paths[k] > most ? s->block_paths[k] : most;
-    double *cols = malloc(group * chunk * paths * sizeof *cols);
-    double *out = malloc((group * chunk * Q + 1) * sizeof *out);
+    /* no more readers than blocks; a year of a reader's block, and of the columns */
+    int threads = c->threads > 0 ? c->threads : 1;
+    if ((size_t)threads > n_blocks) threads = n_blocks > 0 ? (int)n_blocks : 1;
+    size_t reader_year = most * (c->regions * N_VARS + N_NVARS) * sizeof(double);
+    size_t year_bytes = per_year * paths * sizeof(double) + (size_t)threads * reader_year;
+    size_t group = memory / year_bytes; /* years */
+    if (group < 1) group = 1;
+    if (group > Y) group = Y;
+    double *cols = malloc(group * per_year * paths * sizeof *cols);
+    double *out = malloc((group * per_year * Q + 1) * sizeof *out);
     size_t *cell = malloc(per_year * sizeof *cell);
     size_t *firsts = malloc((n_blocks + 1) * sizeof *firsts); /* each block's first path */
     struct reading *rd = calloc((size_t)threads, sizeof *rd);
@@ -420,8 +436,8 @@ static int source_quantiles(struct summary *s, struct diag *d)
     }
     for (size_t y0 = 0; y0 < Y && !rc; y0 += group) {
         size_t ny = Y - y0 < group ? Y - y0 : group;
-        for (size_t j0 = 0; j0 < per_year && !rc; j0 += chunk) {
-            size_t nj = per_year - j0 < chunk ? per_year - j0 : chunk;
+        {
+            const size_t j0 = 0, nj = per_year; /* every column of the years */
             /* The blocks on the threads: each fills its own rows of the columns. */
             int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)

@@ -14,8 +14,12 @@
  * config's scratch folder, unlinked at once, and is read back in bounded
  * groups by summary_finish. The file takes summary_scratch_bytes() of disk
  * until then. A summary given a source (struct summary_source: a run's
- * checkpoint, which holds every path already) writes no scratch file: its
- * quantiles read the values back from the source, a few years at a time.
+ * checkpoint, which holds every path already) writes no scratch file when one
+ * year of every path's quantile cells fits its memory budget (up to about
+ * 40,000 paths for Henan in 256 MiB): its quantiles read the values back from
+ * the source, a few years at a time, each value once. With more paths it keeps
+ * the scratch file, which costs less than reading the source again for each
+ * share of a year.
  *
  * Definitions (thresholds from `struct warning_params`):
  *   deficit          surplus < 0 in the year (当期收不抵支)
@@ -83,14 +87,14 @@ struct summary_config {
      * expenditure leave them out (record_net_transfers) */
     bool pooled_transfers;
     const char *scratch_dir;      /* the scratch file's folder; NULL: $TMPDIR, else /tmp */
-    struct summary_source source; /* read NULL: a scratch file instead */
+    struct summary_source source; /* read NULL, or too many paths: a scratch file */
     size_t quantile_memory;       /* bytes of values the quantiles hold at a time; 0:
                                      SPILL_DEFAULT_MEMORY (the results do not depend on it) */
     int threads;                  /* for adding blocks and the quantiles; ≤ 0 means 1 */
 };
 
-/* The disk space the scratch file of a summary with config `c` takes (0 with
- * a source). */
+/* The disk space the scratch file of a summary with config `c` takes (0 when
+ * its quantiles read the source instead). */
 uint64_t summary_scratch_bytes(const struct summary_config *c);
 
 /* Results, filled by summary_finish. Arrays are row-major in the order the
@@ -143,7 +147,7 @@ void summary_set_threads(struct summary *s, int threads);
 
 /* Computes the results from the paths added (at least one); until then the
  * result arrays hold running sums. Reads the scratch file (or the source) back
- * with a bounded buffer (SPILL_DEFAULT_MEMORY), then closes it. A second call changes nothing.
+ * with a bounded buffer (quantile_memory), then closes it. A second call changes nothing.
  * Returns 0, or -1 with the reason in `d` (no path added, a read error, out
  * of memory). */
 int summary_finish(struct summary *s, struct diag *d);

@@ -268,11 +268,36 @@ static int stop_asked(const struct assembly *a, struct diag *d)
     return -1;
 }
 
+/* The blocks the first step fed the summaries from memory, each read whole and
+ * its checksum checked (on the run's threads), when nothing else reads them back
+ * before the summaries' quantiles read some of their years again: a block
+ * damaged since it was written stops the run, as one read back would. Returns 0,
+ * or -1 with `d` naming the first damaged block. */
+static int check_fed(const struct run *r, struct diag *d)
+{
+    size_t end = r->sums.next_block, bad = end;
+    int threads = r->o->threads > 0 ? r->o->threads : 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(min : bad)
+    for (size_t b = r->first_block; b < end; b++) {
+        struct diag ignored = {0};
+        if (ckpt_check(r->ckpt, b, &ignored) != 0 && b < bad) bad = b;
+        diag_free(&ignored);
+    }
+    if (bad == end) return 0;
+    if (ckpt_check(r->ckpt, bad, d) == 0)
+        diag_fail(d,
+                  "%s/block-%08zu could not be read a moment ago; the run stops, and the same "
+                  "command with --resume checks it again",
+                  ckpt_path(r->ckpt), bad);
+    return -1;
+}
+
 /* Every block in path order into the summaries (those the first step has not
  * fed them), and into the file when `write`. Returns 0 or -1 with `d`. */
 static int add_blocks(struct assembly *a, bool write, struct diag *d)
 {
     const struct run *r = a->r;
+    if (!write && check_fed(r, d)) return -1;
     size_t end = r->first_block + r->n_blocks;
     size_t first = write ? r->first_block : r->sums.next_block;
     bool ahead = end - first > 1 && alloc_next(a);

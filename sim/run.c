@@ -242,8 +242,9 @@ static int build(struct run *r, struct diag *d)
 /* Refuses at once a run whose checkpoint, scratch files and output would not
  * fit in the output's folder (when its free space can be known). They are
  * there together at the end: the blocks not stored yet (the checkpoint's
- * folder and identity are made by now), the variants' exact quantiles' scratch
- * files (the base's quantiles read the checkpoint's blocks) and the output;
+ * folder and identity are made by now), the exact quantiles' scratch files
+ * (the variants', and the base's only with very many paths: summary.h) and
+ * the output;
  * each file takes whole blocks of the file system. Returns 0 or -1
  * with `d`. */
 static int check_space(const struct run *r, size_t stored_blocks, struct diag *d)
@@ -257,8 +258,8 @@ static int check_space(const struct run *r, size_t stored_blocks, struct diag *d
     double blocks =
         (double)(r->n_blocks - stored_blocks) * ((double)ckpt_block_bytes(0, 0, 0, 0) + unit) +
         (double)ckpt_block_bytes(r->paths - r->stored, cfg.years, cfg.regions, r->n_arms);
-    /* the base's quantiles read the checkpoint (summary_config.source): only
-     * the variants' differences have scratch files */
+    /* the base's quantiles read the checkpoint (summary_config.source) unless
+     * the paths are too many for that; the variants' differences have scratch files */
     double scratch_files = (summary_scratch_bytes(&cfg) > 0) + (double)r->o->n_variants;
     double quantiles = (double)summary_scratch_bytes(&cfg) +
                        (double)r->o->n_variants * (double)diffsum_scratch_bytes(&dcfg) +
@@ -270,7 +271,8 @@ static int check_space(const struct run *r, size_t stored_blocks, struct diag *d
     human_bytes(blocks, ckpt, sizeof ckpt);
     human_bytes(quantiles, q, sizeof q);
     if (scratch_files > 0)
-        snprintf(q_part, sizeof q_part, ", the exact quantiles' scratch files %s", q);
+        snprintf(q_part, sizeof q_part, ", the exact quantiles' scratch file%s %s",
+                 scratch_files > 1 ? "s" : "", q);
     human_bytes(output, out, sizeof out);
     human_bytes(free_bytes, has, sizeof has);
     diag_fail(d,

@@ -40,12 +40,12 @@ struct run {
     const struct scenario *s;
     const struct run_options *o;
     const struct team *team;
-    size_t from, to, paths;       /* the run's paths: from .. to - 1, paths of them */
-    size_t first_block, n_blocks; /* the blocks they fall in */
-    size_t n_arms;                /* base, variants, independent twins (ckpt.h) */
-    char *dir;                    /* the output's folder, for the scratch files */
-    char *variants_text;          /* the variants' resolved texts, for the checkpoint */
-    char *assumptions;            /* sim/assumptions.h, for the file */
+    size_t from, to, paths;                   /* the run's paths: from .. to - 1, paths of them */
+    size_t first_block, n_blocks;             /* the blocks they fall in */
+    size_t n_arms;                            /* base, variants, independent twins (ckpt.h) */
+    char *dir;                                /* the output's folder, for the scratch files */
+    char *variants_text;                      /* the variants' resolved texts, for the checkpoint */
+    char *assumptions;                        /* sim/assumptions.h, for the file */
     struct h5out_assumption *assumption_rows; /* the same as rows, the group /assumptions */
     size_t n_assumption_rows;
     struct run_names names;
@@ -53,7 +53,7 @@ struct run {
     struct run_arm *base;              /* NULL when every block was stored before */
     struct run_variant_side *variants; /* [o->n_variants] */
     struct ckpt *ckpt;
-    size_t stored; /* paths in the checkpoint (known on every rank after the first step) */
+    size_t stored;        /* paths in the checkpoint (known on every rank after the first step) */
     struct run_sums sums; /* the first rank's */
     /* wall seconds: building the engines, running paths, storing the blocks,
      * making the file */

@@ -206,7 +206,8 @@ full_disk() {
     "$@" "$fundsim" run "$scenario" --paths 2000 --threads 1 --quiet -o "$d/out.h5" \
         2>"$dir/err" || status=$?
     [ $status -eq 1 ] || fail "a full disk ($reason): exit status $status, expected 1"
-    # the checkpoint, the output file or the quantiles' scratch file beside it,
+    # the checkpoint, the output file (or, with very many paths, the quantiles'
+    # scratch file) beside it,
     # whichever fills first; or, when the folder's free space is known to be too
     # small, the refusal up front
     grep -Eq "^fundsim run: (($d/out.h5.tmp-[0-9]*: .*|cannot write the scratch file of the quantiles in $d|cannot write $d/out.h5.ckpt/block-[0-9]*): $reason \(the disk is full|2000 paths need .* beside $d/out.h5 \(the checkpoint's blocks .*, the file itself about .*\) in $d, and it has .* free)" "$dir/err" ||
@@ -396,6 +397,35 @@ damaged 'flip "$g.ckpt/block-00000005" 30000' \
     "1 damaged block removed, computed again: block-00000005 (paths 320-383): its checksum does not match its contents (damaged after it was written)"
 damaged 'truncate -s 40000 "$g.ckpt/block-00000009"' \
     "1 damaged block removed, computed again: block-00000009 (paths 576-639): truncated (40000 of its 75332 bytes)"
+# A block damaged during a summaries-only run, after the summaries took its
+# values from memory: their quantiles read it again at the end, so it is checked
+# whole first, and the run stops (it is not read back otherwise).
+rm -f "$g"
+"$fundsim" run "$scenario" --paths 3000 --threads 1 --summary-only --quiet -o "$g" 2>"$dir/err" &
+pid=$!
+waited=0
+until [ -f "$g.ckpt/block-00000000" ]; do
+    kill -0 $pid 2>/dev/null || fail "a summaries-only run ended before its first block was seen"
+    sleep 0.05
+    waited=$((waited + 1))
+    [ $waited -lt 1200 ] || fail "no first block of a summaries-only run after 60 s"
+done
+flip "$g.ckpt/block-00000000" 30000
+status=0
+wait $pid || status=$?
+pid=
+[ $status -eq 1 ] || fail "a block damaged during a summaries-only run: exit status $status"
+grep -q "block-00000000 (paths 0-63): its checksum does not match its contents" "$dir/err" ||
+    fail "a block damaged during a summaries-only run: the message: $(cat "$dir/err")"
+[ ! -e "$g" ] && [ -d "$g.ckpt" ] || fail "a block damaged during a summaries-only run: $g made or its checkpoint gone"
+echo "a block damaged during a summaries-only run: exit status 1; $(cat "$dir/err")"
+"$fundsim" run "$scenario" --paths 3000 --threads 2 --summary-only --quiet --resume "$g" 2>"$dir/err" ||
+    fail "a block damaged during a summaries-only run, resumed: $(cat "$dir/err")"
+grep -q "1 damaged block removed, computed again: block-00000000" "$dir/err" ||
+    fail "a block damaged during a summaries-only run, resumed: the message: $(cat "$dir/err")"
+[ -f "$g" ] && [ ! -e "$g.ckpt" ] || fail "a block damaged during a summaries-only run, resumed: no file"
+echo "a block damaged during a summaries-only run, resumed: $(cat "$dir/err")"
+rm -f "$g"
 # ---- 8. what -o may name ----
 mkdir "$dir/o"
 cp "$dir/previous.h5" "$dir/o/slice.h5"

@@ -19,8 +19,8 @@
  * precise enough for the rare large costs that serious illness pays. Its standard
  * error is computed and checked to be small against the 0.5 % tolerance. */
 #include "models/benefit_table.h"
-#include "models/bigmem.h"
 #include "models/benefits.h"
+#include "models/bigmem.h"
 #include "models/lattice.h"
 #include "models/rfft.h"
 #include "models/stream.h"

@@ -661,13 +661,21 @@ static void test_employee_shift_draw(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_participation_trend), cmocka_unit_test(test_params_minimal),     cmocka_unit_test(test_params_income_linked),
-        cmocka_unit_test(test_params_zero_income), cmocka_unit_test(test_params_students),
-        cmocka_unit_test(test_worked_adult),       cmocka_unit_test(test_worked_students_newborns),
-        cmocka_unit_test(test_identities),         cmocka_unit_test(test_category_trend),
-        cmocka_unit_test(test_employee_drift),     cmocka_unit_test(test_elasticity),
-        cmocka_unit_test(test_shock_moments),      cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_shock_persistence),  cmocka_unit_test(test_employee_shift_draw),
+        cmocka_unit_test(test_participation_trend),
+        cmocka_unit_test(test_params_minimal),
+        cmocka_unit_test(test_params_income_linked),
+        cmocka_unit_test(test_params_zero_income),
+        cmocka_unit_test(test_params_students),
+        cmocka_unit_test(test_worked_adult),
+        cmocka_unit_test(test_worked_students_newborns),
+        cmocka_unit_test(test_identities),
+        cmocka_unit_test(test_category_trend),
+        cmocka_unit_test(test_employee_drift),
+        cmocka_unit_test(test_elasticity),
+        cmocka_unit_test(test_shock_moments),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_shock_persistence),
+        cmocka_unit_test(test_employee_shift_draw),
         cmocka_unit_test(test_compounded_shares),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

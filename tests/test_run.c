@@ -227,12 +227,13 @@ static void test_failed_write_keeps_file(void **state)
     tmpdir_remove(dir);
 }
 
-/* Henan at 10^9 paths needs about 555 TB beside its output (the checkpoint's
+/* Henan at 10^9 paths needs about 758 TB beside its output (the checkpoint's
  * 277.5 TB: 28 regions × 30 years × 41 + 30 × 8 doubles per path, and each of its
- * 15.6 million block files' last file system block, 0.1 TB; no scratch file for
- * the quantiles, which read the checkpoint's blocks; the file itself 277 TB, the
- * same doubles as the checkpoint's and the path numbers of /paths and
- * /paths/national, with the whole sum in the "need"), more than any
+ * 15.6 million block files' last file system block, 0.1 TB; the quantiles'
+ * 203 TB: 25 410 cells (29 variables × 30 years × 28 regions, 27 of the province
+ * and 8 national ones × 30 years) × 8 bytes per path; the file itself 277 TB, the same
+ * doubles as the checkpoint's and the path numbers of /paths and /paths/national,
+ * with the whole sum in the "need"), more than any
  * test machine's disk: the run is refused before the engines are built, with
  * status 1, a message naming the paths and what takes the space, and nothing in
  * the folder. */
@@ -254,8 +255,10 @@ static void test_refused_without_scratch_space(void **state)
     printf("# %s\n", diag_last_text(&d));
     assert_true((double)(t1.tv_sec - t0.tv_sec) < 5);
     assert_non_null(strstr(diag_last_text(&d), "1000000000 paths"));
-    assert_non_null(strstr(diag_last_text(&d), "need 555.0 TB beside"));
-    assert_non_null(strstr(diag_last_text(&d), "blocks 277.5 TB, the file itself about 277.5 TB"));
+    assert_non_null(strstr(diag_last_text(&d), "need 758.2 TB beside"));
+    assert_non_null(strstr(diag_last_text(&d),
+                           "blocks 277.5 TB, the exact quantiles' scratch file 203.3 TB, "
+                           "the file itself about 277.5 TB"));
     assert_non_null(strstr(diag_last_text(&d), dir));
     assert_int_equal(tmpdir_count_other(dir, NULL), 0);
     diag_free(&d);

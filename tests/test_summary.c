@@ -405,14 +405,16 @@ static void test_source_same_bits(void **state)
     }
     assert_int_equal(summary_finish(spilled, &dg), 0);
     c.source = (struct summary_source){.read = read_held, .ctx = &h};
-    assert_int_equal(summary_scratch_bytes(&c), 0);
     size_t per_year = (29 * R + 27 + 8) * P * sizeof(double);
-    /* all years; two; one; 5 of a year's 93 columns (19 groups a year); one
-     * column (less than a column's bytes) */
-    const size_t budgets[] = {0, 2 * per_year, per_year, 5 * P * sizeof(double), 1};
-    const size_t reads[] = {3, 6, 9, 171, 837}; /* blocks × groups */
+    /* a year of the columns and of the 2 readers' blocks (2 threads, at most 2 paths) */
+    size_t year = per_year + 2 * 2 * (R * N_VARS + N_NVARS) * sizeof(double);
+    /* all years; two; one; less than a year of the columns, and a byte: the
+     * scratch file then, not the source read again for each share of a year */
+    const size_t budgets[] = {0, 2 * year, year, per_year - 1, 1};
+    const size_t reads[] = {3, 6, 9, 0, 0}; /* blocks × groups */
     for (size_t k = 0; k < 5; k++) {
         c.quantile_memory = budgets[k];
+        assert_true((summary_scratch_bytes(&c) == 0) == (reads[k] > 0));
         atomic_store(&h.reads, 0);
         struct summary *s = summary_alloc(&c);
         assert_non_null(s);
@@ -424,6 +426,7 @@ static void test_source_same_bits(void **state)
         summary_free(s);
     }
     h.fail = true;
+    c.quantile_memory = 0; /* the source, whose read fails */
     struct summary *s = summary_alloc(&c);
     assert_non_null(s);
     for (size_t i = 0; i < h.n; i++)
