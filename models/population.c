@@ -39,6 +39,51 @@ int population_split(const struct age_groups *g, const struct demography_model *
     return 0;
 }
 
+/* Defined before its first use: a multiversioned function must be (Clang). */
+AVX2_CLONES void population_advance(const struct population_model *p,
+                                    const struct demography_year *national, double migration_factor,
+                                    struct population_state *st, struct population_flows *out)
+{
+    double(*persons)[N_AGES] = st->persons.at;
+    double next[N_SEXES][N_AGES];
+    out->year = st->year;
+    out->migration_factor = migration_factor;
+
+    /* births: ASFR times the mean of the women aged x at the start and at the end */
+    const double *women = persons[SEX_FEMALE], *dead = national->death_prob[SEX_FEMALE];
+    double births = national->asfr[0] * 0.5 * women[0];
+    for (int x = 1; x < N_AGES; x++)
+        births += national->asfr[x] * 0.5 * (women[x] + women[x - 1] * (1 - dead[x - 1]));
+    out->births[SEX_MALE] = births * national->male_birth_share;
+    out->births[SEX_FEMALE] = births - out->births[SEX_MALE];
+
+    for (int sex = 0; sex < N_SEXES; sex++) {
+        const double *start = persons[sex], *prob = national->death_prob[sex];
+        double *deaths = out->deaths.at[sex], *migrants = out->migrants.at[sex];
+        for (int x = 0; x < N_AGES; x++) {
+            deaths[x] = start[x] * prob[x];
+            double survivors = start[x] - deaths[x];
+            double m = start[x] * p->migration_rate[x] * migration_factor;
+            migrants[x] = m > -survivors ? m : -survivors; /* no one leaves twice */
+            next[sex][x] = survivors + migrants[x];
+        }
+        /* aging: x -> x + 1, and 99 and 100+ -> 100+ */
+        double *end = st->persons.at[sex];
+        double open = next[sex][N_AGES - 2] + next[sex][N_AGES - 1];
+        for (int x = N_AGES - 2; x > 0; x--)
+            end[x] = next[sex][x - 1];
+        end[N_AGES - 1] = open;
+
+        double born = out->births[sex];
+        out->newborn_deaths[sex] = born * national->newborn_death_prob[sex];
+        double survivors = born - out->newborn_deaths[sex];
+        double m = born * p->migration_rate[0] * migration_factor * 0.5;
+        out->newborn_migrants[sex] = m > -survivors ? m : -survivors;
+        end[0] = survivors + out->newborn_migrants[sex];
+    }
+    st->year++;
+}
+
 int population_model_init(struct population_model *p, const struct scenario *s, size_t region,
                           const struct demography_model *national, struct diag *d)
 {
@@ -89,50 +134,6 @@ double population_migration_factor(const struct population_model *p, gsl_rng *r)
 {
     double sigma = p->migration_volatility;
     return exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
-}
-
-AVX2_CLONES void population_advance(const struct population_model *p,
-                                    const struct demography_year *national, double migration_factor,
-                                    struct population_state *st, struct population_flows *out)
-{
-    double(*persons)[N_AGES] = st->persons.at;
-    double next[N_SEXES][N_AGES];
-    out->year = st->year;
-    out->migration_factor = migration_factor;
-
-    /* births: ASFR times the mean of the women aged x at the start and at the end */
-    const double *women = persons[SEX_FEMALE], *dead = national->death_prob[SEX_FEMALE];
-    double births = national->asfr[0] * 0.5 * women[0];
-    for (int x = 1; x < N_AGES; x++)
-        births += national->asfr[x] * 0.5 * (women[x] + women[x - 1] * (1 - dead[x - 1]));
-    out->births[SEX_MALE] = births * national->male_birth_share;
-    out->births[SEX_FEMALE] = births - out->births[SEX_MALE];
-
-    for (int sex = 0; sex < N_SEXES; sex++) {
-        const double *start = persons[sex], *prob = national->death_prob[sex];
-        double *deaths = out->deaths.at[sex], *migrants = out->migrants.at[sex];
-        for (int x = 0; x < N_AGES; x++) {
-            deaths[x] = start[x] * prob[x];
-            double survivors = start[x] - deaths[x];
-            double m = start[x] * p->migration_rate[x] * migration_factor;
-            migrants[x] = m > -survivors ? m : -survivors; /* no one leaves twice */
-            next[sex][x] = survivors + migrants[x];
-        }
-        /* aging: x -> x + 1, and 99 and 100+ -> 100+ */
-        double *end = st->persons.at[sex];
-        double open = next[sex][N_AGES - 2] + next[sex][N_AGES - 1];
-        for (int x = N_AGES - 2; x > 0; x--)
-            end[x] = next[sex][x - 1];
-        end[N_AGES - 1] = open;
-
-        double born = out->births[sex];
-        out->newborn_deaths[sex] = born * national->newborn_death_prob[sex];
-        double survivors = born - out->newborn_deaths[sex];
-        double m = born * p->migration_rate[0] * migration_factor * 0.5;
-        out->newborn_migrants[sex] = m > -survivors ? m : -survivors;
-        end[0] = survivors + out->newborn_migrants[sex];
-    }
-    st->year++;
 }
 
 void population_step(const struct population_model *p, const struct demography_year *national,

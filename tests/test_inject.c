@@ -2,7 +2,8 @@
  * otherwise (README.md, "Reliability and limits"). The linker's --wrap
  * (tests/meson.build) puts the wrappers below between the code linked
  * statically (sim/, models/, output/) and what it calls: the allocations of
- * libc and of GSL, and HDF5's H5Dopen2.
+ * libc (aligned_alloc too: the tables' slabs, models/bigmem.c) and of GSL, and
+ * HDF5's H5Dopen2.
  *
  * Out of memory: building a scenario's engine (run_arm_create: the models,
  * the benefit tables, a thread's work state and the block buffers) with one
@@ -56,6 +57,7 @@ static const char *unopenable;
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
+void *__real_aligned_alloc(size_t alignment, size_t n);
 gsl_matrix *__real_gsl_matrix_alloc(size_t n1, size_t n2);
 gsl_vector *__real_gsl_vector_alloc(size_t n);
 gsl_interp *__real_gsl_interp_alloc(const gsl_interp_type *t, size_t n);
@@ -75,6 +77,10 @@ void *__wrap_malloc(size_t n)
 void *__wrap_calloc(size_t n, size_t size)
 {
     return fails() ? NULL : __real_calloc(n, size);
+}
+void *__wrap_aligned_alloc(size_t alignment, size_t n) /* the tables' slabs: models/bigmem.c */
+{
+    return fails() ? NULL : __real_aligned_alloc(alignment, n);
 }
 void *__wrap_realloc(void *p, size_t n)
 {
