@@ -99,7 +99,7 @@ enum node_row { ROW_IN_TIME, ROW_LATE, ROW_ASSISTED, NODE_ROWS };
 #define N_LAYER_FIELDS 4
 static const int layer_field[N_LAYER_FIELDS] = {F_MEAN + LINE_SERIOUS, F_VAR + LINE_SERIOUS,
                                                 F_MEAN + LINE_ASSISTANCE, F_VAR + LINE_ASSISTANCE};
-_Static_assert(N_CATEGORIES *N_LAYER_FIELDS == FIELDS, "the assisted's row holds every category");
+_Static_assert(FIELDS == N_CATEGORIES * N_LAYER_FIELDS, "the assisted's row holds every category");
 #define GROUP_VALUES (CLAIMS_NODES * NODE_ROWS * FIELDS)
 
 struct claims_nodes *claims_nodes_alloc(const struct claims_bands *b, size_t n_conditions,
