@@ -341,48 +341,47 @@ static size_t year_cells(const struct summary *s, size_t y, size_t *cell)
     return n;
 }
 
-/* Column j of a year's (year_cells' order) in a group of years y (from 0)
- * and columns j0 .. j0 + nj - 1, at the place of the block whose paths start
- * at `first`; NULL for a column outside the group (j - j0 wraps round below
- * j0). */
-static double *column(double *cols, size_t y, size_t j, size_t j0, size_t nj, size_t paths,
-                      size_t first)
+/* Column j of a year's (year_cells' order, per_year of them) in a group of
+ * years y (from 0), at the place of the block whose paths start at `first`. */
+static double *column(double *cols, size_t y, size_t j, size_t per_year, size_t paths, size_t first)
 {
-    return j - j0 < nj ? cols + (y * nj + j - j0) * paths + first : NULL;
+    return cols + (y * per_year + j) * paths + first;
 }
 
 /* Years 0 .. ny - 1 of block b (the paths from `first` on, of `paths` in all),
- * columns j0 .. j0 + nj - 1 of each year, into `cols`, year after year: the
+ * every column of each year (per_year), into `cols`, year after year: the
  * values that summary_add would have staged. TILE paths at a time, so that
  * their records stay in the cache while each column gets a cache line of
  * them; the province's values of those paths first into `prov` ([path][var],
  * b->n_paths of them). */
 static void block_columns(const struct summary *s, const struct record_block *b, size_t ny,
-                          size_t j0, size_t nj, size_t first, size_t paths, double *prov,
-                          double *cols)
+                          size_t per_year, size_t first, size_t paths, double *prov, double *cols)
 {
     enum { TILE = 8 };
     size_t R = s->c.regions, n = b->n_paths;
     for (size_t y = 0; y < ny; y++)
         for (size_t p0 = 0; p0 < n; p0 += TILE) {
             size_t p1 = n - p0 < TILE ? n : p0 + TILE, j = 0;
-            double *col;
             for (size_t v = 0; v < N_VARS; v++)
-                for (size_t g = 0; var_info[v].quantiles && g < R; g++)
-                    if ((col = column(cols, y, j++, j0, nj, paths, first)))
-                        for (size_t p = p0; p < p1; p++)
-                            col[p] = record_at(b, p, y, g)[v];
+                for (size_t g = 0; var_info[v].quantiles && g < R; g++) {
+                    double *col = column(cols, y, j++, per_year, paths, first);
+                    for (size_t p = p0; p < p1; p++)
+                        col[p] = record_at(b, p, y, g)[v];
+                }
             for (size_t p = p0; p < p1; p++)
                 province_values(s, b, p, y, prov + p * N_VARS);
             for (size_t v = 0; v < N_VARS; v++)
-                if (var_info[v].quantiles && in_province(v) &&
-                    (col = column(cols, y, j++, j0, nj, paths, first)))
+                if (var_info[v].quantiles && in_province(v)) {
+                    double *col = column(cols, y, j++, per_year, paths, first);
                     for (size_t p = p0; p < p1; p++)
                         col[p] = prov[p * N_VARS + v];
+                }
             for (size_t v = 0; v < N_NVARS; v++)
-                if (nvar_info[v].quantiles && (col = column(cols, y, j++, j0, nj, paths, first)))
+                if (nvar_info[v].quantiles) {
+                    double *col = column(cols, y, j++, per_year, paths, first);
                     for (size_t p = p0; p < p1; p++)
                         col[p] = record_national(b, p, y)[v];
+                }
         }
 }
 
@@ -436,34 +435,30 @@ static int source_quantiles(struct summary *s, struct diag *d)
     }
     for (size_t y0 = 0; y0 < Y && !rc; y0 += group) {
         size_t ny = Y - y0 < group ? Y - y0 : group;
-        {
-            const size_t j0 = 0, nj = per_year; /* every column of the years */
-            /* The blocks on the threads: each fills its own rows of the columns. */
-            int failed = 0;
+        /* The blocks on the threads: each fills its own rows of the columns. */
+        int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed)
-            for (size_t k = 0; k < n_blocks; k++) {
-                struct reading *me = &rd[omp_get_thread_num()];
-                if (me->failed) continue;
-                me->failed = c->source.read(c->source.ctx, c->first_path + firsts[k],
-                                            s->block_paths[k], y0, ny, &me->b, &me->d) != 0;
-                if (!me->failed)
-                    block_columns(s, &me->b, ny, j0, nj, firsts[k], paths, me->prov, cols);
-                failed |= me->failed;
+        for (size_t k = 0; k < n_blocks; k++) {
+            struct reading *me = &rd[omp_get_thread_num()];
+            if (me->failed) continue;
+            me->failed = c->source.read(c->source.ctx, c->first_path + firsts[k], s->block_paths[k],
+                                        y0, ny, &me->b, &me->d) != 0;
+            if (!me->failed)
+                block_columns(s, &me->b, ny, per_year, firsts[k], paths, me->prov, cols);
+            failed |= me->failed;
+        }
+        for (int t = 0; t < threads && failed && !rc; t++)
+            if (rd[t].failed) {
+                diag_fail(d, "%s", diag_last_text(&rd[t].d));
+                rc = -1;
             }
-            for (int t = 0; t < threads && failed && !rc; t++)
-                if (rd[t].failed) {
-                    diag_fail(d, "%s", diag_last_text(&rd[t].d));
-                    rc = -1;
-                }
-            if (!rc)
-                rc = spill_column_quantiles(cols, ny * nj, paths, c->quantiles, Q, out, c->threads,
-                                            d);
-            for (size_t y = 0; y < ny && !rc; y++) {
-                year_cells(s, y0 + y, cell);
-                for (size_t j = 0; j < nj; j++)
-                    memcpy(s->quantiles + cell[j0 + j] * Q, out + (y * nj + j) * Q,
-                           Q * sizeof *out);
-            }
+        if (!rc)
+            rc = spill_column_quantiles(cols, ny * per_year, paths, c->quantiles, Q, out,
+                                        c->threads, d);
+        for (size_t y = 0; y < ny && !rc; y++) {
+            year_cells(s, y0 + y, cell);
+            for (size_t j = 0; j < per_year; j++)
+                memcpy(s->quantiles + cell[j] * Q, out + (y * per_year + j) * Q, Q * sizeof *out);
         }
     }
     for (int t = 0; rd && t < threads; t++) {
