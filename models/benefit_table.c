@@ -793,8 +793,9 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
     assert(J <= BENEFIT_MAX_CAP_BINS);
     for (int n = 1; n <= t->K_in; n++) {
         for (int j = 0; j <= J; j++) {
-            part[j] = lattice_part(&S[j]);
-            all[j] = lattice_moments(&S[j]);
+            /* all as lattice_moments makes it: the part, then the tail added */
+            part[j] = all[j] = lattice_part(&S[j]);
+            add_moments(&all[j], S[j].tail);
             active[j] = all[j].m0 > 1e-15; /* less is FFT round-off, or negligible */
             if (active[j]) lattice_fft(w->fft, &S[j], w->fft_s + (size_t)j * L2);
             lattice_clear(&N[j]);
