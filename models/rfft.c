@@ -33,6 +33,7 @@ struct rfft {
     double *cr;      /* [m/2 + 1]: cos(2πk/n) */
     double *ci;      /* [m/2 + 1]: −sin(2πk/n) */
     double *re, *im; /* [m] scratch */
+    double *pair;    /* [2m] scratch: the inverse's pairs of points, 4 arrays of m/2 */
 };
 
 struct rfft *rfft_alloc(size_t n)
@@ -46,7 +47,8 @@ struct rfft *rfft_alloc(size_t n)
     f->wr = malloc(m * sizeof *f->wr), f->wi = malloc(m * sizeof *f->wi);
     f->cr = malloc((m / 2 + 1) * sizeof *f->cr), f->ci = malloc((m / 2 + 1) * sizeof *f->ci);
     f->re = malloc(m * sizeof *f->re), f->im = malloc(m * sizeof *f->im);
-    if (!f->rev || !f->wr || !f->wi || !f->cr || !f->ci || !f->re || !f->im) {
+    f->pair = malloc(2 * m * sizeof *f->pair);
+    if (!f->rev || !f->wr || !f->wi || !f->cr || !f->ci || !f->re || !f->im || !f->pair) {
         rfft_free(f);
         return NULL;
     }
@@ -76,6 +78,7 @@ void rfft_free(struct rfft *f)
 {
     if (!f) return;
     free(f->rev), free(f->wr), free(f->wi), free(f->cr), free(f->ci), free(f->re), free(f->im);
+    free(f->pair);
     free(f);
 }
 
@@ -197,6 +200,22 @@ PASS dif_last(double *restrict re, double *restrict im, size_t m)
     }
 }
 
+/* The inverse's first step for the pairs of points k and m − k, k = 1..m/2 − 1, in
+ * natural order: p_k = Z_k and q_k = Z_{m−k} (2 Z_k, in the file comment). */
+PASS inverse_pairs(const double *restrict x, const double *restrict cr, const double *restrict ci,
+                   double *restrict pr, double *restrict pi, double *restrict qr,
+                   double *restrict qi, size_t m)
+{
+    const size_t n = 2 * m;
+    for (size_t k = 1; k < m / 2; k++) {
+        double ar = x[k], ai = x[m + k], br = x[m - k], bi = x[n - k];
+        double er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
+        double orr = dr * cr[k] + di * ci[k], oi = di * cr[k] - dr * ci[k];
+        pr[k] = er - oi, pi[k] = ei + orr;
+        qr[k] = er + oi, qi[k] = orr - ei;
+    }
+}
+
 AVX2_CLONES void rfft_forward(struct rfft *f, double *x)
 {
     const size_t n = f->n, m = f->m;
@@ -232,13 +251,15 @@ AVX2_CLONES void rfft_inverse(struct rfft *f, double *x)
     double *restrict re = f->re, *restrict im = f->im;
     const size_t *rev = f->rev;
     re[0] = x[0] + x[m], im[0] = x[0] - x[m];
-    for (size_t k = 1; k < m / 2; k++) {
-        double ar = x[k], ai = x[m + k], br = x[m - k], bi = x[n - k];
-        double er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
-        double orr = dr * f->cr[k] + di * f->ci[k], oi = di * f->cr[k] - dr * f->ci[k];
+    /* The points k and m − k in natural order first, a loop that vectorizes, then
+     * put in bit-reversed order: the same operations as in one loop. */
+    const size_t half = m / 2;
+    double *pr = f->pair, *pi = pr + half, *qr = pi + half, *qi = qr + half;
+    inverse_pairs(x, f->cr, f->ci, pr, pi, qr, qi, m);
+    for (size_t k = 1; k < half; k++) {
         size_t p = rev[k], q = rev[m - k];
-        re[p] = er - oi, im[p] = ei + orr;
-        re[q] = er + oi, im[q] = orr - ei;
+        re[p] = pr[k], im[p] = pi[k];
+        re[q] = qr[k], im[q] = qi[k];
     }
     size_t p = rev[m / 2];
     re[p] = 2 * x[m / 2], im[p] = -2 * x[n - m / 2];
