@@ -1153,19 +1153,22 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
     for (int j = 0; j < pairs;) {
         const int lanes = pairs - j >= LATTICE_LANES ? LATTICE_LANES : 1;
         struct moments extra[2 * LATTICE_LANES];
+        const double *fa_l[LATTICE_LANES], *fb_l[LATTICE_LANES];
         for (int l = 0; l < lanes; l++) {
             int n = (j + l) / LAYER_NODES, o = (j + l) % LAYER_NODES;
             /* W = A_n ⊕ B_o as sum_from_fft makes it, straight to its transforms */
-            lattice_fft_mul(w->acc_lane[l], w->fft_a + (size_t)n * L2, fb + (size_t)o * L2, L2);
+            fa_l[l] = w->fft_a + (size_t)n * L2, fb_l[l] = fb + (size_t)o * L2;
             extra[2 * l] = lattice_moments_sum(w->A[n].tail, b_all[o]);
             extra[2 * l + 1] = lattice_moments_sum(w->A_part[n], B[o].tail);
         }
-        if (lanes == LATTICE_LANES)
-            lattice_fft_stop_loss_lanes(w->fft, w->acc_lane, t->L, t->dz, extra, w->t_grid, t->NT,
-                                        w->sl1, w->sl2, w->sums);
-        else
+        if (lanes == LATTICE_LANES) {
+            lattice_fft_stop_loss_lanes(w->fft, fa_l, fb_l, w->acc_lane, t->L, t->dz, extra,
+                                        w->t_grid, t->NT, w->sl1, w->sl2, w->sums);
+        } else {
+            lattice_fft_mul(w->acc_lane[0], fa_l[0], fb_l[0], L2);
             lattice_fft_stop_loss_grid(w->fft, w->acc_lane[0], t->L, t->dz, extra, w->t_grid, t->NT,
                                        w->sl1[0], w->sl2[0], w->sums);
+        }
         for (int l = 0; l < lanes; l++, j++) {
             int n = j / LAYER_NODES, o = j % LAYER_NODES;
             size_t r = layer_row(t, u, t->row[g] + (size_t)n);

@@ -271,20 +271,19 @@ _Static_assert(LATTICE_LANES == 4, "one element per lane");
 
 /* The same operations as lattice_fft_stop_loss_grid, in the same order, on a lane
  * per transform. */
-AVX2_CLONES void lattice_fft_stop_loss_lanes(struct rfft *f, double *const acc[LATTICE_LANES],
-                                             size_t n, double step,
-                                             const struct moments extra[2 * LATTICE_LANES],
-                                             const double *t, int nt,
-                                             double *const sl1[LATTICE_LANES],
-                                             double *const sl2[LATTICE_LANES], double *sums)
+AVX2_CLONES void lattice_fft_stop_loss_lanes(
+    struct rfft *f, const double *const fa[LATTICE_LANES], const double *const fb[LATTICE_LANES],
+    double *const work[LATTICE_LANES], size_t n, double step,
+    const struct moments extra[2 * LATTICE_LANES], const double *t, int nt,
+    double *const sl1[LATTICE_LANES], double *const sl2[LATTICE_LANES], double *sums)
 {
     enum { W = LATTICE_LANES };
     for (int l = 0; l < W; l++)
-        rfft_inverse(f, acc[l]);
+        rfft_inverse_product(f, fa[l], fb[l], work[l]);
     /* the transforms' addresses in registers (the stores to sums might change acc[]
      * for all the compiler knows), and the points' indices counted in doubles too:
      * exact, so (double)(i − 1) and (double)(n + j) as the scalar pass has them */
-    double *const x[LATTICE_LANES] = {acc[0], acc[1], acc[2], acc[3]};
+    double *const x[LATTICE_LANES] = {work[0], work[1], work[2], work[3]};
     double below = (double)n - 1, above = (double)n;
     lanes m0 = {0}, m1 = {0}, m2 = {0}, sp = {0}, s1 = {0}, s2 = {0};
     int k = nt;
@@ -334,12 +333,16 @@ AVX2_CLONES void lattice_fft_stop_loss_lanes(struct rfft *f, double *const acc[L
 }
 #else
 /* one transform after the other: the same bits */
-void lattice_fft_stop_loss_lanes(struct rfft *f, double *const acc[LATTICE_LANES], size_t n,
-                                 double step, const struct moments extra[2 * LATTICE_LANES],
-                                 const double *t, int nt, double *const sl1[LATTICE_LANES],
+void lattice_fft_stop_loss_lanes(struct rfft *f, const double *const fa[LATTICE_LANES],
+                                 const double *const fb[LATTICE_LANES],
+                                 double *const work[LATTICE_LANES], size_t n, double step,
+                                 const struct moments extra[2 * LATTICE_LANES], const double *t,
+                                 int nt, double *const sl1[LATTICE_LANES],
                                  double *const sl2[LATTICE_LANES], double *sums)
 {
-    for (int l = 0; l < LATTICE_LANES; l++)
-        lattice_fft_stop_loss_grid(f, acc[l], n, step, extra + 2 * l, t, nt, sl1[l], sl2[l], sums);
+    for (int l = 0; l < LATTICE_LANES; l++) {
+        lattice_fft_mul(work[l], fa[l], fb[l], 2 * n);
+        lattice_fft_stop_loss_grid(f, work[l], n, step, extra + 2 * l, t, nt, sl1[l], sl2[l], sums);
+    }
 }
 #endif

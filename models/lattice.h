@@ -83,16 +83,21 @@ void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double st
                                 const struct moments extra[2], const double *t, int nt, double *sl1,
                                 double *sl2, double *sums);
 
-/* lattice_fft_stop_loss_grid for LATTICE_LANES transforms at once, on the same n,
- * step and amounts: transform l is acc[l], its moments extra[2l] and extra[2l + 1], its results
- * sl1[l] and sl2[l], each the same bits as that function gives it. The sums run in
- * the lanes of vector registers, one transform each: the chains of additions,
- * serial within a transform, advance side by side, so the pass takes about the
- * time of one. `sums` holds 3 nt LATTICE_LANES doubles. */
+/* lattice_fft_stop_loss_grid for LATTICE_LANES sums at once, on the same n, step
+ * and amounts: sum l has the transforms fa[l] and fb[l] of its two parts (of 2n
+ * points each), its moments extra[2l] and extra[2l + 1], its results sl1[l] and
+ * sl2[l], each the same bits as lattice_fft_mul into acc and that function give
+ * it; work[l] holds 2n doubles. The product goes straight into the inverse
+ * transform (rfft_inverse_product), and the sums run in the lanes of vector
+ * registers, one transform each: the chains of additions, serial within a
+ * transform, advance side by side, so the pass takes about the time of one.
+ * `sums` holds 3 nt LATTICE_LANES doubles. */
 #define LATTICE_LANES 4
-void lattice_fft_stop_loss_lanes(struct rfft *f, double *const acc[LATTICE_LANES], size_t n,
-                                 double step, const struct moments extra[2 * LATTICE_LANES],
-                                 const double *t, int nt, double *const sl1[LATTICE_LANES],
+void lattice_fft_stop_loss_lanes(struct rfft *f, const double *const fa[LATTICE_LANES],
+                                 const double *const fb[LATTICE_LANES],
+                                 double *const work[LATTICE_LANES], size_t n, double step,
+                                 const struct moments extra[2 * LATTICE_LANES], const double *t,
+                                 int nt, double *const sl1[LATTICE_LANES],
                                  double *const sl2[LATTICE_LANES], double *sums);
 
 #endif
