@@ -224,7 +224,10 @@ AVX2_CLONES void rfft_forward(struct rfft *f, double *x)
         re[j] = x[2 * j], im[j] = x[2 * j + 1];
     size_t h = m / 2;
     for (; h >= 8; h /= 4)
-        dif_pass2(re, im, f->wr, f->wi, m, h / 2);
+        if (h == 8) /* the span a constant, as in rfft_inverse */
+            dif_pass2(re, im, f->wr, f->wi, m, 4);
+        else
+            dif_pass2(re, im, f->wr, f->wi, m, h / 2);
     if (h == 4) dif_pass(re, im, f->wr, f->wi, m, h);
     if (m >= 4)
         dif_last(re, im, m);
