@@ -71,12 +71,6 @@ struct moments lattice_moments(const struct lattice *x)
     return m;
 }
 
-struct moments lattice_moments_sum(struct moments a, struct moments b)
-{
-    return (struct moments){a.m0 * b.m0, a.m1 * b.m0 + a.m0 * b.m1,
-                            a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
-}
-
 void lattice_fft(struct rfft *f, const struct lattice *x, double *out)
 {
     memcpy(out, x->p, x->n * sizeof *out);

@@ -44,8 +44,13 @@ void lattice_put(struct lattice *x, double v, double mass);
 struct moments lattice_moments(const struct lattice *x);
 struct moments lattice_part(const struct lattice *x);
 
-/* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
-struct moments lattice_moments_sum(struct moments a, struct moments b);
+/* The sub-distribution a ⊕ b of the sum of independent parts, moments only (inline:
+ * the outpatient visit chain calls it for every bin, count and step). */
+static inline struct moments lattice_moments_sum(struct moments a, struct moments b)
+{
+    return (struct moments){a.m0 * b.m0, a.m1 * b.m0 + a.m0 * b.m1,
+                            a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
+}
 
 /* FFT of a lattice's masses, zero-padded to 2n (in models/rfft.h's order), by `f`,
  * a plan for 2n points. */
