@@ -574,9 +574,11 @@ struct work {
     double *suffix;   /* [3(L + 1)] */
     struct lattice *kern, *state, *next, *A, *B, O, OB[LAYER_NODES], G, Gk, Gn, C, Cv, Cn;
     struct moments *kall, *A_part, B_all[LAYER_NODES], Bx_all[LAYER_NODES], OB_all[LAYER_NODES];
-    double *t_grid, *sl1, *sl2; /* [NT]: the amounts of the t grid, SL1 and SL2 there */
-    double *sums;               /* [3 NT] */
-    struct lattice *Bx;         /* B unscaled: the outpatient out-of-pocket cost (cells) */
+    double *t_grid;                                  /* [NT]: the amounts of the t grid */
+    double *sl1[LATTICE_LANES], *sl2[LATTICE_LANES]; /* [NT] each: SL1 and SL2 there */
+    double *acc_lane[LATTICE_LANES];                 /* [2L] each: the transforms of W */
+    double *sums;                                    /* [3 NT LATTICE_LANES] */
+    struct lattice *Bx; /* B unscaled: the outpatient out-of-pocket cost (cells) */
     struct atom *atoms;
     double (*visits)[4]; /* [VISIT_CHAIN_MAX + 1] moments by visit count */
     double *pm;          /* [VISIT_CHAIN_MAX + 1] */
@@ -599,9 +601,14 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->fft_ob = malloc(sizeof(double) * LAYER_NODES * L2);
     w->A_part = malloc(sizeof *w->A_part * (K + 1));
     w->t_grid = malloc(sizeof *w->t_grid * t->NT);
-    w->sl1 = malloc(sizeof *w->sl1 * t->NT);
-    w->sl2 = malloc(sizeof *w->sl2 * t->NT);
-    w->sums = malloc(sizeof *w->sums * 3 * t->NT);
+    int lanes_bad = 0;
+    for (int l = 0; l < LATTICE_LANES; l++) {
+        w->sl1[l] = malloc(sizeof *w->sl1[l] * t->NT);
+        w->sl2[l] = malloc(sizeof *w->sl2[l] * t->NT);
+        w->acc_lane[l] = malloc(sizeof(double) * L2);
+        lanes_bad |= !w->sl1[l] || !w->sl2[l] || !w->acc_lane[l];
+    }
+    w->sums = malloc(sizeof *w->sums * 3 * LATTICE_LANES * t->NT);
     w->conv = malloc(sizeof(double) * 2 * L2);
     w->suffix = malloc(sizeof(double) * 3 * (L + 1));
     w->kern = calloc(2 * J + 1, sizeof *w->kern);
@@ -618,9 +625,9 @@ static int work_init(struct work *w, const struct benefit_table *t)
     w->bmix = malloc(sizeof *w->bmix * LAYER_NODES);
     w->fft = rfft_alloc(L2);
     if (!w->fft || !w->fft_k || !w->fft_s || !w->fft_b || !w->fft_a || !w->acc || !w->fo ||
-        !w->fft_ob || !w->A_part || !w->t_grid || !w->sl1 || !w->sl2 || !w->sums || !w->conv ||
-        !w->suffix || !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall ||
-        !w->atoms || !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
+        !w->fft_ob || !w->A_part || !w->t_grid || lanes_bad || !w->sums || !w->conv || !w->suffix ||
+        !w->kern || !w->state || !w->next || !w->A || !w->B || !w->kall || !w->atoms ||
+        !w->visits || !w->pm || !w->bmix || !w->Bx || (t->any_cells && !w->fft_bx))
         return -1;
     int bad = 0;
     for (int j = 0; j < 2 * J + 1; j++)
@@ -663,7 +670,9 @@ static void work_free(struct work *w, const struct benefit_table *t)
         lattice_free(single[i]);
     free(w->fft_k), free(w->fft_s), free(w->fft_b), free(w->fft_a), free(w->acc), free(w->fo),
         free(w->fft_ob);
-    free(w->A_part), free(w->t_grid), free(w->sl1), free(w->sl2), free(w->sums);
+    for (int l = 0; l < LATTICE_LANES; l++)
+        free(w->sl1[l]), free(w->sl2[l]), free(w->acc_lane[l]);
+    free(w->A_part), free(w->t_grid), free(w->sums);
     free(w->conv), free(w->suffix), free(w->kern), free(w->state), free(w->next), free(w->A);
     free(w->B), free(w->kall), free(w->atoms), free(w->visits), free(w->pm);
     free(w->bmix), free(w->Bx), free(w->fft_bx);
@@ -784,8 +793,9 @@ static void inpatient_chain(struct benefit_table *t, struct work *w, const struc
     assert(J <= BENEFIT_MAX_CAP_BINS);
     for (int n = 1; n <= t->K_in; n++) {
         for (int j = 0; j <= J; j++) {
-            part[j] = lattice_part(&S[j]);
-            all[j] = lattice_moments(&S[j]);
+            /* all as lattice_moments makes it: the part, then the tail added */
+            part[j] = all[j] = lattice_part(&S[j]);
+            add_moments(&all[j], S[j].tail);
             active[j] = all[j].m0 > 1e-15; /* less is FFT round-off, or negligible */
             if (active[j]) lattice_fft(w->fft, &S[j], w->fft_s + (size_t)j * L2);
             lattice_clear(&N[j]);
@@ -1137,19 +1147,34 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
         }
         B = w->OB, fb = w->fft_ob, b_all = w->OB_all;
     }
-    for (int n = 0; n <= t->K[g]; n++) {
-        const double *fa = w->fft_a + (size_t)n * L2;
-        size_t r = layer_row(t, u, t->row[g] + (size_t)n);
-        for (int o = 0; o < LAYER_NODES; o++) {
+    /* The pairs (n, o) LATTICE_LANES at a time (lattice_fft_stop_loss_lanes), the
+     * few left over one by one: the same bits either way. */
+    const int pairs = (t->K[g] + 1) * LAYER_NODES;
+    for (int j = 0; j < pairs;) {
+        const int lanes = pairs - j >= LATTICE_LANES ? LATTICE_LANES : 1;
+        struct moments extra[2 * LATTICE_LANES];
+        const double *fa_l[LATTICE_LANES], *fb_l[LATTICE_LANES];
+        for (int l = 0; l < lanes; l++) {
+            int n = (j + l) / LAYER_NODES, o = (j + l) % LAYER_NODES;
             /* W = A_n ⊕ B_o as sum_from_fft makes it, straight to its transforms */
-            lattice_fft_mul(w->acc, fa, fb + (size_t)o * L2, L2);
-            struct moments extra[2] = {lattice_moments_sum(w->A[n].tail, b_all[o]),
-                                       lattice_moments_sum(w->A_part[n], B[o].tail)};
-            lattice_fft_stop_loss_grid(w->fft, w->acc, t->L, t->dz, extra, w->t_grid, t->NT, w->sl1,
-                                       w->sl2, w->sums);
+            fa_l[l] = w->fft_a + (size_t)n * L2, fb_l[l] = fb + (size_t)o * L2;
+            extra[2 * l] = lattice_moments_sum(w->A[n].tail, b_all[o]);
+            extra[2 * l + 1] = lattice_moments_sum(w->A_part[n], B[o].tail);
+        }
+        if (lanes == LATTICE_LANES) {
+            lattice_fft_stop_loss_lanes(w->fft, fa_l, fb_l, w->acc_lane, t->L, t->dz, extra,
+                                        w->t_grid, t->NT, w->sl1, w->sl2, w->sums);
+        } else {
+            lattice_fft_mul(w->acc_lane[0], fa_l[0], fb_l[0], L2);
+            lattice_fft_stop_loss_grid(w->fft, w->acc_lane[0], t->L, t->dz, extra, w->t_grid, t->NT,
+                                       w->sl1[0], w->sl2[0], w->sums);
+        }
+        for (int l = 0; l < lanes; l++, j++) {
+            int n = j / LAYER_NODES, o = j % LAYER_NODES;
+            size_t r = layer_row(t, u, t->row[g] + (size_t)n);
             for (int k = 0; k < t->NT; k++) {
                 float *at = t->sl + sl_at(t, k, i, r, o);
-                at[0] = (float)w->sl1[k], at[1] = (float)w->sl2[k];
+                at[0] = (float)w->sl1[l][k], at[1] = (float)w->sl2[l][k];
             }
         }
     }

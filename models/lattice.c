@@ -71,12 +71,6 @@ struct moments lattice_moments(const struct lattice *x)
     return m;
 }
 
-struct moments lattice_moments_sum(struct moments a, struct moments b)
-{
-    return (struct moments){a.m0 * b.m0, a.m1 * b.m0 + a.m0 * b.m1,
-                            a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
-}
-
 void lattice_fft(struct rfft *f, const struct lattice *x, double *out)
 {
     memcpy(out, x->p, x->n * sizeof *out);
@@ -206,6 +200,13 @@ void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, 
     *survival = s;
 }
 
+/* The first of the n points above amount t ≥ 0 (n when none is), as lattice_stop_loss. */
+static inline size_t first_above(double t, double step, size_t n)
+{
+    double u = t / step;
+    return u >= (double)n ? n : (size_t)u + 1;
+}
+
 void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double step,
                                 const struct moments extra[2], const double *t, int nt, double *sl1,
                                 double *sl2, double *sums)
@@ -218,11 +219,7 @@ void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double st
      * order as those functions make them. */
     double m0 = 0, m1 = 0, m2 = 0, sp = 0, s1 = 0, s2 = 0;
     int k = nt;
-    size_t at = 0;
-    if (k > 0) {
-        double u = t[k - 1] / step;
-        at = u >= (double)n ? n : (size_t)u + 1;
-    }
+    size_t at = k > 0 ? first_above(t[k - 1], step, n) : 0;
     for (size_t j = 0; j <= n; j++) {
         size_t i = n - j; /* the sums hold the points from i up */
         while (k > 0 && at == i) {
@@ -230,8 +227,7 @@ void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double st
             sums[3 * k] = sp, sums[3 * k + 1] = s1, sums[3 * k + 2] = s2;
             if (k > 0) {
                 assert(t[k - 1] >= 0 && t[k - 1] <= t[k]);
-                double u = t[k - 1] / step;
-                at = u >= (double)n ? n : (size_t)u + 1;
+                at = first_above(t[k - 1], step, n);
             }
         }
         if (j == n) break;
@@ -255,3 +251,92 @@ void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double st
         sl2[k] = b > 0 ? b : 0;
     }
 }
+
+#if defined(__GNUC__)
+/* LATTICE_LANES doubles, one per transform; the operators act lane by lane, each
+ * with the rounding of the same scalar operation (a scalar operand is used in
+ * every lane). */
+typedef double lanes __attribute__((vector_size(LATTICE_LANES * sizeof(double))));
+
+/* point i of every transform (a macro: a function returning a vector would change
+ * the ABI between the two copies) */
+_Static_assert(LATTICE_LANES == 4, "one element per lane");
+#define LANES_AT(acc, i) ((lanes){(acc)[0][i], (acc)[1][i], (acc)[2][i], (acc)[3][i]})
+
+/* The same operations as lattice_fft_stop_loss_grid, in the same order, on a lane
+ * per transform. */
+AVX2_CLONES void lattice_fft_stop_loss_lanes(
+    struct rfft *f, const double *const fa[LATTICE_LANES], const double *const fb[LATTICE_LANES],
+    double *const work[LATTICE_LANES], size_t n, double step,
+    const struct moments extra[2 * LATTICE_LANES], const double *t, int nt,
+    double *const sl1[LATTICE_LANES], double *const sl2[LATTICE_LANES], double *sums)
+{
+    enum { W = LATTICE_LANES };
+    for (int l = 0; l < W; l++)
+        rfft_inverse_product(f, fa[l], fb[l], work[l]);
+    /* the transforms' addresses in registers (the stores to sums might change acc[]
+     * for all the compiler knows), and the points' indices counted in doubles too:
+     * exact, so (double)(i − 1) and (double)(n + j) as the scalar pass has them */
+    double *const x[LATTICE_LANES] = {work[0], work[1], work[2], work[3]};
+    double below = (double)n - 1, above = (double)n;
+    lanes m0 = {0}, m1 = {0}, m2 = {0}, sp = {0}, s1 = {0}, s2 = {0};
+    int k = nt;
+    size_t at = k > 0 ? first_above(t[k - 1], step, n) : 0;
+    for (size_t j = 0; j <= n; j++, below -= 1, above += 1) {
+        size_t i = n - j;
+        while (k > 0 && at == i) {
+            k--;
+            double *s = sums + (size_t)3 * W * (size_t)k; /* memcpy: sums need no alignment */
+            memcpy(s, &sp, sizeof sp), memcpy(s + W, &s1, sizeof s1);
+            memcpy(s + 2 * W, &s2, sizeof s2);
+            if (k > 0) {
+                assert(t[k - 1] >= 0 && t[k - 1] <= t[k]);
+                at = first_above(t[k - 1], step, n);
+            }
+        }
+        if (j == n) break;
+        double v = below * step;
+        lanes p = LANES_AT(x, i - 1);
+        sp = sp + p;
+        s1 = s1 + p * v;
+        s2 = s2 + p * v * v;
+        double vt = above * step;
+        lanes q = LANES_AT(x, n + j);
+        m0 += q;
+        m1 += q * vt;
+        m2 += q * vt * vt;
+    }
+    for (int e = 0; e < 2; e++) {
+        lanes x0, x1, x2;
+        for (int l = 0; l < W; l++)
+            x0[l] = extra[2 * l + e].m0, x1[l] = extra[2 * l + e].m1, x2[l] = extra[2 * l + e].m2;
+        m0 += x0, m1 += x1, m2 += x2;
+    }
+    for (k = 0; k < nt; k++) {
+        double tt = t[k];
+        lanes P, M1, M2;
+        const double *s = sums + (size_t)3 * W * (size_t)k;
+        memcpy(&P, s, sizeof P), memcpy(&M1, s + W, sizeof M1), memcpy(&M2, s + 2 * W, sizeof M2);
+        lanes a = M1 - tt * P + m1 - tt * m0;
+        lanes b = M2 - 2 * tt * M1 + tt * tt * P + m2 - 2 * tt * m1 + tt * tt * m0;
+        for (int l = 0; l < W; l++) {
+            sl1[l][k] = a[l] > 0 ? a[l] : 0;
+            sl2[l][k] = b[l] > 0 ? b[l] : 0;
+        }
+    }
+}
+#else
+/* one transform after the other: the same bits */
+void lattice_fft_stop_loss_lanes(struct rfft *f, const double *const fa[LATTICE_LANES],
+                                 const double *const fb[LATTICE_LANES],
+                                 double *const work[LATTICE_LANES], size_t n, double step,
+                                 const struct moments extra[2 * LATTICE_LANES], const double *t,
+                                 int nt, double *const sl1[LATTICE_LANES],
+                                 double *const sl2[LATTICE_LANES], double *sums)
+{
+    for (int l = 0; l < LATTICE_LANES; l++) {
+        lattice_fft_mul(work[l], fa[l], fb[l], 2 * n);
+        lattice_fft_stop_loss_grid(f, work[l], n, step, extra + 2 * l, t, nt, sl1[l], sl2[l], sums);
+    }
+}
+#endif

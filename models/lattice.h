@@ -44,8 +44,13 @@ void lattice_put(struct lattice *x, double v, double mass);
 struct moments lattice_moments(const struct lattice *x);
 struct moments lattice_part(const struct lattice *x);
 
-/* The sub-distribution a ⊕ b of the sum of independent parts, moments only. */
-struct moments lattice_moments_sum(struct moments a, struct moments b);
+/* The sub-distribution a ⊕ b of the sum of independent parts, moments only (inline:
+ * the outpatient visit chain calls it for every bin, count and step). */
+static inline struct moments lattice_moments_sum(struct moments a, struct moments b)
+{
+    return (struct moments){a.m0 * b.m0, a.m1 * b.m0 + a.m0 * b.m1,
+                            a.m2 * b.m0 + 2 * a.m1 * b.m1 + a.m0 * b.m2};
+}
 
 /* FFT of a lattice's masses, zero-padded to 2n (in models/rfft.h's order), by `f`,
  * a plan for 2n points. */
@@ -82,5 +87,22 @@ void lattice_stop_loss(const struct lattice *x, const double *suffix, double t, 
 void lattice_fft_stop_loss_grid(struct rfft *f, double *acc, size_t n, double step,
                                 const struct moments extra[2], const double *t, int nt, double *sl1,
                                 double *sl2, double *sums);
+
+/* lattice_fft_stop_loss_grid for LATTICE_LANES sums at once, on the same n, step
+ * and amounts: sum l has the transforms fa[l] and fb[l] of its two parts (of 2n
+ * points each), its moments extra[2l] and extra[2l + 1], its results sl1[l] and
+ * sl2[l], each the same bits as lattice_fft_mul into acc and that function give
+ * it; work[l] holds 2n doubles. The product goes straight into the inverse
+ * transform (rfft_inverse_product), and the sums run in the lanes of vector
+ * registers, one transform each: the chains of additions, serial within a
+ * transform, advance side by side, so the pass takes about the time of one.
+ * `sums` holds 3 nt LATTICE_LANES doubles. */
+#define LATTICE_LANES 4
+void lattice_fft_stop_loss_lanes(struct rfft *f, const double *const fa[LATTICE_LANES],
+                                 const double *const fb[LATTICE_LANES],
+                                 double *const work[LATTICE_LANES], size_t n, double step,
+                                 const struct moments extra[2 * LATTICE_LANES], const double *t,
+                                 int nt, double *const sl1[LATTICE_LANES],
+                                 double *const sl2[LATTICE_LANES], double *sums);
 
 #endif

@@ -33,6 +33,7 @@ struct rfft {
     double *cr;      /* [m/2 + 1]: cos(2πk/n) */
     double *ci;      /* [m/2 + 1]: −sin(2πk/n) */
     double *re, *im; /* [m] scratch */
+    double *pair;    /* [2m] scratch: the inverse's pairs of points, 4 arrays of m/2 */
 };
 
 struct rfft *rfft_alloc(size_t n)
@@ -46,7 +47,8 @@ struct rfft *rfft_alloc(size_t n)
     f->wr = malloc(m * sizeof *f->wr), f->wi = malloc(m * sizeof *f->wi);
     f->cr = malloc((m / 2 + 1) * sizeof *f->cr), f->ci = malloc((m / 2 + 1) * sizeof *f->ci);
     f->re = malloc(m * sizeof *f->re), f->im = malloc(m * sizeof *f->im);
-    if (!f->rev || !f->wr || !f->wi || !f->cr || !f->ci || !f->re || !f->im) {
+    f->pair = malloc(2 * m * sizeof *f->pair);
+    if (!f->rev || !f->wr || !f->wi || !f->cr || !f->ci || !f->re || !f->im || !f->pair) {
         rfft_free(f);
         return NULL;
     }
@@ -76,6 +78,7 @@ void rfft_free(struct rfft *f)
 {
     if (!f) return;
     free(f->rev), free(f->wr), free(f->wi), free(f->cr), free(f->ci), free(f->re), free(f->im);
+    free(f->pair);
     free(f);
 }
 
@@ -197,6 +200,22 @@ PASS dif_last(double *restrict re, double *restrict im, size_t m)
     }
 }
 
+/* The inverse's first step for the pairs of points k and m − k, k = 1..m/2 − 1, in
+ * natural order: p_k = Z_k and q_k = Z_{m−k} (2 Z_k, in the file comment). */
+PASS inverse_pairs(const double *restrict x, const double *restrict cr, const double *restrict ci,
+                   double *restrict pr, double *restrict pi, double *restrict qr,
+                   double *restrict qi, size_t m)
+{
+    const size_t n = 2 * m;
+    for (size_t k = 1; k < m / 2; k++) {
+        double ar = x[k], ai = x[m + k], br = x[m - k], bi = x[n - k];
+        double er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
+        double orr = dr * cr[k] + di * ci[k], oi = di * cr[k] - dr * ci[k];
+        pr[k] = er - oi, pi[k] = ei + orr;
+        qr[k] = er + oi, qi[k] = orr - ei;
+    }
+}
+
 AVX2_CLONES void rfft_forward(struct rfft *f, double *x)
 {
     const size_t n = f->n, m = f->m;
@@ -205,7 +224,10 @@ AVX2_CLONES void rfft_forward(struct rfft *f, double *x)
         re[j] = x[2 * j], im[j] = x[2 * j + 1];
     size_t h = m / 2;
     for (; h >= 8; h /= 4)
-        dif_pass2(re, im, f->wr, f->wi, m, h / 2);
+        if (h == 8) /* the span a constant, as in rfft_inverse */
+            dif_pass2(re, im, f->wr, f->wi, m, 4);
+        else
+            dif_pass2(re, im, f->wr, f->wi, m, h / 2);
     if (h == 4) dif_pass(re, im, f->wr, f->wi, m, h);
     if (m >= 4)
         dif_last(re, im, m);
@@ -226,28 +248,70 @@ AVX2_CLONES void rfft_forward(struct rfft *f, double *x)
     x[m / 2] = re[p], x[n - m / 2] = -im[p];
 }
 
-AVX2_CLONES void rfft_inverse(struct rfft *f, double *x)
+/* The rest of the inverse, once the pairs are in f->pair: X_0 = x0, X_m = xm and
+ * X_{m/2} = hr + i hi, into x. */
+PASS inverse_rest(struct rfft *f, double x0, double xm, double hr, double hi, double *x)
 {
-    const size_t n = f->n, m = f->m;
+    const size_t n = f->n, m = f->m, half = m / 2;
     double *restrict re = f->re, *restrict im = f->im;
     const size_t *rev = f->rev;
-    re[0] = x[0] + x[m], im[0] = x[0] - x[m];
-    for (size_t k = 1; k < m / 2; k++) {
-        double ar = x[k], ai = x[m + k], br = x[m - k], bi = x[n - k];
-        double er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
-        double orr = dr * f->cr[k] + di * f->ci[k], oi = di * f->cr[k] - dr * f->ci[k];
+    const double *pr = f->pair, *pi = pr + half, *qr = pi + half, *qi = qr + half;
+    re[0] = x0 + xm, im[0] = x0 - xm;
+    for (size_t k = 1; k < half; k++) {
         size_t p = rev[k], q = rev[m - k];
-        re[p] = er - oi, im[p] = ei + orr;
-        re[q] = er + oi, im[q] = orr - ei;
+        re[p] = pr[k], im[p] = pi[k];
+        re[q] = qr[k], im[q] = qi[k];
     }
-    size_t p = rev[m / 2];
-    re[p] = 2 * x[m / 2], im[p] = -2 * x[n - m / 2];
+    size_t p = rev[half];
+    re[p] = 2 * hr, im[p] = -2 * hi;
     size_t h = 1;
     if (m >= 4) dit_first(re, im, m), h = 4;
+    /* h = 4 with the span a constant: GCC then does each block's 4 butterflies in
+     * one pass of 4 lanes (it took 4 runs too short for its AVX2 loop, and ran them
+     * 2 lanes at a time with the addresses spilled) */
+    if (2 * h < m) dit_pass2(re, im, f->wr, f->wi, m, 4), h = 16;
     for (; 2 * h < m; h *= 4)
         dit_pass2(re, im, f->wr, f->wi, m, h);
     if (h < m) dit_pass(re, im, f->wr, f->wi, m, h);
     const double norm = 1.0 / (double)n;
     for (size_t j = 0; j < m; j++)
         x[2 * j] = re[j] * norm, x[2 * j + 1] = im[j] * norm;
+}
+
+/* The points k and m − k in natural order first, a loop that vectorizes, then put
+ * in bit-reversed order (inverse_rest): the same operations as in one loop. */
+AVX2_CLONES void rfft_inverse(struct rfft *f, double *x)
+{
+    const size_t n = f->n, m = f->m, half = m / 2;
+    double *pr = f->pair, *pi = pr + half, *qr = pi + half, *qi = qr + half;
+    inverse_pairs(x, f->cr, f->ci, pr, pi, qr, qi, m);
+    inverse_rest(f, x[0], x[m], x[half], x[n - half], x);
+}
+
+/* The product's frequencies computed where inverse_pairs reads them, as
+ * lattice_fft_mul computes them: re = ar br − ai bi, im = ar bi + ai br. */
+PASS product_pairs(const double *restrict a, const double *restrict b, const double *restrict cr,
+                   const double *restrict ci, double *restrict pr, double *restrict pi,
+                   double *restrict qr, double *restrict qi, size_t m)
+{
+    const size_t n = 2 * m;
+    for (size_t k = 1; k < m / 2; k++) {
+        double ar = a[k] * b[k] - a[m + k] * b[m + k], ai = a[k] * b[m + k] + a[m + k] * b[k];
+        double br = a[m - k] * b[m - k] - a[n - k] * b[n - k],
+               bi = a[m - k] * b[n - k] + a[n - k] * b[m - k];
+        double er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
+        double orr = dr * cr[k] + di * ci[k], oi = di * cr[k] - dr * ci[k];
+        pr[k] = er - oi, pi[k] = ei + orr;
+        qr[k] = er + oi, qi[k] = orr - ei;
+    }
+}
+
+AVX2_CLONES void rfft_inverse_product(struct rfft *f, const double *a, const double *b, double *x)
+{
+    const size_t n = f->n, m = f->m, half = m / 2;
+    double *pr = f->pair, *pi = pr + half, *qr = pi + half, *qi = qr + half;
+    product_pairs(a, b, f->cr, f->ci, pr, pi, qr, qi, m);
+    double hr = a[half] * b[half] - a[n - half] * b[n - half],
+           hi = a[half] * b[n - half] + a[n - half] * b[half];
+    inverse_rest(f, a[0] * b[0], a[m] * b[m], hr, hi, x);
 }

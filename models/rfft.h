@@ -26,5 +26,9 @@ void rfft_free(struct rfft *f);
 void rfft_forward(struct rfft *f, double *x);
 /* The inverse: x a transform in that order → (1/n) Σ_k z_k e^{2πijk/n}, real, in place. */
 void rfft_inverse(struct rfft *f, double *x);
+/* x = the inverse of the product a × b of two transforms (x neither a nor b): the
+ * same bits as the product by lattice_fft_mul (models/lattice.h) and then
+ * rfft_inverse, without storing the product. */
+void rfft_inverse_product(struct rfft *f, const double *a, const double *b, double *x);
 
 #endif

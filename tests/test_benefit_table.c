@@ -166,6 +166,34 @@ static void test_lattice_moments(void **state)
     lattice_free(&x), lattice_free(&y), lattice_free(&z);
 }
 
+/* rfft_inverse_product against lattice_fft_mul then rfft_inverse, bit for bit, on 4
+ * to 4096 points: two random transforms of zero-padded data. */
+static void test_inverse_product(void **state)
+{
+    (void)state;
+    enum { MAX = 4096 };
+    static double a[MAX], b[MAX], want[MAX], got[MAX];
+    uint64_t seed = 2024;
+    for (size_t n = 4; n <= MAX; n *= 2) {
+        struct rfft *f = rfft_alloc(n);
+        assert_non_null(f);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            a[i] = i < n / 2 ? (double)(seed >> 11) / 9007199254740992.0 / 3 : 0;
+            b[i] = i < n / 2 ? (double)(seed >> 33) / 4294967296.0 / 7 : 0;
+        }
+        rfft_forward(f, a);
+        rfft_forward(f, b);
+        lattice_fft_mul(want, a, b, n);
+        rfft_inverse(f, want);
+        rfft_inverse_product(f, a, b, got);
+        for (size_t i = 0; i < n; i++)
+            if (memcmp(&want[i], &got[i], sizeof *got) != 0)
+                fail_msg("%zu points, at %zu: %.17g, expected %.17g", n, i, got[i], want[i]);
+        rfft_free(f);
+    }
+}
+
 /* lattice_fft_stop_loss_grid against lattice_fft_collect, lattice_suffix and
  * lattice_stop_loss, bit for bit: the sum of two random lattices with tails, amounts
  * at 0, between points, on points, repeated, at the top and beyond the lattice. */
@@ -215,6 +243,60 @@ static void test_stop_loss_grid(void **state)
     }
     rfft_free(f);
     lattice_free(&a), lattice_free(&b), lattice_free(&c);
+}
+
+/* lattice_fft_stop_loss_lanes against lattice_fft_stop_loss_grid, bit for bit, lane
+ * by lane: four different sums (random lattices with tails, each lane its own), amounts
+ * at 0, between points, on points, repeated, at the top and beyond the lattice. */
+static void test_stop_loss_lanes(void **state)
+{
+    (void)state;
+    enum { N = 256, W = LATTICE_LANES };
+    const double dz = 3.1; /* inexact, so that a changed order of operations shows */
+    const double t[] = {0, 0.7, 3.1, 3.1, 10.1, 100, 333.3, 790.5, 791, 793.6, 1000};
+    enum { NT = sizeof t / sizeof *t };
+    static double fa[2 * N], fb[W][2 * N], acc[W][2 * N], one[2 * N];
+    double sl1[W][NT], sl2[W][NT], want1[NT], want2[NT], sums[3 * NT * W];
+    struct moments extra[2 * W];
+    struct lattice a, b;
+    assert_int_equal(lattice_init(&a, N, dz), 0);
+    assert_int_equal(lattice_init(&b, N, dz), 0);
+    struct rfft *f = rfft_alloc(2 * N);
+    assert_non_null(f);
+    uint64_t seed = 7;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        a.p[i] = (double)(seed >> 11) / 9007199254740992.0 / 160;
+    }
+    a.tail = (struct moments){0.125, 0.125 * 900, 0.125 * 900 * 900 * 1.5};
+    lattice_fft(f, &a, fa);
+    for (int l = 0; l < W; l++) {
+        lattice_clear(&b);
+        for (size_t i = 0; i < N; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            b.p[i] = i < 40u + 50u * (size_t)l ? (double)(seed >> 33) / 4294967296.0 / 24 : 0;
+        }
+        b.tail = (struct moments){0.0625 * l, 0.0625 * l * 700, 0.0625 * l * 700 * 700 * 1.2};
+        lattice_fft(f, &b, fb[l]);
+        extra[2 * l] = lattice_moments_sum(a.tail, lattice_moments(&b));
+        extra[2 * l + 1] = lattice_moments_sum(lattice_part(&a), b.tail);
+    }
+    double *const accs[W] = {acc[0], acc[1], acc[2], acc[3]};
+    const double *const fas[W] = {fa, fa, fa, fa}, *const fbs[W] = {fb[0], fb[1], fb[2], fb[3]};
+    double *const s1[W] = {sl1[0], sl1[1], sl1[2], sl1[3]}, *const s2[W] = {sl2[0], sl2[1], sl2[2],
+                                                                            sl2[3]};
+    lattice_fft_stop_loss_lanes(f, fas, fbs, accs, N, dz, extra, t, NT, s1, s2, sums);
+    for (int l = 0; l < W; l++) {
+        lattice_fft_mul(one, fa, fb[l], 2 * N);
+        lattice_fft_stop_loss_grid(f, one, N, dz, extra + 2 * l, t, NT, want1, want2, sums);
+        for (int k = 0; k < NT; k++)
+            if (!(memcmp(&want1[k], &sl1[l][k], sizeof(double)) == 0 &&
+                  memcmp(&want2[k], &sl2[l][k], sizeof(double)) == 0))
+                fail_msg("lane %d at %g: %.17g %.17g, expected %.17g %.17g", l, t[k], sl1[l][k],
+                         sl2[l][k], want1[k], want2[k]);
+    }
+    rfft_free(f);
+    lattice_free(&a), lattice_free(&b);
 }
 
 /* Sums of 40 values uniform on {0, ..., 9}·δ: mean 180, variance 40 × 8.25 = 330, all
@@ -1259,8 +1341,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rfft),
+        cmocka_unit_test(test_inverse_product),
         cmocka_unit_test(test_bigmem),
         cmocka_unit_test(test_stop_loss_grid),
+        cmocka_unit_test(test_stop_loss_lanes),
         cmocka_unit_test(test_lattice_moments),
         cmocka_unit_test(test_lattice_sums),
         cmocka_unit_test(test_county_visits),
