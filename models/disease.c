@@ -72,21 +72,28 @@ void disease_death_split(double q, double prev, double k, double *with, double *
     *without = wo;
 }
 
-/* Ages one condition's table of one sex by a year. Survivors of a cohort
- * with the condition at the end of the year, per person at its start, are
- * p (1 - q_with) persistence + (1 - p)(1 - q_without) incidence; all its
- * survivors are 1 - q whatever the split (the split keeps the deaths), so the
- * new share is that over 1 - q: `alive_inv` holds 1 / (1 - q), or 0 where
- * everyone dies. `incidence` is the year's min(1, i(age) L), the same for
- * both sexes. */
+/* One condition's table of one sex for a year: first its patients among
+ * `enrolled` and its part of the inpatient multiplier `m` (the shares at the
+ * start of the year), then the table aged by the year. Both in one pass over
+ * the cells: the table is read once, from wherever it was (a region's tables
+ * are seldom still in the cache when its step begins).
+ *
+ * Survivors of a cohort with the condition at the end of the year, per
+ * person at its start, are p (1 - q_with) persistence + (1 - p)(1 - q_without)
+ * incidence; all its survivors are 1 - q whatever the split (the split keeps
+ * the deaths), so the new share is that over 1 - q: `alive_inv` holds
+ * 1 / (1 - q), or 0 where everyone dies. `incidence` is the year's
+ * min(1, i(age) L), the same for both sexes. */
 /* Also compiled for AVX2 (clones.h): the divisions 4 at a time instead of 2. */
 AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
                                 const double *restrict incidence, double *restrict prev,
-                                const double *restrict persons, const double *restrict death_rate,
+                                const double *restrict enrolled, double *restrict patients,
+                                double *restrict m, const double *restrict persons,
+                                const double *restrict death_rate,
                                 const double *restrict alive_inv, double newborn)
 {
     const int last = N_AGES - 1;
-    const double k = c->excess_mortality, kept = c->persistence;
+    const double k = c->excess_mortality, kept = c->persistence, excess = c->inpatient_excess;
     double num[N_AGES], beyond[N_AGES];
     /* The split of disease_death_split without its cap, in a loop the
      * compiler vectorizes (no branch, only min and max); `beyond` > 0 where
@@ -94,10 +101,13 @@ AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
      * there the cells are done again with the cap. Whether any cell is
      * beyond, as an OR of the bits in the same loop (vectorized, unlike a
      * test per cell): `beyond` is +0 or positive, so its bits are zero
-     * exactly where it is not > 0. */
+     * exactly where it is not > 0. The multiplier adds the conditions in
+     * their order, as the caller calls this. */
     uint64_t any = 0;
     for (int a = 0; a < N_AGES; a++) {
         double p = prev[a], q = death_rate[a];
+        patients[a] = p * enrolled[a];
+        m[a] += p * excess;
         double without = q / (1 + p * (k - 1)), with = k * without;
         double b = with - 1;
         b = b > 0 ? b : 0;
@@ -108,24 +118,29 @@ AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
         num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * incidence[a];
     }
     /* Where it binds, the capped split of disease_death_split (with = 1),
-     * worked out in every cell and selected: the cells beyond are few and
-     * scattered, and a test per cell cost more in mispredicted branches than
-     * one more division per cell. The same operations as
-     * disease_death_split's, so the same bits. Three loops, each of which
-     * vectorizes: a selection after a division in the same loop becomes a
-     * branch (the division might trap, so the compiler will not do it in
-     * every cell). */
+     * worked out in every cell from the first beyond to the last and
+     * selected: the cells beyond are few and scattered among the oldest, and
+     * a test per cell cost more in mispredicted branches than one more
+     * division per cell. The same operations as disease_death_split's, so
+     * the same bits. Three loops, each of which vectorizes: a selection after
+     * a division in the same loop becomes a branch (the division might trap,
+     * so the compiler will not do it in every cell). */
     if (any) {
+        int lo = 0, hi = last;
+        while (!(beyond[lo] > 0))
+            lo++;
+        while (!(beyond[hi] > 0))
+            hi--;
         double capped[N_AGES];
-        for (int a = 0; a < N_AGES; a++) {
+        for (int a = lo; a <= hi; a++) {
             double without = (death_rate[a] - prev[a]) / (1 - prev[a]);
             capped[a] = without < 0 ? 0 : without;
         }
-        for (int a = 0; a < N_AGES; a++) {
+        for (int a = lo; a <= hi; a++) {
             double p = prev[a], with = 1;
             capped[a] = p * (1 - with) * kept + (1 - p) * (1 - capped[a]) * incidence[a];
         }
-        for (int a = 0; a < N_AGES; a++)
+        for (int a = lo; a <= hi; a++)
             num[a] = beyond[a] > 0 ? capped[a] : num[a];
     }
     /* The open group: the cohort arriving from 99 and the one staying at 100+. */
@@ -164,28 +179,6 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
                               const struct by_age *persons, const struct by_age *death_rate,
                               const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
 {
-    /* The multiplier adds the conditions in their order, cell by cell, in a
-     * local table: through `out` the compiler could not tell the stores from
-     * the loads and would not vectorize. */
-    struct by_age multiplier;
-    for (int sex = 0; sex < N_SEXES; sex++)
-        for (int a = 0; a < N_AGES; a++)
-            multiplier.at[sex][a] = 1;
-    for (size_t k = 0; k < p->n; k++) {
-        const double excess = p->c[k].inpatient_excess;
-        for (int sex = 0; sex < N_SEXES; sex++) {
-            const double *restrict prev = st->prevalence[k][sex];
-            const double *restrict enrolled = enrollees->at[sex];
-            double *restrict patients = out->patients[k].at[sex], *restrict m = multiplier.at[sex];
-            for (int a = 0; a < N_AGES; a++) {
-                patients[a] = prev[a] * enrolled[a];
-                m[a] += prev[a] * excess;
-            }
-        }
-        out->total[k] = sum_cells(&out->patients[k]);
-    }
-    out->inpatient_multiplier = multiplier;
-
     /* 1 / (1 - q) in every cell, or 0 / 1 where everyone dies: one division
      * per cell whatever its value, after the selections, so that the loops
      * have no branch and vectorize. */
@@ -199,6 +192,9 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++)
             alive_inv.at[sex][a] /= alive.at[sex][a];
+    for (int sex = 0; sex < N_SEXES; sex++)
+        for (int a = 0; a < N_AGES; a++)
+            out->inpatient_multiplier.at[sex][a] = 1;
     for (size_t k = 0; k < p->n; k++) {
         const struct disease_condition *c = &p->c[k];
         double incidence[N_AGES], level = st->incidence_level[k];
@@ -207,8 +203,11 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
             incidence[a] = i < 1 ? i : 1;
         }
         for (int sex = 0; sex < N_SEXES; sex++)
-            age_one(c, incidence, st->prevalence[k][sex], persons->at[sex], death_rate->at[sex],
-                    alive_inv.at[sex], c->prevalence0[sex][0]);
+            age_one(c, incidence, st->prevalence[k][sex], enrollees->at[sex],
+                    out->patients[k].at[sex], out->inpatient_multiplier.at[sex],
+                    persons->at[sex], death_rate->at[sex], alive_inv.at[sex],
+                    c->prevalence0[sex][0]);
+        out->total[k] = sum_cells(&out->patients[k]);
     }
 
     /* One draw per condition, even without volatility, so that every
