@@ -14,6 +14,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -94,7 +95,10 @@ AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
 {
     const int last = N_AGES - 1;
     const double k = c->excess_mortality, kept = c->persistence, excess = c->inpatient_excess;
-    double num[N_AGES], beyond[N_AGES];
+    /* `beyond` has 3 cells more, never beyond, for the search of the first
+     * four at a time below */
+    double num[N_AGES], beyond[N_AGES + 3];
+    beyond[N_AGES] = beyond[N_AGES + 1] = beyond[N_AGES + 2] = 0;
     /* The split of disease_death_split without its cap, in a loop the
      * compiler vectorizes (no branch, only min and max); `beyond` > 0 where
      * the cap binds (the oldest ages, for a high excess mortality), and
@@ -126,7 +130,16 @@ AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
      * a division in the same loop becomes a branch (the division might trap,
      * so the compiler will not do it in every cell). */
     if (any) {
+        /* the first cell beyond found four cells at a time (an OR of their
+         * bits, as above: a test per cell took as long as the divisions it
+         * saves), from the bottom: the cells beyond are near the top */
         int lo = 0, hi = last;
+        for (;;) {
+            uint64_t block[4];
+            memcpy(block, &beyond[lo], sizeof block);
+            if (block[0] | block[1] | block[2] | block[3]) break;
+            lo += 4;
+        }
         while (!(beyond[lo] > 0))
             lo++;
         while (!(beyond[hi] > 0))
@@ -175,10 +188,29 @@ static inline double sum_cells(const struct by_age *x)
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+/* Asks for the cache lines of `bytes` from `from` (a hint: no load waits
+ * for them, and none faults). */
+static inline void prefetch(const void *from, size_t bytes)
+{
+    for (size_t i = 0; i < bytes; i += 64)
+        __builtin_prefetch((const char *)from + i, 0, 3);
+}
+
 AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_state *st,
                               const struct by_age *persons, const struct by_age *death_rate,
                               const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
 {
+    /* A region's model and state are seldom in the cache when its step
+     * begins (the claims of the regions before it went through megabytes of
+     * tables since): asked for at once, here, their lines come in while the
+     * divisions below run, instead of one stream after another as the loops
+     * reach them. */
+    prefetch(&st->incidence_level, p->n * sizeof *st->incidence_level);
+    for (size_t k = 0; k < p->n; k++) {
+        prefetch(&p->c[k], offsetof(struct disease_condition, prevalence0[0][1]));
+        prefetch(&p->c[k].prevalence0[SEX_FEMALE][0], sizeof(double));
+        prefetch(st->prevalence[k], sizeof st->prevalence[k]);
+    }
     /* 1 / (1 - q) in every cell, or 0 / 1 where everyone dies: one division
      * per cell whatever its value, after the selections, so that the loops
      * have no branch and vectorize. */
