@@ -8,6 +8,7 @@
 #include "models/disease.h"
 
 #include "models/clones.h"
+#include "models/prefetch.h"
 #include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
@@ -188,29 +189,26 @@ static inline double sum_cells(const struct by_age *x)
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-/* Asks for the cache lines of `bytes` from `from` (a hint: no load waits
- * for them, and none faults). */
-static inline void prefetch(const void *from, size_t bytes)
+/* What a step reads of condition k (k < LIMIT_CONDITIONS), asked for. */
+static inline void prefetch_condition(const struct disease_model *p,
+                                      const struct disease_state *st, size_t k)
 {
-    for (size_t i = 0; i < bytes; i += 64)
-        __builtin_prefetch((const char *)from + i, 0, 3);
+    prefetch_lines(&p->c[k], offsetof(struct disease_condition, prevalence0[0][1]));
+    prefetch_lines(&p->c[k].prevalence0[SEX_FEMALE][0], sizeof(double));
+    prefetch_lines(&st->incidence_level[k], sizeof *st->incidence_level);
+    prefetch_lines(st->prevalence[k], sizeof st->prevalence[k]);
 }
 
 AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_state *st,
                               const struct by_age *persons, const struct by_age *death_rate,
                               const struct by_age *enrollees, gsl_rng *r, struct disease_out *out)
 {
-    /* A region's model and state are seldom in the cache when its step
-     * begins (the claims of the regions before it went through megabytes of
-     * tables since): asked for at once, here, their lines come in while the
-     * divisions below run, instead of one stream after another as the loops
-     * reach them. */
-    prefetch(&st->incidence_level, p->n * sizeof *st->incidence_level);
-    for (size_t k = 0; k < p->n; k++) {
-        prefetch(&p->c[k], offsetof(struct disease_condition, prevalence0[0][1]));
-        prefetch(&p->c[k].prevalence0[SEX_FEMALE][0], sizeof(double));
-        prefetch(st->prevalence[k], sizeof st->prevalence[k]);
-    }
+    /* The region's model and state (prefetch.h), in while the divisions
+     * below run: the first condition's before them, at addresses that need
+     * nothing from memory (the count of conditions is in the model: waiting
+     * for it stopped the step at its start), the others' after them. */
+    prefetch_lines(p, sizeof p->n);
+    prefetch_condition(p, st, 0);
     /* 1 / (1 - q) in every cell, or 0 / 1 where everyone dies: one division
      * per cell whatever its value, after the selections, so that the loops
      * have no branch and vectorize. */
@@ -227,6 +225,8 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
     for (int sex = 0; sex < N_SEXES; sex++)
         for (int a = 0; a < N_AGES; a++)
             out->inpatient_multiplier.at[sex][a] = 1;
+    for (size_t k = 1; k < p->n; k++)
+        prefetch_condition(p, st, k);
     for (size_t k = 0; k < p->n; k++) {
         const struct disease_condition *c = &p->c[k];
         double incidence[N_AGES], level = st->incidence_level[k];

@@ -11,6 +11,7 @@
 #include "models/enrollment.h"
 
 #include "models/clones.h"
+#include "models/prefetch.h"
 #include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
@@ -157,27 +158,17 @@ static void advance_drift(struct enrollment_state *st, const struct by_age *pers
         d[a] += st->employee_shift;
 }
 
-/* Asks for the cache lines of `bytes` from `from` (a hint: no load waits
- * for them, and none faults). */
-static inline void prefetch(const void *from, size_t bytes)
-{
-    for (size_t i = 0; i < bytes; i += 64)
-        __builtin_prefetch((const char *)from + i, 0, 3);
-}
-
 AVX2_CLONES void enrollment_step(const struct enrollment_model *p, struct enrollment_state *st,
                                  int year, const struct by_age *persons, double contribution_yuan,
                                  double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
 {
-    /* The region's model and state are seldom in the cache when its step
-     * begins (the claims of the regions before it went through megabytes of
-     * tables since): asked for at once, here, their lines come in while the
-     * draw and the participation's exponentials are worked out. */
+    /* The region's model and state (prefetch.h), in while the draw and the
+     * participation's exponentials are worked out. */
+    prefetch_lines(p, offsetof(struct enrollment_model, compounded));
+    prefetch_lines(st, sizeof *st);
     int n = year - p->start_year;
     bool compounded = n >= 0 && n < p->n_compounded;
-    prefetch(p, offsetof(struct enrollment_model, compounded));
-    if (compounded) prefetch(p->compounded[n], sizeof p->compounded[n]);
-    prefetch(st, sizeof *st);
+    if (compounded) prefetch_lines(p->compounded[n], sizeof p->compounded[n]);
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */
     double e = gsl_ran_gaussian(r, 1.0);

@@ -4,6 +4,7 @@
 #include "models/population.h"
 
 #include "models/clones.h"
+#include "models/prefetch.h"
 #include "models/demography.h"
 #include "models/lifetable.h"
 #include "models/split.h"
@@ -39,25 +40,15 @@ int population_split(const struct age_groups *g, const struct demography_model *
     return 0;
 }
 
-/* Asks for the cache lines of `bytes` from `from` (a hint: no load waits
- * for them, and none faults). */
-static inline void prefetch(const void *from, size_t bytes)
-{
-    for (size_t i = 0; i < bytes; i += 64)
-        __builtin_prefetch((const char *)from + i, 0, 3);
-}
-
 /* Defined before its first use: a multiversioned function must be (Clang). */
 AVX2_CLONES void population_advance(const struct population_model *p,
                                     const struct demography_year *national, double migration_factor,
                                     struct population_state *st, struct population_flows *out)
 {
-    /* The region's rates and persons are seldom in the cache when its step
-     * begins (the claims of the regions before it went through megabytes of
-     * tables since): asked for at once, here, the men's and the rates come
+    /* The region's rates and persons (prefetch.h), the men's and the rates
      * in while the births are summed over the women. */
-    prefetch(p->migration_rate, sizeof p->migration_rate);
-    prefetch(&st->persons, sizeof st->persons);
+    prefetch_lines(p->migration_rate, sizeof p->migration_rate);
+    prefetch_lines(&st->persons, sizeof st->persons);
     double(*persons)[N_AGES] = st->persons.at;
     double next[N_SEXES][N_AGES];
     out->year = st->year;
