@@ -86,75 +86,53 @@ void disease_death_split(double q, double prev, double k, double *with, double *
  * the deaths), so the new share is that over 1 - q: `alive_inv` holds
  * 1 / (1 - q), or 0 where everyone dies. `incidence` is the year's
  * min(1, i(age) L), the same for both sexes. */
+/* `first` is the youngest age at which the cap of disease_death_split may
+ * bind (N_AGES: none; see disease_step). */
 /* Also compiled for AVX2 (clones.h): the divisions 4 at a time instead of 2. */
 AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
                                 const double *restrict incidence, double *restrict prev,
                                 const double *restrict enrolled, double *restrict patients,
                                 double *restrict m, const double *restrict persons,
                                 const double *restrict death_rate,
-                                const double *restrict alive_inv, double newborn)
+                                const double *restrict alive_inv, double newborn, int first)
 {
     const int last = N_AGES - 1;
     const double k = c->excess_mortality, kept = c->persistence, excess = c->inpatient_excess;
-    /* `beyond` has 3 cells more, never beyond, for the search of the first
-     * four at a time below */
-    double num[N_AGES], beyond[N_AGES + 3];
-    beyond[N_AGES] = beyond[N_AGES + 1] = beyond[N_AGES + 2] = 0;
+    double num[N_AGES];
     /* The split of disease_death_split without its cap, in a loop the
-     * compiler vectorizes (no branch, only min and max); `beyond` > 0 where
-     * the cap binds (the oldest ages, for a high excess mortality), and
-     * there the cells are done again with the cap. Whether any cell is
-     * beyond, as an OR of the bits in the same loop (vectorized, unlike a
-     * test per cell): `beyond` is +0 or positive, so its bits are zero
-     * exactly where it is not > 0. The multiplier adds the conditions in
+     * compiler vectorizes (no branch). The multiplier adds the conditions in
      * their order, as the caller calls this. */
-    uint64_t any = 0;
     for (int a = 0; a < N_AGES; a++) {
         double p = prev[a], q = death_rate[a];
         patients[a] = p * enrolled[a];
         m[a] += p * excess;
         double without = q / (1 + p * (k - 1)), with = k * without;
-        double b = with - 1;
-        b = b > 0 ? b : 0;
-        uint64_t bits;
-        memcpy(&bits, &b, sizeof bits);
-        any |= bits;
-        beyond[a] = b;
         num[a] = p * (1 - with) * kept + (1 - p) * (1 - without) * incidence[a];
     }
-    /* Where it binds, the capped split of disease_death_split (with = 1),
-     * worked out in every cell from the first beyond to the last and
-     * selected: the cells beyond are few and scattered among the oldest, and
-     * a test per cell cost more in mispredicted branches than one more
-     * division per cell. The same operations as disease_death_split's, so
-     * the same bits. Three loops, each of which vectorizes: a selection after
-     * a division in the same loop becomes a branch (the division might trap,
-     * so the compiler will not do it in every cell). */
-    if (any) {
-        /* the first cell beyond found four cells at a time (an OR of their
-         * bits, as above: a test per cell took as long as the divisions it
-         * saves), from the bottom: the cells beyond are near the top */
-        int lo = 0, hi = last;
-        for (;;) {
-            uint64_t block[4];
-            memcpy(block, &beyond[lo], sizeof block);
-            if (block[0] | block[1] | block[2] | block[3]) break;
-            lo += 4;
+    /* From `first` on, the cells done again where the cap binds (with > 1),
+     * with the capped split of disease_death_split (with = 1), worked out in
+     * every cell and selected: the cells beyond are few and scattered among
+     * the oldest, and a test per cell cost more in mispredicted branches than
+     * one more division per cell. The same operations as the loop above and
+     * disease_death_split, so the same bits. Loops that each vectorize: a
+     * selection after a division in the same loop becomes a branch (the
+     * division might trap, so the compiler will not do it in every cell). */
+    if (first < N_AGES) {
+        double beyond[N_AGES], capped[N_AGES];
+        for (int a = first; a < N_AGES; a++) {
+            double p = prev[a], q = death_rate[a];
+            double without = q / (1 + p * (k - 1)), with = k * without;
+            beyond[a] = with - 1;
         }
-        while (!(beyond[lo] > 0))
-            lo++;
-        while (!(beyond[hi] > 0))
-            hi--;
-        double capped[N_AGES];
-        for (int a = lo; a <= hi; a++) {
+        for (int a = first; a < N_AGES; a++) {
             double without = (death_rate[a] - prev[a]) / (1 - prev[a]);
             capped[a] = without < 0 ? 0 : without;
         }
-        for (int a = lo; a <= hi; a++) {
+        for (int a = first; a < N_AGES; a++) {
             double p = prev[a], with = 1;
             capped[a] = p * (1 - with) * kept + (1 - p) * (1 - capped[a]) * incidence[a];
         }
-        for (int a = lo; a <= hi; a++)
+        for (int a = first; a < N_AGES; a++)
             num[a] = beyond[a] > 0 ? capped[a] : num[a];
     }
     /* The open group: the cohort arriving from 99 and the one staying at 100+. */
@@ -227,6 +205,21 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
             out->inpatient_multiplier.at[sex][a] = 1;
     for (size_t k = 1; k < p->n; k++)
         prefetch_condition(p, st, k);
+    /* Where the cap of disease_death_split may bind: with = k fl(q / (1 +
+     * p (k - 1))) <= fl(k q) for k >= 1 and p, q >= 0 (the divisor is at
+     * least 1, and rounding keeps the order), so only at ages where
+     * fl(k q) > 1, the youngest of which is the youngest where fl(k top) > 1,
+     * `top` the highest q at that age or below (it first rises there). That
+     * bound skips the test in every cell of the conditions whose excess
+     * mortality never reaches it, and in the younger cells of the others. */
+    double top[N_SEXES][N_AGES];
+    for (int sex = 0; sex < N_SEXES; sex++) {
+        double highest = 0;
+        for (int a = 0; a < N_AGES; a++) {
+            double q = death_rate->at[sex][a];
+            top[sex][a] = highest = q > highest ? q : highest;
+        }
+    }
     for (size_t k = 0; k < p->n; k++) {
         const struct disease_condition *c = &p->c[k];
         double incidence[N_AGES], level = st->incidence_level[k];
@@ -234,11 +227,18 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
             double i = c->incidence[a] * level;
             incidence[a] = i < 1 ? i : 1;
         }
-        for (int sex = 0; sex < N_SEXES; sex++)
+        for (int sex = 0; sex < N_SEXES; sex++) {
+            int first = N_AGES;
+            if (!(c->excess_mortality >= 1))
+                first = 0; /* no bound: every cell tested */
+            else
+                while (first > 0 && c->excess_mortality * top[sex][first - 1] > 1)
+                    first--;
             age_one(c, incidence, st->prevalence[k][sex], enrollees->at[sex],
                     out->patients[k].at[sex], out->inpatient_multiplier.at[sex],
                     persons->at[sex], death_rate->at[sex], alive_inv.at[sex],
-                    c->prevalence0[sex][0]);
+                    c->prevalence0[sex][0], first);
+        }
         out->total[k] = sum_cells(&out->patients[k]);
     }
 
