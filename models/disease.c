@@ -208,16 +208,26 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
     /* Where the cap of disease_death_split may bind: with = k fl(q / (1 +
      * p (k - 1))) <= fl(k q) for k >= 1 and p, q >= 0 (the divisor is at
      * least 1, and rounding keeps the order), so only at ages where
-     * fl(k q) > 1, the youngest of which is the youngest where fl(k top) > 1,
-     * `top` the highest q at that age or below (it first rises there). That
-     * bound skips the test in every cell of the conditions whose excess
-     * mortality never reaches it, and in the younger cells of the others. */
-    double top[N_SEXES][N_AGES];
+     * fl(k q) > 1: from the youngest block of four ages (b, at 4 b to 4 b +
+     * 3) where fl(k top) > 1, `top[b]` the highest q at those ages or below
+     * (it first rises in the block of that youngest age). That bound skips
+     * the test in every cell of the conditions whose excess mortality never
+     * reaches it, and in the younger cells of the others. Four running
+     * highest, one per age in a block, which the compiler keeps in one
+     * register. */
+    enum { BLOCKS = (N_AGES + 3) / 4 };
+    double top[N_SEXES][BLOCKS];
     for (int sex = 0; sex < N_SEXES; sex++) {
-        double highest = 0;
-        for (int a = 0; a < N_AGES; a++) {
-            double q = death_rate->at[sex][a];
-            top[sex][a] = highest = q > highest ? q : highest;
+        const double *q = death_rate->at[sex];
+        double highest[4] = {0};
+        for (int b = 0; b < BLOCKS; b++) {
+            for (int j = 0; j < 4; j++) {
+                double x = 4 * b + j < N_AGES ? q[4 * b + j] : 0;
+                highest[j] = x > highest[j] ? x : highest[j];
+            }
+            double h01 = highest[0] > highest[1] ? highest[0] : highest[1];
+            double h23 = highest[2] > highest[3] ? highest[2] : highest[3];
+            top[sex][b] = h01 > h23 ? h01 : h23;
         }
     }
     for (size_t k = 0; k < p->n; k++) {
@@ -228,12 +238,14 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
             incidence[a] = i < 1 ? i : 1;
         }
         for (int sex = 0; sex < N_SEXES; sex++) {
-            int first = N_AGES;
-            if (!(c->excess_mortality >= 1))
+            int first = N_AGES, b = BLOCKS;
+            if (!(c->excess_mortality >= 1)) {
                 first = 0; /* no bound: every cell tested */
-            else
-                while (first > 0 && c->excess_mortality * top[sex][first - 1] > 1)
-                    first--;
+            } else {
+                while (b > 0 && c->excess_mortality * top[sex][b - 1] > 1)
+                    b--;
+                if (b < BLOCKS) first = 4 * b;
+            }
             age_one(c, incidence, st->prevalence[k][sex], enrollees->at[sex],
                     out->patients[k].at[sex], out->inpatient_multiplier.at[sex],
                     persons->at[sex], death_rate->at[sex], alive_inv.at[sex],
