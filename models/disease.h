@@ -42,13 +42,18 @@
 struct diag;
 struct parameter_draw;
 
+/* In the order a step reads them: its numbers, then its incidence table, the
+ * newborns' share (prevalence0[sex][0]) right after it, and the rest of
+ * prevalence0 (read only at the start of a path) last. The models of the
+ * regions are apart in memory and seldom in the cache when a step begins:
+ * read in one forward run, their lines come in as one stream. */
 struct disease_condition {
-    double prevalence0[N_SEXES][N_AGES]; /* the scenario's table: the start year */
-    double incidence[N_AGES];            /* per person-year without it, start year */
     double persistence, excess_mortality;
     double log_trend_mean; /* ln(1 + trend) - volatility^2 / 2 */
     double trend_volatility;
-    double inpatient_excess; /* inpatient_multiplier - 1 */
+    double inpatient_excess;             /* inpatient_multiplier - 1 */
+    double incidence[N_AGES];            /* per person-year without it, start year */
+    double prevalence0[N_SEXES][N_AGES]; /* the scenario's table: the start year */
 };
 
 /* The read-only parameters (struct disease_params in scenario.h holds the
@@ -58,16 +63,19 @@ struct disease_model {
     struct disease_condition c[LIMIT_CONDITIONS];
 };
 
+/* The small fields first: after the tables of LIMIT_CONDITIONS conditions
+ * they would sit 100 kB on, on a page of their own, away from the few
+ * conditions in use. */
 struct disease_state {
-    double prevalence[LIMIT_CONDITIONS][N_SEXES][N_AGES];
-    double incidence_level[LIMIT_CONDITIONS]; /* L_c */
     double trend_shift; /* the path's deviation added to every ln(1 + trend) */
+    double incidence_level[LIMIT_CONDITIONS]; /* L_c */
+    double prevalence[LIMIT_CONDITIONS][N_SEXES][N_AGES];
 };
 
 struct disease_out {
-    struct by_age patients[LIMIT_CONDITIONS]; /* among the enrollees */
-    double total[LIMIT_CONDITIONS];           /* patients, all cells */
     struct by_age inpatient_multiplier;       /* 1 + sum_c p_c (m_c - 1) */
+    double total[LIMIT_CONDITIONS];           /* patients, all cells */
+    struct by_age patients[LIMIT_CONDITIONS]; /* among the enrollees */
 };
 
 /* Makes the parameters for regions[region] of `s` (the conditions are the

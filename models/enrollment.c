@@ -11,6 +11,7 @@
 #include "models/enrollment.h"
 
 #include "models/clones.h"
+#include "models/prefetch.h"
 #include "models/parameters.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
@@ -161,6 +162,13 @@ AVX2_CLONES void enrollment_step(const struct enrollment_model *p, struct enroll
                                  int year, const struct by_age *persons, double contribution_yuan,
                                  double prev_income_yuan, gsl_rng *r, struct enrollment_out *out)
 {
+    /* The region's model and state (prefetch.h), in while the draw and the
+     * participation's exponentials are worked out. */
+    prefetch_lines(p, offsetof(struct enrollment_model, compounded));
+    prefetch_lines(st, sizeof *st);
+    int n = year - p->start_year;
+    bool compounded = n >= 0 && n < p->n_compounded;
+    if (compounded) prefetch_lines(p->compounded[n], sizeof p->compounded[n]);
     /* The one draw comes first, whatever the parameters, so that a variant
      * with other settings sees the same shock. */
     double e = gsl_ran_gaussian(r, 1.0);
@@ -181,8 +189,6 @@ AVX2_CLONES void enrollment_step(const struct enrollment_model *p, struct enroll
     /* Category shares compound from the start year; if they would add up to
      * more than everyone, they are scaled down together. */
     double cat[N_CATEGORIES], cat_sum = 0;
-    int n = year - p->start_year;
-    bool compounded = n >= 0 && n < p->n_compounded;
     for (int k = 0; k < N_CATEGORIES; k++) {
         cat[k] = compounded ? p->compounded[n][k] : category_share(p, k, year);
         cat_sum += cat[k];

@@ -58,13 +58,6 @@ struct enrollment_model {
     double employee_share[N_AGES]; /* at the start, by age */
     double employee_shift;         /* added yearly at working ages */
     double category_share[N_CATEGORIES], category_trend[N_CATEGORIES];
-    /* category_share x (1 + category_trend)^n for the years n = 0 .. n_compounded - 1
-     * after the start, worked out once (the same pow calls the step would
-     * make every region-year of every path); the step makes them itself
-     * outside that range, and always when n_compounded is 0 (a model made by
-     * hand, in the tests). */
-    double compounded[LIMIT_YEARS][N_CATEGORIES];
-    int n_compounded;
     double district_share;
     /* Students per person aged 18-22, from the region's students and its
      * starting age structure (more students than that is an error); students
@@ -84,6 +77,14 @@ struct enrollment_model {
     double participation_trend;
     int trend_from, trend_to;
     double vulnerable_participation, student_participation, newborn_share, late_share;
+    /* category_share x (1 + category_trend)^n for the years n = 0 .. n_compounded - 1
+     * after the start, worked out once (the same pow calls the step would
+     * make every region-year of every path); the step makes them itself
+     * outside that range, and always when n_compounded is 0 (a model made by
+     * hand, in the tests). Last: a step reads one row of it, and everything
+     * above (less than 1 kB, together). */
+    int n_compounded;
+    double compounded[LIMIT_YEARS][N_CATEGORIES];
 };
 
 /* What changes along a path: the drift of the employee-scheme share. */

@@ -4,6 +4,7 @@
 #include "models/population.h"
 
 #include "models/clones.h"
+#include "models/prefetch.h"
 #include "models/demography.h"
 #include "models/lifetable.h"
 #include "models/split.h"
@@ -44,6 +45,10 @@ AVX2_CLONES void population_advance(const struct population_model *p,
                                     const struct demography_year *national, double migration_factor,
                                     struct population_state *st, struct population_flows *out)
 {
+    /* The region's rates and persons (prefetch.h), the men's and the rates
+     * in while the births are summed over the women. */
+    prefetch_lines(p->migration_rate, sizeof p->migration_rate);
+    prefetch_lines(&st->persons, sizeof st->persons);
     double(*persons)[N_AGES] = st->persons.at;
     double next[N_SEXES][N_AGES];
     out->year = st->year;
