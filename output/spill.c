@@ -9,6 +9,8 @@
  * path order) and select the order statistics they need from each column. */
 #define _DEFAULT_SOURCE /* preadv (Linux, the BSDs, macOS) */
 #include "output/spill.h"
+
+#include "models/bigmem.h"
 #include "sim/config/diag.h"
 
 #include <errno.h>
@@ -386,7 +388,8 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
         (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
     if (group < 1) group = 1;
     if (group > s->cells) group = s->cells;
-    double *cols = malloc((group ? group : 1) * s->paths * sizeof *cols);
+    /* on huge pages, as the summaries' columns from a source (summary.c) */
+    double *cols = bigmem_alloc((group ? group : 1) * s->paths * sizeof *cols);
     size_t *ranks = malloc((2 * n_levels + 1) * sizeof *ranks);
     int rc = 0;
     if (!cols || !ranks) {
