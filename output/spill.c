@@ -9,6 +9,8 @@
  * path order) and select the order statistics they need from each column. */
 #define _DEFAULT_SOURCE /* preadv (Linux, the BSDs, macOS) */
 #include "output/spill.h"
+
+#include "models/bigmem.h"
 #include "sim/config/diag.h"
 
 #include <errno.h>
@@ -206,10 +208,11 @@ static size_t partition(double *x, size_t lo, size_t hi, double pivot, bool equa
 
 /* Puts the k[j]-th smallest value of x[lo, hi) at x[k[j]] for each of the m
  * ranks k[0] < k[1] < ... (all within [lo, hi)), in one selection: each round
- * partitions three ways (<, =, > a median of three), so that many equal values
- * (a difference the policy leaves at 0) take one pass; the ranks in the equal
- * part are found, those on the left are selected in their part (recursively)
- * and those on the right in the rest. A part whose only rank is its first or
+ * partitions around a median of three (<, ≥; and three ways, <, =, >, when
+ * nothing is below it, so that many equal values, a difference the policy
+ * leaves at 0, take one pass); the ranks in an equal part are found, those on
+ * the left are selected in their part (recursively) and those on the right in
+ * the rest. A part whose only rank is its first or
  * last place takes one pass for its minimum or maximum. Should `rounds` rounds
  * on one line of descent not find them, the rest is sorted (introselect), so
  * the time stays O(n log n) at worst; near n (1 + log2 m) comparisons as a rule. */
@@ -228,11 +231,17 @@ static void select_ranks(double *x, size_t lo, size_t hi, const size_t *k, size_
             gsl_sort(x + lo, 1, hi - lo);
             return;
         }
-        double pivot = median3(x[lo], x[lo + (hi - lo) / 2], x[hi - 1]);
-        /* [lo, lt) < pivot, [lt, gt) = pivot, [gt, hi) > pivot; the second
-         * pass only when a rank is at or after lt */
+        double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi - 1], pivot = median3(a, b, c);
+        /* [lo, lt) < pivot, [lt, gt) = pivot, [gt, hi) > pivot. The second
+         * pass, for the part equal to the pivot, only when the pivot looks
+         * common (two of the three values it was chosen from) or the first
+         * pass left nothing below it: otherwise [lt, hi) is smaller than
+         * [lo, hi) already, and the pivot's equals stay in it to be selected
+         * with the rest, which saves that pass at each round of a column of
+         * distinct values. */
+        bool common = (a == pivot) + (b == pivot) + (c == pivot) > 1;
         size_t lt = partition(x, lo, hi, pivot, false), gt = lt;
-        if (k[m - 1] >= lt) gt = partition(x, lt, hi, pivot, true);
+        if ((common || lt == lo) && k[m - 1] >= lt) gt = partition(x, lt, hi, pivot, true);
         size_t left = 0, done; /* the ranks below lt; below gt */
         while (left < m && k[left] < lt)
             left++;
@@ -386,7 +395,8 @@ int spill_quantiles(struct spill *s, const double *levels, size_t n_levels, doub
         (memory_bytes ? memory_bytes : SPILL_DEFAULT_MEMORY) / (s->paths * sizeof(double));
     if (group < 1) group = 1;
     if (group > s->cells) group = s->cells;
-    double *cols = malloc((group ? group : 1) * s->paths * sizeof *cols);
+    /* on huge pages, as the summaries' columns from a source (summary.c) */
+    double *cols = bigmem_alloc((group ? group : 1) * s->paths * sizeof *cols);
     size_t *ranks = malloc((2 * n_levels + 1) * sizeof *ranks);
     int rc = 0;
     if (!cols || !ranks) {
