@@ -153,8 +153,10 @@ void benefit_table_free(struct benefit_table *t);
 
 /* A table resolved for one price index, one use index and one previous-year
  * income: the engine prepares it once per table and year of a path and then
- * looks up cells. Not shared between threads while being prepared; lookups only
- * read it. */
+ * looks up cells. Used by one thread at a time: where every group and visit
+ * node has the same kinks, a lookup prepares the serious illness and assistance
+ * of its group at the visit nodes it reads, when first asked for them (the same
+ * values, bit for bit, in whatever order and pieces). */
 struct benefit_year;
 
 /* With `layers` false the year gives the fund's lines only (serious illness,
@@ -174,6 +176,14 @@ void benefit_year_plain(struct benefit_year *y);
  * then extrapolated and less exact). */
 int benefit_year_prepare(struct benefit_year *y, double price_index, double use_index,
                          double income_prev_yuan);
+
+/* The range of visit rates (benefit_cell.visits) that view y's lookups of the
+ * year prepared last are expected to ask for. A view prepares serious illness
+ * and assistance group by group as its lookups first need them, at the layer
+ * nodes about their visit rates (a year's rates leave the highest nodes unread);
+ * with the range, a group's nodes of the whole range come at its first lookup,
+ * in one piece. Only a hint: a lookup outside it still gets its nodes. */
+void benefit_year_expect(struct benefit_year *y, double visits_lo, double visits_hi);
 
 /* A group of persons within an age and sex cell. */
 struct benefit_cell {
