@@ -1894,14 +1894,11 @@ static void layers_by_slab(const struct benefit_year *y, int g, int o_lo, int o_
     layers_by_slab_plain(y, g, o_lo, o_hi);
 }
 
-/* Group g's layer nodes lo .. hi ready for a lookup: when the view prepares its
- * rows as the lookups first need them, those of the nodes not yet prepared (the
- * prepared nodes stay one range: the hull of theirs and lo .. hi). */
-static void layers_need(const struct benefit_year *y, int g, int lo, int hi)
+/* Group g's layer nodes lo .. hi prepared, with those prepared before: one
+ * range, the hull of theirs and lo .. hi (layers_need). */
+static void layers_more(const struct benefit_year *y, int g, int lo, int hi)
 {
     struct slab_plan *s = y->plan;
-    assert(g >= 0 && g < y->t->n_groups && 0 <= lo && lo <= hi && hi < LAYER_NODES);
-    if (!s->lazy || (lo >= s->lo[g] && hi <= s->hi[g])) return;
     if (s->lo[g] > s->hi[g]) { /* the group's first: with the nodes expected, in one piece */
         lo = lo < s->want_lo ? lo : s->want_lo, hi = hi > s->want_hi ? hi : s->want_hi;
         layers_by_slab(y, g, lo, hi);
@@ -1910,6 +1907,16 @@ static void layers_need(const struct benefit_year *y, int g, int lo, int hi)
     }
     if (lo < s->lo[g]) layers_by_slab(y, g, lo, s->lo[g] - 1), s->lo[g] = lo;
     if (hi > s->hi[g]) layers_by_slab(y, g, s->hi[g] + 1, hi), s->hi[g] = hi;
+}
+
+/* Group g's layer nodes lo .. hi ready for a lookup: when the view prepares its
+ * rows as the lookups first need them, those of the nodes not yet prepared (the
+ * test inline, in every lookup; the preparing apart). */
+static inline void layers_need(const struct benefit_year *y, int g, int lo, int hi)
+{
+    const struct slab_plan *s = y->plan;
+    assert(g >= 0 && g < y->t->n_groups && 0 <= lo && lo <= hi && hi < LAYER_NODES);
+    if (s->lazy && (lo < s->lo[g] || hi > s->hi[g])) layers_more(y, g, lo, hi);
 }
 
 /* The pair (SL1, SL2) of t node k, index node i, group g, count n and layer
