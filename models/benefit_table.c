@@ -117,7 +117,7 @@ struct benefit_table {
     int NT;            /* t grid: 0, then t_lo × T_RATIO^(k − 1) */
     double t_lo, log_t_ratio;
     double out_step; /* layer nodes at visit rates o × out_step */
-    float *sl;       /* [NT][n_index][layer row][LAYER_NODES][2] */
+    float *sl;       /* [NT][n_index][group's layer rows: node, count][2] (sl_at) */
     double *bmean;   /* [LAYER_NODES][n_index]: mean outpatient out-of-pocket cost */
     double *fund_in; /* [2][K_in + 1][n_index]: mean, second moment */
     double visit_step;
@@ -146,16 +146,26 @@ static size_t layer_row(const struct benefit_table *t, int u, size_t row)
     return row + (size_t)u * (t->row[t->n_groups] - t->row[1]);
 }
 
-/* Where the pair (SL1, SL2) of t node k, index node i, layer row r and layer
- * node o is in `sl`: slab [k][i] holds every row and node, so that a year
- * whose kinks are the same for all of them reads whole slabs in order. */
-static size_t sl_at(const struct benefit_table *t, int k, int i, size_t r, int o)
+/* Where slab [k][i] of `sl` (t node k, index node i) starts: a slab holds
+ * every layer row and node, so that a year whose kinks are the same for all of
+ * them reads whole slabs in order. */
+static size_t slab_at(const struct benefit_table *t, int k, int i)
 {
-    assert(k >= 0 && k < t->NT && i >= 0 && i < t->n_index && r < t->layer_rows && o >= 0 &&
-           o < LAYER_NODES);
-    return ((((size_t)k * (size_t)t->n_index + (size_t)i) * t->layer_rows + r) * LAYER_NODES +
-            (size_t)o) *
-           2;
+    assert(k >= 0 && k < t->NT && i >= 0 && i < t->n_index);
+    return ((size_t)k * (size_t)t->n_index + (size_t)i) * t->layer_rows * LAYER_NODES * 2;
+}
+
+/* Where the pair (SL1, SL2) of t node k, index node i, group g at use node u,
+ * count n and layer node o is in `sl`. Within a slab each group's rows (at each
+ * use node) are where layer_row puts them, node by node: [node][count][2], so
+ * that a range of a group's nodes is one run of the slab (the year views
+ * prepare only the nodes their lookups read, slab_rows). */
+static size_t sl_at(const struct benefit_table *t, int k, int i, int g, int u, int n, int o)
+{
+    assert(g >= 0 && g < t->n_groups && n >= 0 && n <= t->K[g] && o >= 0 && o < LAYER_NODES);
+    size_t first = layer_row(t, u, t->row[g]);
+    return slab_at(t, k, i) +
+           (first * LAYER_NODES + (size_t)o * (size_t)(t->K[g] + 1) + (size_t)n) * 2;
 }
 
 struct benefit_year {
@@ -178,7 +188,8 @@ struct benefit_year {
     /* a block of the sums at t = 0 and at each t node of the kinks, and of a kink:
      * [4 max_kinks + 2][KINK_BLOCK] */
     float *node_sum;
-    double *sa; /* the table's `sa` at the year's index: [K_in + 1][sa nodes][2] */
+    double *sa;             /* the table's `sa` at the year's index: [K_in + 1][sa nodes][2] */
+    struct slab_plan *plan; /* layers by slab: the year's kinks, the groups' nodes prepared */
 };
 
 /* ---- claim model and grid ---- */
@@ -1171,9 +1182,8 @@ static void tabulate_group(struct benefit_table *t, struct work *w, int i, int g
         }
         for (int l = 0; l < lanes; l++, j++) {
             int n = j / LAYER_NODES, o = j % LAYER_NODES;
-            size_t r = layer_row(t, u, t->row[g] + (size_t)n);
             for (int k = 0; k < t->NT; k++) {
-                float *at = t->sl + sl_at(t, k, i, r, o);
+                float *at = t->sl + sl_at(t, k, i, g, u, n, o);
                 at[0] = (float)w->sl1[l][k], at[1] = (float)w->sl2[l][k];
             }
         }
@@ -1463,6 +1473,8 @@ static bool late_group(int g)
     return g > 0 && (g - 1) % 2 == 1;
 }
 
+static struct slab_plan *slab_plan_alloc(void);
+
 struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool layers)
 {
     struct benefit_year *y = calloc(1, sizeof *y);
@@ -1491,7 +1503,8 @@ struct benefit_year *benefit_year_alloc(const struct benefit_table *t, bool laye
     y->sa = layers && t->any_cells
                 ? malloc(sizeof(double) * 2 * (size_t)sa_nodes(t) * (size_t)(t->K_in + 1))
                 : NULL;
-    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->block || !y->node_sum)) ||
+    y->plan = layers ? slab_plan_alloc() : NULL;
+    if (!y->fund_in || !y->op || (layers && (!y->coef || !y->block || !y->node_sum || !y->plan)) ||
         (layers && t->any_cells && !y->sa)) {
         benefit_year_free(y);
         return NULL;
@@ -1514,6 +1527,7 @@ void benefit_year_free(struct benefit_year *y)
 {
     if (!y) return;
     free(y->fund_in), free(y->op), free(y->coef), free(y->block), free(y->node_sum), free(y->sa);
+    free(y->plan);
     free(y);
 }
 
@@ -1685,7 +1699,7 @@ SLAB_LOOPS void node_sum(const struct benefit_year *y, const struct slab_part *p
         const struct slab_part *c = &part[p];
         if (c->w == 0 || lo < c->to || hi > c->to + c->n) continue;
         for (int a = 0; a < 4; a++, ns++) {
-            q[ns] = t->sl + sl_at(t, k, i0 + a, 0, 0) + c->from + (lo - c->to);
+            q[ns] = t->sl + slab_at(t, k, i0 + a) + c->from + (lo - c->to);
             w[ns] = (float)(wi[a] * c->w);
         }
     }
@@ -1728,9 +1742,9 @@ SLAB_LOOPS void deinterleave(const float *from, size_t n, double *to)
 
 /* Payer p's mean and second moment (form f) at n pairs of a block, from E W,
  * E W² (ew[0], ew[1]) and SL1, SL2 at each kink (v[kink][0], v[kink][1]), into
- * dst, COEF_PER_NODE apart: the same terms in the same order as form_moments. */
+ * dst + at[r] for pair r: the same terms in the same order as form_moments. */
 SLAB_LOOPS void block_moments(const struct pl_form *f, const double *const ew[2],
-                              const double *const (*v)[2], size_t n, double *dst)
+                              const double *const (*v)[2], size_t n, const size_t *at, double *dst)
 {
     double M[KINK_BLOCK / 2], Q[KINK_BLOCK / 2];
     const double m0 = f->m0, m1 = f->m1, q0 = f->q0, q1 = f->q1, q2 = f->q2;
@@ -1744,135 +1758,205 @@ SLAB_LOOPS void block_moments(const struct pl_form *f, const double *const ew[2]
             M[r] += a * x1[r], Q[r] += c1 * x1[r] + c2 * x2[r];
     }
     for (size_t r = 0; r < n; r++)
-        dst[r * COEF_PER_NODE] = M[r], dst[r * COEF_PER_NODE + 1] = Q[r];
+        dst[at[r]] = M[r], dst[at[r] + 1] = Q[r];
 }
 
 /* Serious illness and assistance when every group and node has the same kinks
- * (serious illness counts all the outpatient cost): SL1 and SL2 at the kinks,
- * a block of values at a time so that the sums stay in the cache; each t node
- * that a kink's cubic uses is summed over the index and use nodes once per
- * block, then the kinks interpolate in t (each value within about 1e-6 of its
- * double sum, relative to the largest term), and the payers' moments of the
- * block's rows and nodes follow from them (store_moments' values, bit for bit). */
-SLAB_LOOPS void slab_layers(struct benefit_year *y, const struct pl *payer, const int *same_as,
-                            const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
-{
-    const struct benefit_table *t = y->t;
+ * (serious illness counts all the outpatient cost). slab_plan sets the year's
+ * part once (the payers' forms, the kinks' t weights and the t nodes they use);
+ * slab_rows then prepares a range of a group's nodes, every count, a block of
+ * values at a time so that the sums stay in the cache: each t node that a
+ * kink's cubic uses is summed over the index and use nodes once per block,
+ * then the kinks interpolate in t (each value within about 1e-6 of its double
+ * sum, relative to the largest term), and the payers' moments of the block's
+ * rows and nodes follow from them (store_moments' values, bit for bit). Each
+ * value is computed on its own, the same operations whatever the range and
+ * the block it is in, so a node prepared alone or with others has the same
+ * bits. */
+struct slab_plan {
+    /* the rows are prepared as the lookups first need them (layers_need): group
+     * g's nodes lo[g] .. hi[g] are (none while lo[g] > hi[g]) */
+    bool lazy;
+    int lo[MAX_GROUPS], hi[MAX_GROUPS];
+    int want_lo, want_hi; /* nodes to prepare with a group's first (benefit_year_expect) */
+    int i0;
+    double wi[4];
     struct slab_part part[SLAB_PARTS];
-    int n_parts = slab_parts(y, part);
+    int n_parts;
+    int same_as[N_PAYERS];
+    struct pl_form form[N_PAYERS];
+    int n_kinks;
+    struct t_weights tw[N_PAYERS * MAX_KINKS];
     /* a kink of payer 0 for every row, any other for the groups paid in time; the
      * t nodes of the kinks, each once, after node 0 (t = 0: E W and E W²) */
-    bool every_row[N_PAYERS * MAX_KINKS] = {false}, node_every[1 + 4 * N_PAYERS * MAX_KINKS];
-    int node[1 + 4 * N_PAYERS * MAX_KINKS], of[N_PAYERS * MAX_KINKS][4], n_nodes = 1;
-    node[0] = 0, node_every[0] = true;
+    bool every_row[N_PAYERS * MAX_KINKS], node_every[1 + 4 * N_PAYERS * MAX_KINKS];
+    int node[1 + 4 * N_PAYERS * MAX_KINKS], of[N_PAYERS * MAX_KINKS][4], n_nodes;
+};
+
+static struct slab_plan *slab_plan_alloc(void)
+{
+    return calloc(1, sizeof(struct slab_plan));
+}
+
+static void slab_plan(struct benefit_year *y, const struct pl *payer, const int *same_as,
+                      const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+{
+    struct slab_plan *s = y->plan;
+    s->n_parts = slab_parts(y, s->part);
+    s->i0 = i0;
+    memcpy(s->wi, wi, sizeof s->wi);
+    memcpy(s->same_as, same_as, sizeof s->same_as);
+    s->n_kinks = n_kinks;
+    memcpy(s->tw, tw, (size_t)n_kinks * sizeof *tw);
+    memset(s->every_row, 0, sizeof s->every_row);
     for (int j = 0; j < payer[0].n; j++)
-        every_row[payer[0].at[j]] = true;
+        s->every_row[payer[0].at[j]] = true;
+    s->node[0] = 0, s->node_every[0] = true, s->n_nodes = 1;
     for (int k = 0; k < n_kinks; k++)
         for (int j = 0; j < 4; j++) {
             int i = 0;
-            while (i < n_nodes && node[i] != tw[k].k0 + j)
+            while (i < s->n_nodes && s->node[i] != tw[k].k0 + j)
                 i++;
-            if (i == n_nodes) node[n_nodes] = tw[k].k0 + j, node_every[n_nodes++] = false;
-            node_every[i] |= every_row[k];
-            of[k][j] = i;
+            if (i == s->n_nodes)
+                s->node[s->n_nodes] = tw[k].k0 + j, s->node_every[s->n_nodes++] = false;
+            s->node_every[i] |= s->every_row[k];
+            s->of[k][j] = i;
         }
-    struct pl_form form[N_PAYERS];
     for (int p = 0; p < N_PAYERS; p++)
-        if (same_as[p] == p) pl_form(&payer[p], &form[p]);
+        if (same_as[p] == p) pl_form(&payer[p], &s->form[p]);
+    for (int g = 0; g < MAX_GROUPS; g++)
+        s->lo[g] = LAYER_NODES, s->hi[g] = -1;
+    s->want_lo = LAYER_NODES, s->want_hi = -1;
+}
+
+/* Group g's layer nodes o_lo .. o_hi, every count (the view's buffers are
+ * written through y's pointers: a view is used by one thread at a time). */
+SLAB_LOOPS void slab_rows(const struct benefit_year *y, int g, int o_lo, int o_hi)
+{
+    const struct benefit_table *t = y->t;
+    const struct slab_plan *s = y->plan;
+    assert(g >= 0 && g < t->n_groups && 0 <= o_lo && o_lo <= o_hi && o_hi < LAYER_NODES);
+    const int n_kinks = s->n_kinks, n_nodes = s->n_nodes;
     /* the block's E W, E W² (ew) and SL1, SL2 at each kink (v), in double, each
      * of the pairs' first and second values apart */
     const double *ew[2] = {y->block, y->block + KINK_BLOCK / 2};
     const double *v[N_PAYERS * MAX_KINKS][2];
     for (int k = 0; k < n_kinks; k++)
         v[k][0] = y->block + (size_t)(k + 1) * KINK_BLOCK, v[k][1] = v[k][0] + KINK_BLOCK / 2;
-    const size_t per_row = LAYER_NODES * 2;
     float *sum = y->node_sum;
-    for (int g = 0; g < t->n_groups; g++) {
-        bool late = late_group(g);
-        size_t first = t->row[g] * per_row, last = t->row[g + 1] * per_row;
-        double *coef = y->coef + y->coef_at[g];
-        for (size_t b0 = first; b0 < last; b0 += KINK_BLOCK) {
-            size_t b1 = b0 + KINK_BLOCK < last ? b0 + KINK_BLOCK : last, n = b1 - b0;
-            for (int i = 0; i < n_nodes; i++)
-                if (!late || node_every[i])
-                    node_sum(y, part, n_parts, node[i], i0, wi, b0, b1,
-                             sum + (size_t)i * KINK_BLOCK);
-            deinterleave(sum, n, y->block);
-            for (int k = 0; k < n_kinks; k++) {
-                if (late && !every_row[k]) continue;
-                const float *restrict s0 = sum + (size_t)of[k][0] * KINK_BLOCK,
-                                      *restrict s1 = sum + (size_t)of[k][1] * KINK_BLOCK,
-                                      *restrict s2 = sum + (size_t)of[k][2] * KINK_BLOCK,
-                                      *restrict s3 = sum + (size_t)of[k][3] * KINK_BLOCK;
-                float x0 = (float)tw[k].w[0], x1 = (float)tw[k].w[1], x2 = (float)tw[k].w[2],
-                      x3 = (float)tw[k].w[3];
-                float *restrict x = sum + (size_t)n_nodes * KINK_BLOCK;
-                for (size_t j = 0; j < n; j++) {
-                    float s = x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j];
-                    x[j] = s > 0 ? s : 0;
-                }
-                deinterleave(x, n, y->block + (size_t)(k + 1) * KINK_BLOCK);
+    bool late = late_group(g);
+    /* the group's values in a resolved slab ([node][count][2], sl_at) from `group`,
+     * those of the nodes o_lo .. o_hi one run */
+    const size_t counts = (size_t)t->K[g] + 1, group = t->row[g] * LAYER_NODES * 2;
+    const size_t first = group + (size_t)o_lo * counts * 2,
+                 last = group + (size_t)(o_hi + 1) * counts * 2;
+    double *coef = y->coef + y->coef_at[g];
+    for (size_t b0 = first; b0 < last; b0 += KINK_BLOCK) {
+        size_t b1 = b0 + KINK_BLOCK < last ? b0 + KINK_BLOCK : last, n = b1 - b0;
+        for (int i = 0; i < n_nodes; i++)
+            if (!late || s->node_every[i])
+                node_sum(y, s->part, s->n_parts, s->node[i], s->i0, s->wi, b0, b1,
+                         sum + (size_t)i * KINK_BLOCK);
+        deinterleave(sum, n, y->block);
+        for (int k = 0; k < n_kinks; k++) {
+            if (late && !s->every_row[k]) continue;
+            const float *restrict s0 = sum + (size_t)s->of[k][0] * KINK_BLOCK,
+                                  *restrict s1 = sum + (size_t)s->of[k][1] * KINK_BLOCK,
+                                  *restrict s2 = sum + (size_t)s->of[k][2] * KINK_BLOCK,
+                                  *restrict s3 = sum + (size_t)s->of[k][3] * KINK_BLOCK;
+            float x0 = (float)s->tw[k].w[0], x1 = (float)s->tw[k].w[1], x2 = (float)s->tw[k].w[2],
+                  x3 = (float)s->tw[k].w[3];
+            float *restrict x = sum + (size_t)n_nodes * KINK_BLOCK;
+            for (size_t j = 0; j < n; j++) {
+                float z = x0 * s0[j] + x1 * s1[j] + x2 * s2[j] + x3 * s3[j];
+                x[j] = z > 0 ? z : 0;
             }
-            /* the block's pairs are whole (KINK_BLOCK is even): pair j / 2 of
-             * the group from (b0 − first) / 2 on */
-            double *dst = coef + (b0 - first) / 2 * COEF_PER_NODE;
-            for (int p = 0; p < N_PAYERS; p++) {
-                double *d = dst + p * 2;
-                if (p > 0 && late) continue; /* NaN (benefit_year_alloc) */
-                if (same_as[p] != p) {
-                    const double *src = dst + same_as[p] * 2;
-                    for (size_t r = 0; r < n / 2; r++)
-                        d[r * COEF_PER_NODE] = src[r * COEF_PER_NODE],
-                              d[r * COEF_PER_NODE + 1] = src[r * COEF_PER_NODE + 1];
-                } else {
-                    block_moments(&form[p], ew, (const double *const(*)[2])v, n / 2, d);
-                }
+            deinterleave(x, n, y->block + (size_t)(k + 1) * KINK_BLOCK);
+        }
+        /* the block's pairs are whole (KINK_BLOCK and the run's start are even):
+         * pair j of the group is count j mod (K + 1) at node j / (K + 1), at
+         * [count][node] in coef, where the lookups read it */
+        size_t at[KINK_BLOCK / 2], j = (b0 - group) / 2, c = j % counts, o = j / counts;
+        for (size_t r = 0; r < n / 2; r++) {
+            at[r] = c * COEF_PER_COUNT + o * COEF_PER_NODE;
+            if (++c == counts) c = 0, o++;
+        }
+        for (int p = 0; p < N_PAYERS; p++) {
+            if (p > 0 && late) continue; /* NaN (benefit_year_alloc) */
+            double *d = coef + p * 2;
+            if (s->same_as[p] != p) {
+                const double *src = coef + s->same_as[p] * 2;
+                for (size_t r = 0; r < n / 2; r++)
+                    d[at[r]] = src[at[r]], d[at[r] + 1] = src[at[r] + 1];
+            } else {
+                block_moments(&s->form[p], ew, (const double *const(*)[2])v, n / 2, at, d);
             }
         }
     }
 }
 
-static void layers_by_slab_plain(struct benefit_year *y, const struct pl *payer, const int *same_as,
-                                 const struct t_weights *tw, int n_kinks, int i0,
-                                 const double wi[4])
+static void layers_by_slab_plain(const struct benefit_year *y, int g, int o_lo, int o_hi)
 {
-    slab_layers(y, payer, same_as, tw, n_kinks, i0, wi);
+    slab_rows(y, g, o_lo, o_hi);
 }
 
 #if WIDE_SUMS
-__attribute__((target("avx2"))) static void
-layers_by_slab_wide(struct benefit_year *y, const struct pl *payer, const int *same_as,
-                    const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+__attribute__((target("avx2"))) static void layers_by_slab_wide(const struct benefit_year *y, int g,
+                                                                int o_lo, int o_hi)
 {
-    slab_layers(y, payer, same_as, tw, n_kinks, i0, wi);
+    slab_rows(y, g, o_lo, o_hi);
 }
 #endif
 
-static void layers_by_slab(struct benefit_year *y, const struct pl *payer, const int *same_as,
-                           const struct t_weights *tw, int n_kinks, int i0, const double wi[4])
+static void layers_by_slab(const struct benefit_year *y, int g, int o_lo, int o_hi)
 {
 #if WIDE_SUMS
     if (y->wide) {
-        layers_by_slab_wide(y, payer, same_as, tw, n_kinks, i0, wi);
+        layers_by_slab_wide(y, g, o_lo, o_hi);
         return;
     }
 #endif
-    layers_by_slab_plain(y, payer, same_as, tw, n_kinks, i0, wi);
+    layers_by_slab_plain(y, g, o_lo, o_hi);
 }
 
-/* The pair (SL1, SL2) of t node k, index node i, row (group, count) and layer node
- * o at the year's use index. */
-static void sl_pair(const struct benefit_year *y, int k, int i, size_t row, int o, double v[2])
+/* Group g's layer nodes lo .. hi prepared, with those prepared before: one
+ * range, the hull of theirs and lo .. hi (layers_need). */
+static void layers_more(const struct benefit_year *y, int g, int lo, int hi)
+{
+    struct slab_plan *s = y->plan;
+    if (s->lo[g] > s->hi[g]) { /* the group's first: with the nodes expected, in one piece */
+        lo = lo < s->want_lo ? lo : s->want_lo, hi = hi > s->want_hi ? hi : s->want_hi;
+        layers_by_slab(y, g, lo, hi);
+        s->lo[g] = lo, s->hi[g] = hi;
+        return;
+    }
+    if (lo < s->lo[g]) layers_by_slab(y, g, lo, s->lo[g] - 1), s->lo[g] = lo;
+    if (hi > s->hi[g]) layers_by_slab(y, g, s->hi[g] + 1, hi), s->hi[g] = hi;
+}
+
+/* Group g's layer nodes lo .. hi ready for a lookup: when the view prepares its
+ * rows as the lookups first need them, those of the nodes not yet prepared (the
+ * test inline, in every lookup; the preparing apart). */
+static inline void layers_need(const struct benefit_year *y, int g, int lo, int hi)
+{
+    const struct slab_plan *s = y->plan;
+    assert(g >= 0 && g < y->t->n_groups && 0 <= lo && lo <= hi && hi < LAYER_NODES);
+    if (s->lazy && (lo < s->lo[g] || hi > s->hi[g])) layers_more(y, g, lo, hi);
+}
+
+/* The pair (SL1, SL2) of t node k, index node i, group g, count n and layer
+ * node o at the year's use index. */
+static void sl_pair(const struct benefit_year *y, int k, int i, int g, int n, int o, double v[2])
 {
     const struct benefit_table *t = y->t;
-    if (row < t->row[1]) {
-        const float *q = t->sl + sl_at(t, k, i, row, o);
+    if (g == 0) {
+        const float *q = t->sl + sl_at(t, k, i, 0, 0, n, o);
         v[0] = q[0], v[1] = q[1];
         return;
     }
     v[0] = v[1] = 0;
     for (int b = 0; b < y->nu; b++) {
-        const float *q = t->sl + sl_at(t, k, i, layer_row(t, y->u0 + b, row), o);
+        const float *q = t->sl + sl_at(t, k, i, g, y->u0 + b, n, o);
         v[0] += y->wu[b] * q[0], v[1] += y->wu[b] * q[1];
     }
 }
@@ -1901,11 +1985,10 @@ static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *sa
             for (int p = 0; p < N_PAYERS; p++)
                 if (same_as[p] == p) pl_form(&payer[p], &form[p]);
             for (int n = 0; n <= t->K[g]; n++) {
-                size_t row = t->row[g] + (size_t)n;
                 double v[N_PAYERS * MAX_KINKS][2], ew = 0, ew2 = 0;
                 for (int a = 0; a < 4; a++) {
                     double q[2];
-                    sl_pair(y, 0, i0 + a, row, o, q);
+                    sl_pair(y, 0, i0 + a, g, n, o, q);
                     ew += wi[a] * q[0], ew2 += wi[a] * q[1];
                 }
                 for (int k = 0; k < n_kinks; k++) {
@@ -1915,7 +1998,7 @@ static int layers_by_row(struct benefit_year *y, struct pl *payer, const int *sa
                         double c1 = 0, c2 = 0;
                         for (int j = 0; j < 4; j++) {
                             double q[2];
-                            sl_pair(y, x->k0 + j, i0 + a, row, o, q);
+                            sl_pair(y, x->k0 + j, i0 + a, g, n, o, q);
                             c1 += x->w[j] * q[0], c2 += x->w[j] * q[1];
                         }
                         s1 += wi[a] * c1, s2 += wi[a] * c2;
@@ -2097,6 +2180,7 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
     const struct benefit_rules *r = &t->rules;
     struct pl payer[N_PAYERS];
     int same_as[N_PAYERS]; /* a category with the ratio of an earlier one shares its values */
+    y->plan->lazy = false;
     pl_serious(&payer[0], r, y->deductible, false);
     pl_serious(&payer[1], r, y->deductible, true);
     for (int p = 0; p < N_PAYERS; p++) {
@@ -2116,10 +2200,23 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
         struct t_weights tw[N_PAYERS * MAX_KINKS];
         int n_kinks;
         status = payer_kinks(t, payer, same_as, 0, kinks, tw, &n_kinks);
-        if (n_kinks > y->max_kinks)
+        if (n_kinks > y->max_kinks) {
             status |= layers_by_row(y, payer, same_as, i0, wi);
-        else
-            layers_by_slab(y, payer, same_as, tw, n_kinks, i0, wi);
+        } else {
+            slab_plan(y, payer, same_as, tw, n_kinks, i0, wi);
+            /* Each group's nodes as its lookups first need them (a lookup reads
+             * 4 of the 7 around its visit rate, and a year's rates leave the
+             * highest nodes unread), unless cells replace some payers below. */
+            y->plan->lazy = !t->any_cells;
+#ifndef NDEBUG
+            /* a row read before it is prepared shows as NaN */
+            for (int g = 0; y->plan->lazy && g < t->n_groups; g++)
+                for (size_t c = 0; c < (size_t)(t->K[g] + 1) * COEF_PER_COUNT; c++)
+                    y->coef[y->coef_at[g] + c] = NAN;
+#endif
+            for (int g = 0; !y->plan->lazy && g < t->n_groups; g++)
+                layers_by_slab(y, g, 0, LAYER_NODES - 1);
+        }
     }
     if (!t->any_cells) return status;
     prepare_sa(y, i0, wi);
@@ -2194,6 +2291,18 @@ int benefit_year_prepare(struct benefit_year *y, double price_index, double use_
     y->deductible = benefit_serious_deductible(r, income_prev_yuan);
     if (y->layers && prepare_layers(y, i0, wi)) status = 1;
     return status;
+}
+
+void benefit_year_expect(struct benefit_year *y, double visits_lo, double visits_hi)
+{
+    if (!y->layers || !(visits_lo <= visits_hi) || !isfinite(visits_hi)) return;
+    const struct benefit_table *t = y->t;
+    /* the nodes of the rates as lookup_cells finds them (a late payer's are
+     * covered_share of the cell's), the rates beyond the nodes held there */
+    double w[4], lo = visits_lo * covered_share(&t->rules) / t->out_step,
+                 hi = visits_hi / t->out_step;
+    y->plan->want_lo = node_weights(fmax(0, fmin(lo, LAYER_NODES)), LAYER_NODES, w);
+    y->plan->want_hi = node_weights(fmax(0, fmin(hi, LAYER_NODES)), LAYER_NODES, w) + 3;
 }
 
 /* The admission count's probabilities for a lookup, as nb_pmf up to the last
@@ -2385,6 +2494,7 @@ SLAB_LOOPS void lookup_cells(const struct benefit_year *y, int condition, bool l
      * category k */
     double wo[4];
     int oi = node_weights(visits / t->out_step, LAYER_NODES, wo);
+    layers_need(y, g, oi, oi + 3);
     bool need[N_PAYERS] = {false};
     for (int i = 0; i < n_cells; i++) {
         assert(category[i] == BENEFIT_NOT_ASSISTED ||

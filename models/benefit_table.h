@@ -73,7 +73,10 @@
  * lookup; with serious illness and assistance, about 60 µs to prepare on 4 use
  * nodes with AVX2, 90 µs in SSE (every group, count and visit node at the
  * year's 5 kinks, summed in single precision: 310-350 µs before; 423,000
- * instructions with AVX2, 910,000 in SSE) and 0.2 µs a lookup. The
+ * instructions with AVX2, 910,000 in SSE) and 0.2 µs a lookup; only the visit
+ * nodes the year's lookups read are prepared (5 of the 7 in Henan's years: in
+ * the engine's paths 253,000 instructions a view with AVX2 for the layers,
+ * 300,000 for all 7; callgrind, 3 December 2026). The
  * indices and income are the year's for a path: a table's year view is best
  * prepared once per path and year and shared by the regions using the table. */
 #ifndef FUNDSIM_BENEFIT_TABLE_H
@@ -153,8 +156,10 @@ void benefit_table_free(struct benefit_table *t);
 
 /* A table resolved for one price index, one use index and one previous-year
  * income: the engine prepares it once per table and year of a path and then
- * looks up cells. Not shared between threads while being prepared; lookups only
- * read it. */
+ * looks up cells. Used by one thread at a time: where every group and visit
+ * node has the same kinks, a lookup prepares the serious illness and assistance
+ * of its group at the visit nodes it reads, when first asked for them (the same
+ * values, bit for bit, in whatever order and pieces). */
 struct benefit_year;
 
 /* With `layers` false the year gives the fund's lines only (serious illness,
@@ -174,6 +179,14 @@ void benefit_year_plain(struct benefit_year *y);
  * then extrapolated and less exact). */
 int benefit_year_prepare(struct benefit_year *y, double price_index, double use_index,
                          double income_prev_yuan);
+
+/* The range of visit rates (benefit_cell.visits) that view y's lookups of the
+ * year prepared last are expected to ask for. A view prepares serious illness
+ * and assistance group by group as its lookups first need them, at the layer
+ * nodes about their visit rates (a year's rates leave the highest nodes unread);
+ * with the range, a group's nodes of the whole range come at its first lookup,
+ * in one piece. Only a hint: a lookup outside it still gets its nodes. */
+void benefit_year_expect(struct benefit_year *y, double visits_lo, double visits_hi);
 
 /* A group of persons within an age and sex cell. */
 struct benefit_cell {

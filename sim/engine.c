@@ -743,12 +743,28 @@ static void national_year(const struct engine *e, struct engine_work *w, uint64_
     costs_step(&e->costs, &w->costs, year, income_shock, r, &n->costs);
 }
 
+/* The lowest and highest visit rate per person-year that a band's lookups ask
+ * for at a factor of 1 on the rates (claims.c: a band's rate at its first age,
+ * half the age-0 rate for the year's newborns). */
+static void visit_rates(const struct engine *e, double *lo, double *hi)
+{
+    *lo = INFINITY, *hi = 0;
+    for (int sex = 0; sex < N_SEXES; sex++) {
+        const double *rate = e->utilization.outpatient.rate[sex];
+        *lo = fmin(*lo, 0.5 * rate[0]), *hi = fmax(*hi, 0.5 * rate[0]);
+        for (size_t b = 0; b < e->bands.n; b++)
+            *lo = fmin(*lo, rate[e->bands.first[b]]), *hi = fmax(*hi, rate[e->bands.first[b]]);
+    }
+}
+
 /* The lookups each table's regions share this year (claims.h): every region's
- * factor on its rates, from the draw its utilization step will make again. */
+ * factor on its rates, from the draw its utilization step will make again; the
+ * visit rates they will ask each table's year view for (benefit_year_expect). */
 static void share_lookups(const struct engine *e, struct engine_work *w, uint64_t path, int year,
                           size_t y, const struct national_year *n)
 {
-    double shock;
+    double shock, rate_lo, rate_hi;
+    visit_rates(e, &rate_lo, &rate_hi);
     for (size_t k = 0; k < e->regions; k++) {
         seek(e, w->r, path, (uint32_t)k, year, DRIVER_UTILIZATION);
         w->region_use[k] =
@@ -759,8 +775,13 @@ static void share_lookups(const struct engine *e, struct engine_work *w, uint64_
         w->table_nodes[t] = NULL;
         if (!w->in_use[t]) continue;
         size_t m = 0;
+        double use_lo = INFINITY, use_hi = 0;
         for (size_t k = 0; k < e->regions; k++)
-            if (e->ry[k * e->years + y].table == (int)t) w->table_use[m++] = w->region_use[k];
+            if (e->ry[k * e->years + y].table == (int)t) {
+                w->table_use[m++] = w->region_use[k];
+                use_lo = fmin(use_lo, w->region_use[k]), use_hi = fmax(use_hi, w->region_use[k]);
+            }
+        benefit_year_expect(w->year_views[t], rate_lo * use_lo, rate_hi * use_hi);
         assert(slot < e->most_in_use);
         w->table_nodes[t] = w->nodes[slot++];
         claims_nodes_year(w->table_nodes[t], w->year_views[t], w->table_use, m);

@@ -724,6 +724,55 @@ static void test_wide_sums(void **state)
     benefit_table_free(t);
 }
 
+/* A year view prepares serious illness and assistance as its lookups first
+ * need them (4 of the 7 visit nodes about each rate): the lookups of a view
+ * that prepares its groups in pieces, in whatever order the rates come, are
+ * those of one that prepares every node at each group's first lookup
+ * (benefit_year_expect over the whole range), bit for bit, over two years (a
+ * node not prepared again for the second would keep the first year's values). */
+static void test_lazy_layers(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_table *t = use_table(&r);
+    struct benefit_year *all = benefit_year_alloc(t, true), *parts = benefit_year_alloc(t, true),
+                        *hint = benefit_year_alloc(t, true);
+    assert_non_null(all);
+    assert_non_null(parts);
+    assert_non_null(hint);
+    /* visit nodes 5 / 6 apart: the rates' first nodes 3, 2, 1, 0, 1, 2, 3 */
+    const double visits[] = {4.5, 2.5, 1.8, 0.5, 1.8, 2.5, 4.5};
+    const double prices[] = {1.1, 1.9}, uses[] = {1.05, 1.3}, incomes[] = {24000, 52000};
+    size_t compared = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(benefit_year_prepare(all, prices[i], uses[i], incomes[i]), 0);
+        assert_int_equal(benefit_year_prepare(parts, prices[i], uses[i], incomes[i]), 0);
+        assert_int_equal(benefit_year_prepare(hint, prices[i], uses[i], incomes[i]), 0);
+        benefit_year_expect(all, 0, 1e300);
+        benefit_year_expect(hint, 1.8, 1.8); /* nodes 1 .. 4 first, the others later */
+        for (int c = -1; c < 2; c++)
+            for (size_t k = 0; k < sizeof visits / sizeof *visits; k++) {
+                /* the second year, the rates in the other order */
+                double v = i == 0 ? visits[k] : visits[sizeof visits / sizeof *visits - 1 - k];
+                struct benefit_expected ea[BENEFIT_SITUATIONS], eb[BENEFIT_SITUATIONS],
+                    ec[BENEFIT_SITUATIONS];
+                memset(ea, 0, sizeof ea), memset(eb, 0, sizeof eb), memset(ec, 0, sizeof ec);
+                benefit_year_lookup_situations(all, c, 0.3 + 0.1 * c, v, ea);
+                benefit_year_lookup_situations(parts, c, 0.3 + 0.1 * c, v, eb);
+                benefit_year_lookup_situations(hint, c, 0.3 + 0.1 * c, v, ec);
+                assert_true(ea[SITUATION_ASSISTED + CAT_MINIMUM_LIVING].mean[LINE_ASSISTANCE] > 0);
+                assert_memory_equal(ea, eb, sizeof ea);
+                assert_memory_equal(ea, ec, sizeof ea);
+                compared++;
+            }
+    }
+    assert_int_equal(compared, 42);
+    benefit_year_free(all);
+    benefit_year_free(parts);
+    benefit_year_free(hint);
+    benefit_table_free(t);
+}
+
 /* A table built node by node, the nodes in any order (as the engine's threads
  * take them), is the table built in one call, to the bit: every line's mean and
  * variance of every cell, with a use axis and layers by cells (outpatient share
@@ -1352,6 +1401,7 @@ int main(void)
         cmocka_unit_test(test_dialysis_use),
         cmocka_unit_test(test_slab_sums),
         cmocka_unit_test(test_wide_sums),
+        cmocka_unit_test(test_lazy_layers),
         cmocka_unit_test(test_nodes_any_order),
         cmocka_unit_test(test_cells_closed_form),
         cmocka_unit_test(test_maternity),
