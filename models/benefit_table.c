@@ -2342,6 +2342,105 @@ static int lookup_pmf(const struct benefit_table *t, double lambda, double phi, 
     return n;
 }
 
+/* A lookup's admission count (lookup_pmf): the probabilities of the counts
+ * 0 .. top, and the rest's weights. */
+struct counts {
+    double p[BENEFIT_MAX_ADMISSIONS + 1];
+    int top;
+    double tail, excess;
+};
+
+/* The group of a lookup's rows (no condition; condition k in time; late). */
+static int lookup_group(const struct benefit_rules *r, int condition, bool late_payer)
+{
+    assert(condition >= -1 && (condition < 0 || (size_t)condition < r->n_conditions));
+    if (condition >= 0 && (size_t)condition < r->n_conditions)
+        return 1 + 2 * condition + (late_payer ? 1 : 0);
+    return 0;
+}
+
+/* The count of a lookup at `admissions` per person-year (a late payer's
+ * share of them, covered_share). */
+static void lookup_counts(const struct benefit_year *y, int condition, bool late_payer,
+                          double admissions, struct counts *c)
+{
+    const struct benefit_table *t = y->t;
+    double f = late_payer ? covered_share(&t->rules) : 1;
+    int g = lookup_group(&t->rules, condition, late_payer);
+    c->top = lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, t->K[g], c->p,
+                        &c->tail, &c->excess);
+}
+
+/* The counts of LOOKUP_LANES lookups of one group at once, in the lanes of a
+ * vector: lane j makes lookup_pmf's operations in its order, a lane done (its
+ * loop would have left) keeping its values while the others go on, so each
+ * count is lookup_counts's bit for bit; about a quarter of the instructions
+ * (the chain of one count is serial: 4 of them side by side). p[0] stays
+ * scalar, pow and exp having no vector twin of the same bits. */
+#define LOOKUP_LANES 4
+#if defined(__GNUC__)
+typedef double lanes_d __attribute__((vector_size(LOOKUP_LANES * sizeof(double))));
+typedef long long lanes_m __attribute__((vector_size(LOOKUP_LANES * sizeof(long long))));
+_Static_assert(LOOKUP_LANES == 4, "BROADCAST fills every lane");
+#define BROADCAST(x) ((lanes_d){(x), (x), (x), (x)})
+#endif
+
+/* The counts of lookups 0 .. n − 1 into c[0 .. n − 1] (c holds LOOKUP_LANES). */
+SLAB_LOOPS void lookup_counts_lanes(const struct benefit_year *y, int condition, bool late_payer,
+                                    int n, const double *admissions, struct counts *c)
+{
+    assert(n >= 1 && n <= LOOKUP_LANES);
+#if defined(__GNUC__)
+    const struct benefit_table *t = y->t;
+    double f = late_payer ? covered_share(&t->rules) : 1, phi = t->model.inpatient.overdispersion;
+    const int K = t->K[lookup_group(&t->rules, condition, late_payer)];
+    assert(K >= 1 && K <= t->K_in && K <= BENEFIT_MAX_ADMISSIONS);
+    bool poisson = !(phi > 1e-12);
+    lanes_d lambda = {0}, ratio = {0}, pn = BROADCAST(1.0), mean = {0};
+    lanes_m live = {0}, filled = {0}; /* filled: minus the counts filled */
+    for (int j = 0; j < n; j++) {
+        double x = f * admissions[j];
+        if (!(x > 0)) continue; /* p[0] = 1, no count beyond */
+        lambda[j] = x;
+        ratio[j] = poisson ? x : phi * x / (1 + phi * x);
+        pn[j] = poisson ? exp(-x) : pow(1 + phi * x, -1 / phi);
+        live[j] = -1;
+    }
+    /* each lane's counts stored as they come (a lane done stores what it will not read) */
+    for (int j = 0; j < LOOKUP_LANES; j++)
+        c[j].p[0] = pn[j];
+    lanes_d cum = pn;
+    const lanes_d done = BROADCAST(1 - 1e-9);
+    double next = 1;
+    for (int k = 0; k < K; k++, next++) {
+        live &= ~((cum >= done) & (BROADCAST(next - 1) > lambda));
+        if (!(live[0] | live[1] | live[2] | live[3])) break;
+        /* a lane done has ratio 0 from here: its q is 0, adding 0 to its cum
+         * and mean (both ≥ +0) leaves them as they are, and its pn (0) is not
+         * read again: no lane's values need picking */
+        ratio = (lanes_d)((lanes_m)ratio & live);
+        lanes_d q = pn * (BROADCAST(t->count_step[k]) * ratio);
+        pn = q;
+        cum = cum + q;
+        mean = mean + BROADCAST(next) * q;
+        filled += live;
+        for (int j = 0; j < LOOKUP_LANES; j++)
+            c[j].p[k + 1] = pn[j];
+    }
+    for (int j = 0; j < n; j++) {
+        int top = (int)-filled[j];
+        c[j].top = top;
+        c[j].tail = c[j].excess = 0;
+        if (!(lambda[j] > 0)) continue;
+        c[j].tail = positive(1 - cum[j]);
+        c[j].excess = positive(lambda[j] - mean[j] - top * c[j].tail);
+    }
+#else
+    for (int j = 0; j < n; j++)
+        lookup_counts(y, condition, late_payer, admissions[j], &c[j]);
+#endif
+}
+
 /* The mixing of the counts' rows, node by node with the node's running sums in
  * locals (registers) rather than in memory: each sum adds the same terms in the
  * same order as the plain loop (the counts 0 .. top, then rows top and top − 1
@@ -2421,22 +2520,20 @@ SLAB_LOOPS void mix_counts_payer(const double *row, const double *p, int top, do
  * the payers the cells need, each exactly as a lookup of its own would. */
 SLAB_LOOPS void lookup_cells(const struct benefit_year *y, int condition, bool late_payer,
                              double admissions, double visits_rate, const int *category,
-                             int n_cells, struct benefit_expected *out, int nodes)
+                             int n_cells, struct benefit_expected *out, int nodes,
+                             const struct counts *counts)
 {
     const struct benefit_table *t = y->t;
     const struct benefit_rules *r = &t->rules;
     struct benefit_expected *e = &out[0];
     memset(e, 0, sizeof *e);
     double f = late_payer ? covered_share(r) : 1, index = y->index;
-    int g = 0, late = late_payer ? 1 : 0;
-    assert(condition >= -1 && (condition < 0 || (size_t)condition < r->n_conditions));
-    if (condition >= 0 && (size_t)condition < r->n_conditions) g = 1 + 2 * condition + late;
-    const int K = t->K[g];
+    int g = lookup_group(r, condition, late_payer), late = late_payer ? 1 : 0;
 
-    /* the admission count: exact probabilities up to `top` (lookup_pmf), beyond extrapolated */
-    double p[BENEFIT_MAX_ADMISSIONS + 1], tail, excess;
-    int top =
-        lookup_pmf(t, f * admissions, t->model.inpatient.overdispersion, K, p, &tail, &excess);
+    /* the admission count (lookup_counts): exact probabilities up to `top`, beyond
+     * extrapolated */
+    const double *p = counts->p, tail = counts->tail, excess = counts->excess;
+    int top = counts->top;
     double wK = 0, wK1 = 0; /* weights of rows top and top − 1 for the counts beyond */
     if (tail > 0) wK = tail + excess, wK1 = -excess;
 
@@ -2554,32 +2651,74 @@ SLAB_LOOPS void lookup_cells(const struct benefit_year *y, int condition, bool l
  * (mix_nodes) in AVX2, 2 in SSE. */
 SLAB_LOOPS void lookup_situations(const struct benefit_year *y, int condition, double admissions,
                                   double visits, struct benefit_expected out[BENEFIT_SITUATIONS],
-                                  int nodes)
+                                  int nodes, const struct counts *in_time_counts,
+                                  const struct counts *late_counts)
 {
     static const int in_time[1 + N_CATEGORIES] = {BENEFIT_NOT_ASSISTED, 0, 1, 2, 3};
     _Static_assert(N_CATEGORIES == 4, "in_time lists every category");
     /* the in-time cells into out[1 ..], where the assisted go, then the first moved */
     _Static_assert(SITUATION_IN_TIME == 0 && SITUATION_LATE == 1 && SITUATION_ASSISTED == 2,
                    "the assisted follow the late");
-    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, out + 1,
-                 nodes);
+    lookup_cells(y, condition, false, admissions, visits, in_time, 1 + N_CATEGORIES, out + 1, nodes,
+                 in_time_counts);
     out[SITUATION_IN_TIME] = out[1];
     int none = BENEFIT_NOT_ASSISTED;
-    lookup_cells(y, condition, true, admissions, visits, &none, 1, &out[SITUATION_LATE], nodes);
+    lookup_cells(y, condition, true, admissions, visits, &none, 1, &out[SITUATION_LATE], nodes,
+                 late_counts);
 }
 
-static void lookup_situations_plain(const struct benefit_year *y, int condition, double admissions,
-                                    double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
+/* Each lane's lookup in a function of its own, not inlined into the loop over
+ * the lanes: GCC compiles the mixing loops of a larger function worse (a dozen
+ * more instructions a count). */
+__attribute__((noinline)) static void
+lookup_situations_plain(const struct benefit_year *y, int condition, double admissions,
+                        double visits, struct benefit_expected out[BENEFIT_SITUATIONS],
+                        const struct counts *in_time, const struct counts *late)
 {
-    lookup_situations(y, condition, admissions, visits, out, 2);
+    lookup_situations(y, condition, admissions, visits, out, 2, in_time, late);
+}
+
+#if WIDE_SUMS
+__attribute__((target("avx2"), noinline)) static void
+lookup_situations_wide(const struct benefit_year *y, int condition, double admissions,
+                       double visits, struct benefit_expected out[BENEFIT_SITUATIONS],
+                       const struct counts *in_time, const struct counts *late)
+{
+    lookup_situations(y, condition, admissions, visits, out, 4, in_time, late);
+}
+#endif
+
+/* The situations at n rates of a group, their counts computed together, then
+ * each lane's lookup by `situations` (one of the two above). */
+typedef void situations_fn(const struct benefit_year *y, int condition, double admissions,
+                           double visits, struct benefit_expected out[BENEFIT_SITUATIONS],
+                           const struct counts *in_time, const struct counts *late);
+
+SLAB_LOOPS void lookup_lanes(const struct benefit_year *y, int condition, int n,
+                             const double *admissions, const double *visits,
+                             struct benefit_expected (*out)[BENEFIT_SITUATIONS],
+                             situations_fn *situations)
+{
+    struct counts in_time[LOOKUP_LANES], late[LOOKUP_LANES];
+    lookup_counts_lanes(y, condition, false, n, admissions, in_time);
+    lookup_counts_lanes(y, condition, true, n, admissions, late);
+    for (int j = 0; j < n; j++)
+        situations(y, condition, admissions[j], visits[j], out[j], &in_time[j], &late[j]);
+}
+
+static void lookup_lanes_plain(const struct benefit_year *y, int condition, int n,
+                               const double *admissions, const double *visits,
+                               struct benefit_expected (*out)[BENEFIT_SITUATIONS])
+{
+    lookup_lanes(y, condition, n, admissions, visits, out, lookup_situations_plain);
 }
 
 #if WIDE_SUMS
 __attribute__((target("avx2"))) static void
-lookup_situations_wide(const struct benefit_year *y, int condition, double admissions,
-                       double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
+lookup_lanes_wide(const struct benefit_year *y, int condition, int n, const double *admissions,
+                  const double *visits, struct benefit_expected (*out)[BENEFIT_SITUATIONS])
 {
-    lookup_situations(y, condition, admissions, visits, out, 4);
+    lookup_lanes(y, condition, n, admissions, visits, out, lookup_situations_wide);
 }
 #endif
 
@@ -2587,17 +2726,39 @@ void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell
                          struct benefit_expected *out)
 {
     assert(!c->late_payer || c->category == BENEFIT_NOT_ASSISTED);
-    lookup_cells(y, c->condition, c->late_payer, c->admissions, c->visits, &c->category, 1, out, 2);
+    struct counts counts;
+    lookup_counts(y, c->condition, c->late_payer, c->admissions, &counts);
+    lookup_cells(y, c->condition, c->late_payer, c->admissions, c->visits, &c->category, 1, out, 2,
+                 &counts);
 }
 
 void benefit_year_lookup_situations(const struct benefit_year *y, int condition, double admissions,
                                     double visits, struct benefit_expected out[BENEFIT_SITUATIONS])
 {
+    /* one lookup: its counts in scalar code, which the lanes match bit for bit */
+    struct counts in_time, late;
+    lookup_counts(y, condition, false, admissions, &in_time);
+    lookup_counts(y, condition, true, admissions, &late);
 #if WIDE_SUMS
     if (y->wide) {
-        lookup_situations_wide(y, condition, admissions, visits, out);
+        lookup_situations_wide(y, condition, admissions, visits, out, &in_time, &late);
         return;
     }
 #endif
-    lookup_situations_plain(y, condition, admissions, visits, out);
+    lookup_situations_plain(y, condition, admissions, visits, out, &in_time, &late);
+}
+
+void benefit_year_lookup_lanes(const struct benefit_year *y, int condition, int n,
+                               const double *admissions, const double *visits,
+                               struct benefit_expected (*out)[BENEFIT_SITUATIONS])
+{
+    assert(n >= 1 && n <= BENEFIT_LOOKUP_LANES);
+    _Static_assert(BENEFIT_LOOKUP_LANES == LOOKUP_LANES, "the header's lanes are the vectors'");
+#if WIDE_SUMS
+    if (y->wide) {
+        lookup_lanes_wide(y, condition, n, admissions, visits, out);
+        return;
+    }
+#endif
+    lookup_lanes_plain(y, condition, n, admissions, visits, out);
 }

@@ -231,6 +231,14 @@ enum benefit_situation_index { SITUATION_IN_TIME, SITUATION_LATE, SITUATION_ASSI
 void benefit_year_lookup_situations(const struct benefit_year *y, int condition, double admissions,
                                     double visits, struct benefit_expected out[BENEFIT_SITUATIONS]);
 
+/* benefit_year_lookup_situations of one group at n ≤ BENEFIT_LOOKUP_LANES pairs
+ * of rates (admissions[j] and visits[j] into out[j]), the same bit for bit as
+ * n calls: their admission counts computed side by side, in a vector's lanes. */
+#define BENEFIT_LOOKUP_LANES 4
+void benefit_year_lookup_lanes(const struct benefit_year *y, int condition, int n,
+                               const double *admissions, const double *visits,
+                               struct benefit_expected (*out)[BENEFIT_SITUATIONS]);
+
 /* The fund's fixed maternity payment per delivery, of `natural_yuan` or
  * `caesarean_yuan`: its mean and variance over the delivery types (assumed: a
  * delivery costs at least the fixed payment). */

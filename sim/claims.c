@@ -194,18 +194,23 @@ static size_t group_index(const struct claims_nodes *c, const struct group *g)
 static void look_up_nodes(const struct source *src, const struct group *g, double *v)
 {
     const struct claims_nodes *c = src->nodes;
+    /* the nodes in one call: their admission counts are computed together */
+    _Static_assert(CLAIMS_NODES <= BENEFIT_LOOKUP_LANES, "a group's nodes fit in one lookup");
+    double admissions[CLAIMS_NODES], visits[CLAIMS_NODES];
     for (int j = 0; j < c->n; j++) {
-        double admissions, visits;
         if (g->band < 0) {
-            admissions = 0.5 * (c->in_rate[g->sex][0] * c->x[j]);
-            visits = 0.5 * (c->out_rate[g->sex][0] * c->x[j]);
+            admissions[j] = 0.5 * (c->in_rate[g->sex][0] * c->x[j]);
+            visits[j] = 0.5 * (c->out_rate[g->sex][0] * c->x[j]);
         } else {
-            admissions = c->in_rate[g->sex][g->band] * c->x[j];
-            if (g->condition >= 0) admissions *= src->multiplier[g->condition];
-            visits = c->out_rate[g->sex][g->band] * c->x[j];
+            admissions[j] = c->in_rate[g->sex][g->band] * c->x[j];
+            if (g->condition >= 0) admissions[j] *= src->multiplier[g->condition];
+            visits[j] = c->out_rate[g->sex][g->band] * c->x[j];
         }
-        struct benefit_expected e[BENEFIT_SITUATIONS];
-        benefit_year_lookup_situations(c->y, g->condition, admissions, visits, e);
+    }
+    struct benefit_expected lanes[CLAIMS_NODES][BENEFIT_SITUATIONS];
+    benefit_year_lookup_lanes(c->y, g->condition, c->n, admissions, visits, lanes);
+    for (int j = 0; j < c->n; j++) {
+        const struct benefit_expected *e = lanes[j];
         double *row = v + j * NODE_ROWS * FIELDS, assisted[FIELDS];
         fields(&e[SITUATION_IN_TIME], row + ROW_IN_TIME * FIELDS);
         fields(&e[SITUATION_LATE], row + ROW_LATE * FIELDS);

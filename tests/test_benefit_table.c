@@ -773,6 +773,53 @@ static void test_lazy_layers(void **state)
     benefit_table_free(t);
 }
 
+/* A group's lookups at up to 4 pairs of rates in one call, their admission
+ * counts side by side in a vector's lanes, are the lookups of each cell alone
+ * (benefit_year_lookup: the count in scalar code), bit for bit: every
+ * situation, without and with a condition, in AVX2 and in SSE, 1 to 4 lanes,
+ * with rates whose counts stop at different lengths (a lane done while the
+ * others go on) and a lane without admissions. A lane that went on one count
+ * too many or too few, or took another's rate, differs. */
+static void test_lookup_lanes(void **state)
+{
+    (void)state;
+    struct benefit_rules r = henan_2024(30000);
+    struct benefit_table *t = use_table(&r);
+    const double admissions[][4] = {
+        {0.15, 0.0, 1.9, 0.02}, {0.4, 0.41, 0.43, 0.45}, {2.5, 0.07, 0.9, 0.3}};
+    const double visits[][4] = {{1.5, 0.0, 9.0, 0.3}, {2, 2.1, 2.2, 2.3}, {14, 0.5, 4, 2}};
+    size_t compared = 0;
+    for (int wide = 0; wide < 2; wide++) {
+        struct benefit_year *y = benefit_year_alloc(t, true);
+        assert_non_null(y);
+        if (!wide) benefit_year_plain(y);
+        assert_int_equal(benefit_year_prepare(y, 1.37, 1.11, 26000), 0);
+        for (int c = -1; c < 2; c++)
+            for (size_t a = 0; a < sizeof admissions / sizeof admissions[0]; a++)
+                for (int n = 1; n <= BENEFIT_LOOKUP_LANES; n++) {
+                    struct benefit_expected e[4][BENEFIT_SITUATIONS];
+                    memset(e, 0, sizeof e);
+                    benefit_year_lookup_lanes(y, c, n, admissions[a], visits[a], e);
+                    for (int j = 0; j < n; j++)
+                        for (int k = 0; k < BENEFIT_SITUATIONS; k++) {
+                            struct benefit_cell cell = {
+                                c,
+                                k >= SITUATION_ASSISTED ? k - SITUATION_ASSISTED
+                                                        : BENEFIT_NOT_ASSISTED,
+                                k == SITUATION_LATE, admissions[a][j], visits[a][j]};
+                            struct benefit_expected one;
+                            memset(&one, 0, sizeof one);
+                            benefit_year_lookup(y, &cell, &one);
+                            assert_memory_equal(&e[j][k], &one, sizeof one);
+                            compared++;
+                        }
+                }
+        benefit_year_free(y);
+    }
+    assert_int_equal(compared, 2 * 3 * 3 * 10 * BENEFIT_SITUATIONS);
+    benefit_table_free(t);
+}
+
 /* A table built node by node, the nodes in any order (as the engine's threads
  * take them), is the table built in one call, to the bit: every line's mean and
  * variance of every cell, with a use axis and layers by cells (outpatient share
@@ -1402,6 +1449,7 @@ int main(void)
         cmocka_unit_test(test_slab_sums),
         cmocka_unit_test(test_wide_sums),
         cmocka_unit_test(test_lazy_layers),
+        cmocka_unit_test(test_lookup_lanes),
         cmocka_unit_test(test_nodes_any_order),
         cmocka_unit_test(test_cells_closed_form),
         cmocka_unit_test(test_maternity),
