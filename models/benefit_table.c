@@ -1659,7 +1659,7 @@ static int payer_kinks(const struct benefit_table *t, struct pl *payer, const in
 }
 
 /* The parts of a slab of `sl` that make one resolved for the year's use index
- * ([row][node][2]): the rows without a condition as they are,
+ * (within a group [node][count][2]): the rows without a condition as they are,
  * the conditions' rows at each use node the year needs, with its weight. */
 struct slab_part {
     size_t from, to, n; /* offsets in the table's slab and in the resolved one; values */
@@ -1683,7 +1683,7 @@ static int slab_parts(const struct benefit_year *y, struct slab_part part[SLAB_P
 
 /* The sum over the index nodes i0 .. i0 + 3 (weights wi) and the year's use
  * nodes of the table's slabs at t node k, for the values lo .. hi − 1 of a
- * resolved slab (rows and nodes, [row][node][2]; within one part, at most
+ * resolved slab (within a group [node][count][2]; within one part, at most
  * KINK_BLOCK) into `sum`: in single precision, as `sl` is stored (4 values at a
  * time in SSE, 8 in AVX2: layers_by_slab), each value at most 16 terms
  * of weights at most a few in size. */
@@ -2209,7 +2209,8 @@ static int prepare_layers(struct benefit_year *y, int i0, const double wi[4])
              * highest nodes unread), unless cells replace some payers below. */
             y->plan->lazy = !t->any_cells;
 #ifndef NDEBUG
-            /* a row read before it is prepared shows as NaN */
+            /* a row read before it is prepared is NaN (the lookups' positive() would
+             * make it 0: test_lazy_layers compares with a view prepared whole) */
             for (int g = 0; y->plan->lazy && g < t->n_groups; g++)
                 for (size_t c = 0; c < (size_t)(t->K[g] + 1) * COEF_PER_COUNT; c++)
                     y->coef[y->coef_at[g] + c] = NAN;

@@ -216,6 +216,9 @@ struct benefit_expected {
     double inpatient_policy_mean; /* the policy-scope cost of admissions alone */
 };
 
+/* A lookup may write the view (the rows of its group it first needs: struct
+ * benefit_year above), although it takes it const: never share a view between
+ * threads. */
 void benefit_year_lookup(const struct benefit_year *y, const struct benefit_cell *c,
                          struct benefit_expected *out);
 
