@@ -2372,25 +2372,24 @@ static void lookup_counts(const struct benefit_year *y, int condition, bool late
                         &c->tail, &c->excess);
 }
 
-/* The counts of LOOKUP_LANES lookups of one group at once, in the lanes of a
+/* The counts of BENEFIT_LOOKUP_LANES lookups of one group at once, in the lanes of a
  * vector: lane j makes lookup_pmf's operations in its order, a lane done (its
  * loop would have left) keeping its values while the others go on, so each
  * count is lookup_counts's bit for bit; about a quarter of the instructions
  * (the chain of one count is serial: 4 of them side by side). p[0] stays
  * scalar, pow and exp having no vector twin of the same bits. */
-#define LOOKUP_LANES 4
 #if defined(__GNUC__)
-typedef double lanes_d __attribute__((vector_size(LOOKUP_LANES * sizeof(double))));
-typedef long long lanes_m __attribute__((vector_size(LOOKUP_LANES * sizeof(long long))));
-_Static_assert(LOOKUP_LANES == 4, "BROADCAST fills every lane");
+typedef double lanes_d __attribute__((vector_size(BENEFIT_LOOKUP_LANES * sizeof(double))));
+typedef long long lanes_m __attribute__((vector_size(BENEFIT_LOOKUP_LANES * sizeof(long long))));
+_Static_assert(BENEFIT_LOOKUP_LANES == 4, "BROADCAST fills every lane");
 #define BROADCAST(x) ((lanes_d){(x), (x), (x), (x)})
 #endif
 
-/* The counts of lookups 0 .. n − 1 into c[0 .. n − 1] (c holds LOOKUP_LANES). */
+/* The counts of lookups 0 .. n − 1 into c[0 .. n − 1] (c holds BENEFIT_LOOKUP_LANES). */
 SLAB_LOOPS void lookup_counts_lanes(const struct benefit_year *y, int condition, bool late_payer,
                                     int n, const double *admissions, struct counts *c)
 {
-    assert(n >= 1 && n <= LOOKUP_LANES);
+    assert(n >= 1 && n <= BENEFIT_LOOKUP_LANES);
 #if defined(__GNUC__)
     const struct benefit_table *t = y->t;
     double f = late_payer ? covered_share(&t->rules) : 1, phi = t->model.inpatient.overdispersion;
@@ -2408,7 +2407,7 @@ SLAB_LOOPS void lookup_counts_lanes(const struct benefit_year *y, int condition,
         live[j] = -1;
     }
     /* each lane's counts stored as they come (a lane done stores what it will not read) */
-    for (int j = 0; j < LOOKUP_LANES; j++)
+    for (int j = 0; j < BENEFIT_LOOKUP_LANES; j++)
         c[j].p[0] = pn[j];
     lanes_d cum = pn;
     const lanes_d done = BROADCAST(1 - 1e-9);
@@ -2425,7 +2424,7 @@ SLAB_LOOPS void lookup_counts_lanes(const struct benefit_year *y, int condition,
         cum = cum + q;
         mean = mean + BROADCAST(next) * q;
         filled += live;
-        for (int j = 0; j < LOOKUP_LANES; j++)
+        for (int j = 0; j < BENEFIT_LOOKUP_LANES; j++)
             c[j].p[k + 1] = pn[j];
     }
     for (int j = 0; j < n; j++) {
@@ -2700,7 +2699,7 @@ SLAB_LOOPS void lookup_lanes(const struct benefit_year *y, int condition, int n,
                              struct benefit_expected (*out)[BENEFIT_SITUATIONS],
                              situations_fn *situations)
 {
-    struct counts in_time[LOOKUP_LANES], late[LOOKUP_LANES];
+    struct counts in_time[BENEFIT_LOOKUP_LANES], late[BENEFIT_LOOKUP_LANES];
     lookup_counts_lanes(y, condition, false, n, admissions, in_time);
     lookup_counts_lanes(y, condition, true, n, admissions, late);
     for (int j = 0; j < n; j++)
@@ -2754,7 +2753,6 @@ void benefit_year_lookup_lanes(const struct benefit_year *y, int condition, int 
                                struct benefit_expected (*out)[BENEFIT_SITUATIONS])
 {
     assert(n >= 1 && n <= BENEFIT_LOOKUP_LANES);
-    _Static_assert(BENEFIT_LOOKUP_LANES == LOOKUP_LANES, "the header's lanes are the vectors'");
 #if WIDE_SUMS
     if (y->wide) {
         lookup_lanes_wide(y, condition, n, admissions, visits, out);

@@ -8,8 +8,8 @@
 #include "models/disease.h"
 
 #include "models/clones.h"
-#include "models/prefetch.h"
 #include "models/parameters.h"
+#include "models/prefetch.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
 
@@ -85,16 +85,16 @@ void disease_death_split(double q, double prev, double k, double *with, double *
  * incidence; all its survivors are 1 - q whatever the split (the split keeps
  * the deaths), so the new share is that over 1 - q: `alive_inv` holds
  * 1 / (1 - q), or 0 where everyone dies. `incidence` is the year's
- * min(1, i(age) L), the same for both sexes. */
-/* `first` is the youngest age at which the cap of disease_death_split may
- * bind (N_AGES: none; see disease_step). */
-/* Also compiled for AVX2 (clones.h): the divisions 4 at a time instead of 2. */
+ * min(1, i(age) L), the same for both sexes. `first` is the youngest age at
+ * which the cap of disease_death_split may bind (N_AGES: none; see
+ * disease_step). Also compiled for AVX2 (clones.h): the divisions 4 at a time
+ * instead of 2. */
 AVX2_CLONES static void age_one(const struct disease_condition *restrict c,
                                 const double *restrict incidence, double *restrict prev,
                                 const double *restrict enrolled, double *restrict patients,
                                 double *restrict m, const double *restrict persons,
-                                const double *restrict death_rate,
-                                const double *restrict alive_inv, double newborn, int first)
+                                const double *restrict death_rate, const double *restrict alive_inv,
+                                double newborn, int first)
 {
     const int last = N_AGES - 1;
     const double k = c->excess_mortality, kept = c->persistence, excess = c->inpatient_excess;
@@ -168,8 +168,8 @@ static inline double sum_cells(const struct by_age *x)
 }
 
 /* What a step reads of condition k (k < LIMIT_CONDITIONS), asked for. */
-static inline void prefetch_condition(const struct disease_model *p,
-                                      const struct disease_state *st, size_t k)
+static inline void prefetch_condition(const struct disease_model *p, const struct disease_state *st,
+                                      size_t k)
 {
     prefetch_lines(&p->c[k], offsetof(struct disease_condition, prevalence0[0][1]));
     prefetch_lines(&p->c[k].prevalence0[SEX_FEMALE][0], sizeof(double));
@@ -247,9 +247,8 @@ AVX2_CLONES void disease_step(const struct disease_model *p, struct disease_stat
                 if (b < BLOCKS) first = 4 * b;
             }
             age_one(c, incidence, st->prevalence[k][sex], enrollees->at[sex],
-                    out->patients[k].at[sex], out->inpatient_multiplier.at[sex],
-                    persons->at[sex], death_rate->at[sex], alive_inv.at[sex],
-                    c->prevalence0[sex][0], first);
+                    out->patients[k].at[sex], out->inpatient_multiplier.at[sex], persons->at[sex],
+                    death_rate->at[sex], alive_inv.at[sex], c->prevalence0[sex][0], first);
         }
         out->total[k] = sum_cells(&out->patients[k]);
     }

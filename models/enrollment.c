@@ -11,8 +11,8 @@
 #include "models/enrollment.h"
 
 #include "models/clones.h"
-#include "models/prefetch.h"
 #include "models/parameters.h"
+#include "models/prefetch.h"
 #include "sim/config/diag.h"
 #include "sim/config/step.h"
 

@@ -4,9 +4,9 @@
 #include "models/population.h"
 
 #include "models/clones.h"
-#include "models/prefetch.h"
 #include "models/demography.h"
 #include "models/lifetable.h"
+#include "models/prefetch.h"
 #include "models/split.h"
 #include "sim/config/diag.h"
 #include "sim/config/scenario.h"
